@@ -1,0 +1,259 @@
+/* The database handle (see db.h). Migrations are the SQL files of storage/migrations, embedded
+ * at build time (tools/embed.cmake) and applied in order inside one transaction each, with
+ * PRAGMA user_version recording how many have been applied: forward only, never edited once
+ * released. A failed migration rolls back and leaves the previous version intact. */
+#include "storage/db.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gateway/log.h"
+#include "storage/embedded.h"
+
+
+#define STMT_CACHE_SIZE 256
+
+struct stmt_slot {
+  const char *sql;
+  sqlite3_stmt *st;
+};
+
+struct moa_db {
+  sqlite3 *conn;
+  char *path;
+  struct stmt_slot cache[STMT_CACHE_SIZE];
+  db_stats stats;
+  int64_t clock_offset;
+  /* checkpointer */
+  pthread_t ckpt_thread;
+  bool ckpt_running;
+  pthread_mutex_t ckpt_mu;
+  pthread_cond_t ckpt_cv;
+  bool ckpt_stop;
+};
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int db_latest_schema_version(void) { return moa_migrations_count; }
+
+int db_schema_version(moa_db *db) {
+  sqlite3_stmt *st = db_stmt(db, "PRAGMA user_version");
+  int v = -1;
+  if (st && db_step(db, st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+  if (st) sqlite3_reset(st);
+  return v;
+}
+
+static int migrate(moa_db *db, char *err, size_t errlen) {
+  int have = db_schema_version(db);
+  if (have < 0) {
+    snprintf(err, errlen, "cannot read schema version: %s", sqlite3_errmsg(db->conn));
+    return -1;
+  }
+  if (have > moa_migrations_count) {
+    snprintf(err, errlen, "database schema version %d is newer than this moa (%d); upgrade moa",
+             have, moa_migrations_count);
+    return -1;
+  }
+  for (int v = have; v < moa_migrations_count; v++) {
+    char *msg = NULL;
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", v + 1);
+    if (sqlite3_exec(db->conn, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK ||
+        sqlite3_exec(db->conn, moa_migrations[v], NULL, NULL, &msg) != SQLITE_OK ||
+        sqlite3_exec(db->conn, pragma, NULL, NULL, &msg) != SQLITE_OK ||
+        sqlite3_exec(db->conn, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+      snprintf(err, errlen, "migration %d failed: %s", v + 1, msg ? msg : "unknown error");
+      sqlite3_free(msg);
+      sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+      return -1;
+    }
+    log_info("database migrated to schema version %d", v + 1);
+  }
+  return 0;
+}
+
+static void *checkpointer_main(void *arg) {
+  moa_db *db = arg;
+  sqlite3 *c = NULL;
+  if (sqlite3_open_v2(db->path, &c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    log_error("checkpointer: cannot open %s", db->path);
+    sqlite3_close(c);
+    return NULL;
+  }
+  sqlite3_busy_timeout(c, 1000);
+  pthread_mutex_lock(&db->ckpt_mu);
+  while (!db->ckpt_stop) {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 2;
+    pthread_cond_timedwait(&db->ckpt_cv, &db->ckpt_mu, &until);
+    if (db->ckpt_stop) break;
+    pthread_mutex_unlock(&db->ckpt_mu);
+    /* PASSIVE never blocks writers; the fsync happens here, on this thread. */
+    sqlite3_wal_checkpoint_v2(c, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    pthread_mutex_lock(&db->ckpt_mu);
+  }
+  pthread_mutex_unlock(&db->ckpt_mu);
+  sqlite3_close(c);
+  return NULL;
+}
+
+moa_db *db_open(const char *path, bool checkpointer, char *err, size_t errlen) {
+  moa_db *db = calloc(1, sizeof *db);
+  if (!db) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  db->path = strdup(path);
+  if (sqlite3_open_v2(path, &db->conn,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "cannot open database %s: %s", path,
+             db->conn ? sqlite3_errmsg(db->conn) : "out of memory");
+    goto fail;
+  }
+  sqlite3_busy_timeout(db->conn, 5000);
+  sqlite3_extended_result_codes(db->conn, 1);
+  char *msg = NULL;
+  /* WAL + synchronous=NORMAL: a commit is durable against a process crash (SIGKILL) without
+   * an fsync on the committing thread; the checkpointer thread does the fsyncs. */
+  if (sqlite3_exec(db->conn,
+                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                   "PRAGMA temp_store=MEMORY;",
+                   NULL, NULL, &msg) != SQLITE_OK) {
+    snprintf(err, errlen, "cannot configure database %s: %s", path, msg ? msg : "?");
+    sqlite3_free(msg);
+    goto fail;
+  }
+  if (migrate(db, err, errlen) != 0) goto fail;
+  if (checkpointer && strcmp(path, ":memory:") != 0) {
+    sqlite3_wal_autocheckpoint(db->conn, 0);
+    pthread_mutex_init(&db->ckpt_mu, NULL);
+    pthread_cond_init(&db->ckpt_cv, NULL);
+    if (pthread_create(&db->ckpt_thread, NULL, checkpointer_main, db) == 0) db->ckpt_running = true;
+    else sqlite3_wal_autocheckpoint(db->conn, 1000);
+  }
+  return db;
+fail:
+  sqlite3_close(db->conn);
+  free(db->path);
+  free(db);
+  return NULL;
+}
+
+void db_close(moa_db *db) {
+  if (!db) return;
+  if (db->ckpt_running) {
+    pthread_mutex_lock(&db->ckpt_mu);
+    db->ckpt_stop = true;
+    pthread_cond_signal(&db->ckpt_cv);
+    pthread_mutex_unlock(&db->ckpt_mu);
+    pthread_join(db->ckpt_thread, NULL);
+    pthread_mutex_destroy(&db->ckpt_mu);
+    pthread_cond_destroy(&db->ckpt_cv);
+  }
+  for (int i = 0; i < STMT_CACHE_SIZE; i++)
+    if (db->cache[i].st) sqlite3_finalize(db->cache[i].st);
+  if (strcmp(db->path, ":memory:") != 0)
+    sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  sqlite3_close(db->conn);
+  free(db->path);
+  free(db);
+}
+
+sqlite3 *db_handle(moa_db *db) { return db->conn; }
+
+sqlite3_stmt *db_stmt(moa_db *db, const char *sql) {
+  size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE_SIZE;
+  for (size_t n = 0; n < STMT_CACHE_SIZE; n++, h = (h + 1) % STMT_CACHE_SIZE) {
+    struct stmt_slot *s = &db->cache[h];
+    if (s->sql == sql) {
+      sqlite3_reset(s->st);
+      sqlite3_clear_bindings(s->st);
+      return s->st;
+    }
+    if (!s->sql) {
+      if (sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL) != SQLITE_OK) {
+        log_error("cannot prepare statement: %s (%.80s)", sqlite3_errmsg(db->conn), sql);
+        s->st = NULL;
+        db->stats.errors++;
+        return NULL;
+      }
+      s->sql = sql;
+      return s->st;
+    }
+  }
+  log_error("statement cache full");
+  return NULL;
+}
+
+int db_step(moa_db *db, sqlite3_stmt *st) {
+  uint64_t t0 = now_ns();
+  int rc = sqlite3_step(st);
+  db->stats.step_ns += now_ns() - t0;
+  db->stats.steps++;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    db->stats.errors++;
+    log_warn("database: %s", sqlite3_errmsg(db->conn));
+  }
+  return rc;
+}
+
+int db_exec_stmt(moa_db *db, sqlite3_stmt *st) {
+  int rc = db_step(db, st);
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? SQLITE_DONE : rc;
+}
+
+static int exec_simple(moa_db *db, const char *sql) {
+  sqlite3_stmt *st = db_stmt(db, sql);
+  return st ? (db_exec_stmt(db, st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR) : SQLITE_ERROR;
+}
+
+int db_begin(moa_db *db) { return exec_simple(db, "BEGIN IMMEDIATE"); }
+
+int db_commit(moa_db *db) {
+  int rc = exec_simple(db, "COMMIT");
+  if (rc == SQLITE_OK) db->stats.commits++;
+  else db_rollback(db);
+  return rc;
+}
+
+void db_rollback(moa_db *db) {
+  if (!sqlite3_get_autocommit(db->conn)) exec_simple(db, "ROLLBACK");
+}
+
+int64_t db_now(moa_db *db) { return (int64_t)time(NULL) + (db ? db->clock_offset : 0); }
+void db_set_clock_offset(moa_db *db, int64_t seconds) { db->clock_offset = seconds; }
+db_stats db_get_stats(const moa_db *db) { return db->stats; }
+const char *db_errmsg(moa_db *db) { return sqlite3_errmsg(db->conn); }
+
+int db_meta_get(moa_db *db, const char *key, char *out, size_t outlen) {
+  sqlite3_stmt *st = db_stmt(db, "SELECT value FROM meta WHERE key = ?");
+  if (!st) return 0;
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  int found = 0;
+  if (db_step(db, st) == SQLITE_ROW) {
+    snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(st, 0));
+    found = 1;
+  }
+  sqlite3_reset(st);
+  return found;
+}
+
+int db_meta_set(moa_db *db, const char *key, const char *value) {
+  sqlite3_stmt *st = db_stmt(db, "INSERT INTO meta(key, value) VALUES (?, ?) "
+                                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  if (!st) return -1;
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+  return db_exec_stmt(db, st) == SQLITE_DONE ? 0 : -1;
+}

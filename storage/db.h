@@ -1,0 +1,63 @@
+/* The database handle: one sqlite3 connection, its prepared-statement cache, migrations and
+ * timing counters. A moa_db belongs to one thread (the signaling thread, or a CLI command).
+ *
+ * Statements are prepared once (SQLITE_PREPARE_PERSISTENT) and kept until db_close: callers
+ * pass the SQL text of a string literal to db_stmt() and get the statement reset and unbound.
+ * Stores call db_step() instead of sqlite3_step() so /metrics can report database latency. */
+#ifndef MOA_STORAGE_DB_H
+#define MOA_STORAGE_DB_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct moa_db moa_db;
+
+typedef struct db_stats {
+  uint64_t steps;          /* sqlite3_step calls */
+  uint64_t step_ns;        /* total time spent in them */
+  uint64_t errors;         /* steps that returned an error */
+  uint64_t commits;        /* transactions committed through db_commit */
+} db_stats;
+
+/* Opens (creating if needed) the database at path (":memory:" for tests), turns on WAL,
+ * foreign keys and a busy timeout, and migrates it to the newest schema.
+ * With checkpointer set, automatic checkpoints are turned off on this connection and a
+ * background thread with its own connection checkpoints the WAL, so that the caller's thread
+ * never waits on fsync. On error, NULL is returned, err holds the reason and nothing is open. */
+moa_db *db_open(const char *path, bool checkpointer, char *err, size_t errlen);
+
+/* Checkpoints and truncates the WAL (when the file has one), stops the checkpointer, finalizes
+ * every cached statement and closes. Safe on NULL. */
+void db_close(moa_db *db);
+
+sqlite3 *db_handle(moa_db *db);
+int db_schema_version(moa_db *db);
+int db_latest_schema_version(void);
+
+/* Returns the cached statement for sql (a string literal), reset and with bindings cleared;
+ * NULL if it does not compile (logged). */
+sqlite3_stmt *db_stmt(moa_db *db, const char *sql);
+/* sqlite3_step with timing and error counting. */
+int db_step(moa_db *db, sqlite3_stmt *st);
+/* Runs a statement that returns no rows to be read; returns SQLITE_DONE on success. */
+int db_exec_stmt(moa_db *db, sqlite3_stmt *st);
+
+/* Transactions. db_begin takes the write lock at once (BEGIN IMMEDIATE). Return SQLITE_OK. */
+int db_begin(moa_db *db);
+int db_commit(moa_db *db);
+void db_rollback(moa_db *db);
+
+/* Current time in unix seconds; tests may move it with db_set_clock_offset. */
+int64_t db_now(moa_db *db);
+void db_set_clock_offset(moa_db *db, int64_t seconds);
+
+db_stats db_get_stats(const moa_db *db);
+const char *db_errmsg(moa_db *db);
+
+/* Meta key/value (string). Returns 1 when found (copied into out), 0 when absent. */
+int db_meta_get(moa_db *db, const char *key, char *out, size_t outlen);
+int db_meta_set(moa_db *db, const char *key, const char *value);
+
+#endif
