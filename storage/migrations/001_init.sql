@@ -27,6 +27,10 @@ CREATE TABLE consortia (
   lead_complex_id INTEGER NOT NULL REFERENCES complexes(id),
   name_ko         TEXT NOT NULL,
   name_en         TEXT NOT NULL,
+  -- The field within the sector, as the TSV writes it in parentheses: 미래모빌리티(자동차)
+  -- is sector 미래모빌리티 with detail 자동차 / Automotive; '' when the sector has none.
+  sector_detail_ko TEXT NOT NULL DEFAULT '',
+  sector_detail_en TEXT NOT NULL DEFAULT '',
   active          INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
   created_at      INTEGER NOT NULL DEFAULT (unixepoch())
 );

@@ -1,0 +1,101 @@
+/* Tab-separated text reader and field checks (see tsv.h). Written by hand because the format is
+ * deliberately the simplest one (no quoting), and every field must pass the same UTF-8 and
+ * control-character checks before it can reach the database. */
+#include "storage/tsv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void tsv_reader_init(tsv_reader *r, const char *text) {
+  memset(r, 0, sizeof *r);
+  r->p = text ? text : "";
+  if (strncmp(r->p, "\xEF\xBB\xBF", 3) == 0) r->p += 3;
+}
+
+void tsv_reader_free(tsv_reader *r) {
+  free(r->buf);
+  r->buf = NULL;
+  r->cap = 0;
+}
+
+int tsv_next(tsv_reader *r) {
+  for (;;) {
+    if (*r->p == '\0') return 0;
+    const char *nl = strchr(r->p, '\n');
+    size_t n = nl ? (size_t)(nl - r->p) : strlen(r->p);
+    const char *start = r->p;
+    r->p = nl ? nl + 1 : start + n;
+    r->line++;
+    if (n > 0 && start[n - 1] == '\r') n--;
+    if (n == 0) continue;
+    if (n + 1 > r->cap) {
+      char *b = realloc(r->buf, n + 1);
+      if (!b) return -1;
+      r->buf = b;
+      r->cap = n + 1;
+    }
+    memcpy(r->buf, start, n);
+    r->buf[n] = '\0';
+    r->nfields = 0;
+    char *f = r->buf;
+    for (;;) {
+      if (r->nfields <= TSV_MAX_FIELDS) r->field[r->nfields] = f;
+      r->nfields++;
+      char *tab = strchr(f, '\t');
+      if (!tab) break;
+      *tab = '\0';
+      f = tab + 1;
+    }
+    if (r->nfields > TSV_MAX_FIELDS + 1) r->nfields = TSV_MAX_FIELDS + 1;
+    return 1;
+  }
+}
+
+const char *tsv_text_error(const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    unsigned c = *p;
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7F) return "control character";
+      p++;
+      continue;
+    }
+    int n;
+    unsigned cp, min;
+    if ((c & 0xE0) == 0xC0) n = 1, cp = c & 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0) n = 2, cp = c & 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0) n = 3, cp = c & 0x07, min = 0x10000;
+    else return "invalid UTF-8";
+    for (int i = 1; i <= n; i++) {
+      if ((p[i] & 0xC0) != 0x80) return "invalid UTF-8";
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return "invalid UTF-8";
+    if (cp >= 0x80 && cp <= 0x9F) return "control character";
+    p += n + 1;
+  }
+  return NULL;
+}
+
+int tsv_parse_int(const char *s, int64_t min, int64_t max, int64_t *out) {
+  if (!s || !*s) return -1;
+  int64_t v = 0;
+  for (const char *q = s; *q; q++) {
+    if (*q < '0' || *q > '9') return -1;
+    if (v > (INT64_MAX - 9) / 10) return -1;
+    v = v * 10 + (*q - '0');
+  }
+  if (v < min || v > max) return -1;
+  *out = v;
+  return 0;
+}
+
+char *tsv_trim(char *s) {
+  char *b = s;
+  while (*b == ' ') b++;
+  size_t n = strlen(b);
+  while (n > 0 && b[n - 1] == ' ') n--;
+  memmove(s, b, n);
+  s[n] = '\0';
+  return s;
+}
