@@ -1,1 +1,374 @@
-int main(void){return 0;}
+/* moa: the server, and the operators' commands on the same database file.
+ *
+ *   moa [options]                       start the server (see --help)
+ *   moa db init [--demo]                create/migrate the database, load reference (and demo) data
+ *   moa user add|list|disable|enable|passwd ...
+ *   moa org import FILE.tsv
+ *   moa consortium list
+ *
+ * Exit status: 0 on success, 1 on a runtime failure, 2 on a usage error. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gateway/config.h"
+#include "gateway/http_ws.h"
+#include "gateway/log.h"
+#include "storage/consortium_store.h"
+#include "storage/db.h"
+#include "storage/demo_data.h"
+#include "storage/embedded.h"
+#include "storage/org_store.h"
+#include "storage/password.h"
+#include "storage/reference_store.h"
+#include "storage/user_store.h"
+
+static server *the_server;
+
+static void on_signal(int sig) {
+  (void)sig;
+  if (the_server) server_request_stop(the_server);
+}
+
+static int usage(const char *msg) {
+  fprintf(stderr, "moa: %s\nTry 'moa --help'.\n", msg);
+  return 2;
+}
+
+/* Creates the directory of path when missing (one level, like var/). */
+static void ensure_parent_dir(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash || slash == path) return;
+  char dir[512];
+  snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+  if (mkdir(dir, 0750) != 0 && errno != EEXIST) log_warn("cannot create %s: %s", dir, strerror(errno));
+}
+
+static moa_db *open_db(const moa_config *cfg, bool checkpointer) {
+  char err[512];
+  ensure_parent_dir(cfg->db_path);
+  moa_db *db = db_open(cfg->db_path, checkpointer, err, sizeof err);
+  if (!db) {
+    fprintf(stderr, "moa: %s\n", err);
+    return NULL;
+  }
+  if (reference_load(db, embedded_data("consortia.tsv"), err, sizeof err) < 0) {
+    fprintf(stderr, "moa: loading reference data: %s\n", err);
+    db_close(db);
+    return NULL;
+  }
+  return db;
+}
+
+/* Reads a password from MOA_PASSWORD or one line of standard input. */
+static int read_password(char *out, size_t outlen) {
+  const char *env = getenv("MOA_PASSWORD");
+  if (env) {
+    snprintf(out, outlen, "%s", env);
+  } else {
+    if (isatty(STDIN_FILENO)) fprintf(stderr, "Password: ");
+    if (!fgets(out, (int)outlen, stdin)) return -1;
+    out[strcspn(out, "\r\n")] = '\0';
+  }
+  const char *why = password_policy_error(out);
+  if (why) {
+    fprintf(stderr, "moa: %s\n", why);
+    return -1;
+  }
+  return 0;
+}
+
+/* Splits argv into leading words (subcommand and its operands) and --options. */
+typedef struct cmdline {
+  char *words[8];
+  int nwords;
+  char *opts[64];
+  int nopts;
+} cmdline;
+
+static int split_args(int argc, char **argv, cmdline *cl) {
+  memset(cl, 0, sizeof *cl);
+  for (int i = 1; i < argc; i++) {
+    if (strncmp(argv[i], "--", 2) == 0 || strcmp(argv[i], "-h") == 0) {
+      if (cl->nopts >= 62) return -1;
+      cl->opts[cl->nopts++] = argv[i];
+      /* a flag's value follows it unless it is --flag=value or a bare switch */
+      if (!strchr(argv[i], '=') && i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0 &&
+          strcmp(argv[i], "--help") && strcmp(argv[i], "-h") && strcmp(argv[i], "--version") &&
+          strcmp(argv[i], "--demo") && strcmp(argv[i], "--admin"))
+        cl->opts[cl->nopts++] = argv[++i];
+    } else {
+      if (cl->nwords >= 8) return -1;
+      cl->words[cl->nwords++] = argv[i];
+    }
+  }
+  return 0;
+}
+
+/* Takes the command's own option (e.g. --email) out of the list, returning its value. */
+static const char *take_opt(cmdline *cl, const char *name, bool is_switch, bool *present) {
+  for (int i = 0; i < cl->nopts; i++) {
+    const char *a = cl->opts[i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '=')) continue;
+    const char *value = a[n] == '=' ? a + n + 1 : NULL;
+    int used = 1;
+    if (!value && !is_switch && i + 1 < cl->nopts) {
+      value = cl->opts[i + 1];
+      used = 2;
+    }
+    memmove(&cl->opts[i], &cl->opts[i + used], (size_t)(cl->nopts - i - used) * sizeof cl->opts[0]);
+    cl->nopts -= used;
+    if (present) *present = true;
+    return value ? value : "";
+  }
+  if (present) *present = false;
+  return NULL;
+}
+
+static int cmd_db_init(moa_config *cfg, bool demo) {
+  moa_db *db = open_db(cfg, false);
+  if (!db) return 1;
+  int rc = 0;
+  if (demo) {
+    char err[512], done[8];
+    bool already = db_meta_get(db, "demo_loaded", done, sizeof done);
+    if (demo_data_load(db, err, sizeof err) != 0) {
+      fprintf(stderr, "moa: loading demo data: %s\n", err);
+      rc = 1;
+    } else if (!already) {
+      printf("Demo data loaded into %s.\n", cfg->db_path);
+      demo_data_print_logins(stdout);
+    }
+  }
+  printf("Database %s is at schema version %d.\n", cfg->db_path, db_schema_version(db));
+  db_close(db);
+  return rc;
+}
+
+static int cmd_user(moa_config *cfg, cmdline *cl) {
+  const char *verb = cl->nwords > 1 ? cl->words[1] : "";
+  bool admin = false;
+  const char *email = take_opt(cl, "--email", false, NULL);
+  const char *name = take_opt(cl, "--name", false, NULL);
+  const char *org = take_opt(cl, "--org", false, NULL);
+  const char *consortium = take_opt(cl, "--consortium", false, NULL);
+  const char *role = take_opt(cl, "--role", false, NULL);
+  take_opt(cl, "--admin", true, &admin);
+  char err[512];
+  if (config_parse_args(cfg, cl->nopts, cl->opts, err, sizeof err) != 0) return usage(err);
+  if (strcmp(verb, "list") == 0) {
+    moa_db *db = open_db(cfg, false);
+    if (!db) return 1;
+    json_t *list = user_store_list(db);
+    size_t i;
+    json_t *u;
+    printf("%-6s %-32s %-16s %-6s %-8s %s\n", "id", "email", "name", "admin", "disabled", "roles");
+    json_array_foreach(list, i, u) {
+      json_t *roles = json_object_get(u, "roles");
+      printf("%-6lld %-32s %-16s %-6s %-8s %s\n", (long long)json_integer_value(json_object_get(u, "id")),
+             json_string_value(json_object_get(u, "email")), json_string_value(json_object_get(u, "name")),
+             json_is_true(json_object_get(u, "is_admin")) ? "yes" : "no",
+             json_is_true(json_object_get(u, "disabled")) ? "yes" : "no",
+             json_is_string(roles) ? json_string_value(roles) : "-");
+    }
+    json_decref(list);
+    db_close(db);
+    return 0;
+  }
+  if (strcmp(verb, "add") == 0) {
+    if (!email || !name) return usage("user add needs --email and --name");
+    consortium_role r = ROLE_NONE;
+    if (consortium || role) {
+      if (!consortium || !role) return usage("--consortium and --role go together");
+      if (!strcmp(role, "member")) r = ROLE_MEMBER;
+      else if (!strcmp(role, "coordinator")) r = ROLE_COORDINATOR;
+      else return usage("--role must be member or coordinator");
+    }
+    char pw[PASSWORD_MAX_LEN + 2], hash[PASSWORD_HASH_MAX];
+    if (read_password(pw, sizeof pw) != 0) return 1;
+    if (password_hash(pw, hash, sizeof hash) != 0) return 1;
+    moa_db *db = open_db(cfg, false);
+    if (!db) return 1;
+    db_begin(db);
+    int64_t uid = user_store_add(db, email, name, hash, org ? atoll(org) : 0, admin, err, sizeof err);
+    if (uid > 0 && r != ROLE_NONE && user_store_set_role(db, uid, atoll(consortium), r) != 0) {
+      snprintf(err, sizeof err, "no consortium %s", consortium);
+      uid = -1;
+    }
+    if (uid < 0) {
+      db_rollback(db);
+      db_close(db);
+      fprintf(stderr, "moa: %s\n", err);
+      return 1;
+    }
+    db_commit(db);
+    printf("Added user %lld <%s>.\n", (long long)uid, email);
+    db_close(db);
+    return 0;
+  }
+  if (!strcmp(verb, "disable") || !strcmp(verb, "enable") || !strcmp(verb, "passwd")) {
+    const char *who = cl->nwords > 2 ? cl->words[2] : email;
+    if (!who) return usage("which user? give the email address");
+    char pw[PASSWORD_MAX_LEN + 2], hash[PASSWORD_HASH_MAX];
+    if (!strcmp(verb, "passwd") && (read_password(pw, sizeof pw) != 0 || password_hash(pw, hash, sizeof hash) != 0))
+      return 1;
+    moa_db *db = open_db(cfg, false);
+    if (!db) return 1;
+    user_rec u;
+    int rc = 1;
+    if (user_store_find_by_email(db, who, &u) != 1) {
+      fprintf(stderr, "moa: no user with email %s\n", who);
+    } else if (!strcmp(verb, "passwd")) {
+      rc = user_store_set_password(db, u.id, hash) == 0 ? 0 : 1;
+      if (!rc) printf("Password of %s changed; their sessions are ended.\n", u.email);
+    } else {
+      bool dis = !strcmp(verb, "disable");
+      rc = user_store_set_disabled(db, u.id, dis) == 0 ? 0 : 1;
+      if (!rc) printf("User %s %s.\n", u.email, dis ? "disabled; their sessions are ended" : "enabled");
+    }
+    db_close(db);
+    return rc;
+  }
+  return usage("user needs add, list, disable, enable or passwd");
+}
+
+static char *read_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1 << 16, len = 0;
+  char *buf = malloc(cap);
+  size_t n;
+  while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+    len += n;
+    if (cap - len - 1 == 0) {
+      char *nb = cap > (64u << 20) ? NULL : realloc(buf, cap * 2);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+  }
+  fclose(f);
+  if (buf) buf[len] = '\0';
+  return buf;
+}
+
+static int cmd_org(moa_config *cfg, cmdline *cl) {
+  char err[512];
+  if (config_parse_args(cfg, cl->nopts, cl->opts, err, sizeof err) != 0) return usage(err);
+  if (cl->nwords != 3 || strcmp(cl->words[1], "import") != 0) return usage("usage: moa org import FILE.tsv");
+  char *text = read_file(cl->words[2]);
+  if (!text) {
+    fprintf(stderr, "moa: cannot read %s: %s\n", cl->words[2], strerror(errno));
+    return 1;
+  }
+  moa_db *db = open_db(cfg, false);
+  if (!db) {
+    free(text);
+    return 1;
+  }
+  int n = 0;
+  int rc = org_import_tsv(db, text, &n, err, sizeof err);
+  free(text);
+  db_close(db);
+  if (rc != 0) {
+    fprintf(stderr, "moa: %s: %s (nothing imported)\n", cl->words[2], err);
+    return 1;
+  }
+  printf("Imported %d organizations.\n", n);
+  return 0;
+}
+
+static int cmd_consortium(moa_config *cfg, cmdline *cl) {
+  char err[512];
+  if (config_parse_args(cfg, cl->nopts, cl->opts, err, sizeof err) != 0) return usage(err);
+  if (cl->nwords != 2 || strcmp(cl->words[1], "list") != 0) return usage("usage: moa consortium list");
+  moa_db *db = open_db(cfg, false);
+  if (!db) return 1;
+  json_t *list = consortium_store_list(db);
+  size_t i;
+  json_t *c;
+  printf("%-3s %-28s %-22s %-6s %s\n", "id", "sector", "lead", "orgs", "name");
+  json_array_foreach(list, i, c) {
+    char lead[96];
+    snprintf(lead, sizeof lead, "%s %s", json_string_value(json_object_get(c, "lead_region")),
+             json_string_value(json_object_get(c, "lead_complex")));
+    printf("%-3lld %-28s %-22s %-6lld %s\n", (long long)json_integer_value(json_object_get(c, "id")),
+           json_string_value(json_object_get(json_object_get(c, "sector"), "name_en")), lead,
+           (long long)json_integer_value(json_object_get(c, "organization_count")),
+           json_string_value(json_object_get(c, "name_ko")));
+  }
+  json_decref(list);
+  db_close(db);
+  return 0;
+}
+
+static int cmd_serve(moa_config *cfg, cmdline *cl) {
+  char err[512];
+  int rc = config_parse_args(cfg, cl->nopts, cl->opts, err, sizeof err);
+  if (rc == 1) return 0;
+  if (rc != 0) return usage(err);
+  log_set_level(cfg->level);
+  moa_db *db = open_db(cfg, true);
+  if (!db) return 1;
+  if (cfg->demo && demo_data_load(db, err, sizeof err) != 0) {
+    fprintf(stderr, "moa: loading demo data: %s\n", err);
+    db_close(db);
+    return 1;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  server *srv = server_start(cfg, db);
+  if (!srv) {
+    db_close(db);
+    return 1;
+  }
+  the_server = srv;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  bool v6 = strchr(cfg->listen_host, ':') != NULL;
+  printf("moa %s listening on %s://%s%s%s:%d\n", MOA_VERSION, cfg->tls_cert[0] ? "https" : "http", v6 ? "[" : "",
+         cfg->listen_host, v6 ? "]" : "", server_port(srv));
+  fflush(stdout);
+  server_run(srv);
+  the_server = NULL;
+  server_free(srv);
+  db_close(db); /* checkpoints and truncates the WAL */
+  log_info("stopped cleanly");
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  moa_config cfg;
+  config_defaults(&cfg);
+  cmdline cl;
+  if (split_args(argc, argv, &cl) != 0) return usage("too many arguments");
+  if (cl.nwords == 0) return cmd_serve(&cfg, &cl);
+  const char *cmd = cl.words[0];
+  if (!strcmp(cmd, "user")) return cmd_user(&cfg, &cl);
+  if (!strcmp(cmd, "org")) return cmd_org(&cfg, &cl);
+  if (!strcmp(cmd, "consortium")) return cmd_consortium(&cfg, &cl);
+  if (!strcmp(cmd, "db")) {
+    bool demo = false;
+    take_opt(&cl, "--demo", true, &demo);
+    char err[512];
+    int rc = config_parse_args(&cfg, cl.nopts, cl.opts, err, sizeof err);
+    if (rc == 1) return 0;
+    if (rc != 0) return usage(err);
+    if (cl.nwords != 2 || strcmp(cl.words[1], "init") != 0) return usage("usage: moa db init [--demo]");
+    return cmd_db_init(&cfg, demo);
+  }
+  char msg[128];
+  snprintf(msg, sizeof msg, "unknown command '%s'", cmd);
+  return usage(msg);
+}

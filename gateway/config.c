@@ -1,0 +1,270 @@
+/* Configuration (see config.h). Options are described once, in a table, which drives the
+ * file parser, the flag parser and --help alike. */
+#include "gateway/config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { OPT_STR, OPT_INT, OPT_BOOL, OPT_LISTEN, OPT_LEVEL } opt_kind;
+
+typedef struct opt_def {
+  const char *name;
+  opt_kind kind;
+  size_t offset;
+  size_t size; /* for strings */
+  int min, max;
+  const char *arg;
+  const char *help;
+} opt_def;
+
+#define S(f) OPT_STR, offsetof(moa_config, f), sizeof(((moa_config *)0)->f), 0, 0
+#define I(f, lo, hi) OPT_INT, offsetof(moa_config, f), 0, lo, hi
+
+static const opt_def opts[] = {
+    {"listen", OPT_LISTEN, 0, 0, 0, 0, "ADDR:PORT", "address and port to serve HTTP and WebSocket on (default 127.0.0.1:8080)"},
+    {"db", S(db_path), "FILE", "database file, created and migrated when needed (default var/moa.db)"},
+    {"static", S(static_dir), "DIR", "directory of the browser app (default web-static)"},
+    {"tls-cert", S(tls_cert), "FILE", "PEM certificate: serve HTTPS and WSS (needs --tls-key)"},
+    {"tls-key", S(tls_key), "FILE", "PEM private key for --tls-cert"},
+    {"origin", S(origins), "LIST", "comma-separated WebSocket Origins allowed (default: the listen URL)"},
+    {"log-level", OPT_LEVEL, 0, 0, 0, 0, "LEVEL", "debug, info, warn or error (default info)"},
+    {"session-ttl", I(session_ttl, 60, 31536000), "SECONDS", "how long a sign-in lasts (default 1209600, 14 days)"},
+    {"max-message", I(max_message, 1024, 1048576), "BYTES", "largest WebSocket message accepted (default 65536)"},
+    {"rate", I(rate, 1, 100000), "N", "requests per second allowed per connection (default 20)"},
+    {"rate-burst", I(rate_burst, 1, 100000), "N", "requests allowed in a burst (default 60)"},
+    {"outq-messages", I(outq_messages, 8, 1000000), "N", "queued outbound messages before a slow client is dropped (default 1024)"},
+    {"outq-bytes", I(outq_bytes, 4096, 1 << 30), "BYTES", "queued outbound bytes before a slow client is dropped (default 4194304)"},
+    {"ping-interval", I(ping_interval, 1, 3600), "SECONDS", "idle time before a WebSocket ping (default 30)"},
+    {"login-workers", I(login_workers, 1, 64), "N", "threads verifying passwords (default 1)"},
+    {"demo", OPT_BOOL, offsetof(moa_config, demo), 0, 0, 1, "BOOL", "load demo data into an empty database (default false)"},
+};
+#define NOPTS (sizeof opts / sizeof opts[0])
+
+void config_defaults(moa_config *c) {
+  memset(c, 0, sizeof *c);
+  snprintf(c->listen_host, sizeof c->listen_host, "127.0.0.1");
+  c->listen_port = 8080;
+  snprintf(c->db_path, sizeof c->db_path, "var/moa.db");
+  snprintf(c->static_dir, sizeof c->static_dir, "web-static");
+  c->level = LOG_LEVEL_INFO;
+  c->session_ttl = 14 * 24 * 3600;
+  c->max_message = 65536;
+  c->rate = 20;
+  c->rate_burst = 60;
+  c->outq_messages = 1024;
+  c->outq_bytes = 4 << 20;
+  c->ping_interval = 30;
+  c->login_workers = 1;
+}
+
+int config_parse_hostport(const char *s, char *host, size_t hostlen, int *port) {
+  const char *colon;
+  char buf[64];
+  if (s[0] == '[') {
+    const char *close = strchr(s, ']');
+    if (!close || close[1] != ':') return -1;
+    size_t n = (size_t)(close - s - 1);
+    if (n == 0 || n >= sizeof buf || n >= hostlen) return -1;
+    memcpy(buf, s + 1, n);
+    buf[n] = '\0';
+    colon = close + 1;
+    struct in6_addr a6;
+    if (inet_pton(AF_INET6, buf, &a6) != 1) return -1;
+  } else {
+    colon = strrchr(s, ':');
+    if (!colon) return -1;
+    size_t n = (size_t)(colon - s);
+    if (n == 0 || n >= sizeof buf || n >= hostlen) return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    struct in_addr a4;
+    if (inet_pton(AF_INET, buf, &a4) != 1) return -1;
+  }
+  char *end;
+  errno = 0;
+  long p = strtol(colon + 1, &end, 10);
+  if (errno || *end || end == colon + 1 || p < 0 || p > 65535) return -1;
+  snprintf(host, hostlen, "%s", buf);
+  *port = (int)p;
+  return 0;
+}
+
+int config_set(moa_config *c, const char *key, const char *value, char *err, size_t errlen) {
+  for (size_t i = 0; i < NOPTS; i++) {
+    const opt_def *o = &opts[i];
+    if (strcmp(o->name, key) != 0) continue;
+    char *field = (char *)c + o->offset;
+    switch (o->kind) {
+      case OPT_STR:
+        if (strlen(value) >= o->size) {
+          snprintf(err, errlen, "value of %s is too long (max %zu bytes)", key, o->size - 1);
+          return -1;
+        }
+        snprintf(field, o->size, "%s", value);
+        return 0;
+      case OPT_INT: {
+        char *end;
+        errno = 0;
+        long v = strtol(value, &end, 10);
+        if (errno || *end || end == value || v < o->min || v > o->max) {
+          snprintf(err, errlen, "invalid value for %s: '%s' (an integer from %d to %d)", key, value, o->min, o->max);
+          return -1;
+        }
+        *(int *)field = (int)v;
+        return 0;
+      }
+      case OPT_BOOL:
+        if (!strcmp(value, "true") || !strcmp(value, "1") || !strcmp(value, "yes")) *(bool *)field = true;
+        else if (!strcmp(value, "false") || !strcmp(value, "0") || !strcmp(value, "no")) *(bool *)field = false;
+        else {
+          snprintf(err, errlen, "invalid value for %s: '%s' (true or false)", key, value);
+          return -1;
+        }
+        return 0;
+      case OPT_LISTEN:
+        if (config_parse_hostport(value, c->listen_host, sizeof c->listen_host, &c->listen_port) != 0) {
+          snprintf(err, errlen, "invalid value for listen: '%s' (ADDR:PORT with a literal IP address)", value);
+          return -1;
+        }
+        return 0;
+      case OPT_LEVEL:
+        if (log_parse_level(value, &c->level) != 0) {
+          snprintf(err, errlen, "invalid value for log-level: '%s' (debug, info, warn or error)", value);
+          return -1;
+        }
+        return 0;
+    }
+  }
+  snprintf(err, errlen, "unknown option '%s'", key);
+  return -1;
+}
+
+static char *trim(char *s) {
+  while (*s == ' ' || *s == '\t') s++;
+  char *e = s + strlen(s);
+  while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) *--e = '\0';
+  return s;
+}
+
+int config_load_file(moa_config *c, const char *path, char *err, size_t errlen) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    snprintf(err, errlen, "cannot read config file %s: %s", path, strerror(errno));
+    return -1;
+  }
+  char line[2048], sub[1024];
+  int lineno = 0, rc = 0;
+  while (fgets(line, sizeof line, f)) {
+    lineno++;
+    if (!strchr(line, '\n') && !feof(f)) {
+      snprintf(err, errlen, "%s:%d: line too long", path, lineno);
+      rc = -1;
+      break;
+    }
+    char *s = trim(line);
+    if (*s == '\0' || *s == '#') continue;
+    char *eq = strchr(s, '=');
+    if (!eq) {
+      snprintf(err, errlen, "%s:%d: expected 'key = value'", path, lineno);
+      rc = -1;
+      break;
+    }
+    *eq = '\0';
+    char *key = trim(s), *value = trim(eq + 1);
+    if (strcmp(key, "config") == 0) {
+      snprintf(err, errlen, "%s:%d: a config file cannot include another", path, lineno);
+      rc = -1;
+      break;
+    }
+    if (config_set(c, key, value, sub, sizeof sub) != 0) {
+      snprintf(err, errlen, "%s:%d: %s", path, lineno, sub);
+      rc = -1;
+      break;
+    }
+  }
+  fclose(f);
+  return rc;
+}
+
+void config_print_help(const char *prog) {
+  printf("Usage: %s [options]                 start the server\n"
+         "       %s db init [--demo]          create or migrate the database (and load demo data)\n"
+         "       %s user add --email E --name N [--org ID] [--admin] [--consortium ID --role member|coordinator]\n"
+         "       %s user list | user disable EMAIL | user enable EMAIL | user passwd EMAIL\n"
+         "       %s org import FILE.tsv       import organizations (see docs/OPERATIONS.md)\n"
+         "       %s consortium list\n"
+         "Passwords are read from standard input (one line) or the MOA_PASSWORD environment variable,\n"
+         "never from the command line. Every command takes --db FILE.\n\nOptions:\n",
+         prog, prog, prog, prog, prog, prog);
+  printf("  --config FILE          read options from FILE ('key = value' lines); flags override it\n");
+  for (size_t i = 0; i < NOPTS; i++) {
+    char left[64];
+    snprintf(left, sizeof left, "--%s %s", opts[i].name, opts[i].arg);
+    printf("  %-22s %s\n", left, opts[i].help);
+  }
+  printf("  --help                 show this text\n  --version              print the version\n");
+}
+
+int config_parse_args(moa_config *c, int argc, char **argv, char *err, size_t errlen) {
+  /* Pass 1: help, version, config file. */
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      config_print_help("moa");
+      return 1;
+    }
+    if (!strcmp(argv[i], "--version")) {
+      printf("moa %s\n", MOA_VERSION);
+      return 1;
+    }
+    if (!strncmp(argv[i], "--config", 8) && (argv[i][8] == '\0' || argv[i][8] == '=')) {
+      const char *path = argv[i][8] == '=' ? argv[i] + 9 : (i + 1 < argc ? argv[++i] : NULL);
+      if (!path) {
+        snprintf(err, errlen, "--config needs a file name");
+        return -1;
+      }
+      if (config_load_file(c, path, err, errlen) != 0) return -1;
+    }
+  }
+  /* Pass 2: every other flag, in order. */
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (strncmp(a, "--", 2) != 0) {
+      snprintf(err, errlen, "unexpected argument '%s' (see --help)", a);
+      return -1;
+    }
+    char key[64];
+    const char *value;
+    const char *eq = strchr(a, '=');
+    if (eq) {
+      snprintf(key, sizeof key, "%.*s", (int)(eq - a - 2), a + 2);
+      value = eq + 1;
+    } else {
+      snprintf(key, sizeof key, "%s", a + 2);
+      value = NULL;
+    }
+    if (!strcmp(key, "config")) {
+      if (!eq) i++;
+      continue;
+    }
+    if (!value) {
+      if (!strcmp(key, "demo")) value = "true";
+      else if (i + 1 < argc) value = argv[++i];
+      else {
+        snprintf(err, errlen, "option --%s needs a value", key);
+        return -1;
+      }
+    }
+    if (config_set(c, key, value, err, errlen) != 0) return -1;
+  }
+  if ((c->tls_cert[0] != '\0') != (c->tls_key[0] != '\0')) {
+    snprintf(err, errlen, "--tls-cert and --tls-key go together");
+    return -1;
+  }
+  if (c->rate_burst < c->rate) c->rate_burst = c->rate;
+  return 0;
+}

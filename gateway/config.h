@@ -1,0 +1,51 @@
+/* Server configuration: defaults, then the --config file, then command-line flags (flags win).
+ * The file has one `key = value` per line (# starts a comment); keys are the long option names
+ * without the leading dashes. An unknown key or a bad value stops start-up with a message that
+ * names it (and the file line). Filled once on the main thread before other threads start. */
+#ifndef MOA_GATEWAY_CONFIG_H
+#define MOA_GATEWAY_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gateway/log.h"
+
+typedef struct moa_config {
+  char listen_host[64];  /* literal IPv4 or IPv6 address */
+  int listen_port;       /* 0 = pick a free port (printed on start) */
+  char db_path[512];
+  char static_dir[512];
+  char tls_cert[512];
+  char tls_key[512];
+  char origins[1024];    /* comma-separated allowed WebSocket Origins; empty = derived from listen */
+  log_level level;
+  int session_ttl;       /* seconds a sign-in lasts */
+  int max_message;       /* largest WebSocket message accepted, bytes */
+  int rate;              /* requests per second allowed per connection (sustained) */
+  int rate_burst;        /* requests allowed in a burst */
+  int outq_messages;     /* outbound queue bound per connection, messages */
+  int outq_bytes;        /* outbound queue bound per connection, bytes */
+  int ping_interval;     /* seconds of silence before a ping; the peer is dropped after 3x */
+  int login_workers;     /* threads hashing passwords */
+  bool demo;             /* load demo data into an empty database on start */
+} moa_config;
+
+void config_defaults(moa_config *c);
+
+/* Sets one option by its name (without dashes). Returns 0, or -1 with err naming key and value. */
+int config_set(moa_config *c, const char *key, const char *value, char *err, size_t errlen);
+
+/* Reads a config file. Returns 0, or -1 with err naming the file, line and key. */
+int config_load_file(moa_config *c, const char *path, char *err, size_t errlen);
+
+/* Parses argv (options only, after any subcommand words). --config is applied first wherever it
+ * appears, then every other flag in order. Returns 0; 1 when --help or --version was handled
+ * (text printed to stdout); -1 on error with err set. */
+int config_parse_args(moa_config *c, int argc, char **argv, char *err, size_t errlen);
+
+/* Parses "ADDR:PORT" or "[V6ADDR]:PORT" into host and port; 0 or -1. */
+int config_parse_hostport(const char *s, char *host, size_t hostlen, int *port);
+
+void config_print_help(const char *prog);
+
+#endif

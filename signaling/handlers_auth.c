@@ -1,0 +1,176 @@
+/* auth.login, auth.resume, auth.logout.
+ *
+ * auth.login verifies the password with scrypt on the job pool (never on the signaling loop),
+ * and always runs the KDF, against a dummy hash for an unknown email, so response time does not
+ * tell which emails exist. A failed attempt is answered after a delay that grows with the
+ * account's consecutive failures (250 ms doubling, at most 4 s); five failures lock the account
+ * (user_store_record_failure) and twenty from one address lock the address (throttle.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/log.h"
+#include "signaling/handlers.h"
+#include "signaling/throttle.h"
+#include "storage/session_store.h"
+#include "storage/user_store.h"
+
+/* A valid hash of a random password: verifying against it costs the same as a real one. */
+static char dummy_hash[PASSWORD_HASH_MAX];
+
+typedef struct login_job {
+  uint64_t session_id;
+  json_int_t req_id;
+  int64_t user_id; /* 0 = no such (usable) user */
+  bool is_admin;
+  char address[64];
+  char hash[PASSWORD_HASH_MAX];
+  char password[PASSWORD_MAX_LEN + 1];
+  bool ok;
+} login_job;
+
+static void login_work(void *arg) {
+  login_job *j = arg;
+  j->ok = password_verify(j->password, j->hash) && j->user_id != 0;
+  memset(j->password, 0, sizeof j->password);
+}
+
+static json_t *signed_in_result(hub *h, session *s, int64_t user_id, const char *token, int64_t expires_at) {
+  json_t *me = user_store_me(hub_db(h), user_id);
+  json_t *r = json_pack("{s:o, s:I}", "user", me ? me : json_null(), "expires_at", (json_int_t)expires_at);
+  if (token) json_object_set_new(r, "token", json_string(token));
+  (void)s;
+  return r;
+}
+
+static void login_done(void *ctx, void *arg) {
+  hub *h = ctx;
+  login_job *j = arg;
+  moa_db *db = hub_db(h);
+  int64_t now = db_now(db);
+  session *s = hub_find(h, j->session_id);
+  if (s) s->pending_jobs--;
+  if (j->ok) {
+    char token[SESSION_TOKEN_LEN + 1];
+    int64_t expires;
+    user_store_record_success(db, j->user_id);
+    throttle_clear(j->address);
+    if (!s) goto done; /* the client left; no session is created for nobody */
+    if (session_store_create(db, j->user_id, hub_config(h)->session_ttl, j->address, token, &expires) != 0) {
+      hub_error(h, s, j->req_id, ERR_INTERNAL, "could not create a session");
+      goto done;
+    }
+    hub_set_user(h, s, j->user_id, j->is_admin);
+    snprintf(s->token, sizeof s->token, "%s", token);
+    hub_get_counters(h)->logins_ok++;
+    log_info("user %lld signed in from %s", (long long)j->user_id, j->address);
+    hub_reply(h, s, j->req_id, signed_in_result(h, s, j->user_id, token, expires));
+    goto done;
+  }
+  hub_get_counters(h)->logins_failed++;
+  throttle_record_failure(j->address, now);
+  int failures = 1;
+  if (j->user_id) {
+    user_store_record_failure(db, j->user_id, now);
+    user_rec u;
+    if (user_store_find_by_id(db, j->user_id, &u) == 1) failures = u.failed_logins;
+  }
+  uint64_t delay = 250ull << (failures > 5 ? 4 : failures - 1);
+  if (delay > 4000) delay = 4000;
+  hub_reply_later(h, j->session_id,
+                  protocol_reply_error(j->req_id, ERR_INVALID_CREDENTIALS, "wrong email or password"), delay);
+done:
+  free(j);
+}
+
+void handle_auth_login(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  const char *email, *password;
+  if (!param_string(req, "email", 3, EMAIL_MAX, true, &email, &err) ||
+      !param_string(req, "password", 1, PASSWORD_MAX_LEN, true, &password, &err)) {
+    hub_error(h, s, id, err.code, err.message);
+    return;
+  }
+  if (s->user_id) {
+    hub_error(h, s, id, ERR_CONFLICT, "already signed in on this connection; auth.logout first");
+    return;
+  }
+  moa_db *db = hub_db(h);
+  int64_t now = db_now(db);
+  int64_t wait = throttle_locked_for(s->address, now);
+  if (wait > 0) {
+    hub_error_with(h, s, id, ERR_LOCKED, "too many failed sign-ins from this address; try again later",
+                   json_pack("{s:I}", "retry_after", (json_int_t)wait));
+    return;
+  }
+  if (!dummy_hash[0] && password_hash("moa-dummy-password-for-timing", dummy_hash, sizeof dummy_hash) != 0) {
+    hub_error(h, s, id, ERR_INTERNAL, "password hashing unavailable");
+    return;
+  }
+  login_job *j = calloc(1, sizeof *j);
+  if (!j) {
+    hub_error(h, s, id, ERR_INTERNAL, "out of memory");
+    return;
+  }
+  j->session_id = s->id;
+  j->req_id = id;
+  snprintf(j->address, sizeof j->address, "%s", s->address);
+  snprintf(j->password, sizeof j->password, "%s", password);
+  user_rec u;
+  int found = user_store_find_by_email(db, email, &u);
+  if (found == 1 && !u.disabled) {
+    if (u.locked_until > now) {
+      free(j);
+      hub_error_with(h, s, id, ERR_LOCKED, "this account is locked after repeated failed sign-ins; try again later",
+                     json_pack("{s:I}", "retry_after", (json_int_t)(u.locked_until - now)));
+      return;
+    }
+    j->user_id = u.id;
+    j->is_admin = u.is_admin;
+    snprintf(j->hash, sizeof j->hash, "%s", u.password_hash);
+  } else {
+    snprintf(j->hash, sizeof j->hash, "%s", dummy_hash);
+  }
+  if (jobs_submit(hub_jobs(h), login_work, login_done, j) != 0) {
+    free(j);
+    hub_error_with(h, s, id, ERR_BUSY, "the server is busy; try again in a moment", json_pack("{s:i}", "retry_after", 1));
+    return;
+  }
+  s->pending_jobs++;
+}
+
+void handle_auth_resume(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  const char *token;
+  if (!param_string(req, "token", 1, 128, true, &token, &err)) {
+    hub_error(h, s, id, err.code, err.message);
+    return;
+  }
+  moa_db *db = hub_db(h);
+  int64_t expires = 0;
+  int64_t uid = session_store_lookup(db, token, &expires);
+  if (uid < 0) {
+    hub_error(h, s, id, ERR_INTERNAL, "database error");
+    return;
+  }
+  if (uid == 0) {
+    hub_error(h, s, id, ERR_UNAUTHENTICATED, "the session has expired or was ended; sign in again");
+    return;
+  }
+  user_rec u;
+  if (user_store_find_by_id(db, uid, &u) != 1) {
+    hub_error(h, s, id, ERR_UNAUTHENTICATED, "the session has expired or was ended; sign in again");
+    return;
+  }
+  hub_set_user(h, s, uid, u.is_admin);
+  snprintf(s->token, sizeof s->token, "%s", token);
+  hub_reply(h, s, id, signed_in_result(h, s, uid, NULL, expires));
+}
+
+void handle_auth_logout(hub *h, session *s, json_int_t id, json_t *req) {
+  (void)req;
+  if (s->token[0]) session_store_delete(hub_db(h), s->token);
+  s->token[0] = '\0';
+  hub_set_user(h, s, 0, false);
+  hub_reply(h, s, id, NULL);
+}

@@ -1,0 +1,71 @@
+/* system.ping, me.get, consortium.list, consortium.get.
+ *
+ * Authorization (docs/PROTOCOL.md, "Who sees what"): every signed-in user sees the list of the
+ * consortia and each consortium's member organizations (the public directory: linking regions is
+ * the programme's point); only members of a consortium (any role) and admins see its people and
+ * their contact details. */
+#include <stdio.h>
+
+#include "signaling/handlers.h"
+#include "storage/consortium_store.h"
+#include "storage/user_store.h"
+
+void handle_system_ping(hub *h, session *s, json_int_t id, json_t *req) {
+  (void)req;
+  hub_reply(h, s, id, json_pack("{s:I}", "server_time_ms", (json_int_t)db_now(hub_db(h)) * 1000));
+}
+
+void handle_me_get(hub *h, session *s, json_int_t id, json_t *req) {
+  (void)req;
+  json_t *me = user_store_me(hub_db(h), s->user_id);
+  if (!me) {
+    hub_error(h, s, id, ERR_INTERNAL, "cannot read your profile");
+    return;
+  }
+  hub_reply(h, s, id, me);
+}
+
+void handle_consortium_list(hub *h, session *s, json_int_t id, json_t *req) {
+  (void)req;
+  json_t *list = consortium_store_list(hub_db(h));
+  if (!list) {
+    hub_error(h, s, id, ERR_INTERNAL, "cannot read consortia");
+    return;
+  }
+  /* Mark the caller's own consortia, so clients need not cross-reference me.get. */
+  size_t i;
+  json_t *c;
+  json_array_foreach(list, i, c) {
+    consortium_role r = user_store_role_in(hub_db(h), s->user_id, json_integer_value(json_object_get(c, "id")));
+    json_object_set_new(c, "my_role", r == ROLE_COORDINATOR ? json_string("coordinator")
+                                      : r == ROLE_MEMBER    ? json_string("member")
+                                                            : json_null());
+  }
+  hub_reply(h, s, id, json_pack("{s:o}", "consortia", list));
+}
+
+void handle_consortium_get(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t cid = 0, limit = 100, offset = 0;
+  if (!param_int(req, "consortium_id", 1, INT32_MAX, true, &cid, &err) ||
+      !param_int(req, "limit", 1, CONSORTIUM_STORE_MAX_PAGE, false, &limit, &err) ||
+      !param_int(req, "offset", 0, INT32_MAX, false, &offset, &err)) {
+    hub_error(h, s, id, err.code, err.message);
+    return;
+  }
+  moa_db *db = hub_db(h);
+  json_t *c = consortium_store_get(db, cid, (int)limit, (int)offset);
+  if (!c) {
+    hub_error(h, s, id, ERR_NOT_FOUND, "no such consortium");
+    return;
+  }
+  consortium_role r = user_store_role_in(db, s->user_id, cid);
+  json_object_set_new(c, "my_role", r == ROLE_COORDINATOR ? json_string("coordinator")
+                                    : r == ROLE_MEMBER    ? json_string("member")
+                                                          : json_null());
+  if (r != ROLE_NONE || s->is_admin) {
+    json_t *people = user_store_consortium_people(db, cid);
+    json_object_set_new(c, "people", people ? people : json_array());
+  }
+  hub_reply(h, s, id, c);
+}

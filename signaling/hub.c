@@ -1,0 +1,312 @@
+/* The hub (see hub.h). Sessions live in a hash table by id (for jobs and timers that refer to
+ * them by id) and in a list of all sessions (for fan-out and shutdown). */
+#include "signaling/hub.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gateway/log.h"
+#include "signaling/dispatch.h"
+
+#define BUCKETS 4096
+#define VIOLATIONS_BEFORE_CLOSE 100
+
+static const char *const error_codes[] = {
+    ERR_BAD_REQUEST, ERR_UNKNOWN_TYPE, ERR_INVALID_PARAMS, ERR_UNAUTHENTICATED, ERR_INVALID_CREDENTIALS,
+    ERR_LOCKED,      ERR_FORBIDDEN,    ERR_NOT_FOUND,      ERR_CONFLICT,        ERR_RATE_LIMITED,
+    ERR_TOO_LARGE,   ERR_BUSY,         ERR_INTERNAL,
+};
+#define NCODES (sizeof error_codes / sizeof error_codes[0])
+
+typedef struct delayed {
+  struct delayed *next;
+  uint64_t session_id;
+  uint64_t due_ms;
+  json_t *msg;
+} delayed;
+
+struct hub {
+  moa_db *db;
+  const moa_config *cfg;
+  jobs *jobs;
+  session *buckets[BUCKETS];
+  session *all;
+  size_t nsessions, nauth;
+  uint64_t next_id;
+  uint64_t *requests; /* per dispatch entry */
+  uint64_t unknown_requests;
+  uint64_t errors[NCODES];
+  delayed *later;
+  hub_counters counters;
+  time_t started;
+};
+
+uint64_t hub_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+hub *hub_new(moa_db *db, const moa_config *cfg, void (*wake)(void *), void *wake_arg) {
+  if (dispatch_check() != 0) return NULL;
+  hub *h = calloc(1, sizeof *h);
+  if (!h) return NULL;
+  h->db = db;
+  h->cfg = cfg;
+  h->next_id = 1;
+  h->started = time(NULL);
+  h->requests = calloc(dispatch_count(), sizeof *h->requests);
+  h->jobs = jobs_start(cfg->login_workers, 4096, wake, wake_arg);
+  if (!h->requests || !h->jobs) {
+    free(h->requests);
+    jobs_stop(h->jobs);
+    free(h);
+    return NULL;
+  }
+  return h;
+}
+
+static void free_session(session *s) {
+  session_clear_queue(s);
+  free(s);
+}
+
+void hub_free(hub *h) {
+  if (!h) return;
+  jobs_stop(h->jobs); /* runs queued work; done functions are dropped with their args */
+  for (session *s = h->all, *n; s; s = n) {
+    n = s->next_all;
+    free_session(s);
+  }
+  for (delayed *d = h->later, *n; d; d = n) {
+    n = d->next;
+    json_decref(d->msg);
+    free(d);
+  }
+  free(h->requests);
+  free(h);
+}
+
+session *hub_open(hub *h, void *transport, const session_io *io, const char *address) {
+  session *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->id = h->next_id++;
+  s->transport = transport;
+  s->io = io;
+  snprintf(s->address, sizeof s->address, "%s", address ? address : "");
+  s->max_messages = (size_t)h->cfg->outq_messages;
+  s->max_bytes = (size_t)h->cfg->outq_bytes;
+  size_t b = s->id % BUCKETS;
+  s->next_in_bucket = h->buckets[b];
+  h->buckets[b] = s;
+  s->next_all = h->all;
+  if (h->all) h->all->prev_all = s;
+  h->all = s;
+  h->nsessions++;
+  h->counters.connections_total++;
+  return s;
+}
+
+void hub_close(hub *h, session *s) {
+  size_t b = s->id % BUCKETS;
+  for (session **pp = &h->buckets[b]; *pp; pp = &(*pp)->next_in_bucket)
+    if (*pp == s) {
+      *pp = s->next_in_bucket;
+      break;
+    }
+  if (s->prev_all) s->prev_all->next_all = s->next_all;
+  else h->all = s->next_all;
+  if (s->next_all) s->next_all->prev_all = s->prev_all;
+  h->nsessions--;
+  if (s->user_id) h->nauth--;
+  free_session(s);
+}
+
+session *hub_find(hub *h, uint64_t id) {
+  for (session *s = h->buckets[id % BUCKETS]; s; s = s->next_in_bucket)
+    if (s->id == id) return s;
+  return NULL;
+}
+
+session *hub_first(hub *h) { return h->all; }
+session *hub_next(session *s) { return s->next_all; }
+
+static void count_error(hub *h, const char *code) {
+  for (size_t i = 0; i < NCODES; i++)
+    if (strcmp(error_codes[i], code) == 0) {
+      h->errors[i]++;
+      return;
+    }
+}
+
+static void send_msg(hub *h, session *s, json_t *msg) {
+  if (!msg) return;
+  if (session_send(s, msg) == 0) h->counters.messages_out++;
+  json_decref(msg);
+}
+
+void hub_reply(hub *h, session *s, json_int_t id, json_t *result) { send_msg(h, s, protocol_reply_ok(id, result)); }
+
+void hub_error_with(hub *h, session *s, json_int_t id, const char *code, const char *message, json_t *extra) {
+  count_error(h, code);
+  json_t *msg = protocol_reply_error(id, code, message);
+  if (extra) {
+    json_object_update(json_object_get(msg, "error"), extra);
+    json_decref(extra);
+  }
+  send_msg(h, s, msg);
+}
+
+void hub_error(hub *h, session *s, json_int_t id, const char *code, const char *message) {
+  hub_error_with(h, s, id, code, message, NULL);
+}
+
+void hub_event(hub *h, session *s, json_t *event) { send_msg(h, s, event); }
+
+void hub_reply_later(hub *h, uint64_t session_id, json_t *msg, uint64_t delay_ms) {
+  delayed *d = malloc(sizeof *d);
+  if (!d) {
+    json_decref(msg);
+    return;
+  }
+  d->session_id = session_id;
+  d->due_ms = hub_now_ms() + delay_ms;
+  d->msg = msg;
+  d->next = h->later;
+  h->later = d;
+}
+
+void hub_reject_frame(hub *h, session *s, const char *code, const char *message) {
+  h->counters.bad_frames++;
+  hub_error(h, s, -1, code, message);
+}
+
+void hub_receive(hub *h, session *s, const char *buf, size_t len) {
+  if (s->closing) return;
+  h->counters.messages_in++;
+  if (!session_take_token(s, h->cfg->rate, h->cfg->rate_burst, hub_now_ms())) {
+    h->counters.rate_limited++;
+    if (++s->violations > VIOLATIONS_BEFORE_CLOSE) {
+      log_warn("session %llu (%s): request flood, disconnecting", (unsigned long long)s->id, s->address);
+      session_close(s, 1008, "request flood");
+      return;
+    }
+    protocol_request peek;
+    protocol_error perr;
+    json_int_t id = -1;
+    if (protocol_parse(buf, len, &peek, &perr) == 0) {
+      id = peek.id;
+      json_decref(peek.root);
+    }
+    hub_error_with(h, s, id, ERR_RATE_LIMITED, "too many requests; slow down",
+                   json_pack("{s:f}", "retry_after", 1.0 / h->cfg->rate));
+    return;
+  }
+  protocol_request req;
+  protocol_error err;
+  if (protocol_parse(buf, len, &req, &err) != 0) {
+    h->counters.bad_frames++;
+    hub_error(h, s, err.id, err.code, err.message);
+    return;
+  }
+  const handler_def *d = dispatch_find(req.type);
+  if (!d) {
+    h->unknown_requests++;
+    char msg[128];
+    snprintf(msg, sizeof msg, "unknown message type \"%.64s\"", req.type);
+    hub_error(h, s, req.id, ERR_UNKNOWN_TYPE, msg);
+  } else if (!(d->flags & HANDLER_PUBLIC) && s->user_id == 0) {
+    h->requests[dispatch_index(d)]++;
+    hub_error(h, s, req.id, ERR_UNAUTHENTICATED, "sign in first (auth.login or auth.resume)");
+  } else {
+    h->requests[dispatch_index(d)]++;
+    d->fn(h, s, req.id, req.root);
+  }
+  json_decref(req.root);
+}
+
+void hub_poll(hub *h) {
+  jobs_drain(h->jobs, h);
+  uint64_t now = hub_now_ms();
+  for (delayed **pp = &h->later; *pp;) {
+    delayed *d = *pp;
+    if (d->due_ms > now) {
+      pp = &d->next;
+      continue;
+    }
+    *pp = d->next;
+    session *s = hub_find(h, d->session_id);
+    if (s) send_msg(h, s, d->msg);
+    else json_decref(d->msg);
+    free(d);
+  }
+}
+
+void hub_shutdown(hub *h) {
+  for (session *s = h->all; s; s = s->next_all) {
+    hub_event(h, s, protocol_event("server.shutdown", json_pack("{s:s}", "reason", "the server is restarting")));
+    session_close(s, 1001, "server shutting down");
+  }
+}
+
+void hub_set_user(hub *h, session *s, int64_t user_id, bool is_admin) {
+  if (s->user_id && !user_id) h->nauth--;
+  if (!s->user_id && user_id) h->nauth++;
+  s->user_id = user_id;
+  s->is_admin = is_admin;
+}
+
+moa_db *hub_db(hub *h) { return h->db; }
+const moa_config *hub_config(hub *h) { return h->cfg; }
+jobs *hub_jobs(hub *h) { return h->jobs; }
+hub_counters *hub_get_counters(hub *h) { return &h->counters; }
+size_t hub_session_count(hub *h) { return h->nsessions; }
+size_t hub_authenticated_count(hub *h) { return h->nauth; }
+
+#define PUT(...)                                               \
+  do {                                                         \
+    int n_ = snprintf(buf + off, off < len ? len - off : 0, __VA_ARGS__); \
+    if (n_ > 0) off += (size_t)n_;                             \
+  } while (0)
+
+size_t hub_metrics_render(hub *h, char *buf, size_t len) {
+  size_t off = 0;
+  db_stats ds = db_get_stats(h->db);
+  PUT("# HELP moa_uptime_seconds Seconds since the server started.\n# TYPE moa_uptime_seconds gauge\n");
+  PUT("moa_uptime_seconds %lld\n", (long long)(time(NULL) - h->started));
+  PUT("# HELP moa_ws_connections Open WebSocket connections.\n# TYPE moa_ws_connections gauge\n");
+  PUT("moa_ws_connections %zu\n", h->nsessions);
+  PUT("# HELP moa_ws_connections_total WebSocket connections accepted.\n# TYPE moa_ws_connections_total counter\n");
+  PUT("moa_ws_connections_total %llu\n", (unsigned long long)h->counters.connections_total);
+  PUT("# HELP moa_sessions Signed-in WebSocket sessions.\n# TYPE moa_sessions gauge\n");
+  PUT("moa_sessions %zu\n", h->nauth);
+  PUT("# HELP moa_requests_total Requests received, by type.\n# TYPE moa_requests_total counter\n");
+  for (size_t i = 0; i < dispatch_count(); i++)
+    PUT("moa_requests_total{type=\"%s\"} %llu\n", dispatch_at(i)->type, (unsigned long long)h->requests[i]);
+  PUT("moa_requests_total{type=\"unknown\"} %llu\n", (unsigned long long)h->unknown_requests);
+  PUT("# HELP moa_errors_total Error replies, by code.\n# TYPE moa_errors_total counter\n");
+  for (size_t i = 0; i < NCODES; i++)
+    PUT("moa_errors_total{code=\"%s\"} %llu\n", error_codes[i], (unsigned long long)h->errors[i]);
+  PUT("# HELP moa_messages_total WebSocket messages, by direction.\n# TYPE moa_messages_total counter\n");
+  PUT("moa_messages_total{direction=\"in\"} %llu\n", (unsigned long long)h->counters.messages_in);
+  PUT("moa_messages_total{direction=\"out\"} %llu\n", (unsigned long long)h->counters.messages_out);
+  PUT("# HELP moa_bad_frames_total Frames rejected before dispatch.\n# TYPE moa_bad_frames_total counter\n");
+  PUT("moa_bad_frames_total %llu\n", (unsigned long long)h->counters.bad_frames);
+  PUT("# HELP moa_rate_limited_total Requests refused by the per-connection rate limit.\n"
+      "# TYPE moa_rate_limited_total counter\n");
+  PUT("moa_rate_limited_total %llu\n", (unsigned long long)h->counters.rate_limited);
+  PUT("# HELP moa_logins_total Sign-in attempts, by result.\n# TYPE moa_logins_total counter\n");
+  PUT("moa_logins_total{result=\"ok\"} %llu\n", (unsigned long long)h->counters.logins_ok);
+  PUT("moa_logins_total{result=\"failed\"} %llu\n", (unsigned long long)h->counters.logins_failed);
+  PUT("# HELP moa_db_statements_total Database statement steps.\n# TYPE moa_db_statements_total counter\n");
+  PUT("moa_db_statements_total %llu\n", (unsigned long long)ds.steps);
+  PUT("# HELP moa_db_seconds_total Time spent in database steps.\n# TYPE moa_db_seconds_total counter\n");
+  PUT("moa_db_seconds_total %.6f\n", (double)ds.step_ns / 1e9);
+  PUT("# HELP moa_db_errors_total Database errors.\n# TYPE moa_db_errors_total counter\n");
+  PUT("moa_db_errors_total %llu\n", (unsigned long long)ds.errors);
+  PUT("# HELP moa_jobs_pending Background jobs queued or running.\n# TYPE moa_jobs_pending gauge\n");
+  PUT("moa_jobs_pending %d\n", jobs_pending(h->jobs));
+  return off < len ? off : len;
+}

@@ -1,0 +1,89 @@
+/* The hub: everything the signaling thread knows. Sessions (by id), the dispatch of requests to
+ * handlers, asynchronous jobs, delayed replies, and the counters /metrics reports.
+ *
+ * Single-threaded: every function runs on the signaling thread, except the wake callback the
+ * job pool calls. The gateway feeds it (hub_open, hub_receive, hub_close, hub_poll) and
+ * implements session_io to write and close connections. */
+#ifndef MOA_SIGNALING_HUB_H
+#define MOA_SIGNALING_HUB_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "gateway/config.h"
+#include "signaling/jobs.h"
+#include "signaling/protocol.h"
+#include "signaling/session.h"
+#include "storage/db.h"
+
+typedef struct hub hub;
+
+typedef void (*handler_fn)(hub *h, session *s, json_int_t id, json_t *req);
+
+enum { HANDLER_PUBLIC = 1 }; /* allowed before sign-in */
+
+typedef struct handler_def {
+  const char *type;
+  handler_fn fn;
+  unsigned flags;
+} handler_def;
+
+typedef struct hub_counters {
+  uint64_t connections_total;
+  uint64_t messages_in;
+  uint64_t messages_out;
+  uint64_t bad_frames;
+  uint64_t rate_limited;
+  uint64_t slow_disconnects;
+  uint64_t logins_ok;
+  uint64_t logins_failed;
+} hub_counters;
+
+/* Creates the hub over an open database. wake(wake_arg) is called from other threads when the
+ * hub has work (the gateway passes a function calling lws_cancel_service). NULL on failure. */
+hub *hub_new(moa_db *db, const moa_config *cfg, void (*wake)(void *), void *wake_arg);
+/* Frees every session and the job pool. The gateway has closed connections first. */
+void hub_free(hub *h);
+
+session *hub_open(hub *h, void *transport, const session_io *io, const char *address);
+/* The connection is gone: forget the session (and free it). */
+void hub_close(hub *h, session *s);
+/* One complete text message from the client. */
+void hub_receive(hub *h, session *s, const char *buf, size_t len);
+/* A message that broke the protocol before parsing (binary, too large): reply/close. */
+void hub_reject_frame(hub *h, session *s, const char *code, const char *message);
+/* Runs finished jobs and due delayed replies; call on wake-ups and about every 100 ms. */
+void hub_poll(hub *h);
+/* Tells every client the server is stopping (event server.shutdown) and closes them (1001). */
+void hub_shutdown(hub *h);
+
+session *hub_find(hub *h, uint64_t session_id);
+/* Iteration over live sessions: for (s = hub_first(h); s; s = hub_next(s)). */
+session *hub_first(hub *h);
+session *hub_next(session *s);
+
+/* Replies. result is stolen (may be NULL). */
+void hub_reply(hub *h, session *s, json_int_t id, json_t *result);
+void hub_error(hub *h, session *s, json_int_t id, const char *code, const char *message);
+/* Error with extra fields merged into "error" (e.g. retry_after); extra is stolen. */
+void hub_error_with(hub *h, session *s, json_int_t id, const char *code, const char *message, json_t *extra);
+/* Queues a reply to be sent no earlier than delay_ms from now (e.g. a failed sign-in). */
+void hub_reply_later(hub *h, uint64_t session_id, json_t *msg, uint64_t delay_ms);
+/* Sends an event (stolen) to one session. */
+void hub_event(hub *h, session *s, json_t *event);
+
+moa_db *hub_db(hub *h);
+const moa_config *hub_config(hub *h);
+jobs *hub_jobs(hub *h);
+hub_counters *hub_get_counters(hub *h);
+size_t hub_session_count(hub *h);
+size_t hub_authenticated_count(hub *h);
+uint64_t hub_now_ms(void);
+
+/* Marks the session signed in as user (or signed out with user_id 0). */
+void hub_set_user(hub *h, session *s, int64_t user_id, bool is_admin);
+
+/* Appends the signaling metrics in Prometheus text format to buf; returns bytes written. */
+size_t hub_metrics_render(hub *h, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,73 @@
+/* The moa.v1 envelope (docs/PROTOCOL.md): parsing client frames and building replies and events.
+ *
+ *   request  {"id": 7, "type": "room.join", ...params}
+ *   reply    {"id": 7, "ok": true, "result": {...}}
+ *            {"id": 7, "ok": false, "error": {"code": "forbidden", "message": "..."}}
+ *   event    {"type": "room.peer_joined", ...}
+ *
+ * Pure functions: no I/O, no state; unit-tested with malformed input. */
+#ifndef MOA_SIGNALING_PROTOCOL_H
+#define MOA_SIGNALING_PROTOCOL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROTOCOL_NAME "moa.v1"
+#define PROTOCOL_TYPE_MAX 64
+#define PROTOCOL_DEPTH_MAX 16
+
+/* Stable error codes (docs/PROTOCOL.md lists each). */
+#define ERR_BAD_REQUEST "bad_request"         /* not a JSON object, bad envelope */
+#define ERR_UNKNOWN_TYPE "unknown_type"       /* no handler for this type */
+#define ERR_INVALID_PARAMS "invalid_params"   /* a field missing, mistyped or out of range */
+#define ERR_UNAUTHENTICATED "unauthenticated" /* sign in first */
+#define ERR_INVALID_CREDENTIALS "invalid_credentials"
+#define ERR_LOCKED "locked"                   /* too many failed sign-ins; retry_after given */
+#define ERR_FORBIDDEN "forbidden"             /* signed in, but not allowed */
+#define ERR_NOT_FOUND "not_found"
+#define ERR_CONFLICT "conflict"
+#define ERR_RATE_LIMITED "rate_limited"       /* slow down; retry_after given */
+#define ERR_TOO_LARGE "too_large"
+#define ERR_BUSY "busy"                       /* server overloaded; retry later */
+#define ERR_INTERNAL "internal"
+
+typedef struct protocol_request {
+  json_t *root;         /* owned by the caller after a successful parse */
+  json_int_t id;        /* >= 0 */
+  const char *type;     /* points into root */
+} protocol_request;
+
+typedef struct protocol_error {
+  const char *code;
+  char message[160];
+  json_int_t id;        /* the request id when it could be read, else -1 */
+} protocol_error;
+
+/* Parses one text frame. On success returns 0 and fills req (caller json_decref(req->root)).
+ * On failure returns -1, fills err (code + message + id if readable) and owns nothing.
+ * Rejects: invalid UTF-8 or JSON, a non-object, nesting deeper than PROTOCOL_DEPTH_MAX, a
+ * missing or non-integer or negative "id", a missing or malformed "type" (`domain.verb`,
+ * lowercase letters, digits and '_', at most PROTOCOL_TYPE_MAX bytes). */
+int protocol_parse(const char *buf, size_t len, protocol_request *req, protocol_error *err);
+
+/* Builders; each returns a new reference. result may be NULL (becomes {}); it is stolen. */
+json_t *protocol_reply_ok(json_int_t id, json_t *result);
+json_t *protocol_reply_error(json_int_t id, const char *code, const char *message);
+/* An event: {"type": type, ...fields}; fields (an object) is stolen and may be NULL. */
+json_t *protocol_event(const char *type, json_t *fields);
+
+/* Parameter accessors. Each returns true and sets *out when the field is valid, false with
+ * err->message naming the field otherwise (err->code = ERR_INVALID_PARAMS). */
+bool param_string(json_t *req, const char *key, size_t minlen, size_t maxlen, bool required,
+                  const char **out, protocol_error *err);
+bool param_int(json_t *req, const char *key, json_int_t min, json_int_t max, bool required, json_int_t *out,
+               protocol_error *err);
+bool param_bool(json_t *req, const char *key, bool required, bool *out, protocol_error *err);
+
+/* True when s has no control characters other than \n and \t (jansson already guarantees
+ * valid UTF-8 for decoded strings). */
+bool text_is_clean(const char *s, bool allow_newlines);
+
+#endif

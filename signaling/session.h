@@ -1,0 +1,67 @@
+/* A signaling session: one WebSocket connection's protocol state. Who is signed in on it, its
+ * request rate budget, and its bounded outbound queue. Owned by the hub on the signaling
+ * thread; the gateway holds only an opaque pointer and the session's id.
+ *
+ * The gateway implements session_io: it is asked to write when the queue gains a message, pops
+ * one message per writable callback, and closes the connection when told to. */
+#ifndef MOA_SIGNALING_SESSION_H
+#define MOA_SIGNALING_SESSION_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct session_io {
+  void (*want_write)(void *transport);
+  void (*close)(void *transport, int code, const char *reason);
+} session_io;
+
+typedef struct outmsg {
+  struct outmsg *next;
+  size_t len;
+  char data[]; /* len bytes, not NUL terminated */
+} outmsg;
+
+typedef struct session {
+  uint64_t id;
+  void *transport;
+  const session_io *io;
+  char address[64];
+  /* who */
+  int64_t user_id; /* 0 until signed in */
+  bool is_admin;
+  char token[48];  /* the session token this connection signed in with ("" if none) */
+  /* request budget: token bucket */
+  double tokens;
+  uint64_t last_refill_ms;
+  unsigned violations;
+  /* outbound queue */
+  outmsg *head, *tail;
+  size_t queued, queued_bytes;
+  size_t max_messages, max_bytes;
+  bool closing;
+  unsigned pending_jobs; /* async work still referring to this session by id */
+  struct session *next_in_bucket;
+  struct session *prev_all, *next_all;
+} session;
+
+/* Queues msg (a JSON value, serialized compactly; not stolen) for sending. If the queue would
+ * pass its bounds, the session is closed as a slow consumer (1008) and the message dropped.
+ * Returns 0 when queued, -1 when dropped. No effect once the session is closing. */
+int session_send(session *s, json_t *msg);
+/* Queues already serialized text. Same contract as session_send. */
+int session_send_text(session *s, const char *text, size_t len);
+
+/* Takes the next queued message (caller frees it with free()), or NULL when empty. */
+outmsg *session_pop(session *s);
+
+/* Asks the gateway to close the connection with a WebSocket close code and reason. */
+void session_close(session *s, int code, const char *reason);
+
+/* Takes one token from the request budget (rate per second, burst). Returns true when allowed. */
+bool session_take_token(session *s, double rate, double burst, uint64_t now_ms);
+
+void session_clear_queue(session *s);
+
+#endif

@@ -1,0 +1,260 @@
+/* Users and roles (see user_store.h). */
+#include "storage/user_store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define LOCK_AFTER 5
+#define LOCK_BASE_S 60
+#define LOCK_MAX_S 3600
+
+bool user_email_valid(const char *email) {
+  size_t n = strlen(email);
+  if (n < 3 || n > EMAIL_MAX) return false;
+  const char *at = strchr(email, '@');
+  if (!at || at == email || at[1] == '\0' || strchr(at + 1, '@')) return false;
+  for (const unsigned char *p = (const unsigned char *)email; *p; p++)
+    if (*p <= ' ' || *p == 0x7f) return false;
+  return true;
+}
+
+static void copy_col(char *dst, size_t dstlen, sqlite3_stmt *st, int col) {
+  const unsigned char *s = sqlite3_column_text(st, col);
+  snprintf(dst, dstlen, "%s", s ? (const char *)s : "");
+}
+
+#define USER_COLS "id, email, name, coalesce(org_id, 0), is_admin, disabled, failed_logins, locked_until, password_hash"
+
+static int fill_user(moa_db *db, sqlite3_stmt *st, user_rec *out) {
+  int rc = db_step(db, st);
+  if (rc == SQLITE_ROW) {
+    memset(out, 0, sizeof *out);
+    out->id = sqlite3_column_int64(st, 0);
+    copy_col(out->email, sizeof out->email, st, 1);
+    copy_col(out->name, sizeof out->name, st, 2);
+    out->org_id = sqlite3_column_int64(st, 3);
+    out->is_admin = sqlite3_column_int(st, 4) != 0;
+    out->disabled = sqlite3_column_int(st, 5) != 0;
+    out->failed_logins = sqlite3_column_int(st, 6);
+    out->locked_until = sqlite3_column_int64(st, 7);
+    copy_col(out->password_hash, sizeof out->password_hash, st, 8);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int user_store_find_by_email(moa_db *db, const char *email, user_rec *out) {
+  sqlite3_stmt *st = db_stmt(db, "SELECT " USER_COLS " FROM users WHERE email = ?");
+  if (!st) return -1;
+  sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+  return fill_user(db, st, out);
+}
+
+int user_store_find_by_id(moa_db *db, int64_t id, user_rec *out) {
+  sqlite3_stmt *st = db_stmt(db, "SELECT " USER_COLS " FROM users WHERE id = ?");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, id);
+  return fill_user(db, st, out);
+}
+
+int64_t user_store_add(moa_db *db, const char *email, const char *name, const char *password_hash,
+                       int64_t org_id, bool is_admin, char *err, size_t errlen) {
+  if (!user_email_valid(email)) {
+    snprintf(err, errlen, "invalid email address: %s", email);
+    return -1;
+  }
+  size_t nl = strlen(name);
+  if (nl == 0 || nl > USER_NAME_MAX) {
+    snprintf(err, errlen, "name must have 1 to %d bytes", USER_NAME_MAX);
+    return -1;
+  }
+  sqlite3_stmt *st = db_stmt(db, "INSERT INTO users(email, name, org_id, password_hash, is_admin) "
+                                 "VALUES (?, ?, nullif(?, 0), ?, ?)");
+  if (!st) goto fail;
+  sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, org_id);
+  sqlite3_bind_text(st, 4, password_hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 5, is_admin ? 1 : 0);
+  int rc = db_exec_stmt(db, st);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+    snprintf(err, errlen, "a user with email %s already exists", email);
+    return -1;
+  }
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+    snprintf(err, errlen, "no organization with id %lld", (long long)org_id);
+    return -1;
+  }
+  if (rc != SQLITE_DONE) goto fail;
+  return sqlite3_last_insert_rowid(db_handle(db));
+fail:
+  snprintf(err, errlen, "database error: %s", db_errmsg(db));
+  return -1;
+}
+
+int user_store_set_role(moa_db *db, int64_t user_id, int64_t consortium_id, consortium_role role) {
+  sqlite3_stmt *st;
+  if (role == ROLE_NONE) {
+    st = db_stmt(db, "DELETE FROM user_roles WHERE user_id = ? AND consortium_id = ?");
+    if (!st) return -1;
+  } else {
+    st = db_stmt(db, "INSERT INTO user_roles(user_id, consortium_id, role) VALUES (?, ?, ?) "
+                     "ON CONFLICT(user_id, consortium_id) DO UPDATE SET role = excluded.role");
+    if (!st) return -1;
+    sqlite3_bind_text(st, 3, role == ROLE_COORDINATOR ? "coordinator" : "member", -1, SQLITE_STATIC);
+  }
+  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_int64(st, 2, consortium_id);
+  return db_exec_stmt(db, st) == SQLITE_DONE ? 0 : -1;
+}
+
+consortium_role user_store_role_in(moa_db *db, int64_t user_id, int64_t consortium_id) {
+  sqlite3_stmt *st = db_stmt(db, "SELECT role FROM user_roles WHERE user_id = ? AND consortium_id = ?");
+  if (!st) return ROLE_NONE;
+  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_int64(st, 2, consortium_id);
+  consortium_role r = ROLE_NONE;
+  if (db_step(db, st) == SQLITE_ROW)
+    r = strcmp((const char *)sqlite3_column_text(st, 0), "coordinator") == 0 ? ROLE_COORDINATOR : ROLE_MEMBER;
+  sqlite3_reset(st);
+  return r;
+}
+
+static int update_user_int(moa_db *db, sqlite3_stmt *st, int64_t v, int64_t user_id) {
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, v);
+  sqlite3_bind_int64(st, 2, user_id);
+  if (db_exec_stmt(db, st) != SQLITE_DONE) return -1;
+  return sqlite3_changes(db_handle(db)) == 1 ? 0 : -1;
+}
+
+int user_store_set_disabled(moa_db *db, int64_t user_id, bool disabled) {
+  int rc = update_user_int(db, db_stmt(db, "UPDATE users SET disabled = ? WHERE id = ?"), disabled, user_id);
+  if (rc == 0 && disabled) {
+    /* A disabled account keeps no session. */
+    sqlite3_stmt *st = db_stmt(db, "DELETE FROM sessions WHERE user_id = ?");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, user_id);
+    if (db_exec_stmt(db, st) != SQLITE_DONE) return -1;
+  }
+  return rc;
+}
+
+int user_store_set_password(moa_db *db, int64_t user_id, const char *password_hash) {
+  sqlite3_stmt *st = db_stmt(db, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 "
+                                 "WHERE id = ?");
+  if (!st) return -1;
+  sqlite3_bind_text(st, 1, password_hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, user_id);
+  if (db_exec_stmt(db, st) != SQLITE_DONE || sqlite3_changes(db_handle(db)) != 1) return -1;
+  /* A new password ends every existing session. */
+  st = db_stmt(db, "DELETE FROM sessions WHERE user_id = ?");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, user_id);
+  return db_exec_stmt(db, st) == SQLITE_DONE ? 0 : -1;
+}
+
+int64_t user_store_record_failure(moa_db *db, int64_t user_id, int64_t now) {
+  user_rec u;
+  if (user_store_find_by_id(db, user_id, &u) != 1) return -1;
+  int failures = u.failed_logins + 1;
+  int64_t until = 0;
+  if (failures >= LOCK_AFTER) {
+    int shift = failures - LOCK_AFTER;
+    int64_t secs = shift >= 6 ? LOCK_MAX_S : (int64_t)LOCK_BASE_S << shift;
+    if (secs > LOCK_MAX_S) secs = LOCK_MAX_S;
+    until = now + secs;
+  }
+  sqlite3_stmt *st = db_stmt(db, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?");
+  if (!st) return -1;
+  sqlite3_bind_int(st, 1, failures);
+  sqlite3_bind_int64(st, 2, until);
+  sqlite3_bind_int64(st, 3, user_id);
+  return db_exec_stmt(db, st) == SQLITE_DONE ? until : -1;
+}
+
+int user_store_record_success(moa_db *db, int64_t user_id) {
+  sqlite3_stmt *st = db_stmt(db, "UPDATE users SET failed_logins = 0, locked_until = 0 "
+                                 "WHERE id = ? AND (failed_logins != 0 OR locked_until != 0)");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, user_id);
+  return db_exec_stmt(db, st) == SQLITE_DONE ? 0 : -1;
+}
+
+static json_t *text_or_null(sqlite3_stmt *st, int col) {
+  const unsigned char *s = sqlite3_column_text(st, col);
+  return s ? json_string((const char *)s) : json_null();
+}
+
+json_t *user_store_me(moa_db *db, int64_t user_id) {
+  sqlite3_stmt *st = db_stmt(db, "SELECT u.id, u.email, u.name, u.is_admin, o.id, o.name, o.kind "
+                                 "FROM users u LEFT JOIN organizations o ON o.id = u.org_id WHERE u.id = ?");
+  if (!st) return NULL;
+  sqlite3_bind_int64(st, 1, user_id);
+  if (db_step(db, st) != SQLITE_ROW) {
+    sqlite3_reset(st);
+    return NULL;
+  }
+  json_t *me = json_pack("{s:I, s:o, s:o, s:b}", "id", (json_int_t)sqlite3_column_int64(st, 0), "email",
+                         text_or_null(st, 1), "name", text_or_null(st, 2), "is_admin",
+                         sqlite3_column_int(st, 3));
+  if (sqlite3_column_type(st, 4) == SQLITE_NULL)
+    json_object_set_new(me, "organization", json_null());
+  else
+    json_object_set_new(me, "organization",
+                        json_pack("{s:I, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 4), "name",
+                                  text_or_null(st, 5), "kind", text_or_null(st, 6)));
+  sqlite3_reset(st);
+  json_t *list = json_array();
+  st = db_stmt(db, "SELECT c.id, c.name_ko, c.name_en, r.role FROM user_roles r "
+                   "JOIN consortia c ON c.id = r.consortium_id WHERE r.user_id = ? AND c.active = 1 "
+                   "ORDER BY c.id");
+  if (st) {
+    sqlite3_bind_int64(st, 1, user_id);
+    while (db_step(db, st) == SQLITE_ROW)
+      json_array_append_new(list, json_pack("{s:I, s:o, s:o, s:o}", "id",
+                                            (json_int_t)sqlite3_column_int64(st, 0), "name_ko",
+                                            text_or_null(st, 1), "name_en", text_or_null(st, 2), "role",
+                                            text_or_null(st, 3)));
+    sqlite3_reset(st);
+  }
+  json_object_set_new(me, "consortia", list);
+  return me;
+}
+
+json_t *user_store_list(moa_db *db) {
+  sqlite3_stmt *st = db_stmt(db, "SELECT u.id, u.email, u.name, coalesce(u.org_id, 0), u.is_admin, u.disabled, "
+                                 "(SELECT group_concat(r.role || ':' || r.consortium_id, ' ') FROM user_roles r "
+                                 " WHERE r.user_id = u.id) FROM users u ORDER BY u.id");
+  if (!st) return NULL;
+  json_t *arr = json_array();
+  while (db_step(db, st) == SQLITE_ROW)
+    json_array_append_new(arr, json_pack("{s:I, s:o, s:o, s:I, s:b, s:b, s:o}", "id",
+                                         (json_int_t)sqlite3_column_int64(st, 0), "email", text_or_null(st, 1),
+                                         "name", text_or_null(st, 2), "org_id",
+                                         (json_int_t)sqlite3_column_int64(st, 3), "is_admin",
+                                         sqlite3_column_int(st, 4), "disabled", sqlite3_column_int(st, 5),
+                                         "roles", text_or_null(st, 6)));
+  sqlite3_reset(st);
+  return arr;
+}
+
+json_t *user_store_consortium_people(moa_db *db, int64_t consortium_id) {
+  sqlite3_stmt *st = db_stmt(db, "SELECT u.id, u.name, u.email, r.role, o.id, o.name FROM user_roles r "
+                                 "JOIN users u ON u.id = r.user_id LEFT JOIN organizations o ON o.id = u.org_id "
+                                 "WHERE r.consortium_id = ? AND u.disabled = 0 ORDER BY r.role DESC, u.name");
+  if (!st) return NULL;
+  sqlite3_bind_int64(st, 1, consortium_id);
+  json_t *arr = json_array();
+  while (db_step(db, st) == SQLITE_ROW) {
+    json_t *org = sqlite3_column_type(st, 4) == SQLITE_NULL
+                      ? json_null()
+                      : json_pack("{s:I, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 4), "name",
+                                  text_or_null(st, 5));
+    json_array_append_new(arr, json_pack("{s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+                                         "name", text_or_null(st, 1), "email", text_or_null(st, 2), "role",
+                                         text_or_null(st, 3), "organization", org));
+  }
+  sqlite3_reset(st);
+  return arr;
+}
