@@ -1,0 +1,494 @@
+/* Unit tests of storage/chat_store on ":memory:" databases: idempotent append, paging both ways
+ * without gap or duplicate, edit/delete, unread counts and read markers, authorization per
+ * conversation kind, mentions, text validation (nothing written on refusal), and search: Korean
+ * substrings through the trigram index, 1–2 character queries through the LIKE fallback, and FTS
+ * syntax characters that must never cause an error. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "storage/chat_store.h"
+
+/* Two consortia (1, 2); users 1 (coordinator of 1), 2 and 3 (members of 1), 4 (member of 2),
+ * 5 (admin, no role), 6 "Kim" and 7 "Kimberly" (members of 1). */
+static const char *FIXTURE =
+    "INSERT INTO sectors VALUES (1, '수소', 'Hydrogen');"
+    "INSERT INTO regions VALUES (1, '울산'), (2, '전북');"
+    "INSERT INTO complexes VALUES (1, 1, '울산미포'), (2, 2, '완주');"
+    "INSERT INTO consortia(id, sector_id, lead_region_id, lead_complex_id, name_ko, name_en) VALUES"
+    " (1, 1, 1, 1, '수소 컨소시엄', 'Hydrogen consortium'), (2, 1, 2, 2, '완주 컨소시엄', 'Wanju');"
+    "INSERT INTO organizations(id, kind, name, region_id) VALUES (1, 'company', '가나수소', 1);"
+    "INSERT INTO users(id, email, name, org_id, password_hash, is_admin) VALUES"
+    " (1, 'c@x', '박코디', 1, 'x', 0), (2, 'a@x', '김민수', 1, 'x', 0), (3, 'b@x', '이영희', 1, 'x', 0),"
+    " (4, 'd@x', '최외부', NULL, 'x', 0), (5, 'e@x', '관리자', NULL, 'x', 1), (6, 'f@x', 'Kim', NULL, 'x', 0),"
+    " (7, 'g@x', 'Kimberly', NULL, 'x', 0);"
+    "INSERT INTO user_roles VALUES (1, 1, 'coordinator'), (2, 1, 'member'), (3, 1, 'member'),"
+    " (4, 2, 'member'), (6, 1, 'member'), (7, 1, 'member');";
+
+static int setup(void **state) {
+  char err[256];
+  moa_db *db = db_open(":memory:", false, err, sizeof err);
+  if (!db) {
+    fprintf(stderr, "%s\n", err);
+    return -1;
+  }
+  if (sqlite3_exec(db_handle(db), FIXTURE, NULL, NULL, NULL) != SQLITE_OK) return -1;
+  *state = db;
+  return 0;
+}
+
+static int teardown(void **state) {
+  db_close(*state);
+  return 0;
+}
+
+static int64_t count_messages(moa_db *db) {
+  sqlite3_stmt *st;
+  sqlite3_prepare_v2(db_handle(db), "SELECT count(*) FROM messages", -1, &st, NULL);
+  sqlite3_step(st);
+  int64_t n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return n;
+}
+
+static int64_t channel(moa_db *db, int64_t consortium) {
+  int64_t id = 0;
+  assert_int_equal(chat_store_channel(db, consortium, &id), CHAT_STORE_OK);
+  return id;
+}
+
+/* Appends body as author and returns the new id. */
+static int64_t post(moa_db *db, int64_t conv, int64_t author, const char *body) {
+  json_t *m = NULL;
+  bool dup;
+  assert_int_equal(chat_store_append(db, conv, author, body, NULL, &m, &dup), CHAT_STORE_OK);
+  int64_t id = json_integer_value(json_object_get(m, "id"));
+  json_decref(m);
+  return id;
+}
+
+static void test_channels_and_authorization(void **state) {
+  moa_db *db = *state;
+  assert_int_equal(chat_store_ensure_channels(db), 2);
+  assert_int_equal(chat_store_ensure_channels(db), 0);
+  int64_t c1 = channel(db, 1), c2 = channel(db, 2), none;
+  assert_int_not_equal(c1, c2);
+  assert_int_equal(chat_store_channel(db, 99, &none), CHAT_STORE_NOT_FOUND);
+  assert_true(chat_store_can_read(db, 2, c1));
+  assert_false(chat_store_can_read(db, 4, c1));
+  assert_true(chat_store_can_read(db, 4, c2));
+  assert_false(chat_store_can_read(db, 2, 12345));
+
+  json_t *m = NULL, *h = NULL;
+  bool dup;
+  assert_int_equal(chat_store_append(db, c1, 4, "침입", NULL, &m, &dup), CHAT_STORE_FORBIDDEN);
+  assert_null(m);
+  assert_int_equal(chat_store_append(db, 12345, 2, "x", NULL, &m, &dup), CHAT_STORE_NOT_FOUND);
+  post(db, c1, 2, "비밀 수소연료전지 계획");
+  assert_int_equal(chat_store_history_before(db, 4, c1, 0, 10, &h), CHAT_STORE_FORBIDDEN);
+  assert_null(h);
+  assert_int_equal(chat_store_history_after(db, 4, c1, 0, 10, &h), CHAT_STORE_FORBIDDEN);
+  assert_int_equal(chat_store_unread(db, 4, c1), CHAT_STORE_FORBIDDEN);
+  assert_int_equal(chat_store_mark_read(db, 4, c1, 1, NULL), CHAT_STORE_FORBIDDEN);
+  json_t *r = NULL;
+  assert_int_equal(chat_store_search(db, 4, "수소연료", 0, 10, &r), CHAT_STORE_OK);
+  assert_int_equal(json_array_size(json_object_get(r, "results")), 0);
+  json_decref(r);
+  assert_int_equal(chat_store_search(db, 4, "수소연료", c1, 10, &r), CHAT_STORE_FORBIDDEN);
+  assert_int_equal(count_messages(db), 1);
+
+  /* A room chat is read through member rows only. */
+  int64_t room;
+  assert_int_equal(chat_store_room(db, 42, 1, "세미나", &room), CHAT_STORE_OK);
+  int64_t again;
+  assert_int_equal(chat_store_room(db, 42, 1, "다른 제목", &again), CHAT_STORE_OK);
+  assert_int_equal(room, again);
+  assert_false(chat_store_can_read(db, 2, room));
+  int64_t invited[] = {2, 4};
+  assert_int_equal(chat_store_add_members(db, room, invited, 2), CHAT_STORE_OK);
+  assert_true(chat_store_can_read(db, 4, room));
+  assert_false(chat_store_can_read(db, 3, room));
+  int64_t ghost[] = {3, 999};
+  assert_int_equal(chat_store_add_members(db, room, ghost, 2), CHAT_STORE_NOT_FOUND);
+  assert_false(chat_store_can_read(db, 3, room)); /* nothing added */
+  assert_int_equal(chat_store_add_members(db, c1, invited, 1), CHAT_STORE_INVALID);
+}
+
+static void test_direct_conversations(void **state) {
+  moa_db *db = *state;
+  int64_t a, b, g;
+  bool created;
+  int64_t other = 4;
+  assert_int_equal(chat_store_create_direct(db, 2, &other, 1, NULL, &a, &created), CHAT_STORE_OK);
+  assert_true(created);
+  int64_t back = 2;
+  assert_int_equal(chat_store_create_direct(db, 4, &back, 1, "안녕", &b, &created), CHAT_STORE_OK);
+  assert_false(created);
+  assert_int_equal(a, b);
+  assert_true(chat_store_can_read(db, 4, a));
+  assert_false(chat_store_can_read(db, 3, a));
+  int64_t group[] = {3, 4, 4, 2};
+  assert_int_equal(chat_store_create_direct(db, 2, group, 4, "셋이서", &g, &created), CHAT_STORE_OK);
+  assert_true(created);
+  assert_int_not_equal(g, a);
+  assert_true(chat_store_can_read(db, 3, g));
+  int64_t self = 2;
+  assert_int_equal(chat_store_create_direct(db, 2, &self, 1, NULL, &g, &created), CHAT_STORE_INVALID);
+  int64_t unknown = 999;
+  assert_int_equal(chat_store_create_direct(db, 2, &unknown, 1, NULL, &g, &created), CHAT_STORE_NOT_FOUND);
+  int64_t many[CHAT_STORE_MAX_GROUP];
+  for (int i = 0; i < CHAT_STORE_MAX_GROUP; i++) many[i] = 100 + i;
+  assert_int_equal(chat_store_create_direct(db, 2, many, CHAT_STORE_MAX_GROUP, NULL, &g, &created),
+                   CHAT_STORE_INVALID);
+}
+
+static void test_idempotent_resend(void **state) {
+  moa_db *db = *state;
+  int64_t c1 = channel(db, 1);
+  json_t *m1 = NULL, *m2 = NULL;
+  bool dup = true;
+  assert_int_equal(chat_store_append(db, c1, 2, "  안녕하세요\n", "k-1", &m1, &dup), CHAT_STORE_OK);
+  assert_false(dup);
+  assert_string_equal(json_string_value(json_object_get(m1, "body")), "안녕하세요");
+  assert_string_equal(json_string_value(json_object_get(m1, "client_key")), "k-1");
+  assert_string_equal(json_string_value(json_object_get(m1, "author_name")), "김민수");
+  assert_int_equal(chat_store_append(db, c1, 2, "안녕하세요", "k-1", &m2, &dup), CHAT_STORE_OK);
+  assert_true(dup);
+  assert_int_equal(json_integer_value(json_object_get(m1, "id")), json_integer_value(json_object_get(m2, "id")));
+  assert_int_equal(json_integer_value(json_object_get(m1, "created_at")),
+                   json_integer_value(json_object_get(m2, "created_at")));
+  json_decref(m2);
+  /* the same key from another author is another message */
+  assert_int_equal(chat_store_append(db, c1, 3, "저도요", "k-1", &m2, &dup), CHAT_STORE_OK);
+  assert_false(dup);
+  json_decref(m2);
+  assert_int_equal(count_messages(db), 2);
+  json_decref(m1);
+}
+
+static void test_validation_writes_nothing(void **state) {
+  moa_db *db = *state;
+  int64_t c1 = channel(db, 1);
+  json_t *m = NULL;
+  bool dup;
+  char big[CHAT_STORE_MAX_BODY + 2];
+  memset(big, 'a', sizeof big - 1);
+  big[sizeof big - 1] = 0;
+  assert_int_equal(chat_store_append(db, c1, 2, "", NULL, &m, &dup), CHAT_STORE_EMPTY);
+  assert_int_equal(chat_store_append(db, c1, 2, " \n\t ", NULL, &m, &dup), CHAT_STORE_EMPTY);
+  assert_int_equal(chat_store_append(db, c1, 2, NULL, NULL, &m, &dup), CHAT_STORE_EMPTY);
+  assert_int_equal(chat_store_append(db, c1, 2, big, NULL, &m, &dup), CHAT_STORE_TOO_LONG);
+  assert_int_equal(chat_store_append(db, c1, 2, "bad \xff utf8", NULL, &m, &dup), CHAT_STORE_BAD_TEXT);
+  assert_int_equal(chat_store_append(db, c1, 2, "overlong \xc0\xaf", NULL, &m, &dup), CHAT_STORE_BAD_TEXT);
+  assert_int_equal(chat_store_append(db, c1, 2, "surrogate \xed\xa0\x80", NULL, &m, &dup), CHAT_STORE_BAD_TEXT);
+  assert_int_equal(chat_store_append(db, c1, 2, "truncated \xea\xb0", NULL, &m, &dup), CHAT_STORE_BAD_TEXT);
+  assert_int_equal(chat_store_append(db, c1, 2, "bell \a", NULL, &m, &dup), CHAT_STORE_BAD_TEXT);
+  assert_int_equal(chat_store_append(db, c1, 2, "cr \r\n", NULL, &m, &dup), CHAT_STORE_BAD_TEXT);
+  assert_int_equal(chat_store_append(db, c1, 2, "esc \x1b[31m", NULL, &m, &dup), CHAT_STORE_BAD_TEXT);
+  assert_int_equal(chat_store_append(db, c1, 2, "c1 \xc2\x85", NULL, &m, &dup), CHAT_STORE_BAD_TEXT);
+  assert_int_equal(chat_store_append(db, c1, 2, "ok", "key\n", &m, &dup), CHAT_STORE_INVALID);
+  assert_null(m);
+  assert_int_equal(count_messages(db), 0);
+  /* exactly the limit is fine, after trimming; HTML is kept verbatim */
+  big[CHAT_STORE_MAX_BODY] = 0;
+  big[0] = ' ';
+  assert_int_equal(chat_store_append(db, c1, 2, big, NULL, &m, &dup), CHAT_STORE_OK);
+  json_decref(m);
+  assert_int_equal(chat_store_append(db, c1, 2, "<script>alert(1)</script>\t탭", NULL, &m, &dup), CHAT_STORE_OK);
+  assert_string_equal(json_string_value(json_object_get(m, "body")), "<script>alert(1)</script>\t탭");
+  json_decref(m);
+  assert_int_equal(count_messages(db), 2);
+}
+
+static void test_paging_both_directions(void **state) {
+  moa_db *db = *state;
+  int64_t c1 = channel(db, 1), c2 = channel(db, 2);
+  int64_t ids[25];
+  for (int i = 0; i < 25; i++) {
+    char body[32];
+    snprintf(body, sizeof body, "메시지 %d", i);
+    ids[i] = post(db, c1, 2 + (i % 2), body);
+    if (i % 5 == 0) post(db, c2, 4, "다른 채널"); /* interleaved ids in another conversation */
+  }
+  /* newest first, pages of 10: 10 + 10 + 5, no gap, no duplicate */
+  int64_t before = 0, expect = 24;
+  int pages = 0;
+  for (;;) {
+    json_t *h = NULL;
+    assert_int_equal(chat_store_history_before(db, 2, c1, before, 10, &h), CHAT_STORE_OK);
+    json_t *msgs = json_object_get(h, "messages");
+    for (size_t i = 0; i < json_array_size(msgs); i++) {
+      json_t *m = json_array_get(msgs, i);
+      assert_int_equal(json_integer_value(json_object_get(m, "id")), ids[expect--]);
+      assert_int_equal(json_integer_value(json_object_get(m, "conversation_id")), c1);
+    }
+    pages++;
+    bool more = json_is_true(json_object_get(h, "has_more"));
+    before = json_integer_value(json_object_get(json_array_get(msgs, json_array_size(msgs) - 1), "id"));
+    json_decref(h);
+    if (!more) break;
+  }
+  assert_int_equal(expect, -1);
+  assert_int_equal(pages, 3);
+  /* catch-up after ids[7], pages of 6, oldest first: exactly ids[8..24] */
+  int64_t after = ids[7];
+  int next = 8;
+  for (;;) {
+    json_t *h = NULL;
+    assert_int_equal(chat_store_history_after(db, 3, c1, after, 6, &h), CHAT_STORE_OK);
+    json_t *msgs = json_object_get(h, "messages");
+    for (size_t i = 0; i < json_array_size(msgs); i++)
+      assert_int_equal(json_integer_value(json_object_get(json_array_get(msgs, i), "id")), ids[next++]);
+    bool more = json_is_true(json_object_get(h, "has_more"));
+    if (json_array_size(msgs)) after = json_integer_value(json_object_get(json_array_get(msgs, json_array_size(msgs) - 1), "id"));
+    json_decref(h);
+    if (!more) break;
+  }
+  assert_int_equal(next, 25);
+  /* nothing after the newest */
+  json_t *h = NULL;
+  assert_int_equal(chat_store_history_after(db, 3, c1, ids[24], 6, &h), CHAT_STORE_OK);
+  assert_int_equal(json_array_size(json_object_get(h, "messages")), 0);
+  assert_false(json_is_true(json_object_get(h, "has_more")));
+  json_decref(h);
+}
+
+static void test_edit_delete(void **state) {
+  moa_db *db = *state;
+  int64_t c1 = channel(db, 1);
+  int64_t id = post(db, c1, 2, "초안");
+  int64_t other = post(db, c1, 3, "이영희 글");
+  json_t *m = NULL;
+  assert_int_equal(chat_store_edit(db, 3, id, "가로채기", &m), CHAT_STORE_FORBIDDEN);
+  assert_int_equal(chat_store_edit(db, 2, id, "", &m), CHAT_STORE_EMPTY);
+  assert_int_equal(chat_store_edit(db, 2, id, "수정본 @이영희", &m), CHAT_STORE_OK);
+  assert_string_equal(json_string_value(json_object_get(m, "body")), "수정본 @이영희");
+  assert_true(json_is_integer(json_object_get(m, "edited_at")));
+  assert_int_equal(json_integer_value(json_array_get(json_object_get(m, "mentions"), 0)), 3);
+  json_decref(m);
+  /* history shows the edited state */
+  json_t *h = NULL;
+  assert_int_equal(chat_store_history_before(db, 3, c1, 0, 10, &h), CHAT_STORE_OK);
+  json_t *first = json_array_get(json_object_get(h, "messages"), 1);
+  assert_string_equal(json_string_value(json_object_get(first, "body")), "수정본 @이영희");
+  json_decref(h);
+  /* a plain member may not delete another's message; the author and the coordinator may */
+  assert_int_equal(chat_store_delete(db, 3, id, &m), CHAT_STORE_FORBIDDEN);
+  assert_int_equal(chat_store_delete(db, 4, other, &m), CHAT_STORE_FORBIDDEN);
+  assert_int_equal(chat_store_delete(db, 2, id, &m), CHAT_STORE_OK);
+  assert_true(json_is_true(json_object_get(m, "deleted")));
+  assert_string_equal(json_string_value(json_object_get(m, "body")), "");
+  assert_int_equal(json_array_size(json_object_get(m, "mentions")), 0);
+  json_decref(m);
+  assert_int_equal(chat_store_delete(db, 2, id, &m), CHAT_STORE_NOT_FOUND);
+  assert_int_equal(chat_store_edit(db, 2, id, "부활", &m), CHAT_STORE_NOT_FOUND);
+  assert_int_equal(chat_store_delete(db, 1, other, &m), CHAT_STORE_OK);
+  json_decref(m);
+  int64_t third = post(db, c1, 2, "관리자 삭제 대상");
+  assert_int_equal(chat_store_delete(db, 5, third, &m), CHAT_STORE_OK);
+  json_decref(m);
+  /* tombstones stay in history, bodies are gone, and search no longer finds them */
+  assert_int_equal(chat_store_history_before(db, 2, c1, 0, 10, &h), CHAT_STORE_OK);
+  json_t *msgs = json_object_get(h, "messages");
+  assert_int_equal(json_array_size(msgs), 3);
+  for (size_t i = 0; i < 3; i++) assert_true(json_is_true(json_object_get(json_array_get(msgs, i), "deleted")));
+  json_decref(h);
+  json_t *r = NULL;
+  assert_int_equal(chat_store_search(db, 2, "수정본", 0, 10, &r), CHAT_STORE_OK);
+  assert_int_equal(json_array_size(json_object_get(r, "results")), 0);
+  json_decref(r);
+  /* a coordinator's power is over channels only: not over a direct conversation */
+  int64_t d, peer = 3;
+  bool created;
+  assert_int_equal(chat_store_create_direct(db, 2, &peer, 1, NULL, &d, &created), CHAT_STORE_OK);
+  int64_t dm = post(db, d, 2, "둘만의 대화");
+  assert_int_equal(chat_store_delete(db, 1, dm, &m), CHAT_STORE_FORBIDDEN);
+}
+
+static void test_unread_and_list(void **state) {
+  moa_db *db = *state;
+  int64_t c1 = channel(db, 1), c2 = channel(db, 2);
+  int64_t a = post(db, c1, 2, "하나");
+  post(db, c1, 2, "둘 @이영희님 확인 부탁");
+  int64_t c = post(db, c1, 2, "셋");
+  assert_int_equal(chat_store_unread(db, 3, c1), 3);
+  assert_int_equal(chat_store_unread(db, 2, c1), 0); /* one's own messages are read */
+  int64_t marker = 0;
+  assert_int_equal(chat_store_mark_read(db, 3, c1, a, &marker), CHAT_STORE_OK);
+  assert_int_equal(marker, a);
+  assert_int_equal(chat_store_unread(db, 3, c1), 2);
+  assert_int_equal(chat_store_mark_read(db, 3, c1, 1, &marker), CHAT_STORE_OK); /* never backward */
+  assert_int_equal(marker, a);
+  assert_int_equal(chat_store_mark_read(db, 3, c1, 1000000, &marker), CHAT_STORE_OK); /* clamped */
+  assert_int_equal(marker, c);
+  assert_int_equal(chat_store_unread(db, 3, c1), 0);
+  int64_t d = post(db, c1, 1, "넷");
+  json_t *m = NULL;
+  assert_int_equal(chat_store_delete(db, 1, post(db, c1, 1, "지울 것"), &m), CHAT_STORE_OK);
+  json_decref(m);
+  assert_int_equal(chat_store_unread(db, 3, c1), 1); /* deleted ones do not count */
+
+  json_t *list = NULL;
+  assert_int_equal(chat_store_list_conversations(db, 2, &list), CHAT_STORE_OK);
+  json_t *convs = json_object_get(list, "conversations");
+  assert_int_equal(json_array_size(convs), 1); /* only consortium 1's channel */
+  json_t *first = json_array_get(convs, 0);
+  assert_int_equal(json_integer_value(json_object_get(first, "id")), c1);
+  assert_string_equal(json_string_value(json_object_get(first, "kind")), "channel");
+  assert_int_equal(json_integer_value(json_object_get(first, "unread")), 1);
+  assert_true(json_object_get(json_object_get(first, "last_message"), "deleted") == json_true());
+  json_decref(list);
+  (void)d;
+  (void)c2;
+
+  int64_t dm, peer = 3;
+  bool created;
+  assert_int_equal(chat_store_create_direct(db, 2, &peer, 1, NULL, &dm, &created), CHAT_STORE_OK);
+  post(db, dm, 2, "@이영희 개인 메시지");
+  assert_int_equal(chat_store_list_conversations(db, 3, &list), CHAT_STORE_OK);
+  convs = json_object_get(list, "conversations");
+  assert_int_equal(json_array_size(convs), 2);
+  first = json_array_get(convs, 0); /* most recent activity first */
+  assert_int_equal(json_integer_value(json_object_get(first, "id")), dm);
+  assert_int_equal(json_integer_value(json_object_get(first, "unread")), 1);
+  assert_int_equal(json_integer_value(json_object_get(first, "mentions_unread")), 1);
+  assert_string_equal(json_string_value(json_object_get(json_object_get(first, "last_message"), "body")),
+                      "@이영희 개인 메시지");
+  json_decref(list);
+
+  json_t *readers = NULL;
+  assert_int_equal(chat_store_readers(db, c1, &readers), CHAT_STORE_OK);
+  assert_int_equal(json_array_size(readers), 5);
+  json_decref(readers);
+}
+
+static void test_mentions(void **state) {
+  moa_db *db = *state;
+  int64_t c1 = channel(db, 1);
+  json_t *m = NULL;
+  bool dup;
+  assert_int_equal(chat_store_append(db, c1, 2, "@Kimberly and @Kim, also @Kimchi and @최외부 and @김민수님", NULL, &m, &dup),
+                   CHAT_STORE_OK);
+  json_t *ids = json_object_get(m, "mentions");
+  /* Kimberly (7), Kim (6), the author himself (2); not Kimchi, not 최외부 (no reader of this channel) */
+  assert_int_equal(json_array_size(ids), 3);
+  bool seen6 = false, seen7 = false, seen2 = false;
+  for (size_t i = 0; i < json_array_size(ids); i++) {
+    json_int_t v = json_integer_value(json_array_get(ids, i));
+    seen6 |= v == 6, seen7 |= v == 7, seen2 |= v == 2;
+  }
+  assert_true(seen6 && seen7 && seen2);
+  json_decref(m);
+}
+
+static void test_search(void **state) {
+  moa_db *db = *state;
+  int64_t c1 = channel(db, 1), c2 = channel(db, 2);
+  int64_t hit = post(db, c1, 2, "울산 수소연료전지 실증 결과 공유합니다");
+  post(db, c1, 3, "Hydrogen fuel cell stack test, a\"b quoted");
+  post(db, c1, 3, "AI 과제 회의는 목요일");
+  post(db, c2, 4, "수소연료전지 비공개 자료"); /* consortium 2 only */
+  json_t *r = NULL;
+  /* a Korean query of 3+ characters: trigram, inside a compound, highlighted */
+  assert_int_equal(chat_store_search(db, 2, "연료전지", 0, 10, &r), CHAT_STORE_OK);
+  json_t *res = json_object_get(r, "results");
+  assert_int_equal(json_array_size(res), 1);
+  json_t *first = json_array_get(res, 0);
+  assert_int_equal(json_integer_value(json_object_get(json_object_get(first, "message"), "id")), hit);
+  assert_string_equal(json_string_value(json_object_get(first, "highlight")),
+                      "울산 수소\x02연료전지\x03 실증 결과 공유합니다");
+  assert_true(json_is_real(json_object_get(first, "rank")));
+  json_decref(r);
+  /* 2 characters: 수소 finds 수소연료전지 through the fallback, still highlighted */
+  assert_int_equal(chat_store_search(db, 2, "수소", 0, 10, &r), CHAT_STORE_OK);
+  res = json_object_get(r, "results");
+  assert_int_equal(json_array_size(res), 1);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(res, 0), "highlight")),
+                      "울산 \x02수소\x03연료전지 실증 결과 공유합니다");
+  json_decref(r);
+  assert_int_equal(chat_store_search(db, 4, "수소", 0, 10, &r), CHAT_STORE_OK);
+  assert_int_equal(json_array_size(json_object_get(r, "results")), 1); /* only its own channel's */
+  json_decref(r);
+  /* English, case-insensitive, several terms (AND) */
+  assert_int_equal(chat_store_search(db, 3, "HYDROGEN stack", 0, 10, &r), CHAT_STORE_OK);
+  assert_int_equal(json_array_size(json_object_get(r, "results")), 1);
+  json_decref(r);
+  assert_int_equal(chat_store_search(db, 3, "ai 목요일", 0, 10, &r), CHAT_STORE_OK);
+  res = json_object_get(r, "results");
+  assert_int_equal(json_array_size(res), 1);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(res, 0), "highlight")),
+                      "\x02" "AI\x03 과제 회의는 \x02목요일\x03");
+  json_decref(r);
+  /* FTS syntax never errors */
+  const char *nasty[] = {"\"", "*", "NEAR(", "AND OR", "a\"b", "\"\"\"", "NEAR(수소 연료, 2)", "col:abc",
+                         "-수소", "^start", "(((", "%", "_", "\\", "a*b*c", "OR", "NOT 수소연료"};
+  for (size_t i = 0; i < sizeof nasty / sizeof *nasty; i++) {
+    assert_int_equal(chat_store_search(db, 2, nasty[i], 0, 10, &r), CHAT_STORE_OK);
+    json_decref(r);
+  }
+  assert_int_equal(chat_store_search(db, 2, "a\"b", 0, 10, &r), CHAT_STORE_OK);
+  assert_int_equal(json_array_size(json_object_get(r, "results")), 1);
+  json_decref(r);
+  assert_int_equal(chat_store_search(db, 2, "%", 0, 10, &r), CHAT_STORE_OK); /* a literal %, not "all" */
+  assert_int_equal(json_array_size(json_object_get(r, "results")), 0);
+  json_decref(r);
+  assert_int_equal(chat_store_search(db, 2, "   ", 0, 10, &r), CHAT_STORE_OK);
+  assert_int_equal(json_array_size(json_object_get(r, "results")), 0);
+  json_decref(r);
+  assert_int_equal(chat_store_search(db, 2, "\xff", 0, 10, &r), CHAT_STORE_BAD_TEXT);
+  assert_null(r);
+  /* within one conversation */
+  assert_int_equal(chat_store_search(db, 2, "수소연료", c1, 10, &r), CHAT_STORE_OK);
+  assert_int_equal(json_array_size(json_object_get(r, "results")), 1);
+  json_decref(r);
+  /* edits are searchable as edited */
+  json_t *m = NULL;
+  assert_int_equal(chat_store_edit(db, 2, hit, "전북 그린수소 생산", &m), CHAT_STORE_OK);
+  json_decref(m);
+  assert_int_equal(chat_store_search(db, 2, "연료전지", c1, 10, &r), CHAT_STORE_OK);
+  assert_int_equal(json_array_size(json_object_get(r, "results")), 0);
+  json_decref(r);
+  assert_int_equal(chat_store_search(db, 2, "그린수소", c1, 10, &r), CHAT_STORE_OK);
+  assert_int_equal(json_array_size(json_object_get(r, "results")), 1);
+  json_decref(r);
+}
+
+static void test_system_messages_in_callers_transaction(void **state) {
+  moa_db *db = *state;
+  int64_t c1 = channel(db, 1);
+  json_t *m = NULL;
+  assert_int_equal(db_begin(db), SQLITE_OK);
+  assert_int_equal(chat_store_append_system(db, c1, "회의가 시작되었습니다", &m), CHAT_STORE_OK);
+  assert_string_equal(json_string_value(json_object_get(m, "kind")), "system");
+  assert_true(json_is_null(json_object_get(m, "author_id")));
+  json_decref(m);
+  db_rollback(db); /* the caller's transaction decides */
+  assert_int_equal(count_messages(db), 0);
+  int64_t id = 0;
+  assert_int_equal(chat_store_append_system(db, c1, "시스템", &m), CHAT_STORE_OK);
+  id = json_integer_value(json_object_get(m, "id"));
+  json_decref(m);
+  assert_int_equal(chat_store_edit(db, 2, id, "변조", &m), CHAT_STORE_FORBIDDEN);
+  assert_int_equal(chat_store_append_system(db, 777, "x", &m), CHAT_STORE_NOT_FOUND);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_channels_and_authorization, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_direct_conversations, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_idempotent_resend, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_validation_writes_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_paging_both_directions, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_edit_delete, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_unread_and_list, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_mentions, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_system_messages_in_callers_transaction, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
