@@ -1,0 +1,657 @@
+/* The partner directory (see directory_store.h) over organizations, organizations_fts (trigram,
+ * kept in sync by the triggers of migration 002), memberships and directory_searches.
+ *
+ * A search is one fixed statement (two spellings: with MATCH when some term has 3+ characters,
+ * without it otherwise) whose optional filters are "(?N IS NULL OR col = ?N)" predicates, so no
+ * SQL text is ever built. It yields the whole matching set in rank order with the facet columns;
+ * one pass in C counts the total and the facets and keeps the ids of the requested page, whose
+ * profiles are then read by primary key. Suggestions scan the candidates of the same or related
+ * sectors in other places and score them in C by substring overlap with the terms the
+ * organization searched for or lists. */
+#include "storage/directory_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage/chat_store.h"
+
+#define DIR_VIS                                                                                    \
+  "(?2 = 1 OR o.hidden_outside = 0 OR o.id = ?4 OR EXISTS (SELECT 1 FROM memberships mv JOIN "     \
+  "user_roles rv ON rv.consortium_id = mv.consortium_id WHERE mv.org_id = o.id AND rv.user_id = ?3))"
+#define DIR_FILTERS                                                                                \
+  " AND (?5 IS NULL OR o.sector_id = ?5) AND (?6 IS NULL OR EXISTS (SELECT 1 FROM memberships mf " \
+  "WHERE mf.org_id = o.id AND mf.consortium_id = ?6)) AND (?7 IS NULL OR o.region_id = ?7) AND "   \
+  "(?8 IS NULL OR o.complex_id = ?8) AND (?9 IS NULL OR o.kind = ?9) AND (?10 IS NULL OR o.size = " \
+  "?10) AND (?11 IS NULL OR o.exports = ?11)"
+#define DIR_TEXT "(o.name || ' ' || o.name_en || ' ' || o.capabilities || ' ' || o.keywords || ' ' || o.description)"
+#define DIR_LIKES                                                                          \
+  " AND (?12 IS NULL OR " DIR_TEXT " LIKE ?12 ESCAPE '\\') AND (?13 IS NULL OR " DIR_TEXT \
+  " LIKE ?13 ESCAPE '\\') AND (?14 IS NULL OR " DIR_TEXT " LIKE ?14 ESCAPE '\\') AND (?15 IS NULL OR " DIR_TEXT \
+  " LIKE ?15 ESCAPE '\\')"
+#define DIR_COLS \
+  "o.id, o.sector_id, o.region_id, o.kind, o.size, o.exports, (SELECT group_concat(consortium_id) FROM memberships mb WHERE mb.org_id = o.id)"
+
+static const char *const DIR_KINDS[] = {"company", "university", "research_institute", "venture_capital",
+                                        "accelerator", "industrial_designer", "commercialization_company",
+                                        "other_institution", NULL};
+static const char *const DIR_SIZES[] = {"micro", "small", "medium", "large", NULL};
+static const char *const DIR_BANDS[] = {"unknown", "under_1b", "1b_10b", "10b_100b", "over_100b", NULL};
+
+/* Index of s in a NULL-terminated list, or -1. */
+static int dir__index(const char *const *list, const char *s) {
+  for (int i = 0; s && list[i]; i++)
+    if (strcmp(list[i], s) == 0) return i;
+  return -1;
+}
+
+typedef struct dir_viewer {
+  int64_t id, org_id;
+  int admin;
+} dir_viewer;
+
+static int dir__viewer(moa_db *db, int64_t user_id, dir_viewer *v) {
+  sqlite3_stmt *st = db_stmt(db, "SELECT is_admin, coalesce(org_id, 0) FROM users WHERE id = ?1 AND disabled = 0");
+  if (!st) return DIRECTORY_STORE_ERROR;
+  sqlite3_bind_int64(st, 1, user_id);
+  int rc = DIRECTORY_STORE_FORBIDDEN;
+  if (db_step(db, st) == SQLITE_ROW) {
+    v->id = user_id;
+    v->admin = sqlite3_column_int(st, 0);
+    v->org_id = sqlite3_column_int64(st, 1);
+    rc = DIRECTORY_STORE_OK;
+  }
+  sqlite3_reset(st);
+  return rc;
+}
+
+static void dir__bind_viewer(sqlite3_stmt *st, const dir_viewer *v) {
+  sqlite3_bind_int(st, 2, v->admin);
+  sqlite3_bind_int64(st, 3, v->id);
+  sqlite3_bind_int64(st, 4, v->org_id);
+}
+
+/* DIRECTORY_STORE_OK when org_id exists and the viewer may see it, else _NOT_FOUND. */
+static int dir__visible(moa_db *db, const dir_viewer *v, int64_t org_id) {
+  sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM organizations o WHERE o.id = ?1 AND " DIR_VIS);
+  if (!st) return DIRECTORY_STORE_ERROR;
+  sqlite3_bind_int64(st, 1, org_id);
+  dir__bind_viewer(st, v);
+  int rc = db_step(db, st) == SQLITE_ROW ? DIRECTORY_STORE_OK : DIRECTORY_STORE_NOT_FOUND;
+  sqlite3_reset(st);
+  return rc;
+}
+
+/* ---- profiles ---- */
+
+static json_t *dir__text(sqlite3_stmt *st, int col) {
+  const char *s = (const char *)sqlite3_column_text(st, col);
+  json_t *j = s ? json_stringn(s, (size_t)sqlite3_column_bytes(st, col)) : NULL;
+  return j ? j : json_string("");
+}
+
+/* {"id", "name_ko"[, "name_en"]} from columns id, name_ko[, name_en]; null when id is NULL. */
+static json_t *dir__ref(sqlite3_stmt *st, int col, bool with_en) {
+  if (sqlite3_column_type(st, col) == SQLITE_NULL) return json_null();
+  json_t *r = json_object();
+  json_object_set_new(r, "id", json_integer(sqlite3_column_int64(st, col)));
+  json_object_set_new(r, "name_ko", dir__text(st, col + 1));
+  if (with_en) json_object_set_new(r, "name_en", dir__text(st, col + 2));
+  return r;
+}
+
+/* The profile object of org_id (no visibility check), or NULL. */
+static json_t *dir__profile(moa_db *db, int64_t org_id) {
+  sqlite3_stmt *st = db_stmt(db,
+                             "SELECT o.id, o.name, o.name_en, o.kind, s.id, s.name_ko, s.name_en, r.id, "
+                             "r.name_ko, c.id, c.name_ko, o.size, o.revenue_band, o.exports, o.capabilities, "
+                             "o.keywords, o.description, o.hidden_outside FROM organizations o JOIN regions r "
+                             "ON r.id = o.region_id LEFT JOIN sectors s ON s.id = o.sector_id LEFT JOIN "
+                             "complexes c ON c.id = o.complex_id WHERE o.id = ?1");
+  if (!st) return NULL;
+  sqlite3_bind_int64(st, 1, org_id);
+  if (db_step(db, st) != SQLITE_ROW) {
+    sqlite3_reset(st);
+    return NULL;
+  }
+  json_t *p = json_object();
+  json_object_set_new(p, "id", json_integer(sqlite3_column_int64(st, 0)));
+  json_object_set_new(p, "name", dir__text(st, 1));
+  json_object_set_new(p, "name_en", dir__text(st, 2));
+  json_object_set_new(p, "kind", dir__text(st, 3));
+  json_object_set_new(p, "sector", dir__ref(st, 4, true));
+  json_object_set_new(p, "region", dir__ref(st, 7, false));
+  json_object_set_new(p, "complex", dir__ref(st, 9, false));
+  json_object_set_new(p, "size", dir__text(st, 11));
+  json_object_set_new(p, "revenue_band", dir__text(st, 12));
+  json_object_set_new(p, "exports", json_boolean(sqlite3_column_int(st, 13)));
+  json_object_set_new(p, "capabilities", dir__text(st, 14));
+  json_object_set_new(p, "keywords", dir__text(st, 15));
+  json_object_set_new(p, "description", dir__text(st, 16));
+  json_object_set_new(p, "hidden_outside", json_boolean(sqlite3_column_int(st, 17)));
+  sqlite3_reset(st);
+  json_t *cons = json_array();
+  st = db_stmt(db,
+               "SELECT k.id, k.name_ko, k.name_en FROM memberships m JOIN consortia k ON k.id = "
+               "m.consortium_id WHERE m.org_id = ?1 ORDER BY k.id");
+  if (st) {
+    sqlite3_bind_int64(st, 1, org_id);
+    while (db_step(db, st) == SQLITE_ROW) json_array_append_new(cons, dir__ref(st, 0, true));
+    sqlite3_reset(st);
+  }
+  json_object_set_new(p, "consortia", cons);
+  return p;
+}
+
+int directory_store_get(moa_db *db, int64_t viewer_id, int64_t org_id, json_t **out) {
+  *out = NULL;
+  dir_viewer v;
+  int rc = dir__viewer(db, viewer_id, &v);
+  if (rc == DIRECTORY_STORE_OK) rc = dir__visible(db, &v, org_id);
+  if (rc == DIRECTORY_STORE_OK && !(*out = dir__profile(db, org_id))) rc = DIRECTORY_STORE_ERROR;
+  return rc;
+}
+
+int directory_store_contacts(moa_db *db, int64_t viewer_id, int64_t org_id, json_t **out) {
+  *out = NULL;
+  dir_viewer v;
+  int rc = dir__viewer(db, viewer_id, &v);
+  if (rc == DIRECTORY_STORE_OK) rc = dir__visible(db, &v, org_id);
+  if (rc != DIRECTORY_STORE_OK) return rc;
+  sqlite3_stmt *st = db_stmt(db, "SELECT id, name, email FROM users WHERE org_id = ?1 AND disabled = 0 ORDER BY id");
+  if (!st) return DIRECTORY_STORE_ERROR;
+  sqlite3_bind_int64(st, 1, org_id);
+  json_t *list = json_array();
+  int step;
+  while ((step = db_step(db, st)) == SQLITE_ROW)
+    json_array_append_new(list, json_pack("{s:I, s:o, s:o}", "user_id", (json_int_t)sqlite3_column_int64(st, 0),
+                                          "name", dir__text(st, 1), "email", dir__text(st, 2)));
+  sqlite3_reset(st);
+  if (step != SQLITE_DONE) {
+    json_decref(list);
+    return DIRECTORY_STORE_ERROR;
+  }
+  *out = json_pack("{s:I, s:o}", "org_id", (json_int_t)org_id, "contacts", list);
+  return DIRECTORY_STORE_OK;
+}
+
+/* ---- free text ---- */
+
+static bool dir__space(unsigned char c) { return c == ' ' || c == '\n' || c == '\t'; }
+
+typedef struct dir_text {
+  char *fts;                                   /* "t1" "t2" for MATCH, or NULL */
+  char *like[DIRECTORY_STORE_MAX_TERMS];       /* %t% patterns of the short terms */
+  size_t nlike;
+} dir_text;
+
+static void dir__text_free(dir_text *t) {
+  free(t->fts);
+  for (size_t i = 0; i < t->nlike; i++) free(t->like[i]);
+  memset(t, 0, sizeof *t);
+}
+
+/* Splits q (valid UTF-8) into terms: 3+ code points to an FTS5 phrase each (quotes doubled),
+ * shorter ones to LIKE patterns (wildcards escaped). Returns 0, or -1 when out of memory. */
+static int dir__parse_text(const char *q, dir_text *t) {
+  memset(t, 0, sizeof *t);
+  size_t cap = 2 * strlen(q) + 3 * DIRECTORY_STORE_MAX_TERMS + 1, n = 0;
+  char *fts = calloc(1, cap), *f = fts;
+  if (!fts) return -1;
+  while (*q && n < DIRECTORY_STORE_MAX_TERMS) {
+    while (dir__space((unsigned char)*q)) q++;
+    if (!*q) break;
+    const char *s = q;
+    size_t cps = 0;
+    for (; *q && !dir__space((unsigned char)*q); q++) cps += ((unsigned char)*q & 0xC0) != 0x80;
+    size_t len = (size_t)(q - s);
+    n++;
+    if (cps >= 3) {
+      if (f != fts) *f++ = ' ';
+      *f++ = '"';
+      for (size_t k = 0; k < len; k++) {
+        if (s[k] == '"') *f++ = '"';
+        *f++ = s[k];
+      }
+      *f++ = '"';
+    } else {
+      char *p = malloc(2 * len + 3), *w = p;
+      if (!p) break;
+      *w++ = '%';
+      for (size_t k = 0; k < len; k++) {
+        if (s[k] == '%' || s[k] == '_' || s[k] == '\\') *w++ = '\\';
+        *w++ = s[k];
+      }
+      *w++ = '%';
+      *w = 0;
+      t->like[t->nlike++] = p;
+    }
+  }
+  if (f == fts) free(fts);
+  else t->fts = fts;
+  return 0;
+}
+
+/* ---- facets ---- */
+
+typedef struct dir_count {
+  int64_t key, count;
+} dir_count;
+
+typedef struct dir_facet {
+  dir_count *v;
+  size_t n, cap;
+} dir_facet;
+
+static void dir__count(dir_facet *f, int64_t key) {
+  for (size_t i = 0; i < f->n; i++)
+    if (f->v[i].key == key) {
+      f->v[i].count++;
+      return;
+    }
+  if (f->n == f->cap) {
+    size_t cap = f->cap ? 2 * f->cap : 16;
+    dir_count *v = realloc(f->v, cap * sizeof *v);
+    if (!v) return;
+    f->v = v, f->cap = cap;
+  }
+  f->v[f->n++] = (dir_count){key, 1};
+}
+
+static int dir__by_count(const void *a, const void *b) {
+  const dir_count *x = a, *y = b;
+  if (x->count != y->count) return x->count > y->count ? -1 : 1;
+  return (x->key > y->key) - (x->key < y->key);
+}
+
+/* The facet as JSON: what = 1 sector, 2 region, 3 consortium ({id, name, count}), 4 kind, 5 size
+ * ({value, count} from the lists), 6 exports ({value: bool, count}). Frees f. */
+static json_t *dir__facet_json(moa_db *db, dir_facet *f, int what) {
+  if (f->n) qsort(f->v, f->n, sizeof *f->v, dir__by_count);
+  json_t *a = json_array();
+  for (size_t i = 0; i < f->n; i++) {
+    json_t *e = json_object();
+    int64_t k = f->v[i].key;
+    if (what <= 3) {
+      json_object_set_new(e, "id", json_integer(k));
+      sqlite3_stmt *st = db_stmt(db,
+                                 "SELECT CASE ?1 WHEN 1 THEN (SELECT name_ko FROM sectors WHERE id = ?2) WHEN 2 "
+                                 "THEN (SELECT name_ko FROM regions WHERE id = ?2) ELSE (SELECT name_ko FROM "
+                                 "consortia WHERE id = ?2) END");
+      if (st) {
+        sqlite3_bind_int(st, 1, what);
+        sqlite3_bind_int64(st, 2, k);
+        json_object_set_new(e, "name", db_step(db, st) == SQLITE_ROW ? dir__text(st, 0) : json_string(""));
+        sqlite3_reset(st);
+      }
+    } else if (what == 4 || what == 5) {
+      json_object_set_new(e, "value", json_string((what == 4 ? DIR_KINDS : DIR_SIZES)[k]));
+    } else {
+      json_object_set_new(e, "value", json_boolean(k));
+    }
+    json_object_set_new(e, "count", json_integer(f->v[i].count));
+    json_array_append_new(a, e);
+  }
+  free(f->v);
+  return a;
+}
+
+/* ---- search ---- */
+
+static void dir__bind_opt(sqlite3_stmt *st, int i, int64_t v) {
+  if (v > 0) sqlite3_bind_int64(st, i, v);
+}
+
+/* Records a first-page text search of the viewer's organization, keeping its last 50. */
+static void dir__remember(moa_db *db, const dir_viewer *v, const char *text, size_t len) {
+  if (!v->org_id || db_begin(db) != SQLITE_OK) return;
+  sqlite3_stmt *st = db_stmt(db,
+                             "INSERT INTO directory_searches(org_id, user_id, query, created_at) VALUES (?1, "
+                             "?2, ?3, ?4)");
+  bool ok = st != NULL;
+  if (ok) {
+    sqlite3_bind_int64(st, 1, v->org_id);
+    sqlite3_bind_int64(st, 2, v->id);
+    sqlite3_bind_text(st, 3, text, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, db_now(db));
+    ok = db_exec_stmt(db, st) == SQLITE_DONE;
+  }
+  st = ok ? db_stmt(db,
+                    "DELETE FROM directory_searches WHERE org_id = ?1 AND id <= (SELECT id FROM "
+                    "directory_searches WHERE org_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET 50)")
+          : NULL;
+  if (st) {
+    sqlite3_bind_int64(st, 1, v->org_id);
+    ok = db_exec_stmt(db, st) == SQLITE_DONE;
+  }
+  if (ok && st) db_commit(db);
+  else db_rollback(db);
+}
+
+int directory_store_search(moa_db *db, int64_t viewer_id, const directory_query *q, json_t **out) {
+  *out = NULL;
+  dir_viewer v;
+  int rc = dir__viewer(db, viewer_id, &v);
+  if (rc != DIRECTORY_STORE_OK) return rc;
+  int kind = q->kind ? dir__index(DIR_KINDS, q->kind) : -2, size = q->size ? dir__index(DIR_SIZES, q->size) : -2;
+  if (kind == -1 || size == -1 || q->offset < 0 || q->exports < -1 || q->exports > 1) return DIRECTORY_STORE_INVALID;
+  size_t ts = 0, tl = 0;
+  int trc = q->text ? chat_store_validate_text(q->text, DIRECTORY_STORE_MAX_QUERY, false, &ts, &tl) : CHAT_STORE_EMPTY;
+  if (trc != CHAT_STORE_OK && trc != CHAT_STORE_EMPTY) return DIRECTORY_STORE_INVALID;
+  int limit = q->limit <= 0 ? 20 : q->limit > DIRECTORY_STORE_MAX_LIMIT ? DIRECTORY_STORE_MAX_LIMIT : q->limit;
+  char *text = trc == CHAT_STORE_OK ? strndup(q->text + ts, tl) : NULL;
+  dir_text t = {0};
+  if (text && dir__parse_text(text, &t) != 0) {
+    free(text);
+    return DIRECTORY_STORE_ERROR;
+  }
+  sqlite3_stmt *st = t.fts ? db_stmt(db, "SELECT " DIR_COLS " FROM organizations_fts JOIN organizations o ON o.id = "
+                                         "organizations_fts.rowid WHERE organizations_fts MATCH ?1 AND " DIR_VIS
+                                             DIR_FILTERS DIR_LIKES
+                                         " ORDER BY bm25(organizations_fts, 10.0, 10.0, 4.0, 4.0, 1.0), o.id")
+                           : db_stmt(db, "SELECT " DIR_COLS " FROM organizations o WHERE ?1 IS NULL AND " DIR_VIS
+                                             DIR_FILTERS DIR_LIKES " ORDER BY o.name, o.id");
+  if (!st) {
+    dir__text_free(&t);
+    free(text);
+    return DIRECTORY_STORE_ERROR;
+  }
+  if (t.fts) sqlite3_bind_text(st, 1, t.fts, -1, SQLITE_STATIC);
+  dir__bind_viewer(st, &v);
+  dir__bind_opt(st, 5, q->sector_id);
+  dir__bind_opt(st, 6, q->consortium_id);
+  dir__bind_opt(st, 7, q->region_id);
+  dir__bind_opt(st, 8, q->complex_id);
+  if (q->kind) sqlite3_bind_text(st, 9, q->kind, -1, SQLITE_STATIC);
+  if (q->size) sqlite3_bind_text(st, 10, q->size, -1, SQLITE_STATIC);
+  if (q->exports >= 0) sqlite3_bind_int(st, 11, q->exports);
+  for (size_t i = 0; i < t.nlike; i++) sqlite3_bind_text(st, 12 + (int)i, t.like[i], -1, SQLITE_STATIC);
+
+  dir_facet f[6] = {{0}};
+  int64_t page[DIRECTORY_STORE_MAX_LIMIT], total = 0;
+  int npage = 0, step;
+  while ((step = db_step(db, st)) == SQLITE_ROW) {
+    if (total >= q->offset && npage < limit) page[npage++] = sqlite3_column_int64(st, 0);
+    total++;
+    if (sqlite3_column_type(st, 1) != SQLITE_NULL) dir__count(&f[0], sqlite3_column_int64(st, 1));
+    dir__count(&f[1], sqlite3_column_int64(st, 2));
+    const char *cons = (const char *)sqlite3_column_text(st, 6);
+    while (cons && *cons) {
+      char *end;
+      dir__count(&f[2], strtoll(cons, &end, 10));
+      cons = *end == ',' ? end + 1 : NULL;
+    }
+    dir__count(&f[3], dir__index(DIR_KINDS, (const char *)sqlite3_column_text(st, 3)));
+    dir__count(&f[4], dir__index(DIR_SIZES, (const char *)sqlite3_column_text(st, 4)));
+    dir__count(&f[5], sqlite3_column_int(st, 5));
+  }
+  sqlite3_reset(st);
+  dir__text_free(&t);
+  if (step != SQLITE_DONE) {
+    for (int i = 0; i < 6; i++) free(f[i].v);
+    free(text);
+    return DIRECTORY_STORE_ERROR;
+  }
+  json_t *results = json_array();
+  for (int i = 0; i < npage; i++) {
+    json_t *p = dir__profile(db, page[i]);
+    if (p) json_array_append_new(results, p);
+  }
+  json_t *facets = json_object();
+  static const char *const names[] = {"sector", "region", "consortium", "kind", "size", "exports"};
+  static const int what[] = {1, 2, 3, 4, 5, 6};
+  for (int i = 0; i < 6; i++) json_object_set_new(facets, names[i], dir__facet_json(db, &f[i], what[i]));
+  *out = json_pack("{s:I, s:i, s:i, s:o, s:o}", "total", (json_int_t)total, "offset", q->offset, "limit", limit,
+                   "results", results, "facets", facets);
+  if (text && q->offset == 0) dir__remember(db, &v, text, strlen(text));
+  free(text);
+  return DIRECTORY_STORE_OK;
+}
+
+/* ---- suggestions ---- */
+
+#define DIR_MAX_SUGGEST 20
+#define DIR_MAX_WANTED 32
+
+typedef struct dir_term {
+  char *s;
+  size_t len;
+  bool searched; /* from the organization's searches (else from its own profile) */
+} dir_term;
+
+typedef struct dir_pick {
+  int64_t id, score;
+  int relation; /* 0 same sector, 1 related sector, 2 no sector */
+  bool other_region;
+  int matched[3], nmatched;
+} dir_pick;
+
+/* ASCII case-insensitive substring search. */
+static bool dir__contains(const char *hay, const char *needle, size_t n) {
+  if (!hay) return false;
+  for (; *hay; hay++) {
+    size_t i = 0;
+    for (; i < n && hay[i]; i++) {
+      unsigned char a = (unsigned char)hay[i], b = (unsigned char)needle[i];
+      if (a >= 'A' && a <= 'Z') a = (unsigned char)(a + 32);
+      if (b >= 'A' && b <= 'Z') b = (unsigned char)(b + 32);
+      if (a != b) break;
+    }
+    if (i == n) return true;
+  }
+  return false;
+}
+
+/* Adds the terms of text (separated by white space, commas, semicolons, slashes, '|' or '·'),
+ * of at least 2 code points, to terms (deduplicated; a searched term stays searched). */
+static void dir__add_terms(dir_term *terms, size_t *n, const char *text, bool searched) {
+  const char *p = text;
+  while (p && *p && *n < DIR_MAX_WANTED) {
+    while (*p && (strchr(" \t\n,;/|", *p) || (p[0] == '\xc2' && p[1] == '\xb7'))) p += *p == '\xc2' ? 2 : 1;
+    const char *s = p;
+    size_t cps = 0;
+    while (*p && !strchr(" \t\n,;/|", *p) && !(p[0] == '\xc2' && p[1] == '\xb7')) cps += ((unsigned char)*p++ & 0xC0) != 0x80;
+    size_t len = (size_t)(p - s);
+    if (cps < 2) continue;
+    size_t i = 0;
+    while (i < *n && !(terms[i].len == len && dir__contains(terms[i].s, s, len))) i++;
+    if (i < *n) {
+      terms[i].searched |= searched;
+      continue;
+    }
+    if (!(terms[i].s = strndup(s, len))) return;
+    terms[i].len = len;
+    terms[i].searched = searched;
+    (*n)++;
+  }
+}
+
+/* Appends s to a growing buffer (NUL-terminated); silently stops when out of room. */
+static void dir__cat(char *buf, size_t cap, const char *s) {
+  size_t used = strlen(buf), add = strlen(s);
+  if (used + add < cap) memcpy(buf + used, s, add + 1);
+}
+
+static void dir__reasons(const dir_pick *p, const dir_term *terms, json_t *o) {
+  static const char *const sector_ko[] = {"같은 업종", "관련 업종", "업종 무관 기관"};
+  static const char *const sector_en[] = {"same sector", "related sector", "cross-sector institution"};
+  char ko[512] = "", en[512] = "";
+  bool searched = false;
+  dir__cat(ko, sizeof ko, sector_ko[p->relation]);
+  dir__cat(ko, sizeof ko, p->other_region ? ", 다른 지역 · 제공: " : ", 다른 단지 · 제공: ");
+  dir__cat(en, sizeof en, sector_en[p->relation]);
+  dir__cat(en, sizeof en, p->other_region ? ", different region; offers " : ", different complex; offers ");
+  json_t *matched = json_array();
+  for (int i = 0; i < p->nmatched; i++) {
+    const dir_term *t = &terms[p->matched[i]];
+    if (i) dir__cat(ko, sizeof ko, ", "), dir__cat(en, sizeof en, ", ");
+    dir__cat(ko, sizeof ko, t->s);
+    dir__cat(en, sizeof en, t->s);
+    searched |= t->searched;
+    json_array_append_new(matched, json_string(t->s));
+  }
+  if (searched) dir__cat(ko, sizeof ko, " (검색하신 항목)"), dir__cat(en, sizeof en, " you searched for");
+  json_object_set_new(o, "score", json_integer(p->score));
+  json_object_set_new(o, "matched", matched);
+  json_object_set_new(o, "reason_ko", json_string(ko));
+  json_object_set_new(o, "reason_en", json_string(en));
+}
+
+int directory_store_suggest(moa_db *db, int64_t viewer_id, int64_t org_id, int limit, json_t **out) {
+  *out = NULL;
+  dir_viewer v;
+  int rc = dir__viewer(db, viewer_id, &v);
+  if (rc == DIRECTORY_STORE_OK) rc = dir__visible(db, &v, org_id);
+  if (rc != DIRECTORY_STORE_OK) return rc;
+  limit = limit < 1 ? 1 : limit > DIR_MAX_SUGGEST ? DIR_MAX_SUGGEST : limit;
+  dir_term terms[DIR_MAX_WANTED];
+  size_t nterms = 0;
+  sqlite3_stmt *st = db_stmt(db, "SELECT query FROM directory_searches WHERE org_id = ?1 ORDER BY id DESC LIMIT 20");
+  if (!st) return DIRECTORY_STORE_ERROR;
+  sqlite3_bind_int64(st, 1, org_id);
+  while (db_step(db, st) == SQLITE_ROW) dir__add_terms(terms, &nterms, (const char *)sqlite3_column_text(st, 0), true);
+  sqlite3_reset(st);
+  st = db_stmt(db, "SELECT keywords, capabilities FROM organizations WHERE id = ?1");
+  if (!st) rc = DIRECTORY_STORE_ERROR;
+  else {
+    sqlite3_bind_int64(st, 1, org_id);
+    if (db_step(db, st) == SQLITE_ROW)
+      for (int c = 0; c < 2; c++) dir__add_terms(terms, &nterms, (const char *)sqlite3_column_text(st, c), false);
+    sqlite3_reset(st);
+  }
+  /* candidates: same or related sector (or none), elsewhere */
+  st = rc ? NULL
+          : db_stmt(db,
+                    "SELECT o.id, o.capabilities, o.keywords, o.description, CASE WHEN o.sector_id IS NULL THEN 2 "
+                    "WHEN o.sector_id IS x.sector_id THEN 0 ELSE 1 END, o.region_id <> x.region_id FROM "
+                    "organizations x JOIN organizations o ON o.id <> x.id AND (o.region_id <> x.region_id OR "
+                    "o.complex_id IS NOT x.complex_id) WHERE x.id = ?1 AND " DIR_VIS " AND (o.sector_id IS NULL "
+                    "OR o.sector_id IS x.sector_id OR o.sector_id IN (SELECT k.sector_id FROM memberships m JOIN "
+                    "consortia k ON k.id = m.consortium_id WHERE m.org_id = x.id))");
+  dir_pick best[DIR_MAX_SUGGEST];
+  int nbest = 0, step = SQLITE_DONE;
+  if (st) {
+    sqlite3_bind_int64(st, 1, org_id);
+    dir__bind_viewer(st, &v);
+    while ((step = db_step(db, st)) == SQLITE_ROW) {
+      dir_pick p = {.id = sqlite3_column_int64(st, 0), .relation = sqlite3_column_int(st, 4),
+                    .other_region = sqlite3_column_int(st, 5) == 1};
+      for (size_t i = 0; i < nterms; i++) {
+        int64_t w = terms[i].searched ? 2 : 1, got = 0;
+        if (dir__contains((const char *)sqlite3_column_text(st, 1), terms[i].s, terms[i].len)) got = 3 * w;
+        else if (dir__contains((const char *)sqlite3_column_text(st, 2), terms[i].s, terms[i].len)) got = 2 * w;
+        else if (dir__contains((const char *)sqlite3_column_text(st, 3), terms[i].s, terms[i].len)) got = w;
+        if (!got) continue;
+        p.score += got;
+        if (p.nmatched < 3) p.matched[p.nmatched++] = (int)i;
+      }
+      if (p.score == 0) continue;
+      p.score += (p.other_region ? 2 : 0) + (p.relation == 0 ? 1 : 0);
+      int at = nbest;
+      while (at > 0 && (best[at - 1].score < p.score || (best[at - 1].score == p.score && best[at - 1].id > p.id))) at--;
+      if (at >= limit) continue;
+      if (nbest < limit) nbest++;
+      memmove(&best[at + 1], &best[at], (size_t)(nbest - 1 - at) * sizeof *best);
+      best[at] = p;
+    }
+    sqlite3_reset(st);
+  }
+  if (!st || step != SQLITE_DONE) rc = DIRECTORY_STORE_ERROR;
+  json_t *list = json_array();
+  for (int i = 0; rc == DIRECTORY_STORE_OK && i < nbest; i++) {
+    json_t *o = json_object();
+    json_t *prof = dir__profile(db, best[i].id);
+    json_object_set_new(o, "org", prof ? prof : json_null());
+    dir__reasons(&best[i], terms, o);
+    json_array_append_new(list, o);
+  }
+  for (size_t i = 0; i < nterms; i++) free(terms[i].s);
+  if (rc == DIRECTORY_STORE_OK) *out = json_pack("{s:I, s:o}", "org_id", (json_int_t)org_id, "suggestions", list);
+  else json_decref(list);
+  return rc;
+}
+
+/* ---- profile edits ---- */
+
+bool directory_store_can_edit(moa_db *db, int64_t user_id, int64_t org_id) {
+  sqlite3_stmt *st = db_stmt(db,
+                             "SELECT u.is_admin = 1 OR u.org_id IS ?2 OR EXISTS (SELECT 1 FROM user_roles r "
+                             "JOIN memberships m ON m.consortium_id = r.consortium_id WHERE r.user_id = u.id AND "
+                             "r.role = 'coordinator' AND m.org_id = ?2) FROM users u WHERE u.id = ?1 AND "
+                             "u.disabled = 0 AND EXISTS (SELECT 1 FROM organizations WHERE id = ?2)");
+  if (!st) return false;
+  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_int64(st, 2, org_id);
+  bool ok = db_step(db, st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+  sqlite3_reset(st);
+  return ok;
+}
+
+/* The editable text fields: name, limit, may be empty, multiline, statement parameter. */
+static const struct dir_field {
+  const char *name;
+  size_t max;
+  bool may_be_empty, multiline;
+  int param;
+} DIR_TEXT_FIELDS[] = {
+    {"name", 200, false, false, 2},          {"name_en", 200, true, false, 3},
+    {"capabilities", 2000, true, true, 7},   {"keywords", 1000, true, true, 8},
+    {"description", 4000, true, true, 9},
+};
+
+int directory_store_update_profile(moa_db *db, int64_t org_id, json_t *fields, json_t **out) {
+  if (out) *out = NULL;
+  if (!json_is_object(fields)) return DIRECTORY_STORE_INVALID;
+  const char *key;
+  json_t *val;
+  json_object_foreach(fields, key, val) {
+    bool known = !strcmp(key, "size") || !strcmp(key, "revenue_band") || !strcmp(key, "exports") ||
+                 !strcmp(key, "hidden_outside");
+    for (size_t i = 0; i < sizeof DIR_TEXT_FIELDS / sizeof *DIR_TEXT_FIELDS; i++) known |= !strcmp(key, DIR_TEXT_FIELDS[i].name);
+    if (!known) return DIRECTORY_STORE_INVALID;
+  }
+  json_t *size = json_object_get(fields, "size"), *band = json_object_get(fields, "revenue_band");
+  json_t *exports = json_object_get(fields, "exports"), *hidden = json_object_get(fields, "hidden_outside");
+  if ((size && dir__index(DIR_SIZES, json_string_value(size)) < 0) ||
+      (band && dir__index(DIR_BANDS, json_string_value(band)) < 0) || (exports && !json_is_boolean(exports)) ||
+      (hidden && !json_is_boolean(hidden)))
+    return DIRECTORY_STORE_INVALID;
+  sqlite3_stmt *st = db_stmt(db,
+                             "UPDATE organizations SET name = coalesce(?2, name), name_en = coalesce(?3, "
+                             "name_en), size = coalesce(?4, size), revenue_band = coalesce(?5, revenue_band), "
+                             "exports = coalesce(?6, exports), capabilities = coalesce(?7, capabilities), "
+                             "keywords = coalesce(?8, keywords), description = coalesce(?9, description), "
+                             "hidden_outside = coalesce(?10, hidden_outside), updated_at = ?11 WHERE id = ?1");
+  if (!st) return DIRECTORY_STORE_ERROR;
+  for (size_t i = 0; i < sizeof DIR_TEXT_FIELDS / sizeof *DIR_TEXT_FIELDS; i++) {
+    const struct dir_field *f = &DIR_TEXT_FIELDS[i];
+    json_t *j = json_object_get(fields, f->name);
+    if (!j) continue;
+    const char *s = json_string_value(j);
+    size_t ts = 0, tl = 0;
+    int vrc = s ? chat_store_validate_text(s, f->max, f->multiline, &ts, &tl) : CHAT_STORE_BAD_TEXT;
+    if (s && strlen(s) != json_string_length(j)) vrc = CHAT_STORE_BAD_TEXT; /* an embedded NUL */
+    if (vrc != CHAT_STORE_OK && !(vrc == CHAT_STORE_EMPTY && f->may_be_empty)) {
+      sqlite3_reset(st);
+      sqlite3_clear_bindings(st);
+      return DIRECTORY_STORE_INVALID;
+    }
+    sqlite3_bind_text(st, f->param, s + ts, (int)tl, SQLITE_STATIC);
+  }
+  sqlite3_bind_int64(st, 1, org_id);
+  if (size) sqlite3_bind_text(st, 4, json_string_value(size), -1, SQLITE_STATIC);
+  if (band) sqlite3_bind_text(st, 5, json_string_value(band), -1, SQLITE_STATIC);
+  if (exports) sqlite3_bind_int(st, 6, json_is_true(exports));
+  if (hidden) sqlite3_bind_int(st, 10, json_is_true(hidden));
+  sqlite3_bind_int64(st, 11, db_now(db));
+  if (db_begin(db) != SQLITE_OK) return DIRECTORY_STORE_ERROR;
+  int rc = db_exec_stmt(db, st) == SQLITE_DONE ? DIRECTORY_STORE_OK : DIRECTORY_STORE_ERROR;
+  if (rc == DIRECTORY_STORE_OK && sqlite3_changes(db_handle(db)) != 1) rc = DIRECTORY_STORE_NOT_FOUND;
+  if (rc != DIRECTORY_STORE_OK) {
+    db_rollback(db);
+    return rc;
+  }
+  if (db_commit(db) != SQLITE_OK) return DIRECTORY_STORE_ERROR;
+  if (out) *out = dir__profile(db, org_id);
+  return DIRECTORY_STORE_OK;
+}
