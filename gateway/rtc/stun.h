@@ -17,7 +17,7 @@
 #define STUN_TID_LEN 12
 #define STUN_FINGERPRINT_XOR 0x5354554eu
 #define STUN_MAX_UNKNOWN 8    /* unknown comprehension-required attributes recorded */
-#define STUN_MAX_USERNAME 512 /* RFC 8489 14.3: USERNAME is < 513 bytes */
+#define STUN_MAX_USERNAME 512 /* RFC 5389 15.3: USERNAME is fewer than 513 bytes */
 
 /* Message classes (the C0/C1 bits of the message type). */
 typedef enum {
