@@ -1,0 +1,126 @@
+// HTTP surface of the real binary: health, metrics, static files, traversal, bind address, TLS.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import https from 'node:https';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { startServer, seededDb, tempDir, cleanup, Client } from '../lib/moa.mjs';
+
+// Sends a raw request line (no client-side URL normalisation) and returns {status, headers, body}.
+function rawGet(port, path, host = '127.0.0.1') {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, host);
+    let data = Buffer.alloc(0);
+    s.on('connect', () => s.write(`GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nConnection: close\r\n\r\n`));
+    s.on('data', (d) => (data = Buffer.concat([data, d])));
+    s.on('error', reject);
+    s.on('end', () => {
+      const text = data.toString('latin1');
+      const [head, ...rest] = text.split('\r\n\r\n');
+      const lines = head.split('\r\n');
+      const status = Number(lines[0].split(' ')[1]);
+      const headers = Object.fromEntries(lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      resolve({ status, headers, body: rest.join('\r\n\r\n') });
+    });
+  });
+}
+
+let srv, db;
+before(async () => { db = seededDb(); srv = await startServer({ db: db.path }); });
+after(async () => { await srv.stop(); cleanup(db.dir); });
+
+test('GET /healthz answers status, version and uptime as JSON', async () => {
+  const r = await fetch(`${srv.url}/healthz`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /application\/json/);
+  const h = await r.json();
+  assert.equal(h.status, 'ok');
+  assert.match(h.version, /^\d+\.\d+\.\d+$/);
+  assert.equal(typeof h.uptime_s, 'number');
+});
+
+test('GET /metrics is Prometheus text with connection, request and database series', async () => {
+  const c = await Client.connect(srv);
+  await c.request('system.ping');
+  const r = await fetch(`${srv.url}/metrics`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /text\/plain/);
+  const t = await r.text();
+  assert.match(t, /^# TYPE moa_ws_connections gauge$/m);
+  assert.match(t, /^moa_ws_connections 1$/m);
+  assert.match(t, /^moa_requests_total\{type="system.ping"\} [1-9]\d*$/m);
+  assert.match(t, /^moa_db_seconds_total \d/m);
+  assert.match(t, /^moa_errors_total\{code="forbidden"\} \d+$/m);
+  await c.close();
+});
+
+test('static files are served with content types and cache headers', async () => {
+  const page = await fetch(`${srv.url}/`);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type'), /text\/html/);
+  assert.match(await page.text(), /모아/);
+  const js = await fetch(`${srv.url}/app.js`);
+  assert.equal(js.status, 200);
+  assert.match(js.headers.get('content-type'), /javascript/);
+  assert.ok(js.headers.get('cache-control'), 'a cache-control header');
+  const css = await fetch(`${srv.url}/app.css`);
+  assert.match(css.headers.get('content-type'), /text\/css/);
+  // lws' security headers: scripts only from this origin
+  assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+});
+
+test('unknown paths are 404', async () => {
+  assert.equal((await fetch(`${srv.url}/no/such/file.html`)).status, 404);
+  assert.equal((await fetch(`${srv.url}/nope.js`)).status, 404);
+});
+
+test('path traversal never escapes web-static', async () => {
+  const attempts = ['/../gateway/main.c', '/%2e%2e/gateway/main.c', '/..%2fgateway%2fmain.c', '/%2e%2e%2fCMakeLists.txt',
+    '/./../CMakeLists.txt', '/app.js/../../CMakeLists.txt', '/..\\CMakeLists.txt', '/%252e%252e/CMakeLists.txt',
+    '//etc/passwd', '/../../../../etc/passwd', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd'];
+  for (const p of attempts) {
+    const r = await rawGet(srv.port, p);
+    assert.ok(!/cmake_minimum_required|int main\(|root:x:0:0/.test(r.body), `${p} leaked a file`);
+    assert.ok(r.status === 404 || r.status === 403 || r.status === 400 || (r.status === 200 && /모아/.test(r.body)),
+      `${p} answered ${r.status}`);
+  }
+});
+
+test('a server on 127.0.0.1 does not answer on another address (127.0.0.2)', async () => {
+  const err = await new Promise((resolve) => {
+    const s = net.connect({ port: srv.port, host: '127.0.0.2' });
+    s.on('connect', () => { s.destroy(); resolve(null); });
+    s.on('error', (e) => resolve(e));
+  });
+  assert.ok(err, 'connection to 127.0.0.2 must fail');
+  assert.equal(err.code, 'ECONNREFUSED');
+});
+
+test('HTTPS and WSS with --tls-cert/--tls-key', async () => {
+  const dir = tempDir();
+  const cert = join(dir, 'cert.pem'), key = join(dir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
+    '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+  const d2 = seededDb();
+  const tls = await startServer({ db: d2.path, args: ['--tls-cert', cert, '--tls-key', key] });
+  try {
+    const body = await new Promise((resolve, reject) => {
+      https.get(`${tls.url}/healthz`, { rejectUnauthorized: false }, (res) => {
+        let b = '';
+        res.on('data', (d) => (b += d));
+        res.on('end', () => resolve({ status: res.statusCode, b }));
+      }).on('error', reject);
+    });
+    assert.equal(body.status, 200);
+    assert.equal(JSON.parse(body.b).status, 'ok');
+    const c = await Client.connect(tls, { origin: tls.url });
+    const pong = await c.request('system.ping');
+    assert.equal(pong.ok, true);
+    await c.close();
+  } finally {
+    await tls.stop();
+    cleanup(dir);
+    cleanup(d2.dir);
+  }
+});
