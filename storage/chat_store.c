@@ -11,34 +11,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MSG_COLS                                                                               \
+#define MSG_COLS                                                                              \
   "m.id, m.conversation_id, m.author_id, u.name, m.kind, m.body, m.created_at, m.edited_at, " \
   "m.deleted_at, m.client_key, (SELECT group_concat(user_id) FROM mentions WHERE message_id = m.id)"
 #define MSG_NCOLS 11
 #define MSG_FROM " FROM messages m LEFT JOIN users u ON u.id = m.author_id "
-#define READABLE_CTE                                                                          \
-  "WITH readable(id) AS (SELECT c.id FROM user_roles r JOIN conversations c ON c.kind = "     \
-  "'channel' AND c.consortium_id = r.consortium_id WHERE r.user_id = ?1 UNION SELECT "        \
-  "cm.conversation_id FROM conversation_members cm JOIN conversations c ON c.id = "           \
+#define READABLE_CTE                                                                      \
+  "WITH readable(id) AS (SELECT c.id FROM user_roles r JOIN conversations c ON c.kind = " \
+  "'channel' AND c.consortium_id = r.consortium_id WHERE r.user_id = ?1 UNION SELECT "    \
+  "cm.conversation_id FROM conversation_members cm JOIN conversations c ON c.id = "       \
   "cm.conversation_id AND c.kind <> 'channel' WHERE cm.user_id = ?1) "
 /* (id, name) of everyone who may read conversation ?1. */
-#define READERS_SQL                                                                              \
-  "SELECT u.id, u.name FROM conversations c JOIN user_roles r ON r.consortium_id = "            \
-  "c.consortium_id JOIN users u ON u.id = r.user_id WHERE c.id = ?1 AND c.kind = 'channel' "    \
-  "UNION SELECT u.id, u.name FROM conversation_members cm JOIN conversations c ON c.id = "      \
-  "cm.conversation_id AND c.kind <> 'channel' JOIN users u ON u.id = cm.user_id WHERE "         \
+#define READERS_SQL                                                                          \
+  "SELECT u.id, u.name FROM conversations c JOIN user_roles r ON r.consortium_id = "         \
+  "c.consortium_id JOIN users u ON u.id = r.user_id WHERE c.id = ?1 AND c.kind = 'channel' " \
+  "UNION SELECT u.id, u.name FROM conversation_members cm JOIN conversations c ON c.id = "   \
+  "cm.conversation_id AND c.kind <> 'channel' JOIN users u ON u.id = cm.user_id WHERE "      \
   "cm.conversation_id = ?1"
 
 const char *chat_store_status_name(int status) {
   switch (status) {
-    case CHAT_STORE_OK: return "ok";
-    case CHAT_STORE_EMPTY: return "empty";
-    case CHAT_STORE_TOO_LONG: return "too_long";
-    case CHAT_STORE_BAD_TEXT: return "bad_text";
-    case CHAT_STORE_INVALID: return "invalid";
-    case CHAT_STORE_FORBIDDEN: return "forbidden";
-    case CHAT_STORE_NOT_FOUND: return "not_found";
-    default: return "internal";
+    case CHAT_STORE_OK:
+      return "ok";
+    case CHAT_STORE_EMPTY:
+      return "empty";
+    case CHAT_STORE_TOO_LONG:
+      return "too_long";
+    case CHAT_STORE_BAD_TEXT:
+      return "bad_text";
+    case CHAT_STORE_INVALID:
+      return "invalid";
+    case CHAT_STORE_FORBIDDEN:
+      return "forbidden";
+    case CHAT_STORE_NOT_FOUND:
+      return "not_found";
+    default:
+      return "internal";
   }
 }
 
@@ -142,7 +150,8 @@ static json_t *chat__jstr(sqlite3_stmt *st, int col) {
 }
 
 static json_t *chat__jint(sqlite3_stmt *st, int col) {
-  return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null() : json_integer(sqlite3_column_int64(st, col));
+  return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null()
+                                                     : json_integer(sqlite3_column_int64(st, col));
 }
 
 /* Parses "7,9,12" (group_concat) into a JSON array of integers. */
@@ -172,7 +181,8 @@ static json_t *chat__message_json(sqlite3_stmt *st) {
   json_object_set_new(m, "edited_at", chat__jint(st, 7));
   json_object_set_new(m, "deleted", json_boolean(deleted));
   json_object_set_new(m, "client_key", chat__jstr(st, 9));
-  json_object_set_new(m, "mentions", chat__id_list(deleted ? NULL : (const char *)sqlite3_column_text(st, 10)));
+  json_object_set_new(m, "mentions",
+                      chat__id_list(deleted ? NULL : (const char *)sqlite3_column_text(st, 10)));
   return m;
 }
 
@@ -233,7 +243,8 @@ int chat_store_ensure_channels(moa_db *db) {
 }
 
 int chat_store_channel(moa_db *db, int64_t consortium_id, int64_t *conversation_id) {
-  sqlite3_stmt *st = db_stmt(db, "SELECT id FROM conversations WHERE kind = 'channel' AND consortium_id = ?1");
+  sqlite3_stmt *st =
+      db_stmt(db, "SELECT id FROM conversations WHERE kind = 'channel' AND consortium_id = ?1");
   if (!st) return CHAT_STORE_ERROR;
   sqlite3_bind_int64(st, 1, consortium_id);
   bool found = db_step(db, st) == SQLITE_ROW;
@@ -265,10 +276,11 @@ static int chat__add_member(moa_db *db, int64_t conversation_id, int64_t user_id
   bool exists = db_step(db, st) == SQLITE_ROW;
   sqlite3_reset(st);
   if (!exists) return CHAT_STORE_NOT_FOUND;
-  return chat__exec(db,
-                    "INSERT INTO conversation_members(conversation_id, user_id, joined_at) VALUES (?1, ?2, ?3) "
-                    "ON CONFLICT DO NOTHING",
-                    3, conversation_id, user_id, db_now(db));
+  return chat__exec(
+      db,
+      "INSERT INTO conversation_members(conversation_id, user_id, joined_at) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT DO NOTHING",
+      3, conversation_id, user_id, db_now(db));
 }
 
 /* The kind of a conversation into kind (8 bytes); CHAT_STORE_OK or _NOT_FOUND. */
@@ -291,14 +303,16 @@ int chat_store_add_members(moa_db *db, int64_t conversation_id, const int64_t *u
   char kind[8];
   int rc = chat__kind(db, conversation_id, kind);
   if (rc == CHAT_STORE_OK && strcmp(kind, "channel") == 0) rc = CHAT_STORE_INVALID;
-  for (size_t i = 0; rc == CHAT_STORE_OK && i < n; i++) rc = chat__add_member(db, conversation_id, user_ids[i]);
+  for (size_t i = 0; rc == CHAT_STORE_OK && i < n; i++)
+    rc = chat__add_member(db, conversation_id, user_ids[i]);
   return chat__end(db, own, rc);
 }
 
 int chat_store_room(moa_db *db, int64_t room_id, int64_t consortium_id, const char *title,
                     int64_t *conversation_id) {
   size_t ts = 0, tl = 0;
-  if (title && *title && chat_store_validate_text(title, CHAT_STORE_MAX_TITLE, false, &ts, &tl) != CHAT_STORE_OK)
+  if (title && *title &&
+      chat_store_validate_text(title, CHAT_STORE_MAX_TITLE, false, &ts, &tl) != CHAT_STORE_OK)
     return CHAT_STORE_INVALID;
   bool own;
   if (chat__begin(db, &own) != CHAT_STORE_OK) return CHAT_STORE_ERROR;
@@ -308,8 +322,10 @@ int chat_store_room(moa_db *db, int64_t room_id, int64_t consortium_id, const ch
                              "VALUES ('room', ?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
   if (st) {
     sqlite3_bind_int64(st, 1, room_id);
-    if (consortium_id > 0) sqlite3_bind_int64(st, 2, consortium_id);
-    else sqlite3_bind_null(st, 2);
+    if (consortium_id > 0)
+      sqlite3_bind_int64(st, 2, consortium_id);
+    else
+      sqlite3_bind_null(st, 2);
     sqlite3_bind_text(st, 3, title ? title + ts : "", (int)tl, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, db_now(db));
     if (db_exec_stmt(db, st) == SQLITE_DONE) {
@@ -341,7 +357,8 @@ int chat_store_create_direct(moa_db *db, int64_t creator_id, const int64_t *othe
   }
   if (np < 2) return CHAT_STORE_INVALID;
   size_t ts = 0, tl = 0;
-  if (title && *title && chat_store_validate_text(title, CHAT_STORE_MAX_TITLE, false, &ts, &tl) != CHAT_STORE_OK)
+  if (title && *title &&
+      chat_store_validate_text(title, CHAT_STORE_MAX_TITLE, false, &ts, &tl) != CHAT_STORE_OK)
     return CHAT_STORE_INVALID;
   char key[48] = "";
   if (np == 2) {
@@ -445,7 +462,8 @@ static int chat__insert(moa_db *db, int64_t conversation_id, int64_t author_id, 
   if (client_key) sqlite3_bind_text(st, 6, client_key, -1, SQLITE_STATIC);
   if (db_exec_stmt(db, st) != SQLITE_DONE) return CHAT_STORE_ERROR;
   int64_t id = sqlite3_last_insert_rowid(db_handle(db));
-  if (chat__exec(db, "UPDATE conversations SET last_message_id = ?2 WHERE id = ?1", 2, conversation_id, id, 0))
+  if (chat__exec(db, "UPDATE conversations SET last_message_id = ?2 WHERE id = ?1", 2, conversation_id, id,
+                 0))
     return CHAT_STORE_ERROR;
   if (author_id > 0) {
     char *copy = strndup(s, n);
@@ -465,8 +483,9 @@ int chat_store_append(moa_db *db, int64_t conversation_id, int64_t author_id, co
   int rc = chat_store_validate_text(body, CHAT_STORE_MAX_BODY, true, &ts, &tl);
   if (rc != CHAT_STORE_OK) return rc;
   size_t ks = 0, kl = 0; /* a client key is taken as is: no surrounding white space either */
-  if (client_key && (chat_store_validate_text(client_key, CHAT_STORE_MAX_CLIENT_KEY, false, &ks, &kl) != CHAT_STORE_OK ||
-                     ks != 0 || kl != strlen(client_key)))
+  if (client_key &&
+      (chat_store_validate_text(client_key, CHAT_STORE_MAX_CLIENT_KEY, false, &ks, &kl) != CHAT_STORE_OK ||
+       ks != 0 || kl != strlen(client_key)))
     return CHAT_STORE_INVALID;
   bool own;
   if (chat__begin(db, &own) != CHAT_STORE_OK) return CHAT_STORE_ERROR;
@@ -574,7 +593,8 @@ int chat_store_edit(moa_db *db, int64_t user_id, int64_t message_id, const char 
   if (rc == CHAT_STORE_OK && !chat_store_can_read(db, user_id, conv)) rc = CHAT_STORE_FORBIDDEN;
   if (rc == CHAT_STORE_OK) {
     st = db_stmt(db, "UPDATE messages SET body = ?2, edited_at = ?3 WHERE id = ?1");
-    if (!st) rc = CHAT_STORE_ERROR;
+    if (!st)
+      rc = CHAT_STORE_ERROR;
     else {
       sqlite3_bind_int64(st, 1, message_id);
       sqlite3_bind_text(st, 2, body + ts, (int)tl, SQLITE_STATIC);
@@ -582,7 +602,8 @@ int chat_store_edit(moa_db *db, int64_t user_id, int64_t message_id, const char 
       if (db_exec_stmt(db, st) != SQLITE_DONE) rc = CHAT_STORE_ERROR;
     }
   }
-  if (rc == CHAT_STORE_OK) rc = chat__exec(db, "DELETE FROM mentions WHERE message_id = ?1", 1, message_id, 0, 0);
+  if (rc == CHAT_STORE_OK)
+    rc = chat__exec(db, "DELETE FROM mentions WHERE message_id = ?1", 1, message_id, 0, 0);
   if (rc == CHAT_STORE_OK) {
     char *copy = strndup(body + ts, tl);
     rc = copy ? chat__store_mentions(db, conv, message_id, copy) : CHAT_STORE_ERROR;
@@ -611,13 +632,15 @@ int chat_store_delete(moa_db *db, int64_t user_id, int64_t message_id, json_t **
     int64_t conv = sqlite3_column_int64(st, 1);
     bool moderator = sqlite3_column_int(st, 3) == 1 || sqlite3_column_int(st, 4) == 1;
     sqlite3_reset(st);
-    rc = moderator || (author && chat_store_can_read(db, user_id, conv)) ? CHAT_STORE_OK : CHAT_STORE_FORBIDDEN;
+    rc = moderator || (author && chat_store_can_read(db, user_id, conv)) ? CHAT_STORE_OK
+                                                                         : CHAT_STORE_FORBIDDEN;
   }
   sqlite3_reset(st);
   if (rc == CHAT_STORE_OK)
     rc = chat__exec(db, "UPDATE messages SET body = '', deleted_at = ?2, deleted_by = ?3 WHERE id = ?1", 3,
                     message_id, db_now(db), user_id);
-  if (rc == CHAT_STORE_OK) rc = chat__exec(db, "DELETE FROM mentions WHERE message_id = ?1", 1, message_id, 0, 0);
+  if (rc == CHAT_STORE_OK)
+    rc = chat__exec(db, "DELETE FROM mentions WHERE message_id = ?1", 1, message_id, 0, 0);
   if (rc == CHAT_STORE_OK && !(*out = chat__load_message(db, message_id))) rc = CHAT_STORE_ERROR;
   return chat__result(chat__end(db, own, rc), out);
 }
@@ -631,21 +654,26 @@ int chat_store_mark_read(moa_db *db, int64_t user_id, int64_t conversation_id, i
   int rc = chat_store_can_read(db, user_id, conversation_id) ? CHAT_STORE_OK : CHAT_STORE_FORBIDDEN;
   sqlite3_stmt *st;
   if (rc == CHAT_STORE_OK) {
-    rc = chat__exec(db,
-                    "INSERT INTO conversation_members(conversation_id, user_id, last_read_id) VALUES (?1, ?2, "
-                    "max(0, min(?3, (SELECT last_message_id FROM conversations WHERE id = ?1)))) ON "
-                    "CONFLICT(conversation_id, user_id) DO UPDATE SET last_read_id = max(last_read_id, "
-                    "excluded.last_read_id)",
-                    3, conversation_id, user_id, message_id);
+    rc =
+        chat__exec(db,
+                   "INSERT INTO conversation_members(conversation_id, user_id, last_read_id) VALUES (?1, ?2, "
+                   "max(0, min(?3, (SELECT last_message_id FROM conversations WHERE id = ?1)))) ON "
+                   "CONFLICT(conversation_id, user_id) DO UPDATE SET last_read_id = max(last_read_id, "
+                   "excluded.last_read_id)",
+                   3, conversation_id, user_id, message_id);
   }
   if (rc == CHAT_STORE_OK && last_read_id) {
-    st = db_stmt(db, "SELECT last_read_id FROM conversation_members WHERE conversation_id = ?1 AND user_id = ?2");
-    if (!st) rc = CHAT_STORE_ERROR;
+    st = db_stmt(db,
+                 "SELECT last_read_id FROM conversation_members WHERE conversation_id = ?1 AND user_id = ?2");
+    if (!st)
+      rc = CHAT_STORE_ERROR;
     else {
       sqlite3_bind_int64(st, 1, conversation_id);
       sqlite3_bind_int64(st, 2, user_id);
-      if (db_step(db, st) == SQLITE_ROW) *last_read_id = sqlite3_column_int64(st, 0);
-      else rc = CHAT_STORE_ERROR;
+      if (db_step(db, st) == SQLITE_ROW)
+        *last_read_id = sqlite3_column_int64(st, 0);
+      else
+        rc = CHAT_STORE_ERROR;
       sqlite3_reset(st);
     }
   }
@@ -716,7 +744,8 @@ int chat_store_readers(moa_db *db, int64_t conversation_id, json_t **out) {
   sqlite3_bind_int64(st, 1, conversation_id);
   json_t *ids = json_array();
   int step;
-  while ((step = db_step(db, st)) == SQLITE_ROW) json_array_append_new(ids, json_integer(sqlite3_column_int64(st, 0)));
+  while ((step = db_step(db, st)) == SQLITE_ROW)
+    json_array_append_new(ids, json_integer(sqlite3_column_int64(st, 0)));
   sqlite3_reset(st);
   if (step != SQLITE_DONE) {
     json_decref(ids);
@@ -835,20 +864,22 @@ int chat_store_search(moa_db *db, int64_t user_id, const char *query, int64_t co
   rc = CHAT_STORE_OK;
   if (n > 0 && !short_term) {
     bound[0] = chat__fts_query(term, tlen, n);
-    st = db_stmt(db, READABLE_CTE "SELECT " MSG_COLS
-                                  ", highlight(messages_fts, 0, char(2), char(3)), bm25(messages_fts) FROM "
-                                  "messages_fts JOIN messages m ON m.id = messages_fts.rowid LEFT JOIN users u "
-                                  "ON u.id = m.author_id WHERE messages_fts MATCH ?2 AND m.deleted_at IS NULL "
-                                  "AND m.conversation_id IN readable AND (?3 = 0 OR m.conversation_id = ?3) "
-                                  "ORDER BY bm25(messages_fts), m.id DESC LIMIT ?4");
+    st = db_stmt(db,
+                 READABLE_CTE "SELECT " MSG_COLS
+                              ", highlight(messages_fts, 0, char(2), char(3)), bm25(messages_fts) FROM "
+                              "messages_fts JOIN messages m ON m.id = messages_fts.rowid LEFT JOIN users u "
+                              "ON u.id = m.author_id WHERE messages_fts MATCH ?2 AND m.deleted_at IS NULL "
+                              "AND m.conversation_id IN readable AND (?3 = 0 OR m.conversation_id = ?3) "
+                              "ORDER BY bm25(messages_fts), m.id DESC LIMIT ?4");
     if (st && bound[0]) sqlite3_bind_text(st, 2, bound[0], -1, SQLITE_STATIC);
   } else if (n > 0) {
-    st = db_stmt(db, READABLE_CTE "SELECT " MSG_COLS MSG_FROM
-                                  "WHERE m.conversation_id IN readable AND (?3 = 0 OR m.conversation_id = ?3) "
-                                  "AND m.deleted_at IS NULL AND m.body LIKE ?5 ESCAPE '\\' AND (?6 IS NULL OR "
-                                  "m.body LIKE ?6 ESCAPE '\\') AND (?7 IS NULL OR m.body LIKE ?7 ESCAPE '\\') "
-                                  "AND (?8 IS NULL OR m.body LIKE ?8 ESCAPE '\\') ORDER BY m.id "
-                                  "DESC LIMIT ?4");
+    st =
+        db_stmt(db, READABLE_CTE "SELECT " MSG_COLS MSG_FROM
+                                 "WHERE m.conversation_id IN readable AND (?3 = 0 OR m.conversation_id = ?3) "
+                                 "AND m.deleted_at IS NULL AND m.body LIKE ?5 ESCAPE '\\' AND (?6 IS NULL OR "
+                                 "m.body LIKE ?6 ESCAPE '\\') AND (?7 IS NULL OR m.body LIKE ?7 ESCAPE '\\') "
+                                 "AND (?8 IS NULL OR m.body LIKE ?8 ESCAPE '\\') ORDER BY m.id "
+                                 "DESC LIMIT ?4");
     for (size_t i = 0; st && i < n; i++) {
       bound[i] = chat__like_pattern(term[i], tlen[i]);
       if (bound[i]) sqlite3_bind_text(st, (int)(5 + i), bound[i], -1, SQLITE_STATIC);
@@ -870,14 +901,17 @@ int chat_store_search(moa_db *db, int64_t user_id, const char *query, int64_t co
         hl = chat__highlight(json_string_value(json_object_get(m, "body")), term, tlen, n);
         rank = json_null();
       }
-      json_array_append_new(results, json_pack("{s:o, s:o, s:o}", "message", m, "highlight", hl, "rank", rank));
+      json_array_append_new(results,
+                            json_pack("{s:o, s:o, s:o}", "message", m, "highlight", hl, "rank", rank));
     }
     sqlite3_reset(st);
     if (step != SQLITE_DONE) rc = CHAT_STORE_ERROR;
   }
   for (size_t i = 0; i < CHAT_SEARCH_TERMS; i++) free(bound[i]);
-  if (rc == CHAT_STORE_OK) *out = json_pack("{s:s%, s:o}", "query", q ? q : "", q ? strlen(q) : (size_t)0, "results", results);
-  else json_decref(results);
+  if (rc == CHAT_STORE_OK)
+    *out = json_pack("{s:s%, s:o}", "query", q ? q : "", q ? strlen(q) : (size_t)0, "results", results);
+  else
+    json_decref(results);
   free(q);
   return rc;
 }

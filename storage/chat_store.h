@@ -7,10 +7,10 @@
  * the invited), 'direct' (1:1 or a small group of at most CHAT_STORE_MAX_GROUP people, possibly
  * across consortia) and 'inquiry' (opened by inquiry_store). Writing requires reading.
  *
- * Messages are stored verbatim, surrounding white space trimmed (never HTML: clients render text as text). A body is valid when,
- * after trimming ASCII white space, it is non-empty, at most CHAT_STORE_MAX_BODY (4000) bytes of
- * valid UTF-8 (shortest forms, no surrogates), with no control characters except \n and \t.
- * Ids only grow (AUTOINCREMENT), so "after id N" is an exact catch-up.
+ * Messages are stored verbatim, surrounding white space trimmed (never HTML: clients render text as text). A
+ * body is valid when, after trimming ASCII white space, it is non-empty, at most CHAT_STORE_MAX_BODY (4000)
+ * bytes of valid UTF-8 (shortest forms, no surrogates), with no control characters except \n and \t. Ids only
+ * grow (AUTOINCREMENT), so "after id N" is an exact catch-up.
  *
  * Writes run in one transaction: their own, or the caller's when one is already open (so that
  * inquiry_store can open a conversation and its first message atomically). A failed validation
@@ -44,22 +44,22 @@
 
 #include "storage/db.h"
 
-#define CHAT_STORE_MAX_BODY 4000       /* bytes of UTF-8 after trimming */
-#define CHAT_STORE_MAX_CLIENT_KEY 64   /* bytes */
-#define CHAT_STORE_MAX_GROUP 16        /* people in a direct conversation, its creator included */
-#define CHAT_STORE_MAX_PAGE 100        /* messages per history page */
-#define CHAT_STORE_MAX_TITLE 200       /* bytes */
-#define CHAT_STORE_MAX_QUERY 200       /* bytes of a search query */
+#define CHAT_STORE_MAX_BODY 4000     /* bytes of UTF-8 after trimming */
+#define CHAT_STORE_MAX_CLIENT_KEY 64 /* bytes */
+#define CHAT_STORE_MAX_GROUP 16      /* people in a direct conversation, its creator included */
+#define CHAT_STORE_MAX_PAGE 100      /* messages per history page */
+#define CHAT_STORE_MAX_TITLE 200     /* bytes */
+#define CHAT_STORE_MAX_QUERY 200     /* bytes of a search query */
 
 typedef enum {
   CHAT_STORE_OK = 0,
-  CHAT_STORE_EMPTY = -1,      /* body empty after trimming */
-  CHAT_STORE_TOO_LONG = -2,   /* body over the limit */
-  CHAT_STORE_BAD_TEXT = -3,   /* invalid UTF-8 or a control character */
-  CHAT_STORE_INVALID = -4,    /* another bad argument (client key, member list, title) */
-  CHAT_STORE_FORBIDDEN = -5,  /* the user may not read / change this */
-  CHAT_STORE_NOT_FOUND = -6,  /* no such conversation, message or user */
-  CHAT_STORE_ERROR = -7,      /* database error; nothing was written */
+  CHAT_STORE_EMPTY = -1,     /* body empty after trimming */
+  CHAT_STORE_TOO_LONG = -2,  /* body over the limit */
+  CHAT_STORE_BAD_TEXT = -3,  /* invalid UTF-8 or a control character */
+  CHAT_STORE_INVALID = -4,   /* another bad argument (client key, member list, title) */
+  CHAT_STORE_FORBIDDEN = -5, /* the user may not read / change this */
+  CHAT_STORE_NOT_FOUND = -6, /* no such conversation, message or user */
+  CHAT_STORE_ERROR = -7,     /* database error; nothing was written */
 } chat_store_status;
 
 /* A short stable name for a status ("ok", "empty", "too_long", "bad_text", "invalid",

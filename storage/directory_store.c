@@ -16,25 +16,28 @@
 
 #include "storage/chat_store.h"
 
-#define DIR_VIS                                                                                    \
-  "(?2 = 1 OR o.hidden_outside = 0 OR o.id = ?4 OR EXISTS (SELECT 1 FROM memberships mv JOIN "     \
+#define DIR_VIS                                                                                \
+  "(?2 = 1 OR o.hidden_outside = 0 OR o.id = ?4 OR EXISTS (SELECT 1 FROM memberships mv JOIN " \
   "user_roles rv ON rv.consortium_id = mv.consortium_id WHERE mv.org_id = o.id AND rv.user_id = ?3))"
-#define DIR_FILTERS                                                                                \
-  " AND (?5 IS NULL OR o.sector_id = ?5) AND (?6 IS NULL OR EXISTS (SELECT 1 FROM memberships mf " \
-  "WHERE mf.org_id = o.id AND mf.consortium_id = ?6)) AND (?7 IS NULL OR o.region_id = ?7) AND "   \
+#define DIR_FILTERS                                                                                 \
+  " AND (?5 IS NULL OR o.sector_id = ?5) AND (?6 IS NULL OR EXISTS (SELECT 1 FROM memberships mf "  \
+  "WHERE mf.org_id = o.id AND mf.consortium_id = ?6)) AND (?7 IS NULL OR o.region_id = ?7) AND "    \
   "(?8 IS NULL OR o.complex_id = ?8) AND (?9 IS NULL OR o.kind = ?9) AND (?10 IS NULL OR o.size = " \
   "?10) AND (?11 IS NULL OR o.exports = ?11)"
-#define DIR_TEXT "(o.name || ' ' || o.name_en || ' ' || o.capabilities || ' ' || o.keywords || ' ' || o.description)"
-#define DIR_LIKES                                                                          \
+#define DIR_TEXT \
+  "(o.name || ' ' || o.name_en || ' ' || o.capabilities || ' ' || o.keywords || ' ' || o.description)"
+#define DIR_LIKES                                                                         \
   " AND (?12 IS NULL OR " DIR_TEXT " LIKE ?12 ESCAPE '\\') AND (?13 IS NULL OR " DIR_TEXT \
-  " LIKE ?13 ESCAPE '\\') AND (?14 IS NULL OR " DIR_TEXT " LIKE ?14 ESCAPE '\\') AND (?15 IS NULL OR " DIR_TEXT \
-  " LIKE ?15 ESCAPE '\\')"
-#define DIR_COLS \
-  "o.id, o.sector_id, o.region_id, o.kind, o.size, o.exports, (SELECT group_concat(consortium_id) FROM memberships mb WHERE mb.org_id = o.id)"
+  " LIKE ?13 ESCAPE '\\') AND (?14 IS NULL OR " DIR_TEXT                                  \
+  " LIKE ?14 ESCAPE '\\') AND (?15 IS NULL OR " DIR_TEXT " LIKE ?15 ESCAPE '\\')"
+#define DIR_COLS                                                                                         \
+  "o.id, o.sector_id, o.region_id, o.kind, o.size, o.exports, (SELECT group_concat(consortium_id) FROM " \
+  "memberships mb WHERE mb.org_id = o.id)"
 
-static const char *const DIR_KINDS[] = {"company", "university", "research_institute", "venture_capital",
-                                        "accelerator", "industrial_designer", "commercialization_company",
-                                        "other_institution", NULL};
+static const char *const DIR_KINDS[] = {
+    "company",     "university",          "research_institute",        "venture_capital",
+    "accelerator", "industrial_designer", "commercialization_company", "other_institution",
+    NULL};
 static const char *const DIR_SIZES[] = {"micro", "small", "medium", "large", NULL};
 static const char *const DIR_BANDS[] = {"unknown", "under_1b", "1b_10b", "10b_100b", "over_100b", NULL};
 
@@ -51,7 +54,8 @@ typedef struct dir_viewer {
 } dir_viewer;
 
 static int dir__viewer(moa_db *db, int64_t user_id, dir_viewer *v) {
-  sqlite3_stmt *st = db_stmt(db, "SELECT is_admin, coalesce(org_id, 0) FROM users WHERE id = ?1 AND disabled = 0");
+  sqlite3_stmt *st =
+      db_stmt(db, "SELECT is_admin, coalesce(org_id, 0) FROM users WHERE id = ?1 AND disabled = 0");
   if (!st) return DIRECTORY_STORE_ERROR;
   sqlite3_bind_int64(st, 1, user_id);
   int rc = DIRECTORY_STORE_FORBIDDEN;
@@ -102,12 +106,13 @@ static json_t *dir__ref(sqlite3_stmt *st, int col, bool with_en) {
 
 /* The profile object of org_id (no visibility check), or NULL. */
 static json_t *dir__profile(moa_db *db, int64_t org_id) {
-  sqlite3_stmt *st = db_stmt(db,
-                             "SELECT o.id, o.name, o.name_en, o.kind, s.id, s.name_ko, s.name_en, r.id, "
-                             "r.name_ko, c.id, c.name_ko, o.size, o.revenue_band, o.exports, o.capabilities, "
-                             "o.keywords, o.description, o.hidden_outside FROM organizations o JOIN regions r "
-                             "ON r.id = o.region_id LEFT JOIN sectors s ON s.id = o.sector_id LEFT JOIN "
-                             "complexes c ON c.id = o.complex_id WHERE o.id = ?1");
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "SELECT o.id, o.name, o.name_en, o.kind, s.id, s.name_ko, s.name_en, r.id, "
+              "r.name_ko, c.id, c.name_ko, o.size, o.revenue_band, o.exports, o.capabilities, "
+              "o.keywords, o.description, o.hidden_outside FROM organizations o JOIN regions r "
+              "ON r.id = o.region_id LEFT JOIN sectors s ON s.id = o.sector_id LEFT JOIN "
+              "complexes c ON c.id = o.complex_id WHERE o.id = ?1");
   if (!st) return NULL;
   sqlite3_bind_int64(st, 1, org_id);
   if (db_step(db, st) != SQLITE_ROW) {
@@ -158,14 +163,16 @@ int directory_store_contacts(moa_db *db, int64_t viewer_id, int64_t org_id, json
   int rc = dir__viewer(db, viewer_id, &v);
   if (rc == DIRECTORY_STORE_OK) rc = dir__visible(db, &v, org_id);
   if (rc != DIRECTORY_STORE_OK) return rc;
-  sqlite3_stmt *st = db_stmt(db, "SELECT id, name, email FROM users WHERE org_id = ?1 AND disabled = 0 ORDER BY id");
+  sqlite3_stmt *st =
+      db_stmt(db, "SELECT id, name, email FROM users WHERE org_id = ?1 AND disabled = 0 ORDER BY id");
   if (!st) return DIRECTORY_STORE_ERROR;
   sqlite3_bind_int64(st, 1, org_id);
   json_t *list = json_array();
   int step;
   while ((step = db_step(db, st)) == SQLITE_ROW)
-    json_array_append_new(list, json_pack("{s:I, s:o, s:o}", "user_id", (json_int_t)sqlite3_column_int64(st, 0),
-                                          "name", dir__text(st, 1), "email", dir__text(st, 2)));
+    json_array_append_new(
+        list, json_pack("{s:I, s:o, s:o}", "user_id", (json_int_t)sqlite3_column_int64(st, 0), "name",
+                        dir__text(st, 1), "email", dir__text(st, 2)));
   sqlite3_reset(st);
   if (step != SQLITE_DONE) {
     json_decref(list);
@@ -180,8 +187,8 @@ int directory_store_contacts(moa_db *db, int64_t viewer_id, int64_t org_id, json
 static bool dir__space(unsigned char c) { return c == ' ' || c == '\n' || c == '\t'; }
 
 typedef struct dir_text {
-  char *fts;                                   /* "t1" "t2" for MATCH, or NULL */
-  char *like[DIRECTORY_STORE_MAX_TERMS];       /* %t% patterns of the short terms */
+  char *fts;                             /* "t1" "t2" for MATCH, or NULL */
+  char *like[DIRECTORY_STORE_MAX_TERMS]; /* %t% patterns of the short terms */
   size_t nlike;
 } dir_text;
 
@@ -227,8 +234,10 @@ static int dir__parse_text(const char *q, dir_text *t) {
       t->like[t->nlike++] = p;
     }
   }
-  if (f == fts) free(fts);
-  else t->fts = fts;
+  if (f == fts)
+    free(fts);
+  else
+    t->fts = fts;
   return 0;
 }
 
@@ -274,10 +283,11 @@ static json_t *dir__facet_json(moa_db *db, dir_facet *f, int what) {
     int64_t k = f->v[i].key;
     if (what <= 3) {
       json_object_set_new(e, "id", json_integer(k));
-      sqlite3_stmt *st = db_stmt(db,
-                                 "SELECT CASE ?1 WHEN 1 THEN (SELECT name_ko FROM sectors WHERE id = ?2) WHEN 2 "
-                                 "THEN (SELECT name_ko FROM regions WHERE id = ?2) ELSE (SELECT name_ko FROM "
-                                 "consortia WHERE id = ?2) END");
+      sqlite3_stmt *st =
+          db_stmt(db,
+                  "SELECT CASE ?1 WHEN 1 THEN (SELECT name_ko FROM sectors WHERE id = ?2) WHEN 2 "
+                  "THEN (SELECT name_ko FROM regions WHERE id = ?2) ELSE (SELECT name_ko FROM "
+                  "consortia WHERE id = ?2) END");
       if (st) {
         sqlite3_bind_int(st, 1, what);
         sqlite3_bind_int64(st, 2, k);
@@ -324,8 +334,10 @@ static void dir__remember(moa_db *db, const dir_viewer *v, const char *text, siz
     sqlite3_bind_int64(st, 1, v->org_id);
     ok = db_exec_stmt(db, st) == SQLITE_DONE;
   }
-  if (ok && st) db_commit(db);
-  else db_rollback(db);
+  if (ok && st)
+    db_commit(db);
+  else
+    db_rollback(db);
 }
 
 int directory_store_search(moa_db *db, int64_t viewer_id, const directory_query *q, json_t **out) {
@@ -333,24 +345,31 @@ int directory_store_search(moa_db *db, int64_t viewer_id, const directory_query 
   dir_viewer v;
   int rc = dir__viewer(db, viewer_id, &v);
   if (rc != DIRECTORY_STORE_OK) return rc;
-  int kind = q->kind ? dir__index(DIR_KINDS, q->kind) : -2, size = q->size ? dir__index(DIR_SIZES, q->size) : -2;
-  if (kind == -1 || size == -1 || q->offset < 0 || q->exports < -1 || q->exports > 1) return DIRECTORY_STORE_INVALID;
+  int kind = q->kind ? dir__index(DIR_KINDS, q->kind) : -2,
+      size = q->size ? dir__index(DIR_SIZES, q->size) : -2;
+  if (kind == -1 || size == -1 || q->offset < 0 || q->exports < -1 || q->exports > 1)
+    return DIRECTORY_STORE_INVALID;
   size_t ts = 0, tl = 0;
-  int trc = q->text ? chat_store_validate_text(q->text, DIRECTORY_STORE_MAX_QUERY, false, &ts, &tl) : CHAT_STORE_EMPTY;
+  int trc = q->text ? chat_store_validate_text(q->text, DIRECTORY_STORE_MAX_QUERY, false, &ts, &tl)
+                    : CHAT_STORE_EMPTY;
   if (trc != CHAT_STORE_OK && trc != CHAT_STORE_EMPTY) return DIRECTORY_STORE_INVALID;
-  int limit = q->limit <= 0 ? 20 : q->limit > DIRECTORY_STORE_MAX_LIMIT ? DIRECTORY_STORE_MAX_LIMIT : q->limit;
+  int limit = q->limit <= 0                          ? 20
+              : q->limit > DIRECTORY_STORE_MAX_LIMIT ? DIRECTORY_STORE_MAX_LIMIT
+                                                     : q->limit;
   char *text = trc == CHAT_STORE_OK ? strndup(q->text + ts, tl) : NULL;
   dir_text t = {0};
   if (text && dir__parse_text(text, &t) != 0) {
     free(text);
     return DIRECTORY_STORE_ERROR;
   }
-  sqlite3_stmt *st = t.fts ? db_stmt(db, "SELECT " DIR_COLS " FROM organizations_fts JOIN organizations o ON o.id = "
-                                         "organizations_fts.rowid WHERE organizations_fts MATCH ?1 AND " DIR_VIS
-                                             DIR_FILTERS DIR_LIKES
-                                         " ORDER BY bm25(organizations_fts, 10.0, 10.0, 4.0, 4.0, 1.0), o.id")
-                           : db_stmt(db, "SELECT " DIR_COLS " FROM organizations o WHERE ?1 IS NULL AND " DIR_VIS
-                                             DIR_FILTERS DIR_LIKES " ORDER BY o.name, o.id");
+  sqlite3_stmt *st =
+      t.fts ? db_stmt(db, "SELECT " DIR_COLS
+                          " FROM organizations_fts JOIN organizations o ON o.id = "
+                          "organizations_fts.rowid WHERE organizations_fts MATCH ?1 AND " DIR_VIS DIR_FILTERS
+                              DIR_LIKES " ORDER BY bm25(organizations_fts, 10.0, 10.0, 4.0, 4.0, 1.0), o.id")
+            : db_stmt(db, "SELECT " DIR_COLS
+                          " FROM organizations o WHERE ?1 IS NULL AND " DIR_VIS DIR_FILTERS DIR_LIKES
+                          " ORDER BY o.name, o.id");
   if (!st) {
     dir__text_free(&t);
     free(text);
@@ -401,8 +420,8 @@ int directory_store_search(moa_db *db, int64_t viewer_id, const directory_query 
   static const char *const names[] = {"sector", "region", "consortium", "kind", "size", "exports"};
   static const int what[] = {1, 2, 3, 4, 5, 6};
   for (int i = 0; i < 6; i++) json_object_set_new(facets, names[i], dir__facet_json(db, &f[i], what[i]));
-  *out = json_pack("{s:I, s:i, s:i, s:o, s:o}", "total", (json_int_t)total, "offset", q->offset, "limit", limit,
-                   "results", results, "facets", facets);
+  *out = json_pack("{s:I, s:i, s:i, s:o, s:o}", "total", (json_int_t)total, "offset", q->offset, "limit",
+                   limit, "results", results, "facets", facets);
   if (text && q->offset == 0) dir__remember(db, &v, text, strlen(text));
   free(text);
   return DIRECTORY_STORE_OK;
@@ -450,7 +469,8 @@ static void dir__add_terms(dir_term *terms, size_t *n, const char *text, bool se
     while (*p && (strchr(" \t\n,;/|", *p) || (p[0] == '\xc2' && p[1] == '\xb7'))) p += *p == '\xc2' ? 2 : 1;
     const char *s = p;
     size_t cps = 0;
-    while (*p && !strchr(" \t\n,;/|", *p) && !(p[0] == '\xc2' && p[1] == '\xb7')) cps += ((unsigned char)*p++ & 0xC0) != 0x80;
+    while (*p && !strchr(" \t\n,;/|", *p) && !(p[0] == '\xc2' && p[1] == '\xb7'))
+      cps += ((unsigned char)*p++ & 0xC0) != 0x80;
     size_t len = (size_t)(p - s);
     if (cps < 2) continue;
     size_t i = 0;
@@ -506,41 +526,52 @@ int directory_store_suggest(moa_db *db, int64_t viewer_id, int64_t org_id, int l
   limit = limit < 1 ? 1 : limit > DIR_MAX_SUGGEST ? DIR_MAX_SUGGEST : limit;
   dir_term terms[DIR_MAX_WANTED];
   size_t nterms = 0;
-  sqlite3_stmt *st = db_stmt(db, "SELECT query FROM directory_searches WHERE org_id = ?1 ORDER BY id DESC LIMIT 20");
+  sqlite3_stmt *st =
+      db_stmt(db, "SELECT query FROM directory_searches WHERE org_id = ?1 ORDER BY id DESC LIMIT 20");
   if (!st) return DIRECTORY_STORE_ERROR;
   sqlite3_bind_int64(st, 1, org_id);
-  while (db_step(db, st) == SQLITE_ROW) dir__add_terms(terms, &nterms, (const char *)sqlite3_column_text(st, 0), true);
+  while (db_step(db, st) == SQLITE_ROW)
+    dir__add_terms(terms, &nterms, (const char *)sqlite3_column_text(st, 0), true);
   sqlite3_reset(st);
   st = db_stmt(db, "SELECT keywords, capabilities FROM organizations WHERE id = ?1");
-  if (!st) rc = DIRECTORY_STORE_ERROR;
+  if (!st)
+    rc = DIRECTORY_STORE_ERROR;
   else {
     sqlite3_bind_int64(st, 1, org_id);
     if (db_step(db, st) == SQLITE_ROW)
-      for (int c = 0; c < 2; c++) dir__add_terms(terms, &nterms, (const char *)sqlite3_column_text(st, c), false);
+      for (int c = 0; c < 2; c++)
+        dir__add_terms(terms, &nterms, (const char *)sqlite3_column_text(st, c), false);
     sqlite3_reset(st);
   }
   /* candidates: same or related sector (or none), elsewhere */
-  st = rc ? NULL
-          : db_stmt(db,
-                    "SELECT o.id, o.capabilities, o.keywords, o.description, CASE WHEN o.sector_id IS NULL THEN 2 "
-                    "WHEN o.sector_id IS x.sector_id THEN 0 ELSE 1 END, o.region_id <> x.region_id FROM "
-                    "organizations x JOIN organizations o ON o.id <> x.id AND (o.region_id <> x.region_id OR "
-                    "o.complex_id IS NOT x.complex_id) WHERE x.id = ?1 AND " DIR_VIS " AND (o.sector_id IS NULL "
-                    "OR o.sector_id IS x.sector_id OR o.sector_id IN (SELECT k.sector_id FROM memberships m JOIN "
-                    "consortia k ON k.id = m.consortium_id WHERE m.org_id = x.id))");
+  st =
+      rc ? NULL
+         : db_stmt(
+               db,
+               "SELECT o.id, o.capabilities, o.keywords, o.description, CASE WHEN o.sector_id IS NULL THEN 2 "
+               "WHEN o.sector_id IS x.sector_id THEN 0 ELSE 1 END, o.region_id <> x.region_id FROM "
+               "organizations x JOIN organizations o ON o.id <> x.id AND (o.region_id <> x.region_id OR "
+               "o.complex_id IS NOT x.complex_id) WHERE x.id = ?1 AND " DIR_VIS
+               " AND (o.sector_id IS NULL "
+               "OR o.sector_id IS x.sector_id OR o.sector_id IN (SELECT k.sector_id FROM memberships m JOIN "
+               "consortia k ON k.id = m.consortium_id WHERE m.org_id = x.id))");
   dir_pick best[DIR_MAX_SUGGEST];
   int nbest = 0, step = SQLITE_DONE;
   if (st) {
     sqlite3_bind_int64(st, 1, org_id);
     dir__bind_viewer(st, &v);
     while ((step = db_step(db, st)) == SQLITE_ROW) {
-      dir_pick p = {.id = sqlite3_column_int64(st, 0), .relation = sqlite3_column_int(st, 4),
+      dir_pick p = {.id = sqlite3_column_int64(st, 0),
+                    .relation = sqlite3_column_int(st, 4),
                     .other_region = sqlite3_column_int(st, 5) == 1};
       for (size_t i = 0; i < nterms; i++) {
         int64_t w = terms[i].searched ? 2 : 1, got = 0;
-        if (dir__contains((const char *)sqlite3_column_text(st, 1), terms[i].s, terms[i].len)) got = 3 * w;
-        else if (dir__contains((const char *)sqlite3_column_text(st, 2), terms[i].s, terms[i].len)) got = 2 * w;
-        else if (dir__contains((const char *)sqlite3_column_text(st, 3), terms[i].s, terms[i].len)) got = w;
+        if (dir__contains((const char *)sqlite3_column_text(st, 1), terms[i].s, terms[i].len))
+          got = 3 * w;
+        else if (dir__contains((const char *)sqlite3_column_text(st, 2), terms[i].s, terms[i].len))
+          got = 2 * w;
+        else if (dir__contains((const char *)sqlite3_column_text(st, 3), terms[i].s, terms[i].len))
+          got = w;
         if (!got) continue;
         p.score += got;
         if (p.nmatched < 3) p.matched[p.nmatched++] = (int)i;
@@ -548,7 +579,9 @@ int directory_store_suggest(moa_db *db, int64_t viewer_id, int64_t org_id, int l
       if (p.score == 0) continue;
       p.score += (p.other_region ? 2 : 0) + (p.relation == 0 ? 1 : 0);
       int at = nbest;
-      while (at > 0 && (best[at - 1].score < p.score || (best[at - 1].score == p.score && best[at - 1].id > p.id))) at--;
+      while (at > 0 &&
+             (best[at - 1].score < p.score || (best[at - 1].score == p.score && best[at - 1].id > p.id)))
+        at--;
       if (at >= limit) continue;
       if (nbest < limit) nbest++;
       memmove(&best[at + 1], &best[at], (size_t)(nbest - 1 - at) * sizeof *best);
@@ -566,19 +599,22 @@ int directory_store_suggest(moa_db *db, int64_t viewer_id, int64_t org_id, int l
     json_array_append_new(list, o);
   }
   for (size_t i = 0; i < nterms; i++) free(terms[i].s);
-  if (rc == DIRECTORY_STORE_OK) *out = json_pack("{s:I, s:o}", "org_id", (json_int_t)org_id, "suggestions", list);
-  else json_decref(list);
+  if (rc == DIRECTORY_STORE_OK)
+    *out = json_pack("{s:I, s:o}", "org_id", (json_int_t)org_id, "suggestions", list);
+  else
+    json_decref(list);
   return rc;
 }
 
 /* ---- profile edits ---- */
 
 bool directory_store_can_edit(moa_db *db, int64_t user_id, int64_t org_id) {
-  sqlite3_stmt *st = db_stmt(db,
-                             "SELECT u.is_admin = 1 OR u.org_id IS ?2 OR EXISTS (SELECT 1 FROM user_roles r "
-                             "JOIN memberships m ON m.consortium_id = r.consortium_id WHERE r.user_id = u.id AND "
-                             "r.role = 'coordinator' AND m.org_id = ?2) FROM users u WHERE u.id = ?1 AND "
-                             "u.disabled = 0 AND EXISTS (SELECT 1 FROM organizations WHERE id = ?2)");
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "SELECT u.is_admin = 1 OR u.org_id IS ?2 OR EXISTS (SELECT 1 FROM user_roles r "
+              "JOIN memberships m ON m.consortium_id = r.consortium_id WHERE r.user_id = u.id AND "
+              "r.role = 'coordinator' AND m.org_id = ?2) FROM users u WHERE u.id = ?1 AND "
+              "u.disabled = 0 AND EXISTS (SELECT 1 FROM organizations WHERE id = ?2)");
   if (!st) return false;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int64(st, 2, org_id);
@@ -594,8 +630,8 @@ static const struct dir_field {
   bool may_be_empty, multiline;
   int param;
 } DIR_TEXT_FIELDS[] = {
-    {"name", 200, false, false, 2},          {"name_en", 200, true, false, 3},
-    {"capabilities", 2000, true, true, 7},   {"keywords", 1000, true, true, 8},
+    {"name", 200, false, false, 2},        {"name_en", 200, true, false, 3},
+    {"capabilities", 2000, true, true, 7}, {"keywords", 1000, true, true, 8},
     {"description", 4000, true, true, 9},
 };
 
@@ -607,21 +643,23 @@ int directory_store_update_profile(moa_db *db, int64_t org_id, json_t *fields, j
   json_object_foreach(fields, key, val) {
     bool known = !strcmp(key, "size") || !strcmp(key, "revenue_band") || !strcmp(key, "exports") ||
                  !strcmp(key, "hidden_outside");
-    for (size_t i = 0; i < sizeof DIR_TEXT_FIELDS / sizeof *DIR_TEXT_FIELDS; i++) known |= !strcmp(key, DIR_TEXT_FIELDS[i].name);
+    for (size_t i = 0; i < sizeof DIR_TEXT_FIELDS / sizeof *DIR_TEXT_FIELDS; i++)
+      known |= !strcmp(key, DIR_TEXT_FIELDS[i].name);
     if (!known) return DIRECTORY_STORE_INVALID;
   }
   json_t *size = json_object_get(fields, "size"), *band = json_object_get(fields, "revenue_band");
   json_t *exports = json_object_get(fields, "exports"), *hidden = json_object_get(fields, "hidden_outside");
   if ((size && dir__index(DIR_SIZES, json_string_value(size)) < 0) ||
-      (band && dir__index(DIR_BANDS, json_string_value(band)) < 0) || (exports && !json_is_boolean(exports)) ||
-      (hidden && !json_is_boolean(hidden)))
+      (band && dir__index(DIR_BANDS, json_string_value(band)) < 0) ||
+      (exports && !json_is_boolean(exports)) || (hidden && !json_is_boolean(hidden)))
     return DIRECTORY_STORE_INVALID;
-  sqlite3_stmt *st = db_stmt(db,
-                             "UPDATE organizations SET name = coalesce(?2, name), name_en = coalesce(?3, "
-                             "name_en), size = coalesce(?4, size), revenue_band = coalesce(?5, revenue_band), "
-                             "exports = coalesce(?6, exports), capabilities = coalesce(?7, capabilities), "
-                             "keywords = coalesce(?8, keywords), description = coalesce(?9, description), "
-                             "hidden_outside = coalesce(?10, hidden_outside), updated_at = ?11 WHERE id = ?1");
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "UPDATE organizations SET name = coalesce(?2, name), name_en = coalesce(?3, "
+              "name_en), size = coalesce(?4, size), revenue_band = coalesce(?5, revenue_band), "
+              "exports = coalesce(?6, exports), capabilities = coalesce(?7, capabilities), "
+              "keywords = coalesce(?8, keywords), description = coalesce(?9, description), "
+              "hidden_outside = coalesce(?10, hidden_outside), updated_at = ?11 WHERE id = ?1");
   if (!st) return DIRECTORY_STORE_ERROR;
   for (size_t i = 0; i < sizeof DIR_TEXT_FIELDS / sizeof *DIR_TEXT_FIELDS; i++) {
     const struct dir_field *f = &DIR_TEXT_FIELDS[i];

@@ -43,16 +43,16 @@
 
 #include "storage/db.h"
 
-#define DIRECTORY_STORE_MAX_LIMIT 50    /* results per page */
-#define DIRECTORY_STORE_MAX_QUERY 200   /* bytes of free text */
-#define DIRECTORY_STORE_MAX_TERMS 4     /* terms of free text used; more are ignored */
+#define DIRECTORY_STORE_MAX_LIMIT 50  /* results per page */
+#define DIRECTORY_STORE_MAX_QUERY 200 /* bytes of free text */
+#define DIRECTORY_STORE_MAX_TERMS 4   /* terms of free text used; more are ignored */
 
 typedef enum {
   DIRECTORY_STORE_OK = 0,
-  DIRECTORY_STORE_INVALID = -1,    /* a bad query, filter value or profile field */
-  DIRECTORY_STORE_FORBIDDEN = -2,  /* unknown viewer */
-  DIRECTORY_STORE_NOT_FOUND = -3,  /* no such organization, or not visible to the viewer */
-  DIRECTORY_STORE_ERROR = -4,      /* database error; nothing was written */
+  DIRECTORY_STORE_INVALID = -1,   /* a bad query, filter value or profile field */
+  DIRECTORY_STORE_FORBIDDEN = -2, /* unknown viewer */
+  DIRECTORY_STORE_NOT_FOUND = -3, /* no such organization, or not visible to the viewer */
+  DIRECTORY_STORE_ERROR = -4,     /* database error; nothing was written */
 } directory_store_status;
 
 /* A search. Zero / NULL / -1 (exports) mean "any". limit 0 means 20; over 50 is clamped. */

@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* cmocka.h needs the headers above first: keep the formatter from sorting it before them. */
+// clang-format off
 #include <cmocka.h>
+// clang-format on
 
 #include "storage/chat_store.h"
 
@@ -25,7 +28,8 @@ static const char *FIXTURE =
     "INSERT INTO organizations(id, kind, name, region_id) VALUES (1, 'company', '가나수소', 1);"
     "INSERT INTO users(id, email, name, org_id, password_hash, is_admin) VALUES"
     " (1, 'c@x', '박코디', 1, 'x', 0), (2, 'a@x', '김민수', 1, 'x', 0), (3, 'b@x', '이영희', 1, 'x', 0),"
-    " (4, 'd@x', '최외부', NULL, 'x', 0), (5, 'e@x', '관리자', NULL, 'x', 1), (6, 'f@x', 'Kim', NULL, 'x', 0),"
+    " (4, 'd@x', '최외부', NULL, 'x', 0), (5, 'e@x', '관리자', NULL, 'x', 1), (6, 'f@x', 'Kim', NULL, 'x', "
+    "0),"
     " (7, 'g@x', 'Kimberly', NULL, 'x', 0);"
     "INSERT INTO user_roles VALUES (1, 1, 'coordinator'), (2, 1, 'member'), (3, 1, 'member'),"
     " (4, 2, 'member'), (6, 1, 'member'), (7, 1, 'member');";
@@ -159,7 +163,8 @@ static void test_idempotent_resend(void **state) {
   assert_string_equal(json_string_value(json_object_get(m1, "author_name")), "김민수");
   assert_int_equal(chat_store_append(db, c1, 2, "안녕하세요", "k-1", &m2, &dup), CHAT_STORE_OK);
   assert_true(dup);
-  assert_int_equal(json_integer_value(json_object_get(m1, "id")), json_integer_value(json_object_get(m2, "id")));
+  assert_int_equal(json_integer_value(json_object_get(m1, "id")),
+                   json_integer_value(json_object_get(m2, "id")));
   assert_int_equal(json_integer_value(json_object_get(m1, "created_at")),
                    json_integer_value(json_object_get(m2, "created_at")));
   json_decref(m2);
@@ -185,7 +190,8 @@ static void test_validation_writes_nothing(void **state) {
   assert_int_equal(chat_store_append(db, c1, 2, big, NULL, &m, &dup), CHAT_STORE_TOO_LONG);
   assert_int_equal(chat_store_append(db, c1, 2, "bad \xff utf8", NULL, &m, &dup), CHAT_STORE_BAD_TEXT);
   assert_int_equal(chat_store_append(db, c1, 2, "overlong \xc0\xaf", NULL, &m, &dup), CHAT_STORE_BAD_TEXT);
-  assert_int_equal(chat_store_append(db, c1, 2, "surrogate \xed\xa0\x80", NULL, &m, &dup), CHAT_STORE_BAD_TEXT);
+  assert_int_equal(chat_store_append(db, c1, 2, "surrogate \xed\xa0\x80", NULL, &m, &dup),
+                   CHAT_STORE_BAD_TEXT);
   assert_int_equal(chat_store_append(db, c1, 2, "truncated \xea\xb0", NULL, &m, &dup), CHAT_STORE_BAD_TEXT);
   assert_int_equal(chat_store_append(db, c1, 2, "bell \a", NULL, &m, &dup), CHAT_STORE_BAD_TEXT);
   assert_int_equal(chat_store_append(db, c1, 2, "cr \r\n", NULL, &m, &dup), CHAT_STORE_BAD_TEXT);
@@ -199,7 +205,8 @@ static void test_validation_writes_nothing(void **state) {
   big[0] = ' ';
   assert_int_equal(chat_store_append(db, c1, 2, big, NULL, &m, &dup), CHAT_STORE_OK);
   json_decref(m);
-  assert_int_equal(chat_store_append(db, c1, 2, "<script>alert(1)</script>\t탭", NULL, &m, &dup), CHAT_STORE_OK);
+  assert_int_equal(chat_store_append(db, c1, 2, "<script>alert(1)</script>\t탭", NULL, &m, &dup),
+                   CHAT_STORE_OK);
   assert_string_equal(json_string_value(json_object_get(m, "body")), "<script>alert(1)</script>\t탭");
   json_decref(m);
   assert_int_equal(count_messages(db), 2);
@@ -245,7 +252,8 @@ static void test_paging_both_directions(void **state) {
     for (size_t i = 0; i < json_array_size(msgs); i++)
       assert_int_equal(json_integer_value(json_object_get(json_array_get(msgs, i), "id")), ids[next++]);
     bool more = json_is_true(json_object_get(h, "has_more"));
-    if (json_array_size(msgs)) after = json_integer_value(json_object_get(json_array_get(msgs, json_array_size(msgs) - 1), "id"));
+    if (json_array_size(msgs))
+      after = json_integer_value(json_object_get(json_array_get(msgs, json_array_size(msgs) - 1), "id"));
     json_decref(h);
     if (!more) break;
   }
@@ -296,7 +304,8 @@ static void test_edit_delete(void **state) {
   assert_int_equal(chat_store_history_before(db, 2, c1, 0, 10, &h), CHAT_STORE_OK);
   json_t *msgs = json_object_get(h, "messages");
   assert_int_equal(json_array_size(msgs), 3);
-  for (size_t i = 0; i < 3; i++) assert_true(json_is_true(json_object_get(json_array_get(msgs, i), "deleted")));
+  for (size_t i = 0; i < 3; i++)
+    assert_true(json_is_true(json_object_get(json_array_get(msgs, i), "deleted")));
   json_decref(h);
   json_t *r = NULL;
   assert_int_equal(chat_store_search(db, 2, "수정본", 0, 10, &r), CHAT_STORE_OK);
@@ -372,7 +381,8 @@ static void test_mentions(void **state) {
   int64_t c1 = channel(db, 1);
   json_t *m = NULL;
   bool dup;
-  assert_int_equal(chat_store_append(db, c1, 2, "@Kimberly and @Kim, also @Kimchi and @최외부 and @김민수님", NULL, &m, &dup),
+  assert_int_equal(chat_store_append(db, c1, 2, "@Kimberly and @Kim, also @Kimchi and @최외부 and @김민수님",
+                                     NULL, &m, &dup),
                    CHAT_STORE_OK);
   json_t *ids = json_object_get(m, "mentions");
   /* Kimberly (7), Kim (6), the author himself (2); not Kimchi, not 최외부 (no reader of this channel) */
@@ -422,11 +432,13 @@ static void test_search(void **state) {
   res = json_object_get(r, "results");
   assert_int_equal(json_array_size(res), 1);
   assert_string_equal(json_string_value(json_object_get(json_array_get(res, 0), "highlight")),
-                      "\x02" "AI\x03 과제 회의는 \x02목요일\x03");
+                      "\x02"
+                      "AI\x03 과제 회의는 \x02목요일\x03");
   json_decref(r);
   /* FTS syntax never errors */
-  const char *nasty[] = {"\"", "*", "NEAR(", "AND OR", "a\"b", "\"\"\"", "NEAR(수소 연료, 2)", "col:abc",
-                         "-수소", "^start", "(((", "%", "_", "\\", "a*b*c", "OR", "NOT 수소연료"};
+  const char *nasty[] = {"\"",      "*",     "NEAR(",       "AND OR", "a\"b", "\"\"\"", "NEAR(수소 연료, 2)",
+                         "col:abc", "-수소", "^start",      "(((",    "%",    "_",      "\\",
+                         "a*b*c",   "OR",    "NOT 수소연료"};
   for (size_t i = 0; i < sizeof nasty / sizeof *nasty; i++) {
     assert_int_equal(chat_store_search(db, 2, nasty[i], 0, 10, &r), CHAT_STORE_OK);
     json_decref(r);

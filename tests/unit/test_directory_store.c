@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* cmocka.h needs the headers above first: keep the formatter from sorting it before them. */
+// clang-format off
 #include <cmocka.h>
+// clang-format on
 
 #include "storage/directory_store.h"
 
@@ -25,15 +28,19 @@ static const char *FIXTURE =
     " (1, 'company', '가나수소', 'Gana Hydrogen', 1, 1, 1, 'small', 1, '수소연료전지 스택 설계',"
     "  'fuel cell, hydrogen', '울산의 연료전지 기업', 0),"
     " (2, 'company', '다라에너지', 'Dara Energy', 1, 2, 2, 'medium', 0, '수소 저장 탱크', 'storage', '', 0),"
-    " (3, 'university', '울산대학교', 'University of Ulsan', NULL, 1, 1, 'large', 0, '연료전지 시험 평가, 인증',"
+    " (3, 'university', '울산대학교', 'University of Ulsan', NULL, 1, 1, 'large', 0, '연료전지 시험 평가, "
+    "인증',"
     "  'testing', '', 0),"
     " (4, 'company', '숨은기업', 'Hidden Co', 1, 3, 3, 'small', 0, '수소연료전지 부품', 'parts', '', 1),"
     " (5, 'company', '바이오랩', 'BioLab', 2, 2, 2, 'micro', 0, '바이오 의약품', 'pharma', '', 0);"
     "INSERT INTO memberships(org_id, consortium_id) VALUES (1, 1), (2, 1), (3, 1), (4, 2), (5, 2);"
     "INSERT INTO users(id, email, name, org_id, password_hash, is_admin) VALUES"
-    " (1, 'kim@gana', '김가나', 1, 'x', 0), (2, 'lee@bio', '이바이오', 5, 'x', 0), (3, 'admin@x', '관리자', NULL, 'x', 1),"
-    " (4, 'coord@ulsan', '박코디', 3, 'x', 0), (5, 'nobody@x', '무소속', NULL, 'x', 0), (6, 'park@gana', '박가나', 1, 'x', 0);"
-    "INSERT INTO user_roles VALUES (1, 1, 'member'), (2, 2, 'member'), (4, 1, 'coordinator'), (6, 1, 'member');";
+    " (1, 'kim@gana', '김가나', 1, 'x', 0), (2, 'lee@bio', '이바이오', 5, 'x', 0), (3, 'admin@x', '관리자', "
+    "NULL, 'x', 1),"
+    " (4, 'coord@ulsan', '박코디', 3, 'x', 0), (5, 'nobody@x', '무소속', NULL, 'x', 0), (6, 'park@gana', "
+    "'박가나', 1, 'x', 0);"
+    "INSERT INTO user_roles VALUES (1, 1, 'member'), (2, 2, 'member'), (4, 1, 'coordinator'), (6, 1, "
+    "'member');";
 
 static int setup(void **state) {
   char err[256];
@@ -112,9 +119,11 @@ static void test_text_and_visibility(void **state) {
   assert_null(json_object_get(p, "contacts")); /* contact details only through _contacts */
   json_decref(p);
   assert_int_equal(directory_store_get(db, 1, 1, &p), DIRECTORY_STORE_OK);
-  assert_string_equal(json_string_value(json_object_get(json_object_get(p, "sector"), "name_en")), "Hydrogen");
+  assert_string_equal(json_string_value(json_object_get(json_object_get(p, "sector"), "name_en")),
+                      "Hydrogen");
   assert_string_equal(json_string_value(json_object_get(json_object_get(p, "region"), "name_ko")), "울산");
-  assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(p, "consortia"), 0), "id")), 1);
+  assert_int_equal(
+      json_integer_value(json_object_get(json_array_get(json_object_get(p, "consortia"), 0), "id")), 1);
   assert_true(json_is_true(json_object_get(p, "exports")));
   json_decref(p);
   assert_int_equal(directory_store_get(db, 99, 1, &p), DIRECTORY_STORE_FORBIDDEN);
@@ -132,8 +141,9 @@ static void test_text_and_visibility(void **state) {
 
 static void test_fts_syntax_never_errors(void **state) {
   moa_db *db = *state;
-  const char *nasty[] = {"\"", "*", "NEAR(", "AND OR", "a\"b", "NEAR(수소 연료, 2)", "name:수소", "-수소",
-                         "^가나", "(((", "%", "_", "\\", "OR", "NOT 수소연료", "\"\"\"\"", "수소*", "{name}: x"};
+  const char *nasty[] = {"\"",        "*",     "NEAR(",        "AND OR",   "a\"b",  "NEAR(수소 연료, 2)",
+                         "name:수소", "-수소", "^가나",        "(((",      "%",     "_",
+                         "\\",        "OR",    "NOT 수소연료", "\"\"\"\"", "수소*", "{name}: x"};
   for (size_t i = 0; i < sizeof nasty / sizeof *nasty; i++) {
     directory_query q = any();
     q.text = nasty[i];
@@ -240,11 +250,11 @@ static void test_filters_facets_paging(void **state) {
 
 static void test_edit_rights_and_profile_update(void **state) {
   moa_db *db = *state;
-  assert_true(directory_store_can_edit(db, 1, 1));   /* own organization */
-  assert_false(directory_store_can_edit(db, 1, 2));  /* a member of the same consortium */
-  assert_true(directory_store_can_edit(db, 4, 2));   /* coordinator of consortium 1 */
-  assert_false(directory_store_can_edit(db, 4, 5));  /* not in the coordinator's consortium */
-  assert_true(directory_store_can_edit(db, 3, 5));   /* admin */
+  assert_true(directory_store_can_edit(db, 1, 1));  /* own organization */
+  assert_false(directory_store_can_edit(db, 1, 2)); /* a member of the same consortium */
+  assert_true(directory_store_can_edit(db, 4, 2));  /* coordinator of consortium 1 */
+  assert_false(directory_store_can_edit(db, 4, 5)); /* not in the coordinator's consortium */
+  assert_true(directory_store_can_edit(db, 3, 5));  /* admin */
   assert_false(directory_store_can_edit(db, 5, 1));
   assert_false(directory_store_can_edit(db, 3, 99)); /* unknown organization */
 
@@ -252,14 +262,10 @@ static void test_edit_rights_and_profile_update(void **state) {
   directory_query q = any();
   json_t *out = NULL;
   json_t *bad[] = {
-      json_pack("{s:s}", "owner", "me"),
-      json_pack("{s:s, s:s}", "keywords", "새 키워드", "size", "gigantic"),
-      json_pack("{s:s}", "name", "  "),
-      json_pack("{s:s}", "name", "두 줄\n이름"),
-      json_pack("{s:i}", "exports", 1),
-      json_pack("{s:s}", "description", "bad \x01"),
-      json_pack("{s:i}", "keywords", 5),
-      json_pack("[]"),
+      json_pack("{s:s}", "owner", "me"), json_pack("{s:s, s:s}", "keywords", "새 키워드", "size", "gigantic"),
+      json_pack("{s:s}", "name", "  "),  json_pack("{s:s}", "name", "두 줄\n이름"),
+      json_pack("{s:i}", "exports", 1),  json_pack("{s:s}", "description", "bad \x01"),
+      json_pack("{s:i}", "keywords", 5), json_pack("[]"),
   };
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     assert_int_equal(directory_store_update_profile(db, 1, bad[i], &out), DIRECTORY_STORE_INVALID);
@@ -337,11 +343,12 @@ static void test_generated_directory(void **state) {
   sqlite3 *h = db_handle(db);
   assert_int_equal(sqlite3_exec(h, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
   sqlite3_stmt *ins;
-  assert_int_equal(sqlite3_prepare_v2(h,
-                                      "INSERT INTO organizations(id, kind, name, sector_id, region_id, size, "
-                                      "exports, capabilities, keywords) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                                      -1, &ins, NULL),
-                   SQLITE_OK);
+  assert_int_equal(
+      sqlite3_prepare_v2(h,
+                         "INSERT INTO organizations(id, kind, name, sector_id, region_id, size, "
+                         "exports, capabilities, keywords) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                         -1, &ins, NULL),
+      SQLITE_OK);
   static const char *caps[] = {"수소연료전지 모듈", "바이오 센서", "전기차 배터리 팩", "스마트 물류 로봇"};
   static const char *sizes[] = {"micro", "small", "medium", "large"};
   int want_fuel = 0, want_fuel_r2 = 0, want_battery_export = 0, want_small = 0;
@@ -412,7 +419,8 @@ static void test_generated_directory(void **state) {
   q = any();
   q.size = "small";
   assert_int_equal(directory_store_search(db, 1, &q, &r), DIRECTORY_STORE_OK);
-  assert_int_equal(json_integer_value(json_object_get(r, "total")), want_small + 1); /* and fixture 1 (4 is hidden) */
+  assert_int_equal(json_integer_value(json_object_get(r, "total")),
+                   want_small + 1); /* and fixture 1 (4 is hidden) */
   json_decref(r);
   /* facets add up to the total */
   q = any();
