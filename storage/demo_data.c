@@ -36,7 +36,9 @@ static uint64_t demo__next(demo_rng *r) {
 }
 
 /* Uniform in [0, n), n < 2^32. */
-static size_t demo__below(demo_rng *r, size_t n) { return (size_t)(((demo__next(r) >> 32) * (uint64_t)n) >> 32); }
+static size_t demo__below(demo_rng *r, size_t n) {
+  return (size_t)(((demo__next(r) >> 32) * (uint64_t)n) >> 32);
+}
 static int demo__chance(demo_rng *r, unsigned percent) { return demo__below(r, 100) < percent; }
 static const demo_pair *demo__pick(demo_rng *r, const demo_pair *list) {
   return &list[demo__below(r, demo_words_count(list))];
@@ -77,8 +79,9 @@ typedef struct demo_gen {
 /* ---- reading the consortia ---------------------------------------------------------------- */
 
 static int demo__read_consortia(demo_gen *g, char *err, size_t errlen) {
-  sqlite3_stmt *st = db_stmt(g->db, "SELECT c.id, c.sector_id, s.name_ko, c.sector_detail_ko FROM consortia c "
-                                    "JOIN sectors s ON s.id = c.sector_id ORDER BY c.id");
+  sqlite3_stmt *st = db_stmt(g->db,
+                             "SELECT c.id, c.sector_id, s.name_ko, c.sector_detail_ko FROM consortia c "
+                             "JOIN sectors s ON s.id = c.sector_id ORDER BY c.id");
   if (!st) goto fail;
   int rc;
   while ((rc = db_step(g->db, st)) == SQLITE_ROW) {
@@ -86,14 +89,16 @@ static int demo__read_consortia(demo_gen *g, char *err, size_t errlen) {
     demo_consortium *c = &g->cons[g->ncons++];
     c->id = sqlite3_column_int64(st, 0);
     c->sector_id = sqlite3_column_int64(st, 1);
-    c->words = demo_words_sector((const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
+    c->words =
+        demo_words_sector((const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
   }
   sqlite3_reset(st);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) goto fail;
-  st = db_stmt(g->db, "SELECT cc.consortium_id, x.region_id, r.name_ko, x.id, x.name_ko "
-                      "FROM consortium_complexes cc JOIN complexes x ON x.id = cc.complex_id "
-                      "JOIN regions r ON r.id = x.region_id "
-                      "ORDER BY cc.consortium_id, cc.is_lead DESC, cc.rowid");
+  st = db_stmt(g->db,
+               "SELECT cc.consortium_id, x.region_id, r.name_ko, x.id, x.name_ko "
+               "FROM consortium_complexes cc JOIN complexes x ON x.id = cc.complex_id "
+               "JOIN regions r ON r.id = x.region_id "
+               "ORDER BY cc.consortium_id, cc.is_lead DESC, cc.rowid");
   if (!st) goto fail;
   while ((rc = db_step(g->db, st)) == SQLITE_ROW) {
     int64_t id = sqlite3_column_int64(st, 0);
@@ -132,13 +137,17 @@ static void demo__spread(demo_gen *g, int total, int companies) {
   for (int i = 0; i < g->ncons; i++) sum += w[i] = 70 + (int)demo__below(&g->rng, 61);
   for (int i = 0; i < g->ncons; i++) {
     int n = (int)((int64_t)total * w[i] / sum);
-    if (companies) g->cons[i].companies = n;
-    else g->cons[i].institutions = n;
+    if (companies)
+      g->cons[i].companies = n;
+    else
+      g->cons[i].institutions = n;
     given += n;
   }
   for (int i = 0; given < total; i = (i + 1) % g->ncons, given++) {
-    if (companies) g->cons[i].companies++;
-    else g->cons[i].institutions++;
+    if (companies)
+      g->cons[i].companies++;
+    else
+      g->cons[i].institutions++;
   }
 }
 
@@ -216,24 +225,29 @@ static void demo__company(demo_gen *g, const demo_consortium *c, demo_org *o, de
   p->exports = demo__chance(&g->rng, export_pct[sz]);
   p->in_complex = 1;
   const char *cap0, *cap1;
-  demo__join(g, c->words->capabilities, 2 + (int)demo__below(&g->rng, 2), &cap0, &cap1, p->caps, sizeof p->caps);
-  demo__join(g, c->words->keywords, 3 + (int)demo__below(&g->rng, 3), NULL, NULL, p->keywords, sizeof p->keywords);
+  demo__join(g, c->words->capabilities, 2 + (int)demo__below(&g->rng, 2), &cap0, &cap1, p->caps,
+             sizeof p->caps);
+  demo__join(g, c->words->keywords, 3 + (int)demo__below(&g->rng, 3), NULL, NULL, p->keywords,
+             sizeof p->keywords);
   const demo_link *l = &c->link[o->link];
   switch (demo__below(&g->rng, 4)) {
     case 0:
-      snprintf(p->desc, sizeof p->desc, "%s %s산업단지에 자리한 %s 기업으로, %s 분야의 양산 경험을 갖추고 있습니다.",
-               l->region, l->complex, size_word[sz], cap0);
+      snprintf(p->desc, sizeof p->desc,
+               "%s %s산업단지에 자리한 %s 기업으로, %s 분야의 양산 경험을 갖추고 있습니다.", l->region,
+               l->complex, size_word[sz], cap0);
       break;
     case 1:
-      snprintf(p->desc, sizeof p->desc, "%s 전문 기업으로, %s 기술을 바탕으로 %s 완성품 업체에 %s.", cap0, cap1,
-               p->exports ? "국내외" : "국내", p->exports ? "납품하며 수출 실적을 쌓고 있습니다" : "납품하고 있습니다");
+      snprintf(p->desc, sizeof p->desc, "%s 전문 기업으로, %s 기술을 바탕으로 %s 완성품 업체에 %s.", cap0,
+               cap1, p->exports ? "국내외" : "국내",
+               p->exports ? "납품하며 수출 실적을 쌓고 있습니다" : "납품하고 있습니다");
       break;
     case 2:
-      snprintf(p->desc, sizeof p->desc, "%s·%s 분야의 설계부터 생산까지 직접 수행하는 %s의 %s 기업입니다.", cap0,
-               cap1, l->region, size_word[sz]);
+      snprintf(p->desc, sizeof p->desc, "%s·%s 분야의 설계부터 생산까지 직접 수행하는 %s의 %s 기업입니다.",
+               cap0, cap1, l->region, size_word[sz]);
       break;
     default:
-      snprintf(p->desc, sizeof p->desc, "%d년 설립 이후 %s 기술을 쌓아 왔으며, %s 공동개발 파트너를 찾고 있습니다.",
+      snprintf(p->desc, sizeof p->desc,
+               "%d년 설립 이후 %s 기술을 쌓아 왔으며, %s 공동개발 파트너를 찾고 있습니다.",
                1985 + (int)demo__below(&g->rng, 37), cap0, cap1);
   }
 }
@@ -245,9 +259,12 @@ static const demo_pair centers[] = {{"연구센터", "Research Center"},
                                     {"실증센터", "Demonstration Center"},
                                     {"시험평가센터", "Test & Evaluation Center"},
                                     {NULL, NULL}};
-static const demo_pair vc_suffixes[] = {{"인베스트먼트", "Investment"}, {"벤처스", "Ventures"},
-                                        {"파트너스", "Partners"},       {"기술투자", "Technology Investment"},
-                                        {"캐피탈", "Capital"},          {"벤처투자", "Venture Investment"},
+static const demo_pair vc_suffixes[] = {{"인베스트먼트", "Investment"},
+                                        {"벤처스", "Ventures"},
+                                        {"파트너스", "Partners"},
+                                        {"기술투자", "Technology Investment"},
+                                        {"캐피탈", "Capital"},
+                                        {"벤처투자", "Venture Investment"},
                                         {NULL, NULL}};
 static const demo_pair ac_suffixes[] = {{"액셀러레이터", "Accelerator"}, {"랩스", "Labs"},
                                         {"스타트업스", "Startups"},      {"이노베이션랩", "Innovation Lab"},
@@ -258,7 +275,7 @@ static const demo_pair design_suffixes[] = {{"디자인", "Design"},
                                             {"디자인스튜디오", "Design Studio"},
                                             {"산업디자인", "Industrial Design"},
                                             {NULL, NULL}};
-static const demo_pair tech_suffixes[] = {{"테크브릿지", "Tech Bridge"}, {"비즈랩", "Biz Lab"},
+static const demo_pair tech_suffixes[] = {{"테크브릿지", "Tech Bridge"},     {"비즈랩", "Biz Lab"},
                                           {"아이피파트너스", "IP Partners"}, {"기술경영", "Tech Management"},
                                           {"테크트랜스퍼", "Tech Transfer"}, {NULL, NULL}};
 
@@ -308,8 +325,8 @@ static void demo__institution_name(demo_gen *g, const demo_consortium *c, demo_o
         break;
       case 2:
         snprintf(p->name, sizeof p->name, "한국산업단지공단 %s지역본부", region);
-        snprintf(p->name_en, sizeof p->name_en, "Korea Industrial Complex Corporation %s Regional Headquarters",
-                 rg->en);
+        snprintf(p->name_en, sizeof p->name_en,
+                 "Korea Industrial Complex Corporation %s Regional Headquarters", rg->en);
         break;
       case 3:
         snprintf(p->name, sizeof p->name, "%s산업단지 경영자협의회", c->link[o->link].complex);
@@ -328,10 +345,10 @@ static void demo__institution_name(demo_gen *g, const demo_consortium *c, demo_o
     snprintf(p->name, sizeof p->name, "%s 기술지주회사", u->ko);
     snprintf(p->name_en, sizeof p->name_en, "%s Technology Holdings", u->en);
   } else {
-    const demo_pair *list = strcmp(o->kind, "venture_capital") == 0 ? vc_suffixes
-                            : strcmp(o->kind, "accelerator") == 0   ? ac_suffixes
+    const demo_pair *list = strcmp(o->kind, "venture_capital") == 0       ? vc_suffixes
+                            : strcmp(o->kind, "accelerator") == 0         ? ac_suffixes
                             : strcmp(o->kind, "industrial_designer") == 0 ? design_suffixes
-                                                                           : tech_suffixes;
+                                                                          : tech_suffixes;
     a = demo__pick(&g->rng, demo_company_stems);
     b = demo__pick(&g->rng, list);
     int legal = demo__chance(&g->rng, 40);
@@ -343,25 +360,39 @@ static void demo__institution_name(demo_gen *g, const demo_consortium *c, demo_o
 
 struct demo_kind_info {
   const char *kind;
-  const char *sizes; /* one letter per 10%: m(icro) s(mall) M(edium) L(arge) */
+  const char *sizes;       /* one letter per 10%: m(icro) s(mall) M(edium) L(arge) */
   const char *keywords[5]; /* NULL-terminated */
-  const char *desc; /* format with: field, cap0, cap1 */
+  const char *desc;        /* format with: field, cap0, cap1 */
 };
 
 static const struct demo_kind_info kind_info[] = {
-    {"university", "sssMMMLLLL", {"산학협력", "기술이전", "공동연구", "인력양성"},
+    {"university",
+     "sssMMMLLLL",
+     {"산학협력", "기술이전", "공동연구", "인력양성"},
      "%s 분야 연구 인력과 장비를 갖추고 %s, %s 공동연구와 기술이전을 지원합니다."},
-    {"research_institute", "sMMMMMLLLL", {"실증", "시험인증", "기술지원", "공동연구"},
+    {"research_institute",
+     "sMMMMMLLLL",
+     {"실증", "시험인증", "기술지원", "공동연구"},
      "%s 분야 시험·실증 인프라로 %s, %s 기술개발과 사업화를 돕습니다."},
-    {"venture_capital", "mssssssMMM", {"투자", "시리즈A", "후속투자", "펀드"},
+    {"venture_capital",
+     "mssssssMMM",
+     {"투자", "시리즈A", "후속투자", "펀드"},
      "%s 분야 초기·성장 단계 기업에 투자하며, %s·%s 기업의 후속 투자 유치를 돕습니다."},
-    {"accelerator", "mmmmssssss", {"창업보육", "TIPS", "오픈이노베이션", "멘토링"},
+    {"accelerator",
+     "mmmmssssss",
+     {"창업보육", "TIPS", "오픈이노베이션", "멘토링"},
      "%s 스타트업을 발굴·보육하고 %s, %s 분야 대기업 오픈이노베이션을 연결합니다."},
-    {"industrial_designer", "mmmmmsssss", {"산업디자인", "UX", "시제품", "제품설계"},
+    {"industrial_designer",
+     "mmmmmsssss",
+     {"산업디자인", "UX", "시제품", "제품설계"},
      "%s 제품의 산업디자인과 사용자경험 설계, %s·%s 시제품 제작을 수행합니다."},
-    {"commercialization_company", "mmmsssssss", {"기술사업화", "특허", "기술이전", "시제품"},
+    {"commercialization_company",
+     "mmmsssssss",
+     {"기술사업화", "특허", "기술이전", "시제품"},
      "대학·연구소의 %s 기술을 사업화하고 %s, %s 분야 기술이전과 특허 전략을 지원합니다."},
-    {"other_institution", "sssMMMMMLL", {"기업지원", "네트워킹", "지원사업", "산업단지"},
+    {"other_institution",
+     "sssMMMMMLL",
+     {"기업지원", "네트워킹", "지원사업", "산업단지"},
      "%s 기업 지원사업을 운영하고 %s, %s 분야 기업 간 협력 네트워크를 조성합니다."},
 };
 
@@ -380,23 +411,32 @@ static void demo__institution(demo_gen *g, const demo_consortium *c, demo_org *o
   }
   const struct demo_kind_info *ki = demo__kind_info(o->kind);
   switch (ki->sizes[demo__below(&g->rng, 10)]) {
-    case 'm': p->size = "micro"; break;
-    case 's': p->size = "small"; break;
-    case 'M': p->size = "medium"; break;
-    default: p->size = "large";
+    case 'm':
+      p->size = "micro";
+      break;
+    case 's':
+      p->size = "small";
+      break;
+    case 'M':
+      p->size = "medium";
+      break;
+    default:
+      p->size = "large";
   }
   if (strstr(p->name, "교수 연구실")) p->size = demo__chance(&g->rng, 50) ? "micro" : "small"; /* a lab */
   int business = strcmp(o->kind, "venture_capital") == 0 || strcmp(o->kind, "accelerator") == 0 ||
-                 strcmp(o->kind, "industrial_designer") == 0 || strcmp(o->kind, "commercialization_company") == 0;
+                 strcmp(o->kind, "industrial_designer") == 0 ||
+                 strcmp(o->kind, "commercialization_company") == 0;
   p->band = business ? (demo__chance(&g->rng, 60) ? "under_1b" : "1b_10b") : "unknown";
   p->exports = strcmp(o->kind, "industrial_designer") == 0 ? demo__chance(&g->rng, 10) : 0;
-  p->in_complex = strcmp(o->kind, "research_institute") == 0 ? demo__chance(&g->rng, 30)
+  p->in_complex = strcmp(o->kind, "research_institute") == 0  ? demo__chance(&g->rng, 30)
                   : strcmp(o->kind, "other_institution") == 0 ? demo__chance(&g->rng, 40)
-                                                                : 0;
+                                                              : 0;
   const char *cap0, *cap1;
   demo__join(g, c->words->capabilities, 2, &cap0, &cap1, p->caps, sizeof p->caps);
   demo__join(g, ki->keywords, 2, NULL, NULL, p->keywords, sizeof p->keywords);
-  demo__join(g, c->words->keywords, 2 + (int)demo__below(&g->rng, 2), NULL, NULL, p->keywords, sizeof p->keywords);
+  demo__join(g, c->words->keywords, 2 + (int)demo__below(&g->rng, 2), NULL, NULL, p->keywords,
+             sizeof p->keywords);
   snprintf(p->desc, sizeof p->desc, ki->desc, c->words->field.ko, cap0, cap1);
 }
 
@@ -406,8 +446,8 @@ static const struct {
   const char *kind;
   int count;
 } institution_mix[] = {
-    {"university", 290},  {"research_institute", 240},        {"venture_capital", 55},
-    {"accelerator", 65},  {"industrial_designer", 50},        {"commercialization_company", 66},
+    {"university", 290},       {"research_institute", 240}, {"venture_capital", 55},
+    {"accelerator", 65},       {"industrial_designer", 50}, {"commercialization_company", 66},
     {"other_institution", 50},
 };
 
@@ -426,13 +466,23 @@ static int demo__add_org(demo_gen *g, int ci, const char *kind, char *err, size_
   o->kind = kind;
   o->is_company = strcmp(kind, "company") == 0;
   o->link = demo__pick_link(g, c);
-  if (o->is_company) demo__company(g, c, o, p);
-  else demo__institution(g, c, o, p);
+  if (o->is_company)
+    demo__company(g, c, o, p);
+  else
+    demo__institution(g, c, o, p);
   const demo_link *l = &c->link[o->link];
-  org_record rec = {.kind = kind, .name = p->name, .name_en = p->name_en, .sector_id = c->sector_id,
-                    .region_id = l->region_id, .complex_id = p->in_complex ? l->complex_id : 0,
-                    .size = p->size, .revenue_band = p->band, .exports = p->exports,
-                    .capabilities = p->caps, .keywords = p->keywords, .description = p->desc};
+  org_record rec = {.kind = kind,
+                    .name = p->name,
+                    .name_en = p->name_en,
+                    .sector_id = c->sector_id,
+                    .region_id = l->region_id,
+                    .complex_id = p->in_complex ? l->complex_id : 0,
+                    .size = p->size,
+                    .revenue_band = p->band,
+                    .exports = p->exports,
+                    .capabilities = p->caps,
+                    .keywords = p->keywords,
+                    .description = p->desc};
   o->id = org_store_insert(g->db, &rec);
   if (o->id < 0 || org_store_add_membership(g->db, o->id, c->id) != 0) {
     snprintf(err, errlen, "cannot store organization %s: %s", p->name, db_errmsg(g->db));
@@ -606,8 +656,9 @@ static int demo__insert_users(demo_gen *g, demo_user *u, int n, char *err, size_
       int ci = (i - 1) / 3, k = (i - 1) % 3;
       u[i].org_id = demo__pick_org(g, ci, k == 0, k - 1);
     }
-    sqlite3_stmt *st = db_stmt(g->db, "INSERT INTO users(email, name, org_id, password_hash, is_admin) "
-                                      "VALUES (?, ?, ?, ?, ?)");
+    sqlite3_stmt *st = db_stmt(g->db,
+                               "INSERT INTO users(email, name, org_id, password_hash, is_admin) "
+                               "VALUES (?, ?, ?, ?, ?)");
     if (!st) goto fail;
     sqlite3_bind_text(st, 1, u[i].email, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, u[i].name, -1, SQLITE_STATIC);
@@ -662,7 +713,8 @@ int demo_data_load(moa_db *db, char *err, size_t errlen) {
     result = 0;
     goto done;
   }
-  if (demo__generate(g, err, errlen) != 0 || demo__insert_users(g, users, nusers, err, errlen) != 0) goto done;
+  if (demo__generate(g, err, errlen) != 0 || demo__insert_users(g, users, nusers, err, errlen) != 0)
+    goto done;
   if (db_meta_set(db, "demo_loaded", "1") != 0) {
     snprintf(err, errlen, "cannot mark demo data loaded: %s", db_errmsg(db));
     goto done;

@@ -26,7 +26,7 @@ typedef struct demo_sector {
 typedef struct demo_region {
   const char *ko; /* as in the regions table, e.g. "경남" */
   const char *en;
-  demo_pair branch;            /* e.g. {"동남본부", "Dongnam Division"} */
+  demo_pair branch; /* e.g. {"동남본부", "Dongnam Division"} */
   const demo_pair *universities;
 } demo_region;
 

@@ -15,14 +15,27 @@
 #define ORG_TEXT_MAX 4000
 
 static const char *const org_columns[ORG_COLUMNS] = {
-    "name", "name_en", "kind", "consortium_ids", "region_ko", "complex_ko",
-    "size", "revenue_band", "exports", "capabilities", "keywords", "description"};
-enum { F_NAME, F_NAME_EN, F_KIND, F_CONSORTIA, F_REGION, F_COMPLEX, F_SIZE, F_BAND, F_EXPORTS, F_CAPS,
-       F_KEYWORDS, F_DESC };
+    "name", "name_en",      "kind",    "consortium_ids", "region_ko", "complex_ko",
+    "size", "revenue_band", "exports", "capabilities",   "keywords",  "description"};
+enum {
+  F_NAME,
+  F_NAME_EN,
+  F_KIND,
+  F_CONSORTIA,
+  F_REGION,
+  F_COMPLEX,
+  F_SIZE,
+  F_BAND,
+  F_EXPORTS,
+  F_CAPS,
+  F_KEYWORDS,
+  F_DESC
+};
 
-static const char *const org_kinds[] = {"company", "university", "research_institute", "venture_capital",
-                                        "accelerator", "industrial_designer", "commercialization_company",
-                                        "other_institution", NULL};
+static const char *const org_kinds[] = {
+    "company",     "university",          "research_institute",        "venture_capital",
+    "accelerator", "industrial_designer", "commercialization_company", "other_institution",
+    NULL};
 static const char *const org_sizes[] = {"micro", "small", "medium", "large", NULL};
 static const char *const org_bands[] = {"unknown", "under_1b", "1b_10b", "10b_100b", "over_100b", NULL};
 
@@ -37,9 +50,10 @@ int org_store_size_valid(const char *size) { return org_store__in(org_sizes, siz
 int org_store_revenue_band_valid(const char *band) { return org_store__in(org_bands, band); }
 
 int64_t org_store_insert(moa_db *db, const org_record *r) {
-  sqlite3_stmt *st = db_stmt(db, "INSERT INTO organizations(kind, name, name_en, sector_id, region_id, "
-                                 "complex_id, size, revenue_band, exports, capabilities, keywords, "
-                                 "description) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite3_stmt *st = db_stmt(db,
+                             "INSERT INTO organizations(kind, name, name_en, sector_id, region_id, "
+                             "complex_id, size, revenue_band, exports, capabilities, keywords, "
+                             "description) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return -1;
   sqlite3_bind_text(st, 1, r->kind, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
@@ -58,8 +72,9 @@ int64_t org_store_insert(moa_db *db, const org_record *r) {
 }
 
 int org_store_add_membership(moa_db *db, int64_t org_id, int64_t consortium_id) {
-  sqlite3_stmt *st = db_stmt(db, "INSERT INTO memberships(org_id, consortium_id) VALUES (?, ?) "
-                                 "ON CONFLICT DO NOTHING");
+  sqlite3_stmt *st = db_stmt(db,
+                             "INSERT INTO memberships(org_id, consortium_id) VALUES (?, ?) "
+                             "ON CONFLICT DO NOTHING");
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, org_id);
   sqlite3_bind_int64(st, 2, consortium_id);
@@ -87,7 +102,8 @@ static int org_store__import_line(moa_db *db, tsv_reader *r, int *col, char *why
   *col = -1;
   if (r->nfields != ORG_COLUMNS) {
     snprintf(why, whylen, "wrong number of columns (expected %d, found %s%d)", ORG_COLUMNS,
-             r->nfields > TSV_MAX_FIELDS ? "more than " : "", r->nfields > TSV_MAX_FIELDS ? TSV_MAX_FIELDS : r->nfields);
+             r->nfields > TSV_MAX_FIELDS ? "more than " : "",
+             r->nfields > TSV_MAX_FIELDS ? TSV_MAX_FIELDS : r->nfields);
     return -1;
   }
   for (int i = 0; i < ORG_COLUMNS; i++) {
@@ -102,9 +118,12 @@ static int org_store__import_line(moa_db *db, tsv_reader *r, int *col, char *why
   if (!f[F_NAME][0]) return snprintf(why, whylen, "empty"), -1;
   *col = F_KIND;
   if (!org_store_kind_valid(f[F_KIND]))
-    return snprintf(why, whylen, "unknown kind '%s' (expected company, university, research_institute, "
+    return snprintf(why, whylen,
+                    "unknown kind '%s' (expected company, university, research_institute, "
                     "venture_capital, accelerator, industrial_designer, commercialization_company or "
-                    "other_institution)", f[F_KIND]), -1;
+                    "other_institution)",
+                    f[F_KIND]),
+           -1;
 
   *col = F_CONSORTIA;
   int64_t ids[ORG_MAX_CONSORTIA];
@@ -129,8 +148,8 @@ static int org_store__import_line(moa_db *db, tsv_reader *r, int *col, char *why
                         &sector) != 1)
     return snprintf(why, whylen, "database error: %s", db_errmsg(db)), -1;
   *col = F_REGION;
-  int found = org_store__lookup(db, db_stmt(db, "SELECT id FROM regions WHERE name_ko = ?"), f[F_REGION], 0,
-                                &region);
+  int found =
+      org_store__lookup(db, db_stmt(db, "SELECT id FROM regions WHERE name_ko = ?"), f[F_REGION], 0, &region);
   if (found < 0) return snprintf(why, whylen, "database error: %s", db_errmsg(db)), -1;
   if (!found) return snprintf(why, whylen, "unknown region '%s'", f[F_REGION]), -1;
   *col = F_COMPLEX;
@@ -147,8 +166,11 @@ static int org_store__import_line(moa_db *db, tsv_reader *r, int *col, char *why
   *col = F_BAND;
   if (!f[F_BAND][0]) f[F_BAND] = (char *)"unknown";
   if (!org_store_revenue_band_valid(f[F_BAND]))
-    return snprintf(why, whylen, "unknown revenue band '%s' (expected unknown, under_1b, 1b_10b, 10b_100b "
-                    "or over_100b)", f[F_BAND]), -1;
+    return snprintf(why, whylen,
+                    "unknown revenue band '%s' (expected unknown, under_1b, 1b_10b, 10b_100b "
+                    "or over_100b)",
+                    f[F_BAND]),
+           -1;
   *col = F_EXPORTS;
   if (strcmp(f[F_EXPORTS], "0") != 0 && strcmp(f[F_EXPORTS], "1") != 0)
     return snprintf(why, whylen, "must be 0 or 1"), -1;
@@ -159,11 +181,20 @@ static int org_store__import_line(moa_db *db, tsv_reader *r, int *col, char *why
   if (found < 0) return snprintf(why, whylen, "database error: %s", db_errmsg(db)), -1;
   if (found)
     return snprintf(why, whylen, "an organization named '%s' in %s already exists (id %lld)", f[F_NAME],
-                    f[F_REGION], (long long)dup), -1;
+                    f[F_REGION], (long long)dup),
+           -1;
 
-  org_record rec = {.kind = f[F_KIND], .name = f[F_NAME], .name_en = f[F_NAME_EN], .sector_id = sector,
-                    .region_id = region, .complex_id = complex, .size = f[F_SIZE], .revenue_band = f[F_BAND],
-                    .exports = f[F_EXPORTS][0] == '1', .capabilities = f[F_CAPS], .keywords = f[F_KEYWORDS],
+  org_record rec = {.kind = f[F_KIND],
+                    .name = f[F_NAME],
+                    .name_en = f[F_NAME_EN],
+                    .sector_id = sector,
+                    .region_id = region,
+                    .complex_id = complex,
+                    .size = f[F_SIZE],
+                    .revenue_band = f[F_BAND],
+                    .exports = f[F_EXPORTS][0] == '1',
+                    .capabilities = f[F_CAPS],
+                    .keywords = f[F_KEYWORDS],
                     .description = f[F_DESC]};
   *col = -1;
   int64_t id = org_store_insert(db, &rec);
@@ -187,9 +218,11 @@ int org_import_tsv(moa_db *db, const char *tsv, int *imported, char *err, size_t
   }
   for (int i = 0; i < ORG_COLUMNS; i++) {
     if (r.nfields != ORG_COLUMNS || strcmp(tsv_trim(r.field[i]), org_columns[i]) != 0) {
-      snprintf(err, errlen, "line %d: header must be the tab-separated columns name, name_en, kind, "
+      snprintf(err, errlen,
+               "line %d: header must be the tab-separated columns name, name_en, kind, "
                "consortium_ids, region_ko, complex_ko, size, revenue_band, exports, capabilities, keywords, "
-               "description", r.line);
+               "description",
+               r.line);
       goto fail;
     }
   }
@@ -202,8 +235,10 @@ int org_import_tsv(moa_db *db, const char *tsv, int *imported, char *err, size_t
     int col;
     char why[512];
     if (org_store__import_line(db, &r, &col, why, sizeof why) != 0) {
-      if (col >= 0) snprintf(err, errlen, "line %d, column %s: %s", r.line, org_columns[col], why);
-      else snprintf(err, errlen, "line %d: %s", r.line, why);
+      if (col >= 0)
+        snprintf(err, errlen, "line %d, column %s: %s", r.line, org_columns[col], why);
+      else
+        snprintf(err, errlen, "line %d: %s", r.line, why);
       goto fail;
     }
     count++;
@@ -233,19 +268,20 @@ static json_t *org_store__text(sqlite3_stmt *st, int col) {
 
 json_t *org_store_get(moa_db *db, int64_t org_id) {
   json_t *o = NULL, *consortia = NULL;
-  sqlite3_stmt *st = db_stmt(db, "SELECT o.id, o.kind, o.name, o.name_en, s.id, s.name_ko, s.name_en, "
-                                 "r.name_ko, x.name_ko, o.size, o.revenue_band, o.exports, o.capabilities, "
-                                 "o.keywords, o.description FROM organizations o "
-                                 "LEFT JOIN sectors s ON s.id = o.sector_id "
-                                 "JOIN regions r ON r.id = o.region_id "
-                                 "LEFT JOIN complexes x ON x.id = o.complex_id WHERE o.id = ?");
+  sqlite3_stmt *st = db_stmt(db,
+                             "SELECT o.id, o.kind, o.name, o.name_en, s.id, s.name_ko, s.name_en, "
+                             "r.name_ko, x.name_ko, o.size, o.revenue_band, o.exports, o.capabilities, "
+                             "o.keywords, o.description FROM organizations o "
+                             "LEFT JOIN sectors s ON s.id = o.sector_id "
+                             "JOIN regions r ON r.id = o.region_id "
+                             "LEFT JOIN complexes x ON x.id = o.complex_id WHERE o.id = ?");
   if (!st) return NULL;
   sqlite3_bind_int64(st, 1, org_id);
   if (db_step(db, st) == SQLITE_ROW) {
     json_t *sector = sqlite3_column_type(st, 4) == SQLITE_NULL
                          ? json_null()
-                         : json_pack("{s:I, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 4), "name_ko",
-                                     org_store__text(st, 5), "name_en", org_store__text(st, 6));
+                         : json_pack("{s:I, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 4),
+                                     "name_ko", org_store__text(st, 5), "name_en", org_store__text(st, 6));
     o = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o}", "id",
                   (json_int_t)sqlite3_column_int64(st, 0), "kind", org_store__text(st, 1), "name",
                   org_store__text(st, 2), "name_en", org_store__text(st, 3), "sector", sector, "region",

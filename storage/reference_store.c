@@ -170,8 +170,10 @@ static ref_row *ref_parse(const char *tsv, int *nrows, char *err, size_t errlen)
   }
   for (int i = 0; i < REF_COLUMNS; i++) {
     if (r.nfields != REF_COLUMNS || strcmp(tsv_trim(r.field[i]), ref_columns[i]) != 0) {
-      snprintf(err, errlen, "line %d: header must be: no, sector_ko, sector_en, lead_region_ko, "
-               "lead_complex_ko, linked_ko, name_ko, name_en (tab-separated)", r.line);
+      snprintf(err, errlen,
+               "line %d: header must be: no, sector_ko, sector_en, lead_region_ko, "
+               "lead_complex_ko, linked_ko, name_ko, name_en (tab-separated)",
+               r.line);
       goto fail;
     }
   }
@@ -226,8 +228,9 @@ fail:
 
 /* Returns the id of the sector named name_ko, creating it; -1 on error. */
 static int64_t ref_sector_id(moa_db *db, const ref_row *row) {
-  sqlite3_stmt *st = db_stmt(db, "INSERT INTO sectors(name_ko, name_en) VALUES (?, ?) "
-                                 "ON CONFLICT(name_ko) DO NOTHING");
+  sqlite3_stmt *st = db_stmt(db,
+                             "INSERT INTO sectors(name_ko, name_en) VALUES (?, ?) "
+                             "ON CONFLICT(name_ko) DO NOTHING");
   if (!st) return -1;
   sqlite3_bind_text(st, 1, row->sector_ko, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, row->sector_en, -1, SQLITE_STATIC);
@@ -254,8 +257,9 @@ static int64_t ref_region_id(moa_db *db, const char *name) {
 }
 
 static int64_t ref_complex_id(moa_db *db, int64_t region_id, const char *name) {
-  sqlite3_stmt *st = db_stmt(db, "INSERT INTO complexes(region_id, name_ko) VALUES (?, ?) "
-                                 "ON CONFLICT(region_id, name_ko) DO NOTHING");
+  sqlite3_stmt *st = db_stmt(db,
+                             "INSERT INTO complexes(region_id, name_ko) VALUES (?, ?) "
+                             "ON CONFLICT(region_id, name_ko) DO NOTHING");
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, region_id);
   sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
@@ -281,9 +285,10 @@ static int ref_insert_row(moa_db *db, const ref_row *row) {
     complex_ids[i] = ref_complex_id(db, region, row->link[i].complex);
     if (complex_ids[i] < 0) return -1;
   }
-  sqlite3_stmt *st = db_stmt(db, "INSERT INTO consortia(id, sector_id, lead_region_id, lead_complex_id, "
-                                 "name_ko, name_en, sector_detail_ko, sector_detail_en) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite3_stmt *st = db_stmt(db,
+                             "INSERT INTO consortia(id, sector_id, lead_region_id, lead_complex_id, "
+                             "name_ko, name_en, sector_detail_ko, sector_detail_en) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, row->no);
   sqlite3_bind_int64(st, 2, sector);
@@ -295,8 +300,9 @@ static int ref_insert_row(moa_db *db, const ref_row *row) {
   sqlite3_bind_text(st, 8, row->detail_en, -1, SQLITE_STATIC);
   if (db_exec_stmt(db, st) != SQLITE_DONE) return -1;
   for (int i = 0; i < row->nlinks; i++) {
-    st = db_stmt(db, "INSERT INTO consortium_complexes(consortium_id, complex_id, is_lead) VALUES (?, ?, ?) "
-                     "ON CONFLICT DO NOTHING");
+    st = db_stmt(db,
+                 "INSERT INTO consortium_complexes(consortium_id, complex_id, is_lead) VALUES (?, ?, ?) "
+                 "ON CONFLICT DO NOTHING");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, row->no);
     sqlite3_bind_int64(st, 2, complex_ids[i]);
@@ -330,8 +336,8 @@ int reference_load(moa_db *db, const char *consortia_tsv, char *err, size_t errl
   }
   for (int i = 0; i < nrows; i++) {
     if (ref_insert_row(db, &rows[i]) != 0) {
-      snprintf(err, errlen, "line %d: cannot store consortium %lld: %s", rows[i].line,
-               (long long)rows[i].no, db_errmsg(db));
+      snprintf(err, errlen, "line %d: cannot store consortium %lld: %s", rows[i].line, (long long)rows[i].no,
+               db_errmsg(db));
       goto fail;
     }
   }

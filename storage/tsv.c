@@ -62,10 +62,14 @@ const char *tsv_text_error(const char *s) {
     }
     int n;
     unsigned cp, min;
-    if ((c & 0xE0) == 0xC0) n = 1, cp = c & 0x1F, min = 0x80;
-    else if ((c & 0xF0) == 0xE0) n = 2, cp = c & 0x0F, min = 0x800;
-    else if ((c & 0xF8) == 0xF0) n = 3, cp = c & 0x07, min = 0x10000;
-    else return "invalid UTF-8";
+    if ((c & 0xE0) == 0xC0)
+      n = 1, cp = c & 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0)
+      n = 2, cp = c & 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0)
+      n = 3, cp = c & 0x07, min = 0x10000;
+    else
+      return "invalid UTF-8";
     for (int i = 1; i <= n; i++) {
       if ((p[i] & 0xC0) != 0x80) return "invalid UTF-8";
       cp = (cp << 6) | (p[i] & 0x3F);

@@ -11,12 +11,12 @@
 #define TSV_MAX_FIELDS 32
 
 typedef struct tsv_reader {
-  const char *p;                    /* next unread byte of the text */
-  int line;                         /* 1-based number of the line last returned */
-  char *buf;                        /* copy of that line, split in place */
+  const char *p; /* next unread byte of the text */
+  int line;      /* 1-based number of the line last returned */
+  char *buf;     /* copy of that line, split in place */
   size_t cap;
-  int nfields;                      /* fields on the line (up to TSV_MAX_FIELDS + 1) */
-  char *field[TSV_MAX_FIELDS + 1];  /* NUL-terminated, pointing into buf */
+  int nfields;                     /* fields on the line (up to TSV_MAX_FIELDS + 1) */
+  char *field[TSV_MAX_FIELDS + 1]; /* NUL-terminated, pointing into buf */
 } tsv_reader;
 
 /* Starts reading text (NUL-terminated; a leading UTF-8 byte-order mark is skipped). */

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+// clang-format off: cmocka.h needs the headers above
 #include <cmocka.h>
+// clang-format on
 
 #include "gateway/log.h"
 #include "storage/consortium_store.h"
@@ -17,8 +19,9 @@
 #include "storage/org_store.h"
 #include "storage/reference_store.h"
 
-#define ORG_HEADER "name\tname_en\tkind\tconsortium_ids\tregion_ko\tcomplex_ko\tsize\trevenue_band\texports\t" \
-                   "capabilities\tkeywords\tdescription\n"
+#define ORG_HEADER                                                                            \
+  "name\tname_en\tkind\tconsortium_ids\tregion_ko\tcomplex_ko\tsize\trevenue_band\texports\t" \
+  "capabilities\tkeywords\tdescription\n"
 
 static int setup(void **state) {
   char err[256];
@@ -67,7 +70,8 @@ static void test_list_has_every_consortium(void **state) {
   }
   json_t *c6 = json_array_get(list, 5);
   assert_string_equal(json_string_value(json_object_get(c6, "name_ko")), "친환경조선해양기자재");
-  assert_string_equal(json_string_value(json_object_get(c6, "name_en")), "Eco-friendly Shipbuilding & Marine Equipment");
+  assert_string_equal(json_string_value(json_object_get(c6, "name_en")),
+                      "Eco-friendly Shipbuilding & Marine Equipment");
   assert_string_equal(json_string_value(json_object_get(c6, "lead_region")), "부산");
   assert_string_equal(json_string_value(json_object_get(c6, "lead_complex")), "녹산국가");
   assert_string_equal(json_string_value(json_object_get(c6, "sector_detail_ko")), "조선");
@@ -77,7 +81,8 @@ static void test_list_has_every_consortium(void **state) {
   assert_true(json_integer_value(json_object_get(sector, "id")) > 0);
   assert_regions(json_object_get(c6, "regions"), "부산:녹산국가|경남:창원국가|울산:미포국가");
   assert_regions(json_object_get(json_array_get(list, 0), "regions"), "충남:천안일반|충북:오창일반,충주일반");
-  assert_regions(json_object_get(json_array_get(list, 15), "regions"), "인천:주안부평국가|전북:군산국가|서울:디지털첨단국가");
+  assert_regions(json_object_get(json_array_get(list, 15), "regions"),
+                 "인천:주안부평국가|전북:군산국가|서울:디지털첨단국가");
   json_decref(list);
 }
 
@@ -86,7 +91,8 @@ static void test_get_pages_members_by_name(void **state) {
   char err[256] = "";
   int n = 0;
   const char *tsv = ORG_HEADER
-      "한빛모빌리티\tHanbit Mobility\tcompany\t2\t인천\t남동국가\tsmall\t1b_10b\t1\t전기차 배터리 팩\t배터리\t배터리 팩 제조\n"
+      "한빛모빌리티\tHanbit Mobility\tcompany\t2\t인천\t남동국가\tsmall\t1b_10b\t1\t전기차 배터리 "
+      "팩\t배터리\t배터리 팩 제조\n"
       "(주)대성정밀\tDaesung Precision\tcompany\t2,3\t경기\t평택드림테크일반\tmedium\t10b_100b\t0\t\t\t\n"
       "인하대학교 산학협력단\tInha University\tuniversity\t2\t인천\t\tlarge\tunknown\t0\t\t\t\n"
       "가온오토텍\tGaon Autotech\tcompany\t2\t경기\t평택드림테크일반\tmicro\tunder_1b\t0\t\t\t\n"
@@ -116,7 +122,8 @@ static void test_get_pages_members_by_name(void **state) {
   c = consortium_store_get(db, 2, 10, 2);
   orgs = json_object_get(c, "organizations");
   assert_int_equal(json_array_size(orgs), 2);
-  assert_string_equal(json_string_value(json_object_get(json_array_get(orgs, 0), "name")), "인하대학교 산학협력단");
+  assert_string_equal(json_string_value(json_object_get(json_array_get(orgs, 0), "name")),
+                      "인하대학교 산학협력단");
   assert_true(json_is_null(json_object_get(json_array_get(orgs, 0), "complex")));
   assert_string_equal(json_string_value(json_object_get(json_array_get(orgs, 1), "name")), "한빛모빌리티");
   json_decref(c);

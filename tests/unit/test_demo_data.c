@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+// clang-format off: cmocka.h needs the headers above
 #include <cmocka.h>
+// clang-format on
 
 #include "gateway/log.h"
 #include "storage/db.h"
@@ -22,16 +24,18 @@ static moa_db *db_a; /* loaded once by the group setup, shared read-only by the 
 static int64_t query_int(moa_db *db, const char *sql) {
   sqlite3_stmt *st = NULL;
   int64_t v = -1;
-  if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK) fail_msg("%s: %s", sql, db_errmsg(db));
+  if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK)
+    fail_msg("%s: %s", sql, db_errmsg(db));
   if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
   return v;
 }
 
 static int64_t total_rows(moa_db *db) {
-  return query_int(db, "SELECT (SELECT count(*) FROM organizations) + (SELECT count(*) FROM memberships) + "
-                       "(SELECT count(*) FROM users) + (SELECT count(*) FROM user_roles) + "
-                       "(SELECT count(*) FROM consortia) + (SELECT count(*) FROM meta)");
+  return query_int(db,
+                   "SELECT (SELECT count(*) FROM organizations) + (SELECT count(*) FROM memberships) + "
+                   "(SELECT count(*) FROM users) + (SELECT count(*) FROM user_roles) + "
+                   "(SELECT count(*) FROM consortia) + (SELECT count(*) FROM meta)");
 }
 
 static int group_setup(void **state) {
@@ -59,87 +63,103 @@ static void test_counts(void **state) {
   assert_int_equal(query_int(db_a, "SELECT count(DISTINCT kind) FROM organizations"), 8);
   int64_t uni = query_int(db_a, "SELECT count(*) FROM organizations WHERE kind = 'university'");
   int64_t ri = query_int(db_a, "SELECT count(*) FROM organizations WHERE kind = 'research_institute'");
-  int64_t other_max = query_int(db_a, "SELECT max(n) FROM (SELECT count(*) n FROM organizations WHERE kind NOT IN "
-                                      "('company', 'university', 'research_institute') GROUP BY kind)");
+  int64_t other_max = query_int(db_a,
+                                "SELECT max(n) FROM (SELECT count(*) n FROM organizations WHERE kind NOT IN "
+                                "('company', 'university', 'research_institute') GROUP BY kind)");
   assert_true(uni > other_max && ri > other_max);
   /* every organization has a name, an English name, capabilities, keywords and a description */
-  assert_int_equal(query_int(db_a, "SELECT count(*) FROM organizations WHERE name = '' OR name_en = '' OR "
-                                   "capabilities = '' OR keywords = '' OR description = '' OR sector_id IS NULL"),
+  assert_int_equal(query_int(db_a,
+                             "SELECT count(*) FROM organizations WHERE name = '' OR name_en = '' OR "
+                             "capabilities = '' OR keywords = '' OR description = '' OR sector_id IS NULL"),
                    0);
   /* names are unique */
   assert_int_equal(query_int(db_a, "SELECT count(DISTINCT name) FROM organizations"), 2737);
 }
 
 static void test_every_consortium_has_members(void **state) {
-  assert_int_equal(query_int(db_a, "SELECT count(*) FROM consortia c WHERE "
-                                   "(SELECT count(*) FROM memberships m JOIN organizations o ON o.id = m.org_id "
-                                   "WHERE m.consortium_id = c.id AND o.kind = 'company') >= 40 AND "
-                                   "(SELECT count(*) FROM memberships m JOIN organizations o ON o.id = m.org_id "
-                                   "WHERE m.consortium_id = c.id AND o.kind <> 'company') >= 15"),
+  assert_int_equal(query_int(db_a,
+                             "SELECT count(*) FROM consortia c WHERE "
+                             "(SELECT count(*) FROM memberships m JOIN organizations o ON o.id = m.org_id "
+                             "WHERE m.consortium_id = c.id AND o.kind = 'company') >= 40 AND "
+                             "(SELECT count(*) FROM memberships m JOIN organizations o ON o.id = m.org_id "
+                             "WHERE m.consortium_id = c.id AND o.kind <> 'company') >= 15"),
                    25);
   /* every organization is in one or two consortia */
-  assert_int_equal(query_int(db_a, "SELECT count(*) FROM organizations o WHERE (SELECT count(*) FROM memberships m "
-                                   "WHERE m.org_id = o.id) NOT IN (1, 2)"),
+  assert_int_equal(query_int(db_a,
+                             "SELECT count(*) FROM organizations o WHERE (SELECT count(*) FROM memberships m "
+                             "WHERE m.org_id = o.id) NOT IN (1, 2)"),
                    0);
   /* about 5% are in two consortia, always of the same sector */
-  int64_t two = query_int(db_a, "SELECT count(*) FROM (SELECT org_id FROM memberships GROUP BY org_id "
-                                "HAVING count(*) = 2)");
+  int64_t two = query_int(db_a,
+                          "SELECT count(*) FROM (SELECT org_id FROM memberships GROUP BY org_id "
+                          "HAVING count(*) = 2)");
   assert_true(two >= 2737 * 4 / 100 && two <= 2737 * 6 / 100);
-  assert_int_equal(query_int(db_a, "SELECT count(*) FROM memberships m JOIN consortia c ON c.id = m.consortium_id "
-                                   "JOIN organizations o ON o.id = m.org_id WHERE c.sector_id <> o.sector_id"),
+  assert_int_equal(query_int(db_a,
+                             "SELECT count(*) FROM memberships m JOIN consortia c ON c.id = m.consortium_id "
+                             "JOIN organizations o ON o.id = m.org_id WHERE c.sector_id <> o.sector_id"),
                    0);
 }
 
 static void test_geography_matches_consortia(void **state) {
   /* the region of every organization is linked by at least one of its consortia */
-  assert_int_equal(query_int(db_a, "SELECT count(*) FROM organizations o WHERE NOT EXISTS (SELECT 1 FROM memberships m "
-                                   "JOIN consortium_complexes cc ON cc.consortium_id = m.consortium_id "
-                                   "JOIN complexes x ON x.id = cc.complex_id "
-                                   "WHERE m.org_id = o.id AND x.region_id = o.region_id)"),
-                   0);
+  assert_int_equal(
+      query_int(db_a,
+                "SELECT count(*) FROM organizations o WHERE NOT EXISTS (SELECT 1 FROM memberships m "
+                "JOIN consortium_complexes cc ON cc.consortium_id = m.consortium_id "
+                "JOIN complexes x ON x.id = cc.complex_id "
+                "WHERE m.org_id = o.id AND x.region_id = o.region_id)"),
+      0);
   /* companies sit in one of their consortium's complexes */
-  assert_int_equal(query_int(db_a, "SELECT count(*) FROM organizations o WHERE o.kind = 'company' AND NOT EXISTS "
-                                   "(SELECT 1 FROM memberships m JOIN consortium_complexes cc ON "
-                                   "cc.consortium_id = m.consortium_id WHERE m.org_id = o.id AND "
-                                   "cc.complex_id = o.complex_id)"),
+  assert_int_equal(query_int(db_a,
+                             "SELECT count(*) FROM organizations o WHERE o.kind = 'company' AND NOT EXISTS "
+                             "(SELECT 1 FROM memberships m JOIN consortium_complexes cc ON "
+                             "cc.consortium_id = m.consortium_id WHERE m.org_id = o.id AND "
+                             "cc.complex_id = o.complex_id)"),
                    0);
   /* shipbuilding companies talk about ships, hydrogen ones about hydrogen */
-  assert_int_equal(query_int(db_a, "SELECT count(*) FROM organizations o JOIN memberships m ON m.org_id = o.id "
-                                   "WHERE m.consortium_id = 6 AND o.kind = 'company' AND o.capabilities NOT LIKE '%선박%' "
-                                   "AND o.capabilities NOT LIKE '%LNG%' AND o.capabilities NOT LIKE '%해양%' "
-                                   "AND o.capabilities NOT LIKE '%엔진%' AND o.capabilities NOT LIKE '%평형수%' "
-                                   "AND o.capabilities NOT LIKE '%전기추진%'"),
-                   0);
-  assert_true(query_int(db_a, "SELECT count(*) FROM organizations o JOIN memberships m ON m.org_id = o.id "
-                              "WHERE m.consortium_id = 25 AND o.keywords LIKE '%수소%'") > 20);
+  assert_int_equal(
+      query_int(db_a,
+                "SELECT count(*) FROM organizations o JOIN memberships m ON m.org_id = o.id "
+                "WHERE m.consortium_id = 6 AND o.kind = 'company' AND o.capabilities NOT LIKE '%선박%' "
+                "AND o.capabilities NOT LIKE '%LNG%' AND o.capabilities NOT LIKE '%해양%' "
+                "AND o.capabilities NOT LIKE '%엔진%' AND o.capabilities NOT LIKE '%평형수%' "
+                "AND o.capabilities NOT LIKE '%전기추진%'"),
+      0);
+  assert_true(query_int(db_a,
+                        "SELECT count(*) FROM organizations o JOIN memberships m ON m.org_id = o.id "
+                        "WHERE m.consortium_id = 25 AND o.keywords LIKE '%수소%'") > 20);
 }
 
 static void test_logins(void **state) {
   assert_int_equal(query_int(db_a, "SELECT count(*) FROM users"), 76);
-  assert_int_equal(query_int(db_a, "SELECT count(*) FROM users WHERE is_admin = 1 AND email = 'admin@moa.example' "
-                                   "AND name = '관리자'"),
+  assert_int_equal(query_int(db_a,
+                             "SELECT count(*) FROM users WHERE is_admin = 1 AND email = 'admin@moa.example' "
+                             "AND name = '관리자'"),
                    1);
   assert_int_equal(query_int(db_a, "SELECT count(DISTINCT password_hash) FROM users"), 76);
   assert_int_equal(query_int(db_a, "SELECT count(DISTINCT name) FROM users"), 76);
   /* coordNN: coordinator of NN at one of its institutions; memberNNa/b: members at its companies */
-  assert_int_equal(query_int(db_a, "SELECT count(*) FROM users u JOIN user_roles r ON r.user_id = u.id "
-                                   "JOIN organizations o ON o.id = u.org_id "
-                                   "JOIN memberships m ON m.org_id = o.id AND m.consortium_id = r.consortium_id "
-                                   "WHERE r.role = 'coordinator' AND o.kind <> 'company' "
-                                   "AND u.email = printf('coord%02d@moa.example', r.consortium_id)"),
+  assert_int_equal(query_int(db_a,
+                             "SELECT count(*) FROM users u JOIN user_roles r ON r.user_id = u.id "
+                             "JOIN organizations o ON o.id = u.org_id "
+                             "JOIN memberships m ON m.org_id = o.id AND m.consortium_id = r.consortium_id "
+                             "WHERE r.role = 'coordinator' AND o.kind <> 'company' "
+                             "AND u.email = printf('coord%02d@moa.example', r.consortium_id)"),
                    25);
-  assert_int_equal(query_int(db_a, "SELECT count(*) FROM users u JOIN user_roles r ON r.user_id = u.id "
-                                   "JOIN organizations o ON o.id = u.org_id "
-                                   "JOIN memberships m ON m.org_id = o.id AND m.consortium_id = r.consortium_id "
-                                   "WHERE r.role = 'member' AND o.kind = 'company' AND u.email IN "
-                                   "(printf('member%02da@moa.example', r.consortium_id), "
-                                   "printf('member%02db@moa.example', r.consortium_id))"),
+  assert_int_equal(query_int(db_a,
+                             "SELECT count(*) FROM users u JOIN user_roles r ON r.user_id = u.id "
+                             "JOIN organizations o ON o.id = u.org_id "
+                             "JOIN memberships m ON m.org_id = o.id AND m.consortium_id = r.consortium_id "
+                             "WHERE r.role = 'member' AND o.kind = 'company' AND u.email IN "
+                             "(printf('member%02da@moa.example', r.consortium_id), "
+                             "printf('member%02db@moa.example', r.consortium_id))"),
                    50);
-  assert_int_equal(query_int(db_a, "SELECT count(DISTINCT org_id) FROM users WHERE email LIKE 'member%'"), 50);
+  assert_int_equal(query_int(db_a, "SELECT count(DISTINCT org_id) FROM users WHERE email LIKE 'member%'"),
+                   50);
 
   sqlite3_stmt *st = NULL;
-  assert_int_equal(sqlite3_prepare_v2(db_handle(db_a), "SELECT email, password_hash FROM users ORDER BY id", -1, &st,
-                                      NULL),
+  assert_int_equal(sqlite3_prepare_v2(db_handle(db_a), "SELECT email, password_hash FROM users ORDER BY id",
+                                      -1, &st, NULL),
                    SQLITE_OK);
   int verified = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
@@ -167,14 +187,15 @@ static char *fingerprint(moa_db *db) {
   char *out = malloc(cap);
   assert_non_null(out);
   out[0] = '\0';
-  assert_int_equal(sqlite3_prepare_v2(db_handle(db),
-                                      "SELECT o.id || '|' || o.name || '|' || o.name_en || '|' || o.kind || '|' || "
-                                      "o.region_id || '|' || ifnull(o.complex_id, '') || '|' || o.size || '|' || "
-                                      "o.keywords || '|' || (SELECT group_concat(consortium_id) FROM (SELECT "
-                                      "consortium_id FROM memberships WHERE org_id = o.id ORDER BY 1)) "
-                                      "FROM organizations o ORDER BY o.id",
-                                      -1, &st, NULL),
-                   SQLITE_OK);
+  assert_int_equal(
+      sqlite3_prepare_v2(db_handle(db),
+                         "SELECT o.id || '|' || o.name || '|' || o.name_en || '|' || o.kind || '|' || "
+                         "o.region_id || '|' || ifnull(o.complex_id, '') || '|' || o.size || '|' || "
+                         "o.keywords || '|' || (SELECT group_concat(consortium_id) FROM (SELECT "
+                         "consortium_id FROM memberships WHERE org_id = o.id ORDER BY 1)) "
+                         "FROM organizations o ORDER BY o.id",
+                         -1, &st, NULL),
+      SQLITE_OK);
   while (sqlite3_step(st) == SQLITE_ROW) {
     const char *row = (const char *)sqlite3_column_text(st, 0);
     size_t n = strlen(row);

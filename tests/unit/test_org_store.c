@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+// clang-format off: cmocka.h needs the headers above
 #include <cmocka.h>
+// clang-format on
 
 #include "gateway/log.h"
 #include "storage/db.h"
@@ -15,10 +17,12 @@
 #include "storage/org_store.h"
 #include "storage/reference_store.h"
 
-#define HEADER "name\tname_en\tkind\tconsortium_ids\tregion_ko\tcomplex_ko\tsize\trevenue_band\texports\t" \
-               "capabilities\tkeywords\tdescription\n"
-#define GOOD "(주)대성정밀\tDaesung Precision Co., Ltd.\tcompany\t6, 7\t경남\t창원국가\tmedium\t10b_100b\t1\t" \
-             "선박 평형수 처리장치, 선박용 밸브·배관\t조선, 평형수\t창원국가산업단지의 선박 기자재 기업입니다.\n"
+#define HEADER                                                                                \
+  "name\tname_en\tkind\tconsortium_ids\tregion_ko\tcomplex_ko\tsize\trevenue_band\texports\t" \
+  "capabilities\tkeywords\tdescription\n"
+#define GOOD                                                                                                   \
+  "(주)대성정밀\tDaesung Precision Co., Ltd.\tcompany\t6, 7\t경남\t창원국가\tmedium\t10b_100b\t1\t" \
+  "선박 평형수 처리장치, 선박용 밸브·배관\t조선, 평형수\t창원국가산업단지의 선박 기자재 기업입니다.\n"
 
 static int setup(void **state) {
   char err[256];
@@ -40,10 +44,11 @@ static int teardown(void **state) {
 static int64_t count_rows(moa_db *db) {
   sqlite3_stmt *st = NULL;
   int64_t v = -1;
-  assert_int_equal(sqlite3_prepare_v2(db_handle(db),
-                                      "SELECT (SELECT count(*) FROM organizations) + (SELECT count(*) FROM memberships)",
-                                      -1, &st, NULL),
-                   SQLITE_OK);
+  assert_int_equal(
+      sqlite3_prepare_v2(db_handle(db),
+                         "SELECT (SELECT count(*) FROM organizations) + (SELECT count(*) FROM memberships)",
+                         -1, &st, NULL),
+      SQLITE_OK);
   if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
   return v;
@@ -54,9 +59,11 @@ static void test_import_and_profile(void **state) {
   char err[256] = "";
   int n = -1;
   const char *tsv = HEADER GOOD
-      "경북대학교 산학협력단\tKyungpook National University\tuniversity\t17\t대구\t\tlarge\t\t0\t\t산학협력\t\r\n"
+      "경북대학교 산학협력단\tKyungpook National "
+      "University\tuniversity\t17\t대구\t\tlarge\t\t0\t\t산학협력\t\r\n"
       "\n"
-      "한국생산기술연구원 대경본부\tKITECH Daegyeong\tresearch_institute\t5,17,14\t대구\t성서일반\tlarge\tunknown\t0"
+      "한국생산기술연구원 대경본부\tKITECH "
+      "Daegyeong\tresearch_institute\t5,17,14\t대구\t성서일반\tlarge\tunknown\t0"
       "\t스마트공장 MES\t스마트공장\t제조 혁신을 지원합니다.\n";
   assert_int_equal(org_import_tsv(db, tsv, &n, err, sizeof err), 0);
   assert_int_equal(n, 3);
@@ -76,9 +83,11 @@ static void test_import_and_profile(void **state) {
   assert_string_equal(json_string_value(json_object_get(o, "size")), "medium");
   assert_string_equal(json_string_value(json_object_get(o, "revenue_band")), "10b_100b");
   assert_true(json_is_true(json_object_get(o, "exports")));
-  assert_string_equal(json_string_value(json_object_get(o, "capabilities")), "선박 평형수 처리장치, 선박용 밸브·배관");
+  assert_string_equal(json_string_value(json_object_get(o, "capabilities")),
+                      "선박 평형수 처리장치, 선박용 밸브·배관");
   assert_string_equal(json_string_value(json_object_get(o, "keywords")), "조선, 평형수");
-  assert_string_equal(json_string_value(json_object_get(o, "description")), "창원국가산업단지의 선박 기자재 기업입니다.");
+  assert_string_equal(json_string_value(json_object_get(o, "description")),
+                      "창원국가산업단지의 선박 기자재 기업입니다.");
   json_t *cons = json_object_get(o, "consortia");
   assert_int_equal(json_array_size(cons), 2);
   assert_int_equal(json_integer_value(json_array_get(cons, 0)), 6);
@@ -89,7 +98,8 @@ static void test_import_and_profile(void **state) {
   assert_true(json_is_null(json_object_get(o, "complex")));
   assert_string_equal(json_string_value(json_object_get(o, "revenue_band")), "unknown");
   assert_true(json_is_false(json_object_get(o, "exports")));
-  assert_string_equal(json_string_value(json_object_get(json_object_get(o, "sector"), "name_ko")), "첨단제조");
+  assert_string_equal(json_string_value(json_object_get(json_object_get(o, "sector"), "name_ko")),
+                      "첨단제조");
   json_decref(o);
 
   o = org_store_get(db, 3);
@@ -98,7 +108,8 @@ static void test_import_and_profile(void **state) {
   assert_int_equal(json_integer_value(json_array_get(cons, 0)), 5);
   assert_int_equal(json_integer_value(json_array_get(cons, 2)), 17);
   /* the first listed consortium (5) gives the sector */
-  assert_string_equal(json_string_value(json_object_get(json_object_get(o, "sector"), "name_ko")), "미래모빌리티");
+  assert_string_equal(json_string_value(json_object_get(json_object_get(o, "sector"), "name_ko")),
+                      "미래모빌리티");
   json_decref(o);
 
   assert_null(org_store_get(db, 4));
@@ -124,22 +135,30 @@ static void test_bad_lines_import_nothing(void **state) {
       {GOOD, "line 1: header"},
       {"name\tname_en\n" GOOD, "line 1: header"},
       {HEADER GOOD "한빛\tHanbit\tcompany\t6\t경남\n", "line 3: wrong number of columns"},
-      {HEADER GOOD "한빛\tHanbit\tcompany\t6\t경남\t창원국가\tsmall\tunknown\t0\t\t\t\t\n", "line 3: wrong number"},
-      {HEADER GOOD "\tHanbit\tcompany\t6\t경남\t창원국가\tsmall\tunknown\t0\t\t\t\n", "line 3, column name: empty"},
-      {HEADER GOOD "한빛\tHanbit\tstartup\t6\t경남\t창원국가\tsmall\tunknown\t0\t\t\t\n", "line 3, column kind: unknown kind"},
+      {HEADER GOOD "한빛\tHanbit\tcompany\t6\t경남\t창원국가\tsmall\tunknown\t0\t\t\t\t\n",
+       "line 3: wrong number"},
+      {HEADER GOOD "\tHanbit\tcompany\t6\t경남\t창원국가\tsmall\tunknown\t0\t\t\t\n",
+       "line 3, column name: empty"},
+      {HEADER GOOD "한빛\tHanbit\tstartup\t6\t경남\t창원국가\tsmall\tunknown\t0\t\t\t\n",
+       "line 3, column kind: unknown kind"},
       {HEADER GOOD "한빛\tHanbit\tcompany\t99\t경남\t창원국가\tsmall\tunknown\t0\t\t\t\n",
        "line 3, column consortium_ids: unknown consortium 99"},
       {HEADER GOOD "한빛\tHanbit\tcompany\t6,x\t경남\t창원국가\tsmall\tunknown\t0\t\t\t\n",
        "line 3, column consortium_ids: 'x' is not"},
       {HEADER GOOD "한빛\tHanbit\tcompany\t6,6\t경남\t창원국가\tsmall\tunknown\t0\t\t\t\n",
        "line 3, column consortium_ids: consortium 6 listed twice"},
-      {HEADER GOOD "한빛\tHanbit\tcompany\t\t경남\t창원국가\tsmall\tunknown\t0\t\t\t\n", "line 3, column consortium_ids"},
-      {HEADER GOOD "한빛\tHanbit\tcompany\t6\t제주\t\tsmall\tunknown\t0\t\t\t\n", "line 3, column region_ko: unknown region"},
+      {HEADER GOOD "한빛\tHanbit\tcompany\t\t경남\t창원국가\tsmall\tunknown\t0\t\t\t\n",
+       "line 3, column consortium_ids"},
+      {HEADER GOOD "한빛\tHanbit\tcompany\t6\t제주\t\tsmall\tunknown\t0\t\t\t\n",
+       "line 3, column region_ko: unknown region"},
       {HEADER GOOD "한빛\tHanbit\tcompany\t6\t경남\t녹산국가\tsmall\tunknown\t0\t\t\t\n",
        "line 3, column complex_ko: unknown complex"},
-      {HEADER GOOD "한빛\tHanbit\tcompany\t6\t경남\t창원국가\thuge\tunknown\t0\t\t\t\n", "line 3, column size: unknown size"},
-      {HEADER GOOD "한빛\tHanbit\tcompany\t6\t경남\t창원국가\tsmall\tlots\t0\t\t\t\n", "line 3, column revenue_band"},
-      {HEADER GOOD "한빛\tHanbit\tcompany\t6\t경남\t창원국가\tsmall\tunknown\tyes\t\t\t\n", "line 3, column exports"},
+      {HEADER GOOD "한빛\tHanbit\tcompany\t6\t경남\t창원국가\thuge\tunknown\t0\t\t\t\n",
+       "line 3, column size: unknown size"},
+      {HEADER GOOD "한빛\tHanbit\tcompany\t6\t경남\t창원국가\tsmall\tlots\t0\t\t\t\n",
+       "line 3, column revenue_band"},
+      {HEADER GOOD "한빛\tHanbit\tcompany\t6\t경남\t창원국가\tsmall\tunknown\tyes\t\t\t\n",
+       "line 3, column exports"},
       {HEADER GOOD "한빛\xff\tHanbit\tcompany\t6\t경남\t창원국가\tsmall\tunknown\t0\t\t\t\n",
        "line 3, column name: invalid UTF-8"},
       {HEADER GOOD "한빛\tHanbit\tcompany\t6\t경남\t창원국가\tsmall\tunknown\t0\t\t\t\xed\xa0\x80\n",
