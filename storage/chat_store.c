@@ -76,6 +76,19 @@ static int chat__exec(moa_db *db, const char *sql, int n, int64_t a, int64_t b, 
   return db_exec_stmt(db, st) == SQLITE_DONE ? CHAT_STORE_OK : CHAT_STORE_ERROR;
 }
 
+/* Runs sql with n int64 parameters and reads the first column of its first row into *out (may be
+ * NULL). Returns 1 for a row, 0 for none, -1 on error. */
+static int chat__int(moa_db *db, const char *sql, int n, int64_t a, int64_t b, int64_t *out) {
+  sqlite3_stmt *st = db_stmt(db, sql);
+  if (!st) return -1;
+  if (n > 0) sqlite3_bind_int64(st, 1, a);
+  if (n > 1) sqlite3_bind_int64(st, 2, b);
+  int step = db_step(db, st), rc = step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
+  if (rc == 1 && out) *out = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return rc;
+}
+
 /* Drops *out when rc is a failure, so that callers never get half a result. */
 static int chat__result(int rc, json_t **out) {
   if (rc != CHAT_STORE_OK && *out) {
@@ -199,28 +212,22 @@ static json_t *chat__load_message(moa_db *db, int64_t id) {
 /* ---- conversations and membership ---- */
 
 bool chat_store_can_read(moa_db *db, int64_t user_id, int64_t conversation_id) {
-  sqlite3_stmt *st = db_stmt(db,
-                             "SELECT CASE c.kind WHEN 'channel' THEN EXISTS (SELECT 1 FROM user_roles r "
-                             "WHERE r.user_id = ?2 AND r.consortium_id = c.consortium_id) ELSE EXISTS "
-                             "(SELECT 1 FROM conversation_members cm WHERE cm.conversation_id = c.id AND "
-                             "cm.user_id = ?2) END FROM conversations c WHERE c.id = ?1");
-  if (!st) return false;
-  sqlite3_bind_int64(st, 1, conversation_id);
-  sqlite3_bind_int64(st, 2, user_id);
-  bool ok = db_step(db, st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
-  sqlite3_reset(st);
-  return ok;
+  int64_t ok = 0;
+  return chat__int(
+             db,
+             "SELECT CASE c.kind WHEN 'channel' THEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id "
+             "= ?2 AND r.consortium_id = c.consortium_id) ELSE EXISTS (SELECT 1 FROM conversation_members "
+             "cm WHERE cm.conversation_id = c.id AND cm.user_id = ?2) END FROM conversations c WHERE c.id "
+             "= ?1",
+             2, conversation_id, user_id, &ok) == 1 &&
+         ok == 1;
 }
 
 /* CHAT_STORE_OK when the conversation exists and user may read it, else _NOT_FOUND/_FORBIDDEN. */
 static int chat__check_reader(moa_db *db, int64_t user_id, int64_t conversation_id) {
   if (chat_store_can_read(db, user_id, conversation_id)) return CHAT_STORE_OK;
-  sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM conversations WHERE id = ?1");
-  if (!st) return CHAT_STORE_ERROR;
-  sqlite3_bind_int64(st, 1, conversation_id);
-  int rc = db_step(db, st) == SQLITE_ROW ? CHAT_STORE_FORBIDDEN : CHAT_STORE_NOT_FOUND;
-  sqlite3_reset(st);
-  return rc;
+  int rc = chat__int(db, "SELECT 1 FROM conversations WHERE id = ?1", 1, conversation_id, 0, NULL);
+  return rc == 1 ? CHAT_STORE_FORBIDDEN : rc == 0 ? CHAT_STORE_NOT_FOUND : CHAT_STORE_ERROR;
 }
 
 int chat_store_ensure_channels(moa_db *db) {
@@ -243,20 +250,16 @@ int chat_store_ensure_channels(moa_db *db) {
 }
 
 int chat_store_channel(moa_db *db, int64_t consortium_id, int64_t *conversation_id) {
-  sqlite3_stmt *st =
-      db_stmt(db, "SELECT id FROM conversations WHERE kind = 'channel' AND consortium_id = ?1");
-  if (!st) return CHAT_STORE_ERROR;
-  sqlite3_bind_int64(st, 1, consortium_id);
-  bool found = db_step(db, st) == SQLITE_ROW;
-  if (found) *conversation_id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  if (found) return CHAT_STORE_OK;
+  int found = chat__int(db, "SELECT id FROM conversations WHERE kind = 'channel' AND consortium_id = ?1", 1,
+                        consortium_id, 0, conversation_id);
+  if (found) return found == 1 ? CHAT_STORE_OK : CHAT_STORE_ERROR;
   bool own;
   if (chat__begin(db, &own) != CHAT_STORE_OK) return CHAT_STORE_ERROR;
   int rc = CHAT_STORE_ERROR;
-  st = db_stmt(db,
-               "INSERT INTO conversations(kind, consortium_id, title, created_at) SELECT 'channel', id, "
-               "name_ko, ?2 FROM consortia WHERE id = ?1");
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "INSERT INTO conversations(kind, consortium_id, title, created_at) SELECT 'channel', id, "
+              "name_ko, ?2 FROM consortia WHERE id = ?1");
   if (st) {
     sqlite3_bind_int64(st, 1, consortium_id);
     sqlite3_bind_int64(st, 2, db_now(db));
@@ -270,12 +273,8 @@ int chat_store_channel(moa_db *db, int64_t consortium_id, int64_t *conversation_
 
 /* Adds one member (kept if already there); no transaction of its own. */
 static int chat__add_member(moa_db *db, int64_t conversation_id, int64_t user_id) {
-  sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM users WHERE id = ?1 AND disabled = 0");
-  if (!st) return CHAT_STORE_ERROR;
-  sqlite3_bind_int64(st, 1, user_id);
-  bool exists = db_step(db, st) == SQLITE_ROW;
-  sqlite3_reset(st);
-  if (!exists) return CHAT_STORE_NOT_FOUND;
+  int exists = chat__int(db, "SELECT 1 FROM users WHERE id = ?1 AND disabled = 0", 1, user_id, 0, NULL);
+  if (exists != 1) return exists == 0 ? CHAT_STORE_NOT_FOUND : CHAT_STORE_ERROR;
   return chat__exec(
       db,
       "INSERT INTO conversation_members(conversation_id, user_id, joined_at) VALUES (?1, ?2, ?3) "
@@ -328,17 +327,10 @@ int chat_store_room(moa_db *db, int64_t room_id, int64_t consortium_id, const ch
       sqlite3_bind_null(st, 2);
     sqlite3_bind_text(st, 3, title ? title + ts : "", (int)tl, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, db_now(db));
-    if (db_exec_stmt(db, st) == SQLITE_DONE) {
-      st = db_stmt(db, "SELECT id FROM conversations WHERE kind = 'room' AND ref_id = ?1");
-      if (st) {
-        sqlite3_bind_int64(st, 1, room_id);
-        if (db_step(db, st) == SQLITE_ROW) {
-          *conversation_id = sqlite3_column_int64(st, 0);
-          rc = CHAT_STORE_OK;
-        }
-        sqlite3_reset(st);
-      }
-    }
+    if (db_exec_stmt(db, st) == SQLITE_DONE &&
+        chat__int(db, "SELECT id FROM conversations WHERE kind = 'room' AND ref_id = ?1", 1, room_id, 0,
+                  conversation_id) == 1)
+      rc = CHAT_STORE_OK;
   }
   return chat__end(db, own, rc);
 }
@@ -652,8 +644,7 @@ int chat_store_mark_read(moa_db *db, int64_t user_id, int64_t conversation_id, i
   bool own;
   if (chat__begin(db, &own) != CHAT_STORE_OK) return CHAT_STORE_ERROR;
   int rc = chat_store_can_read(db, user_id, conversation_id) ? CHAT_STORE_OK : CHAT_STORE_FORBIDDEN;
-  sqlite3_stmt *st;
-  if (rc == CHAT_STORE_OK) {
+  if (rc == CHAT_STORE_OK)
     rc =
         chat__exec(db,
                    "INSERT INTO conversation_members(conversation_id, user_id, last_read_id) VALUES (?1, ?2, "
@@ -661,38 +652,25 @@ int chat_store_mark_read(moa_db *db, int64_t user_id, int64_t conversation_id, i
                    "CONFLICT(conversation_id, user_id) DO UPDATE SET last_read_id = max(last_read_id, "
                    "excluded.last_read_id)",
                    3, conversation_id, user_id, message_id);
-  }
   if (rc == CHAT_STORE_OK && last_read_id) {
-    st = db_stmt(db,
-                 "SELECT last_read_id FROM conversation_members WHERE conversation_id = ?1 AND user_id = ?2");
-    if (!st)
+    if (chat__int(db,
+                  "SELECT last_read_id FROM conversation_members WHERE conversation_id = ?1 AND user_id = ?2",
+                  2, conversation_id, user_id, last_read_id) != 1)
       rc = CHAT_STORE_ERROR;
-    else {
-      sqlite3_bind_int64(st, 1, conversation_id);
-      sqlite3_bind_int64(st, 2, user_id);
-      if (db_step(db, st) == SQLITE_ROW)
-        *last_read_id = sqlite3_column_int64(st, 0);
-      else
-        rc = CHAT_STORE_ERROR;
-      sqlite3_reset(st);
-    }
   }
   return chat__end(db, own, rc);
 }
 
 int64_t chat_store_unread(moa_db *db, int64_t user_id, int64_t conversation_id) {
   if (!chat_store_can_read(db, user_id, conversation_id)) return CHAT_STORE_FORBIDDEN;
-  sqlite3_stmt *st = db_stmt(db,
-                             "SELECT count(*) FROM messages m WHERE m.conversation_id = ?1 AND m.id > "
-                             "coalesce((SELECT last_read_id FROM conversation_members WHERE conversation_id "
-                             "= ?1 AND user_id = ?2), 0) AND m.deleted_at IS NULL AND (m.author_id IS NULL "
-                             "OR m.author_id <> ?2)");
-  if (!st) return CHAT_STORE_ERROR;
-  sqlite3_bind_int64(st, 1, conversation_id);
-  sqlite3_bind_int64(st, 2, user_id);
-  int64_t n = db_step(db, st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : CHAT_STORE_ERROR;
-  sqlite3_reset(st);
-  return n;
+  int64_t n = 0;
+  int rc =
+      chat__int(db,
+                "SELECT count(*) FROM messages m WHERE m.conversation_id = ?1 AND m.id > coalesce((SELECT "
+                "last_read_id FROM conversation_members WHERE conversation_id = ?1 AND user_id = ?2), 0) "
+                "AND m.deleted_at IS NULL AND (m.author_id IS NULL OR m.author_id <> ?2)",
+                2, conversation_id, user_id, &n);
+  return rc == 1 ? n : CHAT_STORE_ERROR;
 }
 
 int chat_store_list_conversations(moa_db *db, int64_t user_id, json_t **out) {
