@@ -143,6 +143,9 @@ moa_db *db_open(const char *path, bool checkpointer, char *err, size_t errlen) {
   }
   return db;
 fail:
+  /* migrate() may have cached statements; sqlite3_close refuses (and leaks) while any is live. */
+  for (int i = 0; i < STMT_CACHE_SIZE; i++)
+    if (db->cache[i].st) sqlite3_finalize(db->cache[i].st);
   sqlite3_close(db->conn);
   free(db->path);
   free(db);
