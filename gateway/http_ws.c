@@ -378,6 +378,11 @@ server *server_start(const moa_config *cfg, moa_db *db) {
     free(srv);
     return NULL;
   }
+  if (!cfg->origins[0] && cfg->listen_port == 0) { /* the port is known only now */
+    bool v6 = strchr(cfg->listen_host, ':') != NULL;
+    snprintf(srv->origins, sizeof srv->origins, "%s://%s%s%s:%d", tls ? "https" : "http", v6 ? "[" : "",
+             cfg->listen_host, v6 ? "]" : "", lws_get_vhost_listen_port(srv->vhost));
+  }
   srv->hub = hub_new(db, cfg, wake, srv);
   if (!srv->hub) {
     lws_context_destroy(srv->ctx);

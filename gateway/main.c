@@ -137,7 +137,7 @@ static int cmd_db_init(moa_config *cfg, bool demo) {
   if (demo) {
     char err[512], done[8];
     bool already = db_meta_get(db, "demo_loaded", done, sizeof done);
-    if (demo_data_load(db, err, sizeof err) != 0) {
+    if (demo_data_load(db, err, sizeof err) < 0) {
       fprintf(stderr, "moa: loading demo data: %s\n", err);
       rc = 1;
     } else if (!already) {
@@ -319,7 +319,7 @@ static int cmd_serve(moa_config *cfg, cmdline *cl) {
   log_set_level(cfg->level);
   moa_db *db = open_db(cfg, true);
   if (!db) return 1;
-  if (cfg->demo && demo_data_load(db, err, sizeof err) != 0) {
+  if (cfg->demo && demo_data_load(db, err, sizeof err) < 0) {
     fprintf(stderr, "moa: loading demo data: %s\n", err);
     db_close(db);
     return 1;

@@ -204,6 +204,7 @@ void hub_receive(hub *h, session *s, const char *buf, size_t len) {
                    json_pack("{s:f}", "retry_after", 1.0 / h->cfg->rate));
     return;
   }
+  s->violations = 0; /* a client that backs off starts with a clean slate */
   protocol_request req;
   protocol_error err;
   if (protocol_parse(buf, len, &req, &err) != 0) {

@@ -13,16 +13,26 @@ function rawGet(port, path, host = '127.0.0.1') {
     const s = net.connect(port, host);
     let data = Buffer.alloc(0);
     s.on('connect', () => s.write(`GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nConnection: close\r\n\r\n`));
-    s.on('data', (d) => (data = Buffer.concat([data, d])));
-    s.on('error', reject);
-    s.on('end', () => {
+    const parse = () => {
       const text = data.toString('latin1');
-      const [head, ...rest] = text.split('\r\n\r\n');
-      const lines = head.split('\r\n');
+      const split = text.indexOf('\r\n\r\n');
+      if (split < 0) return null;
+      const lines = text.slice(0, split).split('\r\n');
       const status = Number(lines[0].split(' ')[1]);
       const headers = Object.fromEntries(lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
-      resolve({ status, headers, body: rest.join('\r\n\r\n') });
+      const body = data.subarray(Buffer.byteLength(text.slice(0, split + 4), 'latin1'));
+      const want = Number(headers['content-length'] ?? NaN);
+      if (!Number.isNaN(want) && body.length < want) return null;
+      return { status, headers, body: body.toString('utf8') };
+    };
+    // lws may keep the connection open after the response: finish at Content-Length.
+    s.on('data', (d) => {
+      data = Buffer.concat([data, d]);
+      const r = parse();
+      if (r) { s.destroy(); resolve(r); }
     });
+    s.on('error', reject);
+    s.on('end', () => { const r = parse(); if (r) resolve(r); else reject(new Error(`incomplete response to ${path}`)); });
   });
 }
 

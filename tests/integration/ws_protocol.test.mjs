@@ -80,15 +80,18 @@ test('a flood gets rate_limited, then the flooder is disconnected; others are un
   const bystander = await Client.connect(srv);
   const c = await Client.connect(srv);
   const replies = [];
-  for (let i = 0; i < 200; i++) replies.push(c.request('system.ping').catch(() => null));
+  for (let i = 0; i < 150; i++) replies.push(c.request('system.ping').catch(() => null));
   const got = (await Promise.all(replies)).filter(Boolean);
   const limited = got.filter((r) => r.ok === false && r.error.code === 'rate_limited');
-  assert.ok(limited.length > 50, `${limited.length} rate_limited replies`);
+  assert.ok(limited.length >= 80, `${limited.length} rate_limited replies`);
+  assert.ok(got.filter((r) => r.ok).length >= 55, 'the burst allowance was served');
   assert.ok(limited[0].error.retry_after > 0);
   // keep flooding past the violation budget: the server closes with 1008
-  for (let i = 0; i < 200 && c.ws.readyState === WebSocket.OPEN; i++) c.sendRaw('{"id":1,"type":"system.ping"}');
+  for (let i = 0; i < 400 && c.ws.readyState === WebSocket.OPEN; i++) c.sendRaw('{"id":1,"type":"system.ping"}');
   const closed = await c.closed;
-  assert.equal(closed.code, 1008);
+  // 1008 when the close frame reaches the client; 1006 when its own unread flood makes the
+  // kernel reset the connection first. Either way the flooder is gone.
+  assert.ok([1008, 1006].includes(closed.code), `closed with ${closed.code}`);
   assert.equal((await bystander.request('system.ping')).ok, true);
   await bystander.close();
 });
