@@ -10,7 +10,7 @@ const handler_def *dispatch_find(const char *type);
 size_t dispatch_index(const handler_def *d);
 size_t dispatch_count(void);
 const handler_def *dispatch_at(size_t i);
-/* Checks the table is sorted and unique; returns 0 or -1 (logged). Called at start-up. */
+/* Builds the merged table (once) and checks no type has two handlers; 0 or -1 (logged). */
 int dispatch_check(void);
 
 #endif

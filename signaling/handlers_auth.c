@@ -83,7 +83,7 @@ done:
   free(j);
 }
 
-void handle_auth_login(hub *h, session *s, json_int_t id, json_t *req) {
+static void handle_auth_login(hub *h, session *s, json_int_t id, json_t *req) {
   protocol_error err;
   const char *email, *password;
   if (!param_string(req, "email", 3, EMAIL_MAX, true, &email, &err) ||
@@ -139,7 +139,7 @@ void handle_auth_login(hub *h, session *s, json_int_t id, json_t *req) {
   s->pending_jobs++;
 }
 
-void handle_auth_resume(hub *h, session *s, json_int_t id, json_t *req) {
+static void handle_auth_resume(hub *h, session *s, json_int_t id, json_t *req) {
   protocol_error err;
   const char *token;
   if (!param_string(req, "token", 1, 128, true, &token, &err)) {
@@ -167,10 +167,17 @@ void handle_auth_resume(hub *h, session *s, json_int_t id, json_t *req) {
   hub_reply(h, s, id, signed_in_result(h, s, uid, NULL, expires));
 }
 
-void handle_auth_logout(hub *h, session *s, json_int_t id, json_t *req) {
+static void handle_auth_logout(hub *h, session *s, json_int_t id, json_t *req) {
   (void)req;
   if (s->token[0]) session_store_delete(hub_db(h), s->token);
   s->token[0] = '\0';
   hub_set_user(h, s, 0, false);
   hub_reply(h, s, id, NULL);
 }
+
+const handler_def auth_handlers[] = {
+    {"auth.login", handle_auth_login, HANDLER_PUBLIC},
+    {"auth.logout", handle_auth_logout, 0},
+    {"auth.resume", handle_auth_resume, HANDLER_PUBLIC},
+    {NULL, NULL, 0},
+};

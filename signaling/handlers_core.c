@@ -10,12 +10,12 @@
 #include "storage/consortium_store.h"
 #include "storage/user_store.h"
 
-void handle_system_ping(hub *h, session *s, json_int_t id, json_t *req) {
+static void handle_system_ping(hub *h, session *s, json_int_t id, json_t *req) {
   (void)req;
   hub_reply(h, s, id, json_pack("{s:I}", "server_time_ms", (json_int_t)db_now(hub_db(h)) * 1000));
 }
 
-void handle_me_get(hub *h, session *s, json_int_t id, json_t *req) {
+static void handle_me_get(hub *h, session *s, json_int_t id, json_t *req) {
   (void)req;
   json_t *me = user_store_me(hub_db(h), s->user_id);
   if (!me) {
@@ -25,7 +25,7 @@ void handle_me_get(hub *h, session *s, json_int_t id, json_t *req) {
   hub_reply(h, s, id, me);
 }
 
-void handle_consortium_list(hub *h, session *s, json_int_t id, json_t *req) {
+static void handle_consortium_list(hub *h, session *s, json_int_t id, json_t *req) {
   (void)req;
   json_t *list = consortium_store_list(hub_db(h));
   if (!list) {
@@ -44,7 +44,7 @@ void handle_consortium_list(hub *h, session *s, json_int_t id, json_t *req) {
   hub_reply(h, s, id, json_pack("{s:o}", "consortia", list));
 }
 
-void handle_consortium_get(hub *h, session *s, json_int_t id, json_t *req) {
+static void handle_consortium_get(hub *h, session *s, json_int_t id, json_t *req) {
   protocol_error err;
   json_int_t cid = 0, limit = 100, offset = 0;
   if (!param_int(req, "consortium_id", 1, INT32_MAX, true, &cid, &err) ||
@@ -69,3 +69,11 @@ void handle_consortium_get(hub *h, session *s, json_int_t id, json_t *req) {
   }
   hub_reply(h, s, id, c);
 }
+
+const handler_def core_handlers[] = {
+    {"consortium.get", handle_consortium_get, 0},
+    {"consortium.list", handle_consortium_list, 0},
+    {"me.get", handle_me_get, 0},
+    {"system.ping", handle_system_ping, HANDLER_PUBLIC},
+    {NULL, NULL, 0},
+};

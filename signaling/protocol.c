@@ -42,7 +42,10 @@ static bool type_valid(const char *t) {
 static int fail(protocol_error *err, const char *code, json_int_t id, const char *msg) {
   err->code = code;
   err->id = id;
-  snprintf(err->message, sizeof err->message, "%s", msg);
+  size_t n = strlen(msg);
+  if (n >= sizeof err->message) n = sizeof err->message - 1;
+  memcpy(err->message, msg, n);
+  err->message[n] = '\0';
   return -1;
 }
 

@@ -210,7 +210,7 @@ ATTR_HANDLER(attr_setup) {
 }
 
 ATTR_HANDLER(attr_direction) {
-  sdp_direction d;
+  sdp_direction d = SDP_DIR_SENDRECV;
   parse_direction(name, &d); /* the table only routes the four names here */
   if (c->m) {
     c->m->direction = d;
