@@ -1,0 +1,451 @@
+/* chat.* handlers: conversations, send, history and catch-up, edit, delete, read markers, typing,
+ * direct conversations and search, thin over storage/chat_store.h; and chat_deliver(), the fan-out
+ * of an event to every online session of a set of users, which the partner handlers use too.
+ *
+ * Ordering: a message is committed by the store (its own transaction; WAL with synchronous=NORMAL,
+ * so a commit survives a crash of the process without the loop waiting on fsync), then the sender
+ * gets its reply, then the other sessions of every reader get the event. A resend with the same
+ * client_key returns the stored message and sends no event.
+ *
+ * Flood control per user, on top of the per-connection request budget: at most CHAT_RATE_MAX
+ * messages (sends and edits) in any CHAT_RATE_WINDOW_MS, across all the user's connections, and at
+ * most one typing event per conversation per CHAT_TYPING_MS. The budgets live in a fixed table
+ * (like throttle.c): memory does not grow with users, and the signaling thread is its only user. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "signaling/handlers.h"
+#include "storage/chat_store.h"
+#include "storage/user_store.h"
+
+#define CHAT_RATE_MAX 10
+#define CHAT_RATE_WINDOW_MS 10000
+#define CHAT_TYPING_MS 3000
+#define CHAT_BUDGET_SLOTS 4096 /* a power of two */
+#define CHAT_BUDGET_PROBE 8
+#define CHAT_SEARCH_LIMIT 20
+
+/* ---- per-user budgets ---- */
+
+typedef struct chat_budget {
+  int64_t user_id;              /* 0: free slot */
+  uint64_t sent[CHAT_RATE_MAX]; /* times (ms) of the last CHAT_RATE_MAX messages, a ring */
+  unsigned next;                /* the oldest entry of the ring */
+  uint64_t last_used;
+  int64_t typing_conversation;
+  uint64_t typing_ms;
+} chat_budget;
+
+static chat_budget chat_budgets[CHAT_BUDGET_SLOTS];
+
+/* The budget of user_id: its slot, else a free one, else the least recently used one of its
+ * probe sequence (that user's history is forgotten: a bounded table cannot remember everyone). */
+static chat_budget *chat__budget(int64_t user_id, uint64_t now) {
+  size_t start = (size_t)((uint64_t)user_id * 0x9E3779B97F4A7C15ull >> 52) & (CHAT_BUDGET_SLOTS - 1);
+  chat_budget *victim = NULL;
+  for (size_t i = 0; i < CHAT_BUDGET_PROBE; i++) {
+    chat_budget *b = &chat_budgets[(start + i) & (CHAT_BUDGET_SLOTS - 1)];
+    if (b->user_id == user_id) {
+      b->last_used = now;
+      return b;
+    }
+    if (!victim || (victim->user_id && (!b->user_id || b->last_used < victim->last_used))) victim = b;
+  }
+  memset(victim, 0, sizeof *victim);
+  victim->user_id = user_id;
+  victim->last_used = now;
+  return victim;
+}
+
+/* Seconds until user_id may send another message (0: now). */
+static double chat__rate_wait(int64_t user_id, uint64_t now) {
+  chat_budget *b = chat__budget(user_id, now);
+  uint64_t oldest = b->sent[b->next];
+  if (oldest == 0 || now - oldest >= CHAT_RATE_WINDOW_MS) return 0;
+  return (double)(CHAT_RATE_WINDOW_MS - (now - oldest)) / 1000.0;
+}
+
+static void chat__rate_record(int64_t user_id, uint64_t now) {
+  chat_budget *b = chat__budget(user_id, now);
+  b->sent[b->next] = now;
+  b->next = (b->next + 1) % CHAT_RATE_MAX;
+}
+
+/* ---- delivery ---- */
+
+/* A set of user ids by open addressing: built per delivery, so fan-out is O(sessions + users). */
+typedef struct chat_idset {
+  int64_t *slot;
+  size_t mask;
+} chat_idset;
+
+static size_t chat__hash(int64_t id, size_t mask) {
+  return (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ull >> 32) & mask;
+}
+
+static int chat__idset_init(chat_idset *set, const int64_t *ids, size_t n) {
+  size_t cap = 16;
+  while (cap < n * 2) cap <<= 1;
+  set->slot = calloc(cap, sizeof *set->slot);
+  if (!set->slot) return -1;
+  set->mask = cap - 1;
+  for (size_t i = 0; i < n; i++) {
+    if (ids[i] <= 0) continue;
+    size_t k = chat__hash(ids[i], set->mask);
+    while (set->slot[k] && set->slot[k] != ids[i]) k = (k + 1) & set->mask;
+    set->slot[k] = ids[i];
+  }
+  return 0;
+}
+
+static bool chat__idset_has(const chat_idset *set, int64_t id) {
+  for (size_t k = chat__hash(id, set->mask); set->slot[k]; k = (k + 1) & set->mask)
+    if (set->slot[k] == id) return true;
+  return false;
+}
+
+size_t chat_deliver(hub *h, const int64_t *user_ids, size_t n, uint64_t except_session, int64_t except_user,
+                    json_t *event) {
+  size_t sent = 0;
+  chat_idset set;
+  char *text = n ? json_dumps(event, JSON_COMPACT) : NULL;
+  json_decref(event);
+  if (!text) return 0;
+  if (chat__idset_init(&set, user_ids, n) != 0) {
+    free(text);
+    return 0;
+  }
+  size_t len = strlen(text);
+  for (session *s = hub_first(h); s; s = hub_next(s)) {
+    if (!s->user_id || s->closing || s->id == except_session || s->user_id == except_user) continue;
+    if (!chat__idset_has(&set, s->user_id)) continue;
+    if (session_send_text(s, text, len) == 0) sent++;
+  }
+  hub_get_counters(h)->messages_out += sent;
+  free(set.slot);
+  free(text);
+  return sent;
+}
+
+/* Ids of a JSON array of integers into a new C array (*n set); NULL when empty or out of memory. */
+static int64_t *chat__ids(json_t *arr, size_t *n) {
+  *n = json_array_size(arr);
+  int64_t *ids = *n ? malloc(*n * sizeof *ids) : NULL;
+  if (!ids) return *n = 0, NULL;
+  for (size_t i = 0; i < *n; i++) ids[i] = json_integer_value(json_array_get(arr, i));
+  return ids;
+}
+
+/* Sends event (stolen) to every other online session of the readers of conversation_id. */
+static void chat__to_readers(hub *h, session *from, int64_t conversation_id, json_t *event) {
+  json_t *readers = NULL;
+  if (chat_store_readers(hub_db(h), conversation_id, &readers) != CHAT_STORE_OK) {
+    json_decref(event);
+    return;
+  }
+  size_t n;
+  int64_t *ids = chat__ids(readers, &n);
+  chat_deliver(h, ids, n, from ? from->id : 0, 0, event);
+  free(ids);
+  json_decref(readers);
+}
+
+/* ---- errors ---- */
+
+/* Replies with the protocol error for a chat_store status. */
+static void chat__fail(hub *h, session *s, json_int_t id, int status) {
+  switch (status) {
+    case CHAT_STORE_EMPTY:
+      hub_error(h, s, id, ERR_INVALID_PARAMS, "\"body\" is empty");
+      break;
+    case CHAT_STORE_TOO_LONG:
+      hub_error(h, s, id, ERR_TOO_LARGE,
+                "the text is longer than the limit (4000 bytes for a message, 200 for a query)");
+      break;
+    case CHAT_STORE_BAD_TEXT:
+      hub_error(h, s, id, ERR_INVALID_PARAMS, "the text contains control characters or invalid UTF-8");
+      break;
+    case CHAT_STORE_INVALID:
+      hub_error(h, s, id, ERR_INVALID_PARAMS, "invalid parameter (client_key, user_ids or title)");
+      break;
+    case CHAT_STORE_FORBIDDEN:
+      hub_error(h, s, id, ERR_FORBIDDEN, "you are not a reader of this conversation or may not change this");
+      break;
+    case CHAT_STORE_NOT_FOUND:
+      hub_error(h, s, id, ERR_NOT_FOUND, "no such conversation, message or user");
+      break;
+    default:
+      hub_error(h, s, id, ERR_INTERNAL, "database error; nothing was changed");
+      break;
+  }
+}
+
+static bool chat__params_ok(hub *h, session *s, json_int_t id, bool ok, const protocol_error *err) {
+  if (!ok) hub_error(h, s, id, err->code, err->message);
+  return ok;
+}
+
+static bool chat__rate_ok(hub *h, session *s, json_int_t id, uint64_t now) {
+  double wait = chat__rate_wait(s->user_id, now);
+  if (wait <= 0) return true;
+  hub_error_with(h, s, id, ERR_RATE_LIMITED, "too many chat messages; wait a moment",
+                 json_pack("{s:f}", "retry_after", ceil(wait * 10) / 10));
+  return false;
+}
+
+/* ---- handlers ---- */
+
+static void handle_chat_conversations(hub *h, session *s, json_int_t id, json_t *req) {
+  (void)req;
+  moa_db *db = hub_db(h);
+  json_t *me = user_store_me(db, s->user_id);
+  size_t i;
+  json_t *c;
+  json_array_foreach(json_object_get(me, "consortia"), i, c) {
+    int64_t conv;
+    chat_store_channel(db, json_integer_value(json_object_get(c, "id")), &conv);
+  }
+  json_decref(me);
+  json_t *out = NULL;
+  int rc = chat_store_list_conversations(db, s->user_id, &out);
+  if (rc != CHAT_STORE_OK) {
+    chat__fail(h, s, id, rc);
+    return;
+  }
+  hub_reply(h, s, id, out);
+}
+
+static void handle_chat_send(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t conv = 0;
+  const char *body, *key = NULL;
+  if (!chat__params_ok(h, s, id,
+                       param_int(req, "conversation_id", 1, INT64_MAX, true, &conv, &err) &&
+                           param_string(req, "body", 0, 4 * CHAT_STORE_MAX_BODY, true, &body, &err) &&
+                           param_string(req, "client_key", 1, CHAT_STORE_MAX_CLIENT_KEY, false, &key, &err),
+                       &err))
+    return;
+  uint64_t now = hub_now_ms();
+  if (!chat__rate_ok(h, s, id, now)) return;
+  json_t *msg = NULL;
+  bool dup = false;
+  int rc = chat_store_append(hub_db(h), conv, s->user_id, body, key, &msg, &dup);
+  if (rc != CHAT_STORE_OK) {
+    chat__fail(h, s, id, rc);
+    return;
+  }
+  if (!dup) chat__rate_record(s->user_id, now);
+  int64_t msg_conv = json_integer_value(json_object_get(msg, "conversation_id"));
+  hub_reply(h, s, id, json_pack("{s:O, s:b}", "message", msg, "duplicate", dup));
+  if (dup) {
+    json_decref(msg);
+    return;
+  }
+  json_t *mentions = json_object_get(msg, "mentions");
+  if (json_array_size(mentions)) {
+    size_t n;
+    int64_t *ids = chat__ids(mentions, &n);
+    chat_deliver(h, ids, n, s->id, s->user_id,
+                 protocol_event("chat.mention", json_pack("{s:I, s:O}", "conversation_id",
+                                                          (json_int_t)msg_conv, "message", msg)));
+    free(ids);
+  }
+  chat__to_readers(h, s, msg_conv,
+                   protocol_event("chat.message", json_pack("{s:I, s:o}", "conversation_id",
+                                                            (json_int_t)msg_conv, "message", msg)));
+}
+
+static void handle_chat_history(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t conv = 0, before = -1, after = -1, limit = 50;
+  if (!chat__params_ok(h, s, id,
+                       param_int(req, "conversation_id", 1, INT64_MAX, true, &conv, &err) &&
+                           param_int(req, "before_id", 0, INT64_MAX, false, &before, &err) &&
+                           param_int(req, "after_id", 0, INT64_MAX, false, &after, &err) &&
+                           param_int(req, "limit", 1, CHAT_STORE_MAX_PAGE, false, &limit, &err),
+                       &err))
+    return;
+  if (before >= 0 && after >= 0) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS, "give \"before_id\" or \"after_id\", not both");
+    return;
+  }
+  json_t *out = NULL;
+  int rc = after >= 0 ? chat_store_history_after(hub_db(h), s->user_id, conv, after, (int)limit, &out)
+                      : chat_store_history_before(hub_db(h), s->user_id, conv, before > 0 ? before : 0,
+                                                  (int)limit, &out);
+  if (rc != CHAT_STORE_OK) {
+    chat__fail(h, s, id, rc);
+    return;
+  }
+  hub_reply(h, s, id, out);
+}
+
+static void handle_chat_edit(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t mid = 0;
+  const char *body;
+  if (!chat__params_ok(h, s, id,
+                       param_int(req, "message_id", 1, INT64_MAX, true, &mid, &err) &&
+                           param_string(req, "body", 0, 4 * CHAT_STORE_MAX_BODY, true, &body, &err),
+                       &err))
+    return;
+  uint64_t now = hub_now_ms();
+  if (!chat__rate_ok(h, s, id, now)) return;
+  json_t *msg = NULL;
+  int rc = chat_store_edit(hub_db(h), s->user_id, mid, body, &msg);
+  if (rc != CHAT_STORE_OK) {
+    chat__fail(h, s, id, rc);
+    return;
+  }
+  chat__rate_record(s->user_id, now);
+  int64_t conv = json_integer_value(json_object_get(msg, "conversation_id"));
+  hub_reply(h, s, id, json_pack("{s:O}", "message", msg));
+  chat__to_readers(h, s, conv,
+                   protocol_event("chat.message_edited", json_pack("{s:I, s:o}", "conversation_id",
+                                                                   (json_int_t)conv, "message", msg)));
+}
+
+static void handle_chat_delete(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t mid = 0;
+  if (!chat__params_ok(h, s, id, param_int(req, "message_id", 1, INT64_MAX, true, &mid, &err), &err)) return;
+  json_t *msg = NULL;
+  int rc = chat_store_delete(hub_db(h), s->user_id, mid, &msg);
+  if (rc != CHAT_STORE_OK) {
+    chat__fail(h, s, id, rc);
+    return;
+  }
+  int64_t conv = json_integer_value(json_object_get(msg, "conversation_id"));
+  hub_reply(h, s, id, json_pack("{s:O}", "message", msg));
+  chat__to_readers(
+      h, s, conv,
+      protocol_event("chat.message_deleted", json_pack("{s:I, s:I, s:o}", "conversation_id", (json_int_t)conv,
+                                                       "message_id", mid, "message", msg)));
+}
+
+static void handle_chat_read(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t conv = 0, mid = 0;
+  if (!chat__params_ok(h, s, id,
+                       param_int(req, "conversation_id", 1, INT64_MAX, true, &conv, &err) &&
+                           param_int(req, "message_id", 0, INT64_MAX, true, &mid, &err),
+                       &err))
+    return;
+  moa_db *db = hub_db(h);
+  int64_t last = 0;
+  int rc = chat_store_mark_read(db, s->user_id, conv, mid, &last);
+  if (rc != CHAT_STORE_OK) {
+    chat__fail(h, s, id, rc);
+    return;
+  }
+  int64_t unread = chat_store_unread(db, s->user_id, conv);
+  if (unread < 0) {
+    chat__fail(h, s, id, (int)unread);
+    return;
+  }
+  json_t *fields = json_pack("{s:I, s:I, s:I}", "conversation_id", (json_int_t)conv, "last_read_id",
+                             (json_int_t)last, "unread", (json_int_t)unread);
+  hub_reply(h, s, id, json_deep_copy(fields));
+  /* The user's other connections (another tab, the phone) update their counts too. */
+  int64_t me = s->user_id;
+  chat_deliver(h, &me, 1, s->id, 0, protocol_event("chat.read", fields));
+}
+
+static void handle_chat_typing(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t conv = 0;
+  if (!chat__params_ok(h, s, id, param_int(req, "conversation_id", 1, INT64_MAX, true, &conv, &err), &err))
+    return;
+  moa_db *db = hub_db(h);
+  if (!chat_store_can_read(db, s->user_id, conv)) {
+    chat__fail(h, s, id, CHAT_STORE_FORBIDDEN);
+    return;
+  }
+  uint64_t now = hub_now_ms();
+  chat_budget *b = chat__budget(s->user_id, now);
+  if (b->typing_conversation == conv && now - b->typing_ms < CHAT_TYPING_MS) {
+    hub_reply(h, s, id, json_pack("{s:b}", "sent", 0));
+    return;
+  }
+  b->typing_conversation = conv;
+  b->typing_ms = now;
+  hub_reply(h, s, id, json_pack("{s:b}", "sent", 1));
+  user_rec u;
+  const char *name = user_store_find_by_id(db, s->user_id, &u) == 1 ? u.name : "";
+  json_t *readers = NULL;
+  if (chat_store_readers(db, conv, &readers) != CHAT_STORE_OK) return;
+  size_t n;
+  int64_t *ids = chat__ids(readers, &n);
+  chat_deliver(
+      h, ids, n, s->id, s->user_id,
+      protocol_event("chat.typing", json_pack("{s:I, s:I, s:s, s:i}", "conversation_id", (json_int_t)conv,
+                                              "user_id", (json_int_t)s->user_id, "user_name", name,
+                                              "expires_in_ms", CHAT_TYPING_MS + 2000)));
+  free(ids);
+  json_decref(readers);
+}
+
+static void handle_chat_direct(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  const char *title = NULL;
+  json_t *arr = json_object_get(req, "user_ids");
+  size_t n = json_array_size(arr);
+  if (!json_is_array(arr) || n < 1 || n > CHAT_STORE_MAX_GROUP - 1) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS, "\"user_ids\" must be an array of 1 to 15 user ids");
+    return;
+  }
+  int64_t others[CHAT_STORE_MAX_GROUP];
+  for (size_t i = 0; i < n; i++) {
+    json_t *v = json_array_get(arr, i);
+    if (!json_is_integer(v) || json_integer_value(v) < 1) {
+      hub_error(h, s, id, ERR_INVALID_PARAMS, "\"user_ids\" must contain positive integers");
+      return;
+    }
+    others[i] = json_integer_value(v);
+  }
+  if (!chat__params_ok(h, s, id, param_string(req, "title", 1, CHAT_STORE_MAX_TITLE, false, &title, &err),
+                       &err))
+    return;
+  int64_t conv = 0;
+  bool created = false;
+  int rc = chat_store_create_direct(hub_db(h), s->user_id, others, n, title, &conv, &created);
+  if (rc != CHAT_STORE_OK) {
+    chat__fail(h, s, id, rc);
+    return;
+  }
+  hub_reply(h, s, id, json_pack("{s:I, s:b}", "conversation_id", (json_int_t)conv, "created", created));
+}
+
+static void handle_chat_search(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  const char *query;
+  json_int_t conv = 0, limit = CHAT_SEARCH_LIMIT;
+  if (!chat__params_ok(h, s, id,
+                       param_string(req, "query", 0, CHAT_STORE_MAX_QUERY, true, &query, &err) &&
+                           param_int(req, "conversation_id", 1, INT64_MAX, false, &conv, &err) &&
+                           param_int(req, "limit", 1, 50, false, &limit, &err),
+                       &err))
+    return;
+  json_t *out = NULL;
+  int rc = chat_store_search(hub_db(h), s->user_id, query, conv, (int)limit, &out);
+  if (rc != CHAT_STORE_OK) {
+    chat__fail(h, s, id, rc);
+    return;
+  }
+  hub_reply(h, s, id, out);
+}
+
+const handler_def chat_handlers[] = {
+    {"chat.conversations", handle_chat_conversations, 0},
+    {"chat.delete", handle_chat_delete, 0},
+    {"chat.direct", handle_chat_direct, 0},
+    {"chat.edit", handle_chat_edit, 0},
+    {"chat.history", handle_chat_history, 0},
+    {"chat.read", handle_chat_read, 0},
+    {"chat.search", handle_chat_search, 0},
+    {"chat.send", handle_chat_send, 0},
+    {"chat.typing", handle_chat_typing, 0},
+    {NULL, NULL, 0},
+};
