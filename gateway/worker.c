@@ -1,0 +1,119 @@
+/* A media worker thread (see worker.h): epoll over the UDP socket and the command mailbox's
+ * eventfd; a 20 ms tick for timers. Each wake-up drains the socket in recvmmsg batches, handles
+ * every datagram, and flushes the outgoing sendmmsg batch before sleeping again. */
+#include "gateway/worker.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gateway/log.h"
+
+#define TICK_MS 20
+
+struct media_worker {
+  uint8_t index;
+  pthread_t thread;
+  atomic_bool stop;
+  int epfd;
+  udp_socket udp;
+  mailbox *cmds;
+  mailbox *events;
+  sfu sfu;
+  sfu_counters counters;
+};
+
+static uint64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void *worker_main(void *arg) {
+  media_worker *w = arg;
+  uint64_t next_tick = mono_ms() + TICK_MS;
+  while (!atomic_load(&w->stop)) {
+    uint64_t now = mono_ms();
+    int timeout = next_tick > now ? (int)(next_tick - now) : 0;
+    struct epoll_event evs[4];
+    int n = epoll_wait(w->epfd, evs, 4, timeout);
+    if (n < 0 && errno != EINTR) {
+      log_error("media worker %u: epoll: %s", w->index, strerror(errno));
+      break;
+    }
+    w->sfu.now_ms = mono_ms();
+    for (int i = 0; i < n; i++) {
+      if (evs[i].data.u32 == 1) {
+        mailbox_clear_fd(w->cmds);
+        media_cmd cmd;
+        while (mailbox_take(w->cmds, &cmd)) sfu_handle_cmd(&w->sfu, &cmd);
+      }
+    }
+    /* Drain the socket whether or not epoll said so: cheap when empty, and fair to commands. */
+    int got, rounds = 0;
+    while (rounds++ < 64 && (got = udp_recv_batch(&w->udp)) > 0) {
+      for (int i = 0; i < got; i++)
+        sfu_on_datagram(&w->sfu, w->udp.in.buf[i], w->udp.in.msgs[i].msg_len, &w->udp.in.addr[i]);
+      udp_flush(&w->udp);
+    }
+    if (w->sfu.now_ms >= next_tick) {
+      sfu_tick(&w->sfu);
+      next_tick = w->sfu.now_ms + TICK_MS;
+    }
+    udp_flush(&w->udp);
+    atomic_store_explicit(&w->counters.packets_out, w->udp.sent_packets, memory_order_relaxed);
+    atomic_store_explicit(&w->counters.bytes_out, w->udp.sent_bytes, memory_order_relaxed);
+  }
+  sfu_free(&w->sfu);
+  return NULL;
+}
+
+media_worker *worker_start(uint8_t index, const char *ip, int port, const dtls_identity *identity, mailbox *events) {
+  media_worker *w = calloc(1, sizeof *w);
+  if (!w) return NULL;
+  w->index = index;
+  w->events = events;
+  w->epfd = -1;
+  if (udp_open(&w->udp, ip, port) != 0) goto fail;
+  if (!(w->cmds = mailbox_new(4096, sizeof(media_cmd), NULL, NULL))) goto fail;
+  w->epfd = epoll_create1(EPOLL_CLOEXEC);
+  struct epoll_event ev = {.events = EPOLLIN, .data.u32 = 0};
+  if (w->epfd < 0 || epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->udp.fd, &ev) != 0) goto fail;
+  ev.data.u32 = 1;
+  if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, mailbox_fd(w->cmds), &ev) != 0) goto fail;
+  srtp_global_init();
+  sfu_init(&w->sfu, index, &w->udp, identity, events, &w->counters);
+  if (pthread_create(&w->thread, NULL, worker_main, w) != 0) goto fail;
+  log_info("media worker %u on UDP %s:%d", index, ip, w->udp.port);
+  return w;
+fail:
+  log_error("media worker %u could not start", index);
+  if (w->epfd >= 0) close(w->epfd);
+  mailbox_free(w->cmds);
+  udp_close(&w->udp);
+  free(w);
+  return NULL;
+}
+
+void worker_stop(media_worker *w) {
+  if (!w) return;
+  atomic_store(&w->stop, true);
+  media_cmd nop;
+  memset(&nop, 0, sizeof nop);
+  nop.type = MC_KEYFRAME; /* wakes the loop; no producer 0 exists */
+  mailbox_post(w->cmds, &nop);
+  pthread_join(w->thread, NULL);
+  close(w->epfd);
+  mailbox_free(w->cmds);
+  udp_close(&w->udp);
+  free(w);
+}
+
+int worker_post(media_worker *w, const media_cmd *cmd) { return mailbox_post(w->cmds, cmd); }
+int worker_port(const media_worker *w) { return w->udp.port; }
+const sfu_counters *worker_counters(const media_worker *w) { return &w->counters; }

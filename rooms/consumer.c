@@ -1,0 +1,182 @@
+/* consumer: one outgoing copy of a producer for one subscriber. It rewrites SSRC, sequence
+ * number, timestamp and payload type into the subscriber's numbering (seq_rewriter), maps the
+ * header extension ids the subscriber negotiated and blanks the others, starts on a keyframe,
+ * answers the subscriber's NACKs from the producer's retransmission buffer (as RTX when
+ * negotiated), and sends sender reports so the browser's statistics and lip sync are right. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "gateway/rtc/rtcp.h"
+#include "gateway/rtc/rtp.h"
+#include "rooms/sfu.h"
+
+consumer *consumer_by_id(sfu *s, uint32_t id) {
+  for (router *r = s->routers; r; r = r->next)
+    for (transport *t = r->transports; t; t = t->next_in_router)
+      for (consumer *c = t->consumers; c; c = c->next)
+        if (c->id == id) return c;
+  return NULL;
+}
+
+consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd) {
+  producer *p = producer_by_id(s, cmd->producer_id);
+  if (!p || consumer_by_id(s, cmd->consumer_id)) return NULL;
+  consumer *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->id = cmd->consumer_id;
+  c->owner = t;
+  c->producer = p;
+  c->kind = cmd->u.consumer.kind;
+  c->ssrc = cmd->u.consumer.ssrc;
+  c->rtx_ssrc = cmd->u.consumer.rtx_ssrc;
+  c->pt = cmd->u.consumer.pt;
+  c->rtx_pt = cmd->u.consumer.rtx_pt;
+  /* Only the audio level travels on (the subscriber shows who speaks); mid, abs-send-time and
+   * transport-cc describe the publisher's leg and are blanked. */
+  if (p->ext[1] && p->ext[1] < 15 && cmd->u.consumer.ext[1] && cmd->u.consumer.ext[1] < 15)
+    c->ext_map[p->ext[1]] = cmd->u.consumer.ext[1];
+  seq_rewriter_init(&c->rw, (uint16_t)(rand() & 0x7fff), (uint32_t)rand());
+  c->waiting_keyframe = c->kind == MEDIA_VIDEO;
+  c->rtx_seq = (uint16_t)(rand() & 0x7fff);
+  c->next_of_producer = p->consumers;
+  p->consumers = c;
+  c->next = t->consumers;
+  t->consumers = c;
+  atomic_fetch_add_explicit(&s->counters->consumers, 1, memory_order_relaxed);
+  if (c->kind == MEDIA_VIDEO) producer_request_keyframe(s, p, true);
+  return c;
+}
+
+void consumer_free(sfu *s, consumer *c) {
+  if (c->producer)
+    for (consumer **pp = &c->producer->consumers; *pp; pp = &(*pp)->next_of_producer)
+      if (*pp == c) {
+        *pp = c->next_of_producer;
+        break;
+      }
+  for (consumer **pp = &c->owner->consumers; *pp; pp = &(*pp)->next)
+    if (*pp == c) {
+      *pp = c->next;
+      break;
+    }
+  atomic_fetch_sub_explicit(&s->counters->consumers, 1, memory_order_relaxed);
+  free(c);
+}
+
+/* Maps or blanks (padding bytes) each header extension element, in place. */
+static void remap_extensions(const consumer *c, uint8_t *pkt, size_t len) {
+  if (!(pkt[0] & 0x10)) return;
+  size_t off = 12 + 4 * (size_t)(pkt[0] & 0x0f);
+  if (off + 4 > len) return;
+  uint16_t profile = (uint16_t)(pkt[off] << 8 | pkt[off + 1]);
+  size_t p = off + 4, end = p + 4 * (size_t)(pkt[off + 2] << 8 | pkt[off + 3]);
+  if (end > len) return;
+  if (profile == 0xBEDE) {
+    while (p < end) {
+      uint8_t b = pkt[p];
+      if (b == 0) {
+        p++;
+        continue;
+      }
+      uint8_t id = b >> 4;
+      size_t l = (size_t)(b & 0x0f) + 1;
+      if (id == 15 || p + 1 + l > end) break;
+      if (c->ext_map[id]) pkt[p] = (uint8_t)(c->ext_map[id] << 4 | (b & 0x0f));
+      else memset(pkt + p, 0, 1 + l);
+      p += 1 + l;
+    }
+  } else if ((profile & 0xfff0) == 0x1000) {
+    while (p < end) {
+      uint8_t id = pkt[p];
+      if (id == 0) {
+        p++;
+        continue;
+      }
+      if (p + 2 > end || p + 2 + pkt[p + 1] > end) break;
+      size_t l = pkt[p + 1];
+      uint8_t nid = id < 16 ? c->ext_map[id] : 0;
+      if (nid) pkt[p] = nid;
+      else memset(pkt + p, 0, 2 + l);
+      p += 2 + l;
+    }
+  }
+}
+
+static void send_rtp(sfu *s, consumer *c, uint8_t *out, size_t len) {
+  int n = (int)len;
+  if (srtp_pair_protect_rtp(c->owner->srtp, out, &n, UDP_SEND_ROOM) != 0) return;
+  udp_queue(s->udp, (size_t)n, &c->owner->addr);
+}
+
+void consumer_forward(sfu *s, consumer *c, const uint8_t *pkt, size_t len, bool is_keyframe) {
+  transport *t = c->owner;
+  if (!t->connected || !t->has_addr || t->closing) return;
+  if (c->waiting_keyframe) {
+    if (!is_keyframe) {
+      producer_request_keyframe(s, c->producer, true);
+      return;
+    }
+    c->waiting_keyframe = false;
+  }
+  uint16_t oseq;
+  uint32_t ots;
+  if (!seq_rewriter_map(&c->rw, rtp_get_seq(pkt), rtp_get_ts(pkt), &oseq, &ots)) return;
+  uint8_t *out = udp_next_buf(s->udp);
+  memcpy(out, pkt, len);
+  rtp_set_ssrc(out, c->ssrc);
+  rtp_set_seq(out, oseq);
+  rtp_set_ts(out, ots);
+  rtp_set_pt(out, c->pt);
+  remap_extensions(c, out, len);
+  c->packets++;
+  c->bytes += len;
+  c->last_rtp_ts = ots;
+  c->last_rtp_ms = s->now_ms;
+  send_rtp(s, c, out, len);
+}
+
+void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n) {
+  producer *p = c->producer;
+  atomic_fetch_add_explicit(&s->counters->nacks_received, 1, memory_order_relaxed);
+  if (!p || !p->rtx || !c->owner->connected || !c->owner->has_addr) return;
+  for (size_t i = 0; i < n; i++) {
+    uint16_t in_seq;
+    size_t len;
+    const uint8_t *orig;
+    if (!seq_rewriter_unmap(&c->rw, seqs[i], &in_seq)) continue;
+    if (!(orig = rtx_buffer_get(p->rtx, in_seq, &len, s->now_ms))) continue;
+    uint8_t *out = udp_next_buf(s->udp);
+    memcpy(out, orig, len);
+    rtp_set_ssrc(out, c->ssrc);
+    rtp_set_seq(out, seqs[i]);
+    rtp_set_ts(out, rtp_get_ts(orig) + c->rw.ts_offset);
+    rtp_set_pt(out, c->pt);
+    remap_extensions(c, out, len);
+    if (c->rtx_pt && c->rtx_ssrc) {
+      int m = rtp_rtx_encap(out, UDP_SEND_ROOM, out, len, c->rtx_pt, c->rtx_ssrc, c->rtx_seq++);
+      if (m < 0) continue;
+      len = (size_t)m;
+    }
+    atomic_fetch_add_explicit(&s->counters->retransmitted, 1, memory_order_relaxed);
+    send_rtp(s, c, out, len);
+  }
+}
+
+void consumer_send_sr(sfu *s, consumer *c) {
+  if (!c->owner->connected || !c->packets || !c->producer) return;
+  struct timeval tv;
+  gettimeofday(&tv, NULL);
+  rtcp_sr sr;
+  memset(&sr, 0, sizeof sr);
+  sr.ssrc = c->ssrc;
+  uint64_t secs = (uint64_t)tv.tv_sec + 2208988800ull; /* NTP epoch 1900 */
+  sr.ntp = secs << 32 | (uint64_t)(((uint64_t)tv.tv_usec << 32) / 1000000);
+  uint32_t clock = c->producer->clock;
+  sr.rtp_ts = c->last_rtp_ts + (uint32_t)((s->now_ms - c->last_rtp_ms) * clock / 1000);
+  sr.packet_count = (uint32_t)c->packets;
+  sr.octet_count = (uint32_t)c->bytes;
+  uint8_t buf[128];
+  int n = rtcp_build_sr(buf, sizeof buf, &sr);
+  if (n > 0) transport_send_rtcp(s, c->owner, buf, (size_t)n);
+}

@@ -1,0 +1,88 @@
+/* The messages between the signaling thread and a media worker. Fixed-size values carrying ids,
+ * never pointers: each side owns its own objects and looks the other's up by id.
+ *
+ *   signaling -> worker: media_cmd   (create/close transports, add/remove producers and consumers)
+ *   worker -> signaling: media_event (a transport connected or closed, the active speaker changed)
+ */
+#ifndef MOA_ROOMS_MEDIA_CMD_H
+#define MOA_ROOMS_MEDIA_CMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MEDIA_UFRAG_MAX 64
+#define MEDIA_PWD_MAX 64
+#define MEDIA_EXT_COUNT 4 /* mid, audio level, abs-send-time, transport-cc (sdp_ext order) */
+
+typedef enum { MEDIA_AUDIO = 0, MEDIA_VIDEO = 1 } media_kind;
+typedef enum { MEDIA_CODEC_OPUS, MEDIA_CODEC_VP8, MEDIA_CODEC_H264, MEDIA_CODEC_OTHER } media_codec;
+
+typedef enum {
+  MC_TRANSPORT_CREATE, /* transport: local ICE credentials, remote ufrag/fingerprint (may be unknown) */
+  MC_TRANSPORT_REMOTE, /* transport: the remote ufrag and DTLS fingerprint became known (an answer) */
+  MC_ICE_RESTART,      /* transport: new local and remote credentials */
+  MC_TRANSPORT_CLOSE,
+  MC_PRODUCER_ADD,
+  MC_PRODUCER_REMOVE,
+  MC_PRODUCER_PAUSE, /* producer.paused: muted; consumers stop forwarding */
+  MC_CONSUMER_ADD,
+  MC_CONSUMER_REMOVE,
+  MC_KEYFRAME,       /* ask the publisher of producer_id for a keyframe */
+} media_cmd_type;
+
+typedef struct media_cmd {
+  media_cmd_type type;
+  uint32_t room_id;
+  uint32_t transport_id;
+  uint32_t producer_id;
+  uint32_t consumer_id;
+  union {
+    struct {
+      char local_ufrag[MEDIA_UFRAG_MAX];
+      char local_pwd[MEDIA_PWD_MAX];
+      char remote_ufrag[MEDIA_UFRAG_MAX]; /* "" when not known yet */
+      bool has_fingerprint;
+      uint8_t remote_fingerprint[32];
+    } transport;
+    struct {
+      media_kind kind;
+      media_codec codec;
+      uint32_t ssrc, rtx_ssrc; /* rtx_ssrc 0 when none */
+      uint8_t pt, rtx_pt;      /* rtx_pt 0 when none */
+      uint32_t clock;
+      uint8_t ext[MEDIA_EXT_COUNT]; /* the publisher's extension ids, 0 when absent */
+      bool paused;
+    } producer;
+    struct {
+      media_kind kind;
+      uint32_t ssrc, rtx_ssrc;
+      uint8_t pt, rtx_pt;
+      uint8_t ext[MEDIA_EXT_COUNT]; /* the subscriber's extension ids, 0 when absent */
+    } consumer;
+  } u;
+} media_cmd;
+
+typedef enum {
+  ME_TRANSPORT_CONNECTED,
+  ME_TRANSPORT_CLOSED, /* reason: see media_close_reason */
+  ME_ACTIVE_SPEAKER,   /* producer_id is the loudest audio producer of the room */
+  ME_ROOM_RELEASED,    /* the worker freed the room's router: no object of it remains */
+} media_event_type;
+
+typedef enum {
+  MEDIA_CLOSE_REQUESTED,
+  MEDIA_CLOSE_CONSENT_EXPIRED, /* no STUN from the peer for 30 s */
+  MEDIA_CLOSE_ICE_TIMEOUT,     /* ICE never completed */
+  MEDIA_CLOSE_DTLS_FAILED,     /* handshake failed or fingerprint mismatch */
+} media_close_reason;
+
+typedef struct media_event {
+  media_event_type type;
+  uint8_t worker;
+  uint32_t room_id;
+  uint32_t transport_id;
+  uint32_t producer_id;
+  media_close_reason reason;
+} media_event;
+
+#endif

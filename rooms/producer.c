@@ -1,0 +1,199 @@
+/* producer: one incoming track of a publisher. It keeps receive statistics (for receiver
+ * reports), a retransmission buffer (video), the publisher's losses (to NACK upstream), its
+ * audio level (for the active speaker), and hands each packet to its consumers. Keyframe
+ * requests to the publisher are throttled to one per second unless a new subscriber needs one
+ * (then at most one per 300 ms). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gateway/rtc/rtcp.h"
+#include "gateway/rtc/rtp.h"
+#include "rooms/sfu.h"
+
+#define PLI_INTERVAL_MS 1000
+#define PLI_FORCED_INTERVAL_MS 300
+#define REMB_BITRATE_VIDEO 2500000u
+#define RTX_SLOTS 1024
+
+static producer *all_producers_find(sfu *s, uint32_t id) {
+  for (router *r = s->routers; r; r = r->next)
+    for (transport *t = r->transports; t; t = t->next_in_router)
+      for (producer *p = t->producers; p; p = p->next)
+        if (p->id == id) return p;
+  return NULL;
+}
+
+producer *producer_by_id(sfu *s, uint32_t id) { return all_producers_find(s, id); }
+
+producer *producer_new(sfu *s, transport *t, const media_cmd *cmd) {
+  if (producer_by_id(s, cmd->producer_id)) return NULL;
+  producer *p = calloc(1, sizeof *p);
+  if (!p) return NULL;
+  p->id = cmd->producer_id;
+  p->owner = t;
+  p->kind = cmd->u.producer.kind;
+  p->codec = cmd->u.producer.codec;
+  p->ssrc = cmd->u.producer.ssrc;
+  p->rtx_ssrc = cmd->u.producer.rtx_ssrc;
+  p->pt = cmd->u.producer.pt;
+  p->rtx_pt = cmd->u.producer.rtx_pt;
+  p->clock = cmd->u.producer.clock ? cmd->u.producer.clock : 90000;
+  memcpy(p->ext, cmd->u.producer.ext, sizeof p->ext);
+  p->paused = cmd->u.producer.paused;
+  p->level = 127;
+  nack_tracker_init(&p->nack);
+  if (p->kind == MEDIA_VIDEO && !(p->rtx = rtx_buffer_new(RTX_SLOTS))) {
+    free(p);
+    return NULL;
+  }
+  p->next = t->producers;
+  t->producers = p;
+  atomic_fetch_add_explicit(&s->counters->producers, 1, memory_order_relaxed);
+  return p;
+}
+
+void producer_free(sfu *s, producer *p) {
+  for (consumer *c = p->consumers; c; c = c->next_of_producer) c->producer = NULL;
+  for (producer **pp = &p->owner->producers; *pp; pp = &(*pp)->next)
+    if (*pp == p) {
+      *pp = p->next;
+      break;
+    }
+  rtx_buffer_free(p->rtx);
+  atomic_fetch_sub_explicit(&s->counters->producers, 1, memory_order_relaxed);
+  free(p);
+}
+
+static void update_stats(producer *p, const uint8_t *pkt, size_t len, uint64_t now_ms) {
+  uint16_t seq = rtp_get_seq(pkt);
+  p->packets++;
+  p->bytes += len;
+  if (!p->seq_started) {
+    p->seq_started = true;
+    p->max_seq = seq;
+    p->base_seq = seq;
+  } else if (rtp_seq_newer(seq, p->max_seq)) {
+    if (seq < p->max_seq) p->cycles += 65536;
+    p->max_seq = seq;
+  }
+  /* RFC 3550 A.8 interarrival jitter, in timestamp units. */
+  uint32_t arrival = (uint32_t)(now_ms * (p->clock / 1000));
+  uint32_t transit = arrival - rtp_get_ts(pkt);
+  if (p->last_transit) {
+    int32_t d = (int32_t)(transit - p->last_transit);
+    if (d < 0) d = -d;
+    p->jitter += ((double)d - p->jitter) / 16.0;
+  }
+  p->last_transit = transit;
+}
+
+static bool is_keyframe(const producer *p, const rtp_packet *rp) {
+  if (p->kind != MEDIA_VIDEO) return false;
+  if (p->codec == MEDIA_CODEC_VP8) return rtp_vp8_is_keyframe(rp->payload, rp->payload_len);
+  if (p->codec == MEDIA_CODEC_H264) return rtp_h264_is_keyframe(rp->payload, rp->payload_len);
+  return false;
+}
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void producer_on_rtp(sfu *s, producer *p, uint8_t *pkt, size_t len, bool is_rtx) {
+  rtp_packet rp;
+  if (rtp_parse(pkt, len, &rp) != 0) {
+    atomic_fetch_add_explicit(&s->counters->dropped[DROP_MALFORMED], 1, memory_order_relaxed);
+    return;
+  }
+  uint64_t t0 = now_ns();
+  if (!is_rtx) update_stats(p, pkt, len, s->now_ms);
+  nack_tracker_on_packet(&p->nack, rp.seq, is_rtx, s->now_ms);
+  if (p->rtx) rtx_buffer_put(p->rtx, pkt, len, rp.seq, s->now_ms);
+  if (p->kind == MEDIA_AUDIO && p->ext[1]) {
+    bool voice = false;
+    int level = rtp_audio_level(&rp, p->ext[1], &voice);
+    if (level >= 0) {
+      p->level += ((double)level - p->level) * 0.2;
+      if (voice || level < 50) p->last_voice_ms = s->now_ms;
+    }
+  }
+  if (p->paused) return;
+  bool key = is_keyframe(p, &rp);
+  if (key) p->keyframe_requested = false;
+  size_t n = 0;
+  for (consumer *c = p->consumers; c; c = c->next_of_producer, n++) consumer_forward(s, c, pkt, len, key);
+  atomic_fetch_add_explicit(&s->counters->rtp_forwarded, n, memory_order_relaxed);
+  atomic_fetch_add_explicit(&s->counters->forward_ns, now_ns() - t0, memory_order_relaxed);
+}
+
+void producer_on_sr(sfu *s, producer *p, uint32_t ntp_mid) {
+  p->sr_ntp_mid = ntp_mid;
+  p->sr_arrival_ms = s->now_ms;
+}
+
+void producer_request_keyframe(sfu *s, producer *p, bool force) {
+  if (p->kind != MEDIA_VIDEO || !p->owner->connected) return;
+  uint64_t gap = force ? PLI_FORCED_INTERVAL_MS : PLI_INTERVAL_MS;
+  if (p->last_pli_ms && s->now_ms - p->last_pli_ms < gap) return;
+  p->last_pli_ms = s->now_ms;
+  p->keyframe_requested = true;
+  uint8_t buf[64];
+  int n = rtcp_build_pli(buf, sizeof buf, s->server_ssrc, p->ssrc);
+  if (n > 0) {
+    transport_send_rtcp(s, p->owner, buf, (size_t)n);
+    atomic_fetch_add_explicit(&s->counters->plis_sent, 1, memory_order_relaxed);
+  }
+}
+
+static size_t build_rr(producer *p, uint64_t now_ms, uint8_t *out, size_t cap, uint32_t sender) {
+  rtcp_report_block b;
+  memset(&b, 0, sizeof b);
+  b.ssrc = p->ssrc;
+  uint32_t ext_max = p->cycles + p->max_seq;
+  uint32_t expected = ext_max - p->base_seq + 1;
+  uint32_t exp_int = expected - p->expected_prior;
+  uint32_t rec_int = (uint32_t)p->packets - p->received_prior;
+  p->expected_prior = expected;
+  p->received_prior = (uint32_t)p->packets;
+  int32_t lost_int = (int32_t)(exp_int - rec_int);
+  b.fraction_lost = (exp_int == 0 || lost_int <= 0) ? 0 : (uint8_t)(((uint32_t)lost_int << 8) / exp_int);
+  int64_t cum = (int64_t)expected - (int64_t)p->packets;
+  b.cumulative_lost = cum > 0x7fffff ? 0x7fffff : (cum < -0x800000 ? -0x800000 : (int32_t)cum);
+  b.highest_seq = ext_max;
+  b.jitter = (uint32_t)p->jitter;
+  if (p->sr_arrival_ms) {
+    b.lsr = p->sr_ntp_mid;
+    b.dlsr = (uint32_t)((now_ms - p->sr_arrival_ms) * 65536 / 1000);
+  }
+  int n = rtcp_build_rr(out, cap, sender, &b, 1);
+  return n > 0 ? (size_t)n : 0;
+}
+
+void producer_tick(sfu *s, producer *p, bool second) {
+  if (!p->owner->connected) return;
+  uint8_t buf[1200];
+  uint16_t seqs[128];
+  size_t n = nack_tracker_due(&p->nack, s->now_ms, 50, seqs, 128);
+  if (n) {
+    int len = rtcp_build_nack(buf, sizeof buf, s->server_ssrc, p->ssrc, seqs, n);
+    if (len > 0) {
+      transport_send_rtcp(s, p->owner, buf, (size_t)len);
+      atomic_fetch_add_explicit(&s->counters->nacks_sent, 1, memory_order_relaxed);
+    }
+  }
+  if (nack_tracker_wants_keyframe(&p->nack)) producer_request_keyframe(s, p, false);
+  /* A subscriber still waits for a keyframe: ask again (throttled). */
+  if (p->keyframe_requested) producer_request_keyframe(s, p, false);
+  if (!second || !p->seq_started) return;
+  size_t len = build_rr(p, s->now_ms, buf, sizeof buf, s->server_ssrc);
+  if (p->kind == MEDIA_VIDEO) {
+    /* REMB keeps the publisher's encoder from starving: the SFU answers without transport-cc,
+     * so the sender estimates bandwidth from this figure. */
+    int m = rtcp_build_remb(buf + len, sizeof buf - len, s->server_ssrc, REMB_BITRATE_VIDEO, &p->ssrc, 1);
+    if (m > 0) len += (size_t)m;
+  }
+  if (len) transport_send_rtcp(s, p->owner, buf, len);
+}

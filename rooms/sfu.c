@@ -1,0 +1,133 @@
+/* The media worker's command handling, packet demultiplexing and timers (see sfu.h).
+ * Demultiplexing follows RFC 7983 on the first byte: 0-3 STUN, 20-63 DTLS, 128-191 RTP/RTCP;
+ * anything else, and anything but STUN from an address that completed no ICE check, is
+ * dropped and counted. */
+#include "rooms/sfu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/log.h"
+#include "gateway/rtc/stun.h"
+
+void sfu_init(sfu *s, uint8_t index, udp_socket *udp, const dtls_identity *identity, mailbox *events,
+              sfu_counters *counters) {
+  memset(s, 0, sizeof *s);
+  s->index = index;
+  s->udp = udp;
+  s->identity = identity;
+  s->events = events;
+  s->counters = counters;
+  s->server_ssrc = 0x4d4f4100u | index; /* "MOA" + worker */
+}
+
+void sfu_free(sfu *s) {
+  while (s->routers) {
+    router *r = s->routers;
+    while (r->transports) transport_free(s, r->transports);
+    router_release_if_empty(s, r);
+  }
+}
+
+void sfu_post_event(sfu *s, media_event_type type, uint32_t room_id, uint32_t transport_id, uint32_t producer_id,
+                    media_close_reason reason) {
+  media_event ev = {type, s->index, room_id, transport_id, producer_id, reason};
+  if (s->events && mailbox_post(s->events, &ev) != 0) log_warn("media: event mailbox full, event dropped");
+}
+
+void sfu_handle_cmd(sfu *s, const media_cmd *cmd) {
+  transport *t = cmd->transport_id ? transport_by_id(s, cmd->transport_id) : NULL;
+  switch (cmd->type) {
+    case MC_TRANSPORT_CREATE: {
+      router *r = router_get(s, cmd->room_id, true);
+      if (!r || !transport_new(s, r, cmd)) {
+        log_warn("media: cannot create transport %u", cmd->transport_id);
+        if (r) router_release_if_empty(s, r);
+        sfu_post_event(s, ME_TRANSPORT_CLOSED, cmd->room_id, cmd->transport_id, 0, MEDIA_CLOSE_DTLS_FAILED);
+      }
+      break;
+    }
+    case MC_TRANSPORT_REMOTE:
+      if (t) transport_set_remote(s, t, cmd);
+      break;
+    case MC_ICE_RESTART:
+      if (t) transport_ice_restart(s, t, cmd);
+      break;
+    case MC_TRANSPORT_CLOSE:
+      if (t) {
+        router *r = t->router;
+        transport_free(s, t);
+        router_release_if_empty(s, r);
+      }
+      break;
+    case MC_PRODUCER_ADD:
+      if (!t || !producer_new(s, t, cmd)) log_warn("media: cannot add producer %u", cmd->producer_id);
+      break;
+    case MC_PRODUCER_REMOVE: {
+      producer *p = producer_by_id(s, cmd->producer_id);
+      if (p) producer_free(s, p);
+      break;
+    }
+    case MC_PRODUCER_PAUSE: {
+      producer *p = producer_by_id(s, cmd->producer_id);
+      if (p) {
+        bool resumed = p->paused && !cmd->u.producer.paused;
+        p->paused = cmd->u.producer.paused;
+        /* Consumers restart on a keyframe after a pause. */
+        if (resumed)
+          for (consumer *c = p->consumers; c; c = c->next_of_producer) c->waiting_keyframe = c->kind == MEDIA_VIDEO;
+        if (resumed) producer_request_keyframe(s, p, true);
+      }
+      break;
+    }
+    case MC_CONSUMER_ADD:
+      if (!t || !consumer_new(s, t, cmd)) log_warn("media: cannot add consumer %u", cmd->consumer_id);
+      break;
+    case MC_CONSUMER_REMOVE: {
+      consumer *c = consumer_by_id(s, cmd->consumer_id);
+      if (c) consumer_free(s, c);
+      break;
+    }
+    case MC_KEYFRAME: {
+      producer *p = producer_by_id(s, cmd->producer_id);
+      if (p) producer_request_keyframe(s, p, true);
+      break;
+    }
+  }
+}
+
+void sfu_on_datagram(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_storage *from) {
+  atomic_fetch_add_explicit(&s->counters->packets_in, 1, memory_order_relaxed);
+  atomic_fetch_add_explicit(&s->counters->bytes_in, len, memory_order_relaxed);
+  if (len == 0) return;
+  uint8_t b = buf[0];
+  if (b < 4) {
+    transport_on_stun(s, buf, len, from);
+    return;
+  }
+  transport *t = transport_by_addr(s, from);
+  if (!t) {
+    atomic_fetch_add_explicit(&s->counters->dropped[DROP_UNKNOWN_ADDRESS], 1, memory_order_relaxed);
+    return;
+  }
+  if (b >= 20 && b <= 63) transport_on_dtls(s, t, buf, len);
+  else if (b >= 128 && b <= 191) transport_on_srtp(s, t, buf, len);
+  else atomic_fetch_add_explicit(&s->counters->dropped[DROP_MALFORMED], 1, memory_order_relaxed);
+}
+
+void sfu_tick(sfu *s) {
+  bool second = s->now_ms - s->last_second_ms >= 1000;
+  if (second) s->last_second_ms = s->now_ms;
+  for (router *r = s->routers, *rn; r; r = rn) {
+    rn = r->next;
+    for (transport *t = r->transports, *tn; t; t = tn) {
+      tn = t->next_in_router;
+      if (!transport_tick(s, t)) continue;
+      for (producer *p = t->producers; p; p = p->next) producer_tick(s, p, second);
+      if (second)
+        for (consumer *c = t->consumers; c; c = c->next) consumer_send_sr(s, c);
+    }
+    router_tick_speaker(s, r);
+    router_release_if_empty(s, r);
+  }
+}

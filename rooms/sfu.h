@@ -1,0 +1,195 @@
+/* The media side of a worker: its routers (one per live room), their transports (one per browser
+ * PeerConnection), producers (incoming tracks) and consumers (outgoing copies). Everything here
+ * belongs to one media worker thread and is touched by no other: no locks on the packet path.
+ *
+ * Ownership (mediasoup's model, simplified): sfu -> router -> transport -> producer | consumer.
+ * A producer keeps a non-owning list of its consumers; a consumer a non-owning pointer to its
+ * producer, cleared when the producer goes. The signaling thread drives it all with media_cmd
+ * messages (ids only) and hears back through media_event messages.
+ *
+ * The counters are atomics so /metrics on the signaling thread can read them without a lock. */
+#ifndef MOA_ROOMS_SFU_H
+#define MOA_ROOMS_SFU_H
+
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "gateway/mailbox.h"
+#include "gateway/rtc/dtls.h"
+#include "gateway/rtc/srtp.h"
+#include "gateway/udp.h"
+#include "rooms/media_cmd.h"
+#include "rooms/nack_tracker.h"
+#include "rooms/rtx_buffer.h"
+#include "rooms/seq_rewriter.h"
+
+typedef enum {
+  DROP_UNKNOWN_ADDRESS, /* not STUN, from an address that completed no ICE check */
+  DROP_BAD_STUN,        /* malformed, unknown ufrag, bad integrity */
+  DROP_NOT_CONNECTED,   /* media before DTLS completed */
+  DROP_UNPROTECT,       /* SRTP authentication or replay failure */
+  DROP_UNKNOWN_SSRC,    /* no producer for this SSRC on this transport */
+  DROP_MALFORMED,       /* RTP/RTCP that does not parse */
+  DROP_REASONS
+} sfu_drop_reason;
+
+typedef struct sfu_counters {
+  atomic_uint_fast64_t routers, transports, producers, consumers;
+  atomic_uint_fast64_t packets_in, bytes_in, packets_out, bytes_out;
+  atomic_uint_fast64_t rtp_forwarded;
+  atomic_uint_fast64_t nacks_received, retransmitted, nacks_sent, plis_sent, plis_received;
+  atomic_uint_fast64_t dropped[DROP_REASONS];
+  atomic_uint_fast64_t forward_ns; /* CPU time spent forwarding RTP (for the bench) */
+} sfu_counters;
+
+typedef struct sfu sfu;
+typedef struct router router;
+typedef struct transport transport;
+typedef struct producer producer;
+typedef struct consumer consumer;
+
+struct producer {
+  uint32_t id;
+  transport *owner;
+  media_kind kind;
+  media_codec codec;
+  uint32_t ssrc, rtx_ssrc;
+  uint8_t pt, rtx_pt;
+  uint32_t clock;
+  uint8_t ext[MEDIA_EXT_COUNT];
+  bool paused;
+  rtx_buffer *rtx;         /* video only */
+  nack_tracker nack;
+  uint64_t last_pli_ms;
+  bool keyframe_requested; /* a consumer waits for one */
+  consumer *consumers;     /* non-owning, linked through consumer.next_of_producer */
+  /* receive statistics (RR) */
+  uint64_t packets, bytes;
+  bool seq_started;
+  uint16_t max_seq;
+  uint32_t cycles, base_seq, expected_prior, received_prior;
+  double jitter;
+  uint32_t last_transit;
+  /* the publisher's last SR (NTP middle 32 bits) and when it came, for LSR/DLSR */
+  uint32_t sr_ntp_mid;
+  uint64_t sr_arrival_ms;
+  /* audio level: dBov (0 loudest .. 127 silent), smoothed */
+  double level;
+  uint64_t last_voice_ms;
+  producer *next; /* in owner's list */
+};
+
+struct consumer {
+  uint32_t id;
+  transport *owner;
+  producer *producer; /* NULL once the producer is gone */
+  media_kind kind;
+  uint32_t ssrc, rtx_ssrc;
+  uint8_t pt, rtx_pt;
+  uint8_t ext_map[16]; /* publisher one-byte id -> subscriber id (0: blank the element) */
+  seq_rewriter rw;
+  bool waiting_keyframe;
+  uint16_t rtx_seq;
+  uint64_t packets, bytes;
+  uint32_t last_rtp_ts;
+  uint64_t last_rtp_ms;
+  consumer *next_of_producer;
+  consumer *next; /* in owner's list */
+};
+
+struct transport {
+  uint32_t id;
+  router *router;
+  char ufrag[MEDIA_UFRAG_MAX], pwd[MEDIA_PWD_MAX];
+  char remote_ufrag[MEDIA_UFRAG_MAX];
+  bool has_addr;
+  struct sockaddr_storage addr;
+  uint64_t created_ms, last_stun_ms;
+  dtls_conn *dtls;
+  srtp_pair *srtp;
+  bool connected;
+  bool closing;
+  producer *producers;
+  consumer *consumers;
+  transport *next_in_router;
+  transport *next_by_id, *next_by_addr, *next_by_ufrag;
+};
+
+struct router {
+  uint32_t room_id;
+  transport *transports;
+  size_t ntransports;
+  uint32_t active_speaker;
+  uint64_t last_speaker_ms;
+  router *next;
+};
+
+#define SFU_BUCKETS 1024
+
+struct sfu {
+  uint8_t index;
+  udp_socket *udp;
+  const dtls_identity *identity;
+  mailbox *events;
+  router *routers;
+  transport *by_id[SFU_BUCKETS], *by_addr[SFU_BUCKETS], *by_ufrag[SFU_BUCKETS];
+  uint64_t now_ms;
+  uint64_t last_second_ms;
+  uint32_t server_ssrc; /* sender SSRC of the RTCP the server originates */
+  sfu_counters *counters;
+  /* Test hooks: drop incoming packets from publishers (loss injection) is done outside; none here. */
+};
+
+/* Life of the worker's media state. */
+void sfu_init(sfu *s, uint8_t index, udp_socket *udp, const dtls_identity *identity, mailbox *events,
+              sfu_counters *counters);
+void sfu_free(sfu *s);
+void sfu_handle_cmd(sfu *s, const media_cmd *cmd);
+/* One datagram from `from`; buf may be modified in place (decryption). */
+void sfu_on_datagram(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_storage *from);
+/* Timers: DTLS retransmissions, consent, NACKs, RTCP reports, active speaker. Every ~20 ms. */
+void sfu_tick(sfu *s);
+void sfu_post_event(sfu *s, media_event_type type, uint32_t room_id, uint32_t transport_id, uint32_t producer_id,
+                    media_close_reason reason);
+
+/* transport.c */
+transport *transport_new(sfu *s, router *r, const media_cmd *cmd);
+void transport_free(sfu *s, transport *t);
+transport *transport_by_id(sfu *s, uint32_t id);
+transport *transport_by_addr(sfu *s, const struct sockaddr_storage *a);
+void transport_on_stun(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_storage *from);
+void transport_on_dtls(sfu *s, transport *t, const uint8_t *buf, size_t len);
+void transport_on_srtp(sfu *s, transport *t, uint8_t *buf, size_t len);
+void transport_set_remote(sfu *s, transport *t, const media_cmd *cmd);
+void transport_ice_restart(sfu *s, transport *t, const media_cmd *cmd);
+/* Protects and sends an RTCP packet (plaintext in buf, room for the trailer) to the peer. */
+void transport_send_rtcp(sfu *s, transport *t, const uint8_t *rtcp, size_t len);
+/* Returns false when the transport was closed (and freed) by the tick. */
+bool transport_tick(sfu *s, transport *t);
+
+/* producer.c */
+producer *producer_new(sfu *s, transport *t, const media_cmd *cmd);
+void producer_free(sfu *s, producer *p);
+producer *producer_by_id(sfu *s, uint32_t id);
+void producer_on_rtp(sfu *s, producer *p, uint8_t *pkt, size_t len, bool is_rtx);
+void producer_on_sr(sfu *s, producer *p, uint32_t ntp_mid);
+void producer_request_keyframe(sfu *s, producer *p, bool force);
+void producer_tick(sfu *s, producer *p, bool second);
+
+/* consumer.c */
+consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd);
+void consumer_free(sfu *s, consumer *c);
+consumer *consumer_by_id(sfu *s, uint32_t id);
+void consumer_forward(sfu *s, consumer *c, const uint8_t *pkt, size_t len, bool is_keyframe);
+void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n);
+void consumer_send_sr(sfu *s, consumer *c);
+
+/* router.c */
+router *router_get(sfu *s, uint32_t room_id, bool create);
+void router_release_if_empty(sfu *s, router *r);
+void router_tick_speaker(sfu *s, router *r);
+
+#endif
