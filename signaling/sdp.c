@@ -129,8 +129,11 @@ int sdp_negotiate(const sdp_session *offer, sdp_choice choices[SDP_MAX_MEDIA], c
     c->rtx = m->kind == SDP_KIND_VIDEO ? find_rtx(m, k) : -1;
     c->direction = m->direction == SDP_DIR_SENDONLY || m->direction == SDP_DIR_SENDRECV ? SDP_DIR_RECVONLY
                                                                                         : SDP_DIR_INACTIVE;
-    c->fb = k->fb & (m->kind == SDP_KIND_VIDEO ? (uint32_t)SDP_FB_ALL : (uint32_t)SDP_FB_TRANSPORT_CC);
+    /* No transport-cc: the SFU sends no transport-wide feedback, so the browser must estimate
+     * its send bandwidth from our REMB instead (see rooms/producer.c). */
+    c->fb = k->fb & (m->kind == SDP_KIND_VIDEO ? (uint32_t)(SDP_FB_ALL & ~SDP_FB_TRANSPORT_CC) : 0u);
     pick_extensions(m, c->ext_ids);
+    c->ext_ids[SDP_EXT_TWCC] = 0;
   }
   return 0;
 }
@@ -191,10 +194,10 @@ int sdp_codec_default(const char *name, sdp_codec *codec, int *rtx_pt) {
     uint32_t fb;
     int rtx;
   } defaults[] = {
-      {"opus", 111, 48000, 2, "minptime=10;useinbandfec=1", SDP_FB_TRANSPORT_CC, -1},
-      {"VP8", 96, 90000, 0, "", SDP_FB_ALL, 97},
+      {"opus", 111, 48000, 2, "minptime=10;useinbandfec=1", 0, -1},
+      {"VP8", 96, 90000, 0, "", SDP_FB_ALL & ~SDP_FB_TRANSPORT_CC, 97},
       {"H264", 102, 90000, 0, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
-       SDP_FB_ALL, 103},
+       SDP_FB_ALL & ~SDP_FB_TRANSPORT_CC, 103},
   };
   if (!name || !codec) return -1;
   for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {

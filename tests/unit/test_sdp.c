@@ -716,25 +716,25 @@ static void test_answer_chrome_round_trip(void **state) {
   assert_int_equal(a->codecs[0].pt, 111);
   assert_string_equal(a->codecs[0].name, "opus");
   assert_int_equal(a->codecs[0].channels, 2);
-  assert_int_equal(a->codecs[0].fb, SDP_FB_TRANSPORT_CC);
-  /* extensions echoed with the browser's ids */
-  assert_int_equal(a->n_extmaps, 4);
+  assert_int_equal(a->codecs[0].fb, 0); /* no transport-cc: the SFU sends REMB instead */
+  /* extensions echoed with the browser's ids; transport-cc is not answered */
+  assert_int_equal(a->n_extmaps, 3);
   assert_int_equal(ext_id(a, SDP_EXT_MID), 4);
   assert_int_equal(ext_id(a, SDP_EXT_AUDIO_LEVEL), 1);
   assert_int_equal(ext_id(a, SDP_EXT_ABS_SEND_TIME), 2);
-  assert_int_equal(ext_id(a, SDP_EXT_TWCC), 3);
+  assert_int_equal(ext_id(a, SDP_EXT_TWCC), 0);
   assert_int_equal(a->n_ssrcs, 0);
 
   const sdp_media *v = &ans->media[1];
   assert_int_equal(v->n_codecs, 2);
   assert_int_equal(v->codecs[0].pt, 96);
   assert_string_equal(v->codecs[0].name, "VP8");
-  assert_int_equal(v->codecs[0].fb, SDP_FB_ALL);
+  assert_int_equal(v->codecs[0].fb, SDP_FB_ALL & ~SDP_FB_TRANSPORT_CC);
   assert_int_equal(v->codecs[1].pt, 97);
   assert_int_equal(v->codecs[1].apt, 96);
-  assert_int_equal(v->n_extmaps, 3); /* mid, abs-send-time, twcc; no toffset, no audio level */
+  assert_int_equal(v->n_extmaps, 2); /* mid, abs-send-time; no twcc, no toffset, no audio level */
   assert_int_equal(ext_id(v, SDP_EXT_MID), 4);
-  assert_int_equal(ext_id(v, SDP_EXT_TWCC), 3);
+  assert_int_equal(ext_id(v, SDP_EXT_TWCC), 0);
   assert_int_equal(ch[1].ext_ids[SDP_EXT_ABS_SEND_TIME], 2);
   assert_int_equal(ch[1].ext_ids[SDP_EXT_AUDIO_LEVEL], 0);
   free(ans);
@@ -752,7 +752,7 @@ static void test_answer_firefox_round_trip(void **state) {
   assert_int_equal(ans->media[1].codecs[0].pt, 120);
   assert_int_equal(ans->media[1].codecs[1].pt, 124);
   assert_int_equal(ans->media[1].codecs[1].apt, 120);
-  assert_int_equal(ext_id(&ans->media[1], SDP_EXT_TWCC), 7);
+  assert_int_equal(ext_id(&ans->media[1], SDP_EXT_TWCC), 0);
   assert_int_equal(ans->media[1].direction, SDP_DIR_RECVONLY);
   free(ans);
   free(offer);
@@ -937,7 +937,7 @@ static void test_subscribe_offer_and_reoffer(void **state) {
   assert_int_equal(o->media[1].fid_primary, 1002);
   assert_int_equal(o->media[1].fid_rtx, 2002);
   assert_int_equal(sdp_media_find_codec(&o->media[1], 97)->apt, 96);
-  assert_int_equal(o->media[2].codecs[0].fb, SDP_FB_ALL);
+  assert_int_equal(o->media[2].codecs[0].fb, SDP_FB_ALL & ~SDP_FB_TRANSPORT_CC);
   free(o);
 
   /* v1 goes away: same m-line order, its slot is port 0 / inactive, BUNDLE keeps the others */
