@@ -41,6 +41,10 @@ static const opt_def opts[] = {
     {"outq-bytes", I(outq_bytes, 4096, 1 << 30), "BYTES", "queued outbound bytes before a slow client is dropped (default 4194304)"},
     {"ping-interval", I(ping_interval, 1, 3600), "SECONDS", "idle time before a WebSocket ping (default 30)"},
     {"login-workers", I(login_workers, 1, 64), "N", "threads verifying passwords (default 1)"},
+    {"media-ip", S(media_ip), "ADDR", "UDP address the media workers bind (default 127.0.0.1)"},
+    {"media-announce-ip", S(media_announce_ip), "ADDR", "address given to browsers in ICE candidates, e.g. the public IP behind NAT (default: --media-ip)"},
+    {"media-port", I(media_port, 0, 65535), "PORT", "UDP port of the first media worker; worker i uses PORT+i (default 40000; 0 = any free port)"},
+    {"media-workers", I(media_workers, 0, 64), "N", "media worker threads (default 0 = one per core)"},
     {"demo", OPT_BOOL, offsetof(moa_config, demo), 0, 0, 1, "BOOL", "load demo data into an empty database (default false)"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -60,6 +64,8 @@ void config_defaults(moa_config *c) {
   c->outq_bytes = 4 << 20;
   c->ping_interval = 30;
   c->login_workers = 1;
+  snprintf(c->media_ip, sizeof c->media_ip, "127.0.0.1");
+  c->media_port = 40000;
 }
 
 int config_parse_hostport(const char *s, char *host, size_t hostlen, int *port) {
@@ -266,5 +272,15 @@ int config_parse_args(moa_config *c, int argc, char **argv, char *err, size_t er
     return -1;
   }
   if (c->rate_burst < c->rate) c->rate_burst = c->rate;
+  struct in6_addr any;
+  if (inet_pton(AF_INET, c->media_ip, &any) != 1 && inet_pton(AF_INET6, c->media_ip, &any) != 1) {
+    snprintf(err, errlen, "invalid value for media-ip: '%s' (a literal IP address)", c->media_ip);
+    return -1;
+  }
+  if (c->media_announce_ip[0] && inet_pton(AF_INET, c->media_announce_ip, &any) != 1 &&
+      inet_pton(AF_INET6, c->media_announce_ip, &any) != 1) {
+    snprintf(err, errlen, "invalid value for media-announce-ip: '%s' (a literal IP address)", c->media_announce_ip);
+    return -1;
+  }
   return 0;
 }

@@ -28,6 +28,10 @@ typedef struct moa_config {
   int ping_interval;     /* seconds of silence before a ping; the peer is dropped after 3x */
   int login_workers;     /* threads hashing passwords */
   bool demo;             /* load demo data into an empty database on start */
+  char media_ip[64];     /* UDP bind address of the media workers */
+  char media_announce_ip[64]; /* address written in ICE candidates ("" = media_ip) */
+  int media_port;        /* UDP port of worker 0; worker i uses media_port + i (0 = any free port) */
+  int media_workers;     /* media worker threads (0 = one per core) */
 } moa_config;
 
 void config_defaults(moa_config *c);

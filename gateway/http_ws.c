@@ -18,12 +18,14 @@
 #include <time.h>
 
 #include "gateway/log.h"
+#include "gateway/media.h"
 #include "signaling/hub.h"
 
 struct server {
   const moa_config *cfg;
   moa_db *db;
   hub *hub;
+  media_system *media;
   struct lws_context *ctx;
   struct lws_vhost *vhost;
   lws_sorted_usec_list_t tick;
@@ -389,6 +391,15 @@ server *server_start(const moa_config *cfg, moa_db *db) {
     free(srv);
     return NULL;
   }
+  srv->media = media_start(cfg, wake, srv);
+  if (!srv->media) {
+    log_error("cannot start the media workers on %s (port %d)", cfg->media_ip, cfg->media_port);
+    hub_free(srv->hub);
+    lws_context_destroy(srv->ctx);
+    free(srv);
+    return NULL;
+  }
+  hub_set_media(srv->hub, srv->media);
   lws_sul_schedule(srv->ctx, 0, &srv->tick, on_tick, 100 * LWS_US_PER_MS);
   return srv;
 }
@@ -414,6 +425,7 @@ int server_run(server *srv) {
 void server_free(server *srv) {
   if (!srv) return;
   lws_context_destroy(srv->ctx); /* closes what is left; CLOSED callbacks free sessions */
+  media_stop(srv->media);
   hub_free(srv->hub);
   free(srv);
 }

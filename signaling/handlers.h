@@ -10,6 +10,8 @@ extern const handler_def auth_handlers[]; /* auth.login, auth.resume, auth.logou
 extern const handler_def core_handlers[]; /* system.ping, me.get, consortium.list, consortium.get */
 extern const handler_def chat_handlers[];    /* chat.* (handlers_chat.c) */
 extern const handler_def partner_handlers[]; /* partner.*, inquiry.* (handlers_partner.c) */
+extern const handler_def room_handlers[];    /* room.* (handlers_room.c) */
+extern const handler_def media_handlers[];   /* media.* (handlers_media.c) */
 
 /* Sends event (stolen) to every open signed-in session whose user is one of user_ids (n of them),
  * except the session except_session and every session of except_user (0: none). The event is

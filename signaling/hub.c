@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "gateway/log.h"
+#include "gateway/media.h"
+#include "rooms/registry.h"
 #include "signaling/dispatch.h"
 
 #define BUCKETS 4096
@@ -41,6 +43,8 @@ struct hub {
   delayed *later;
   hub_counters counters;
   time_t started;
+  media_system *media;
+  rooms *rooms;
 };
 
 uint64_t hub_now_ms(void) {
@@ -75,6 +79,7 @@ static void free_session(session *s) {
 
 void hub_free(hub *h) {
   if (!h) return;
+  rooms_free(h->rooms);
   jobs_stop(h->jobs); /* runs queued work; done functions are dropped with their args */
   for (session *s = h->all, *n; s; s = n) {
     n = s->next_all;
@@ -110,6 +115,7 @@ session *hub_open(hub *h, void *transport, const session_io *io, const char *add
 }
 
 void hub_close(hub *h, session *s) {
+  if (h->rooms) rooms_session_closed(h->rooms, h, s);
   size_t b = s->id % BUCKETS;
   for (session **pp = &h->buckets[b]; *pp; pp = &(*pp)->next_in_bucket)
     if (*pp == s) {
@@ -230,6 +236,10 @@ void hub_receive(hub *h, session *s, const char *buf, size_t len) {
 
 void hub_poll(hub *h) {
   jobs_drain(h->jobs, h);
+  if (h->media) {
+    media_event ev;
+    while (media_next_event(h->media, &ev)) rooms_on_media_event(h->rooms, h, &ev);
+  }
   uint64_t now = hub_now_ms();
   for (delayed **pp = &h->later; *pp;) {
     delayed *d = *pp;
@@ -258,6 +268,13 @@ void hub_set_user(hub *h, session *s, int64_t user_id, bool is_admin) {
   s->user_id = user_id;
   s->is_admin = is_admin;
 }
+
+void hub_set_media(hub *h, media_system *media) {
+  h->media = media;
+  if (media && !h->rooms) h->rooms = rooms_new(media);
+}
+media_system *hub_media(hub *h) { return h->media; }
+rooms *hub_rooms(hub *h) { return h->rooms; }
 
 moa_db *hub_db(hub *h) { return h->db; }
 const moa_config *hub_config(hub *h) { return h->cfg; }
@@ -309,5 +326,6 @@ size_t hub_metrics_render(hub *h, char *buf, size_t len) {
   PUT("moa_db_errors_total %llu\n", (unsigned long long)ds.errors);
   PUT("# HELP moa_jobs_pending Background jobs queued or running.\n# TYPE moa_jobs_pending gauge\n");
   PUT("moa_jobs_pending %d\n", jobs_pending(h->jobs));
+  if (h->media && off < len) off += media_metrics_render(h->media, buf + off, len - off);
   return off < len ? off : len;
 }

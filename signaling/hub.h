@@ -17,6 +17,8 @@
 #include "storage/db.h"
 
 typedef struct hub hub;
+struct rooms;
+struct media_system;
 
 typedef void (*handler_fn)(hub *h, session *s, json_int_t id, json_t *req);
 
@@ -79,6 +81,13 @@ hub_counters *hub_get_counters(hub *h);
 size_t hub_session_count(hub *h);
 size_t hub_authenticated_count(hub *h);
 uint64_t hub_now_ms(void);
+
+/* The media system and the live rooms (NULL in a hub made without media, e.g. unit tests).
+ * hub_set_media hands the hub a started media system; the hub creates the room registry and
+ * drains media events in hub_poll. */
+void hub_set_media(hub *h, struct media_system *media);
+struct media_system *hub_media(hub *h);
+struct rooms *hub_rooms(hub *h);
 
 /* Marks the session signed in as user (or signed out with user_id 0). */
 void hub_set_user(hub *h, session *s, int64_t user_id, bool is_admin);

@@ -24,7 +24,7 @@
 #define SDP_MAX_TEXT (256 * 1024) /* whole description, bytes */
 #define SDP_MAX_LINES 4096
 #define SDP_MAX_LINE 1024      /* bytes in one line, without the line ending */
-#define SDP_MAX_MEDIA 16       /* m-sections */
+#define SDP_MAX_MEDIA 32       /* m-sections: a subscriber receives audio + video of up to 16 people */
 #define SDP_MAX_CODECS 48      /* payload types per m-section (Chrome 120+ offers ~25 for video) */
 #define SDP_MAX_EXTMAPS 16     /* a=extmap per m-section */
 #define SDP_MAX_SSRCS 8        /* distinct a=ssrc per m-section */

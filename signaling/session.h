@@ -32,6 +32,8 @@ typedef struct session {
   int64_t user_id; /* 0 until signed in */
   bool is_admin;
   char token[48];  /* the session token this connection signed in with ("" if none) */
+  int64_t room_id;         /* the live room this connection is in (0: none) */
+  uint32_t participant_id; /* its participant there */
   /* request budget: token bucket */
   double tokens;
   uint64_t last_refill_ms;

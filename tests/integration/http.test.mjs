@@ -70,7 +70,7 @@ test('static files are served with content types and cache headers', async () =>
   assert.equal(page.status, 200);
   assert.match(page.headers.get('content-type'), /text\/html/);
   assert.match(await page.text(), /모아/);
-  const js = await fetch(`${srv.url}/app.js`);
+  const js = await fetch(`${srv.url}/js/app.js`);
   assert.equal(js.status, 200);
   assert.match(js.headers.get('content-type'), /javascript/);
   assert.ok(js.headers.get('cache-control'), 'a cache-control header');
@@ -87,7 +87,7 @@ test('unknown paths are 404', async () => {
 
 test('path traversal never escapes web-static', async () => {
   const attempts = ['/../gateway/main.c', '/%2e%2e/gateway/main.c', '/..%2fgateway%2fmain.c', '/%2e%2e%2fCMakeLists.txt',
-    '/./../CMakeLists.txt', '/app.js/../../CMakeLists.txt', '/..\\CMakeLists.txt', '/%252e%252e/CMakeLists.txt',
+    '/./../CMakeLists.txt', '/js/app.js/../../../CMakeLists.txt', '/..\\CMakeLists.txt', '/%252e%252e/CMakeLists.txt',
     '//etc/passwd', '/../../../../etc/passwd', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd'];
   for (const p of attempts) {
     const r = await rawGet(srv.port, p);

@@ -44,7 +44,7 @@ export function runMoa(args, { input, env } = {}) {
 export async function startServer({ db, host = '127.0.0.1', args = [], env = {}, staticDir } = {}) {
   const dbPath = db ?? seededDb().path;
   const argv = ['--listen', `${host.includes(':') ? `[${host}]` : host}:0`, '--db', dbPath,
-    '--static', staticDir ?? join(MOA_SRC, 'web-static'), ...args];
+    '--static', staticDir ?? join(MOA_SRC, 'web-static'), '--media-port', '0', '--media-workers', '1', ...args];
   const proc = spawn(MOA_BIN, argv, { env: { ...process.env, ...env } });
   let stdout = '', stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));

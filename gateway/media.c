@@ -1,0 +1,138 @@
+/* Media system (see media.h). */
+#include "gateway/media.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gateway/log.h"
+#include "gateway/mailbox.h"
+#include "gateway/rtc/dtls.h"
+#include "gateway/worker.h"
+
+#define MAX_WORKERS 64
+
+struct media_system {
+  dtls_identity *identity;
+  mailbox *events;
+  int nworkers;
+  media_worker *workers[MAX_WORKERS];
+  int rooms[MAX_WORKERS];
+  char announce_ip[64];
+};
+
+media_system *media_start(const moa_config *cfg, void (*wake)(void *), void *wake_arg) {
+  media_system *m = calloc(1, sizeof *m);
+  if (!m) return NULL;
+  snprintf(m->announce_ip, sizeof m->announce_ip, "%s", cfg->media_announce_ip[0] ? cfg->media_announce_ip : cfg->media_ip);
+  int n = cfg->media_workers;
+  if (n <= 0) {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    n = cores > 0 ? (int)cores : 1;
+  }
+  if (n > MAX_WORKERS) n = MAX_WORKERS;
+  m->identity = dtls_identity_new();
+  m->events = mailbox_new(8192, sizeof(media_event), wake, wake_arg);
+  if (!m->identity || !m->events) goto fail;
+  for (int i = 0; i < n; i++) {
+    int port = cfg->media_port ? cfg->media_port + i : 0;
+    m->workers[i] = worker_start((uint8_t)i, cfg->media_ip, port, m->identity, m->events);
+    if (!m->workers[i]) goto fail;
+    m->nworkers++;
+  }
+  return m;
+fail:
+  media_stop(m);
+  return NULL;
+}
+
+void media_stop(media_system *m) {
+  if (!m) return;
+  for (int i = 0; i < m->nworkers; i++) worker_stop(m->workers[i]);
+  mailbox_free(m->events);
+  dtls_identity_free(m->identity);
+  free(m);
+}
+
+int media_worker_count(const media_system *m) { return m->nworkers; }
+
+int media_pick_worker(const media_system *m) {
+  int best = 0;
+  for (int i = 1; i < m->nworkers; i++)
+    if (m->rooms[i] < m->rooms[best]) best = i;
+  return best;
+}
+
+void media_room_added(media_system *m, int w) { m->rooms[w]++; }
+void media_room_removed(media_system *m, int w) {
+  if (m->rooms[w] > 0) m->rooms[w]--;
+}
+
+int media_post(media_system *m, int w, const media_cmd *cmd) {
+  if (w < 0 || w >= m->nworkers) return -1;
+  return worker_post(m->workers[w], cmd);
+}
+
+bool media_next_event(media_system *m, media_event *ev) { return mailbox_take(m->events, ev); }
+const uint8_t *media_fingerprint(const media_system *m) { return dtls_identity_fingerprint_bytes(m->identity); }
+const char *media_announce_ip(const media_system *m) { return m->announce_ip; }
+int media_worker_port(const media_system *m, int w) { return worker_port(m->workers[w]); }
+
+#define PUT(...)                                                           \
+  do {                                                                     \
+    int n_ = snprintf(buf + off, off < len ? len - off : 0, __VA_ARGS__); \
+    if (n_ > 0) off += (size_t)n_;                                         \
+  } while (0)
+
+static uint64_t sum(const media_system *m, size_t offset) {
+  uint64_t total = 0;
+  for (int i = 0; i < m->nworkers; i++) {
+    const atomic_uint_fast64_t *v =
+        (const atomic_uint_fast64_t *)((const char *)worker_counters(m->workers[i]) + offset);
+    total += atomic_load_explicit(v, memory_order_relaxed);
+  }
+  return total;
+}
+
+#define SUM(field) sum(m, offsetof(sfu_counters, field))
+
+size_t media_metrics_render(const media_system *m, char *buf, size_t len) {
+  size_t off = 0;
+  static const char *const gauges[][2] = {{"rooms", "Rooms live on media workers"},
+                                          {"peers", "WebRTC transports (PeerConnections)"},
+                                          {"producers", "Incoming tracks"},
+                                          {"consumers", "Outgoing track copies"}};
+  uint64_t g[4] = {SUM(routers), SUM(transports), SUM(producers), SUM(consumers)};
+  for (int i = 0; i < 4; i++)
+    PUT("# HELP moa_media_%s %s.\n# TYPE moa_media_%s gauge\nmoa_media_%s %llu\n", gauges[i][0], gauges[i][1],
+        gauges[i][0], gauges[i][0], (unsigned long long)g[i]);
+  PUT("# HELP moa_media_packets_total UDP packets, by direction.\n# TYPE moa_media_packets_total counter\n");
+  PUT("moa_media_packets_total{direction=\"in\"} %llu\n", (unsigned long long)SUM(packets_in));
+  PUT("moa_media_packets_total{direction=\"out\"} %llu\n", (unsigned long long)SUM(packets_out));
+  PUT("# HELP moa_media_bytes_total UDP bytes, by direction.\n# TYPE moa_media_bytes_total counter\n");
+  PUT("moa_media_bytes_total{direction=\"in\"} %llu\n", (unsigned long long)SUM(bytes_in));
+  PUT("moa_media_bytes_total{direction=\"out\"} %llu\n", (unsigned long long)SUM(bytes_out));
+  PUT("# HELP moa_media_rtp_forwarded_total RTP packets copied to consumers.\n"
+      "# TYPE moa_media_rtp_forwarded_total counter\nmoa_media_rtp_forwarded_total %llu\n",
+      (unsigned long long)SUM(rtp_forwarded));
+  PUT("# HELP moa_media_forward_seconds_total CPU time spent forwarding RTP.\n"
+      "# TYPE moa_media_forward_seconds_total counter\nmoa_media_forward_seconds_total %.6f\n",
+      (double)SUM(forward_ns) / 1e9);
+  PUT("# HELP moa_media_nacks_total NACKs, by direction.\n# TYPE moa_media_nacks_total counter\n");
+  PUT("moa_media_nacks_total{direction=\"received\"} %llu\n", (unsigned long long)SUM(nacks_received));
+  PUT("moa_media_nacks_total{direction=\"sent\"} %llu\n", (unsigned long long)SUM(nacks_sent));
+  PUT("# HELP moa_media_retransmitted_total Packets resent from the retransmission buffer.\n"
+      "# TYPE moa_media_retransmitted_total counter\nmoa_media_retransmitted_total %llu\n",
+      (unsigned long long)SUM(retransmitted));
+  PUT("# HELP moa_media_plis_total Keyframe requests, by direction.\n# TYPE moa_media_plis_total counter\n");
+  PUT("moa_media_plis_total{direction=\"sent\"} %llu\n", (unsigned long long)SUM(plis_sent));
+  PUT("moa_media_plis_total{direction=\"received\"} %llu\n", (unsigned long long)SUM(plis_received));
+  static const char *const reasons[DROP_REASONS] = {"unknown_address", "bad_stun",     "not_connected",
+                                                    "unprotect_failed", "unknown_ssrc", "malformed"};
+  PUT("# HELP moa_media_dropped_total Packets dropped, by reason.\n# TYPE moa_media_dropped_total counter\n");
+  for (int r = 0; r < DROP_REASONS; r++)
+    PUT("moa_media_dropped_total{reason=\"%s\"} %llu\n", reasons[r],
+        (unsigned long long)sum(m, offsetof(sfu_counters, dropped) + (size_t)r * sizeof(atomic_uint_fast64_t)));
+  return off < len ? off : len;
+}

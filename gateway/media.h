@@ -1,0 +1,37 @@
+/* The media system as the signaling thread sees it: the media workers, the process's DTLS
+ * identity (one certificate; its fingerprint goes into every SDP), and the events mailbox the
+ * workers report into. Rooms are pinned to the least loaded worker when they go live. */
+#ifndef MOA_GATEWAY_MEDIA_H
+#define MOA_GATEWAY_MEDIA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gateway/config.h"
+#include "rooms/media_cmd.h"
+
+typedef struct media_system media_system;
+
+/* Starts the workers (cfg media options); wake(arg) is called from a worker when events wait.
+ * NULL on failure (logged). */
+media_system *media_start(const moa_config *cfg, void (*wake)(void *), void *wake_arg);
+void media_stop(media_system *m);
+
+int media_worker_count(const media_system *m);
+/* The worker with the fewest live rooms; the caller counts the room in with media_room_added. */
+int media_pick_worker(const media_system *m);
+void media_room_added(media_system *m, int worker);
+void media_room_removed(media_system *m, int worker);
+/* Posts a command to worker w; -1 when its mailbox is full. */
+int media_post(media_system *m, int worker, const media_cmd *cmd);
+/* Takes the next event, or returns false. */
+bool media_next_event(media_system *m, media_event *ev);
+
+const uint8_t *media_fingerprint(const media_system *m);
+const char *media_announce_ip(const media_system *m);
+int media_worker_port(const media_system *m, int worker);
+
+/* Appends the media metrics (Prometheus text) to buf; returns bytes written. */
+size_t media_metrics_render(const media_system *m, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,593 @@
+/* Live rooms (see registry.h). */
+#include "rooms/registry.h"
+
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/log.h"
+
+struct rooms {
+  media_system *media;
+  live_room *live;
+  uint32_t next_id; /* participants, transports, producers, consumers share one counter */
+};
+
+static uint32_t next_id(rooms *r) { return ++r->next_id; }
+
+static void random_token(char *out, size_t n) {
+  static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  unsigned char raw[64];
+  RAND_bytes(raw, (int)n);
+  for (size_t i = 0; i < n; i++) out[i] = a[raw[i] & 63];
+  out[n] = '\0';
+}
+
+static uint32_t random_u32(void) {
+  uint32_t v = 0;
+  while (v == 0) RAND_bytes((unsigned char *)&v, sizeof v);
+  return v;
+}
+
+rooms *rooms_new(media_system *media) {
+  rooms *r = calloc(1, sizeof *r);
+  if (r) r->media = media;
+  return r;
+}
+
+void rooms_free(rooms *r) {
+  if (!r) return;
+  for (live_room *lr = r->live, *n; lr; lr = n) {
+    n = lr->next;
+    for (participant *p = lr->members, *pn; p; p = pn) {
+      pn = p->next;
+      free(p);
+    }
+    free(lr);
+  }
+  free(r);
+}
+
+media_system *rooms_media(rooms *r) { return r->media; }
+
+live_room *rooms_find(rooms *r, int64_t room_id) {
+  for (live_room *lr = r->live; lr; lr = lr->next)
+    if (lr->id == room_id) return lr;
+  return NULL;
+}
+
+participant *rooms_participant_of(rooms *r, const session *s) {
+  if (!s->room_id) return NULL;
+  live_room *lr = rooms_find(r, s->room_id);
+  if (!lr) return NULL;
+  for (participant *p = lr->members; p; p = p->next)
+    if (p->id == s->participant_id && p->session_id == s->id) return p;
+  return NULL;
+}
+
+static void post(rooms *r, live_room *lr, media_cmd *cmd) {
+  cmd->room_id = (uint32_t)lr->id;
+  if (media_post(r->media, lr->worker, cmd) != 0) log_warn("media worker %d mailbox full: command dropped", lr->worker);
+}
+
+/* ---- JSON ---- */
+
+static json_t *track_json(const pub_track *t) {
+  return json_pack("{s:I, s:s, s:s, s:b}", "track_id", (json_int_t)t->producer_id, "kind",
+                   t->kind == MEDIA_AUDIO ? "audio" : "video", "source", t->source, "muted", t->muted);
+}
+
+json_t *rooms_participant_json(const participant *p) {
+  json_t *tracks = json_array();
+  for (int i = 0; i < p->npubs; i++) json_array_append_new(tracks, track_json(&p->pubs[i]));
+  return json_pack("{s:I, s:I, s:s, s:o}", "participant_id", (json_int_t)p->id, "user_id", (json_int_t)p->user_id,
+                   "name", p->name, "tracks", tracks);
+}
+
+json_t *rooms_presence_json(rooms *r, int64_t room_id) {
+  json_t *arr = json_array();
+  live_room *lr = rooms_find(r, room_id);
+  for (participant *p = lr ? lr->members : NULL; p; p = p->next)
+    json_array_append_new(arr, json_pack("{s:I, s:I, s:s}", "participant_id", (json_int_t)p->id, "user_id",
+                                         (json_int_t)p->user_id, "name", p->name));
+  return arr;
+}
+
+static void send_to(hub *h, const participant *p, json_t *event) {
+  session *s = hub_find(h, p->session_id);
+  if (s) hub_event(h, s, event);
+  else json_decref(event);
+}
+
+void rooms_broadcast(hub *h, live_room *room, const participant *except, json_t *event) {
+  for (participant *p = room->members; p; p = p->next)
+    if (p != except) send_to(h, p, json_incref(event));
+  json_decref(event);
+}
+
+/* ---- subscribe side ---- */
+
+static void ensure_sub_transport(rooms *r, participant *q) {
+  if (q->sub_tid) return;
+  q->sub_tid = next_id(r);
+  random_token(q->sub_ufrag, 8);
+  random_token(q->sub_pwd, 24);
+  q->sub_sdp_session = random_u32();
+  media_cmd cmd;
+  memset(&cmd, 0, sizeof cmd);
+  cmd.type = MC_TRANSPORT_CREATE;
+  cmd.transport_id = q->sub_tid;
+  snprintf(cmd.u.transport.local_ufrag, sizeof cmd.u.transport.local_ufrag, "%s", q->sub_ufrag);
+  snprintf(cmd.u.transport.local_pwd, sizeof cmd.u.transport.local_pwd, "%s", q->sub_pwd);
+  post(r, q->room, &cmd);
+}
+
+static void fill_local(rooms *r, const live_room *lr, sdp_local *l, const char *ufrag, const char *pwd,
+                       uint64_t session, uint64_t version) {
+  memset(l, 0, sizeof *l);
+  l->ice_ufrag = ufrag;
+  l->ice_pwd = pwd;
+  memcpy(l->fingerprint, media_fingerprint(r->media), sizeof l->fingerprint);
+  l->ip = media_announce_ip(r->media);
+  l->port = (uint16_t)media_worker_port(r->media, lr->worker);
+  l->foundation = "1";
+  l->session_id = session;
+  l->session_version = version;
+}
+
+static void send_offer(rooms *r, hub *h, participant *q) {
+  if (q->offer_outstanding) {
+    q->offer_dirty = true;
+    return;
+  }
+  ensure_sub_transport(r, q);
+  sdp_track tracks[SDP_MAX_MEDIA];
+  json_t *list = json_array();
+  for (int i = 0; i < q->nsubs; i++) {
+    tracks[i] = q->subs[i].track;
+    if (q->subs[i].track.active)
+      json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:s, s:s}", "mid", q->subs[i].track.mid, "track_id",
+                                            (json_int_t)q->subs[i].producer_id, "participant_id",
+                                            (json_int_t)q->subs[i].from_participant, "kind",
+                                            q->subs[i].track.kind == SDP_KIND_AUDIO ? "audio" : "video", "source",
+                                            q->subs[i].source));
+  }
+  sdp_local local;
+  fill_local(r, q->room, &local, q->sub_ufrag, q->sub_pwd, q->sub_sdp_session, ++q->sub_sdp_version);
+  size_t cap = 16384 + 2048 * (size_t)q->nsubs;
+  char *text = malloc(cap), err[160];
+  if (!text || sdp_build_offer(tracks, (size_t)q->nsubs, &local, text, cap, err, sizeof err) < 0) {
+    log_error("subscribe offer for participant %u: %s", q->id, text ? err : "out of memory");
+    free(text);
+    json_decref(list);
+    return;
+  }
+  q->offer_outstanding = true;
+  q->offer_dirty = false;
+  send_to(h, q, protocol_event("media.offer", json_pack("{s:I, s:s, s:o}", "room_id", (json_int_t)q->room->id, "sdp",
+                                                        text, "tracks", list)));
+  free(text);
+}
+
+static sdp_kind sdp_kind_of(media_kind k) { return k == MEDIA_AUDIO ? SDP_KIND_AUDIO : SDP_KIND_VIDEO; }
+
+/* Gives subscriber q a consumer of publisher p's track t. */
+static void add_subscription(rooms *r, participant *q, const participant *p, const pub_track *t) {
+  sdp_codec codec;
+  int rtx_pt = -1;
+  if (sdp_codec_default(t->codec_name, &codec, &rtx_pt) != 0) return;
+  int slot = -1;
+  for (int i = 0; i < q->nsubs; i++)
+    if (!q->subs[i].track.active && q->subs[i].track.kind == sdp_kind_of(t->kind)) {
+      slot = i;
+      break;
+    }
+  if (slot < 0) {
+    if (q->nsubs == SDP_MAX_MEDIA) {
+      log_warn("participant %u receives the maximum of %d tracks; track %u not offered", q->id, SDP_MAX_MEDIA,
+               t->producer_id);
+      return;
+    }
+    slot = q->nsubs++;
+  }
+  ensure_sub_transport(r, q);
+  sub_slot *s = &q->subs[slot];
+  memset(s, 0, sizeof *s);
+  s->consumer_id = next_id(r);
+  s->producer_id = t->producer_id;
+  s->from_participant = p->id;
+  snprintf(s->source, sizeof s->source, "%s", t->source);
+  sdp_track *k = &s->track;
+  snprintf(k->mid, sizeof k->mid, "c%u", s->consumer_id);
+  k->kind = sdp_kind_of(t->kind);
+  k->codec = codec;
+  k->rtx_pt = rtx_pt;
+  k->ssrc = random_u32();
+  k->rtx_ssrc = rtx_pt >= 0 ? random_u32() : 0;
+  snprintf(k->cname, sizeof k->cname, "moa-%u", p->id);
+  snprintf(k->stream_id, sizeof k->stream_id, "p%u", p->id);
+  snprintf(k->track_id, sizeof k->track_id, "t%u", t->producer_id);
+  k->active = true;
+  media_cmd cmd;
+  memset(&cmd, 0, sizeof cmd);
+  cmd.type = MC_CONSUMER_ADD;
+  cmd.transport_id = q->sub_tid;
+  cmd.producer_id = t->producer_id;
+  cmd.consumer_id = s->consumer_id;
+  cmd.u.consumer.kind = t->kind;
+  cmd.u.consumer.ssrc = k->ssrc;
+  cmd.u.consumer.rtx_ssrc = k->rtx_ssrc;
+  cmd.u.consumer.pt = codec.pt;
+  cmd.u.consumer.rtx_pt = rtx_pt >= 0 ? (uint8_t)rtx_pt : 0;
+  for (int e = 0; e < MEDIA_EXT_COUNT; e++) cmd.u.consumer.ext[e] = (uint8_t)sdp_ext_offer_id((sdp_ext)e);
+  if (t->kind == MEDIA_VIDEO) cmd.u.consumer.ext[SDP_EXT_AUDIO_LEVEL] = 0;
+  post(r, q->room, &cmd);
+}
+
+static void remove_subscriptions_of(rooms *r, hub *h, live_room *lr, uint32_t producer_id) {
+  for (participant *q = lr->members; q; q = q->next) {
+    bool changed = false;
+    for (int i = 0; i < q->nsubs; i++) {
+      sub_slot *s = &q->subs[i];
+      if (!s->track.active || s->producer_id != producer_id) continue;
+      media_cmd cmd;
+      memset(&cmd, 0, sizeof cmd);
+      cmd.type = MC_CONSUMER_REMOVE;
+      cmd.consumer_id = s->consumer_id;
+      post(r, lr, &cmd);
+      s->track.active = false;
+      changed = true;
+    }
+    if (changed) send_offer(r, h, q);
+  }
+}
+
+/* ---- publish side ---- */
+
+static void remove_pub(rooms *r, hub *h, participant *p, int i) {
+  pub_track t = p->pubs[i];
+  p->pubs[i] = p->pubs[--p->npubs];
+  media_cmd cmd;
+  memset(&cmd, 0, sizeof cmd);
+  cmd.type = MC_PRODUCER_REMOVE;
+  cmd.producer_id = t.producer_id;
+  post(r, p->room, &cmd);
+  remove_subscriptions_of(r, h, p->room, t.producer_id);
+  rooms_broadcast(h, p->room, p,
+                  protocol_event("room.track_unpublished", json_pack("{s:I, s:I, s:I}", "room_id", (json_int_t)p->room->id,
+                                                                     "participant_id", (json_int_t)p->id, "track_id",
+                                                                     (json_int_t)t.producer_id)));
+}
+
+static media_codec codec_of(const char *name) {
+  if (!strcasecmp(name, "opus")) return MEDIA_CODEC_OPUS;
+  if (!strcasecmp(name, "VP8")) return MEDIA_CODEC_VP8;
+  if (!strcasecmp(name, "H264")) return MEDIA_CODEC_H264;
+  return MEDIA_CODEC_OTHER;
+}
+
+static const char *source_for(json_t *sources, const char *mid, media_kind kind) {
+  size_t i;
+  json_t *s;
+  json_array_foreach(sources, i, s) {
+    const char *m = json_string_value(json_object_get(s, "mid"));
+    const char *src = json_string_value(json_object_get(s, "source"));
+    if (m && src && !strcmp(m, mid) &&
+        (!strcmp(src, "microphone") || !strcmp(src, "camera") || !strcmp(src, "screen")))
+      return src;
+  }
+  return kind == MEDIA_AUDIO ? "microphone" : "camera";
+}
+
+char *rooms_publish(rooms *r, hub *h, participant *p, const char *sdp, json_t *sources, json_t **tracks, char *err,
+                    size_t errlen) {
+  live_room *lr = p->room;
+  sdp_session *offer = malloc(sizeof *offer);
+  char *answer = NULL;
+  if (!offer) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  if (sdp_parse(sdp, strlen(sdp), offer, err, errlen) != 0) goto done;
+  bool created = false, restarted = false;
+  if (!p->pub_tid) {
+    p->pub_tid = next_id(r);
+    random_token(p->pub_ufrag, 8);
+    random_token(p->pub_pwd, 24);
+    p->pub_sdp_session = random_u32();
+    created = true;
+  } else if (strcmp(p->pub_remote_ufrag, offer->transport.ice_ufrag) != 0) {
+    random_token(p->pub_ufrag, 8); /* ICE restart: both sides take new credentials */
+    random_token(p->pub_pwd, 24);
+    restarted = true;
+  }
+  sdp_local local;
+  fill_local(r, lr, &local, p->pub_ufrag, p->pub_pwd, p->pub_sdp_session, ++p->pub_sdp_version);
+  sdp_choice choices[SDP_MAX_MEDIA];
+  size_t cap = 8192 + 4096 * offer->n_media;
+  answer = malloc(cap);
+  if (!answer || sdp_build_answer(offer, &local, answer, cap, choices, err, errlen) < 0) {
+    if (!answer) snprintf(err, errlen, "out of memory");
+    free(answer);
+    answer = NULL;
+    if (created) p->pub_tid = 0;
+    goto done;
+  }
+  snprintf(p->pub_remote_ufrag, sizeof p->pub_remote_ufrag, "%s", offer->transport.ice_ufrag);
+  media_cmd cmd;
+  if (created || restarted) {
+    memset(&cmd, 0, sizeof cmd);
+    cmd.type = created ? MC_TRANSPORT_CREATE : MC_ICE_RESTART;
+    cmd.transport_id = p->pub_tid;
+    snprintf(cmd.u.transport.local_ufrag, sizeof cmd.u.transport.local_ufrag, "%s", p->pub_ufrag);
+    snprintf(cmd.u.transport.local_pwd, sizeof cmd.u.transport.local_pwd, "%s", p->pub_pwd);
+    snprintf(cmd.u.transport.remote_ufrag, sizeof cmd.u.transport.remote_ufrag, "%s", offer->transport.ice_ufrag);
+    cmd.u.transport.has_fingerprint = true;
+    memcpy(cmd.u.transport.remote_fingerprint, offer->transport.fingerprint, 32);
+    post(r, lr, &cmd);
+  }
+  /* Tracks no longer sent are unpublished; new ones become producers. */
+  for (int i = p->npubs - 1; i >= 0; i--) {
+    int m = sdp_find_mid(offer, p->pubs[i].mid);
+    if (m < 0 || !choices[m].accepted || choices[m].direction != SDP_DIR_RECVONLY) remove_pub(r, h, p, i);
+  }
+  for (size_t i = 0; i < offer->n_media; i++) {
+    const sdp_media *m = &offer->media[i];
+    const sdp_choice *c = &choices[i];
+    if (!c->accepted || c->direction != SDP_DIR_RECVONLY) continue;
+    bool known = false;
+    for (int k = 0; k < p->npubs; k++) known |= !strcmp(p->pubs[k].mid, m->mid);
+    if (known) continue;
+    uint32_t ssrc = m->has_fid ? m->fid_primary : (m->n_ssrcs ? m->ssrcs[0].ssrc : 0);
+    if (!ssrc || p->npubs == ROOM_MAX_PUBLISHED) continue; /* without a=ssrc the stream cannot be told apart */
+    pub_track *t = &p->pubs[p->npubs++];
+    memset(t, 0, sizeof *t);
+    t->producer_id = next_id(r);
+    snprintf(t->mid, sizeof t->mid, "%s", m->mid);
+    t->kind = m->kind == SDP_KIND_AUDIO ? MEDIA_AUDIO : MEDIA_VIDEO;
+    snprintf(t->source, sizeof t->source, "%s", source_for(sources, m->mid, t->kind));
+    const sdp_codec *k = &m->codecs[c->codec];
+    snprintf(t->codec_name, sizeof t->codec_name, "%s", k->name);
+    memset(&cmd, 0, sizeof cmd);
+    cmd.type = MC_PRODUCER_ADD;
+    cmd.transport_id = p->pub_tid;
+    cmd.producer_id = t->producer_id;
+    cmd.u.producer.kind = t->kind;
+    cmd.u.producer.codec = codec_of(k->name);
+    cmd.u.producer.ssrc = ssrc;
+    cmd.u.producer.rtx_ssrc = m->has_fid ? m->fid_rtx : 0;
+    cmd.u.producer.pt = k->pt;
+    cmd.u.producer.rtx_pt = c->rtx >= 0 ? m->codecs[c->rtx].pt : 0;
+    cmd.u.producer.clock = k->clock;
+    memcpy(cmd.u.producer.ext, c->ext_ids, MEDIA_EXT_COUNT);
+    post(r, lr, &cmd);
+    rooms_broadcast(h, lr, p,
+                    protocol_event("room.track_published", json_pack("{s:I, s:I, s:o}", "room_id", (json_int_t)lr->id,
+                                                                     "participant_id", (json_int_t)p->id, "track",
+                                                                     track_json(t))));
+    for (participant *q = lr->members; q; q = q->next)
+      if (q != p) {
+        add_subscription(r, q, p, t);
+        send_offer(r, h, q);
+      }
+  }
+  *tracks = json_array();
+  for (int i = 0; i < p->npubs; i++) {
+    json_t *tj = track_json(&p->pubs[i]);
+    json_object_set_new(tj, "mid", json_string(p->pubs[i].mid));
+    json_array_append_new(*tracks, tj);
+  }
+done:
+  free(offer);
+  return answer;
+}
+
+int rooms_answer(rooms *r, hub *h, participant *p, const char *sdp, char *err, size_t errlen) {
+  if (!p->offer_outstanding) {
+    snprintf(err, errlen, "no subscribe offer is waiting for an answer");
+    return -1;
+  }
+  sdp_session *ans = malloc(sizeof *ans);
+  sdp_answer_info *info = malloc(sizeof *info);
+  sdp_track tracks[SDP_MAX_MEDIA];
+  int rc = -1;
+  if (!ans || !info) {
+    snprintf(err, errlen, "out of memory");
+    goto done;
+  }
+  for (int i = 0; i < p->nsubs; i++) tracks[i] = p->subs[i].track;
+  if (sdp_parse(sdp, strlen(sdp), ans, err, errlen) != 0 ||
+      sdp_read_answer(ans, tracks, (size_t)p->nsubs, info, err, errlen) != 0)
+    goto done;
+  if (info->setup != SDP_SETUP_ACTIVE && p->nsubs > 0) {
+    snprintf(err, errlen, "the answer must take a=setup:active (the server is the DTLS server)");
+    goto done;
+  }
+  media_cmd cmd;
+  memset(&cmd, 0, sizeof cmd);
+  cmd.type = MC_TRANSPORT_REMOTE;
+  cmd.transport_id = p->sub_tid;
+  snprintf(cmd.u.transport.remote_ufrag, sizeof cmd.u.transport.remote_ufrag, "%s", info->ice_ufrag);
+  cmd.u.transport.has_fingerprint = true;
+  memcpy(cmd.u.transport.remote_fingerprint, info->fingerprint, 32);
+  if (p->sub_tid) post(r, p->room, &cmd);
+  p->offer_outstanding = false;
+  if (p->offer_dirty) send_offer(r, h, p);
+  rc = 0;
+done:
+  free(ans);
+  free(info);
+  return rc;
+}
+
+int rooms_mute(rooms *r, hub *h, participant *p, uint32_t track_id, bool muted) {
+  for (int i = 0; i < p->npubs; i++) {
+    if (p->pubs[i].producer_id != track_id) continue;
+    p->pubs[i].muted = muted;
+    media_cmd cmd;
+    memset(&cmd, 0, sizeof cmd);
+    cmd.type = MC_PRODUCER_PAUSE;
+    cmd.producer_id = track_id;
+    cmd.u.producer.paused = muted;
+    post(r, p->room, &cmd);
+    rooms_broadcast(h, p->room, NULL,
+                    protocol_event("room.track_muted", json_pack("{s:I, s:I, s:I, s:s, s:b}", "room_id",
+                                                                 (json_int_t)p->room->id, "participant_id",
+                                                                 (json_int_t)p->id, "track_id", (json_int_t)track_id,
+                                                                 "source", p->pubs[i].source, "muted", muted)));
+    return 0;
+  }
+  return -1;
+}
+
+int rooms_unpublish(rooms *r, hub *h, participant *p, uint32_t track_id) {
+  for (int i = 0; i < p->npubs; i++)
+    if (p->pubs[i].producer_id == track_id) {
+      remove_pub(r, h, p, i);
+      return 0;
+    }
+  return -1;
+}
+
+void rooms_restart_subscribe_ice(rooms *r, hub *h, participant *p) {
+  if (!p->sub_tid) return;
+  random_token(p->sub_ufrag, 8);
+  random_token(p->sub_pwd, 24);
+  media_cmd cmd;
+  memset(&cmd, 0, sizeof cmd);
+  cmd.type = MC_ICE_RESTART;
+  cmd.transport_id = p->sub_tid;
+  snprintf(cmd.u.transport.local_ufrag, sizeof cmd.u.transport.local_ufrag, "%s", p->sub_ufrag);
+  snprintf(cmd.u.transport.local_pwd, sizeof cmd.u.transport.local_pwd, "%s", p->sub_pwd);
+  post(r, p->room, &cmd);
+  send_offer(r, h, p);
+}
+
+/* ---- membership ---- */
+
+participant *rooms_join(rooms *r, hub *h, session *s, int64_t room_id, int64_t consortium_id, const char *name,
+                        int64_t conversation_id) {
+  participant *old = rooms_participant_of(r, s);
+  if (old) rooms_leave(r, h, old, NULL);
+  live_room *lr = rooms_find(r, room_id);
+  if (lr) { /* a participant of the same user left behind by a dropped connection */
+    for (participant *p = lr->members, *n; p; p = n) {
+      n = p->next;
+      if (p->user_id == s->user_id && !hub_find(h, p->session_id)) rooms_leave(r, h, p, NULL);
+    }
+    lr = rooms_find(r, room_id);
+  }
+  if (!lr) {
+    lr = calloc(1, sizeof *lr);
+    if (!lr) return NULL;
+    lr->id = room_id;
+    lr->consortium_id = consortium_id;
+    lr->conversation_id = conversation_id;
+    lr->worker = media_pick_worker(r->media);
+    media_room_added(r->media, lr->worker);
+    lr->next = r->live;
+    r->live = lr;
+  }
+  participant *p = calloc(1, sizeof *p);
+  if (!p) return NULL;
+  p->id = next_id(r);
+  p->session_id = s->id;
+  p->user_id = s->user_id;
+  snprintf(p->name, sizeof p->name, "%s", name);
+  p->room = lr;
+  p->joined_at = db_now(hub_db(h));
+  rooms_broadcast(h, lr, NULL,
+                  protocol_event("room.participant_joined", json_pack("{s:I, s:o}", "room_id", (json_int_t)room_id,
+                                                                      "participant", rooms_participant_json(p))));
+  p->next = lr->members;
+  lr->members = p;
+  lr->count++;
+  s->room_id = room_id;
+  s->participant_id = p->id;
+  bool any = false;
+  for (participant *q = lr->members; q; q = q->next)
+    if (q != p)
+      for (int i = 0; i < q->npubs; i++) {
+        add_subscription(r, p, q, &q->pubs[i]);
+        any = true;
+      }
+  (void)any; /* the offer goes out after the join reply (see handlers_room.c) */
+  return p;
+}
+
+void rooms_send_initial_offer(rooms *r, hub *h, participant *p) {
+  if (p->nsubs > 0) send_offer(r, h, p);
+}
+
+void rooms_leave(rooms *r, hub *h, participant *p, const char *reason) {
+  live_room *lr = p->room;
+  while (p->npubs) remove_pub(r, h, p, p->npubs - 1);
+  media_cmd cmd;
+  memset(&cmd, 0, sizeof cmd);
+  cmd.type = MC_TRANSPORT_CLOSE;
+  if (p->pub_tid) {
+    cmd.transport_id = p->pub_tid;
+    post(r, lr, &cmd);
+  }
+  if (p->sub_tid) {
+    cmd.transport_id = p->sub_tid;
+    post(r, lr, &cmd);
+  }
+  for (participant **pp = &lr->members; *pp; pp = &(*pp)->next)
+    if (*pp == p) {
+      *pp = p->next;
+      break;
+    }
+  lr->count--;
+  session *s = hub_find(h, p->session_id);
+  if (s && s->participant_id == p->id) {
+    s->room_id = 0;
+    s->participant_id = 0;
+    if (reason)
+      hub_event(h, s, protocol_event("room.left", json_pack("{s:I, s:s}", "room_id", (json_int_t)lr->id, "reason", reason)));
+  }
+  rooms_broadcast(h, lr, NULL,
+                  protocol_event("room.participant_left", json_pack("{s:I, s:I, s:I}", "room_id", (json_int_t)lr->id,
+                                                                    "participant_id", (json_int_t)p->id, "user_id",
+                                                                    (json_int_t)p->user_id)));
+  free(p);
+  if (lr->count == 0) {
+    media_room_removed(r->media, lr->worker);
+    for (live_room **pp = &r->live; *pp; pp = &(*pp)->next)
+      if (*pp == lr) {
+        *pp = lr->next;
+        break;
+      }
+    free(lr);
+  }
+}
+
+void rooms_session_closed(rooms *r, hub *h, session *s) {
+  participant *p = rooms_participant_of(r, s);
+  if (p) rooms_leave(r, h, p, NULL);
+}
+
+void rooms_on_media_event(rooms *r, hub *h, const media_event *ev) {
+  live_room *lr = rooms_find(r, ev->room_id);
+  if (ev->type == ME_ROOM_RELEASED || !lr) return;
+  for (participant *p = lr->members; p; p = p->next) {
+    if (ev->type == ME_ACTIVE_SPEAKER) {
+      for (int i = 0; i < p->npubs; i++)
+        if (p->pubs[i].producer_id == ev->producer_id) {
+          rooms_broadcast(h, lr, NULL,
+                          protocol_event("room.active_speaker", json_pack("{s:I, s:I}", "room_id", (json_int_t)lr->id,
+                                                                          "participant_id", (json_int_t)p->id)));
+          return;
+        }
+    } else if (ev->type == ME_TRANSPORT_CLOSED && ev->reason != MEDIA_CLOSE_REQUESTED &&
+               (p->pub_tid == ev->transport_id || p->sub_tid == ev->transport_id)) {
+      /* The media path is dead (no consent, DTLS failure): the participant must rejoin. Its
+       * transports are already gone on the worker. */
+      if (p->pub_tid == ev->transport_id) p->pub_tid = 0;
+      else p->sub_tid = 0;
+      rooms_leave(r, h, p, ev->reason == MEDIA_CLOSE_DTLS_FAILED ? "media_failed" : "media_timeout");
+      return;
+    }
+  }
+}

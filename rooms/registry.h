@@ -1,0 +1,122 @@
+/* Live rooms on the signaling side: who is in which room right now, what each participant
+ * publishes, and what each receives (its subscribe PeerConnection's m-sections, in a stable
+ * order). It drives the media workers with media_cmd messages and tells clients through the
+ * hub (events room.*, media.offer). Signaling thread only.
+ *
+ * Negotiation: the publish PeerConnection is offered by the browser (media.publish, answered at
+ * once); the subscribe PeerConnection is offered by the server. One subscribe offer is
+ * outstanding at a time per participant; changes meanwhile are folded into the next offer,
+ * made when the answer arrives (no glare, no lost change). */
+#ifndef MOA_ROOMS_REGISTRY_H
+#define MOA_ROOMS_REGISTRY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gateway/media.h"
+#include "signaling/hub.h"
+#include "signaling/sdp.h"
+
+#define ROOM_MAX_PUBLISHED 8
+#define SOURCE_MAX 16
+
+typedef struct pub_track {
+  uint32_t producer_id;
+  char mid[SDP_MID_MAX];
+  media_kind kind;
+  char source[SOURCE_MAX]; /* microphone, camera, screen */
+  char codec_name[SDP_CODEC_NAME_MAX];
+  bool muted;
+} pub_track;
+
+typedef struct sub_slot {
+  sdp_track track; /* as offered; track.active false once removed */
+  uint32_t consumer_id;
+  uint32_t producer_id;
+  uint32_t from_participant;
+  char source[SOURCE_MAX];
+} sub_slot;
+
+typedef struct live_room live_room;
+
+typedef struct participant {
+  uint32_t id;
+  uint64_t session_id;
+  int64_t user_id;
+  char name[128];
+  live_room *room;
+  int64_t joined_at;
+  /* publish PeerConnection */
+  uint32_t pub_tid;
+  char pub_ufrag[16], pub_pwd[40], pub_remote_ufrag[SDP_UFRAG_MAX];
+  uint64_t pub_sdp_session, pub_sdp_version;
+  pub_track pubs[ROOM_MAX_PUBLISHED];
+  int npubs;
+  /* subscribe PeerConnection */
+  uint32_t sub_tid;
+  char sub_ufrag[16], sub_pwd[40];
+  uint64_t sub_sdp_session, sub_sdp_version;
+  sub_slot subs[SDP_MAX_MEDIA];
+  int nsubs;
+  bool offer_outstanding, offer_dirty;
+  struct participant *next;
+} participant;
+
+struct live_room {
+  int64_t id;
+  int64_t consortium_id;
+  int worker;
+  int64_t conversation_id;
+  participant *members;
+  int count;
+  live_room *next;
+};
+
+typedef struct rooms rooms;
+
+rooms *rooms_new(media_system *media);
+void rooms_free(rooms *r);
+media_system *rooms_media(rooms *r);
+
+live_room *rooms_find(rooms *r, int64_t room_id);
+participant *rooms_participant_of(rooms *r, const session *s);
+
+/* Puts the session's user into room (leaving any room the session was in, and replacing a
+ * stale participant of the same user in this room). Returns the participant, or NULL when the
+ * media system is full (reply busy). Sends room.participant_joined to the others and a
+ * subscribe offer to the newcomer when there is anything to receive. */
+participant *rooms_join(rooms *r, hub *h, session *s, int64_t room_id, int64_t consortium_id, const char *name,
+                        int64_t conversation_id);
+/* Sends the newcomer its first subscribe offer, if there is anything to receive (call after
+ * the join reply, so the client knows the room before the offer). */
+void rooms_send_initial_offer(rooms *r, hub *h, participant *p);
+/* Removes the participant (closing its media) and tells the others. reason goes to the
+ * participant itself as room.left when not NULL. */
+void rooms_leave(rooms *r, hub *h, participant *p, const char *reason);
+void rooms_session_closed(rooms *r, hub *h, session *s);
+
+/* The publish offer: returns the answer SDP (caller frees) and fills tracks (new reference) with
+ * the participant's published tracks; NULL with err on a bad offer (nothing changed). */
+char *rooms_publish(rooms *r, hub *h, participant *p, const char *sdp, json_t *sources, json_t **tracks, char *err,
+                    size_t errlen);
+/* The browser's answer to the outstanding subscribe offer. 0, or -1 with err. */
+int rooms_answer(rooms *r, hub *h, participant *p, const char *sdp, char *err, size_t errlen);
+/* Mute or unmute one of p's tracks. 0, or -1 when no such track. */
+int rooms_mute(rooms *r, hub *h, participant *p, uint32_t track_id, bool muted);
+/* Stops publishing one of p's tracks. 0, or -1 when no such track. */
+int rooms_unpublish(rooms *r, hub *h, participant *p, uint32_t track_id);
+/* ICE restart of the subscribe PeerConnection: new credentials and a new offer. */
+void rooms_restart_subscribe_ice(rooms *r, hub *h, participant *p);
+
+/* JSON of a participant: {participant_id, user_id, name, tracks: [{track_id, kind, source, muted}]} */
+json_t *rooms_participant_json(const participant *p);
+/* [{participant_id, user_id, name}] of a live room (empty array when not live). */
+json_t *rooms_presence_json(rooms *r, int64_t room_id);
+/* Sends event (stolen) to every participant of room except `except` (may be NULL). */
+void rooms_broadcast(hub *h, live_room *room, const participant *except, json_t *event);
+
+/* Worker events (transport closed, active speaker). */
+void rooms_on_media_event(rooms *r, hub *h, const media_event *ev);
+
+#endif

@@ -1,0 +1,108 @@
+/* media.publish, media.answer, media.mute, media.unpublish, media.restart_ice: negotiation of a
+ * participant's two PeerConnections (see rooms/registry.h). All require being in a room. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "rooms/registry.h"
+#include "signaling/handlers.h"
+
+#define SDP_TEXT_MAX 60000
+
+static participant *in_room(hub *h, session *s, json_int_t id) {
+  participant *p = hub_rooms(h) ? rooms_participant_of(hub_rooms(h), s) : NULL;
+  if (!p) hub_error(h, s, id, ERR_CONFLICT, "join a room first (room.join)");
+  return p;
+}
+
+static void handle_media_publish(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  const char *sdp;
+  if (!param_string(req, "sdp", 10, SDP_TEXT_MAX, true, &sdp, &err)) {
+    hub_error(h, s, id, err.code, err.message);
+    return;
+  }
+  json_t *sources = json_object_get(req, "tracks");
+  if (sources && !json_is_array(sources)) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS, "\"tracks\" must be an array of {mid, source}");
+    return;
+  }
+  participant *p = in_room(h, s, id);
+  if (!p) return;
+  char why[200];
+  json_t *tracks = NULL;
+  char *answer = rooms_publish(hub_rooms(h), h, p, sdp, sources, &tracks, why, sizeof why);
+  if (!answer) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS, why);
+    return;
+  }
+  hub_reply(h, s, id, json_pack("{s:s, s:o}", "sdp", answer, "tracks", tracks));
+  free(answer);
+}
+
+static void handle_media_answer(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  const char *sdp;
+  if (!param_string(req, "sdp", 10, SDP_TEXT_MAX, true, &sdp, &err)) {
+    hub_error(h, s, id, err.code, err.message);
+    return;
+  }
+  participant *p = in_room(h, s, id);
+  if (!p) return;
+  char why[200];
+  if (rooms_answer(hub_rooms(h), h, p, sdp, why, sizeof why) != 0) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS, why);
+    return;
+  }
+  hub_reply(h, s, id, NULL);
+}
+
+static void handle_media_mute(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t track = 0;
+  bool muted = false;
+  if (!param_int(req, "track_id", 1, UINT32_MAX, true, &track, &err) ||
+      !param_bool(req, "muted", true, &muted, &err)) {
+    hub_error(h, s, id, err.code, err.message);
+    return;
+  }
+  participant *p = in_room(h, s, id);
+  if (!p) return;
+  if (rooms_mute(hub_rooms(h), h, p, (uint32_t)track, muted) != 0) {
+    hub_error(h, s, id, ERR_NOT_FOUND, "you publish no track with that id");
+    return;
+  }
+  hub_reply(h, s, id, json_pack("{s:I, s:b}", "track_id", track, "muted", muted));
+}
+
+static void handle_media_unpublish(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t track = 0;
+  if (!param_int(req, "track_id", 1, UINT32_MAX, true, &track, &err)) {
+    hub_error(h, s, id, err.code, err.message);
+    return;
+  }
+  participant *p = in_room(h, s, id);
+  if (!p) return;
+  if (rooms_unpublish(hub_rooms(h), h, p, (uint32_t)track) != 0) {
+    hub_error(h, s, id, ERR_NOT_FOUND, "you publish no track with that id");
+    return;
+  }
+  hub_reply(h, s, id, NULL);
+}
+
+static void handle_media_restart_ice(hub *h, session *s, json_int_t id, json_t *req) {
+  (void)req;
+  participant *p = in_room(h, s, id);
+  if (!p) return;
+  hub_reply(h, s, id, NULL);
+  rooms_restart_subscribe_ice(hub_rooms(h), h, p);
+}
+
+const handler_def media_handlers[] = {
+    {"media.answer", handle_media_answer, 0},
+    {"media.mute", handle_media_mute, 0},
+    {"media.publish", handle_media_publish, 0},
+    {"media.restart_ice", handle_media_restart_ice, 0},
+    {"media.unpublish", handle_media_unpublish, 0},
+    {NULL, NULL, 0},
+};

@@ -1,0 +1,159 @@
+/* room.list, room.create, room.join, room.leave.
+ *
+ * Who may do what: rooms of a consortium are listed to, created by and entered by users with a
+ * role in it (and admins); invited-only rooms also admit their invitees (room_store_can_join).
+ * The server enforces it here: a client that hides a button changes nothing. */
+#include <stdio.h>
+
+#include "rooms/registry.h"
+#include "signaling/handlers.h"
+#include <string.h>
+
+#include "storage/chat_store.h"
+#include "storage/consortium_store.h"
+#include "storage/room_store.h"
+#include "storage/user_store.h"
+
+static bool may_see_consortium(hub *h, session *s, int64_t cid) {
+  return s->is_admin || user_store_role_in(hub_db(h), s->user_id, cid) != ROLE_NONE;
+}
+
+static void handle_room_list(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t cid = 0;
+  if (!param_int(req, "consortium_id", 1, INT32_MAX, true, &cid, &err)) {
+    hub_error(h, s, id, err.code, err.message);
+    return;
+  }
+  moa_db *db = hub_db(h);
+  if (consortium_store_exists(db, cid) != 1) {
+    hub_error(h, s, id, ERR_NOT_FOUND, "no such consortium");
+    return;
+  }
+  room_store_ensure_lounges(db);
+  json_t *list = room_store_list(db, cid, s->user_id, s->is_admin);
+  if (!list) {
+    hub_error(h, s, id, ERR_INTERNAL, "cannot read rooms");
+    return;
+  }
+  size_t i;
+  json_t *room;
+  json_array_foreach(list, i, room) {
+    json_int_t rid = json_integer_value(json_object_get(room, "id"));
+    json_object_set_new(room, "participants",
+                        hub_rooms(h) ? rooms_presence_json(hub_rooms(h), rid) : json_array());
+  }
+  hub_reply(h, s, id, json_pack("{s:I, s:o}", "consortium_id", cid, "rooms", list));
+}
+
+static void handle_room_create(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t cid = 0;
+  const char *name, *description = "", *visibility = "consortium";
+  if (!param_int(req, "consortium_id", 1, INT32_MAX, true, &cid, &err) ||
+      !param_string(req, "name", 1, ROOM_NAME_MAX * 4, true, &name, &err) ||
+      !param_string(req, "description", 0, ROOM_DESCRIPTION_MAX, false, &description, &err) ||
+      !param_string(req, "visibility", 1, 16, false, &visibility, &err)) {
+    hub_error(h, s, id, err.code, err.message);
+    return;
+  }
+  if (!description) description = "";
+  if (!visibility) visibility = "consortium";
+  bool invited_only = false;
+  if (!strcmp(visibility, "invited")) invited_only = true;
+  else if (strcmp(visibility, "consortium") != 0) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS, "\"visibility\" must be \"consortium\" or \"invited\"");
+    return;
+  }
+  json_t *invitees = json_object_get(req, "invitees");
+  if (invitees && !json_is_array(invitees) && !json_is_null(invitees)) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS, "\"invitees\" must be an array of user ids");
+    return;
+  }
+  moa_db *db = hub_db(h);
+  if (consortium_store_exists(db, cid) != 1) {
+    hub_error(h, s, id, ERR_NOT_FOUND, "no such consortium");
+    return;
+  }
+  if (!may_see_consortium(h, s, cid)) {
+    hub_error(h, s, id, ERR_FORBIDDEN, "only members of this consortium can open rooms in it");
+    return;
+  }
+  char why[160];
+  int64_t rid = room_store_create(db, cid, name, description, invited_only, s->user_id,
+                                  json_is_array(invitees) ? invitees : NULL, why, sizeof why);
+  if (rid < 0) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS, why);
+    return;
+  }
+  json_t *room = room_store_json(db, rid);
+  json_object_set_new(room, "participants", json_array());
+  hub_reply(h, s, id, room);
+}
+
+static void handle_room_join(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t rid = 0;
+  if (!param_int(req, "room_id", 1, INT64_MAX, true, &rid, &err)) {
+    hub_error(h, s, id, err.code, err.message);
+    return;
+  }
+  rooms *r = hub_rooms(h);
+  if (!r) {
+    hub_error(h, s, id, ERR_BUSY, "media is not available on this server");
+    return;
+  }
+  moa_db *db = hub_db(h);
+  room_rec room;
+  if (room_store_get(db, rid, &room) != 1) {
+    hub_error(h, s, id, ERR_NOT_FOUND, "no such room");
+    return;
+  }
+  if (!room_store_can_join(db, &room, s->user_id, s->is_admin)) {
+    hub_error(h, s, id, ERR_FORBIDDEN, "this room is open to its consortium's members and invitees only");
+    return;
+  }
+  user_rec u;
+  if (user_store_find_by_id(db, s->user_id, &u) != 1) {
+    hub_error(h, s, id, ERR_INTERNAL, "cannot read your profile");
+    return;
+  }
+  int64_t conv = 0;
+  if (chat_store_room(db, rid, room.consortium_id, room.name, &conv) == CHAT_STORE_OK) {
+    int64_t me = s->user_id;
+    chat_store_add_members(db, conv, &me, 1);
+  }
+  participant *p = rooms_join(r, h, s, rid, room.consortium_id, u.name, conv);
+  if (!p) {
+    hub_error(h, s, id, ERR_BUSY, "the media server is full; try again later");
+    return;
+  }
+  json_t *others = json_array();
+  for (participant *q = p->room->members; q; q = q->next)
+    if (q != p) json_array_append_new(others, rooms_participant_json(q));
+  json_t *rj = room_store_json(db, rid);
+  hub_reply(h, s, id,
+            json_pack("{s:o, s:{s:I, s:s}, s:o, s:I}", "room", rj ? rj : json_null(), "self", "participant_id",
+                      (json_int_t)p->id, "name", p->name, "participants", others, "conversation_id",
+                      (json_int_t)conv));
+  rooms_send_initial_offer(r, h, p);
+}
+
+static void handle_room_leave(hub *h, session *s, json_int_t id, json_t *req) {
+  (void)req;
+  participant *p = hub_rooms(h) ? rooms_participant_of(hub_rooms(h), s) : NULL;
+  if (!p) {
+    hub_error(h, s, id, ERR_CONFLICT, "you are not in a room");
+    return;
+  }
+  rooms_leave(hub_rooms(h), h, p, NULL);
+  hub_reply(h, s, id, NULL);
+}
+
+const handler_def room_handlers[] = {
+    {"room.create", handle_room_create, 0},
+    {"room.join", handle_room_join, 0},
+    {"room.leave", handle_room_leave, 0},
+    {"room.list", handle_room_list, 0},
+    {NULL, NULL, 0},
+};

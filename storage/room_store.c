@@ -1,0 +1,151 @@
+/* Rooms (see room_store.h). */
+#include "storage/room_store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "storage/user_store.h"
+
+int room_store_ensure_lounges(moa_db *db) {
+  sqlite3_stmt *st = db_stmt(db, "INSERT INTO rooms(consortium_id, name, description, is_lounge) "
+                                 "SELECT c.id, c.name_ko || ' 라운지', '협의체 상설 네트워킹 공간', 1 FROM consortia c "
+                                 "WHERE c.active = 1 AND NOT EXISTS (SELECT 1 FROM rooms r "
+                                 "WHERE r.consortium_id = c.id AND r.is_lounge = 1)");
+  if (!st || db_exec_stmt(db, st) != SQLITE_DONE) return -1;
+  return sqlite3_changes(db_handle(db));
+}
+
+int room_store_get(moa_db *db, int64_t room_id, room_rec *out) {
+  sqlite3_stmt *st = db_stmt(db, "SELECT id, consortium_id, name, visibility = 'invited', is_lounge, "
+                                 "coalesce(created_by, 0) FROM rooms WHERE id = ?");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, room_id);
+  int rc = db_step(db, st);
+  if (rc == SQLITE_ROW) {
+    memset(out, 0, sizeof *out);
+    out->id = sqlite3_column_int64(st, 0);
+    out->consortium_id = sqlite3_column_int64(st, 1);
+    snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(st, 2));
+    out->invited_only = sqlite3_column_int(st, 3) != 0;
+    out->is_lounge = sqlite3_column_int(st, 4) != 0;
+    out->created_by = sqlite3_column_int64(st, 5);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static bool invited(moa_db *db, int64_t room_id, int64_t user_id) {
+  sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM room_invites WHERE room_id = ? AND user_id = ?");
+  if (!st) return false;
+  sqlite3_bind_int64(st, 1, room_id);
+  sqlite3_bind_int64(st, 2, user_id);
+  bool yes = db_step(db, st) == SQLITE_ROW;
+  sqlite3_reset(st);
+  return yes;
+}
+
+bool room_store_can_join(moa_db *db, const room_rec *room, int64_t user_id, bool is_admin) {
+  if (is_admin) return true;
+  consortium_role role = user_store_role_in(db, user_id, room->consortium_id);
+  if (!room->invited_only) return role != ROLE_NONE || invited(db, room->id, user_id);
+  return role == ROLE_COORDINATOR || room->created_by == user_id || invited(db, room->id, user_id);
+}
+
+static bool clean(const char *s, bool newlines) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p == 0x7f || (*p < 0x20 && !(newlines && (*p == '\n' || *p == '\t')))) return false;
+  return true;
+}
+
+int64_t room_store_create(moa_db *db, int64_t consortium_id, const char *name, const char *description,
+                          bool invited_only, int64_t created_by, json_t *invitees, char *err, size_t errlen) {
+  size_t nl = strlen(name);
+  if (nl == 0 || nl > ROOM_NAME_MAX * 4 || !clean(name, false)) {
+    snprintf(err, errlen, "name must be 1 to %d characters of plain text", ROOM_NAME_MAX);
+    return -1;
+  }
+  if (strlen(description) > ROOM_DESCRIPTION_MAX || !clean(description, true)) {
+    snprintf(err, errlen, "description must be at most %d bytes of plain text", ROOM_DESCRIPTION_MAX);
+    return -1;
+  }
+  if (invitees && (!json_is_array(invitees) || json_array_size(invitees) > ROOM_INVITEES_MAX)) {
+    snprintf(err, errlen, "invitees must be an array of at most %d user ids", ROOM_INVITEES_MAX);
+    return -1;
+  }
+  if (db_begin(db) != SQLITE_OK) goto dberr;
+  sqlite3_stmt *st = db_stmt(db, "INSERT INTO rooms(consortium_id, name, description, visibility, created_by) "
+                                 "VALUES (?, ?, ?, ?, ?)");
+  if (!st) goto rollback;
+  sqlite3_bind_int64(st, 1, consortium_id);
+  sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, description, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, invited_only ? "invited" : "consortium", -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 5, created_by);
+  if (db_exec_stmt(db, st) != SQLITE_DONE) goto rollback;
+  int64_t id = sqlite3_last_insert_rowid(db_handle(db));
+  size_t i;
+  json_t *v;
+  json_array_foreach(invitees, i, v) {
+    if (!json_is_integer(v)) {
+      db_rollback(db);
+      snprintf(err, errlen, "invitees[%zu] is not a user id", i);
+      return -1;
+    }
+    st = db_stmt(db, "INSERT OR IGNORE INTO room_invites(room_id, user_id) VALUES (?, ?)");
+    if (!st) goto rollback;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, json_integer_value(v));
+    if (db_exec_stmt(db, st) != SQLITE_DONE) {
+      db_rollback(db);
+      snprintf(err, errlen, "invitees[%zu]: no such user", i);
+      return -1;
+    }
+  }
+  if (db_commit(db) != SQLITE_OK) goto dberr;
+  return id;
+rollback:
+  db_rollback(db);
+dberr:
+  snprintf(err, errlen, "database error: %s", db_errmsg(db));
+  return -1;
+}
+
+static json_t *row_json(sqlite3_stmt *st) {
+  return json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:I}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+                   "consortium_id", (json_int_t)sqlite3_column_int64(st, 1), "name",
+                   (const char *)sqlite3_column_text(st, 2), "description", (const char *)sqlite3_column_text(st, 3),
+                   "visibility", (const char *)sqlite3_column_text(st, 4), "is_lounge", sqlite3_column_int(st, 5),
+                   "created_by", (json_int_t)sqlite3_column_int64(st, 6));
+}
+
+json_t *room_store_list(moa_db *db, int64_t consortium_id, int64_t user_id, bool is_admin) {
+  sqlite3_stmt *st = db_stmt(db, "SELECT id, consortium_id, name, description, visibility, is_lounge, "
+                                 "coalesce(created_by, 0) FROM rooms WHERE consortium_id = ? "
+                                 "ORDER BY is_lounge DESC, id DESC");
+  if (!st) return NULL;
+  sqlite3_bind_int64(st, 1, consortium_id);
+  json_t *out = json_array();
+  room_rec r;
+  while (db_step(db, st) == SQLITE_ROW) {
+    r.id = sqlite3_column_int64(st, 0);
+    r.consortium_id = consortium_id;
+    r.invited_only = strcmp((const char *)sqlite3_column_text(st, 4), "invited") == 0;
+    r.created_by = sqlite3_column_int64(st, 6);
+    json_t *row = row_json(st);
+    /* can_join runs other statements; the list statement stays open meanwhile (distinct SQL). */
+    if (room_store_can_join(db, &r, user_id, is_admin)) json_array_append_new(out, row);
+    else json_decref(row);
+  }
+  sqlite3_reset(st);
+  return out;
+}
+
+json_t *room_store_json(moa_db *db, int64_t room_id) {
+  sqlite3_stmt *st = db_stmt(db, "SELECT id, consortium_id, name, description, visibility, is_lounge, "
+                                 "coalesce(created_by, 0) FROM rooms WHERE id = ?");
+  if (!st) return NULL;
+  sqlite3_bind_int64(st, 1, room_id);
+  json_t *r = db_step(db, st) == SQLITE_ROW ? row_json(st) : NULL;
+  sqlite3_reset(st);
+  return r;
+}
