@@ -285,10 +285,10 @@ ATTR_HANDLER(attr_fmtp) {
   for (const char *p = cur; p && *p;) {
     while (*p == ' ' || *p == ';') p++;
     if (strncmp(p, "apt=", 4) == 0) {
-      char num[8];
+      char num[16]; /* parse_u32 reads up to 11 bytes; keep gcc -O3 bounds analysis happy */
       size_t n = strcspn(p + 4, "; ");
       uint32_t v;
-      if (n >= sizeof num) return fail(c, "a=fmtp apt out of range");
+      if (n >= 8) return fail(c, "a=fmtp apt out of range");
       memcpy(num, p + 4, n);
       num[n] = '\0';
       if (!parse_u32(num, 127, &v)) return fail(c, "a=fmtp apt must be 0..127");
