@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "gateway/log.h"
@@ -35,7 +36,7 @@ struct server {
   char static_dir[PATH_MAX];
   char origins[1100];
   lws_retry_bo_t retry;
-  struct lws_http_mount mounts[3];
+  struct lws_http_mount mounts[1];
   struct lws_protocols protocols[3];
 };
 
@@ -76,6 +77,68 @@ static int http_respond(struct lws *wsi, http_pss *pss, unsigned status, const c
   return 0;
 }
 
+/* A 404 that also ends the connection: lws 4.1 answers every later request on a keep-alive
+ * connection with 404 once one 404 was sent on it (tests/integration/http checks the fix). */
+static int not_found(struct lws *wsi) {
+  lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL);
+  return -1;
+}
+
+static const struct {
+  const char *ext, *type;
+} mime_types[] = {
+    {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+    {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+    {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
+    {".ico", "image/x-icon"}, {".webmanifest", "application/manifest+json"}, {".txt", "text/plain; charset=utf-8"},
+    {".woff2", "font/woff2"},
+};
+
+static const char *mime_of(const char *path) {
+  const char *dot = strrchr(path, '.');
+  if (!dot || strchr(dot, '/')) return NULL;
+  for (size_t i = 0; i < sizeof mime_types / sizeof mime_types[0]; i++)
+    if (strcmp(dot, mime_types[i].ext) == 0) return mime_types[i].type;
+  return NULL;
+}
+
+/* Serves uri from the static directory. The URI lws gives is already percent-decoded; any ".."
+ * segment, backslash or control byte is refused, and the resolved real path must stay inside
+ * the static directory (no symlink escapes). Unknown types are not served. */
+static int serve_static(struct lws *wsi, server *srv, const char *uri) {
+  char rel[1024], full[PATH_MAX], real[PATH_MAX];
+  size_t n = strlen(uri);
+  if (n == 0 || uri[0] != '/' || n + 16 > sizeof rel) return not_found(wsi);
+  for (const unsigned char *p = (const unsigned char *)uri; *p; p++)
+    if (*p < 0x20 || *p == 0x7f || *p == '\\') return not_found(wsi);
+  if (strstr(uri, "/../") || strstr(uri, "/./") || (n >= 3 && strcmp(uri + n - 3, "/..") == 0)) return not_found(wsi);
+  snprintf(rel, sizeof rel, "%s%s", uri, uri[n - 1] == '/' ? "index.html" : "");
+  if (snprintf(full, sizeof full, "%s%s", srv->static_dir, rel) >= (int)sizeof full) return not_found(wsi);
+  size_t root = strlen(srv->static_dir);
+  if (!realpath(full, real) || strncmp(real, srv->static_dir, root) != 0 || real[root] != '/') return not_found(wsi);
+  struct stat st;
+  const char *type = mime_of(real);
+  if (stat(real, &st) != 0 || !S_ISREG(st.st_mode) || !type) return not_found(wsi);
+  unsigned char hdr[1024], *p = hdr, *end = hdr + sizeof hdr;
+  static const char csp[] = "default-src 'none'; img-src 'self' data:; script-src 'self'; style-src 'self'; "
+                            "font-src 'self'; connect-src 'self' ws: wss:; media-src 'self' blob:; "
+                            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  /* Unversioned files: browsers revalidate every time, so a deploy is seen at once. */
+  if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-cache", 8,
+                                  &p, end) ||
+      lws_add_http_header_by_name(wsi, (const unsigned char *)"content-security-policy:",
+                                  (const unsigned char *)csp, (int)strlen(csp), &p, end) ||
+      lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
+                                  (const unsigned char *)"nosniff", 7, &p, end) ||
+      lws_add_http_header_by_name(wsi, (const unsigned char *)"referrer-policy:",
+                                  (const unsigned char *)"no-referrer", 11, &p, end))
+    return -1;
+  int rc = lws_serve_http_file(wsi, real, type, (const char *)hdr, (int)(p - hdr));
+  if (rc < 0) return -1;
+  if (rc > 0 && lws_http_transaction_completed(wsi)) return -1;
+  return 0;
+}
+
 static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
   http_pss *pss = user;
   server *srv;
@@ -85,7 +148,8 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
     case LWS_CALLBACK_HTTP: {
       srv = srv_of(wsi);
       char uri[64] = "";
-      lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI);
+      enum lws_token_indexes tok = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0 ? WSI_TOKEN_GET_URI : WSI_TOKEN_HEAD_URI;
+      lws_hdr_copy(wsi, uri, sizeof uri, tok);
       if (strcmp(uri, "/healthz") == 0) {
         char *body = NULL;
         json_t *j = json_pack("{s:s, s:s, s:I}", "status", srv->stopping ? "stopping" : "ok", "version", MOA_VERSION,
@@ -102,8 +166,14 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
         size_t n = hub_metrics_render(srv->hub, body, cap);
         return http_respond(wsi, pss, 200, "text/plain; version=0.0.4; charset=utf-8", body, n);
       }
-      return lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL) ? -1 : 0;
+      char path[1024] = "";
+      if (lws_hdr_total_length(wsi, tok) >= (int)sizeof path) return not_found(wsi);
+      lws_hdr_copy(wsi, path, sizeof path, tok);
+      return serve_static(wsi, srv, path);
     }
+    case LWS_CALLBACK_HTTP_FILE_COMPLETION:
+      if (lws_http_transaction_completed(wsi)) return -1;
+      return 0;
     case LWS_CALLBACK_HTTP_WRITEABLE: {
       if (!pss->body) break;
       unsigned char *buf = malloc(LWS_PRE + pss->len);
@@ -322,15 +392,10 @@ server *server_start(const moa_config *cfg, moa_db *db) {
   srv->protocols[0] = (struct lws_protocols){"http", callback_http, sizeof(http_pss), 0, 0, NULL, 0};
   srv->protocols[1] = (struct lws_protocols){PROTOCOL_NAME, callback_ws, sizeof(ws_pss), 4096, 0, NULL, 0};
 
-  srv->mounts[0] = (struct lws_http_mount){.mountpoint = "/healthz", .origin = "http", .protocol = "http",
-                                           .origin_protocol = LWSMPRO_CALLBACK, .mountpoint_len = 8,
-                                           .mount_next = &srv->mounts[1]};
-  srv->mounts[1] = (struct lws_http_mount){.mountpoint = "/metrics", .origin = "http", .protocol = "http",
-                                           .origin_protocol = LWSMPRO_CALLBACK, .mountpoint_len = 8,
-                                           .mount_next = &srv->mounts[2]};
-  srv->mounts[2] = (struct lws_http_mount){.mountpoint = "/", .origin = srv->static_dir, .def = "index.html",
-                                           .origin_protocol = LWSMPRO_FILE, .mountpoint_len = 1,
-                                           .cache_max_age = 60, .cache_reusable = 1, .cache_revalidate = 1};
+  /* Every path goes to callback_http: /healthz, /metrics, and the static files (served by
+   * serve_static rather than an lws file mount, whose 404s poison keep-alive connections). */
+  srv->mounts[0] = (struct lws_http_mount){.mountpoint = "/", .origin = "http", .protocol = "http",
+                                           .origin_protocol = LWSMPRO_CALLBACK, .mountpoint_len = 1};
 
   srv->retry.secs_since_valid_ping = (uint16_t)cfg->ping_interval;
   srv->retry.secs_since_valid_hangup = (uint16_t)(cfg->ping_interval * 3 > 65535 ? 65535 : cfg->ping_interval * 3);

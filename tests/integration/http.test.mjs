@@ -80,6 +80,30 @@ test('static files are served with content types and cache headers', async () =>
   assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
 });
 
+test('a 404 does not spoil the keep-alive connection for the next request', async () => {
+  // Two requests on one connection, the first one missing (lws 4.1's file mount got this wrong).
+  const body = await new Promise((resolve, reject) => {
+    const s = net.connect(srv.port, '127.0.0.1');
+    let data = '';
+    s.on('connect', () => s.write(`GET /favicon.ico HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /js/app.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`));
+    s.on('data', (d) => { data += d; if (/HTTP\/1.1 200/.test(data)) { s.destroy(); resolve(data); } });
+    s.on('error', reject);
+    s.on('close', () => resolve(data));
+  });
+  assert.match(body, /HTTP\/1.1 404/);
+  // Either the server closed after the 404 (the client then retries on a new connection) or it
+  // answered the second request: it must never answer it with 404.
+  const second = await fetch(`${srv.url}/js/app.js`);
+  assert.equal(second.status, 200);
+  assert.ok(!/404[\s\S]*HTTP\/1.1 404/.test(body), 'the second request was not answered 404');
+});
+
+test('HEAD works like GET without a body', async () => {
+  const r = await fetch(`${srv.url}/`, { method: 'HEAD' });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /text\/html/);
+});
+
 test('unknown paths are 404', async () => {
   assert.equal((await fetch(`${srv.url}/no/such/file.html`)).status, 404);
   assert.equal((await fetch(`${srv.url}/nope.js`)).status, 404);

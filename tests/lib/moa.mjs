@@ -41,11 +41,13 @@ export function runMoa(args, { input, env } = {}) {
 }
 
 // Starts the server. Resolves {url, wsUrl, port, proc, stop(signal), output()}.
-export async function startServer({ db, host = '127.0.0.1', args = [], env = {}, staticDir } = {}) {
+// With netns (tests/lib/netns.mjs), the server runs inside that network namespace.
+export async function startServer({ db, host = '127.0.0.1', args = [], env = {}, staticDir, netns } = {}) {
   const dbPath = db ?? seededDb().path;
   const argv = ['--listen', `${host.includes(':') ? `[${host}]` : host}:0`, '--db', dbPath,
     '--static', staticDir ?? join(MOA_SRC, 'web-static'), '--media-port', '0', '--media-workers', '1', ...args];
-  const proc = spawn(MOA_BIN, argv, { env: { ...process.env, ...env } });
+  const [cmd, cmdArgs] = netns ? netns.wrap([MOA_BIN, ...argv]) : [MOA_BIN, argv];
+  const proc = spawn(cmd, cmdArgs, { env: { ...process.env, ...env } });
   let stdout = '', stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
