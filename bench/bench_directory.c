@@ -150,6 +150,7 @@ static int copy_file(const char *from, const char *to) {
 }
 
 int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IOLBF, 0); /* figures appear as they are measured, even into a pipe */
   int64_t target = argc > 2 ? strtoll(argv[2], NULL, 10) : 100000;
   char dir[] = "/tmp/moa-bench-dir-XXXXXX", path[64], err[256];
   if (!mkdtemp(dir)) return 1;
