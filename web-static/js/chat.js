@@ -1,0 +1,252 @@
+// A chat panel for one conversation (a consortium's channel, a room's chat, a direct or inquiry
+// conversation): history with "older" paging, live messages, edits and deletions, typing, read
+// markers, a composer whose sends carry a client_key so a resend after a dropped connection
+// cannot duplicate, and catch-up (chat.history after_id) when the connection comes back.
+// Message bodies are rendered with textContent only.
+import { h } from './dom.js';
+import { t, fmtShort, fmtDateTime } from './i18n.js';
+
+export function conversationTitle(c) {
+  if (c.kind === 'channel') return t('chat.channelTitle', { name: c.title || '' });
+  if (c.title) return c.title;
+  return t(`chat.kind.${c.kind}`);
+}
+
+function clientKey() {
+  const a = new Uint8Array(12);
+  crypto.getRandomValues(a);
+  return Array.from(a, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// createChat(ctx, {conversationId, title?, className?}) -> HTMLElement. Its listeners are
+// removed when the screen is left (ctx.cleanup).
+export function createChat(ctx, { conversationId, title, className = '', autofocus = false }) {
+  const { rpc } = ctx;
+  const me = rpc.user;
+  const byId = new Map(); // message id -> {msg, el}
+  let oldestId = 0;
+  let newestId = 0;
+  let hasMore = false;
+  let alive = true;
+  ctx.cleanup(() => { alive = false; });
+
+  const log = h('ol', { class: 'chat-log', role: 'log', 'aria-live': 'polite', tabindex: '0', i18nAttr: { 'aria-label': 'chat.messages' } });
+  const older = h('button', { type: 'button', class: 'linkish older', hidden: true, i18n: 'chat.older', on: { click: loadOlder } });
+  const typing = h('p', { class: 'typing', 'aria-live': 'polite' });
+  const input = h('textarea', { rows: 2, maxlength: 4000, class: 'chat-input', i18nAttr: { 'aria-label': 'chat.inputLabel', placeholder: 'chat.placeholder' } });
+  const sendBtn = h('button', { type: 'submit', class: 'primary', i18n: 'chat.send' });
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  const form = h('form', { class: 'chat-compose', on: { submit: (e) => { e.preventDefault(); send(); } } }, input, sendBtn);
+  const panel = h('section', { class: `chat ${className}`, dataset: { conversation: String(conversationId) } },
+    title ? h('h2', { class: 'chat-title' }, title) : null,
+    older, log, typing, error, form);
+
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
+  });
+  let lastTyping = 0;
+  input.addEventListener('input', () => {
+    const now = Date.now();
+    if (now - lastTyping > 3000 && input.value.trim()) {
+      lastTyping = now;
+      rpc.request('chat.typing', { conversation_id: conversationId }).catch(() => {});
+    }
+  });
+
+  function authorName(m) {
+    if (m.kind === 'system') return t('chat.system');
+    return m.author_name || t('chat.unknownAuthor');
+  }
+
+  function renderMessage(m, pending = false) {
+    const mine = me && m.author_id === me.id;
+    const body = m.deleted ? h('p', { class: 'body deleted', i18n: 'chat.deleted' }) : h('p', { class: 'body' }, m.body);
+    const li = h('li', {
+      class: ['msg', mine && 'mine', m.kind === 'system' && 'system', pending && 'pending'],
+      dataset: { id: String(m.id ?? '') },
+    },
+    h('div', { class: 'meta' },
+      h('span', { class: 'author' }, authorName(m)),
+      m.created_at ? h('time', { datetime: new Date(m.created_at * 1000).toISOString(), title: fmtDateTime(m.created_at) }, fmtShort(m.created_at)) : null,
+      m.edited_at && !m.deleted ? h('span', { class: 'edited', i18n: 'chat.edited' }) : null,
+      pending ? h('span', { class: 'sending', i18n: 'chat.sending' }) : null),
+    body);
+    if (mine && !m.deleted && m.kind !== 'system' && m.id && !pending) {
+      li.append(h('div', { class: 'msg-actions' },
+        h('button', { type: 'button', class: 'linkish', i18n: 'chat.edit', on: { click: () => startEdit(m) } }),
+        h('button', { type: 'button', class: 'linkish', i18n: 'chat.delete', on: { click: () => remove(m) } })));
+    }
+    return li;
+  }
+
+  function atBottom() { return log.scrollHeight - log.scrollTop - log.clientHeight < 40; }
+  function scrollDown() { log.scrollTop = log.scrollHeight; }
+
+  // Adds or replaces a message, keeping id order.
+  function upsert(m) {
+    if (!m || !m.id) return;
+    const stick = atBottom();
+    const el = renderMessage(m);
+    const old = byId.get(m.id);
+    if (old) old.el.replaceWith(el);
+    else {
+      let next = null;
+      for (const child of log.children) {
+        const id = Number(child.dataset.id);
+        if (id && id > m.id) { next = child; break; }
+      }
+      log.insertBefore(el, next && next.parentNode === log ? next : log.querySelector('.pending'));
+    }
+    byId.set(m.id, { msg: m, el });
+    if (m.id > newestId) newestId = m.id;
+    if (!oldestId || m.id < oldestId) oldestId = m.id;
+    if (stick) scrollDown();
+  }
+
+  async function loadInitial() {
+    try {
+      const r = await rpc.request('chat.history', { conversation_id: conversationId, limit: 50 });
+      if (!alive) return;
+      hasMore = r.has_more;
+      (r.messages || []).slice().reverse().forEach(upsert);
+      older.hidden = !hasMore;
+      if (!(r.messages || []).length) log.append(h('li', { class: 'empty', i18n: 'chat.empty' }));
+      scrollDown();
+      markRead();
+    } catch (e) {
+      if (alive) error.textContent = ctx.errorText(e);
+    }
+  }
+
+  async function loadOlder() {
+    try {
+      const top = log.scrollHeight - log.scrollTop;
+      const r = await rpc.request('chat.history', { conversation_id: conversationId, before_id: oldestId, limit: 50 });
+      (r.messages || []).forEach(upsert);
+      hasMore = r.has_more;
+      older.hidden = !hasMore;
+      log.scrollTop = log.scrollHeight - top;
+    } catch (e) { error.textContent = ctx.errorText(e); }
+  }
+
+  // After a reconnect: exactly the gap since the newest message we have.
+  async function catchUp() {
+    try {
+      let more = true;
+      while (more && alive) {
+        const r = await rpc.request('chat.history', { conversation_id: conversationId, after_id: newestId, limit: 100 });
+        (r.messages || []).forEach(upsert);
+        more = r.has_more && (r.messages || []).length > 0;
+      }
+      markRead();
+      retryPending();
+    } catch { /* next reconnect tries again */ }
+  }
+
+  let readTimer = null;
+  let readSent = 0;
+  function markRead() {
+    clearTimeout(readTimer);
+    readTimer = setTimeout(() => {
+      if (!alive || !newestId || newestId <= readSent || document.hidden) return;
+      readSent = newestId;
+      rpc.request('chat.read', { conversation_id: conversationId, message_id: newestId }).catch(() => { readSent = 0; });
+    }, 300);
+  }
+  const onVisible = () => { if (!document.hidden) markRead(); };
+  document.addEventListener('visibilitychange', onVisible);
+  ctx.cleanup(() => document.removeEventListener('visibilitychange', onVisible));
+
+  const pendings = new Map(); // client_key -> {body, el}
+  async function send(body = input.value, key = clientKey()) {
+    error.textContent = '';
+    if (!body.trim()) return;
+    if (new TextEncoder().encode(body).length > 4000) { error.textContent = t('chat.tooLong'); return; }
+    input.value = '';
+    log.querySelector('.empty')?.remove();
+    let p = pendings.get(key);
+    if (!p) {
+      const el = renderMessage({ id: 0, author_id: me?.id, author_name: me?.name, body, kind: 'text' }, true);
+      log.append(el);
+      scrollDown();
+      p = { body, el };
+      pendings.set(key, p);
+    }
+    try {
+      const r = await rpc.request('chat.send', { conversation_id: conversationId, body, client_key: key });
+      pendings.delete(key);
+      p.el.remove();
+      upsert(r.message);
+      scrollDown();
+      markRead();
+    } catch (e) {
+      if (e.code === 'disconnected' || e.code === 'timeout') {
+        p.el.querySelector('.sending').textContent = t('chat.willRetry');
+        return; // resent with the same key after the reconnect
+      }
+      pendings.delete(key);
+      p.el.remove();
+      if (!input.value) input.value = body;
+      error.textContent = e.code === 'rate_limited' ? t('chat.slowDown') : ctx.errorText(e);
+    }
+  }
+  function retryPending() {
+    for (const [key, p] of pendings) send(p.body, key);
+  }
+
+  function startEdit(m) {
+    const entry = byId.get(m.id);
+    if (!entry) return;
+    const box = h('textarea', { rows: 2, class: 'chat-input', value: m.body, i18nAttr: { 'aria-label': 'chat.editLabel' } });
+    const save = h('button', { type: 'submit', class: 'primary small', i18n: 'chat.save' });
+    const cancel = h('button', { type: 'button', class: 'ghost small', i18n: 'chat.cancel', on: { click: () => upsert(byId.get(m.id).msg) } });
+    const f = h('form', { class: 'edit-form', on: { submit: async (e) => {
+      e.preventDefault();
+      try {
+        const r = await rpc.request('chat.edit', { message_id: m.id, body: box.value });
+        upsert(r.message);
+      } catch (err) { error.textContent = ctx.errorText(err); }
+    } } }, box, h('div', { class: 'row' }, save, cancel));
+    entry.el.querySelector('.body').replaceWith(f);
+    entry.el.querySelector('.msg-actions')?.remove();
+    box.focus();
+  }
+
+  async function remove(m) {
+    if (!window.confirm(t('chat.confirmDelete'))) return;
+    try {
+      const r = await rpc.request('chat.delete', { message_id: m.id });
+      upsert(r.message);
+    } catch (e) { error.textContent = ctx.errorText(e); }
+  }
+
+  const typers = new Map();
+  function renderTyping() {
+    const names = [...typers.keys()];
+    typing.textContent = names.length ? t('chat.typing', { names: names.join(', ') }) : '';
+  }
+
+  ctx.on('chat.message', (ev) => {
+    if (ev.conversation_id !== conversationId) return;
+    log.querySelector('.empty')?.remove();
+    const name = ev.message.author_name;
+    if (name && typers.has(name)) { clearTimeout(typers.get(name)); typers.delete(name); renderTyping(); }
+    upsert(ev.message);
+    markRead();
+  });
+  ctx.on('chat.message_edited', (ev) => { if (ev.conversation_id === conversationId) upsert(ev.message); });
+  ctx.on('chat.message_deleted', (ev) => { if (ev.conversation_id === conversationId) upsert(ev.message); });
+  ctx.on('chat.typing', (ev) => {
+    if (ev.conversation_id !== conversationId || !ev.user_name) return;
+    clearTimeout(typers.get(ev.user_name));
+    typers.set(ev.user_name, setTimeout(() => { typers.delete(ev.user_name); renderTyping(); }, ev.expires_in_ms || 5000));
+    renderTyping();
+  });
+  const onReconnect = () => catchUp();
+  rpc.addEventListener('reconnected', onReconnect);
+  ctx.cleanup(() => rpc.removeEventListener('reconnected', onReconnect));
+
+  loadInitial();
+  if (autofocus) setTimeout(() => input.focus(), 0);
+  return panel;
+}
