@@ -165,6 +165,8 @@ static void send_offer(rooms *r, hub *h, participant *q) {
   }
   q->offer_outstanding = true;
   q->offer_dirty = false;
+  memcpy(q->offered, tracks, sizeof tracks[0] * (size_t)q->nsubs);
+  q->noffered = q->nsubs;
   send_to(h, q, protocol_event("media.offer", json_pack("{s:I, s:s, s:o}", "room_id", (json_int_t)q->room->id, "sdp",
                                                         text, "tracks", list)));
   free(text);
@@ -390,17 +392,15 @@ int rooms_answer(rooms *r, hub *h, participant *p, const char *sdp, char *err, s
   }
   sdp_session *ans = malloc(sizeof *ans);
   sdp_answer_info *info = malloc(sizeof *info);
-  sdp_track tracks[SDP_MAX_MEDIA];
   int rc = -1;
   if (!ans || !info) {
     snprintf(err, errlen, "out of memory");
     goto done;
   }
-  for (int i = 0; i < p->nsubs; i++) tracks[i] = p->subs[i].track;
   if (sdp_parse(sdp, strlen(sdp), ans, err, errlen) != 0 ||
-      sdp_read_answer(ans, tracks, (size_t)p->nsubs, info, err, errlen) != 0)
+      sdp_read_answer(ans, p->offered, (size_t)p->noffered, info, err, errlen) != 0)
     goto done;
-  if (info->setup != SDP_SETUP_ACTIVE && p->nsubs > 0) {
+  if (info->setup != SDP_SETUP_ACTIVE && p->noffered > 0) {
     snprintf(err, errlen, "the answer must take a=setup:active (the server is the DTLS server)");
     goto done;
   }

@@ -60,6 +60,8 @@ typedef struct participant {
   sub_slot subs[SDP_MAX_MEDIA];
   int nsubs;
   bool offer_outstanding, offer_dirty;
+  sdp_track offered[SDP_MAX_MEDIA]; /* the outstanding offer's m-sections, to check its answer */
+  int noffered;
   struct participant *next;
 } participant;
 

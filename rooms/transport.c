@@ -142,11 +142,16 @@ void transport_free(sfu *s, transport *t) {
   free(t);
 }
 
+static void flush_dtls(sfu *s, transport *t);
+static void check_connected(sfu *s, transport *t);
+
 void transport_set_remote(sfu *s, transport *t, const media_cmd *cmd) {
-  (void)s;
   if (cmd->u.transport.remote_ufrag[0])
     snprintf(t->remote_ufrag, sizeof t->remote_ufrag, "%s", cmd->u.transport.remote_ufrag);
   if (cmd->u.transport.has_fingerprint) dtls_conn_set_remote_fingerprint(t->dtls, cmd->u.transport.remote_fingerprint);
+  /* The handshake may have finished before the answer brought the fingerprint. */
+  flush_dtls(s, t);
+  check_connected(s, t);
 }
 
 void transport_ice_restart(sfu *s, transport *t, const media_cmd *cmd) {
@@ -354,10 +359,13 @@ bool transport_tick(sfu *s, transport *t) {
     transport_free(s, t);
     return false;
   }
-  if (!t->connected && dtls_conn_get_state(t->dtls) == DTLS_CONN_CONNECTING) {
-    dtls_conn_tick(t->dtls, s->now_ms);
-    flush_dtls(s, t);
+  if (!t->connected) {
+    if (dtls_conn_get_state(t->dtls) == DTLS_CONN_CONNECTING) {
+      dtls_conn_tick(t->dtls, s->now_ms);
+      flush_dtls(s, t);
+    }
     check_connected(s, t);
+    if (t->closing) return true;
   }
   media_close_reason why = MEDIA_CLOSE_REQUESTED;
   if (t->last_stun_ms && s->now_ms - t->last_stun_ms > CONSENT_TIMEOUT_MS) why = MEDIA_CLOSE_CONSENT_EXPIRED;

@@ -54,12 +54,23 @@ function inbound(page) {
   });
 }
 
-async function waitFor(fn, what, timeout = 20000, step = 200) {
+// State of a page's meeting, printed when a wait times out.
+function diag(page) {
+  return page.evaluate(async () => {
+    const m = window.meeting;
+    const out = { pub: m?.pubPc?.connectionState, sub: m?.subPc?.connectionState, inbound: [], offered: [...(m?.offerTracks?.keys() || [])] };
+    if (m?.subPc) (await m.subPc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp') out.inbound.push([s.mid, s.kind, s.packetsReceived, s.framesDecoded, s.pliCount]); });
+    out.metrics = (await (await fetch('/metrics')).text()).split('\n').filter((l) => /^moa_media_(plis|rtp|dropped|consumers|producers)/.test(l)).join('; ');
+    return JSON.stringify(out);
+  });
+}
+
+async function waitFor(fn, what, timeout = 20000, step = 200, page = null) {
   const t0 = Date.now();
   for (;;) {
     const v = await fn();
     if (v) return Date.now() - t0;
-    if (Date.now() - t0 > timeout) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - t0 > timeout) throw new Error(`timed out waiting for ${what}${page ? `: ${await diag(page)}` : ''}`);
     await new Promise((r) => setTimeout(r, step));
   }
 }
@@ -72,7 +83,7 @@ test('two participants see and hear each other; a late third decodes video withi
   await join(b, roomId);
 
   for (const [page, who] of [[a, 'A'], [b, 'B']]) {
-    await waitFor(async () => (await inbound(page)).video > 10, `${who} decoding video`);
+    await waitFor(async () => (await inbound(page)).video > 10, `${who} decoding video`, 20000, 200, page);
     const s1 = await inbound(page);
     await new Promise((r) => setTimeout(r, 1500));
     const s2 = await inbound(page);
@@ -84,7 +95,7 @@ test('two participants see and hear each other; a late third decodes video withi
   const c = await modulePage(browser, srv, 'coord01@moa.example');
   const t0 = Date.now();
   await join(c, roomId);
-  await waitFor(async () => (await inbound(c)).videoStreams >= 2, 'the late joiner decoding both videos', 10000, 50);
+  await waitFor(async () => (await inbound(c)).videoStreams >= 2, 'the late joiner decoding both videos', 10000, 50, c);
   const lateMs = Date.now() - t0;
   console.log(`late joiner decoded both videos ${lateMs} ms after starting to join`);
   assert.ok(lateMs <= 2000, `late joiner decoded video after ${lateMs} ms (must be within 2 s)`);
