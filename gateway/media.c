@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "gateway/log.h"
 #include "gateway/mailbox.h"
 #include "gateway/rtc/dtls.h"
@@ -135,4 +137,19 @@ size_t media_metrics_render(const media_system *m, char *buf, size_t len) {
     PUT("moa_media_dropped_total{reason=\"%s\"} %llu\n", reasons[r],
         (unsigned long long)sum(m, offsetof(sfu_counters, dropped) + (size_t)r * sizeof(atomic_uint_fast64_t)));
   return off < len ? off : len;
+}
+
+json_t *media_worker_stats(const media_system *m, int w) {
+  if (w < 0 || w >= m->nworkers) return NULL;
+  const sfu_counters *c = worker_counters(m->workers[w]);
+#define LOAD(f) (json_int_t) atomic_load_explicit(&c->f, memory_order_relaxed)
+  json_int_t dropped = 0;
+  for (int r = 0; r < DROP_REASONS; r++) dropped += (json_int_t)atomic_load_explicit(&c->dropped[r], memory_order_relaxed);
+  return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "worker", w, "rooms",
+                   LOAD(routers), "peers", LOAD(transports), "producers", LOAD(producers), "consumers",
+                   LOAD(consumers), "packets_in", LOAD(packets_in), "packets_out", LOAD(packets_out), "bytes_in",
+                   LOAD(bytes_in), "bytes_out", LOAD(bytes_out), "nacks_received", LOAD(nacks_received),
+                   "nacks_sent", LOAD(nacks_sent), "retransmitted", LOAD(retransmitted), "plis_sent",
+                   LOAD(plis_sent), "dropped", dropped);
+#undef LOAD
 }

@@ -31,6 +31,12 @@ const uint8_t *media_fingerprint(const media_system *m);
 const char *media_announce_ip(const media_system *m);
 int media_worker_port(const media_system *m, int worker);
 
+/* One worker's counters as JSON: {worker, rooms, peers, producers, consumers, packets_in,
+ * packets_out, bytes_in, bytes_out, nacks_received, nacks_sent, retransmitted, plis_sent,
+ * dropped}. NULL for a bad index. */
+struct json_t;
+struct json_t *media_worker_stats(const media_system *m, int worker);
+
 /* Appends the media metrics (Prometheus text) to buf; returns bytes written. */
 size_t media_metrics_render(const media_system *m, char *buf, size_t len);
 

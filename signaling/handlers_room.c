@@ -150,7 +150,42 @@ static void handle_room_leave(hub *h, session *s, json_int_t id, json_t *req) {
   hub_reply(h, s, id, NULL);
 }
 
+/* The coordinator's view of a live room: who is in it, what each sends and receives, and the
+ * counters of the media worker the room runs on (worker-wide: rooms share a worker). */
+static void handle_room_stats(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t rid = 0;
+  if (!param_int(req, "room_id", 1, INT64_MAX, true, &rid, &err)) {
+    hub_error(h, s, id, err.code, err.message);
+    return;
+  }
+  moa_db *db = hub_db(h);
+  room_rec room;
+  if (room_store_get(db, rid, &room) != 1) {
+    hub_error(h, s, id, ERR_NOT_FOUND, "no such room");
+    return;
+  }
+  if (!s->is_admin && user_store_role_in(db, s->user_id, room.consortium_id) != ROLE_COORDINATOR) {
+    hub_error(h, s, id, ERR_FORBIDDEN, "room statistics are for the consortium's coordinators");
+    return;
+  }
+  live_room *lr = hub_rooms(h) ? rooms_find(hub_rooms(h), rid) : NULL;
+  json_t *people = json_array();
+  for (participant *p = lr ? lr->members : NULL; p; p = p->next) {
+    int receiving = 0;
+    for (int i = 0; i < p->nsubs; i++) receiving += p->subs[i].track.active;
+    json_t *pj = rooms_participant_json(p);
+    json_object_set_new(pj, "joined_at", json_integer(p->joined_at));
+    json_object_set_new(pj, "receiving", json_integer(receiving));
+    json_array_append_new(people, pj);
+  }
+  json_t *worker = lr ? media_worker_stats(hub_media(h), lr->worker) : json_null();
+  hub_reply(h, s, id, json_pack("{s:I, s:b, s:o, s:o}", "room_id", rid, "live", lr != NULL, "participants", people,
+                                "worker", worker ? worker : json_null()));
+}
+
 const handler_def room_handlers[] = {
+    {"room.stats", handle_room_stats, 0},
     {"room.create", handle_room_create, 0},
     {"room.join", handle_room_join, 0},
     {"room.leave", handle_room_leave, 0},
