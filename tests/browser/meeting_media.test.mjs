@@ -105,6 +105,23 @@ test('two participants see and hear each other; a late third decodes video withi
   for (const page of [a, c])
     await waitFor(() => page.evaluate(() => window.seen.muted.some((m) => m.source === 'microphone' && m.muted)), 'mute seen');
 
+  // B's WebSocket drops: the client reconnects, resumes, rejoins, and decodes video again.
+  const t1 = Date.now();
+  await b.evaluate(() => { window.oldSub = window.meeting.subPc; window.moa.rpc.ws.close(); });
+  await waitFor(async () => (await b.evaluate(() => window.meeting.subPc !== window.oldSub)) && (await inbound(b)).videoStreams >= 2,
+    'B decoding again after its connection dropped', 20000, 100, b);
+  console.log(`media back ${Date.now() - t1} ms after the WebSocket dropped`);
+  await waitFor(async () => (await inbound(a)).video > 0 && (await a.evaluate(() => window.meeting.participants.size)) === 2, 'A sees B back');
+
+  // Room statistics: the coordinator gets them, a member does not.
+  const stats = await c.evaluate((roomId) => window.moa.rpc.request('room.stats', { room_id: roomId }), roomId);
+  assert.equal(stats.participants.length, 3);
+  assert.ok(stats.worker.producers >= 6 && stats.worker.packets_in > 0);
+  const denied = await a.evaluate(async (roomId) => {
+    try { await window.moa.rpc.request('room.stats', { room_id: roomId }); return null; } catch (e) { return e.code; }
+  }, roomId);
+  assert.equal(denied, 'forbidden');
+
   // A leaves: B and C see it go, and their meeting no longer lists A.
   const aId = await a.evaluate(() => window.meeting.self.participant_id);
   await a.evaluate(() => window.meeting.leave());

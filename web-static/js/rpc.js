@@ -6,7 +6,7 @@
 //   const rpc = new Rpc(); rpc.start();
 //   const result = await rpc.request('consortium.get', {consortium_id: 3});  // throws RpcError
 //   const off = rpc.on('chat.message', (msg) => ...);                        // server events
-//   rpc.addEventListener('state', (e) => e.detail.state);  // 'connecting'|'online'|'reconnecting'|'offline'
+//   rpc.addEventListener('state', (e) => e.detail.state);  // 'connecting'|'open'|'reconnecting'|'offline'
 //   rpc.addEventListener('session', ...)   signed in / out changed (rpc.user)
 //   rpc.addEventListener('expired', ...)   the stored session no longer works: sign in again
 //   rpc.addEventListener('reconnected', ...) a dropped connection is back and resumed: catch up
@@ -116,7 +116,7 @@ export class Rpc extends EventTarget {
     }
     if (ws !== this.ws) return;
     this.ready = true;
-    this.#setState('online');
+    this.#setState('open');
     this.dispatchEvent(new CustomEvent('session', { detail: { user: this.user } }));
     const waiters = this.readyWaiters;
     this.readyWaiters = [];

@@ -1,0 +1,468 @@
+// A meeting room: a pre-join screen (camera preview, camera and microphone pickers, join with
+// microphone or camera off, a clear message when devices are refused or missing: then the person
+// joins receive-only), then the meeting: a grid of tiles that adapts to the number of people
+// (names, mute state, active speaker, self view, screen shares), controls (microphone, camera,
+// screen share, participants, leave), the participant list, the room's chat beside the video, a
+// network-quality indicator and the reconnect state. Media is meeting.js's Meeting.
+import { h, field, retranslate } from '../dom.js';
+import { t } from '../i18n.js';
+import { createChat } from '../chat.js';
+import { Meeting } from '../meeting.js';
+
+export async function render(ctx) {
+  const roomId = ctx.params.id;
+  ctx.setTitle(t('room.title'));
+  ctx.onLang(() => { retranslate(ctx.root); ctx.setTitle(roomName || t('room.title')); });
+  let roomName = '';
+  let stream = null;
+  const stopStream = () => { stream?.getTracks().forEach((tr) => tr.stop()); stream = null; };
+  ctx.cleanup(stopStream);
+  preJoin();
+
+  // ---- pre-join -------------------------------------------------------------------------------
+  function preJoin() {
+    const video = h('video', { class: 'preview-video', autoplay: true, playsInline: true, muted: true, 'aria-hidden': 'true' });
+    const placeholder = h('div', { class: 'preview-empty', i18n: 'room.noPreview' });
+    const camSel = h('select', { id: 'cam-select' });
+    const micSel = h('select', { id: 'mic-select' });
+    const micOff = h('input', { type: 'checkbox', id: 'join-mic-off' });
+    const camOff = h('input', { type: 'checkbox', id: 'join-cam-off' });
+    const message = h('p', { class: 'device-message', role: 'alert', hidden: true });
+    const joinBtn = h('button', { type: 'submit', class: 'primary big', id: 'join-button', i18n: 'room.join' });
+    const joinError = h('p', { class: 'form-error', role: 'alert' });
+
+    const form = h('form', { class: 'prejoin panel', on: { submit: (e) => { e.preventDefault(); doJoin(); } } },
+      h('h1', { i18n: 'room.prejoinTitle' }),
+      h('div', { class: 'prejoin-body' },
+        h('div', { class: 'preview' }, video, placeholder),
+        h('div', { class: 'prejoin-side' },
+          message,
+          field('room.camera', camSel).wrap,
+          field('room.microphone', micSel).wrap,
+          h('div', { class: 'field check' }, micOff, h('label', { for: 'join-mic-off', i18n: 'room.joinMicOff' })),
+          h('div', { class: 'field check' }, camOff, h('label', { for: 'join-cam-off', i18n: 'room.joinCamOff' })),
+          joinError,
+          joinBtn,
+          h('p', { class: 'hint', i18n: 'room.prejoinHint' }))));
+    ctx.root.replaceChildren(h('div', { class: 'page room-page' }, form));
+
+    let deviceProblem = null; // 'denied' | 'missing' | 'partial' | null
+    async function acquire() {
+      stopStream();
+      const want = {
+        audio: micSel.value ? { deviceId: { exact: micSel.value } } : true,
+        video: camSel.value ? { deviceId: { exact: camSel.value }, width: { ideal: 1280 }, height: { ideal: 720 } } : { width: { ideal: 1280 }, height: { ideal: 720 } },
+      };
+      deviceProblem = null;
+      if (!navigator.mediaDevices?.getUserMedia) { deviceProblem = 'unsupported'; showPreview(); return; }
+      try {
+        stream = await navigator.mediaDevices.getUserMedia(want);
+      } catch (e) {
+        if (e.name === 'NotAllowedError' || e.name === 'SecurityError') deviceProblem = 'denied';
+        else {
+          // one of the two may still work
+          for (const only of [{ audio: want.audio }, { video: want.video }]) {
+            try { stream = await navigator.mediaDevices.getUserMedia(only); break; } catch { /* next */ }
+          }
+          deviceProblem = stream ? 'partial' : 'missing';
+        }
+      }
+      if (!ctx.alive) { stopStream(); return; }
+      await listDevices();
+      showPreview();
+    }
+
+    async function listDevices() {
+      let devices = [];
+      try { devices = await navigator.mediaDevices.enumerateDevices(); } catch { /* none */ }
+      const fill = (sel, kind, labelKey) => {
+        const current = sel.value || stream?.getTracks().find((tr) => tr.kind === (kind === 'videoinput' ? 'video' : 'audio'))?.getSettings().deviceId;
+        const list = devices.filter((d) => d.kind === kind && d.deviceId);
+        sel.replaceChildren(...list.map((d, i) => h('option', { value: d.deviceId, selected: d.deviceId === current }, d.label || t(labelKey, { n: i + 1 }))));
+        if (!list.length) sel.append(h('option', { value: '' }, t('room.noDevice')));
+        sel.disabled = !list.length;
+      };
+      fill(camSel, 'videoinput', 'room.cameraN');
+      fill(micSel, 'audioinput', 'room.microphoneN');
+    }
+
+    function showPreview() {
+      const hasVideo = stream?.getVideoTracks().length > 0;
+      video.srcObject = hasVideo ? stream : null;
+      video.hidden = !hasVideo || camOff.checked;
+      placeholder.hidden = !video.hidden;
+      const hasAudio = stream?.getAudioTracks().length > 0;
+      micOff.disabled = !hasAudio;
+      camOff.disabled = !hasVideo;
+      message.hidden = !deviceProblem;
+      if (deviceProblem === 'denied') message.textContent = t('room.deviceDenied');
+      else if (deviceProblem === 'missing' || deviceProblem === 'unsupported') message.textContent = t('room.deviceMissing');
+      else if (deviceProblem === 'partial') message.textContent = t(hasVideo ? 'room.noMicrophone' : 'room.noCamera');
+    }
+
+    camSel.addEventListener('change', acquire);
+    micSel.addEventListener('change', acquire);
+    camOff.addEventListener('change', showPreview);
+
+    async function doJoin() {
+      joinBtn.disabled = true;
+      joinError.textContent = '';
+      const opts = {
+        audio: !!stream?.getAudioTracks().length,
+        video: !!stream?.getVideoTracks().length,
+        micMuted: micOff.checked,
+        camMuted: camOff.checked,
+      };
+      try {
+        await inMeeting(opts);
+      } catch (e) {
+        console.error(e);
+        if (!ctx.alive) return;
+        joinBtn.disabled = false;
+        joinError.textContent = e.code === 'forbidden' ? t('room.forbidden') : e.code === 'not_found' ? t('room.notFound') : ctx.errorText(e);
+      }
+    }
+    acquire();
+  }
+
+  // ---- the meeting ----------------------------------------------------------------------------
+  async function inMeeting(opts) {
+    const meeting = new Meeting(ctx.rpc, roomId);
+    let left = false;
+    const leaveOnExit = () => { if (!left) { left = true; meeting.leave(); } };
+    ctx.cleanup(leaveOnExit);
+    window.addEventListener('pagehide', leaveOnExit);
+    ctx.cleanup(() => window.removeEventListener('pagehide', leaveOnExit));
+
+    // Mute before publishing so nothing leaks; tell the server right after joining.
+    stream?.getAudioTracks().forEach((tr) => { tr.enabled = !opts.micMuted; });
+    stream?.getVideoTracks().forEach((tr) => { tr.enabled = !opts.camMuted; });
+
+    const tiles = new Map(); // key -> tile {el, video, name, mic, quality}
+    const audios = new Map(); // trackId -> <audio>
+    const grid = h('div', { class: 'grid', id: 'video-grid', 'aria-label': t('room.videos'), role: 'region' });
+    const stateBanner = h('div', { class: 'meeting-state', role: 'status', 'aria-live': 'assertive', hidden: true });
+    const quality = h('span', { class: 'quality', id: 'net-quality', dataset: { level: 'unknown' } });
+    const title = h('h1', { class: 'room-title' }, t('room.title'));
+    const peopleList = h('ul', { class: 'people-list', id: 'participant-list' });
+    const peopleCount = h('span', { class: 'count' });
+    const chatBox = h('div', { class: 'room-chat', id: 'room-chat' });
+    const audioBox = h('div', { class: 'audio-sink', hidden: true });
+
+    const micBtn = h('button', { type: 'button', class: 'ctl', id: 'ctl-mic' });
+    const camBtn = h('button', { type: 'button', class: 'ctl', id: 'ctl-cam' });
+    const shareBtn = h('button', { type: 'button', class: 'ctl', id: 'ctl-share' });
+    const sideBtn = h('button', { type: 'button', class: 'ctl', id: 'ctl-side', 'aria-controls': 'room-side' });
+    const leaveBtn = h('button', { type: 'button', class: 'ctl leave', id: 'ctl-leave', i18n: 'room.leave' });
+    const side = h('aside', { class: 'room-side', id: 'room-side' },
+      h('section', { class: 'panel people', 'aria-labelledby': 'h-people' },
+        h('h2', { id: 'h-people' }, h('span', { i18n: 'room.participants' }), ' ', peopleCount), peopleList),
+      h('section', { class: 'panel chat-panel', 'aria-labelledby': 'h-room-chat' },
+        h('h2', { id: 'h-room-chat', i18n: 'room.chat' }), chatBox));
+    const page = h('div', { class: 'meeting', id: 'meeting' },
+      h('header', { class: 'meeting-head' }, title, h('div', { class: 'row' }, quality)),
+      stateBanner,
+      h('div', { class: 'meeting-body' },
+        h('div', { class: 'stage' }, grid,
+          h('div', { class: 'controls', role: 'toolbar', 'aria-label': t('room.controls') }, micBtn, camBtn, shareBtn, sideBtn, leaveBtn)),
+        side),
+      audioBox);
+    ctx.root.replaceChildren(page);
+
+    // local state
+    const hasMic = opts.audio;
+    const hasCam = opts.video;
+    let micMuted = !hasMic || opts.micMuted;
+    let camMuted = !hasCam || opts.camMuted;
+    let sharing = false;
+    let sideOpen = window.matchMedia('(min-width: 900px)').matches;
+
+    function setBtn(btn, key, pressed, disabled) {
+      btn.dataset.i18n = key;
+      btn.textContent = t(key);
+      btn.setAttribute('aria-pressed', pressed ? 'true' : 'false');
+      btn.disabled = !!disabled;
+    }
+    function updateControls() {
+      setBtn(micBtn, micMuted ? 'room.micOn' : 'room.micOff', micMuted, !hasMic);
+      micBtn.classList.toggle('off', micMuted);
+      setBtn(camBtn, camMuted ? 'room.camOn' : 'room.camOff', camMuted, !hasCam);
+      camBtn.classList.toggle('off', camMuted);
+      setBtn(shareBtn, sharing ? 'room.shareStop' : 'room.share', sharing, !navigator.mediaDevices?.getDisplayMedia);
+      setBtn(sideBtn, sideOpen ? 'room.hidePanel' : 'room.showPanel', sideOpen);
+      sideBtn.setAttribute('aria-expanded', sideOpen ? 'true' : 'false');
+      page.classList.toggle('side-closed', !sideOpen);
+      const self = tiles.get('self');
+      if (self) { setTileMic(self, micMuted); setTileCam(self, camMuted || !hasCam); }
+      renderPeople();
+    }
+
+    // tiles
+    function makeTile(key, name, { self = false, screen = false, participantId = null } = {}) {
+      const video = h('video', { autoplay: true, playsInline: true, muted: true });
+      const avatar = h('div', { class: 'avatar', 'aria-hidden': 'true' }, initials(name));
+      const mic = h('span', { class: 'tile-mic', hidden: true, i18n: 'room.micMutedBadge' });
+      const q = h('span', { class: 'tile-quality', hidden: true });
+      const label = h('span', { class: 'tile-name' }, screen ? t('room.screenOf', { name }) : self ? t('room.you', { name }) : name);
+      const el = h('figure', {
+        class: ['tile', self && 'self', screen && 'screen', 'no-video'],
+        dataset: { key, participant: participantId ?? '', name },
+      }, video, avatar, h('figcaption', {}, label, mic, q));
+      const tile = { el, video, avatar, mic, q, name, participantId, hasVideo: false, camMuted: false };
+      tiles.set(key, tile);
+      grid.append(el);
+      layout();
+      return tile;
+    }
+    function removeTile(key) {
+      const tile = tiles.get(key);
+      if (!tile) return;
+      tile.video.srcObject = null;
+      tile.el.remove();
+      tiles.delete(key);
+      layout();
+    }
+    function setTileVideo(tile, stream_) {
+      tile.video.srcObject = stream_;
+      tile.hasVideo = !!stream_;
+      tile.el.classList.toggle('no-video', !tile.hasVideo || tile.camMuted);
+      if (stream_) tile.video.play().catch(() => {});
+    }
+    function setTileMic(tile, muted) {
+      tile.mic.hidden = !muted;
+      tile.el.classList.toggle('mic-muted', !!muted);
+      tile.el.dataset.micMuted = muted ? 'true' : 'false';
+    }
+    function setTileCam(tile, muted) {
+      tile.camMuted = !!muted;
+      tile.el.classList.toggle('no-video', !tile.hasVideo || tile.camMuted);
+    }
+    function layout() {
+      const n = tiles.size;
+      grid.dataset.count = String(Math.min(n, 16));
+      grid.classList.toggle('has-screen', [...tiles.keys()].some((k) => k.endsWith(':screen')));
+      if (peopleCount) peopleCount.textContent = `(${meeting.participants.size + 1})`;
+    }
+
+    function participantMic(p) {
+      const mics = [...p.tracks.values()].filter((x) => x.source === 'microphone');
+      return !mics.length || mics.every((x) => x.muted);
+    }
+    function participantCam(p) {
+      const cams = [...p.tracks.values()].filter((x) => x.source === 'camera');
+      return !cams.length || cams.every((x) => x.muted);
+    }
+
+    function renderPeople() {
+      const item = (name, mic, cam, isSelf) => h('li', { class: 'person' },
+        h('span', { class: 'name' }, isSelf ? t('room.you', { name }) : name),
+        h('span', { class: ['state', mic && 'off'] }, t(mic ? 'room.micIsOff' : 'room.micIsOn')),
+        h('span', { class: ['state', cam && 'off'] }, t(cam ? 'room.camIsOff' : 'room.camIsOn')));
+      peopleList.replaceChildren(
+        item(ctx.rpc.user.name, micMuted, camMuted, true),
+        ...[...meeting.participants.values()].map((p) => item(p.name, participantMic(p), participantCam(p), false)));
+      peopleCount.textContent = `(${meeting.participants.size + 1})`;
+    }
+
+    function addParticipant(p) {
+      if (!tiles.has(p.participantId)) {
+        const tile = makeTile(String(p.participantId), p.name, { participantId: p.participantId });
+        setTileMic(tile, participantMic(p));
+        setTileCam(tile, participantCam(p));
+      }
+      renderPeople();
+    }
+
+    // quality: the worst level heard in the last few seconds
+    const levels = new Map();
+    function updateQuality() {
+      const now = Date.now();
+      let worst = 'unknown';
+      const rank = { unknown: 0, good: 1, fair: 2, poor: 3 };
+      for (const [pid, { level, at }] of levels) {
+        if (now - at > 7000) { levels.delete(pid); continue; }
+        if (rank[level] > rank[worst]) worst = level;
+      }
+      quality.dataset.level = worst;
+      quality.replaceChildren(h('span', { class: 'bars', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')),
+        h('span', { class: 'quality-text' }, t(`room.quality.${worst}`)));
+    }
+    const qTimer = setInterval(updateQuality, 3000);
+    ctx.cleanup(() => clearInterval(qTimer));
+
+    function showState(state) {
+      page.dataset.state = state;
+      if (state === 'reconnecting' || state === 'failed' || (state === 'connecting' && meeting.participants.size === 0 && false)) {
+        stateBanner.hidden = false;
+        stateBanner.className = `meeting-state ${state}`;
+        stateBanner.replaceChildren(h('span', {}, t(`room.state.${state}`)),
+          state === 'failed' ? h('button', { type: 'button', class: 'small', i18n: 'room.rejoin', on: { click: () => ctx.go(location.hash) } }) : null);
+      } else stateBanner.hidden = true;
+    }
+
+    // events
+    meeting.addEventListener('participant-joined', (e) => addParticipant(e.detail.participant));
+    meeting.addEventListener('participant-left', (e) => {
+      const id = e.detail.participantId;
+      removeTile(String(id));
+      removeTile(`${id}:screen`);
+      levels.delete(id);
+      renderPeople();
+    });
+    meeting.addEventListener('track-added', (e) => {
+      const { participantId, trackId, kind, source, stream: s } = e.detail;
+      const p = meeting.participants.get(participantId);
+      if (kind === 'audio') {
+        const a = h('audio', { autoplay: true, dataset: { track: String(trackId) } });
+        a.srcObject = s;
+        audios.get(trackId)?.remove();
+        audios.set(trackId, a);
+        audioBox.append(a);
+        a.play().catch(() => {});
+        return;
+      }
+      if (source === 'screen') {
+        const key = `${participantId}:screen`;
+        const tile = tiles.get(key) || makeTile(key, p?.name ?? '', { screen: true, participantId });
+        tile.trackId = trackId;
+        setTileVideo(tile, s);
+      } else {
+        const tile = tiles.get(String(participantId)) || (p && (addParticipant(p), tiles.get(String(participantId))));
+        if (tile) { tile.trackId = trackId; setTileVideo(tile, s); }
+      }
+    });
+    meeting.addEventListener('track-removed', (e) => {
+      const { participantId, trackId } = e.detail;
+      const a = audios.get(trackId);
+      if (a) { a.srcObject = null; a.remove(); audios.delete(trackId); }
+      const screen = tiles.get(`${participantId}:screen`);
+      if (screen && screen.trackId === trackId) removeTile(`${participantId}:screen`);
+      const tile = tiles.get(String(participantId));
+      if (tile && tile.trackId === trackId) setTileVideo(tile, null);
+      const p = meeting.participants.get(participantId);
+      if (tile && p) { setTileMic(tile, participantMic(p)); setTileCam(tile, participantCam(p)); }
+      renderPeople();
+    });
+    meeting.addEventListener('track-muted', (e) => {
+      const p = meeting.participants.get(e.detail.participantId);
+      const tile = tiles.get(String(e.detail.participantId));
+      if (p && tile) { setTileMic(tile, participantMic(p)); setTileCam(tile, participantCam(p)); }
+      renderPeople();
+    });
+    meeting.addEventListener('active-speaker', (e) => {
+      for (const tile of tiles.values()) tile.el.classList.remove('speaking');
+      const selfId = meeting.self?.participant_id;
+      const tile = e.detail.participantId === selfId ? tiles.get('self') : tiles.get(String(e.detail.participantId));
+      tile?.el.classList.add('speaking');
+    });
+    meeting.addEventListener('connection-state', (e) => showState(e.detail.state));
+    meeting.addEventListener('quality', (e) => {
+      const { participantId, level } = e.detail;
+      levels.set(participantId ?? 'all', { level, at: Date.now() });
+      const tile = tiles.get(String(participantId));
+      if (tile) {
+        tile.q.hidden = level === 'good';
+        tile.q.dataset.level = level;
+        tile.q.textContent = t(`room.quality.${level}`);
+      }
+      updateQuality();
+    });
+    meeting.addEventListener('local-track', (e) => {
+      if (e.detail.source === 'camera') setTileVideo(tiles.get('self'), new MediaStream([e.detail.track]));
+    });
+    meeting.addEventListener('device-error', () => ctx.toast(t('room.deviceMissing'), 'error'));
+    meeting.addEventListener('left', (e) => ended(e.detail.reason));
+
+    // controls
+    micBtn.addEventListener('click', async () => {
+      micMuted = !micMuted;
+      updateControls();
+      try { await meeting.setMicMuted(micMuted); } catch (err) { ctx.toast(ctx.errorText(err), 'error'); }
+    });
+    camBtn.addEventListener('click', async () => {
+      camMuted = !camMuted;
+      updateControls();
+      try { await meeting.setCameraMuted(camMuted); } catch (err) { ctx.toast(ctx.errorText(err), 'error'); }
+    });
+    shareBtn.addEventListener('click', async () => {
+      try {
+        if (sharing) { await meeting.stopScreenShare(); sharing = false; removeTile('self:screen'); } else {
+          await meeting.startScreenShare();
+          sharing = true;
+          const l = meeting.local.get('screen');
+          if (l) {
+            const tile = makeTile('self:screen', ctx.rpc.user.name, { screen: true });
+            setTileVideo(tile, new MediaStream([l.track]));
+            l.track.addEventListener('ended', () => { sharing = false; removeTile('self:screen'); updateControls(); });
+          }
+        }
+      } catch (err) {
+        if (err.name !== 'NotAllowedError') ctx.toast(t('room.shareFailed'), 'error');
+      }
+      updateControls();
+    });
+    sideBtn.addEventListener('click', () => { sideOpen = !sideOpen; updateControls(); });
+    leaveBtn.addEventListener('click', async () => {
+      left = true;
+      leaveBtn.disabled = true;
+      await meeting.leave();
+      stopStream();
+      ended('left');
+    });
+    page.addEventListener('keydown', (e) => {
+      if (e.target.closest('textarea, input, select')) return;
+      if (e.key === 'm' && !e.ctrlKey && !e.metaKey) micBtn.click();
+    });
+
+    function ended(reason) {
+      if (!ctx.alive) return;
+      left = true;
+      stopStream();
+      for (const a of audios.values()) a.srcObject = null;
+      const consortiumId = meeting.room?.consortium_id;
+      ctx.root.replaceChildren(h('div', { class: 'page center' }, h('div', { class: 'panel ended', id: 'meeting-ended' },
+        h('h1', { i18n: reason === 'left' ? 'room.youLeft' : 'room.ended' }),
+        // reason: a sentence already translated, or the server's reason code
+        reason && reason !== 'left' ? h('p', { class: 'muted' }, String(reason)) : null,
+        h('div', { class: 'row' },
+          h('button', { type: 'button', class: 'primary', i18n: 'room.rejoin', on: { click: () => ctx.go(location.hash) } }),
+          consortiumId ? h('a', { class: 'button', href: `#/consortium/${consortiumId}`, i18n: 'room.backToConsortium' })
+            : h('a', { class: 'button', href: '#/home', i18n: 'nav.home' })))));
+    }
+
+    // join
+    const selfTile = makeTile('self', ctx.rpc.user.name, { self: true });
+    updateControls();
+    updateQuality();
+    showState('connecting');
+    try {
+      await meeting.join({ audio: hasMic, video: hasCam, stream });
+    } catch (e) {
+      left = true;
+      meeting.leave();
+      const key = { forbidden: 'room.forbidden', not_found: 'room.notFound', busy: 'room.busy' }[e.code];
+      ended(key ? t(key) : ctx.errorText(e));
+      return;
+    }
+    if (!ctx.alive) { meeting.leave(); return; }
+    selfTile.participantId = meeting.self?.participant_id;
+    selfTile.el.dataset.participant = String(selfTile.participantId ?? '');
+    if (hasCam && stream) setTileVideo(selfTile, new MediaStream(stream.getVideoTracks()));
+    if (hasMic && micMuted) await meeting.setMicMuted(true);
+    if (hasCam && camMuted) await meeting.setCameraMuted(true);
+    roomName = meeting.room?.name || t('room.title');
+    title.textContent = roomName;
+    ctx.setTitle(roomName);
+    for (const p of meeting.participants.values()) addParticipant(p);
+    updateControls();
+    if (meeting.conversationId) chatBox.append(createChat(ctx, { conversationId: meeting.conversationId, className: 'room' }));
+    else chatBox.append(h('p', { class: 'empty', i18n: 'room.noChat' }));
+    if (!hasMic && !hasCam) ctx.toast(t('room.receiveOnly'));
+  }
+}
+
+function initials(name) {
+  const s = String(name || '?').trim();
+  if (/^[\u3131-\uD79D]/.test(s)) return s.length >= 3 ? s.slice(1, 3) : s.slice(0, 2);
+  return s.split(/\s+/).map((w) => w[0]).join('').slice(0, 2).toUpperCase();
+}
