@@ -11,23 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MSG_COLS                                                                              \
-  "m.id, m.conversation_id, m.author_id, u.name, m.kind, m.body, m.created_at, m.edited_at, " \
-  "m.deleted_at, m.client_key, (SELECT group_concat(user_id) FROM mentions WHERE message_id = m.id)"
-#define MSG_NCOLS 11
-#define MSG_FROM " FROM messages m LEFT JOIN users u ON u.id = m.author_id "
-#define READABLE_CTE                                                                      \
-  "WITH readable(id) AS (SELECT c.id FROM user_roles r JOIN conversations c ON c.kind = " \
-  "'channel' AND c.consortium_id = r.consortium_id WHERE r.user_id = ?1 UNION SELECT "    \
-  "cm.conversation_id FROM conversation_members cm JOIN conversations c ON c.id = "       \
-  "cm.conversation_id AND c.kind <> 'channel' WHERE cm.user_id = ?1) "
-/* (id, name) of everyone who may read conversation ?1. */
-#define READERS_SQL                                                                          \
-  "SELECT u.id, u.name FROM conversations c JOIN user_roles r ON r.consortium_id = "         \
-  "c.consortium_id JOIN users u ON u.id = r.user_id WHERE c.id = ?1 AND c.kind = 'channel' " \
-  "UNION SELECT u.id, u.name FROM conversation_members cm JOIN conversations c ON c.id = "   \
-  "cm.conversation_id AND c.kind <> 'channel' JOIN users u ON u.id = cm.user_id WHERE "      \
-  "cm.conversation_id = ?1"
+#include "storage/chat_store_int.h"
 
 const char *chat_store_status_name(int status) {
   switch (status) {
@@ -127,8 +111,6 @@ static size_t chat__utf8_next(const unsigned char *s, size_t n, uint32_t *cp) {
   return len;
 }
 
-static bool chat__is_space(unsigned char c) { return c == ' ' || c == '\n' || c == '\t'; }
-
 int chat_store_validate_text(const char *text, size_t max_bytes, bool multiline, size_t *trim_start,
                              size_t *trim_len) {
   if (!text) return CHAT_STORE_EMPTY;
@@ -155,7 +137,7 @@ int chat_store_validate_text(const char *text, size_t max_bytes, bool multiline,
 
 /* ---- JSON ---- */
 
-static json_t *chat__jstr(sqlite3_stmt *st, int col) {
+json_t *chat__jstr(sqlite3_stmt *st, int col) {
   const char *s = (const char *)sqlite3_column_text(st, col);
   if (!s) return json_null();
   json_t *j = json_stringn(s, (size_t)sqlite3_column_bytes(st, col));
@@ -181,7 +163,7 @@ static json_t *chat__id_list(const char *csv) {
 }
 
 /* The message object of a row whose first MSG_NCOLS columns are MSG_COLS. */
-static json_t *chat__message_json(sqlite3_stmt *st) {
+json_t *chat__message_json(sqlite3_stmt *st) {
   bool deleted = sqlite3_column_type(st, 8) != SQLITE_NULL;
   json_t *m = json_object();
   json_object_set_new(m, "id", json_integer(sqlite3_column_int64(st, 0)));
@@ -731,165 +713,4 @@ int chat_store_readers(moa_db *db, int64_t conversation_id, json_t **out) {
   }
   *out = ids;
   return CHAT_STORE_OK;
-}
-
-/* ---- search ---- */
-
-#define CHAT_SEARCH_TERMS 4
-
-/* Splits q into at most CHAT_SEARCH_TERMS white-space separated terms (pointers into q, lengths);
- * *short_term tells whether any has fewer than 3 code points (too short for the trigram index). */
-static size_t chat__terms(const char *q, const char *term[], size_t tlen[], bool *short_term) {
-  size_t n = 0;
-  *short_term = false;
-  while (*q && n < CHAT_SEARCH_TERMS) {
-    while (chat__is_space((unsigned char)*q)) q++;
-    if (!*q) break;
-    const char *s = q;
-    size_t cps = 0;
-    while (*q && !chat__is_space((unsigned char)*q)) {
-      if (((unsigned char)*q & 0xC0) != 0x80) cps++;
-      q++;
-    }
-    term[n] = s;
-    tlen[n++] = (size_t)(q - s);
-    if (cps < 3) *short_term = true;
-  }
-  return n;
-}
-
-/* "term1" "term2": each term an FTS5 phrase with its double quotes doubled (implicit AND). */
-static char *chat__fts_query(const char *term[], const size_t tlen[], size_t n) {
-  size_t cap = 1;
-  for (size_t i = 0; i < n; i++) cap += 2 * tlen[i] + 3;
-  char *out = malloc(cap), *p = out;
-  if (!out) return NULL;
-  for (size_t i = 0; i < n; i++) {
-    if (i) *p++ = ' ';
-    *p++ = '"';
-    for (size_t k = 0; k < tlen[i]; k++) {
-      if (term[i][k] == '"') *p++ = '"';
-      *p++ = term[i][k];
-    }
-    *p++ = '"';
-  }
-  *p = 0;
-  return out;
-}
-
-/* %term% with LIKE's wildcards (and the escape) escaped by a backslash. */
-static char *chat__like_pattern(const char *term, size_t len) {
-  char *out = malloc(2 * len + 3), *p = out;
-  if (!out) return NULL;
-  *p++ = '%';
-  for (size_t k = 0; k < len; k++) {
-    if (term[k] == '%' || term[k] == '_' || term[k] == '\\') *p++ = '\\';
-    *p++ = term[k];
-  }
-  *p++ = '%';
-  *p = 0;
-  return out;
-}
-
-static bool chat__match_at(const char *s, const char *t, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    unsigned char a = (unsigned char)s[i], b = (unsigned char)t[i];
-    if (a >= 'A' && a <= 'Z') a = (unsigned char)(a + 32);
-    if (b >= 'A' && b <= 'Z') b = (unsigned char)(b + 32);
-    if (a != b) return false;
-  }
-  return true;
-}
-
-/* Highlights every (ASCII case-insensitive) occurrence of the terms in body, as FTS5 would. */
-static json_t *chat__highlight(const char *body, const char *term[], const size_t tlen[], size_t n) {
-  size_t len = strlen(body);
-  char *mark = calloc(len + 1, 1), *out = malloc(3 * len + 1), *p = out;
-  json_t *j = NULL;
-  if (!mark || !out) goto done;
-  for (size_t t = 0; t < n; t++)
-    for (size_t i = 0; tlen[t] && i + tlen[t] <= len; i++)
-      if (chat__match_at(body + i, term[t], tlen[t])) memset(mark + i, 1, tlen[t]);
-  for (size_t i = 0; i < len; i++) {
-    if (mark[i] && (i == 0 || !mark[i - 1])) *p++ = '\x02';
-    *p++ = body[i];
-    if (mark[i] && !mark[i + 1]) *p++ = '\x03';
-  }
-  j = json_stringn(out, (size_t)(p - out));
-done:
-  free(mark);
-  free(out);
-  return j ? j : json_string(body);
-}
-
-int chat_store_search(moa_db *db, int64_t user_id, const char *query, int64_t conversation_id, int limit,
-                      json_t **out) {
-  *out = NULL;
-  size_t ts, tl;
-  int rc = chat_store_validate_text(query, CHAT_STORE_MAX_QUERY, false, &ts, &tl);
-  if (rc == CHAT_STORE_TOO_LONG || rc == CHAT_STORE_BAD_TEXT) return rc;
-  if (conversation_id && !chat_store_can_read(db, user_id, conversation_id)) return CHAT_STORE_FORBIDDEN;
-  if (limit < 1) limit = 1;
-  if (limit > 50) limit = 50;
-  json_t *results = json_array();
-  const char *term[CHAT_SEARCH_TERMS];
-  size_t tlen[CHAT_SEARCH_TERMS];
-  bool short_term = false;
-  char *q = rc == CHAT_STORE_OK ? strndup(query + ts, tl) : NULL;
-  size_t n = q ? chat__terms(q, term, tlen, &short_term) : 0;
-  char *bound[CHAT_SEARCH_TERMS] = {0};
-  sqlite3_stmt *st = NULL;
-  rc = CHAT_STORE_OK;
-  if (n > 0 && !short_term) {
-    bound[0] = chat__fts_query(term, tlen, n);
-    st = db_stmt(db,
-                 READABLE_CTE "SELECT " MSG_COLS
-                              ", highlight(messages_fts, 0, char(2), char(3)), bm25(messages_fts) FROM "
-                              "messages_fts JOIN messages m ON m.id = messages_fts.rowid LEFT JOIN users u "
-                              "ON u.id = m.author_id WHERE messages_fts MATCH ?2 AND m.deleted_at IS NULL "
-                              "AND m.conversation_id IN readable AND (?3 = 0 OR m.conversation_id = ?3) "
-                              "ORDER BY bm25(messages_fts), m.id DESC LIMIT ?4");
-    if (st && bound[0]) sqlite3_bind_text(st, 2, bound[0], -1, SQLITE_STATIC);
-  } else if (n > 0) {
-    st =
-        db_stmt(db, READABLE_CTE "SELECT " MSG_COLS MSG_FROM
-                                 "WHERE m.conversation_id IN readable AND (?3 = 0 OR m.conversation_id = ?3) "
-                                 "AND m.deleted_at IS NULL AND m.body LIKE ?5 ESCAPE '\\' AND (?6 IS NULL OR "
-                                 "m.body LIKE ?6 ESCAPE '\\') AND (?7 IS NULL OR m.body LIKE ?7 ESCAPE '\\') "
-                                 "AND (?8 IS NULL OR m.body LIKE ?8 ESCAPE '\\') ORDER BY m.id "
-                                 "DESC LIMIT ?4");
-    for (size_t i = 0; st && i < n; i++) {
-      bound[i] = chat__like_pattern(term[i], tlen[i]);
-      if (bound[i]) sqlite3_bind_text(st, (int)(5 + i), bound[i], -1, SQLITE_STATIC);
-    }
-  }
-  if (n > 0 && !st) rc = CHAT_STORE_ERROR;
-  if (st && rc == CHAT_STORE_OK) {
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_int64(st, 3, conversation_id);
-    sqlite3_bind_int(st, 4, limit);
-    int step;
-    while ((step = db_step(db, st)) == SQLITE_ROW) {
-      json_t *m = chat__message_json(st);
-      json_t *hl, *rank;
-      if (!short_term) {
-        hl = chat__jstr(st, MSG_NCOLS);
-        rank = json_real(sqlite3_column_double(st, MSG_NCOLS + 1));
-      } else {
-        hl = chat__highlight(json_string_value(json_object_get(m, "body")), term, tlen, n);
-        rank = json_null();
-      }
-      json_array_append_new(results,
-                            json_pack("{s:o, s:o, s:o}", "message", m, "highlight", hl, "rank", rank));
-    }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE) rc = CHAT_STORE_ERROR;
-  }
-  for (size_t i = 0; i < CHAT_SEARCH_TERMS; i++) free(bound[i]);
-  if (rc == CHAT_STORE_OK)
-    *out = json_pack("{s:s%, s:o}", "query", q ? q : "", q ? strlen(q) : (size_t)0, "results", results);
-  else
-    json_decref(results);
-  free(q);
-  return rc;
 }
