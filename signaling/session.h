@@ -34,6 +34,10 @@ typedef struct session {
   char token[48];  /* the session token this connection signed in with ("" if none) */
   int64_t room_id;         /* the live room this connection is in (0: none) */
   uint32_t participant_id; /* its participant there */
+  /* a guest (auth.guest): may only enter this meeting's room and use its chat (0: not a guest) */
+  int64_t guest_meeting_id;
+  char guest_role[16];     /* "guest", "press" or "expert" */
+  int guest_until_segment; /* 0: the whole meeting; N: removed when agenda segment N ends */
   /* request budget: token bucket */
   double tokens;
   uint64_t last_refill_ms;

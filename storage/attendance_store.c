@@ -1,0 +1,178 @@
+/* Attendance (see attendance_store.h). Rows are written by the live room on the signaling
+ * thread, one short statement each. The CSV follows RFC 4180 (fields with a comma, quote, CR or
+ * LF are quoted, quotes doubled) and neutralizes spreadsheet formulas: a cell starting with
+ * = + - @ TAB or CR gets a leading apostrophe (OWASP "CSV injection"). */
+#include "storage/attendance_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage/seoul_time.h"
+
+int attendance_store_join(moa_db *db, int64_t meeting_id, int64_t user_id, const char *name, const char *role,
+                          int64_t at) {
+  if (attendance_store_leave(db, meeting_id, user_id, at) < 0) return -1;
+  sqlite3_stmt *st = db_stmt(db,
+                             "INSERT INTO attendance(meeting_id, user_id, name, role, joined_at) "
+                             "VALUES (?, ?, ?, ?, ?)");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, meeting_id);
+  sqlite3_bind_int64(st, 2, user_id);
+  sqlite3_bind_text(st, 3, name ? name : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, role ? role : "attendee", -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 5, at);
+  if (db_exec_stmt(db, st) != SQLITE_DONE) return -1;
+  return (int)sqlite3_last_insert_rowid(db_handle(db));
+}
+
+int attendance_store_leave(moa_db *db, int64_t meeting_id, int64_t user_id, int64_t at) {
+  sqlite3_stmt *st = db_stmt(db,
+                             "UPDATE attendance SET left_at = max(?3, joined_at) "
+                             "WHERE meeting_id = ?1 AND user_id = ?2 AND left_at = 0");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, meeting_id);
+  sqlite3_bind_int64(st, 2, user_id);
+  sqlite3_bind_int64(st, 3, at);
+  if (db_exec_stmt(db, st) != SQLITE_DONE) return -1;
+  return sqlite3_changes(db_handle(db)) > 0 ? 1 : 0;
+}
+
+json_t *attendance_store_rows(moa_db *db, int64_t meeting_id) {
+  sqlite3_stmt *st = db_stmt(db,
+                             "SELECT user_id, name, role, joined_at, left_at FROM attendance "
+                             "WHERE meeting_id = ? ORDER BY joined_at, id");
+  if (!st) return NULL;
+  sqlite3_bind_int64(st, 1, meeting_id);
+  json_t *out = json_array();
+  int rc;
+  int64_t now = db_now(db);
+  while ((rc = db_step(db, st)) == SQLITE_ROW) {
+    int64_t joined = sqlite3_column_int64(st, 3), left = sqlite3_column_int64(st, 4);
+    char jl[32], ll[32] = "";
+    seoul_format_human(joined, jl, sizeof jl);
+    if (left) seoul_format_human(left, ll, sizeof ll);
+    int64_t minutes = ((left ? left : now) - joined) / 60;
+    json_array_append_new(
+        out,
+        json_pack("{s:I, s:s, s:s, s:I, s:I, s:s, s:s, s:I}", "user_id",
+                  (json_int_t)sqlite3_column_int64(st, 0), "name", (const char *)sqlite3_column_text(st, 1),
+                  "role", (const char *)sqlite3_column_text(st, 2), "joined_at", (json_int_t)joined,
+                  "left_at", (json_int_t)left, "joined_local", jl, "left_local", ll, "minutes",
+                  (json_int_t)(minutes < 0 ? 0 : minutes)));
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) {
+    json_decref(out);
+    return NULL;
+  }
+  return out;
+}
+
+typedef struct buf {
+  char *p;
+  size_t len, cap;
+  bool failed;
+} buf;
+
+static void put(buf *b, const char *s, size_t n) {
+  if (b->failed) return;
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 1024;
+    while (cap < b->len + n + 1) cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) {
+      b->failed = true;
+      return;
+    }
+    b->p = p;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = '\0';
+}
+
+/* One CSV cell (RFC 4180 quoting, formula prefixes neutralized). */
+static void csv_cell(buf *b, const char *s) {
+  bool formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+  bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+  if (quote) put(b, "\"", 1);
+  if (formula) put(b, "'", 1);
+  for (const char *p = s; *p; p++) {
+    if (*p == '"') put(b, "\"", 1);
+    put(b, p, 1);
+  }
+  if (quote) put(b, "\"", 1);
+}
+
+char *attendance_store_csv(moa_db *db, int64_t meeting_id) {
+  json_t *rows = attendance_store_rows(db, meeting_id);
+  if (!rows) return NULL;
+  buf b = {0};
+  const char *header = "name,role,user_id,joined (Asia/Seoul),left (Asia/Seoul),minutes\r\n";
+  put(&b, header, strlen(header));
+  size_t i;
+  json_t *r;
+  json_array_foreach(rows, i, r) {
+    char num[32];
+    csv_cell(&b, json_string_value(json_object_get(r, "name")));
+    put(&b, ",", 1);
+    csv_cell(&b, json_string_value(json_object_get(r, "role")));
+    snprintf(num, sizeof num, ",%lld,", (long long)json_integer_value(json_object_get(r, "user_id")));
+    put(&b, num, strlen(num));
+    csv_cell(&b, json_string_value(json_object_get(r, "joined_local")));
+    put(&b, ",", 1);
+    csv_cell(&b, json_string_value(json_object_get(r, "left_local")));
+    snprintf(num, sizeof num, ",%lld\r\n", (long long)json_integer_value(json_object_get(r, "minutes")));
+    put(&b, num, strlen(num));
+  }
+  json_decref(rows);
+  if (b.failed) {
+    free(b.p);
+    return NULL;
+  }
+  return b.p;
+}
+
+json_t *attendance_store_activity(moa_db *db, int64_t from, int64_t to) {
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "SELECT c.id, c.name_ko, c.name_en, "
+              "(SELECT count(*) FROM meetings m WHERE m.consortium_id = c.id AND m.status = 'scheduled' "
+              " AND m.starts_at >= ?1 AND m.starts_at < ?2), "
+              "(SELECT count(DISTINCT a.meeting_id) FROM attendance a JOIN meetings m ON m.id = a.meeting_id "
+              " WHERE m.consortium_id = c.id AND a.joined_at >= ?1 AND a.joined_at < ?2), "
+              "(SELECT count(DISTINCT a.user_id) FROM attendance a JOIN meetings m ON m.id = a.meeting_id "
+              " WHERE m.consortium_id = c.id AND a.joined_at >= ?1 AND a.joined_at < ?2), "
+              "(SELECT coalesce(sum(max(0, min(CASE a.left_at WHEN 0 THEN ?3 ELSE a.left_at END, ?2) - "
+              "a.joined_at)), 0) "
+              " FROM attendance a JOIN meetings m ON m.id = a.meeting_id "
+              " WHERE m.consortium_id = c.id AND a.joined_at >= ?1 AND a.joined_at < ?2), "
+              "(SELECT count(*) FROM messages g JOIN conversations v ON v.id = g.conversation_id "
+              " WHERE v.consortium_id = c.id AND g.kind = 'text' AND g.deleted_at IS NULL "
+              " AND g.created_at >= ?1 AND g.created_at < ?2) "
+              "FROM consortia c WHERE c.active = 1 ORDER BY c.id");
+  if (!st) return NULL;
+  sqlite3_bind_int64(st, 1, from);
+  sqlite3_bind_int64(st, 2, to);
+  sqlite3_bind_int64(st, 3, db_now(db));
+  json_t *out = json_array();
+  int rc;
+  while ((rc = db_step(db, st)) == SQLITE_ROW)
+    json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "consortium_id",
+                                         (json_int_t)sqlite3_column_int64(st, 0), "name_ko",
+                                         (const char *)sqlite3_column_text(st, 1), "name_en",
+                                         (const char *)sqlite3_column_text(st, 2), "meetings_scheduled",
+                                         (json_int_t)sqlite3_column_int64(st, 3), "meetings_held",
+                                         (json_int_t)sqlite3_column_int64(st, 4), "attendees",
+                                         (json_int_t)sqlite3_column_int64(st, 5), "attendance_minutes",
+                                         (json_int_t)(sqlite3_column_int64(st, 6) / 60), "messages",
+                                         (json_int_t)sqlite3_column_int64(st, 7)));
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) {
+    json_decref(out);
+    return NULL;
+  }
+  return out;
+}

@@ -1,0 +1,103 @@
+/* Scheduled meetings: their times (UTC unix seconds, entered and shown in Asia/Seoul), recurrence,
+ * agenda, capacity, mode, lobby, invitations and the room each meeting owns. The live running of a
+ * meeting (roles in the room, lobby, floor, agenda clock) is in rooms/meeting_control.h and reads
+ * meetings through this header.
+ *
+ * A meeting's "spec" is the JSON a coordinator sends (meeting.create / meeting.update):
+ *   {title, description?, starts_at, ends_at (ISO 8601 with offset, e.g. "2026-12-10T14:00:00+09:00"),
+ *    recurrence? "none"|"weekly"|"monthly", recurrence_count? 1..52 (required with a recurrence),
+ *    capacity? 1..MEETING_CAPACITY_MAX, mode? "meeting"|"event", lobby? bool,
+ *    agenda? [{start ("HH:MM" Seoul time on the meeting's day, or ISO 8601), minutes, item,
+ *              speaker?, press_open?}],
+ *    invite? [{kind: "consortium"|"organization"|"user", id}], cohosts? [user id], presenters? [user id]}
+ * Every write validates the whole spec first and writes it in one transaction: on error nothing
+ * is written and err says what is wrong. */
+#ifndef MOA_STORAGE_MEETING_STORE_H
+#define MOA_STORAGE_MEETING_STORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "storage/db.h"
+
+#define MEETING_TITLE_MAX 100        /* characters (400 bytes) */
+#define MEETING_DESCRIPTION_MAX 4000 /* bytes */
+#define MEETING_SEGMENTS_MAX 40
+#define MEETING_INVITES_MAX 500
+#define MEETING_CAPACITY_MAX 1000
+#define MEETING_RECURRENCE_MAX 52
+#define MEETING_LENGTH_MAX (24 * 3600)
+
+typedef struct meeting_rec {
+  int64_t id, consortium_id, room_id, created_by;
+  int64_t starts_at, ends_at;
+  bool lobby;
+  bool event_mode;
+  bool cancelled;
+  int capacity;
+  char title[401];
+} meeting_rec;
+
+/* 1 and *out when found, 0 when not, -1 on a database error. */
+int meeting_store_by_room(moa_db *db, int64_t room_id, meeting_rec *out);
+int meeting_store_get(moa_db *db, int64_t meeting_id, meeting_rec *out);
+
+/* The role of user in the meeting: "host" (its creator, a coordinator of its consortium, or an
+ * admin: the caller decides for admins), "cohost", "presenter", "attendee" (invited, or a member
+ * of an invited consortium or organization), "guest"/"press"/"expert" (a guest of this meeting);
+ * NULL if not invited (or on error). The string is static. */
+const char *meeting_store_role(moa_db *db, const meeting_rec *m, int64_t user_id);
+
+/* The agenda: [{position, start_offset_s, length_s, item, speaker, press_open}] in order, NULL on
+ * error. */
+json_t *meeting_store_segments(moa_db *db, int64_t meeting_id);
+
+/* May user enter the meeting's room? Admins and everyone with a role (meeting_store_role) while
+ * the meeting is not cancelled. 1 yes, 0 no, -1 on error. */
+int meeting_store_can_join(moa_db *db, const meeting_rec *m, int64_t user_id, bool is_admin);
+
+/* May user schedule meetings for the consortium (a coordinator of it, or an admin)? */
+bool meeting_store_may_schedule(moa_db *db, int64_t consortium_id, int64_t user_id, bool is_admin);
+
+/* Creates a meeting (and its room) from spec (see above). Returns the id, or -1 with err. */
+int64_t meeting_store_create(moa_db *db, int64_t consortium_id, int64_t created_by, json_t *spec, char *err,
+                             size_t errlen);
+
+/* Changes a meeting: fields absent from spec keep their value; "agenda", "invite", "cohosts",
+ * "presenters" when present replace the old lists. Bumps the iCalendar sequence. Returns 0, or -1
+ * with err and nothing changed. A cancelled meeting cannot be changed. */
+int meeting_store_update(moa_db *db, int64_t meeting_id, json_t *spec, char *err, size_t errlen);
+
+/* Adds invitations ([{kind, id}]) without removing any. 0, or -1 with err and nothing written. */
+int meeting_store_invite(moa_db *db, int64_t meeting_id, json_t *invites, char *err, size_t errlen);
+
+/* Marks the meeting cancelled (its room stays for the record). 1 done, 0 already cancelled, -1 err. */
+int meeting_store_cancel(moa_db *db, int64_t meeting_id);
+
+/* The whole meeting for clients: {id, consortium_id, room_id, title, description, starts_at,
+ * ends_at, starts_local, ends_local, time_zone, recurrence, recurrence_count, occurrences,
+ * next_starts_at, capacity, mode, lobby, status, sequence, host: {id, name}, agenda, invites,
+ * cohosts, presenters, created_at, updated_at}. NULL if absent. */
+json_t *meeting_store_json(moa_db *db, int64_t meeting_id);
+
+/* Ids of the meetings user may join whose last occurrence ends after now, soonest first (at
+ * most limit). With include_cancelled, cancelled ones too. Returns an array of ids or NULL. */
+json_t *meeting_store_upcoming_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
+                                   bool include_cancelled);
+
+/* Users invited to the meeting (directly, through an organization or a consortium), its host,
+ * cohosts, presenters and guests: a malloc'd array of *n ids (free it), NULL on error. */
+int64_t *meeting_store_invitee_ids(moa_db *db, int64_t meeting_id, size_t *n);
+
+/* The end of the last occurrence of a meeting with these times (for upcoming lists). */
+int64_t meeting_store_last_end(int64_t starts_at, int64_t ends_at, const char *recurrence, int count);
+
+/* The start of the occurrence of meeting that starts in (from, to], or 0 when none. */
+int64_t meeting_store_occurrence_in(moa_db *db, int64_t meeting_id, int64_t from, int64_t to);
+
+/* Scheduled meetings with an occurrence starting in (from, to] not yet reminded of: marks each as
+ * reminded and returns [{id, occurrence_start}] (NULL on error). */
+json_t *meeting_store_take_reminders(moa_db *db, int64_t from, int64_t to);
+
+#endif
