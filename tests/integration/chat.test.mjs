@@ -309,3 +309,27 @@ test('per-user flood limit: the 11th message in 10 s is refused with retry_after
   assert.equal((await c2.request('chat.send', { conversation_id: ch, body: 'sneaky', client_key: key('f') })).error.code, 'rate_limited');
   await Promise.all([c.close(), c2.close()]);
 });
+
+test('a room\'s chat: live among those in it, kept after they leave, closed to everyone else', async () => {
+  const room = await a.call('room.create', { consortium_id: 1, name: '공정 협력 회의 채팅', visibility: 'invited', invitees: [b.me.id] });
+  const ja = await a.call('room.join', { room_id: room.id });
+  const jb = await b.call('room.join', { room_id: room.id });
+  assert.ok(ja.conversation_id > 0);
+  assert.equal(jb.conversation_id, ja.conversation_id, 'one conversation per room');
+  const conv = ja.conversation_id;
+  const sent = await send(a, conv, '회의 자료는 채팅에 남겨 둘게요');
+  await b.waitEvent((e) => e.type === 'chat.message' && e.message?.id === sent.id);
+  // the meeting ends: both leave; the chat stays readable by those who were in it
+  await a.call('room.leave');
+  await b.call('room.leave');
+  for (const c of [a, b]) {
+    const { messages } = await c.call('chat.history', { conversation_id: conv });
+    assert.ok(messages.some((m) => m.id === sent.id && m.body === '회의 자료는 채팅에 남겨 둘게요'));
+    assert.ok((await c.call('chat.conversations')).conversations.some((x) => x.id === conv && x.kind === 'room'));
+  }
+  // someone from another consortium can neither read nor write it, nor find it by search
+  assert.equal((await m2.request('chat.history', { conversation_id: conv })).error.code, 'forbidden');
+  assert.equal((await m2.request('chat.send', { conversation_id: conv, body: '저도요', client_key: key() })).error.code, 'forbidden');
+  assert.equal((await m2.call('chat.search', { query: '회의 자료는' })).results.length, 0);
+  assert.equal((await m2.request('room.join', { room_id: room.id })).error.code, 'forbidden');
+});
