@@ -1,12 +1,11 @@
 /* Media system (see media.h). */
 #include "gateway/media.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <jansson.h>
 
 #include "gateway/log.h"
 #include "gateway/mailbox.h"
@@ -27,7 +26,8 @@ struct media_system {
 media_system *media_start(const moa_config *cfg, void (*wake)(void *), void *wake_arg) {
   media_system *m = calloc(1, sizeof *m);
   if (!m) return NULL;
-  snprintf(m->announce_ip, sizeof m->announce_ip, "%s", cfg->media_announce_ip[0] ? cfg->media_announce_ip : cfg->media_ip);
+  snprintf(m->announce_ip, sizeof m->announce_ip, "%s",
+           cfg->media_announce_ip[0] ? cfg->media_announce_ip : cfg->media_ip);
   int n = cfg->media_workers;
   if (n <= 0) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -77,14 +77,16 @@ int media_post(media_system *m, int w, const media_cmd *cmd) {
 }
 
 bool media_next_event(media_system *m, media_event *ev) { return mailbox_take(m->events, ev); }
-const uint8_t *media_fingerprint(const media_system *m) { return dtls_identity_fingerprint_bytes(m->identity); }
+const uint8_t *media_fingerprint(const media_system *m) {
+  return dtls_identity_fingerprint_bytes(m->identity);
+}
 const char *media_announce_ip(const media_system *m) { return m->announce_ip; }
 int media_worker_port(const media_system *m, int w) { return worker_port(m->workers[w]); }
 
-#define PUT(...)                                                           \
-  do {                                                                     \
+#define PUT(...)                                                          \
+  do {                                                                    \
     int n_ = snprintf(buf + off, off < len ? len - off : 0, __VA_ARGS__); \
-    if (n_ > 0) off += (size_t)n_;                                         \
+    if (n_ > 0) off += (size_t)n_;                                        \
   } while (0)
 
 static uint64_t sum(const media_system *m, size_t offset) {
@@ -127,15 +129,23 @@ size_t media_metrics_render(const media_system *m, char *buf, size_t len) {
   PUT("# HELP moa_media_retransmitted_total Packets resent from the retransmission buffer.\n"
       "# TYPE moa_media_retransmitted_total counter\nmoa_media_retransmitted_total %llu\n",
       (unsigned long long)SUM(retransmitted));
+  PUT("# HELP moa_media_nack_requested_packets_total Sequence numbers asked for in NACKs sent to "
+      "publishers.\n"
+      "# TYPE moa_media_nack_requested_packets_total counter\nmoa_media_nack_requested_packets_total %llu\n",
+      (unsigned long long)SUM(nacked_seqs));
+  PUT("# HELP moa_media_rtx_received_total Lost packets recovered from publishers' retransmissions (RTX).\n"
+      "# TYPE moa_media_rtx_received_total counter\nmoa_media_rtx_received_total %llu\n",
+      (unsigned long long)SUM(rtx_received));
   PUT("# HELP moa_media_plis_total Keyframe requests, by direction.\n# TYPE moa_media_plis_total counter\n");
   PUT("moa_media_plis_total{direction=\"sent\"} %llu\n", (unsigned long long)SUM(plis_sent));
   PUT("moa_media_plis_total{direction=\"received\"} %llu\n", (unsigned long long)SUM(plis_received));
-  static const char *const reasons[DROP_REASONS] = {"unknown_address", "bad_stun",     "not_connected",
+  static const char *const reasons[DROP_REASONS] = {"unknown_address",  "bad_stun",     "not_connected",
                                                     "unprotect_failed", "unknown_ssrc", "malformed"};
   PUT("# HELP moa_media_dropped_total Packets dropped, by reason.\n# TYPE moa_media_dropped_total counter\n");
   for (int r = 0; r < DROP_REASONS; r++)
     PUT("moa_media_dropped_total{reason=\"%s\"} %llu\n", reasons[r],
-        (unsigned long long)sum(m, offsetof(sfu_counters, dropped) + (size_t)r * sizeof(atomic_uint_fast64_t)));
+        (unsigned long long)sum(m,
+                                offsetof(sfu_counters, dropped) + (size_t)r * sizeof(atomic_uint_fast64_t)));
   return off < len ? off : len;
 }
 
@@ -144,12 +154,14 @@ json_t *media_worker_stats(const media_system *m, int w) {
   const sfu_counters *c = worker_counters(m->workers[w]);
 #define LOAD(f) (json_int_t) atomic_load_explicit(&c->f, memory_order_relaxed)
   json_int_t dropped = 0;
-  for (int r = 0; r < DROP_REASONS; r++) dropped += (json_int_t)atomic_load_explicit(&c->dropped[r], memory_order_relaxed);
-  return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "worker", w, "rooms",
-                   LOAD(routers), "peers", LOAD(transports), "producers", LOAD(producers), "consumers",
-                   LOAD(consumers), "packets_in", LOAD(packets_in), "packets_out", LOAD(packets_out), "bytes_in",
-                   LOAD(bytes_in), "bytes_out", LOAD(bytes_out), "nacks_received", LOAD(nacks_received),
-                   "nacks_sent", LOAD(nacks_sent), "retransmitted", LOAD(retransmitted), "plis_sent",
-                   LOAD(plis_sent), "dropped", dropped);
+  for (int r = 0; r < DROP_REASONS; r++)
+    dropped += (json_int_t)atomic_load_explicit(&c->dropped[r], memory_order_relaxed);
+  return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "worker", w,
+                   "rooms", LOAD(routers), "peers", LOAD(transports), "producers", LOAD(producers),
+                   "consumers", LOAD(consumers), "packets_in", LOAD(packets_in), "packets_out",
+                   LOAD(packets_out), "bytes_in", LOAD(bytes_in), "bytes_out", LOAD(bytes_out),
+                   "nacks_received", LOAD(nacks_received), "nacks_sent", LOAD(nacks_sent), "retransmitted",
+                   LOAD(retransmitted), "rtx_received", LOAD(rtx_received), "plis_sent", LOAD(plis_sent),
+                   "dropped", dropped);
 #undef LOAD
 }

@@ -110,7 +110,8 @@ void producer_on_rtp(sfu *s, producer *p, uint8_t *pkt, size_t len, bool is_rtx)
   }
   uint64_t t0 = now_ns();
   if (!is_rtx) update_stats(p, pkt, len, s->now_ms);
-  nack_tracker_on_packet(&p->nack, rp.seq, is_rtx, s->now_ms);
+  /* NACK is negotiated for video only (the answers offer no rtcp-fb for audio). */
+  if (p->kind == MEDIA_VIDEO) nack_tracker_on_packet(&p->nack, rp.seq, is_rtx, s->now_ms);
   if (p->rtx) rtx_buffer_put(p->rtx, pkt, len, rp.seq, s->now_ms);
   if (p->kind == MEDIA_AUDIO && p->ext[1]) {
     bool voice = false;
@@ -182,6 +183,7 @@ void producer_tick(sfu *s, producer *p, bool second) {
     if (len > 0) {
       transport_send_rtcp(s, p->owner, buf, (size_t)len);
       atomic_fetch_add_explicit(&s->counters->nacks_sent, 1, memory_order_relaxed);
+      atomic_fetch_add_explicit(&s->counters->nacked_seqs, n, memory_order_relaxed);
     }
   }
   if (nack_tracker_wants_keyframe(&p->nack)) producer_request_keyframe(s, p, false);

@@ -41,6 +41,8 @@ typedef struct sfu_counters {
   atomic_uint_fast64_t packets_in, bytes_in, packets_out, bytes_out;
   atomic_uint_fast64_t rtp_forwarded;
   atomic_uint_fast64_t nacks_received, retransmitted, nacks_sent, plis_sent, plis_received;
+  atomic_uint_fast64_t nacked_seqs;  /* sequence numbers asked for in the NACKs sent upstream */
+  atomic_uint_fast64_t rtx_received; /* publishers' retransmissions (RTX) that carried a packet */
   atomic_uint_fast64_t dropped[DROP_REASONS];
   atomic_uint_fast64_t forward_ns; /* CPU time spent forwarding RTP (for the bench) */
 } sfu_counters;
@@ -61,7 +63,7 @@ struct producer {
   uint32_t clock;
   uint8_t ext[MEDIA_EXT_COUNT];
   bool paused;
-  rtx_buffer *rtx;         /* video only */
+  rtx_buffer *rtx; /* video only */
   nack_tracker nack;
   uint64_t last_pli_ms;
   bool keyframe_requested; /* a consumer waits for one */
@@ -152,8 +154,8 @@ void sfu_handle_cmd(sfu *s, const media_cmd *cmd);
 void sfu_on_datagram(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_storage *from);
 /* Timers: DTLS retransmissions, consent, NACKs, RTCP reports, active speaker. Every ~20 ms. */
 void sfu_tick(sfu *s);
-void sfu_post_event(sfu *s, media_event_type type, uint32_t room_id, uint32_t transport_id, uint32_t producer_id,
-                    media_close_reason reason);
+void sfu_post_event(sfu *s, media_event_type type, uint32_t room_id, uint32_t transport_id,
+                    uint32_t producer_id, media_close_reason reason);
 
 /* transport.c */
 transport *transport_new(sfu *s, router *r, const media_cmd *cmd);

@@ -46,11 +46,11 @@ static bool addr_equal(const struct sockaddr_storage *a, const struct sockaddr_s
 
 /* ---- indexes ---- */
 
-#define UNLINK(head, t, field)                                     \
-  for (transport **pp_ = (head); *pp_; pp_ = &(*pp_)->field)      \
-    if (*pp_ == (t)) {                                             \
-      *pp_ = (t)->field;                                           \
-      break;                                                       \
+#define UNLINK(head, t, field)                               \
+  for (transport **pp_ = (head); *pp_; pp_ = &(*pp_)->field) \
+    if (*pp_ == (t)) {                                       \
+      *pp_ = (t)->field;                                     \
+      break;                                                 \
     }
 
 static void index_ufrag(sfu *s, transport *t) {
@@ -148,7 +148,8 @@ static void check_connected(sfu *s, transport *t);
 void transport_set_remote(sfu *s, transport *t, const media_cmd *cmd) {
   if (cmd->u.transport.remote_ufrag[0])
     snprintf(t->remote_ufrag, sizeof t->remote_ufrag, "%s", cmd->u.transport.remote_ufrag);
-  if (cmd->u.transport.has_fingerprint) dtls_conn_set_remote_fingerprint(t->dtls, cmd->u.transport.remote_fingerprint);
+  if (cmd->u.transport.has_fingerprint)
+    dtls_conn_set_remote_fingerprint(t->dtls, cmd->u.transport.remote_fingerprint);
   /* The handshake may have finished before the answer brought the fingerprint. */
   flush_dtls(s, t);
   check_connected(s, t);
@@ -178,8 +179,10 @@ void transport_on_stun(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_s
   if (m.cls != STUN_CLASS_REQUEST) {
     /* Indications (keepalives) from a known peer count as activity; nothing else is expected. */
     transport *t = transport_by_addr(s, from);
-    if (t && m.cls == STUN_CLASS_INDICATION) t->last_stun_ms = s->now_ms;
-    else drop(s, DROP_BAD_STUN);
+    if (t && m.cls == STUN_CLASS_INDICATION)
+      t->last_stun_ms = s->now_ms;
+    else
+      drop(s, DROP_BAD_STUN);
     return;
   }
   /* USERNAME is "<our ufrag>:<their ufrag>". */
@@ -294,7 +297,8 @@ static void on_rtcp(sfu *s, transport *t, const uint8_t *buf, size_t len) {
         if (h.count == RTCP_PSFB_FIR) { /* FIR names the media SSRC inside its FCI */
           uint32_t ssrc;
           uint8_t seq;
-          if (rtcp_fir_count(&fb) > 0 && rtcp_fir_entry(&fb, 0, &ssrc, &seq) == 0) c = consumer_for_ssrc(t, ssrc);
+          if (rtcp_fir_count(&fb) > 0 && rtcp_fir_entry(&fb, 0, &ssrc, &seq) == 0)
+            c = consumer_for_ssrc(t, ssrc);
         }
         if (c && c->producer) {
           atomic_fetch_add_explicit(&s->counters->plis_received, 1, memory_order_relaxed);
@@ -341,6 +345,7 @@ void transport_on_srtp(sfu *s, transport *t, uint8_t *buf, size_t len) {
       return;
     }
     n = m;
+    atomic_fetch_add_explicit(&s->counters->rtx_received, 1, memory_order_relaxed);
   }
   producer_on_rtp(s, p, buf, (size_t)n, is_rtx);
 }
@@ -368,8 +373,10 @@ bool transport_tick(sfu *s, transport *t) {
     if (t->closing) return true;
   }
   media_close_reason why = MEDIA_CLOSE_REQUESTED;
-  if (t->last_stun_ms && s->now_ms - t->last_stun_ms > CONSENT_TIMEOUT_MS) why = MEDIA_CLOSE_CONSENT_EXPIRED;
-  else if (!t->last_stun_ms && s->now_ms - t->created_ms > ICE_TIMEOUT_MS) why = MEDIA_CLOSE_ICE_TIMEOUT;
+  if (t->last_stun_ms && s->now_ms - t->last_stun_ms > CONSENT_TIMEOUT_MS)
+    why = MEDIA_CLOSE_CONSENT_EXPIRED;
+  else if (!t->last_stun_ms && s->now_ms - t->created_ms > ICE_TIMEOUT_MS)
+    why = MEDIA_CLOSE_ICE_TIMEOUT;
   if (why != MEDIA_CLOSE_REQUESTED && !t->closing) {
     log_info("media: transport %u closed: %s", t->id,
              why == MEDIA_CLOSE_CONSENT_EXPIRED ? "no consent for 30 s" : "ICE did not complete in 30 s");

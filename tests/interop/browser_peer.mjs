@@ -5,8 +5,10 @@
 //   node browser_peer.mjs <server url> <email> <consortium id>
 //
 // stdout, one JSON object a line: {"joined": {room_id, participant_id}}, then every 500 ms
-// {"stats": {framesDecoded, videoPackets, audioPackets, pub, sub}} of the subscribe
-// PeerConnection (window.meeting.subPc). Closing stdin (or SIGTERM) leaves and exits.
+// {"stats": {framesDecoded, videoPackets, audioPackets, nackCount, pliCount, freezeCount,
+// totalFreezesDuration, videoPacketsLost, pub, sub, codecs}} of the subscribe PeerConnection
+// (window.meeting.subPc; video totals over its streams) and the video retransmittedPacketsSent
+// and pubNackCount of the publish one. Closing stdin (or SIGTERM) leaves and exits.
 import { launchBrowser, modulePage } from '../lib/browser.mjs';
 
 const [url, email, consortium] = process.argv.slice(2);
@@ -44,12 +46,23 @@ try {
   for (;;) {
     const stats = await page.evaluate(async () => {
       const m = window.meeting;
-      const s = { framesDecoded: 0, videoPackets: 0, audioPackets: 0, pub: m.pubPc?.connectionState, sub: m.subPc?.connectionState, codecs: [] };
+      const s = { framesDecoded: 0, videoPackets: 0, audioPackets: 0, nackCount: 0, pliCount: 0, freezeCount: 0,
+        totalFreezesDuration: 0, videoPacketsLost: 0, retransmittedPacketsSent: 0, pubNackCount: 0,
+        pub: m.pubPc?.connectionState, sub: m.subPc?.connectionState, codecs: [] };
+      if (m.pubPc) (await m.pubPc.getStats()).forEach((x) => {
+        if (x.type !== 'outbound-rtp' || x.kind !== 'video') return;
+        s.retransmittedPacketsSent += x.retransmittedPacketsSent || 0;
+        s.pubNackCount += x.nackCount || 0;
+      });
       if (!m.subPc) return s;
       const report = await m.subPc.getStats();
       report.forEach((x) => {
         if (x.type !== 'inbound-rtp') return;
-        if (x.kind === 'video') { s.framesDecoded += x.framesDecoded || 0; s.videoPackets += x.packetsReceived || 0; }
+        if (x.kind === 'video') {
+          s.framesDecoded += x.framesDecoded || 0; s.videoPackets += x.packetsReceived || 0;
+          s.nackCount += x.nackCount || 0; s.pliCount += x.pliCount || 0; s.freezeCount += x.freezeCount || 0;
+          s.totalFreezesDuration += x.totalFreezesDuration || 0; s.videoPacketsLost += x.packetsLost || 0;
+        }
         if (x.kind === 'audio') s.audioPackets += x.packetsReceived || 0;
         const c = x.codecId && report.get(x.codecId);
         if (c) s.codecs.push(c.mimeType);

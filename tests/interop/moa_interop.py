@@ -493,3 +493,88 @@ async def wait_until(cond, what, timeout, diag=lambda: "", step=0.25):
         if time.monotonic() - t0 > timeout:
             raise Failure(f"timed out after {timeout} s waiting for {what}: {diag()}")
         await asyncio.sleep(step)
+
+
+# ---- stage 2: a lossy UDP relay ----
+
+
+class LossyRelay:
+    """A UDP relay between a publisher and the server's media port that drops `loss` of the
+    publisher's RTP/RTCP packets (first byte 128..191, RFC 7983) on their way to the server,
+    chosen by a seeded generator; STUN and DTLS pass (so ICE and the handshake are not what is
+    tested), and so does everything the server sends back. Each publisher address gets its own
+    upstream socket, so the server sees one 5-tuple per publisher address, as through a NAT.
+
+    point(sdp) rewrites the server's candidate in an answer to the relay's port."""
+
+    def __init__(self, loss, seed=20251202):
+        self.loss = loss
+        self.rng = random.Random(seed)
+        self.media_in = 0
+        self.dropped = 0
+        self.upstream = {}
+        self.target = None
+
+    def start(self):
+        import socket
+
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.setblocking(False)
+        self.port = self.sock.getsockname()[1]
+        self.loop = asyncio.get_running_loop()
+        self.loop.add_reader(self.sock.fileno(), self._from_publisher)
+        return self
+
+    def point(self, sdp):
+        def swap(m):
+            self.target = (m.group(1), int(m.group(2)))
+            return f"{m.group(1)} {self.port} typ host"
+
+        out = re.sub(r"(127\.0\.0\.1) (\d+) typ host", swap, sdp)
+        check(self.target, "no 127.0.0.1 host candidate in the server's answer")
+        return out
+
+    def _from_publisher(self):
+        import socket
+
+        while True:
+            try:
+                data, addr = self.sock.recvfrom(2048)
+            except BlockingIOError:
+                return
+            up = self.upstream.get(addr)
+            if up is None:
+                up = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                up.bind(("127.0.0.1", 0))
+                up.connect(self.target)
+                up.setblocking(False)
+                self.upstream[addr] = up
+                self.loop.add_reader(up.fileno(), self._from_server, up, addr)
+            if data and 128 <= data[0] <= 191:
+                self.media_in += 1
+                if self.rng.random() < self.loss:
+                    self.dropped += 1
+                    continue
+            try:
+                up.send(data)
+            except OSError:
+                pass
+
+    def _from_server(self, up, addr):
+        while True:
+            try:
+                data = up.recv(2048)
+            except (BlockingIOError, ConnectionRefusedError):
+                return
+            try:
+                self.sock.sendto(data, addr)
+            except OSError:
+                pass
+
+    def close(self):
+        for up in self.upstream.values():
+            self.loop.remove_reader(up.fileno())
+            up.close()
+        self.loop.remove_reader(self.sock.fileno())
+        self.sock.close()
