@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "storage/seoul_time.h"
+#include "storage/textbuf.h"
 
 int attendance_store_join(moa_db *db, int64_t meeting_id, int64_t user_id, const char *name, const char *role,
                           int64_t at) {
@@ -69,70 +70,42 @@ json_t *attendance_store_rows(moa_db *db, int64_t meeting_id) {
   return out;
 }
 
-typedef struct buf {
-  char *p;
-  size_t len, cap;
-  bool failed;
-} buf;
-
-static void put(buf *b, const char *s, size_t n) {
-  if (b->failed) return;
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 1024;
-    while (cap < b->len + n + 1) cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p) {
-      b->failed = true;
-      return;
-    }
-    b->p = p;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
-  b->p[b->len] = '\0';
-}
-
 /* One CSV cell (RFC 4180 quoting, formula prefixes neutralized). */
-static void csv_cell(buf *b, const char *s) {
+static void csv_cell(textbuf *b, const char *s) {
   bool formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
   bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
-  if (quote) put(b, "\"", 1);
-  if (formula) put(b, "'", 1);
+  if (quote) textbuf_put(b, "\"", 1);
+  if (formula) textbuf_put(b, "'", 1);
   for (const char *p = s; *p; p++) {
-    if (*p == '"') put(b, "\"", 1);
-    put(b, p, 1);
+    if (*p == '"') textbuf_put(b, "\"", 1);
+    textbuf_put(b, p, 1);
   }
-  if (quote) put(b, "\"", 1);
+  if (quote) textbuf_put(b, "\"", 1);
 }
 
 char *attendance_store_csv(moa_db *db, int64_t meeting_id) {
   json_t *rows = attendance_store_rows(db, meeting_id);
   if (!rows) return NULL;
-  buf b = {0};
+  textbuf b = {0};
   const char *header = "name,role,user_id,joined (Asia/Seoul),left (Asia/Seoul),minutes\r\n";
-  put(&b, header, strlen(header));
+  textbuf_put(&b, header, strlen(header));
   size_t i;
   json_t *r;
   json_array_foreach(rows, i, r) {
     char num[32];
     csv_cell(&b, json_string_value(json_object_get(r, "name")));
-    put(&b, ",", 1);
+    textbuf_put(&b, ",", 1);
     csv_cell(&b, json_string_value(json_object_get(r, "role")));
     snprintf(num, sizeof num, ",%lld,", (long long)json_integer_value(json_object_get(r, "user_id")));
-    put(&b, num, strlen(num));
+    textbuf_put(&b, num, strlen(num));
     csv_cell(&b, json_string_value(json_object_get(r, "joined_local")));
-    put(&b, ",", 1);
+    textbuf_put(&b, ",", 1);
     csv_cell(&b, json_string_value(json_object_get(r, "left_local")));
     snprintf(num, sizeof num, ",%lld\r\n", (long long)json_integer_value(json_object_get(r, "minutes")));
-    put(&b, num, strlen(num));
+    textbuf_put(&b, num, strlen(num));
   }
   json_decref(rows);
-  if (b.failed) {
-    free(b.p);
-    return NULL;
-  }
-  return b.p;
+  return textbuf_take(&b);
 }
 
 json_t *attendance_store_activity(moa_db *db, int64_t from, int64_t to) {

@@ -30,6 +30,20 @@ static bool token_valid(const char *t) {
   return true;
 }
 
+int session_token_new(char token[SESSION_TOKEN_LEN + 1], unsigned char hash[32]) {
+  unsigned char raw[32];
+  if (RAND_bytes(raw, sizeof raw) != 1) return -1;
+  b64url(raw, sizeof raw, token);
+  SHA256((const unsigned char *)token, SESSION_TOKEN_LEN, hash);
+  return 0;
+}
+
+bool session_token_hash(const char *token, unsigned char hash[32]) {
+  if (!token_valid(token)) return false;
+  SHA256((const unsigned char *)token, SESSION_TOKEN_LEN, hash);
+  return true;
+}
+
 int session_store_create(moa_db *db, int64_t user_id, int64_t ttl, const char *address,
                          char token[SESSION_TOKEN_LEN + 1], int64_t *expires_at) {
   unsigned char raw[32], hash[SHA256_DIGEST_LENGTH];

@@ -3,6 +3,7 @@
 #ifndef MOA_STORAGE_SESSION_STORE_H
 #define MOA_STORAGE_SESSION_STORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "storage/db.h"
@@ -20,6 +21,12 @@ int64_t session_store_lookup(moa_db *db, const char *token, int64_t *expires_at)
 
 /* Ends the session; returns 1 if one was ended, 0 if there was none, -1 on error. */
 int session_store_delete(moa_db *db, const char *token);
+
+/* A fresh random token (same form as a session token) and its SHA-256, for other revocable
+ * secrets (guest links, calendar feeds). Returns 0, or -1 when no randomness is available. */
+int session_token_new(char token[SESSION_TOKEN_LEN + 1], unsigned char hash[32]);
+/* SHA-256 of a well-formed token; false (nothing written) for a malformed one. */
+bool session_token_hash(const char *token, unsigned char hash[32]);
 
 /* Deletes expired sessions; returns how many, or -1. */
 int session_store_purge_expired(moa_db *db);

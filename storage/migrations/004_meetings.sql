@@ -94,9 +94,10 @@ CREATE TABLE attendance (
 CREATE INDEX attendance_meeting ON attendance(meeting_id, joined_at);
 CREATE INDEX attendance_open ON attendance(meeting_id, user_id) WHERE left_at = 0;
 
--- Private calendar feeds: one revocable token per user (SHA-256 kept).
+-- Private calendar feeds: one revocable token per user. Kept as is (not hashed) so that the
+-- user can see the feed URL again; it only reads that user's calendar.
 CREATE TABLE calendar_tokens (
   user_id    INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-  token_hash BLOB NOT NULL UNIQUE,
+  token      TEXT NOT NULL UNIQUE,
   created_at INTEGER NOT NULL
 );

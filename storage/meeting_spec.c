@@ -1,0 +1,512 @@
+/* Writing meetings (see meeting_store.h): a spec is read and checked whole into a `spec` struct
+ * (times, recurrence, agenda, invitations, roles), and only then written, in one transaction.
+ * For an update the stored meeting is loaded into the struct first and the request laid over
+ * it, so the same checks run on the result (an agenda that no longer fits new times is refused).
+ * Strings in the struct point into the JSON values the caller keeps alive. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage/meeting_store.h"
+#include "storage/seoul_time.h"
+
+typedef struct segment {
+  int64_t offset, length;
+  const char *item, *speaker;
+  bool press_open;
+} segment;
+
+typedef struct spec {
+  const char *title, *description;
+  int64_t starts_at, ends_at;
+  char recurrence[8];
+  int count;
+  int capacity;
+  bool event_mode, lobby;
+  segment seg[MEETING_SEGMENTS_MAX];
+  int nseg;
+  bool set_agenda;
+  json_t *invite, *cohosts, *presenters; /* borrowed; NULL: keep */
+} spec;
+
+#define FAIL(...)                       \
+  do {                                  \
+    snprintf(err, errlen, __VA_ARGS__); \
+    return false;                       \
+  } while (0)
+
+/* Plain text of at most max bytes: no control characters (newlines and tabs when allowed). */
+static bool clean_text(const char *s, size_t max, bool newlines) {
+  if (strlen(s) > max) return false;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p == 0x7f || (*p < 0x20 && !(newlines && (*p == '\n' || *p == '\t' || *p == '\r')))) return false;
+  return true;
+}
+
+/* Optional string field: absent keeps *out; present must be a string. */
+static bool opt_string(json_t *o, const char *key, const char **out, char *err, size_t errlen) {
+  json_t *v = json_object_get(o, key);
+  if (!v) return true;
+  if (!json_is_string(v)) FAIL("\"%s\" must be a string", key);
+  *out = json_string_value(v);
+  return true;
+}
+
+static bool opt_int(json_t *o, const char *key, int64_t lo, int64_t hi, int64_t *out, char *err,
+                    size_t errlen) {
+  json_t *v = json_object_get(o, key);
+  if (!v) return true;
+  if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+    FAIL("\"%s\" must be an integer from %lld to %lld", key, (long long)lo, (long long)hi);
+  *out = json_integer_value(v);
+  return true;
+}
+
+static bool opt_bool(json_t *o, const char *key, bool *out, char *err, size_t errlen) {
+  json_t *v = json_object_get(o, key);
+  if (!v) return true;
+  if (!json_is_boolean(v)) FAIL("\"%s\" must be true or false", key);
+  *out = json_is_true(v);
+  return true;
+}
+
+static bool opt_time(json_t *o, const char *key, int64_t *out, char *err, size_t errlen) {
+  json_t *v = json_object_get(o, key);
+  if (!v) return true;
+  if (!json_is_string(v) || !seoul_parse_iso(json_string_value(v), out))
+    FAIL("\"%s\" must be an ISO 8601 time such as \"2026-12-10T14:00:00+09:00\"", key);
+  return true;
+}
+
+/* One agenda entry: {start "HH:MM"|ISO, minutes} or {start_offset_s, length_s}, item, speaker?,
+ * press_open?. */
+static bool read_segment(const spec *sp, json_t *e, size_t i, segment *out, char *err, size_t errlen) {
+  if (!json_is_object(e)) FAIL("agenda[%zu] must be an object", i);
+  memset(out, 0, sizeof *out);
+  out->offset = -1;
+  out->speaker = "";
+  json_t *start = json_object_get(e, "start");
+  if (start) {
+    int hhmm;
+    int64_t t;
+    const char *s = json_is_string(start) ? json_string_value(start) : "";
+    if (seoul_parse_hhmm(s, &hhmm)) {
+      t = seoul_midnight(sp->starts_at) + hhmm;
+      if (t < sp->starts_at && t + 86400 < sp->ends_at) t += 86400; /* a meeting across midnight */
+    } else if (!seoul_parse_iso(s, &t)) {
+      FAIL("agenda[%zu].start must be \"HH:MM\" (Seoul time) or an ISO 8601 time", i);
+    }
+    if (t < sp->starts_at) FAIL("agenda[%zu] starts before the meeting", i);
+    out->offset = t - sp->starts_at;
+  }
+  int64_t minutes = 0;
+  if (!opt_int(e, "start_offset_s", 0, MEETING_LENGTH_MAX, &out->offset, err, errlen) ||
+      !opt_int(e, "minutes", 1, MEETING_LENGTH_MAX / 60, &minutes, err, errlen) ||
+      !opt_int(e, "length_s", 1, MEETING_LENGTH_MAX, &out->length, err, errlen) ||
+      !opt_string(e, "item", &out->item, err, errlen) ||
+      !opt_string(e, "speaker", &out->speaker, err, errlen) ||
+      !opt_bool(e, "press_open", &out->press_open, err, errlen))
+    return false;
+  if (minutes) out->length = minutes * 60;
+  if (out->offset < 0) FAIL("agenda[%zu] needs a start", i);
+  if (out->length <= 0) FAIL("agenda[%zu] needs a length (minutes)", i);
+  if (!out->item || !out->item[0] || !clean_text(out->item, 400, false))
+    FAIL("agenda[%zu].item must be 1 to 400 bytes of plain text", i);
+  if (!clean_text(out->speaker, 200, false))
+    FAIL("agenda[%zu].speaker must be at most 200 bytes of plain text", i);
+  return true;
+}
+
+static bool read_agenda(spec *sp, json_t *agenda, char *err, size_t errlen) {
+  if (!json_is_array(agenda)) FAIL("\"agenda\" must be an array");
+  if (json_array_size(agenda) > MEETING_SEGMENTS_MAX)
+    FAIL("an agenda has at most %d segments", MEETING_SEGMENTS_MAX);
+  sp->nseg = 0;
+  size_t i;
+  json_t *e;
+  json_array_foreach(agenda, i, e) {
+    if (!read_segment(sp, e, i, &sp->seg[sp->nseg], err, errlen)) return false;
+    sp->nseg++;
+  }
+  return true;
+}
+
+static bool check_ids(json_t *a, const char *key, char *err, size_t errlen) {
+  if (!a) return true;
+  if (!json_is_array(a) || json_array_size(a) > MEETING_INVITES_MAX)
+    FAIL("\"%s\" must be an array of at most %d user ids", key, MEETING_INVITES_MAX);
+  size_t i;
+  json_t *v;
+  json_array_foreach(a, i, v) if (!json_is_integer(v) || json_integer_value(v) < 1)
+      FAIL("%s[%zu] is not a user id", key, i);
+  return true;
+}
+
+/* Lays the request over sp and checks the result. */
+static bool read_spec(spec *sp, json_t *req, int64_t now, bool creating, char *err, size_t errlen) {
+  if (!json_is_object(req)) FAIL("the meeting must be an object");
+  int64_t count = sp->count, capacity = sp->capacity;
+  char old_recurrence[sizeof sp->recurrence];
+  memcpy(old_recurrence, sp->recurrence, sizeof old_recurrence);
+  const char *recurrence = old_recurrence, *mode = sp->event_mode ? "event" : "meeting";
+  bool had_recurrence = json_object_get(req, "recurrence") != NULL;
+  if (!opt_string(req, "title", &sp->title, err, errlen) ||
+      !opt_string(req, "description", &sp->description, err, errlen) ||
+      !opt_time(req, "starts_at", &sp->starts_at, err, errlen) ||
+      !opt_time(req, "ends_at", &sp->ends_at, err, errlen) ||
+      !opt_string(req, "recurrence", &recurrence, err, errlen) ||
+      !opt_string(req, "mode", &mode, err, errlen) || !opt_bool(req, "lobby", &sp->lobby, err, errlen))
+    return false;
+  json_t *c = json_object_get(req, "recurrence_count");
+  if (c &&
+      (!json_is_integer(c) || json_integer_value(c) < 1 || json_integer_value(c) > MEETING_RECURRENCE_MAX))
+    FAIL("\"recurrence_count\" must be an integer from 1 to %d", MEETING_RECURRENCE_MAX);
+  if (c) count = json_integer_value(c);
+  json_t *cap = json_object_get(req, "capacity");
+  if (cap && (!json_is_integer(cap) || json_integer_value(cap) < 1 ||
+              json_integer_value(cap) > MEETING_CAPACITY_MAX))
+    FAIL("\"capacity\" must be an integer from 1 to %d", MEETING_CAPACITY_MAX);
+  if (cap) capacity = json_integer_value(cap);
+  if (creating && (!json_object_get(req, "title") || !json_object_get(req, "starts_at") ||
+                   !json_object_get(req, "ends_at")))
+    FAIL("a meeting needs \"title\", \"starts_at\" and \"ends_at\"");
+  size_t tl = strlen(sp->title);
+  if (tl == 0 || !clean_text(sp->title, MEETING_TITLE_MAX * 4, false))
+    FAIL("\"title\" must be 1 to %d characters of plain text", MEETING_TITLE_MAX);
+  if (!clean_text(sp->description, MEETING_DESCRIPTION_MAX, true))
+    FAIL("\"description\" must be at most %d bytes of plain text", MEETING_DESCRIPTION_MAX);
+  if (sp->ends_at <= sp->starts_at) FAIL("the meeting must end after it starts");
+  if (sp->ends_at - sp->starts_at > MEETING_LENGTH_MAX) FAIL("a meeting lasts at most 24 hours");
+  if (strcmp(recurrence, "none") && strcmp(recurrence, "weekly") && strcmp(recurrence, "monthly"))
+    FAIL("\"recurrence\" must be \"none\", \"weekly\" or \"monthly\"");
+  if (!strcmp(recurrence, "none")) {
+    if (c && count != 1) FAIL("\"recurrence_count\" needs a recurrence (weekly or monthly)");
+    count = 1;
+  } else if (had_recurrence && !c && (creating || sp->count == 1)) {
+    FAIL("a recurrence needs \"recurrence_count\" (how many times, 2 to %d)", MEETING_RECURRENCE_MAX);
+  } else if (count < 2) {
+    FAIL("a recurring meeting happens at least twice (\"recurrence_count\" 2 to %d)", MEETING_RECURRENCE_MAX);
+  }
+  if (!strcmp(recurrence, "monthly") && seoul_mday(sp->starts_at) > 28)
+    FAIL("a monthly meeting must start on day 1 to 28 of the month (not every month has day %d)",
+         seoul_mday(sp->starts_at));
+  snprintf(sp->recurrence, sizeof sp->recurrence, "%s", recurrence);
+  sp->count = (int)count;
+  sp->capacity = (int)capacity;
+  if (strcmp(mode, "meeting") && strcmp(mode, "event")) FAIL("\"mode\" must be \"meeting\" or \"event\"");
+  sp->event_mode = !strcmp(mode, "event");
+  if (meeting_store_last_end(sp->starts_at, sp->ends_at, sp->recurrence, sp->count) <= now)
+    FAIL("the meeting would be over already (\"ends_at\" is in the past)");
+  json_t *agenda = json_object_get(req, "agenda");
+  if (agenda) {
+    sp->set_agenda = true;
+    if (!read_agenda(sp, agenda, err, errlen)) return false;
+  }
+  int64_t length = sp->ends_at - sp->starts_at, prev_end = 0;
+  for (int i = 0; i < sp->nseg; i++) {
+    const segment *g = &sp->seg[i];
+    if (g->offset < prev_end)
+      FAIL("agenda[%d] overlaps the segment before it (segments are in order and do not overlap)", i);
+    if (g->offset + g->length > length)
+      FAIL("agenda[%d] ends after the meeting ends (the agenda is too long)", i);
+    prev_end = g->offset + g->length;
+  }
+  sp->invite = json_object_get(req, "invite");
+  sp->cohosts = json_object_get(req, "cohosts");
+  sp->presenters = json_object_get(req, "presenters");
+  if (sp->invite && (!json_is_array(sp->invite) || json_array_size(sp->invite) > MEETING_INVITES_MAX))
+    FAIL("\"invite\" must be an array of at most %d invitations", MEETING_INVITES_MAX);
+  return check_ids(sp->cohosts, "cohosts", err, errlen) &&
+         check_ids(sp->presenters, "presenters", err, errlen);
+}
+
+/* ---- writing (inside the caller's transaction) ---- */
+
+static int exec2(moa_db *db, const char *sql, int64_t a, int64_t b) {
+  sqlite3_stmt *st = db_stmt(db, sql);
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, a);
+  sqlite3_bind_int64(st, 2, b);
+  return db_exec_stmt(db, st) == SQLITE_DONE ? 0 : -1;
+}
+
+static int exec1(moa_db *db, const char *sql, int64_t a) {
+  sqlite3_stmt *st = db_stmt(db, sql);
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, a);
+  return db_exec_stmt(db, st) == SQLITE_DONE ? 0 : -1;
+}
+
+static bool exists(moa_db *db, const char *sql, int64_t id) {
+  sqlite3_stmt *st = db_stmt(db, sql);
+  if (!st) return false;
+  sqlite3_bind_int64(st, 1, id);
+  bool yes = db_step(db, st) == SQLITE_ROW;
+  sqlite3_reset(st);
+  return yes;
+}
+
+static bool write_invites(moa_db *db, int64_t mid, json_t *invites, char *err, size_t errlen) {
+  size_t i;
+  json_t *e;
+  json_array_foreach(invites, i, e) {
+    const char *kind = json_string_value(json_object_get(e, "kind"));
+    json_t *idv = json_object_get(e, "id");
+    if (!json_is_object(e) || !kind || !json_is_integer(idv))
+      FAIL("invite[%zu] must be {kind: \"consortium\"|\"organization\"|\"user\", id}", i);
+    int64_t id = json_integer_value(idv);
+    const char *check = !strcmp(kind, "consortium") ? "SELECT 1 FROM consortia WHERE id = ? AND active = 1"
+                        : !strcmp(kind, "organization") ? "SELECT 1 FROM organizations WHERE id = ?"
+                        : !strcmp(kind, "user")
+                            ? "SELECT 1 FROM users u WHERE id = ? AND NOT EXISTS (SELECT 1 FROM "
+                              "guests g WHERE g.user_id = u.id)"
+                            : NULL;
+    if (!check) FAIL("invite[%zu].kind must be \"consortium\", \"organization\" or \"user\"", i);
+    if (!exists(db, check, id)) FAIL("invite[%zu]: no such %s %lld", i, kind, (long long)id);
+    sqlite3_stmt *st =
+        db_stmt(db, "INSERT OR IGNORE INTO meeting_invites(meeting_id, kind, target_id) VALUES (?, ?, ?)");
+    if (!st) FAIL("database error");
+    sqlite3_bind_int64(st, 1, mid);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, id);
+    if (db_exec_stmt(db, st) != SQLITE_DONE) FAIL("database error: %s", db_errmsg(db));
+  }
+  return true;
+}
+
+static bool write_roles(moa_db *db, int64_t mid, json_t *ids, const char *role, char *err, size_t errlen) {
+  sqlite3_stmt *st = db_stmt(db, "DELETE FROM meeting_roles WHERE meeting_id = ? AND role = ?");
+  if (!st) FAIL("database error");
+  sqlite3_bind_int64(st, 1, mid);
+  sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
+  if (db_exec_stmt(db, st) != SQLITE_DONE) FAIL("database error");
+  size_t i;
+  json_t *v;
+  json_array_foreach(ids, i, v) {
+    if (!exists(db,
+                "SELECT 1 FROM users u WHERE id = ? AND NOT EXISTS (SELECT 1 FROM guests g WHERE g.user_id = "
+                "u.id)",
+                json_integer_value(v)))
+      FAIL("%ss[%zu]: no such user", role, i);
+    st = db_stmt(db, "INSERT OR REPLACE INTO meeting_roles(meeting_id, user_id, role) VALUES (?, ?, ?)");
+    if (!st) FAIL("database error");
+    sqlite3_bind_int64(st, 1, mid);
+    sqlite3_bind_int64(st, 2, json_integer_value(v));
+    sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
+    if (db_exec_stmt(db, st) != SQLITE_DONE) FAIL("database error");
+  }
+  return true;
+}
+
+static bool write_agenda(moa_db *db, int64_t mid, const spec *sp, char *err, size_t errlen) {
+  if (exec1(db, "DELETE FROM meeting_segments WHERE meeting_id = ?", mid) != 0) FAIL("database error");
+  for (int i = 0; i < sp->nseg; i++) {
+    const segment *g = &sp->seg[i];
+    sqlite3_stmt *st = db_stmt(db,
+                               "INSERT INTO meeting_segments(meeting_id, position, start_offset_s, length_s, "
+                               "item, speaker, press_open) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    if (!st) FAIL("database error");
+    sqlite3_bind_int64(st, 1, mid);
+    sqlite3_bind_int(st, 2, i + 1);
+    sqlite3_bind_int64(st, 3, g->offset);
+    sqlite3_bind_int64(st, 4, g->length);
+    sqlite3_bind_text(st, 5, g->item, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, g->speaker, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, g->press_open);
+    if (db_exec_stmt(db, st) != SQLITE_DONE) FAIL("database error: %s", db_errmsg(db));
+  }
+  return true;
+}
+
+/* Writes everything but the meetings row's own columns. */
+static bool write_lists(moa_db *db, int64_t mid, const spec *sp, bool replace_invites, char *err,
+                        size_t errlen) {
+  if (sp->set_agenda && !write_agenda(db, mid, sp, err, errlen)) return false;
+  if (sp->invite) {
+    if (replace_invites && exec1(db, "DELETE FROM meeting_invites WHERE meeting_id = ?", mid) != 0)
+      FAIL("database error");
+    if (!write_invites(db, mid, sp->invite, err, errlen)) return false;
+  }
+  if (sp->cohosts && !write_roles(db, mid, sp->cohosts, "cohost", err, errlen)) return false;
+  return !sp->presenters || write_roles(db, mid, sp->presenters, "presenter", err, errlen);
+}
+
+static void bind_spec(sqlite3_stmt *st, const spec *sp, int64_t now) {
+  sqlite3_bind_text(st, 1, sp->title, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, sp->description, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, sp->starts_at);
+  sqlite3_bind_int64(st, 4, sp->ends_at);
+  sqlite3_bind_text(st, 5, sp->recurrence, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 6, sp->count);
+  sqlite3_bind_int(st, 7, sp->capacity);
+  sqlite3_bind_text(st, 8, sp->event_mode ? "event" : "meeting", -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 9, sp->lobby);
+  sqlite3_bind_int64(st, 10, meeting_store_last_end(sp->starts_at, sp->ends_at, sp->recurrence, sp->count));
+  sqlite3_bind_int64(st, 11, now);
+}
+
+int64_t meeting_store_create(moa_db *db, int64_t consortium_id, int64_t created_by, json_t *req, char *err,
+                             size_t errlen) {
+  spec *sp = calloc(1, sizeof *sp);
+  if (!sp) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  sp->title = "";
+  sp->description = "";
+  snprintf(sp->recurrence, sizeof sp->recurrence, "none");
+  sp->count = 1;
+  sp->capacity = 100;
+  int64_t now = db_now(db), mid = -1;
+  if (!read_spec(sp, req, now, true, err, errlen)) goto out;
+  json_t *own_consortium = NULL;
+  if (!sp->invite) /* by default the whole consortium is invited */
+    sp->invite = own_consortium =
+        json_pack("[{s:s, s:I}]", "kind", "consortium", "id", (json_int_t)consortium_id);
+  if (db_begin(db) != SQLITE_OK) {
+    snprintf(err, errlen, "database error: %s", db_errmsg(db));
+    json_decref(own_consortium);
+    goto out;
+  }
+  sqlite3_stmt *st = db_stmt(db,
+                             "INSERT INTO rooms(consortium_id, name, description, visibility, created_by) "
+                             "VALUES (?, ?, ?, 'invited', ?)");
+  bool ok = st != NULL;
+  if (ok) {
+    sqlite3_bind_int64(st, 1, consortium_id);
+    sqlite3_bind_text(st, 2, sp->title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, sp->description, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, created_by);
+    ok = db_exec_stmt(db, st) == SQLITE_DONE;
+  }
+  int64_t room_id = sqlite3_last_insert_rowid(db_handle(db));
+  st = ok ? db_stmt(
+                db,
+                "INSERT INTO meetings(title, description, starts_at, ends_at, recurrence, recurrence_count, "
+                "capacity, mode, lobby, last_ends_at, created_at, updated_at, consortium_id, room_id, "
+                "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14)")
+          : NULL;
+  if (st) {
+    bind_spec(st, sp, now);
+    sqlite3_bind_int64(st, 12, consortium_id);
+    sqlite3_bind_int64(st, 13, room_id);
+    sqlite3_bind_int64(st, 14, created_by);
+    ok = db_exec_stmt(db, st) == SQLITE_DONE;
+  } else {
+    ok = false;
+  }
+  if (!ok) snprintf(err, errlen, "database error: %s", db_errmsg(db));
+  int64_t id = sqlite3_last_insert_rowid(db_handle(db));
+  if (ok) ok = write_lists(db, id, sp, false, err, errlen);
+  json_decref(own_consortium);
+  if (!ok || db_commit(db) != SQLITE_OK) {
+    db_rollback(db);
+    if (ok) snprintf(err, errlen, "database error: %s", db_errmsg(db));
+    goto out;
+  }
+  mid = id;
+out:
+  free(sp);
+  return mid;
+}
+
+/* Loads the stored meeting into sp (strings point into *keep, which the caller frees). */
+static int load_spec(moa_db *db, int64_t mid, spec *sp, json_t **keep) {
+  json_t *m = meeting_store_json(db, mid);
+  *keep = m;
+  if (!m) return 0;
+  if (strcmp(json_string_value(json_object_get(m, "status")), "scheduled") != 0) return -2;
+  sp->title = json_string_value(json_object_get(m, "title"));
+  sp->description = json_string_value(json_object_get(m, "description"));
+  sp->starts_at = json_integer_value(json_object_get(m, "starts_at"));
+  sp->ends_at = json_integer_value(json_object_get(m, "ends_at"));
+  snprintf(sp->recurrence, sizeof sp->recurrence, "%s", json_string_value(json_object_get(m, "recurrence")));
+  sp->count = (int)json_integer_value(json_object_get(m, "recurrence_count"));
+  sp->capacity = (int)json_integer_value(json_object_get(m, "capacity"));
+  sp->event_mode = !strcmp(json_string_value(json_object_get(m, "mode")), "event");
+  sp->lobby = json_is_true(json_object_get(m, "lobby"));
+  json_t *agenda = json_object_get(m, "agenda");
+  sp->nseg = 0;
+  size_t i;
+  json_t *g;
+  json_array_foreach(agenda, i, g) {
+    if (sp->nseg == MEETING_SEGMENTS_MAX) break;
+    segment *s = &sp->seg[sp->nseg++];
+    s->offset = json_integer_value(json_object_get(g, "start_offset_s"));
+    s->length = json_integer_value(json_object_get(g, "length_s"));
+    s->item = json_string_value(json_object_get(g, "item"));
+    s->speaker = json_string_value(json_object_get(g, "speaker"));
+    s->press_open = json_is_true(json_object_get(g, "press_open"));
+  }
+  return 1;
+}
+
+int meeting_store_update(moa_db *db, int64_t meeting_id, json_t *req, char *err, size_t errlen) {
+  spec *sp = calloc(1, sizeof *sp);
+  json_t *keep = NULL;
+  int rc = -1;
+  if (!sp) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  int found = load_spec(db, meeting_id, sp, &keep);
+  if (found != 1) {
+    snprintf(err, errlen, found == 0 ? "no such meeting" : "a cancelled meeting cannot be changed");
+    goto out;
+  }
+  int64_t now = db_now(db);
+  if (!read_spec(sp, req, now, false, err, errlen)) goto out;
+  if (db_begin(db) != SQLITE_OK) {
+    snprintf(err, errlen, "database error: %s", db_errmsg(db));
+    goto out;
+  }
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "UPDATE meetings SET title = ?1, description = ?2, starts_at = ?3, ends_at = ?4, "
+              "recurrence = ?5, recurrence_count = ?6, capacity = ?7, mode = ?8, lobby = ?9, "
+              "last_ends_at = ?10, updated_at = ?11, sequence = sequence + 1, "
+              "reminded_for = CASE WHEN starts_at = ?3 THEN reminded_for ELSE 0 END WHERE id = ?12");
+  bool ok = st != NULL;
+  if (ok) {
+    bind_spec(st, sp, now);
+    sqlite3_bind_int64(st, 12, meeting_id);
+    ok = db_exec_stmt(db, st) == SQLITE_DONE;
+  }
+  if (ok)
+    ok = exec1(db,
+               "UPDATE rooms SET name = (SELECT title FROM meetings WHERE id = ?1) WHERE id = "
+               "(SELECT room_id FROM meetings WHERE id = ?1)",
+               meeting_id) == 0;
+  if (!ok) snprintf(err, errlen, "database error: %s", db_errmsg(db));
+  if (ok) ok = write_lists(db, meeting_id, sp, true, err, errlen);
+  if (!ok || db_commit(db) != SQLITE_OK) {
+    db_rollback(db);
+    if (ok) snprintf(err, errlen, "database error: %s", db_errmsg(db));
+    goto out;
+  }
+  rc = 0;
+out:
+  json_decref(keep);
+  free(sp);
+  return rc;
+}
+
+int meeting_store_invite(moa_db *db, int64_t meeting_id, json_t *invites, char *err, size_t errlen) {
+  if (!json_is_array(invites) || json_array_size(invites) == 0 ||
+      json_array_size(invites) > MEETING_INVITES_MAX) {
+    snprintf(err, errlen, "\"invite\" must be an array of 1 to %d invitations", MEETING_INVITES_MAX);
+    return -1;
+  }
+  if (db_begin(db) != SQLITE_OK) {
+    snprintf(err, errlen, "database error: %s", db_errmsg(db));
+    return -1;
+  }
+  bool ok = write_invites(db, meeting_id, invites, err, errlen) &&
+            exec2(db, "UPDATE meetings SET sequence = sequence + 1, updated_at = ?2 WHERE id = ?1",
+                  meeting_id, db_now(db)) == 0;
+  if (!ok || db_commit(db) != SQLITE_OK) {
+    db_rollback(db);
+    return -1;
+  }
+  return 0;
+}
