@@ -177,12 +177,10 @@ void transport_on_stun(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_s
     return;
   }
   if (m.cls != STUN_CLASS_REQUEST) {
-    /* Indications (keepalives) from a known peer count as activity; nothing else is expected. */
-    transport *t = transport_by_addr(s, from);
-    if (t && m.cls == STUN_CLASS_INDICATION)
-      t->last_stun_ms = s->now_ms;
-    else
-      drop(s, DROP_BAD_STUN);
+    /* Indications (keepalives) from a known peer are taken silently, but they are not consent:
+     * they carry no MESSAGE-INTEGRITY, so anyone able to spoof the peer's address could keep
+     * the server sending (RFC 7675 wants an authenticated exchange). Nothing else is expected. */
+    if (!(m.cls == STUN_CLASS_INDICATION && transport_by_addr(s, from))) drop(s, DROP_BAD_STUN);
     return;
   }
   /* USERNAME is "<our ufrag>:<their ufrag>". */
