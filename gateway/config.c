@@ -45,6 +45,7 @@ static const opt_def opts[] = {
     {"media-announce-ip", S(media_announce_ip), "ADDR", "address given to browsers in ICE candidates, e.g. the public IP behind NAT (default: --media-ip)"},
     {"media-port", I(media_port, 0, 65535), "PORT", "UDP port of the first media worker; worker i uses PORT+i (default 40000; 0 = any free port)"},
     {"media-workers", I(media_workers, 0, 64), "N", "media worker threads (default 0 = one per core)"},
+    {"reminder-lead", I(reminder_lead, 1, 86400), "SECONDS", "how long before a meeting starts its invitees get a reminder in the app (default 600, 10 minutes)"},
     {"demo", OPT_BOOL, offsetof(moa_config, demo), 0, 0, 1, "BOOL", "load demo data into an empty database (default false)"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -66,6 +67,7 @@ void config_defaults(moa_config *c) {
   c->login_workers = 1;
   snprintf(c->media_ip, sizeof c->media_ip, "127.0.0.1");
   c->media_port = 40000;
+  c->reminder_lead = 600;
 }
 
 int config_parse_hostport(const char *s, char *host, size_t hostlen, int *port) {

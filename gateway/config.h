@@ -32,6 +32,7 @@ typedef struct moa_config {
   char media_announce_ip[64]; /* address written in ICE candidates ("" = media_ip) */
   int media_port;        /* UDP port of worker 0; worker i uses media_port + i (0 = any free port) */
   int media_workers;     /* media worker threads (0 = one per core) */
+  int reminder_lead;     /* seconds before a meeting starts that invitees are reminded */
 } moa_config;
 
 void config_defaults(moa_config *c);

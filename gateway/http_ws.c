@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "gateway/http_calendar.h"
 #include "gateway/log.h"
 #include "gateway/media.h"
 #include "signaling/hub.h"
@@ -63,18 +64,26 @@ static server *srv_of(struct lws *wsi) { return lws_context_user(lws_get_context
 
 /* ---- HTTP: /healthz and /metrics ---- */
 
-static int http_respond(struct lws *wsi, http_pss *pss, unsigned status, const char *type, char *body,
-                        size_t len) {
+/* disposition: a Content-Disposition value, or NULL / "" for none. body is taken over. */
+static int http_respond_as(struct lws *wsi, http_pss *pss, unsigned status, const char *type,
+                           const char *disposition, char *body, size_t len) {
   unsigned char buf[LWS_PRE + 1024], *start = &buf[LWS_PRE], *p = start, *end = &buf[sizeof buf - 1];
   pss->body = body;
   pss->len = len;
   if (lws_add_http_common_headers(wsi, status, type, (lws_filepos_t)len, &p, end) ||
       lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8, &p,
                                    end) ||
+      (disposition && disposition[0] &&
+       lws_add_http_header_by_name(wsi, (const unsigned char *)"content-disposition:",
+                                   (const unsigned char *)disposition, (int)strlen(disposition), &p, end)) ||
       lws_finalize_write_http_header(wsi, start, &p, end))
     return 1;
   lws_callback_on_writable(wsi);
   return 0;
+}
+
+static int http_respond(struct lws *wsi, http_pss *pss, unsigned status, const char *type, char *body, size_t len) {
+  return http_respond_as(wsi, pss, status, type, NULL, body, len);
 }
 
 /* A 404 that also ends the connection: lws 4.1 answers every later request on a keep-alive
@@ -169,6 +178,11 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
       char path[1024] = "";
       if (lws_hdr_total_length(wsi, tok) >= (int)sizeof path) return not_found(wsi);
       lws_hdr_copy(wsi, path, sizeof path, tok);
+      char targ[128];
+      const char *t = lws_get_urlarg_by_name(wsi, "t=", targ, sizeof targ);
+      http_doc doc; /* calendars and attendance (http_calendar.h) */
+      if (http_calendar_route(srv->hub, path, t ? t : "", &doc))
+        return http_respond_as(wsi, pss, doc.status, doc.type, doc.disposition, doc.body, doc.len);
       return serve_static(wsi, srv, path);
     }
     case LWS_CALLBACK_HTTP_FILE_COMPLETION:

@@ -10,6 +10,7 @@
 #include "signaling/handlers.h"
 
 static const handler_def *const domains[] = {
+    meeting_handlers, guest_handlers,
     auth_handlers, core_handlers, chat_handlers, partner_handlers, room_handlers, media_handlers,
 };
 

@@ -12,6 +12,16 @@ extern const handler_def chat_handlers[];    /* chat.* (handlers_chat.c) */
 extern const handler_def partner_handlers[]; /* partner.*, inquiry.* (handlers_partner.c) */
 extern const handler_def room_handlers[];    /* room.* (handlers_room.c) */
 extern const handler_def media_handlers[];   /* media.* (handlers_media.c) */
+extern const handler_def meeting_handlers[]; /* meeting.* scheduling, calendar.*, admin.activity (handlers_meeting.c) */
+extern const handler_def guest_handlers[];   /* auth.guest (handlers_guest.c) */
+
+/* Reminds online invitees of meetings starting within --reminder-lead (meeting.reminder); cheap to
+ * call often, works about once a second. (handlers_meeting.c) */
+void meeting_reminder_tick(hub *h);
+/* May a guest session (session.guest_meeting_id set) send this request type? (handlers_guest.c) */
+bool meeting_guest_may(const char *type);
+/* Restores the guest scope of a session that resumed a guest's token. (handlers_guest.c) */
+void meeting_guest_resume(hub *h, session *s);
 
 /* Sends event (stolen) to every open signed-in session whose user is one of user_ids (n of them),
  * except the session except_session and every session of except_user (0: none). The event is

@@ -163,6 +163,7 @@ static void handle_auth_resume(hub *h, session *s, json_int_t id, json_t *req) {
     return;
   }
   hub_set_user(h, s, uid, u.is_admin);
+  meeting_guest_resume(h, s); /* a guest link's session keeps its scope (handlers_guest.c) */
   snprintf(s->token, sizeof s->token, "%s", token);
   hub_reply(h, s, id, signed_in_result(h, s, uid, NULL, expires));
 }

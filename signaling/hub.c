@@ -11,11 +11,13 @@
 #include "gateway/media.h"
 #include "rooms/registry.h"
 #include "signaling/dispatch.h"
+#include "signaling/handlers.h"
 
 #define BUCKETS 4096
 #define VIOLATIONS_BEFORE_CLOSE 100
 
 static const char *const error_codes[] = {
+    ERR_GUEST_LINK_USED_UP,
     ERR_BAD_REQUEST, ERR_UNKNOWN_TYPE, ERR_INVALID_PARAMS, ERR_UNAUTHENTICATED, ERR_INVALID_CREDENTIALS,
     ERR_LOCKED,      ERR_FORBIDDEN,    ERR_NOT_FOUND,      ERR_CONFLICT,        ERR_RATE_LIMITED,
     ERR_TOO_LARGE,   ERR_BUSY,         ERR_INTERNAL,
@@ -227,6 +229,9 @@ void hub_receive(hub *h, session *s, const char *buf, size_t len) {
   } else if (!(d->flags & HANDLER_PUBLIC) && s->user_id == 0) {
     h->requests[dispatch_index(d)]++;
     hub_error(h, s, req.id, ERR_UNAUTHENTICATED, "sign in first (auth.login or auth.resume)");
+  } else if (s->guest_meeting_id && !(d->flags & HANDLER_PUBLIC) && !meeting_guest_may(req.type)) {
+    h->requests[dispatch_index(d)]++; /* a guest link admits to its meeting only (handlers_guest.c) */
+    hub_error(h, s, req.id, ERR_FORBIDDEN, "a guest may only take part in the meeting of its link");
   } else {
     h->requests[dispatch_index(d)]++;
     d->fn(h, s, req.id, req.root);
@@ -240,6 +245,7 @@ void hub_poll(hub *h) {
     media_event ev;
     while (media_next_event(h->media, &ev)) rooms_on_media_event(h->rooms, h, &ev);
   }
+  meeting_reminder_tick(h);
   uint64_t now = hub_now_ms();
   for (delayed **pp = &h->later; *pp;) {
     delayed *d = *pp;
@@ -267,6 +273,9 @@ void hub_set_user(hub *h, session *s, int64_t user_id, bool is_admin) {
   if (!s->user_id && user_id) h->nauth++;
   s->user_id = user_id;
   s->is_admin = is_admin;
+  s->guest_meeting_id = 0; /* a guest scope is set again by auth.guest / auth.resume */
+  s->guest_role[0] = '\0';
+  s->guest_until_segment = 0;
 }
 
 void hub_set_media(hub *h, media_system *media) {

@@ -32,6 +32,9 @@
 #define ERR_TOO_LARGE "too_large"
 #define ERR_BUSY "busy"                       /* server overloaded; retry later */
 #define ERR_INTERNAL "internal"
+/* Meetings (handlers_meeting.c, handlers_guest.c) */
+#define ERR_GUEST_LINK_USED_UP "guest_link_used_up" /* the guest link was redeemed as often as allowed */
+#define ERR_EXPIRED "expired" /* a guest link (or a guest's part of the agenda) has ended */
 
 typedef struct protocol_request {
   json_t *root;         /* owned by the caller after a successful parse */
