@@ -7,9 +7,11 @@
 #include <string.h>
 
 #include "gateway/log.h"
+#include "rooms/meeting_control.h"
 
 struct rooms {
   media_system *media;
+  meeting_control *ctl;
   live_room *live;
   uint32_t next_id; /* participants, transports, producers, consumers share one counter */
 };
@@ -32,6 +34,10 @@ static uint32_t random_u32(void) {
 
 rooms *rooms_new(media_system *media) {
   rooms *r = calloc(1, sizeof *r);
+  if (r && !(r->ctl = meeting_control_new())) {
+    free(r);
+    return NULL;
+  }
   if (r) r->media = media;
   return r;
 }
@@ -46,10 +52,12 @@ void rooms_free(rooms *r) {
     }
     free(lr);
   }
+  meeting_control_free(r->ctl);
   free(r);
 }
 
 media_system *rooms_media(rooms *r) { return r->media; }
+meeting_control *rooms_control(rooms *r) { return r->ctl; }
 
 live_room *rooms_find(rooms *r, int64_t room_id) {
   for (live_room *lr = r->live; lr; lr = lr->next)
@@ -81,8 +89,9 @@ static json_t *track_json(const pub_track *t) {
 json_t *rooms_participant_json(const participant *p) {
   json_t *tracks = json_array();
   for (int i = 0; i < p->npubs; i++) json_array_append_new(tracks, track_json(&p->pubs[i]));
-  return json_pack("{s:I, s:I, s:s, s:o}", "participant_id", (json_int_t)p->id, "user_id", (json_int_t)p->user_id,
-                   "name", p->name, "tracks", tracks);
+  return json_pack("{s:I, s:I, s:s, s:s, s:b, s:b, s:o}", "participant_id", (json_int_t)p->id, "user_id",
+                   (json_int_t)p->user_id, "name", p->name, "role", p->role, "hand_raised", p->hand_raised, "floor",
+                   p->has_floor, "tracks", tracks);
 }
 
 json_t *rooms_presence_json(rooms *r, int64_t room_id) {
@@ -497,6 +506,7 @@ participant *rooms_join(rooms *r, hub *h, session *s, int64_t room_id, int64_t c
   snprintf(p->name, sizeof p->name, "%s", name);
   p->room = lr;
   p->joined_at = db_now(hub_db(h));
+  meeting_control_on_join(r, h, s, p);
   rooms_broadcast(h, lr, NULL,
                   protocol_event("room.participant_joined", json_pack("{s:I, s:o}", "room_id", (json_int_t)room_id,
                                                                       "participant", rooms_participant_json(p))));
@@ -522,6 +532,7 @@ void rooms_send_initial_offer(rooms *r, hub *h, participant *p) {
 
 void rooms_leave(rooms *r, hub *h, participant *p, const char *reason) {
   live_room *lr = p->room;
+  meeting_control_on_leave(r, h, p);
   while (p->npubs) remove_pub(r, h, p, p->npubs - 1);
   media_cmd cmd;
   memset(&cmd, 0, sizeof cmd);
@@ -566,6 +577,7 @@ void rooms_leave(rooms *r, hub *h, participant *p, const char *reason) {
 void rooms_session_closed(rooms *r, hub *h, session *s) {
   participant *p = rooms_participant_of(r, s);
   if (p) rooms_leave(r, h, p, NULL);
+  meeting_control_leave_lobby(r, h, s);
 }
 
 void rooms_on_media_event(rooms *r, hub *h, const media_event *ev) {

@@ -62,6 +62,12 @@ typedef struct participant {
   bool offer_outstanding, offer_dirty;
   sdp_track offered[SDP_MAX_MEDIA]; /* the outstanding offer's m-sections, to check its answer */
   int noffered;
+  /* running a meeting (rooms/meeting_control.h) */
+  uint8_t rank;  /* mc_rank */
+  char role[16]; /* host, cohost, presenter, attendee, guest, press, expert */
+  bool hand_raised, has_floor;
+  uint8_t held_sources; /* sources a host muted without allowing unmute (bit 0: microphone) */
+  int until_segment;    /* a guest's last agenda segment (0: the whole meeting) */
   struct participant *next;
 } participant;
 
@@ -80,6 +86,8 @@ typedef struct rooms rooms;
 rooms *rooms_new(media_system *media);
 void rooms_free(rooms *r);
 media_system *rooms_media(rooms *r);
+/* The moderation state of the live rooms (rooms/meeting_control.h). */
+struct meeting_control *rooms_control(rooms *r);
 
 live_room *rooms_find(rooms *r, int64_t room_id);
 participant *rooms_participant_of(rooms *r, const session *s);
@@ -111,7 +119,8 @@ int rooms_unpublish(rooms *r, hub *h, participant *p, uint32_t track_id);
 /* ICE restart of the subscribe PeerConnection: new credentials and a new offer. */
 void rooms_restart_subscribe_ice(rooms *r, hub *h, participant *p);
 
-/* JSON of a participant: {participant_id, user_id, name, tracks: [{track_id, kind, source, muted}]} */
+/* JSON of a participant: {participant_id, user_id, name, role, hand_raised, floor,
+ * tracks: [{track_id, kind, source, muted}]} */
 json_t *rooms_participant_json(const participant *p);
 /* [{participant_id, user_id, name}] of a live room (empty array when not live). */
 json_t *rooms_presence_json(rooms *r, int64_t room_id);

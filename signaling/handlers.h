@@ -22,6 +22,16 @@ void meeting_reminder_tick(hub *h);
 bool meeting_guest_may(const char *type);
 /* Restores the guest scope of a session that resumed a guest's token. (handlers_guest.c) */
 void meeting_guest_resume(hub *h, session *s);
+extern const handler_def control_handlers[]; /* meeting.* of a live room (handlers_control.c) */
+
+/* Makes session s a participant of room (chat membership, live room, media) and returns the
+ * room.join result (new reference) with the participant in *out; NULL with an error code and
+ * message (nothing changed). The caller checked admission (meeting_control_check), then sends
+ * the result and calls rooms_send_initial_offer and meeting_control_after_join. (handlers_room.c) */
+struct room_rec;
+struct participant;
+json_t *room_enter(hub *h, session *s, const struct room_rec *room, struct participant **out, const char **code,
+                   const char **message);
 
 /* Sends event (stolen) to every open signed-in session whose user is one of user_ids (n of them),
  * except the session except_session and every session of except_user (0: none). The event is

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "rooms/meeting_control.h"
 #include "rooms/registry.h"
 #include "signaling/handlers.h"
 
@@ -28,6 +29,11 @@ static void handle_media_publish(hub *h, session *s, json_int_t id, json_t *req)
   }
   participant *p = in_room(h, s, id);
   if (!p) return;
+  mc_result refused;
+  if (!meeting_control_may_publish(hub_rooms(h), p, &refused)) {
+    hub_error(h, s, id, refused.code, refused.message);
+    return;
+  }
   char why[200];
   json_t *tracks = NULL;
   char *answer = rooms_publish(hub_rooms(h), h, p, sdp, sources, &tracks, why, sizeof why);
@@ -35,6 +41,7 @@ static void handle_media_publish(hub *h, session *s, json_int_t id, json_t *req)
     hub_error(h, s, id, ERR_INVALID_PARAMS, why);
     return;
   }
+  meeting_control_after_publish(hub_rooms(h), h, p); /* a host's mute holds for new tracks */
   hub_reply(h, s, id, json_pack("{s:s, s:o}", "sdp", answer, "tracks", tracks));
   free(answer);
 }
@@ -67,6 +74,11 @@ static void handle_media_mute(hub *h, session *s, json_int_t id, json_t *req) {
   }
   participant *p = in_room(h, s, id);
   if (!p) return;
+  mc_result refused;
+  if (!muted && !meeting_control_may_unmute(p, (uint32_t)track, &refused)) {
+    hub_error(h, s, id, refused.code, refused.message);
+    return;
+  }
   if (rooms_mute(hub_rooms(h), h, p, (uint32_t)track, muted) != 0) {
     hub_error(h, s, id, ERR_NOT_FOUND, "you publish no track with that id");
     return;

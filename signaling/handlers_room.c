@@ -5,6 +5,7 @@
  * The server enforces it here: a client that hides a button changes nothing. */
 #include <stdio.h>
 
+#include "rooms/meeting_control.h"
 #include "rooms/registry.h"
 #include "signaling/handlers.h"
 #include <string.h>
@@ -91,6 +92,39 @@ static void handle_room_create(hub *h, session *s, json_int_t id, json_t *req) {
   hub_reply(h, s, id, room);
 }
 
+json_t *room_enter(hub *h, session *s, const room_rec *room, participant **out, const char **code,
+                   const char **message) {
+  rooms *r = hub_rooms(h);
+  moa_db *db = hub_db(h);
+  user_rec u;
+  if (user_store_find_by_id(db, s->user_id, &u) != 1) {
+    *code = ERR_INTERNAL;
+    *message = "cannot read your profile";
+    return NULL;
+  }
+  int64_t conv = 0;
+  if (chat_store_room(db, room->id, room->consortium_id, room->name, &conv) == CHAT_STORE_OK) {
+    int64_t me = s->user_id;
+    chat_store_add_members(db, conv, &me, 1);
+  }
+  participant *p = rooms_join(r, h, s, room->id, room->consortium_id, u.name, conv);
+  if (!p) {
+    *code = ERR_BUSY;
+    *message = "the media server is full; try again later";
+    return NULL;
+  }
+  json_t *others = json_array();
+  for (participant *q = p->room->members; q; q = q->next)
+    if (q != p) json_array_append_new(others, rooms_participant_json(q));
+  json_t *rj = room_store_json(db, room->id);
+  json_t *result = json_pack("{s:o, s:{s:I, s:s}, s:o, s:I}", "room", rj ? rj : json_null(), "self", "participant_id",
+                             (json_int_t)p->id, "name", p->name, "participants", others, "conversation_id",
+                             (json_int_t)conv);
+  json_object_update_new(result, meeting_control_join_info(r, h, p));
+  *out = p;
+  return result;
+}
+
 static void handle_room_join(hub *h, session *s, json_int_t id, json_t *req) {
   protocol_error err;
   json_int_t rid = 0;
@@ -109,39 +143,37 @@ static void handle_room_join(hub *h, session *s, json_int_t id, json_t *req) {
     hub_error(h, s, id, ERR_NOT_FOUND, "no such room");
     return;
   }
-  if (!room_store_can_join(db, &room, s->user_id, s->is_admin)) {
-    hub_error(h, s, id, ERR_FORBIDDEN, "this room is open to its consortium's members and invitees only");
+  /* Invitation, removal, lock, end, guest scope and lobby: rooms/meeting_control.h. */
+  mc_result why;
+  json_t *waiting = NULL;
+  mc_verdict v = meeting_control_check(r, h, s, &room, NULL, &waiting, &why);
+  if (v == MC_REFUSE) {
+    hub_error(h, s, id, why.code, why.message);
     return;
   }
-  user_rec u;
-  if (user_store_find_by_id(db, s->user_id, &u) != 1) {
-    hub_error(h, s, id, ERR_INTERNAL, "cannot read your profile");
+  if (v == MC_WAIT) {
+    hub_reply(h, s, id, waiting);
     return;
   }
-  int64_t conv = 0;
-  if (chat_store_room(db, rid, room.consortium_id, room.name, &conv) == CHAT_STORE_OK) {
-    int64_t me = s->user_id;
-    chat_store_add_members(db, conv, &me, 1);
-  }
-  participant *p = rooms_join(r, h, s, rid, room.consortium_id, u.name, conv);
-  if (!p) {
-    hub_error(h, s, id, ERR_BUSY, "the media server is full; try again later");
+  participant *p = NULL;
+  const char *code, *message;
+  json_t *result = room_enter(h, s, &room, &p, &code, &message);
+  if (!result) {
+    hub_error(h, s, id, code, message);
     return;
   }
-  json_t *others = json_array();
-  for (participant *q = p->room->members; q; q = q->next)
-    if (q != p) json_array_append_new(others, rooms_participant_json(q));
-  json_t *rj = room_store_json(db, rid);
-  hub_reply(h, s, id,
-            json_pack("{s:o, s:{s:I, s:s}, s:o, s:I}", "room", rj ? rj : json_null(), "self", "participant_id",
-                      (json_int_t)p->id, "name", p->name, "participants", others, "conversation_id",
-                      (json_int_t)conv));
+  hub_reply(h, s, id, result);
   rooms_send_initial_offer(r, h, p);
+  meeting_control_after_join(r, h, p);
 }
 
 static void handle_room_leave(hub *h, session *s, json_int_t id, json_t *req) {
   (void)req;
   participant *p = hub_rooms(h) ? rooms_participant_of(hub_rooms(h), s) : NULL;
+  if (!p && hub_rooms(h) && meeting_control_leave_lobby(hub_rooms(h), h, s)) {
+    hub_reply(h, s, id, NULL); /* stopped waiting in a lobby */
+    return;
+  }
   if (!p) {
     hub_error(h, s, id, ERR_CONFLICT, "you are not in a room");
     return;

@@ -9,6 +9,7 @@
 
 #include "gateway/log.h"
 #include "gateway/media.h"
+#include "rooms/meeting_control.h"
 #include "rooms/registry.h"
 #include "signaling/dispatch.h"
 #include "signaling/handlers.h"
@@ -20,7 +21,8 @@ static const char *const error_codes[] = {
     ERR_GUEST_LINK_USED_UP,
     ERR_BAD_REQUEST, ERR_UNKNOWN_TYPE, ERR_INVALID_PARAMS, ERR_UNAUTHENTICATED, ERR_INVALID_CREDENTIALS,
     ERR_LOCKED,      ERR_FORBIDDEN,    ERR_NOT_FOUND,      ERR_CONFLICT,        ERR_RATE_LIMITED,
-    ERR_TOO_LARGE,   ERR_BUSY,         ERR_INTERNAL,
+    ERR_TOO_LARGE,   ERR_BUSY,         ERR_INTERNAL,       ERR_REMOVED,         ERR_MEETING_ENDED,
+    ERR_EXPIRED,     ERR_NO_FLOOR,     ERR_MUTED_BY_HOST,
 };
 #define NCODES (sizeof error_codes / sizeof error_codes[0])
 
@@ -245,6 +247,7 @@ void hub_poll(hub *h) {
     media_event ev;
     while (media_next_event(h->media, &ev)) rooms_on_media_event(h->rooms, h, &ev);
   }
+  if (h->rooms) meeting_control_tick(h->rooms, h);
   meeting_reminder_tick(h);
   uint64_t now = hub_now_ms();
   for (delayed **pp = &h->later; *pp;) {

@@ -34,7 +34,12 @@
 #define ERR_INTERNAL "internal"
 /* Meetings (handlers_meeting.c, handlers_guest.c) */
 #define ERR_GUEST_LINK_USED_UP "guest_link_used_up" /* the guest link was redeemed as often as allowed */
-#define ERR_EXPIRED "expired" /* a guest link (or a guest's part of the agenda) has ended */
+/* Running a meeting (rooms/meeting_control.h) */
+#define ERR_REMOVED "removed"             /* a host removed you; rejoin once readmitted */
+#define ERR_MEETING_ENDED "meeting_ended" /* a host ended the meeting (or it was cancelled) */
+#define ERR_EXPIRED "expired"             /* a guest's part of the agenda (or its link) has ended */
+#define ERR_NO_FLOOR "no_floor"           /* a viewer may publish only with the floor */
+#define ERR_MUTED_BY_HOST "muted_by_host" /* a host muted your microphone and did not allow unmuting */
 
 typedef struct protocol_request {
   json_t *root;         /* owned by the caller after a successful parse */

