@@ -1,0 +1,347 @@
+// SFU forwarding benchmark (issue 3): one publisher of synthetic VP8 at ~1.5 Mbit/s (150 packets/s
+// of 1,200 bytes) fanned out to 10, 50 and 200 subscribers in one room of the real `moa` binary
+// (127.0.0.1, random ports, --media-workers 1 so all media runs on one thread, a copy of the seeded
+// database to which bench_seed_users added one member of consortium 1 per peer). Printed per
+// subscriber count, as the median of ROUNDS rounds of ROUND_MS:
+//   - packets forwarded per second (the server's moa_media_rtp_forwarded_total);
+//   - server CPU per forwarded packet: utime+stime of the whole moa process (every thread, summed
+//     from /proc/<pid>/task/*/schedstat in nanoseconds) over the packets forwarded meanwhile;
+//   - loss: packets the publisher sent in the round that a subscriber did not receive (its
+//     sequence numbers, as the server rewrote them, are checked for gaps too);
+//   - added latency p50/p99: the publisher's send call to the kernel's receive timestamp on the
+//     subscriber's socket, both in the one peer process (same clock);
+// and, measured in the same run by bench_srtp, the cost of SRTP protect + unprotect of a
+// 1,200-byte packet with the profile the peers negotiated, so CPU per packet / SRTP cost shows
+// how much of the forwarding is crypto. The peers are bench/forward_peers.c (ICE, DTLS and SRTP
+// with the project's own gateway/rtc code, one epoll loop); this script does the signaling
+// (auth.resume, room.join, media.publish, media.offer/media.answer) over WebSockets.
+//
+// Rate limits are raised (--rate) so joining 200 peers is not throttled. Figures, not
+// assertions: it exits non-zero only when media does not flow (a peer fails, a subscriber never
+// receives, or a round forwards nothing).
+//
+// Usage: node bench/bench_forward.mjs <moa-binary> <seed-db>
+//        (env FWD_SUBS=10,50,200 FWD_ROUNDS=5 FWD_ROUND_MS=2000)
+import { spawn, execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { tmpdir, cpus } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+const [moaBin, seedDb] = process.argv.slice(2);
+if (!moaBin || !seedDb) {
+  console.error('usage: node bench/bench_forward.mjs <moa-binary> <seed-db>');
+  process.exit(2);
+}
+const LEVELS = (process.env.FWD_SUBS || '10,50,200').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
+const ROUNDS = Number(process.env.FWD_ROUNDS || 5);
+const ROUND_MS = Number(process.env.FWD_ROUND_MS || 2000);
+const WARMUP_MS = 1500;
+const JOIN_BATCH = 20;
+const VP8_PT = 96;
+const OUT = 'packets_total{direction="out"}';
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const binDir = join(dirname(resolve(moaBin)), 'bench');
+const tools = { seed: join(binDir, 'bench_seed_users'), peers: join(binDir, 'forward_peers'), srtp: join(binDir, 'bench_srtp') };
+for (const f of [moaBin, seedDb, ...Object.values(tools)]) {
+  if (!existsSync(f)) { console.error(`bench_forward: ${f} missing (built with the benchmarks)`); process.exit(2); }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const withTimeout = (p, ms, what) => Promise.race([p, sleep(ms).then(() => { throw new Error(`${what}: nothing in ${ms / 1000} s`); })]);
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+function startServer(db) {
+  const proc = spawn(resolve(moaBin), ['--listen', '127.0.0.1:0', '--db', db, '--static', join(SRC, 'web-static'),
+    '--media-ip', '127.0.0.1', '--media-port', '0', '--media-workers', '1', '--log-level', 'warn',
+    '--rate', '1000', '--rate-burst', '1000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '', stdout = '';
+  proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-8192); });
+  const exited = new Promise((res) => proc.on('exit', (code, signal) => res(code ?? signal)));
+  const port = new Promise((res, rej) => {
+    proc.stdout.on('data', (d) => {
+      stdout += d;
+      const m = /listening on https?:\/\/\S+:(\d+)/.exec(stdout);
+      if (m) res(Number(m[1]));
+    });
+    exited.then((c) => rej(new Error(`moa exited (${c}) before listening:\n${stderr}`)));
+  });
+  return withTimeout(port, 20000, 'moa start').then((p) => ({
+    proc, port: p, url: `ws://127.0.0.1:${p}/ws`, stderr: () => stderr, exited,
+    cpuNs() { // every thread's run time, in ns (finer than the 10 ms ticks of /proc/<pid>/stat)
+      let ns = 0;
+      for (const t of readdirSync(`/proc/${proc.pid}/task`)) ns += Number(readFileSync(`/proc/${proc.pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+      return ns;
+    },
+    async metrics() { // the media counters, e.g. m.rtp_forwarded_total, m['dropped_total{reason="bad_stun"}']
+      const text = await (await fetch(`http://127.0.0.1:${p}/metrics`)).text();
+      const m = {};
+      for (const [, k, v] of text.matchAll(/^moa_media_(\S+) (\S+)$/gm)) m[k] = Number(v);
+      if (m.rtp_forwarded_total === undefined) throw new Error('/metrics has no moa_media_rtp_forwarded_total');
+      return m;
+    },
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signaling clients
+
+class Rpc {
+  constructor(ws) {
+    this.ws = ws;
+    this.next = 1;
+    this.pending = new Map();
+    this.handlers = new Map();
+    ws.on('message', (data) => {
+      const m = JSON.parse(data.toString());
+      if (m.id !== undefined && this.pending.has(m.id)) {
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        p(m);
+      } else if (m.type && this.handlers.has(m.type)) this.handlers.get(m.type)(m);
+    });
+  }
+  static async open(url) {
+    const ws = new WebSocket(url, ['moa.v1'], { perMessageDeflate: false });
+    await new Promise((res, rej) => { ws.once('open', res); ws.once('error', rej); });
+    return new Rpc(ws);
+  }
+  on(type, fn) { this.handlers.set(type, fn); }
+  call(type, params = {}) {
+    const id = this.next++;
+    return withTimeout(new Promise((res, rej) => {
+      this.pending.set(id, (m) => (m.ok ? res(m.result) : rej(new Error(`${type}: ${m.error.code}: ${m.error.message}`))));
+      this.ws.send(JSON.stringify({ id, type, ...params }));
+    }), 30000, type);
+  }
+}
+
+// The peer process: commands on stdin, JSON events on stdout.
+class Peers {
+  constructor() {
+    this.proc = spawn(tools.peers, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.waiters = [];
+    this.failed = null;
+    this.stderr = '';
+    this.proc.stderr.on('data', (d) => { this.stderr = (this.stderr + d).slice(-4096); });
+    createInterface({ input: this.proc.stdout }).on('line', (line) => {
+      const ev = JSON.parse(line);
+      if (ev.ev === 'failed' || ev.ev === 'error') this.failed = new Error(`forward_peers: ${line}`);
+      this.waiters = this.waiters.filter((w) => !(w.match(ev) && (w.resolve(ev), true)));
+    });
+    this.exited = new Promise((res) => this.proc.on('exit', (code) => res(code)));
+  }
+  send(line) { this.proc.stdin.write(`${line}\n`); }
+  wait(match, what, ms = 30000) {
+    return withTimeout(new Promise((resolve) => this.waiters.push({ match, resolve })), ms, what);
+  }
+  async create(id, role) {
+    const ev = this.wait((e) => e.ev === 'peer' && e.id === id, `peer ${id}`);
+    this.send(`peer ${id} ${role}`);
+    return ev;
+  }
+  check() { if (this.failed) throw this.failed; }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SDP: what the server writes is regular (signaling/sdp_write.c), so a few patterns read it.
+
+function serverTransport(sdp) {
+  const get = (re, what) => { const m = re.exec(sdp); if (!m) throw new Error(`server SDP has no ${what}:\n${sdp}`); return m; };
+  const cand = get(/^a=candidate:\S+ 1 udp \d+ (\S+) (\d+) typ host/m, 'host candidate');
+  return {
+    ufrag: get(/^a=ice-ufrag:(\S+)/m, 'ice-ufrag')[1], pwd: get(/^a=ice-pwd:(\S+)/m, 'ice-pwd')[1],
+    fingerprint: get(/^a=fingerprint:sha-256 (\S+)/m, 'fingerprint')[1], ip: cand[1], port: Number(cand[2]),
+  };
+}
+
+const transportLines = (p, setup) => [`a=ice-ufrag:${p.ufrag}`, `a=ice-pwd:${p.pwd}`, `a=fingerprint:sha-256 ${p.fingerprint}`, `a=setup:${setup}`];
+
+function publishOffer(p, ssrc) {
+  return ['v=0', `o=- ${Date.now()} 1 IN IP4 127.0.0.1`, 's=-', 't=0 0', 'a=group:BUNDLE 0', 'a=msid-semantic: WMS bench',
+    `m=video 9 UDP/TLS/RTP/SAVPF ${VP8_PT}`, 'c=IN IP4 0.0.0.0', ...transportLines(p, 'actpass'),
+    'a=mid:0', 'a=sendonly', 'a=rtcp-mux', `a=rtpmap:${VP8_PT} VP8/90000`, `a=rtcp-fb:${VP8_PT} nack`,
+    `a=rtcp-fb:${VP8_PT} nack pli`, `a=rtcp-fb:${VP8_PT} ccm fir`, `a=rtcp-fb:${VP8_PT} goog-remb`, 'a=msid:bench v0',
+    `a=ssrc:${ssrc} cname:bench`, `a=ssrc:${ssrc} msid:bench v0`, ''].join('\r\n');
+}
+
+// Answers every m-section of a subscribe offer: recvonly with the offered formats, or inactive.
+function subscribeAnswer(offer, p) {
+  const sections = offer.split(/\r\n(?=m=)/).slice(1);
+  const mids = [], media = [];
+  for (const s of sections) {
+    const [, kind, port, proto, fmts] = /^m=(\S+) (\d+) (\S+) (.*)/.exec(s);
+    const mid = /^a=mid:(\S+)/m.exec(s)[1];
+    if (port === '0') { media.push(`m=${kind} 0 ${proto} ${fmts}`, 'c=IN IP4 0.0.0.0', `a=mid:${mid}`, 'a=inactive'); continue; }
+    mids.push(mid);
+    const maps = s.split('\r\n').filter((l) => /^a=(rtpmap|fmtp|rtcp-fb):/.test(l));
+    media.push(`m=${kind} 9 ${proto} ${fmts}`, 'c=IN IP4 0.0.0.0', ...transportLines(p, 'active'), `a=mid:${mid}`, 'a=recvonly', 'a=rtcp-mux', ...maps);
+  }
+  return ['v=0', `o=- ${Date.now()} 1 IN IP4 127.0.0.1`, 's=-', 't=0 0', ...(mids.length ? [`a=group:BUNDLE ${mids.join(' ')}`] : []), ...media, ''].join('\r\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function srtpCost(profile) {
+  const out = execFileSync(tools.srtp, [profile], { encoding: 'utf8' });
+  const m = /protect\s+(\d+) ns\s+unprotect\s+(\d+) ns/.exec(out);
+  if (!m) throw new Error(`bench_srtp printed no figure for ${profile}:\n${out}`);
+  return { protect: Number(m[1]), unprotect: Number(m[2]), line: out.trim() };
+}
+
+async function main() {
+  const t0 = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'moa-bench-fwd-'));
+  const db = join(dir, 'moa.db');
+  copyFileSync(seedDb, db);
+  const total = LEVELS[LEVELS.length - 1] + 1;
+  const tokens = execFileSync(tools.seed, [db, String(total), '1'], { encoding: 'utf8' }).trim().split('\n');
+  const srv = await startServer(db);
+  const peers = new Peers();
+  const clients = [];
+  let loungeId = 0, fingerprint = '';
+  try {
+    ({ fingerprint } = await peers.wait((e) => e.ev === 'ready', 'forward_peers start'));
+    const cpuOf = (pid) => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+
+    // The publisher.
+    const pubWs = await Rpc.open(srv.url);
+    clients.push(pubWs);
+    await pubWs.call('auth.resume', { token: tokens[0] });
+    loungeId = (await pubWs.call('room.list', { consortium_id: 1 })).rooms.find((r) => r.is_lounge).id;
+    await pubWs.call('room.join', { room_id: loungeId });
+    const pubCreds = { ...(await peers.create(0, 'pub')), fingerprint };
+    const ssrc = 0x10000000 + Math.floor(Math.random() * 0x7fffffff);
+    const pubAnswer = await pubWs.call('media.publish', { sdp: publishOffer(pubCreds, ssrc), tracks: [{ mid: '0', source: 'camera' }] });
+    const st = serverTransport(pubAnswer.sdp);
+    const pubUp = peers.wait((e) => e.ev === 'connected' && e.id === 0, 'publisher ICE/DTLS');
+    peers.send(`publish 0 ${ssrc} ${VP8_PT}`);
+    peers.send(`connect 0 ${st.ip} ${st.port} ${st.ufrag} ${st.pwd} ${st.fingerprint}`);
+    const { profile } = await pubUp;
+    console.log(`server: ${moaBin} --media-workers 1 on 127.0.0.1 (UDP ${st.port}); peers: forward_peers, one process, ${cpus().length} cores shared with the server; SRTP ${profile}`);
+
+    // SRTP cost, same run, same profile, while only the publisher streams.
+    const srtp = srtpCost(profile);
+    console.log(srtp.line);
+
+    // One round: the server's CPU and forwarding counter around a window of the peers' packets.
+    const round = async () => {
+      peers.check();
+      if (srv.proc.exitCode !== null || srv.proc.signalCode !== null) throw new Error(`moa exited:\n${srv.stderr()}`);
+      const mark = peers.wait((e) => e.ev === 'mark', 'mark');
+      peers.send('mark');
+      await mark;
+      const c0 = srv.cpuNs(), m0 = await srv.metrics(), p0 = cpuOf(peers.proc.pid), w0 = performance.now();
+      await sleep(ROUND_MS);
+      const c1 = srv.cpuNs(), m1 = await srv.metrics(), p1 = cpuOf(peers.proc.pid), w1 = performance.now();
+      const rep = peers.wait((e) => e.ev === 'report', 'report');
+      peers.send('report');
+      const r = await rep;
+      const s = (w1 - w0) / 1000, fwd = m1.rtp_forwarded_total - m0.rtp_forwarded_total;
+      const sent = m1[OUT] - m0[OUT];
+      return { ...r, fwdPerS: fwd / s, unsent: Math.max(0, fwd - sent), cpuUs: fwd ? (c1 - c0) / 1000 / fwd : NaN, cpuMsPerS: (c1 - c0) / 1e6 / s,
+        peersMsPerS: (p1 - p0) / 1e6 / s, lossPct: r.expected ? (100 * (r.expected - r.received)) / r.expected : NaN };
+    };
+
+    await sleep(WARMUP_MS);
+    const idle = await round(); // the publisher alone: what the server spends without subscribers
+    const results = [];
+    let subs = 0;
+    for (const level of LEVELS) {
+      const tAdd = performance.now(), mStart = await srv.metrics();
+      for (; subs < level; subs += JOIN_BATCH) {
+        const batch = [];
+        for (let i = subs + 1; i <= Math.min(level, subs + JOIN_BATCH); i++) batch.push(addSubscriber(i));
+        await Promise.all(batch);
+      }
+      subs = level;
+      const addS = (performance.now() - tAdd) / 1000;
+      await sleep(WARMUP_MS);
+      const rounds = [];
+      for (let k = 0; k < ROUNDS; k++) rounds.push(await round());
+      for (const r of rounds) {
+        if (!r.received || r.silent) throw new Error(`${level} subscribers: media did not flow (${JSON.stringify(r)})`);
+      }
+      const mEnd = await srv.metrics();
+      const drops = Object.keys(mEnd).filter((k) => k.startsWith('dropped_total') && mEnd[k] > (mStart[k] || 0))
+        .map((k) => `${/reason="(\w+)"/.exec(k)[1]} ${mEnd[k] - (mStart[k] || 0)}`);
+      const med = (f) => median(rounds.map(f));
+      results.push({ level, addS, fwdPerS: med((r) => r.fwdPerS), cpuUs: med((r) => r.cpuUs), lossPct: med((r) => r.lossPct),
+        p50: med((r) => r.p50_us) / 1000, p99: med((r) => r.p99_us) / 1000, max: Math.max(...rounds.map((r) => r.max_us)) / 1000,
+        gaps: rounds.reduce((a, r) => a + r.seq_gaps, 0), drops: rounds.reduce((a, r) => a + r.client_drops, 0),
+        lost: rounds.reduce((a, r) => a + r.expected - r.received, 0), cpuMsPerS: med((r) => r.cpuMsPerS),
+        peersMsPerS: med((r) => r.peersMsPerS), unsent: rounds.reduce((a, r) => a + r.unsent, 0),
+        serverDrops: drops.join(', ') || 'none', cpuAll: rounds.map((r) => r.cpuUs.toFixed(2)).join(' ') });
+    }
+
+    const srtpUs = (srtp.protect + srtp.unprotect) / 1000;
+    const rows = [['subscribers', 'fwd pkt/s', 'CPU µs/pkt', 'CPU/SRTP', 'loss %', 'p50 ms', 'p99 ms', 'max ms']];
+    for (const r of results) {
+      rows.push([String(r.level), r.fwdPerS.toFixed(0), r.cpuUs.toFixed(2), `${(r.cpuUs / srtpUs).toFixed(2)}x`,
+        r.lossPct.toFixed(3), r.p50.toFixed(2), r.p99.toFixed(2), r.max.toFixed(1)]);
+    }
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+    console.log('');
+    for (const row of rows) console.log(row.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  '));
+    console.log('');
+    console.log(`SRTP ${profile} protect + unprotect, 1200-byte packet (bench_srtp, this run): ${srtpUs.toFixed(2)} µs` +
+      ` (${srtp.protect} + ${srtp.unprotect} ns); CPU/SRTP = server CPU per forwarded packet / that`);
+    console.log(`medians of ${ROUNDS} rounds x ${ROUND_MS / 1000} s; publisher alone: server ${idle.cpuMsPerS.toFixed(1)} ms CPU/s`);
+    for (const r of results) {
+      console.log(`  ${String(r.level).padStart(3)} subs: joined+connected in ${r.addS.toFixed(1)} s; server ${r.cpuMsPerS.toFixed(0)} ms CPU/s,` +
+        ` peers ${r.peersMsPerS.toFixed(0)} ms CPU/s; CPU µs/pkt by round ${r.cpuAll}; lost ${r.lost} (seq gaps ${r.gaps},` +
+        ` dropped by the peers' own sockets ${r.drops}); server: not sent ${r.unsent},` +
+        ` dropped while joining and measuring: ${r.serverDrops}`);
+    }
+    console.log(`(total ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  } catch (e) {
+    const tail = `${srv.stderr().trim()}`.slice(-2000), ptail = peers.stderr.trim();
+    if (tail) console.error(`server stderr (tail):\n${tail}`);
+    if (ptail) console.error(`forward_peers stderr:\n${ptail}`);
+    throw e;
+  } finally {
+    for (const c of clients) c.ws.terminate();
+    peers.send('quit');
+    srv.proc.kill('SIGTERM');
+    await Promise.race([srv.exited, sleep(10000)]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  async function addSubscriber(i) {
+    const c = await Rpc.open(srv.url);
+    clients.push(c);
+    await c.call('auth.resume', { token: tokens[i] });
+    let creds = null;
+    const answer = async (ev) => { // every offer (re-offers too) is answered with the same transport
+      const first = !creds;
+      if (first) creds = { ...(await peers.create(i, 'sub')), fingerprint };
+      await c.call('media.answer', { sdp: subscribeAnswer(ev.sdp, creds) });
+      if (first) {
+        const t = serverTransport(ev.sdp);
+        peers.send(`connect ${i} ${t.ip} ${t.port} ${t.ufrag} ${t.pwd} ${t.fingerprint}`);
+      }
+    };
+    const offered = new Promise((res, rej) => c.on('media.offer', (ev) => answer(ev).then(res, rej)));
+    const flowing = peers.wait((e) => e.ev === 'flowing' && e.id === i, `subscriber ${i} media`, 60000);
+    const connected = peers.wait((e) => e.ev === 'connected' && e.id === i, `subscriber ${i} media`, 60000);
+    const T = performance.now();
+    await c.call('room.join', { room_id: loungeId });
+    const tj = performance.now();
+    await withTimeout(offered, 30000, `subscriber ${i} offer`);
+    const ta = performance.now();
+    await connected;
+    const tc = performance.now();
+    await flowing;
+    if (process.env.FWD_DEBUG) console.log(`sub ${i}: join ${(tj-T).toFixed(0)} answer ${(ta-tj).toFixed(0)} connect ${(tc-ta).toFixed(0)} flow ${(performance.now()-tc).toFixed(0)}`);
+  }
+}
+
+main().then(() => process.exit(0), (e) => {
+  console.error(`bench_forward: ${e.stack || e}`);
+  process.exit(1);
+});

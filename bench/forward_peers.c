@@ -1,0 +1,580 @@
+/* forward_peers: the WebRTC peers of bench/bench_forward.mjs, not a benchmark by itself (its name
+ * does not start with bench_, so bench/run.sh does not run it). One process, one epoll loop, one
+ * UDP socket per peer on 127.0.0.1, built from the project's own codecs (gateway/rtc): as the ICE
+ * controlling agent it sends STUN Binding requests with MESSAGE-INTEGRITY and USE-CANDIDATE (and
+ * repeats them every 2 s as consent), runs the DTLS client against the fingerprint from the
+ * server's SDP, and protects/unprotects with the exported SRTP keys.
+ *
+ * The publisher sends synthetic VP8: 30 frames/s of 5 RTP packets of PKT_BYTES bytes (150 pkt/s,
+ * 1.44 Mbit/s of RTP, about 1.5 Mbit/s on the wire), marker on each frame's last packet, a key
+ * frame every 2 s and after each PLI/FIR (the server starts a consumer on a key frame: VP8
+ * descriptor S=1 PID=0 and P=0 in the payload header, see rtp_vp8_is_keyframe). After the VP8
+ * bytes each payload carries a packet index and the send time (CLOCK_REALTIME, taken just before
+ * SRTP protect). Subscribers unprotect, check the sequence numbers the server rewrote, and take
+ * the latency against the kernel's receive timestamp of the datagram (SO_TIMESTAMPNS, the same
+ * clock), so the time this loop needs to get to a socket is not counted. SO_RXQ_OVFL counts
+ * datagrams this process's sockets dropped, so client-side overflow is told apart from loss in
+ * the server.
+ *
+ * The driver (node, trusted but still parsed with bounds) speaks lines on stdin:
+ *   peer ID pub|sub                       -> {"ev":"peer","id":ID,"ufrag":..,"pwd":..}
+ *   connect ID IP PORT UFRAG PWD FP       starts ICE then DTLS -> {"ev":"connected","id":ID,..}
+ *   publish ID SSRC PT                    peer ID sends the video once connected
+ *   mark                                  opens a measurement window -> {"ev":"mark","index":N}
+ *   report                                closes it; after 300 ms of drain -> {"ev":"report",..}
+ *   quit
+ * and prints JSON lines on stdout: the above, {"ev":"ready","fingerprint":..} at start,
+ * {"ev":"flowing","id":ID} on a subscriber's first media packet, {"ev":"failed",..}.
+ *
+ * Usage: forward_peers     (exits when stdin closes) */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <openssl/rand.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gateway/rtc/dtls.h"
+#include "gateway/rtc/rtcp.h"
+#include "gateway/rtc/rtp.h"
+#include "gateway/rtc/srtp.h"
+#include "gateway/rtc/stun.h"
+
+#define MAX_PEERS 1024
+#define PKT_BYTES 1200
+#define FPS 30
+#define PKTS_PER_FRAME 5
+#define KEYFRAME_EVERY (2 * FPS) /* frames */
+#define CONSENT_MS 2000
+#define STUN_RETRY_MS 100
+#define HOUSE_MS 10
+#define DRAIN_MS 300
+#define BATCH 32
+#define SLOT 2048 /* receive/send slot: a datagram plus the SRTP trailer, 8-byte aligned */
+#define MAX_SAMPLES (1u << 21)
+#define PAYLOAD_MAGIC 0x4d4f4142u /* "MOAB": marks a payload written by this program */
+#define VP8_BYTES 2               /* descriptor + first payload-header byte */
+#define TAG_STDIN 0
+#define TAG_FRAME 1
+#define TAG_HOUSE 2
+#define TAG_PEER 16
+
+enum { P_NEW, P_ICE, P_DTLS, P_UP, P_FAILED };
+
+typedef struct {
+  int id;
+  bool publisher;
+  int fd;
+  int state;
+  struct sockaddr_in server;
+  char ufrag[9], pwd[25];
+  char username[STUN_MAX_USERNAME + 1]; /* "<server ufrag>:<our ufrag>" */
+  char rpwd[257];
+  uint8_t fp[DTLS_FINGERPRINT_LEN];
+  uint8_t tid[STUN_TID_LEN];
+  uint64_t next_stun_ms;
+  dtls_conn *dtls;
+  srtp_pair *srtp;
+  /* subscriber */
+  bool flowing, seq_started;
+  rtp_seq_unwrapper uw;
+  int64_t last_ext;
+  uint64_t win_rx, win_gaps, win_late; /* in the current window */
+  uint32_t ovfl;                       /* SO_RXQ_OVFL: the socket's drop counter, last seen */
+  uint64_t drops;                      /* datagrams the kernel dropped on this socket */
+} peer;
+
+static struct {
+  dtls_identity *identity;
+  char fingerprint[DTLS_FINGERPRINT_TEXT_LEN];
+  int epfd, frame_fd, house_fd;
+  peer *peers[MAX_PEERS];
+  int npeers;
+  peer *pub;
+  uint32_t pub_ssrc;
+  uint8_t pub_pt;
+  uint16_t seq;
+  uint32_t ts, frame, index; /* index: next packet's number */
+  bool keyframe_wanted;
+  uint64_t keyframes, plis, nacks, send_errors;
+  /* measurement window */
+  bool win_open;
+  uint32_t win_start, win_end;
+  uint64_t report_due_ms;
+  uint32_t *samples; /* latency of each packet received in the window, ns (capped) */
+  size_t nsamples;
+  uint64_t win_drops0;
+  char inbuf[8192];
+  size_t inlen;
+} g;
+
+static uint64_t now_ns(clockid_t clk) {
+  struct timespec ts;
+  clock_gettime(clk, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+static uint64_t mono_ms(void) { return now_ns(CLOCK_MONOTONIC) / 1000000u; }
+
+static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void emit(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  putchar('\n');
+  fflush(stdout);
+}
+
+static void random_alnum(char *out, size_t n) {
+  static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  unsigned char raw[64];
+  RAND_bytes(raw, (int)n);
+  for (size_t i = 0; i < n; i++) out[i] = a[raw[i] % 62];
+  out[n] = '\0';
+}
+
+static void fail_peer(peer *p, const char *why) {
+  if (p->state == P_FAILED) return;
+  p->state = P_FAILED;
+  emit("{\"ev\":\"failed\",\"id\":%d,\"why\":\"%s\"}", p->id, why);
+}
+
+static void send_to_server(peer *p, const uint8_t *buf, size_t len) {
+  if (sendto(p->fd, buf, len, 0, (const struct sockaddr *)&p->server, sizeof p->server) < 0) g.send_errors++;
+}
+
+/* ---- ICE ---- */
+
+static void send_check(peer *p, uint64_t now) {
+  uint8_t buf[1024];
+  RAND_bytes(p->tid, STUN_TID_LEN); /* a new transaction for every retry and consent check */
+  stun_request_params rp = {.tid = p->tid,
+                            .username = p->username,
+                            .priority = 0x6e0001ffu,
+                            .controlling = true,
+                            .tie_breaker = 0x4d4f4142454e4348ull,
+                            .use_candidate = true,
+                            .key = p->rpwd,
+                            .key_len = strlen(p->rpwd)};
+  int n = stun_build_binding_request(buf, sizeof buf, &rp);
+  if (n < 0) {
+    fail_peer(p, "cannot build a STUN request");
+    return;
+  }
+  send_to_server(p, buf, (size_t)n);
+  p->next_stun_ms = now + (p->state == P_ICE ? STUN_RETRY_MS : CONSENT_MS);
+}
+
+static void flush_dtls(peer *p) {
+  uint8_t buf[DTLS_MTU];
+  int n;
+  while ((n = dtls_conn_pending_out(p->dtls, buf, sizeof buf)) > 0) send_to_server(p, buf, (size_t)n);
+}
+
+static void on_stun(peer *p, const uint8_t *buf, size_t len) {
+  stun_msg m;
+  if (stun_parse(buf, len, &m) != 0 || m.cls != STUN_CLASS_SUCCESS ||
+      memcmp(m.tid, p->tid, STUN_TID_LEN) != 0 ||
+      !stun_verify_integrity(buf, len, &m, p->rpwd, strlen(p->rpwd)))
+    return;
+  if (p->state != P_ICE) return; /* a consent answer */
+  p->state = P_DTLS;
+  p->next_stun_ms = mono_ms() + CONSENT_MS;
+  if (!(p->dtls = dtls_conn_new(g.identity, false, p->fp)) || dtls_conn_start(p->dtls) != 0) {
+    fail_peer(p, "DTLS client could not start");
+    return;
+  }
+  flush_dtls(p);
+}
+
+/* ---- DTLS ---- */
+
+static const char *profile_name(dtls_srtp_profile pr) {
+  return pr == DTLS_SRTP_AEAD_AES_128_GCM    ? "AEAD_AES_128_GCM"
+         : pr == DTLS_SRTP_AES128_CM_SHA1_80 ? "AES_CM_128_HMAC_SHA1_80"
+                                             : "none";
+}
+
+static void check_dtls(peer *p) {
+  dtls_conn_state st = dtls_conn_get_state(p->dtls);
+  if (st == DTLS_CONN_FAILED || st == DTLS_CONN_CLOSED) {
+    fail_peer(p, dtls_conn_error(p->dtls));
+  } else if (st == DTLS_CONN_CONNECTED && p->state == P_DTLS) {
+    dtls_srtp_keys keys;
+    if (dtls_conn_srtp_keys(p->dtls, &keys) != 0 || !(p->srtp = srtp_pair_new(&keys))) {
+      fail_peer(p, "no SRTP keys");
+      return;
+    }
+    p->state = P_UP;
+    emit("{\"ev\":\"connected\",\"id\":%d,\"profile\":\"%s\"}", p->id, profile_name(keys.profile));
+    memset(&keys, 0, sizeof keys);
+    if (p->publisher) g.keyframe_wanted = true;
+  }
+}
+
+/* ---- media ---- */
+
+static void put32(uint8_t *b, uint32_t v) {
+  b[0] = (uint8_t)(v >> 24), b[1] = (uint8_t)(v >> 16), b[2] = (uint8_t)(v >> 8), b[3] = (uint8_t)v;
+}
+static uint32_t get32(const uint8_t *b) {
+  return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static void send_frame(void) {
+  peer *p = g.pub;
+  if (!p || p->state != P_UP) return;
+  bool key = g.keyframe_wanted || g.frame % KEYFRAME_EVERY == 0;
+  if (key) g.keyframe_wanted = false, g.keyframes++;
+  _Alignas(8) uint8_t buf[SLOT];
+  for (int i = 0; i < PKTS_PER_FRAME; i++) {
+    uint8_t *r = buf;
+    r[0] = 0x80;
+    r[1] = (uint8_t)((i == PKTS_PER_FRAME - 1 ? 0x80 : 0) | (g.pub_pt & 0x7f));
+    rtp_set_seq(r, g.seq++);
+    rtp_set_ts(r, g.ts);
+    rtp_set_ssrc(r, g.pub_ssrc);
+    uint8_t *pl = r + RTP_HEADER_LEN;
+    pl[0] = i == 0 ? 0x10 : 0x00;        /* VP8 descriptor: S on the frame's first packet, PID 0 */
+    pl[1] = i == 0 && key ? 0x00 : 0x01; /* VP8 payload header: P=0 (key frame) or 1 */
+    memset(pl + VP8_BYTES, (int)(g.index & 0xff), PKT_BYTES - RTP_HEADER_LEN - VP8_BYTES);
+    put32(pl + VP8_BYTES, PAYLOAD_MAGIC);
+    put32(pl + VP8_BYTES + 4, g.index++);
+    uint64_t t = now_ns(CLOCK_REALTIME);
+    put32(pl + VP8_BYTES + 8, (uint32_t)(t >> 32));
+    put32(pl + VP8_BYTES + 12, (uint32_t)t);
+    int n = PKT_BYTES;
+    if (srtp_pair_protect_rtp(p->srtp, buf, &n, sizeof buf) != SRTP_PAIR_OK) {
+      fail_peer(p, "SRTP protect failed");
+      return;
+    }
+    send_to_server(p, buf, (size_t)n);
+  }
+  g.ts += 90000 / FPS;
+  g.frame++;
+}
+
+/* The publisher hears PLI/FIR (send a key frame), NACK (counted: nothing is retransmitted, the
+ * loss shows), RR and REMB. */
+static void on_pub_rtcp(peer *p, uint8_t *buf, size_t len) {
+  int n = (int)len;
+  if (srtp_pair_unprotect_rtcp(p->srtp, buf, &n) != SRTP_PAIR_OK) return;
+  rtcp_iter it;
+  rtcp_header h;
+  rtcp_iter_init(&it, buf, (size_t)n);
+  while (rtcp_iter_next(&it, &h) == 1) {
+    if (h.pt == RTCP_PSFB && (h.count == RTCP_PSFB_PLI || h.count == RTCP_PSFB_FIR)) {
+      g.keyframe_wanted = true;
+      g.plis++;
+    } else if (h.pt == RTCP_RTPFB && h.count == RTCP_RTPFB_NACK) {
+      g.nacks++;
+    }
+  }
+}
+
+static void on_sub_rtp(peer *p, uint8_t *buf, size_t len, uint64_t rx_ns) {
+  int n = (int)len;
+  if (srtp_pair_unprotect_rtp(p->srtp, buf, &n) != SRTP_PAIR_OK) return;
+  rtp_packet rp;
+  if (rtp_parse(buf, (size_t)n, &rp) != 0 || rp.payload_len < VP8_BYTES + 16 ||
+      get32(rp.payload + VP8_BYTES) != PAYLOAD_MAGIC)
+    return;
+  if (!p->flowing) {
+    p->flowing = true;
+    emit("{\"ev\":\"flowing\",\"id\":%d}", p->id);
+  }
+  int64_t ext = rtp_seq_unwrap(&p->uw, rp.seq);
+  int64_t gap = p->seq_started ? ext - p->last_ext - 1 : 0;
+  if (!p->seq_started || ext > p->last_ext) p->last_ext = ext;
+  p->seq_started = true;
+  uint32_t idx = get32(rp.payload + VP8_BYTES + 4);
+  if (!g.win_open || idx < g.win_start || idx >= g.win_end) return;
+  p->win_rx++;
+  if (gap > 0) p->win_gaps += (uint64_t)gap;
+  if (gap < 0) p->win_late++;
+  uint64_t sent = (uint64_t)get32(rp.payload + VP8_BYTES + 8) << 32 | get32(rp.payload + VP8_BYTES + 12);
+  uint64_t d = rx_ns > sent ? rx_ns - sent : 0;
+  if (g.nsamples < MAX_SAMPLES) g.samples[g.nsamples++] = d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+}
+
+static void on_datagram(peer *p, uint8_t *buf, size_t len, uint64_t rx_ns) {
+  if (p->state == P_FAILED || len == 0) return;
+  if (stun_is_stun(buf, len)) {
+    on_stun(p, buf, len);
+  } else if (dtls_is_dtls(buf, len)) {
+    if (!p->dtls) return;
+    dtls_conn_feed(p->dtls, buf, len);
+    flush_dtls(p);
+    check_dtls(p);
+  } else if (p->state == P_UP && rtp_is_rtcp(buf, len)) {
+    if (p->publisher) on_pub_rtcp(p, buf, len);
+  } else if (p->state == P_UP && rtp_is_rtp(buf, len) && !p->publisher) {
+    on_sub_rtp(p, buf, len, rx_ns);
+  }
+}
+
+static void drain_socket(peer *p) {
+  static _Alignas(8) uint8_t bufs[BATCH][SLOT];
+  static char ctl[BATCH][CMSG_SPACE(sizeof(struct timespec)) + CMSG_SPACE(sizeof(uint32_t))];
+  struct mmsghdr msgs[BATCH];
+  struct iovec iov[BATCH];
+  for (;;) {
+    for (int i = 0; i < BATCH; i++) {
+      iov[i] = (struct iovec){bufs[i], SLOT - SRTP_PAIR_RTCP_TRAILER_MAX};
+      memset(&msgs[i], 0, sizeof msgs[i]);
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_control = ctl[i];
+      msgs[i].msg_hdr.msg_controllen = sizeof ctl[i];
+    }
+    int n = recvmmsg(p->fd, msgs, BATCH, MSG_DONTWAIT, NULL);
+    if (n <= 0) return;
+    for (int i = 0; i < n; i++) {
+      uint64_t rx = 0;
+      for (struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
+        if (c->cmsg_level != SOL_SOCKET) continue;
+        if (c->cmsg_type == SO_TIMESTAMPNS) {
+          struct timespec ts;
+          memcpy(&ts, CMSG_DATA(c), sizeof ts);
+          rx = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+        } else if (c->cmsg_type == SO_RXQ_OVFL) {
+          uint32_t v;
+          memcpy(&v, CMSG_DATA(c), sizeof v);
+          p->drops += (uint32_t)(v - p->ovfl);
+          p->ovfl = v;
+        }
+      }
+      if (!rx) rx = now_ns(CLOCK_REALTIME);
+      on_datagram(p, bufs[i], msgs[i].msg_len, rx);
+    }
+    if (n < BATCH) return;
+  }
+}
+
+/* ---- the measurement window ---- */
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static uint64_t total_drops(void) {
+  uint64_t d = 0;
+  for (int i = 0; i < g.npeers; i++) d += g.peers[i]->drops;
+  return d;
+}
+
+static void open_window(void) {
+  g.win_open = true;
+  g.win_start = g.index;
+  g.win_end = UINT32_MAX;
+  g.nsamples = 0;
+  g.report_due_ms = 0;
+  g.win_drops0 = total_drops();
+  for (int i = 0; i < g.npeers; i++) g.peers[i]->win_rx = g.peers[i]->win_gaps = g.peers[i]->win_late = 0;
+  emit("{\"ev\":\"mark\",\"index\":%" PRIu32 "}", g.index);
+}
+
+static void report_window(void) {
+  uint64_t rx = 0, gaps = 0, late = 0;
+  int subs = 0, silent = 0;
+  for (int i = 0; i < g.npeers; i++) {
+    peer *p = g.peers[i];
+    if (p->publisher || p->state != P_UP) continue;
+    subs++;
+    rx += p->win_rx, gaps += p->win_gaps, late += p->win_late;
+    if (!p->win_rx) silent++;
+  }
+  uint64_t sent = g.win_end - g.win_start;
+  qsort(g.samples, g.nsamples, sizeof g.samples[0], cmp_u32);
+#define PCT(q) (g.nsamples ? g.samples[(size_t)((double)(g.nsamples - 1) * (q))] / 1000.0 : 0.0)
+  emit("{\"ev\":\"report\",\"sent\":%" PRIu64 ",\"subs\":%d,\"silent\":%d,\"expected\":%" PRIu64
+       ",\"received\":%" PRIu64 ",\"seq_gaps\":%" PRIu64 ",\"late\":%" PRIu64 ",\"client_drops\":%" PRIu64
+       ",\"samples\":%zu,\"p50_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"keyframes\":%" PRIu64
+       ",\"plis\":%" PRIu64 ",\"nacks\":%" PRIu64 ",\"send_errors\":%" PRIu64 "}",
+       sent, subs, silent, sent * (uint64_t)subs, rx, gaps, late, total_drops() - g.win_drops0, g.nsamples,
+       PCT(0.50), PCT(0.99), PCT(1.0), g.keyframes, g.plis, g.nacks, g.send_errors);
+#undef PCT
+  g.win_open = false;
+  g.report_due_ms = 0;
+}
+
+/* ---- commands ---- */
+
+static peer *find_peer(int id) {
+  for (int i = 0; i < g.npeers; i++)
+    if (g.peers[i]->id == id) return g.peers[i];
+  return NULL;
+}
+
+static int add_fd(int fd, uint32_t tag) {
+  struct epoll_event ev = {.events = EPOLLIN, .data.u32 = tag};
+  return epoll_ctl(g.epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static void cmd_peer(int id, const char *role) {
+  if (g.npeers == MAX_PEERS || find_peer(id) || (strcmp(role, "pub") && strcmp(role, "sub"))) {
+    emit("{\"ev\":\"error\",\"why\":\"bad peer command\"}");
+    return;
+  }
+  peer *p = calloc(1, sizeof *p);
+  int one = 1, rcv = 1 << 20;
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  if (!p || (p->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0 ||
+      setsockopt(p->fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv) != 0 ||
+      setsockopt(p->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0 ||
+      setsockopt(p->fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one) != 0 ||
+      bind(p->fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+      add_fd(p->fd, TAG_PEER + (uint32_t)g.npeers) != 0) {
+    emit("{\"ev\":\"error\",\"why\":\"socket: %s\"}", strerror(errno));
+    if (p && p->fd > 0) close(p->fd);
+    free(p);
+    return;
+  }
+  p->id = id;
+  p->publisher = role[0] == 'p';
+  random_alnum(p->ufrag, 8);
+  random_alnum(p->pwd, 24);
+  g.peers[g.npeers++] = p;
+  emit("{\"ev\":\"peer\",\"id\":%d,\"ufrag\":\"%s\",\"pwd\":\"%s\"}", id, p->ufrag, p->pwd);
+}
+
+static void cmd_connect(const char *line) {
+  int id, port;
+  char ip[64], ufrag[257], pwd[257], fp[128];
+  peer *p;
+  if (sscanf(line, "connect %d %63s %d %256s %256s %127s", &id, ip, &port, ufrag, pwd, fp) != 6 ||
+      !(p = find_peer(id)) || p->state != P_NEW || port < 1 || port > 65535 ||
+      inet_pton(AF_INET, ip, &p->server.sin_addr) != 1 || dtls_fingerprint_parse(fp, p->fp) != 0) {
+    emit("{\"ev\":\"error\",\"why\":\"bad connect command\"}");
+    return;
+  }
+  p->server.sin_family = AF_INET;
+  p->server.sin_port = htons((uint16_t)port);
+  snprintf(p->username, sizeof p->username, "%s:%s", ufrag, p->ufrag);
+  snprintf(p->rpwd, sizeof p->rpwd, "%s", pwd);
+  p->state = P_ICE;
+  send_check(p, mono_ms());
+}
+
+static void cmd_line(const char *line) {
+  int id;
+  unsigned ssrc, pt;
+  char role[8];
+  peer *p;
+  if (sscanf(line, "peer %d %7s", &id, role) == 2) {
+    cmd_peer(id, role);
+  } else if (!strncmp(line, "connect ", 8)) {
+    cmd_connect(line);
+  } else if (sscanf(line, "publish %d %u %u", &id, &ssrc, &pt) == 3 && (p = find_peer(id)) && p->publisher &&
+             pt < 128) {
+    g.pub = p;
+    g.pub_ssrc = ssrc;
+    g.pub_pt = (uint8_t)pt;
+  } else if (!strcmp(line, "mark")) {
+    open_window();
+  } else if (!strcmp(line, "report") && g.win_open) {
+    g.win_end = g.index;
+    g.report_due_ms = mono_ms() + DRAIN_MS;
+  } else if (!strcmp(line, "quit")) {
+    exit(0);
+  } else {
+    emit("{\"ev\":\"error\",\"why\":\"unknown command\"}");
+  }
+}
+
+/* Returns false at end of input. */
+static bool read_stdin(void) {
+  ssize_t n = read(0, g.inbuf + g.inlen, sizeof g.inbuf - 1 - g.inlen);
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return false;
+  if (n < 0) return true;
+  g.inlen += (size_t)n;
+  char *start = g.inbuf, *nl;
+  while ((nl = memchr(start, '\n', g.inlen - (size_t)(start - g.inbuf)))) {
+    *nl = '\0';
+    cmd_line(start);
+    start = nl + 1;
+  }
+  g.inlen -= (size_t)(start - g.inbuf);
+  memmove(g.inbuf, start, g.inlen);
+  if (g.inlen == sizeof g.inbuf - 1) g.inlen = 0; /* an overlong line: dropped */
+  return true;
+}
+
+static void housekeeping(void) {
+  uint64_t now = mono_ms();
+  for (int i = 0; i < g.npeers; i++) {
+    peer *p = g.peers[i];
+    if ((p->state == P_ICE || p->state == P_DTLS || p->state == P_UP) && now >= p->next_stun_ms)
+      send_check(p, now);
+    if (p->state == P_DTLS) {
+      dtls_conn_tick(p->dtls, now);
+      flush_dtls(p);
+      check_dtls(p);
+    }
+  }
+  if (g.report_due_ms && now >= g.report_due_ms) report_window();
+}
+
+static int periodic_timer(uint64_t period_ns) {
+  int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  struct itimerspec its = {
+      .it_interval = {(time_t)(period_ns / 1000000000u), (long)(period_ns % 1000000000u)}};
+  its.it_value = its.it_interval;
+  if (fd < 0 || timerfd_settime(fd, 0, &its, NULL) != 0) return -1;
+  return fd;
+}
+
+int main(int argc, char **argv) {
+  (void)argv;
+  if (argc != 1) {
+    fprintf(stderr, "usage: forward_peers   (driven over stdin by bench/bench_forward.mjs)\n");
+    return 2;
+  }
+  if (srtp_global_init() != 0 || !(g.identity = dtls_identity_new()) ||
+      !(g.samples = malloc(MAX_SAMPLES * sizeof g.samples[0]))) {
+    fprintf(stderr, "forward_peers: cannot initialise SRTP/DTLS\n");
+    return 1;
+  }
+  dtls_identity_fingerprint(g.identity, g.fingerprint);
+  g.epfd = epoll_create1(EPOLL_CLOEXEC);
+  g.frame_fd = periodic_timer(1000000000u / FPS);
+  g.house_fd = periodic_timer(HOUSE_MS * 1000000u);
+  fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
+  if (g.epfd < 0 || g.frame_fd < 0 || g.house_fd < 0 || add_fd(0, TAG_STDIN) != 0 ||
+      add_fd(g.frame_fd, TAG_FRAME) != 0 || add_fd(g.house_fd, TAG_HOUSE) != 0) {
+    fprintf(stderr, "forward_peers: epoll/timerfd: %s\n", strerror(errno));
+    return 1;
+  }
+  emit("{\"ev\":\"ready\",\"fingerprint\":\"%s\"}", g.fingerprint);
+  for (;;) {
+    struct epoll_event evs[64];
+    int n = epoll_wait(g.epfd, evs, 64, -1);
+    if (n < 0 && errno != EINTR) return 1;
+    for (int i = 0; i < n; i++) {
+      uint32_t tag = evs[i].data.u32;
+      uint64_t expirations;
+      if (tag == TAG_STDIN) {
+        if (!read_stdin()) return 0;
+      } else if (tag == TAG_FRAME) {
+        if (read(g.frame_fd, &expirations, sizeof expirations) == sizeof expirations)
+          for (uint64_t k = 0; k < expirations && k < 3; k++)
+            send_frame(); /* catch up a late wake, a little */
+      } else if (tag == TAG_HOUSE) {
+        if (read(g.house_fd, &expirations, sizeof expirations) == sizeof expirations) housekeeping();
+      } else if (tag - TAG_PEER < (uint32_t)g.npeers) {
+        drain_socket(g.peers[tag - TAG_PEER]);
+      }
+    }
+  }
+}
