@@ -12,6 +12,7 @@ const ROUTES = [
   { re: /^\/consortium\/(\d+)$/, screen: 'consortium', auth: true, keys: ['id'] },
   { re: /^\/room\/([A-Za-z0-9_-]{1,64})$/, screen: 'room', auth: true, keys: ['id'] },
   { re: /^\/partners$/, screen: 'partners', auth: true },
+  { re: /^\/meetings$/, screen: 'meetings', auth: true },
   { re: /^\/org\/(\d+)$/, screen: 'org', auth: true, keys: ['id'] },
   { re: /^\/inbox(?:\/(\d+))?$/, screen: 'inbox', auth: true, keys: ['conversation'] },
 ];
