@@ -185,3 +185,101 @@ test('moderation in a lounge: roles, mute, stop camera, remove and readmit, lock
   assert.equal(log.entries.find((e) => e.action === 'mute' && e.detail.includes('may not')).target_user_id, a.me.id);
   void bPid; void bPid2;
 });
+
+test('a scheduled event: lobby admit/deny, viewers without floor, hands, give/take floor, agenda, press guest removed, end', async () => {
+  const host = await user('coord01@moa.example');
+  const a = await user('member01a@moa.example');
+  const b = await user('member01b@moa.example');
+  const iso = (t) => new Date(t * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const now = Math.floor(Date.now() / 1000);
+  const m = await host.call('meeting.create', {
+    consortium_id: 1, title: '출범식 리허설', mode: 'event', lobby: true,
+    starts_at: iso(now - 60), ends_at: iso(now + 7200),
+    agenda: [{ start_offset_s: 0, length_s: 3600, item: '개회', press_open: true },
+      { start_offset_s: 3600, length_s: 1800, item: '간담회' }],
+  });
+  const link = await host.call('meeting.guest_link', { meeting_id: m.id, role: 'press', label: '기자단', expires_at: iso(now + 7200), until_segment: 1 });
+
+  const hj = await host.call('room.join', { room_id: m.room_id });
+  assert.equal(hj.role, 'host');
+  assert.equal(hj.mode, 'event');
+  assert.equal(hj.agenda.position, 1);
+  assert.equal(hj.agenda.item, '개회');
+
+  // Lobby: A waits (no participants, no media) until admitted; B is denied.
+  const waitingA = host.waitEvent(isEvent('room.lobby_waiting', (e) => e.waiting.some((w) => w.user_id === a.me.id)));
+  const aw = await a.call('room.join', { room_id: m.room_id });
+  assert.equal(aw.lobby, true);
+  assert.equal(aw.participants, undefined);
+  await waitingA;
+  await expectError(a, 'media.publish', publishOffer(), 'conflict');
+  const lobby = await host.call('meeting.lobby', { room_id: m.room_id });
+  assert.deepEqual(lobby.waiting.map((w) => w.user_id), [a.me.id]);
+  const admitted = a.waitEvent('room.admitted');
+  await host.call('meeting.admit', { room_id: m.room_id, user_id: a.me.id });
+  const adm = await admitted;
+  assert.equal(adm.role, 'attendee');
+  assert.equal(adm.viewer, true, 'attendees of an event are viewers');
+  assert.ok(adm.participants.some((p) => p.user_id === host.me.id));
+  await a.waitEvent(isEvent('room.agenda', (e) => e.position === 1));
+  const aPid = adm.self.participant_id;
+  assert.equal((await b.call('room.join', { room_id: m.room_id })).lobby, true);
+  const denied = b.waitEvent('room.denied');
+  await host.call('meeting.deny', { room_id: m.room_id, user_id: b.me.id, reason: '초대 대상 아님' });
+  assert.equal((await denied).code, 'denied');
+
+  // Viewers: no publishing without the floor; a hand, the floor, then taken back.
+  await expectError(a, 'media.publish', publishOffer(), 'no_floor');
+  const hand = host.waitEvent(isEvent('room.hand_raised', (e) => e.participant_id === aPid && e.raised));
+  await a.call('meeting.raise_hand');
+  await hand;
+  await expectError(a, 'meeting.give_floor', { participant_id: aPid }, 'forbidden');
+  const given = a.waitEvent(isEvent('room.floor_given', (e) => e.participant_id === aPid));
+  await host.call('meeting.give_floor', { participant_id: aPid });
+  await given;
+  const pub = await a.call('media.publish', publishOffer());
+  assert.equal(pub.tracks.length, 2);
+  const taken = host.waitEvent(isEvent('room.floor_taken', (e) => e.participant_id === aPid));
+  const unpub = host.waitEvent(isEvent('room.track_unpublished', (e) => e.participant_id === aPid));
+  const tf = await host.call('meeting.take_floor', { participant_id: aPid });
+  assert.equal(tf.stopped_tracks.length, 2);
+  assert.equal((await taken).stopped_tracks.length, 2);
+  await unpub;
+  await expectError(a, 'media.publish', publishOffer(), 'no_floor');
+
+  // A press guest (scope: segment 1) joins through the lobby, and is removed when the agenda moves on.
+  const g = await (await import('../lib/moa.mjs')).Client.connect(srv);
+  clients.push(g);
+  const ga = await g.call('auth.guest', { token: link.token, name: '한기자' });
+  assert.equal((await g.call('room.join', { room_id: m.room_id })).lobby, true);
+  const gAdm = g.waitEvent('room.admitted');
+  await host.call('meeting.admit', { user_id: ga.user.id });
+  assert.equal((await gAdm).role, 'press');
+  await expectError(g, 'media.publish', publishOffer(), 'no_floor');
+  const removed = g.waitEvent('room.removed');
+  const agendaA = a.waitEvent(isEvent('room.agenda', (e) => e.position === 2));
+  const next = await host.call('meeting.agenda_next');
+  assert.equal(next.position, 2);
+  assert.equal(next.follow_clock, false);
+  assert.equal((await agendaA).item, '간담회');
+  const rm = await removed;
+  assert.equal(rm.code, 'expired');
+  assert.match(rm.message, /취재/);
+  await expectError(g, 'room.join', { room_id: m.room_id }, 'expired');
+  const back = await host.call('meeting.agenda_follow_clock');
+  assert.equal(back.position, 1, 'the clock says segment 1 still runs');
+
+  const log = await host.call('meeting.moderation_log');
+  const actions = log.entries.map((e) => e.action);
+  for (const x of ['admit', 'deny', 'give_floor', 'take_floor', 'agenda_next', 'auto_remove', 'agenda_follow_clock']) assert.ok(actions.includes(x), x);
+  assert.equal(log.entries.find((e) => e.action === 'auto_remove').actor_id, 0);
+
+  // End: a scheduled meeting stays ended.
+  const ended = a.waitEvent('room.ended');
+  await host.call('meeting.end');
+  await ended;
+  await expectError(a, 'room.join', { room_id: m.room_id }, 'meeting_ended');
+  await expectError(host, 'room.join', { room_id: m.room_id }, 'meeting_ended');
+  const att = await host.call('meeting.attendance', { meeting_id: m.id });
+  assert.ok(JSON.stringify(att).includes(String(a.me.id)), 'attendance lists the admitted attendee');
+});
