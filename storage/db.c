@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "gateway/log.h"
+#include "storage/bigram.h"
 #include "storage/embedded.h"
-
 
 #define STMT_CACHE_SIZE 256
 
@@ -34,6 +34,9 @@ struct moa_db {
   pthread_mutex_t ckpt_mu;
   pthread_cond_t ckpt_cv;
   bool ckpt_stop;
+  /* caches that other modules keep per connection (db_ext) */
+  void *ext[DB_EXT_MAX];
+  void (*ext_free[DB_EXT_MAX])(void *);
 };
 
 static uint64_t now_ns(void) {
@@ -59,8 +62,8 @@ static int migrate(moa_db *db, char *err, size_t errlen) {
     return -1;
   }
   if (have > moa_migrations_count) {
-    snprintf(err, errlen, "database schema version %d is newer than this moa (%d); upgrade moa",
-             have, moa_migrations_count);
+    snprintf(err, errlen, "database schema version %d is newer than this moa (%d); upgrade moa", have,
+             moa_migrations_count);
     return -1;
   }
   for (int v = have; v < moa_migrations_count; v++) {
@@ -114,8 +117,8 @@ moa_db *db_open(const char *path, bool checkpointer, char *err, size_t errlen) {
     return NULL;
   }
   db->path = strdup(path);
-  if (sqlite3_open_v2(path, &db->conn,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+  if (sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      NULL) != SQLITE_OK) {
     snprintf(err, errlen, "cannot open database %s: %s", path,
              db->conn ? sqlite3_errmsg(db->conn) : "out of memory");
     goto fail;
@@ -133,13 +136,19 @@ moa_db *db_open(const char *path, bool checkpointer, char *err, size_t errlen) {
     sqlite3_free(msg);
     goto fail;
   }
+  if (bigram_register(db->conn) != SQLITE_OK) {
+    snprintf(err, errlen, "cannot register moa_bigrams on %s: %s", path, sqlite3_errmsg(db->conn));
+    goto fail;
+  }
   if (migrate(db, err, errlen) != 0) goto fail;
   if (checkpointer && strcmp(path, ":memory:") != 0) {
     sqlite3_wal_autocheckpoint(db->conn, 0);
     pthread_mutex_init(&db->ckpt_mu, NULL);
     pthread_cond_init(&db->ckpt_cv, NULL);
-    if (pthread_create(&db->ckpt_thread, NULL, checkpointer_main, db) == 0) db->ckpt_running = true;
-    else sqlite3_wal_autocheckpoint(db->conn, 1000);
+    if (pthread_create(&db->ckpt_thread, NULL, checkpointer_main, db) == 0)
+      db->ckpt_running = true;
+    else
+      sqlite3_wal_autocheckpoint(db->conn, 1000);
   }
   return db;
 fail:
@@ -163,6 +172,8 @@ void db_close(moa_db *db) {
     pthread_mutex_destroy(&db->ckpt_mu);
     pthread_cond_destroy(&db->ckpt_cv);
   }
+  for (int i = 0; i < DB_EXT_MAX; i++)
+    if (db->ext[i] && db->ext_free[i]) db->ext_free[i](db->ext[i]);
   for (int i = 0; i < STMT_CACHE_SIZE; i++)
     if (db->cache[i].st) sqlite3_finalize(db->cache[i].st);
   if (strcmp(db->path, ":memory:") != 0)
@@ -173,6 +184,14 @@ void db_close(moa_db *db) {
 }
 
 sqlite3 *db_handle(moa_db *db) { return db->conn; }
+
+void *db_ext(moa_db *db, db_ext_slot slot) { return db->ext[slot]; }
+
+void db_set_ext(moa_db *db, db_ext_slot slot, void *p, void (*free_fn)(void *)) {
+  if (db->ext[slot] && db->ext_free[slot] && db->ext[slot] != p) db->ext_free[slot](db->ext[slot]);
+  db->ext[slot] = p;
+  db->ext_free[slot] = free_fn;
+}
 
 sqlite3_stmt *db_stmt(moa_db *db, const char *sql) {
   size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE_SIZE;
@@ -225,8 +244,10 @@ int db_begin(moa_db *db) { return exec_simple(db, "BEGIN IMMEDIATE"); }
 
 int db_commit(moa_db *db) {
   int rc = exec_simple(db, "COMMIT");
-  if (rc == SQLITE_OK) db->stats.commits++;
-  else db_rollback(db);
+  if (rc == SQLITE_OK)
+    db->stats.commits++;
+  else
+    db_rollback(db);
   return rc;
 }
 
@@ -253,8 +274,9 @@ int db_meta_get(moa_db *db, const char *key, char *out, size_t outlen) {
 }
 
 int db_meta_set(moa_db *db, const char *key, const char *value) {
-  sqlite3_stmt *st = db_stmt(db, "INSERT INTO meta(key, value) VALUES (?, ?) "
-                                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  sqlite3_stmt *st = db_stmt(db,
+                             "INSERT INTO meta(key, value) VALUES (?, ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   if (!st) return -1;
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);

@@ -15,10 +15,10 @@
 typedef struct moa_db moa_db;
 
 typedef struct db_stats {
-  uint64_t steps;          /* sqlite3_step calls */
-  uint64_t step_ns;        /* total time spent in them */
-  uint64_t errors;         /* steps that returned an error */
-  uint64_t commits;        /* transactions committed through db_commit */
+  uint64_t steps;   /* sqlite3_step calls */
+  uint64_t step_ns; /* total time spent in them */
+  uint64_t errors;  /* steps that returned an error */
+  uint64_t commits; /* transactions committed through db_commit */
 } db_stats;
 
 /* Opens (creating if needed) the database at path (":memory:" for tests), turns on WAL,
@@ -33,6 +33,12 @@ moa_db *db_open(const char *path, bool checkpointer, char *err, size_t errlen);
 void db_close(moa_db *db);
 
 sqlite3 *db_handle(moa_db *db);
+
+/* Per-connection caches of other storage modules, freed by db_close. A slot holds one pointer;
+ * setting it frees the previous one (if different) with its free function. */
+typedef enum { DB_EXT_DIRECTORY = 0, DB_EXT_MAX } db_ext_slot;
+void *db_ext(moa_db *db, db_ext_slot slot);
+void db_set_ext(moa_db *db, db_ext_slot slot, void *p, void (*free_fn)(void *));
 int db_schema_version(moa_db *db);
 int db_latest_schema_version(void);
 

@@ -1,44 +1,29 @@
-/* The partner directory (see directory_store.h) over organizations, organizations_fts (trigram,
- * kept in sync by the triggers of migration 002), memberships and directory_searches.
+/* The partner directory (see directory_store.h) over organizations, organizations_grams (character
+ * bigrams, kept in sync by the triggers of migration 006), memberships and directory_searches.
  *
- * A search is one fixed statement (two spellings: with MATCH when some term has 3+ characters,
- * without it otherwise) whose optional filters are "(?N IS NULL OR col = ?N)" predicates, so no
- * SQL text is ever built. It yields the whole matching set in rank order with the facet columns;
- * one pass in C counts the total and the facets and keeps the ids of the requested page, whose
- * profiles are then read by primary key. Suggestions scan the candidates of the same or related
- * sectors in other places and score them in C by substring overlap with the terms the
- * organization searched for or lists. */
+ * A search takes the ids that match its text from the bigram index (one MATCH for all terms, then
+ * per term one MATCH restricted to the names and one to capabilities and keywords, for the rank)
+ * and does visibility, filters, facets, ranking and paging in C over the in-memory directory index
+ * (directory_index.h); without text it walks that index in name order. No SQL text is built from
+ * user input: a term reaches FTS5 only as quoted bigram phrases. The profiles of the requested page
+ * are then read by primary key. Suggestions scan the candidates of the same or related sectors in
+ * other places and score them in C by substring overlap with the terms the organization searched
+ * for or lists. */
 #include "storage/directory_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "storage/bigram.h"
 #include "storage/chat_store.h"
+#include "storage/directory_index.h"
 
 #define DIR_VIS                                                                                \
   "(?2 = 1 OR o.hidden_outside = 0 OR o.id = ?4 OR EXISTS (SELECT 1 FROM memberships mv JOIN " \
   "user_roles rv ON rv.consortium_id = mv.consortium_id WHERE mv.org_id = o.id AND rv.user_id = ?3))"
-#define DIR_FILTERS                                                                                 \
-  " AND (?5 IS NULL OR o.sector_id = ?5) AND (?6 IS NULL OR EXISTS (SELECT 1 FROM memberships mf "  \
-  "WHERE mf.org_id = o.id AND mf.consortium_id = ?6)) AND (?7 IS NULL OR o.region_id = ?7) AND "    \
-  "(?8 IS NULL OR o.complex_id = ?8) AND (?9 IS NULL OR o.kind = ?9) AND (?10 IS NULL OR o.size = " \
-  "?10) AND (?11 IS NULL OR o.exports = ?11)"
-#define DIR_TEXT \
-  "(o.name || ' ' || o.name_en || ' ' || o.capabilities || ' ' || o.keywords || ' ' || o.description)"
-#define DIR_LIKES                                                                         \
-  " AND (?12 IS NULL OR " DIR_TEXT " LIKE ?12 ESCAPE '\\') AND (?13 IS NULL OR " DIR_TEXT \
-  " LIKE ?13 ESCAPE '\\') AND (?14 IS NULL OR " DIR_TEXT                                  \
-  " LIKE ?14 ESCAPE '\\') AND (?15 IS NULL OR " DIR_TEXT " LIKE ?15 ESCAPE '\\')"
-#define DIR_COLS                                                                                         \
-  "o.id, o.sector_id, o.region_id, o.kind, o.size, o.exports, (SELECT group_concat(consortium_id) FROM " \
-  "memberships mb WHERE mb.org_id = o.id)"
-
-static const char *const DIR_KINDS[] = {
-    "company",     "university",          "research_institute",        "venture_capital",
-    "accelerator", "industrial_designer", "commercialization_company", "other_institution",
-    NULL};
-static const char *const DIR_SIZES[] = {"micro", "small", "medium", "large", NULL};
+#define DIR_KINDS directory_index_kinds
+#define DIR_SIZES directory_index_sizes
 static const char *const DIR_BANDS[] = {"unknown", "under_1b", "1b_10b", "10b_100b", "over_100b", NULL};
 
 /* Index of s in a NULL-terminated list, or -1. */
@@ -186,58 +171,36 @@ int directory_store_contacts(moa_db *db, int64_t viewer_id, int64_t org_id, json
 
 static bool dir__space(unsigned char c) { return c == ' ' || c == '\n' || c == '\t'; }
 
+/* The free text as FTS5 expressions over organizations_grams, one per term (bigram_match_expr),
+ * at most DIRECTORY_STORE_MAX_TERMS. unmatchable: some term has no letter or digit at all, so no
+ * organization can match (the text "%" finds nothing rather than everything). */
 typedef struct dir_text {
-  char *fts;                             /* "t1" "t2" for MATCH, or NULL */
-  char *like[DIRECTORY_STORE_MAX_TERMS]; /* %t% patterns of the short terms */
-  size_t nlike;
+  char *expr[DIRECTORY_STORE_MAX_TERMS];
+  size_t n;
+  bool unmatchable;
 } dir_text;
 
 static void dir__text_free(dir_text *t) {
-  free(t->fts);
-  for (size_t i = 0; i < t->nlike; i++) free(t->like[i]);
+  for (size_t i = 0; i < t->n; i++) free(t->expr[i]);
   memset(t, 0, sizeof *t);
 }
 
-/* Splits q (valid UTF-8) into terms: 3+ code points to an FTS5 phrase each (quotes doubled),
- * shorter ones to LIKE patterns (wildcards escaped). Returns 0, or -1 when out of memory. */
+/* Splits q on white space into terms. Returns 0, or -1 when out of memory. */
 static int dir__parse_text(const char *q, dir_text *t) {
   memset(t, 0, sizeof *t);
-  size_t cap = 2 * strlen(q) + 3 * DIRECTORY_STORE_MAX_TERMS + 1, n = 0;
-  char *fts = calloc(1, cap), *f = fts;
-  if (!fts) return -1;
-  while (*q && n < DIRECTORY_STORE_MAX_TERMS) {
+  while (*q && t->n < DIRECTORY_STORE_MAX_TERMS) {
     while (dir__space((unsigned char)*q)) q++;
     if (!*q) break;
     const char *s = q;
-    size_t cps = 0;
-    for (; *q && !dir__space((unsigned char)*q); q++) cps += ((unsigned char)*q & 0xC0) != 0x80;
-    size_t len = (size_t)(q - s);
-    n++;
-    if (cps >= 3) {
-      if (f != fts) *f++ = ' ';
-      *f++ = '"';
-      for (size_t k = 0; k < len; k++) {
-        if (s[k] == '"') *f++ = '"';
-        *f++ = s[k];
-      }
-      *f++ = '"';
-    } else {
-      char *p = malloc(2 * len + 3), *w = p;
-      if (!p) break;
-      *w++ = '%';
-      for (size_t k = 0; k < len; k++) {
-        if (s[k] == '%' || s[k] == '_' || s[k] == '\\') *w++ = '\\';
-        *w++ = s[k];
-      }
-      *w++ = '%';
-      *w = 0;
-      t->like[t->nlike++] = p;
+    while (*q && !dir__space((unsigned char)*q)) q++;
+    char *e = bigram_match_expr(s, (size_t)(q - s));
+    if (!e) {
+      dir__text_free(t);
+      return -1;
     }
+    if (!*e) t->unmatchable = true;
+    t->expr[t->n++] = e;
   }
-  if (f == fts)
-    free(fts);
-  else
-    t->fts = fts;
   return 0;
 }
 
@@ -308,10 +271,6 @@ static json_t *dir__facet_json(moa_db *db, dir_facet *f, int what) {
 
 /* ---- search ---- */
 
-static void dir__bind_opt(sqlite3_stmt *st, int i, int64_t v) {
-  if (v > 0) sqlite3_bind_int64(st, i, v);
-}
-
 /* Records a first-page text search of the viewer's organization, keeping its last 50. */
 static void dir__remember(moa_db *db, const dir_viewer *v, const char *text, size_t len) {
   if (!v->org_id || db_begin(db) != SQLITE_OK) return;
@@ -340,6 +299,121 @@ static void dir__remember(moa_db *db, const dir_viewer *v, const char *text, siz
     db_rollback(db);
 }
 
+/* A matching organization and its rank: per term 10 when the term is in name or name_en, 4 in
+ * capabilities or keywords, 1 elsewhere (the weights the bm25 ranking used to have). */
+typedef struct dir_hit {
+  uint32_t entry, score;
+} dir_hit;
+
+typedef struct dir_search {
+  moa_db *db;
+  const dir_index *x;
+  const dir_viewer *v;
+  const directory_query *q;
+  int kind, size;
+  int64_t roles[256];
+  size_t nroles;
+  dir_hit *hits;
+  size_t nhits;
+  int32_t *pos;  /* entry -> index in hits, -1 when not a hit */
+  uint8_t *term; /* per hit: this term's weight */
+} dir_search;
+
+static bool dir__can_see(const dir_search *s, const dir_entry *e) {
+  if (s->v->admin || !e->hidden || e->id == s->v->org_id) return true;
+  for (size_t i = 0; i < s->nroles; i++)
+    if (directory_index_in(s->x, e, s->roles[i])) return true;
+  return false;
+}
+
+static bool dir__passes(const dir_search *s, const dir_entry *e) {
+  const directory_query *q = s->q;
+  return (q->sector_id <= 0 || e->sector_id == q->sector_id) &&
+         (q->consortium_id <= 0 || directory_index_in(s->x, e, q->consortium_id)) &&
+         (q->region_id <= 0 || e->region_id == q->region_id) &&
+         (q->complex_id <= 0 || e->complex_id == q->complex_id) && (s->kind < 0 || e->kind == s->kind) &&
+         (s->size < 0 || e->size == s->size) && (q->exports < 0 || e->exports == (q->exports == 1));
+}
+
+static void dir__add_hit(dir_search *s, int64_t rowid, unsigned weight) {
+  (void)weight;
+  const dir_entry *e = directory_index_find(s->x, rowid);
+  if (!e || !dir__can_see(s, e) || !dir__passes(s, e)) return;
+  uint32_t i = (uint32_t)(e - s->x->e);
+  if (s->pos[i] >= 0) return;
+  s->pos[i] = (int32_t)s->nhits;
+  s->hits[s->nhits++] = (dir_hit){i, 0};
+}
+
+static void dir__weigh_hit(dir_search *s, int64_t rowid, unsigned weight) {
+  const dir_entry *e = directory_index_find(s->x, rowid);
+  if (!e) return;
+  int32_t h = s->pos[e - s->x->e];
+  if (h >= 0 && s->term[h] < weight) s->term[h] = (uint8_t)weight;
+}
+
+/* Runs MATCH (prefix expr) on the bigram index and calls fn for every rowid. 0, or -1 on error. */
+static int dir__match(dir_search *s, const char *prefix, const char *expr, unsigned weight,
+                      void (*fn)(dir_search *, int64_t, unsigned)) {
+  size_t n = strlen(prefix) + strlen(expr) + 3;
+  char *m = malloc(n);
+  sqlite3_stmt *st =
+      m ? db_stmt(s->db, "SELECT rowid FROM organizations_grams WHERE organizations_grams MATCH ?1") : NULL;
+  if (!st) {
+    free(m);
+    return -1;
+  }
+  snprintf(m, n, "%s(%s)", prefix, expr);
+  sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+  int step;
+  while ((step = db_step(s->db, st)) == SQLITE_ROW) fn(s, sqlite3_column_int64(st, 0), weight);
+  sqlite3_reset(st);
+  free(m);
+  return step == SQLITE_DONE ? 0 : -1;
+}
+
+static int dir__by_rank(const void *a, const void *b, void *arg) {
+  const dir_hit *x = a, *y = b;
+  const dir_index *ix = arg;
+  if (x->score != y->score) return x->score > y->score ? -1 : 1;
+  uint32_t rx = ix->e[x->entry].name_rank, ry = ix->e[y->entry].name_rank;
+  return (rx > ry) - (rx < ry);
+}
+
+/* The hits of a text search, ranked. 0, or -1 on error. */
+static int dir__text_hits(dir_search *s, const dir_text *t) {
+  size_t cap = 16;
+  for (size_t i = 0; i < t->n; i++) cap += strlen(t->expr[i]) + 9;
+  char *all = malloc(cap), *p = all;
+  if (!all) return -1;
+  *p = 0;
+  for (size_t i = 0; i < t->n; i++) p += sprintf(p, "%s(%s)", i ? " AND " : "", t->expr[i]);
+  int rc = dir__match(s, "", all, 0, dir__add_hit);
+  free(all);
+  if (rc != 0 || s->nhits == 0) return rc;
+  s->term = malloc(s->nhits);
+  if (!s->term) return -1;
+  for (size_t i = 0; i < t->n && rc == 0; i++) {
+    memset(s->term, 0, s->nhits);
+    rc = dir__match(s, "{name name_en} : ", t->expr[i], 10, dir__weigh_hit);
+    if (rc == 0) rc = dir__match(s, "{capabilities keywords} : ", t->expr[i], 4, dir__weigh_hit);
+    for (size_t h = 0; h < s->nhits; h++) s->hits[h].score += s->term[h] ? s->term[h] : 1;
+  }
+  if (rc == 0) qsort_r(s->hits, s->nhits, sizeof *s->hits, dir__by_rank, (void *)s->x);
+  return rc;
+}
+
+static int dir__roles(dir_search *s) {
+  sqlite3_stmt *st = db_stmt(s->db, "SELECT consortium_id FROM user_roles WHERE user_id = ?1");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, s->v->id);
+  int step;
+  while ((step = db_step(s->db, st)) == SQLITE_ROW)
+    if (s->nroles < sizeof s->roles / sizeof *s->roles) s->roles[s->nroles++] = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return step == SQLITE_DONE ? 0 : -1;
+}
+
 int directory_store_search(moa_db *db, int64_t viewer_id, const directory_query *q, json_t **out) {
   *out = NULL;
   dir_viewer v;
@@ -358,64 +432,52 @@ int directory_store_search(moa_db *db, int64_t viewer_id, const directory_query 
                                                      : q->limit;
   char *text = trc == CHAT_STORE_OK ? strndup(q->text + ts, tl) : NULL;
   dir_text t = {0};
-  if (text && dir__parse_text(text, &t) != 0) {
+  if ((trc == CHAT_STORE_OK && !text) || (text && dir__parse_text(text, &t) != 0)) {
     free(text);
     return DIRECTORY_STORE_ERROR;
   }
-  sqlite3_stmt *st =
-      t.fts ? db_stmt(db, "SELECT " DIR_COLS
-                          " FROM organizations_fts JOIN organizations o ON o.id = "
-                          "organizations_fts.rowid WHERE organizations_fts MATCH ?1 AND " DIR_VIS DIR_FILTERS
-                              DIR_LIKES " ORDER BY bm25(organizations_fts, 10.0, 10.0, 4.0, 4.0, 1.0), o.id")
-            : db_stmt(db, "SELECT " DIR_COLS
-                          " FROM organizations o WHERE ?1 IS NULL AND " DIR_VIS DIR_FILTERS DIR_LIKES
-                          " ORDER BY o.name, o.id");
-  if (!st) {
-    dir__text_free(&t);
-    free(text);
-    return DIRECTORY_STORE_ERROR;
+  dir_search s = {.db = db, .v = &v, .q = q, .kind = kind, .size = size};
+  s.x = directory_index_get(db);
+  rc = s.x && dir__roles(&s) == 0 ? 0 : -1;
+  if (rc == 0) {
+    s.hits = malloc(((size_t)s.x->n + 1) * sizeof *s.hits);
+    s.pos = malloc(((size_t)s.x->n + 1) * sizeof *s.pos);
+    if (!s.hits || !s.pos) rc = -1;
   }
-  if (t.fts) sqlite3_bind_text(st, 1, t.fts, -1, SQLITE_STATIC);
-  dir__bind_viewer(st, &v);
-  dir__bind_opt(st, 5, q->sector_id);
-  dir__bind_opt(st, 6, q->consortium_id);
-  dir__bind_opt(st, 7, q->region_id);
-  dir__bind_opt(st, 8, q->complex_id);
-  if (q->kind) sqlite3_bind_text(st, 9, q->kind, -1, SQLITE_STATIC);
-  if (q->size) sqlite3_bind_text(st, 10, q->size, -1, SQLITE_STATIC);
-  if (q->exports >= 0) sqlite3_bind_int(st, 11, q->exports);
-  for (size_t i = 0; i < t.nlike; i++) sqlite3_bind_text(st, 12 + (int)i, t.like[i], -1, SQLITE_STATIC);
-
-  dir_facet f[6] = {{0}};
-  int64_t page[DIRECTORY_STORE_MAX_LIMIT], total = 0;
-  int npage = 0, step;
-  while ((step = db_step(db, st)) == SQLITE_ROW) {
-    if (total >= q->offset && npage < limit) page[npage++] = sqlite3_column_int64(st, 0);
-    total++;
-    if (sqlite3_column_type(st, 1) != SQLITE_NULL) dir__count(&f[0], sqlite3_column_int64(st, 1));
-    dir__count(&f[1], sqlite3_column_int64(st, 2));
-    const char *cons = (const char *)sqlite3_column_text(st, 6);
-    while (cons && *cons) {
-      char *end;
-      dir__count(&f[2], strtoll(cons, &end, 10));
-      cons = *end == ',' ? end + 1 : NULL;
+  if (rc == 0) memset(s.pos, 0xFF, ((size_t)s.x->n + 1) * sizeof *s.pos);
+  if (rc == 0 && text && !t.unmatchable) {
+    rc = dir__text_hits(&s, &t);
+  } else if (rc == 0 && !text) {
+    for (uint32_t r = 0; r < s.x->n; r++) {
+      const dir_entry *e = &s.x->e[s.x->by_name[r]];
+      if (dir__can_see(&s, e) && dir__passes(&s, e)) s.hits[s.nhits++] = (dir_hit){s.x->by_name[r], 0};
     }
-    dir__count(&f[3], dir__index(DIR_KINDS, (const char *)sqlite3_column_text(st, 3)));
-    dir__count(&f[4], dir__index(DIR_SIZES, (const char *)sqlite3_column_text(st, 4)));
-    dir__count(&f[5], sqlite3_column_int(st, 5));
   }
-  sqlite3_reset(st);
   dir__text_free(&t);
-  if (step != SQLITE_DONE) {
-    for (int i = 0; i < 6; i++) free(f[i].v);
+  free(s.pos);
+  free(s.term);
+  if (rc != 0) {
+    free(s.hits);
     free(text);
     return DIRECTORY_STORE_ERROR;
+  }
+  dir_facet f[6] = {{0}};
+  for (size_t i = 0; i < s.nhits; i++) {
+    const dir_entry *e = &s.x->e[s.hits[i].entry];
+    if (e->sector_id) dir__count(&f[0], e->sector_id);
+    dir__count(&f[1], e->region_id);
+    for (uint32_t c = 0; c < e->ncons; c++) dir__count(&f[2], s.x->cons[e->cons_first + c]);
+    dir__count(&f[3], e->kind);
+    dir__count(&f[4], e->size);
+    dir__count(&f[5], e->exports);
   }
   json_t *results = json_array();
-  for (int i = 0; i < npage; i++) {
-    json_t *p = dir__profile(db, page[i]);
+  for (size_t i = (size_t)q->offset; i < s.nhits && i < (size_t)q->offset + (size_t)limit; i++) {
+    json_t *p = dir__profile(db, s.x->e[s.hits[i].entry].id);
     if (p) json_array_append_new(results, p);
   }
+  size_t total = s.nhits;
+  free(s.hits);
   json_t *facets = json_object();
   static const char *const names[] = {"sector", "region", "consortium", "kind", "size", "exports"};
   static const int what[] = {1, 2, 3, 4, 5, 6};

@@ -1,5 +1,5 @@
 /* The partner directory: search over organization profiles (free text in Korean and English
- * through the trigram index organizations_fts, plus filters), facet counts, profiles and their
+ * through the bigram index organizations_grams, plus filters), facet counts, profiles and their
  * contact people, partner suggestions and profile edits. Domain functions over a moa_db for the
  * signaling thread's partner handlers; the store keeps no state of its own.
  *
@@ -11,8 +11,9 @@
  *
  * Free text is split on white space into at most DIRECTORY_STORE_MAX_TERMS terms, all of which
  * must match (substrings, any case for ASCII) one of name, name_en, capabilities, keywords or
- * description. Terms of 3+ characters go to MATCH, each quoted as an FTS5 phrase (double quotes
- * doubled) and never passed raw; shorter ones (trigrams need 3 characters) are matched with LIKE.
+ * description, through the bigram index (storage/bigram.h; every term length, Korean compounds
+ * included). Punctuation separates; a term of punctuation alone matches nothing. User text never
+ * reaches FTS5 syntax: terms become quoted bigram phrases.
  *
  * JSON shapes (the caller owns what *out receives; on failure *out is NULL):
  *   profile: {"id": 12, "name": "…", "name_en": "…", "kind": "company",
@@ -65,9 +66,9 @@ typedef struct directory_query {
   int limit, offset;
 } directory_query;
 
-/* Searches the organizations visible to viewer_id: ranked by bm25 (name and name_en weigh most,
- * then capabilities and keywords, then description) when there is text of 3+ characters, else by
- * name. *out is the search object (total, page, facets). A first page with text is remembered
+/* Searches the organizations visible to viewer_id: with text, ranked by where each term is found
+ * (10 in name or name_en, 4 in capabilities or keywords, 1 in the description, summed over the
+ * terms), ties in name order; without text, in name order. *out is the search object (total, page, facets). A first page with text is remembered
  * (directory_searches) for the viewer's organization, for suggestions. Returns
  * DIRECTORY_STORE_OK, _INVALID (text not valid UTF-8 / too long / control characters, unknown kind
  * or size, negative offset), _FORBIDDEN (unknown viewer) or _ERROR. */

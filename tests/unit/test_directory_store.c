@@ -1,5 +1,5 @@
 /* Unit tests of storage/directory_store on ":memory:" databases: Korean and English free text
- * (trigram and the short-term fallback), filters, facets, pagination, hidden organizations,
+ * (the bigram index, two-character Korean terms included), filters, facets, pagination, hidden organizations,
  * contacts, edit rights and profile edits kept in sync with the index, suggestions with their
  * reasons, FTS syntax that must not error, and a 2,500-organization directory whose results
  * are checked against what the generator put in. */
@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* cmocka.h needs the headers above first: keep the formatter from sorting it before them. */
@@ -435,6 +436,38 @@ static void test_generated_directory(void **state) {
   json_decref(r);
 }
 
+/* The in-memory directory index follows writes made by another connection (an operator's
+ * `moa org import` beside the server): a new organization, a membership and a hidden flag. */
+static void test_index_follows_other_connections(void **state) {
+  (void)state;
+  char path[] = "/tmp/moa-dir-test-XXXXXX", file[64], err[256];
+  assert_non_null(mkdtemp(path));
+  snprintf(file, sizeof file, "%s/d.db", path);
+  moa_db *a = db_open(file, false, err, sizeof err), *b = a ? db_open(file, false, err, sizeof err) : NULL;
+  assert_non_null(b);
+  assert_int_equal(sqlite3_exec(db_handle(a), FIXTURE, NULL, NULL, NULL), SQLITE_OK);
+  char ids[64];
+  directory_query q = {.exports = -1, .text = "수소"};
+  assert_int_equal(search_ids(a, 1, &q, ids, sizeof ids), 2); /* 1, 2 (4 is hidden from user 1) */
+  assert_int_equal(
+      sqlite3_exec(db_handle(b),
+                   "INSERT INTO organizations(id, kind, name, region_id, capabilities) VALUES (9, "
+                   "'company', '새수소기업', 1, '수전해');"
+                   "INSERT INTO memberships(org_id, consortium_id) VALUES (9, 1);"
+                   "UPDATE organizations SET hidden_outside = 0 WHERE id = 4;",
+                   NULL, NULL, NULL),
+      SQLITE_OK);
+  assert_int_equal(search_ids(a, 1, &q, ids, sizeof ids), 4);
+  assert_string_equal(ids, "1,9,2,4"); /* name hits (가나수소, 새수소기업) first, then capability hits */
+  q = (directory_query){.exports = -1, .consortium_id = 1};
+  assert_int_equal(search_ids(a, 1, &q, ids, sizeof ids), 4);
+  db_close(b);
+  db_close(a);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+  assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_text_and_visibility, setup, teardown),
@@ -443,6 +476,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_edit_rights_and_profile_update, setup, teardown),
       cmocka_unit_test_setup_teardown(test_suggestions, setup, teardown),
       cmocka_unit_test_setup_teardown(test_generated_directory, setup, teardown),
+      cmocka_unit_test(test_index_follows_other_connections),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
