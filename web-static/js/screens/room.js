@@ -8,6 +8,7 @@ import { h, field, retranslate } from '../dom.js';
 import { t } from '../i18n.js';
 import { createChat } from '../chat.js';
 import { Meeting } from '../meeting.js';
+import { createHostControls } from '../host_controls.js';
 
 export async function render(ctx) {
   const roomId = ctx.params.id;
@@ -455,6 +456,9 @@ export async function render(ctx) {
     ctx.setTitle(roomName);
     for (const p of meeting.participants.values()) addParticipant(p);
     updateControls();
+    const hostControls = createHostControls(ctx, meeting); /* host_controls.js */
+    side.prepend(hostControls.el);
+    ctx.cleanup(() => hostControls.destroy());
     if (meeting.conversationId) chatBox.append(createChat(ctx, { conversationId: meeting.conversationId, className: 'room' }));
     else chatBox.append(h('p', { class: 'empty', i18n: 'room.noChat' }));
     if (!hasMic && !hasCam) ctx.toast(t('room.receiveOnly'));
