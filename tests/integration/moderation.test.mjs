@@ -283,3 +283,31 @@ test('a scheduled event: lobby admit/deny, viewers without floor, hands, give/ta
   const att = await host.call('meeting.attendance', { meeting_id: m.id });
   assert.ok(JSON.stringify(att).includes(String(a.me.id)), 'attendance lists the admitted attendee');
 });
+
+test('the agenda follows the clock: the next segment starts on time and a press guest leaves with its segment', async () => {
+  const host = await user('coord01@moa.example');
+  const iso = (t) => new Date(t * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const now = Math.floor(Date.now() / 1000);
+  // Segment 1 started 60 s ago and ends in about 15 s (room for a loaded machine).
+  const m = await host.call('meeting.create', {
+    consortium_id: 1, title: '시계 따라가기', mode: 'event', starts_at: iso(now - 60), ends_at: iso(now + 3600),
+    agenda: [{ start_offset_s: 0, length_s: 75, item: '축사', press_open: true }, { start_offset_s: 75, length_s: 600, item: '발표' }],
+  });
+  const link = await host.call('meeting.guest_link', { meeting_id: m.id, role: 'press', expires_at: iso(now + 3600), until_segment: 1 });
+  const hj = await host.call('room.join', { room_id: m.room_id });
+  assert.equal(hj.agenda.position, 1);
+  assert.ok(hj.agenda.remaining_s > 0 && hj.agenda.remaining_s <= 75);
+  const g = await (await import('../lib/moa.mjs')).Client.connect(srv);
+  clients.push(g);
+  await g.call('auth.guest', { token: link.token, name: '김기자' });
+  const gj = await g.call('room.join', { room_id: m.room_id });
+  assert.equal(gj.role, 'press');
+  const removed = await g.waitEvent('room.removed', 30000);
+  assert.equal(removed.code, 'expired');
+  const ag = await host.waitEvent(isEvent('room.agenda', (e) => e.position === 2), 30000);
+  assert.equal(ag.item, '발표');
+  assert.equal(ag.follow_clock, true);
+  const log = await host.call('meeting.moderation_log');
+  assert.equal(log.entries[0].action, 'auto_remove');
+  await host.call('meeting.end');
+});
