@@ -1,5 +1,6 @@
-// Shared helpers of the browser-app tests: launching Debian's Chromium, signing in through the
-// app's own sign-in screen, and writing screenshots under build/screenshots/ (not committed).
+// Shared helpers of the browser-app tests: launching Debian's Chromium (optionally inside a test
+// network namespace, for media), signing in through the app's own sign-in screen, and writing
+// screenshots under build/screenshots/ (not committed).
 import { mkdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -11,18 +12,25 @@ export const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--use-f
 export const SCREENSHOTS = resolve(process.env.MOA_BUILD || 'build', '..', 'screenshots');
 export const PASSWORD = 'moa-demo-2025';
 
-export function launch({ executablePath = CHROMIUM } = {}) {
+// launch({netns}) runs Chromium inside that network namespace (tests/lib/netns.mjs).
+// launch({askMedia: true}) leaves out the fake permission UI: camera and microphone are then
+// refused unless the context is made with newPage(browser, {media: true}) (a real refusal, as
+// when a person clicks "Block").
+export function launch({ netns, askMedia = false } = {}) {
   if (!CHROMIUM) throw new Error('Debian chromium is not installed (make installs it)');
-  return chromium.launch({ executablePath, args: ARGS });
+  const args = askMedia ? ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream') : ARGS;
+  return chromium.launch({ executablePath: netns ? netns.wrapper(CHROMIUM) : CHROMIUM, args });
 }
 
 // A fresh context (its own localStorage) and page; page errors and failed requests fail loudly.
-export async function newPage(browser, { width = 1280, height = 800, label = 'page' } = {}) {
+// media: grant camera and microphone (needed only with launch({askMedia: true})).
+export async function newPage(browser, { width = 1280, height = 800, label = 'page', media = false } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
+  if (media) await context.grantPermissions(['camera', 'microphone']);
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => { page.errors.push(e.message); console.error(`[${label}] page error:`, e.message); });
-  page.on('console', (m) => { if (m.type() === 'error') console.error(`[${label}] console:`, m.text()); });
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.error(`[${label}] console:`, m.text()); });
   return page;
 }
 
@@ -49,4 +57,27 @@ export async function screenshots(page, name, { prepare } = {}) {
   }
   await page.setViewportSize(original);
   return out;
+}
+
+// Polls fn until it returns something truthy (returned); throws after timeout ms with what.
+export async function until(fn, what, timeout = 20000, step = 250) {
+  const t0 = Date.now();
+  let last;
+  for (;;) {
+    try { last = await fn(); } catch (e) { last = e; }
+    if (last && !(last instanceof Error)) return last;
+    if (Date.now() - t0 > timeout) throw new Error(`timed out after ${timeout} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    await new Promise((r) => setTimeout(r, step));
+  }
+}
+
+// Whether the <video> matched by locator is really playing: it has a size, and both its
+// currentTime and its count of presented frames advance over about a second.
+export async function videoPlays(locator) {
+  return locator.evaluate(async (v) => {
+    const frames = () => v.getVideoPlaybackQuality?.().totalVideoFrames ?? 0;
+    const t1 = v.currentTime, f1 = frames();
+    await new Promise((r) => setTimeout(r, 1000));
+    return v.videoWidth > 0 && v.videoHeight > 0 && v.currentTime > t1 && frames() > f1 && !v.paused;
+  });
 }

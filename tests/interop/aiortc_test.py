@@ -7,16 +7,20 @@ microphone. aiortc signs in as member01b through the documented protocol (auth.l
 room.list, room.join, media.publish, media.offer/media.answer), publishes a synthetic moving
 pattern and a tone, and subscribes. Proven: the browser decodes aiortc's video (framesDecoded
 rising in its getStats) and receives its audio; aiortc decodes the browser's video and audio
-frames (counted from track.recv()); after both leave, the worker holds no object (/metrics);
+frames (counted from track.recv()); 40 s after connecting media still flows both ways (both
+stacks keep ICE consent with authenticated checks; nobody got room.left); after both leave, the worker holds no object (/metrics);
 the server exits cleanly (under ASan: no leak, no error)."""
 
 import asyncio
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from moa_interop import (AiortcPeer, BrowserPeer, Failure, Server, allow_loopback_candidates,  # noqa: E402
                          check, log, run_in_netns, synthetic_tracks, wait_until)
+
+CONSENT_HOLD_S = 40  # media must outlive the 30 s consent window
 
 
 async def main():
@@ -45,6 +49,7 @@ async def main():
                     f"sub={peer.sub.connectionState} offers={peer.offers}\nserver stderr:\n{server.output()}")
 
         await wait_until(lambda: peer.pub.connectionState == "connected", "aiortc's publish PC connected", 30, diag)
+        connected_at = time.monotonic()
         await wait_until(lambda: browser.stats.get("framesDecoded", 0) > 30,
                          "the browser decoding aiortc's video", 40, diag)
         await wait_until(lambda: peer.frames["video"] > 30 and peer.frames["audio"] > 50,
@@ -62,6 +67,20 @@ async def main():
               f"browser not receiving aiortc's audio: {b1['audioPackets']} -> {b2['audioPackets']}")
         check(a2["video"] >= a1["video"] + 30, f"aiortc video frames not rising: {a1['video']} -> {a2['video']}")
         check(a2["audio"] >= a1["audio"] + 100, f"aiortc audio frames not rising: {a1['audio']} -> {a2['audio']}")
+
+        # Past the 30 s consent window: both stacks keep consent with authenticated checks, so
+        # media still flows both ways and nobody was taken out of the room.
+        await asyncio.sleep(max(0, CONSENT_HOLD_S - (time.monotonic() - connected_at)))
+        b3, a3 = dict(browser.stats), dict(peer.frames)
+        log(f"{time.monotonic() - connected_at:.0f} s after connecting: browser framesDecoded "
+            f"{b3['framesDecoded']}, aiortc video frames {a3['video']}")
+        check(b3["framesDecoded"] >= b2["framesDecoded"] + 100 and a3["video"] >= a2["video"] + 100,
+              f"media stopped before {CONSENT_HOLD_S} s: browser {b2['framesDecoded']} -> {b3['framesDecoded']}, "
+              f"aiortc {a2['video']} -> {a3['video']}")
+        left = [e for e in list(peer.sig.events._queue) if e.get("type") == "room.left"]
+        check(not left, f"aiortc was taken out of the room: {left}")
+        check(browser.stats.get("sub") == "connected" and browser.stats.get("pub") == "connected",
+              f"the browser's PeerConnections are {browser.stats.get('pub')}/{browser.stats.get('sub')}")
         m = await server.metrics()
         log("server: " + ", ".join(f"{k}={int(v)}" for k, v in m.items()
                                    if k.startswith(("moa_media_nacks", "moa_media_plis", "moa_media_dropped",

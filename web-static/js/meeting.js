@@ -10,6 +10,11 @@
 // quality {participantId, level: good|fair|poor}, local-track {source, track} and left {reason}.
 
 const PC_CONFIG = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [] };
+// The subscribe PeerConnection answers; the server's offer carries the BUNDLE group, which the
+// answer takes. Not max-bundle: when every track we received has gone, the server's offer keeps
+// the m-sections rejected (port 0) and has no BUNDLE group, which Chromium refuses under
+// max-bundle ("max-bundle is used but no bundle group found"), and the next tracks never came.
+const SUB_PC_CONFIG = { ...PC_CONFIG, bundlePolicy: 'balanced' };
 
 export class Meeting extends EventTarget {
   constructor(rpc, roomId) {
@@ -134,7 +139,7 @@ export class Meeting extends EventTarget {
 
   #newSubscribePc() {
     this.subPc?.close();
-    const pc = new RTCPeerConnection(PC_CONFIG);
+    const pc = new RTCPeerConnection(SUB_PC_CONFIG);
     this.subPc = pc;
     this.offerTracks.clear();
     pc.ontrack = (e) => {

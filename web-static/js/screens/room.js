@@ -96,9 +96,8 @@ export async function render(ctx) {
       micOff.disabled = !hasAudio;
       camOff.disabled = !hasVideo;
       message.hidden = !deviceProblem;
-      if (deviceProblem === 'denied') message.textContent = t('room.deviceDenied');
-      else if (deviceProblem === 'missing' || deviceProblem === 'unsupported') message.textContent = t('room.deviceMissing');
-      else if (deviceProblem === 'partial') message.textContent = t(hasVideo ? 'room.noMicrophone' : 'room.noCamera');
+      const key = deviceMessageKey(deviceProblem, hasVideo);
+      if (key) { message.dataset.i18n = key; message.textContent = t(key); }
     }
 
     camSel.addEventListener('change', acquire);
@@ -113,6 +112,7 @@ export async function render(ctx) {
         video: !!stream?.getVideoTracks().length,
         micMuted: micOff.checked,
         camMuted: camOff.checked,
+        deviceMessage: deviceMessageKey(deviceProblem, !!stream?.getVideoTracks().length),
       };
       try {
         await inMeeting(opts);
@@ -120,7 +120,7 @@ export async function render(ctx) {
         console.error(e);
         if (!ctx.alive) return;
         joinBtn.disabled = false;
-        joinError.textContent = e.code === 'forbidden' ? t('room.forbidden') : e.code === 'not_found' ? t('room.notFound') : ctx.errorText(e);
+        joinError.textContent = REFUSALS[e.code] ? t(REFUSALS[e.code]) : ctx.errorText(e);
       }
     }
     acquire();
@@ -143,6 +143,12 @@ export async function render(ctx) {
     const audios = new Map(); // trackId -> <audio>
     const grid = h('div', { class: 'grid', id: 'video-grid', 'aria-label': t('room.videos'), role: 'region' });
     const stateBanner = h('div', { class: 'meeting-state', role: 'status', 'aria-live': 'assertive', hidden: true });
+    // Why this person only watches and listens (or has only one of the two): stays visible.
+    const inMeetingKey = { 'room.deviceDenied': 'room.receiveOnlyDenied', 'room.deviceMissing': 'room.receiveOnlyMissing' };
+    const deviceNotice = opts.deviceMessage ? h('p', {
+      class: 'device-message in-meeting', id: 'receive-only', role: 'status',
+      i18n: inMeetingKey[opts.deviceMessage] || opts.deviceMessage,
+    }) : null;
     const quality = h('span', { class: 'quality', id: 'net-quality', dataset: { level: 'unknown' } });
     const title = h('h1', { class: 'room-title' }, t('room.title'));
     const peopleList = h('ul', { class: 'people-list', id: 'participant-list' });
@@ -163,6 +169,7 @@ export async function render(ctx) {
     const page = h('div', { class: 'meeting', id: 'meeting' },
       h('header', { class: 'meeting-head' }, title, h('div', { class: 'row' }, quality)),
       stateBanner,
+      deviceNotice,
       h('div', { class: 'meeting-body' },
         h('div', { class: 'stage' }, grid,
           h('div', { class: 'controls', role: 'toolbar', 'aria-label': t('room.controls') }, micBtn, camBtn, shareBtn, sideBtn, leaveBtn)),
@@ -266,7 +273,7 @@ export async function render(ctx) {
     }
 
     function addParticipant(p) {
-      if (!tiles.has(p.participantId)) {
+      if (!tiles.has(String(p.participantId))) {
         const tile = makeTile(String(p.participantId), p.name, { participantId: p.participantId });
         setTileMic(tile, participantMic(p));
         setTileCam(tile, participantCam(p));
@@ -301,6 +308,14 @@ export async function render(ctx) {
       } else stateBanner.hidden = true;
     }
 
+    // A participant's tile (mute state, camera) and the list, from what the meeting knows now.
+    function refreshParticipant(participantId) {
+      const p = meeting.participants.get(participantId);
+      const tile = tiles.get(String(participantId));
+      if (p && tile) { setTileMic(tile, participantMic(p)); setTileCam(tile, participantCam(p)); }
+      renderPeople();
+    }
+
     // events
     meeting.addEventListener('participant-joined', (e) => addParticipant(e.detail.participant));
     meeting.addEventListener('participant-left', (e) => {
@@ -320,6 +335,7 @@ export async function render(ctx) {
         audios.set(trackId, a);
         audioBox.append(a);
         a.play().catch(() => {});
+        refreshParticipant(participantId);
         return;
       }
       if (source === 'screen') {
@@ -331,6 +347,7 @@ export async function render(ctx) {
         const tile = tiles.get(String(participantId)) || (p && (addParticipant(p), tiles.get(String(participantId))));
         if (tile) { tile.trackId = trackId; setTileVideo(tile, s); }
       }
+      refreshParticipant(participantId);
     });
     meeting.addEventListener('track-removed', (e) => {
       const { participantId, trackId } = e.detail;
@@ -344,12 +361,7 @@ export async function render(ctx) {
       if (tile && p) { setTileMic(tile, participantMic(p)); setTileCam(tile, participantCam(p)); }
       renderPeople();
     });
-    meeting.addEventListener('track-muted', (e) => {
-      const p = meeting.participants.get(e.detail.participantId);
-      const tile = tiles.get(String(e.detail.participantId));
-      if (p && tile) { setTileMic(tile, participantMic(p)); setTileCam(tile, participantCam(p)); }
-      renderPeople();
-    });
+    meeting.addEventListener('track-muted', (e) => refreshParticipant(e.detail.participantId));
     meeting.addEventListener('active-speaker', (e) => {
       for (const tile of tiles.values()) tile.el.classList.remove('speaking');
       const selfId = meeting.self?.participant_id;
@@ -372,7 +384,7 @@ export async function render(ctx) {
       if (e.detail.source === 'camera') setTileVideo(tiles.get('self'), new MediaStream([e.detail.track]));
     });
     meeting.addEventListener('device-error', () => ctx.toast(t('room.deviceMissing'), 'error'));
-    meeting.addEventListener('left', (e) => ended(e.detail.reason));
+    meeting.addEventListener('left', (e) => ended({ i18n: REFUSALS[e.detail.reason] || 'room.state.failed' }));
 
     // controls
     micBtn.addEventListener('click', async () => {
@@ -423,8 +435,8 @@ export async function render(ctx) {
       const consortiumId = meeting.room?.consortium_id;
       ctx.root.replaceChildren(h('div', { class: 'page center' }, h('div', { class: 'panel ended', id: 'meeting-ended' },
         h('h1', { i18n: reason === 'left' ? 'room.youLeft' : 'room.ended' }),
-        // reason: a sentence already translated, or the server's reason code
-        reason && reason !== 'left' ? h('p', { class: 'muted' }, String(reason)) : null,
+        // reason: {i18n: key} (re-translated on a language switch), or a sentence already translated
+        reason && reason !== 'left' ? h('p', { class: 'muted', id: 'ended-reason', i18n: reason.i18n }, reason.i18n ? null : String(reason)) : null,
         h('div', { class: 'row' },
           h('button', { type: 'button', class: 'primary', i18n: 'room.rejoin', on: { click: () => ctx.go(location.hash) } }),
           consortiumId ? h('a', { class: 'button', href: `#/consortium/${consortiumId}`, i18n: 'room.backToConsortium' })
@@ -441,8 +453,7 @@ export async function render(ctx) {
     } catch (e) {
       left = true;
       meeting.leave();
-      const key = { forbidden: 'room.forbidden', not_found: 'room.notFound', busy: 'room.busy' }[e.code];
-      ended(key ? t(key) : ctx.errorText(e));
+      ended(REFUSALS[e.code] ? { i18n: REFUSALS[e.code] } : ctx.errorText(e));
       return;
     }
     if (!ctx.alive) { meeting.leave(); return; }
@@ -463,6 +474,17 @@ export async function render(ctx) {
     else chatBox.append(h('p', { class: 'empty', i18n: 'room.noChat' }));
     if (!hasMic && !hasCam) ctx.toast(t('room.receiveOnly'));
   }
+}
+
+// Why a join was refused (error codes of room.join, and reasons of a meeting that ends).
+const REFUSALS = { forbidden: 'room.forbidden', not_found: 'room.notFound', busy: 'room.busy' };
+
+// The message of a camera/microphone problem at the door (null when there is none).
+function deviceMessageKey(problem, hasVideo) {
+  if (problem === 'denied') return 'room.deviceDenied';
+  if (problem === 'missing' || problem === 'unsupported') return 'room.deviceMissing';
+  if (problem === 'partial') return hasVideo ? 'room.noMicrophone' : 'room.noCamera';
+  return null;
 }
 
 function initials(name) {
