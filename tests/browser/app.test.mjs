@@ -1,9 +1,11 @@
 // The browser app through real Chromium and the real server: sign-in, home, the language switch
 // and its memory, the session surviving a reload, an expired session returning to sign-in and
-// then to the page wanted, the consortium page, and screenshots of home and consortium.
+// then to the page wanted, the consortium page, meetings a coordinator schedules appearing live
+// on a member's home page (Seoul times, today / coming up, join link), and screenshots of home
+// and consortium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, seededDb, cleanup } from '../lib/moa.mjs';
+import { startServer, seededDb, signedIn, cleanup } from '../lib/moa.mjs';
 import { launch, newPage, signIn, screenshots } from './ui_helpers.mjs';
 
 let srv, db, browser;
@@ -38,7 +40,7 @@ test('sign in shows my consortia on the home page, in Korean by default', async 
   // the connection state is shown and online
   assert.equal(await page.locator('.conn').getAttribute('data-state'), 'open');
   await page.locator('#h-sugg').waitFor(); // suggestions for my organization
-  await screenshots(page, 'home');
+  await page.locator('#home-meetings .empty', { hasText: '예정된 회의가 없습니다' }).waitFor();
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -113,5 +115,90 @@ test('the consortium page lists organizations, pages and searches them', async (
   await page.locator('#org-filter').fill('');
   await screenshots(page, 'consortium');
   assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+// Seoul wall-clock parts of an instant, by arithmetic (Korea has no DST): an oracle independent
+// of the Intl formatting the app uses.
+const WEEKDAY_KO = ['일', '월', '화', '수', '목', '금', '토'];
+function seoul(ms) {
+  const d = new Date(ms + 9 * 3600e3);
+  return {
+    iso: d.toISOString().slice(0, 16), hm: d.toISOString().slice(11, 16), ymd: d.toISOString().slice(0, 10),
+    dayKo: `${d.getUTCMonth() + 1}월 ${d.getUTCDate()}일 (${WEEKDAY_KO[d.getUTCDay()]})`,
+  };
+}
+
+test('meetings a coordinator schedules appear live on a member\'s home: today, coming up, Seoul times, join link', async () => {
+  const page = await newPage(browser, { label: 'member01b' });
+  await signIn(page, srv.url, 'member01b@moa.example');
+  await page.locator('#home-meetings .empty').waitFor();
+  await page.evaluate(() => { window.notReloaded = true; });
+
+  // coord01 schedules over the protocol while the member's home page is open: one meeting under
+  // way now (started 10 minutes ago), one in three days at 10:30 Seoul time; coord02 schedules one
+  // for consortium 2, which member01b is not invited to.
+  const coord = await signedIn(srv, 'coord01@moa.example');
+  const coord2 = await signedIn(srv, 'coord02@moa.example');
+  const five = 5 * 60e3;
+  const liveStart = Math.floor(Date.now() / five) * five - 10 * 60e3;
+  const liveEnd = liveStart + 70 * 60e3;
+  const at = (ms) => `${seoul(ms).iso}:00+09:00`;
+  const live = await coord.call('meeting.create', {
+    consortium_id: 1, title: '디스플레이 주간 점검 회의', starts_at: at(liveStart), ends_at: at(liveEnd),
+  });
+  const day3 = seoul(Date.now() + 3 * 86400e3);
+  const later = await coord.call('meeting.create', {
+    consortium_id: 1, title: 'UTG 공정 기술 세미나', starts_at: `${day3.ymd}T10:30:00+09:00`, ends_at: `${day3.ymd}T12:00:00+09:00`,
+  });
+  await coord2.call('meeting.create', {
+    consortium_id: 2, title: '모빌리티 협의체 회의', starts_at: `${day3.ymd}T09:00:00+09:00`, ends_at: `${day3.ymd}T10:00:00+09:00`,
+  });
+
+  // both appear without a reload, each in its group with its Seoul time
+  const liveRow = page.locator(`#meetings-today .meeting-row[data-meeting="${live.id}"]`);
+  await liveRow.waitFor({ timeout: 15000 });
+  assert.equal(await liveRow.locator('.meeting-time').textContent(), `${seoul(liveStart).hm}–${seoul(liveEnd).hm}`);
+  assert.equal(await liveRow.locator('.meeting-title').textContent(), '디스플레이 주간 점검 회의');
+  assert.equal(await liveRow.locator('.card-meta').textContent(), '디스플레이협의체');
+  assert.equal(await liveRow.locator('.live-badge').textContent(), '진행 중');
+  const laterRow = page.locator(`#meetings-upcoming .meeting-row[data-meeting="${later.id}"]`);
+  await laterRow.waitFor({ timeout: 15000 });
+  assert.equal(await laterRow.locator('.meeting-time').textContent(), '10:30–12:00');
+  assert.equal(await laterRow.locator('.meeting-day').textContent(), day3.dayKo);
+  assert.equal(await laterRow.locator('.live-badge').count(), 0);
+  assert.equal(await page.locator('#home-meetings .meeting-row', { hasText: '모빌리티 협의체 회의' }).count(), 0,
+    'a meeting of another consortium is not shown');
+  assert.equal(await page.locator('#home-meetings .empty').count(), 0);
+  assert.equal(await page.locator('#home-all-meetings').getAttribute('href'), '#/meetings');
+  assert.equal(await page.evaluate(() => window.notReloaded), true, 'no reload');
+
+  // in English the same times, the date in English
+  await page.locator('#lang-switch').click();
+  await page.locator('#h-meet', { hasText: 'Today and upcoming meetings' }).waitFor();
+  assert.equal(await page.locator(`#meetings-upcoming .meeting-row[data-meeting="${later.id}"] .meeting-time`).textContent(), '10:30–12:00');
+  assert.match(await page.locator(`#meetings-upcoming .meeting-row[data-meeting="${later.id}"] .meeting-day`).textContent(),
+    new RegExp(`^\\w{3} ${Number(day3.ymd.slice(8))} \\w+$`));
+  await page.locator('#lang-switch').click();
+  await page.locator('#h-meet', { hasText: '오늘과 다가오는 회의' }).waitFor();
+  await screenshots(page, 'home');
+
+  // a cancelled meeting leaves the page live
+  await coord.call('meeting.cancel', { meeting_id: later.id });
+  await laterRow.waitFor({ state: 'detached', timeout: 15000 });
+  assert.equal(await liveRow.count(), 1);
+
+  // the join link opens the meeting's room (the pre-join screen)
+  assert.equal(await liveRow.locator('a.join-link').getAttribute('href'), `#/room/${live.room_id}`);
+  await liveRow.locator('a.join-link').click();
+  await page.locator('form.prejoin').waitFor();
+  assert.equal(new URL(page.url()).hash, `#/room/${live.room_id}`);
+  // and the "all meetings" link leads to the meetings screen, which lists it
+  await page.goBack();
+  await page.locator('#home-all-meetings').click();
+  await page.locator(`#meeting-list .meeting-item[data-meeting="${live.id}"]`).waitFor();
+  assert.deepEqual(page.errors, []);
+  await coord.close();
+  await coord2.close();
   await page.context().close();
 });

@@ -1,9 +1,12 @@
-// Home: my consortia, upcoming meetings (when the server schedules them), unread conversations,
-// a partner search box and a few suggested partners. Sections whose messages the server does not
-// offer yet are left out rather than shown empty.
+// Home: a partner search box (leading to #/partners?q=…, with example searches), my consortia,
+// today's and upcoming meetings with their Seoul times and join links, unread conversations and a
+// few suggested partners. Sections whose messages the server does not offer are left out rather
+// than shown empty.
 import { h } from '../dom.js';
-import { pick, fmtNumber, fmtShort, fmtDateTime } from '../i18n.js';
+import { pick, fmtNumber, fmtShort, getLang } from '../i18n.js';
 import { conversationTitle } from '../chat.js';
+
+const EXAMPLES = ['수소연료전지', '편광필름', '머신비전'];
 
 export async function render(ctx) {
   const { rpc, t } = ctx;
@@ -15,11 +18,14 @@ export async function render(ctx) {
     on: { submit: (e) => { e.preventDefault(); ctx.go(`#/partners?q=${encodeURIComponent(q.value.trim())}`); } },
   },
   h('label', { for: 'home-search', i18n: 'home.searchLabel' }),
-  h('div', { class: 'row' }, q, h('button', { type: 'submit', class: 'primary', i18n: 'home.searchButton' })));
+  h('div', { class: 'row' }, q, h('button', { type: 'submit', class: 'primary', i18n: 'home.searchButton' })),
+  // The directory is written in Korean, so the examples stay Korean in both languages.
+  h('p', { class: 'examples' }, h('span', { i18n: 'home.searchExamples' }), ' ',
+    EXAMPLES.map((x) => h('a', { href: `#/partners?q=${encodeURIComponent(x)}`, lang: 'ko', class: 'example' }, x))));
 
   const consortiaSec = h('section', { class: 'panel', 'aria-labelledby': 'h-cons' },
     h('h2', { id: 'h-cons', i18n: 'home.myConsortia' }), h('p', { class: 'loading', i18n: 'app.loading' }));
-  const meetingsSec = h('section', { class: 'panel', 'aria-labelledby': 'h-meet', hidden: true },
+  const meetingsSec = h('section', { class: 'panel home-meetings', id: 'home-meetings', 'aria-labelledby': 'h-meet', hidden: true },
     h('h2', { id: 'h-meet', i18n: 'home.meetings' }));
   const unreadSec = h('section', { class: 'panel', 'aria-labelledby': 'h-unread', hidden: true },
     h('h2', { id: 'h-unread', i18n: 'home.unread' }));
@@ -33,7 +39,7 @@ export async function render(ctx) {
         user.organization ? h('p', { class: 'sub' }, user.organization.name) : null),
       searchForm,
       h('div', { class: 'grid-2' },
-        h('div', { class: 'col' }, consortiaSec, meetingsSec),
+        h('div', { class: 'col' }, meetingsSec, consortiaSec),
         h('div', { class: 'col' }, unreadSec, suggestSec))));
 
   loadConsortia(ctx, consortiaSec);
@@ -73,17 +79,99 @@ async function loadConsortia(ctx, sec) {
   sec.replaceChildren(sec.firstChild, ...body);
 }
 
-async function loadMeetings(ctx, sec) {
-  let r;
-  try { r = await ctx.rpc.optional('meeting.upcoming', {}); } catch { return; }
-  if (!r || !ctx.alive) return;
-  const list = r.meetings || [];
+// Today's and upcoming meetings (meeting.list): each with its Seoul date and time, title,
+// consortium and a join link to its room; an occurrence under way is marked as such. The list
+// is re-read on meeting.invited / updated / cancelled and redrawn every minute (so "now" and
+// "today" stay right without asking the server); a reminder shows a notice with a join link.
+const UPCOMING = 5;
+const fmtCache = new Map();
+function seoulFmt(opts) {
+  const key = getLang() + JSON.stringify(opts);
+  if (!fmtCache.has(key)) {
+    fmtCache.set(key, new Intl.DateTimeFormat(getLang() === 'en' ? 'en-GB' : 'ko-KR', { timeZone: 'Asia/Seoul', ...opts }));
+  }
+  return fmtCache.get(key);
+}
+const seoulDay = (sec) => seoulFmt({ year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(sec * 1000));
+const seoulHm = (sec) => seoulFmt({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(sec * 1000));
+const seoulDate = (sec) => seoulFmt({ month: 'long', day: 'numeric', weekday: 'short' }).format(new Date(sec * 1000));
+
+// The occurrence of m that has not ended at now (seconds): {start, end}, or null.
+function currentOccurrence(m, now) {
+  const len = m.ends_at - m.starts_at;
+  const starts = m.occurrences && m.occurrences.length ? m.occurrences : [m.next_starts_at ?? m.starts_at];
+  const s = starts.find((x) => x + len > now);
+  return s === undefined ? null : { start: s, end: s + len };
+}
+
+function loadMeetings(ctx, sec) {
+  const { rpc, t } = ctx;
+  const body = h('div', { class: 'meetings-body' }, h('p', { class: 'loading', i18n: 'app.loading' }));
+  const notice = h('p', { class: 'notice', id: 'home-meeting-notice', role: 'status', hidden: true });
   sec.hidden = false;
-  sec.replaceChildren(sec.firstChild, list.length
-    ? h('ul', { class: 'list' }, list.map((m) => h('li', { class: 'list-item' },
-      h('a', { href: m.room_id ? `#/room/${m.room_id}` : `#/consortium/${m.consortium_id}` }, m.title),
-      h('span', { class: 'muted' }, ` ${fmtDateTime(m.starts_at)}`))))
-    : h('p', { class: 'empty', i18n: 'home.noMeetings' }));
+  sec.append(notice, body, h('p', { class: 'more' }, h('a', { href: '#/meetings', id: 'home-all-meetings', i18n: 'home.allMeetings' })));
+  let meetings = null;
+
+  const item = (m, occ, now, today) => {
+    const live = occ.start <= now;
+    const when = `${seoulHm(occ.start)}–${seoulHm(occ.end)}`;
+    return h('li', { class: ['meeting-row', live && 'live'], dataset: { meeting: String(m.id) } },
+      h('div', { class: 'meeting-when' },
+        today ? null : h('span', { class: 'meeting-day' }, seoulDate(occ.start)),
+        h('time', { class: 'meeting-time', datetime: new Date(occ.start * 1000).toISOString() }, when),
+        live ? h('span', { class: 'status status-accepted live-badge', i18n: 'home.meetingLive' }) : null),
+      h('div', { class: 'meeting-what' },
+        h('span', { class: 'meeting-title' }, m.title),
+        h('span', { class: 'card-meta' }, pick(m.consortium))),
+      h('a', { href: `#/room/${m.room_id}`, class: ['button', 'small', 'join-link', live && 'primary'] }, t('meetings.join')));
+  };
+
+  const draw = () => {
+    if (!ctx.alive || !meetings) return;
+    const now = Math.floor(Date.now() / 1000);
+    const day = seoulDay(now);
+    const rows = meetings.map((m) => ({ m, occ: currentOccurrence(m, now) }))
+      .filter((x) => x.occ && x.m.status !== 'cancelled')
+      .sort((a, b) => a.occ.start - b.occ.start);
+    const today = rows.filter((x) => seoulDay(x.occ.start) === day || x.occ.start <= now);
+    const later = rows.filter((x) => !today.includes(x)).slice(0, UPCOMING);
+    const out = [];
+    if (today.length) {
+      out.push(h('h3', { id: 'h-meet-today', i18n: 'home.meetingsToday' }),
+        h('ul', { class: 'meeting-rows', id: 'meetings-today' }, today.map((x) => item(x.m, x.occ, now, true))));
+    }
+    if (later.length) {
+      out.push(h('h3', { id: 'h-meet-later', i18n: 'home.meetingsLater' }),
+        h('ul', { class: 'meeting-rows', id: 'meetings-upcoming' }, later.map((x) => item(x.m, x.occ, now, false))));
+    }
+    if (!out.length) out.push(h('p', { class: 'empty', i18n: 'home.noMeetings' }));
+    else out.push(h('p', { class: 'hint' }, t('home.meetingsSeoul')));
+    body.replaceChildren(...out);
+  };
+
+  const refresh = async () => {
+    try {
+      const r = await rpc.request('meeting.list', { limit: 50 });
+      meetings = r.meetings || [];
+      draw();
+    } catch (e) {
+      if (ctx.alive && !meetings) body.replaceChildren(h('p', { class: 'error' }, ctx.errorText(e)));
+    }
+  };
+  refresh();
+  let timer = null;
+  const soon = () => { clearTimeout(timer); timer = setTimeout(refresh, 150); };
+  for (const ev of ['meeting.invited', 'meeting.updated', 'meeting.cancelled']) ctx.on(ev, soon);
+  ctx.on('meeting.reminder', (m) => {
+    notice.hidden = false;
+    notice.replaceChildren(t('meetings.reminder', { title: m.title, min: Math.max(1, Math.round(m.starts_in_s / 60)) }), ' ',
+      m.room_id ? h('a', { href: `#/room/${m.room_id}` }, t('meetings.join')) : null);
+  });
+  const tick = setInterval(draw, 60000);
+  ctx.cleanup(() => { clearInterval(tick); clearTimeout(timer); });
+  const onReconnect = () => refresh();
+  rpc.addEventListener('reconnected', onReconnect);
+  ctx.cleanup(() => rpc.removeEventListener('reconnected', onReconnect));
 }
 
 async function loadUnread(ctx, sec) {
