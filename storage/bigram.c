@@ -85,6 +85,10 @@ static bool bigram__runs(const char *s, size_t n, bigram_run_fn fn, void *arg) {
       p += len ? len : 1;
       continue;
     }
+    if (count && (run[count - 1].len == 1) != (len == 1)) { /* Latin letters/digits meet another script */
+      fn(run, count, arg);
+      count = 0;
+    }
     if (count == cap) {
       size_t ncap = cap ? cap * 2 : 32;
       bigram_char *r = realloc(run, ncap * sizeof *r);
@@ -105,8 +109,21 @@ static bool bigram__runs(const char *s, size_t n, bigram_run_fn fn, void *arg) {
   return true;
 }
 
+/* A run of ASCII letters and digits (a Latin word, or a number). */
+static bool bigram__latin(const bigram_char *run) { return run[0].len == 1; }
+
+/* The run as one token (a Latin word, lowered). */
+static void bigram__word(bigram_out *o, const bigram_char *run, size_t count) {
+  for (size_t i = 0; i < count; i++) bigram__put(o, run[i].b, 1);
+}
+
 static void bigram__text_run(const bigram_char *run, size_t count, void *arg) {
   bigram_out *o = arg;
+  if (bigram__latin(run)) {
+    if (o->len) bigram__put(o, " ", 1);
+    bigram__word(o, run, count);
+    return;
+  }
   for (size_t i = 0; i + 1 < count; i++) bigram__token(o, &run[i], &run[i + 1]);
   bigram__token(o, &run[count - 1], NULL);
 }
@@ -125,6 +142,11 @@ static void bigram__expr_run(const bigram_char *run, size_t count, void *arg) {
   bigram_out *o = arg;
   if (o->len) bigram__put(o, " AND ", 5);
   bigram__put(o, "\"", 1);
+  if (bigram__latin(run)) {
+    bigram__word(o, run, count);
+    bigram__put(o, "\" *", 3);
+    return;
+  }
   if (count == 1) {
     bigram__put(o, run[0].b, run[0].len);
     bigram__put(o, "\" *", 3);

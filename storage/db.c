@@ -13,6 +13,7 @@
 
 #include "gateway/log.h"
 #include "storage/bigram.h"
+#include "storage/fts_columns.h"
 #include "storage/embedded.h"
 
 #define STMT_CACHE_SIZE 256
@@ -138,6 +139,10 @@ moa_db *db_open(const char *path, bool checkpointer, char *err, size_t errlen) {
   }
   if (bigram_register(db->conn) != SQLITE_OK) {
     snprintf(err, errlen, "cannot register moa_bigrams on %s: %s", path, sqlite3_errmsg(db->conn));
+    goto fail;
+  }
+  if (fts_columns_register(db->conn) != SQLITE_OK) {
+    snprintf(err, errlen, "cannot register moa_phrase_columns on %s: %s", path, sqlite3_errmsg(db->conn));
     goto fail;
   }
   if (migrate(db, err, errlen) != 0) goto fail;

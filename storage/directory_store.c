@@ -315,8 +315,6 @@ typedef struct dir_search {
   size_t nroles;
   dir_hit *hits;
   size_t nhits;
-  int32_t *pos;  /* entry -> index in hits, -1 when not a hit */
-  uint8_t *term; /* per hit: this term's weight */
 } dir_search;
 
 static bool dir__can_see(const dir_search *s, const dir_entry *e) {
@@ -335,41 +333,35 @@ static bool dir__passes(const dir_search *s, const dir_entry *e) {
          (s->size < 0 || e->size == s->size) && (q->exports < 0 || e->exports == (q->exports == 1));
 }
 
-static void dir__add_hit(dir_search *s, int64_t rowid, unsigned weight) {
-  (void)weight;
+/* Adds the organization rowid as a hit with score when the viewer may see it and it passes the
+ * filters (a MATCH returns each rowid once). Returns whether it was added. */
+static bool dir__add_hit(dir_search *s, int64_t rowid, uint32_t score) {
   const dir_entry *e = directory_index_find(s->x, rowid);
-  if (!e || !dir__can_see(s, e) || !dir__passes(s, e)) return;
-  uint32_t i = (uint32_t)(e - s->x->e);
-  if (s->pos[i] >= 0) return;
-  s->pos[i] = (int32_t)s->nhits;
-  s->hits[s->nhits++] = (dir_hit){i, 0};
+  if (!e || !dir__can_see(s, e) || !dir__passes(s, e)) return false;
+  s->hits[s->nhits++] = (dir_hit){(uint32_t)(e - s->x->e), score};
+  return true;
 }
 
-static void dir__weigh_hit(dir_search *s, int64_t rowid, unsigned weight) {
-  const dir_entry *e = directory_index_find(s->x, rowid);
-  if (!e) return;
-  int32_t h = s->pos[e - s->x->e];
-  if (h >= 0 && s->term[h] < weight) s->term[h] = (uint8_t)weight;
-}
-
-/* Runs MATCH (prefix expr) on the bigram index and calls fn for every rowid. 0, or -1 on error. */
-static int dir__match(dir_search *s, const char *prefix, const char *expr, unsigned weight,
-                      void (*fn)(dir_search *, int64_t, unsigned)) {
-  size_t n = strlen(prefix) + strlen(expr) + 3;
-  char *m = malloc(n);
-  sqlite3_stmt *st =
-      m ? db_stmt(s->db, "SELECT rowid FROM organizations_grams WHERE organizations_grams MATCH ?1") : NULL;
-  if (!st) {
-    free(m);
-    return -1;
+/* How much term i counts for a hit, from the columns its phrases occur in (cols: one byte per
+ * phrase of the whole expression, first the phrase index of the term): 10 when every phrase of the
+ * term is in name or name_en, 4 when every one is in capabilities or keywords, else 1 -- what
+ * the column-filtered queries {name name_en} : (term) and {capabilities keywords} : (term) say. */
+static unsigned dir__term_weight(const unsigned char *cols, size_t ncols, size_t first, size_t count) {
+  enum { NAMES = 1 | 2, TAGS = 4 | 8 };
+  bool names = count > 0, tags = count > 0;
+  for (size_t p = first; p < first + count; p++) {
+    unsigned char m = p < ncols ? cols[p] : 0;
+    names = names && (m & NAMES);
+    tags = tags && (m & TAGS);
   }
-  snprintf(m, n, "%s(%s)", prefix, expr);
-  sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
-  int step;
-  while ((step = db_step(s->db, st)) == SQLITE_ROW) fn(s, sqlite3_column_int64(st, 0), weight);
-  sqlite3_reset(st);
-  free(m);
-  return step == SQLITE_DONE ? 0 : -1;
+  return names ? 10 : tags ? 4 : 1;
+}
+
+/* Phrases in a term's expression: bigram_match_expr quotes each one, and a token never holds '"'. */
+static size_t dir__phrases(const char *expr) {
+  size_t quotes = 0;
+  for (; *expr; expr++) quotes += *expr == '"';
+  return quotes / 2;
 }
 
 static int dir__by_rank(const void *a, const void *b, void *arg) {
@@ -380,27 +372,37 @@ static int dir__by_rank(const void *a, const void *b, void *arg) {
   return (rx > ry) - (rx < ry);
 }
 
-/* The hits of a text search, ranked. 0, or -1 on error. */
+/* The hits of a text search, ranked: one MATCH of all terms (AND) on the bigram index, which also
+ * reports where each phrase occurs (moa_phrase_columns, storage/fts_columns.h). 0, or -1 on error. */
 static int dir__text_hits(dir_search *s, const dir_text *t) {
-  size_t cap = 16;
-  for (size_t i = 0; i < t->n; i++) cap += strlen(t->expr[i]) + 9;
+  size_t cap = 16, nphr[DIRECTORY_STORE_MAX_TERMS];
+  for (size_t i = 0; i < t->n; i++) cap += strlen(t->expr[i]) + 9, nphr[i] = dir__phrases(t->expr[i]);
   char *all = malloc(cap), *p = all;
-  if (!all) return -1;
+  sqlite3_stmt *st =
+      all ? db_stmt(s->db,
+                    "SELECT rowid, moa_phrase_columns(organizations_grams) FROM organizations_grams WHERE "
+                    "organizations_grams MATCH ?1")
+          : NULL;
+  if (!st) {
+    free(all);
+    return -1;
+  }
   *p = 0;
   for (size_t i = 0; i < t->n; i++) p += sprintf(p, "%s(%s)", i ? " AND " : "", t->expr[i]);
-  int rc = dir__match(s, "", all, 0, dir__add_hit);
-  free(all);
-  if (rc != 0 || s->nhits == 0) return rc;
-  s->term = malloc(s->nhits);
-  if (!s->term) return -1;
-  for (size_t i = 0; i < t->n && rc == 0; i++) {
-    memset(s->term, 0, s->nhits);
-    rc = dir__match(s, "{name name_en} : ", t->expr[i], 10, dir__weigh_hit);
-    if (rc == 0) rc = dir__match(s, "{capabilities keywords} : ", t->expr[i], 4, dir__weigh_hit);
-    for (size_t h = 0; h < s->nhits; h++) s->hits[h].score += s->term[h] ? s->term[h] : 1;
+  sqlite3_bind_text(st, 1, all, -1, SQLITE_STATIC);
+  int step;
+  while ((step = db_step(s->db, st)) == SQLITE_ROW) {
+    const unsigned char *cols = sqlite3_column_blob(st, 1);
+    size_t ncols = (size_t)sqlite3_column_bytes(st, 1), first = 0;
+    uint32_t score = 0;
+    for (size_t i = 0; i < t->n; first += nphr[i], i++) score += dir__term_weight(cols, ncols, first, nphr[i]);
+    dir__add_hit(s, sqlite3_column_int64(st, 0), score);
   }
-  if (rc == 0) qsort_r(s->hits, s->nhits, sizeof *s->hits, dir__by_rank, (void *)s->x);
-  return rc;
+  sqlite3_reset(st);
+  free(all);
+  if (step != SQLITE_DONE) return -1;
+  qsort_r(s->hits, s->nhits, sizeof *s->hits, dir__by_rank, (void *)s->x);
+  return 0;
 }
 
 static int dir__roles(dir_search *s) {
@@ -441,10 +443,8 @@ int directory_store_search(moa_db *db, int64_t viewer_id, const directory_query 
   rc = s.x && dir__roles(&s) == 0 ? 0 : -1;
   if (rc == 0) {
     s.hits = malloc(((size_t)s.x->n + 1) * sizeof *s.hits);
-    s.pos = malloc(((size_t)s.x->n + 1) * sizeof *s.pos);
-    if (!s.hits || !s.pos) rc = -1;
+    if (!s.hits) rc = -1;
   }
-  if (rc == 0) memset(s.pos, 0xFF, ((size_t)s.x->n + 1) * sizeof *s.pos);
   if (rc == 0 && text && !t.unmatchable) {
     rc = dir__text_hits(&s, &t);
   } else if (rc == 0 && !text) {
@@ -454,8 +454,6 @@ int directory_store_search(moa_db *db, int64_t viewer_id, const directory_query 
     }
   }
   dir__text_free(&t);
-  free(s.pos);
-  free(s.term);
   if (rc != 0) {
     free(s.hits);
     free(text);

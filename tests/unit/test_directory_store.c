@@ -140,6 +140,42 @@ static void test_text_and_visibility(void **state) {
   assert_null(c);
 }
 
+/* Ranking: per term 10 in the name (Korean or English), 4 in capabilities or keywords, 1
+ * elsewhere, summed over the terms; ties in name order. Names are chosen so that name order
+ * alone would give other answers. */
+static void test_ranking(void **state) {
+  moa_db *db = *state;
+  assert_int_equal(sqlite3_exec(db_handle(db),
+                                "INSERT INTO organizations(id, kind, name, name_en, sector_id, region_id, size,"
+                                " exports, capabilities, keywords, description) VALUES"
+                                " (6, 'company', '가가테크', 'Gaga Tech', 1, 1, 'small', 0, '', '', '에너지 저장 연구'),"
+                                " (7, 'company', '하하저장', 'Haha Storage', 1, 1, 'small', 0, '', '', '');"
+                                "INSERT INTO memberships(org_id, consortium_id) VALUES (6, 1), (7, 1);",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  char ids[256];
+  directory_query q = any();
+  q.text = "저장"; /* 7: name (10); 2: capabilities (4); 6: description (1) */
+  assert_int_equal(search_ids(db, 1, &q, ids, sizeof ids), 3);
+  assert_string_equal(ids, "7,2,6");
+  q.text = "storage"; /* 7: name_en (10); 2: keywords (4) */
+  assert_int_equal(search_ids(db, 1, &q, ids, sizeof ids), 2);
+  assert_string_equal(ids, "7,2");
+  q.text = "저장 연구"; /* both terms only in 6's description */
+  assert_int_equal(search_ids(db, 1, &q, ids, sizeof ids), 1);
+  assert_string_equal(ids, "6");
+  q.text = "수소 저장"; /* 2: 4 + 4; 1: name 10 for 수소, but no 저장: not a hit */
+  assert_int_equal(search_ids(db, 1, &q, ids, sizeof ids), 1);
+  assert_string_equal(ids, "2");
+  q.text = "에너지 저장"; /* 2: name 다라에너지 (10) + capabilities (4); 6: description 1 + 1 */
+  assert_int_equal(search_ids(db, 1, &q, ids, sizeof ids), 2);
+  assert_string_equal(ids, "2,6");
+  q.text = "stor"; /* an English word prefix */
+  assert_int_equal(search_ids(db, 1, &q, ids, sizeof ids), 2);
+  q.text = "torage"; /* not the start of a word: English is searched by word prefix */
+  assert_int_equal(search_ids(db, 1, &q, ids, sizeof ids), 0);
+}
+
 static void test_fts_syntax_never_errors(void **state) {
   moa_db *db = *state;
   const char *nasty[] = {"\"",        "*",     "NEAR(",        "AND OR",   "a\"b",  "NEAR(수소 연료, 2)",
@@ -471,6 +507,7 @@ static void test_index_follows_other_connections(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_text_and_visibility, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_ranking, setup, teardown),
       cmocka_unit_test_setup_teardown(test_fts_syntax_never_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_filters_facets_paging, setup, teardown),
       cmocka_unit_test_setup_teardown(test_edit_rights_and_profile_update, setup, teardown),
