@@ -5,6 +5,7 @@
 // Message bodies are rendered with textContent only.
 import { h } from './dom.js';
 import { t, fmtShort, fmtDateTime } from './i18n.js';
+import { refreshUnreadSoon } from './app.js';
 
 export function conversationTitle(c) {
   if (c.kind === 'channel') return t('chat.channelTitle', { name: c.title || '' });
@@ -18,9 +19,12 @@ function clientKey() {
   return Array.from(a, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-// createChat(ctx, {conversationId, title?, className?}) -> HTMLElement. Its listeners are
-// removed when the screen is left (ctx.cleanup).
-export function createChat(ctx, { conversationId, title, className = '', autofocus = false }) {
+// createChat(ctx, {conversationId, title?, className?, autofocus?, onRead?}) -> HTMLElement
+// (onRead: called after this panel marked the conversation read). Its listeners are
+// removed when the screen is left (ctx.cleanup). panel.addMessage(message) shows a message this
+// session caused elsewhere (e.g. the system message of inquiry.decide's reply: the server sends
+// chat.message to everyone else but not to the session that acted).
+export function createChat(ctx, { conversationId, title, className = '', autofocus = false, onRead }) {
   const { rpc } = ctx;
   const me = rpc.user;
   const byId = new Map(); // message id -> {msg, el}
@@ -150,7 +154,12 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
     readTimer = setTimeout(() => {
       if (!alive || !newestId || newestId <= readSent || document.hidden) return;
       readSent = newestId;
-      rpc.request('chat.read', { conversation_id: conversationId, message_id: newestId }).catch(() => { readSent = 0; });
+      // The server tells only this user's other connections: the unread counts shown here (the
+      // top bar's badge, onRead's list) are refreshed by hand.
+      rpc.request('chat.read', { conversation_id: conversationId, message_id: newestId }).then(() => {
+        refreshUnreadSoon();
+        if (alive && onRead) onRead();
+      }, () => { readSent = 0; });
     }, 300);
   }
   const onVisible = () => { if (!document.hidden) markRead(); };
@@ -246,6 +255,11 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
   rpc.addEventListener('reconnected', onReconnect);
   ctx.cleanup(() => rpc.removeEventListener('reconnected', onReconnect));
 
+  panel.addMessage = (m) => {
+    log.querySelector('.empty')?.remove();
+    upsert(m);
+    markRead();
+  };
   loadInitial();
   if (autofocus) setTimeout(() => input.focus(), 0);
   return panel;

@@ -22,6 +22,7 @@ export async function render(ctx) {
 
   let inquiries = []; // received and sent, newest first, each with .box
   let conversations = [];
+  let chat = null; // the open conversation's panel
 
   async function loadInquiries() {
     const [rec, sent] = await Promise.all([
@@ -73,11 +74,12 @@ export async function render(ctx) {
     const conv = conversations.find((c) => c.id === selected);
     const inq = inquiries.find((q) => q.conversation_id === selected);
     const title = inq ? inq.subject : conv ? conversationTitle(conv) : t('chat.kind.direct');
+    chat = createChat(ctx, { conversationId: selected, className: 'full', autofocus: true, onRead: () => soon() });
     detail.replaceChildren(h('div', { class: 'panel conversation' },
       h('p', { class: 'back' }, h('a', { href: '#/inbox', i18n: 'inbox.back' })),
       h('h2', {}, title),
       inq ? inquiryCard(inq) : null,
-      createChat(ctx, { conversationId: selected, className: 'full', autofocus: true })));
+      chat));
   }
 
   function inquiryCard(q) {
@@ -94,6 +96,7 @@ export async function render(ctx) {
         try {
           const r = await rpc.request('inquiry.decide', { inquiry_id: q.id, accept });
           Object.assign(q, r.inquiry);
+          if (r.message && chat) chat.addMessage(r.message);
           showInquiries();
           card.replaceWith(inquiryCard(q));
         } catch (e) { ctx.toast(ctx.errorText(e), 'error'); }

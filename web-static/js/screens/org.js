@@ -44,7 +44,8 @@ export async function render(ctx) {
       : h('p', { class: 'empty', i18n: 'org.noContacts' }));
 
   const side = [];
-  if (!own) side.push(inquiryForm(ctx, o));
+  const inquiry = own ? null : inquiryForm(ctx, o);
+  if (inquiry) side.push(inquiry);
   if (o.can_edit) side.push(editForm(ctx, o));
   const suggest = h('section', { class: 'panel', 'aria-labelledby': 'h-sugg', hidden: true },
     h('h2', { id: 'h-sugg', i18n: 'org.suggestions' }));
@@ -54,7 +55,12 @@ export async function render(ctx) {
     h('header', { class: 'page-head' },
       h('p', { class: 'crumbs' }, h('a', { href: '#/partners', i18n: 'nav.partners' }), ' / ', t('org.label')),
       h('h1', { id: 'org-name' }, o.name),
-      o.name_en ? h('p', { class: 'sub' }, o.name_en) : null),
+      o.name_en ? h('p', { class: 'sub' }, o.name_en) : null,
+      // On a phone the form is below the profile: this takes one there.
+      inquiry ? h('button', { type: 'button', class: 'primary small to-inquiry', i18n: 'inquiry.title', on: { click: () => {
+        inquiry.scrollIntoView({ block: 'start' });
+        inquiry.querySelector('#inq-subject').focus({ preventScroll: true });
+      } } }) : null),
     h('div', { class: 'grid-2' }, h('div', { class: 'col' }, profile, contacts), h('div', { class: 'col' }, side))));
 
   try {

@@ -52,6 +52,17 @@ export async function render(ctx) {
     input, h('button', { type: 'submit', class: 'primary', i18n: 'home.searchButton' }));
 
   const filters = h('div', { class: 'filters', id: 'filters' });
+  // Open beside the results on wide screens; folded on phones (where the active filters show as
+  // chips above the results), following the width when it changes.
+  const nActive = FILTERS.filter(([key]) => key in params).length;
+  const wide = window.matchMedia('(min-width: 800px)');
+  const details = h('details', { class: 'filter-details', open: wide.matches ? true : null },
+    h('summary', {}, h('h2', { id: 'h-filters', class: 'inline', i18n: 'partners.filters' }),
+      nActive ? h('span', { class: 'count-pill' }, t('partners.activeCount', { n: nActive })) : null),
+    filters);
+  const onWidth = () => { details.open = wide.matches; };
+  wide.addEventListener('change', onWidth);
+  ctx.cleanup(() => wide.removeEventListener('change', onWidth));
   const results = h('section', { class: 'results', 'aria-labelledby': 'h-results' },
     h('h2', { id: 'h-results', class: 'visually-hidden', i18n: 'partners.results' }),
     h('p', { class: 'loading', i18n: 'app.loading' }));
@@ -63,9 +74,7 @@ export async function render(ctx) {
     form,
     h('div', { class: 'search-layout' },
       h('aside', { class: 'panel filter-panel', 'aria-labelledby': 'h-filters' },
-        h('details', { class: 'filter-details', open: window.matchMedia('(min-width: 800px)').matches || Object.keys(params).length > 1 ? true : null },
-          h('summary', {}, h('h2', { id: 'h-filters', class: 'inline', i18n: 'partners.filters' })),
-          filters)),
+        details),
       h('div', { class: 'col' }, results, suggest))));
 
   loadSuggestions(ctx, suggest);
@@ -102,34 +111,74 @@ export async function render(ctx) {
       on: { click: () => ctx.go(`#/partners${text ? `?q=${encodeURIComponent(text)}` : ''}`) } }));
   }
 
-  const list = (r.results || []).map((o) => orgCard(o));
+  // The filters in force, each with a button that removes it (on phones the filter panel is
+  // folded away, so this is where one sees what narrows the results).
+  const active = FILTERS.filter(([key]) => query.get(key)).map(([key, name, type]) => {
+    const v = query.get(key);
+    const f = (facets[name] || []).find((x) => String(type === 'id' ? x.id : x.value) === v);
+    const label = `${t(`partners.facet.${name}`)}: ${f ? facetLabel(name, f) : type === 'bool' ? facetLabel(name, { value: v === 'true' }) : v}`;
+    return h('li', { class: 'chip active-filter' }, h('span', { class: 'chip-label' }, label),
+      h('button', { type: 'button', class: 'chip-remove', 'aria-label': t('partners.removeFilter', { name: label }),
+        on: { click: () => setQuery({ [key]: null }) } }, '×'));
+  });
+  const terms = text.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 4);
+  const list = (r.results || []).map((o) => orgCard(o, null, terms));
   const total = r.total ?? 0;
-  results.replaceChildren(results.firstChild,
+  results.replaceChildren(...[results.firstChild,
     h('p', { class: 'result-count', id: 'result-count', 'aria-live': 'polite' },
       text ? t('partners.countFor', { n: fmtNumber(total), q: text }) : t('partners.count', { n: fmtNumber(total) })),
+    active.length ? h('ul', { class: 'active-filters', id: 'active-filters', 'aria-label': t('partners.activeFilters') }, active) : null,
     list.length ? h('ul', { class: 'cards result-list', id: 'results' }, list) : h('p', { class: 'empty', i18n: 'partners.none' }),
     total > PAGE ? h('nav', { class: 'pager', 'aria-label': t('pager.label') },
       h('button', { type: 'button', class: 'ghost', disabled: offset <= 0, i18n: 'pager.prev', on: { click: () => setQuery({ offset: String(Math.max(0, offset - PAGE)) }) } }),
       h('span', { class: 'muted' }, t('pager.range', { from: offset + 1, to: Math.min(offset + PAGE, total), total: fmtNumber(total) })),
-      h('button', { type: 'button', class: 'ghost', disabled: offset + PAGE >= total, i18n: 'pager.next', on: { click: () => setQuery({ offset: String(offset + PAGE) }) } })) : null);
+      h('button', { type: 'button', class: 'ghost', disabled: offset + PAGE >= total, i18n: 'pager.next', on: { click: () => setQuery({ offset: String(offset + PAGE) }) } })) : null,
+  ].filter(Boolean));
 }
 
-export function orgCard(o, extra) {
+// A result card. terms (lower-case search terms) are marked where they occur in the name, the
+// capabilities and, when only found there, the keywords.
+export function orgCard(o, extra, terms = []) {
+  const found = (x) => terms.some((w) => String(x || '').toLowerCase().includes(w));
+  const keywordsOnly = terms.length && found(o.keywords) && !found(o.name) && !found(o.capabilities);
   return h('li', { class: 'card org-card', dataset: { org: String(o.id) } },
     h('a', { href: `#/org/${o.id}`, class: 'card-link' },
-      h('span', { class: 'card-title' }, o.name),
-      o.name_en ? h('span', { class: 'card-sub' }, o.name_en) : null,
+      h('span', { class: 'card-title' }, marked(o.name, terms)),
+      o.name_en ? h('span', { class: 'card-sub' }, marked(o.name_en, terms)) : null,
       h('span', { class: 'card-meta' },
         tr(`kind.${o.kind}`),
         o.sector ? ` · ${pick(o.sector)}` : '',
         o.region ? ` · ${pick(o.region)}` : '',
         o.complex ? ` ${pick(o.complex)}` : ''),
-      o.capabilities ? h('span', { class: 'card-text' }, o.capabilities) : null),
+      o.capabilities ? h('span', { class: 'card-text' }, marked(o.capabilities, terms)) : null,
+      keywordsOnly ? h('span', { class: 'card-keywords' }, tr('org.keywords'), ': ', marked(o.keywords, terms)) : null),
     h('div', { class: 'tags' },
       o.size ? h('span', { class: 'chip' }, tr(`size.${o.size}`)) : null,
       o.exports ? h('span', { class: 'chip', i18n: 'partners.exporter' }) : null,
       (o.consortia || []).slice(0, 2).map((c) => h('span', { class: 'chip' }, pick(c)))),
     extra || null);
+}
+
+// text split into strings and <mark>s around each occurrence of a term (case-insensitive).
+function marked(text, terms) {
+  const s = String(text ?? '');
+  const lower = s.toLowerCase();
+  if (!terms.length || lower.length !== s.length) return s;
+  const out = [];
+  let i = 0;
+  for (;;) {
+    let at = -1, len = 0;
+    for (const w of terms) {
+      const j = lower.indexOf(w, i);
+      if (j >= 0 && (at < 0 || j < at || (j === at && w.length > len))) { at = j; len = w.length; }
+    }
+    if (at < 0) break;
+    if (at > i) out.push(s.slice(i, at));
+    out.push(h('mark', {}, s.slice(at, at + len)));
+    i = at + len;
+  }
+  if (i < s.length) out.push(s.slice(i));
+  return out;
 }
 
 async function loadSuggestions(ctx, sec) {
