@@ -9,6 +9,8 @@ import { startServer, seededDb, signedIn, cleanup } from '../lib/moa.mjs';
 import { launch, newPage, signIn, screenshots } from './ui_helpers.mjs';
 
 let srv, db, browser;
+// Full-page screenshots from the top (a sticky top bar would otherwise show mid-page).
+const fromTop = (page) => ({ prepare: () => page.evaluate(() => window.scrollTo(0, 0)) });
 before(async () => {
   db = seededDb();
   srv = await startServer({ db: db.path });
@@ -113,7 +115,7 @@ test('the consortium page lists organizations, pages and searches them', async (
   await page.locator('.channel .msg.mine .body', { hasText: '안녕하세요 <b>모두</b>' }).waitFor();
   assert.equal(await page.locator('.channel .msg.mine .body b').count(), 0); // text, never HTML
   await page.locator('#org-filter').fill('');
-  await screenshots(page, 'consortium');
+  await screenshots(page, 'consortium', fromTop(page));
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -181,7 +183,7 @@ test('meetings a coordinator schedules appear live on a member\'s home: today, c
     new RegExp(`^\\w{3} ${Number(day3.ymd.slice(8))} \\w+$`));
   await page.locator('#lang-switch').click();
   await page.locator('#h-meet', { hasText: '오늘과 다가오는 회의' }).waitFor();
-  await screenshots(page, 'home');
+  await screenshots(page, 'home', fromTop(page));
 
   // a cancelled meeting leaves the page live
   await coord.call('meeting.cancel', { meeting_id: later.id });

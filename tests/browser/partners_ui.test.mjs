@@ -12,6 +12,8 @@ import { startServer, seededDb, signedIn, cleanup } from '../lib/moa.mjs';
 import { launch, newPage, signIn, screenshots, until } from './ui_helpers.mjs';
 
 let srv, db, browser;
+// Full-page screenshots from the top (a sticky top bar would otherwise show mid-page).
+const fromTop = (page) => ({ prepare: () => page.evaluate(() => window.scrollTo(0, 0)) });
 const open = new Set();
 async function person(label) {
   const page = await newPage(browser, { label });
@@ -112,7 +114,7 @@ test('search in Korean with filters, open a profile in another region, send an i
   await page.reload();
   await page.locator('#result-count', { hasText: `${narrowed.total}곳` }).waitFor();
   assert.equal(await page.locator('select[data-filter="region_id"]').inputValue(), '5');
-  await screenshots(page, 'partners');
+  await screenshots(page, 'partners', fromTop(page));
 
   // open the institute's profile: another consortium, another region
   await page.locator(`#results .org-card[data-org="${target.id}"] a.card-link`).click();
@@ -127,7 +129,7 @@ test('search in Korean with filters, open a profile in another region, send an i
   await page.locator('#h-sugg').waitFor();
   assert.ok(await page.locator('section[aria-labelledby="h-sugg"] .org-card').count() > 0);
   assert.ok(await page.locator('section[aria-labelledby="h-sugg"] .reason').first().textContent());
-  await screenshots(page, 'partner-profile');
+  await screenshots(page, 'partner-profile', fromTop(page));
 
   // on a phone, the button under the name leads to the form below the profile
   await page.setViewportSize({ width: 390, height: 844 });
@@ -171,7 +173,7 @@ test('search in Korean with filters, open a profile in another region, send an i
   await recipient.locator('#inquiry-card .status', { hasText: '수락됨' }).waitFor();
   await recipient.locator('#inquiry-list .inquiry .status', { hasText: '수락됨' }).waitFor();
   await recipient.locator('.conversation .msg.system').first().waitFor(); // shown from the reply
-  await screenshots(recipient, 'inbox');
+  await screenshots(recipient, 'inbox', fromTop(recipient));
 
   // the sender sees the decision live, on the card and in the list
   await page.locator('#inquiry-card .status', { hasText: '수락됨' }).waitFor({ timeout: 15000 });

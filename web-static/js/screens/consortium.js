@@ -40,7 +40,7 @@ export async function render(ctx) {
         h('span', { class: `role role-${p.role}` }, t(`role.${p.role}`)),
         p.organization ? h('span', { class: 'muted' }, ` · ${p.organization.name}`) : null))))) : null;
 
-  const roomsSec = h('section', { class: 'panel', 'aria-labelledby': 'h-rooms', hidden: true },
+  const roomsSec = h('section', { class: 'panel rooms-panel', 'aria-labelledby': 'h-rooms', hidden: true },
     h('h2', { id: 'h-rooms', i18n: 'rooms.title' }));
   const channelSec = h('section', { class: 'panel channel', 'aria-labelledby': 'h-channel', hidden: true },
     h('h2', { id: 'h-channel', i18n: 'consortium.channel' }));
