@@ -322,6 +322,12 @@ size_t hub_metrics_render(hub *h, char *buf, size_t len) {
   PUT("# HELP moa_messages_total WebSocket messages, by direction.\n# TYPE moa_messages_total counter\n");
   PUT("moa_messages_total{direction=\"in\"} %llu\n", (unsigned long long)h->counters.messages_in);
   PUT("moa_messages_total{direction=\"out\"} %llu\n", (unsigned long long)h->counters.messages_out);
+  PUT("# HELP moa_ws_batched_writes_total Writes that carried several queued messages at once.\n"
+      "# TYPE moa_ws_batched_writes_total counter\n");
+  PUT("moa_ws_batched_writes_total %llu\n", (unsigned long long)h->counters.ws_batch_writes);
+  PUT("# HELP moa_ws_batched_messages_total Messages sent in those writes.\n"
+      "# TYPE moa_ws_batched_messages_total counter\n");
+  PUT("moa_ws_batched_messages_total %llu\n", (unsigned long long)h->counters.ws_batched_messages);
   PUT("# HELP moa_bad_frames_total Frames rejected before dispatch.\n# TYPE moa_bad_frames_total counter\n");
   PUT("moa_bad_frames_total %llu\n", (unsigned long long)h->counters.bad_frames);
   PUT("# HELP moa_rate_limited_total Requests refused by the per-connection rate limit.\n"

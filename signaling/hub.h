@@ -39,6 +39,8 @@ typedef struct hub_counters {
   uint64_t slow_disconnects;
   uint64_t logins_ok;
   uint64_t logins_failed;
+  uint64_t ws_batch_writes;     /* writes that carried several queued messages (gateway/ws_batch.h) */
+  uint64_t ws_batched_messages; /* the messages they carried */
 } hub_counters;
 
 /* Creates the hub over an open database. wake(wake_arg) is called from other threads when the

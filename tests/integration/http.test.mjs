@@ -131,6 +131,17 @@ test('a server on 127.0.0.1 does not answer on another address (127.0.0.2)', asy
   assert.equal(err.code, 'ECONNREFUSED');
 });
 
+// GET over HTTPS from the test's self-signed server: {status, b (the body)}.
+function httpsGet(url) {
+  return new Promise((resolve, reject) => {
+    https.get(url, { rejectUnauthorized: false }, (res) => {
+      let b = '';
+      res.on('data', (d) => (b += d));
+      res.on('end', () => resolve({ status: res.statusCode, b }));
+    }).on('error', reject);
+  });
+}
+
 test('HTTPS and WSS with --tls-cert/--tls-key', async () => {
   const dir = tempDir();
   const cert = join(dir, 'cert.pem'), key = join(dir, 'key.pem');
@@ -139,18 +150,23 @@ test('HTTPS and WSS with --tls-cert/--tls-key', async () => {
   const d2 = seededDb();
   const tls = await startServer({ db: d2.path, args: ['--tls-cert', cert, '--tls-key', key] });
   try {
-    const body = await new Promise((resolve, reject) => {
-      https.get(`${tls.url}/healthz`, { rejectUnauthorized: false }, (res) => {
-        let b = '';
-        res.on('data', (d) => (b += d));
-        res.on('end', () => resolve({ status: res.statusCode, b }));
-      }).on('error', reject);
-    });
+    const body = await httpsGet(`${tls.url}/healthz`);
     assert.equal(body.status, 200);
     assert.equal(JSON.parse(body.b).status, 'ok');
     const c = await Client.connect(tls, { origin: tls.url });
     const pong = await c.request('system.ping');
     assert.equal(pong.ok, true);
+    // a backlog over TLS: the replies go several to a write (gateway/ws_batch.h), whole and in order
+    const ids = [];
+    c.ws.on('message', (buf) => { const m = JSON.parse(buf.toString()); if (m.id >= 100 && m.ok) ids.push(m.id); });
+    c.ws._socket.pause();
+    for (let i = 0; i < 50; i++) c.sendRaw(JSON.stringify({ id: 100 + i, type: 'system.ping' }));
+    await new Promise((r) => setTimeout(r, 500));
+    c.ws._socket.resume();
+    for (let t = 0; ids.length < 50 && t < 200; t++) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(ids, Array.from({ length: 50 }, (_, i) => 100 + i));
+    const metrics = (await httpsGet(`${tls.url}/metrics`)).b;
+    assert.ok(Number(/^moa_ws_batched_writes_total (\d+)$/m.exec(metrics)[1]) >= 1, 'several replies went in one write');
     await c.close();
   } finally {
     await tls.stop();

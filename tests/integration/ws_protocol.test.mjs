@@ -126,3 +126,44 @@ test('a client that stops reading is disconnected when its queue passes the boun
     cleanup(d2.dir);
   }
 });
+
+test('a backlog of replies arrives whole and in order, several messages to a write', async () => {
+  const d2 = seededDb();
+  const s2 = await startServer({ db: d2.path, args: ['--rate', '10000', '--rate-burst', '10000'] });
+  try {
+    const c = await signedIn(s2, 'member01a@moa.example');
+    const replies = [];
+    c.ws.on('message', (buf) => { const m = JSON.parse(buf.toString()); if (m.id >= 5000) replies.push(m); });
+    c.ws._socket.pause(); // the server's queue for this client fills while it does not read
+    // small replies (about 60 bytes), medium ones (a page of 5 organizations, past the 126-byte
+    // frame-length form) and large ones (every organization and person of the consortium)
+    const sent = [];
+    for (let i = 0; i < 600; i++) {
+      const id = 5000 + i;
+      const req = i % 50 === 7 ? { id, type: 'consortium.get', consortium_id: 1, limit: 500 }
+        : i % 10 === 3 ? { id, type: 'consortium.get', consortium_id: 1, limit: 5 }
+          : { id, type: 'system.ping' };
+      sent.push(req);
+      c.sendRaw(JSON.stringify(req));
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    c.ws._socket.resume();
+    const t0 = Date.now();
+    while (replies.length < sent.length && Date.now() - t0 < 30000) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(replies.length, sent.length, `${replies.length} of ${sent.length} replies`);
+    assert.deepEqual(replies.map((m) => m.id), sent.map((q) => q.id), 'in the order asked');
+    for (const [i, m] of replies.entries()) {
+      assert.equal(m.ok, true, JSON.stringify(m).slice(0, 200));
+      if (sent[i].type === 'consortium.get') assert.equal(m.result.id, 1);
+      else assert.equal(typeof m.result.server_time_ms, 'number');
+    }
+    const metrics = await (await fetch(`${s2.url}/metrics`)).text();
+    const batched = Number(/^moa_ws_batched_messages_total (\d+)$/m.exec(metrics)?.[1]);
+    const writes = Number(/^moa_ws_batched_writes_total (\d+)$/m.exec(metrics)?.[1]);
+    assert.ok(writes >= 1 && batched >= 2 * writes, `batched writes ${writes}, messages ${batched}`);
+    await c.close();
+  } finally {
+    await s2.stop();
+    cleanup(d2.dir);
+  }
+});
