@@ -381,7 +381,7 @@ export const en = {
   'signin.demo': 'Demo account: member01a@moa.example / moa-demo-2025',
   'home.hello': 'Hello, {name}',
   'home.searchLabel': 'Search cooperation partners',
-  'home.searchPlaceholder': 'Technology, product or name',
+  'home.searchPlaceholder': 'Technology or name',
   'home.searchExamples': 'Try:',
   'home.searchButton': 'Search',
   'home.myConsortia': 'My consortia',

@@ -200,6 +200,6 @@ async function loadSuggestions(ctx, sec) {
   sec.hidden = false;
   sec.replaceChildren(sec.firstChild, h('ul', { class: 'list' }, r.suggestions.map((s) => h('li', { class: 'list-item' },
     h('a', { href: `#/org/${s.org.id}` }, s.org.name),
-    h('p', { class: 'preview' }, pick(s, 'reason'))))),
+    h('p', { class: 'preview wrap' }, pick(s, 'reason'))))),
   h('p', {}, h('a', { href: '#/partners?suggest=1', i18n: 'home.moreSuggestions' })));
 }

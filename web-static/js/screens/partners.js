@@ -116,7 +116,9 @@ export async function render(ctx) {
   const active = FILTERS.filter(([key]) => query.get(key)).map(([key, name, type]) => {
     const v = query.get(key);
     const f = (facets[name] || []).find((x) => String(type === 'id' ? x.id : x.value) === v);
-    const label = `${t(`partners.facet.${name}`)}: ${f ? facetLabel(name, f) : type === 'bool' ? facetLabel(name, { value: v === 'true' }) : v}`;
+    // A yes/no filter says it all by its value ("수출함"); the others read "지역: 강원".
+    const label = type === 'bool' ? facetLabel(name, { value: v === 'true' })
+      : `${t(`partners.facet.${name}`)}: ${f ? facetLabel(name, f) : v}`;
     return h('li', { class: 'chip active-filter' }, h('span', { class: 'chip-label' }, label),
       h('button', { type: 'button', class: 'chip-remove', 'aria-label': t('partners.removeFilter', { name: label }),
         on: { click: () => setQuery({ [key]: null }) } }, '×'));
