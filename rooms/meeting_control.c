@@ -676,11 +676,13 @@ json_t *meeting_control_floor(rooms *r, hub *h, session *actor, const room_rec *
   p->has_floor = give;
   if (give)
     p->hand_raised = false;
-  else if (needs_floor(c, p))
+  else if (needs_floor(c, p)) {
     while (p->npubs) { /* a viewer's tracks go: the floor is what let it publish */
       json_array_append_new(stopped, json_integer(p->pubs[p->npubs - 1].producer_id));
       rooms_unpublish(r, h, p, p->pubs[p->npubs - 1].producer_id);
     }
+    rooms_close_publish(r, p); /* and its publish PeerConnection, which the client closes */
+  }
   json_t *ev = json_pack("{s:I, s:I, s:I, s:s, s:O}", "room_id", (json_int_t)room->id, "participant_id",
                          (json_int_t)p->id, "user_id", (json_int_t)p->user_id, "name", p->name,
                          "stopped_tracks", stopped);

@@ -1,6 +1,7 @@
 /* Live rooms (see registry.h). */
 #include "rooms/registry.h"
 
+#include <assert.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,17 @@ void rooms_broadcast(hub *h, live_room *room, const participant *except, json_t 
 
 /* ---- subscribe side ---- */
 
+/* Closes the transport *tid names (if any) on the room's worker and forgets it (*tid = 0). */
+static void close_transport(rooms *r, live_room *lr, uint32_t *tid) {
+  if (!*tid) return;
+  media_cmd cmd;
+  memset(&cmd, 0, sizeof cmd);
+  cmd.type = MC_TRANSPORT_CLOSE;
+  cmd.transport_id = *tid;
+  post(r, lr, &cmd);
+  *tid = 0;
+}
+
 static void ensure_sub_transport(rooms *r, participant *q) {
   if (q->sub_tid) return;
   q->sub_tid = next_id(r);
@@ -150,7 +162,9 @@ static void send_offer(rooms *r, hub *h, participant *q) {
     q->offer_dirty = true;
     return;
   }
-  ensure_sub_transport(r, q);
+  bool any_active = false;
+  for (int i = 0; i < q->nsubs; i++) any_active |= q->subs[i].track.active;
+  if (any_active) ensure_sub_transport(r, q);
   sdp_track tracks[SDP_MAX_MEDIA];
   json_t *list = json_array();
   for (int i = 0; i < q->nsubs; i++) {
@@ -179,6 +193,11 @@ static void send_offer(rooms *r, hub *h, participant *q) {
   send_to(h, q, protocol_event("media.offer", json_pack("{s:I, s:s, s:o}", "room_id", (json_int_t)q->room->id, "sdp",
                                                         text, "tracks", list)));
   free(text);
+  /* Every track offered has gone: each m-section is rejected, the offer has no BUNDLE group,
+   * and the browser closes the transport. Tracks offered later (in recycled m-sections) come on
+   * a new one with a new DTLS handshake, so they get a new transport here too (new ICE
+   * credentials, made by ensure_sub_transport); this one is closed. */
+  if (!any_active) close_transport(r, q->room, &q->sub_tid);
 }
 
 static sdp_kind sdp_kind_of(media_kind k) { return k == MEDIA_AUDIO ? SDP_KIND_AUDIO : SDP_KIND_VIDEO; }
@@ -409,7 +428,12 @@ int rooms_answer(rooms *r, hub *h, participant *p, const char *sdp, char *err, s
   if (sdp_parse(sdp, strlen(sdp), ans, err, errlen) != 0 ||
       sdp_read_answer(ans, p->offered, (size_t)p->noffered, info, err, errlen) != 0)
     goto done;
-  if (info->setup != SDP_SETUP_ACTIVE && p->noffered > 0) {
+  /* When every track offered has gone (all m-sections inactive), the answer accepts nothing and
+   * carries no DTLS role or fingerprint: it is still the answer, and the transport keeps what it
+   * has (sdp_read_answer leaves setup and fingerprint unset then). */
+  bool accepted = false;
+  for (size_t i = 0; i < info->n_media; i++) accepted |= info->media[i].accepted;
+  if (accepted && info->setup != SDP_SETUP_ACTIVE) {
     snprintf(err, errlen, "the answer must take a=setup:active (the server is the DTLS server)");
     goto done;
   }
@@ -420,7 +444,7 @@ int rooms_answer(rooms *r, hub *h, participant *p, const char *sdp, char *err, s
   snprintf(cmd.u.transport.remote_ufrag, sizeof cmd.u.transport.remote_ufrag, "%s", info->ice_ufrag);
   cmd.u.transport.has_fingerprint = true;
   memcpy(cmd.u.transport.remote_fingerprint, info->fingerprint, 32);
-  if (p->sub_tid) post(r, p->room, &cmd);
+  if (p->sub_tid && accepted) post(r, p->room, &cmd);
   p->offer_outstanding = false;
   if (p->offer_dirty) send_offer(r, h, p);
   rc = 0;
@@ -457,6 +481,12 @@ int rooms_unpublish(rooms *r, hub *h, participant *p, uint32_t track_id) {
       return 0;
     }
   return -1;
+}
+
+void rooms_close_publish(rooms *r, participant *p) {
+  assert(p->npubs == 0);
+  close_transport(r, p->room, &p->pub_tid);
+  p->pub_remote_ufrag[0] = '\0';
 }
 
 void rooms_restart_subscribe_ice(rooms *r, hub *h, participant *p) {

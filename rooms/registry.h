@@ -116,6 +116,10 @@ int rooms_answer(rooms *r, hub *h, participant *p, const char *sdp, char *err, s
 int rooms_mute(rooms *r, hub *h, participant *p, uint32_t track_id, bool muted);
 /* Stops publishing one of p's tracks. 0, or -1 when no such track. */
 int rooms_unpublish(rooms *r, hub *h, participant *p, uint32_t track_id);
+/* Closes p's publish transport after its tracks were unpublished (a viewer whose floor was
+ * taken closes its publish PeerConnection): nothing waits for consent on it any more, and the next
+ * media.publish makes a new transport with a new DTLS handshake. Nothing happens without one. */
+void rooms_close_publish(rooms *r, participant *p);
 /* ICE restart of the subscribe PeerConnection: new credentials and a new offer. */
 void rooms_restart_subscribe_ice(rooms *r, hub *h, participant *p);
 
