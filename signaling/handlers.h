@@ -22,6 +22,9 @@ void meeting_reminder_tick(hub *h);
 bool meeting_guest_may(const char *type);
 /* Restores the guest scope of a session that resumed a guest's token. (handlers_guest.c) */
 void meeting_guest_resume(hub *h, session *s);
+/* Adds the `guest` block (meeting_id, room_id, role, until_segment, title) to a sign-in result and
+ * to its `user` when s is a guest session; does nothing otherwise. (handlers_guest.c) */
+void meeting_guest_add_block(hub *h, const session *s, json_t *result);
 extern const handler_def control_handlers[]; /* meeting.* of a live room (handlers_control.c) */
 
 /* Makes session s a participant of room (chat membership, live room, media) and returns the

@@ -165,7 +165,9 @@ static void handle_auth_resume(hub *h, session *s, json_int_t id, json_t *req) {
   hub_set_user(h, s, uid, u.is_admin);
   meeting_guest_resume(h, s); /* a guest link's session keeps its scope (handlers_guest.c) */
   snprintf(s->token, sizeof s->token, "%s", token);
-  hub_reply(h, s, id, signed_in_result(h, s, uid, NULL, expires));
+  json_t *result = signed_in_result(h, s, uid, NULL, expires);
+  meeting_guest_add_block(h, s, result); /* and says so, with its meeting and room */
+  hub_reply(h, s, id, result);
 }
 
 static void handle_auth_logout(hub *h, session *s, json_int_t id, json_t *req) {

@@ -6,7 +6,9 @@
  * itself, enter and leave its meeting's room (meeting_control checks it is that meeting's),
  * negotiate media, use the room's chat (chat membership is given by room.join, so no other
  * conversation is readable), read its meeting, and raise or lower a hand. Everything else is
- * refused with `forbidden`. auth.resume with a guest's token restores the same scope. */
+ * refused with `forbidden`. auth.resume with a guest's token restores the same scope, and its
+ * reply carries the same `guest` block as auth.guest's (meeting_guest_add_block), so a reloaded page
+ * knows it is a guest's and where its meeting is. */
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +41,24 @@ static void bind_guest(session *s, const guest_info *g) {
 void meeting_guest_resume(hub *h, session *s) {
   guest_info g;
   if (guest_store_of_user(hub_db(h), s->user_id, &g) == 1) bind_guest(s, &g);
+}
+
+/* {meeting_id, room_id, role, until_segment, title} of the guest session s; NULL when s is not a
+ * guest's or its meeting cannot be read. */
+static json_t *guest_block(hub *h, const session *s) {
+  meeting_rec m;
+  if (!s->guest_meeting_id || meeting_store_get(hub_db(h), s->guest_meeting_id, &m) != 1) return NULL;
+  return json_pack("{s:I, s:I, s:s, s:i, s:s}", "meeting_id", (json_int_t)m.id, "room_id",
+                   (json_int_t)m.room_id, "role", s->guest_role, "until_segment", s->guest_until_segment,
+                   "title", m.title);
+}
+
+void meeting_guest_add_block(hub *h, const session *s, json_t *result) {
+  json_t *g = guest_block(h, s);
+  if (!g) return;
+  json_t *user = json_object_get(result, "user");
+  if (json_is_object(user)) json_object_set(user, "guest", g);
+  json_object_set_new(result, "guest", g);
 }
 
 static void handle_auth_guest(hub *h, session *s, json_int_t id, json_t *req) {
@@ -95,11 +115,10 @@ static void handle_auth_guest(hub *h, session *s, json_int_t id, json_t *req) {
   snprintf(s->token, sizeof s->token, "%s", session_token);
   log_info("guest %lld (%s) signed in for meeting %lld", (long long)uid, g.role, (long long)g.meeting_id);
   json_t *me = user_store_me(db, uid);
-  hub_reply(h, s, id,
-            json_pack("{s:o, s:s, s:I, s:{s:I, s:I, s:s, s:i, s:s}}", "user", me ? me : json_null(), "token",
-                      session_token, "expires_at", (json_int_t)expires, "guest", "meeting_id",
-                      (json_int_t)m.id, "room_id", (json_int_t)m.room_id, "role", g.role, "until_segment",
-                      g.until_segment, "title", m.title));
+  json_t *result = json_pack("{s:o, s:s, s:I}", "user", me ? me : json_null(), "token", session_token,
+                             "expires_at", (json_int_t)expires);
+  meeting_guest_add_block(h, s, result);
+  hub_reply(h, s, id, result);
 }
 
 const handler_def guest_handlers[] = {
