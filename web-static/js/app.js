@@ -1,6 +1,7 @@
 // The app shell: the top bar (navigation, connection state, language switch, user), the hash
-// router (#/home, #/consortium/3, #/room/<id>, #/partners, #/org/<id>, #/inbox, #/signin?next=...)
-// and the screen lifecycle. Screens live in js/screens/, one module each, and export
+// router (#/home, #/consortium/3, #/room/<id>, #/partners, #/org/<id>, #/inbox, #/signin?next=...,
+// #/guest/<token> for a guest link) and the screen lifecycle. A guest session (user.guest) is
+// kept to its meeting's room: other screens route there. Screens live in js/screens/, one module each, and export
 // render(ctx); see makeContext() for what ctx offers.
 import { Rpc } from './rpc.js';
 import { t, getLang, setLang, onLangChange } from './i18n.js';
@@ -15,6 +16,7 @@ const ROUTES = [
   { re: /^\/meetings$/, screen: 'meetings', auth: true },
   { re: /^\/org\/(\d+)$/, screen: 'org', auth: true, keys: ['id'] },
   { re: /^\/inbox(?:\/(\d+))?$/, screen: 'inbox', auth: true, keys: ['conversation'] },
+  { re: /^\/guest(?:\/([A-Za-z0-9_-]{16,128}))?$/, screen: 'guest', auth: false, keys: ['token'] },
 ];
 
 const rpc = new Rpc();
@@ -107,6 +109,11 @@ async function route() {
     go(safeNext(query.get('next')), { replace: true });
     return;
   }
+  const guestRoom = rpc.user?.guest ? `#/room/${rpc.user.guest.room_id}` : null;
+  if (guestRoom && entry.screen !== 'guest' && path !== guestRoom.slice(1)) {
+    go(guestRoom, { replace: true }); // a guest link admits to its meeting only
+    return;
+  }
   const m = entry.re.exec(path);
   const params = {};
   (entry.keys || []).forEach((k, i) => { params[k] = m[i + 1]; });
@@ -159,8 +166,8 @@ function renderTopbar(screen) {
     on: { click: () => setLang(getLang() === 'ko' ? 'en' : 'ko') },
   }, getLang() === 'ko' ? 'English' : '한국어');
   topbar.replaceChildren(
-    h('a', { class: 'brand', href: user ? '#/home' : '#/signin' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), t('app.name')),
-    user ? h('nav', { class: 'nav', 'aria-label': t('nav.label') },
+    h('a', { class: 'brand', href: user?.guest ? `#/room/${user.guest.room_id}` : user ? '#/home' : '#/signin' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), t('app.name')),
+    user && !user.guest ? h('nav', { class: 'nav', 'aria-label': t('nav.label') },
       link('#/home', 'nav.home', 'home'),
       link('#/partners', 'nav.partners', 'partners'),
       link('#/inbox', 'nav.inbox', 'inbox')) : h('span', { class: 'nav' }),
@@ -183,12 +190,13 @@ function renderConn() {
 }
 
 async function signOut() {
+  const guest = !!rpc.user?.guest;
   await rpc.logout();
-  go('#/signin');
+  go(guest ? '#/guest' : '#/signin'); // a guest's session ends on the guest page's goodbye
 }
 
 async function refreshUnread() {
-  if (!rpc.user) return;
+  if (!rpc.user || rpc.user.guest) return; // a guest has the room's chat only
   try {
     const r = await rpc.optional('chat.conversations', {});
     if (!r) return;

@@ -3,11 +3,24 @@
 // subscribe one (the server offers on media.offer; we answer with media.answer). One offer at
 // a time per PeerConnection, processed in order, so there is never glare.
 //
+// Running a meeting (docs/PROTOCOL.md, "Running a meeting"): a room with a lobby answers
+// room.join with `lobby: true`; join() then waits (event `lobby`) until room.admitted, and
+// rejects with code `denied` / `meeting_ended` when a host declines or ends it. A *viewer* (an
+// event's attendees, guests) joins receive-only: no publish PeerConnection and no tracks until a
+// host gives it the floor (room.floor_given); then it captures the devices chosen at the door and
+// publishes; when the floor is taken back (room.floor_taken) it closes the publish
+// PeerConnection and stops its tracks. room.removed / room.ended end the meeting (event `gone`);
+// such a room.left is not rejoined.
+//
 // Events (CustomEvent detail): participant-joined {participant}, participant-left
-// {participantId}, track-added {participantId, trackId, kind, source, stream}, track-removed
-// {participantId, trackId}, track-muted {participantId, trackId, source, muted}, active-speaker
-// {participantId}, connection-state {state: connecting|connected|reconnecting|failed},
-// quality {participantId, level: good|fair|poor}, local-track {source, track} and left {reason}.
+// {participantId}, participant-changed {participantId} (hand or floor), track-added
+// {participantId, trackId, kind, source, stream}, track-removed {participantId, trackId},
+// track-muted {participantId, trackId, source, muted}, active-speaker {participantId},
+// connection-state {state: connecting|connected|reconnecting|failed}, quality {participantId,
+// level: good|fair|poor}, local-track {source, track}, lobby {role, room}, admitted {},
+// floor {hasFloor, byName}, publishing {publishing}, gone {code, message, message_en, reason}
+// and left {reason}.
+import { RpcError } from './rpc.js';
 
 const PC_CONFIG = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [] };
 // The subscribe PeerConnection answers; the server's offer carries the BUNDLE group, which the
@@ -36,7 +49,23 @@ export class Meeting extends EventTarget {
     this.options = null;
     this.statsTimer = null;
     this.lastStats = new Map();
+    // Running a meeting: from the room.join result (or room.admitted).
+    this.role = null;
+    this.viewer = false; // publishes only with the floor
+    this.moderator = false;
+    this.mode = 'room';
+    this.meetingId = 0;
+    this.agenda = null;
+    this.hasFloor = false;
+    this.waiting = false; // in the lobby
+    this.admission = null; // {resolve, reject} while waiting
+    this.gone = null; // set once removed / ended: no rejoin
+    this.devices = { audio: false, video: false }; // getUserMedia constraints for the floor
+    this.ownTracks = new WeakSet(); // tracks this object captured (and so stops)
   }
+
+  // True when this participant sends media now (a viewer only with the floor).
+  get publishing() { return !!this.pubPc && [...this.local.values()].some((l) => l.trackId); }
 
   #emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
 
@@ -49,7 +78,8 @@ export class Meeting extends EventTarget {
   // Runs fn after everything queued before it (negotiations are strictly ordered).
   #serial(fn) {
     const next = this.queue.then(fn, fn);
-    this.queue = next.catch((e) => console.warn('meeting:', e));
+    // The caller gets the error; a server's refusal (RpcError) is an outcome the UI shows, not a bug.
+    this.queue = next.catch((e) => { if (!(e instanceof RpcError)) console.warn('meeting:', e); });
     return next;
   }
 
@@ -69,12 +99,28 @@ export class Meeting extends EventTarget {
       const p = this.participants.get(m.participant_id);
       const t = p?.tracks.get(m.track_id);
       if (t) t.muted = m.muted;
+      if (m.participant_id === this.self?.participant_id) { // ours: by us, or a host muted it
+        for (const l of this.local.values()) if (l.trackId === m.track_id) { l.muted = m.muted; l.track.enabled = !m.muted; }
+      }
       this.#emit('track-muted', { participantId: m.participant_id, trackId: m.track_id, source: m.source, muted: m.muted });
     });
     on('room.active_speaker', (m) => this.#emit('active-speaker', { participantId: m.participant_id }));
     on('media.offer', (m) => this.#serial(() => this.#onOffer(m)));
-    on('room.left', (m) => this.#serial(() => this.#rejoin(m.reason)));
-    const onReconnected = () => { if (this.joined) this.#serial(() => this.#rejoin('reconnected')); };
+    on('room.left', (m) => {
+      if (this.gone || GONE_REASONS.has(m.reason)) return; // room.removed / room.ended said why
+      this.#serial(() => this.#rejoin(m.reason));
+    });
+    on('room.admitted', (m) => this.admission?.resolve({ admitted: m }));
+    on('room.denied', (m) => this.admission?.reject(Object.assign(new RpcError(m.code || 'denied', m.message), { detail: m })));
+    on('room.removed', (m) => this.#gone(m));
+    on('room.ended', (m) => this.#gone(m));
+    on('room.hand_raised', (m) => this.#changeParticipant(m.participant_id, { hand_raised: !!m.raised }));
+    on('room.floor_given', (m) => this.#floor(m, true));
+    on('room.floor_taken', (m) => this.#floor(m, false));
+    const onReconnected = () => {
+      if (this.waiting) this.admission?.resolve({ reconnected: true }); // the server forgot the wait: ask again
+      else if (this.joined) this.#serial(() => this.#rejoin('reconnected'));
+    };
     const onState = (e) => { if (this.joined && e.detail.state !== 'open' && e.detail.state !== 'connected') this.#setState('reconnecting'); };
     this.rpc.addEventListener('reconnected', onReconnected);
     this.rpc.addEventListener('state', onState);
@@ -83,7 +129,10 @@ export class Meeting extends EventTarget {
   }
 
   #addParticipant(p) {
-    const entry = { participantId: p.participant_id, userId: p.user_id, name: p.name, tracks: new Map() };
+    const entry = {
+      participantId: p.participant_id, userId: p.user_id, name: p.name, tracks: new Map(),
+      role: p.role || 'attendee', handRaised: !!p.hand_raised, floor: !!p.floor,
+    };
     for (const t of p.tracks || []) entry.tracks.set(t.track_id, { ...t, stream: null });
     this.participants.set(p.participant_id, entry);
     this.#emit('participant-joined', { participant: entry });
@@ -97,17 +146,58 @@ export class Meeting extends EventTarget {
     this.#emit('participant-left', { participantId: id });
   }
 
-  // Joins the room, publishes the given stream's tracks (or a new one from getUserMedia when
-  // audio/video are asked and no stream is given), and receives everyone else.
-  async join({ audio = true, video = true, stream = null } = {}) {
+  #changeParticipant(id, { hand_raised: hand, floor }) {
+    const p = this.participants.get(id);
+    if (!p) return;
+    if (hand !== undefined) p.handRaised = hand;
+    if (floor !== undefined) p.floor = floor;
+    this.#emit('participant-changed', { participantId: id });
+  }
+
+  #floor(m, given) {
+    if (m.participant_id !== this.self?.participant_id) {
+      this.#changeParticipant(m.participant_id, given ? { floor: true, hand_raised: false } : { floor: false });
+      return;
+    }
+    this.hasFloor = given;
+    this.#emit('floor', { hasFloor: given, byName: m.by_name || '' });
+    if (!this.viewer) return; // they publish anyway
+    this.#serial(() => (given ? this.#publishWithFloor() : this.#stopPublishing()));
+  }
+
+  // A host removed us, the agenda ended our part, or the meeting ended: media goes, no rejoin.
+  #gone(m) {
+    this.gone = { code: m.code, message: m.message, message_en: m.message_en, reason: m.reason || '' };
+    if (this.waiting) {
+      this.admission?.reject(Object.assign(new RpcError(m.code || 'meeting_ended', m.message), { detail: m }));
+      return;
+    }
+    this.joined = false;
+    this.#closeMedia();
+    this.#emit('gone', this.gone);
+  }
+
+  // Joins the room (through the lobby when it has one), publishes the given stream's tracks (or
+  // a new one from getUserMedia when audio/video are asked and no stream is given; a viewer
+  // publishes nothing and lets the stream go), and receives everyone else. devices: the
+  // getUserMedia constraints {audio, video} to use when a viewer is given the floor.
+  async join({ audio = true, video = true, stream = null, devices = null, floorCamOff = false } = {}) {
     this.options = { audio, video };
+    this.devices = devices || { audio, video };
+    this.floorCamOff = floorCamOff; // joined with the camera off: it starts off with the floor too
     this.#setState('connecting');
     if (!this.unsubscribe.length) this.#listen();
     return this.#serial(async () => {
       await this.#joinOnce();
+      if (this.viewer && !this.hasFloor) {
+        stream?.getTracks().forEach((tr) => tr.stop()); // nothing is sent: the camera light goes off
+        this.#startStats();
+        return this;
+      }
       if (!stream && (audio || video)) {
         try {
           stream = await navigator.mediaDevices.getUserMedia({ audio, video });
+          for (const track of stream.getTracks()) this.ownTracks.add(track);
         } catch (e) {
           this.#emit('device-error', { error: e.name || String(e) });
           stream = null; // receive-only: the meeting still works
@@ -126,15 +216,96 @@ export class Meeting extends EventTarget {
     });
   }
 
+  // room.join; in a room with a lobby, waits there until a host admits (or declines: rejects).
   async #joinOnce() {
-    const r = await this.rpc.request('room.join', { room_id: this.roomId });
+    for (;;) {
+      const r = await this.rpc.request('room.join', { room_id: this.roomId });
+      if (!r.lobby) { this.#enter(r); return; }
+      this.room = r.room;
+      this.role = r.role;
+      this.meetingId = r.meeting_id || 0;
+      this.waiting = true;
+      this.#emit('lobby', { role: r.role, room: r.room });
+      let outcome;
+      try {
+        outcome = await new Promise((resolve, reject) => { this.admission = { resolve, reject }; });
+      } finally {
+        this.admission = null;
+        this.waiting = false;
+      }
+      if (outcome.admitted) {
+        this.#enter(outcome.admitted);
+        this.#emit('admitted', {});
+        return;
+      }
+      // reconnected while waiting: the server dropped the wait with the connection; wait again
+    }
+  }
+
+  // Takes in a room.join result (or a room.admitted event): who is here, our role, new
+  // subscribe PeerConnection (the server's media.offer follows).
+  #enter(r) {
     this.joined = true;
     this.room = r.room;
     this.self = r.self;
     this.conversationId = r.conversation_id;
+    this.role = r.role || 'attendee';
+    this.viewer = !!r.viewer;
+    this.moderator = !!r.moderator;
+    this.mode = r.mode || 'room';
+    this.meetingId = r.meeting_id || 0;
+    this.agenda = r.agenda || null;
+    this.locked = !!r.locked;
+    this.hasFloor = false; // a new participant has no floor
     for (const id of [...this.participants.keys()]) this.#removeParticipant(id);
-    for (const p of r.participants) this.#addParticipant(p);
+    for (const p of r.participants || []) this.#addParticipant(p);
     this.#newSubscribePc();
+  }
+
+  // The floor was given to this viewer: capture the devices chosen at the door and publish.
+  async #publishWithFloor() {
+    if (!this.joined || !this.hasFloor || this.publishing) return;
+    const want = { audio: this.devices.audio || false, video: this.devices.video || false };
+    let stream = null;
+    for (const c of [want, { audio: want.audio, video: false }, { audio: false, video: want.video }]) {
+      if (!c.audio && !c.video) continue;
+      try { stream = await navigator.mediaDevices.getUserMedia(c); break; } catch { /* try less */ }
+    }
+    if (!stream) { this.#emit('device-error', { error: 'floor' }); return; }
+    if (!this.joined || !this.hasFloor) { stream.getTracks().forEach((tr) => tr.stop()); return; } // taken back meanwhile
+    this.#dropLocal();
+    for (const track of stream.getTracks()) {
+      const muted = track.kind === 'video' && this.floorCamOff;
+      track.enabled = !muted;
+      this.local.set(track.kind === 'audio' ? 'microphone' : 'camera', { track, transceiver: null, trackId: null, muted });
+      this.ownTracks.add(track);
+    }
+    this.localStream = stream;
+    await this.#publish();
+    this.#emit('publishing', { publishing: true });
+  }
+
+  // The floor was taken back (the server unpublished our tracks already): the publish
+  // PeerConnection closes and the camera and microphone are let go.
+  async #stopPublishing() {
+    this.pubPc?.close();
+    this.pubPc = null;
+    this.#dropLocal();
+    this.#emit('publishing', { publishing: false });
+  }
+
+  #dropLocal() {
+    for (const l of this.local.values()) l.track.stop();
+    this.local.clear();
+    this.localStream = null;
+  }
+
+  #closeMedia() {
+    clearInterval(this.statsTimer);
+    this.pubPc?.close();
+    this.subPc?.close();
+    this.pubPc = this.subPc = null;
+    this.#dropLocal();
   }
 
   #newSubscribePc() {
@@ -201,26 +372,39 @@ export class Meeting extends EventTarget {
   }
 
   async #rejoin(reason) {
-    if (!this.joined) return;
+    if (!this.joined || this.gone) return;
     this.#setState('reconnecting');
     this.pubPc?.close();
     this.pubPc = null;
     for (const l of this.local.values()) { l.transceiver = null; l.trackId = null; }
     try {
-      await this.#joinOnce();
-      if (this.local.size) await this.#publish();
+      await this.#joinOnce(); // a room with a lobby may make us wait again
+      if (this.viewer && this.local.size) {
+        // a new participant has no floor: a viewer stops sending until given it again
+        this.#dropLocal();
+        this.#emit('floor', { hasFloor: false, byName: '' });
+        this.#emit('publishing', { publishing: false });
+      } else if (this.local.size) await this.#publish();
     } catch (e) {
+      if (this.gone) return;
       this.#setState('failed');
-      this.#emit('left', { reason: e.code || reason });
+      this.#emit('left', { reason: e.code || reason, error: e });
     }
   }
 
   async #setMuted(source, muted) {
     const l = this.local.get(source);
     if (!l) return false;
+    const before = l.muted;
     l.muted = muted;
     l.track.enabled = !muted;
-    if (l.trackId) await this.rpc.request('media.mute', { track_id: l.trackId, muted });
+    try {
+      if (l.trackId) await this.rpc.request('media.mute', { track_id: l.trackId, muted });
+    } catch (e) { // e.g. muted_by_host: the microphone stays off
+      l.muted = before;
+      l.track.enabled = !before;
+      throw e;
+    }
     return true;
   }
 
@@ -282,17 +466,25 @@ export class Meeting extends EventTarget {
     }
   }
 
+  // Leaves the room (or the lobby). Tracks captured for the floor are stopped; the camera and
+  // microphone stream given to join() stay the caller's.
   async leave() {
+    const wasIn = this.joined || this.waiting;
     this.joined = false;
     clearInterval(this.statsTimer);
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
-    try { await this.rpc.request('room.leave'); } catch { /* already gone */ }
+    this.admission?.reject(new RpcError('left', 'left the lobby'));
+    if (wasIn && !this.gone) {
+      try { await this.rpc.request('room.leave'); } catch { /* already gone */ }
+    }
     this.pubPc?.close();
     this.subPc?.close();
     this.pubPc = this.subPc = null;
-    const screen = this.local.get('screen');
-    screen?.track.stop();
+    for (const [source, l] of this.local) if (source === 'screen' || this.ownTracks.has(l.track)) l.track.stop();
     this.#setState('idle');
   }
 }
+
+// room.left reasons that follow room.removed / room.ended: the meeting is over for us.
+const GONE_REASONS = new Set(['removed', 'meeting_ended', 'expired']);

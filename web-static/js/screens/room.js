@@ -4,16 +4,22 @@
 // (names, mute state, active speaker, self view, screen shares), controls (microphone, camera,
 // screen share, participants, leave), the participant list, the room's chat beside the video, a
 // network-quality indicator and the reconnect state. Media is meeting.js's Meeting.
+// Running a meeting: the lobby's waiting screen (the camera preview stays, a leave button) until
+// a host admits; viewers of an event watch and listen with a raise-hand button, and publish only
+// while a host gives them the floor (shown on their tile and in a status line); a host's
+// removal, the end of a guest's agenda part or of the meeting show the server's message and a way
+// out. The host tools are host_controls.js.
 import { h, field, retranslate } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, getLang } from '../i18n.js';
 import { createChat } from '../chat.js';
 import { Meeting } from '../meeting.js';
 import { createHostControls } from '../host_controls.js';
+import { lobbyView } from '../lobby.js';
 
 export async function render(ctx) {
   const roomId = ctx.params.id;
   ctx.setTitle(t('room.title'));
-  ctx.onLang(() => { retranslate(ctx.root); ctx.setTitle(roomName || t('room.title')); });
+  ctx.onLang(() => { retranslate(ctx.root); serverTexts(ctx.root); ctx.setTitle(roomName || t('room.title')); });
   let roomName = '';
   let stream = null;
   const stopStream = () => { stream?.getTracks().forEach((tr) => tr.stop()); stream = null; };
@@ -107,12 +113,18 @@ export async function render(ctx) {
     async function doJoin() {
       joinBtn.disabled = true;
       joinError.textContent = '';
+      // The devices chosen here, for a viewer who is given the floor later.
+      const chosen = (kind, extra) => {
+        const id = stream?.getTracks().find((tr) => tr.kind === kind)?.getSettings().deviceId;
+        return id ? { deviceId: { exact: id }, ...extra } : (extra || true);
+      };
       const opts = {
         audio: !!stream?.getAudioTracks().length,
         video: !!stream?.getVideoTracks().length,
         micMuted: micOff.checked,
         camMuted: camOff.checked,
         deviceMessage: deviceMessageKey(deviceProblem, !!stream?.getVideoTracks().length),
+        devices: { audio: chosen('audio'), video: chosen('video', { width: { ideal: 1280 }, height: { ideal: 720 } }) },
       };
       try {
         await inMeeting(opts);
@@ -129,6 +141,8 @@ export async function render(ctx) {
   // ---- the meeting ----------------------------------------------------------------------------
   async function inMeeting(opts) {
     const meeting = new Meeting(ctx.rpc, roomId);
+    window.moa.meeting = meeting; // for debugging and tests
+    ctx.cleanup(() => { if (window.moa.meeting === meeting) window.moa.meeting = null; });
     let left = false;
     const leaveOnExit = () => { if (!left) { left = true; meeting.leave(); } };
     ctx.cleanup(leaveOnExit);
@@ -149,6 +163,8 @@ export async function render(ctx) {
       class: 'device-message in-meeting', id: 'receive-only', role: 'status',
       i18n: inMeetingKey[opts.deviceMessage] || opts.deviceMessage,
     }) : null;
+    // A viewer's state: watching (raise a hand to speak), or speaking with the floor.
+    const floorLine = h('p', { class: 'floor-state', id: 'floor-state', role: 'status', 'aria-live': 'polite', hidden: true });
     const quality = h('span', { class: 'quality', id: 'net-quality', dataset: { level: 'unknown' } });
     const title = h('h1', { class: 'room-title' }, t('room.title'));
     const peopleList = h('ul', { class: 'people-list', id: 'participant-list' });
@@ -169,6 +185,7 @@ export async function render(ctx) {
     const page = h('div', { class: 'meeting', id: 'meeting' },
       h('header', { class: 'meeting-head' }, title, h('div', { class: 'row' }, quality)),
       stateBanner,
+      floorLine,
       deviceNotice,
       h('div', { class: 'meeting-body' },
         h('div', { class: 'stage' }, grid,
@@ -177,9 +194,9 @@ export async function render(ctx) {
       audioBox);
     ctx.root.replaceChildren(page);
 
-    // local state
-    const hasMic = opts.audio;
-    const hasCam = opts.video;
+    // local state (a viewer has no microphone or camera until given the floor)
+    let hasMic = opts.audio;
+    let hasCam = opts.video;
     let micMuted = !hasMic || opts.micMuted;
     let camMuted = !hasCam || opts.camMuted;
     let sharing = false;
@@ -210,13 +227,15 @@ export async function render(ctx) {
       const video = h('video', { autoplay: true, playsInline: true, muted: true });
       const avatar = h('div', { class: 'avatar', 'aria-hidden': 'true' }, initials(name));
       const mic = h('span', { class: 'tile-mic', hidden: true, i18n: 'room.micMutedBadge' });
+      const hand = h('span', { class: 'tile-hand', hidden: true, i18n: 'room.handBadge' });
+      const floor = h('span', { class: 'tile-floor', hidden: true, i18n: 'room.floorBadge' });
       const q = h('span', { class: 'tile-quality', hidden: true });
       const label = h('span', { class: 'tile-name' }, screen ? t('room.screenOf', { name }) : self ? t('room.you', { name }) : name);
       const el = h('figure', {
         class: ['tile', self && 'self', screen && 'screen', 'no-video'],
         dataset: { key, participant: participantId ?? '', name },
-      }, video, avatar, h('figcaption', {}, label, mic, q));
-      const tile = { el, video, avatar, mic, q, name, participantId, hasVideo: false, camMuted: false };
+      }, video, avatar, h('figcaption', {}, label, mic, hand, floor, q));
+      const tile = { el, video, avatar, mic, hand, floor, q, name, participantId, hasVideo: false, camMuted: false };
       tiles.set(key, tile);
       grid.append(el);
       layout();
@@ -241,6 +260,13 @@ export async function render(ctx) {
       tile.el.classList.toggle('mic-muted', !!muted);
       tile.el.dataset.micMuted = muted ? 'true' : 'false';
     }
+    // Hand raised, and the floor of an event (for the self tile: whether we publish now).
+    function setTileRole(tile, { handRaised = false, floor = false } = {}) {
+      tile.hand.hidden = !handRaised;
+      tile.floor.hidden = !floor;
+      tile.el.dataset.hand = handRaised ? 'true' : 'false';
+      tile.el.dataset.floor = floor ? 'true' : 'false';
+    }
     function setTileCam(tile, muted) {
       tile.camMuted = !!muted;
       tile.el.classList.toggle('no-video', !tile.hasVideo || tile.camMuted);
@@ -262,13 +288,14 @@ export async function render(ctx) {
     }
 
     function renderPeople() {
-      const item = (name, mic, cam, isSelf) => h('li', { class: 'person' },
+      const item = (name, mic, cam, isSelf, hand) => h('li', { class: 'person' },
         h('span', { class: 'name' }, isSelf ? t('room.you', { name }) : name),
+        hand ? h('span', { class: 'state hand' }, t('room.handBadge')) : null,
         h('span', { class: ['state', mic && 'off'] }, t(mic ? 'room.micIsOff' : 'room.micIsOn')),
         h('span', { class: ['state', cam && 'off'] }, t(cam ? 'room.camIsOff' : 'room.camIsOn')));
       peopleList.replaceChildren(
-        item(ctx.rpc.user.name, micMuted, camMuted, true),
-        ...[...meeting.participants.values()].map((p) => item(p.name, participantMic(p), participantCam(p), false)));
+        item(ctx.rpc.user.name, micMuted || !hasMic, camMuted || !hasCam, true, selfHand),
+        ...[...meeting.participants.values()].map((p) => item(p.name, participantMic(p), participantCam(p), false, p.handRaised)));
       peopleCount.textContent = `(${meeting.participants.size + 1})`;
     }
 
@@ -277,6 +304,7 @@ export async function render(ctx) {
         const tile = makeTile(String(p.participantId), p.name, { participantId: p.participantId });
         setTileMic(tile, participantMic(p));
         setTileCam(tile, participantCam(p));
+        setTileRole(tile, p);
       }
       renderPeople();
     }
@@ -361,7 +389,19 @@ export async function render(ctx) {
       if (tile && p) { setTileMic(tile, participantMic(p)); setTileCam(tile, participantCam(p)); }
       renderPeople();
     });
-    meeting.addEventListener('track-muted', (e) => refreshParticipant(e.detail.participantId));
+    meeting.addEventListener('track-muted', (e) => {
+      if (e.detail.participantId === meeting.self?.participant_id) { // a host muted us (or we did)
+        micMuted = meeting.isMuted('microphone');
+        camMuted = meeting.isMuted('camera');
+        updateControls();
+      } else refreshParticipant(e.detail.participantId);
+    });
+    meeting.addEventListener('participant-changed', (e) => {
+      const p = meeting.participants.get(e.detail.participantId);
+      const tile = tiles.get(String(e.detail.participantId));
+      if (p && tile) setTileRole(tile, p);
+      renderPeople();
+    });
     meeting.addEventListener('active-speaker', (e) => {
       for (const tile of tiles.values()) tile.el.classList.remove('speaking');
       const selfId = meeting.self?.participant_id;
@@ -383,19 +423,82 @@ export async function render(ctx) {
     meeting.addEventListener('local-track', (e) => {
       if (e.detail.source === 'camera') setTileVideo(tiles.get('self'), new MediaStream([e.detail.track]));
     });
-    meeting.addEventListener('device-error', () => ctx.toast(t('room.deviceMissing'), 'error'));
-    meeting.addEventListener('left', (e) => ended({ i18n: REFUSALS[e.detail.reason] || 'room.state.failed' }));
+    meeting.addEventListener('device-error', (e) => {
+      if (e.detail.error !== 'floor') { ctx.toast(t('room.deviceMissing'), 'error'); return; }
+      showFloor('room.floorNoDevice'); // the floor, but nothing to speak with
+    });
+    meeting.addEventListener('left', (e) => ended(refusal(e.detail.reason, e.detail.error)));
+
+    // the lobby: a waiting screen until a host admits (also after a reconnect: the wait starts anew)
+    meeting.addEventListener('lobby', () => {
+      if (!ctx.alive) return;
+      ctx.root.replaceChildren(lobbyView({
+        stream, roomName: meeting.room?.name,
+        onLeave: async () => { left = true; await meeting.leave(); stopStream(); ended({ title: 'room.youLeft' }); },
+      }));
+      ctx.setTitle(t('lobby.title'));
+    });
+    meeting.addEventListener('admitted', () => {
+      if (!ctx.alive) return;
+      ctx.root.replaceChildren(page);
+      ctx.setTitle(roomName || meeting.room?.name || t('room.title'));
+      ctx.toast(t('lobby.admitted'));
+    });
+
+    // a viewer and the floor
+    let selfHand = false;
+    function showFloor(text) {
+      floorLine.hidden = !meeting.viewer;
+      floorLine.classList.toggle('has-floor', meeting.publishing);
+      floorLine.dataset.i18n = text;
+      floorLine.textContent = t(text);
+    }
+    meeting.addEventListener('floor', (e) => {
+      selfHand = false;
+      if (!meeting.viewer) return;
+      showFloor(e.detail.hasFloor ? 'room.floorStarting' : 'room.floorTakenYou');
+    });
+    meeting.addEventListener('publishing', (e) => {
+      const on = e.detail.publishing;
+      hasMic = meeting.local.has('microphone');
+      hasCam = meeting.local.has('camera');
+      micMuted = !hasMic || meeting.isMuted('microphone');
+      camMuted = !hasCam || meeting.isMuted('camera');
+      const self = tiles.get('self');
+      if (!on && self) setTileVideo(self, null);
+      if (self) { setTileRole(self, { handRaised: false, floor: on }); self.el.dataset.publishing = on ? 'true' : 'false'; }
+      if (meeting.viewer) showFloor(on ? 'room.floorYou' : meeting.hasFloor ? 'room.floorNoDevice' : 'room.floorTakenYou');
+      updateControls();
+    });
+    ctx.on('room.hand_raised', (m) => {
+      if (m.room_id !== meeting.roomId || m.participant_id !== meeting.self?.participant_id) return;
+      selfHand = !!m.raised;
+      const self = tiles.get('self');
+      if (self) setTileRole(self, { handRaised: selfHand, floor: meeting.publishing });
+      if (meeting.viewer && !meeting.hasFloor) showFloor(selfHand ? 'room.viewerHand' : 'room.viewer');
+      renderPeople();
+    });
+    // removed by a host, the guest's part of the agenda over, or the meeting ended
+    meeting.addEventListener('gone', (e) => ended(refusal(e.detail.code, { detail: e.detail })));
 
     // controls
     micBtn.addEventListener('click', async () => {
       micMuted = !micMuted;
       updateControls();
-      try { await meeting.setMicMuted(micMuted); } catch (err) { ctx.toast(ctx.errorText(err), 'error'); }
+      try { await meeting.setMicMuted(micMuted); } catch (err) {
+        ctx.toast(err.code === 'muted_by_host' ? t('room.mutedByHost') : ctx.errorText(err), 'error');
+        micMuted = meeting.isMuted('microphone');
+        updateControls();
+      }
     });
     camBtn.addEventListener('click', async () => {
       camMuted = !camMuted;
       updateControls();
-      try { await meeting.setCameraMuted(camMuted); } catch (err) { ctx.toast(ctx.errorText(err), 'error'); }
+      try { await meeting.setCameraMuted(camMuted); } catch (err) {
+        ctx.toast(ctx.errorText(err), 'error');
+        camMuted = meeting.isMuted('camera');
+        updateControls();
+      }
     });
     shareBtn.addEventListener('click', async () => {
       try {
@@ -420,27 +523,37 @@ export async function render(ctx) {
       leaveBtn.disabled = true;
       await meeting.leave();
       stopStream();
-      ended('left');
+      ended({ title: 'room.youLeft' });
     });
     page.addEventListener('keydown', (e) => {
       if (e.target.closest('textarea, input, select')) return;
       if (e.key === 'm' && !e.ctrlKey && !e.metaKey) micBtn.click();
     });
 
-    function ended(reason) {
+    // The end of the meeting view: why (refusal()), and the ways on: join again where that can
+    // work, back to the consortium or home, and for a guest ending the guest session.
+    function ended({ title = 'room.ended', i18n = null, text = null, server = null, rejoin = true } = {}) {
       if (!ctx.alive) return;
       left = true;
       stopStream();
       for (const a of audios.values()) a.srcObject = null;
       const consortiumId = meeting.room?.consortium_id;
+      const guest = ctx.rpc.user?.guest;
+      const why = h('p', { class: 'muted', id: 'ended-reason', i18n });
+      if (server?.message) setServerText(why, server);
+      else if (!i18n && text) why.textContent = text;
+      const ways = [
+        rejoin ? h('button', { type: 'button', class: 'primary', id: 'ended-rejoin', i18n: 'room.rejoin', on: { click: () => ctx.go(location.hash) } }) : null,
+        guest ? h('button', { type: 'button', class: 'button', id: 'guest-exit', i18n: 'guest.exit', on: { click: async () => { history.replaceState(null, '', '#/guest'); await ctx.rpc.logout(); if (ctx.alive) ctx.go('#/guest', { replace: true }); } } })
+          : consortiumId ? h('a', { class: 'button', href: `#/consortium/${consortiumId}`, i18n: 'room.backToConsortium' })
+            : h('a', { class: 'button', href: '#/home', i18n: 'nav.home' }),
+      ];
       ctx.root.replaceChildren(h('div', { class: 'page center' }, h('div', { class: 'panel ended', id: 'meeting-ended' },
-        h('h1', { i18n: reason === 'left' ? 'room.youLeft' : 'room.ended' }),
-        // reason: {i18n: key} (re-translated on a language switch), or a sentence already translated
-        reason && reason !== 'left' ? h('p', { class: 'muted', id: 'ended-reason', i18n: reason.i18n }, reason.i18n ? null : String(reason)) : null,
-        h('div', { class: 'row' },
-          h('button', { type: 'button', class: 'primary', i18n: 'room.rejoin', on: { click: () => ctx.go(location.hash) } }),
-          consortiumId ? h('a', { class: 'button', href: `#/consortium/${consortiumId}`, i18n: 'room.backToConsortium' })
-            : h('a', { class: 'button', href: '#/home', i18n: 'nav.home' })))));
+        h('h1', { i18n: title }),
+        i18n || text || server?.message ? why : null,
+        server?.reason ? h('p', { class: 'muted', id: 'host-reason' }, h('span', { i18n: 'room.hostReason' }), ' ', server.reason) : null,
+        h('div', { class: 'row' }, ...ways))));
+      ctx.setTitle(t(title));
     }
 
     // join
@@ -449,19 +562,28 @@ export async function render(ctx) {
     updateQuality();
     showState('connecting');
     try {
-      await meeting.join({ audio: hasMic, video: hasCam, stream });
+      await meeting.join({ audio: hasMic, video: hasCam, stream, devices: opts.devices, floorCamOff: opts.camMuted });
     } catch (e) {
+      if (e.code === 'left' || left) return; // left the lobby: ended() ran already
       left = true;
       meeting.leave();
-      ended(REFUSALS[e.code] ? { i18n: REFUSALS[e.code] } : ctx.errorText(e));
+      ended(refusal(e.code, e, ctx.errorText(e)));
       return;
     }
     if (!ctx.alive) { meeting.leave(); return; }
     selfTile.participantId = meeting.self?.participant_id;
     selfTile.el.dataset.participant = String(selfTile.participantId ?? '');
-    if (hasCam && stream) setTileVideo(selfTile, new MediaStream(stream.getVideoTracks()));
-    if (hasMic && micMuted) await meeting.setMicMuted(true);
-    if (hasCam && camMuted) await meeting.setCameraMuted(true);
+    if (meeting.viewer) { // receive-only until a host gives the floor; the door's stream is let go
+      stopStream();
+      hasMic = hasCam = false;
+      micMuted = camMuted = true;
+      selfTile.el.dataset.publishing = 'false';
+      showFloor('room.viewer');
+    } else {
+      if (hasCam && stream) setTileVideo(selfTile, new MediaStream(stream.getVideoTracks()));
+      if (hasMic && micMuted) await meeting.setMicMuted(true);
+      if (hasCam && camMuted) await meeting.setCameraMuted(true);
+    }
     roomName = meeting.room?.name || t('room.title');
     title.textContent = roomName;
     ctx.setTitle(roomName);
@@ -469,15 +591,45 @@ export async function render(ctx) {
     updateControls();
     const hostControls = createHostControls(ctx, meeting); /* host_controls.js */
     side.prepend(hostControls.el);
+    leaveBtn.before(hostControls.handBtn); // raising a hand is for everyone, viewers first of all
     ctx.cleanup(() => hostControls.destroy());
     if (meeting.conversationId) chatBox.append(createChat(ctx, { conversationId: meeting.conversationId, className: 'room' }));
     else chatBox.append(h('p', { class: 'empty', i18n: 'room.noChat' }));
-    if (!hasMic && !hasCam) ctx.toast(t('room.receiveOnly'));
+    if (!hasMic && !hasCam && !meeting.viewer) ctx.toast(t('room.receiveOnly'));
   }
 }
 
-// Why a join was refused (error codes of room.join, and reasons of a meeting that ends).
-const REFUSALS = { forbidden: 'room.forbidden', not_found: 'room.notFound', busy: 'room.busy' };
+// Why a join was refused or the meeting ended for us: error codes of room.join, and the codes of
+// room.denied / room.removed / room.ended (their bilingual server messages are shown when given).
+const REFUSALS = {
+  forbidden: 'room.forbidden', not_found: 'room.notFound', busy: 'room.busy', locked: 'room.refusedLocked',
+  removed: 'room.refusedRemoved', meeting_ended: 'room.refusedEnded', expired: 'room.refusedExpired', denied: 'room.refusedDenied',
+};
+const TITLES = { removed: 'room.removedTitle', expired: 'room.expiredTitle', meeting_ended: 'room.endedTitle', denied: 'room.deniedTitle' };
+const FINAL = new Set(['meeting_ended', 'expired']); // joining again cannot work
+
+// ended()'s arguments for a code; err.detail is a room.denied/removed/ended event when there is one.
+function refusal(code, err, fallbackText) {
+  return {
+    title: TITLES[code] || 'room.ended',
+    i18n: REFUSALS[code] || (fallbackText ? null : 'room.state.failed'),
+    text: fallbackText || null,
+    server: err?.detail?.message_en ? err.detail : null, // the server's own words, in both languages
+    rejoin: !FINAL.has(code),
+  };
+}
+
+// Text the server sends in both languages (message / message_en): shown in the current one and
+// switched with the language (serverTexts).
+function setServerText(el, m) {
+  el.dataset.msgKo = m.message || '';
+  el.dataset.msgEn = m.message_en || m.message || '';
+  el.removeAttribute('data-i18n');
+  el.textContent = getLang() === 'en' ? el.dataset.msgEn : el.dataset.msgKo;
+}
+function serverTexts(root) {
+  for (const el of root.querySelectorAll('[data-msg-ko]')) el.textContent = getLang() === 'en' ? el.dataset.msgEn : el.dataset.msgKo;
+}
 
 // The message of a camera/microphone problem at the door (null when there is none).
 function deviceMessageKey(problem, hasVideo) {
