@@ -22,6 +22,7 @@ static void handle_me_get(hub *h, session *s, json_int_t id, json_t *req) {
     hub_error(h, s, id, ERR_INTERNAL, "cannot read your profile");
     return;
   }
+  meeting_guest_add_block(h, s, me); /* a guest's: the same block as auth.guest / auth.resume */
   hub_reply(h, s, id, me);
 }
 

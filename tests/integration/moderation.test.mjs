@@ -251,6 +251,11 @@ test('a scheduled event: lobby admit/deny, viewers without floor, hands, give/ta
   const g = await (await import('../lib/moa.mjs')).Client.connect(srv);
   clients.push(g);
   const ga = await g.call('auth.guest', { token: link.token, name: '한기자' });
+  const gMe = await g.call('me.get');
+  assert.equal(gMe.id, ga.user.id);
+  assert.deepEqual(gMe.guest, ga.guest, 'me.get of a guest session has the same guest block as auth.guest');
+  assert.deepEqual(gMe.guest, { meeting_id: m.id, room_id: m.room_id, role: 'press', until_segment: 1, title: '출범식 리허설' });
+  assert.equal((await a.call('me.get')).guest, undefined, 'a member has no guest block');
   assert.equal((await g.call('room.join', { room_id: m.room_id })).lobby, true);
   const gAdm = g.waitEvent('room.admitted');
   await host.call('meeting.admit', { user_id: ga.user.id });
