@@ -13,6 +13,9 @@
 #include "storage/user_store.h"
 
 #define SRC_MIC 1u
+/* An admission counts for the occurrence it was made for: from this long before its start (a
+ * meeting lasts at most 24 hours, so the previous occurrence of a weekly one is over by then). */
+#define ADMISSION_EARLY_S 86400
 
 meeting_control *meeting_control_new(void) { return calloc(1, sizeof(meeting_control)); }
 
@@ -253,6 +256,16 @@ mc_verdict meeting_control_check(rooms *r, hub *h, session *s, const room_rec *r
   }
   meeting_control_leave_lobby(r, h, s);
   if (!c->is_meeting || !c->m.lobby || k >= MC_COHOST) return MC_ENTER;
+  /* Admitted from the lobby during this occurrence and not removed since: straight back in
+   * (a dropped connection, a reload, a second device). The log is the record of admissions. */
+  int64_t since = c->occurrence - ADMISSION_EARLY_S;
+  if (ended_at > since) since = ended_at;
+  int admitted = moderation_store_admitted_since(db, room->id, s->user_id, since);
+  if (admitted < 0) {
+    mc_fail(res, ERR_INTERNAL, "cannot read the room's state");
+    return MC_REFUSE;
+  }
+  if (admitted) return MC_ENTER;
   /* Wait in the lobby: out of any room, no media, no participant list. */
   participant *old = rooms_participant_of(r, s);
   if (old) rooms_leave(r, h, old, NULL);

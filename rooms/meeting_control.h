@@ -44,7 +44,8 @@ typedef enum { MC_REFUSE = -1, MC_ENTER = 0, MC_WAIT = 1 } mc_verdict;
 
 /* May session s enter room now? Checks (in this order) the invitation (a meeting's, or the
  * room's own rules), a guest's scope (its meeting, its last agenda segment), the meeting's
- * end, a removal, the lock, capacity and the lobby. MC_WAIT: s was put in the lobby (leaving
+ * end, a removal, the lock, capacity and the lobby, which a user a host admitted during the
+ * current occurrence (and did not remove since) passes. MC_WAIT: s was put in the lobby (leaving
  * any room it was in) and the hosts were told; *lobby_reply is the join reply's result (new
  * reference). MC_REFUSE fills res. Role and rank of the caller go to *rank when not NULL. */
 mc_verdict meeting_control_check(rooms *r, hub *h, session *s, const room_rec *room, mc_rank *rank,

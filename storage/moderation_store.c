@@ -102,6 +102,21 @@ int moderation_store_is_banned(moa_db *db, int64_t room_id, int64_t user_id) {
   return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+int moderation_store_admitted_since(moa_db *db, int64_t room_id, int64_t user_id, int64_t since) {
+  sqlite3_stmt *st = db_stmt(db,
+                             "SELECT action = 'admit' FROM moderation_log WHERE room_id = ? AND target_user_id = ? "
+                             "AND at >= ? AND action IN ('admit', 'deny', 'remove', 'auto_remove') "
+                             "ORDER BY id DESC LIMIT 1");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, room_id);
+  sqlite3_bind_int64(st, 2, user_id);
+  sqlite3_bind_int64(st, 3, since);
+  int rc = db_step(db, st);
+  int admitted = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? admitted : -1;
+}
+
 int moderation_store_ended_at(moa_db *db, int64_t room_id, int64_t *ended_at) {
   *ended_at = 0;
   sqlite3_stmt *st = db_stmt(db, "SELECT ended_at FROM room_control WHERE room_id = ?");

@@ -29,6 +29,11 @@ int moderation_store_ban(moa_db *db, int64_t room_id, int64_t user_id, int64_t b
 int moderation_store_unban(moa_db *db, int64_t room_id, int64_t user_id);
 int moderation_store_is_banned(moa_db *db, int64_t room_id, int64_t user_id);
 
+/* Did a host admit user into room from its lobby at or after since, with no removal (by a host
+ * or the agenda clock) or refusal of them after that admission? 1 yes, 0 no, -1. The moderation
+ * log is the record: this is what lets an admitted person back in after a dropped connection. */
+int moderation_store_admitted_since(moa_db *db, int64_t room_id, int64_t user_id, int64_t since);
+
 /* When a host ended the room's meeting (0: never). ended_at: 0 or -1 (then *ended_at is 0).
  * set_ended: 0 or -1. */
 int moderation_store_ended_at(moa_db *db, int64_t room_id, int64_t *ended_at);

@@ -1,8 +1,8 @@
 // Running a meeting through the protocol, with several signaling clients against the real server:
 // roles, mute / stop camera seen by everyone, remove + readmit, lock, end, every moderation
 // message refused for non-hosts with nothing changed, the moderation log; and for scheduled
-// meetings the lobby, hybrid event mode (hands, floor), the agenda (next, the clock) and a press
-// guest removed when its segment ends.
+// meetings the lobby (and coming back in after a dropped connection once admitted), hybrid event
+// mode (hands, floor), the agenda (next, the clock) and a press guest removed when its segment ends.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, signedIn, cleanup, seededDb } from '../lib/moa.mjs';
@@ -315,4 +315,110 @@ test('the agenda follows the clock: the next segment starts on time and a press 
   const log = await host.call('meeting.moderation_log');
   assert.equal(log.entries[0].action, 'auto_remove');
   await host.call('meeting.end');
+});
+
+test('admitted stays admitted: a dropped member or guest comes straight back in; the never admitted wait; the removed are refused', async () => {
+  const host = await user('coord01@moa.example');
+  const iso = (t) => new Date(t * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const now = Math.floor(Date.now() / 1000);
+  const m = await host.call('meeting.create', {
+    consortium_id: 1, title: '재입장 확인', mode: 'meeting', lobby: true, starts_at: iso(now - 60), ends_at: iso(now + 7200),
+  });
+  const link = await host.call('meeting.guest_link', { meeting_id: m.id, role: 'guest', expires_at: iso(now + 7200) });
+  await host.call('room.join', { room_id: m.room_id });
+  const { Client } = await import('../lib/moa.mjs');
+  // A connection signed in with a session token (the browser's reconnect: auth.resume, then room.join).
+  const resumed = async (token) => {
+    const c = await Client.connect(srv);
+    clients.push(c);
+    c.me = (await c.call('auth.resume', { token })).user;
+    return c;
+  };
+  const waits = (c) => host.waitEvent(isEvent('room.lobby_waiting', (e) => e.waiting.some((w) => w.user_id === c.me.id)));
+  async function admitFromLobby(c) {
+    const told = waits(c);
+    const j = await c.call('room.join', { room_id: m.room_id });
+    assert.equal(j.lobby, true, `${c.me.name} waits before being admitted`);
+    await told;
+    const admitted = c.waitEvent('room.admitted');
+    await host.call('meeting.admit', { room_id: m.room_id, user_id: c.me.id });
+    return (await admitted).self.participant_id;
+  }
+  // Rejoins after the connection dropped; returns the room.join reply.
+  async function dropAndRejoin(c, token) {
+    const gone = host.waitEvent(isEvent('room.participant_left', (e) => e.user_id === c.me.id));
+    await c.close();
+    await gone;
+    const c2 = await resumed(token);
+    return { c2, reply: await c2.request('room.join', { room_id: m.room_id }) };
+  }
+
+  // A member admitted once, whose connection drops, is straight back in on the same session.
+  const a = await Client.connect(srv);
+  clients.push(a);
+  const login = await a.call('auth.login', { email: 'member01a@moa.example', password: 'moa-demo-2025' });
+  a.me = login.user;
+  const aPid = await admitFromLobby(a);
+  const joinedSeen = host.waitEvent(isEvent('room.participant_joined', (e) => e.participant.user_id === a.me.id && e.participant.participant_id !== aPid));
+  const { c2: a2, reply: aBack } = await dropAndRejoin(a, login.token);
+  assert.equal(aBack.ok, true, aBack.error?.message);
+  assert.equal(aBack.result.lobby, undefined, 'no lobby for someone already admitted');
+  assert.ok(aBack.result.self.participant_id && aBack.result.self.participant_id !== aPid, 'a new participant in the room');
+  assert.equal(aBack.result.role, 'attendee');
+  assert.ok(aBack.result.participants.some((p) => p.user_id === host.me.id), 'A sees the host again');
+  await joinedSeen;
+  assert.deepEqual((await host.call('meeting.lobby', { room_id: m.room_id })).waiting, [], 'nobody in the lobby');
+  // and so after leaving on purpose, or from a second device
+  await a2.call('room.leave');
+  assert.ok((await a2.call('room.join', { room_id: m.room_id })).self.participant_id);
+  const aPhone = await user('member01a@moa.example');
+  assert.equal((await aPhone.call('room.join', { room_id: m.room_id })).lobby, undefined, 'a second device of A enters too');
+  await aPhone.call('room.leave');
+
+  // A guest admitted once comes back on its resumed guest session.
+  const g = await Client.connect(srv);
+  clients.push(g);
+  const ga = await g.call('auth.guest', { token: link.token, name: '외부 전문가' });
+  g.me = ga.user;
+  await admitFromLobby(g);
+  const { c2: g2, reply: gBack } = await dropAndRejoin(g, ga.token);
+  assert.deepEqual((await g2.call('me.get')).guest, ga.guest, 'the resumed guest session knows its meeting');
+  assert.equal(gBack.ok, true, gBack.error?.message);
+  assert.equal(gBack.result.lobby, undefined, 'an admitted guest comes straight back');
+  assert.equal(gBack.result.role, 'guest');
+
+  // Someone never admitted still waits, after a drop too.
+  const b = await Client.connect(srv);
+  clients.push(b);
+  const bLogin = await b.call('auth.login', { email: 'member01b@moa.example', password: 'moa-demo-2025' });
+  b.me = bLogin.user;
+  const bTold = waits(b);
+  assert.equal((await b.call('room.join', { room_id: m.room_id })).lobby, true);
+  await bTold;
+  await b.close();
+  const b2 = await resumed(bLogin.token);
+  const bAgain = waits(b2);
+  assert.equal((await b2.call('room.join', { room_id: m.room_id })).lobby, true, 'never admitted: waits again');
+  await bAgain;
+
+  // Removed: refused, after a drop too; readmitted, waits in the lobby for a new admission.
+  const a2Pid = (await host.call('room.stats', { room_id: m.room_id })).participants.find((p) => p.user_id === a.me.id).participant_id;
+  const removed = a2.waitEvent('room.removed');
+  await host.call('meeting.remove', { room_id: m.room_id, participant_id: a2Pid });
+  await removed;
+  await expectError(a2, 'room.join', { room_id: m.room_id }, 'removed');
+  await a2.close();
+  const a3 = await resumed(login.token);
+  await expectError(a3, 'room.join', { room_id: m.room_id }, 'removed');
+  await host.call('meeting.readmit', { room_id: m.room_id, user_id: a.me.id });
+  const aWaits = waits(a3);
+  assert.equal((await a3.call('room.join', { room_id: m.room_id })).lobby, true, 'readmitted after a removal: the lobby again');
+  await aWaits;
+
+  // Ended: nobody comes back, admitted or not.
+  const ended = [a3, b2, g2].map((c) => c.waitEvent('room.ended'));
+  await host.call('meeting.end', { room_id: m.room_id });
+  await Promise.all(ended);
+  await expectError(g2, 'room.join', { room_id: m.room_id }, 'meeting_ended');
+  await expectError(a3, 'room.join', { room_id: m.room_id }, 'meeting_ended');
 });
