@@ -33,6 +33,12 @@ export function inOwnNetns(metaUrl, { timeout = 540000 } = {}) {
   const file = fileURLToPath(metaUrl);
   test(`${basename(file)}, inside a network namespace of its own`, { timeout }, async () => {
     const ns = createNetns();
+    // If this process is killed (ctest's timeout, ^C: node's test runner exits before any
+    // handler of ours runs), a watchdog in its own process group ends what still runs in the
+    // namespace and removes it; after a normal finish it finds nothing left to do.
+    spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ` +
+      `for p in $(ip netns pids ${ns.name} 2>/dev/null); do kill -9 $p; done; ip netns del ${ns.name} 2>/dev/null`],
+    { detached: true, stdio: 'ignore' }).unref();
     try {
       const env = { ...process.env, MOA_TEST_NETNS: ns.name };
       delete env.NODE_TEST_CONTEXT; // else node:test sees a recursive run and skips the file
