@@ -1,5 +1,5 @@
 // The app shell: the top bar (navigation, connection state, language switch, user), the hash
-// router (#/home, #/consortium/3, #/room/<id>, #/partners, #/org/<id>, #/inbox, #/signin?next=...,
+// router (#/home, #/consortium/3, #/room/<id>, #/partners, #/org/<id>, #/meetings, #/inbox, #/signin?next=...,
 // #/guest/<token> for a guest link) and the screen lifecycle. A guest session (user.guest) is
 // kept to its meeting's room: other screens route there. Screens live in js/screens/, one module each, and export
 // render(ctx); see makeContext() for what ctx offers.
@@ -152,13 +152,18 @@ function showLoading() {
 
 // ---- top bar ----------------------------------------------------------------------------------
 
+// Screens that belong to a section of the top navigation: an organization's profile is found
+// through the partner search.
+const NAV_SECTIONS = { org: 'partners' };
+
 const connEl = h('span', { class: 'conn', role: 'status', 'aria-live': 'polite' });
 let unreadTotal = 0;
 
 function renderTopbar(screen) {
   const user = rpc.user;
+  // A nav link is current on its own screen and on the screens under it (NAV_SECTIONS).
   const link = (href, key, name) => h('a', {
-    href, class: 'nav-link', 'aria-current': screen === name ? 'page' : null,
+    href, class: 'nav-link', 'aria-current': (NAV_SECTIONS[screen] || screen) === name ? 'page' : null,
   }, t(key), name === 'inbox' && unreadTotal > 0 ? h('span', { class: 'badge', 'aria-label': t('inbox.unreadCount', { n: unreadTotal }) }, String(unreadTotal)) : null);
   const langBtn = h('button', {
     type: 'button', class: 'lang-switch', id: 'lang-switch', lang: getLang() === 'ko' ? 'en' : 'ko',
@@ -170,6 +175,7 @@ function renderTopbar(screen) {
     user && !user.guest ? h('nav', { class: 'nav', 'aria-label': t('nav.label') },
       link('#/home', 'nav.home', 'home'),
       link('#/partners', 'nav.partners', 'partners'),
+      link('#/meetings', 'nav.meetings', 'meetings'),
       link('#/inbox', 'nav.inbox', 'inbox')) : h('span', { class: 'nav' }),
     h('div', { class: 'tools' },
       connEl,

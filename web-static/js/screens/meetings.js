@@ -2,8 +2,10 @@
 // to each meeting's room, the .ics download and my private calendar feed URL (calendar.feed /
 // calendar.revoke); for coordinators (and admins) a form that schedules a meeting of their
 // consortium with agenda rows (meeting.create). Changes arrive live (meeting.invited / updated /
-// cancelled) and refresh the list; meeting.reminder shows a notice.
+// cancelled) and refresh the list; meeting.reminder shows a notice. The meeting's hosts and
+// co-hosts make its guest links under it (guest_links.js).
 import { h, field } from '../dom.js';
+import { createGuestLinks } from '../guest_links.js';
 
 export async function render(ctx) {
   const { rpc, t } = ctx;
@@ -16,6 +18,15 @@ export async function render(ctx) {
     h('section', { class: 'panel' }, h('h2', { i18n: 'meetings.feed' }), feedBox));
 
   const icsHref = (m) => `${m.ics_path}?t=${encodeURIComponent(rpc.token || '')}`;
+  // Guest-link panels by meeting id: kept across refreshes (an open form, a link shown once).
+  const guestPanels = new Map();
+  const guestPanel = (m) => {
+    if (m.my_role !== 'host' && m.my_role !== 'cohost') return null;
+    let panel = guestPanels.get(m.id);
+    if (panel) panel.update(m);
+    else guestPanels.set(m.id, panel = createGuestLinks(ctx, m, () => refresh()));
+    return panel.el;
+  };
   function show(meetings) {
     list.replaceChildren(...meetings.map((m) => h('li', { class: 'meeting-item', dataset: { meeting: String(m.id) } },
       h('div', { class: 'meeting-main' },
@@ -24,16 +35,21 @@ export async function render(ctx) {
         m.recurrence !== 'none' ? h('p', { class: 'muted' }, t(`meetings.${m.recurrence}`, { n: m.recurrence_count })) : null,
         m.agenda.length ? h('ol', { class: 'agenda' }, ...m.agenda.map((s) => h('li', {}, `${s.start} (${s.minutes}′) ${s.item}${s.speaker ? ` — ${s.speaker}` : ''}`))) : null),
       h('a', { href: `#/room/${m.room_id}`, class: 'button primary small' }, t('meetings.join')),
-      h('a', { href: icsHref(m), class: 'button small', download: `meeting-${m.id}.ics` }, t('meetings.ics')))));
+      h('a', { href: icsHref(m), class: 'button small', download: `meeting-${m.id}.ics` }, t('meetings.ics')),
+      guestPanel(m))));
     if (!meetings.length) list.append(h('li', { class: 'empty', i18n: 'meetings.none' }));
   }
+  let shown = [];
   const refresh = async () => {
     try {
       const r = await rpc.request('meeting.list', {});
-      if (ctx.alive) show(r.meetings || []);
+      if (ctx.alive) show(shown = r.meetings || []);
     } catch (e) { if (ctx.alive) notice.textContent = ctx.errorText(e); }
   };
   await refresh();
+  // A language switch re-says the list in place (instead of a new screen): a guest link's
+  // address, shown once, and the forms being filled in stay.
+  ctx.onLang(() => { ctx.setTitle(t('meetings.title')); show(shown); });
   for (const ev of ['meeting.invited', 'meeting.updated', 'meeting.cancelled']) ctx.on(ev, refresh);
   ctx.on('meeting.reminder', (m) => { notice.textContent = t('meetings.reminder', { title: m.title, min: Math.round(m.starts_in_s / 60) }); });
 
