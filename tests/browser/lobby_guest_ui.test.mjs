@@ -6,7 +6,8 @@
 // (the publish PeerConnection closes, the camera is let go); another member is declined. A press
 // guest opens the guest link, gives a name, stays in across a reload, waits, is admitted, watches,
 // and is removed: the server's message shows and coming back is refused. Unknown, expired and
-// used-up links say so. Korean by default; English checked after switching.
+// used-up links say so. A's connection drops at the end: admitted once, A is straight back in
+// without the waiting screen. Korean by default; English checked after switching.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, seededDb, cleanup } from '../lib/moa.mjs';
@@ -116,6 +117,11 @@ test('an event with a lobby: admit, watch, hand, floor given and taken; deny; a 
   await join(host, roomHash);
   await host.locator('#meeting').waitFor();
   await host.locator('#host-tools').waitFor();
+  // an event's host panel: the agenda, the lobby, raised hands
+  for (const sel of ['#agenda', '#host-lobby', '#host-hands', '#ctl-agenda-next', '#ctl-hand']) {
+    await host.locator(sel).waitFor({ timeout: 20000 });
+  }
+  assert.match(await text(host, '#agenda'), /개회 및 축사/);
   await until(() => videoPlays(host.locator('#video-grid .tile.self video')), 'the host\'s self view');
   assert.equal(await host.locator('#floor-state').isHidden(), true, 'a host is no viewer');
 
@@ -143,7 +149,11 @@ test('an event with a lobby: admit, watch, hand, floor given and taken; deny; a 
   await until(() => videoPlays(hostTile.locator('video')), 'A seeing the host\'s video', 30000);
   await rising(a, HOST.name, 'audio', 'A hearing the host');
 
-  // A watches receive-only: no publish PeerConnection, no camera held, no mic/camera buttons.
+  // A watches receive-only: no publish PeerConnection, no camera held, no mic/camera buttons;
+  // the agenda and a raise-hand button are there (an event), the host tools are not.
+  assert.equal(await a.locator('#ctl-hand').isVisible(), true, 'a viewer of an event can raise a hand');
+  assert.match(await text(a, '#agenda'), /개회 및 축사/);
+  assert.equal(await a.locator('#host-tools').isHidden(), true);
   assert.match(await text(a, '#floor-state'), /보고 듣는 참가자입니다/);
   assert.equal(await a.locator('#ctl-mic').isDisabled(), true);
   assert.equal(await a.locator('#ctl-cam').isDisabled(), true);
@@ -274,5 +284,25 @@ test('an event with a lobby: admit, watch, hand, floor given and taken; deny; a 
   // A is still in, watching, after all that.
   assert.equal(await a.locator('#meeting').isVisible(), true);
   await until(() => videoPlays(hostTile.locator('video')), 'A still seeing the host');
+
+  // A's connection drops: admitted once, A comes straight back in, with no waiting screen.
+  await a.evaluate(() => {
+    window.sawLobby = false;
+    window.seenStates = [];
+    const m = document.getElementById('meeting');
+    new MutationObserver(() => { if (document.getElementById('lobby-wait')) window.sawLobby = true; })
+      .observe(document.getElementById('main'), { childList: true, subtree: true });
+    new MutationObserver(() => window.seenStates.push(m.dataset.state)).observe(m, { attributes: true, attributeFilter: ['data-state'] });
+    window.moa.rpc.ws.close();
+  });
+  await until(() => a.evaluate(() => window.seenStates.includes('reconnecting')), 'A shown "reconnecting"');
+  await until(() => a.evaluate(() => document.getElementById('meeting')?.dataset.state === 'connected'), 'A connected again', 30000);
+  await until(() => videoPlays(tileOf(a, HOST.name).locator('video')), 'A seeing the host again after the drop', 30000);
+  assert.equal(await a.evaluate(() => window.sawLobby), false, 'no waiting screen for someone already admitted');
+  assert.equal(await a.locator('#meeting').isVisible(), true);
+  assert.deepEqual(await a.evaluate(() => ({ viewer: window.moa.meeting.viewer, waiting: window.moa.meeting.waiting, pub: !!window.moa.meeting.pubPc })),
+    { viewer: true, waiting: false, pub: false }, 'back as a viewer, not waiting');
+  assert.equal(await host.locator(`#lobby-list li[data-name="${A.name}"]`).count(), 0, 'A never in the host\'s lobby list');
+  await until(async () => (await tileOf(host, A.name).count()) === 1, 'the host seeing A back');
   assert.deepEqual([...host.errors, ...a.errors, ...g.errors], []);
 });

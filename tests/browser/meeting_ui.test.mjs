@@ -4,7 +4,8 @@
 // other's video and names on the tiles, one mutes and the other's tile shows it, they chat in
 // the room's panel, the connection drops and comes back visibly, one leaves and the tile goes.
 // Someone of another consortium is refused clearly; someone who refused camera and microphone
-// access still takes part, receive-only, and is told so.
+// access still takes part, receive-only, and is told so. A lounge shows nothing of a scheduled
+// meeting (no empty agenda panel, no raise-hand button); its coordinator gets the host tools.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, seededDb, cleanup } from '../lib/moa.mjs';
@@ -104,6 +105,13 @@ test('two members meet from the consortium page: video, names, mute, chat, recon
     await until(async () => (await page.locator('#participant-list .person').count()) === 2, `${who}'s participant list`);
     assert.match(await page.locator('#participant-list').textContent(), new RegExp(other.name));
   }
+  // A lounge has no agenda, no lobby and no hands: no empty "진행" panel, no raise-hand button.
+  for (const [page, who] of [[a, 'A'], [b, 'B']]) {
+    await page.locator('#host-controls').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#host-controls').isHidden(), true, `${who}: no empty host panel in a lounge`);
+    assert.equal(await page.getByRole('heading', { name: '진행' }).count(), 0, `${who}: no "진행" heading`);
+    assert.equal(await page.locator('#ctl-hand').count(), 0, `${who}: no raise-hand button in a lounge`);
+  }
   // the network-quality indicator has measured something
   await until(async () => (await a.locator('#net-quality').getAttribute('data-level')) !== 'unknown', 'a network-quality level');
   assert.match(await a.locator('#net-quality').textContent(), /네트워크/);
@@ -192,6 +200,15 @@ test('camera and microphone refused: the meeting still works receive-only, with 
   const host = await person('host', true);
   await openLoungeFromConsortium(host, C);
   await preJoinAndJoin(host, { micOff: true }); // and joins muted
+  // The coordinator hosts the lounge: people, lock and end; nothing of a scheduled meeting.
+  await host.locator('#host-tools').waitFor();
+  assert.equal(await host.getByRole('heading', { name: '진행' }).isVisible(), true);
+  for (const sel of ['#host-lobby', '#host-hands', '#agenda', '#ctl-agenda-next', '#ctl-agenda-clock']) {
+    assert.equal(await host.locator(sel).isHidden(), true, `a lounge's host panel has no ${sel}`);
+  }
+  assert.equal(await host.locator('#ctl-lock').isVisible(), true);
+  assert.equal(await host.locator('#ctl-end').isVisible(), true);
+  assert.equal(await host.locator('#ctl-hand').count(), 0, 'no raise-hand button in a lounge, for the host either');
 
   const d = await person('denied', false); // permission refused
   await openLoungeFromConsortium(d, A);

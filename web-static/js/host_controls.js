@@ -2,7 +2,11 @@
 // current segment and its remaining time (everyone), a raise-hand button (room.js puts it in the
 // control bar), and for hosts and cohosts the lobby (admit/deny, with a notice when someone starts
 // waiting), hands (give the floor), per-participant mute / stop camera / take the floor / remove,
-// lock/unlock and end. The server enforces every rule; this panel only asks.
+// lock/unlock and end. The server enforces every rule; this panel only asks. What has no content
+// or no meaning in the room is left out: an ordinary room (a lounge) has no agenda, no lobby and
+// no hands (so no raise-hand button); a meeting shows its lobby when it has one (or someone
+// waits), the agenda and its buttons when it has an agenda; someone who does not moderate sees
+// the panel only for the agenda.
 import { h } from './dom.js';
 import { t } from './i18n.js';
 
@@ -11,7 +15,8 @@ export function createHostControls(ctx, meeting) {
   const roomId = meeting.roomId;
   const selfId = () => meeting.self?.participant_id;
   const agendaBox = h('div', { class: 'agenda', id: 'agenda', 'aria-live': 'polite' });
-  const handBtn = h('button', { type: 'button', class: 'ctl hand', id: 'ctl-hand', 'aria-pressed': 'false', i18n: 'host.raiseHand' });
+  const scheduled = meeting.mode === 'meeting' || meeting.mode === 'event'; // not an ordinary room
+  const handBtn = scheduled ? h('button', { type: 'button', class: 'ctl hand', id: 'ctl-hand', 'aria-pressed': 'false', i18n: 'host.raiseHand' }) : null;
   const lobbyList = h('ul', { class: 'lobby-list', id: 'lobby-list' });
   const handsList = h('ul', { class: 'hands-list', id: 'hands-list' });
   const peopleList = h('ul', { class: 'moderate-list', id: 'moderate-list' });
@@ -19,11 +24,13 @@ export function createHostControls(ctx, meeting) {
   const endBtn = h('button', { type: 'button', class: 'small danger', id: 'ctl-end', i18n: 'host.end' });
   const nextBtn = h('button', { type: 'button', class: 'small', id: 'ctl-agenda-next', i18n: 'host.agendaNext' });
   const clockBtn = h('button', { type: 'button', class: 'small', id: 'ctl-agenda-clock', i18n: 'host.agendaClock' });
-  const hostBox = h('div', { class: 'host-tools', id: 'host-tools', hidden: true },
-    h('h3', { i18n: 'host.lobby' }), lobbyList, h('h3', { i18n: 'host.hands' }), handsList,
+  const lobbyBox = h('div', { class: 'host-lobby', id: 'host-lobby', hidden: true }, h('h3', { i18n: 'host.lobby' }), lobbyList);
+  const handsBox = h('div', { class: 'host-hands', id: 'host-hands', hidden: !scheduled }, h('h3', { i18n: 'host.hands' }), handsList);
+  const hostBox = h('div', { class: 'host-tools', id: 'host-tools', hidden: true }, lobbyBox, handsBox,
     h('h3', { i18n: 'host.people' }), peopleList, h('div', { class: 'row' }, lockBtn, endBtn, nextBtn, clockBtn));
-  const root = h('section', { class: 'panel host-controls', id: 'host-controls' },
+  const root = h('section', { class: 'panel host-controls', id: 'host-controls', hidden: true },
     h('h2', { i18n: 'host.title' }), agendaBox, hostBox);
+  let lobbyOn = false; // the meeting has its lobby on (meeting.lobby)
 
   let agenda = null, skew = 0, locked = !!meeting.locked, raised = false, waitingIds = new Set();
   const hands = new Map(); // participant id -> {participant_id, name}
@@ -33,6 +40,9 @@ export function createHostControls(ctx, meeting) {
   function setAgenda(m) {
     agenda = m;
     skew = m?.now ? m.now - Math.floor(Date.now() / 1000) : 0;
+    const hasAgenda = !!agenda?.count;
+    agendaBox.hidden = nextBtn.hidden = clockBtn.hidden = !hasAgenda;
+    root.hidden = !meeting.moderator && !hasAgenda;
     renderAgenda();
   }
   function renderAgenda() {
@@ -51,6 +61,7 @@ export function createHostControls(ctx, meeting) {
 
   function setRaised(v) {
     raised = v;
+    if (!handBtn) return;
     handBtn.dataset.i18n = raised ? 'host.lowerHand' : 'host.raiseHand';
     handBtn.textContent = t(handBtn.dataset.i18n);
     handBtn.setAttribute('aria-pressed', raised ? 'true' : 'false');
@@ -77,6 +88,7 @@ export function createHostControls(ctx, meeting) {
   function renderLobby(waiting) {
     const fresh = waiting.filter((w) => !waitingIds.has(w.user_id));
     waitingIds = new Set(waiting.map((w) => w.user_id));
+    lobbyBox.hidden = !scheduled || (!lobbyOn && !waiting.length);
     if (fresh.length) ctx.toast(t('host.waitingNotice', { name: fresh.map((w) => w.name).join(', ') }));
     lobbyList.replaceChildren(...waiting.map((w) => h('li', { dataset: { user: String(w.user_id), name: w.name } }, w.name,
       w.role !== 'attendee' ? h('span', { class: 'state' }, ` (${t(`host.role.${w.role}`)})`) : null, ' ',
@@ -120,7 +132,7 @@ export function createHostControls(ctx, meeting) {
     lockBtn.textContent = t(lockBtn.dataset.i18n);
   }
 
-  handBtn.addEventListener('click', () => act(raised ? 'meeting.lower_hand' : 'meeting.raise_hand'));
+  handBtn?.addEventListener('click', () => act(raised ? 'meeting.lower_hand' : 'meeting.raise_hand'));
   lockBtn.addEventListener('click', () => act(locked ? 'meeting.unlock' : 'meeting.lock'));
   endBtn.addEventListener('click', () => { if (confirm(t('host.endConfirm'))) act('meeting.end'); });
   nextBtn.addEventListener('click', () => act('meeting.agenda_next'));
@@ -133,12 +145,12 @@ export function createHostControls(ctx, meeting) {
     hostBox.hidden = false;
     renderPeople();
     renderLobby([]);
-    rpc.request('meeting.lobby', { room_id: roomId }).then((r) => renderLobby(r.waiting || []), () => {});
+    rpc.request('meeting.lobby', { room_id: roomId }).then((r) => { lobbyOn = !!r.lobby; renderLobby(r.waiting || []); }, () => {});
   }
 
   return {
     el: root,
     handBtn,
-    destroy() { clearInterval(timer); for (const off of offs) off?.(); handBtn.remove(); },
+    destroy() { clearInterval(timer); for (const off of offs) off?.(); handBtn?.remove(); },
   };
 }

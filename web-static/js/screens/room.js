@@ -429,7 +429,8 @@ export async function render(ctx) {
     });
     meeting.addEventListener('left', (e) => ended(refusal(e.detail.reason, e.detail.error)));
 
-    // the lobby: a waiting screen until a host admits (also after a reconnect: the wait starts anew)
+    // the lobby: a waiting screen until a host admits (after a reconnect only if never admitted:
+    // the server lets someone admitted straight back in, and then no waiting screen shows)
     meeting.addEventListener('lobby', () => {
       if (!ctx.alive) return;
       ctx.root.replaceChildren(lobbyView({
@@ -591,7 +592,7 @@ export async function render(ctx) {
     updateControls();
     const hostControls = createHostControls(ctx, meeting); /* host_controls.js */
     side.prepend(hostControls.el);
-    leaveBtn.before(hostControls.handBtn); // raising a hand is for everyone, viewers first of all
+    if (hostControls.handBtn) leaveBtn.before(hostControls.handBtn); // a meeting's: for everyone, viewers first of all
     ctx.cleanup(() => hostControls.destroy());
     if (meeting.conversationId) chatBox.append(createChat(ctx, { conversationId: meeting.conversationId, className: 'room' }));
     else chatBox.append(h('p', { class: 'empty', i18n: 'room.noChat' }));
