@@ -103,10 +103,11 @@ int moderation_store_is_banned(moa_db *db, int64_t room_id, int64_t user_id) {
 }
 
 int moderation_store_admitted_since(moa_db *db, int64_t room_id, int64_t user_id, int64_t since) {
-  sqlite3_stmt *st = db_stmt(db,
-                             "SELECT action = 'admit' FROM moderation_log WHERE room_id = ? AND target_user_id = ? "
-                             "AND at >= ? AND action IN ('admit', 'deny', 'remove', 'auto_remove') "
-                             "ORDER BY id DESC LIMIT 1");
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "SELECT action = 'admit' FROM moderation_log WHERE room_id = ? AND target_user_id = ? "
+              "AND at >= ? AND action IN ('admit', 'deny', 'remove', 'auto_remove') "
+              "ORDER BY id DESC LIMIT 1");
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, room_id);
   sqlite3_bind_int64(st, 2, user_id);

@@ -1,7 +1,8 @@
 /* Unit tests of the pure and stored parts of running a meeting: the agenda clock position
  * (before, during, gaps, after; the launch-event agenda), and storage/moderation_store on a
  * ":memory:" database (log order and paging, names, NULL actors, long detail cut on a UTF-8
- * boundary, removals idempotent and lifted once, a meeting's end). */
+ * boundary, admissions undone by a later removal, removals idempotent and lifted once, a
+ * meeting's end). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -112,6 +113,30 @@ static void test_long_detail_cut_on_character(void **state) {
   json_decref(rows);
 }
 
+/* Admissions as read back from the log: the latest of admit / deny / remove / auto_remove of that
+ * user in that room since the given time decides. */
+static void test_admitted_since(void **state) {
+  moa_db *db = *state;
+  assert_int_equal(moderation_store_admitted_since(db, 7, 2, 0), 0); /* never admitted */
+  assert_true(moderation_store_record(db, 7, 5, 1, "admit", 2, "", 100) > 0);
+  assert_true(moderation_store_record(db, 7, 5, 1, "mute", 2, "microphone", 110) > 0); /* no bearing */
+  assert_int_equal(moderation_store_admitted_since(db, 7, 2, 0), 1);
+  assert_int_equal(moderation_store_admitted_since(db, 7, 2, 100), 1); /* at the bound counts */
+  assert_int_equal(moderation_store_admitted_since(db, 7, 2, 101), 0); /* an older occurrence's */
+  assert_int_equal(moderation_store_admitted_since(db, 7, 1, 0), 0);   /* someone else */
+  assert_int_equal(moderation_store_admitted_since(db, 8, 2, 0), 0);   /* another room */
+  assert_true(moderation_store_record(db, 7, 5, 1, "remove", 2, "", 120) > 0);
+  assert_int_equal(moderation_store_admitted_since(db, 7, 2, 0), 0); /* removed since */
+  assert_true(moderation_store_record(db, 7, 5, 1, "readmit", 2, "", 130) > 0);
+  assert_int_equal(moderation_store_admitted_since(db, 7, 2, 0), 0); /* readmitted: waits again */
+  assert_true(moderation_store_record(db, 7, 5, 1, "admit", 2, "", 140) > 0);
+  assert_int_equal(moderation_store_admitted_since(db, 7, 2, 0), 1);
+  assert_true(moderation_store_record(db, 7, 5, 0, "auto_remove", 2, "agenda left segment 1", 150) > 0);
+  assert_int_equal(moderation_store_admitted_since(db, 7, 2, 0), 0);
+  assert_true(moderation_store_record(db, 8, 0, 1, "deny", 2, "", 160) > 0);
+  assert_int_equal(moderation_store_admitted_since(db, 8, 2, 0), 0);
+}
+
 static void test_bans_and_end(void **state) {
   moa_db *db = *state;
   assert_int_equal(moderation_store_is_banned(db, 7, 2), 0);
@@ -139,6 +164,7 @@ int main(void) {
       cmocka_unit_test(test_clock_position),
       cmocka_unit_test_setup_teardown(test_log, setup, teardown),
       cmocka_unit_test_setup_teardown(test_long_detail_cut_on_character, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_admitted_since, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bans_and_end, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
