@@ -113,18 +113,18 @@ json_t *attendance_store_activity(moa_db *db, int64_t from, int64_t to) {
       db_stmt(db,
               "SELECT c.id, c.name_ko, c.name_en, "
               "(SELECT count(*) FROM meetings m WHERE m.consortium_id = c.id AND m.status = 'scheduled' "
-              " AND m.starts_at >= ?1 AND m.starts_at < ?2), "
+              " AND m.starts_at >= ?1 AND m.starts_at <= ?2), "
               "(SELECT count(DISTINCT a.meeting_id) FROM attendance a JOIN meetings m ON m.id = a.meeting_id "
-              " WHERE m.consortium_id = c.id AND a.joined_at >= ?1 AND a.joined_at < ?2), "
+              " WHERE m.consortium_id = c.id AND a.joined_at >= ?1 AND a.joined_at <= ?2), "
               "(SELECT count(DISTINCT a.user_id) FROM attendance a JOIN meetings m ON m.id = a.meeting_id "
-              " WHERE m.consortium_id = c.id AND a.joined_at >= ?1 AND a.joined_at < ?2), "
+              " WHERE m.consortium_id = c.id AND a.joined_at >= ?1 AND a.joined_at <= ?2), "
               "(SELECT coalesce(sum(max(0, min(CASE a.left_at WHEN 0 THEN ?3 ELSE a.left_at END, ?2) - "
               "a.joined_at)), 0) "
               " FROM attendance a JOIN meetings m ON m.id = a.meeting_id "
-              " WHERE m.consortium_id = c.id AND a.joined_at >= ?1 AND a.joined_at < ?2), "
+              " WHERE m.consortium_id = c.id AND a.joined_at >= ?1 AND a.joined_at <= ?2), "
               "(SELECT count(*) FROM messages g JOIN conversations v ON v.id = g.conversation_id "
               " WHERE v.consortium_id = c.id AND g.kind = 'text' AND g.deleted_at IS NULL "
-              " AND g.created_at >= ?1 AND g.created_at < ?2) "
+              " AND g.created_at >= ?1 AND g.created_at <= ?2) "
               "FROM consortia c WHERE c.active = 1 ORDER BY c.id");
   if (!st) return NULL;
   sqlite3_bind_int64(st, 1, from);

@@ -1,5 +1,5 @@
 // The app shell: the top bar (navigation, connection state, language switch, user), the hash
-// router (#/home, #/consortium/3, #/room/<id>, #/partners, #/org/<id>, #/meetings, #/inbox, #/signin?next=...,
+// router (#/home, #/consortium/3, #/room/<id>, #/partners, #/org/<id>, #/meetings, #/inbox, #/activity (admins), #/signin?next=...,
 // #/guest/<token> for a guest link) and the screen lifecycle. A guest session (user.guest) is
 // kept to its meeting's room: other screens route there. Screens live in js/screens/, one module each, and export
 // render(ctx); see makeContext() for what ctx offers.
@@ -14,6 +14,7 @@ const ROUTES = [
   { re: /^\/room\/([A-Za-z0-9_-]{1,64})$/, screen: 'room', auth: true, keys: ['id'] },
   { re: /^\/partners$/, screen: 'partners', auth: true },
   { re: /^\/meetings$/, screen: 'meetings', auth: true },
+  { re: /^\/activity$/, screen: 'activity', auth: true },
   { re: /^\/org\/(\d+)$/, screen: 'org', auth: true, keys: ['id'] },
   { re: /^\/inbox(?:\/(\d+))?$/, screen: 'inbox', auth: true, keys: ['conversation'] },
   { re: /^\/guest(?:\/([A-Za-z0-9_-]{16,128}))?$/, screen: 'guest', auth: false, keys: ['token'] },
@@ -176,7 +177,8 @@ function renderTopbar(screen) {
       link('#/home', 'nav.home', 'home'),
       link('#/partners', 'nav.partners', 'partners'),
       link('#/meetings', 'nav.meetings', 'meetings'),
-      link('#/inbox', 'nav.inbox', 'inbox')) : h('span', { class: 'nav' }),
+      link('#/inbox', 'nav.inbox', 'inbox'),
+      user.is_admin ? link('#/activity', 'nav.activity', 'activity') : null) : h('span', { class: 'nav' }),
     h('div', { class: 'tools' },
       connEl,
       langBtn,

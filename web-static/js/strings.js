@@ -1,9 +1,11 @@
 // The interface text: Korean (the default) and English, key by key. {name} marks a placeholder.
-// The meetings screen's text is in strings_meetings.js.
+// The meetings screen's text is in strings_meetings.js, the activity screen's in strings_activity.js.
 import { ko as meetingsKo, en as meetingsEn } from './strings_meetings.js';
+import { ko as activityKo, en as activityEn } from './strings_activity.js';
 
 export const ko = {
   ...meetingsKo,
+  ...activityKo,
   'app.name': '모아',
   'app.loading': '불러오는 중…',
   'app.skip': '본문으로 건너뛰기',
@@ -366,6 +368,7 @@ export const ko = {
 
 export const en = {
   ...meetingsEn,
+  ...activityEn,
   'app.name': 'Moa',
   'app.loading': 'Loading…',
   'app.skip': 'Skip to content',

@@ -1,0 +1,43 @@
+// The admins' activity screen's text (screens/activity.js), Korean and English; merged into
+// strings.js. {name} marks a placeholder.
+export const ko = {
+  'nav.activity': '활동',
+  'activity.title': '활동 현황',
+  'activity.adminsOnly': '관리자만 볼 수 있는 화면입니다.',
+  'activity.intro': '협의체별 회의 개최, 참석, 대화 활동입니다. 협의체 평가에 쓰입니다.',
+  'activity.from': '시작일',
+  'activity.to': '종료일',
+  'activity.show': '조회',
+  'activity.csv': 'CSV 내려받기',
+  'activity.consortium': '협의체',
+  'activity.scheduled': '예정 회의',
+  'activity.held': '개최 회의',
+  'activity.attendees': '참석자',
+  'activity.minutes': '참석 시간(분)',
+  'activity.messages': '메시지',
+  'activity.total': '합계',
+  'activity.badPeriod': '시작일이 종료일보다 늦을 수 없습니다.',
+  'activity.loading': '불러오는 중…',
+  'activity.period': '{from} ~ {to} (서울 기준)',
+};
+
+export const en = {
+  'nav.activity': 'Activity',
+  'activity.title': 'Activity',
+  'activity.adminsOnly': 'This page is for administrators only.',
+  'activity.intro': 'Meetings held, attendance and messages per consortium: consortia are evaluated on their activity.',
+  'activity.from': 'From',
+  'activity.to': 'To',
+  'activity.show': 'Show',
+  'activity.csv': 'Download CSV',
+  'activity.consortium': 'Consortium',
+  'activity.scheduled': 'Meetings scheduled',
+  'activity.held': 'Meetings held',
+  'activity.attendees': 'Attendees',
+  'activity.minutes': 'Attendance (minutes)',
+  'activity.messages': 'Messages',
+  'activity.total': 'Total',
+  'activity.badPeriod': 'The start date must not be after the end date.',
+  'activity.loading': 'Loading…',
+  'activity.period': '{from} to {to} (Seoul time)',
+};
