@@ -233,18 +233,19 @@ static void handle_meeting_get(hub *h, session *s, json_int_t id, json_t *req) {
 static void handle_meeting_list(hub *h, session *s, json_int_t id, json_t *req) {
   protocol_error err;
   json_int_t cid = 0, limit = 50;
-  bool cancelled = false, all = false;
+  bool cancelled = false, all = false, past = false;
   if (!param_int(req, "consortium_id", 1, INT32_MAX, false, &cid, &err) ||
       !param_int(req, "limit", 1, MEETING_LIST_MAX, false, &limit, &err) ||
       !param_bool(req, "include_cancelled", false, &cancelled, &err) ||
-      !param_bool(req, "all", false, &all, &err)) {
+      !param_bool(req, "all", false, &all, &err) || !param_bool(req, "past", false, &past, &err)) {
     hub_error(h, s, id, err.code, err.message);
     return;
   }
   moa_db *db = hub_db(h);
-  /* all: admins see every upcoming meeting, not only those they are invited to */
-  json_t *ids = meeting_store_upcoming_ids(db, s->user_id, s->is_admin && all, db_now(db),
-                                           cid ? MEETING_LIST_MAX * 10 : (int)limit, cancelled);
+  /* all: admins see every meeting, not only those they are invited to; past: those that ended */
+  int want = cid ? MEETING_LIST_MAX * 10 : (int)limit;
+  json_t *ids = past ? meeting_store_past_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled)
+                     : meeting_store_upcoming_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled);
   if (!ids) {
     hub_error(h, s, id, ERR_INTERNAL, "cannot read meetings");
     return;

@@ -86,6 +86,11 @@ json_t *meeting_store_json(moa_db *db, int64_t meeting_id);
 json_t *meeting_store_upcoming_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
                                    bool include_cancelled);
 
+/* Ids of the meetings user may join whose last occurrence has ended by now, the most recently
+ * ended first (at most limit): for their attendance and chat afterwards. Same rights as above. */
+json_t *meeting_store_past_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
+                               bool include_cancelled);
+
 /* Users invited to the meeting (directly, through an organization or a consortium), its host,
  * cohosts, presenters and guests: a malloc'd array of *n ids (free it), NULL on error. */
 int64_t *meeting_store_invitee_ids(moa_db *db, int64_t meeting_id, size_t *n);

@@ -5,37 +5,19 @@
 // up, sorting, a CSV download with the same numbers (made in the page, no token in a URL), a
 // period with no activity, an impossible period refused, the English switch; a member who opens
 // the address is told the page is for admins, and has no link to it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, seededDb, signedIn, cleanup } from '../lib/moa.mjs';
-import { launch, newPage, signIn, screenshots } from './ui_helpers.mjs';
+import { newPage, signIn, screenshots, serverAndBrowser } from './ui_helpers.mjs';
 
-let srv, db, browser;
-const clients = [];
-before(async () => {
-  db = seededDb();
-  srv = await startServer({ db: db.path });
-  browser = await launch();
-});
-after(async () => {
-  for (const c of clients) await c.close().catch(() => {});
-  await browser?.close();
-  await srv?.stop();
-  cleanup(db?.dir);
-});
+const S = serverAndBrowser();
 
 const iso = (t) => new Date(t * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-async function user(email) {
-  const c = await signedIn(srv, email);
-  clients.push(c);
-  return c;
-}
 
 test('an admin sees each consortium\'s meetings, attendance and messages, sorts them and downloads them', async () => {
   // Activity of consortium 1: a meeting under way that two people join (one twice), four messages.
-  const host = await user('coord01@moa.example');
-  const a = await user('member01a@moa.example');
+  const host = await S.user('coord01@moa.example');
+  const a = await S.user('member01a@moa.example');
   const now = Math.floor(Date.now() / 1000);
   const m = await host.call('meeting.create', { consortium_id: 1, title: '활동 집계 점검', starts_at: iso(now - 300), ends_at: iso(now + 3300) });
   await host.call('room.join', { room_id: m.room_id });
@@ -46,11 +28,11 @@ test('an admin sees each consortium\'s meetings, attendance and messages, sorts 
   for (const [who, body] of [[a, '첫 번째'], [host, '두 번째'], [a, '세 번째'], [host, '네 번째']]) {
     await who.call('chat.send', { conversation_id: channel, body });
   }
-  const want = (await (await user('admin@moa.example')).call('admin.activity', {})).consortia.find((c) => c.consortium_id === 1);
+  const want = (await (await S.user('admin@moa.example')).call('admin.activity', {})).consortia.find((c) => c.consortium_id === 1);
   assert.ok(want.meetings_held >= 1 && want.attendees === 2 && want.messages >= 4, JSON.stringify(want));
 
-  const page = await newPage(browser, { label: 'admin' });
-  await signIn(page, srv.url, 'admin@moa.example');
+  const page = await newPage(S.browser, { label: 'admin' });
+  await signIn(page, S.srv.url, 'admin@moa.example');
   await page.locator('nav a.nav-link[href="#/activity"]').click();
   await page.locator('#activity-table tbody tr').first().waitFor();
   assert.equal(await page.locator('h1').textContent(), '활동 현황');
@@ -110,8 +92,8 @@ test('an admin sees each consortium\'s meetings, attendance and messages, sorts 
 });
 
 test('a member has no link to the activity screen and is told it is for admins', async () => {
-  const page = await newPage(browser, { label: 'member' });
-  await signIn(page, srv.url, 'member01a@moa.example', { hash: '#/activity' });
+  const page = await newPage(S.browser, { label: 'member' });
+  await signIn(page, S.srv.url, 'member01a@moa.example', { hash: '#/activity' });
   await page.locator('#activity-forbidden').waitFor();
   assert.equal(await page.locator('#activity-forbidden').textContent(), '관리자만 볼 수 있는 화면입니다.');
   assert.equal(await page.locator('#activity-table').count(), 0);

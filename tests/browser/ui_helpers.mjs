@@ -3,7 +3,9 @@
 // screenshots under build/screenshots/ (not committed).
 import { mkdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
+import { startServer, seededDb, signedIn, cleanup } from '../lib/moa.mjs';
 
 export const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
 export const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream',
@@ -80,4 +82,28 @@ export async function videoPlays(locator) {
     await new Promise((r) => setTimeout(r, 1000));
     return v.videoWidth > 0 && v.videoHeight > 0 && v.currentTime > t1 && frames() > f1 && !v.paused;
   });
+}
+
+// The usual suite: a server on its own copy of the seeded DB and one headless Chromium, started
+// before the tests and stopped after them, with protocol clients the tests open (closed after).
+// Returns {srv, browser, clients, user(email)} filled in once before() has run.
+export function serverAndBrowser() {
+  const s = { srv: null, browser: null, db: null, clients: [] };
+  s.user = async (email) => {
+    const c = await signedIn(s.srv, email);
+    s.clients.push(c);
+    return c;
+  };
+  before(async () => {
+    s.db = seededDb();
+    s.srv = await startServer({ db: s.db.path });
+    s.browser = await launch();
+  });
+  after(async () => {
+    for (const c of s.clients) await c.close().catch(() => {});
+    await s.browser?.close();
+    await s.srv?.stop();
+    cleanup(s.db?.dir);
+  });
+  return s;
 }

@@ -349,3 +349,28 @@ test('attendance: join and leave rows, CSV over HTTP for hosts, activity for adm
   assert.equal(c14.attendees, 3);
   assert.equal(act.consortia.length, 25);
 });
+
+test('a meeting that has ended leaves the upcoming list for past: true, where its host reads the attendance', async () => {
+  const coord = await user('coord01@moa.example');
+  const member = await user('member01b@moa.example');
+  const outsider = await user('member02a@moa.example');
+  const t0 = now();
+  const m = await coord.call('meeting.create', { consortium_id: 1, title: '곧 끝나는 회의', starts_at: seoul(t0 - 60), ends_at: seoul(t0 + 2) });
+  await member.call('room.join', { room_id: m.room_id });
+  await member.call('room.leave', { room_id: m.room_id });
+  const before = await member.call('meeting.list', {});
+  assert.ok(before.meetings.some((x) => x.id === m.id), 'upcoming while it runs');
+  assert.ok(!(await member.call('meeting.list', { past: true })).meetings.some((x) => x.id === m.id), 'not past yet');
+  await sleep(3500);
+  assert.ok(!(await member.call('meeting.list', {})).meetings.some((x) => x.id === m.id), 'no longer upcoming');
+  const past = await coord.call('meeting.list', { past: true, limit: 5 });
+  assert.equal(past.meetings[0].id, m.id, 'the most recently ended first');
+  assert.equal(past.meetings[0].my_role, 'host');
+  assert.ok((await member.call('meeting.list', { past: true })).meetings.some((x) => x.id === m.id), 'an invitee sees it too');
+  assert.ok(!(await outsider.call('meeting.list', { past: true })).meetings.some((x) => x.id === m.id), 'not another consortium');
+  const att = await coord.call('meeting.attendance', { meeting_id: past.meetings[0].id });
+  assert.equal(att.rows.length, 1);
+  assert.equal(att.rows[0].user_id, member.me.id);
+  assert.ok(att.rows[0].left_at >= att.rows[0].joined_at && att.rows[0].left_at > 0);
+  await expectError(coord, 'meeting.list', { past: 'yes' }, 'invalid_params');
+});

@@ -78,3 +78,14 @@ export function debounce(fn, ms) {
   let timer = null;
   return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
 }
+
+// Saves text as a file named name from the page (a Blob URL: nothing sensitive goes in a URL).
+// A UTF-8 BOM is put first for csv, so spreadsheets read Korean right.
+export function downloadText(name, text, type = 'text/csv;charset=utf-8') {
+  const bom = type.startsWith('text/csv') && !text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const a = h('a', { href: URL.createObjectURL(new Blob([bom + text], { type })), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}

@@ -3,7 +3,7 @@
 // chat messages (admin.activity), with totals, sortable columns and a CSV download made in the
 // page (no token in a URL). Consortia are evaluated on this; everyone else is told it is for
 // admins.
-import { h, field, statusLine } from '../dom.js';
+import { h, field, statusLine, downloadText } from '../dom.js';
 import { pick, fmtNumber } from '../i18n.js';
 
 const COLUMNS = [
@@ -103,12 +103,7 @@ export async function render(ctx) {
     if (!last) return;
     const lines = [COLUMNS.map((c) => csvCell(t(c.i18n))).join(',')];
     for (const r of rows) lines.push(COLUMNS.map((c) => csvCell(r[c.key])).join(','));
-    const blob = new Blob([`\uFEFF${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' });
-    const a = h('a', { href: URL.createObjectURL(blob), download: `moa-activity-${last.from_local.slice(0, 10)}-${last.to_local.slice(0, 10)}.csv` });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    downloadText(`moa-activity-${last.from_local.slice(0, 10)}-${last.to_local.slice(0, 10)}.csv`, `${lines.join('\r\n')}\r\n`);
   });
   ctx.onLang(() => {
     rows = rows.map((r) => ({ ...r, name: pick(r) }));

@@ -3,9 +3,11 @@
 // calendar.revoke); for coordinators (and admins) a form that schedules a meeting of their
 // consortium with agenda rows (meeting.create). Changes arrive live (meeting.invited / updated /
 // cancelled) and refresh the list; meeting.reminder shows a notice. The meeting's hosts and
-// co-hosts make its guest links under it (guest_links.js).
+// co-hosts make its guest links under it (guest_links.js) and read its attendance (attendance.js),
+// also for past meetings (meeting.list past: true), listed on demand.
 import { h, field } from '../dom.js';
 import { createGuestLinks } from '../guest_links.js';
+import { attendanceButton } from '../attendance.js';
 
 export async function render(ctx) {
   const { rpc, t } = ctx;
@@ -14,14 +16,18 @@ export async function render(ctx) {
   const list = h('ul', { class: 'meetings', id: 'meeting-list' });
   const feedBox = h('p', { class: 'feed', id: 'calendar-feed' });
   const notice = h('p', { class: 'notice', role: 'status', id: 'meeting-notice' });
+  const pastList = h('ul', { class: 'meetings past', id: 'past-meetings' });
+  const pastBtn = h('button', { type: 'button', class: 'small', id: 'show-past', i18n: 'meetings.showPast' });
   main.append(h('section', { class: 'panel' }, h('h1', { i18n: 'meetings.title' }), notice, list),
+    h('section', { class: 'panel' }, h('h2', { i18n: 'meetings.past' }), pastBtn, pastList),
     h('section', { class: 'panel' }, h('h2', { i18n: 'meetings.feed' }), feedBox));
 
   const icsHref = (m) => `${m.ics_path}?t=${encodeURIComponent(rpc.token || '')}`;
   // Guest-link panels by meeting id: kept across refreshes (an open form, a link shown once).
   const guestPanels = new Map();
+  const isHost = (m) => m.my_role === 'host' || m.my_role === 'cohost';
   const guestPanel = (m) => {
-    if (m.my_role !== 'host' && m.my_role !== 'cohost') return null;
+    if (!isHost(m)) return null;
     let panel = guestPanels.get(m.id);
     if (panel) panel.update(m);
     else guestPanels.set(m.id, panel = createGuestLinks(ctx, m, () => refresh()));
@@ -36,9 +42,27 @@ export async function render(ctx) {
         m.agenda.length ? h('ol', { class: 'agenda' }, ...m.agenda.map((s) => h('li', {}, `${s.start} (${s.minutes}′) ${s.item}${s.speaker ? ` — ${s.speaker}` : ''}`))) : null),
       h('a', { href: `#/room/${m.room_id}`, class: 'button primary small' }, t('meetings.join')),
       h('a', { href: icsHref(m), class: 'button small', download: `meeting-${m.id}.ics` }, t('meetings.ics')),
+      isHost(m) ? attendanceButton(ctx, m) : null,
       guestPanel(m))));
     if (!meetings.length) list.append(h('li', { class: 'empty', i18n: 'meetings.none' }));
   }
+  // Past meetings, on demand: date and title, and for their hosts the attendance.
+  pastBtn.addEventListener('click', async () => {
+    pastBtn.disabled = true;
+    try {
+      const r = await rpc.request('meeting.list', { past: true, limit: 20 });
+      if (!ctx.alive) return;
+      pastBtn.hidden = true;
+      pastList.replaceChildren(...r.meetings.map((m) => h('li', { class: 'meeting-item', dataset: { meeting: String(m.id) } },
+        h('div', { class: 'meeting-main' }, h('strong', { class: 'meeting-title' }, m.title),
+          h('p', { class: 'muted' }, `${m.starts_local.slice(0, 16).replace('T', ' ')} – ${m.ends_local.slice(11, 16)} (${t('meetings.seoul')})`)),
+        isHost(m) ? attendanceButton(ctx, m) : null)));
+      if (!r.meetings.length) pastList.append(h('li', { class: 'empty', i18n: 'meetings.nonePast' }));
+    } catch (e) {
+      pastBtn.disabled = false;
+      notice.textContent = ctx.errorText(e);
+    }
+  });
   let shown = [];
   const refresh = async () => {
     try {
