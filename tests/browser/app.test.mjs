@@ -116,6 +116,25 @@ test('the consortium page lists organizations, pages and searches them', async (
   assert.equal(await page.locator('.channel .msg.mine .body b').count(), 0); // text, never HTML
   await page.locator('#org-filter').fill('');
   await screenshots(page, 'consortium', fromTop(page));
+
+  // the coordinator opens a room; a member on the same page sees it appear live, with who is in
+  const member = await newPage(browser, { label: 'member01a' });
+  await signIn(member, srv.url, 'member01a@moa.example', { hash: '#/consortium/1' });
+  await member.locator('#room-list .room-item').first().waitFor();
+  await page.locator('details.create summary', { hasText: '새 회의실 열기' }).click();
+  await page.locator('form.room-create button[type=submit]').click(); // no name: the form does not go
+  assert.equal(await page.locator('form.room-create input').first().evaluate((el) => el.validity.valueMissing), true);
+  assert.match(new URL(page.url()).hash, /^#\/consortium\/1$/);
+  await page.locator('form.room-create input').first().fill('UTG 공정 협력 회의');
+  await page.locator('form.room-create button[type=submit]').click();
+  await page.locator('form.prejoin').waitFor(); // straight to the new room's door
+  const roomHash = new URL(page.url()).hash;
+  assert.match(roomHash, /^#\/room\/\d+$/);
+  const item = member.locator('#room-list .room-item', { hasText: 'UTG 공정 협력 회의' });
+  await item.waitFor({ timeout: 20000 });
+  assert.equal(await item.locator('a.room-name').getAttribute('href'), roomHash);
+  assert.deepEqual(member.errors, []);
+  await member.context().close();
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

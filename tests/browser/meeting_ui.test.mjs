@@ -238,3 +238,47 @@ test('camera and microphone refused: the meeting still works receive-only, with 
   await until(async () => (await back.getAttribute('data-mic-muted')) === 'true', 'the host seeing no microphone');
   assert.deepEqual(d.errors, []);
 });
+
+test('a screen share shows as its own tile for the others, and goes when it stops', async () => {
+  // a browser whose screen capture is granted (the fake capture of Chromium's test flags)
+  const sharer = await launch({ netns: ns });
+  try {
+    const pageOf = async (label) => {
+      const p = await newPage(sharer, { label });
+      open.add(p.context());
+      return p;
+    };
+    const a = await pageOf('A-share');
+    const b = await pageOf('B-share');
+    await openLoungeFromConsortium(a, A);
+    await preJoinAndJoin(a);
+    await openLoungeFromConsortium(b, B);
+    await preJoinAndJoin(b);
+    await tileOf(b, A.name).waitFor({ timeout: 20000 });
+
+    const share = a.locator('#ctl-share');
+    assert.equal(await share.getAttribute('aria-pressed'), 'false');
+    await share.click();
+    await until(async () => (await share.getAttribute('aria-pressed')) === 'true', 'A sharing');
+    assert.equal(await share.textContent(), '공유 중지');
+    await a.locator('#video-grid .tile.screen[data-key="self:screen"]').waitFor();
+    // B sees A's screen as a tile of its own, playing, named as A's screen, beside A's camera
+    const screenTile = b.locator('#video-grid .tile.screen');
+    await screenTile.waitFor({ timeout: 30000 });
+    assert.match(await screenTile.locator('.tile-name').textContent(), new RegExp(A.name));
+    await until(() => videoPlays(screenTile.locator('video')), 'B seeing A\'s screen play', 30000);
+    assert.equal(await b.locator('#video-grid').evaluate((g) => g.classList.contains('has-screen')), true);
+    assert.equal(await tileOf(b, A.name).count(), 2, 'the camera tile stays beside the screen');
+
+    // A stops: the screen tile goes for both
+    await share.click();
+    await until(async () => (await b.locator('#video-grid .tile.screen').count()) === 0, 'A\'s screen tile gone for B', 30000);
+    await until(async () => (await a.locator('#video-grid .tile.screen').count()) === 0, 'A\'s own screen tile gone');
+    assert.equal(await share.getAttribute('aria-pressed'), 'false');
+    assert.deepEqual(a.errors, []);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await closeAll();
+    await sharer.close();
+  }
+});
