@@ -57,6 +57,8 @@ test('English is remembered across a reload, and the session survives it', async
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
   assert.equal(await page.locator('#h-cons').textContent(), 'My consortia');
   assert.match(await page.locator('#signout').textContent(), /Sign out/);
+  // place names too: the consortium's regions (인천, 경기) in English
+  assert.match(await page.locator('#my-consortia .card-meta').first().textContent(), /Incheon · Gyeonggi/);
   await page.reload();
   await page.locator('#my-consortia').waitFor(); // still signed in: no sign-in screen
   assert.equal(await page.locator('#h-cons').textContent(), 'My consortia');
@@ -65,6 +67,7 @@ test('English is remembered across a reload, and the session survives it', async
   // and back to Korean
   await page.locator('#lang-switch').click();
   await page.locator('#h-cons', { hasText: '내 협의체' }).waitFor();
+  assert.match(await page.locator('#my-consortia .card-meta').first().textContent(), /인천 · 경기/);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

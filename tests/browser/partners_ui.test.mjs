@@ -104,6 +104,13 @@ test('search in Korean with filters, open a profile in another region, send an i
   for (const meta of await page.locator('#results .card-meta').allTextContents()) assert.match(meta, /^연구기관 · 에너지신산업 · 강원/);
   // the active filters are shown (in the filter panel's order), each removable
   assert.deepEqual(await page.locator('#active-filters .chip-label').allTextContents(), ['지역: 강원', '기관 유형: 연구기관']);
+  // in English, the region is named in English too (filter option, chip, cards)
+  await page.locator('#lang-switch').click();
+  await page.locator('#active-filters .chip-label', { hasText: 'Region: Gangwon' }).waitFor();
+  assert.ok((await optionsOf(page, 'region_id')).some((o) => /^Gangwon \(\d+\)$/.test(o)), 'the region option in English');
+  for (const meta of await page.locator('#results .card-meta').allTextContents()) assert.match(meta, / · Gangwon/);
+  await page.locator('#lang-switch').click();
+  await page.locator('#active-filters .chip-label', { hasText: '지역: 강원' }).waitFor();
   const gangwon = all.facets.region.find((f) => f.id === 5).count;
   await page.locator('#active-filters button[aria-label="기관 유형: 연구기관 필터 해제"]').click();
   await page.locator('#result-count', { hasText: `${gangwon}곳` }).waitFor();

@@ -42,6 +42,21 @@ export function pick(obj, field = 'name') {
   return (lang === 'en' ? en_ || ko_ : ko_ || en_) ?? '';
 }
 
+// Korea's provinces and metropolitan cities as the reference data names them (short Korean
+// forms), in English; the app shows them in the page's language. Industrial complexes keep their
+// Korean names (proper names with no settled English form).
+const REGION_EN = {
+  서울: 'Seoul', 부산: 'Busan', 대구: 'Daegu', 인천: 'Incheon', 광주: 'Gwangju', 대전: 'Daejeon',
+  울산: 'Ulsan', 세종: 'Sejong', 경기: 'Gyeonggi', 강원: 'Gangwon', 충북: 'Chungbuk', 충남: 'Chungnam',
+  전북: 'Jeonbuk', 전남: 'Jeonnam', 경북: 'Gyeongbuk', 경남: 'Gyeongnam', 제주: 'Jeju',
+};
+
+// A region (a {name_ko} object or its Korean name) in the page's language.
+export function regionName(r) {
+  const ko_ = typeof r === 'object' && r !== null ? pick(r) : (r ?? '');
+  return lang === 'en' ? REGION_EN[ko_] || ko_ : ko_;
+}
+
 function locale() { return lang === 'en' ? 'en-GB' : 'ko-KR'; }
 
 const cache = new Map();

@@ -2,7 +2,7 @@
 // paged), its people (for members), its rooms with who is in each right now and a way to open
 // one, and its channel.
 import { h, field, debounce } from '../dom.js';
-import { pick, fmtNumber, getLang, t as tr } from '../i18n.js';
+import { pick, fmtNumber, getLang, t as tr, regionName } from '../i18n.js';
 import { createChat } from '../chat.js';
 import { renderRooms } from './rooms.js';
 
@@ -21,7 +21,7 @@ export async function render(ctx) {
     h('p', { class: 'sub' }, getLang() === 'en' ? c.name_ko : c.name_en),
     h('div', { class: 'chips' },
       h('span', { class: 'chip' }, t('consortium.sector'), ': ', pick(c.sector)),
-      h('span', { class: 'chip' }, t('consortium.lead'), ': ', `${c.lead_region ?? ''} ${c.lead_complex ?? ''}`),
+      h('span', { class: 'chip' }, t('consortium.lead'), ': ', `${regionName(c.lead_region)} ${c.lead_complex ?? ''}`),
       h('span', { class: 'chip' }, t('consortium.orgCount', { n: fmtNumber(c.organization_total ?? c.organization_count ?? 0) })),
       c.my_role ? h('span', { class: `role role-${c.my_role}` }, t(`role.${c.my_role}`)) : null,
       c.active === false ? h('span', { class: 'chip warn', i18n: 'consortium.inactive' }) : null));
@@ -29,7 +29,7 @@ export async function render(ctx) {
   const regions = h('section', { class: 'panel', 'aria-labelledby': 'h-regions' },
     h('h2', { id: 'h-regions', i18n: 'consortium.regions' }),
     h('ul', { class: 'regions' }, (c.regions || []).map((r) => h('li', {},
-      h('strong', {}, r.region), h('span', { class: 'muted' }, ` ${(r.complexes || []).join(', ')}`)))));
+      h('strong', {}, regionName(r.region)), h('span', { class: 'muted' }, ` ${(r.complexes || []).join(', ')}`)))));
 
   const orgs = orgSection(ctx, c);
   const people = (c.people && c.people.length) ? h('section', { class: 'panel', 'aria-labelledby': 'h-people' },
@@ -69,7 +69,7 @@ function orgSection(ctx, c) {
     list.replaceChildren(...organizations.map((o) => h('li', {},
       h('a', { href: `#/org/${o.id}` }, o.name),
       h('span', { class: 'muted' }, ' · ', tr(`kind.${o.kind}`), ' · ',
-        typeof o.region === 'object' ? pick(o.region) : (o.region ?? ''),
+        regionName(o.region),
         o.complex ? ` ${typeof o.complex === 'object' ? pick(o.complex) : o.complex}` : ''))));
     if (!organizations.length) list.append(h('li', { class: 'empty', i18n: 'partners.none' }));
     info.textContent = total ? t('pager.range', { from: offset + 1, to: Math.min(offset + PAGE, total), total: fmtNumber(total) }) : '';

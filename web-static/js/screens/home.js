@@ -3,7 +3,7 @@
 // few suggested partners. Sections whose messages the server does not offer are left out rather
 // than shown empty.
 import { h } from '../dom.js';
-import { pick, fmtNumber, fmtShort, getLang } from '../i18n.js';
+import { pick, fmtNumber, fmtShort, getLang, regionName } from '../i18n.js';
 import { conversationTitle } from '../chat.js';
 
 const EXAMPLES = ['수소연료전지', '편광필름', '머신비전'];
@@ -65,7 +65,7 @@ async function loadConsortia(ctx, sec) {
     h('a', { href: `#/consortium/${c.id}`, class: 'card-link' },
       h('span', { class: 'card-title' }, pick(c)),
       h('span', { class: 'card-meta' }, pick(c.sector), ' · ',
-        (c.regions || []).map((r) => r.region).join(' · ')),
+        (c.regions || []).map((r) => regionName(r.region)).join(' · ')),
       h('span', { class: 'card-meta' }, t('consortium.orgCount', { n: fmtNumber(c.organization_count ?? 0) }))),
     c.my_role ? h('span', { class: `role role-${c.my_role}` }, t(`role.${c.my_role}`)) : null);
   const body = [];
@@ -75,7 +75,7 @@ async function loadConsortia(ctx, sec) {
     h('summary', {}, t('home.allConsortia', { n: all.length })),
     h('ul', { class: 'plain-list' }, all.map((c) => h('li', {},
       h('a', { href: `#/consortium/${c.id}` }, pick(c)),
-      h('span', { class: 'muted' }, ` · ${pick(c.sector)} · ${c.lead_region ?? ''}`))))));
+      h('span', { class: 'muted' }, ` · ${pick(c.sector)} · ${regionName(c.lead_region)}`))))));
   sec.replaceChildren(sec.firstChild, ...body);
 }
 

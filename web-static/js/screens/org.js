@@ -2,7 +2,7 @@
 // a cooperation inquiry form (inquiry.send) for other organizations' people; partners suggested
 // for it; and, for those allowed (can_edit), editing the profile (partner.update).
 import { h, field, statusLine } from '../dom.js';
-import { pick, t as tr } from '../i18n.js';
+import { pick, t as tr, regionName } from '../i18n.js';
 import { orgCard } from './partners.js';
 
 const TOPICS = ['joint_rnd', 'supply', 'investment', 'commercialization', 'other'];
@@ -19,7 +19,7 @@ export async function render(ctx) {
   const fact = (key, value) => { if (value !== null && value !== undefined && value !== '') dl.append(h('dt', { i18n: key }), h('dd', {}, value)); };
   fact('org.kind', tr(`kind.${o.kind}`));
   fact('org.sector', o.sector ? pick(o.sector) : null);
-  fact('org.region', [o.region ? pick(o.region) : '', o.complex ? pick(o.complex) : ''].join(' ').trim());
+  fact('org.region', [o.region ? regionName(o.region) : '', o.complex ? pick(o.complex) : ''].join(' ').trim());
   fact('org.size', o.size ? tr(`size.${o.size}`) : null);
   fact('org.revenue', o.revenue_band && o.revenue_band !== 'unknown' ? tr(`revenue.${o.revenue_band}`) : null);
   fact('org.exports', o.exports ? t('partners.exportsYes') : t('partners.exportsNo'));

@@ -3,7 +3,7 @@
 // (partner.suggest). The search state lives in the hash (#/partners?q=수소&region_id=3) so
 // reload, back and links keep it.
 import { h, field, nextId } from '../dom.js';
-import { pick, fmtNumber, t as tr } from '../i18n.js';
+import { pick, fmtNumber, t as tr, regionName } from '../i18n.js';
 
 const PAGE = 20;
 const FILTERS = [
@@ -20,6 +20,7 @@ function facetLabel(name, f) {
   if (name === 'kind') return tr(`kind.${f.value}`);
   if (name === 'size') return tr(`size.${f.value}`);
   if (name === 'exports') return tr(f.value ? 'partners.exportsYes' : 'partners.exportsNo');
+  if (name === 'region') return regionName(f.name);
   return f.name;
 }
 
@@ -150,7 +151,7 @@ export function orgCard(o, extra, terms = []) {
       h('span', { class: 'card-meta' },
         tr(`kind.${o.kind}`),
         o.sector ? ` · ${pick(o.sector)}` : '',
-        o.region ? ` · ${pick(o.region)}` : '',
+        o.region ? ` · ${regionName(o.region)}` : '',
         o.complex ? ` ${pick(o.complex)}` : ''),
       o.capabilities ? h('span', { class: 'card-text' }, marked(o.capabilities, terms)) : null,
       keywordsOnly ? h('span', { class: 'card-keywords' }, tr('org.keywords'), ': ', marked(o.keywords, terms)) : null),
