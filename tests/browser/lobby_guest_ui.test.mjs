@@ -299,6 +299,8 @@ test('an event with a lobby: admit, watch, hand, floor given and taken; deny; a 
   await until(() => a.evaluate(() => document.getElementById('meeting')?.dataset.state === 'connected'), 'A connected again', 30000);
   await until(() => videoPlays(tileOf(a, HOST.name).locator('video')), 'A seeing the host again after the drop', 30000);
   assert.equal(await a.evaluate(() => window.sawLobby), false, 'no waiting screen for someone already admitted');
+  // back as a plain viewer: the line no longer says the floor was taken (it was, before the drop)
+  await a.locator('#floor-state', { hasText: '보고 듣는 참가자입니다' }).waitFor();
   assert.equal(await a.locator('#meeting').isVisible(), true);
   assert.deepEqual(await a.evaluate(() => ({ viewer: window.moa.meeting.viewer, waiting: window.moa.meeting.waiting, pub: !!window.moa.meeting.pubPc })),
     { viewer: true, waiting: false, pub: false }, 'back as a viewer, not waiting');

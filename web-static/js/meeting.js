@@ -379,11 +379,12 @@ export class Meeting extends EventTarget {
     for (const l of this.local.values()) { l.transceiver = null; l.trackId = null; }
     try {
       await this.#joinOnce(); // a room with a lobby may make us wait again
-      if (this.viewer && this.local.size) {
-        // a new participant has no floor: a viewer stops sending until given it again
-        this.#dropLocal();
-        this.#emit('floor', { hasFloor: false, byName: '' });
-        this.#emit('publishing', { publishing: false });
+      if (this.viewer) {
+        // a new participant has no floor and no raised hand: a viewer stops sending until given
+        // the floor again, and is shown as a plain viewer (reset), not as one whose floor was taken
+        if (this.local.size) this.#dropLocal();
+        this.#emit('publishing', { publishing: false, reset: true });
+        this.#emit('floor', { hasFloor: false, byName: '', reset: true });
       } else if (this.local.size) await this.#publish();
     } catch (e) {
       if (this.gone) return;

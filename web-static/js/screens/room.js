@@ -457,7 +457,7 @@ export async function render(ctx) {
     meeting.addEventListener('floor', (e) => {
       selfHand = false;
       if (!meeting.viewer) return;
-      showFloor(e.detail.hasFloor ? 'room.floorStarting' : 'room.floorTakenYou');
+      showFloor(e.detail.hasFloor ? 'room.floorStarting' : e.detail.reset ? 'room.viewer' : 'room.floorTakenYou');
     });
     meeting.addEventListener('publishing', (e) => {
       const on = e.detail.publishing;
@@ -468,7 +468,7 @@ export async function render(ctx) {
       const self = tiles.get('self');
       if (!on && self) setTileVideo(self, null);
       if (self) { setTileRole(self, { handRaised: false, floor: on }); self.el.dataset.publishing = on ? 'true' : 'false'; }
-      if (meeting.viewer) showFloor(on ? 'room.floorYou' : meeting.hasFloor ? 'room.floorNoDevice' : 'room.floorTakenYou');
+      if (meeting.viewer) showFloor(on ? 'room.floorYou' : e.detail.reset ? 'room.viewer' : meeting.hasFloor ? 'room.floorNoDevice' : 'room.floorTakenYou');
       updateControls();
     });
     ctx.on('room.hand_raised', (m) => {
