@@ -333,13 +333,14 @@ static bool dir__passes(const dir_search *s, const dir_entry *e) {
          (s->size < 0 || e->size == s->size) && (q->exports < 0 || e->exports == (q->exports == 1));
 }
 
-/* Adds the organization rowid as a hit with score when the viewer may see it and it passes the
- * filters (a MATCH returns each rowid once). Returns whether it was added. */
-static bool dir__add_hit(dir_search *s, int64_t rowid, uint32_t score) {
+/* Adds the organization rowid as a hit (score 0) when the viewer may see it and it passes the
+ * filters (a MATCH returns each rowid once). Returns the hit, or NULL when it is not one. */
+static dir_hit *dir__add_hit(dir_search *s, int64_t rowid) {
   const dir_entry *e = directory_index_find(s->x, rowid);
-  if (!e || !dir__can_see(s, e) || !dir__passes(s, e)) return false;
-  s->hits[s->nhits++] = (dir_hit){(uint32_t)(e - s->x->e), score};
-  return true;
+  if (!e || !dir__can_see(s, e) || !dir__passes(s, e)) return NULL;
+  dir_hit *hit = &s->hits[s->nhits++];
+  *hit = (dir_hit){(uint32_t)(e - s->x->e), 0};
+  return hit;
 }
 
 /* How much term i counts for a hit, from the columns its phrases occur in (cols: one byte per
@@ -392,11 +393,12 @@ static int dir__text_hits(dir_search *s, const dir_text *t) {
   sqlite3_bind_text(st, 1, all, -1, SQLITE_STATIC);
   int step;
   while ((step = db_step(s->db, st)) == SQLITE_ROW) {
+    dir_hit *hit = dir__add_hit(s, sqlite3_column_int64(st, 0));
+    if (!hit) continue; /* hidden or filtered out: not ranked */
     const unsigned char *cols = sqlite3_column_blob(st, 1);
     size_t ncols = (size_t)sqlite3_column_bytes(st, 1), first = 0;
-    uint32_t score = 0;
-    for (size_t i = 0; i < t->n; first += nphr[i], i++) score += dir__term_weight(cols, ncols, first, nphr[i]);
-    dir__add_hit(s, sqlite3_column_int64(st, 0), score);
+    for (size_t i = 0; i < t->n; first += nphr[i], i++)
+      hit->score += dir__term_weight(cols, ncols, first, nphr[i]);
   }
   sqlite3_reset(st);
   free(all);

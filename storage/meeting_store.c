@@ -279,20 +279,20 @@ json_t *meeting_store_json(moa_db *db, int64_t meeting_id) {
 }
 
 /* The meetings user ?2 may join (?3: an admin's "all"). */
-#define MEETING_VISIBLE_SQL                                                                                \
-  "(?3 OR m.created_by = ?2 "                                                                              \
-  "OR m.consortium_id IN (SELECT consortium_id FROM user_roles WHERE user_id = ?2 AND role = "            \
-  "'coordinator') "                                                                                        \
-  "OR EXISTS (SELECT 1 FROM guests g WHERE g.user_id = ?2 AND g.meeting_id = m.id) "                      \
-  "OR EXISTS (SELECT 1 FROM meeting_roles r WHERE r.meeting_id = m.id AND r.user_id = ?2) "               \
-  "OR EXISTS (SELECT 1 FROM meeting_invites i WHERE i.meeting_id = m.id AND ("                            \
-  "(i.kind = 'user' AND i.target_id = ?2) OR "                                                             \
-  "(i.kind = 'organization' AND i.target_id = (SELECT org_id FROM users WHERE id = ?2)) OR "              \
-  "(i.kind = 'consortium' AND i.target_id IN (SELECT consortium_id FROM user_roles WHERE user_id "        \
+#define MEETING_VISIBLE_SQL                                                                        \
+  "(?3 OR m.created_by = ?2 "                                                                      \
+  "OR m.consortium_id IN (SELECT consortium_id FROM user_roles WHERE user_id = ?2 AND role = "     \
+  "'coordinator') "                                                                                \
+  "OR EXISTS (SELECT 1 FROM guests g WHERE g.user_id = ?2 AND g.meeting_id = m.id) "               \
+  "OR EXISTS (SELECT 1 FROM meeting_roles r WHERE r.meeting_id = m.id AND r.user_id = ?2) "        \
+  "OR EXISTS (SELECT 1 FROM meeting_invites i WHERE i.meeting_id = m.id AND ("                     \
+  "(i.kind = 'user' AND i.target_id = ?2) OR "                                                     \
+  "(i.kind = 'organization' AND i.target_id = (SELECT org_id FROM users WHERE id = ?2)) OR "       \
+  "(i.kind = 'consortium' AND i.target_id IN (SELECT consortium_id FROM user_roles WHERE user_id " \
   "= ?2)))))"
 
-static json_t *meeting__ids(moa_db *db, const char *sql, int64_t user_id, bool is_admin, int64_t now, int limit,
-                            bool include_cancelled) {
+static json_t *meeting__ids(moa_db *db, const char *sql, int64_t user_id, bool is_admin, int64_t now,
+                            int limit, bool include_cancelled) {
   sqlite3_stmt *st = db_stmt(db, sql);
   if (!st) return NULL;
   sqlite3_bind_int64(st, 1, now);
@@ -314,18 +314,20 @@ static json_t *meeting__ids(moa_db *db, const char *sql, int64_t user_id, bool i
 
 json_t *meeting_store_upcoming_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
                                    bool include_cancelled) {
-  return meeting__ids(db,
-                      "SELECT m.id FROM meetings m WHERE m.last_ends_at > ?1 AND (m.status = 'scheduled' OR ?4) "
-                      "AND " MEETING_VISIBLE_SQL " ORDER BY m.starts_at, m.id LIMIT ?5",
-                      user_id, is_admin, now, limit, include_cancelled);
+  return meeting__ids(
+      db,
+      "SELECT m.id FROM meetings m WHERE m.last_ends_at > ?1 AND (m.status = 'scheduled' OR ?4) "
+      "AND " MEETING_VISIBLE_SQL " ORDER BY m.starts_at, m.id LIMIT ?5",
+      user_id, is_admin, now, limit, include_cancelled);
 }
 
 json_t *meeting_store_past_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
                                bool include_cancelled) {
-  return meeting__ids(db,
-                      "SELECT m.id FROM meetings m WHERE m.last_ends_at <= ?1 AND (m.status <> 'cancelled' OR ?4) "
-                      "AND " MEETING_VISIBLE_SQL " ORDER BY m.last_ends_at DESC, m.id DESC LIMIT ?5",
-                      user_id, is_admin, now, limit, include_cancelled);
+  return meeting__ids(
+      db,
+      "SELECT m.id FROM meetings m WHERE m.last_ends_at <= ?1 AND (m.status = 'scheduled' OR ?4) "
+      "AND " MEETING_VISIBLE_SQL " ORDER BY m.last_ends_at DESC, m.id DESC LIMIT ?5",
+      user_id, is_admin, now, limit, include_cancelled);
 }
 
 int64_t *meeting_store_invitee_ids(moa_db *db, int64_t meeting_id, size_t *n) {
