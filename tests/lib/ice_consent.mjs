@@ -11,7 +11,7 @@
 //   consent.stop();
 import { createSocket } from 'node:dgram';
 import { createHmac, randomBytes } from 'node:crypto';
-import { crc32 } from 'node:zlib';
+import { crc32 } from './crc32.mjs';
 
 const hex = () => [...randomBytes(32)].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
 
