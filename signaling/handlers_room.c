@@ -127,9 +127,10 @@ json_t *room_enter(hub *h, session *s, const room_rec *room, participant **out, 
   json_object_set_new(result, "ice_servers",
                       ice_servers_json(cfg, s->user_id, ice_servers_lifetime(db, cfg, room->id)));
   media_system *media = hub_media(h);
+  /* the last 0: the ICE-over-TCP port, none on this server */
   json_object_set_new(result, "media_ports",
                       ice_servers_ports_json(cfg, media ? media_announce_ip(media) : NULL,
-                                             media ? media_worker_port(media, p->room->worker) : 0));
+                                             media ? media_worker_port(media, p->room->worker) : 0, 0));
   *out = p;
   return result;
 }

@@ -68,7 +68,7 @@ static bool url_host_port(const char *url, char *host, size_t hostlen, int *port
   return host[0] != '\0';
 }
 
-json_t *ice_servers_ports_json(const moa_config *c, const char *media_address, int udp_port) {
+json_t *ice_servers_ports_json(const moa_config *c, const char *media_address, int udp_port, int tcp_port) {
   json_t *turn = json_array();
   char list[sizeof c->turn_urls];
   snprintf(list, sizeof list, "%s", c->turn_urls);
@@ -80,6 +80,8 @@ json_t *ice_servers_ports_json(const moa_config *c, const char *media_address, i
       json_array_append_new(turn,
                             json_pack("{s:s, s:i, s:s}", "host", host, "port", port, "transport", transport));
   }
-  return json_pack("{s:s, s:i, s:o}", "address", media_address ? media_address : "", "udp", udp_port, "turn",
-                   turn);
+  json_t *out = json_pack("{s:s, s:i, s:o}", "address", media_address ? media_address : "", "udp", udp_port,
+                          "turn", turn);
+  if (out && tcp_port > 0) json_object_set_new(out, "tcp", json_integer(tcp_port));
+  return out;
 }

@@ -21,8 +21,9 @@ int64_t ice_servers_lifetime(moa_db *db, const moa_config *c, int64_t room_id);
  * the real clock, for user_id; [] when no TURN is configured. NULL only when out of memory. */
 json_t *ice_servers_json(const moa_config *c, int64_t user_id, int64_t lifetime);
 
-/* {address, udp, turn: [{host, port, transport}]}: the media address and UDP port of worker_port,
- * and the host and port of each TURN URL (transport "tls" for turns:, else "udp" or "tcp"). */
-json_t *ice_servers_ports_json(const moa_config *c, const char *media_address, int udp_port);
+/* {address, udp, tcp?, turn: [{host, port, transport}]}: the media address, the room's UDP port
+ * and TCP port (tcp_port 0: no ICE over TCP, the key is left out), and the host and port of each
+ * TURN URL (transport "tls" for turns:, else "udp" or "tcp"). */
+json_t *ice_servers_ports_json(const moa_config *c, const char *media_address, int udp_port, int tcp_port);
 
 #endif

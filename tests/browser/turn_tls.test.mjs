@@ -49,6 +49,12 @@ const procs = [];
 function makeNamespaces() {
   run('ip', ['netns', 'add', SITE]);
   run('ip', ['netns', 'add', OFFICE]);
+  // If this process is killed (ctest's timeout), a watchdog of its own ends what still runs in
+  // the namespaces (all started by this test) and removes them; after a normal end it finds
+  // nothing left to do.
+  spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; for n in ${SITE} ${OFFICE}; do ` +
+    'for p in $(ip netns pids $n 2>/dev/null); do kill -9 $p; done; ip netns del $n 2>/dev/null; done'],
+  { detached: true, stdio: 'ignore' }).unref();
   for (const n of [SITE, OFFICE]) run('ip', ['-n', n, 'link', 'set', 'lo', 'up']);
   run('ip', ['-n', SITE, 'link', 'add', 's0', 'type', 'veth', 'peer', 'name', 'o0', 'netns', OFFICE]);
   run('ip', ['-n', SITE, 'addr', 'add', `${TURN_IP}/24`, 'dev', 's0']);

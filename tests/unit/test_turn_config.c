@@ -232,9 +232,10 @@ static void test_ice_servers(void **state) {
   assert_string_equal(json_string_value(json_object_get(e, "credential")), p);
   json_decref(s);
 
-  json_t *ports = ice_servers_ports_json(&c, "203.0.113.9", 40000);
+  json_t *ports = ice_servers_ports_json(&c, "203.0.113.9", 40000, 0);
   assert_string_equal(json_string_value(json_object_get(ports, "address")), "203.0.113.9");
   assert_int_equal(json_integer_value(json_object_get(ports, "udp")), 40000);
+  assert_null(json_object_get(ports, "tcp")); /* no ICE over TCP */
   json_t *turn = json_object_get(ports, "turn");
   assert_int_equal(json_array_size(turn), 2);
   assert_string_equal(json_string_value(json_object_get(json_array_get(turn, 0), "host")), "t.example.org");
@@ -243,6 +244,9 @@ static void test_ice_servers(void **state) {
   assert_string_equal(json_string_value(json_object_get(json_array_get(turn, 1), "host")), "2001:db8::1");
   assert_int_equal(json_integer_value(json_object_get(json_array_get(turn, 1), "port")), 3478);
   assert_string_equal(json_string_value(json_object_get(json_array_get(turn, 1), "transport")), "udp");
+  json_decref(ports);
+  ports = ice_servers_ports_json(&c, "203.0.113.9", 40000, 7881);
+  assert_int_equal(json_integer_value(json_object_get(ports, "tcp")), 7881);
   json_decref(ports);
 }
 
