@@ -24,7 +24,7 @@ import { chromium } from 'playwright-core';
 import { startServer, seededDb, cleanup, tempDir, MOA_SRC } from '../lib/moa.mjs';
 import { modulePage, CHROMIUM } from '../lib/browser.mjs';
 import { requireCoturn, makeSecret, makeCert, writeTurnConfig, startCoturn, uclient } from '../lib/coturn.mjs';
-import { ARGS, newPage, signIn, until } from './ui_helpers.mjs';
+import { ARGS, newPage, signIn, until, screenshots } from './ui_helpers.mjs';
 
 const BRIDGE = fileURLToPath(new URL('../lib/bridge.mjs', import.meta.url));
 const tag = `${process.pid}-${Math.floor(Math.random() * 1e6)}`;
@@ -228,6 +228,7 @@ test('when media cannot connect at all, the meeting screen says so and names the
   assert.match(ko, /네트워크 관리자/);
   assert.ok(ko.includes(`UDP ${joined.mediaPorts.udp}번 포트, 주소 ${MEDIA_IP}`), 'the UDP media port and address');
   assert.ok(ko.includes(`TCP 443번 포트의 TLS 연결, 주소 ${TURN_IP}`), 'the TURN/TLS port and host');
+  await screenshots(page, 'media-blocked');
   await page.locator('#lang-switch').click();
   await until(async () => /could not connect/.test(await notice.innerText()), 'the notice in English');
   const en = await notice.innerText();
