@@ -1,21 +1,27 @@
 # Moa: the two commands. `make run` installs what is missing, builds, prepares var/moa.db with
 # demo data and starts the server; `make test` builds with ASan+UBSan and runs every test (ctest).
 # `make bench` builds optimized and runs every benchmark.
+# `make run TURN=0` leaves out the coturn relay (TURN over TLS) that `make run` starts beside Moa.
 
 BUILD_DEPS := build-essential cmake pkg-config libwebsockets-dev libsrtp2-dev libssl-dev \
               libsqlite3-dev libjansson-dev libcmocka-dev openssl
 RUN_DEPS   := nodejs npm
-TEST_DEPS  := chromium fonts-noto-cjk python3 python3-aiortc python3-websockets python3-icalendar iproute2 curl
+TURN_DEPS  := coturn
+TEST_DEPS  := chromium fonts-noto-cjk python3 python3-aiortc python3-websockets python3-icalendar iproute2 curl \
+              coturn nftables
 BENCH_DEPS := janus
 
 LISTEN ?= 127.0.0.1:8080
 DB     ?= var/moa.db
 JOBS   ?= $(shell nproc)
+TURN      ?= 1
+TURN_PORT ?= 5349
 
 .PHONY: run test bench build build-asan deps deps-test deps-bench node-deps clean help
 
 help:
 	@echo "make run    install missing packages, build, create $(DB) with demo data, start on http://$(LISTEN)"
+	@echo "           with coturn (TURN over TLS) on 127.0.0.1:$(TURN_PORT) beside it; TURN=0 leaves coturn out"
 	@echo "make test   build with AddressSanitizer+UBSan and run every test through ctest"
 	@echo "make bench  build optimized and run every benchmark in bench/"
 
@@ -41,10 +47,11 @@ build-asan: deps-test node-deps
 	@cmake --build build/asan -j$(JOBS)
 
 run: build
+	@if [ "$(TURN)" != 0 ]; then sh tools/ensure-packages.sh $(TURN_DEPS); fi
 	@mkdir -p var
 	@build/release/moa db init --db $(DB) --demo
 	@echo "Moa at http://$(LISTEN)  (demo logins: see README.md, password 'moa-demo-2025')"
-	@build/release/moa --listen $(LISTEN) --db $(DB) --static web-static
+	@sh tools/run-demo.sh build/release/moa $(LISTEN) $(DB) $(TURN) $(TURN_PORT)
 
 test: build-asan
 	@mkdir -p build/screenshots

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef enum { OPT_STR, OPT_INT, OPT_BOOL, OPT_LISTEN, OPT_LEVEL } opt_kind;
 
@@ -46,6 +47,15 @@ static const opt_def opts[] = {
     {"media-port", I(media_port, 0, 65535), "PORT", "UDP port of the first media worker; worker i uses PORT+i (default 40000; 0 = any free port)"},
     {"media-workers", I(media_workers, 0, 64), "N", "media worker threads (default 0 = one per core)"},
     {"reminder-lead", I(reminder_lead, 1, 86400), "SECONDS", "how long before a meeting starts its invitees get a reminder in the app (default 600, 10 minutes)"},
+    {"turn-url", S(turn_urls), "LIST", "comma-separated TURN URLs handed to browsers with fresh credentials, e.g. turns:turn.example.org:443?transport=tcp (default none: no TURN)"},
+    {"turn-secret-file", S(turn_secret_file), "FILE", "file holding the secret shared with coturn (static-auth-secret; 16-255 printable characters; a file, so it is not on the command line)"},
+    {"turn-ttl", I(turn_ttl, 60, 604800), "SECONDS", "how long TURN credentials last in rooms without a schedule; a meeting's last until its end plus an hour (default 43200)"},
+    {"turn-realm", S(turn_realm), "NAME", "coturn's realm (default moa)"},
+    {"turn-listen", S(turn_listen), "ADDR:PORT", "for 'moa turn-config': coturn's TLS listener (default 0.0.0.0:443)"},
+    {"turn-relay-ip", S(turn_relay_ip), "ADDR", "for 'moa turn-config': address coturn relays from (default: its listening address)"},
+    {"turn-external-ip", S(turn_external_ip), "ADDR", "for 'moa turn-config': public address of the relay when coturn is behind NAT (default none)"},
+    {"turn-cert", S(turn_cert), "FILE", "for 'moa turn-config': coturn's PEM certificate (default --tls-cert)"},
+    {"turn-key", S(turn_key), "FILE", "for 'moa turn-config': coturn's PEM private key (default --tls-key)"},
     {"demo", OPT_BOOL, offsetof(moa_config, demo), 0, 0, 1, "BOOL", "load demo data into an empty database (default false)"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -68,6 +78,9 @@ void config_defaults(moa_config *c) {
   snprintf(c->media_ip, sizeof c->media_ip, "127.0.0.1");
   c->media_port = 40000;
   c->reminder_lead = 600;
+  c->turn_ttl = 12 * 3600;
+  snprintf(c->turn_realm, sizeof c->turn_realm, "moa");
+  snprintf(c->turn_listen, sizeof c->turn_listen, "0.0.0.0:443");
 }
 
 int config_parse_hostport(const char *s, char *host, size_t hostlen, int *port) {
@@ -206,9 +219,11 @@ void config_print_help(const char *prog) {
          "       %s user list | user disable EMAIL | user enable EMAIL | user passwd EMAIL\n"
          "       %s org import FILE.tsv       import organizations (see docs/OPERATIONS.md)\n"
          "       %s consortium list\n"
+         "       %s turn-config               print coturn's turnserver.conf (TURN over TLS) for these options\n"
+         "       %s turn-credential [--user ID] [--ttl SECONDS]  print a TURN credential, to check coturn\n"
          "Passwords are read from standard input (one line) or the MOA_PASSWORD environment variable,\n"
          "never from the command line. Every command takes --db FILE.\n\nOptions:\n",
-         prog, prog, prog, prog, prog, prog);
+         prog, prog, prog, prog, prog, prog, prog, prog);
   printf("  --config FILE          read options from FILE ('key = value' lines); flags override it\n");
   for (size_t i = 0; i < NOPTS; i++) {
     char left[64];
@@ -216,6 +231,89 @@ void config_print_help(const char *prog) {
     printf("  %-22s %s\n", left, opts[i].help);
   }
   printf("  --help                 show this text\n  --version              print the version\n");
+}
+
+static bool literal_ip(const char *s) {
+  struct in6_addr a;
+  return inet_pton(AF_INET, s, &a) == 1 || inet_pton(AF_INET6, s, &a) == 1;
+}
+
+/* The TURN options after every flag is in: URLs well formed, realm a plain name, addresses
+ * literal, and a secret file whenever browsers are to be given TURN servers. */
+static int check_turn(moa_config *c, char *err, size_t errlen) {
+  char urls[sizeof c->turn_urls];
+  snprintf(urls, sizeof urls, "%s", c->turn_urls);
+  int n = 0;
+  for (char *save = NULL, *u = strtok_r(urls, ",", &save); u; u = strtok_r(NULL, ",", &save)) {
+    bool ok = (!strncmp(u, "turn:", 5) && u[5]) || (!strncmp(u, "turns:", 6) && u[6]);
+    for (const char *p = u; ok && *p; p++) ok = *p > ' ' && *p <= '~' && *p != '"' && *p != '\\';
+    if (!ok || ++n > 8) {
+      snprintf(err, errlen, "invalid value for turn-url: '%s' (up to 8 comma-separated turn: or turns: URLs)",
+               u);
+      return -1;
+    }
+  }
+  if (n && !c->turn_secret_file[0]) {
+    snprintf(err, errlen, "--turn-url needs --turn-secret-file (the secret shared with coturn)");
+    return -1;
+  }
+  size_t rl = strlen(c->turn_realm);
+  bool ok = rl > 0;
+  for (size_t i = 0; i < rl; i++) {
+    char ch = c->turn_realm[i];
+    ok = ok && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                ch == '.' || ch == '-');
+  }
+  if (!ok) {
+    snprintf(err, errlen, "invalid value for turn-realm: '%s' (letters, digits, '.' and '-')", c->turn_realm);
+    return -1;
+  }
+  char host[64];
+  int port;
+  if (config_parse_hostport(c->turn_listen, host, sizeof host, &port) != 0 || port == 0) {
+    snprintf(err, errlen, "invalid value for turn-listen: '%s' (ADDR:PORT with a literal IP address)",
+             c->turn_listen);
+    return -1;
+  }
+  const char *ips[2][2] = {{"turn-relay-ip", c->turn_relay_ip}, {"turn-external-ip", c->turn_external_ip}};
+  for (int i = 0; i < 2; i++)
+    if (ips[i][1][0] && !literal_ip(ips[i][1])) {
+      snprintf(err, errlen, "invalid value for %s: '%s' (a literal IP address)", ips[i][0], ips[i][1]);
+      return -1;
+    }
+  return 0;
+}
+
+int config_load_turn_secret(moa_config *c, char *err, size_t errlen) {
+  c->turn_secret[0] = '\0';
+  if (!c->turn_secret_file[0]) return 0;
+  FILE *f = fopen(c->turn_secret_file, "r");
+  if (!f) {
+    snprintf(err, errlen, "cannot read the TURN secret file %s: %s", c->turn_secret_file, strerror(errno));
+    return -1;
+  }
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && (st.st_mode & S_IROTH))
+    fprintf(stderr, "moa: warning: %s is readable by every user of this machine (chmod 600 it)\n",
+            c->turn_secret_file);
+  char buf[sizeof c->turn_secret + 2];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  bool more = fgetc(f) != EOF;
+  fclose(f);
+  buf[n] = '\0';
+  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+    buf[--n] = '\0';
+  bool ok = !more && n >= 16 && n < sizeof c->turn_secret;
+  for (size_t i = 0; ok && i < n; i++) ok = buf[i] > ' ' && buf[i] <= '~' && buf[i] != '#';
+  if (!ok) {
+    snprintf(err, errlen,
+             "the TURN secret in %s must be 16 to 255 printable characters without spaces or '#' "
+             "(make one with: openssl rand -hex 32)",
+             c->turn_secret_file);
+    return -1;
+  }
+  memcpy(c->turn_secret, buf, n + 1);
+  return 0;
 }
 
 int config_parse_args(moa_config *c, int argc, char **argv, char *err, size_t errlen) {
@@ -274,6 +372,7 @@ int config_parse_args(moa_config *c, int argc, char **argv, char *err, size_t er
     return -1;
   }
   if (c->rate_burst < c->rate) c->rate_burst = c->rate;
+  if (check_turn(c, err, errlen) != 0) return -1;
   struct in6_addr any;
   if (inet_pton(AF_INET, c->media_ip, &any) != 1 && inet_pton(AF_INET6, c->media_ip, &any) != 1) {
     snprintf(err, errlen, "invalid value for media-ip: '%s' (a literal IP address)", c->media_ip);

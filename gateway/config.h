@@ -33,6 +33,17 @@ typedef struct moa_config {
   int media_port;        /* UDP port of worker 0; worker i uses media_port + i (0 = any free port) */
   int media_workers;     /* media worker threads (0 = one per core) */
   int reminder_lead;     /* seconds before a meeting starts that invitees are reminded */
+  /* TURN over TLS through a separate coturn (gateway/turn_config.h, gateway/turn_credential.h) */
+  char turn_urls[1024];       /* comma-separated turn:/turns: URLs given to browsers ("" = no TURN) */
+  char turn_secret_file[512]; /* file holding the secret shared with coturn */
+  char turn_secret[256];      /* its content, read by config_load_turn_secret (not an option) */
+  int turn_ttl;               /* seconds a credential lasts in a room without a schedule */
+  char turn_realm[128];       /* coturn's realm */
+  char turn_listen[80];       /* "ADDR:PORT" coturn's TLS listener (moa turn-config) */
+  char turn_relay_ip[64];     /* address coturn relays from ("" = its listening address) */
+  char turn_external_ip[64];  /* public address of the relay behind NAT ("" = none) */
+  char turn_cert[512];        /* coturn's certificate and key ("" = --tls-cert / --tls-key) */
+  char turn_key[512];
 } moa_config;
 
 void config_defaults(moa_config *c);
@@ -47,6 +58,14 @@ int config_load_file(moa_config *c, const char *path, char *err, size_t errlen);
  * appears, then every other flag in order. Returns 0; 1 when --help or --version was handled
  * (text printed to stdout); -1 on error with err set. */
 int config_parse_args(moa_config *c, int argc, char **argv, char *err, size_t errlen);
+
+/* Reads the TURN secret from c->turn_secret_file into c->turn_secret (trailing newlines and
+ * spaces dropped). Does nothing when no file is set. Fails (-1, err set) when the file cannot be
+ * read, or the secret is shorter than 16 or longer than 255 bytes or has a byte outside
+ * printable ASCII, a space or '#' (it goes into turnserver.conf as one word). Warns on stderr
+ * when others may read the file. Called by the commands that need the secret, not by the parser,
+ * so `moa user list` with a shared config file does not need to read it. */
+int config_load_turn_secret(moa_config *c, char *err, size_t errlen);
 
 /* Parses "ADDR:PORT" or "[V6ADDR]:PORT" into host and port; 0 or -1. */
 int config_parse_hostport(const char *s, char *host, size_t hostlen, int *port);

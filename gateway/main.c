@@ -5,6 +5,8 @@
  *   moa user add|list|disable|enable|passwd ...
  *   moa org import FILE.tsv
  *   moa consortium list
+ *   moa turn-config                     print coturn's turnserver.conf for this configuration
+ *   moa turn-credential [--user U] [--ttl S]   print a TURN credential (to check coturn)
  *
  * Exit status: 0 on success, 1 on a runtime failure, 2 on a usage error. */
 #include <errno.h>
@@ -13,11 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gateway/config.h"
 #include "gateway/http_ws.h"
 #include "gateway/log.h"
+#include "gateway/turn_config.h"
+#include "gateway/turn_credential.h"
 #include "storage/consortium_store.h"
 #include "storage/db.h"
 #include "storage/demo_data.h"
@@ -311,12 +316,64 @@ static int cmd_consortium(moa_config *cfg, cmdline *cl) {
   return 0;
 }
 
+/* moa turn-config: coturn's configuration on stdout (gateway/turn_config.h). */
+static int cmd_turn_config(moa_config *cfg, cmdline *cl) {
+  char err[512];
+  int rc = config_parse_args(cfg, cl->nopts, cl->opts, err, sizeof err);
+  if (rc == 1) return 0;
+  if (rc != 0) return usage(err);
+  if (cl->nwords != 1) return usage("usage: moa turn-config [options]");
+  if (config_load_turn_secret(cfg, err, sizeof err) != 0) {
+    fprintf(stderr, "moa: %s\n", err);
+    return 1;
+  }
+  if (turn_config_write(stdout, cfg, err, sizeof err) != 0 || fflush(stdout) != 0) {
+    fprintf(stderr, "moa: %s\n", err);
+    return 1;
+  }
+  return 0;
+}
+
+/* moa turn-credential: one credential as the server would mint it, as JSON, for checking a
+ * coturn by hand (turnutils_uclient -u USERNAME -w CREDENTIAL). --ttl from 1 second, so an
+ * expired one is easy to make. */
+static int cmd_turn_credential(moa_config *cfg, cmdline *cl) {
+  const char *user = take_opt(cl, "--user", false, NULL);
+  const char *ttl_s = take_opt(cl, "--ttl", false, NULL);
+  char err[512];
+  int rc = config_parse_args(cfg, cl->nopts, cl->opts, err, sizeof err);
+  if (rc == 1) return 0;
+  if (rc != 0) return usage(err);
+  if (cl->nwords != 1) return usage("usage: moa turn-credential [--user ID] [--ttl SECONDS]");
+  char *end = NULL;
+  long ttl = ttl_s ? strtol(ttl_s, &end, 10) : cfg->turn_ttl;
+  if (ttl_s && (*end || end == ttl_s || ttl < 1 || ttl > 604800))
+    return usage("--ttl must be 1 to 604800 seconds");
+  if (config_load_turn_secret(cfg, err, sizeof err) != 0) {
+    fprintf(stderr, "moa: %s\n", err);
+    return 1;
+  }
+  if (!cfg->turn_secret[0]) return usage("give --turn-secret-file");
+  char username[TURN_USERNAME_MAX], password[TURN_PASSWORD_MAX];
+  int64_t expiry = (int64_t)time(NULL) + ttl;
+  if (turn_credential_make(cfg->turn_secret, strlen(cfg->turn_secret), expiry, user ? user : "0", username,
+                           sizeof username, password, sizeof password) != 0)
+    return usage("--user must be 1 to 64 printable characters without ':' or spaces");
+  printf("{\"username\": \"%s\", \"credential\": \"%s\", \"expires_at\": %lld}\n", username, password,
+         (long long)expiry);
+  return 0;
+}
+
 static int cmd_serve(moa_config *cfg, cmdline *cl) {
   char err[512];
   int rc = config_parse_args(cfg, cl->nopts, cl->opts, err, sizeof err);
   if (rc == 1) return 0;
   if (rc != 0) return usage(err);
   log_set_level(cfg->level);
+  if (config_load_turn_secret(cfg, err, sizeof err) != 0) {
+    fprintf(stderr, "moa: %s\n", err);
+    return 1;
+  }
   moa_db *db = open_db(cfg, true);
   if (!db) return 1;
   if (cfg->demo && demo_data_load(db, err, sizeof err) < 0) {
@@ -358,6 +415,8 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "user")) return cmd_user(&cfg, &cl);
   if (!strcmp(cmd, "org")) return cmd_org(&cfg, &cl);
   if (!strcmp(cmd, "consortium")) return cmd_consortium(&cfg, &cl);
+  if (!strcmp(cmd, "turn-config")) return cmd_turn_config(&cfg, &cl);
+  if (!strcmp(cmd, "turn-credential")) return cmd_turn_credential(&cfg, &cl);
   if (!strcmp(cmd, "db")) {
     bool demo = false;
     take_opt(&cl, "--demo", true, &demo);

@@ -4,12 +4,13 @@
  * role in it (and admins); invited-only rooms also admit their invitees (room_store_can_join).
  * The server enforces it here: a client that hides a button changes nothing. */
 #include <stdio.h>
+#include <string.h>
 
+#include "gateway/media.h"
 #include "rooms/meeting_control.h"
 #include "rooms/registry.h"
 #include "signaling/handlers.h"
-#include <string.h>
-
+#include "signaling/ice_servers.h"
 #include "storage/chat_store.h"
 #include "storage/consortium_store.h"
 #include "storage/room_store.h"
@@ -121,6 +122,15 @@ json_t *room_enter(hub *h, session *s, const room_rec *room, participant **out, 
                              (json_int_t)p->id, "name", p->name, "participants", others, "conversation_id",
                              (json_int_t)conv);
   json_object_update_new(result, meeting_control_join_info(r, h, p));
+  /* TURN servers with credentials for this user and meeting, and where media goes */
+  const moa_config *cfg = hub_config(h);
+  json_object_set_new(result, "ice_servers",
+                      ice_servers_json(cfg, s->user_id, ice_servers_lifetime(db, cfg, room->id)));
+  media_system *media = hub_media(h);
+  /* the last 0: the ICE-over-TCP port, none on this server */
+  json_object_set_new(result, "media_ports",
+                      ice_servers_ports_json(cfg, media ? media_announce_ip(media) : NULL,
+                                             media ? media_worker_port(media, p->room->worker) : 0, 0));
   *out = p;
   return result;
 }

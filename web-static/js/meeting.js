@@ -20,6 +20,13 @@
 // level: good|fair|poor}, local-track {source, track}, lobby {role, room}, admitted {},
 // floor {hasFloor, byName}, publishing {publishing}, gone {code, message, message_en, reason}
 // and left {reason}.
+//
+// Firewalls (docs/PROTOCOL.md, "Reaching media from behind a firewall"): every PeerConnection
+// gets the TURN servers of the latest join result (`ice_servers`, fresh credentials each join).
+// When media cannot connect at all (ICE failed on every path before any PeerConnection ever
+// connected, or nothing connected within Meeting.connectTimeoutMs) the meeting emits
+// media-unreachable {ports} (the join result's `media_ports`: what to ask the network
+// administrator to allow); media-reachable {} follows if it connects after all.
 import { RpcError } from './rpc.js';
 
 const PC_CONFIG = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [] };
@@ -62,7 +69,16 @@ export class Meeting extends EventTarget {
     this.gone = null; // set once removed / ended: no rejoin
     this.devices = { audio: false, video: false }; // getUserMedia constraints for the floor
     this.ownTracks = new WeakSet(); // tracks this object captured (and so stops)
+    this.iceServers = []; // TURN servers with this join's credentials
+    this.mediaPorts = null; // where media goes (join result), for the unreachable message
+    this.mediaConnected = false; // some PeerConnection has connected since joining
+    this.mediaUnreachable = false;
+    this.connectTimer = null;
   }
+
+  // How long media may take to connect before the person is told it cannot (ICE over TURN/TLS
+  // takes a few seconds; a blocked network never connects).
+  static connectTimeoutMs = 15000;
 
   // True when this participant sends media now (a viewer only with the floor).
   get publishing() { return !!this.pubPc && [...this.local.values()].some((l) => l.trackId); }
@@ -256,10 +272,39 @@ export class Meeting extends EventTarget {
     this.meetingId = r.meeting_id || 0;
     this.agenda = r.agenda || null;
     this.locked = !!r.locked;
+    this.iceServers = Array.isArray(r.ice_servers) ? r.ice_servers : [];
+    this.mediaPorts = r.media_ports || null;
     this.hasFloor = false; // a new participant has no floor
     for (const id of [...this.participants.keys()]) this.#removeParticipant(id);
     for (const p of r.participants || []) this.#addParticipant(p);
     this.#newSubscribePc();
+    this.#startConnectTimer();
+  }
+
+  // Media unreachable: told once per failure, cleared when something connects.
+  #watchMedia(pc) {
+    if (pc.connectionState === 'connected') {
+      clearTimeout(this.connectTimer);
+      this.mediaConnected = true;
+      if (this.mediaUnreachable) { this.mediaUnreachable = false; this.#emit('media-reachable', {}); }
+    } else if (pc.connectionState === 'failed' && !this.mediaConnected) this.#unreachable();
+  }
+
+  #startConnectTimer() {
+    clearTimeout(this.connectTimer);
+    if (this.mediaConnected) return;
+    this.connectTimer = setTimeout(() => {
+      // only when there is media to connect: something published, or offered to us
+      const pending = [this.pubPc, this.subPc].some((pc) => pc && pc.remoteDescription && pc.connectionState !== 'connected');
+      if (this.joined && !this.mediaConnected && pending) this.#unreachable();
+      else if (this.joined && !this.mediaConnected) this.#startConnectTimer(); // nothing to connect yet
+    }, Meeting.connectTimeoutMs);
+  }
+
+  #unreachable() {
+    if (this.mediaUnreachable) return;
+    this.mediaUnreachable = true;
+    this.#emit('media-unreachable', { ports: this.mediaPorts });
   }
 
   // The floor was given to this viewer: capture the devices chosen at the door and publish.
@@ -302,6 +347,7 @@ export class Meeting extends EventTarget {
 
   #closeMedia() {
     clearInterval(this.statsTimer);
+    clearTimeout(this.connectTimer);
     this.pubPc?.close();
     this.subPc?.close();
     this.pubPc = this.subPc = null;
@@ -310,7 +356,7 @@ export class Meeting extends EventTarget {
 
   #newSubscribePc() {
     this.subPc?.close();
-    const pc = new RTCPeerConnection(SUB_PC_CONFIG);
+    const pc = new RTCPeerConnection({ ...SUB_PC_CONFIG, iceServers: this.iceServers });
     this.subPc = pc;
     this.offerTracks.clear();
     pc.ontrack = (e) => {
@@ -324,6 +370,7 @@ export class Meeting extends EventTarget {
     };
     pc.onconnectionstatechange = () => {
       if (pc !== this.subPc) return;
+      this.#watchMedia(pc);
       if (pc.connectionState === 'connected') this.#setState('connected');
       if (pc.connectionState === 'failed') this.rpc.request('media.restart_ice').catch(() => {});
     };
@@ -341,10 +388,11 @@ export class Meeting extends EventTarget {
 
   async #publish({ iceRestart = false } = {}) {
     if (!this.pubPc) {
-      const pc = new RTCPeerConnection(PC_CONFIG);
+      const pc = new RTCPeerConnection({ ...PC_CONFIG, iceServers: this.iceServers });
       this.pubPc = pc;
       pc.onconnectionstatechange = () => {
         if (pc !== this.pubPc) return;
+        this.#watchMedia(pc);
         if (pc.connectionState === 'connected') this.#setState('connected');
         if (pc.connectionState === 'failed') this.#serial(() => this.#publish({ iceRestart: true }));
       };
@@ -473,6 +521,7 @@ export class Meeting extends EventTarget {
     const wasIn = this.joined || this.waiting;
     this.joined = false;
     clearInterval(this.statsTimer);
+    clearTimeout(this.connectTimer);
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
     this.admission?.reject(new RpcError('left', 'left the lobby'));

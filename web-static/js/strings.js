@@ -1,11 +1,14 @@
 // The interface text: Korean (the default) and English, key by key. {name} marks a placeholder.
-// The meetings screen's text is in strings_meetings.js, the activity screen's in strings_activity.js.
+// The meetings screen's text is in strings_meetings.js, the activity screen's in strings_activity.js,
+// the message for media blocked by a firewall in strings_network.js.
 import { ko as meetingsKo, en as meetingsEn } from './strings_meetings.js';
 import { ko as activityKo, en as activityEn } from './strings_activity.js';
+import { ko as networkKo, en as networkEn } from './strings_network.js';
 
 export const ko = {
   ...meetingsKo,
   ...activityKo,
+  ...networkKo,
   'app.name': '모아',
   'app.loading': '불러오는 중…',
   'app.skip': '본문으로 건너뛰기',
@@ -369,6 +372,7 @@ export const ko = {
 export const en = {
   ...meetingsEn,
   ...activityEn,
+  ...networkEn,
   'app.name': 'Moa',
   'app.loading': 'Loading…',
   'app.skip': 'Skip to content',

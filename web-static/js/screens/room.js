@@ -157,6 +157,9 @@ export async function render(ctx) {
     const audios = new Map(); // trackId -> <audio>
     const grid = h('div', { class: 'grid', id: 'video-grid', 'aria-label': t('room.videos'), role: 'region' });
     const stateBanner = h('div', { class: 'meeting-state', role: 'status', 'aria-live': 'assertive', hidden: true });
+    // Media that cannot connect through this network: what happened and what to ask for.
+    const mediaNotice = h('section', { class: 'media-blocked', id: 'media-blocked', role: 'alert', hidden: true });
+    let mediaPorts = null;
     // Why this person only watches and listens (or has only one of the two): stays visible.
     const inMeetingKey = { 'room.deviceDenied': 'room.receiveOnlyDenied', 'room.deviceMissing': 'room.receiveOnlyMissing' };
     const deviceNotice = opts.deviceMessage ? h('p', {
@@ -188,7 +191,7 @@ export async function render(ctx) {
       floorLine,
       deviceNotice,
       h('div', { class: 'meeting-body' },
-        h('div', { class: 'stage' }, grid,
+        h('div', { class: 'stage' }, mediaNotice, grid,
           h('div', { class: 'controls', role: 'toolbar', 'aria-label': t('room.controls') }, micBtn, camBtn, shareBtn, sideBtn, leaveBtn)),
         side),
       audioBox);
@@ -336,6 +339,26 @@ export async function render(ctx) {
       } else stateBanner.hidden = true;
     }
 
+    // The ports to ask the network administrator for, from the join result's media_ports.
+    function renderMediaNotice() {
+      const p = mediaPorts || {};
+      const items = [];
+      if (p.udp) items.push(t('room.media.portUdp', { port: p.udp, address: p.address }));
+      if (p.tcp) items.push(t('room.media.portTcp', { port: p.tcp, address: p.address }));
+      for (const s of p.turn || []) {
+        items.push(s.transport === 'tls' ? t('room.media.portTurnTls', { port: s.port, host: s.host })
+          : t('room.media.portTurnOther', { port: s.port, host: s.host, transport: String(s.transport).toUpperCase() }));
+      }
+      if (!items.length) items.push(t('room.media.portGeneric'));
+      mediaNotice.replaceChildren(
+        h('h2', { i18n: 'room.media.blockedTitle' }),
+        h('p', { i18n: 'room.media.blockedWhy' }),
+        h('p', { i18n: 'room.media.blockedAsk' }),
+        h('ul', { class: 'media-ports' }, items.map((text) => h('li', {}, text))),
+        h('p', { class: 'hint', i18n: 'room.media.otherNetwork' }),
+        h('button', { type: 'button', class: 'small', i18n: 'room.media.retry', on: { click: () => ctx.go(location.hash) } }));
+    }
+
     // A participant's tile (mute state, camera) and the list, from what the meeting knows now.
     function refreshParticipant(participantId) {
       const p = meeting.participants.get(participantId);
@@ -409,6 +432,14 @@ export async function render(ctx) {
       tile?.el.classList.add('speaking');
     });
     meeting.addEventListener('connection-state', (e) => showState(e.detail.state));
+    meeting.addEventListener('media-unreachable', (e) => {
+      mediaPorts = e.detail.ports;
+      renderMediaNotice();
+      mediaNotice.hidden = false;
+      page.dataset.media = 'blocked';
+    });
+    meeting.addEventListener('media-reachable', () => { mediaNotice.hidden = true; page.dataset.media = 'connected'; });
+    ctx.onLang(() => { if (!mediaNotice.hidden) renderMediaNotice(); });
     meeting.addEventListener('quality', (e) => {
       const { participantId, level } = e.detail;
       levels.set(participantId ?? 'all', { level, at: Date.now() });
