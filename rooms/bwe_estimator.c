@@ -26,6 +26,7 @@
 #define PROBE_MIN_PACKETS 6
 #define PROBE_RETRY_US 1000000
 #define PROBE_TIMEOUT_US 1000000
+#define TIME_LIMIT ((int64_t)1 << 60)
 
 enum { AIMD_HOLD = 0, AIMD_INCREASE = 1, AIMD_DECREASE = 2 };
 
@@ -87,7 +88,8 @@ static uint32_t acked_rate(const bwe_estimator *e) {
   }
   int64_t span_slots = newest - oldest;
   if (span_slots < 3) return 0;
-  return (uint32_t)(bytes * 8 * 20 / (uint64_t)span_slots); /* 20 slots per second */
+  uint64_t bps = bytes * 8 * 20 / (uint64_t)span_slots; /* 20 slots per second */
+  return bps > UINT32_MAX ? UINT32_MAX : (uint32_t)bps;
 }
 
 /* ---- trendline filter and overuse detector ---- */
@@ -438,6 +440,9 @@ void bwe_estimator_on_feedback(bwe_estimator *e, const bwe_packet *pkts, size_t 
   int64_t newest_send = INT64_MIN;
   for (size_t i = 0; i < n; i++) {
     const bwe_packet *p = &pkts[i];
+    /* Times beyond +-2^60 us (36,000 years) are garbage: no arithmetic on them may overflow. */
+    if (p->send_us > TIME_LIMIT || p->send_us < -TIME_LIMIT) continue;
+    if (p->received && (p->arrival_us > TIME_LIMIT || p->arrival_us < -TIME_LIMIT)) continue;
     e->loss_total++;
     if (p->send_us > newest_send) newest_send = p->send_us;
     probe_account(e, p, now_us);

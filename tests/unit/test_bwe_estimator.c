@@ -192,10 +192,11 @@ static sim *new_sim(void) {
 }
 
 /* Runs the bottleneck scenario; returns a hash of the estimate every 10 ms and the figures. */
-static uint64_t run_bottleneck(double *fall_s, double *recover_s, double *mean_capped_kbps,
-                               uint32_t *min_bps) {
+static uint64_t run_bottleneck(int64_t queue_bytes, double *fall_s, double *recover_s,
+                               double *mean_capped_kbps, uint32_t *min_bps) {
   sim *s = new_sim();
   sim_init(s, 2500000, 500000, 0, 1);
+  s->queue_limit_bytes = queue_bytes;
   uint64_t hash = 1469598103934665603ULL;
   *fall_s = *recover_s = -1;
   double sum = 0;
@@ -224,9 +225,10 @@ static void test_bottleneck_fall_and_recover(void **state) {
   (void)state;
   double fall, recover, mean;
   uint32_t min_bps;
-  uint64_t h1 = run_bottleneck(&fall, &recover, &mean, &min_bps);
+  uint64_t h1 = run_bottleneck(60000, &fall, &recover, &mean, &min_bps);
   printf(
-      "bwe: 500 kbit/s bottleneck from 2.5 Mbit/s: below 500 kbit/s after %.3f s; mean estimate 5-20 s "
+      "bwe: 500 kbit/s bottleneck (60 kB drop-tail queue) from 2.5 Mbit/s: below 500 kbit/s after %.3f s; "
+      "mean estimate 5-20 s "
       "%.0f kbit/s (min %u); limit lifted to 5 Mbit/s: back to 2.5 Mbit/s after %.3f s\n",
       fall, mean, min_bps / 1000, recover);
   assert_true(fall >= 0 && fall <= 2.0);
@@ -237,8 +239,24 @@ static void test_bottleneck_fall_and_recover(void **state) {
   /* Deterministic: the same run gives the same trajectory. */
   double f2, r2, m2;
   uint32_t mn2;
-  assert_true(run_bottleneck(&f2, &r2, &m2, &mn2) == h1);
+  assert_true(run_bottleneck(60000, &f2, &r2, &m2, &mn2) == h1);
   assert_true(f2 == fall && r2 == recover);
+}
+
+/* A deep buffer that never drops: only the delay trend can see the congestion. */
+static void test_bottleneck_deep_buffer(void **state) {
+  (void)state;
+  double fall, recover, mean;
+  uint32_t min_bps;
+  (void)run_bottleneck(100000000, &fall, &recover, &mean, &min_bps);
+  printf(
+      "bwe: 500 kbit/s bottleneck (lossless deep buffer) from 2.5 Mbit/s: below 500 kbit/s after %.3f s; "
+      "mean estimate 5-20 s %.0f kbit/s (min %u); limit lifted to 5 Mbit/s: back to 2.5 Mbit/s after %.3f "
+      "s\n",
+      fall, mean, min_bps / 1000, recover);
+  assert_true(fall >= 0 && fall <= 2.0);
+  assert_true(recover >= 0 && recover <= 15.0);
+  assert_true(mean >= 250 && mean <= 550);
 }
 
 static void test_random_loss_does_not_collapse(void **state) {
@@ -365,6 +383,7 @@ static void test_history_resolve(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bottleneck_fall_and_recover),
+      cmocka_unit_test(test_bottleneck_deep_buffer),
       cmocka_unit_test(test_random_loss_does_not_collapse),
       cmocka_unit_test(test_heavy_loss_decreases),
       cmocka_unit_test(test_remb_fallback_and_cap),
