@@ -183,18 +183,23 @@ int layer_alloc_run(layer_alloc *a, uint64_t estimate_bps, const la_track *track
     }
   }
 
-  /* Rise slowly, in priority order. */
+  /* Rise slowly, in priority order. A paused track resumes only when no track before it in
+   * that order is left paused (nobody gets video before a track that outranks it). A move that
+   * does not fit takes the room from tracks after it that hold more than the headroom
+   * allocation gives them (it is a valid allocation, so this always makes enough room for a
+   * target not above it). */
+  bool higher_paused = false;
   for (size_t k = 0; k < n; k++) {
     size_t i = order[k];
     la_entry *x = &next[i];
     if (tracks[i].kind == LA_AUDIO) continue;
+    bool fire = false;
+    level target = cur[i];
     if (cmp_level(up[i], cur[i]) <= 0) {
       x->up_pending = false;
-      continue;
-    }
-    level target;
-    if (is_new[i] && is_paused(cur[i])) {
+    } else if (is_new[i] && is_paused(cur[i])) {
       target = lowest_available(&tracks[i]); /* a new track shows at once, lowest first */
+      fire = true;
     } else {
       if (!x->up_pending) {
         x->up_pending = true;
@@ -206,14 +211,31 @@ int layer_alloc_run(layer_alloc *a, uint64_t estimate_bps, const la_track *track
         x->up_s = m.s;
         x->up_t = m.t;
       }
-      if (now_us - x->up_since < LA_UP_DELAY_US) continue;
-      target = (level){x->up_s, x->up_t};
+      if (now_us - x->up_since >= LA_UP_DELAY_US) {
+        target = (level){x->up_s, x->up_t};
+        fire = true;
+      }
     }
-    uint64_t after = total - cost(&tracks[i], cur[i]) + cost(&tracks[i], target);
-    if (after > up_budget) continue; /* others hold the room for now: stay pending */
-    total = after;
-    cur[i] = target;
-    x->up_pending = false;
+    if (fire && !(higher_paused && is_paused(cur[i]))) {
+      uint64_t after = total - cost(&tracks[i], cur[i]) + cost(&tracks[i], target);
+      for (size_t m = k + 1; m < n && after > up_budget; m++) {
+        size_t j = order[m];
+        if (tracks[j].kind == LA_AUDIO || cmp_level(cur[j], up[j]) <= 0) continue;
+        uint64_t c_now = cost(&tracks[j], cur[j]), c_up = cost(&tracks[j], up[j]);
+        if (c_now <= c_up) continue; /* bitrates that do not grow with the layer: nothing to gain */
+        uint64_t freed = c_now - c_up;
+        total -= freed;
+        after -= freed;
+        cur[j] = up[j];
+        next[j].up_pending = false;
+      }
+      if (after <= up_budget) {
+        total = after;
+        cur[i] = target;
+        x->up_pending = false;
+      }
+    }
+    if (!is_paused(top[i]) && is_paused(cur[i])) higher_paused = true;
   }
 
   /* Decisions and reasons; remember them. */

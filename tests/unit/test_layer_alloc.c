@@ -248,6 +248,50 @@ static void test_hysteresis(void **state) {
   assert_int_equal(d[1].reason, LA_REASON_OPTIMAL);
 }
 
+/* A screen share that becomes visible while two cameras use the whole estimate takes its place
+ * after 2.5 s, the cameras giving way; a camera that joins meanwhile does not show before it. */
+static void test_priority_takes_room(void **state) {
+  (void)state;
+  la_track t[4] = {audio(A1), camera(CAM_A, 720, false, false), camera(CAM_B, 720, false, false), screen()};
+  t[3].tile_height = 0; /* shared but not shown yet */
+  layer_alloc a;
+  layer_alloc_init(&a);
+  la_decision d[5];
+  int64_t now = 0;
+  for (int i = 0; i < 100; i++, now += 100000)
+    assert_int_equal(layer_alloc_run(&a, 2500000, t, 4, now, d), 0);
+  /* 2.46M for video, 2.14M with headroom: A at 2.0 (1M), B at 1.1 (450k)... */
+  assert_int_equal(d[1].spatial, 2);
+  assert_true(d[2].spatial >= 1);
+  assert_int_equal(d[3].spatial, -1);
+  assert_int_equal(d[3].reason, LA_REASON_HIDDEN);
+  int8_t a_before = d[1].spatial, b_before = d[2].spatial;
+  t[3].tile_height = 1080; /* the viewer now shows it */
+  int64_t shown = now;
+  la_track t5[5];
+  memcpy(t5, t, sizeof t);
+  t5[4] = camera(CAM_C, 720, false, false); /* and a camera joins 1 s later */
+  for (;; now += 100000) {
+    bool joined = now - shown >= 1000000;
+    assert_int_equal(layer_alloc_run(&a, 2500000, joined ? t5 : t, joined ? 5 : 4, now, d), 0);
+    assert_true(a.cost_bps <= 2500000);
+    if (d[3].spatial >= 0) break;
+    assert_int_equal(d[3].reason, LA_REASON_PAUSED);
+    assert_int_equal(d[1].spatial, a_before); /* nothing moves meanwhile */
+    assert_int_equal(d[2].spatial, b_before);
+    if (joined) assert_int_equal(d[4].spatial, -1); /* the newcomer waits behind the screen */
+    assert_true(now - shown < 3000000);
+  }
+  assert_true(now - shown >= LA_UP_DELAY_US);
+  assert_int_equal(d[3].spatial, 0);
+  assert_true(d[1].spatial < a_before || d[2].spatial < b_before); /* room was made */
+  /* The newcomer then shows too, once allowed for 2.5 s. */
+  for (int i = 0; i < 40; i++, now += 100000)
+    assert_int_equal(layer_alloc_run(&a, 2500000, t5, 5, now, d), 0);
+  assert_true(d[4].spatial >= 0);
+  assert_true(d[3].spatial >= 0);
+}
+
 static void test_tiles_and_availability(void **state) {
   (void)state;
   la_track t[3] = {audio(A1), camera(CAM_A, 720, false, false), camera(CAM_B, 100000, false, false)};
@@ -327,9 +371,8 @@ static void test_bad_input(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_sweep_history),
-      cmocka_unit_test(test_hysteresis),
-      cmocka_unit_test(test_tiles_and_availability),
+      cmocka_unit_test(test_sweep_history),       cmocka_unit_test(test_hysteresis),
+      cmocka_unit_test(test_priority_takes_room), cmocka_unit_test(test_tiles_and_availability),
       cmocka_unit_test(test_bad_input),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
