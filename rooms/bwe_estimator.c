@@ -26,6 +26,8 @@
 #define PROBE_MIN_PACKETS 6
 #define PROBE_RETRY_US 1000000
 #define PROBE_TIMEOUT_US 1000000
+#define PROBE_MAX_RETRY_US 3000000
+#define PROBE_GUARD_US 500000
 #define TIME_LIMIT ((int64_t)1 << 60)
 
 enum { AIMD_HOLD = 0, AIMD_INCREASE = 1, AIMD_DECREASE = 2 };
@@ -323,6 +325,8 @@ static bool time_to_reduce(const bwe_estimator *e, int64_t now_us) {
 
 /* ---- probing ---- */
 
+static int64_t probe_backoff(bwe_estimator *e);
+
 static void probe_finish(bwe_estimator *e, int64_t now_us) {
   bool ok = false;
   double result = 0;
@@ -349,10 +353,20 @@ static void probe_finish(bwe_estimator *e, int64_t now_us) {
   /* A probe that got (almost) all of its rate through is followed by a bigger one at once. */
   if (raised && result >= 0.8 * e->probe.rate_bps) {
     e->probes_succeeded++;
+    e->probe_fail_streak = 0;
     e->probe_next_us = now_us;
-  } else {
-    e->probe_next_us = now_us + PROBE_RETRY_US;
+  } else { /* the link is full there: wait 1, 2, 4, then 5 s between tries */
+    e->probe_next_us = now_us + probe_backoff(e);
   }
+  /* The queue the probe built drains over the next round trip: an overuse seen meanwhile is
+   * the probe's, not the media's, and must not cut the estimate. */
+  e->probe_guard_until_us = now_us + PROBE_GUARD_US;
+}
+
+static int64_t probe_backoff(bwe_estimator *e) {
+  int64_t wait = PROBE_RETRY_US << (e->probe_fail_streak < 3 ? e->probe_fail_streak : 3);
+  if (e->probe_fail_streak < 3) e->probe_fail_streak++;
+  return wait < PROBE_MAX_RETRY_US ? wait : PROBE_MAX_RETRY_US;
 }
 
 static void probe_account(bwe_estimator *e, const bwe_packet *p, int64_t now_us) {
@@ -383,7 +397,7 @@ bool bwe_estimator_probe(bwe_estimator *e, int64_t now_us, bwe_probe *out) {
   if (e->probe_active) {
     if (now_us - e->probe_start_us < PROBE_TIMEOUT_US) return false;
     e->probe_active = false; /* its feedback never came */
-    e->probe_next_us = now_us + PROBE_RETRY_US;
+    e->probe_next_us = now_us + probe_backoff(e);
   }
   if (!e->have_twcc || now_us < e->probe_next_us) return false;
   if (e->usage == BWE_OVERUSING || e->aimd_state == AIMD_DECREASE) return false;
@@ -464,7 +478,8 @@ void bwe_estimator_on_feedback(bwe_estimator *e, const bwe_packet *pkts, size_t 
   }
   e->acked_bps = acked_rate(e);
   if (e->usage == BWE_OVERUSING) {
-    if (time_to_reduce(e, now_us)) aimd_update(e, BWE_OVERUSING, now_us);
+    bool probe_caused = e->probe_active || now_us < e->probe_guard_until_us;
+    if (!probe_caused && time_to_reduce(e, now_us)) aimd_update(e, BWE_OVERUSING, now_us);
   } else {
     aimd_update(e, e->usage, now_us);
   }

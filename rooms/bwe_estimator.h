@@ -109,7 +109,8 @@ typedef struct bwe_estimator {
   int next_probe_id;
   bwe_probe probe;
   bool probe_active, probe_seen;
-  int64_t probe_start_us, probe_next_us;
+  int64_t probe_start_us, probe_next_us, probe_guard_until_us;
+  int probe_fail_streak;
   uint32_t probe_n, probe_rx;
   uint64_t probe_sent_bytes, probe_recv_bytes;
   uint32_t probe_last_size, probe_first_size;

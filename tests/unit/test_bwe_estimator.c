@@ -26,6 +26,7 @@
 #include "gateway/rtc/twcc.h"
 #include "rooms/bwe_estimator.h"
 #include "rooms/bwe_history.h"
+#include "rooms/layer_alloc.h"
 
 #define PKT_BYTES 1200
 #define RX_CLOCK_OFFSET_US 987654321LL /* the receiver's clock is unrelated to the sender's */
@@ -259,6 +260,72 @@ static void test_bottleneck_deep_buffer(void **state) {
   assert_true(mean >= 250 && mean <= 550);
 }
 
+/* The estimator and the layer allocator together, as a subscriber of three 720p cameras (with
+ * their audio) on a link that is limited to 800 kbit/s, then to 150 kbit/s, then lifted: the
+ * server sends what the allocation costs (plus probes). Lower layers within 5 s at 800 kbit/s
+ * with video still flowing; at 150 kbit/s video pauses and audio stays; after the lift every
+ * camera is back on its top layer within 15 s (the issue's browser test, in miniature). */
+static void test_with_allocator(void **state) {
+  (void)state;
+  sim *s = new_sim();
+  sim_init(s, 1000000, 10000000, 0, 3);
+  la_track tr[6];
+  for (int i = 0; i < 3; i++) {
+    la_track a = {.id = (uint32_t)(1 + i), .kind = LA_AUDIO};
+    a.bitrate[0][0] = 40000;
+    la_track v = {.id = (uint32_t)(11 + i), .kind = LA_VIDEO, .tile_height = 720};
+    static const uint32_t br[3] = {150000, 500000, 1500000};
+    for (int k = 0; k < 3; k++) {
+      v.bitrate[k][0] = br[k];
+      v.height[k] = (uint16_t)(180 << k);
+    }
+    tr[2 * i] = a;
+    tr[2 * i + 1] = v;
+  }
+  bwe_estimator_set_wanted(&s->e, 3 * 40000 + 3 * 1500000);
+  layer_alloc la;
+  layer_alloc_init(&la);
+  la_decision d[6];
+  double first_top = -1, low_at = -1, paused_at = -1, top_at = -1;
+  for (int64_t t = 0; t <= 75000000; t += 1000) {
+    if (t == 15000000) s->cap_bps = 800000;
+    if (t == 35000000) s->cap_bps = 150000;
+    if (t == 55000000) s->cap_bps = 10000000;
+    if (t % 100000 == 0) {
+      assert_int_equal(layer_alloc_run(&la, s->e.target_bps, tr, 6, t, d), 0);
+      s->demand_bps = (double)la.cost_bps;
+      bool all_low = true, all_paused = true, all_top = true, audio_on = true;
+      for (int i = 0; i < 3; i++) {
+        const la_decision *v = &d[2 * i + 1];
+        all_low = all_low && v->spatial >= 0 && v->spatial <= 1;
+        all_paused = all_paused && v->spatial < 0;
+        all_top = all_top && v->spatial == 2;
+        audio_on = audio_on && d[2 * i].spatial == 0;
+      }
+      assert_true(audio_on);
+      if (t < 15000000 && first_top < 0 && all_top) first_top = (double)t / 1e6;
+      if (t >= 15000000 && t < 35000000 && low_at < 0 && all_low) low_at = (double)(t - 15000000) / 1e6;
+      if (t >= 20000000 && t < 35000000) assert_true(all_low); /* lower layers, never paused */
+      if (t >= 35000000 && t < 55000000 && paused_at < 0 && all_paused)
+        paused_at = (double)(t - 35000000) / 1e6;
+      if (t >= 55000000 && top_at < 0 && all_top) top_at = (double)(t - 55000000) / 1e6;
+    }
+    sim_step(s, t);
+  }
+  printf(
+      "bwe: 3 cameras to one viewer: unlimited, all on the top layer at %.1f s; limited to 800 kbit/s, all "
+      "on "
+      "lower layers after %.1f s; at 150 kbit/s video paused after %.1f s (audio on); limit lifted, all on "
+      "the "
+      "top layer after %.1f s\n",
+      first_top, low_at, paused_at, top_at);
+  assert_true(first_top >= 0);
+  assert_true(low_at >= 0 && low_at <= 5.0);
+  assert_true(paused_at >= 0 && paused_at <= 10.0);
+  assert_true(top_at >= 0 && top_at <= 15.0);
+  free(s);
+}
+
 static void test_random_loss_does_not_collapse(void **state) {
   (void)state;
   sim *s = new_sim();
@@ -384,6 +451,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bottleneck_fall_and_recover),
       cmocka_unit_test(test_bottleneck_deep_buffer),
+      cmocka_unit_test(test_with_allocator),
       cmocka_unit_test(test_random_loss_does_not_collapse),
       cmocka_unit_test(test_heavy_loss_decreases),
       cmocka_unit_test(test_remb_fallback_and_cap),
