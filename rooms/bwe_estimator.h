@@ -13,7 +13,9 @@
  *    by (1 - 0.5 x loss), less than 2 % lets it grow 8 %/s;
  *  - probing: when the caller wants more than the estimate (set_wanted) and the link is not
  *    congested, it asks the caller to send a short cluster of packets at twice the estimate
- *    and adopts what the receiver saw arrive, doubling again while probes succeed;
+ *    and adopts what the receiver saw arrive, doubling again while probes succeed and backing
+ *    off (1, 2, then every 3 s) while they fail; an overuse within 0.5 s of a probe is the
+ *    probe's own queue and does not cut the estimate;
  *  - REMB: a receiver's REMB caps the estimate; without transport-cc feedback for 2 s it
  *    becomes the estimate (browsers that did not negotiate transport-cc).
  * The target is min(delay based, loss based, REMB), clamped to [min_bps, max_bps].
@@ -137,7 +139,7 @@ void bwe_estimator_set_wanted(bwe_estimator *e, uint32_t bps);
 /* Asks whether to start a probe cluster now. Returns true and fills *out at most once per
  * cluster; the caller tags the packets it sends for it with out->id. False while a cluster is
  * in flight, while congested, when the estimate already reaches the wanted rate, and between
- * probes (1 s after a failed one; immediately after one that succeeded). */
+ * probes (1, 2, then 3 s after failed ones; immediately after one that succeeded). */
 bool bwe_estimator_probe(bwe_estimator *e, int64_t now_us, bwe_probe *out);
 
 #endif
