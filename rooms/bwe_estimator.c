@@ -22,6 +22,7 @@
 #define LOSS_HIGH 0.10
 #define LOSS_MIN_PACKETS 20
 #define REMB_ONLY_AFTER_US 2000000
+#define REMB_EXPIRE_US 5000000 /* a REMB cap not renewed for 5 s no longer holds */
 #define PROBE_DURATION_US 40000
 #define PROBE_MIN_PACKETS 6
 #define PROBE_RETRY_US 1000000
@@ -430,7 +431,8 @@ static void update_target(bwe_estimator *e, int64_t now_us) {
   e->delay_bps = (uint32_t)clampd(e->rate_bps, e->cfg.min_bps, e->cfg.max_bps);
   e->loss_bps = (uint32_t)clampd(e->loss_rate_bps, e->cfg.min_bps, e->cfg.max_bps);
   double t = e->delay_bps < e->loss_bps ? e->delay_bps : e->loss_bps;
-  if (e->remb_bps && e->remb_bps < t) t = e->remb_bps;
+  bool remb_fresh = e->remb_bps && (remb_only || now_us - e->remb_at_us <= REMB_EXPIRE_US);
+  if (remb_fresh && e->remb_bps < t) t = e->remb_bps;
   e->target_bps = (uint32_t)clampd(t, e->cfg.min_bps, e->cfg.max_bps);
 }
 

@@ -16,7 +16,8 @@
  *    and adopts what the receiver saw arrive, doubling again while probes succeed and backing
  *    off (1, 2, then every 3 s) while they fail; an overuse within 0.5 s of a probe is the
  *    probe's own queue and does not cut the estimate;
- *  - REMB: a receiver's REMB caps the estimate; without transport-cc feedback for 2 s it
+ *  - REMB: a receiver's REMB caps the estimate (until it is 5 s old); without transport-cc
+ *    feedback for 2 s it
  *    becomes the estimate (browsers that did not negotiate transport-cc).
  * The target is min(delay based, loss based, REMB), clamped to [min_bps, max_bps].
  *

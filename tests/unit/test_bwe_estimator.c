@@ -381,6 +381,18 @@ static void test_remb_fallback_and_cap(void **state) {
   assert_int_equal(e.target_bps, 600000);
   bwe_estimator_on_remb(&e, 9000000, 270000);
   assert_int_equal(e.target_bps, before);
+  /* A cap that is not renewed expires after 5 s while transport-cc feedback keeps coming. */
+  bwe_estimator_on_remb(&e, 600000, 280000);
+  assert_int_equal(e.target_bps, 600000);
+  for (int k = 1; k <= 60; k++) {
+    for (int i = 0; i < 40; i++) {
+      p[i].send_us = 250000 + k * 100000 + i * 2500;
+      p[i].arrival_us = p[i].send_us + 50000;
+    }
+    bwe_estimator_on_feedback(&e, p, 40, 250000 + k * 100000 + 150000);
+    if (k * 100000 + 120000 < 5000000) assert_true(e.target_bps <= 600000);
+  }
+  assert_true(e.target_bps > 600000);
 }
 
 static void test_absurd_feedback_stays_bounded(void **state) {
