@@ -39,7 +39,7 @@ async function historyBodies(c, conversationId) {
   return h.messages.map((m) => m.body);
 }
 
-test('moa user disable (another process) ends every connection of the user within a second', async () => {
+test('moa user disable (another process) ends every connection of the user within a second', async (t) => {
   const email = 'member05a@moa.example';
   const a = await Client.connect(srv);
   const { token } = await a.login(email);
@@ -50,10 +50,13 @@ test('moa user disable (another process) ends every connection of the user withi
   const conv = await channelOf(a, 5);
   await a.call('chat.send', { conversation_id: conv, body: 'before disable' });
 
+  const spawned = Date.now();
   const r = await runMoa(['user', 'disable', email, '--db', srv.db]);
   assert.equal(r.code, 0, r.stderr);
   const t0 = Date.now();
   const ends = await Promise.all([a, b, c].map((x) => endsWithin(x, t0, 1000)));
+  t.diagnostic(`ended ${ends.map((e) => e.elapsed).join(', ')} ms after moa user disable exited ` +
+    `(${ends.map((e) => e.elapsed + t0 - spawned).join(', ')} ms after it was started)`);
   for (const e of ends) {
     assert.ok(e.elapsed <= 1000, `ended ${e.elapsed} ms after the command`);
     assert.equal(e.code, END_CODE);
@@ -68,7 +71,7 @@ test('moa user disable (another process) ends every connection of the user withi
   await Promise.all([other.close(), again.close()]);
 });
 
-test('moa user passwd (another process) ends every session of the user within a second', async () => {
+test('moa user passwd (another process) ends every session of the user within a second', async (t) => {
   const email = 'member06a@moa.example';
   const a = await Client.connect(srv);
   const { token } = await a.login(email);
@@ -82,6 +85,7 @@ test('moa user passwd (another process) ends every session of the user within a 
   assert.equal(r.code, 0, r.stderr);
   const t0 = Date.now();
   const ends = await Promise.all([a, b, c].map((x) => endsWithin(x, t0, 1000)));
+  t.diagnostic(`ended ${ends.map((e) => e.elapsed).join(', ')} ms after moa user passwd exited`);
   for (const e of ends) {
     assert.equal(e.code, END_CODE);
     assert.equal(e.event?.reason, 'revoked');
@@ -93,7 +97,7 @@ test('moa user passwd (another process) ends every session of the user within a 
   await Promise.all([other.close(), fresh.close()]);
 });
 
-test('auth.logout on one connection ends the other connections of that session, and only those', async () => {
+test('auth.logout on one connection ends the other connections of that session, and only those', async (t) => {
   const email = 'member07a@moa.example';
   const a = await Client.connect(srv);
   const { token } = await a.login(email);
@@ -106,6 +110,7 @@ test('auth.logout on one connection ends the other connections of that session, 
   const t0 = Date.now();
   await a.call('auth.logout');
   const e = await endsWithin(b, t0, 1000);
+  t.diagnostic(`the other connection ended ${e.elapsed} ms after auth.logout was sent`);
   assert.equal(e.code, END_CODE);
   assert.equal(e.event?.reason, 'signed_out');
   await sendFails(b, conv, 'after logout');
@@ -118,7 +123,7 @@ test('auth.logout on one connection ends the other connections of that session, 
   await Promise.all([a.close(), sameUserOtherSession.close(), otherUser.close()]);
 });
 
-test('a session ends on time on its live connections (--session-ttl)', async () => {
+test('a session ends on time on its live connections (--session-ttl)', async (t) => {
   const d = seededDb();
   const s2 = await startServer({ db: d.path, args: ['--session-ttl', '3'] });
   try {
@@ -129,6 +134,7 @@ test('a session ends on time on its live connections (--session-ttl)', async () 
     assert.ok(expires_at * 1000 - Date.now() <= 3000, 'the sign-in lasts --session-ttl');
     assert.ok((await a.call('me.get')).id, 'alive before it expires');
     const ends = await Promise.all([a, b].map((x) => endsWithin(x, Date.now(), 5000)));
+    t.diagnostic(`ended ${Date.now() - expires_at * 1000} ms after expires_at`);
     for (const e of ends) {
       const late = Date.now() - expires_at * 1000;
       assert.ok(late >= -100, `not ended before it expired (${late} ms)`);
