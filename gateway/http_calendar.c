@@ -50,6 +50,14 @@ static bool calendar(hub *h, json_t *meetings, const char *name, http_doc *out) 
   return true;
 }
 
+/* 1 when the user exists and is not disabled, 0 when disabled or gone, -1 on error. A disabled
+ * account's feed and links refuse (403) until an operator enables it again. */
+static int user_enabled(moa_db *db, int64_t uid) {
+  user_rec u;
+  int found = user_store_find_by_id(db, uid, &u);
+  return found < 0 ? -1 : found == 1 && !u.disabled;
+}
+
 static bool feed(hub *h, const char *path, http_doc *out) {
   moa_db *db = hub_db(h);
   const char *prefix = "/calendar/feed/";
@@ -62,6 +70,9 @@ static bool feed(hub *h, const char *path, http_doc *out) {
   int64_t uid = calendar_store_user(db, token);
   if (uid < 0) return fail(out, 500, "database error\n");
   if (uid == 0) return fail(out, 404, "no such calendar (the feed may have been revoked)\n");
+  int on = user_enabled(db, uid);
+  if (on < 0) return fail(out, 500, "database error\n");
+  if (!on) return fail(out, 403, "this account is disabled\n");
   /* cancelled meetings stay in the feed so that calendar programs remove them */
   json_t *ids = meeting_store_upcoming_ids(db, uid, false, db_now(db), FEED_MAX, true);
   if (!ids) return fail(out, 500, "database error\n");
@@ -76,10 +87,11 @@ static bool feed(hub *h, const char *path, http_doc *out) {
   return calendar(h, list, "Moa 회의", out);
 }
 
-/* The user a token stands for: a calendar feed token or a live session token; 0 if neither. */
+/* The user a token stands for: a calendar feed token of an enabled user or a live session token
+ * (session_store_lookup refuses a disabled user's); 0 if neither. */
 static int64_t user_of(moa_db *db, const char *t, bool feed_ok) {
   int64_t uid = feed_ok ? calendar_store_user(db, t) : 0;
-  if (uid > 0) return uid;
+  if (uid > 0 && user_enabled(db, uid) == 1) return uid;
   uid = session_store_lookup(db, t, NULL);
   return uid > 0 ? uid : 0;
 }

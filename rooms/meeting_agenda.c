@@ -2,10 +2,13 @@
  * start, or where a host moved it), room.agenda to everyone, and guests whose scope ends with a
  * segment removed, politely, once the agenda leaves it. See meeting_control.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gateway/log.h"
 #include "rooms/meeting_control_int.h"
+#include "storage/chat_store.h"
+#include "storage/guest_store.h"
 
 int mc_agenda_clock_position(const int64_t *starts, const int64_t *lengths, int n, int64_t meeting_start,
                              int64_t now) {
@@ -94,6 +97,20 @@ json_t *mc_agenda_json(const room_ctl *c, int64_t now) {
   return out;
 }
 
+void mc_scope_withdraw_chat(hub *h, const room_ctl *c, int position) {
+  if (!c->is_meeting || c->nseg == 0) return;
+  moa_db *db = hub_db(h);
+  json_t *ids = guest_store_out_of_scope(db, c->m.id, position);
+  size_t n = json_array_size(ids);
+  int64_t *v = n ? malloc(n * sizeof *v) : NULL;
+  for (size_t i = 0; v && i < n; i++) v[i] = json_integer_value(json_array_get(ids, i));
+  if (!ids || (n && !v) || chat_store_room_withdraw(db, c->room.id, v, v ? n : 0) != CHAT_STORE_OK)
+    log_error("room %lld: cannot withdraw the chat of guests whose part of the agenda ended",
+              (long long)c->room.id);
+  free(v);
+  json_decref(ids);
+}
+
 /* Removes the guests of the room (and its lobby) whose scope ended before position. */
 static void remove_out_of_scope(rooms *r, hub *h, room_ctl *c, int position) {
   live_room *lr = rooms_find(r, c->room.id);
@@ -131,4 +148,5 @@ void mc_agenda_set(rooms *r, hub *h, room_ctl *c, int position, int64_t now) {
   live_room *lr = rooms_find(r, c->room.id);
   if (lr) mc_send_ranked(h, lr, MC_GUEST, protocol_event("room.agenda", mc_agenda_json(c, now)));
   remove_out_of_scope(r, h, c, position);
+  mc_scope_withdraw_chat(h, c, position); /* also those not in the room: the chat goes with the scope */
 }

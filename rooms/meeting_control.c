@@ -9,6 +9,7 @@
 #include "gateway/log.h"
 #include "rooms/meeting_control_int.h"
 #include "storage/attendance_store.h"
+#include "storage/chat_store.h"
 #include "storage/moderation_store.h"
 #include "storage/user_store.h"
 
@@ -78,6 +79,7 @@ static room_ctl *ctl_get(rooms *r, hub *h, const room_rec *room) {
     c->position = mc_agenda_position(c, now);
     c->next = mc->rooms;
     mc->rooms = c;
+    mc_scope_withdraw_chat(h, c, c->position); /* the agenda may have moved on while no one watched */
   }
   return c;
 }
@@ -524,9 +526,11 @@ json_t *meeting_control_remove(rooms *r, hub *h, session *actor, const room_rec 
     mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
     return NULL;
   }
+  /* Removed from the room is removed from its chat too (until readmitted and back in: room.join
+   * adds whoever enters), in the same transaction as the ban. */
   if (mc_record(h, c, actor->user_id, "remove", uid, reason) < 0 ||
       moderation_store_ban(db, room->id, uid, actor->user_id, db_now(db)) != 0 ||
-      db_commit(db) != SQLITE_OK) {
+      chat_store_room_withdraw(db, room->id, &uid, 1) != CHAT_STORE_OK || db_commit(db) != SQLITE_OK) {
     db_rollback(db);
     mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
     return NULL;

@@ -48,12 +48,17 @@ int64_t mc_record(hub *h, const room_ctl *c, int64_t actor_id, const char *actio
 /* Agenda (meeting_agenda.c). */
 void mc_agenda_load(hub *h, room_ctl *c, int64_t now);
 json_t *mc_agenda_json(const room_ctl *c, int64_t now);
-/* Moves the agenda to position (sends room.agenda; removes guests past their last segment). */
+/* Moves the agenda to position (sends room.agenda; removes guests past their last segment from
+ * the room and from its chat). */
 void mc_agenda_set(rooms *r, hub *h, room_ctl *c, int position, int64_t now);
 /* The position the agenda is at now (the clock's, unless a host moved it). */
 int mc_agenda_position(const room_ctl *c, int64_t now);
 /* Is a guest whose scope ends with segment until out of scope at position? */
 bool mc_past_scope(const room_ctl *c, int until, int position);
+/* Takes the guests of c's meeting whose scope ends before position out of the meeting's chat,
+ * whether they are in the room, in its lobby or gone (storage/chat_store.h,
+ * chat_store_room_withdraw). A database error is logged; they are tried again on the next move. */
+void mc_scope_withdraw_chat(hub *h, const room_ctl *c, int position);
 /* The polite message to a guest whose part of the agenda ended (Korean, English). */
 void mc_scope_message(const char *role, const char **ko, const char **en);
 

@@ -62,6 +62,7 @@ static void login_done(void *ctx, void *arg) {
     }
     hub_set_user(h, s, j->user_id, j->is_admin);
     snprintf(s->token, sizeof s->token, "%s", token);
+    s->expires_at = expires;
     hub_get_counters(h)->logins_ok++;
     log_info("user %lld signed in from %s", (long long)j->user_id, j->address);
     hub_reply(h, s, j->req_id, signed_in_result(h, s, j->user_id, token, expires));
@@ -165,6 +166,7 @@ static void handle_auth_resume(hub *h, session *s, json_int_t id, json_t *req) {
   hub_set_user(h, s, uid, u.is_admin);
   meeting_guest_resume(h, s); /* a guest link's session keeps its scope (handlers_guest.c) */
   snprintf(s->token, sizeof s->token, "%s", token);
+  s->expires_at = expires;
   json_t *result = signed_in_result(h, s, uid, NULL, expires);
   meeting_guest_add_block(h, s, result); /* and says so, with its meeting and room */
   hub_reply(h, s, id, result);
@@ -172,7 +174,11 @@ static void handle_auth_resume(hub *h, session *s, json_int_t id, json_t *req) {
 
 static void handle_auth_logout(hub *h, session *s, json_int_t id, json_t *req) {
   (void)req;
-  if (s->token[0]) session_store_delete(hub_db(h), s->token);
+  if (s->token[0]) {
+    session_store_delete(hub_db(h), s->token);
+    /* The same session on other connections (another tab) ends too; this one stays, signed out. */
+    session_watch_end_token(h, s->token, s->id, "signed_out");
+  }
   s->token[0] = '\0';
   hub_set_user(h, s, 0, false);
   hub_reply(h, s, id, NULL);

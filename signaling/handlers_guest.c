@@ -102,8 +102,8 @@ static void handle_auth_guest(hub *h, session *s, json_int_t id, json_t *req) {
   }
   /* The session lasts until an hour after the meeting ends (at most --session-ttl). */
   int64_t now = db_now(db), ttl = m.ends_at + 3600 - now;
-  if (ttl > hub_config(h)->session_ttl) ttl = hub_config(h)->session_ttl;
   if (ttl < 60) ttl = 60;
+  if (ttl > hub_config(h)->session_ttl) ttl = hub_config(h)->session_ttl;
   char session_token[SESSION_TOKEN_LEN + 1];
   int64_t expires;
   if (session_store_create(db, uid, ttl, s->address, session_token, &expires) != 0) {
@@ -113,6 +113,7 @@ static void handle_auth_guest(hub *h, session *s, json_int_t id, json_t *req) {
   hub_set_user(h, s, uid, false);
   bind_guest(s, &g);
   snprintf(s->token, sizeof s->token, "%s", session_token);
+  s->expires_at = expires;
   log_info("guest %lld (%s) signed in for meeting %lld", (long long)uid, g.role, (long long)g.meeting_id);
   json_t *me = user_store_me(db, uid);
   json_t *result = json_pack("{s:o, s:s, s:I}", "user", me ? me : json_null(), "token", session_token,

@@ -49,6 +49,7 @@ struct hub {
   time_t started;
   media_system *media;
   rooms *rooms;
+  session_watch watch;
 };
 
 uint64_t hub_now_ms(void) {
@@ -73,6 +74,7 @@ hub *hub_new(moa_db *db, const moa_config *cfg, void (*wake)(void *), void *wake
     free(h);
     return NULL;
   }
+  session_watch_init(&h->watch, h);
   return h;
 }
 
@@ -250,6 +252,7 @@ void hub_poll(hub *h) {
   if (h->rooms) meeting_control_tick(h->rooms, h);
   meeting_reminder_tick(h);
   uint64_t now = hub_now_ms();
+  session_watch_tick(&h->watch, h, now);
   for (delayed **pp = &h->later; *pp;) {
     delayed *d = *pp;
     if (d->due_ms > now) {
@@ -276,6 +279,7 @@ void hub_set_user(hub *h, session *s, int64_t user_id, bool is_admin) {
   if (!s->user_id && user_id) h->nauth++;
   s->user_id = user_id;
   s->is_admin = is_admin;
+  s->expires_at = 0;       /* set by the caller that signed it in */
   s->guest_meeting_id = 0; /* a guest scope is set again by auth.guest / auth.resume */
   s->guest_role[0] = '\0';
   s->guest_until_segment = 0;
@@ -286,6 +290,7 @@ void hub_set_media(hub *h, media_system *media) {
   if (media && !h->rooms) h->rooms = rooms_new(media);
 }
 media_system *hub_media(hub *h) { return h->media; }
+session_watch *hub_session_watch(hub *h) { return &h->watch; }
 rooms *hub_rooms(hub *h) { return h->rooms; }
 
 moa_db *hub_db(hub *h) { return h->db; }
@@ -312,6 +317,9 @@ size_t hub_metrics_render(hub *h, char *buf, size_t len) {
   PUT("moa_ws_connections_total %llu\n", (unsigned long long)h->counters.connections_total);
   PUT("# HELP moa_sessions Signed-in WebSocket sessions.\n# TYPE moa_sessions gauge\n");
   PUT("moa_sessions %zu\n", h->nauth);
+  PUT("# HELP moa_sessions_ended_total Signed-in connections closed because their sign-in ended (sign-out "
+      "elsewhere, password change, disabled account, expiry).\n# TYPE moa_sessions_ended_total counter\n");
+  PUT("moa_sessions_ended_total %llu\n", (unsigned long long)h->watch.ended);
   PUT("# HELP moa_requests_total Requests received, by type.\n# TYPE moa_requests_total counter\n");
   for (size_t i = 0; i < dispatch_count(); i++)
     PUT("moa_requests_total{type=\"%s\"} %llu\n", dispatch_at(i)->type, (unsigned long long)h->requests[i]);

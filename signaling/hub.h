@@ -14,6 +14,7 @@
 #include "signaling/jobs.h"
 #include "signaling/protocol.h"
 #include "signaling/session.h"
+#include "signaling/session_watch.h"
 #include "storage/db.h"
 
 typedef struct hub hub;
@@ -90,6 +91,9 @@ uint64_t hub_now_ms(void);
 void hub_set_media(hub *h, struct media_system *media);
 struct media_system *hub_media(hub *h);
 struct rooms *hub_rooms(hub *h);
+
+/* The watch that ends connections whose sign-in ended (signaling/session_watch.h). */
+session_watch *hub_session_watch(hub *h);
 
 /* Marks the session signed in as user (or signed out with user_id 0). */
 void hub_set_user(hub *h, session *s, int64_t user_id, bool is_admin);

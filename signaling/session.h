@@ -32,6 +32,7 @@ typedef struct session {
   int64_t user_id; /* 0 until signed in */
   bool is_admin;
   char token[48];  /* the session token this connection signed in with ("" if none) */
+  int64_t expires_at;      /* when that sign-in ends (unix seconds, db_now's clock; 0: never) */
   int64_t room_id;         /* the live room this connection is in (0: none) */
   uint32_t participant_id; /* its participant there */
   /* a guest (auth.guest): may only enter this meeting's room and use its chat (0: not a guest) */

@@ -317,6 +317,16 @@ int chat_store_room(moa_db *db, int64_t room_id, int64_t consortium_id, const ch
   return chat__end(db, own, rc);
 }
 
+int chat_store_room_withdraw(moa_db *db, int64_t room_id, const int64_t *user_ids, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (chat__exec(db,
+                   "DELETE FROM conversation_members WHERE user_id = ?2 AND conversation_id = (SELECT id "
+                   "FROM conversations WHERE kind = 'room' AND ref_id = ?1)",
+                   2, room_id, user_ids[i], 0) != CHAT_STORE_OK)
+      return CHAT_STORE_ERROR;
+  return CHAT_STORE_OK;
+}
+
 int chat_store_create_direct(moa_db *db, int64_t creator_id, const int64_t *others, size_t n,
                              const char *title, int64_t *conversation_id, bool *created) {
   int64_t people[CHAT_STORE_MAX_GROUP];

@@ -95,6 +95,13 @@ int chat_store_room(moa_db *db, int64_t room_id, int64_t consortium_id, const ch
  * added), _INVALID (a channel) or _ERROR. */
 int chat_store_add_members(moa_db *db, int64_t conversation_id, const int64_t *user_ids, size_t n);
 
+/* Takes users out of the chat of room room_id, if it has one (moderation: a removal, a guest whose
+ * agenda scope ended). They then neither read nor post there, get none of its events and find
+ * none of it in search, until added again (room.join adds whoever enters). No transaction of its
+ * own: inside the caller's, it is part of it. Returns CHAT_STORE_OK (also when nobody was a
+ * member) or _ERROR. */
+int chat_store_room_withdraw(moa_db *db, int64_t room_id, const int64_t *user_ids, size_t n);
+
 /* Opens a direct conversation between creator and others (1..CHAT_STORE_MAX_GROUP-1 other users,
  * duplicates and the creator ignored). A 1:1 conversation is unique per pair: asking again returns
  * the same id with *created false. title may be NULL. Returns CHAT_STORE_OK, _INVALID (no other

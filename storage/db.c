@@ -265,6 +265,14 @@ void db_set_clock_offset(moa_db *db, int64_t seconds) { db->clock_offset = secon
 db_stats db_get_stats(const moa_db *db) { return db->stats; }
 const char *db_errmsg(moa_db *db) { return sqlite3_errmsg(db->conn); }
 
+int64_t db_data_version(moa_db *db) {
+  sqlite3_stmt *st = db_stmt(db, "PRAGMA data_version");
+  if (!st) return -1;
+  int64_t v = db_step(db, st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+  sqlite3_reset(st);
+  return v;
+}
+
 int db_meta_get(moa_db *db, const char *key, char *out, size_t outlen) {
   sqlite3_stmt *st = db_stmt(db, "SELECT value FROM meta WHERE key = ?");
   if (!st) return 0;

@@ -55,6 +55,11 @@ int db_begin(moa_db *db);
 int db_commit(moa_db *db);
 void db_rollback(moa_db *db);
 
+/* PRAGMA data_version of this connection: it changes when another connection (another process,
+ * or another connection of this one) commits to the database, and not on this connection's own
+ * commits. Cheap (reads the WAL index in shared memory, no disk read). -1 on error. */
+int64_t db_data_version(moa_db *db);
+
 /* Current time in unix seconds; tests may move it with db_set_clock_offset. */
 int64_t db_now(moa_db *db);
 void db_set_clock_offset(moa_db *db, int64_t seconds);

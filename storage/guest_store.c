@@ -161,6 +161,25 @@ fail:
   return GUEST_ERROR;
 }
 
+json_t *guest_store_out_of_scope(moa_db *db, int64_t meeting_id, int position) {
+  sqlite3_stmt *st = db_stmt(db,
+                             "SELECT user_id FROM guests WHERE meeting_id = ? AND until_segment > 0 AND "
+                             "until_segment < ? ORDER BY user_id");
+  if (!st) return NULL;
+  sqlite3_bind_int64(st, 1, meeting_id);
+  sqlite3_bind_int(st, 2, position);
+  json_t *ids = json_array();
+  int rc;
+  while ((rc = db_step(db, st)) == SQLITE_ROW)
+    json_array_append_new(ids, json_integer(sqlite3_column_int64(st, 0)));
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) {
+    json_decref(ids);
+    return NULL;
+  }
+  return ids;
+}
+
 int guest_store_of_user(moa_db *db, int64_t user_id, guest_info *out) {
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT g.meeting_id, g.role, g.until_segment, l.expires_at FROM guests g "

@@ -48,6 +48,10 @@ json_t *guest_store_links(moa_db *db, int64_t meeting_id);
 guest_status guest_store_redeem(moa_db *db, const char *token, const char *name, int64_t *user_id,
                                 guest_info *out);
 
+/* The guests of meeting_id whose scope ends before agenda position (until_segment N > 0 and
+ * N < position): a JSON array of user ids, NULL on error. */
+json_t *guest_store_out_of_scope(moa_db *db, int64_t meeting_id, int position);
+
 /* 1 and *out when user is a guest, 0 when not, -1 on error. */
 int guest_store_of_user(moa_db *db, int64_t user_id, guest_info *out);
 

@@ -106,3 +106,44 @@ int session_store_purge_expired(moa_db *db) {
   if (db_exec_stmt(db, st) != SQLITE_DONE) return -1;
   return sqlite3_changes(db_handle(db));
 }
+
+session_status session_store_check(moa_db *db, const char *token, int64_t user_id) {
+  unsigned char hash[SHA256_DIGEST_LENGTH];
+  bool have_token = token && token[0];
+  if (have_token && !token_valid(token)) return SESSION_ENDED;
+  if (have_token) SHA256((const unsigned char *)token, SESSION_TOKEN_LEN, hash);
+  sqlite3_stmt *st = db_stmt(db,
+                             "SELECT u.disabled, s.expires_at FROM users u LEFT JOIN sessions s "
+                             "ON s.token_hash = ?1 AND s.user_id = u.id WHERE u.id = ?2");
+  if (!st) return SESSION_CHECK_ERROR;
+  if (have_token)
+    sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, 1);
+  sqlite3_bind_int64(st, 2, user_id);
+  session_status status;
+  int rc = db_step(db, st);
+  if (rc == SQLITE_ROW) {
+    if (sqlite3_column_int(st, 0) != 0)
+      status = SESSION_DISABLED;
+    else if (!have_token)
+      status = SESSION_LIVE;
+    else if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+      status = SESSION_ENDED;
+    else
+      status = sqlite3_column_int64(st, 1) > db_now(db) ? SESSION_LIVE : SESSION_EXPIRED;
+  } else {
+    status = rc == SQLITE_DONE ? SESSION_DISABLED : SESSION_CHECK_ERROR;
+  }
+  sqlite3_reset(st);
+  return status;
+}
+
+int64_t session_store_auth_epoch(moa_db *db) {
+  sqlite3_stmt *st = db_stmt(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'auth_epoch'");
+  if (!st) return -1;
+  int rc = db_step(db, st);
+  int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : rc == SQLITE_DONE ? 0 : -1;
+  sqlite3_reset(st);
+  return v;
+}

@@ -2,7 +2,8 @@
 // roles, mute / stop camera seen by everyone, remove + readmit, lock, end, every moderation
 // message refused for non-hosts with nothing changed, the moderation log; and for scheduled
 // meetings the lobby (and coming back in after a dropped connection once admitted), hybrid event
-// mode (hands, floor), the agenda (next, the clock) and a press guest removed when its segment ends.
+// mode (hands, floor), the agenda (next, the clock) and a press guest removed when its segment ends;
+// and that removal and a guest's scope ending withdraw the meeting's chat.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, signedIn, cleanup, seededDb } from '../lib/moa.mjs';
@@ -421,4 +422,112 @@ test('admitted stays admitted: a dropped member or guest comes straight back in;
   await Promise.all(ended);
   await expectError(g2, 'room.join', { room_id: m.room_id }, 'meeting_ended');
   await expectError(a3, 'room.join', { room_id: m.room_id }, 'meeting_ended');
+});
+
+// Chat access of a meeting: the room's conversation (room.join's conversation_id). `bodies`
+// reads its history as c; `noLiveEvent` checks c got no chat event of conv, after a later
+// message of another conversation c reads has arrived (events are sent in order).
+async function bodies(c, conv) {
+  return (await c.call('chat.history', { conversation_id: conv, limit: 100 })).messages.map((x) => x.body);
+}
+async function noLiveEvent(c, conv, sender, otherConv, marker) {
+  const seen = c.waitEvent(isEvent('chat.message', (e) => e.conversation_id === otherConv && e.message.body === marker));
+  await sender.call('chat.send', { conversation_id: otherConv, body: marker });
+  await seen;
+  assert.equal(c.events.some((e) => e.type?.startsWith('chat.') && e.conversation_id === conv), false,
+    'no live chat event of the meeting after the removal');
+}
+async function channelOf(c, consortiumId) {
+  const { conversations } = await c.call('chat.conversations');
+  return conversations.find((x) => x.kind === 'channel' && x.consortium_id === consortiumId).id;
+}
+
+test('removal withdraws the meeting\'s chat (send, history, live events, search); back on entering again once readmitted', async () => {
+  const host = await user('coord03@moa.example');
+  const a = await user('member03a@moa.example');
+  const b = await user('member03b@moa.example');
+  const roomId = await lounge(host, 3);
+  await host.call('room.join', { room_id: roomId });
+  const aj = await a.call('room.join', { room_id: roomId });
+  await b.call('room.join', { room_id: roomId });
+  const conv = aj.conversation_id;
+  assert.ok(conv > 0);
+  const channel = await channelOf(a, 3);
+  await a.call('chat.send', { conversation_id: conv, body: '제거 전 발언 before-removal' });
+  assert.ok((await bodies(a, conv)).includes('제거 전 발언 before-removal'));
+  assert.ok((await a.call('chat.search', { query: 'before-removal' })).results.some((r) => r.message.conversation_id === conv));
+
+  const removed = a.waitEvent('room.removed');
+  await host.call('meeting.remove', { room_id: roomId, participant_id: aj.self.participant_id });
+  await removed;
+  a.events.length = 0;
+  await expectError(a, 'chat.send', { conversation_id: conv, body: 'after removal' }, 'forbidden');
+  await expectError(a, 'chat.history', { conversation_id: conv }, 'forbidden');
+  await expectError(a, 'chat.history', { conversation_id: conv, after_id: 0 }, 'forbidden');
+  await expectError(a, 'chat.typing', { conversation_id: conv }, 'forbidden');
+  await expectError(a, 'chat.search', { query: 'before-removal', conversation_id: conv }, 'forbidden');
+  const found = await a.call('chat.search', { query: 'before-removal' });
+  assert.equal(found.results.some((r) => r.message.conversation_id === conv), false, 'search finds nothing of the meeting');
+  assert.equal((await a.call('chat.conversations')).conversations.some((x) => x.id === conv), false);
+  await b.call('chat.send', { conversation_id: conv, body: '제거 후 발언 after-removal' });
+  await noLiveEvent(a, conv, b, channel, 'channel marker 1');
+  assert.equal((await bodies(b, conv)).includes('after removal'), false, 'nothing A tried was posted');
+
+  // Readmitted: the chat comes back when A enters the room again (with what was said meanwhile).
+  await host.call('meeting.readmit', { room_id: roomId, user_id: a.me.id });
+  await expectError(a, 'chat.history', { conversation_id: conv }, 'forbidden');
+  assert.equal((await a.call('room.join', { room_id: roomId })).conversation_id, conv);
+  assert.ok((await bodies(a, conv)).includes('제거 후 발언 after-removal'));
+  const live = a.waitEvent(isEvent('chat.message', (e) => e.conversation_id === conv));
+  await b.call('chat.send', { conversation_id: conv, body: 'welcome back' });
+  assert.equal((await live).message.body, 'welcome back');
+  await a.call('chat.send', { conversation_id: conv, body: 'thanks' });
+  await host.call('meeting.end', { room_id: roomId });
+});
+
+test('a guest whose agenda scope ends loses the meeting\'s chat, in the room or not', async () => {
+  const host = await user('coord03@moa.example');
+  const a = await user('member03a@moa.example');
+  const iso = (t) => new Date(t * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const now = Math.floor(Date.now() / 1000);
+  const m = await host.call('meeting.create', {
+    consortium_id: 3, title: '취재 범위 확인', mode: 'event', starts_at: iso(now - 60), ends_at: iso(now + 7200),
+    agenda: [{ start_offset_s: 0, length_s: 3600, item: '개회', press_open: true },
+      { start_offset_s: 3600, length_s: 1800, item: '비공개 토의' }],
+  });
+  const link = await host.call('meeting.guest_link', { meeting_id: m.id, role: 'press', expires_at: iso(now + 7200), until_segment: 1, max_uses: 5 });
+  const hj = await host.call('room.join', { room_id: m.room_id });
+  await a.call('room.join', { room_id: m.room_id });
+  const conv = hj.conversation_id;
+  const { Client } = await import('../lib/moa.mjs');
+  const press = async (name) => {
+    const c = await Client.connect(srv);
+    clients.push(c);
+    c.me = (await c.call('auth.guest', { token: link.token, name })).user;
+    assert.equal((await c.call('room.join', { room_id: m.room_id })).conversation_id, conv);
+    return c;
+  };
+  const g = await press('한기자'); // stays in the room
+  const g2 = await press('박기자'); // leaves before its scope ends
+  await g.call('chat.send', { conversation_id: conv, body: '질문 있습니다' });
+  await g2.call('room.leave');
+  assert.ok((await bodies(g2, conv)).includes('질문 있습니다'), 'a guest who left still reads while in scope');
+
+  const removed = g.waitEvent('room.removed');
+  await host.call('meeting.agenda_next', { room_id: m.room_id });
+  assert.equal((await removed).code, 'expired');
+  for (const c of [g, g2]) {
+    c.events.length = 0;
+    await expectError(c, 'chat.send', { conversation_id: conv, body: 'off the record?' }, 'forbidden');
+    await expectError(c, 'chat.history', { conversation_id: conv }, 'forbidden');
+  }
+  const heard = a.waitEvent(isEvent('chat.message', (e) => e.conversation_id === conv && e.message.body === '비공개 발언'));
+  await host.call('chat.send', { conversation_id: conv, body: '비공개 발언' });
+  await heard; // delivered to members; by then any event for the guests was sent too
+  for (const c of [g, g2]) {
+    await c.call('system.ping');
+    assert.equal(c.events.some((e) => e.type?.startsWith('chat.')), false, 'no live chat event for an out-of-scope guest');
+  }
+  assert.equal((await bodies(a, conv)).includes('off the record?'), false);
+  await host.call('meeting.end', { room_id: m.room_id });
 });

@@ -121,6 +121,29 @@ static void test_channels_and_authorization(void **state) {
   assert_int_equal(chat_store_add_members(db, room, ghost, 2), CHAT_STORE_NOT_FOUND);
   assert_false(chat_store_can_read(db, 3, room)); /* nothing added */
   assert_int_equal(chat_store_add_members(db, c1, invited, 1), CHAT_STORE_INVALID);
+
+  /* Withdrawn from the room's chat (a removal): no reading, posting, events or search there. */
+  post(db, room, 2, "회의실 수소 발언");
+  int64_t out[] = {4, 3};
+  assert_int_equal(chat_store_room_withdraw(db, 42, out, 2), CHAT_STORE_OK); /* 3 was no member */
+  assert_false(chat_store_can_read(db, 4, room));
+  assert_true(chat_store_can_read(db, 2, room));
+  assert_int_equal(chat_store_append(db, room, 4, "still here?", NULL, &m, &dup), CHAT_STORE_FORBIDDEN);
+  assert_int_equal(chat_store_history_before(db, 4, room, 0, 10, &h), CHAT_STORE_FORBIDDEN);
+  json_t *readers = NULL;
+  assert_int_equal(chat_store_readers(db, room, &readers), CHAT_STORE_OK);
+  assert_int_equal(json_array_size(readers), 1);
+  assert_int_equal(json_integer_value(json_array_get(readers, 0)), 2);
+  json_decref(readers);
+  assert_int_equal(chat_store_search(db, 4, "수소 발언", 0, 10, &r), CHAT_STORE_OK);
+  assert_int_equal(json_array_size(json_object_get(r, "results")), 0);
+  json_decref(r);
+  assert_int_equal(chat_store_room_withdraw(db, 777, out, 2), CHAT_STORE_OK); /* a room without chat */
+  /* Added again (room.join once readmitted): everything comes back. */
+  assert_int_equal(chat_store_add_members(db, room, invited + 1, 1), CHAT_STORE_OK);
+  assert_int_equal(chat_store_history_before(db, 4, room, 0, 10, &h), CHAT_STORE_OK);
+  assert_int_equal(json_array_size(json_object_get(h, "messages")), 1);
+  json_decref(h);
 }
 
 static void test_direct_conversations(void **state) {

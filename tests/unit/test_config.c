@@ -113,7 +113,7 @@ static void test_set_int(void **state) {
       {"rate", "12 "},
       {"rate", "1.5"},
       {"rate", "99999999999999999999"},
-      {"session-ttl", "59"},
+      {"session-ttl", "0"},
       {"login-workers", "65"},
       {"outq-bytes", "1073741825"},
       {"max-message", "1023"},

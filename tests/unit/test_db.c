@@ -287,6 +287,30 @@ static void test_clock(void **state) {
   db_close(db);
 }
 
+/* PRAGMA data_version moves on another connection's commit, not on this connection's own. */
+static void test_data_version(void **state) {
+  (void)state;
+  tmpdb t;
+  tmpdb_make(&t);
+  moa_db *db = open_ok(t.path, false);
+  int64_t v = db_data_version(db);
+  assert_true(v >= 0);
+  assert_int_equal(db_meta_set(db, "k", "own write"), 0);
+  assert_int_equal(db_data_version(db), v);
+  sqlite3 *c;
+  assert_int_equal(sqlite3_open(t.path, &c), SQLITE_OK);
+  assert_int_equal(
+      sqlite3_exec(c, "PRAGMA busy_timeout = 1000; UPDATE meta SET value = 'other' WHERE key = 'k'", NULL,
+                   NULL, NULL),
+      SQLITE_OK);
+  assert_int_equal(sqlite3_close(c), SQLITE_OK);
+  int64_t v2 = db_data_version(db);
+  assert_true(v2 != v);
+  assert_int_equal(db_data_version(db), v2); /* and stays put until the next such commit */
+  db_close(db);
+  tmpdb_remove(&t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_memory_migrated),
@@ -300,6 +324,7 @@ int main(void) {
       cmocka_unit_test(test_transactions),
       cmocka_unit_test(test_checkpointer),
       cmocka_unit_test(test_clock),
+      cmocka_unit_test(test_data_version),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -492,6 +492,18 @@ static void test_guest_links(void **state) {
   int64_t uid2;
   assert_int_equal(guest_store_redeem(db, token, "두번째 기자", &uid2, &g), GUEST_OK); /* another browser */
   assert_int_equal(guest_store_redeem(db, token, "세번째", &uid2, &g), GUEST_USED_UP);
+  /* Out of scope once the agenda passes their last segment (2): position 3 and on, not before. */
+  json_t *out = guest_store_out_of_scope(db, id, 2);
+  assert_int_equal(json_array_size(out), 0);
+  json_decref(out);
+  out = guest_store_out_of_scope(db, id, 3);
+  assert_int_equal(json_array_size(out), 2);
+  assert_int_equal(json_integer_value(json_array_get(out, 0)), uid);
+  assert_int_equal(json_integer_value(json_array_get(out, 1)), uid2);
+  json_decref(out);
+  out = guest_store_out_of_scope(db, other, 9);
+  assert_int_equal(json_array_size(out), 0);
+  json_decref(out);
   assert_int_equal(scalar(db, "SELECT uses FROM guest_links"), 2);
   assert_int_equal(scalar(db, "SELECT count(*) FROM guests"), 2);
   /* expiry */

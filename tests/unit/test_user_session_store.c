@@ -5,7 +5,9 @@
  * replaced and removed, the sign-in lock (from the 5th failure, 60 s doubling to 1 hour) and its
  * reset, disabling and new passwords ending sessions, the `me` object and a consortium's people.
  * Sessions: 43-character base64url tokens, lookup, expiry through the test clock, malformed
- * tokens, delete, purge, and that only the SHA-256 of a token is stored. */
+ * tokens, delete, purge, and that only the SHA-256 of a token is stored; what became of a live
+ * connection's session (session_store_check), and the sign-in epoch the triggers of migration 008
+ * bump on every change that ends sign-ins and on nothing else. */
 #include <openssl/sha.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -476,6 +478,66 @@ static void test_session_stores_hash_only(void **state) {
   sqlite3_finalize(st);
 }
 
+static void test_session_check(void **state) {
+  moa_db *db = *state;
+  int64_t a = add(db, "chk@example.com", "확인", 0), b = add(db, "chk2@example.com", "둘", 0);
+  char ta[SESSION_TOKEN_LEN + 1], ta2[SESSION_TOKEN_LEN + 1], tb[SESSION_TOKEN_LEN + 1];
+  assert_int_equal(session_store_create(db, a, 3600, "", ta, NULL), 0);
+  assert_int_equal(session_store_create(db, a, 60, "", ta2, NULL), 0);
+  assert_int_equal(session_store_create(db, b, 3600, "", tb, NULL), 0);
+  assert_int_equal(session_store_check(db, ta, a), SESSION_LIVE);
+  assert_int_equal(session_store_check(db, ta, b), SESSION_ENDED); /* another user's token */
+  assert_int_equal(session_store_check(db, "x", a), SESSION_ENDED);
+  assert_int_equal(session_store_check(db, NULL, a), SESSION_LIVE);
+  assert_int_equal(session_store_check(db, "", a), SESSION_LIVE);
+  assert_int_equal(session_store_check(db, ta, 9999), SESSION_DISABLED); /* no such user */
+
+  db_set_clock_offset(db, 60);
+  assert_int_equal(session_store_check(db, ta2, a), SESSION_EXPIRED);
+  assert_int_equal(session_store_check(db, ta, a), SESSION_LIVE);
+  db_set_clock_offset(db, 0);
+
+  assert_int_equal(session_store_delete(db, ta2), 1);
+  assert_int_equal(session_store_check(db, ta2, a), SESSION_ENDED);
+  assert_int_equal(user_store_set_disabled(db, a, true), 0);
+  assert_int_equal(session_store_check(db, ta, a), SESSION_DISABLED);
+  assert_int_equal(session_store_check(db, NULL, a), SESSION_DISABLED);
+  assert_int_equal(session_store_check(db, tb, b), SESSION_LIVE);
+}
+
+static void test_auth_epoch(void **state) {
+  moa_db *db = *state;
+  int64_t e = session_store_auth_epoch(db);
+  assert_true(e >= 0);
+  int64_t a = add(db, "ep@example.com", "에폭", 0), b = add(db, "ep2@example.com", "둘", 0);
+  char ta[SESSION_TOKEN_LEN + 1], tb[SESSION_TOKEN_LEN + 1];
+  assert_int_equal(session_store_create(db, a, 3600, "", ta, NULL), 0);
+  assert_int_equal(session_store_create(db, b, 3600, "", tb, NULL), 0);
+  /* Signing in, failures and their reset, roles: no change of the epoch. */
+  user_store_record_failure(db, a, 1000);
+  user_store_record_success(db, a);
+  user_store_set_role(db, a, 1, ROLE_MEMBER);
+  assert_int_equal(session_store_auth_epoch(db), e);
+  /* Whatever ends a sign-in moves it. */
+  assert_int_equal(session_store_delete(db, ta), 1);
+  assert_true(session_store_auth_epoch(db) > e);
+  e = session_store_auth_epoch(db);
+  assert_int_equal(user_store_set_password(db, b, "$scrypt$other"), 0);
+  assert_true(session_store_auth_epoch(db) > e);
+  e = session_store_auth_epoch(db);
+  assert_int_equal(user_store_set_disabled(db, a, true), 0);
+  assert_true(session_store_auth_epoch(db) > e);
+  e = session_store_auth_epoch(db);
+  assert_int_equal(user_store_set_disabled(db, a, true), 0); /* already disabled: nothing changed */
+  assert_int_equal(session_store_auth_epoch(db), e);
+  /* Or a writer that knows nothing of moa (an operator with the sqlite3 shell). */
+  assert_int_equal(sqlite3_exec(db_handle(db), "DELETE FROM sessions", NULL, NULL, NULL), SQLITE_OK);
+  assert_int_equal(session_store_auth_epoch(db), e); /* no sessions were left to delete */
+  assert_int_equal(session_store_create(db, b, 3600, "", tb, NULL), 0);
+  assert_int_equal(sqlite3_exec(db_handle(db), "DELETE FROM sessions", NULL, NULL, NULL), SQLITE_OK);
+  assert_true(session_store_auth_epoch(db) > e);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_add_and_find, setup, teardown),
@@ -491,6 +553,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_session_malformed, setup, teardown),
       cmocka_unit_test_setup_teardown(test_session_delete_purge, setup, teardown),
       cmocka_unit_test_setup_teardown(test_session_stores_hash_only, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_session_check, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_auth_epoch, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
