@@ -101,9 +101,11 @@ export class Client {
     });
   }
 
-  static async connect(server, { origin, protocol = 'moa.v1', headers } = {}) {
+  // localAddress: the loopback source address to connect from (e.g. '127.0.0.2'), so a test can
+  // be "another person" for the server's per-address limits.
+  static async connect(server, { origin, protocol = 'moa.v1', headers, localAddress } = {}) {
     const ws = new WebSocket(server.wsUrl ?? server, protocol ? [protocol] : [], {
-      origin, headers, rejectUnauthorized: false, maxPayload: 64 << 20,
+      origin, headers, rejectUnauthorized: false, maxPayload: 64 << 20, localAddress,
     });
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);
