@@ -10,8 +10,8 @@
  *     the fifth locks it) and of the address (throttle.h, the twentieth locks it); a right password
  *     then clears both. So once the account's budget is spent, every further attempt, a right
  *     password too, is refused `locked` without hashing;
- *   - the attempts waiting for a check are bounded per address, per account and in all, and the
- *     checks run one per address and per account at a time (login_gate.h): past a bound `busy`,
+ *   - the attempts waiting for a check are bounded per address, per account and in all; checks
+ *     run one per account at a time, addresses taking turns (login_gate.h): past a bound `busy`,
  *     and a flood on one account does not queue another person's sign-in behind it.
  * A failed attempt is answered after a delay that grows with the account's consecutive failures
  * (250 ms doubling, at most 4 s). */
@@ -209,6 +209,7 @@ static void handle_auth_login(hub *h, session *s, json_int_t id, json_t *req) {
     log_warn("could not count a sign-in attempt of user %lld", (long long)j->user_id);
   throttle_record_failure(s->address, now);
   s->login_pending = true;
+  s->login_accepted_ms = now_ms;
   s->pending_jobs++;
   login_pump(h);
 }

@@ -75,25 +75,36 @@ login_gate_result login_gate_admit(login_gate *g, const char *address, const cha
   return LOGIN_GATE_OK;
 }
 
-/* Whether a check for s's address or account is running. */
-static bool busy_key(const login_gate *g, const slot *s) {
+/* Whether a check for s's account (and, with by_address, for its address) is running. */
+static bool busy_key(const login_gate *g, const slot *s, bool by_address) {
   for (int i = 0; i < g->total; i++) {
     const slot *r = &g->slots[i];
-    if (r->item && r->running && (strcmp(r->address, s->address) == 0 || strcmp(r->account, s->account) == 0))
+    if (!r->item || !r->running) continue;
+    if (strcmp(r->account, s->account) == 0 || (by_address && strcmp(r->address, s->address) == 0))
       return true;
   }
   return false;
 }
 
-void *login_gate_next(login_gate *g) {
-  if (g->nrunning >= (size_t)g->max_running || g->nwaiting == 0) return NULL;
+/* The oldest waiting slot that may start: its account has no check running and, with
+ * by_address, neither has its address. */
+static slot *oldest_startable(login_gate *g, bool by_address) {
   slot *best = NULL;
   for (int i = 0; i < g->total; i++) {
     slot *s = &g->slots[i];
     if (!s->item || s->running || (best && best->seq < s->seq)) continue;
-    if (busy_key(g, s)) continue;
+    if (busy_key(g, s, by_address)) continue;
     best = s;
   }
+  return best;
+}
+
+void *login_gate_next(login_gate *g) {
+  if (g->nrunning >= (size_t)g->max_running || g->nwaiting == 0) return NULL;
+  /* Addresses take turns; a worker left idle by that serves an address that already has a check
+   * running (one office's sign-ins use every worker when nobody else waits). */
+  slot *best = oldest_startable(g, true);
+  if (!best) best = oldest_startable(g, false);
   if (!best) return NULL;
   best->running = true;
   g->nwaiting--;

@@ -3,10 +3,10 @@
  * Password hashing (scrypt, ~60 ms and 32 MiB each) is the one costly thing an unauthenticated
  * client can ask for, so it goes through this gate before the job pool (jobs.h). The gate bounds
  * the attempts waiting per network address, per account (the email as typed) and in all, and it
- * starts at most max_running checks at once, choosing the oldest waiting attempt whose address
- * and account have no check running. So a flood on one account, or from one address, hashes one
- * attempt at a time, and another person's sign-in waits for at most the checks already running,
- * not behind the flood's queue (issue 10).
+ * starts at most max_running checks at once: never two for one account, and the oldest waiting
+ * attempt whose address has no check running goes first (another address's attempt only when no
+ * such one waits). So a flood on one account hashes one attempt at a time, and another person's
+ * sign-in waits for at most the checks already running, not behind a flood's queue (issue 10).
  *
  * The gate holds opaque items (the caller's login jobs) and never frees a running one; it owns
  * nothing else. Signaling thread only. */
@@ -35,7 +35,7 @@ void login_gate_free(login_gate *g, void (*drop)(void *item));
  * longer than the gate keeps (63 / 255 bytes) are compared by their first bytes. */
 login_gate_result login_gate_admit(login_gate *g, const char *address, const char *account, void *item);
 /* The next attempt to check now (it becomes running), or NULL when max_running checks run or no
- * waiting attempt may start (its address or account already has one running). */
+ * waiting attempt may start (every waiting account already has a check running). */
 void *login_gate_next(login_gate *g);
 /* item (running, from login_gate_next) is finished: its place is freed. */
 void login_gate_done(login_gate *g, void *item);

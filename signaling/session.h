@@ -52,6 +52,7 @@ typedef struct session {
    * delayed reply is not yet due (until then another auth.login is answered `busy`) */
   bool login_pending;
   uint64_t login_quiet_until_ms;
+  uint64_t login_accepted_ms; /* when its last auth.login was accepted (0: never); --auth-timeout */
   struct session *next_in_bucket;
   struct session *prev_all, *next_all;
 } session;
