@@ -58,6 +58,7 @@ struct server {
   lws_sorted_usec_list_t accept_resume;
   bool accept_paused;
   uint64_t refused_per_ip, refused_fds, closed_auth_timeout, closed_evicted, accept_backoffs;
+  struct ws_pss *oldest, *newest; /* open WebSockets in the order they opened */
 };
 
 /* The server whose accept() failures the lws log bridge reports (one server per process). */
@@ -72,6 +73,7 @@ typedef struct http_pss {
 
 typedef struct ws_pss {
   struct lws *wsi;
+  struct ws_pss *older, *newer; /* server.oldest .. server.newest */
   session *sess;
   char *rx;
   size_t rx_len, rx_cap;
@@ -176,12 +178,15 @@ static int serve_static(struct lws *wsi, server *srv, const char *uri) {
 /* ---- flood defences ---- */
 
 /* The oldest open WebSocket that has not signed in (and is not closing or signing in), or NULL.
- * The hub lists sessions newest first. */
+ * Looks at the 4,096 oldest connections at most, so a server full of signed-in people does not
+ * walk all of them for every new connection (then nobody is closed, and the hard limit holds). */
 static session *oldest_unauthenticated(server *srv) {
-  session *found = NULL;
-  for (session *s = hub_first(srv->hub); s; s = hub_next(s))
-    if (!s->user_id && !s->closing && !s->login_pending) found = s;
-  return found;
+  int budget = 4096;
+  for (ws_pss *p = srv->oldest; p && budget--; p = p->newer) {
+    session *s = p->sess;
+    if (s && !s->user_id && !s->closing && !s->login_pending) return s;
+  }
+  return NULL;
 }
 
 /* A new connection got descriptor fd. Past the soft budget (limit - reserve) the oldest
@@ -474,7 +479,16 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
       pss->wsi = wsi;
       pss->sess = hub_open(srv->hub, pss, &ws_io, addr);
       if (!pss->sess) return -1;
+      pss->older = srv->newest;
+      if (srv->newest) srv->newest->newer = pss;
+      else srv->oldest = pss;
+      srv->newest = pss;
       if (conn_limit_add(srv->per_ip, addr) == 0) snprintf(pss->address, sizeof pss->address, "%s", addr);
+      /* The cap is checked at the HTTP upgrade; a WebSocket that came another way is closed here. */
+      if (srv->cfg->max_conns_per_ip > 0 && conn_limit_count(srv->per_ip, addr) > srv->cfg->max_conns_per_ip) {
+        srv->refused_per_ip++;
+        session_close(pss->sess, 1008, "too many connections from your address");
+      }
       auth_timer_start(srv, pss, (uint64_t)srv->cfg->auth_timeout * 1000u);
       break;
     }
@@ -532,6 +546,13 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
     case LWS_CALLBACK_CLOSED:
       srv = srv_of(wsi);
       lws_sul_cancel(&pss->auth_timer);
+      if (pss->sess) { /* opened (ESTABLISHED linked it) */
+        if (pss->older) pss->older->newer = pss->newer;
+        else srv->oldest = pss->newer;
+        if (pss->newer) pss->newer->older = pss->older;
+        else srv->newest = pss->older;
+        pss->older = pss->newer = NULL;
+      }
       if (pss->address[0]) conn_limit_remove(srv->per_ip, pss->address);
       pss->address[0] = '\0';
       if (pss->sess) hub_close(srv->hub, pss->sess);
