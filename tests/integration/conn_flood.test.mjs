@@ -53,22 +53,34 @@ async function flood(srv, n, { spread = 20, batch = 100 } = {}) {
   return { open, refused };
 }
 
-test('a connection that does not sign in is closed after --auth-timeout (4408); a signed-in one stays', async () => {
+test('a connection that does not sign in is closed after --auth-timeout (4408); a signed-in one and a guest stay', async () => {
   await withServer({ args: ['--auth-timeout', '2'] }, async (srv) => {
     const t0 = Date.now();
     const idle = await Client.connect(srv);
     const pinger = await Client.connect(srv);
-    const member = await signedIn(srv, 'member01a@moa.example');
+    const closedAt = (c) => c.closed.then((r) => ({ ...r, after: Date.now() - t0 }));
+    const idleClosed = closedAt(idle), pingerClosed = closedAt(pinger);
     const pinging = setInterval(() => pinger.request('system.ping').catch(() => {}), 300);
-    const [a, b] = await Promise.all([idle.closed, pinger.closed]);
+    const member = await signedIn(srv, 'member01a@moa.example');
+    const [a, b] = await Promise.all([idleClosed, pingerClosed]);
     clearInterval(pinging);
-    const took = Date.now() - t0;
     assert.equal(a.code, 4408, JSON.stringify(a));
     assert.match(a.reason, /sign in/);
     assert.equal(b.code, 4408, 'pinging is not signing in');
-    assert.ok(took >= 1800 && took < 6000, `closed after ${took} ms`);
+    for (const x of [a, b]) assert.ok(x.after >= 1800 && x.after < 6000, `closed after ${x.after} ms`);
     await sleep(1000);
     assert.ok((await member.call('me.get')).id > 0, 'the signed-in connection is still open');
+    // A guest link's sign-in (auth.guest) counts as signing in.
+    const coord = await signedIn(srv, 'coord01@moa.example');
+    const seoul = (t) => `${new Date((t + 9 * 3600) * 1000).toISOString().slice(0, 19)}+09:00`;
+    const start = Math.floor(Date.now() / 1000) + 86400;
+    const meeting = await coord.call('meeting.create', { consortium_id: 1, title: 'flood test', starts_at: seoul(start), ends_at: seoul(start + 3600) });
+    const link = await coord.call('meeting.guest_link', { meeting_id: meeting.id, role: 'guest', expires_at: seoul(start + 3600) });
+    const guest = await Client.connect(srv);
+    await guest.call('auth.guest', { token: link.token, name: 'Guest' });
+    await sleep(3000);
+    assert.equal((await guest.request('system.ping')).ok, true, 'the guest is still connected after the timeout');
+    await Promise.all([coord.close(), guest.close()]);
     const m = await httpGet(`${srv.url}/metrics`, 5000);
     assert.match(m.body, /moa_ws_closed_total\{reason="auth_timeout"\} [1-9]/);
     await member.close();
