@@ -3,6 +3,7 @@
  * client, and a scan of a thousand small structs costs microseconds. Age is a sequence number. */
 #include "signaling/login_gate.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,7 +26,9 @@ struct login_gate {
 };
 
 login_gate *login_gate_new(int max_running, int per_address, int per_account, int total) {
-  if (max_running < 1 || per_address < 1 || per_account < 1 || total < 1) return NULL;
+  if (max_running < 1 || max_running > LOGIN_GATE_MAX_RUNNING || per_address < 1 || per_account < 1 ||
+      total < 1)
+    return NULL;
   login_gate *g = calloc(1, sizeof *g);
   if (!g) return NULL;
   g->slots = calloc((size_t)total, sizeof *g->slots);
@@ -75,25 +78,24 @@ login_gate_result login_gate_admit(login_gate *g, const char *address, const cha
   return LOGIN_GATE_OK;
 }
 
-/* Whether a check for s's account (and, with by_address, for its address) is running. */
-static bool busy_key(const login_gate *g, const slot *s, bool by_address) {
-  for (int i = 0; i < g->total; i++) {
-    const slot *r = &g->slots[i];
-    if (!r->item || !r->running) continue;
-    if (strcmp(r->account, s->account) == 0 || (by_address && strcmp(r->address, s->address) == 0))
+/* Whether one of the n running slots has s's account (and, with by_address, its address). */
+static bool busy_key(slot *const *running, size_t n, const slot *s, bool by_address) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(running[i]->account, s->account) == 0 ||
+        (by_address && strcmp(running[i]->address, s->address) == 0))
       return true;
-  }
   return false;
 }
 
 /* The oldest waiting slot that may start: its account has no check running and, with
- * by_address, neither has its address. */
-static slot *oldest_startable(login_gate *g, bool by_address) {
+ * by_address, neither has its address. One pass over the slots, each compared with the running
+ * ones only (at most max_running). */
+static slot *oldest_startable(login_gate *g, slot *const *running, size_t n, bool by_address) {
   slot *best = NULL;
   for (int i = 0; i < g->total; i++) {
     slot *s = &g->slots[i];
     if (!s->item || s->running || (best && best->seq < s->seq)) continue;
-    if (busy_key(g, s, by_address)) continue;
+    if (busy_key(running, n, s, by_address)) continue;
     best = s;
   }
   return best;
@@ -103,8 +105,13 @@ void *login_gate_next(login_gate *g) {
   if (g->nrunning >= (size_t)g->max_running || g->nwaiting == 0) return NULL;
   /* Addresses take turns; a worker left idle by that serves an address that already has a check
    * running (one office's sign-ins use every worker when nobody else waits). */
-  slot *best = oldest_startable(g, true);
-  if (!best) best = oldest_startable(g, false);
+  slot *run[LOGIN_GATE_MAX_RUNNING];
+  size_t n = 0;
+  assert(g->nrunning < LOGIN_GATE_MAX_RUNNING);
+  for (int i = 0; i < g->total && n < g->nrunning; i++)
+    if (g->slots[i].item && g->slots[i].running) run[n++] = &g->slots[i];
+  slot *best = oldest_startable(g, run, n, true);
+  if (!best) best = oldest_startable(g, run, n, false);
   if (!best) return NULL;
   best->running = true;
   g->nwaiting--;

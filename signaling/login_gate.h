@@ -24,8 +24,11 @@ typedef enum {
   LOGIN_GATE_ACCOUNT_FULL, /* this account has per_account attempts waiting or running */
 } login_gate_result;
 
+#define LOGIN_GATE_MAX_RUNNING 64 /* --login-workers at most */
+
 /* A gate that runs at most max_running checks at once and holds at most per_address attempts per
- * address, per_account per account and total in all. NULL when out of memory or a bound is < 1. */
+ * address, per_account per account and total in all. NULL when out of memory, a bound is < 1 or
+ * max_running > LOGIN_GATE_MAX_RUNNING. */
 login_gate *login_gate_new(int max_running, int per_address, int per_account, int total);
 /* Frees the gate; drop(item) is called for every attempt still waiting (not for running ones,
  * which belong to the job pool). Safe on NULL. */
