@@ -221,7 +221,14 @@ static void on_accept_resume(lws_sorted_usec_list_t *sul) {
  * fail again, at 100% CPU. Stop accepting for 250 ms, and make room by closing the oldest
  * connection that has not signed in. */
 static void accept_backoff(server *srv) {
-  if (srv->accept_paused || !srv->listen_wsi) return;
+  if (!srv->listen_wsi) return;
+  if (srv->accept_paused) {
+    /* lws turns accepting back on whenever a connection closes (lws_accept_modulation), behind
+     * its flow-control state: toggle that state to turn it off again until the pause ends. */
+    lws_rx_flow_control(srv->listen_wsi, 1);
+    lws_rx_flow_control(srv->listen_wsi, 0);
+    return;
+  }
   srv->accept_paused = true;
   srv->accept_backoffs++;
   lws_rx_flow_control(srv->listen_wsi, 0);

