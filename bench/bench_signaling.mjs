@@ -70,7 +70,8 @@ async function startServer(args) {
   const dir = mkdtempSync(join(tmpdir(), 'moa-bench-'));
   const db = join(dir, 'moa.db');
   copyFileSync(seedDb, db);
-  const argv = ['--listen', `${HOST}:0`, '--db', db, '--static', join(SRC, 'web-static'), '--log-level', 'warn', ...args];
+  // Every client runs on 127.0.0.1: no per-address cap (--max-conns-per-ip 0).
+  const argv = ['--listen', `${HOST}:0`, '--db', db, '--static', join(SRC, 'web-static'), '--log-level', 'warn', '--max-conns-per-ip', '0', ...args];
   const proc = spawn(moaBin, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '', stderr = '';
   proc.stdout.on('data', (d) => { stdout = (stdout + d).slice(-8192); });

@@ -43,6 +43,9 @@ static const opt_def opts[] = {
     {"outq-bytes", I(outq_bytes, 4096, 1 << 30), "BYTES", "queued outbound bytes before a slow client is dropped (default 4194304)"},
     {"ping-interval", I(ping_interval, 1, 3600), "SECONDS", "idle time before a WebSocket ping (default 30)"},
     {"login-workers", I(login_workers, 1, 64), "N", "threads verifying passwords (default 1)"},
+    {"auth-timeout", I(auth_timeout, 1, 86400), "SECONDS", "close a WebSocket that has not signed in (auth.login, auth.resume, auth.guest) after this long (default 10)"},
+    {"max-conns-per-ip", I(max_conns_per_ip, 0, 1000000), "N", "open WebSocket connections allowed per client address, loopback too; more get HTTP 429 (default 256; 0 = no cap)"},
+    {"fd-reserve", I(fd_reserve, 0, 1000000), "N", "file descriptors kept free below the limit: past limit-N the oldest connections not signed in make room for new ones (default 256)"},
     {"media-ip", S(media_ip), "ADDR", "UDP address the media workers bind (default 127.0.0.1)"},
     {"media-announce-ip", S(media_announce_ip), "ADDR", "address given to browsers in ICE candidates, e.g. the public IP behind NAT (default: --media-ip)"},
     {"media-port", I(media_port, 0, 65535), "PORT", "UDP port of the first media worker; worker i uses PORT+i (default 40000; 0 = any free port)"},
@@ -76,6 +79,9 @@ void config_defaults(moa_config *c) {
   c->outq_bytes = 4 << 20;
   c->ping_interval = 30;
   c->login_workers = 1;
+  c->auth_timeout = 10;
+  c->max_conns_per_ip = 256;
+  c->fd_reserve = 256;
   snprintf(c->media_ip, sizeof c->media_ip, "127.0.0.1");
   c->media_port = 40000;
   c->reminder_lead = 600;

@@ -27,6 +27,9 @@ typedef struct moa_config {
   int outq_bytes;        /* outbound queue bound per connection, bytes */
   int ping_interval;     /* seconds of silence before a ping; the peer is dropped after 3x */
   int login_workers;     /* threads hashing passwords */
+  int auth_timeout;      /* seconds a WebSocket may stay open without signing in */
+  int max_conns_per_ip;  /* open WebSocket connections allowed per address (0 = no cap) */
+  int fd_reserve;        /* descriptors kept free below the limit for sign-ins and the server's files */
   bool demo;             /* load demo data into an empty database on start */
   char media_ip[64];     /* UDP bind address of the media workers */
   char media_announce_ip[64]; /* address written in ICE candidates ("" = media_ip) */

@@ -7,18 +7,28 @@
  * one or more RECEIVE callbacks and is reassembled up to --max-message bytes; the hub answers
  * into the session's bounded queue and asks for a writable callback; SERVER_WRITEABLE writes one
  * queued message, or when several wait as many as fit in 64 KiB framed in one write (ws_batch.h),
- * and asks again while more wait. */
+ * and asks again while more wait.
+ *
+ * Floods (issue 10): a WebSocket that has not signed in after --auth-timeout seconds is closed
+ * (4408); an address may hold --max-conns-per-ip WebSockets (more get HTTP 429, conn_limit.h);
+ * past (descriptor limit - --fd-reserve) every new connection closes the oldest WebSocket that
+ * has not signed in, so a sign-in always finds a descriptor, and past (limit - reserve/4) new
+ * connections are refused at accept; should accept() still fail for want of descriptors,
+ * accepting pauses for 250 ms instead of spinning (lws 4.1 would retry at once, forever). */
 #include "gateway/http_ws.h"
 
+#include <errno.h>
 #include <libwebsockets.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "gateway/conn_limit.h"
 #include "gateway/http_calendar.h"
 #include "gateway/log.h"
 #include "gateway/media.h"
@@ -41,7 +51,18 @@ struct server {
   lws_retry_bo_t retry;
   struct lws_http_mount mounts[1];
   struct lws_protocols protocols[3];
+  /* flood defences */
+  conn_limit *per_ip;
+  int fd_limit;             /* RLIMIT_NOFILE (soft) when the server started */
+  struct lws *listen_wsi;   /* the listening socket, seen on the first accept */
+  lws_sorted_usec_list_t accept_resume;
+  bool accept_paused;
+  uint64_t refused_per_ip, refused_fds, closed_auth_timeout, closed_evicted, accept_backoffs;
+  struct ws_pss *oldest, *newest; /* open WebSockets in the order they opened */
 };
+
+/* The server whose accept() failures the lws log bridge reports (one server per process). */
+static server *log_server;
 
 /* ---- per-connection data ---- */
 
@@ -52,6 +73,7 @@ typedef struct http_pss {
 
 typedef struct ws_pss {
   struct lws *wsi;
+  struct ws_pss *older, *newer; /* server.oldest .. server.newest */
   session *sess;
   char *rx;
   size_t rx_len, rx_cap;
@@ -61,6 +83,8 @@ typedef struct ws_pss {
   unsigned char *tx;
   size_t tx_cap;
   ws_batch batch; /* several queued messages in one write (ws_batch.h) */
+  lws_sorted_usec_list_t auth_timer; /* --auth-timeout */
+  char address[64];                  /* counted in server.per_ip while non-empty */
 } ws_pss;
 
 static server *srv_of(struct lws *wsi) { return lws_context_user(lws_get_context(wsi)); }
@@ -151,12 +175,149 @@ static int serve_static(struct lws *wsi, server *srv, const char *uri) {
   return 0;
 }
 
+/* ---- flood defences ---- */
+
+/* The oldest open WebSocket that has not signed in (and is not closing or signing in), or NULL.
+ * Looks at the 4,096 oldest connections at most, so a server full of signed-in people does not
+ * walk all of them for every new connection (then nobody is closed, and the hard limit holds). */
+static session *oldest_unauthenticated(server *srv) {
+  int budget = 4096;
+  for (ws_pss *p = srv->oldest; p && budget--; p = p->newer) {
+    session *s = p->sess;
+    if (s && !s->user_id && !s->closing && !s->login_pending) return s;
+  }
+  return NULL;
+}
+
+/* A new connection got descriptor fd. Past the soft budget (limit - reserve) the oldest
+ * WebSocket that has not signed in is closed to make room; past limit - reserve/4 the new
+ * connection is refused (false: lws closes fd). */
+static bool fd_admit(server *srv, int fd) {
+  int reserve = srv->cfg->fd_reserve;
+  if (reserve <= 0 || srv->fd_limit <= 0) return true;
+  if (fd >= srv->fd_limit - reserve / 4) {
+    srv->refused_fds++;
+    log_warn("connection refused: %d of %d file descriptors in use (--fd-reserve %d)", fd, srv->fd_limit,
+             reserve);
+    return false;
+  }
+  if (fd >= srv->fd_limit - reserve) {
+    session *s = oldest_unauthenticated(srv);
+    if (s) {
+      srv->closed_evicted++;
+      session_close(s, 1013, "the server is full; connections not signed in are closed first");
+    }
+  }
+  return true;
+}
+
+static void on_accept_resume(lws_sorted_usec_list_t *sul) {
+  server *srv = lws_container_of(sul, server, accept_resume);
+  srv->accept_paused = false;
+  if (srv->listen_wsi) lws_rx_flow_control(srv->listen_wsi, 1);
+}
+
+/* accept() failed with EMFILE or ENFILE: lws would poll the listening socket again at once and
+ * fail again, at 100% CPU. Stop accepting for 250 ms, and make room by closing the oldest
+ * connection that has not signed in. */
+static void accept_backoff(server *srv) {
+  if (!srv->listen_wsi) return;
+  if (srv->accept_paused) {
+    /* lws turns accepting back on whenever a connection closes (lws_accept_modulation), behind
+     * its flow-control state: toggle that state to turn it off again until the pause ends. */
+    lws_rx_flow_control(srv->listen_wsi, 1);
+    lws_rx_flow_control(srv->listen_wsi, 0);
+    return;
+  }
+  srv->accept_paused = true;
+  srv->accept_backoffs++;
+  lws_rx_flow_control(srv->listen_wsi, 0);
+  lws_sul_schedule(srv->ctx, 0, &srv->accept_resume, on_accept_resume, 250 * LWS_US_PER_MS);
+  session *s = oldest_unauthenticated(srv);
+  if (s) {
+    srv->closed_evicted++;
+    session_close(s, 1013, "the server is full; connections not signed in are closed first");
+  }
+}
+
+static void on_auth_timer(lws_sorted_usec_list_t *sul);
+
+static void auth_timer_start(server *srv, ws_pss *pss, uint64_t after_ms) {
+  lws_sul_schedule(srv->ctx, 0, &pss->auth_timer, on_auth_timer, (lws_usec_t)after_ms * LWS_US_PER_MS);
+}
+
+/* --auth-timeout after the connection opened: a connection that has not signed in is closed 4408.
+ * One that is signing in (a check running, or its last attempt accepted or answered less than
+ * --auth-timeout ago) is looked at again later, and so is a signed-in one every --auth-timeout,
+ * so one that signs out is closed too. Sign-in attempts cannot keep a connection open for long:
+ * after twenty an address is locked, and refused attempts do not count. */
+static void on_auth_timer(lws_sorted_usec_list_t *sul) {
+  ws_pss *pss = lws_container_of(sul, ws_pss, auth_timer);
+  server *srv = srv_of(pss->wsi);
+  session *s = pss->sess;
+  if (!s || s->closing) return;
+  uint64_t timeout_ms = (uint64_t)srv->cfg->auth_timeout * 1000u, now = hub_now_ms();
+  uint64_t last = s->login_quiet_until_ms > s->login_accepted_ms ? s->login_quiet_until_ms : s->login_accepted_ms;
+  if (s->user_id || s->login_pending) {
+    auth_timer_start(srv, pss, timeout_ms);
+    return;
+  }
+  if (last && now < last + timeout_ms) {
+    auth_timer_start(srv, pss, last + timeout_ms - now);
+    return;
+  }
+  srv->closed_auth_timeout++;
+  char why[100];
+  snprintf(why, sizeof why, "sign in within %d s (auth.login, auth.resume or auth.guest)",
+           srv->cfg->auth_timeout);
+  session_close(s, 4408, why);
+}
+
+size_t server_metrics_render(server *srv, char *buf, size_t len) {
+  int n = snprintf(buf, len,
+                   "# HELP moa_ws_refused_total WebSocket connections refused, by reason.\n"
+                   "# TYPE moa_ws_refused_total counter\n"
+                   "moa_ws_refused_total{reason=\"per_ip\"} %llu\n"
+                   "moa_ws_refused_total{reason=\"fds\"} %llu\n"
+                   "# HELP moa_ws_closed_total WebSocket connections the server closed, by reason.\n"
+                   "# TYPE moa_ws_closed_total counter\n"
+                   "moa_ws_closed_total{reason=\"auth_timeout\"} %llu\n"
+                   "moa_ws_closed_total{reason=\"evicted\"} %llu\n"
+                   "# HELP moa_accept_backoffs_total Pauses of accepting after accept() ran out of "
+                   "descriptors.\n"
+                   "# TYPE moa_accept_backoffs_total counter\n"
+                   "moa_accept_backoffs_total %llu\n"
+                   "# HELP moa_fd_limit File descriptors the process may open.\n# TYPE moa_fd_limit gauge\n"
+                   "moa_fd_limit %d\n",
+                   (unsigned long long)srv->refused_per_ip, (unsigned long long)srv->refused_fds,
+                   (unsigned long long)srv->closed_auth_timeout, (unsigned long long)srv->closed_evicted,
+                   (unsigned long long)srv->accept_backoffs, srv->fd_limit);
+  return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len;
+}
+
 static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
   http_pss *pss = user;
   server *srv;
   switch (reason) {
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
       return 1; /* a WebSocket that named no (or another) subprotocol lands here: refuse it */
+    case LWS_CALLBACK_FILTER_NETWORK_CONNECTION: /* wsi: the listening socket; in: the new fd */
+      srv = srv_of(wsi);
+      srv->listen_wsi = wsi;
+      return fd_admit(srv, (int)(lws_intptr_t)in) ? 0 : 1;
+    case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: {
+      srv = srv_of(wsi);
+      char addr[64] = "";
+      lws_get_peer_simple(wsi, addr, sizeof addr);
+      int cap = srv->cfg->max_conns_per_ip;
+      if (cap > 0 && conn_limit_count(srv->per_ip, addr) >= cap) {
+        srv->refused_per_ip++;
+        log_warn("WebSocket refused: %s already has %d connections (--max-conns-per-ip)", addr, cap);
+        lws_return_http_status(wsi, 429, "too many connections from your address");
+        return 1; /* answered: lws ends the transaction */
+      }
+      return 0;
+    }
     case LWS_CALLBACK_HTTP: {
       srv = srv_of(wsi);
       char uri[64] = "";
@@ -176,6 +337,7 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
         char *body = malloc(cap);
         if (!body) return 1;
         size_t n = hub_metrics_render(srv->hub, body, cap);
+        n += server_metrics_render(srv, body + n, cap - n);
         return http_respond(wsi, pss, 200, "text/plain; version=0.0.4; charset=utf-8", body, n);
       }
       char path[1024] = "";
@@ -324,6 +486,17 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
       pss->wsi = wsi;
       pss->sess = hub_open(srv->hub, pss, &ws_io, addr);
       if (!pss->sess) return -1;
+      pss->older = srv->newest;
+      if (srv->newest) srv->newest->newer = pss;
+      else srv->oldest = pss;
+      srv->newest = pss;
+      if (conn_limit_add(srv->per_ip, addr) == 0) snprintf(pss->address, sizeof pss->address, "%s", addr);
+      /* The cap is checked at the HTTP upgrade; a WebSocket that came another way is closed here. */
+      if (srv->cfg->max_conns_per_ip > 0 && conn_limit_count(srv->per_ip, addr) > srv->cfg->max_conns_per_ip) {
+        srv->refused_per_ip++;
+        session_close(pss->sess, 1008, "too many connections from your address");
+      }
+      auth_timer_start(srv, pss, (uint64_t)srv->cfg->auth_timeout * 1000u);
       break;
     }
     case LWS_CALLBACK_RECEIVE: {
@@ -379,6 +552,16 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
     }
     case LWS_CALLBACK_CLOSED:
       srv = srv_of(wsi);
+      lws_sul_cancel(&pss->auth_timer);
+      if (pss->sess) { /* opened (ESTABLISHED linked it) */
+        if (pss->older) pss->older->newer = pss->newer;
+        else srv->oldest = pss->newer;
+        if (pss->newer) pss->newer->older = pss->older;
+        else srv->newest = pss->older;
+        pss->older = pss->newer = NULL;
+      }
+      if (pss->address[0]) conn_limit_remove(srv->per_ip, pss->address);
+      pss->address[0] = '\0';
       if (pss->sess) hub_close(srv->hub, pss->sess);
       pss->sess = NULL;
       free(pss->rx);
@@ -402,6 +585,7 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
 static void on_tick(lws_sorted_usec_list_t *sul) {
   server *srv = lws_container_of(sul, server, tick);
   hub_poll(srv->hub);
+  log_flush_repeats();
   lws_sul_schedule(srv->ctx, 0, &srv->tick, on_tick, 100 * LWS_US_PER_MS);
 }
 
@@ -410,6 +594,9 @@ static void wake(void *arg) { lws_cancel_service(((server *)arg)->ctx); }
 static void lws_log_bridge(int level, const char *line) {
   size_t n = strlen(line);
   while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
+  /* lws 4.1 reports a failed accept() only here ("accept: errno N") and then retries at once. */
+  const char *acc = (level & LLL_ERR) && log_server ? strstr(line, "accept: errno ") : NULL;
+  if (acc && (atoi(acc + 14) == EMFILE || atoi(acc + 14) == ENFILE)) accept_backoff(log_server);
   if (level & LLL_ERR) log_error("lws: %.*s", (int)n, line);
   else if (level & LLL_WARN) log_warn("lws: %.*s", (int)n, line);
   else log_debug("lws: %.*s", (int)n, line);
@@ -421,8 +608,16 @@ server *server_start(const moa_config *cfg, moa_db *db) {
   srv->cfg = cfg;
   srv->db = db;
   srv->started = time(NULL);
+  struct rlimit rl;
+  srv->fd_limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)INT_MAX ? (int)rl.rlim_cur : 0;
+  srv->per_ip = conn_limit_new();
+  if (!srv->per_ip) {
+    free(srv);
+    return NULL;
+  }
   if (!realpath(cfg->static_dir, srv->static_dir)) {
     log_error("static directory %s does not exist", cfg->static_dir);
+    conn_limit_free(srv->per_ip);
     free(srv);
     return NULL;
   }
@@ -474,6 +669,7 @@ server *server_start(const moa_config *cfg, moa_db *db) {
   if (!srv->ctx) {
     log_error("cannot start the server on %s:%d (address in use, or bad TLS files?)", cfg->listen_host,
               cfg->listen_port);
+    conn_limit_free(srv->per_ip);
     free(srv);
     return NULL;
   }
@@ -481,6 +677,7 @@ server *server_start(const moa_config *cfg, moa_db *db) {
   if (!srv->vhost || lws_get_vhost_listen_port(srv->vhost) <= 0) {
     log_error("cannot listen on %s:%d", cfg->listen_host, cfg->listen_port);
     lws_context_destroy(srv->ctx);
+    conn_limit_free(srv->per_ip);
     free(srv);
     return NULL;
   }
@@ -492,6 +689,7 @@ server *server_start(const moa_config *cfg, moa_db *db) {
   srv->hub = hub_new(db, cfg, wake, srv);
   if (!srv->hub) {
     lws_context_destroy(srv->ctx);
+    conn_limit_free(srv->per_ip);
     free(srv);
     return NULL;
   }
@@ -500,11 +698,13 @@ server *server_start(const moa_config *cfg, moa_db *db) {
     log_error("cannot start the media workers on %s (port %d)", cfg->media_ip, cfg->media_port);
     hub_free(srv->hub);
     lws_context_destroy(srv->ctx);
+    conn_limit_free(srv->per_ip);
     free(srv);
     return NULL;
   }
   hub_set_media(srv->hub, srv->media);
   lws_sul_schedule(srv->ctx, 0, &srv->tick, on_tick, 100 * LWS_US_PER_MS);
+  log_server = srv;
   return srv;
 }
 
@@ -531,5 +731,7 @@ void server_free(server *srv) {
   lws_context_destroy(srv->ctx); /* closes what is left; CLOSED callbacks free sessions */
   media_stop(srv->media);
   hub_free(srv->hub);
+  conn_limit_free(srv->per_ip);
+  if (log_server == srv) log_server = NULL;
   free(srv);
 }

@@ -21,5 +21,8 @@ void server_request_stop(server *srv);
 void server_free(server *srv);
 /* The port actually bound (useful with --listen ADDR:0). */
 int server_port(server *srv);
+/* Appends the gateway's flood counters (refused and closed connections, accept back-offs, the
+ * descriptor limit) in Prometheus text format to buf; returns bytes written (at most len). */
+size_t server_metrics_render(server *srv, char *buf, size_t len);
 
 #endif

@@ -1,5 +1,8 @@
 /* Logging: one line per event to stderr, "LEVEL time message", filtered by a global level
- * that is set once at start-up (before threads start) and only read afterwards. */
+ * that is set once at start-up (before threads start) and only read afterwards. A line identical
+ * to one written less than 10 s before is not written again but counted, and the count is written
+ * when that window ends ("... [N more in 10 s]"): a loop that fails the same way cannot flood the
+ * log. Thread-safe. */
 #ifndef MOA_GATEWAY_LOG_H
 #define MOA_GATEWAY_LOG_H
 
@@ -10,6 +13,8 @@ log_level log_get_level(void);
 /* Parses "debug", "info", "warn" or "error"; returns 0, or -1 for anything else. */
 int log_parse_level(const char *s, log_level *out);
 void log_write(log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes the counts of repeated lines whose window has ended; call about every 100 ms. */
+void log_flush_repeats(void);
 
 #define log_debug(...) log_write(LOG_LEVEL_DEBUG, __VA_ARGS__)
 #define log_info(...) log_write(LOG_LEVEL_INFO, __VA_ARGS__)

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -364,6 +365,21 @@ static int cmd_turn_credential(moa_config *cfg, cmdline *cl) {
   return 0;
 }
 
+/* Every connection is a file descriptor: raise the soft limit to the hard one (at most 2^20, as
+ * lws sizes a table by it) before lws reads it, so the server is not capped at a login shell's
+ * 1,024. The gateway keeps --fd-reserve of them free (http_ws.c). */
+static void raise_fd_limit(void) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+  rlim_t want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > (1u << 20) ? (1u << 20) : rl.rlim_max;
+  if (rl.rlim_cur >= want) return;
+  rlim_t was = rl.rlim_cur;
+  rl.rlim_cur = want;
+  if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+    log_info("file descriptor limit raised from %llu to %llu", (unsigned long long)was,
+             (unsigned long long)want);
+}
+
 static int cmd_serve(moa_config *cfg, cmdline *cl) {
   char err[512];
   int rc = config_parse_args(cfg, cl->nopts, cl->opts, err, sizeof err);
@@ -382,6 +398,7 @@ static int cmd_serve(moa_config *cfg, cmdline *cl) {
     return 1;
   }
   signal(SIGPIPE, SIG_IGN);
+  raise_fd_limit();
   server *srv = server_start(cfg, db);
   if (!srv) {
     db_close(db);

@@ -15,6 +15,9 @@ extern const handler_def media_handlers[];   /* media.* (handlers_media.c) */
 extern const handler_def meeting_handlers[]; /* meeting.* scheduling, calendar.*, admin.activity (handlers_meeting.c) */
 extern const handler_def guest_handlers[];   /* auth.guest (handlers_guest.c) */
 
+/* Frees a sign-in attempt that never reached its password check (hub_free). (handlers_auth.c) */
+void auth_login_drop(void *login_job);
+
 /* Reminds online invitees of meetings starting within --reminder-lead (meeting.reminder); cheap to
  * call often, works about once a second. (handlers_meeting.c) */
 void meeting_reminder_tick(hub *h);

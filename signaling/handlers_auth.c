@@ -2,9 +2,20 @@
  *
  * auth.login verifies the password with scrypt on the job pool (never on the signaling loop),
  * and always runs the KDF, against a dummy hash for an unknown email, so response time does not
- * tell which emails exist. A failed attempt is answered after a delay that grows with the
- * account's consecutive failures (250 ms doubling, at most 4 s); five failures lock the account
- * (user_store_record_failure) and twenty from one address lock the address (throttle.h). */
+ * tell which emails exist. Brute force is bounded when an attempt is accepted, not when its hash
+ * finishes, so attempts sent all at once cannot outrun the limits (issue 10):
+ *   - one sign-in at a time per connection: another auth.login while one is being checked, or
+ *     before a failure's delayed reply is due, is answered `busy` (with retry_after);
+ *   - an accepted attempt counts at once as a failure of the account (user_store_record_failure,
+ *     the fifth locks it) and of the address (throttle.h, the twentieth locks it); a right password
+ *     then clears both. So once the account's budget is spent, every further attempt, a right
+ *     password too, is refused `locked` without hashing;
+ *   - the attempts waiting for a check are bounded per address, per account and in all; checks
+ *     run one per account at a time, addresses taking turns (login_gate.h): past a bound `busy`,
+ *     and a flood on one account does not queue another person's sign-in behind it.
+ * A failed attempt is answered after a delay that grows with the account's consecutive failures
+ * (250 ms doubling, at most 4 s). */
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,10 +40,17 @@ typedef struct login_job {
   bool ok;
 } login_job;
 
+static void login_free(login_job *j) {
+  OPENSSL_cleanse(j->password, sizeof j->password);
+  free(j);
+}
+
+void auth_login_drop(void *login_job) { login_free(login_job); }
+
 static void login_work(void *arg) {
   login_job *j = arg;
   j->ok = password_verify(j->password, j->hash) && j->user_id != 0;
-  memset(j->password, 0, sizeof j->password);
+  OPENSSL_cleanse(j->password, sizeof j->password);
 }
 
 static json_t *signed_in_result(hub *h, session *s, int64_t user_id, const char *token, int64_t expires_at) {
@@ -43,17 +61,48 @@ static json_t *signed_in_result(hub *h, session *s, int64_t user_id, const char 
   return r;
 }
 
+static void login_done(void *ctx, void *arg);
+
+static void busy(hub *h, session *s, json_int_t id, const char *message, int retry_after) {
+  hub_error_with(h, s, id, ERR_BUSY, message, json_pack("{s:i}", "retry_after", retry_after));
+}
+
+/* Starts the password checks the gate lets through. An attempt whose connection has gone is
+ * dropped unchecked (it was counted when accepted). */
+static void login_pump(hub *h) {
+  login_gate *g = hub_login_gate(h);
+  login_job *j;
+  while ((j = login_gate_next(g))) {
+    session *s = hub_find(h, j->session_id);
+    if (!s) {
+      login_gate_done(g, j);
+      login_free(j);
+      continue;
+    }
+    if (jobs_submit(hub_jobs(h), login_work, login_done, j) != 0) {
+      login_gate_done(g, j);
+      s->pending_jobs--;
+      s->login_pending = false;
+      busy(h, s, j->req_id, "the server is busy; try again in a moment", 1);
+      login_free(j);
+    }
+  }
+}
+
 static void login_done(void *ctx, void *arg) {
   hub *h = ctx;
   login_job *j = arg;
   moa_db *db = hub_db(h);
-  int64_t now = db_now(db);
   session *s = hub_find(h, j->session_id);
-  if (s) s->pending_jobs--;
+  login_gate_done(hub_login_gate(h), j);
+  if (s) {
+    s->pending_jobs--;
+    s->login_pending = false;
+  }
   if (j->ok) {
     char token[SESSION_TOKEN_LEN + 1];
     int64_t expires;
-    user_store_record_success(db, j->user_id);
+    user_store_record_success(db, j->user_id); /* clears the failures counted on acceptance */
     throttle_clear(j->address);
     if (!s) goto done; /* the client left; no session is created for nobody */
     if (session_store_create(db, j->user_id, hub_config(h)->session_ttl, j->address, token, &expires) != 0) {
@@ -68,20 +117,20 @@ static void login_done(void *ctx, void *arg) {
     hub_reply(h, s, j->req_id, signed_in_result(h, s, j->user_id, token, expires));
     goto done;
   }
+  /* The failure was counted when the attempt was accepted; here it is only answered. */
   hub_get_counters(h)->logins_failed++;
-  throttle_record_failure(j->address, now);
   int failures = 1;
-  if (j->user_id) {
-    user_store_record_failure(db, j->user_id, now);
-    user_rec u;
-    if (user_store_find_by_id(db, j->user_id, &u) == 1) failures = u.failed_logins;
-  }
+  user_rec u;
+  if (j->user_id && user_store_find_by_id(db, j->user_id, &u) == 1 && u.failed_logins > 0)
+    failures = u.failed_logins;
   uint64_t delay = 250ull << (failures > 5 ? 4 : failures - 1);
   if (delay > 4000) delay = 4000;
+  if (s) s->login_quiet_until_ms = hub_now_ms() + delay; /* the next attempt waits for this reply */
   hub_reply_later(h, j->session_id,
                   protocol_reply_error(j->req_id, ERR_INVALID_CREDENTIALS, "wrong email or password"), delay);
 done:
-  free(j);
+  login_free(j);
+  login_pump(h);
 }
 
 static void handle_auth_login(hub *h, session *s, json_int_t id, json_t *req) {
@@ -94,6 +143,13 @@ static void handle_auth_login(hub *h, session *s, json_int_t id, json_t *req) {
   }
   if (s->user_id) {
     hub_error(h, s, id, ERR_CONFLICT, "already signed in on this connection; auth.logout first");
+    return;
+  }
+  uint64_t now_ms = hub_now_ms();
+  if (s->login_pending || now_ms < s->login_quiet_until_ms) {
+    uint64_t left = s->login_pending ? 1000 : s->login_quiet_until_ms - now_ms;
+    busy(h, s, id, "a sign-in is already in progress on this connection; wait for its reply",
+         (int)((left + 999) / 1000));
     return;
   }
   moa_db *db = hub_db(h);
@@ -121,8 +177,9 @@ static void handle_auth_login(hub *h, session *s, json_int_t id, json_t *req) {
   int found = user_store_find_by_email(db, email, &u);
   if (found == 1 && !u.disabled) {
     if (u.locked_until > now) {
-      free(j);
-      hub_error_with(h, s, id, ERR_LOCKED, "this account is locked after repeated failed sign-ins; try again later",
+      login_free(j);
+      hub_error_with(h, s, id, ERR_LOCKED,
+                     "this account is locked after repeated failed sign-ins; try again later",
                      json_pack("{s:I}", "retry_after", (json_int_t)(u.locked_until - now)));
       return;
     }
@@ -132,12 +189,30 @@ static void handle_auth_login(hub *h, session *s, json_int_t id, json_t *req) {
   } else {
     snprintf(j->hash, sizeof j->hash, "%s", dummy_hash);
   }
-  if (jobs_submit(hub_jobs(h), login_work, login_done, j) != 0) {
-    free(j);
-    hub_error_with(h, s, id, ERR_BUSY, "the server is busy; try again in a moment", json_pack("{s:i}", "retry_after", 1));
-    return;
+  switch (login_gate_admit(hub_login_gate(h), s->address, email, j)) {
+    case LOGIN_GATE_OK:
+      break;
+    case LOGIN_GATE_ADDRESS_FULL:
+      login_free(j);
+      busy(h, s, id, "too many sign-ins from this address are being checked; try again in a moment", 1);
+      return;
+    case LOGIN_GATE_ACCOUNT_FULL:
+      login_free(j);
+      busy(h, s, id, "too many sign-ins for this account are being checked; try again in a moment", 1);
+      return;
+    default:
+      login_free(j);
+      busy(h, s, id, "too many sign-ins are being checked; try again in a moment", 1);
+      return;
   }
+  /* Accepted: counted now, before any hashing, so a batch cannot outrun the locks. */
+  if (j->user_id && user_store_record_failure(db, j->user_id, now) < 0)
+    log_warn("could not count a sign-in attempt of user %lld", (long long)j->user_id);
+  throttle_record_failure(s->address, now);
+  s->login_pending = true;
+  s->login_accepted_ms = now_ms;
   s->pending_jobs++;
+  login_pump(h);
 }
 
 static void handle_auth_resume(hub *h, session *s, json_int_t id, json_t *req) {

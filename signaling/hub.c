@@ -16,6 +16,12 @@
 
 #define BUCKETS 4096
 #define VIOLATIONS_BEFORE_CLOSE 100
+/* Sign-in attempts that may wait for a password check (login_gate.h): per address (the
+ * twenty an address may fail before it is locked fit), per account (an account locks after its
+ * fifth accepted attempt, so this binds only for unknown emails) and in all. */
+#define LOGIN_WAIT_PER_ADDRESS 32
+#define LOGIN_WAIT_PER_ACCOUNT 8
+#define LOGIN_WAIT_TOTAL 1024
 
 static const char *const error_codes[] = {
     ERR_GUEST_LINK_USED_UP,
@@ -37,6 +43,7 @@ struct hub {
   moa_db *db;
   const moa_config *cfg;
   jobs *jobs;
+  login_gate *login_gate;
   session *buckets[BUCKETS];
   session *all;
   size_t nsessions, nauth;
@@ -68,9 +75,12 @@ hub *hub_new(moa_db *db, const moa_config *cfg, void (*wake)(void *), void *wake
   h->started = time(NULL);
   h->requests = calloc(dispatch_count(), sizeof *h->requests);
   h->jobs = jobs_start(cfg->login_workers, 4096, wake, wake_arg);
-  if (!h->requests || !h->jobs) {
+  h->login_gate =
+      login_gate_new(cfg->login_workers, LOGIN_WAIT_PER_ADDRESS, LOGIN_WAIT_PER_ACCOUNT, LOGIN_WAIT_TOTAL);
+  if (!h->requests || !h->jobs || !h->login_gate) {
     free(h->requests);
     jobs_stop(h->jobs);
+    login_gate_free(h->login_gate, NULL);
     free(h);
     return NULL;
   }
@@ -87,6 +97,7 @@ void hub_free(hub *h) {
   if (!h) return;
   rooms_free(h->rooms);
   jobs_stop(h->jobs); /* runs queued work; done functions are dropped with their args */
+  login_gate_free(h->login_gate, auth_login_drop); /* sign-ins still waiting for a check */
   for (session *s = h->all, *n; s; s = n) {
     n = s->next_all;
     free_session(s);
@@ -296,6 +307,7 @@ rooms *hub_rooms(hub *h) { return h->rooms; }
 moa_db *hub_db(hub *h) { return h->db; }
 const moa_config *hub_config(hub *h) { return h->cfg; }
 jobs *hub_jobs(hub *h) { return h->jobs; }
+login_gate *hub_login_gate(hub *h) { return h->login_gate; }
 hub_counters *hub_get_counters(hub *h) { return &h->counters; }
 size_t hub_session_count(hub *h) { return h->nsessions; }
 size_t hub_authenticated_count(hub *h) { return h->nauth; }
@@ -352,6 +364,10 @@ size_t hub_metrics_render(hub *h, char *buf, size_t len) {
   PUT("moa_db_errors_total %llu\n", (unsigned long long)ds.errors);
   PUT("# HELP moa_jobs_pending Background jobs queued or running.\n# TYPE moa_jobs_pending gauge\n");
   PUT("moa_jobs_pending %d\n", jobs_pending(h->jobs));
+  PUT("# HELP moa_login_checks Accepted sign-in attempts waiting for or in a password check.\n"
+      "# TYPE moa_login_checks gauge\n");
+  PUT("moa_login_checks{state=\"waiting\"} %zu\n", login_gate_waiting(h->login_gate));
+  PUT("moa_login_checks{state=\"running\"} %zu\n", login_gate_running(h->login_gate));
   if (h->media && off < len) off += media_metrics_render(h->media, buf + off, len - off);
   return off < len ? off : len;
 }

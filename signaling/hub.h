@@ -12,6 +12,7 @@
 
 #include "gateway/config.h"
 #include "signaling/jobs.h"
+#include "signaling/login_gate.h"
 #include "signaling/protocol.h"
 #include "signaling/session.h"
 #include "signaling/session_watch.h"
@@ -80,6 +81,8 @@ void hub_event(hub *h, session *s, json_t *event);
 moa_db *hub_db(hub *h);
 const moa_config *hub_config(hub *h);
 jobs *hub_jobs(hub *h);
+/* The gate sign-in attempts pass before their password check (handlers_auth.c). */
+login_gate *hub_login_gate(hub *h);
 hub_counters *hub_get_counters(hub *h);
 size_t hub_session_count(hub *h);
 size_t hub_authenticated_count(hub *h);

@@ -49,6 +49,11 @@ typedef struct session {
   size_t max_messages, max_bytes;
   bool closing;
   unsigned pending_jobs; /* async work still referring to this session by id */
+  /* one sign-in at a time (handlers_auth.c): an auth.login is being checked, or its failure's
+   * delayed reply is not yet due (until then another auth.login is answered `busy`) */
+  bool login_pending;
+  uint64_t login_quiet_until_ms;
+  uint64_t login_accepted_ms; /* when its last auth.login was accepted (0: never); --auth-timeout */
   struct session *next_in_bucket;
   struct session *prev_all, *next_all;
 } session;

@@ -41,12 +41,14 @@ export function runMoa(args, { input, env } = {}) {
 }
 
 // Starts the server. Resolves {url, wsUrl, port, proc, stop(signal), output()}.
-// With netns (tests/lib/netns.mjs), the server runs inside that network namespace.
-export async function startServer({ db, host = '127.0.0.1', args = [], env = {}, staticDir, netns } = {}) {
+// With netns (tests/lib/netns.mjs), the server runs inside that network namespace. With nofile,
+// it runs with that many file descriptors at most (soft and hard limit, util-linux prlimit).
+export async function startServer({ db, host = '127.0.0.1', args = [], env = {}, staticDir, netns, nofile } = {}) {
   const dbPath = db ?? seededDb().path;
   const argv = ['--listen', `${host.includes(':') ? `[${host}]` : host}:0`, '--db', dbPath,
     '--static', staticDir ?? join(MOA_SRC, 'web-static'), '--media-port', '0', '--media-workers', '1', ...args];
-  const [cmd, cmdArgs] = netns ? netns.wrap([MOA_BIN, ...argv]) : [MOA_BIN, argv];
+  const bin = nofile ? ['prlimit', `--nofile=${nofile}:${nofile}`, '--', MOA_BIN] : [MOA_BIN];
+  const [cmd, cmdArgs] = netns ? netns.wrap([...bin, ...argv]) : [bin[0], [...bin.slice(1), ...argv]];
   const proc = spawn(cmd, cmdArgs, { env: { ...process.env, ...env } });
   let stdout = '', stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));
@@ -101,9 +103,11 @@ export class Client {
     });
   }
 
-  static async connect(server, { origin, protocol = 'moa.v1', headers } = {}) {
+  // localAddress: the loopback source address to connect from (e.g. '127.0.0.2'), so a test can
+  // be "another person" for the server's per-address limits.
+  static async connect(server, { origin, protocol = 'moa.v1', headers, localAddress, handshakeTimeout } = {}) {
     const ws = new WebSocket(server.wsUrl ?? server, protocol ? [protocol] : [], {
-      origin, headers, rejectUnauthorized: false, maxPayload: 64 << 20,
+      origin, headers, rejectUnauthorized: false, maxPayload: 64 << 20, localAddress, handshakeTimeout,
     });
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);

@@ -1,6 +1,9 @@
 // The moa.v1 WebSocket client: one connection to /ws, requests answered by id, server events
 // dispatched by type, automatic reconnect with exponential backoff and jitter, and the session
-// resumed on every (re)connect with the token kept in localStorage.
+// resumed on every (re)connect with the token kept in localStorage. The server closes a
+// connection that has not signed in within --auth-timeout (close code 4408): the client then
+// stays quietly closed and reconnects when the page next needs the server (a sign-in form filled
+// slowly is sent on a fresh connection).
 //
 // Usage (also by meeting.js):
 //   const rpc = new Rpc(); rpc.start();
@@ -43,6 +46,7 @@ export class Rpc extends EventTarget {
     this.retryTimer = null;
     this.retryAt = 0;
     this.handlers = new Map(); // type -> Set(fn)
+    this.dormant = false; // closed by the server for not signing in: reopen on the next request
   }
 
   get token() {
@@ -66,6 +70,7 @@ export class Rpc extends EventTarget {
   // Skips the backoff wait (e.g. the "retry now" button).
   reconnectNow() {
     if (this.ws && this.ws.readyState <= WebSocket.OPEN) return;
+    this.dormant = false;
     clearTimeout(this.retryTimer);
     this.#open();
   }
@@ -75,9 +80,10 @@ export class Rpc extends EventTarget {
     this.dispatchEvent(new CustomEvent('state', { detail: { state, retryAt: this.retryAt } }));
   }
 
-  #open() {
+  #open({ quiet = false } = {}) {
     this.retryTimer = null;
-    this.#setState(this.everOpened ? 'reconnecting' : 'connecting');
+    this.waking = quiet;
+    if (!quiet) this.#setState(this.everOpened ? 'reconnecting' : 'connecting');
     let ws;
     try {
       ws = new WebSocket(this.url, 'moa.v1');
@@ -88,11 +94,12 @@ export class Rpc extends EventTarget {
     this.ws = ws;
     ws.onopen = () => this.#onOpen(ws);
     ws.onmessage = (ev) => this.#onMessage(ev);
-    ws.onclose = () => this.#onClose(ws);
+    ws.onclose = (ev) => this.#onClose(ws, ev);
   }
 
   async #onOpen(ws) {
-    const reconnect = this.everOpened;
+    const reconnect = this.everOpened && !this.waking; // waking from dormant: nothing was missed
+    this.waking = false;
     this.everOpened = true;
     this.attempt = 0;
     const token = this.token;
@@ -151,7 +158,7 @@ export class Rpc extends EventTarget {
     }
   }
 
-  #onClose(ws) {
+  #onClose(ws, ev) {
     if (ws !== this.ws) return;
     this.ws = null;
     this.ready = false;
@@ -160,6 +167,10 @@ export class Rpc extends EventTarget {
       p.reject(new RpcError('disconnected', 'connection lost'));
     }
     this.pending.clear();
+    if (ev?.code === 4408 && !this.user) {
+      this.dormant = true; // not signed in for --auth-timeout: reconnect when next needed
+      return;
+    }
     this.#scheduleRetry();
   }
 
@@ -190,13 +201,18 @@ export class Rpc extends EventTarget {
 
   #whenReady() {
     if (this.ready) return Promise.resolve();
-    return new Promise((resolve) => this.readyWaiters.push(resolve));
+    const p = new Promise((resolve) => this.readyWaiters.push(resolve));
+    if (this.dormant) {
+      this.dormant = false;
+      this.#open({ quiet: true });
+    }
+    return p;
   }
 
   // Sends a request once the connection is up (and the session resumed); resolves with the
   // result or rejects with an RpcError. A rate-limited request is retried once after retry_after.
   async request(type, params = {}, { timeout = 15000 } = {}) {
-    if (!OPEN_TYPES.has(type)) await this.#whenReady();
+    if (!OPEN_TYPES.has(type) || this.dormant) await this.#whenReady();
     try {
       return await this.#send(type, params, timeout);
     } catch (e) {
