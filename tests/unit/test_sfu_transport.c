@@ -9,7 +9,9 @@
  * check, or with bad STUN credentials, are dropped and counted and nothing is sent back; the
  * server sends only to an address that passed an integrity-checked check; a peer cannot inject
  * media into a room it did not join (nor into a transport whose address it spoofs); consent
- * freshness closes a peer silent for 30 s (and one that never completed ICE); an ICE restart
+ * freshness closes a peer silent for 30 s (and one that never completed ICE); malformed DTLS
+ * records from a connected peer's own address are dropped and its media goes on (issue 10);
+ * an ICE restart
  * takes new credentials, refuses the old ones and moves media to the new address without a new
  * DTLS handshake; forwarding rewrites SSRC, payload type and a wrapping sequence number; NACKs go
  * upstream for video losses only and RTX repairs reach the subscriber; closing every transport
@@ -463,6 +465,52 @@ static bool closed_event(uint32_t id, media_close_reason *why) {
   return false;
 }
 
+/* RFC 6347 4.1.2.7: a malformed DTLS record from a participant's verified address is dropped,
+ * and its media goes on. Before the fix, a record of the current epoch shorter than the AES-GCM
+ * overhead made OpenSSL end the association, and the worker closed the transport
+ * (media_failed). Garbage, truncated, short and forged records are sent from the publisher's
+ * own address between media packets; every packet still reaches the subscriber, nothing is
+ * closed, and no alert goes back. */
+static void test_malformed_dtls_from_peer_dropped(void **state) {
+  (void)state;
+  peer p, s;
+  peer_new(&p, 1, 41, "127.0.0.1", 50041);
+  peer_new(&s, 1, 42, "127.0.0.1", 50042);
+  peer_connect(&p);
+  peer_connect(&s);
+  add_producer(&p, 410, MEDIA_VIDEO, 0xBBBB0001, 96, 0, 0);
+  add_consumer(&s, 420, 410, MEDIA_VIDEO, 0x6660001, 100, 0, 0);
+  W.udp.out.count = 0;
+  uint8_t buf[UDP_SEND_ROOM], junk[300];
+  deliver(&p.addr, buf, make_rtp(&p, buf, 96, 0xBBBB0001, 1, true));
+  assert_int_equal(rtp_received(&s, NULL, NULL, NULL), 1);
+  uint32_t x = 99;
+  for (int i = 0; i < 200; i++) {
+    size_t body = (size_t)(i % 40), len = 13 + body;
+    for (size_t j = 0; j < sizeof junk; j++) junk[j] = (uint8_t)(x = x * 1103515245u + 12345u);
+    junk[0] = (uint8_t)(20 + i % 44);                                /* any DTLS content type */
+    junk[1] = 0xfe, junk[2] = 0xfd;                                  /* DTLS 1.2 */
+    junk[3] = 0, junk[4] = (uint8_t)(i % 3);                         /* epochs 0, 1 (the live one), 2 */
+    junk[11] = 0, junk[12] = (uint8_t)(body + (i % 5 == 4 ? 7 : 0)); /* some truncated */
+    deliver(&p.addr, junk, len);
+    deliver(&p.addr, buf, make_rtp(&p, buf, 96, 0xBBBB0001, (uint16_t)(2 + i), false));
+    if (rtp_received(&s, NULL, NULL, NULL) != 1) fail_msg("media stopped after DTLS garbage #%d", i);
+  }
+  media_close_reason why;
+  assert_false(closed_event(41, &why));
+  assert_false(closed_event(42, &why));
+  transport *t = transport_by_id(&W.s, 41);
+  assert_non_null(t);
+  assert_true(t->connected);
+  assert_false(t->closing);
+  assert_int_equal(count_to(&p.addr), 0); /* no alert, nothing at all back to the publisher */
+  close_transport(41);
+  close_transport(42);
+  drain_events();
+  peer_free(&p);
+  peer_free(&s);
+}
+
 static void test_consent_freshness(void **state) {
   (void)state;
   peer a, never;
@@ -682,6 +730,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_no_sending_to_unchecked_address, setup, teardown),
       cmocka_unit_test_setup_teardown(test_no_injection_into_other_room, setup, teardown),
       cmocka_unit_test_setup_teardown(test_consent_freshness, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_malformed_dtls_from_peer_dropped, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ice_restart, setup, teardown),
       cmocka_unit_test_setup_teardown(test_upstream_nack_and_rtx, setup, teardown),
       cmocka_unit_test_setup_teardown(test_clean_close_releases_everything, setup, teardown),
