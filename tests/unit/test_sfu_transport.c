@@ -36,6 +36,7 @@
 #include "gateway/rtc/srtp.h"
 #include "gateway/rtc/stun.h"
 #include "rooms/sfu.h"
+#include "stun_test_support.h"
 
 #define T0_MS 1000000u
 
@@ -364,6 +365,61 @@ static void test_bad_stun_credentials_dropped(void **state) {
 
 /* A check that passed names the address; a spoofed source with bad credentials cannot move it,
  * and DTLS or SRTP from another address is never answered. */
+
+/* RFC 5389 7.3.1: a connectivity check with the right credentials but an unknown
+ * comprehension-required attribute is answered 420 Unknown Attribute, listing it, with
+ * MESSAGE-INTEGRITY keyed by the transport's password and FINGERPRINT. It is not a successful
+ * check: the transport learns no address from it. Unknown optional attributes change nothing. */
+static void test_unknown_required_attribute_gets_420(void **state) {
+  (void)state;
+  peer a;
+  peer_new(&a, 1, 15, "127.0.0.1", 50015);
+  char user[64];
+  snprintf(user, sizeof user, "%s:%s", a.ufrag, a.peer_ufrag);
+  const uint8_t tid[STUN_TID_LEN] = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2};
+  uint8_t attrs[64], req[512], resp[UDP_SEND_ROOM];
+  size_t alen = 0, rlen = 0;
+  uint32_t prio = htonl(0x6e7f00ffu);
+  stun_test_attr(attrs, &alen, STUN_ATTR_PRIORITY, &prio, 4);
+  stun_test_attr(attrs, &alen, STUN_ATTR_USE_CANDIDATE, NULL, 0);
+  stun_test_attr(attrs, &alen, 0x0003, "\0\0\0\x06", 4); /* CHANGE-REQUEST: not an ICE attribute */
+  stun_test_attr(attrs, &alen, 0x8123, "opt!", 4);       /* optional: ignored */
+  deliver(&a.addr, req, stun_test_request(req, tid, user, attrs, alen, a.pwd));
+  assert_int_equal(sent_to(&a.addr, resp, &rlen), 1);
+  stun_msg m;
+  assert_int_equal(stun_parse(resp, rlen, &m), STUN_OK);
+  assert_int_equal(m.cls, STUN_CLASS_ERROR);
+  assert_int_equal(m.error_code, 420);
+  assert_memory_equal(m.tid, tid, STUN_TID_LEN);
+  assert_non_null(m.unknown_attributes);
+  assert_int_equal(m.unknown_attributes_len, 2);
+  assert_int_equal(m.unknown_attributes[0] << 8 | m.unknown_attributes[1], 0x0003);
+  assert_true(stun_verify_integrity(resp, rlen, &m, a.pwd, strlen(a.pwd)));
+  assert_true(stun_verify_fingerprint(resp, rlen, &m));
+  assert_false(m.has_xor_mapped);
+  transport *t = transport_by_id(&W.s, 15);
+  assert_false(t->has_addr); /* a failed check teaches no address */
+  assert_null(transport_by_addr(&W.s, &a.addr));
+  assert_int_equal(C(&W.counters.dropped[DROP_BAD_STUN]), 1);
+
+  /* The same with a wrong password: no answer at all (the request is not authentic). */
+  deliver(&a.addr, req, stun_test_request(req, tid, user, attrs, alen, "not-the-password"));
+  assert_int_equal(sent_to(NULL, NULL, NULL), 0);
+  assert_int_equal(C(&W.counters.dropped[DROP_BAD_STUN]), 2);
+
+  /* Only the optional one: an ordinary success. */
+  alen = 0;
+  stun_test_attr(attrs, &alen, STUN_ATTR_PRIORITY, &prio, 4);
+  stun_test_attr(attrs, &alen, 0x8123, "opt!", 4);
+  deliver(&a.addr, req, stun_test_request(req, tid, user, attrs, alen, a.pwd));
+  assert_int_equal(sent_to(&a.addr, resp, &rlen), 1);
+  assert_int_equal(stun_parse(resp, rlen, &m), STUN_OK);
+  assert_int_equal(m.cls, STUN_CLASS_SUCCESS);
+  assert_true(t->has_addr);
+  close_transport(15);
+  drain_events();
+}
+
 static void test_no_sending_to_unchecked_address(void **state) {
   (void)state;
   peer a;
@@ -727,6 +783,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_unknown_address_dropped, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_stun_credentials_dropped, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_unknown_required_attribute_gets_420, setup, teardown),
       cmocka_unit_test_setup_teardown(test_no_sending_to_unchecked_address, setup, teardown),
       cmocka_unit_test_setup_teardown(test_no_injection_into_other_room, setup, teardown),
       cmocka_unit_test_setup_teardown(test_consent_freshness, setup, teardown),
