@@ -23,6 +23,7 @@
 #include "gateway/log.h"
 #include "gateway/media.h"
 #include "gateway/ws_batch.h"
+#include "gateway/ws_mask_guard.h"
 #include "signaling/hub.h"
 
 struct server {
@@ -74,8 +75,8 @@ static int http_respond_as(struct lws *wsi, http_pss *pss, unsigned status, cons
   pss->body = body;
   pss->len = len;
   if (lws_add_http_common_headers(wsi, status, type, (lws_filepos_t)len, &p, end) ||
-      lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8, &p,
-                                   end) ||
+      lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8,
+                                   &p, end) ||
       (disposition && disposition[0] &&
        lws_add_http_header_by_name(wsi, (const unsigned char *)"content-disposition:",
                                    (const unsigned char *)disposition, (int)strlen(disposition), &p, end)) ||
@@ -85,7 +86,8 @@ static int http_respond_as(struct lws *wsi, http_pss *pss, unsigned status, cons
   return 0;
 }
 
-static int http_respond(struct lws *wsi, http_pss *pss, unsigned status, const char *type, char *body, size_t len) {
+static int http_respond(struct lws *wsi, http_pss *pss, unsigned status, const char *type, char *body,
+                        size_t len) {
   return http_respond_as(wsi, pss, status, type, NULL, body, len);
 }
 
@@ -99,10 +101,16 @@ static int not_found(struct lws *wsi) {
 static const struct {
   const char *ext, *type;
 } mime_types[] = {
-    {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-    {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-    {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-    {".ico", "image/x-icon"}, {".webmanifest", "application/manifest+json"}, {".txt", "text/plain; charset=utf-8"},
+    {".html", "text/html; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".mjs", "text/javascript; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
+    {".json", "application/json"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".ico", "image/x-icon"},
+    {".webmanifest", "application/manifest+json"},
+    {".txt", "text/plain; charset=utf-8"},
     {".woff2", "font/woff2"},
 };
 
@@ -123,27 +131,30 @@ static int serve_static(struct lws *wsi, server *srv, const char *uri) {
   if (n == 0 || uri[0] != '/' || n + 16 > sizeof rel) return not_found(wsi);
   for (const unsigned char *p = (const unsigned char *)uri; *p; p++)
     if (*p < 0x20 || *p == 0x7f || *p == '\\') return not_found(wsi);
-  if (strstr(uri, "/../") || strstr(uri, "/./") || (n >= 3 && strcmp(uri + n - 3, "/..") == 0)) return not_found(wsi);
+  if (strstr(uri, "/../") || strstr(uri, "/./") || (n >= 3 && strcmp(uri + n - 3, "/..") == 0))
+    return not_found(wsi);
   snprintf(rel, sizeof rel, "%s%s", uri, uri[n - 1] == '/' ? "index.html" : "");
   if (snprintf(full, sizeof full, "%s%s", srv->static_dir, rel) >= (int)sizeof full) return not_found(wsi);
   size_t root = strlen(srv->static_dir);
-  if (!realpath(full, real) || strncmp(real, srv->static_dir, root) != 0 || real[root] != '/') return not_found(wsi);
+  if (!realpath(full, real) || strncmp(real, srv->static_dir, root) != 0 || real[root] != '/')
+    return not_found(wsi);
   struct stat st;
   const char *type = mime_of(real);
   if (stat(real, &st) != 0 || !S_ISREG(st.st_mode) || !type) return not_found(wsi);
   unsigned char hdr[1024], *p = hdr, *end = hdr + sizeof hdr;
-  static const char csp[] = "default-src 'none'; img-src 'self' data:; script-src 'self'; style-src 'self'; "
-                            "font-src 'self'; connect-src 'self' ws: wss:; media-src 'self' blob:; "
-                            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  static const char csp[] =
+      "default-src 'none'; img-src 'self' data:; script-src 'self'; style-src 'self'; "
+      "font-src 'self'; connect-src 'self' ws: wss:; media-src 'self' blob:; "
+      "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
   /* Unversioned files: browsers revalidate every time, so a deploy is seen at once. */
-  if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-cache", 8,
-                                  &p, end) ||
+  if (lws_add_http_header_by_name(
+          wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-cache", 8, &p, end) ||
       lws_add_http_header_by_name(wsi, (const unsigned char *)"content-security-policy:",
                                   (const unsigned char *)csp, (int)strlen(csp), &p, end) ||
       lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
                                   (const unsigned char *)"nosniff", 7, &p, end) ||
-      lws_add_http_header_by_name(wsi, (const unsigned char *)"referrer-policy:",
-                                  (const unsigned char *)"no-referrer", 11, &p, end))
+      lws_add_http_header_by_name(
+          wsi, (const unsigned char *)"referrer-policy:", (const unsigned char *)"no-referrer", 11, &p, end))
     return -1;
   int rc = lws_serve_http_file(wsi, real, type, (const char *)hdr, (int)(p - hdr));
   if (rc < 0) return -1;
@@ -151,21 +162,26 @@ static int serve_static(struct lws *wsi, server *srv, const char *uri) {
   return 0;
 }
 
-static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
+static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                         size_t len) {
   http_pss *pss = user;
   server *srv;
   switch (reason) {
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
       return 1; /* a WebSocket that named no (or another) subprotocol lands here: refuse it */
+    case LWS_CALLBACK_FILTER_NETWORK_CONNECTION: /* accepted; in is the descriptor */
+      ws_mask_guard_watch((int)(intptr_t)in);
+      return 0;
     case LWS_CALLBACK_HTTP: {
       srv = srv_of(wsi);
       char uri[64] = "";
-      enum lws_token_indexes tok = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0 ? WSI_TOKEN_GET_URI : WSI_TOKEN_HEAD_URI;
+      enum lws_token_indexes tok =
+          lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0 ? WSI_TOKEN_GET_URI : WSI_TOKEN_HEAD_URI;
       lws_hdr_copy(wsi, uri, sizeof uri, tok);
       if (strcmp(uri, "/healthz") == 0) {
         char *body = NULL;
-        json_t *j = json_pack("{s:s, s:s, s:I}", "status", srv->stopping ? "stopping" : "ok", "version", MOA_VERSION,
-                              "uptime_s", (json_int_t)(time(NULL) - srv->started));
+        json_t *j = json_pack("{s:s, s:s, s:I}", "status", srv->stopping ? "stopping" : "ok", "version",
+                              MOA_VERSION, "uptime_s", (json_int_t)(time(NULL) - srv->started));
         body = json_dumps(j, JSON_COMPACT);
         json_decref(j);
         if (!body) return 1;
@@ -205,6 +221,7 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
       return 0;
     }
     case LWS_CALLBACK_CLOSED_HTTP:
+      ws_mask_guard_forget(lws_get_socket_fd(wsi));
       free(pss ? pss->body : NULL);
       if (pss) pss->body = NULL;
       break;
@@ -290,6 +307,15 @@ static int ws_write_queued(ws_pss *pss) {
   return ws_write_one(pss);
 }
 
+/* RFC 6455 5.1 / 7.1.7: a client frame arrived unmasked (or before our handshake response):
+ * fail the connection with 1002, serving nothing more from it (ws_mask_guard.h). */
+static int ws_fail_unmasked(struct lws *wsi) {
+  static const char why[] = "client frames must be masked";
+  log_info("WebSocket closed: %s (RFC 6455 5.1)", why);
+  lws_close_reason(wsi, LWS_CLOSE_STATUS_PROTOCOL_ERR, (unsigned char *)why, sizeof why - 1);
+  return -1;
+}
+
 static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
   ws_pss *pss = user;
   server *srv;
@@ -314,6 +340,7 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
       if (lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) <= 0) return 1;
       lws_hdr_copy(wsi, proto, sizeof proto, WSI_TOKEN_PROTOCOL);
       if (!strstr(proto, PROTOCOL_NAME)) return 1;
+      ws_mask_guard_upgrade(lws_get_socket_fd(wsi));
       return 0;
     }
     case LWS_CALLBACK_ESTABLISHED: {
@@ -324,10 +351,12 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
       pss->wsi = wsi;
       pss->sess = hub_open(srv->hub, pss, &ws_io, addr);
       if (!pss->sess) return -1;
+      ws_mask_guard_bind(lws_get_socket_fd(wsi), wsi);
       break;
     }
     case LWS_CALLBACK_RECEIVE: {
       srv = srv_of(wsi);
+      if (ws_mask_guard_violated(lws_get_socket_fd(wsi))) return ws_fail_unmasked(wsi);
       if (!pss->sess || pss->close_code) break;
       if (lws_is_first_fragment(wsi)) {
         pss->rx_len = 0;
@@ -366,6 +395,7 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
       break;
     }
     case LWS_CALLBACK_SERVER_WRITEABLE: {
+      if (ws_mask_guard_violated(lws_get_socket_fd(wsi))) return ws_fail_unmasked(wsi);
       if (!pss->sess) break;
       /* A slow consumer is dropped at once; otherwise what is queued goes out first. */
       if (pss->close_code && (pss->close_code == 1008 || pss->sess->queued == 0)) {
@@ -378,6 +408,7 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
       break;
     }
     case LWS_CALLBACK_CLOSED:
+      ws_mask_guard_forget(lws_get_socket_fd(wsi));
       srv = srv_of(wsi);
       if (pss->sess) hub_close(srv->hub, pss->sess);
       pss->sess = NULL;
@@ -410,9 +441,12 @@ static void wake(void *arg) { lws_cancel_service(((server *)arg)->ctx); }
 static void lws_log_bridge(int level, const char *line) {
   size_t n = strlen(line);
   while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
-  if (level & LLL_ERR) log_error("lws: %.*s", (int)n, line);
-  else if (level & LLL_WARN) log_warn("lws: %.*s", (int)n, line);
-  else log_debug("lws: %.*s", (int)n, line);
+  if (level & LLL_ERR)
+    log_error("lws: %.*s", (int)n, line);
+  else if (level & LLL_WARN)
+    log_warn("lws: %.*s", (int)n, line);
+  else
+    log_debug("lws: %.*s", (int)n, line);
 }
 
 server *server_start(const moa_config *cfg, moa_db *db) {
@@ -433,11 +467,15 @@ server *server_start(const moa_config *cfg, moa_db *db) {
 
   /* Every path goes to callback_http: /healthz, /metrics, and the static files (served by
    * serve_static rather than an lws file mount, whose 404s poison keep-alive connections). */
-  srv->mounts[0] = (struct lws_http_mount){.mountpoint = "/", .origin = "http", .protocol = "http",
-                                           .origin_protocol = LWSMPRO_CALLBACK, .mountpoint_len = 1};
+  srv->mounts[0] = (struct lws_http_mount){.mountpoint = "/",
+                                           .origin = "http",
+                                           .protocol = "http",
+                                           .origin_protocol = LWSMPRO_CALLBACK,
+                                           .mountpoint_len = 1};
 
   srv->retry.secs_since_valid_ping = (uint16_t)cfg->ping_interval;
-  srv->retry.secs_since_valid_hangup = (uint16_t)(cfg->ping_interval * 3 > 65535 ? 65535 : cfg->ping_interval * 3);
+  srv->retry.secs_since_valid_hangup =
+      (uint16_t)(cfg->ping_interval * 3 > 65535 ? 65535 : cfg->ping_interval * 3);
 
   bool tls = cfg->tls_cert[0] != '\0';
   if (cfg->origins[0]) {
@@ -456,8 +494,8 @@ server *server_start(const moa_config *cfg, moa_db *db) {
   info.mounts = &srv->mounts[0];
   info.user = srv;
   info.retry_and_idle_policy = &srv->retry;
-  info.options = LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE |
-                 LWS_SERVER_OPTION_VALIDATE_UTF8;
+  info.options =
+      LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE | LWS_SERVER_OPTION_VALIDATE_UTF8;
   /* An IPv4 listen address on an IPv6 socket would listen on every interface. */
   if (!strchr(cfg->listen_host, ':')) info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
   if (tls) {
