@@ -12,20 +12,33 @@
 #include "storage/seoul_time.h"
 #include "storage/textbuf.h"
 
+/* Closes any open interval, then opens the new one: both or neither (one transaction, ours or
+ * the caller's). */
 int attendance_store_join(moa_db *db, int64_t meeting_id, int64_t user_id, const char *name, const char *role,
                           int64_t at) {
-  if (attendance_store_leave(db, meeting_id, user_id, at) < 0) return -1;
-  sqlite3_stmt *st = db_stmt(db,
-                             "INSERT INTO attendance(meeting_id, user_id, name, role, joined_at) "
-                             "VALUES (?, ?, ?, ?, ?)");
-  if (!st) return -1;
-  sqlite3_bind_int64(st, 1, meeting_id);
-  sqlite3_bind_int64(st, 2, user_id);
-  sqlite3_bind_text(st, 3, name ? name : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 4, role ? role : "attendee", -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 5, at);
-  if (db_exec_stmt(db, st) != SQLITE_DONE) return -1;
-  return (int)sqlite3_last_insert_rowid(db_handle(db));
+  bool own = sqlite3_get_autocommit(db_handle(db)) != 0;
+  if (own && db_begin(db) != SQLITE_OK) return -1;
+  int id = -1;
+  sqlite3_stmt *st = NULL;
+  if (attendance_store_leave(db, meeting_id, user_id, at) >= 0)
+    st = db_stmt(db,
+                 "INSERT INTO attendance(meeting_id, user_id, name, role, joined_at) "
+                 "VALUES (?, ?, ?, ?, ?)");
+  if (st) {
+    sqlite3_bind_int64(st, 1, meeting_id);
+    sqlite3_bind_int64(st, 2, user_id);
+    sqlite3_bind_text(st, 3, name ? name : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, role ? role : "attendee", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, at);
+    if (db_exec_stmt(db, st) == SQLITE_DONE) id = (int)sqlite3_last_insert_rowid(db_handle(db));
+  }
+  if (own) {
+    if (id < 0)
+      db_rollback(db);
+    else if (db_commit(db) != SQLITE_OK)
+      id = -1;
+  }
+  return id;
 }
 
 int attendance_store_leave(moa_db *db, int64_t meeting_id, int64_t user_id, int64_t at) {
