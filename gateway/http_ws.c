@@ -75,8 +75,8 @@ static int http_respond_as(struct lws *wsi, http_pss *pss, unsigned status, cons
   pss->body = body;
   pss->len = len;
   if (lws_add_http_common_headers(wsi, status, type, (lws_filepos_t)len, &p, end) ||
-      lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8,
-                                   &p, end) ||
+      lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8, &p,
+                                   end) ||
       (disposition && disposition[0] &&
        lws_add_http_header_by_name(wsi, (const unsigned char *)"content-disposition:",
                                    (const unsigned char *)disposition, (int)strlen(disposition), &p, end)) ||
@@ -86,8 +86,7 @@ static int http_respond_as(struct lws *wsi, http_pss *pss, unsigned status, cons
   return 0;
 }
 
-static int http_respond(struct lws *wsi, http_pss *pss, unsigned status, const char *type, char *body,
-                        size_t len) {
+static int http_respond(struct lws *wsi, http_pss *pss, unsigned status, const char *type, char *body, size_t len) {
   return http_respond_as(wsi, pss, status, type, NULL, body, len);
 }
 
@@ -101,16 +100,10 @@ static int not_found(struct lws *wsi) {
 static const struct {
   const char *ext, *type;
 } mime_types[] = {
-    {".html", "text/html; charset=utf-8"},
-    {".js", "text/javascript; charset=utf-8"},
-    {".mjs", "text/javascript; charset=utf-8"},
-    {".css", "text/css; charset=utf-8"},
-    {".json", "application/json"},
-    {".svg", "image/svg+xml"},
-    {".png", "image/png"},
-    {".ico", "image/x-icon"},
-    {".webmanifest", "application/manifest+json"},
-    {".txt", "text/plain; charset=utf-8"},
+    {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+    {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+    {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
+    {".ico", "image/x-icon"}, {".webmanifest", "application/manifest+json"}, {".txt", "text/plain; charset=utf-8"},
     {".woff2", "font/woff2"},
 };
 
@@ -131,30 +124,27 @@ static int serve_static(struct lws *wsi, server *srv, const char *uri) {
   if (n == 0 || uri[0] != '/' || n + 16 > sizeof rel) return not_found(wsi);
   for (const unsigned char *p = (const unsigned char *)uri; *p; p++)
     if (*p < 0x20 || *p == 0x7f || *p == '\\') return not_found(wsi);
-  if (strstr(uri, "/../") || strstr(uri, "/./") || (n >= 3 && strcmp(uri + n - 3, "/..") == 0))
-    return not_found(wsi);
+  if (strstr(uri, "/../") || strstr(uri, "/./") || (n >= 3 && strcmp(uri + n - 3, "/..") == 0)) return not_found(wsi);
   snprintf(rel, sizeof rel, "%s%s", uri, uri[n - 1] == '/' ? "index.html" : "");
   if (snprintf(full, sizeof full, "%s%s", srv->static_dir, rel) >= (int)sizeof full) return not_found(wsi);
   size_t root = strlen(srv->static_dir);
-  if (!realpath(full, real) || strncmp(real, srv->static_dir, root) != 0 || real[root] != '/')
-    return not_found(wsi);
+  if (!realpath(full, real) || strncmp(real, srv->static_dir, root) != 0 || real[root] != '/') return not_found(wsi);
   struct stat st;
   const char *type = mime_of(real);
   if (stat(real, &st) != 0 || !S_ISREG(st.st_mode) || !type) return not_found(wsi);
   unsigned char hdr[1024], *p = hdr, *end = hdr + sizeof hdr;
-  static const char csp[] =
-      "default-src 'none'; img-src 'self' data:; script-src 'self'; style-src 'self'; "
-      "font-src 'self'; connect-src 'self' ws: wss:; media-src 'self' blob:; "
-      "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  static const char csp[] = "default-src 'none'; img-src 'self' data:; script-src 'self'; style-src 'self'; "
+                            "font-src 'self'; connect-src 'self' ws: wss:; media-src 'self' blob:; "
+                            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
   /* Unversioned files: browsers revalidate every time, so a deploy is seen at once. */
-  if (lws_add_http_header_by_name(
-          wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-cache", 8, &p, end) ||
+  if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-cache", 8,
+                                  &p, end) ||
       lws_add_http_header_by_name(wsi, (const unsigned char *)"content-security-policy:",
                                   (const unsigned char *)csp, (int)strlen(csp), &p, end) ||
       lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
                                   (const unsigned char *)"nosniff", 7, &p, end) ||
-      lws_add_http_header_by_name(
-          wsi, (const unsigned char *)"referrer-policy:", (const unsigned char *)"no-referrer", 11, &p, end))
+      lws_add_http_header_by_name(wsi, (const unsigned char *)"referrer-policy:",
+                                  (const unsigned char *)"no-referrer", 11, &p, end))
     return -1;
   int rc = lws_serve_http_file(wsi, real, type, (const char *)hdr, (int)(p - hdr));
   if (rc < 0) return -1;
@@ -162,8 +152,7 @@ static int serve_static(struct lws *wsi, server *srv, const char *uri) {
   return 0;
 }
 
-static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
-                         size_t len) {
+static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
   http_pss *pss = user;
   server *srv;
   switch (reason) {
@@ -175,13 +164,12 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
     case LWS_CALLBACK_HTTP: {
       srv = srv_of(wsi);
       char uri[64] = "";
-      enum lws_token_indexes tok =
-          lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0 ? WSI_TOKEN_GET_URI : WSI_TOKEN_HEAD_URI;
+      enum lws_token_indexes tok = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0 ? WSI_TOKEN_GET_URI : WSI_TOKEN_HEAD_URI;
       lws_hdr_copy(wsi, uri, sizeof uri, tok);
       if (strcmp(uri, "/healthz") == 0) {
         char *body = NULL;
-        json_t *j = json_pack("{s:s, s:s, s:I}", "status", srv->stopping ? "stopping" : "ok", "version",
-                              MOA_VERSION, "uptime_s", (json_int_t)(time(NULL) - srv->started));
+        json_t *j = json_pack("{s:s, s:s, s:I}", "status", srv->stopping ? "stopping" : "ok", "version", MOA_VERSION,
+                              "uptime_s", (json_int_t)(time(NULL) - srv->started));
         body = json_dumps(j, JSON_COMPACT);
         json_decref(j);
         if (!body) return 1;
@@ -441,12 +429,9 @@ static void wake(void *arg) { lws_cancel_service(((server *)arg)->ctx); }
 static void lws_log_bridge(int level, const char *line) {
   size_t n = strlen(line);
   while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
-  if (level & LLL_ERR)
-    log_error("lws: %.*s", (int)n, line);
-  else if (level & LLL_WARN)
-    log_warn("lws: %.*s", (int)n, line);
-  else
-    log_debug("lws: %.*s", (int)n, line);
+  if (level & LLL_ERR) log_error("lws: %.*s", (int)n, line);
+  else if (level & LLL_WARN) log_warn("lws: %.*s", (int)n, line);
+  else log_debug("lws: %.*s", (int)n, line);
 }
 
 server *server_start(const moa_config *cfg, moa_db *db) {
@@ -467,15 +452,11 @@ server *server_start(const moa_config *cfg, moa_db *db) {
 
   /* Every path goes to callback_http: /healthz, /metrics, and the static files (served by
    * serve_static rather than an lws file mount, whose 404s poison keep-alive connections). */
-  srv->mounts[0] = (struct lws_http_mount){.mountpoint = "/",
-                                           .origin = "http",
-                                           .protocol = "http",
-                                           .origin_protocol = LWSMPRO_CALLBACK,
-                                           .mountpoint_len = 1};
+  srv->mounts[0] = (struct lws_http_mount){.mountpoint = "/", .origin = "http", .protocol = "http",
+                                           .origin_protocol = LWSMPRO_CALLBACK, .mountpoint_len = 1};
 
   srv->retry.secs_since_valid_ping = (uint16_t)cfg->ping_interval;
-  srv->retry.secs_since_valid_hangup =
-      (uint16_t)(cfg->ping_interval * 3 > 65535 ? 65535 : cfg->ping_interval * 3);
+  srv->retry.secs_since_valid_hangup = (uint16_t)(cfg->ping_interval * 3 > 65535 ? 65535 : cfg->ping_interval * 3);
 
   bool tls = cfg->tls_cert[0] != '\0';
   if (cfg->origins[0]) {
@@ -494,8 +475,8 @@ server *server_start(const moa_config *cfg, moa_db *db) {
   info.mounts = &srv->mounts[0];
   info.user = srv;
   info.retry_and_idle_policy = &srv->retry;
-  info.options =
-      LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE | LWS_SERVER_OPTION_VALIDATE_UTF8;
+  info.options = LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE |
+                 LWS_SERVER_OPTION_VALIDATE_UTF8;
   /* An IPv4 listen address on an IPv6 socket would listen on every interface. */
   if (!strchr(cfg->listen_host, ':')) info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
   if (tls) {
