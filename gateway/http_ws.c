@@ -33,6 +33,7 @@
 #include "gateway/log.h"
 #include "gateway/media.h"
 #include "gateway/ws_batch.h"
+#include "gateway/ws_mask_guard.h"
 #include "signaling/hub.h"
 
 struct server {
@@ -304,7 +305,9 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
     case LWS_CALLBACK_FILTER_NETWORK_CONNECTION: /* wsi: the listening socket; in: the new fd */
       srv = srv_of(wsi);
       srv->listen_wsi = wsi;
-      return fd_admit(srv, (int)(lws_intptr_t)in) ? 0 : 1;
+      if (!fd_admit(srv, (int)(lws_intptr_t)in)) return 1;
+      ws_mask_guard_watch((int)(lws_intptr_t)in);
+      return 0;
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: {
       srv = srv_of(wsi);
       char addr[64] = "";
@@ -367,6 +370,7 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
       return 0;
     }
     case LWS_CALLBACK_CLOSED_HTTP:
+      ws_mask_guard_forget(lws_get_socket_fd(wsi));
       free(pss ? pss->body : NULL);
       if (pss) pss->body = NULL;
       break;
@@ -452,6 +456,15 @@ static int ws_write_queued(ws_pss *pss) {
   return ws_write_one(pss);
 }
 
+/* RFC 6455 5.1 / 7.1.7: a client frame arrived unmasked (or before our handshake response):
+ * fail the connection with 1002, serving nothing more from it (ws_mask_guard.h). */
+static int ws_fail_unmasked(struct lws *wsi) {
+  static const char why[] = "client frames must be masked";
+  log_info("WebSocket closed: %s (RFC 6455 5.1)", why);
+  lws_close_reason(wsi, LWS_CLOSE_STATUS_PROTOCOL_ERR, (unsigned char *)why, sizeof why - 1);
+  return -1;
+}
+
 static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
   ws_pss *pss = user;
   server *srv;
@@ -476,6 +489,7 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
       if (lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) <= 0) return 1;
       lws_hdr_copy(wsi, proto, sizeof proto, WSI_TOKEN_PROTOCOL);
       if (!strstr(proto, PROTOCOL_NAME)) return 1;
+      ws_mask_guard_upgrade(lws_get_socket_fd(wsi));
       return 0;
     }
     case LWS_CALLBACK_ESTABLISHED: {
@@ -497,10 +511,12 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
         session_close(pss->sess, 1008, "too many connections from your address");
       }
       auth_timer_start(srv, pss, (uint64_t)srv->cfg->auth_timeout * 1000u);
+      ws_mask_guard_bind(lws_get_socket_fd(wsi), wsi);
       break;
     }
     case LWS_CALLBACK_RECEIVE: {
       srv = srv_of(wsi);
+      if (ws_mask_guard_violated(lws_get_socket_fd(wsi))) return ws_fail_unmasked(wsi);
       if (!pss->sess || pss->close_code) break;
       if (lws_is_first_fragment(wsi)) {
         pss->rx_len = 0;
@@ -539,6 +555,7 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
       break;
     }
     case LWS_CALLBACK_SERVER_WRITEABLE: {
+      if (ws_mask_guard_violated(lws_get_socket_fd(wsi))) return ws_fail_unmasked(wsi);
       if (!pss->sess) break;
       /* A slow consumer is dropped at once; otherwise what is queued goes out first. */
       if (pss->close_code && (pss->close_code == 1008 || pss->sess->queued == 0)) {
@@ -551,6 +568,7 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
       break;
     }
     case LWS_CALLBACK_CLOSED:
+      ws_mask_guard_forget(lws_get_socket_fd(wsi));
       srv = srv_of(wsi);
       lws_sul_cancel(&pss->auth_timer);
       if (pss->sess) { /* opened (ESTABLISHED linked it) */

@@ -28,7 +28,7 @@
 
 typedef enum {
   DROP_UNKNOWN_ADDRESS, /* not STUN, from an address that completed no ICE check */
-  DROP_BAD_STUN,        /* malformed, unknown ufrag, bad integrity */
+  DROP_BAD_STUN,        /* malformed, unknown ufrag, bad integrity, unknown attribute (420) */
   DROP_NOT_CONNECTED,   /* media before DTLS completed */
   DROP_UNPROTECT,       /* SRTP authentication or replay failure */
   DROP_UNKNOWN_SSRC,    /* no producer for this SSRC on this transport */

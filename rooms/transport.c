@@ -196,6 +196,17 @@ void transport_on_stun(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_s
     return;
   }
   uint8_t *out = udp_next_buf(s->udp);
+  if (m.unknown_count > 0) {
+    /* RFC 5389 7.3.1: an authenticated request with comprehension-required attributes we do
+     * not understand gets 420 listing them (the first STUN_MAX_UNKNOWN), with MESSAGE-INTEGRITY
+     * keyed like a success. The check failed: no consent, no address learnt. */
+    size_t n_unknown = m.unknown_count < STUN_MAX_UNKNOWN ? (size_t)m.unknown_count : STUN_MAX_UNKNOWN;
+    int n = stun_build_binding_error(out, UDP_SEND_ROOM, m.tid, 420, NULL, m.unknown, n_unknown, t->pwd,
+                                     strlen(t->pwd));
+    if (n > 0) udp_queue(s->udp, (size_t)n, from);
+    drop(s, DROP_BAD_STUN);
+    return;
+  }
   int n = stun_build_binding_success(out, UDP_SEND_ROOM, m.tid, from, t->pwd, strlen(t->pwd));
   if (n > 0) udp_queue(s->udp, (size_t)n, from);
   t->last_stun_ms = s->now_ms;

@@ -1,7 +1,8 @@
 /* Attendance (see attendance_store.h). Rows are written by the live room on the signaling
  * thread, one short statement each. The CSV follows RFC 4180 (fields with a comma, quote, CR or
  * LF are quoted, quotes doubled) and neutralizes spreadsheet formulas: a cell starting with
- * = + - @ TAB or CR gets a leading apostrophe (OWASP "CSV injection"). */
+ * TAB or CR, or with = + - @ or their full-width forms after any leading blanks, is quoted with a
+ * leading apostrophe (OWASP "CSV injection"). */
 #include "storage/attendance_store.h"
 
 #include <stdio.h>
@@ -11,20 +12,33 @@
 #include "storage/seoul_time.h"
 #include "storage/textbuf.h"
 
+/* Closes any open interval, then opens the new one: both or neither (one transaction, ours or
+ * the caller's). */
 int attendance_store_join(moa_db *db, int64_t meeting_id, int64_t user_id, const char *name, const char *role,
                           int64_t at) {
-  if (attendance_store_leave(db, meeting_id, user_id, at) < 0) return -1;
-  sqlite3_stmt *st = db_stmt(db,
-                             "INSERT INTO attendance(meeting_id, user_id, name, role, joined_at) "
-                             "VALUES (?, ?, ?, ?, ?)");
-  if (!st) return -1;
-  sqlite3_bind_int64(st, 1, meeting_id);
-  sqlite3_bind_int64(st, 2, user_id);
-  sqlite3_bind_text(st, 3, name ? name : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 4, role ? role : "attendee", -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 5, at);
-  if (db_exec_stmt(db, st) != SQLITE_DONE) return -1;
-  return (int)sqlite3_last_insert_rowid(db_handle(db));
+  bool own = sqlite3_get_autocommit(db_handle(db)) != 0;
+  if (own && db_begin(db) != SQLITE_OK) return -1;
+  int id = -1;
+  sqlite3_stmt *st = NULL;
+  if (attendance_store_leave(db, meeting_id, user_id, at) >= 0)
+    st = db_stmt(db,
+                 "INSERT INTO attendance(meeting_id, user_id, name, role, joined_at) "
+                 "VALUES (?, ?, ?, ?, ?)");
+  if (st) {
+    sqlite3_bind_int64(st, 1, meeting_id);
+    sqlite3_bind_int64(st, 2, user_id);
+    sqlite3_bind_text(st, 3, name ? name : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, role ? role : "attendee", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, at);
+    if (db_exec_stmt(db, st) == SQLITE_DONE) id = (int)sqlite3_last_insert_rowid(db_handle(db));
+  }
+  if (own) {
+    if (id < 0)
+      db_rollback(db);
+    else if (db_commit(db) != SQLITE_OK)
+      id = -1;
+  }
+  return id;
 }
 
 int attendance_store_leave(moa_db *db, int64_t meeting_id, int64_t user_id, int64_t at) {
@@ -70,9 +84,30 @@ json_t *attendance_store_rows(moa_db *db, int64_t meeting_id) {
   return out;
 }
 
-/* One CSV cell (RFC 4180 quoting, formula prefixes neutralized). */
+/* Length of the blank at s (ASCII space, tab, CR, LF, VT, FF; U+00A0 no-break space; U+3000
+ * ideographic space), 0 if there is none. */
+static size_t csv_blank(const char *s) {
+  if (s[0] != '\0' && strchr(" \t\r\n\v\f", s[0]) != NULL) return 1;
+  if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) return 2;
+  if ((unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0x80) return 3;
+  return 0;
+}
+
+/* True if a spreadsheet could take the cell for a formula (OWASP "CSV injection"): it starts
+ * with a tab or CR, or, after any leading blanks (spreadsheets trim them), with = + - @ or
+ * their full-width forms U+FF1D U+FF0B U+FF0D U+FF20 (which some spreadsheets fold to ASCII). */
+static bool csv_formula(const char *s) {
+  if (s[0] == '\t' || s[0] == '\r') return true;
+  size_t n;
+  while ((n = csv_blank(s)) > 0) s += n;
+  if (s[0] != '\0' && strchr("=+-@", s[0]) != NULL) return true;
+  const unsigned char *u = (const unsigned char *)s;
+  return u[0] == 0xEF && ((u[1] == 0xBC && (u[2] == 0x9D || u[2] == 0x8B || u[2] == 0x8D || u[2] == 0xA0)));
+}
+
+/* One CSV cell (RFC 4180 quoting, formula prefixes neutralized with a leading apostrophe). */
 static void csv_cell(textbuf *b, const char *s) {
-  bool formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+  bool formula = csv_formula(s);
   bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
   if (quote) textbuf_put(b, "\"", 1);
   if (formula) textbuf_put(b, "'", 1);

@@ -21,8 +21,9 @@ int attendance_store_leave(moa_db *db, int64_t meeting_id, int64_t user_id, int6
  * left_local, minutes}] (left_at 0 / left_local "" while inside). NULL on error. */
 json_t *attendance_store_rows(moa_db *db, int64_t meeting_id);
 
-/* The same rows as CSV text (header line, CRLF line ends, RFC 4180 quoting, cells starting with
- * = + - @ tab or CR prefixed with ' against formula injection). malloc'd, NULL on error. */
+/* The same rows as CSV text (header line, CRLF line ends, RFC 4180 quoting; against formula
+ * injection a cell starting with tab or CR, or with = + - @ or full-width ＝ ＋ － ＠ after any
+ * leading blanks, is quoted and prefixed with '). malloc'd, NULL on error. */
 char *attendance_store_csv(moa_db *db, int64_t meeting_id);
 
 /* Activity per active consortium over [from, to): [{consortium_id, name_ko, name_en,

@@ -478,8 +478,11 @@ int chat_store_append(moa_db *db, int64_t conversation_id, int64_t author_id, co
     if (!st) return chat__end(db, own, CHAT_STORE_ERROR);
     sqlite3_bind_int64(st, 1, author_id);
     sqlite3_bind_text(st, 2, client_key, -1, SQLITE_STATIC);
-    int64_t id = db_step(db, st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    int step = db_step(db, st);
+    int64_t id = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
+    /* a failed look-up is not "no such key": appending then could store a duplicate */
+    if (step != SQLITE_ROW && step != SQLITE_DONE) return chat__end(db, own, CHAT_STORE_ERROR);
     if (id) {
       *out = chat__load_message(db, id);
       *duplicate = *out != NULL;

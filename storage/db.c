@@ -13,8 +13,8 @@
 
 #include "gateway/log.h"
 #include "storage/bigram.h"
-#include "storage/fts_columns.h"
 #include "storage/embedded.h"
+#include "storage/fts_columns.h"
 
 #define STMT_CACHE_SIZE 256
 
@@ -35,6 +35,11 @@ struct moa_db {
   pthread_mutex_t ckpt_mu;
   pthread_cond_t ckpt_cv;
   bool ckpt_stop;
+  /* fault injection (db_fault_inject): steps left before the failing one, 0 when off */
+  uint64_t fault_countdown;
+  int fault_code;
+  bool fault_whole_txn;
+  bool fault_fired;
   /* caches that other modules keep per connection (db_ext) */
   void *ext[DB_EXT_MAX];
   void (*ext_free[DB_EXT_MAX])(void *);
@@ -222,7 +227,19 @@ sqlite3_stmt *db_stmt(moa_db *db, const char *sql) {
   return NULL;
 }
 
+/* The injected failure of one step: the statement does not run; with whole_txn an open
+ * transaction is rolled back too (sqlite3_exec, not db_step, so no step is counted). */
+static int db__fault(moa_db *db) {
+  db->fault_fired = true;
+  if (db->fault_whole_txn && !sqlite3_get_autocommit(db->conn))
+    sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+  db->stats.errors++;
+  log_debug("database: injected fault %d (%s)", db->fault_code, sqlite3_errstr(db->fault_code));
+  return db->fault_code;
+}
+
 int db_step(moa_db *db, sqlite3_stmt *st) {
+  if (db->fault_countdown && --db->fault_countdown == 0) return db__fault(db);
   uint64_t t0 = now_ns();
   int rc = sqlite3_step(st);
   db->stats.step_ns += now_ns() - t0;
@@ -233,6 +250,15 @@ int db_step(moa_db *db, sqlite3_stmt *st) {
   }
   return rc;
 }
+
+void db_fault_inject(moa_db *db, uint64_t nth, int code, bool whole_txn) {
+  db->fault_countdown = nth;
+  db->fault_code = code;
+  db->fault_whole_txn = whole_txn;
+  db->fault_fired = false;
+}
+
+bool db_fault_fired(const moa_db *db) { return db->fault_fired; }
 
 int db_exec_stmt(moa_db *db, sqlite3_stmt *st) {
   int rc = db_step(db, st);
@@ -256,8 +282,11 @@ int db_commit(moa_db *db) {
   return rc;
 }
 
+/* Not through db_step(): an injected fault models a failed write, and undoing one is what must
+ * then work (SQLite's rollback from its journal is the recovery path, not another write). */
 void db_rollback(moa_db *db) {
-  if (!sqlite3_get_autocommit(db->conn)) exec_simple(db, "ROLLBACK");
+  if (!sqlite3_get_autocommit(db->conn) && sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+    log_error("database: rollback failed: %s", sqlite3_errmsg(db->conn));
 }
 
 int64_t db_now(moa_db *db) { return (int64_t)time(NULL) + (db ? db->clock_offset : 0); }

@@ -64,6 +64,18 @@ int64_t db_data_version(moa_db *db);
 int64_t db_now(moa_db *db);
 void db_set_clock_offset(moa_db *db, int64_t seconds);
 
+/* Fault injection, for tests (tests/unit/test_store_faults.c), in the spirit of SQLite's own
+ * I/O-error and out-of-memory tests: the nth db_step() from now (1 = the next one) fails with
+ * `code` (SQLITE_IOERR, SQLITE_FULL, SQLITE_NOMEM...) without running its statement, which is
+ * what SQLite does when it undoes a statement it could not finish. With whole_txn, an open
+ * transaction is rolled back as well, as SQLite may do for these errors (sqlite3_step's "the
+ * whole transaction is rolled back" case), so a caller that went on regardless would write in
+ * autocommit mode. nth 0 turns injection off. Every store reaches SQLite through db_step(), so
+ * this reaches every statement of every write; in production it costs one integer test per step. */
+void db_fault_inject(moa_db *db, uint64_t nth, int code, bool whole_txn);
+/* True once the fault armed by db_fault_inject() has fired. */
+bool db_fault_fired(const moa_db *db);
+
 db_stats db_get_stats(const moa_db *db);
 const char *db_errmsg(moa_db *db);
 

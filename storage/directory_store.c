@@ -124,12 +124,17 @@ static json_t *dir__profile(moa_db *db, int64_t org_id) {
   st = db_stmt(db,
                "SELECT k.id, k.name_ko, k.name_en FROM memberships m JOIN consortia k ON k.id = "
                "m.consortium_id WHERE m.org_id = ?1 ORDER BY k.id");
+  int rc = SQLITE_ERROR;
   if (st) {
     sqlite3_bind_int64(st, 1, org_id);
-    while (db_step(db, st) == SQLITE_ROW) json_array_append_new(cons, dir__ref(st, 0, true));
+    while ((rc = db_step(db, st)) == SQLITE_ROW) json_array_append_new(cons, dir__ref(st, 0, true));
     sqlite3_reset(st);
   }
   json_object_set_new(p, "consortia", cons);
+  if (rc != SQLITE_DONE) { /* a list that could not be read is not an empty one */
+    json_decref(p);
+    return NULL;
+  }
   return p;
 }
 
@@ -747,11 +752,19 @@ int directory_store_update_profile(moa_db *db, int64_t org_id, json_t *fields, j
   if (db_begin(db) != SQLITE_OK) return DIRECTORY_STORE_ERROR;
   int rc = db_exec_stmt(db, st) == SQLITE_DONE ? DIRECTORY_STORE_OK : DIRECTORY_STORE_ERROR;
   if (rc == DIRECTORY_STORE_OK && sqlite3_changes(db_handle(db)) != 1) rc = DIRECTORY_STORE_NOT_FOUND;
+  /* The new profile is read inside the transaction: if that fails, nothing is changed, rather
+   * than a change the caller is told failed. */
+  if (rc == DIRECTORY_STORE_OK && out && !(*out = dir__profile(db, org_id))) rc = DIRECTORY_STORE_ERROR;
   if (rc != DIRECTORY_STORE_OK) {
     db_rollback(db);
     return rc;
   }
-  if (db_commit(db) != SQLITE_OK) return DIRECTORY_STORE_ERROR;
-  if (out) *out = dir__profile(db, org_id);
+  if (db_commit(db) != SQLITE_OK) {
+    if (out) {
+      json_decref(*out);
+      *out = NULL;
+    }
+    return DIRECTORY_STORE_ERROR;
+  }
   return DIRECTORY_STORE_OK;
 }

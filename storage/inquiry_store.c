@@ -86,17 +86,17 @@ static json_t *inq__load(moa_db *db, int64_t id) {
   return o;
 }
 
-/* The user's organization id (0 for none) into *org; INQUIRY_STORE_OK or _NOT_FOUND. */
+/* The user's organization id (0 for none) into *org; INQUIRY_STORE_OK, _NOT_FOUND or _ERROR. */
 static int inq__user_org(moa_db *db, int64_t user_id, int64_t *org) {
   sqlite3_stmt *st =
       db_stmt(db, "SELECT coalesce(org_id, 0), name FROM users WHERE id = ?1 AND disabled = 0");
   if (!st) return INQUIRY_STORE_ERROR;
   sqlite3_bind_int64(st, 1, user_id);
-  int rc = INQUIRY_STORE_NOT_FOUND;
-  if (db_step(db, st) == SQLITE_ROW) {
-    *org = sqlite3_column_int64(st, 0);
-    rc = INQUIRY_STORE_OK;
-  }
+  int step = db_step(db, st);
+  int rc = step == SQLITE_ROW    ? INQUIRY_STORE_OK
+           : step == SQLITE_DONE ? INQUIRY_STORE_NOT_FOUND
+                                 : INQUIRY_STORE_ERROR;
+  if (step == SQLITE_ROW) *org = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
   return rc;
 }
@@ -195,9 +195,10 @@ int inquiry_store_send(moa_db *db, int64_t from_user, int64_t to_org, const char
   if (!st) return INQUIRY_STORE_ERROR;
   sqlite3_bind_int64(st, 1, to_org);
   sqlite3_bind_int64(st, 2, from_user);
-  bool blocked = db_step(db, st) == SQLITE_ROW;
+  int bstep = db_step(db, st);
   sqlite3_reset(st);
-  if (blocked) return INQUIRY_STORE_BLOCKED;
+  if (bstep != SQLITE_ROW && bstep != SQLITE_DONE) return INQUIRY_STORE_ERROR; /* not "not blocked" */
+  if (bstep == SQLITE_ROW) return INQUIRY_STORE_BLOCKED;
 
   if (db_begin(db) != SQLITE_OK) return INQUIRY_STORE_ERROR;
   int64_t now = db_now(db), wait_hour = 0, wait_day = 0;
@@ -218,10 +219,14 @@ int inquiry_store_send(moa_db *db, int64_t from_user, int64_t to_org, const char
       rc = INQUIRY_STORE_ERROR;
     else {
       sqlite3_bind_int64(st, 1, to_org);
-      while (db_step(db, st) == SQLITE_ROW)
+      int step;
+      while ((step = db_step(db, st)) == SQLITE_ROW)
         json_array_append_new(recipients, json_integer(sqlite3_column_int64(st, 0)));
       sqlite3_reset(st);
-      if (json_array_size(recipients) == 0) rc = INQUIRY_STORE_NO_CONTACTS;
+      if (step != SQLITE_DONE) /* a partial list would leave contacts out of the conversation */
+        rc = INQUIRY_STORE_ERROR;
+      else if (json_array_size(recipients) == 0)
+        rc = INQUIRY_STORE_NO_CONTACTS;
     }
   }
   json_t *msg = NULL;
@@ -229,12 +234,15 @@ int inquiry_store_send(moa_db *db, int64_t from_user, int64_t to_org, const char
   if (rc == INQUIRY_STORE_OK)
     rc = inq__write(db, from_user, from_org, to_org, topic, subject + ss, sl, body + bs, bl, recipients, &msg,
                     &id);
+  /* Read back inside the transaction: a failure then writes nothing rather than reporting an
+   * error for an inquiry that was sent. */
+  json_t *inq = rc == INQUIRY_STORE_OK ? inq__load(db, id) : NULL;
+  if (rc == INQUIRY_STORE_OK && !inq) rc = INQUIRY_STORE_ERROR;
   if (rc == INQUIRY_STORE_OK && db_commit(db) != SQLITE_OK)
     rc = INQUIRY_STORE_ERROR;
   else if (rc != INQUIRY_STORE_OK)
     db_rollback(db);
-  json_t *inq = rc == INQUIRY_STORE_OK ? inq__load(db, id) : NULL;
-  if (rc == INQUIRY_STORE_OK && inq) {
+  if (rc == INQUIRY_STORE_OK) {
     *out = json_pack("{s:o, s:o, s:o}", "inquiry", inq, "message", msg, "recipients", recipients);
     return INQUIRY_STORE_OK;
   }
@@ -296,17 +304,19 @@ int inquiry_store_decide(moa_db *db, int64_t user_id, int64_t inquiry_id, bool a
              name, name);
     if (chat_store_append_system(db, conv, text, &msg) != CHAT_STORE_OK) rc = INQUIRY_STORE_ERROR;
   }
+  json_t *inq = rc == INQUIRY_STORE_OK ? inq__load(db, inquiry_id) : NULL; /* inside, as in send */
+  if (rc == INQUIRY_STORE_OK && !inq) rc = INQUIRY_STORE_ERROR;
   if (rc == INQUIRY_STORE_OK && db_commit(db) != SQLITE_OK)
     rc = INQUIRY_STORE_ERROR;
   else if (rc != INQUIRY_STORE_OK)
     db_rollback(db);
-  json_t *inq = rc == INQUIRY_STORE_OK ? inq__load(db, inquiry_id) : NULL;
-  if (inq) {
+  if (rc == INQUIRY_STORE_OK) {
     *out = json_pack("{s:o, s:o}", "inquiry", inq, "message", msg ? msg : json_null());
     return INQUIRY_STORE_OK;
   }
+  json_decref(inq);
   json_decref(msg);
-  return rc == INQUIRY_STORE_OK ? INQUIRY_STORE_ERROR : rc;
+  return rc;
 }
 
 int inquiry_store_get(moa_db *db, int64_t user_id, int64_t inquiry_id, json_t **out) {

@@ -193,14 +193,19 @@ static json_t *invites_json(moa_db *db, int64_t meeting_id) {
               "WHEN 'organization' THEN (SELECT name FROM organizations WHERE id = i.target_id) "
               "ELSE (SELECT name FROM users WHERE id = i.target_id) END, '') "
               "FROM meeting_invites i WHERE i.meeting_id = ? ORDER BY i.kind, i.target_id");
+  if (!st) return NULL;
   json_t *out = json_array();
-  if (!st) return out;
   sqlite3_bind_int64(st, 1, meeting_id);
-  while (db_step(db, st) == SQLITE_ROW)
+  int rc;
+  while ((rc = db_step(db, st)) == SQLITE_ROW)
     json_array_append_new(out, json_pack("{s:s, s:I, s:s}", "kind", (const char *)sqlite3_column_text(st, 0),
                                          "id", (json_int_t)sqlite3_column_int64(st, 1), "name",
                                          (const char *)sqlite3_column_text(st, 2)));
   sqlite3_reset(st);
+  if (rc != SQLITE_DONE) {
+    json_decref(out);
+    return NULL;
+  }
   return out;
 }
 
@@ -208,14 +213,19 @@ static json_t *people_json(moa_db *db, int64_t meeting_id, const char *role) {
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT u.id, u.name FROM meeting_roles r JOIN users u ON u.id = r.user_id "
                              "WHERE r.meeting_id = ? AND r.role = ? ORDER BY u.name");
+  if (!st) return NULL;
   json_t *out = json_array();
-  if (!st) return out;
   sqlite3_bind_int64(st, 1, meeting_id);
   sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-  while (db_step(db, st) == SQLITE_ROW)
+  int rc;
+  while ((rc = db_step(db, st)) == SQLITE_ROW)
     json_array_append_new(out, json_pack("{s:I, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0), "name",
                                          (const char *)sqlite3_column_text(st, 1)));
   sqlite3_reset(st);
+  if (rc != SQLITE_DONE) {
+    json_decref(out);
+    return NULL;
+  }
   return out;
 }
 
@@ -271,10 +281,22 @@ json_t *meeting_store_json(moa_db *db, int64_t meeting_id) {
     json_object_set_new(seg, "minutes",
                         json_integer(json_integer_value(json_object_get(seg, "length_s")) / 60));
   }
-  json_object_set_new(m, "agenda", agenda ? agenda : json_array());
-  json_object_set_new(m, "invites", invites_json(db, meeting_id));
-  json_object_set_new(m, "cohosts", people_json(db, meeting_id, "cohost"));
-  json_object_set_new(m, "presenters", people_json(db, meeting_id, "presenter"));
+  /* All or nothing: a list that could not be read is not an empty list (meeting_store_update
+   * would otherwise write the empty list back). */
+  json_t *invites = invites_json(db, meeting_id), *cohosts = people_json(db, meeting_id, "cohost"),
+         *presenters = people_json(db, meeting_id, "presenter");
+  if (!agenda || !invites || !cohosts || !presenters) {
+    json_decref(agenda);
+    json_decref(invites);
+    json_decref(cohosts);
+    json_decref(presenters);
+    json_decref(m);
+    return NULL;
+  }
+  json_object_set_new(m, "agenda", agenda);
+  json_object_set_new(m, "invites", invites);
+  json_object_set_new(m, "cohosts", cohosts);
+  json_object_set_new(m, "presenters", presenters);
   return m;
 }
 

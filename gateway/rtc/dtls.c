@@ -24,6 +24,7 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/obj_mac.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <stdio.h>
@@ -40,10 +41,13 @@
 
 /* ECDHE only. Our certificate is ECDSA, so as a server only the ECDSA suites apply; as a
  * client we also accept a peer with an RSA certificate (older Firefox). */
+/* AEAD suites only: with a CBC suite and encrypt-then-MAC, OpenSSL 3.0's DTLS answers any
+ * forged record of the current epoch (bad MAC, or shorter than one) with a fatal alert, so one
+ * datagram from a spoofed address would end the association (RFC 6347 4.1.2.7 wants such
+ * records dropped). Every WebRTC stack offers AES-GCM. */
 static const char dtls__ciphers[] =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:"
-    "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305:"
-    "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA";
+    "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305";
 
 struct dtls_identity {
   SSL_CTX *ctx;
@@ -395,12 +399,60 @@ int dtls_conn_start(dtls_conn *c) {
   return c->state == DTLS_CONN_FAILED ? -1 : 0;
 }
 
+/* The shortest record of a protected epoch that can be authentic under the suite agreed (or
+ * being agreed): explicit nonce and tag, 8 + 16 bytes for AES-GCM, the 16-byte tag alone for
+ * ChaCha20-Poly1305; AES-GCM's while no suite is known yet. */
+static size_t dtls__min_protected_record(const dtls_conn *c) {
+  const SSL_CIPHER *cipher = SSL_get_current_cipher(c->ssl);
+  if (cipher == NULL) cipher = SSL_get_pending_cipher(c->ssl);
+  if (cipher != NULL && SSL_CIPHER_get_cipher_nid(cipher) == NID_chacha20_poly1305) return 16;
+  return 8 + 16;
+}
+
+/* RFC 6347 4.1.2.7: invalid records are silently discarded. OpenSSL 3.0 does so for a bad tag,
+ * but a record of a protected epoch (epoch > 0) too short to hold the tag makes it send a fatal
+ * internal_error alert and give up the association, so such records are removed here before it
+ * sees them. Walks the records of pkt; if every one may go to OpenSSL, returns pkt itself.
+ * Otherwise copies those that may into `kept` (at least len bytes) and returns it, with *out_len
+ * set (0 if none is left). A truncated record ends the walk: OpenSSL drops the rest of a
+ * datagram there too. */
+static const uint8_t *dtls__filter_records(const dtls_conn *c, const uint8_t *pkt, size_t len, uint8_t *kept,
+                                           size_t *out_len) {
+  size_t min = dtls__min_protected_record(c), off = 0, n = 0;
+  bool copying = false;
+  while (len - off >= DTLS_RECORD_HEADER_LEN) {
+    const uint8_t *h = pkt + off;
+    size_t body = (size_t)h[11] << 8 | h[12], epoch = (size_t)h[3] << 8 | h[4];
+    size_t rec = DTLS_RECORD_HEADER_LEN + (body <= len - off - DTLS_RECORD_HEADER_LEN ? body : 0);
+    bool truncated = body > len - off - DTLS_RECORD_HEADER_LEN;
+    bool drop = epoch != 0 && body > 0 && body < min;
+    if (drop && !copying) { /* first one to leave out: take what came before it */
+      memcpy(kept, pkt, off);
+      n = off;
+      copying = true;
+    }
+    if (truncated) break;
+    if (copying && !drop) {
+      memcpy(kept + n, h, rec);
+      n += rec;
+    }
+    off += rec;
+  }
+  if (!copying) {
+    *out_len = len;
+    return pkt;
+  }
+  *out_len = n;
+  return kept;
+}
+
 int dtls_conn_feed(dtls_conn *c, const uint8_t *pkt, size_t len) {
   if (len > DTLS_MAX_DATAGRAM || !dtls_is_dtls(pkt, len) || dtls__final(c)) return -1;
-  if (c->state == DTLS_CONN_NEW) {
-    if (!c->is_server) return -1; /* a client speaks first */
-    c->state = DTLS_CONN_CONNECTING;
-  }
+  if (c->state == DTLS_CONN_NEW && !c->is_server) return -1; /* a client speaks first */
+  uint8_t kept[DTLS_MAX_DATAGRAM];
+  pkt = dtls__filter_records(c, pkt, len, kept, &len);
+  if (len == 0) return 0; /* nothing valid in it: discarded */
+  if (c->state == DTLS_CONN_NEW) c->state = DTLS_CONN_CONNECTING;
   if (BIO_write(c->rbio, pkt, (int)len) != (int)len) {
     ERR_clear_error();
     return -1;

@@ -121,9 +121,12 @@ int dtls_conn_start(dtls_conn *c);
  * handshake, alerts are handled (close_notify -> CLOSED, fatal -> FAILED), a retransmitted
  * final flight of the peer makes us retransmit ours, and application data is discarded.
  * Replies are queued for dtls_conn_pending_out().
- * Returns 0 if the datagram was taken (which includes records DTLS silently drops: bad MAC,
- * replay, junk), -1 if it was refused unread (too short or long, not DTLS, conn FAILED or
- * CLOSED) or if it made the conn FAILED. Any bytes are safe: garbage never crashes. */
+ * Invalid records are silently discarded (RFC 6347 4.1.2.7): bad MAC, replay, old or future
+ * epoch, truncated, unknown type, or too short to be authentic; none of them ends the
+ * association or sends an alert, so a spoofed datagram cannot cut a participant's media.
+ * Returns 0 if the datagram was taken (which includes records that were discarded), -1 if it
+ * was refused unread (too short or long, not DTLS, conn FAILED or CLOSED) or if it made the
+ * conn FAILED (an authentic fatal alert or handshake failure). Any bytes are safe. */
 int dtls_conn_feed(dtls_conn *c, const uint8_t *pkt, size_t len);
 
 /* Copies the next outgoing datagram into buf: whole DTLS records, several packed together

@@ -213,6 +213,13 @@ int stun_parse(const uint8_t *buf, size_t len, stun_msg *out) {
         }
         break;
       }
+      case STUN_ATTR_UNKNOWN_ATTRIBUTES:
+        if (vlen % 2 != 0) return STUN_ERR_ATTR_VALUE;
+        if (!out->unknown_attributes) {
+          out->unknown_attributes = v;
+          out->unknown_attributes_len = vlen;
+        }
+        break;
       case STUN_ATTR_XOR_MAPPED_ADDRESS: {
         struct sockaddr_storage dup;
         if (parse_xor_address(v, vlen, buf, seen_xma ? &dup : &out->xor_mapped) < 0)

@@ -84,6 +84,9 @@ typedef struct {
   int integrity_offset;   /* offset of the MESSAGE-INTEGRITY attribute header, -1 if absent */
   int fingerprint_offset; /* offset of the FINGERPRINT attribute header, -1 if absent */
 
+  const uint8_t *unknown_attributes; /* UNKNOWN-ATTRIBUTES value (of a 420), NULL if absent */
+  uint16_t unknown_attributes_len;   /* in bytes: two per attribute type, big-endian */
+
   uint16_t unknown[STUN_MAX_UNKNOWN]; /* unknown comprehension-required types (0x0000-0x7FFF) */
   int unknown_count;                  /* how many were seen (may exceed STUN_MAX_UNKNOWN) */
 } stun_msg;

@@ -2,7 +2,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { startServer, seededDb, cleanup, Client, signedIn } from '../lib/moa.mjs';
+import net from 'node:net';
+import tls from 'node:tls';
+import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { startServer, seededDb, cleanup, tempDir, Client, signedIn } from '../lib/moa.mjs';
 
 let srv, db;
 before(async () => { db = seededDb(); srv = await startServer({ db: db.path, args: ['--max-message', '8192'] }); });
@@ -164,6 +169,130 @@ test('a backlog of replies arrives whole and in order, several messages to a wri
     await c.close();
   } finally {
     await s2.stop();
+    cleanup(d2.dir);
+  }
+});
+
+// ---- RFC 6455 5.1: a client's frames must be masked ----
+// A WebSocket client written here on a raw TCP (or TLS) socket, so it can send what the ws
+// package never would: unmasked frames, and frames in the same write as the upgrade request.
+
+function wsFrame(opcode, payload, { mask = true } = {}) {
+  const body = Buffer.from(payload);
+  const len = body.length;
+  const head = [0x80 | opcode];
+  if (len < 126) head.push((mask ? 0x80 : 0) | len);
+  else head.push((mask ? 0x80 : 0) | 126, len >> 8, len & 0xff);
+  if (!mask) return Buffer.concat([Buffer.from(head), body]);
+  const key = crypto.randomBytes(4);
+  const masked = Buffer.from(body.map((b, i) => b ^ key[i % 4]));
+  return Buffer.concat([Buffer.from(head), key, masked]);
+}
+
+// Opens /ws with subprotocol moa.v1; `pipelined` bytes go in the same write as the request.
+// Resolves {send(buf), frames (server frames so far: {opcode, payload}), ended (resolves when
+// the server closes the TCP connection, or after `timeout` ms with false)}.
+function rawWs(server, { secure = false, pipelined = Buffer.alloc(0) } = {}) {
+  return new Promise((resolve, reject) => {
+    const opts = { port: server.port, host: '127.0.0.1' };
+    const sock = secure ? tls.connect({ ...opts, rejectUnauthorized: false }) : net.connect(opts);
+    const frames = [];
+    let buf = Buffer.alloc(0), upgraded = false;
+    let endedResolve;
+    const ended = new Promise((r) => { endedResolve = r; });
+    sock.on('close', () => endedResolve(true));
+    sock.on('error', () => endedResolve(true));
+    sock.once(secure ? 'secureConnect' : 'connect', () => {
+      const key = crypto.randomBytes(16).toString('base64');
+      sock.write(Buffer.concat([Buffer.from(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
+        `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\n` +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: moa.v1\r\n\r\n'), pipelined]));
+    });
+    sock.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      if (!upgraded) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = buf.subarray(0, end).toString('latin1');
+        if (!/^HTTP\/1\.1 101/.test(head)) { reject(new Error(`no upgrade: ${head}`)); sock.destroy(); return; }
+        upgraded = true;
+        buf = buf.subarray(end + 4);
+        resolve({
+          send: (b) => sock.write(b),
+          frames,
+          ended: (timeout) => Promise.race([ended, new Promise((r) => setTimeout(() => r(false), timeout))]),
+          destroy: () => sock.destroy(),
+        });
+      }
+      for (;;) { // server frames are unmasked; lengths here stay below 64 KiB
+        if (buf.length < 2) return;
+        let len = buf[1] & 0x7f, off = 2;
+        if (len === 126) { if (buf.length < 4) return; len = buf.readUInt16BE(2); off = 4; }
+        if (buf.length < off + len) return;
+        frames.push({ opcode: buf[0] & 0x0f, payload: buf.subarray(off, off + len) });
+        buf = buf.subarray(off + len);
+      }
+    });
+  });
+}
+
+const closeCode = (f) => (f && f.payload.length >= 2 ? f.payload.readUInt16BE(0) : null);
+const replies = (c) => c.frames.filter((f) => f.opcode === 1).map((f) => JSON.parse(f.payload.toString()));
+
+async function assertUnmaskedRefused(server, secure) {
+  const ping = (id) => JSON.stringify({ id, type: 'system.ping' });
+  // Positive control: masked frames are served.
+  const good = await rawWs(server, { secure });
+  good.send(wsFrame(1, ping(1)));
+  for (let t = 0; t < 100 && replies(good).length === 0; t++) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(replies(good).map((m) => [m.id, m.ok]), [[1, true]], 'a masked request is answered');
+
+  const cases = {
+    'an unmasked text frame': async () => { const c = await rawWs(server, { secure }); c.send(wsFrame(1, ping(2), { mask: false })); return c; },
+    'an unmasked ping': async () => { const c = await rawWs(server, { secure }); c.send(wsFrame(9, 'hi', { mask: false })); return c; },
+    'an unmasked frame after a masked one': async () => {
+      const c = await rawWs(server, { secure });
+      c.send(wsFrame(1, ping(1)));
+      for (let t = 0; t < 100 && replies(c).length === 0; t++) await new Promise((r) => setTimeout(r, 50));
+      c.send(wsFrame(1, ping(2), { mask: false }));
+      return c;
+    },
+    'an unmasked frame in the same write as the upgrade request': async () =>
+      rawWs(server, { secure, pipelined: wsFrame(1, ping(2), { mask: false }) }),
+  };
+  for (const [what, open] of Object.entries(cases)) {
+    const c = await open();
+    const ended = await c.ended(5000);
+    c.destroy();
+    const close = c.frames.find((f) => f.opcode === 8);
+    assert.ok(ended, `${secure ? 'wss' : 'ws'}: ${what}: the server kept the connection open`);
+    assert.equal(closeCode(close), 1002, `${secure ? 'wss' : 'ws'}: ${what}: close frame ${close ? close.payload.toString('hex') : 'missing'}`);
+    assert.ok(!replies(c).some((m) => m.id === 2), `${secure ? 'wss' : 'ws'}: ${what}: the unmasked request was served`);
+    assert.ok(!c.frames.some((f) => f.opcode === 10), `${secure ? 'wss' : 'ws'}: ${what}: the unmasked ping was answered`);
+  }
+  // The masked connection was not disturbed.
+  good.send(wsFrame(1, ping(3)));
+  for (let t = 0; t < 100 && replies(good).length < 2; t++) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(replies(good).map((m) => m.id), [1, 3]);
+  good.destroy();
+}
+
+test('unmasked client frames close the connection with 1002 (RFC 6455 5.1), over ws', async () => {
+  await assertUnmaskedRefused(srv, false);
+});
+
+test('unmasked client frames close the connection with 1002 (RFC 6455 5.1), over wss', async () => {
+  const dir = tempDir();
+  const cert = join(dir, 'cert.pem'), key = join(dir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+  const d2 = seededDb();
+  const s2 = await startServer({ db: d2.path, args: ['--tls-cert', cert, '--tls-key', key] });
+  try {
+    await assertUnmaskedRefused(s2, true);
+  } finally {
+    await s2.stop();
+    cleanup(dir);
     cleanup(d2.dir);
   }
 });

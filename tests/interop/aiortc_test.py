@@ -8,7 +8,8 @@ room.list, room.join, media.publish, media.offer/media.answer), publishes a synt
 pattern and a tone, and subscribes. Proven: the browser decodes aiortc's video (framesDecoded
 rising in its getStats) and receives its audio; aiortc decodes the browser's video and audio
 frames (counted from track.recv()); 40 s after connecting media still flows both ways (both
-stacks keep ICE consent with authenticated checks; nobody got room.left); after both leave, the worker holds no object (/metrics);
+stacks keep ICE consent with authenticated checks; nobody got room.left), and that after
+malformed DTLS datagrams sent from aiortc's own ICE pairs (RFC 6347 4.1.2.7: discarded); after both leave, the worker holds no object (/metrics);
 the server exits cleanly (under ASan: no leak, no error)."""
 
 import asyncio
@@ -21,6 +22,23 @@ from moa_interop import (AiortcPeer, BrowserPeer, Failure, Server, allow_loopbac
                          check, log, run_in_netns, synthetic_tracks, wait_until)
 
 CONSENT_HOLD_S = 40  # media must outlive the 30 s consent window
+
+
+async def send_dtls_garbage(pc, count=120):
+    """Sends malformed DTLS records to the server from pc's nominated ICE pair: every content
+    type, epochs 0, 1 (the live one) and 2, bodies of 0..39 bytes (too short for an AEAD tag,
+    or a forged one), some truncated. Returns how many datagrams went."""
+    t = pc.getTransceivers()[0]
+    dtls = t.sender.transport or t.receiver.transport
+    conn = dtls.transport._connection  # aioice.Connection
+    for i in range(count):
+        body = i % 40
+        declared = body + (7 if i % 5 == 4 else 0)
+        rec = (bytes([20 + i % 44, 0xFE, 0xFD, 0, i % 3]) + (100000 + i).to_bytes(6, "big") +
+               declared.to_bytes(2, "big") + os.urandom(body))
+        await conn.send(rec)
+        await asyncio.sleep(0.005)
+    return count
 
 
 async def main():
@@ -67,6 +85,11 @@ async def main():
               f"browser not receiving aiortc's audio: {b1['audioPackets']} -> {b2['audioPackets']}")
         check(a2["video"] >= a1["video"] + 30, f"aiortc video frames not rising: {a1['video']} -> {a2['video']}")
         check(a2["audio"] >= a1["audio"] + 100, f"aiortc audio frames not rising: {a1['audio']} -> {a2['audio']}")
+
+        # RFC 6347 4.1.2.7: malformed DTLS records from the participant's own verified address
+        # (its nominated ICE pair) are discarded; they used to end its media (media_failed).
+        sent = await send_dtls_garbage(peer.pub) + await send_dtls_garbage(peer.sub)
+        log(f"sent {sent} malformed DTLS datagrams from aiortc's two ICE pairs")
 
         # Past the 30 s consent window: both stacks keep consent with authenticated checks, so
         # media still flows both ways and nobody was taken out of the room.

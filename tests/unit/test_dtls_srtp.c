@@ -489,6 +489,112 @@ static void test_dtls_garbage(void **state) {
   link_close(&l);
 }
 
+/* RFC 6347 4.1.2.7: invalid records are silently discarded. Once the association is up, records
+ * of the current epoch that are too short to hold an AEAD tag, truncated, of unknown content
+ * types, with a bad tag, of old or future epochs, or of another version must leave it CONNECTED
+ * with the same keys, and a genuine record that follows (the peer's close_notify) must still be
+ * read. OpenSSL 3.0 answers a current-epoch record shorter than the GCM overhead (24 bytes) with
+ * a fatal internal_error alert of its own; dtls.c filters those out before OpenSSL sees them. */
+static int forged_record(uint8_t *rec, uint8_t type, uint16_t epoch, uint64_t seq, size_t body,
+                         size_t declared) {
+  rec[0] = type;
+  rec[1] = 0xfe, rec[2] = 0xfd;
+  rec[3] = (uint8_t)(epoch >> 8), rec[4] = (uint8_t)epoch;
+  for (int i = 0; i < 6; i++) rec[5 + i] = (uint8_t)(seq >> (8 * (5 - i)));
+  rec[11] = (uint8_t)(declared >> 8), rec[12] = (uint8_t)declared;
+  for (size_t j = 0; j < body; j++) rec[13 + j] = (uint8_t)rng();
+  if (type == 21 && body >= 2) rec[13] = 2, rec[14] = 40; /* a fatal handshake_failure alert */
+  return (int)(13 + body);
+}
+
+static void test_dtls_invalid_records_discarded(void **state) {
+  fixture *f = *state;
+  link l;
+  link_open(&l, f, NULL, NULL);
+  connect_pair(&l);
+  dtls_srtp_keys before, after;
+  assert_int_equal(dtls_conn_srtp_keys(l.server, &before), 0);
+  uint8_t dgram[2048], out[DTLS_MTU];
+  rng_state = 777;
+  int fed = 0;
+  for (int type = 20; type <= 63; type++) {
+    static const uint16_t epochs[] = {0, 1, 2, 0xffff};
+    for (size_t e = 0; e < 4; e++) {
+      for (size_t body = 0; body <= 64; body += (body < 40 ? 1 : 8)) {
+        uint64_t seq = 1000 + (uint64_t)fed;
+        int n = forged_record(dgram, (uint8_t)type, epochs[e], seq, body, body);
+        dtls_conn *to = (fed & 1) ? l.client : l.server;
+        assert_int_equal(dtls_conn_feed(to, dgram, (size_t)n), 0);
+        /* truncated: the header claims more than the datagram holds */
+        n = forged_record(dgram, (uint8_t)type, epochs[e], seq + 1, body, body + 1 + (size_t)(rng() % 300));
+        assert_int_equal(dtls_conn_feed(to, dgram, (size_t)n), 0);
+        /* a short record packed in front of a plausible one in the same datagram */
+        n = forged_record(dgram, (uint8_t)type, epochs[e], seq + 2, body % 24, body % 24);
+        n += forged_record(dgram + n, 23, 1, seq + 3, 40, 40);
+        assert_int_equal(dtls_conn_feed(to, dgram, (size_t)n), 0);
+        fed++;
+        if (dtls_conn_get_state(to) != DTLS_CONN_CONNECTED)
+          fail_msg("type %d epoch %u body %zu ended the association: %s", type, epochs[e], body,
+                   dtls_conn_error(to));
+      }
+    }
+  }
+  /* other versions */
+  static const uint8_t vers[][2] = {{0xfe, 0xff}, {3, 3}, {0, 0}, {0xfe, 0xfc}, {0xff, 0xff}, {3, 1}};
+  for (size_t v = 0; v < sizeof vers / sizeof *vers; v++) {
+    for (size_t body = 0; body < 30; body++) {
+      int n = forged_record(dgram, 23, 1, 5000 + v * 100 + body, body, body);
+      dgram[1] = vers[v][0], dgram[2] = vers[v][1];
+      assert_int_equal(dtls_conn_feed(l.server, dgram, (size_t)n), 0);
+    }
+  }
+  /* nothing is answered to any of it (no alert goes out) */
+  assert_int_equal(dtls_conn_pending_out(l.server, out, sizeof out), 0);
+  assert_int_equal(dtls_conn_pending_out(l.client, out, sizeof out), 0);
+  assert_int_equal(dtls_conn_get_state(l.server), DTLS_CONN_CONNECTED);
+  assert_int_equal(dtls_conn_get_state(l.client), DTLS_CONN_CONNECTED);
+  assert_string_equal(dtls_conn_error(l.server), "");
+  assert_int_equal(dtls_conn_srtp_keys(l.server, &after), 0);
+  assert_memory_equal(&before, &after, sizeof before);
+  assert_keys_crosswise(l.client, l.server, DTLS_SRTP_AEAD_AES_128_GCM);
+
+  /* a genuine record still gets through: the client's close_notify closes the server */
+  dtls_conn_close(l.client);
+  int n = dtls_conn_pending_out(l.client, out, sizeof out);
+  assert_true(n > 0);
+  /* ... even packed behind a short forged record in the same datagram */
+  int m = forged_record(dgram, 21, 1, 1, 5, 5);
+  memcpy(dgram + m, out, (size_t)n);
+  assert_int_equal(dtls_conn_feed(l.server, dgram, (size_t)(m + n)), 0);
+  assert_int_equal(dtls_conn_get_state(l.server), DTLS_CONN_CLOSED);
+  assert_string_equal(dtls_conn_error(l.server), "closed by peer");
+  link_close(&l);
+}
+
+/* The same during the handshake: a short record of the epoch the handshake is moving to, sent
+ * by someone on the path between the flights, does not end it. */
+static void test_dtls_invalid_records_during_handshake(void **state) {
+  link l;
+  link_open(&l, *state, NULL, NULL);
+  assert_int_equal(dtls_conn_start(l.client), 0);
+  uint8_t dgram[256];
+  rng_state = 4242;
+  for (int round = 0; round < 8 && !(settled(l.client) && settled(l.server)); round++) {
+    for (size_t body = 1; body < 24; body++) {
+      int n = forged_record(dgram, (uint8_t)(20 + body % 4), 1, body, body, body);
+      assert_int_equal(dtls_conn_feed(l.server, dgram, (size_t)n), 0);
+      if (dtls_conn_get_state(l.client) != DTLS_CONN_NEW) (void)dtls_conn_feed(l.client, dgram, (size_t)n);
+    }
+    link_flush(&l, l.client, l.server);
+    link_flush(&l, l.server, l.client);
+  }
+  link_run(&l);
+  assert_int_equal(dtls_conn_get_state(l.client), DTLS_CONN_CONNECTED);
+  assert_int_equal(dtls_conn_get_state(l.server), DTLS_CONN_CONNECTED);
+  assert_keys_crosswise(l.client, l.server, DTLS_SRTP_AEAD_AES_128_GCM);
+  link_close(&l);
+}
+
 /* ---- SRTP ---- */
 
 typedef struct {
@@ -697,6 +803,8 @@ int main(void) {
       cmocka_unit_test(test_misuse),
       cmocka_unit_test(test_close_notify),
       cmocka_unit_test(test_dtls_garbage),
+      cmocka_unit_test(test_dtls_invalid_records_discarded),
+      cmocka_unit_test(test_dtls_invalid_records_during_handshake),
       cmocka_unit_test(test_srtp_gcm),
       cmocka_unit_test(test_srtp_cm_sha1_80),
       cmocka_unit_test(test_srtp_bad_keys),

@@ -583,6 +583,68 @@ static void test_attendance_csv(void **state) {
   json_decref(act);
 }
 
+/* OWASP "CSV injection": a cell that a spreadsheet would read as a formula gets a leading
+ * apostrophe inside quotes, also when the formula character follows leading blanks (spreadsheets
+ * trim them) and when it is the full-width form (U+FF1D U+FF0B U+FF0D U+FF20, which some
+ * spreadsheets fold to ASCII). Cells that merely contain such characters stay as they are. */
+static void test_attendance_csv_formula_variants(void **state) {
+  moa_db *db = *state;
+  char err[200] = "";
+  int64_t id = create(db, LAUNCH, err, sizeof err);
+  int64_t t0 = 1796878800LL;
+  static const struct {
+    const char *name, *cell;
+  } cases[] = {
+      {" =1+1", "\"' =1+1\""},
+      {"   +SUM(A1)", "\"'   +SUM(A1)\""},
+      {" -2", "\"' -2\""},
+      {"  @cmd", "\"'  @cmd\""},
+      {"\t=x", "\"'\t=x\""},
+      {"\r=x", "\"'\r=x\""},
+      {" \t =x", "\"' \t =x\""},
+      {"\xef\xbc\x9d"
+       "1+1",
+       "\"'\xef\xbc\x9d"
+       "1+1\""}, /* ＝1+1 */
+      {"\xef\xbc\x8b"
+       "82",
+       "\"'\xef\xbc\x8b"
+       "82\""}, /* ＋82 */
+      {"\xef\xbc\x8d"
+       "1",
+       "\"'\xef\xbc\x8d"
+       "1\""}, /* －1 */
+      {"\xef\xbc\xa0"
+       "me",
+       "\"'\xef\xbc\xa0"
+       "me\""}, /* ＠me */
+      {"  \xef\xbc\x9d"
+       "x",
+       "\"'  \xef\xbc\x9d"
+       "x\""},                                                         /* blanks then ＝ */
+      {"\xe3\x80\x80=x", "\"'\xe3\x80\x80=x\""},                       /* ideographic space, = */
+      {"\xc2\xa0+x", "\"'\xc2\xa0+x\""},                               /* no-break space, + */
+      {"\xe3\x80\x80\xef\xbc\xa0x", "\"'\xe3\x80\x80\xef\xbc\xa0x\""}, /* both */
+      {"a=b", "a=b"},
+      {"x-1", "x-1"},
+      {" 김민수", " 김민수"},
+      {"\xef\xbc\xa1", "\xef\xbc\xa1"}, /* Ａ: full-width, not a formula character */
+      {"   ", "   "},
+  };
+  size_t n = sizeof cases / sizeof *cases;
+  for (size_t i = 0; i < n; i++)
+    assert_true(
+        attendance_store_join(db, id, (int64_t)(100 + i), cases[i].name, "attendee", t0 + (int64_t)i) > 0);
+  char *csv = attendance_store_csv(db, id);
+  assert_non_null(csv);
+  for (size_t i = 0; i < n; i++) {
+    char want[128];
+    snprintf(want, sizeof want, "\r\n%s,attendee,%zu,", cases[i].cell, 100 + i);
+    if (!strstr(csv, want)) fail_msg("case %zu: expected %s in:\n%s", i, want, csv);
+  }
+  free(csv);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_seoul_time),
@@ -594,6 +656,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_reminders, setup, teardown),
       cmocka_unit_test_setup_teardown(test_guest_links, setup, teardown),
       cmocka_unit_test_setup_teardown(test_calendar_tokens, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_attendance_csv_formula_variants, setup, teardown),
       cmocka_unit_test_setup_teardown(test_attendance_csv, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

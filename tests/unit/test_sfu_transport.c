@@ -9,7 +9,9 @@
  * check, or with bad STUN credentials, are dropped and counted and nothing is sent back; the
  * server sends only to an address that passed an integrity-checked check; a peer cannot inject
  * media into a room it did not join (nor into a transport whose address it spoofs); consent
- * freshness closes a peer silent for 30 s (and one that never completed ICE); an ICE restart
+ * freshness closes a peer silent for 30 s (and one that never completed ICE); malformed DTLS
+ * records from a connected peer's own address are dropped and its media goes on (issue 10);
+ * an ICE restart
  * takes new credentials, refuses the old ones and moves media to the new address without a new
  * DTLS handshake; forwarding rewrites SSRC, payload type and a wrapping sequence number; NACKs go
  * upstream for video losses only and RTX repairs reach the subscriber; closing every transport
@@ -34,6 +36,7 @@
 #include "gateway/rtc/srtp.h"
 #include "gateway/rtc/stun.h"
 #include "rooms/sfu.h"
+#include "stun_test_support.h"
 
 #define T0_MS 1000000u
 
@@ -362,6 +365,61 @@ static void test_bad_stun_credentials_dropped(void **state) {
 
 /* A check that passed names the address; a spoofed source with bad credentials cannot move it,
  * and DTLS or SRTP from another address is never answered. */
+
+/* RFC 5389 7.3.1: a connectivity check with the right credentials but an unknown
+ * comprehension-required attribute is answered 420 Unknown Attribute, listing it, with
+ * MESSAGE-INTEGRITY keyed by the transport's password and FINGERPRINT. It is not a successful
+ * check: the transport learns no address from it. Unknown optional attributes change nothing. */
+static void test_unknown_required_attribute_gets_420(void **state) {
+  (void)state;
+  peer a;
+  peer_new(&a, 1, 15, "127.0.0.1", 50015);
+  char user[64];
+  snprintf(user, sizeof user, "%s:%s", a.ufrag, a.peer_ufrag);
+  const uint8_t tid[STUN_TID_LEN] = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2};
+  uint8_t attrs[64], req[512], resp[UDP_SEND_ROOM];
+  size_t alen = 0, rlen = 0;
+  uint32_t prio = htonl(0x6e7f00ffu);
+  stun_test_attr(attrs, &alen, STUN_ATTR_PRIORITY, &prio, 4);
+  stun_test_attr(attrs, &alen, STUN_ATTR_USE_CANDIDATE, NULL, 0);
+  stun_test_attr(attrs, &alen, 0x0003, "\0\0\0\x06", 4); /* CHANGE-REQUEST: not an ICE attribute */
+  stun_test_attr(attrs, &alen, 0x8123, "opt!", 4);       /* optional: ignored */
+  deliver(&a.addr, req, stun_test_request(req, tid, user, attrs, alen, a.pwd));
+  assert_int_equal(sent_to(&a.addr, resp, &rlen), 1);
+  stun_msg m;
+  assert_int_equal(stun_parse(resp, rlen, &m), STUN_OK);
+  assert_int_equal(m.cls, STUN_CLASS_ERROR);
+  assert_int_equal(m.error_code, 420);
+  assert_memory_equal(m.tid, tid, STUN_TID_LEN);
+  assert_non_null(m.unknown_attributes);
+  assert_int_equal(m.unknown_attributes_len, 2);
+  assert_int_equal(m.unknown_attributes[0] << 8 | m.unknown_attributes[1], 0x0003);
+  assert_true(stun_verify_integrity(resp, rlen, &m, a.pwd, strlen(a.pwd)));
+  assert_true(stun_verify_fingerprint(resp, rlen, &m));
+  assert_false(m.has_xor_mapped);
+  transport *t = transport_by_id(&W.s, 15);
+  assert_false(t->has_addr); /* a failed check teaches no address */
+  assert_null(transport_by_addr(&W.s, &a.addr));
+  assert_int_equal(C(&W.counters.dropped[DROP_BAD_STUN]), 1);
+
+  /* The same with a wrong password: no answer at all (the request is not authentic). */
+  deliver(&a.addr, req, stun_test_request(req, tid, user, attrs, alen, "not-the-password"));
+  assert_int_equal(sent_to(NULL, NULL, NULL), 0);
+  assert_int_equal(C(&W.counters.dropped[DROP_BAD_STUN]), 2);
+
+  /* Only the optional one: an ordinary success. */
+  alen = 0;
+  stun_test_attr(attrs, &alen, STUN_ATTR_PRIORITY, &prio, 4);
+  stun_test_attr(attrs, &alen, 0x8123, "opt!", 4);
+  deliver(&a.addr, req, stun_test_request(req, tid, user, attrs, alen, a.pwd));
+  assert_int_equal(sent_to(&a.addr, resp, &rlen), 1);
+  assert_int_equal(stun_parse(resp, rlen, &m), STUN_OK);
+  assert_int_equal(m.cls, STUN_CLASS_SUCCESS);
+  assert_true(t->has_addr);
+  close_transport(15);
+  drain_events();
+}
+
 static void test_no_sending_to_unchecked_address(void **state) {
   (void)state;
   peer a;
@@ -461,6 +519,52 @@ static bool closed_event(uint32_t id, media_close_reason *why) {
       return true;
     }
   return false;
+}
+
+/* RFC 6347 4.1.2.7: a malformed DTLS record from a participant's verified address is dropped,
+ * and its media goes on. Before the fix, a record of the current epoch shorter than the AES-GCM
+ * overhead made OpenSSL end the association, and the worker closed the transport
+ * (media_failed). Garbage, truncated, short and forged records are sent from the publisher's
+ * own address between media packets; every packet still reaches the subscriber, nothing is
+ * closed, and no alert goes back. */
+static void test_malformed_dtls_from_peer_dropped(void **state) {
+  (void)state;
+  peer p, s;
+  peer_new(&p, 1, 41, "127.0.0.1", 50041);
+  peer_new(&s, 1, 42, "127.0.0.1", 50042);
+  peer_connect(&p);
+  peer_connect(&s);
+  add_producer(&p, 410, MEDIA_VIDEO, 0xBBBB0001, 96, 0, 0);
+  add_consumer(&s, 420, 410, MEDIA_VIDEO, 0x6660001, 100, 0, 0);
+  W.udp.out.count = 0;
+  uint8_t buf[UDP_SEND_ROOM], junk[300];
+  deliver(&p.addr, buf, make_rtp(&p, buf, 96, 0xBBBB0001, 1, true));
+  assert_int_equal(rtp_received(&s, NULL, NULL, NULL), 1);
+  uint32_t x = 99;
+  for (int i = 0; i < 200; i++) {
+    size_t body = (size_t)(i % 40), len = 13 + body;
+    for (size_t j = 0; j < sizeof junk; j++) junk[j] = (uint8_t)(x = x * 1103515245u + 12345u);
+    junk[0] = (uint8_t)(20 + i % 44);                                /* any DTLS content type */
+    junk[1] = 0xfe, junk[2] = 0xfd;                                  /* DTLS 1.2 */
+    junk[3] = 0, junk[4] = (uint8_t)(i % 3);                         /* epochs 0, 1 (the live one), 2 */
+    junk[11] = 0, junk[12] = (uint8_t)(body + (i % 5 == 4 ? 7 : 0)); /* some truncated */
+    deliver(&p.addr, junk, len);
+    deliver(&p.addr, buf, make_rtp(&p, buf, 96, 0xBBBB0001, (uint16_t)(2 + i), false));
+    if (rtp_received(&s, NULL, NULL, NULL) != 1) fail_msg("media stopped after DTLS garbage #%d", i);
+  }
+  media_close_reason why;
+  assert_false(closed_event(41, &why));
+  assert_false(closed_event(42, &why));
+  transport *t = transport_by_id(&W.s, 41);
+  assert_non_null(t);
+  assert_true(t->connected);
+  assert_false(t->closing);
+  assert_int_equal(count_to(&p.addr), 0); /* no alert, nothing at all back to the publisher */
+  close_transport(41);
+  close_transport(42);
+  drain_events();
+  peer_free(&p);
+  peer_free(&s);
 }
 
 static void test_consent_freshness(void **state) {
@@ -679,9 +783,11 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_unknown_address_dropped, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_stun_credentials_dropped, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_unknown_required_attribute_gets_420, setup, teardown),
       cmocka_unit_test_setup_teardown(test_no_sending_to_unchecked_address, setup, teardown),
       cmocka_unit_test_setup_teardown(test_no_injection_into_other_room, setup, teardown),
       cmocka_unit_test_setup_teardown(test_consent_freshness, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_malformed_dtls_from_peer_dropped, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ice_restart, setup, teardown),
       cmocka_unit_test_setup_teardown(test_upstream_nack_and_rtx, setup, teardown),
       cmocka_unit_test_setup_teardown(test_clean_close_releases_everything, setup, teardown),

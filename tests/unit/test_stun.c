@@ -16,6 +16,7 @@
 // clang-format on
 
 #include "gateway/rtc/stun.h"
+#include "stun_test_support.h"
 
 static const char rfc_password[] = "VOkJxbRl1RmTxUk/WvJxBt";
 
@@ -550,6 +551,75 @@ static void test_unknown_attributes(void **state) {
   assert_int_equal(m.unknown[STUN_MAX_UNKNOWN - 1], 0x40 + STUN_MAX_UNKNOWN - 1);
 }
 
+/* RFC 5389 7.3.1 / 15.9: an authenticated request carrying unknown comprehension-required
+ * attributes (below 0x8000) is answered 420 with UNKNOWN-ATTRIBUTES naming them, and the answer
+ * carries MESSAGE-INTEGRITY with the same key (10.1.2) and FINGERPRINT. Unknown
+ * comprehension-optional attributes (0x8000 and up) are ignored, as are attributes after
+ * MESSAGE-INTEGRITY. The answer names at most STUN_MAX_UNKNOWN of them. */
+static void test_420_answer_to_unknown_attributes(void **state) {
+  (void)state;
+  static const char key[] = "server-password-000123";
+  uint8_t attrs[256], req[512], out[512];
+  size_t alen = 0;
+  uint32_t prio = htonl(0x6e7f00ffu);
+  stun_test_attr(attrs, &alen, STUN_ATTR_PRIORITY, &prio, 4);
+  stun_test_attr(attrs, &alen, 0x0003, "\0\0\0\x06", 4); /* CHANGE-REQUEST (RFC 5780): not ours */
+  stun_test_attr(attrs, &alen, 0xc057, "\0\1\0\2", 4);   /* optional: ignored */
+  stun_test_attr(attrs, &alen, 0x7fff, "x", 1);
+  size_t n = stun_test_request(req, rfc_tid, "srv1:brw1", attrs, alen, key);
+  stun_msg m;
+  assert_int_equal(stun_parse(req, n, &m), STUN_OK);
+  assert_true(stun_verify_integrity(req, n, &m, key, strlen(key)));
+  assert_true(stun_verify_fingerprint(req, n, &m));
+  assert_int_equal(m.unknown_count, 2);
+  int r = stun_build_binding_error(out, sizeof out, m.tid, 420, NULL, m.unknown, (size_t)m.unknown_count, key,
+                                   strlen(key));
+  assert_true(r > 0);
+  stun_msg e;
+  assert_int_equal(stun_parse(out, (size_t)r, &e), STUN_OK);
+  assert_int_equal(e.cls, STUN_CLASS_ERROR);
+  assert_int_equal(e.method, STUN_METHOD_BINDING);
+  assert_memory_equal(e.tid, rfc_tid, STUN_TID_LEN);
+  assert_int_equal(e.error_code, 420);
+  assert_int_equal(e.error_reason_len, strlen("Unknown Attribute"));
+  assert_memory_equal(e.error_reason, "Unknown Attribute", e.error_reason_len);
+  assert_non_null(e.unknown_attributes);
+  assert_int_equal(e.unknown_attributes_len, 4);
+  assert_int_equal(e.unknown_attributes[0] << 8 | e.unknown_attributes[1], 0x0003);
+  assert_int_equal(e.unknown_attributes[2] << 8 | e.unknown_attributes[3], 0x7fff);
+  assert_true(stun_verify_integrity(out, (size_t)r, &e, key, strlen(key)));
+  assert_false(stun_verify_integrity(out, (size_t)r, &e, "other", 5));
+  assert_true(stun_verify_fingerprint(out, (size_t)r, &e));
+  assert_int_equal(e.unknown_count, 0); /* UNKNOWN-ATTRIBUTES itself is understood */
+
+  /* Only optional unknowns: nothing to refuse. */
+  alen = 0;
+  stun_test_attr(attrs, &alen, 0xc057, "\0\1\0\2", 4);
+  stun_test_attr(attrs, &alen, 0x8123, NULL, 0);
+  n = stun_test_request(req, rfc_tid, "srv1:brw1", attrs, alen, key);
+  assert_int_equal(stun_parse(req, n, &m), STUN_OK);
+  assert_int_equal(m.unknown_count, 0);
+
+  /* Twelve unknowns: the answer names the first STUN_MAX_UNKNOWN and still fits a datagram. */
+  alen = 0;
+  for (uint16_t t = 0x0040; t < 0x004c; t++) stun_test_attr(attrs, &alen, t, NULL, 0);
+  n = stun_test_request(req, rfc_tid, "srv1:brw1", attrs, alen, key);
+  assert_int_equal(stun_parse(req, n, &m), STUN_OK);
+  assert_int_equal(m.unknown_count, 12);
+  r = stun_build_binding_error(out, sizeof out, m.tid, 420, NULL, m.unknown, STUN_MAX_UNKNOWN, key,
+                               strlen(key));
+  assert_true(r > 0);
+  assert_int_equal(stun_parse(out, (size_t)r, &e), STUN_OK);
+  assert_int_equal(e.unknown_attributes_len, 2 * STUN_MAX_UNKNOWN);
+  for (int i = 0; i < STUN_MAX_UNKNOWN; i++)
+    assert_int_equal(e.unknown_attributes[2 * i] << 8 | e.unknown_attributes[2 * i + 1], 0x0040 + i);
+
+  /* An UNKNOWN-ATTRIBUTES of odd length is malformed. */
+  uint8_t b[64];
+  static const uint8_t odd[] = {0x00, 0x0a, 0x00, 0x03, 0x00, 0x31, 0x00, 0x00};
+  assert_int_equal(stun_parse(b, make_msg(b, 0x0111, odd, sizeof odd), &m), STUN_ERR_ATTR_VALUE);
+}
+
 static void test_class_method_decoding(void **state) {
   (void)state;
   uint8_t b[20];
@@ -652,6 +722,7 @@ int main(void) {
       cmocka_unit_test(test_attribute_value_sizes),
       cmocka_unit_test(test_order_and_duplicates),
       cmocka_unit_test(test_unknown_attributes),
+      cmocka_unit_test(test_420_answer_to_unknown_attributes),
       cmocka_unit_test(test_class_method_decoding),
       cmocka_unit_test(test_is_stun_demux),
       cmocka_unit_test(test_random_garbage),
