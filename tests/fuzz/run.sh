@@ -34,8 +34,9 @@ build=${1:?usage: run.sh BUILD SECONDS [JOBS] [NAME...]}
 seconds=${2:?usage: run.sh BUILD SECONDS [JOBS] [NAME...]}
 jobs=${3:-1}
 [ $# -ge 3 ] && shift 3 || shift $#
-names=$*
-if [ -z "$names" ]; then
+names=" $*"
+if [ -z "$*" ]; then
+  names=""
   for f in "$build"/tests/fuzz/fuzz_*; do
     [ -x "$f" ] && names="$names ${f##*/fuzz_}"
   done
