@@ -10,20 +10,27 @@ TURN_DEPS  := coturn
 TEST_DEPS  := chromium fonts-noto-cjk python3 python3-aiortc python3-websockets python3-icalendar iproute2 curl \
               coturn nftables
 BENCH_DEPS := janus
+# make fuzz only: clang and its libFuzzer runtime (libclang_rt.fuzzer, Debian's libclang-rt-14-dev).
+# make test replays the fuzz corpus with gcc and needs neither.
+FUZZ_DEPS  := clang-14 libclang-rt-14-dev
 
 LISTEN ?= 127.0.0.1:8080
 DB     ?= var/moa.db
 JOBS   ?= $(shell nproc)
 TURN      ?= 1
 TURN_PORT ?= 5349
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
 
-.PHONY: run test bench build build-asan deps deps-test deps-bench node-deps clean help
+.PHONY: run test bench fuzz build build-asan build-fuzz deps deps-test deps-bench deps-fuzz node-deps clean help
 
 help:
 	@echo "make run    install missing packages, build, create $(DB) with demo data, start on http://$(LISTEN)"
 	@echo "           with coturn (TURN over TLS) on 127.0.0.1:$(TURN_PORT) beside it; TURN=0 leaves coturn out"
 	@echo "make test   build with AddressSanitizer+UBSan and run every test through ctest"
 	@echo "make bench  build optimized and run every benchmark in bench/"
+	@echo "make fuzz   build the libFuzzer targets (clang) and run each for FUZZ_SECONDS=$(FUZZ_SECONDS)," \
+	      "FUZZ_JOBS=$(FUZZ_JOBS) at a time (docs/FUZZING.md)"
 
 deps:
 	@sh tools/ensure-packages.sh $(BUILD_DEPS)
@@ -33,6 +40,9 @@ deps-test: deps
 
 deps-bench: deps-test
 	@sh tools/ensure-packages.sh $(BENCH_DEPS)
+
+deps-fuzz: deps
+	@sh tools/ensure-packages.sh $(FUZZ_DEPS)
 
 node-deps: package-lock.json
 	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
@@ -45,6 +55,13 @@ build: deps
 build-asan: deps-test node-deps
 	@cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DMOA_SANITIZE=ON >/dev/null
 	@cmake --build build/asan -j$(JOBS)
+
+build-fuzz: deps-fuzz
+	@cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang-14 -DCMAKE_BUILD_TYPE= -DMOA_FUZZ=ON >/dev/null
+	@cmake --build build/fuzz -j$(JOBS) --target fuzz_all
+
+fuzz: build-fuzz
+	@sh tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_JOBS)
 
 run: build
 	@if [ "$(TURN)" != 0 ]; then sh tools/ensure-packages.sh $(TURN_DEPS); fi

@@ -30,6 +30,7 @@
 
 #include "gateway/conn_limit.h"
 #include "gateway/http_calendar.h"
+#include "gateway/http_path.h"
 #include "gateway/log.h"
 #include "gateway/media.h"
 #include "gateway/ws_batch.h"
@@ -121,40 +122,17 @@ static int not_found(struct lws *wsi) {
   return -1;
 }
 
-static const struct {
-  const char *ext, *type;
-} mime_types[] = {
-    {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-    {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-    {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-    {".ico", "image/x-icon"}, {".webmanifest", "application/manifest+json"}, {".txt", "text/plain; charset=utf-8"},
-    {".woff2", "font/woff2"},
-};
-
-static const char *mime_of(const char *path) {
-  const char *dot = strrchr(path, '.');
-  if (!dot || strchr(dot, '/')) return NULL;
-  for (size_t i = 0; i < sizeof mime_types / sizeof mime_types[0]; i++)
-    if (strcmp(dot, mime_types[i].ext) == 0) return mime_types[i].type;
-  return NULL;
-}
-
 /* Serves uri from the static directory. The URI lws gives is already percent-decoded; any ".."
  * segment, backslash or control byte is refused, and the resolved real path must stay inside
- * the static directory (no symlink escapes). Unknown types are not served. */
+ * the static directory (no symlink escapes). Unknown types are not served (http_path.h). */
 static int serve_static(struct lws *wsi, server *srv, const char *uri) {
   char rel[1024], full[PATH_MAX], real[PATH_MAX];
-  size_t n = strlen(uri);
-  if (n == 0 || uri[0] != '/' || n + 16 > sizeof rel) return not_found(wsi);
-  for (const unsigned char *p = (const unsigned char *)uri; *p; p++)
-    if (*p < 0x20 || *p == 0x7f || *p == '\\') return not_found(wsi);
-  if (strstr(uri, "/../") || strstr(uri, "/./") || (n >= 3 && strcmp(uri + n - 3, "/..") == 0)) return not_found(wsi);
-  snprintf(rel, sizeof rel, "%s%s", uri, uri[n - 1] == '/' ? "index.html" : "");
+  if (http_static_path(uri, rel, sizeof rel) != 0) return not_found(wsi);
   if (snprintf(full, sizeof full, "%s%s", srv->static_dir, rel) >= (int)sizeof full) return not_found(wsi);
   size_t root = strlen(srv->static_dir);
   if (!realpath(full, real) || strncmp(real, srv->static_dir, root) != 0 || real[root] != '/') return not_found(wsi);
   struct stat st;
-  const char *type = mime_of(real);
+  const char *type = http_mime_type(real);
   if (stat(real, &st) != 0 || !S_ISREG(st.st_mode) || !type) return not_found(wsi);
   unsigned char hdr[1024], *p = hdr, *end = hdr + sizeof hdr;
   static const char csp[] = "default-src 'none'; img-src 'self' data:; script-src 'self'; style-src 'self'; "

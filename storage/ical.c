@@ -48,6 +48,7 @@ void ical_line(textbuf *b, const char *name, const char *value) {
   while (total - pos > limit) {
     size_t cut = pos + limit;
     while (cut > pos && ((unsigned char)line[cut] & 0xC0) == 0x80) cut--; /* not inside a sequence */
+    if (cut == pos) cut = pos + limit; /* not UTF-8 at all: cut anyway, or this never ends */
     textbuf_put(b, line + pos, cut - pos);
     textbuf_puts(b, "\r\n ");
     pos = cut;

@@ -108,6 +108,46 @@ static void test_fold(void **state) {
   free(out);
 }
 
+/* Found by tests/fuzz/fuzz_ical.c (crashes/ical/timeout-c3e7...): text that is not UTF-8, with
+ * a run of 75 or more continuation bytes, left the folding loop with no place to cut, and it
+ * wrote empty lines forever. It must still fold at 75 octets and unfold to the same bytes. */
+static void test_fold_not_utf8(void **state) {
+  (void)state;
+  char text[300];
+  memset(text, 0x85, 250);
+  text[250] = '\0';
+  textbuf b = {0};
+  ical_line(&b, "SUMMARY", text);
+  char *out = textbuf_take(&b);
+  assert_non_null(out);
+  /* unfold: every physical line at most 75 octets, continuations start with one space */
+  char unfolded[400] = "";
+  size_t u = 0;
+  int lines = 0;
+  for (const char *p = out; *p;) {
+    const char *eol = strstr(p, "\r\n");
+    assert_non_null(eol);
+    size_t len = (size_t)(eol - p);
+    assert_true(len <= 75);
+    if (lines++ > 0) {
+      assert_int_equal(p[0], ' ');
+      p++;
+      len--;
+    }
+    assert_true(len > 0);
+    assert_true(u + len < sizeof unfolded);
+    memcpy(unfolded + u, p, len);
+    u += len;
+    p = eol + 2;
+  }
+  unfolded[u] = '\0';
+  assert_int_equal(lines, 5); /* "SUMMARY" (the cut backs off to the colon), then 74 + 74 + 74 + 29 */
+  assert_int_equal(u, 8 + 250);
+  assert_memory_equal(unfolded, "SUMMARY:", 8);
+  assert_memory_equal(unfolded + 8, text, 250);
+  free(out);
+}
+
 static json_t *meeting(int64_t id, const char *status, const char *recurrence, int count) {
   return json_pack(
       "{s:I, s:s, s:s, s:I, s:I, s:s, s:i, s:s, s:i, s:I, s:I, s:{s:s}, s:[{s:s, s:I, s:s, s:s}]}", "id",
@@ -171,6 +211,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_escape),
       cmocka_unit_test(test_fold),
+      cmocka_unit_test(test_fold_not_utf8),
       cmocka_unit_test(test_calendar),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

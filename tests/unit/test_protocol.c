@@ -35,6 +35,10 @@ static void expect_bad_len(const char *text, size_t len, json_int_t id) {
   assert_string_equal(err.code, ERR_BAD_REQUEST);
   assert_true(err.message[0] != '\0');
   assert_int_equal(err.id, id);
+  /* the hub answers with this message: it must make a reply (jansson refuses invalid UTF-8) */
+  json_t *reply = protocol_reply_error(err.id, err.code, err.message);
+  if (!reply) fail_msg("no reply can carry the message \"%s\"", err.message);
+  json_decref(reply);
 }
 
 static void expect_bad(const char *text, json_int_t id) { expect_bad_len(text, strlen(text), id); }
@@ -101,6 +105,21 @@ static void test_parse_invalid_utf8(void **state) {
       "{\"id\":1,\"type\":\"a.b\",\"\x80\":1}",
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) expect_bad(bad[i], -1);
+}
+
+/* Found by tests/fuzz/fuzz_protocol.c (crashes/protocol/crash-ed9f...): jansson's error text
+ * quotes the input near the error, and it cut a UTF-8 sequence in two (here a backslash before a
+ * Korean character); the bad_request reply could not be built and the client got no answer. */
+static void test_parse_error_message_utf8(void **state) {
+  (void)state;
+  expect_bad("{\"id\": 2, \"tyre\": \"roo.create\", \"\": 1, \"name\": \"O\\\xec\x9d\x98\", \"i\":[31, 44]}",
+             -1);
+  expect_bad("{\"id\":1,\"type\":\"a.b\",\"x\":\"\\\xf0\x9f\x98\x80\"}", -1);
+  /* a long run of Korean text before the error: the message is cut at a character boundary */
+  char text[600] = "{\"id\":1,\"type\":\"a.b\",\"";
+  for (int i = 0; i < 60; i++) strcat(text, "협의체");
+  strcat(text, "\":\\x}");
+  expect_bad(text, -1);
 }
 
 static void test_parse_not_object(void **state) {
@@ -455,13 +474,21 @@ static void test_builders(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_parse_good),       cmocka_unit_test(test_parse_malformed),
-      cmocka_unit_test(test_parse_truncated),  cmocka_unit_test(test_parse_invalid_utf8),
-      cmocka_unit_test(test_parse_not_object), cmocka_unit_test(test_parse_bad_id),
-      cmocka_unit_test(test_parse_bad_type),   cmocka_unit_test(test_parse_duplicates_and_nul),
-      cmocka_unit_test(test_parse_depth),      cmocka_unit_test(test_parse_fuzz),
-      cmocka_unit_test(test_param_string),     cmocka_unit_test(test_param_int),
-      cmocka_unit_test(test_param_bool),       cmocka_unit_test(test_text_is_clean),
+      cmocka_unit_test(test_parse_good),
+      cmocka_unit_test(test_parse_malformed),
+      cmocka_unit_test(test_parse_truncated),
+      cmocka_unit_test(test_parse_invalid_utf8),
+      cmocka_unit_test(test_parse_error_message_utf8),
+      cmocka_unit_test(test_parse_not_object),
+      cmocka_unit_test(test_parse_bad_id),
+      cmocka_unit_test(test_parse_bad_type),
+      cmocka_unit_test(test_parse_duplicates_and_nul),
+      cmocka_unit_test(test_parse_depth),
+      cmocka_unit_test(test_parse_fuzz),
+      cmocka_unit_test(test_param_string),
+      cmocka_unit_test(test_param_int),
+      cmocka_unit_test(test_param_bool),
+      cmocka_unit_test(test_text_is_clean),
       cmocka_unit_test(test_builders),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
