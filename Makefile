@@ -5,7 +5,7 @@
 BUILD_DEPS := build-essential cmake pkg-config libwebsockets-dev libsrtp2-dev libssl-dev \
               libsqlite3-dev libjansson-dev libcmocka-dev openssl
 RUN_DEPS   := nodejs npm
-TEST_DEPS  := chromium fonts-noto-cjk python3 python3-aiortc python3-websockets python3-icalendar iproute2 curl
+TEST_DEPS  := chromium fonts-noto-cjk python3 python3-aiortc python3-websockets python3-icalendar iproute2 curl nftables
 BENCH_DEPS := janus
 
 LISTEN ?= 127.0.0.1:8080

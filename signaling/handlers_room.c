@@ -209,6 +209,7 @@ static void handle_room_stats(hub *h, session *s, json_int_t id, json_t *req) {
     json_t *pj = rooms_participant_json(p);
     json_object_set_new(pj, "joined_at", json_integer(p->joined_at));
     json_object_set_new(pj, "receiving", json_integer(receiving));
+    json_object_set_new(pj, "path", media_path_json(p));
     json_array_append_new(people, pj);
   }
   json_t *worker = lr ? media_worker_stats(hub_media(h), lr->worker) : json_null();
