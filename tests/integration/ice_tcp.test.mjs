@@ -134,6 +134,40 @@ test('a connection without ICE is closed after about 5 s; a flood stays bounded 
   await alice.close();
 });
 
+test('a peer that does not read what the server sends is dropped, counted as slow, and the worker goes on', async () => {
+  const carol = await signedIn(srv, 'member01b@moa.example');
+  const rooms = await carol.call('room.list', { consortium_id: 1 });
+  await carol.call('room.join', { room_id: rooms.rooms.find((r) => r.is_lounge).id });
+  const ufrag = randomBytes(3).toString('hex');
+  const { sdp } = await carol.call('media.publish', publishOffer(['audio'], { ufrag }));
+  const serverUfrag = /a=ice-ufrag:(\S+)/.exec(sdp)[1], serverPwd = /a=ice-pwd:(\S+)/.exec(sdp)[1];
+  const m0 = await metrics();
+  const c = await connect();
+  c.sock.pause(); // never read: the server's answers pile up in the kernel, then in its queue
+  const t0 = Date.now();
+  let sent = 0;
+  // Valid checks, each answered with a framed Binding success (66 bytes).
+  const batch = Buffer.concat(Array.from({ length: 500 }, () => frame(bindingRequest(`${serverUfrag}:${ufrag}`, serverPwd, randomBytes(8)))));
+  let closed = false;
+  c.closed.then(() => { closed = true; });
+  while (!closed && sent < 400000 && Date.now() - t0 < 60000) {
+    if (!c.sock.write(batch)) await new Promise((r) => { c.sock.once('drain', r); c.closed.then(r); });
+    sent += 500;
+  }
+  assert.ok(await within(c.closed, 10000), `the server dropped the connection (after ${sent} checks)`);
+  const m1 = await metrics();
+  assert.equal(m1('moa_ice_tcp_closed_total{reason="slow"}') - m0('moa_ice_tcp_closed_total{reason="slow"}'), 1);
+  assert.ok(m1('moa_ice_tcp_frames_total{direction="out"}') - m0('moa_ice_tcp_frames_total{direction="out"}') > 4000);
+  console.log(`dropped as slow after ${sent} checks sent, ${Date.now() - t0} ms`);
+  // The worker still answers: a new connection's check gets its answer.
+  const d = await connect();
+  d.sock.write(frame(bindingRequest(`${serverUfrag}:${ufrag}`, serverPwd, randomBytes(8))));
+  for (let i = 0; i < 50 && d.data().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(d.data().readUInt16BE(2), 0x0101);
+  d.sock.destroy();
+  await carol.close();
+});
+
 test('media.path is validated, and counted once per participant and path', async () => {
   const bob = await signedIn(srv, 'member01b@moa.example');
   const r0 = await bob.request('media.path', { candidate_type: 'host', protocol: 'udp' });
