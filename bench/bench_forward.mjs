@@ -16,12 +16,19 @@
 // with the project's own gateway/rtc code, one epoll loop); this script does the signaling
 // (auth.resume, room.join, media.publish, media.offer/media.answer) over WebSockets.
 //
+// ICE over TCP beside UDP, same run (FWD_TCP_SUBS, default 50): after the UDP levels, that many
+// subscribers more join over ICE-TCP (forward_peers' `connect ... tcp`: RFC 4571 frames on a TCP
+// connection to the server's passive candidate) and the rounds are measured again. The marginal
+// server CPU per packet forwarded to them, (CPU/s with them - CPU/s without) / (packets/s with -
+// without), is printed beside the same marginal figure for UDP subscribers between the last two
+// UDP levels: what one more subscriber costs on each transport. FWD_TCP_SUBS=0 skips it.
+//
 // Rate limits are raised (--rate) so joining 200 peers is not throttled. Figures, not
 // assertions: it exits non-zero only when media does not flow (a peer fails, a subscriber never
 // receives, or a round forwards nothing).
 //
 // Usage: node bench/bench_forward.mjs <moa-binary> <seed-db>
-//        (env FWD_SUBS=10,50,200 FWD_ROUNDS=5 FWD_ROUND_MS=2000)
+//        (env FWD_SUBS=10,50,200 FWD_TCP_SUBS=50 FWD_ROUNDS=5 FWD_ROUND_MS=2000)
 import { spawn, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -37,11 +44,13 @@ if (!moaBin || !seedDb) {
 }
 const LEVELS = (process.env.FWD_SUBS || '10,50,200').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
 const ROUNDS = Number(process.env.FWD_ROUNDS || 5);
+const TCP_SUBS = Number(process.env.FWD_TCP_SUBS ?? 50);
 const ROUND_MS = Number(process.env.FWD_ROUND_MS || 2000);
 const WARMUP_MS = 1500;
 const JOIN_BATCH = 20;
 const VP8_PT = 96;
 const OUT = 'packets_total{direction="out"}';
+const TCP_OUT = 'ice_tcp_frames_total{direction="out"}';
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const binDir = join(dirname(resolve(moaBin)), 'bench');
 const tools = { seed: join(binDir, 'bench_seed_users'), peers: join(binDir, 'forward_peers'), srtp: join(binDir, 'bench_srtp') };
@@ -82,6 +91,7 @@ function startServer(db) {
       const text = await (await fetch(`http://127.0.0.1:${p}/metrics`)).text();
       const m = {};
       for (const [, k, v] of text.matchAll(/^moa_media_(\S+) (\S+)$/gm)) m[k] = Number(v);
+      for (const [, k, v] of text.matchAll(/^moa_(ice_tcp_\S+) (\S+)$/gm)) m[k] = Number(v);
       if (m.rtp_forwarded_total === undefined) throw new Error('/metrics has no moa_media_rtp_forwarded_total');
       return m;
     },
@@ -154,7 +164,9 @@ class Peers {
 function serverTransport(sdp) {
   const get = (re, what) => { const m = re.exec(sdp); if (!m) throw new Error(`server SDP has no ${what}:\n${sdp}`); return m; };
   const cand = get(/^a=candidate:\S+ 1 udp \d+ (\S+) (\d+) typ host/m, 'host candidate');
+  const tcp = /^a=candidate:\S+ 1 tcp \d+ \S+ (\d+) typ host tcptype passive/m.exec(sdp);
   return {
+    tcpPort: tcp ? Number(tcp[1]) : 0,
     ufrag: get(/^a=ice-ufrag:(\S+)/m, 'ice-ufrag')[1], pwd: get(/^a=ice-pwd:(\S+)/m, 'ice-pwd')[1],
     fingerprint: get(/^a=fingerprint:sha-256 (\S+)/m, 'fingerprint')[1], ip: cand[1], port: Number(cand[2]),
   };
@@ -199,7 +211,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'moa-bench-fwd-'));
   const db = join(dir, 'moa.db');
   copyFileSync(seedDb, db);
-  const total = LEVELS[LEVELS.length - 1] + 1;
+  const total = LEVELS[LEVELS.length - 1] + TCP_SUBS + 1;
   const tokens = execFileSync(tools.seed, [db, String(total), '1'], { encoding: 'utf8' }).trim().split('\n');
   const srv = await startServer(db);
   const peers = new Peers();
@@ -243,7 +255,7 @@ async function main() {
       peers.send('report');
       const r = await rep;
       const s = (w1 - w0) / 1000, fwd = m1.rtp_forwarded_total - m0.rtp_forwarded_total;
-      const sent = m1[OUT] - m0[OUT];
+      const sent = m1[OUT] - m0[OUT] + (m1[TCP_OUT] ?? 0) - (m0[TCP_OUT] ?? 0);
       return { ...r, fwdPerS: fwd / s, unsent: Math.max(0, fwd - sent), cpuUs: fwd ? (c1 - c0) / 1000 / fwd : NaN, cpuMsPerS: (c1 - c0) / 1e6 / s,
         peersMsPerS: (p1 - p0) / 1e6 / s, lossPct: r.expected ? (100 * (r.expected - r.received)) / r.expected : NaN };
     };
@@ -252,11 +264,16 @@ async function main() {
     const idle = await round(); // the publisher alone: what the server spends without subscribers
     const results = [];
     let subs = 0;
-    for (const level of LEVELS) {
+    const plan = LEVELS.map((level) => ({ level, label: String(level), tcp: false }));
+    if (TCP_SUBS > 0) {
+      const u = LEVELS[LEVELS.length - 1];
+      plan.push({ level: u + TCP_SUBS, label: `${u}+${TCP_SUBS}tcp`, tcp: true });
+    }
+    for (const { level, label, tcp } of plan) {
       const tAdd = performance.now(), mStart = await srv.metrics();
       for (; subs < level; subs += JOIN_BATCH) {
         const batch = [];
-        for (let i = subs + 1; i <= Math.min(level, subs + JOIN_BATCH); i++) batch.push(addSubscriber(i));
+        for (let i = subs + 1; i <= Math.min(level, subs + JOIN_BATCH); i++) batch.push(addSubscriber(i, tcp));
         await Promise.all(batch);
       }
       subs = level;
@@ -271,7 +288,7 @@ async function main() {
       const drops = Object.keys(mEnd).filter((k) => k.startsWith('dropped_total') && mEnd[k] > (mStart[k] || 0))
         .map((k) => `${/reason="(\w+)"/.exec(k)[1]} ${mEnd[k] - (mStart[k] || 0)}`);
       const med = (f) => median(rounds.map(f));
-      results.push({ level, addS, fwdPerS: med((r) => r.fwdPerS), cpuUs: med((r) => r.cpuUs), lossPct: med((r) => r.lossPct),
+      results.push({ level, label, tcp, addS, fwdPerS: med((r) => r.fwdPerS), cpuUs: med((r) => r.cpuUs), lossPct: med((r) => r.lossPct),
         p50: med((r) => r.p50_us) / 1000, p99: med((r) => r.p99_us) / 1000, max: Math.max(...rounds.map((r) => r.max_us)) / 1000,
         gaps: rounds.reduce((a, r) => a + r.seq_gaps, 0), drops: rounds.reduce((a, r) => a + r.client_drops, 0),
         lost: rounds.reduce((a, r) => a + r.expected - r.received, 0), cpuMsPerS: med((r) => r.cpuMsPerS),
@@ -282,7 +299,7 @@ async function main() {
     const srtpUs = (srtp.protect + srtp.unprotect) / 1000;
     const rows = [['subscribers', 'fwd pkt/s', 'CPU µs/pkt', 'CPU/SRTP', 'loss %', 'p50 ms', 'p99 ms', 'max ms']];
     for (const r of results) {
-      rows.push([String(r.level), r.fwdPerS.toFixed(0), r.cpuUs.toFixed(2), `${(r.cpuUs / srtpUs).toFixed(2)}x`,
+      rows.push([r.label, r.fwdPerS.toFixed(0), r.cpuUs.toFixed(2), `${(r.cpuUs / srtpUs).toFixed(2)}x`,
         r.lossPct.toFixed(3), r.p50.toFixed(2), r.p99.toFixed(2), r.max.toFixed(1)]);
     }
     const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
@@ -291,9 +308,17 @@ async function main() {
     console.log('');
     console.log(`SRTP ${profile} protect + unprotect, 1200-byte packet (bench_srtp, this run): ${srtpUs.toFixed(2)} µs` +
       ` (${srtp.protect} + ${srtp.unprotect} ns); CPU/SRTP = server CPU per forwarded packet / that`);
+    const tcpRow = results.find((r) => r.tcp), udpRows = results.filter((r) => !r.tcp);
+    if (tcpRow && udpRows.length >= 1) {
+      const marginal = (a, b) => ((b.cpuMsPerS - a.cpuMsPerS) * 1000) / (b.fwdPerS - a.fwdPerS);
+      const u1 = udpRows[udpRows.length - 1], u0 = udpRows.length >= 2 ? udpRows[udpRows.length - 2] : { level: 0, cpuMsPerS: idle.cpuMsPerS, fwdPerS: 0 };
+      console.log(`marginal server CPU per forwarded packet: UDP ${marginal(u0, u1).toFixed(2)} µs` +
+        ` (subscribers ${u0.level} -> ${u1.level}), ICE-TCP ${marginal(u1, tcpRow).toFixed(2)} µs` +
+        ` (${u1.level} UDP -> + ${TCP_SUBS} over TCP); ICE-TCP/UDP ${(marginal(u1, tcpRow) / marginal(u0, u1)).toFixed(2)}x`);
+    }
     console.log(`medians of ${ROUNDS} rounds x ${ROUND_MS / 1000} s; publisher alone: server ${idle.cpuMsPerS.toFixed(1)} ms CPU/s`);
     for (const r of results) {
-      console.log(`  ${String(r.level).padStart(3)} subs: joined+connected in ${r.addS.toFixed(1)} s; server ${r.cpuMsPerS.toFixed(0)} ms CPU/s,` +
+      console.log(`  ${r.label.padStart(3)} subs: joined+connected in ${r.addS.toFixed(1)} s; server ${r.cpuMsPerS.toFixed(0)} ms CPU/s,` +
         ` peers ${r.peersMsPerS.toFixed(0)} ms CPU/s; CPU µs/pkt by round ${r.cpuAll}; lost ${r.lost} (seq gaps ${r.gaps},` +
         ` dropped by the peers' own sockets ${r.drops}); server: not sent ${r.unsent},` +
         ` dropped while joining and measuring: ${r.serverDrops}`);
@@ -312,7 +337,7 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  async function addSubscriber(i) {
+  async function addSubscriber(i, tcp = false) {
     const c = await Rpc.open(srv.url);
     clients.push(c);
     await c.call('auth.resume', { token: tokens[i] });
@@ -323,7 +348,8 @@ async function main() {
       await c.call('media.answer', { sdp: subscribeAnswer(ev.sdp, creds) });
       if (first) {
         const t = serverTransport(ev.sdp);
-        peers.send(`connect ${i} ${t.ip} ${t.port} ${t.ufrag} ${t.pwd} ${t.fingerprint}`);
+        if (tcp && !t.tcpPort) throw new Error('the server offers no ICE-TCP candidate');
+        peers.send(`connect ${i} ${t.ip} ${tcp ? t.tcpPort : t.port} ${t.ufrag} ${t.pwd} ${t.fingerprint}${tcp ? ' tcp' : ''}`);
       }
     };
     const offered = new Promise((res, rej) => c.on('media.offer', (ev) => answer(ev).then(res, rej)));

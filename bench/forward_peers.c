@@ -16,9 +16,14 @@
  * datagrams this process's sockets dropped, so client-side overflow is told apart from loss in
  * the server.
  *
+ * A subscriber can instead reach the server over ICE-TCP (RFC 6544 active side): `connect ... tcp`
+ * opens a TCP connection to the server's passive candidate and carries every packet in RFC 4571
+ * frames (gateway/rtc/rfc4571.c reassembles what arrives); its latency is then taken at the read,
+ * as TCP has no per-packet kernel timestamp.
+ *
  * The driver (node, trusted but still parsed with bounds) speaks lines on stdin:
  *   peer ID pub|sub                       -> {"ev":"peer","id":ID,"ufrag":..,"pwd":..}
- *   connect ID IP PORT UFRAG PWD FP       starts ICE then DTLS -> {"ev":"connected","id":ID,..}
+ *   connect ID IP PORT UFRAG PWD FP [tcp] starts ICE then DTLS -> {"ev":"connected","id":ID,..}
  *   publish ID SSRC PT                    peer ID sends the video once connected
  *   mark                                  opens a measurement window -> {"ev":"mark","index":N}
  *   report                                closes it; after 300 ms of drain -> {"ev":"report",..}
@@ -32,6 +37,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/rand.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -45,6 +51,7 @@
 #include <unistd.h>
 
 #include "gateway/rtc/dtls.h"
+#include "gateway/rtc/rfc4571.h"
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/rtp.h"
 #include "gateway/rtc/srtp.h"
@@ -60,7 +67,8 @@
 #define HOUSE_MS 10
 #define DRAIN_MS 300
 #define BATCH 32
-#define SLOT 2048 /* receive/send slot: a datagram plus the SRTP trailer, 8-byte aligned */
+#define SLOT 2048         /* receive/send slot: a datagram plus the SRTP trailer, 8-byte aligned */
+#define TCP_FRAME_MAX SLOT /* largest RFC 4571 frame taken from the server */
 #define MAX_SAMPLES (1u << 21)
 #define PAYLOAD_MAGIC 0x4d4f4142u /* "MOAB": marks a payload written by this program */
 #define VP8_BYTES 2               /* descriptor + first payload-header byte */
@@ -76,6 +84,9 @@ typedef struct {
   bool publisher;
   int fd;
   int state;
+  bool tcp;          /* ICE-TCP: fd is a TCP connection carrying RFC 4571 frames */
+  rfc4571_reader rd; /* its reassembly, into store */
+  uint8_t *store;
   struct sockaddr_in server;
   char ufrag[9], pwd[25];
   char username[STUN_MAX_USERNAME + 1]; /* "<server ufrag>:<our ufrag>" */
@@ -150,6 +161,15 @@ static void fail_peer(peer *p, const char *why) {
 }
 
 static void send_to_server(peer *p, const uint8_t *buf, size_t len) {
+  if (p->tcp) { /* a blocking write of the whole frame: this side sends little (checks, DTLS) */
+    uint8_t hdr[RFC4571_HEADER];
+    rfc4571_put_header(hdr, len);
+    struct iovec iov[2] = {{hdr, sizeof hdr}, {(void *)buf, len}};
+    struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
+    ssize_t n = sendmsg(p->fd, &mh, MSG_NOSIGNAL);
+    if (n != (ssize_t)(len + sizeof hdr)) g.send_errors++;
+    return;
+  }
   if (sendto(p->fd, buf, len, 0, (const struct sockaddr *)&p->server, sizeof p->server) < 0) g.send_errors++;
 }
 
@@ -323,7 +343,34 @@ static void on_datagram(peer *p, uint8_t *buf, size_t len, uint64_t rx_ns) {
   }
 }
 
+static void drain_tcp(peer *p) {
+  static _Alignas(8) uint8_t buf[65536];
+  for (int k = 0; k < 16; k++) {
+    ssize_t n = recv(p->fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+      fail_peer(p, "ICE-TCP connection closed by the server");
+      epoll_ctl(g.epfd, EPOLL_CTL_DEL, p->fd, NULL);
+      return;
+    }
+    if (n < 0) return;
+    uint64_t rx = now_ns(CLOCK_REALTIME);
+    uint8_t *d = buf, *f;
+    size_t l = (size_t)n, fl;
+    int rc;
+    while ((rc = rfc4571_read(&p->rd, &d, &l, &f, &fl)) == 1) on_datagram(p, f, fl, rx);
+    if (rc < 0) {
+      fail_peer(p, "oversized RFC 4571 frame from the server");
+      return;
+    }
+    if ((size_t)n < sizeof buf) return;
+  }
+}
+
 static void drain_socket(peer *p) {
+  if (p->tcp) {
+    drain_tcp(p);
+    return;
+  }
   static _Alignas(8) uint8_t bufs[BATCH][SLOT];
   static char ctl[BATCH][CMSG_SPACE(sizeof(struct timespec)) + CMSG_SPACE(sizeof(uint32_t))];
   struct mmsghdr msgs[BATCH];
@@ -449,18 +496,45 @@ static void cmd_peer(int id, const char *role) {
   emit("{\"ev\":\"peer\",\"id\":%d,\"ufrag\":\"%s\",\"pwd\":\"%s\"}", id, p->ufrag, p->pwd);
 }
 
+/* Replaces p's UDP socket by a TCP connection to the server (ICE-TCP, the active side). */
+static int use_tcp(peer *p, int index) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+  if (fd < 0 || connect(fd, (struct sockaddr *)&p->server, sizeof p->server) != 0) {
+    if (fd >= 0) close(fd);
+    return -1;
+  }
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  epoll_ctl(g.epfd, EPOLL_CTL_DEL, p->fd, NULL);
+  close(p->fd);
+  p->fd = fd;
+  p->tcp = true;
+  if (!(p->store = malloc(TCP_FRAME_MAX))) return -1;
+  rfc4571_reader_init(&p->rd, p->store, TCP_FRAME_MAX);
+  struct epoll_event ev = {.events = EPOLLIN, .data.u32 = TAG_PEER + (uint32_t)index};
+  return epoll_ctl(g.epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
 static void cmd_connect(const char *line) {
   int id, port;
-  char ip[64], ufrag[257], pwd[257], fp[128];
+  char ip[64], ufrag[257], pwd[257], fp[128], how[8] = "udp";
   peer *p;
-  if (sscanf(line, "connect %d %63s %d %256s %256s %127s", &id, ip, &port, ufrag, pwd, fp) != 6 ||
-      !(p = find_peer(id)) || p->state != P_NEW || port < 1 || port > 65535 ||
-      inet_pton(AF_INET, ip, &p->server.sin_addr) != 1 || dtls_fingerprint_parse(fp, p->fp) != 0) {
+  int n = sscanf(line, "connect %d %63s %d %256s %256s %127s %7s", &id, ip, &port, ufrag, pwd, fp, how);
+  if ((n != 6 && n != 7) || !(p = find_peer(id)) || p->state != P_NEW || port < 1 || port > 65535 ||
+      (strcmp(how, "udp") && strcmp(how, "tcp")) || inet_pton(AF_INET, ip, &p->server.sin_addr) != 1 ||
+      dtls_fingerprint_parse(fp, p->fp) != 0) {
     emit("{\"ev\":\"error\",\"why\":\"bad connect command\"}");
     return;
   }
   p->server.sin_family = AF_INET;
   p->server.sin_port = htons((uint16_t)port);
+  if (!strcmp(how, "tcp")) {
+    int index = 0;
+    while (g.peers[index] != p) index++;
+    if (use_tcp(p, index) != 0) {
+      fail_peer(p, "cannot connect over TCP");
+      return;
+    }
+  }
   snprintf(p->username, sizeof p->username, "%s:%s", ufrag, p->ufrag);
   snprintf(p->rpwd, sizeof p->rpwd, "%s", pwd);
   p->state = P_ICE;

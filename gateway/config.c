@@ -49,6 +49,7 @@ static const opt_def opts[] = {
     {"media-ip", S(media_ip), "ADDR", "UDP address the media workers bind (default 127.0.0.1)"},
     {"media-announce-ip", S(media_announce_ip), "ADDR", "address given to browsers in ICE candidates, e.g. the public IP behind NAT (default: --media-ip)"},
     {"media-port", I(media_port, 0, 65535), "PORT", "UDP port of the first media worker; worker i uses PORT+i (default 40000; 0 = any free port)"},
+    {"media-tcp-port", I(media_tcp_port, -1, 65535), "PORT", "TCP port for ICE over TCP (RFC 6544), for browsers whose network blocks UDP; worker i uses PORT+i (default: the --media-port number; 0 = any free port; -1 = no ICE-TCP)"},
     {"media-workers", I(media_workers, 0, 64), "N", "media worker threads (default 0 = one per core)"},
     {"reminder-lead", I(reminder_lead, 1, 86400), "SECONDS", "how long before a meeting starts its invitees get a reminder in the app (default 600, 10 minutes)"},
     {"turn-url", S(turn_urls), "LIST", "comma-separated TURN URLs handed to browsers with fresh credentials, e.g. turns:turn.example.org:443?transport=tcp (default none: no TURN)"},
@@ -84,6 +85,7 @@ void config_defaults(moa_config *c) {
   c->fd_reserve = 256;
   snprintf(c->media_ip, sizeof c->media_ip, "127.0.0.1");
   c->media_port = 40000;
+  c->media_tcp_port = MEDIA_TCP_PORT_SAME;
   c->reminder_lead = 600;
   c->turn_ttl = 12 * 3600;
   snprintf(c->turn_realm, sizeof c->turn_realm, "moa");

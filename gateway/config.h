@@ -34,6 +34,8 @@ typedef struct moa_config {
   char media_ip[64];     /* UDP bind address of the media workers */
   char media_announce_ip[64]; /* address written in ICE candidates ("" = media_ip) */
   int media_port;        /* UDP port of worker 0; worker i uses media_port + i (0 = any free port) */
+  int media_tcp_port;    /* ICE-TCP port of worker 0; worker i uses it + i (0 = any free port, -1 = off,
+                            MEDIA_TCP_PORT_SAME = the media_port number) */
   int media_workers;     /* media worker threads (0 = one per core) */
   int reminder_lead;     /* seconds before a meeting starts that invitees are reminded */
   /* TURN over TLS through a separate coturn (gateway/turn_config.h, gateway/turn_credential.h) */
@@ -74,5 +76,8 @@ int config_load_turn_secret(moa_config *c, char *err, size_t errlen);
 int config_parse_hostport(const char *s, char *host, size_t hostlen, int *port);
 
 void config_print_help(const char *prog);
+
+/* media_tcp_port's default: the same number as media_port. */
+#define MEDIA_TCP_PORT_SAME (-2)
 
 #endif

@@ -39,7 +39,13 @@ media_system *media_start(const moa_config *cfg, void (*wake)(void *), void *wak
   if (!m->identity || !m->events) goto fail;
   for (int i = 0; i < n; i++) {
     int port = cfg->media_port ? cfg->media_port + i : 0;
-    m->workers[i] = worker_start((uint8_t)i, cfg->media_ip, port, m->identity, m->events);
+    /* One ICE-TCP port per worker, as for UDP: a room's transports live on one worker, and its
+     * SDP names that worker's ports, so a connection lands on the thread that owns its
+     * transport with no hand-over between threads (one shared port with SO_REUSEPORT would
+     * spread connections by hash and need one). */
+    int tcp = cfg->media_tcp_port == MEDIA_TCP_PORT_SAME ? cfg->media_port : cfg->media_tcp_port;
+    int tcp_port = tcp > 0 ? tcp + i : tcp;
+    m->workers[i] = worker_start((uint8_t)i, cfg->media_ip, port, tcp_port, m->identity, m->events);
     if (!m->workers[i]) goto fail;
     m->nworkers++;
   }
@@ -82,6 +88,7 @@ const uint8_t *media_fingerprint(const media_system *m) {
 }
 const char *media_announce_ip(const media_system *m) { return m->announce_ip; }
 int media_worker_port(const media_system *m, int w) { return worker_port(m->workers[w]); }
+int media_worker_tcp_port(const media_system *m, int w) { return worker_tcp_port(m->workers[w]); }
 
 #define PUT(...)                                                          \
   do {                                                                    \
@@ -146,6 +153,28 @@ size_t media_metrics_render(const media_system *m, char *buf, size_t len) {
     PUT("moa_media_dropped_total{reason=\"%s\"} %llu\n", reasons[r],
         (unsigned long long)sum(m,
                                 offsetof(sfu_counters, dropped) + (size_t)r * sizeof(atomic_uint_fast64_t)));
+  PUT("# HELP moa_ice_tcp_connections ICE-TCP connections open on the media workers.\n"
+      "# TYPE moa_ice_tcp_connections gauge\nmoa_ice_tcp_connections %llu\n",
+      (unsigned long long)SUM(tcp_conns));
+  PUT("# HELP moa_ice_tcp_accepted_total ICE-TCP connections accepted.\n"
+      "# TYPE moa_ice_tcp_accepted_total counter\nmoa_ice_tcp_accepted_total %llu\n",
+      (unsigned long long)SUM(tcp_accepted));
+  static const char *const closes[ICE_TCP_CLOSE_REASONS] = {
+      "not_stun", "ice_timeout", "idle", "oversized", "slow", "evicted", "full", "peer", "error"};
+  PUT("# HELP moa_ice_tcp_closed_total ICE-TCP connections closed, by reason.\n"
+      "# TYPE moa_ice_tcp_closed_total counter\n");
+  for (int r = 0; r < ICE_TCP_CLOSE_REASONS; r++)
+    PUT("moa_ice_tcp_closed_total{reason=\"%s\"} %llu\n", closes[r],
+        (unsigned long long)sum(
+            m, offsetof(sfu_counters, tcp_closed) + (size_t)r * sizeof(atomic_uint_fast64_t)));
+  PUT("# HELP moa_ice_tcp_frames_total RFC 4571 frames on ICE-TCP connections, by direction.\n"
+      "# TYPE moa_ice_tcp_frames_total counter\n");
+  PUT("moa_ice_tcp_frames_total{direction=\"in\"} %llu\n", (unsigned long long)SUM(tcp_frames_in));
+  PUT("moa_ice_tcp_frames_total{direction=\"out\"} %llu\n", (unsigned long long)SUM(tcp_frames_out));
+  PUT("# HELP moa_ice_tcp_bytes_total Payload bytes of ICE-TCP frames, by direction.\n"
+      "# TYPE moa_ice_tcp_bytes_total counter\n");
+  PUT("moa_ice_tcp_bytes_total{direction=\"in\"} %llu\n", (unsigned long long)SUM(tcp_bytes_in));
+  PUT("moa_ice_tcp_bytes_total{direction=\"out\"} %llu\n", (unsigned long long)SUM(tcp_bytes_out));
   return off < len ? off : len;
 }
 

@@ -30,6 +30,8 @@ bool media_next_event(media_system *m, media_event *ev);
 const uint8_t *media_fingerprint(const media_system *m);
 const char *media_announce_ip(const media_system *m);
 int media_worker_port(const media_system *m, int worker);
+/* Worker's ICE-TCP port, 0 when ICE-TCP is off. */
+int media_worker_tcp_port(const media_system *m, int worker);
 
 /* One worker's counters as JSON: {worker, rooms, peers, producers, consumers, packets_in,
  * packets_out, bytes_in, bytes_out, nacks_received, nacks_sent, retransmitted, plis_sent,

@@ -1,6 +1,7 @@
-/* A media worker thread (see worker.h): epoll over the UDP socket and the command mailbox's
- * eventfd; a 20 ms tick for timers. Each wake-up drains the socket in recvmmsg batches, handles
- * every datagram, and flushes the outgoing sendmmsg batch before sleeping again. */
+/* A media worker thread (see worker.h): epoll over the UDP socket, the command mailbox's
+ * eventfd and the ICE-TCP listener and connections; a 20 ms tick for timers. Each wake-up
+ * handles ICE-TCP events, drains the UDP socket in recvmmsg batches, handles every datagram,
+ * and flushes the outgoing sendmmsg batch and the ICE-TCP queues before sleeping again. */
 #include "gateway/worker.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gateway/ice_tcp.h"
 #include "gateway/log.h"
 
 #define TICK_MS 20
@@ -22,6 +24,7 @@ struct media_worker {
   atomic_bool stop;
   int epfd;
   udp_socket udp;
+  ice_tcp *tcp; /* NULL: ICE-TCP off */
   mailbox *cmds;
   mailbox *events;
   sfu sfu;
@@ -40,18 +43,20 @@ static void *worker_main(void *arg) {
   while (!atomic_load(&w->stop)) {
     uint64_t now = mono_ms();
     int timeout = next_tick > now ? (int)(next_tick - now) : 0;
-    struct epoll_event evs[4];
-    int n = epoll_wait(w->epfd, evs, 4, timeout);
+    struct epoll_event evs[64];
+    int n = epoll_wait(w->epfd, evs, 64, timeout);
     if (n < 0 && errno != EINTR) {
       log_error("media worker %u: epoll: %s", w->index, strerror(errno));
       break;
     }
     w->sfu.now_ms = mono_ms();
     for (int i = 0; i < n; i++) {
-      if (evs[i].data.u32 == 1) {
+      if (evs[i].data.u64 == 1) {
         mailbox_clear_fd(w->cmds);
         media_cmd cmd;
         while (mailbox_take(w->cmds, &cmd)) sfu_handle_cmd(&w->sfu, &cmd);
+      } else if (evs[i].data.u64 >= ICE_TCP_EV_LISTEN && w->tcp) {
+        ice_tcp_on_event(w->tcp, evs[i].data.u64, evs[i].events);
       }
     }
     /* Drain the socket whether or not epoll said so: cheap when empty, and fair to commands. */
@@ -63,9 +68,11 @@ static void *worker_main(void *arg) {
     }
     if (w->sfu.now_ms >= next_tick) {
       sfu_tick(&w->sfu);
+      ice_tcp_tick(w->tcp, w->sfu.now_ms);
       next_tick = w->sfu.now_ms + TICK_MS;
     }
     udp_flush(&w->udp);
+    ice_tcp_flush(w->tcp);
     atomic_store_explicit(&w->counters.packets_out, w->udp.sent_packets, memory_order_relaxed);
     atomic_store_explicit(&w->counters.bytes_out, w->udp.sent_bytes, memory_order_relaxed);
   }
@@ -73,7 +80,8 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
-media_worker *worker_start(uint8_t index, const char *ip, int port, const dtls_identity *identity, mailbox *events) {
+media_worker *worker_start(uint8_t index, const char *ip, int port, int tcp_port,
+                           const dtls_identity *identity, mailbox *events) {
   media_worker *w = calloc(1, sizeof *w);
   if (!w) return NULL;
   w->index = index;
@@ -82,17 +90,25 @@ media_worker *worker_start(uint8_t index, const char *ip, int port, const dtls_i
   if (udp_open(&w->udp, ip, port) != 0) goto fail;
   if (!(w->cmds = mailbox_new(4096, sizeof(media_cmd), NULL, NULL))) goto fail;
   w->epfd = epoll_create1(EPOLL_CLOEXEC);
-  struct epoll_event ev = {.events = EPOLLIN, .data.u32 = 0};
+  struct epoll_event ev = {.events = EPOLLIN, .data.u64 = 0};
   if (w->epfd < 0 || epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->udp.fd, &ev) != 0) goto fail;
-  ev.data.u32 = 1;
+  ev.data.u64 = 1;
   if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, mailbox_fd(w->cmds), &ev) != 0) goto fail;
   srtp_global_init();
   sfu_init(&w->sfu, index, &w->udp, identity, events, &w->counters);
+  if (tcp_port >= 0) {
+    if (!(w->tcp = ice_tcp_open(ip, tcp_port, w->epfd, &w->sfu, &w->counters))) goto fail;
+    w->sfu.tcp = w->tcp;
+  }
   if (pthread_create(&w->thread, NULL, worker_main, w) != 0) goto fail;
-  log_info("media worker %u on UDP %s:%d", index, ip, w->udp.port);
+  if (w->tcp)
+    log_info("media worker %u on UDP %s:%d, ICE-TCP %d", index, ip, w->udp.port, ice_tcp_port(w->tcp));
+  else
+    log_info("media worker %u on UDP %s:%d", index, ip, w->udp.port);
   return w;
 fail:
   log_error("media worker %u could not start", index);
+  ice_tcp_close(w->tcp);
   if (w->epfd >= 0) close(w->epfd);
   mailbox_free(w->cmds);
   udp_close(&w->udp);
@@ -108,6 +124,7 @@ void worker_stop(media_worker *w) {
   nop.type = MC_KEYFRAME; /* wakes the loop; no producer 0 exists */
   mailbox_post(w->cmds, &nop);
   pthread_join(w->thread, NULL);
+  ice_tcp_close(w->tcp);
   close(w->epfd);
   mailbox_free(w->cmds);
   udp_close(&w->udp);
@@ -116,4 +133,5 @@ void worker_stop(media_worker *w) {
 
 int worker_post(media_worker *w, const media_cmd *cmd) { return mailbox_post(w->cmds, cmd); }
 int worker_port(const media_worker *w) { return w->udp.port; }
+int worker_tcp_port(const media_worker *w) { return w->tcp ? ice_tcp_port(w->tcp) : 0; }
 const sfu_counters *worker_counters(const media_worker *w) { return &w->counters; }

@@ -106,7 +106,7 @@ static void remap_extensions(const consumer *c, uint8_t *pkt, size_t len) {
 static void send_rtp(sfu *s, consumer *c, uint8_t *out, size_t len) {
   int n = (int)len;
   if (srtp_pair_protect_rtp(c->owner->srtp, out, &n, UDP_SEND_ROOM) != 0) return;
-  udp_queue(s->udp, (size_t)n, &c->owner->addr);
+  transport_queue(s, c->owner, out, (size_t)n);
 }
 
 void consumer_forward(sfu *s, consumer *c, const uint8_t *pkt, size_t len, bool is_keyframe) {

@@ -152,6 +152,7 @@ static void fill_local(rooms *r, const live_room *lr, sdp_local *l, const char *
   memcpy(l->fingerprint, media_fingerprint(r->media), sizeof l->fingerprint);
   l->ip = media_announce_ip(r->media);
   l->port = (uint16_t)media_worker_port(r->media, lr->worker);
+  l->tcp_port = (uint16_t)media_worker_tcp_port(r->media, lr->worker);
   l->foundation = "1";
   l->session_id = session;
   l->session_version = version;

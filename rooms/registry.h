@@ -68,6 +68,10 @@ typedef struct participant {
   bool hand_raised, has_floor;
   uint8_t held_sources; /* sources a host muted without allowing unmute (bit 0: microphone) */
   int until_segment;    /* a guest's last agenda segment (0: the whole meeting) */
+  /* the ICE path the browser last reported (media.path, signaling/handlers_media.c): path_type
+   * 0 none yet, 1 host, 2 srflx, 3 prflx, 4 relay (its candidate type); path_protocol 0 udp,
+   * 1 tcp, 2 tls (for a relay: its transport to the TURN server) */
+  uint8_t path_type, path_protocol;
   struct participant *next;
 } participant;
 

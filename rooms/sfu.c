@@ -29,8 +29,8 @@ void sfu_free(sfu *s) {
   }
 }
 
-void sfu_post_event(sfu *s, media_event_type type, uint32_t room_id, uint32_t transport_id, uint32_t producer_id,
-                    media_close_reason reason) {
+void sfu_post_event(sfu *s, media_event_type type, uint32_t room_id, uint32_t transport_id,
+                    uint32_t producer_id, media_close_reason reason) {
   media_event ev = {type, s->index, room_id, transport_id, producer_id, reason};
   if (s->events && mailbox_post(s->events, &ev) != 0) log_warn("media: event mailbox full, event dropped");
 }
@@ -75,7 +75,8 @@ void sfu_handle_cmd(sfu *s, const media_cmd *cmd) {
         p->paused = cmd->u.producer.paused;
         /* Consumers restart on a keyframe after a pause. */
         if (resumed)
-          for (consumer *c = p->consumers; c; c = c->next_of_producer) c->waiting_keyframe = c->kind == MEDIA_VIDEO;
+          for (consumer *c = p->consumers; c; c = c->next_of_producer)
+            c->waiting_keyframe = c->kind == MEDIA_VIDEO;
         if (resumed) producer_request_keyframe(s, p, true);
       }
       break;
@@ -96,13 +97,23 @@ void sfu_handle_cmd(sfu *s, const media_cmd *cmd) {
   }
 }
 
+/* DTLS or SRTP/SRTCP (by the first byte) for a transport, from its selected path. */
+static void on_packet(sfu *s, transport *t, uint8_t *buf, size_t len) {
+  uint8_t b = buf[0];
+  if (b >= 20 && b <= 63)
+    transport_on_dtls(s, t, buf, len);
+  else if (b >= 128 && b <= 191)
+    transport_on_srtp(s, t, buf, len);
+  else
+    atomic_fetch_add_explicit(&s->counters->dropped[DROP_MALFORMED], 1, memory_order_relaxed);
+}
+
 void sfu_on_datagram(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_storage *from) {
   atomic_fetch_add_explicit(&s->counters->packets_in, 1, memory_order_relaxed);
   atomic_fetch_add_explicit(&s->counters->bytes_in, len, memory_order_relaxed);
   if (len == 0) return;
-  uint8_t b = buf[0];
-  if (b < 4) {
-    transport_on_stun(s, buf, len, from);
+  if (buf[0] < 4) {
+    transport_on_stun(s, buf, len, from, 0);
     return;
   }
   transport *t = transport_by_addr(s, from);
@@ -110,9 +121,29 @@ void sfu_on_datagram(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_sto
     atomic_fetch_add_explicit(&s->counters->dropped[DROP_UNKNOWN_ADDRESS], 1, memory_order_relaxed);
     return;
   }
-  if (b >= 20 && b <= 63) transport_on_dtls(s, t, buf, len);
-  else if (b >= 128 && b <= 191) transport_on_srtp(s, t, buf, len);
-  else atomic_fetch_add_explicit(&s->counters->dropped[DROP_MALFORMED], 1, memory_order_relaxed);
+  on_packet(s, t, buf, len);
+}
+
+uint32_t sfu_on_tcp_frame(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_storage *from,
+                          uint32_t conn, uint32_t tid) {
+  if (len == 0) return tid;
+  if (buf[0] < 4) {
+    transport *t = transport_on_stun(s, buf, len, from, conn);
+    return t ? t->id : tid;
+  }
+  /* Only the transport's selected path reaches DTLS and SRTP, as for UDP addresses. */
+  transport *t = tid ? transport_by_id(s, tid) : NULL;
+  if (!t || !t->has_addr || t->tcp_conn != conn) {
+    atomic_fetch_add_explicit(&s->counters->dropped[DROP_UNKNOWN_ADDRESS], 1, memory_order_relaxed);
+    return tid;
+  }
+  on_packet(s, t, buf, len);
+  return tid;
+}
+
+void sfu_on_tcp_closed(sfu *s, uint32_t tid, uint32_t conn) {
+  transport *t = transport_by_id(s, tid);
+  if (t) transport_tcp_closed(s, t, conn);
 }
 
 void sfu_tick(sfu *s) {

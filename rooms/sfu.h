@@ -36,6 +36,20 @@ typedef enum {
   DROP_REASONS
 } sfu_drop_reason;
 
+/* Why an ICE-TCP connection was closed (gateway/ice_tcp.h). */
+typedef enum {
+  ICE_TCP_CLOSE_NOT_STUN,    /* first frame was no STUN Binding request */
+  ICE_TCP_CLOSE_ICE_TIMEOUT, /* no valid ICE check in time */
+  ICE_TCP_CLOSE_IDLE,        /* nothing received for the consent period */
+  ICE_TCP_CLOSE_OVERSIZED,   /* a frame announced more than the worker takes */
+  ICE_TCP_CLOSE_SLOW,        /* outbound queue overflowed: the peer does not read */
+  ICE_TCP_CLOSE_EVICTED,     /* too many connections waiting for ICE: the oldest went */
+  ICE_TCP_CLOSE_FULL,        /* the worker's connection table was full */
+  ICE_TCP_CLOSE_PEER,        /* the peer closed it */
+  ICE_TCP_CLOSE_ERROR,       /* a socket error */
+  ICE_TCP_CLOSE_REASONS
+} ice_tcp_close_reason;
+
 typedef struct sfu_counters {
   atomic_uint_fast64_t routers, transports, producers, consumers;
   atomic_uint_fast64_t packets_in, bytes_in, packets_out, bytes_out;
@@ -45,6 +59,10 @@ typedef struct sfu_counters {
   atomic_uint_fast64_t rtx_received; /* publishers' retransmissions (RTX) that carried a packet */
   atomic_uint_fast64_t dropped[DROP_REASONS];
   atomic_uint_fast64_t forward_ns; /* CPU time spent forwarding RTP (for the bench) */
+  /* ICE-TCP (gateway/ice_tcp.h): open connections (a gauge), accepted, closed by reason, and
+   * RFC 4571 frames and their payload bytes each way */
+  atomic_uint_fast64_t tcp_conns, tcp_accepted, tcp_closed[ICE_TCP_CLOSE_REASONS];
+  atomic_uint_fast64_t tcp_frames_in, tcp_bytes_in, tcp_frames_out, tcp_bytes_out;
 } sfu_counters;
 
 typedef struct sfu sfu;
@@ -52,6 +70,7 @@ typedef struct router router;
 typedef struct transport transport;
 typedef struct producer producer;
 typedef struct consumer consumer;
+typedef struct ice_tcp ice_tcp;
 
 struct producer {
   uint32_t id;
@@ -107,8 +126,11 @@ struct transport {
   router *router;
   char ufrag[MEDIA_UFRAG_MAX], pwd[MEDIA_PWD_MAX];
   char remote_ufrag[MEDIA_UFRAG_MAX];
+  /* The selected path: has_addr, and either a UDP address (indexed in sfu.by_addr) or, when
+   * tcp_conn != 0, an ICE-TCP connection of the worker (addr is then its remote end). */
   bool has_addr;
   struct sockaddr_storage addr;
+  uint32_t tcp_conn;
   uint64_t created_ms, last_stun_ms;
   dtls_conn *dtls;
   srtp_pair *srtp;
@@ -134,6 +156,7 @@ struct router {
 struct sfu {
   uint8_t index;
   udp_socket *udp;
+  ice_tcp *tcp; /* NULL: ICE-TCP off */
   const dtls_identity *identity;
   mailbox *events;
   router *routers;
@@ -152,6 +175,13 @@ void sfu_free(sfu *s);
 void sfu_handle_cmd(sfu *s, const media_cmd *cmd);
 /* One datagram from `from`; buf may be modified in place (decryption). */
 void sfu_on_datagram(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_storage *from);
+/* One RFC 4571 frame from ICE-TCP connection conn (remote end `from`), which served transport
+ * tid so far (0: none yet); buf may be modified in place. Returns the transport the connection
+ * serves after it: the one a valid ICE check on it named, else tid. */
+uint32_t sfu_on_tcp_frame(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_storage *from,
+                          uint32_t conn, uint32_t tid);
+/* ICE-TCP connection conn, which served transport tid, is gone: the transport loses that path. */
+void sfu_on_tcp_closed(sfu *s, uint32_t tid, uint32_t conn);
 /* Timers: DTLS retransmissions, consent, NACKs, RTCP reports, active speaker. Every ~20 ms. */
 void sfu_tick(sfu *s);
 void sfu_post_event(sfu *s, media_event_type type, uint32_t room_id, uint32_t transport_id,
@@ -162,10 +192,19 @@ transport *transport_new(sfu *s, router *r, const media_cmd *cmd);
 void transport_free(sfu *s, transport *t);
 transport *transport_by_id(sfu *s, uint32_t id);
 transport *transport_by_addr(sfu *s, const struct sockaddr_storage *a);
-void transport_on_stun(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_storage *from);
+/* A STUN packet from `from` (on ICE-TCP connection conn, or UDP when conn is 0). Returns the
+ * transport a valid Binding request named (answered on the same path), else NULL. */
+transport *transport_on_stun(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_storage *from,
+                             uint32_t conn);
+/* Sends len bytes at out, the UDP batch's next buffer (udp_next_buf) where the packet was
+ * built, on t's selected path: queued in the UDP batch, or copied into t's ICE-TCP connection's
+ * queue (the UDP slot is then left free). */
+void transport_queue(sfu *s, transport *t, const uint8_t *out, size_t len);
 void transport_on_dtls(sfu *s, transport *t, const uint8_t *buf, size_t len);
 void transport_on_srtp(sfu *s, transport *t, uint8_t *buf, size_t len);
 void transport_set_remote(sfu *s, transport *t, const media_cmd *cmd);
+/* ICE-TCP connection conn closed: if it was t's path, t has none until the next check. */
+void transport_tcp_closed(sfu *s, transport *t, uint32_t conn);
 void transport_ice_restart(sfu *s, transport *t, const media_cmd *cmd);
 /* Protects and sends an RTCP packet (plaintext in buf, room for the trailer) to the peer. */
 void transport_send_rtcp(sfu *s, transport *t, const uint8_t *rtcp, size_t len);

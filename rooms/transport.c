@@ -4,11 +4,16 @@
  * remote certificate must match the SDP fingerprint), then SRTP for everything else.
  *
  * Only an address that sent a valid, integrity-checked Binding request is ever sent to, and
- * only packets from that address reach the DTLS and SRTP layers. */
+ * only packets from that address reach the DTLS and SRTP layers. The path is a UDP address or
+ * an ICE-TCP connection (gateway/ice_tcp.h): the browser checks both and nominates one (UDP
+ * when it works: its candidate has the higher priority); a check on the other is answered on
+ * it, and USE-CANDIDATE moves the transport to whichever path carried it. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway/ice_tcp.h"
 #include "gateway/log.h"
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/rtp.h"
@@ -65,8 +70,21 @@ static void unindex_ufrag(sfu *s, transport *t) {
 
 static void unindex_addr(sfu *s, transport *t) {
   if (!t->has_addr) return;
-  UNLINK(&s->by_addr[addr_hash(&t->addr) % SFU_BUCKETS], t, next_by_addr);
+  if (!t->tcp_conn) UNLINK(&s->by_addr[addr_hash(&t->addr) % SFU_BUCKETS], t, next_by_addr);
   t->has_addr = false;
+  t->tcp_conn = 0;
+}
+
+/* Selects ICE-TCP connection conn (remote end a) as t's path. */
+static void select_tcp(sfu *s, transport *t, const struct sockaddr_storage *a, uint32_t conn) {
+  unindex_addr(s, t);
+  t->addr = *a;
+  t->has_addr = true;
+  t->tcp_conn = conn;
+}
+
+void transport_tcp_closed(sfu *s, transport *t, uint32_t conn) {
+  if (t->has_addr && t->tcp_conn == conn) unindex_addr(s, t);
 }
 
 static void index_addr(sfu *s, transport *t, const struct sockaddr_storage *a) {
@@ -170,30 +188,39 @@ static void drop(sfu *s, sfu_drop_reason why) {
   atomic_fetch_add_explicit(&s->counters->dropped[why], 1, memory_order_relaxed);
 }
 
-void transport_on_stun(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_storage *from) {
+void transport_queue(sfu *s, transport *t, const uint8_t *out, size_t len) {
+  assert(out == s->udp->out.buf[s->udp->out.count]);
+  if (t->tcp_conn)
+    ice_tcp_send(s->tcp, t->tcp_conn, out, len); /* the UDP slot stays free */
+  else
+    udp_queue(s->udp, len, &t->addr);
+}
+
+transport *transport_on_stun(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_storage *from,
+                             uint32_t conn) {
   stun_msg m;
   if (stun_parse(buf, len, &m) != 0 || m.method != STUN_METHOD_BINDING) {
     drop(s, DROP_BAD_STUN);
-    return;
+    return NULL;
   }
   if (m.cls != STUN_CLASS_REQUEST) {
     /* Indications (keepalives) from a known peer are taken silently, but they are not consent:
      * they carry no MESSAGE-INTEGRITY, so anyone able to spoof the peer's address could keep
      * the server sending (RFC 7675 wants an authenticated exchange). Nothing else is expected. */
-    if (!(m.cls == STUN_CLASS_INDICATION && transport_by_addr(s, from))) drop(s, DROP_BAD_STUN);
-    return;
+    if (!(m.cls == STUN_CLASS_INDICATION && (conn || transport_by_addr(s, from)))) drop(s, DROP_BAD_STUN);
+    return NULL;
   }
   /* USERNAME is "<our ufrag>:<their ufrag>". */
   const char *colon = m.username ? memchr(m.username, ':', m.username_len) : NULL;
   transport *t = colon ? transport_by_ufrag(s, m.username, (size_t)(colon - m.username)) : NULL;
   if (!t || t->closing) {
     drop(s, DROP_BAD_STUN);
-    return;
+    return NULL;
   }
   if (!stun_verify_integrity(buf, len, &m, t->pwd, strlen(t->pwd)) ||
       (m.fingerprint_offset >= 0 && !stun_verify_fingerprint(buf, len, &m))) {
     drop(s, DROP_BAD_STUN);
-    return;
+    return NULL;
   }
   uint8_t *out = udp_next_buf(s->udp);
   if (m.unknown_count > 0) {
@@ -203,18 +230,33 @@ void transport_on_stun(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_s
     size_t n_unknown = m.unknown_count < STUN_MAX_UNKNOWN ? (size_t)m.unknown_count : STUN_MAX_UNKNOWN;
     int n = stun_build_binding_error(out, UDP_SEND_ROOM, m.tid, 420, NULL, m.unknown, n_unknown, t->pwd,
                                      strlen(t->pwd));
-    if (n > 0) udp_queue(s->udp, (size_t)n, from);
+    if (n > 0) {
+      if (conn)
+        ice_tcp_send(s->tcp, conn, out, (size_t)n);
+      else
+        udp_queue(s->udp, (size_t)n, from);
+    }
     drop(s, DROP_BAD_STUN);
-    return;
+    return NULL;
   }
   int n = stun_build_binding_success(out, UDP_SEND_ROOM, m.tid, from, t->pwd, strlen(t->pwd));
-  if (n > 0) udp_queue(s->udp, (size_t)n, from);
+  if (n > 0) {
+    if (conn)
+      ice_tcp_send(s->tcp, conn, out, (size_t)n);
+    else
+      udp_queue(s->udp, (size_t)n, from);
+  }
   t->last_stun_ms = s->now_ms;
   /* ICE-lite: the controlling browser nominates with USE-CANDIDATE; until then the first valid
-   * check gives us an address to answer DTLS on. */
-  if (!t->has_addr || (m.use_candidate && !transport_by_addr(s, from)) ||
-      (m.use_candidate && transport_by_addr(s, from) != t))
-    index_addr(s, t, from);
+   * check gives us a path to answer DTLS on. */
+  bool current = conn ? t->has_addr && t->tcp_conn == conn : transport_by_addr(s, from) == t;
+  if (!t->has_addr || (m.use_candidate && !current)) {
+    if (conn)
+      select_tcp(s, t, from, conn);
+    else
+      index_addr(s, t, from);
+  }
+  return t;
 }
 
 /* ---- DTLS ---- */
@@ -225,7 +267,7 @@ static void flush_dtls(sfu *s, transport *t) {
     uint8_t *out = udp_next_buf(s->udp);
     int n = dtls_conn_pending_out(t->dtls, out, UDP_SEND_ROOM);
     if (n <= 0) break;
-    udp_queue(s->udp, (size_t)n, &t->addr);
+    transport_queue(s, t, out, (size_t)n);
   }
 }
 
@@ -365,7 +407,7 @@ void transport_send_rtcp(sfu *s, transport *t, const uint8_t *rtcp, size_t len) 
   memcpy(out, rtcp, len);
   int n = (int)len;
   if (srtp_pair_protect_rtcp(t->srtp, out, &n, UDP_SEND_ROOM) != 0) return;
-  udp_queue(s->udp, (size_t)n, &t->addr);
+  transport_queue(s, t, out, (size_t)n);
 }
 
 bool transport_tick(sfu *s, transport *t) {

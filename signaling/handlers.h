@@ -36,6 +36,10 @@ extern const handler_def control_handlers[]; /* meeting.* of a live room (handle
  * the result and calls rooms_send_initial_offer and meeting_control_after_join. (handlers_room.c) */
 struct room_rec;
 struct participant;
+/* A participant's reported ICE path {type, candidate_type, protocol, relay_protocol?} (see
+ * media.path in docs/PROTOCOL.md), or JSON null when it reported none (new reference).
+ * (handlers_media.c) */
+json_t *media_path_json(const struct participant *p);
 json_t *room_enter(hub *h, session *s, const struct room_rec *room, struct participant **out, const char **code,
                    const char **message);
 

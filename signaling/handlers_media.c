@@ -1,7 +1,9 @@
 /* media.publish, media.answer, media.mute, media.unpublish, media.restart_ice: negotiation of a
- * participant's two PeerConnections (see rooms/registry.h). All require being in a room. */
+ * participant's two PeerConnections (see rooms/registry.h); media.path: which ICE path the
+ * browser selected (for /metrics and room.stats). All require being in a room. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rooms/meeting_control.h"
 #include "rooms/registry.h"
@@ -110,9 +112,75 @@ static void handle_media_restart_ice(hub *h, session *s, json_int_t id, json_t *
   rooms_restart_subscribe_ice(hub_rooms(h), h, p);
 }
 
+static const char *const path_types[] = {"host", "srflx", "prflx", "relay"};
+static const char *const path_protocols[] = {"udp", "tcp", "tls"};
+
+static int index_of(const char *v, const char *const *list, int n) {
+  for (int i = 0; i < n; i++)
+    if (v && strcmp(v, list[i]) == 0) return i;
+  return -1;
+}
+
+json_t *media_path_json(const participant *p) {
+  if (!p->path_type) return json_null();
+  bool relay = p->path_type == 4;
+  json_t *o =
+      json_pack("{s:s, s:s, s:s}", "type", relay ? "relay" : "host", "candidate_type",
+                path_types[p->path_type - 1], "protocol", relay ? "udp" : path_protocols[p->path_protocol]);
+  if (relay) json_object_set_new(o, "relay_protocol", json_string(path_protocols[p->path_protocol]));
+  return o;
+}
+
+/* The browser's selected candidate pair, from getStats: its local candidate's type and protocol
+ * and, for a relay, relayProtocol (how it reaches the TURN server). Counted in
+ * moa_ice_selected_total when the participant's path is new or changed, by the server's side of
+ * the pair: every direct path (the browser's candidate host, srflx or prflx: Chromium's active
+ * TCP candidates always come out prflx, their port learnt from the server's answer) ends at the
+ * server's host candidate (type "host"); a TURN path comes from the relay (type "relay"). */
+static void handle_media_path(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  const char *type, *protocol, *relay = NULL, *pc = NULL;
+  if (!param_string(req, "candidate_type", 1, 16, true, &type, &err) ||
+      !param_string(req, "protocol", 1, 16, true, &protocol, &err) ||
+      !param_string(req, "relay_protocol", 1, 16, false, &relay, &err) ||
+      !param_string(req, "pc", 1, 16, false, &pc, &err)) {
+    hub_error(h, s, id, err.code, err.message);
+    return;
+  }
+  int t = index_of(type, path_types, 4), pr = index_of(protocol, path_protocols, 2);
+  int rp = index_of(relay, path_protocols, 3);
+  if (t < 0) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS, "\"candidate_type\" must be host, srflx, prflx or relay");
+    return;
+  }
+  if (pr < 0) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS, "\"protocol\" must be udp or tcp");
+    return;
+  }
+  if ((t == 3) != (relay != NULL) || (relay && rp < 0)) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS,
+              "\"relay_protocol\" (udp, tcp or tls) goes with candidate_type relay, and only with it");
+    return;
+  }
+  if (pc && strcmp(pc, "publish") != 0 && strcmp(pc, "subscribe") != 0) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS, "\"pc\" must be publish or subscribe");
+    return;
+  }
+  participant *p = in_room(h, s, id);
+  if (!p) return;
+  uint8_t label = (uint8_t)(t == 3 ? rp : pr);
+  if (p->path_type != t + 1 || p->path_protocol != label) {
+    p->path_type = (uint8_t)(t + 1);
+    p->path_protocol = label;
+    hub_get_counters(h)->ice_selected[t == 3][label]++;
+  }
+  hub_reply(h, s, id, NULL);
+}
+
 const handler_def media_handlers[] = {
     {"media.answer", handle_media_answer, 0},
     {"media.mute", handle_media_mute, 0},
+    {"media.path", handle_media_path, 0},
     {"media.publish", handle_media_publish, 0},
     {"media.restart_ice", handle_media_restart_ice, 0},
     {"media.unpublish", handle_media_unpublish, 0},

@@ -62,7 +62,8 @@ static void handle_room_create(hub *h, session *s, json_int_t id, json_t *req) {
   if (!description) description = "";
   if (!visibility) visibility = "consortium";
   bool invited_only = false;
-  if (!strcmp(visibility, "invited")) invited_only = true;
+  if (!strcmp(visibility, "invited"))
+    invited_only = true;
   else if (strcmp(visibility, "consortium") != 0) {
     hub_error(h, s, id, ERR_INVALID_PARAMS, "\"visibility\" must be \"consortium\" or \"invited\"");
     return;
@@ -118,19 +119,20 @@ json_t *room_enter(hub *h, session *s, const room_rec *room, participant **out, 
   for (participant *q = p->room->members; q; q = q->next)
     if (q != p) json_array_append_new(others, rooms_participant_json(q));
   json_t *rj = room_store_json(db, room->id);
-  json_t *result = json_pack("{s:o, s:{s:I, s:s}, s:o, s:I}", "room", rj ? rj : json_null(), "self", "participant_id",
-                             (json_int_t)p->id, "name", p->name, "participants", others, "conversation_id",
-                             (json_int_t)conv);
+  json_t *result = json_pack("{s:o, s:{s:I, s:s}, s:o, s:I}", "room", rj ? rj : json_null(), "self",
+                             "participant_id", (json_int_t)p->id, "name", p->name, "participants", others,
+                             "conversation_id", (json_int_t)conv);
   json_object_update_new(result, meeting_control_join_info(r, h, p));
   /* TURN servers with credentials for this user and meeting, and where media goes */
   const moa_config *cfg = hub_config(h);
   json_object_set_new(result, "ice_servers",
                       ice_servers_json(cfg, s->user_id, ice_servers_lifetime(db, cfg, room->id)));
   media_system *media = hub_media(h);
-  /* the last 0: the ICE-over-TCP port, none on this server */
+  int tcp_port = media ? media_worker_tcp_port(media, p->room->worker) : 0;
   json_object_set_new(result, "media_ports",
                       ice_servers_ports_json(cfg, media ? media_announce_ip(media) : NULL,
-                                             media ? media_worker_port(media, p->room->worker) : 0, 0));
+                                             media ? media_worker_port(media, p->room->worker) : 0,
+                                             tcp_port > 0 ? tcp_port : 0));
   *out = p;
   return result;
 }
@@ -219,18 +221,17 @@ static void handle_room_stats(hub *h, session *s, json_int_t id, json_t *req) {
     json_t *pj = rooms_participant_json(p);
     json_object_set_new(pj, "joined_at", json_integer(p->joined_at));
     json_object_set_new(pj, "receiving", json_integer(receiving));
+    json_object_set_new(pj, "path", media_path_json(p));
     json_array_append_new(people, pj);
   }
   json_t *worker = lr ? media_worker_stats(hub_media(h), lr->worker) : json_null();
-  hub_reply(h, s, id, json_pack("{s:I, s:b, s:o, s:o}", "room_id", rid, "live", lr != NULL, "participants", people,
-                                "worker", worker ? worker : json_null()));
+  hub_reply(h, s, id,
+            json_pack("{s:I, s:b, s:o, s:o}", "room_id", rid, "live", lr != NULL, "participants", people,
+                      "worker", worker ? worker : json_null()));
 }
 
 const handler_def room_handlers[] = {
-    {"room.stats", handle_room_stats, 0},
-    {"room.create", handle_room_create, 0},
-    {"room.join", handle_room_join, 0},
-    {"room.leave", handle_room_leave, 0},
-    {"room.list", handle_room_list, 0},
-    {NULL, NULL, 0},
+    {"room.stats", handle_room_stats, 0}, {"room.create", handle_room_create, 0},
+    {"room.join", handle_room_join, 0},   {"room.leave", handle_room_leave, 0},
+    {"room.list", handle_room_list, 0},   {NULL, NULL, 0},
 };

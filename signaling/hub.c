@@ -368,6 +368,15 @@ size_t hub_metrics_render(hub *h, char *buf, size_t len) {
       "# TYPE moa_login_checks gauge\n");
   PUT("moa_login_checks{state=\"waiting\"} %zu\n", login_gate_waiting(h->login_gate));
   PUT("moa_login_checks{state=\"running\"} %zu\n", login_gate_running(h->login_gate));
+  static const char *const ice_types[2] = {"host", "relay"};
+  static const char *const ice_protos[3] = {"udp", "tcp", "tls"};
+  PUT("# HELP moa_ice_selected_total Participants by the ICE path their browser selected: host (direct to the "
+      "media server) or relay (through TURN), and the transport (for a relay: to the TURN server).\n"
+      "# TYPE moa_ice_selected_total counter\n");
+  for (int t = 0; t < 2; t++)
+    for (int p = 0; p < (t == 1 ? 3 : 2); p++)
+      PUT("moa_ice_selected_total{type=\"%s\",protocol=\"%s\"} %llu\n", ice_types[t], ice_protos[p],
+          (unsigned long long)h->counters.ice_selected[t][p]);
   if (h->media && off < len) off += media_metrics_render(h->media, buf + off, len - off);
   return off < len ? off : len;
 }

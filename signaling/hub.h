@@ -43,6 +43,10 @@ typedef struct hub_counters {
   uint64_t logins_failed;
   uint64_t ws_batch_writes;     /* writes that carried several queued messages (gateway/ws_batch.h) */
   uint64_t ws_batched_messages; /* the messages they carried */
+  /* media.path: participants by the ICE path their browser selected, [0 direct to the server's
+   * host candidate, 1 through a TURN relay][0 udp, 1 tcp, 2 tls]; counted once per participant,
+   * and again when its path changes (signaling/handlers_media.c) */
+  uint64_t ice_selected[2][3];
 } hub_counters;
 
 /* Creates the hub over an open database. wake(wake_arg) is called from other threads when the

@@ -152,7 +152,8 @@ typedef struct {
   uint8_t fingerprint[SDP_FINGERPRINT_LEN]; /* sha-256 of the DTLS certificate */
   const char *ip;                           /* candidate address, IPv4 or IPv6 literal */
   uint16_t port;                            /* candidate port (the worker's UDP port) */
-  const char *foundation;                   /* candidate foundation, 1..32 ice-chars */
+  uint16_t tcp_port;                        /* the worker's ICE-TCP port; 0: no TCP candidate */
+  const char *foundation;                   /* candidate foundation, 1..31 ice-chars */
   uint64_t session_id;                      /* o= line; keep it for the life of the PeerConnection */
   uint64_t session_version;                 /* o= line; increase on every re-offer */
 } sdp_local;

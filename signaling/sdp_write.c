@@ -75,8 +75,8 @@ static int check_local(const sdp_local *l, char *err, size_t errlen) {
   if (!str_ok(l->ip, 2, 45, ".:", false) || strspn(l->ip, "0123456789abcdefABCDEF.:") != strlen(l->ip))
     return fail(err, errlen, "local candidate address must be an IPv4 or IPv6 literal");
   if (l->port == 0) return fail(err, errlen, "local candidate port must not be 0");
-  if (!str_ok(l->foundation, 1, 32, ICE_CHARS, true))
-    return fail(err, errlen, "local candidate foundation must be 1..32 ice-chars");
+  if (!str_ok(l->foundation, 1, 31, ICE_CHARS, true))
+    return fail(err, errlen, "local candidate foundation must be 1..31 ice-chars");
   return 0;
 }
 
@@ -94,9 +94,18 @@ static void put_transport(wbuf *b, const sdp_local *l, const char *setup) {
   put(b, "\r\na=setup:%s\r\n", setup);
 }
 
+/* The UDP host candidate, then (when the worker listens for ICE-TCP) the passive TCP one of
+ * RFC 6544 with a lower priority, so a browser uses it only where UDP fails. Priorities per RFC
+ * 8445 5.1.2.1: type preference 126 (host) for both; local preference 65535 for UDP, and for TCP
+ * (2^13 * direction preference 4 for passive + 8191) as RFC 6544 4.2 gives: 2124414975 against
+ * 2130706431. The TCP candidate's foundation is the UDP one's with a "t": another protocol,
+ * another foundation. */
 static void put_candidate(wbuf *b, const sdp_local *l) {
-  put(b, "a=candidate:%s 1 udp 2130706431 %s %u typ host\r\na=end-of-candidates\r\n", l->foundation, l->ip,
-      (unsigned)l->port);
+  put(b, "a=candidate:%s 1 udp 2130706431 %s %u typ host\r\n", l->foundation, l->ip, (unsigned)l->port);
+  if (l->tcp_port)
+    put(b, "a=candidate:%st 1 tcp %lu %s %u typ host tcptype passive\r\n", l->foundation,
+        (126ul << 24) + ((4ul << 13 | 8191ul) << 8) + 255ul, l->ip, (unsigned)l->tcp_port);
+  put(b, "a=end-of-candidates\r\n");
 }
 
 static void put_codec(wbuf *b, const sdp_codec *k, uint32_t fb) {

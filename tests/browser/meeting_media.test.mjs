@@ -91,6 +91,22 @@ test('two participants see and hear each other; a late third decodes video withi
     assert.ok(s2.audio > s1.audio, `${who}: audio packetsReceived rising (${s1.audio} -> ${s2.audio})`);
   }
 
+  // With UDP open, UDP wins over the server's ICE-TCP candidate (offered at a lower priority):
+  // getStats' selected pair, what the app reported, and /metrics agree.
+  for (const [page, who] of [[a, 'A'], [b, 'B']]) {
+    await waitFor(() => page.evaluate(() => window.meeting.paths.publish && window.meeting.paths.subscribe), `${who} reporting its path`);
+    const protocols = await page.evaluate(async () => {
+      const { selectedPath } = await import('/js/meeting.js');
+      return [await selectedPath(window.meeting.pubPc), await selectedPath(window.meeting.subPc), window.meeting.paths];
+    });
+    assert.deepEqual(protocols[0], { candidate_type: 'host', protocol: 'udp' }, `${who}: publish pair`);
+    assert.deepEqual(protocols[1], { candidate_type: 'host', protocol: 'udp' }, `${who}: subscribe pair`);
+    assert.deepEqual(protocols[2], { publish: protocols[0], subscribe: protocols[1] });
+  }
+  const metrics = await a.evaluate(async () => (await fetch('/metrics')).text());
+  assert.match(metrics, /^moa_ice_selected_total\{type="host",protocol="udp"\} 2$/m);
+  assert.match(metrics, /^moa_ice_selected_total\{type="host",protocol="tcp"\} 0$/m);
+
   // A third participant joins late: video decodes within 2 s of joining.
   const c = await modulePage(browser, srv, 'coord01@moa.example');
   const t0 = Date.now();

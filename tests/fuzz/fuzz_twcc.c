@@ -5,7 +5,8 @@
  * transport-wide sequence number read and written (in place and grown) on an exactly sized
  * heap copy. The codec must never read or write outside the buffers it is given.
  *
- * Not built by CMake. Build and run from the repository root:
+ * Built by tests/fuzz/CMakeLists.txt like every harness here (make fuzz; make test replays
+ * corpus/<name>). Built by hand from the repository root:
  *
  *   clang -std=gnu11 -g -O1 -I. -fsanitize=fuzzer,address,undefined \
  *     tests/fuzz/fuzz_twcc.c gateway/rtc/twcc.c gateway/rtc/rtp.c gateway/rtc/rtcp.c \

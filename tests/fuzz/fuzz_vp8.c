@@ -5,7 +5,8 @@
  * source and temporal layer as the input's bytes say. Nothing may read or write outside the
  * buffers given.
  *
- * Not built by CMake. Build and run from the repository root:
+ * Built by tests/fuzz/CMakeLists.txt like every harness here (make fuzz; make test replays
+ * corpus/<name>). Built by hand from the repository root:
  *
  *   clang -std=gnu11 -g -O1 -I. -fsanitize=fuzzer,address,undefined \
  *     tests/fuzz/fuzz_vp8.c gateway/rtc/vp8.c gateway/rtc/rtp.c rooms/vp8_rewriter.c \

@@ -527,11 +527,13 @@ class LossyRelay:
         return self
 
     def point(self, sdp):
+        # Only the UDP candidate: the server's ICE-TCP one (tcptype passive) stays as it is
+        # (aioice does not do ICE over TCP, and this relay is UDP).
         def swap(m):
-            self.target = (m.group(1), int(m.group(2)))
-            return f"{m.group(1)} {self.port} typ host"
+            self.target = (m.group(2), int(m.group(3)))
+            return f"{m.group(1)}{m.group(2)} {self.port} typ host"
 
-        out = re.sub(r"(127\.0\.0\.1) (\d+) typ host", swap, sdp)
+        out = re.sub(r"( udp \d+ )(127\.0\.0\.1) (\d+) typ host", swap, sdp)
         check(self.target, "no 127.0.0.1 host candidate in the server's answer")
         return out
 

@@ -460,8 +460,48 @@ static void test_payload_type_mapping(void **state) {
   free(firefox);
 }
 
+/* With an ICE-TCP port, every SDP the server writes (answer and subscribe offer) lists the
+ * RFC 6544 passive TCP candidate after the UDP one, with a lower priority, in every m-section;
+ * the result still parses. */
+static void test_tcp_candidate_after_udp(void **state) {
+  (void)state;
+  static const char udp[] = "a=candidate:1 1 udp 2130706431 203.0.113.7 40000 typ host\r\n";
+  static const char tcp[] =
+      "a=candidate:1t 1 tcp 2124414975 203.0.113.7 40010 typ host tcptype passive\r\na=end-of-candidates\r\n";
+  assert_true(2124414975ul < 2130706431ul);
+  sdp_local l = local_params();
+  l.tcp_port = 40010;
+  char err[256] = "";
+  sdp_session *offer = parse_ok(CHROME_OFFER);
+  int n = sdp_build_answer(offer, &l, answer_buf, sizeof answer_buf, NULL, err, sizeof err);
+  if (n < 0) fail_msg("sdp_build_answer: %s", err);
+  char both[256];
+  snprintf(both, sizeof both, "%s%s", udp, tcp);
+  size_t count = 0;
+  for (const char *p = answer_buf; (p = strstr(p, both)); p++) count++;
+  assert_int_equal(count, offer->n_media);
+  sdp_session *ans = parse_ok(answer_buf);
+  assert_int_equal(ans->n_media, offer->n_media);
+  free(ans);
+  free(offer);
+
+  sdp_track t[3];
+  make_tracks(t);
+  assert_true(sdp_build_offer(t, 3, &l, offer_buf, sizeof offer_buf, err, sizeof err) > 0);
+  count = 0;
+  for (const char *p = offer_buf; (p = strstr(p, both)); p++) count++;
+  assert_int_equal(count, 3);
+  sdp_session *o = parse_ok(offer_buf);
+  free(o);
+  /* Without the port, no TCP candidate. */
+  l.tcp_port = 0;
+  assert_true(sdp_build_offer(t, 3, &l, offer_buf, sizeof offer_buf, err, sizeof err) > 0);
+  assert_null(strstr(offer_buf, " tcp "));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_tcp_candidate_after_udp),
       cmocka_unit_test(test_answer_chrome_round_trip),
       cmocka_unit_test(test_answer_firefox_round_trip),
       cmocka_unit_test(test_answer_aiortc_round_trip),

@@ -15,7 +15,9 @@
  * takes new credentials, refuses the old ones and moves media to the new address without a new
  * DTLS handshake; forwarding rewrites SSRC, payload type and a wrapping sequence number; NACKs go
  * upstream for video losses only and RTX repairs reach the subscriber; closing every transport
- * leaves no object (counters 0, ME_ROOM_RELEASED). Runs under ASan/UBSan with leak checks. */
+ * leaves no object (counters 0, ME_ROOM_RELEASED); an ICE-TCP connection becomes the path only
+ * through a valid check on it, and only its own frames reach DTLS and SRTP. Runs under
+ * ASan/UBSan with leak checks. */
 #include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -445,6 +447,60 @@ static void test_no_sending_to_unchecked_address(void **state) {
   peer_free(&a);
 }
 
+/* ICE-TCP paths (sfu_on_tcp_frame): a valid check on a TCP connection names that connection
+ * the transport's path (the answer goes to the connection, not the UDP batch); DTLS or media on
+ * another connection, or on one that named no transport, is dropped; USE-CANDIDATE on UDP
+ * moves the path to UDP and back on TCP; a closed connection takes the path with it. */
+static void test_tcp_path(void **state) {
+  (void)state;
+  peer a;
+  peer_new(&a, 1, 21, "127.0.0.1", 50021);
+  struct sockaddr_storage tcp_from = addr_of("127.0.0.1", 41021);
+  uint8_t buf[512];
+  size_t n = stun_check(buf, a.ufrag, a.peer_ufrag, a.pwd, false);
+  assert_int_equal(sfu_on_tcp_frame(&W.s, buf, n, &tcp_from, 7, 0), 21);
+  transport *t = transport_by_id(&W.s, 21);
+  assert_true(t->has_addr);
+  assert_int_equal(t->tcp_conn, 7);
+  assert_int_equal(sent_to(NULL, NULL, NULL), 0); /* answered on the connection, not on UDP */
+  assert_null(transport_by_addr(&W.s, &tcp_from));
+  /* A check with bad credentials names nothing. */
+  n = stun_check(buf, a.ufrag, a.peer_ufrag, "not-the-password-at-all", true);
+  assert_int_equal(sfu_on_tcp_frame(&W.s, buf, n, &tcp_from, 8, 0), 0);
+  assert_int_equal(t->tcp_conn, 7);
+  /* DTLS on another connection (even one claiming transport 21), or on none: dropped. */
+  uint64_t unknown = C(&W.counters.dropped[DROP_UNKNOWN_ADDRESS]);
+  memset(buf, 0, sizeof buf);
+  buf[0] = 22;
+  assert_int_equal(sfu_on_tcp_frame(&W.s, buf, 100, &tcp_from, 8, 21), 21);
+  assert_int_equal(sfu_on_tcp_frame(&W.s, buf, 100, &tcp_from, 9, 0), 0);
+  buf[0] = 0x80;
+  sfu_on_tcp_frame(&W.s, buf, 100, &tcp_from, 8, 21);
+  assert_int_equal(C(&W.counters.dropped[DROP_UNKNOWN_ADDRESS]), unknown + 3);
+  /* Nominated over UDP: the path moves there and UDP answers flow. */
+  assert_int_equal(check_from(&a, &a.addr, true), 1);
+  assert_int_equal(t->tcp_conn, 0);
+  assert_true(t->has_addr && same_addr(&t->addr, &a.addr));
+  assert_ptr_equal(transport_by_addr(&W.s, &a.addr), t);
+  /* A check without USE-CANDIDATE on TCP does not take it back; one with it does. */
+  n = stun_check(buf, a.ufrag, a.peer_ufrag, a.pwd, false);
+  sfu_on_tcp_frame(&W.s, buf, n, &tcp_from, 7, 21);
+  assert_int_equal(t->tcp_conn, 0);
+  n = stun_check(buf, a.ufrag, a.peer_ufrag, a.pwd, true);
+  sfu_on_tcp_frame(&W.s, buf, n, &tcp_from, 7, 21);
+  assert_int_equal(t->tcp_conn, 7);
+  assert_null(transport_by_addr(&W.s, &a.addr)); /* UDP no longer reaches the transport */
+  /* Another connection closing changes nothing; its own closing takes the path. */
+  sfu_on_tcp_closed(&W.s, 21, 8);
+  assert_true(t->has_addr);
+  sfu_on_tcp_closed(&W.s, 21, 7);
+  assert_false(t->has_addr);
+  assert_int_equal(t->tcp_conn, 0);
+  sfu_on_tcp_closed(&W.s, 999, 7); /* a transport that is gone: nothing */
+  close_transport(21);
+  drain_events();
+}
+
 /* Room 1: publisher P, subscriber S. Room 2: Q. Q's packets naming P's SSRC reach nobody; a
  * packet sent "from" P's address but keyed by Q fails SRTP. P's own packets reach S, rewritten,
  * across a sequence-number wrap. */
@@ -791,6 +847,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_ice_restart, setup, teardown),
       cmocka_unit_test_setup_teardown(test_upstream_nack_and_rtx, setup, teardown),
       cmocka_unit_test_setup_teardown(test_clean_close_releases_everything, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_tcp_path, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,6 +29,24 @@
 // administrator to allow); media-reachable {} follows if it connects after all.
 import { RpcError } from './rpc.js';
 
+// How this browser reaches the media server over a connected PeerConnection, from getStats():
+// the selected candidate pair's local candidate, as media.path reports it ({candidate_type,
+// protocol, relay_protocol for a relay}); null while no pair is selected.
+export async function selectedPath(pc) {
+  const stats = await pc.getStats();
+  let pair = null;
+  stats.forEach((s) => { if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId); });
+  if (!pair) stats.forEach((s) => { if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = pair || s; });
+  const local = pair && stats.get(pair.localCandidateId);
+  if (!local?.candidateType || !local.protocol) return null;
+  const path = { candidate_type: local.candidateType, protocol: local.protocol };
+  if (local.candidateType === 'relay') {
+    if (!local.relayProtocol) return null;
+    path.relay_protocol = local.relayProtocol;
+  }
+  return path;
+}
+
 const PC_CONFIG = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [] };
 // The subscribe PeerConnection answers; the server's offer carries the BUNDLE group, which the
 // answer takes. Not max-bundle: when every track we received has gone, the server's offer keeps
@@ -47,6 +65,7 @@ export class Meeting extends EventTarget {
     this.conversationId = null;
     this.pubPc = null;
     this.subPc = null;
+    this.paths = { publish: null, subscribe: null }; // what each PeerConnection reported (media.path)
     this.local = new Map(); // source -> {track, transceiver, trackId, muted}
     this.offerTracks = new Map(); // mid -> {track_id, participant_id, kind, source}
     this.queue = Promise.resolve();
@@ -371,9 +390,23 @@ export class Meeting extends EventTarget {
     pc.onconnectionstatechange = () => {
       if (pc !== this.subPc) return;
       this.#watchMedia(pc);
-      if (pc.connectionState === 'connected') this.#setState('connected');
+      if (pc.connectionState === 'connected') { this.#setState('connected'); this.#reportPath(pc, 'subscribe'); }
       if (pc.connectionState === 'failed') this.rpc.request('media.restart_ice').catch(() => {});
     };
+  }
+
+  // Tells the server which ICE path won (for its /metrics and room.stats). The selected pair can
+  // appear in getStats a moment after 'connected': a few tries.
+  async #reportPath(pc, which) {
+    for (let i = 0; i < 10 && pc.connectionState === 'connected'; i++) {
+      const path = await selectedPath(pc).catch(() => null);
+      if (path) {
+        this.paths[which] = path;
+        this.rpc.request('media.path', { pc: which, ...path }).catch(() => {});
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
   }
 
   async #onOffer(m) {
@@ -393,7 +426,7 @@ export class Meeting extends EventTarget {
       pc.onconnectionstatechange = () => {
         if (pc !== this.pubPc) return;
         this.#watchMedia(pc);
-        if (pc.connectionState === 'connected') this.#setState('connected');
+        if (pc.connectionState === 'connected') { this.#setState('connected'); this.#reportPath(pc, 'publish'); }
         if (pc.connectionState === 'failed') this.#serial(() => this.#publish({ iceRestart: true }));
       };
     }
