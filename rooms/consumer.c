@@ -1,6 +1,8 @@
 /* consumer: one outgoing copy of a producer for one subscriber. It rewrites SSRC, sequence
  * number, timestamp and payload type into the subscriber's numbering (seq_rewriter), maps the
  * header extension ids the subscriber negotiated and blanks the others, starts on a keyframe,
+ * follows one encoding of a simulcast producer (switching only at a key frame of the new one,
+ * VP8 PictureID / TL0PICIDX kept continuous by vp8_rewriter),
  * answers the subscriber's NACKs from the producer's retransmission buffer (as RTX when
  * negotiated), and sends sender reports so the browser's statistics and lip sync are right. */
 #include <stdlib.h>
@@ -37,14 +39,18 @@ consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd) {
   if (p->ext[1] && p->ext[1] < 15 && cmd->u.consumer.ext[1] && cmd->u.consumer.ext[1] < 15)
     c->ext_map[p->ext[1]] = cmd->u.consumer.ext[1];
   seq_rewriter_init(&c->rw, (uint16_t)(rand() & 0x7fff), (uint32_t)rand());
-  c->waiting_keyframe = c->kind == MEDIA_VIDEO;
+  c->waiting_keyframe = c->kind == MEDIA_VIDEO && !p->simulcast; /* simulcast: vp8_rewriter waits */
+  c->target_enc = p->n_enc - 1;
+  c->cur_enc = p->simulcast ? -1 : 0;
+  vp8_rewriter_init(&c->vp8);
   c->rtx_seq = (uint16_t)(rand() & 0x7fff);
   c->next_of_producer = p->consumers;
   p->consumers = c;
   c->next = t->consumers;
   t->consumers = c;
   atomic_fetch_add_explicit(&s->counters->consumers, 1, memory_order_relaxed);
-  if (c->kind == MEDIA_VIDEO) producer_request_keyframe(s, p, true);
+  consumer_choose_encoding(s, c); /* a late joiner starts on what flows now, not on f */
+  if (c->kind == MEDIA_VIDEO) producer_request_keyframe(s, p, p->simulcast ? c->target_enc : -1, true);
   return c;
 }
 
@@ -82,8 +88,10 @@ static void remap_extensions(const consumer *c, uint8_t *pkt, size_t len) {
       uint8_t id = b >> 4;
       size_t l = (size_t)(b & 0x0f) + 1;
       if (id == 15 || p + 1 + l > end) break;
-      if (c->ext_map[id]) pkt[p] = (uint8_t)(c->ext_map[id] << 4 | (b & 0x0f));
-      else memset(pkt + p, 0, 1 + l);
+      if (c->ext_map[id])
+        pkt[p] = (uint8_t)(c->ext_map[id] << 4 | (b & 0x0f));
+      else
+        memset(pkt + p, 0, 1 + l);
       p += 1 + l;
     }
   } else if ((profile & 0xfff0) == 0x1000) {
@@ -96,8 +104,10 @@ static void remap_extensions(const consumer *c, uint8_t *pkt, size_t len) {
       if (p + 2 > end || p + 2 + pkt[p + 1] > end) break;
       size_t l = pkt[p + 1];
       uint8_t nid = id < 16 ? c->ext_map[id] : 0;
-      if (nid) pkt[p] = nid;
-      else memset(pkt + p, 0, 2 + l);
+      if (nid)
+        pkt[p] = nid;
+      else
+        memset(pkt + p, 0, 2 + l);
       p += 2 + l;
     }
   }
@@ -109,21 +119,73 @@ static void send_rtp(sfu *s, consumer *c, uint8_t *out, size_t len) {
   transport_queue(s, c->owner, out, (size_t)n);
 }
 
-void consumer_forward(sfu *s, consumer *c, const uint8_t *pkt, size_t len, bool is_keyframe) {
+/* Simulcast: whether the packet (already copied to out) of encoding enc is forwarded. VP8 goes
+ * through the rewriter (switch at the target's key frame, temporal filter, PictureID
+ * continuity); other codecs switch at a key frame of the target and forward one encoding.
+ * On a switch the sequence numbers and timestamps continue from the last ones sent. */
+static bool simulcast_pass(sfu *s, consumer *c, int enc, uint8_t *out, size_t len, bool is_keyframe) {
+  producer *p = c->producer;
+  uint32_t ssrc = p->enc[enc].ssrc;
+  int before = c->cur_enc;
+  bool pass;
+  if (p->codec == MEDIA_CODEC_VP8) {
+    uint32_t target = p->enc[c->target_enc].ssrc;
+    if (target && target != c->vp8_target_ssrc) {
+      vp8_rewriter_set_target(&c->vp8, target, 3);
+      c->vp8_target_ssrc = target;
+    }
+    rtp_packet rp;
+    if (rtp_parse(out, len, &rp) != 0) return false;
+    bool was_started = c->vp8.started;
+    uint32_t old = c->vp8.ssrc;
+    pass = vp8_rewriter_process(&c->vp8, ssrc, out + rp.header_len, rp.payload_len) == VP8_RW_FORWARD;
+    if (pass && (!was_started || old != ssrc)) c->cur_enc = enc;
+    /* A picture of the forwarded source dropped for its temporal layer: its sequence number
+     * must not leave a hole the subscriber would NACK. */
+    if (!pass && was_started && ssrc == c->vp8.ssrc) seq_rewriter_skip(&c->rw, rtp_get_seq(out));
+  } else {
+    if (enc != c->cur_enc && enc == c->target_enc && is_keyframe) c->cur_enc = enc;
+    pass = enc == c->cur_enc;
+  }
+  if (pass && before >= 0 && before != c->cur_enc) {
+    /* The media time that passed since the last packet sent, at 90 kHz (at least one tick). */
+    uint64_t gap_ms = s->now_ms > c->last_rtp_ms ? s->now_ms - c->last_rtp_ms : 1;
+    seq_rewriter_rebase(&c->rw, (uint32_t)(gap_ms * 90));
+    c->switches++;
+  }
+  if (c->target_enc != c->cur_enc && enc == c->target_enc)
+    producer_request_keyframe(s, p, c->target_enc, true);
+  return pass;
+}
+
+void consumer_choose_encoding(sfu *s, consumer *c) {
+  producer *p = c->producer;
+  (void)s;
+  if (!p || !p->simulcast) return;
+  /* The highest encoding that carries media now: Chrome stops sending a layer its
+   * bandwidth or the capture size does not allow, and a viewer must not wait on it. */
+  int best = -1;
+  for (int e = 0; e < p->n_enc; e++)
+    if (p->enc[e].ssrc && p->enc[e].last_packet_ms && s->now_ms - p->enc[e].last_packet_ms < 1000) best = e;
+  if (best >= 0) c->target_enc = best;
+}
+
+void consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t len, bool is_keyframe) {
   transport *t = c->owner;
   if (!t->connected || !t->has_addr || t->closing) return;
   if (c->waiting_keyframe) {
     if (!is_keyframe) {
-      producer_request_keyframe(s, c->producer, true);
+      producer_request_keyframe(s, c->producer, -1, true);
       return;
     }
     c->waiting_keyframe = false;
   }
+  uint8_t *out = udp_next_buf(s->udp);
+  memcpy(out, pkt, len);
+  if (c->producer->simulcast && !simulcast_pass(s, c, enc, out, len, is_keyframe)) return;
   uint16_t oseq;
   uint32_t ots;
   if (!seq_rewriter_map(&c->rw, rtp_get_seq(pkt), rtp_get_ts(pkt), &oseq, &ots)) return;
-  uint8_t *out = udp_next_buf(s->udp);
-  memcpy(out, pkt, len);
   rtp_set_ssrc(out, c->ssrc);
   rtp_set_seq(out, oseq);
   rtp_set_ts(out, ots);
@@ -139,15 +201,24 @@ void consumer_forward(sfu *s, consumer *c, const uint8_t *pkt, size_t len, bool 
 void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n) {
   producer *p = c->producer;
   atomic_fetch_add_explicit(&s->counters->nacks_received, 1, memory_order_relaxed);
-  if (!p || !p->rtx || !c->owner->connected || !c->owner->has_addr) return;
+  if (!p || c->cur_enc < 0 || !c->owner->connected || !c->owner->has_addr) return;
+  rtx_buffer *rtx = p->enc[c->cur_enc].rtx;
+  if (!rtx) return;
   for (size_t i = 0; i < n; i++) {
     uint16_t in_seq;
     size_t len;
     const uint8_t *orig;
     if (!seq_rewriter_unmap(&c->rw, seqs[i], &in_seq)) continue;
-    if (!(orig = rtx_buffer_get(p->rtx, in_seq, &len, s->now_ms))) continue;
+    if (!(orig = rtx_buffer_get(rtx, in_seq, &len, s->now_ms))) continue;
     uint8_t *out = udp_next_buf(s->udp);
     memcpy(out, orig, len);
+    if (p->simulcast && p->codec == MEDIA_CODEC_VP8) { /* the descriptor as first sent */
+      rtp_packet rp;
+      if (rtp_parse(out, len, &rp) != 0 ||
+          vp8_rewriter_process(&c->vp8, p->enc[c->cur_enc].ssrc, out + rp.header_len, rp.payload_len) !=
+              VP8_RW_FORWARD)
+        continue;
+    }
     rtp_set_ssrc(out, c->ssrc);
     rtp_set_seq(out, seqs[i]);
     rtp_set_ts(out, rtp_get_ts(orig) + c->rw.ts_offset);

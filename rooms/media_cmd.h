@@ -12,7 +12,14 @@
 
 #define MEDIA_UFRAG_MAX 64
 #define MEDIA_PWD_MAX 64
-#define MEDIA_EXT_COUNT 4 /* mid, audio level, abs-send-time, transport-cc (sdp_ext order) */
+#define MEDIA_EXT_COUNT \
+  6 /* mid, audio level, abs-send-time, transport-cc, rid, repaired rid (sdp_ext order) */
+#define MEDIA_EXT_MID 0
+#define MEDIA_EXT_RID 4
+#define MEDIA_EXT_RRID 5
+#define MEDIA_MAX_ENC 3 /* simulcast encodings of one producer */
+#define MEDIA_RID_MAX 17
+#define MEDIA_MID_MAX 33
 
 typedef enum { MEDIA_AUDIO = 0, MEDIA_VIDEO = 1 } media_kind;
 typedef enum { MEDIA_CODEC_OPUS, MEDIA_CODEC_VP8, MEDIA_CODEC_H264, MEDIA_CODEC_OTHER } media_codec;
@@ -27,7 +34,7 @@ typedef enum {
   MC_PRODUCER_PAUSE, /* producer.paused: muted; consumers stop forwarding */
   MC_CONSUMER_ADD,
   MC_CONSUMER_REMOVE,
-  MC_KEYFRAME,       /* ask the publisher of producer_id for a keyframe */
+  MC_KEYFRAME, /* ask the publisher of producer_id for a keyframe */
 } media_cmd_type;
 
 typedef struct media_cmd {
@@ -52,6 +59,13 @@ typedef struct media_cmd {
       uint32_t clock;
       uint8_t ext[MEDIA_EXT_COUNT]; /* the publisher's extension ids, 0 when absent */
       bool paused;
+      /* rid simulcast (n_rids > 0): ssrc and rtx_ssrc are 0, the worker binds each encoding's
+       * SSRC from the RID / repaired-RID extension of its first packets (with the MID, when
+       * present, naming this m-section). rids in the offer's order, taken as lowest to highest
+       * quality (the order Moa's web app and LiveKit's use: q, h, f). */
+      uint8_t n_rids;
+      char rids[MEDIA_MAX_ENC][MEDIA_RID_MAX];
+      char mid[MEDIA_MID_MAX];
     } producer;
     struct {
       media_kind kind;

@@ -1,9 +1,12 @@
-/* producer: one incoming track of a publisher. It keeps receive statistics (for receiver
- * reports), a retransmission buffer (video), the publisher's losses (to NACK upstream), its
- * audio level (for the active speaker), and hands each packet to its consumers. Keyframe
- * requests to the publisher are throttled to one per second unless a new subscriber needs one
- * (then at most one per 300 ms). */
+/* producer: one incoming track of a publisher, with one encoding or, for rid simulcast, up to
+ * three (each its own SSRC, bound from the RID extension of its first packets). Per encoding it
+ * keeps receive statistics (for receiver reports), a retransmission buffer (video), the
+ * publisher's losses (to NACK upstream) and its bitrate; per track its audio level (for the
+ * active speaker). It hands each packet to its consumers, which pick an encoding. Keyframe
+ * requests to the publisher are throttled per encoding to one per second unless a new
+ * subscriber needs one (then at most one per 300 ms). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,18 +38,30 @@ producer *producer_new(sfu *s, transport *t, const media_cmd *cmd) {
   p->owner = t;
   p->kind = cmd->u.producer.kind;
   p->codec = cmd->u.producer.codec;
-  p->ssrc = cmd->u.producer.ssrc;
-  p->rtx_ssrc = cmd->u.producer.rtx_ssrc;
   p->pt = cmd->u.producer.pt;
   p->rtx_pt = cmd->u.producer.rtx_pt;
   p->clock = cmd->u.producer.clock ? cmd->u.producer.clock : 90000;
   memcpy(p->ext, cmd->u.producer.ext, sizeof p->ext);
   p->paused = cmd->u.producer.paused;
   p->level = 127;
-  nack_tracker_init(&p->nack);
-  if (p->kind == MEDIA_VIDEO && !(p->rtx = rtx_buffer_new(RTX_SLOTS))) {
-    free(p);
-    return NULL;
+  snprintf(p->mid, sizeof p->mid, "%s", cmd->u.producer.mid);
+  p->simulcast = p->kind == MEDIA_VIDEO && cmd->u.producer.n_rids > 0 && p->ext[MEDIA_EXT_RID];
+  p->n_enc = p->simulcast
+                 ? (uint8_t)(cmd->u.producer.n_rids > MEDIA_MAX_ENC ? MEDIA_MAX_ENC : cmd->u.producer.n_rids)
+                 : 1;
+  if (!p->simulcast) {
+    p->enc[0].ssrc = cmd->u.producer.ssrc;
+    p->enc[0].rtx_ssrc = cmd->u.producer.rtx_ssrc;
+  }
+  for (int e = 0; e < p->n_enc; e++) {
+    producer_enc *pe = &p->enc[e];
+    if (p->simulcast) snprintf(pe->rid, sizeof pe->rid, "%s", cmd->u.producer.rids[e]);
+    nack_tracker_init(&pe->nack);
+    if (p->kind == MEDIA_VIDEO && !(pe->rtx = rtx_buffer_new(RTX_SLOTS))) {
+      for (int k = 0; k < e; k++) rtx_buffer_free(p->enc[k].rtx);
+      free(p);
+      return NULL;
+    }
   }
   p->next = t->producers;
   t->producers = p;
@@ -61,12 +76,71 @@ void producer_free(sfu *s, producer *p) {
       *pp = p->next;
       break;
     }
-  rtx_buffer_free(p->rtx);
+  for (int e = 0; e < p->n_enc; e++) rtx_buffer_free(p->enc[e].rtx);
   atomic_fetch_sub_explicit(&s->counters->producers, 1, memory_order_relaxed);
   free(p);
 }
 
-static void update_stats(producer *p, const uint8_t *pkt, size_t len, uint64_t now_ms) {
+static bool ext_equals(const rtp_packet *rp, uint8_t id, const char *want) {
+  const uint8_t *v;
+  size_t n;
+  if (!id || rtp_ext_find(rp, id, &v, &n) != 0) return false;
+  /* RFC 8852: the value is the rid, possibly followed by NUL padding. */
+  while (n > 0 && v[n - 1] == 0) n--;
+  return n == strlen(want) && memcmp(v, want, n) == 0;
+}
+
+producer *producer_for_ssrc(transport *t, uint32_t ssrc, const uint8_t *pkt, size_t len, int *enc,
+                            bool *is_rtx) {
+  for (producer *p = t->producers; p; p = p->next)
+    for (int e = 0; e < p->n_enc; e++) {
+      if (p->enc[e].ssrc && p->enc[e].ssrc == ssrc) {
+        *enc = e;
+        *is_rtx = false;
+        return p;
+      }
+      if (p->enc[e].rtx_ssrc && p->enc[e].rtx_ssrc == ssrc) {
+        *enc = e;
+        *is_rtx = true;
+        return p;
+      }
+    }
+  rtp_packet rp;
+  if (!pkt || !ssrc || rtp_parse(pkt, len, &rp) != 0 || !rp.ext) return NULL;
+  /* An unknown SSRC: a simulcast encoding's first packets name their rid (RTX ones the
+   * repaired rid) and, when negotiated, their m-section's mid. A bound SSRC stays bound: Chrome
+   * stops sending the RID extension after a while. */
+  for (producer *p = t->producers; p; p = p->next) {
+    if (!p->simulcast) continue;
+    bool rtx = p->rtx_pt && rp.pt == p->rtx_pt;
+    if (!rtx && rp.pt != p->pt) continue;
+    if (p->ext[MEDIA_EXT_MID] && p->mid[0]) {
+      const uint8_t *v;
+      size_t n;
+      if (rtp_ext_find(&rp, p->ext[MEDIA_EXT_MID], &v, &n) == 0 &&
+          !ext_equals(&rp, p->ext[MEDIA_EXT_MID], p->mid))
+        continue;
+    }
+    for (int e = 0; e < p->n_enc; e++) {
+      producer_enc *pe = &p->enc[e];
+      if (!ext_equals(&rp, p->ext[rtx ? MEDIA_EXT_RRID : MEDIA_EXT_RID], pe->rid)) continue;
+      /* The rid names an encoding already bound to another SSRC: the publisher replaced it
+       * (e.g. a renegotiation); the newest wins. */
+      if (rtx)
+        pe->rtx_ssrc = ssrc;
+      else {
+        pe->ssrc = ssrc;
+        pe->seq_started = false;
+      }
+      *enc = e;
+      *is_rtx = rtx;
+      return p;
+    }
+  }
+  return NULL;
+}
+
+static void update_stats(producer_enc *p, uint32_t clock, const uint8_t *pkt, size_t len, uint64_t now_ms) {
   uint16_t seq = rtp_get_seq(pkt);
   p->packets++;
   p->bytes += len;
@@ -79,7 +153,7 @@ static void update_stats(producer *p, const uint8_t *pkt, size_t len, uint64_t n
     p->max_seq = seq;
   }
   /* RFC 3550 A.8 interarrival jitter, in timestamp units. */
-  uint32_t arrival = (uint32_t)(now_ms * (p->clock / 1000));
+  uint32_t arrival = (uint32_t)(now_ms * (clock / 1000));
   uint32_t transit = arrival - rtp_get_ts(pkt);
   if (p->last_transit) {
     int32_t d = (int32_t)(transit - p->last_transit);
@@ -102,17 +176,20 @@ static uint64_t now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-void producer_on_rtp(sfu *s, producer *p, uint8_t *pkt, size_t len, bool is_rtx) {
+void producer_on_rtp(sfu *s, producer *p, int enc, uint8_t *pkt, size_t len, bool is_rtx) {
   rtp_packet rp;
   if (rtp_parse(pkt, len, &rp) != 0) {
     atomic_fetch_add_explicit(&s->counters->dropped[DROP_MALFORMED], 1, memory_order_relaxed);
     return;
   }
   uint64_t t0 = now_ns();
-  if (!is_rtx) update_stats(p, pkt, len, s->now_ms);
+  producer_enc *pe = &p->enc[enc];
+  pe->last_packet_ms = s->now_ms;
+  pe->rate_bytes += len;
+  if (!is_rtx) update_stats(pe, p->clock, pkt, len, s->now_ms);
   /* NACK is negotiated for video only (the answers offer no rtcp-fb for audio). */
-  if (p->kind == MEDIA_VIDEO) nack_tracker_on_packet(&p->nack, rp.seq, is_rtx, s->now_ms);
-  if (p->rtx) rtx_buffer_put(p->rtx, pkt, len, rp.seq, s->now_ms);
+  if (p->kind == MEDIA_VIDEO) nack_tracker_on_packet(&pe->nack, rp.seq, is_rtx, s->now_ms);
+  if (pe->rtx) rtx_buffer_put(pe->rtx, pkt, len, rp.seq, s->now_ms);
   if (p->kind == MEDIA_AUDIO && p->ext[1]) {
     bool voice = false;
     int level = rtp_audio_level(&rp, p->ext[1], &voice);
@@ -123,33 +200,40 @@ void producer_on_rtp(sfu *s, producer *p, uint8_t *pkt, size_t len, bool is_rtx)
   }
   if (p->paused) return;
   bool key = is_keyframe(p, &rp);
-  if (key) p->keyframe_requested = false;
+  if (key) pe->keyframe_requested = false;
   size_t n = 0;
-  for (consumer *c = p->consumers; c; c = c->next_of_producer, n++) consumer_forward(s, c, pkt, len, key);
+  for (consumer *c = p->consumers; c; c = c->next_of_producer, n++)
+    consumer_forward(s, c, enc, pkt, len, key);
   atomic_fetch_add_explicit(&s->counters->rtp_forwarded, n, memory_order_relaxed);
   atomic_fetch_add_explicit(&s->counters->forward_ns, now_ns() - t0, memory_order_relaxed);
 }
 
-void producer_on_sr(sfu *s, producer *p, uint32_t ntp_mid) {
-  p->sr_ntp_mid = ntp_mid;
-  p->sr_arrival_ms = s->now_ms;
+void producer_on_sr(sfu *s, producer *p, int enc, uint32_t ntp_mid) {
+  p->enc[enc].sr_ntp_mid = ntp_mid;
+  p->enc[enc].sr_arrival_ms = s->now_ms;
 }
 
-void producer_request_keyframe(sfu *s, producer *p, bool force) {
-  if (p->kind != MEDIA_VIDEO || !p->owner->connected) return;
+static void request_keyframe(sfu *s, producer *p, producer_enc *pe, bool force) {
+  if (!pe->ssrc) return; /* a simulcast encoding not bound yet */
   uint64_t gap = force ? PLI_FORCED_INTERVAL_MS : PLI_INTERVAL_MS;
-  if (p->last_pli_ms && s->now_ms - p->last_pli_ms < gap) return;
-  p->last_pli_ms = s->now_ms;
-  p->keyframe_requested = true;
+  if (pe->last_pli_ms && s->now_ms - pe->last_pli_ms < gap) return;
+  pe->last_pli_ms = s->now_ms;
+  pe->keyframe_requested = true;
   uint8_t buf[64];
-  int n = rtcp_build_pli(buf, sizeof buf, s->server_ssrc, p->ssrc);
+  int n = rtcp_build_pli(buf, sizeof buf, s->server_ssrc, pe->ssrc);
   if (n > 0) {
     transport_send_rtcp(s, p->owner, buf, (size_t)n);
     atomic_fetch_add_explicit(&s->counters->plis_sent, 1, memory_order_relaxed);
   }
 }
 
-static size_t build_rr(producer *p, uint64_t now_ms, uint8_t *out, size_t cap, uint32_t sender) {
+void producer_request_keyframe(sfu *s, producer *p, int enc, bool force) {
+  if (p->kind != MEDIA_VIDEO || !p->owner->connected) return;
+  for (int e = 0; e < p->n_enc; e++)
+    if (enc < 0 || e == enc) request_keyframe(s, p, &p->enc[e], force);
+}
+
+static size_t build_rr(producer_enc *p, uint64_t now_ms, uint8_t *out, size_t cap, uint32_t sender) {
   rtcp_report_block b;
   memset(&b, 0, sizeof b);
   b.ssrc = p->ssrc;
@@ -173,29 +257,48 @@ static size_t build_rr(producer *p, uint64_t now_ms, uint8_t *out, size_t cap, u
   return n > 0 ? (size_t)n : 0;
 }
 
-void producer_tick(sfu *s, producer *p, bool second) {
-  if (!p->owner->connected) return;
+static void enc_tick(sfu *s, producer *p, producer_enc *pe) {
   uint8_t buf[1200];
   uint16_t seqs[128];
-  size_t n = nack_tracker_due(&p->nack, s->now_ms, 50, seqs, 128);
+  size_t n = pe->ssrc ? nack_tracker_due(&pe->nack, s->now_ms, 50, seqs, 128) : 0;
   if (n) {
-    int len = rtcp_build_nack(buf, sizeof buf, s->server_ssrc, p->ssrc, seqs, n);
+    int len = rtcp_build_nack(buf, sizeof buf, s->server_ssrc, pe->ssrc, seqs, n);
     if (len > 0) {
       transport_send_rtcp(s, p->owner, buf, (size_t)len);
       atomic_fetch_add_explicit(&s->counters->nacks_sent, 1, memory_order_relaxed);
       atomic_fetch_add_explicit(&s->counters->nacked_seqs, n, memory_order_relaxed);
     }
   }
-  if (nack_tracker_wants_keyframe(&p->nack)) producer_request_keyframe(s, p, false);
+  if (p->kind == MEDIA_VIDEO && nack_tracker_wants_keyframe(&pe->nack)) request_keyframe(s, p, pe, false);
   /* A subscriber still waits for a keyframe: ask again (throttled). */
-  if (p->keyframe_requested) producer_request_keyframe(s, p, false);
-  if (!second || !p->seq_started) return;
-  size_t len = build_rr(p, s->now_ms, buf, sizeof buf, s->server_ssrc);
+  if (p->kind == MEDIA_VIDEO && pe->keyframe_requested) request_keyframe(s, p, pe, false);
+}
+
+void producer_tick(sfu *s, producer *p, bool second) {
+  if (!p->owner->connected) return;
+  for (int e = 0; e < p->n_enc; e++) enc_tick(s, p, &p->enc[e]);
+  if (!second) return;
+  uint8_t buf[1200];
+  size_t len = 0;
+  uint32_t ssrcs[MEDIA_MAX_ENC];
+  size_t nssrc = 0;
+  for (int e = 0; e < p->n_enc; e++) {
+    producer_enc *pe = &p->enc[e];
+    pe->bitrate_bps = (uint32_t)(pe->rate_bytes * 8);
+    pe->rate_bytes = 0;
+    if (!pe->seq_started) continue;
+    len += build_rr(pe, s->now_ms, buf + len, sizeof buf - len, s->server_ssrc);
+    ssrcs[nssrc++] = pe->ssrc;
+  }
+  if (!nssrc) return;
   if (p->kind == MEDIA_VIDEO) {
     /* REMB keeps the publisher's encoder from starving: the SFU answers without transport-cc,
-     * so the sender estimates bandwidth from this figure. */
-    int m = rtcp_build_remb(buf + len, sizeof buf - len, s->server_ssrc, REMB_BITRATE_VIDEO, &p->ssrc, 1);
+     * so the sender estimates bandwidth from this figure (for all its encodings together). */
+    uint32_t remb = REMB_BITRATE_VIDEO;
+    if (p->simulcast) remb += REMB_BITRATE_VIDEO / 5; /* room for the q and h encodings */
+    int m = rtcp_build_remb(buf + len, sizeof buf - len, s->server_ssrc, remb, ssrcs, nssrc);
     if (m > 0) len += (size_t)m;
   }
   if (len) transport_send_rtcp(s, p->owner, buf, len);
+  for (consumer *c = p->consumers; c; c = c->next_of_producer) consumer_choose_encoding(s, c);
 }

@@ -251,7 +251,7 @@ static void add_subscription(rooms *r, participant *q, const participant *p, con
   cmd.u.consumer.rtx_ssrc = k->rtx_ssrc;
   cmd.u.consumer.pt = codec.pt;
   cmd.u.consumer.rtx_pt = rtx_pt >= 0 ? (uint8_t)rtx_pt : 0;
-  for (int e = 0; e < MEDIA_EXT_COUNT; e++) cmd.u.consumer.ext[e] = (uint8_t)sdp_ext_offer_id((sdp_ext)e);
+  for (int e = 0; e < SDP_EXT_OFFERED; e++) cmd.u.consumer.ext[e] = (uint8_t)sdp_ext_offer_id((sdp_ext)e);
   if (t->kind == MEDIA_VIDEO) cmd.u.consumer.ext[SDP_EXT_AUDIO_LEVEL] = 0;
   post(r, q->room, &cmd);
 }
@@ -370,8 +370,10 @@ char *rooms_publish(rooms *r, hub *h, participant *p, const char *sdp, json_t *s
     bool known = false;
     for (int k = 0; k < p->npubs; k++) known |= !strcmp(p->pubs[k].mid, m->mid);
     if (known) continue;
-    uint32_t ssrc = m->has_fid ? m->fid_primary : (m->n_ssrcs ? m->ssrcs[0].ssrc : 0);
-    if (!ssrc || p->npubs == ROOM_MAX_PUBLISHED) continue; /* without a=ssrc the stream cannot be told apart */
+    /* A simulcast track's SSRCs are learnt by the worker from the RID extension; any other
+     * track without a=ssrc cannot be told apart. */
+    uint32_t ssrc = c->n_rids ? 0 : m->has_fid ? m->fid_primary : (m->n_ssrcs ? m->ssrcs[0].ssrc : 0);
+    if ((!ssrc && !c->n_rids) || p->npubs == ROOM_MAX_PUBLISHED) continue;
     pub_track *t = &p->pubs[p->npubs++];
     memset(t, 0, sizeof *t);
     t->producer_id = next_id(r);
@@ -387,7 +389,11 @@ char *rooms_publish(rooms *r, hub *h, participant *p, const char *sdp, json_t *s
     cmd.u.producer.kind = t->kind;
     cmd.u.producer.codec = codec_of(k->name);
     cmd.u.producer.ssrc = ssrc;
-    cmd.u.producer.rtx_ssrc = m->has_fid ? m->fid_rtx : 0;
+    cmd.u.producer.rtx_ssrc = !c->n_rids && m->has_fid ? m->fid_rtx : 0;
+    cmd.u.producer.n_rids = (uint8_t)c->n_rids;
+    for (size_t e = 0; e < c->n_rids && e < MEDIA_MAX_ENC; e++)
+      snprintf(cmd.u.producer.rids[e], sizeof cmd.u.producer.rids[e], "%s", m->rids[e]);
+    snprintf(cmd.u.producer.mid, sizeof cmd.u.producer.mid, "%s", m->mid);
     cmd.u.producer.pt = k->pt;
     cmd.u.producer.rtx_pt = c->rtx >= 0 ? m->codecs[c->rtx].pt : 0;
     cmd.u.producer.clock = k->clock;

@@ -28,6 +28,7 @@ bool seq_rewriter_map(seq_rewriter *r, uint16_t in_seq, uint32_t in_ts, uint16_t
     r->ts_offset = r->next_out_ts - in_ts;
     r->max_in_seq = in_seq;
     r->max_in_ext = 0;
+    r->base_skipped = false;
     r->last_out_seq = r->next_out_seq;
     r->last_out_ts = r->next_out_ts;
     r->packets++;
@@ -36,7 +37,7 @@ bool seq_rewriter_map(seq_rewriter *r, uint16_t in_seq, uint32_t in_ts, uint16_t
     return true;
   }
   int64_t ext = r->max_in_ext + seq_rewriter__delta(in_seq, r->max_in_seq);
-  if (ext < 0) {
+  if (ext < 0 || (ext == 0 && r->base_skipped)) {
     r->dropped++;
     return false;
   }
@@ -58,7 +59,7 @@ bool seq_rewriter_unmap(const seq_rewriter *r, uint16_t out_seq, uint16_t *in_se
   if (!r->started) return false;
   uint16_t in = (uint16_t)(out_seq - r->seq_offset);
   int64_t ext = r->max_in_ext + seq_rewriter__delta(in, r->max_in_seq);
-  if (ext < 0 || ext > r->max_in_ext) return false;
+  if (ext < 0 || (ext == 0 && r->base_skipped) || ext > r->max_in_ext) return false;
   *in_seq = in;
   return true;
 }
@@ -68,4 +69,18 @@ void seq_rewriter_rebase(seq_rewriter *r, uint32_t ts_gap) {
   r->started = false;
   r->next_out_seq = (uint16_t)(r->last_out_seq + 1);
   r->next_out_ts = r->last_out_ts + ts_gap;
+}
+
+void seq_rewriter_skip(seq_rewriter *r, uint16_t in_seq) {
+  if (!r->started) return;
+  int64_t ext = r->max_in_ext + seq_rewriter__delta(in_seq, r->max_in_seq);
+  if (ext <= r->max_in_ext) return;
+  /* A new segment based at the skipped packet, one output number lower: in_seq + 1 takes the
+   * number in_seq would have had. A loss between the newest packet and in_seq stays a hole
+   * (the subscriber must see it). The skipped packet itself becomes extended 0 and anything
+   * older is refused from now on. */
+  r->seq_offset = (uint16_t)(r->seq_offset - 1);
+  r->max_in_seq = in_seq;
+  r->max_in_ext = 0;
+  r->base_skipped = true;
 }

@@ -31,6 +31,7 @@ typedef struct seq_rewriter {
   uint32_t ts_offset;  /* out_ts = in_ts + ts_offset (mod 2^32) */
   uint16_t max_in_seq; /* newest input seq of the segment */
   int64_t max_in_ext;  /* its extended value; the segment's first packet is 0 */
+  bool base_skipped;   /* the segment's base (extended 0) is a skipped packet, never mapped */
 } seq_rewriter;
 
 /* Prepares r so that the first packet mapped becomes (first_out_seq, first_out_ts). Never
@@ -62,5 +63,15 @@ bool seq_rewriter_unmap(const seq_rewriter *r, uint16_t out_seq, uint16_t *in_se
  * feeding them first. A no-op if no packet was ever mapped (the first packet still maps to
  * init's numbers). Never fails. */
 void seq_rewriter_rebase(seq_rewriter *r, uint32_t ts_gap);
+
+/* Withholds input packet in_seq (e.g. a VP8 picture of a temporal layer the subscriber does not
+ * get) without leaving a hole: packets after it map one output number lower (a loss upstream
+ * between the newest packet and in_seq stays a hole). Only a packet
+ * newer than every one mapped so far is skipped; an older one is ignored (it was mapped or
+ * refused already). Packets older than the skipped one are refused afterwards, and NACKs for
+ * output numbers before it are no longer answered (their offset is gone): the cost is that a
+ * loss just before a withheld picture is repaired by a key frame instead of a retransmission.
+ * A no-op before the first packet of a segment. Never fails. */
+void seq_rewriter_skip(seq_rewriter *r, uint16_t in_seq);
 
 #endif

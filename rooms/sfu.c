@@ -77,7 +77,7 @@ void sfu_handle_cmd(sfu *s, const media_cmd *cmd) {
         if (resumed)
           for (consumer *c = p->consumers; c; c = c->next_of_producer)
             c->waiting_keyframe = c->kind == MEDIA_VIDEO;
-        if (resumed) producer_request_keyframe(s, p, true);
+        if (resumed) producer_request_keyframe(s, p, -1, true);
       }
       break;
     }
@@ -91,7 +91,7 @@ void sfu_handle_cmd(sfu *s, const media_cmd *cmd) {
     }
     case MC_KEYFRAME: {
       producer *p = producer_by_id(s, cmd->producer_id);
-      if (p) producer_request_keyframe(s, p, true);
+      if (p) producer_request_keyframe(s, p, -1, true);
       break;
     }
   }

@@ -25,6 +25,7 @@
 #include "rooms/nack_tracker.h"
 #include "rooms/rtx_buffer.h"
 #include "rooms/seq_rewriter.h"
+#include "rooms/vp8_rewriter.h"
 
 typedef enum {
   DROP_UNKNOWN_ADDRESS, /* not STUN, from an address that completed no ICE check */
@@ -72,21 +73,19 @@ typedef struct producer producer;
 typedef struct consumer consumer;
 typedef struct ice_tcp ice_tcp;
 
-struct producer {
-  uint32_t id;
-  transport *owner;
-  media_kind kind;
-  media_codec codec;
+/* One encoding of a producer: the only one of a single-encoding track, or one rid of a
+ * simulcast track (its SSRCs 0 until bound from the RID extension). Each keeps its own
+ * retransmission buffer, losses to NACK and receive statistics. */
+typedef struct producer_enc {
+  char rid[MEDIA_RID_MAX]; /* "" for a single-encoding track */
   uint32_t ssrc, rtx_ssrc;
-  uint8_t pt, rtx_pt;
-  uint32_t clock;
-  uint8_t ext[MEDIA_EXT_COUNT];
-  bool paused;
   rtx_buffer *rtx; /* video only */
   nack_tracker nack;
   uint64_t last_pli_ms;
   bool keyframe_requested; /* a consumer waits for one */
-  consumer *consumers;     /* non-owning, linked through consumer.next_of_producer */
+  uint64_t last_packet_ms; /* arrival of the newest packet (0: none yet) */
+  uint64_t rate_bytes;     /* bytes this second, and the last full second's figure in bps */
+  uint32_t bitrate_bps;
   /* receive statistics (RR) */
   uint64_t packets, bytes;
   bool seq_started;
@@ -97,6 +96,22 @@ struct producer {
   /* the publisher's last SR (NTP middle 32 bits) and when it came, for LSR/DLSR */
   uint32_t sr_ntp_mid;
   uint64_t sr_arrival_ms;
+} producer_enc;
+
+struct producer {
+  uint32_t id;
+  transport *owner;
+  media_kind kind;
+  media_codec codec;
+  uint8_t pt, rtx_pt;
+  uint32_t clock;
+  uint8_t ext[MEDIA_EXT_COUNT];
+  char mid[MEDIA_MID_MAX];
+  bool paused;
+  bool simulcast; /* rid simulcast: encodings bound from the RID extension */
+  uint8_t n_enc;  /* 1, or the rids announced (lowest quality first) */
+  producer_enc enc[MEDIA_MAX_ENC];
+  consumer *consumers; /* non-owning, linked through consumer.next_of_producer */
   /* audio level: dBov (0 loudest .. 127 silent), smoothed */
   double level;
   uint64_t last_voice_ms;
@@ -113,6 +128,12 @@ struct consumer {
   uint8_t ext_map[16]; /* publisher one-byte id -> subscriber id (0: blank the element) */
   seq_rewriter rw;
   bool waiting_keyframe;
+  /* Simulcast: the encoding chosen (target) and the one forwarded now (cur, -1: none yet);
+   * the VP8 rewriter switches at the target's key frame and keeps PictureID continuous. */
+  int target_enc, cur_enc;
+  vp8_rewriter vp8;
+  uint32_t vp8_target_ssrc; /* the SSRC last given to vp8_rewriter_set_target (0: none) */
+  uint64_t switches;        /* encoding switches completed */
   uint16_t rtx_seq;
   uint64_t packets, bytes;
   uint32_t last_rtp_ts;
@@ -215,16 +236,24 @@ bool transport_tick(sfu *s, transport *t);
 producer *producer_new(sfu *s, transport *t, const media_cmd *cmd);
 void producer_free(sfu *s, producer *p);
 producer *producer_by_id(sfu *s, uint32_t id);
-void producer_on_rtp(sfu *s, producer *p, uint8_t *pkt, size_t len, bool is_rtx);
-void producer_on_sr(sfu *s, producer *p, uint32_t ntp_mid);
-void producer_request_keyframe(sfu *s, producer *p, bool force);
+/* The producer and encoding an incoming SSRC belongs to on transport t, binding a simulcast
+ * encoding's SSRC from the packet's RID / repaired-RID extension when it is not known yet
+ * (pkt may be NULL: lookup only). NULL when the SSRC is nobody's. */
+producer *producer_for_ssrc(transport *t, uint32_t ssrc, const uint8_t *pkt, size_t len, int *enc,
+                            bool *is_rtx);
+void producer_on_rtp(sfu *s, producer *p, int enc, uint8_t *pkt, size_t len, bool is_rtx);
+void producer_on_sr(sfu *s, producer *p, int enc, uint32_t ntp_mid);
+/* Asks for a key frame of encoding enc (-1: every encoding). */
+void producer_request_keyframe(sfu *s, producer *p, int enc, bool force);
 void producer_tick(sfu *s, producer *p, bool second);
 
 /* consumer.c */
 consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd);
 void consumer_free(sfu *s, consumer *c);
 consumer *consumer_by_id(sfu *s, uint32_t id);
-void consumer_forward(sfu *s, consumer *c, const uint8_t *pkt, size_t len, bool is_keyframe);
+void consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t len, bool is_keyframe);
+/* Simulcast: re-chooses the encoding to forward (the highest receiving media). Each second. */
+void consumer_choose_encoding(sfu *s, consumer *c);
 void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n);
 void consumer_send_sr(sfu *s, consumer *c);
 

@@ -287,7 +287,8 @@ static void check_connected(sfu *s, transport *t) {
     sfu_post_event(s, ME_TRANSPORT_CONNECTED, t->router->room_id, t->id, 0, MEDIA_CLOSE_REQUESTED);
     /* Subscribers that were waiting get a keyframe now that they can receive it. */
     for (consumer *c = t->consumers; c; c = c->next)
-      if (c->producer && c->kind == MEDIA_VIDEO) producer_request_keyframe(s, c->producer, true);
+      if (c->producer && c->kind == MEDIA_VIDEO)
+        producer_request_keyframe(s, c->producer, c->producer->simulcast ? c->target_enc : -1, true);
   } else if (st == DTLS_CONN_FAILED && !t->closing) {
     log_warn("media: transport %u DTLS failed: %s", t->id, dtls_conn_error(t->dtls));
     t->closing = true;
@@ -304,20 +305,6 @@ void transport_on_dtls(sfu *s, transport *t, const uint8_t *buf, size_t len) {
 
 /* ---- SRTP ---- */
 
-static producer *producer_for_ssrc(transport *t, uint32_t ssrc, bool *is_rtx) {
-  for (producer *p = t->producers; p; p = p->next) {
-    if (p->ssrc == ssrc) {
-      *is_rtx = false;
-      return p;
-    }
-    if (p->rtx_ssrc && p->rtx_ssrc == ssrc) {
-      *is_rtx = true;
-      return p;
-    }
-  }
-  return NULL;
-}
-
 static consumer *consumer_for_ssrc(transport *t, uint32_t ssrc) {
   for (consumer *c = t->consumers; c; c = c->next)
     if (c->ssrc == ssrc) return c;
@@ -333,9 +320,10 @@ static void on_rtcp(sfu *s, transport *t, const uint8_t *buf, size_t len) {
     if (h.pt == RTCP_SR) {
       rtcp_sr sr;
       bool rtx;
+      int enc;
       producer *p;
-      if (rtcp_parse_sr(&h, &sr) == 0 && (p = producer_for_ssrc(t, sr.ssrc, &rtx)) && !rtx)
-        producer_on_sr(s, p, (uint32_t)(sr.ntp >> 16));
+      if (rtcp_parse_sr(&h, &sr) == 0 && (p = producer_for_ssrc(t, sr.ssrc, NULL, 0, &enc, &rtx)) && !rtx)
+        producer_on_sr(s, p, enc, (uint32_t)(sr.ntp >> 16));
     } else if (h.pt == RTCP_RTPFB || h.pt == RTCP_PSFB) {
       rtcp_fb fb;
       if (rtcp_parse_fb(&h, &fb) != 0) continue;
@@ -353,7 +341,7 @@ static void on_rtcp(sfu *s, transport *t, const uint8_t *buf, size_t len) {
         }
         if (c && c->producer) {
           atomic_fetch_add_explicit(&s->counters->plis_received, 1, memory_order_relaxed);
-          producer_request_keyframe(s, c->producer, false);
+          producer_request_keyframe(s, c->producer, c->producer->simulcast ? c->cur_enc : -1, false);
         }
       }
     }
@@ -384,21 +372,23 @@ void transport_on_srtp(sfu *s, transport *t, uint8_t *buf, size_t len) {
     return;
   }
   bool is_rtx = false;
-  producer *p = producer_for_ssrc(t, rtp_get_ssrc(buf), &is_rtx);
+  int enc = 0;
+  producer *p = producer_for_ssrc(t, rtp_get_ssrc(buf), buf, (size_t)n, &enc, &is_rtx);
   if (!p) {
     drop(s, DROP_UNKNOWN_SSRC);
     return;
   }
   if (is_rtx) {
     uint16_t osn;
-    int m = rtp_rtx_decap(buf, (size_t)n, buf, (size_t)n, p->pt, p->ssrc, &osn);
+    if (!p->enc[enc].ssrc) return; /* a retransmission of an encoding not bound yet */
+    int m = rtp_rtx_decap(buf, (size_t)n, buf, (size_t)n, p->pt, p->enc[enc].ssrc, &osn);
     if (m <= 12) { /* padding-only probes carry nothing to forward */
       return;
     }
     n = m;
     atomic_fetch_add_explicit(&s->counters->rtx_received, 1, memory_order_relaxed);
   }
-  producer_on_rtp(s, p, buf, (size_t)n, is_rtx);
+  producer_on_rtp(s, p, enc, buf, (size_t)n, is_rtx);
 }
 
 void transport_send_rtcp(sfu *s, transport *t, const uint8_t *rtcp, size_t len) {

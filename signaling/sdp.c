@@ -96,6 +96,7 @@ static void pick_extensions(const sdp_media *m, uint8_t ids[SDP_EXT_COUNT]) {
     const sdp_extmap *e = &m->extmaps[i];
     int ext = sdp_ext_from_uri(e->uri);
     if (ext < 0 || (ext == SDP_EXT_AUDIO_LEVEL && m->kind != SDP_KIND_AUDIO)) continue;
+    if ((ext == SDP_EXT_RID || ext == SDP_EXT_RRID) && m->kind != SDP_KIND_VIDEO) continue;
     if (e->direction == SDP_DIR_RECVONLY || e->direction == SDP_DIR_INACTIVE) continue;
     if (!ids[ext]) ids[ext] = e->id;
   }
@@ -134,6 +135,12 @@ int sdp_negotiate(const sdp_session *offer, sdp_choice choices[SDP_MAX_MEDIA], c
     c->fb = k->fb & (m->kind == SDP_KIND_VIDEO ? (uint32_t)(SDP_FB_ALL & ~SDP_FB_TRANSPORT_CC) : 0u);
     pick_extensions(m, c->ext_ids);
     c->ext_ids[SDP_EXT_TWCC] = 0;
+    /* rid simulcast: the SSRCs are not signalled, the server learns them from the RID extension
+     * of the first packets, so without that extension the encodings cannot be told apart. */
+    if (m->kind == SDP_KIND_VIDEO && m->simulcast && m->n_rids > 0 && c->ext_ids[SDP_EXT_RID])
+      c->n_rids = m->n_rids;
+    else
+      c->ext_ids[SDP_EXT_RID] = c->ext_ids[SDP_EXT_RRID] = 0;
   }
   return 0;
 }

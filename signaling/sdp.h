@@ -38,6 +38,8 @@
 #define SDP_UFRAG_MAX 257      /* ice-ufrag: 4..256 ice-chars + NUL */
 #define SDP_PWD_MAX 257        /* ice-pwd: 22..256 ice-chars + NUL */
 #define SDP_FINGERPRINT_LEN 32 /* sha-256 */
+#define SDP_MAX_RIDS 3         /* simulcast encodings kept per m-section (more are ignored) */
+#define SDP_RID_MAX 17         /* a=rid id: 1..16 of [A-Za-z0-9_-] + NUL */
 
 typedef enum { SDP_KIND_AUDIO, SDP_KIND_VIDEO, SDP_KIND_APPLICATION, SDP_KIND_OTHER } sdp_kind;
 
@@ -62,8 +64,13 @@ typedef enum {
   SDP_EXT_AUDIO_LEVEL,   /* urn:ietf:params:rtp-hdrext:ssrc-audio-level (audio only) */
   SDP_EXT_ABS_SEND_TIME, /* http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time */
   SDP_EXT_TWCC,          /* http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01 */
+  SDP_EXT_RID,           /* urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id (publish side, video) */
+  SDP_EXT_RRID,          /* urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id (publish, video) */
   SDP_EXT_COUNT
 } sdp_ext;
+/* The extensions a subscribe offer announces: the first SDP_EXT_OFFERED of sdp_ext (the rid
+ * pair names a publisher's encodings and has no meaning toward a subscriber). */
+enum { SDP_EXT_OFFERED = SDP_EXT_RID };
 
 /* One payload type of an m-section. name is empty when the pt had no a=rtpmap. */
 typedef struct {
@@ -110,7 +117,9 @@ typedef struct {
   sdp_direction direction; /* sendrecv when absent (or the session-level value) */
   bool rtcp_mux;
   bool bundle_only;
-  bool simulcast;  /* a=simulcast or a=rid seen: not supported, only flagged */
+  bool simulcast; /* a=simulcast with a send list seen */
+  size_t n_rids;  /* a=rid:<id> send, in order, the first SDP_MAX_RIDS (others are ignored) */
+  char rids[SDP_MAX_RIDS][SDP_RID_MAX];
   size_t n_codecs; /* in m= line order (the sender's preference) */
   sdp_codec codecs[SDP_MAX_CODECS];
   size_t n_extmaps;
@@ -143,6 +152,8 @@ typedef struct {
   sdp_direction direction;        /* the answer's direction */
   uint32_t fb;                    /* rtcp-fb to answer for the codec: offered and supported */
   uint8_t ext_ids[SDP_EXT_COUNT]; /* the offer's id for each kept extension, 0 when absent */
+  size_t n_rids; /* > 0: rid simulcast accepted (video, a=simulcast, the RID extension offered): the
+                    answer mirrors the offer's rids as recv, and sdp_media.rids names them */
 } sdp_choice;
 
 /* The server's side of a negotiation, for both builders. Strings are NUL-terminated. */
@@ -247,7 +258,8 @@ const sdp_codec *sdp_media_find_codec(const sdp_media *m, int pt);
 /* Index of the m-section with this mid, or -1. */
 int sdp_find_mid(const sdp_session *s, const char *mid);
 
-/* The URI of a kept extension; the id the server uses for it in subscribe offers (1..4); the
+/* The URI of a kept extension; the id the server uses for it in subscribe offers (1..4; -1 for
+ * the rid pair, never offered); the
  * extension for a URI, or -1 when the server does not keep it. */
 const char *sdp_ext_uri(sdp_ext ext);
 int sdp_ext_offer_id(sdp_ext ext);

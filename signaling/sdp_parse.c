@@ -241,8 +241,27 @@ ATTR_HANDLER(attr_bundle_only) {
   return 0;
 }
 
+/* a=simulcast:send <rid list>[ recv ...]: only the fact that the browser sends simulcast is
+ * kept; the encodings come from a=rid. */
 ATTR_HANDLER(attr_simulcast) {
-  c->m->simulcast = true;
+  if (strncmp(value, "send ", 5) == 0 || strstr(value, " send ")) c->m->simulcast = true;
+  return 0;
+}
+
+static bool is_rid_char(int ch) { return isalnum(ch) || ch == '-' || ch == '_'; }
+
+/* a=rid:<id> send|recv [params]: the send rids, in order, the first SDP_MAX_RIDS. */
+ATTR_HANDLER(attr_rid) {
+  char *cur = value, *id = next_tok(&cur), *dir = next_tok(&cur);
+  if (!id || !dir) return fail(c, "a=rid must be '<id> send|recv [params]'");
+  if (strlen(id) >= SDP_RID_MAX || !all_chars(id, is_rid_char))
+    return fail(c, "a=rid id must be 1..16 of [A-Za-z0-9_-]");
+  if (strcmp(dir, "send") != 0) return 0;
+  sdp_media *m = c->m;
+  for (size_t i = 0; i < m->n_rids; i++)
+    if (strcmp(m->rids[i], id) == 0) return fail(c, "duplicate a=rid '%s'", id);
+  if (m->n_rids == SDP_MAX_RIDS) return 0;
+  snprintf(m->rids[m->n_rids++], SDP_RID_MAX, "%s", id);
   return 0;
 }
 
@@ -440,7 +459,7 @@ static const struct {
     {"rtcp-mux", AT_MEDIA, attr_rtcp_mux},
     {"bundle-only", AT_MEDIA, attr_bundle_only},
     {"simulcast", AT_MEDIA, attr_simulcast},
-    {"rid", AT_MEDIA, attr_simulcast},
+    {"rid", AT_MEDIA, attr_rid},
     {"rtpmap", AT_MEDIA, attr_rtpmap},
     {"fmtp", AT_MEDIA, attr_fmtp},
     {"rtcp-fb", AT_MEDIA, attr_rtcp_fb},
@@ -611,11 +630,13 @@ static const char *const ext_uris[SDP_EXT_COUNT] = {
     "urn:ietf:params:rtp-hdrext:ssrc-audio-level",
     "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time",
     "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01",
+    "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id",
+    "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id",
 };
 
 const char *sdp_ext_uri(sdp_ext ext) { return (unsigned)ext < SDP_EXT_COUNT ? ext_uris[ext] : NULL; }
 
-int sdp_ext_offer_id(sdp_ext ext) { return (unsigned)ext < SDP_EXT_COUNT ? (int)ext + 1 : -1; }
+int sdp_ext_offer_id(sdp_ext ext) { return (unsigned)ext < SDP_EXT_OFFERED ? (int)ext + 1 : -1; }
 
 int sdp_ext_from_uri(const char *uri) {
   for (int i = 0; i < SDP_EXT_COUNT; i++)

@@ -172,6 +172,11 @@ int sdp_build_answer(const sdp_session *offer, const sdp_local *local, char *out
       if (c->ext_ids[e]) put(&b, "a=extmap:%u %s\r\n", c->ext_ids[e], sdp_ext_uri((sdp_ext)e));
     put_codec(&b, k, c->fb);
     if (rtx) put_rtx(&b, rtx->pt, k->pt, rtx->clock);
+    if (c->n_rids) { /* rids were validated by the parser: [A-Za-z0-9_-]{1,16} */
+      for (size_t r = 0; r < c->n_rids; r++) put(&b, "a=rid:%s recv\r\n", m->rids[r]);
+      for (size_t r = 0; r < c->n_rids; r++) put(&b, r ? ";%s" : "a=simulcast:recv %s", m->rids[r]);
+      put(&b, "\r\n");
+    }
     put_candidate(&b, local);
   }
   return finish(&b, err, errlen);
@@ -244,7 +249,7 @@ int sdp_build_offer(const sdp_track *tracks, size_t n_tracks, const sdp_local *l
     put(&b, "\r\n");
     put_transport(&b, local, "actpass");
     put(&b, "a=mid:%s\r\na=sendonly\r\na=rtcp-mux\r\n", t->mid);
-    for (int e = 0; e < SDP_EXT_COUNT; e++)
+    for (int e = 0; e < SDP_EXT_OFFERED; e++)
       if (e != SDP_EXT_AUDIO_LEVEL || t->kind == SDP_KIND_AUDIO)
         put(&b, "a=extmap:%d %s\r\n", sdp_ext_offer_id((sdp_ext)e), sdp_ext_uri((sdp_ext)e));
     put_codec(&b, k, k->fb);

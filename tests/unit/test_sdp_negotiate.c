@@ -63,6 +63,91 @@ static void test_answer_chrome_round_trip(void **state) {
   free(offer);
 }
 
+/* The video section of Chrome's offer for addTransceiver(track, {sendEncodings: [q, h, f]}): no
+ * a=ssrc, three a=rid send, a=simulcast:send, the mid / rid / repaired-rid extensions. */
+static const char CHROME_SIMULCAST_OFFER[] =
+    "v=0\r\n"
+    "o=- 4611731400430051336 2 IN IP4 127.0.0.1\r\n"
+    "s=-\r\n"
+    "t=0 0\r\n"
+    "a=group:BUNDLE 0\r\n"
+    "a=extmap-allow-mixed\r\n"
+    "a=msid-semantic: WMS s\r\n"
+    "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\n"
+    "c=IN IP4 0.0.0.0\r\n"
+    "a=rtcp:9 IN IP4 0.0.0.0\r\n"
+    "a=ice-ufrag:LV4q\r\n"
+    "a=ice-pwd:iTlc3ZyqSP7rfPxnPOx0zqPL\r\n"
+    "a=ice-options:trickle\r\n"
+    "a=fingerprint:sha-256 "
+    "D5:D4:94:06:5B:AE:8D:CF:7F:A8:D4:68:9C:3F:8B:A1:FE:E5:13:43:21:FC:3A:9F:7E:25:59:C9:04:37:E8:A0\r\n"
+    "a=setup:actpass\r\n"
+    "a=mid:0\r\n"
+    "a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\r\n"
+    "a=extmap:3 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01\r\n"
+    "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid\r\n"
+    "a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id\r\n"
+    "a=extmap:11 urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id\r\n"
+    "a=sendonly\r\n"
+    "a=msid:s t\r\n"
+    "a=rtcp-mux\r\n"
+    "a=rtcp-rsize\r\n"
+    "a=rtpmap:96 VP8/90000\r\n"
+    "a=rtcp-fb:96 goog-remb\r\n"
+    "a=rtcp-fb:96 transport-cc\r\n"
+    "a=rtcp-fb:96 ccm fir\r\n"
+    "a=rtcp-fb:96 nack\r\n"
+    "a=rtcp-fb:96 nack pli\r\n"
+    "a=rtpmap:97 rtx/90000\r\n"
+    "a=fmtp:97 apt=96\r\n"
+    "a=rid:q send\r\n"
+    "a=rid:h send\r\n"
+    "a=rid:f send\r\n"
+    "a=simulcast:send q;h;f\r\n";
+
+/* rid simulcast: the answer mirrors the rids as recv, in the offer's order, and keeps the mid,
+ * rid and repaired-rid extensions (the server learns the SSRCs from them); without the RID
+ * extension, or without a=simulcast, no rid is answered (the browser then sends one stream). */
+static void test_answer_chrome_simulcast(void **state) {
+  (void)state;
+  sdp_session *offer;
+  sdp_choice ch[SDP_MAX_MEDIA];
+  sdp_session *ans = answer_round_trip(CHROME_SIMULCAST_OFFER, &offer, ch);
+  assert_true(offer->media[0].simulcast);
+  assert_int_equal(offer->media[0].n_rids, 3);
+  assert_int_equal(ch[0].n_rids, 3);
+  assert_non_null(
+      strstr(answer_buf, "a=rid:q recv\r\na=rid:h recv\r\na=rid:f recv\r\na=simulcast:recv q;h;f\r\n"));
+  const sdp_media *v = &ans->media[0];
+  assert_int_equal(ext_id(v, SDP_EXT_MID), 4);
+  assert_int_equal(ext_id(v, SDP_EXT_RID), 10);
+  assert_int_equal(ext_id(v, SDP_EXT_RRID), 11);
+  assert_int_equal(ext_id(v, SDP_EXT_TWCC), 0);
+  assert_int_equal(v->n_rids, 0); /* the answer's rids are recv */
+  free(ans);
+  free(offer);
+
+  static char text[sizeof CHROME_SIMULCAST_OFFER];
+  const char *cut = strstr(CHROME_SIMULCAST_OFFER, "a=extmap:10");
+  const char *after = strstr(cut, "a=extmap:11");
+  snprintf(text, sizeof text, "%.*s%s", (int)(cut - CHROME_SIMULCAST_OFFER), CHROME_SIMULCAST_OFFER, after);
+  ans = answer_round_trip(text, &offer, ch);
+  assert_int_equal(ch[0].n_rids, 0);
+  assert_null(strstr(answer_buf, "a=rid:"));
+  assert_null(strstr(answer_buf, "a=simulcast"));
+  assert_int_equal(ext_id(&ans->media[0], SDP_EXT_RRID), 0);
+  free(ans);
+  free(offer);
+}
+
+/* Subscribe offers never announce the rid pair (it names a publisher's encodings). */
+static void test_subscribe_offer_has_no_rid_extension(void **state) {
+  (void)state;
+  assert_int_equal(sdp_ext_offer_id(SDP_EXT_RID), -1);
+  assert_int_equal(sdp_ext_offer_id(SDP_EXT_RRID), -1);
+  assert_int_equal(sdp_ext_offer_id(SDP_EXT_TWCC), 4);
+}
+
 static void test_answer_firefox_round_trip(void **state) {
   sdp_session *offer;
   sdp_choice ch[SDP_MAX_MEDIA];
@@ -503,6 +588,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tcp_candidate_after_udp),
       cmocka_unit_test(test_answer_chrome_round_trip),
+      cmocka_unit_test(test_answer_chrome_simulcast),
+      cmocka_unit_test(test_subscribe_offer_has_no_rid_extension),
       cmocka_unit_test(test_answer_firefox_round_trip),
       cmocka_unit_test(test_answer_aiortc_round_trip),
       cmocka_unit_test(test_negotiate_h264_preference),

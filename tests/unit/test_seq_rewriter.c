@@ -267,6 +267,37 @@ static void test_rebase_before_start(void **state) {
   assert_int_equal(ot, 200);
 }
 
+/* Withheld packets (a dropped temporal layer) leave no hole: later packets continue one lower,
+ * across the 16-bit wrap; an old packet is not skipped twice; packets before the skip are
+ * refused and their output numbers unmap no more; skipping before the start is a no-op. */
+static void test_skip_closes_holes(void **state) {
+  (void)state;
+  seq_rewriter r;
+  seq_rewriter_init(&r, 65534, 0);
+  seq_rewriter_skip(&r, 5); /* not started: nothing */
+  assert_int_equal(map_ok(&r, 10, 0, NULL), 65534);
+  assert_int_equal(map_ok(&r, 11, 0, NULL), 65535);
+  seq_rewriter_skip(&r, 12);
+  assert_int_equal(map_ok(&r, 13, 0, NULL), 0);
+  seq_rewriter_skip(&r, 14);
+  seq_rewriter_skip(&r, 15);
+  seq_rewriter_skip(&r, 14); /* already skipped: ignored */
+  seq_rewriter_skip(&r, 13); /* already mapped: ignored */
+  assert_int_equal(map_ok(&r, 16, 0, NULL), 1);
+  assert_int_equal(map_ok(&r, 17, 0, NULL), 2);
+  uint16_t os, in;
+  uint32_t ot;
+  assert_false(seq_rewriter_map(&r, 13, 0, &os, &ot)); /* before the last skip */
+  assert_true(seq_rewriter_unmap(&r, 2, &in));
+  assert_int_equal(in, 17);
+  assert_true(seq_rewriter_unmap(&r, 1, &in));
+  assert_int_equal(in, 16);
+  assert_false(seq_rewriter_unmap(&r, 0, &in));
+  /* A skip after a loss upstream (18): the loss stays a hole (3), the skipped 19 leaves none. */
+  seq_rewriter_skip(&r, 19);
+  assert_int_equal(map_ok(&r, 20, 0, NULL), 4);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_start_mid_stream),
@@ -280,6 +311,7 @@ int main(void) {
       cmocka_unit_test(test_unmap_not_started),
       cmocka_unit_test(test_rebase_continuity),
       cmocka_unit_test(test_rebase_before_start),
+      cmocka_unit_test(test_skip_closes_holes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
