@@ -148,6 +148,13 @@ function framesDecoded(page) {
   });
 }
 
+// One sample of the server's /metrics, read through the page (same origin); null when absent.
+async function metric(page, name) {
+  const text = await page.evaluate(async () => (await fetch('/metrics')).text());
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : null;
+}
+
 // The selected candidate pair's local candidate of each PeerConnection: {pub, sub}.
 function selectedLocal(page) {
   return page.evaluate(async () => {
@@ -190,6 +197,12 @@ test('behind a firewall that passes only TLS to the TURN server, media flows thr
   }
   const direct = await selectedLocal(b);
   assert.equal(direct.sub?.candidateType, 'host', 'the site participant connects directly');
+  // Each web app reported its path (media.path): /metrics counts the office participant on
+  // relay/tls and the site participant on host/udp, once each.
+  await until(async () => (await metric(b, 'moa_ice_selected_total{type="relay",protocol="tls"}')) === 1,
+    'the relayed participant counted on relay/tls', 5000);
+  assert.equal(await metric(b, 'moa_ice_selected_total{type="host",protocol="udp"}'), 1);
+  assert.equal(await metric(b, 'moa_ice_selected_total{type="host",protocol="tcp"}'), 0);
   assert.match(turn.log(), /TLS/, 'coturn served TLS');
 
   // The same coturn refuses to relay to internal addresses; the media address is allowed.
