@@ -93,16 +93,7 @@ static void conn_free(ice_tcp *it, ice_tcp_conn *c) {
 
 ice_tcp *ice_tcp_open(const char *ip, int port, int epfd, sfu *s, sfu_counters *counters) {
   struct sockaddr_storage ss;
-  memset(&ss, 0, sizeof ss);
-  struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
-  struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
-  if (inet_pton(AF_INET, ip, &a4->sin_addr) == 1) {
-    a4->sin_family = AF_INET;
-    a4->sin_port = htons((uint16_t)port);
-  } else if (inet_pton(AF_INET6, ip, &a6->sin6_addr) == 1) {
-    a6->sin6_family = AF_INET6;
-    a6->sin6_port = htons((uint16_t)port);
-  } else {
+  if (udp_addr_from(ip, port, &ss) != 0) {
     log_error("ice-tcp: invalid bind address %s", ip);
     return NULL;
   }
@@ -121,7 +112,8 @@ ice_tcp *ice_tcp_open(const char *ip, int port, int epfd, sfu *s, sfu_counters *
   }
   socklen_t sl = sizeof ss;
   getsockname(it->fd, (struct sockaddr *)&ss, &sl);
-  it->port = ntohs(ss.ss_family == AF_INET ? a4->sin_port : a6->sin6_port);
+  it->port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+                                           : ((struct sockaddr_in6 *)&ss)->sin6_port);
   struct epoll_event ev = {.events = EPOLLIN, .data.u64 = ICE_TCP_EV_LISTEN};
   if (epoll_ctl(epfd, EPOLL_CTL_ADD, it->fd, &ev) != 0) goto fail;
   return it;

@@ -14,12 +14,10 @@ socklen_t udp_addr_len(const struct sockaddr_storage *a) {
   return a->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 }
 
-int udp_open(udp_socket *u, const char *ip, int port) {
-  memset(u, 0, sizeof *u);
-  struct sockaddr_storage ss;
-  memset(&ss, 0, sizeof ss);
-  struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
-  struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+int udp_addr_from(const char *ip, int port, struct sockaddr_storage *ss) {
+  memset(ss, 0, sizeof *ss);
+  struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+  struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
   if (inet_pton(AF_INET, ip, &a4->sin_addr) == 1) {
     a4->sin_family = AF_INET;
     a4->sin_port = htons((uint16_t)port);
@@ -27,6 +25,15 @@ int udp_open(udp_socket *u, const char *ip, int port) {
     a6->sin6_family = AF_INET6;
     a6->sin6_port = htons((uint16_t)port);
   } else {
+    return -1;
+  }
+  return 0;
+}
+
+int udp_open(udp_socket *u, const char *ip, int port) {
+  memset(u, 0, sizeof *u);
+  struct sockaddr_storage ss;
+  if (udp_addr_from(ip, port, &ss) != 0) {
     log_error("media: invalid bind address %s", ip);
     return -1;
   }
@@ -43,7 +50,8 @@ int udp_open(udp_socket *u, const char *ip, int port) {
   }
   socklen_t sl = sizeof ss;
   getsockname(u->fd, (struct sockaddr *)&ss, &sl);
-  u->port = ntohs(ss.ss_family == AF_INET ? a4->sin_port : a6->sin6_port);
+  u->port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+                                          : ((struct sockaddr_in6 *)&ss)->sin6_port);
   for (int i = 0; i < UDP_BATCH; i++) {
     u->in.iov[i].iov_base = u->in.buf[i];
     u->in.iov[i].iov_len = UDP_MAX_PACKET;

@@ -28,6 +28,9 @@ typedef struct udp_socket {
 } udp_socket;
 
 /* Binds ip:port (port 0 = any free port; IPv4 or IPv6 literal). Returns 0, or -1 (logged). */
+/* Fills *ss with the IPv4 or IPv6 address in text `ip` and `port`; -1 (nothing else set) when
+ * ip is neither. */
+int udp_addr_from(const char *ip, int port, struct sockaddr_storage *ss);
 int udp_open(udp_socket *u, const char *ip, int port);
 void udp_close(udp_socket *u);
 /* Receives up to UDP_BATCH datagrams into u->in without blocking; returns how many (0 if none). */
