@@ -72,9 +72,10 @@ test('during a flood of 300 wrong guesses on one account, another account signs 
     const r = await other.request('auth.login', { email: 'member08b@moa.example', password: DEMO_PASSWORD }, { timeout: 300000 });
     const waited = Date.now() - t0;
     assert.equal(codeOf(r), 'ok', JSON.stringify(r));
-    // Under 2 s; on a machine so loaded that one sign-in alone takes longer, within twice that
-    // (before the fix it waited behind all 300 checks: 30 s on an idle machine).
-    assert.ok(waited < Math.max(2000, 2 * baseline), `another person's sign-in took ${waited} ms during the flood (alone: ${baseline} ms)`);
+    // Under 2 s (before the fix it waited behind all 300 checks: 30 s on an idle machine). ctest
+    // runs this test alone (RUN_SERIAL in tests/CMakeLists.txt): one sign-in then costs ~0.2-0.5 s
+    // under ASan, and a neighbouring browser test on a two-core machine would only measure itself.
+    assert.ok(waited < 2000, `another person's sign-in took ${waited} ms during the flood (alone: ${baseline} ms)`);
     const codes = (await Promise.all(guesses)).map(codeOf);
     assert.equal(count(codes, 'ok'), 0);
     assert.ok(count(codes, 'invalid_credentials') <= 5, `at most 5 of the flood were evaluated: ${count(codes, 'invalid_credentials')}`);
