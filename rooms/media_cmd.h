@@ -34,7 +34,9 @@ typedef enum {
   MC_PRODUCER_PAUSE, /* producer.paused: muted; consumers stop forwarding */
   MC_CONSUMER_ADD,
   MC_CONSUMER_REMOVE,
-  MC_KEYFRAME, /* ask the publisher of producer_id for a keyframe */
+  MC_KEYFRAME,      /* ask the publisher of producer_id for a keyframe */
+  MC_CONSUMER_VIEW, /* consumer (of transport): how the subscriber shows it (media.view) */
+  MC_ROUTER_ADAPT,  /* room: bandwidth adaptation on or off (a coordinator's room switch) */
 } media_cmd_type;
 
 typedef struct media_cmd {
@@ -73,6 +75,15 @@ typedef struct media_cmd {
       uint8_t pt, rtx_pt;
       uint8_t ext[MEDIA_EXT_COUNT]; /* the subscriber's extension ids, 0 when absent */
     } consumer;
+    struct {
+      /* The tile's size in CSS pixels times devicePixelRatio; 0 x 0: not shown (video paused).
+       * Before any view a video consumer counts as shown at full size. */
+      uint16_t width, height;
+      bool pinned; /* the viewer pinned it (allocated before the others) */
+    } view;
+    struct {
+      bool on; /* false: every subscriber gets the top layer whatever its estimate (LAN events) */
+    } adapt;
   } u;
 } media_cmd;
 
@@ -81,6 +92,7 @@ typedef enum {
   ME_TRANSPORT_CLOSED, /* reason: see media_close_reason */
   ME_ACTIVE_SPEAKER,   /* producer_id is the loudest audio producer of the room */
   ME_ROOM_RELEASED,    /* the worker freed the room's router: no object of it remains */
+  ME_CONSUMER_LAYER,   /* consumer_id's forwarded layer (or pause) changed: see layer below */
 } media_event_type;
 
 typedef enum {
@@ -97,6 +109,16 @@ typedef struct media_event {
   uint32_t transport_id;
   uint32_t producer_id;
   media_close_reason reason;
+  /* ME_CONSUMER_LAYER: the subscriber transport_id's consumer of producer_id now gets spatial
+   * layer (0 lowest; -1 paused) and temporal layer; why, as rooms/layer_alloc.h's la_reason
+   * (0 optimal, 1 bandwidth, 2 tile, 3 paused, 4 hidden, 5 unavailable); the transport's
+   * bandwidth estimate then (bit/s; 0 when adaptation is off). */
+  uint32_t consumer_id;
+  struct {
+    int8_t spatial, temporal;
+    uint8_t reason;
+    uint32_t estimate_bps;
+  } layer;
 } media_event;
 
 #endif

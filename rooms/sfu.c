@@ -31,7 +31,12 @@ void sfu_free(sfu *s) {
 
 void sfu_post_event(sfu *s, media_event_type type, uint32_t room_id, uint32_t transport_id,
                     uint32_t producer_id, media_close_reason reason) {
-  media_event ev = {type, s->index, room_id, transport_id, producer_id, reason};
+  media_event ev = {.type = type,
+                    .worker = s->index,
+                    .room_id = room_id,
+                    .transport_id = transport_id,
+                    .producer_id = producer_id,
+                    .reason = reason};
   if (s->events && mailbox_post(s->events, &ev) != 0) log_warn("media: event mailbox full, event dropped");
 }
 
@@ -92,6 +97,21 @@ void sfu_handle_cmd(sfu *s, const media_cmd *cmd) {
     case MC_KEYFRAME: {
       producer *p = producer_by_id(s, cmd->producer_id);
       if (p) producer_request_keyframe(s, p, -1, true);
+      break;
+    }
+    case MC_CONSUMER_VIEW: {
+      consumer *c = consumer_by_id(s, cmd->consumer_id);
+      if (c && (!t || c->owner == t)) {
+        c->has_view = true;
+        c->pinned = cmd->u.view.pinned;
+        c->view_width = cmd->u.view.width;
+        c->view_height = cmd->u.view.height;
+      }
+      break;
+    }
+    case MC_ROUTER_ADAPT: {
+      router *r = router_get(s, cmd->room_id, false);
+      if (r) r->no_adapt = !cmd->u.adapt.on;
       break;
     }
   }

@@ -134,6 +134,10 @@ struct consumer {
   vp8_rewriter vp8;
   uint32_t vp8_target_ssrc; /* the SSRC last given to vp8_rewriter_set_target (0: none) */
   uint64_t switches;        /* encoding switches completed */
+  /* How the subscriber shows it (MC_CONSUMER_VIEW): tile size in device pixels, 0 x 0 hidden;
+   * has_view false until the first report (then it counts as shown at full size). */
+  bool has_view, pinned;
+  uint16_t view_width, view_height;
   uint16_t rtx_seq;
   uint64_t packets, bytes;
   uint32_t last_rtp_ts;
@@ -165,6 +169,7 @@ struct transport {
 
 struct router {
   uint32_t room_id;
+  bool no_adapt; /* MC_ROUTER_ADAPT off: every subscriber gets the top layer */
   transport *transports;
   size_t ntransports;
   uint32_t active_speaker;
