@@ -175,6 +175,35 @@ size_t media_metrics_render(const media_system *m, char *buf, size_t len) {
       "# TYPE moa_ice_tcp_bytes_total counter\n");
   PUT("moa_ice_tcp_bytes_total{direction=\"in\"} %llu\n", (unsigned long long)SUM(tcp_bytes_in));
   PUT("moa_ice_tcp_bytes_total{direction=\"out\"} %llu\n", (unsigned long long)SUM(tcp_bytes_out));
+  PUT("# HELP moa_media_layer_changes_total Layer decisions of video consumers (bandwidth adaptation), by "
+      "kind: up, down, paused, resumed.\n# TYPE moa_media_layer_changes_total counter\n");
+  PUT("moa_media_layer_changes_total{change=\"up\"} %llu\n", (unsigned long long)SUM(layer_up));
+  PUT("moa_media_layer_changes_total{change=\"down\"} %llu\n", (unsigned long long)SUM(layer_down));
+  PUT("moa_media_layer_changes_total{change=\"paused\"} %llu\n", (unsigned long long)SUM(layer_paused));
+  PUT("moa_media_layer_changes_total{change=\"resumed\"} %llu\n", (unsigned long long)SUM(layer_resumed));
+  PUT("# HELP moa_media_paused_video Video consumers paused now by the allocator (bandwidth or hidden tile).\n"
+      "# TYPE moa_media_paused_video gauge\nmoa_media_paused_video %llu\n",
+      (unsigned long long)SUM(paused_video));
+  PUT("# HELP moa_media_twcc_feedback_total Transport-cc feedback messages from subscribers, by result.\n"
+      "# TYPE moa_media_twcc_feedback_total counter\n");
+  PUT("moa_media_twcc_feedback_total{result=\"taken\"} %llu\n", (unsigned long long)SUM(twcc_feedback));
+  PUT("moa_media_twcc_feedback_total{result=\"refused\"} %llu\n", (unsigned long long)SUM(twcc_refused));
+  PUT("# HELP moa_media_probes_total Probe clusters sent to subscribers short of their estimate.\n"
+      "# TYPE moa_media_probes_total counter\nmoa_media_probes_total %llu\n",
+      (unsigned long long)SUM(probes_sent));
+  PUT("# HELP moa_media_bandwidth_estimate_bps Estimates toward subscribers, one sample per allocation "
+      "(every 100 ms per subscriber).\n# TYPE moa_media_bandwidth_estimate_bps histogram\n");
+  uint64_t cum = 0;
+  for (int b = 0; b < SUB_BWE_EST_NBUCKETS; b++) {
+    cum += sum(m, offsetof(sfu_counters, est_bucket) + (size_t)b * sizeof(atomic_uint_fast64_t));
+    if (b == SUB_BWE_EST_NBUCKETS - 1)
+      PUT("moa_media_bandwidth_estimate_bps_bucket{le=\"+Inf\"} %llu\n", (unsigned long long)cum);
+    else
+      PUT("moa_media_bandwidth_estimate_bps_bucket{le=\"%llu\"} %llu\n",
+          (unsigned long long)sub_bwe_bucket_bounds_kbps[b] * 1000ull, (unsigned long long)cum);
+  }
+  PUT("moa_media_bandwidth_estimate_bps_sum %llu\n", (unsigned long long)SUM(est_sum_kbps) * 1000ull);
+  PUT("moa_media_bandwidth_estimate_bps_count %llu\n", (unsigned long long)SUM(est_count));
   return off < len ? off : len;
 }
 

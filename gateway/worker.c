@@ -49,7 +49,10 @@ static void *worker_main(void *arg) {
       log_error("media worker %u: epoll: %s", w->index, strerror(errno));
       break;
     }
-    w->sfu.now_ms = mono_ms();
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    w->sfu.now_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    w->sfu.now_ms = (uint64_t)w->sfu.now_us / 1000u;
     for (int i = 0; i < n; i++) {
       if (evs[i].data.u64 == 1) {
         mailbox_clear_fd(w->cmds);

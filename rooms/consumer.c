@@ -11,7 +11,10 @@
 
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/rtp.h"
+#include "gateway/rtc/srtp.h"
 #include "rooms/sfu.h"
+
+static void choose_first_encoding(sfu *s, consumer *c);
 
 consumer *consumer_by_id(sfu *s, uint32_t id) {
   for (router *r = s->routers; r; r = r->next)
@@ -42,6 +45,14 @@ consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd) {
   c->waiting_keyframe = c->kind == MEDIA_VIDEO && !p->simulcast; /* simulcast: vp8_rewriter waits */
   c->target_enc = p->n_enc - 1;
   c->cur_enc = p->simulcast ? -1 : 0;
+  c->target_tid = 3;
+  c->want_enc = (int8_t)(p->n_enc - 1);
+  c->rep_spatial = c->rep_temporal = -2;
+  c->rep_reason = -1;
+  if (!t->bwe && !(t->bwe = sub_bwe_new(cmd->u.consumer.ext[MEDIA_EXT_TWCC], sfu_now_us(s)))) {
+    free(c);
+    return NULL;
+  }
   vp8_rewriter_init(&c->vp8);
   c->rtx_seq = (uint16_t)(rand() & 0x7fff);
   c->next_of_producer = p->consumers;
@@ -49,7 +60,8 @@ consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd) {
   c->next = t->consumers;
   t->consumers = c;
   atomic_fetch_add_explicit(&s->counters->consumers, 1, memory_order_relaxed);
-  consumer_choose_encoding(s, c); /* a late joiner starts on what flows now, not on f */
+  choose_first_encoding(s, c); /* a late joiner starts on what flows now, not on f */
+  sub_bwe_consumers_changed(t);
   if (c->kind == MEDIA_VIDEO) producer_request_keyframe(s, p, p->simulcast ? c->target_enc : -1, true);
   return c;
 }
@@ -67,6 +79,8 @@ void consumer_free(sfu *s, consumer *c) {
       break;
     }
   atomic_fetch_sub_explicit(&s->counters->consumers, 1, memory_order_relaxed);
+  if (c->alloc_paused) atomic_fetch_sub_explicit(&s->counters->paused_video, 1, memory_order_relaxed);
+  sub_bwe_consumers_changed(c->owner);
   free(c);
 }
 
@@ -113,7 +127,10 @@ static void remap_extensions(const consumer *c, uint8_t *pkt, size_t len) {
   }
 }
 
+/* Stamps the transport-wide sequence number (bandwidth estimation), protects, queues. */
 static void send_rtp(sfu *s, consumer *c, uint8_t *out, size_t len) {
+  if (c->owner->bwe)
+    len = sub_bwe_stamp(c->owner->bwe, out, len, UDP_SEND_ROOM - SRTP_PAIR_RTP_TRAILER_MAX, sfu_now_us(s), 0);
   int n = (int)len;
   if (srtp_pair_protect_rtp(c->owner->srtp, out, &n, UDP_SEND_ROOM) != 0) return;
   transport_queue(s, c->owner, out, (size_t)n);
@@ -130,8 +147,8 @@ static bool simulcast_pass(sfu *s, consumer *c, int enc, uint8_t *out, size_t le
   bool pass;
   if (p->codec == MEDIA_CODEC_VP8) {
     uint32_t target = p->enc[c->target_enc].ssrc;
-    if (target && target != c->vp8_target_ssrc) {
-      vp8_rewriter_set_target(&c->vp8, target, 3);
+    if (target) {
+      vp8_rewriter_set_target(&c->vp8, target, c->target_tid);
       c->vp8_target_ssrc = target;
     }
     rtp_packet rp;
@@ -158,9 +175,9 @@ static bool simulcast_pass(sfu *s, consumer *c, int enc, uint8_t *out, size_t le
   return pass;
 }
 
-void consumer_choose_encoding(sfu *s, consumer *c) {
+/* Before the first allocation: the highest encoding that flows. */
+static void choose_first_encoding(sfu *s, consumer *c) {
   producer *p = c->producer;
-  (void)s;
   if (!p || !p->simulcast) return;
   /* The highest encoding that carries media now: Chrome stops sending a layer its
    * bandwidth or the capture size does not allow, and a viewer must not wait on it. */
@@ -173,6 +190,7 @@ void consumer_choose_encoding(sfu *s, consumer *c) {
 void consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t len, bool is_keyframe) {
   transport *t = c->owner;
   if (!t->connected || !t->has_addr || t->closing) return;
+  if (c->alloc_paused) return; /* the allocator paused this video (bandwidth, hidden tile) */
   if (c->waiting_keyframe) {
     if (!is_keyframe) {
       producer_request_keyframe(s, c->producer, -1, true);
@@ -183,6 +201,11 @@ void consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t l
   uint8_t *out = udp_next_buf(s->udp);
   memcpy(out, pkt, len);
   if (c->producer->simulcast && !simulcast_pass(s, c, enc, out, len, is_keyframe)) return;
+  if (c->rebase_pending) { /* resumed after a pause: continue from the last packet sent */
+    uint64_t gap_ms = s->now_ms > c->last_rtp_ms ? s->now_ms - c->last_rtp_ms : 1;
+    seq_rewriter_rebase(&c->rw, (uint32_t)(gap_ms * (c->producer->clock / 1000)));
+    c->rebase_pending = false;
+  }
   uint16_t oseq;
   uint32_t ots;
   if (!seq_rewriter_map(&c->rw, rtp_get_seq(pkt), rtp_get_ts(pkt), &oseq, &ots)) return;

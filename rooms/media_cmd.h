@@ -15,6 +15,7 @@
 #define MEDIA_EXT_COUNT \
   6 /* mid, audio level, abs-send-time, transport-cc, rid, repaired rid (sdp_ext order) */
 #define MEDIA_EXT_MID 0
+#define MEDIA_EXT_TWCC 3
 #define MEDIA_EXT_RID 4
 #define MEDIA_EXT_RRID 5
 #define MEDIA_MAX_ENC 3 /* simulcast encodings of one producer */
@@ -61,6 +62,7 @@ typedef struct media_cmd {
       uint32_t clock;
       uint8_t ext[MEDIA_EXT_COUNT]; /* the publisher's extension ids, 0 when absent */
       bool paused;
+      bool screen; /* a screen share (allocated before cameras) */
       /* rid simulcast (n_rids > 0): ssrc and rtx_ssrc are 0, the worker binds each encoding's
        * SSRC from the RID / repaired-RID extension of its first packets (with the MID, when
        * present, naming this m-section). rids in the offer's order, taken as lowest to highest

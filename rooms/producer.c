@@ -13,11 +13,11 @@
 
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/rtp.h"
+#include "gateway/rtc/vp8.h"
 #include "rooms/sfu.h"
 
 #define PLI_INTERVAL_MS 1000
 #define PLI_FORCED_INTERVAL_MS 300
-#define REMB_BITRATE_VIDEO 2500000u
 #define RTX_SLOTS 1024
 
 static producer *all_producers_find(sfu *s, uint32_t id) {
@@ -43,6 +43,7 @@ producer *producer_new(sfu *s, transport *t, const media_cmd *cmd) {
   p->clock = cmd->u.producer.clock ? cmd->u.producer.clock : 90000;
   memcpy(p->ext, cmd->u.producer.ext, sizeof p->ext);
   p->paused = cmd->u.producer.paused;
+  p->screen = cmd->u.producer.screen;
   p->level = 127;
   snprintf(p->mid, sizeof p->mid, "%s", cmd->u.producer.mid);
   p->simulcast = p->kind == MEDIA_VIDEO && cmd->u.producer.n_rids > 0 && p->ext[MEDIA_EXT_RID];
@@ -176,6 +177,25 @@ static uint64_t now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* VP8: the bytes of each temporal layer (the allocator prices them) and the size of key
+ * frames (RFC 6386 9.1: after the 3-byte frame tag, the start code 9d 01 2a, then 14-bit
+ * width and height, little-endian, with 2 bits of scaling each). */
+static void vp8_account(producer_enc *pe, const uint8_t *payload, size_t plen, size_t len) {
+  vp8_desc d;
+  if (vp8_desc_parse(payload, plen, &d) < 0) return;
+  if (d.has_tid) pe->has_tid = true;
+  pe->tid_bytes[d.has_tid ? d.tid & 3 : 0] += len;
+  const uint8_t *f = payload + d.header_len;
+  size_t fl = plen - d.header_len;
+  if (d.keyframe && fl >= 10 && f[3] == 0x9d && f[4] == 0x01 && f[5] == 0x2a) {
+    uint16_t w = (uint16_t)((f[6] | f[7] << 8) & 0x3fff), h = (uint16_t)((f[8] | f[9] << 8) & 0x3fff);
+    if (w && h) {
+      pe->width = w;
+      pe->height = h;
+    }
+  }
+}
+
 void producer_on_rtp(sfu *s, producer *p, int enc, uint8_t *pkt, size_t len, bool is_rtx) {
   rtp_packet rp;
   if (rtp_parse(pkt, len, &rp) != 0) {
@@ -190,6 +210,7 @@ void producer_on_rtp(sfu *s, producer *p, int enc, uint8_t *pkt, size_t len, boo
   /* NACK is negotiated for video only (the answers offer no rtcp-fb for audio). */
   if (p->kind == MEDIA_VIDEO) nack_tracker_on_packet(&pe->nack, rp.seq, is_rtx, s->now_ms);
   if (pe->rtx) rtx_buffer_put(pe->rtx, pkt, len, rp.seq, s->now_ms);
+  if (p->codec == MEDIA_CODEC_VP8 && !is_rtx) vp8_account(pe, pkt + rp.header_len, rp.payload_len, len);
   if (p->kind == MEDIA_AUDIO && p->ext[1]) {
     bool voice = false;
     int level = rtp_audio_level(&rp, p->ext[1], &voice);
@@ -280,25 +301,16 @@ void producer_tick(sfu *s, producer *p, bool second) {
   if (!second) return;
   uint8_t buf[1200];
   size_t len = 0;
-  uint32_t ssrcs[MEDIA_MAX_ENC];
-  size_t nssrc = 0;
   for (int e = 0; e < p->n_enc; e++) {
     producer_enc *pe = &p->enc[e];
     pe->bitrate_bps = (uint32_t)(pe->rate_bytes * 8);
     pe->rate_bytes = 0;
+    for (int t = 0; t < 4; t++) {
+      pe->tid_bps[t] = (uint32_t)(pe->tid_bytes[t] * 8);
+      pe->tid_bytes[t] = 0;
+    }
     if (!pe->seq_started) continue;
     len += build_rr(pe, s->now_ms, buf + len, sizeof buf - len, s->server_ssrc);
-    ssrcs[nssrc++] = pe->ssrc;
-  }
-  if (!nssrc) return;
-  if (p->kind == MEDIA_VIDEO) {
-    /* REMB keeps the publisher's encoder from starving: the SFU answers without transport-cc,
-     * so the sender estimates bandwidth from this figure (for all its encodings together). */
-    uint32_t remb = REMB_BITRATE_VIDEO;
-    if (p->simulcast) remb += REMB_BITRATE_VIDEO / 5; /* room for the q and h encodings */
-    int m = rtcp_build_remb(buf + len, sizeof buf - len, s->server_ssrc, remb, ssrcs, nssrc);
-    if (m > 0) len += (size_t)m;
   }
   if (len) transport_send_rtcp(s, p->owner, buf, len);
-  for (consumer *c = p->consumers; c; c = c->next_of_producer) consumer_choose_encoding(s, c);
 }

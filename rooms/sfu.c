@@ -106,12 +106,16 @@ void sfu_handle_cmd(sfu *s, const media_cmd *cmd) {
         c->pinned = cmd->u.view.pinned;
         c->view_width = cmd->u.view.width;
         c->view_height = cmd->u.view.height;
+        sub_bwe_consumers_changed(c->owner);
       }
       break;
     }
     case MC_ROUTER_ADAPT: {
       router *r = router_get(s, cmd->room_id, false);
-      if (r) r->no_adapt = !cmd->u.adapt.on;
+      if (r) {
+        r->no_adapt = !cmd->u.adapt.on;
+        for (transport *x = r->transports; x; x = x->next_in_router) sub_bwe_consumers_changed(x);
+      }
       break;
     }
   }
@@ -175,8 +179,11 @@ void sfu_tick(sfu *s) {
       tn = t->next_in_router;
       if (!transport_tick(s, t)) continue;
       for (producer *p = t->producers; p; p = p->next) producer_tick(s, p, second);
-      if (second)
+      if (second) {
         for (consumer *c = t->consumers; c; c = c->next) consumer_send_sr(s, c);
+        publisher_send_remb(s, t);
+      }
+      sub_bwe_tick(s, t);
     }
     router_tick_speaker(s, r);
     router_release_if_empty(s, r);

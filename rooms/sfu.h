@@ -25,6 +25,7 @@
 #include "rooms/nack_tracker.h"
 #include "rooms/rtx_buffer.h"
 #include "rooms/seq_rewriter.h"
+#include "rooms/sub_bwe.h"
 #include "rooms/vp8_rewriter.h"
 
 typedef enum {
@@ -64,6 +65,13 @@ typedef struct sfu_counters {
    * RFC 4571 frames and their payload bytes each way */
   atomic_uint_fast64_t tcp_conns, tcp_accepted, tcp_closed[ICE_TCP_CLOSE_REASONS];
   atomic_uint_fast64_t tcp_frames_in, tcp_bytes_in, tcp_frames_out, tcp_bytes_out;
+  /* Bandwidth adaptation (rooms/sub_bwe.h): layer changes of video consumers (up, down, to a
+   * pause, from a pause), video consumers paused now (a gauge), transport-cc feedback messages
+   * taken and refused, probe clusters sent, and the estimates each allocation used, as a
+   * histogram (bucket upper bounds in SUB_BWE_EST_BUCKETS; the last is +Inf). */
+  atomic_uint_fast64_t layer_up, layer_down, layer_paused, layer_resumed, paused_video;
+  atomic_uint_fast64_t twcc_feedback, twcc_refused, probes_sent;
+  atomic_uint_fast64_t est_bucket[SUB_BWE_EST_NBUCKETS], est_count, est_sum_kbps;
 } sfu_counters;
 
 typedef struct sfu sfu;
@@ -86,6 +94,12 @@ typedef struct producer_enc {
   uint64_t last_packet_ms; /* arrival of the newest packet (0: none yet) */
   uint64_t rate_bytes;     /* bytes this second, and the last full second's figure in bps */
   uint32_t bitrate_bps;
+  /* VP8 temporal layers: bytes this second per TID and the last full second's bps (all in
+   * [0] when the stream has no TID); the size of the newest key frame (0: none seen yet) */
+  uint64_t tid_bytes[4];
+  uint32_t tid_bps[4];
+  bool has_tid;
+  uint16_t width, height;
   /* receive statistics (RR) */
   uint64_t packets, bytes;
   bool seq_started;
@@ -108,6 +122,7 @@ struct producer {
   uint8_t ext[MEDIA_EXT_COUNT];
   char mid[MEDIA_MID_MAX];
   bool paused;
+  bool screen;    /* a screen share */
   bool simulcast; /* rid simulcast: encodings bound from the RID extension */
   uint8_t n_enc;  /* 1, or the rids announced (lowest quality first) */
   producer_enc enc[MEDIA_MAX_ENC];
@@ -138,6 +153,13 @@ struct consumer {
    * has_view false until the first report (then it counts as shown at full size). */
   bool has_view, pinned;
   uint16_t view_width, view_height;
+  /* The allocator's decision (rooms/sub_bwe.c): the highest temporal layer, whether video is
+   * paused for bandwidth or a hidden tile, and the encoding the viewer would use were every
+   * encoding sent (its demand on the publisher); the last decision reported to signaling. */
+  uint8_t target_tid;
+  bool alloc_paused, rebase_pending;
+  int8_t want_enc;
+  int8_t rep_spatial, rep_temporal, rep_reason; /* rep_reason -1: nothing reported yet */
   uint16_t rtx_seq;
   uint64_t packets, bytes;
   uint32_t last_rtp_ts;
@@ -163,6 +185,7 @@ struct transport {
   bool closing;
   producer *producers;
   consumer *consumers;
+  sub_bwe *bwe; /* toward this subscriber: set with its first consumer (NULL on publish transports) */
   transport *next_in_router;
   transport *next_by_id, *next_by_addr, *next_by_ufrag;
 };
@@ -188,11 +211,15 @@ struct sfu {
   router *routers;
   transport *by_id[SFU_BUCKETS], *by_addr[SFU_BUCKETS], *by_ufrag[SFU_BUCKETS];
   uint64_t now_ms;
+  int64_t now_us; /* the same instant in microseconds (0: derive it from now_ms) */
   uint64_t last_second_ms;
   uint32_t server_ssrc; /* sender SSRC of the RTCP the server originates */
   sfu_counters *counters;
   /* Test hooks: drop incoming packets from publishers (loss injection) is done outside; none here. */
 };
+
+/* The worker's clock in microseconds (now_us, or now_ms when only that is set). */
+static inline int64_t sfu_now_us(const sfu *s) { return s->now_us ? s->now_us : (int64_t)s->now_ms * 1000; }
 
 /* Life of the worker's media state. */
 void sfu_init(sfu *s, uint8_t index, udp_socket *udp, const dtls_identity *identity, mailbox *events,
@@ -257,10 +284,17 @@ consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd);
 void consumer_free(sfu *s, consumer *c);
 consumer *consumer_by_id(sfu *s, uint32_t id);
 void consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t len, bool is_keyframe);
-/* Simulcast: re-chooses the encoding to forward (the highest receiving media). Each second. */
-void consumer_choose_encoding(sfu *s, consumer *c);
 void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n);
 void consumer_send_sr(sfu *s, consumer *c);
+
+/* layer_control.c (sub_bwe.h): allocation and probing toward subscriber t, every tick; and
+ * "allocate at the next tick" after its consumers or their views changed. */
+void sub_bwe_tick(sfu *s, transport *t);
+void sub_bwe_consumers_changed(transport *t);
+
+/* publisher_remb.c: the REMB to publisher transport t, once a second: what its viewers take. */
+uint64_t publisher_demand_bps(sfu *s, transport *t);
+void publisher_send_remb(sfu *s, transport *t);
 
 /* router.c */
 router *router_get(sfu *s, uint32_t room_id, bool create);

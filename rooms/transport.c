@@ -156,6 +156,7 @@ void transport_free(sfu *s, transport *t) {
   t->router->ntransports--;
   dtls_conn_free(t->dtls);
   srtp_pair_free(t->srtp);
+  sub_bwe_free(t->bwe);
   atomic_fetch_sub_explicit(&s->counters->transports, 1, memory_order_relaxed);
   free(t);
 }
@@ -324,9 +325,21 @@ static void on_rtcp(sfu *s, transport *t, const uint8_t *buf, size_t len) {
       producer *p;
       if (rtcp_parse_sr(&h, &sr) == 0 && (p = producer_for_ssrc(t, sr.ssrc, NULL, 0, &enc, &rtx)) && !rtx)
         producer_on_sr(s, p, enc, (uint32_t)(sr.ntp >> 16));
+    } else if (h.pt == RTCP_RTPFB && rtcp_is_transport_cc(&h)) {
+      /* Bandwidth estimation toward this subscriber (rooms/sub_bwe.h). */
+      if (!t->bwe) continue;
+      if (sub_bwe_on_twcc(t->bwe, &h, sfu_now_us(s)) == 0)
+        atomic_fetch_add_explicit(&s->counters->twcc_feedback, 1, memory_order_relaxed);
+      else
+        atomic_fetch_add_explicit(&s->counters->twcc_refused, 1, memory_order_relaxed);
     } else if (h.pt == RTCP_RTPFB || h.pt == RTCP_PSFB) {
       rtcp_fb fb;
       if (rtcp_parse_fb(&h, &fb) != 0) continue;
+      rtcp_remb remb;
+      if (h.pt == RTCP_PSFB && h.count == RTCP_PSFB_AFB) {
+        if (t->bwe && rtcp_parse_remb(&fb, &remb) == 0) sub_bwe_on_remb(t->bwe, remb.bitrate, sfu_now_us(s));
+        continue;
+      }
       consumer *c = consumer_for_ssrc(t, fb.media_ssrc);
       if (h.pt == RTCP_RTPFB && h.count == RTCP_RTPFB_NACK && c) {
         uint16_t seqs[256];

@@ -16,6 +16,8 @@ void vp8_rewriter_set_target(vp8_rewriter *rw, uint32_t ssrc, uint8_t max_tid) {
   rw->target_tid = max_tid > 3 ? 3 : max_tid;
 }
 
+void vp8_rewriter_restart(vp8_rewriter *rw) { rw->started = false; }
+
 bool vp8_rewriter_waiting_keyframe(const vp8_rewriter *rw) {
   return rw->have_target && (!rw->started || rw->ssrc != rw->target_ssrc);
 }

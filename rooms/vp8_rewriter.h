@@ -60,6 +60,11 @@ void vp8_rewriter_init(vp8_rewriter *rw);
  * vp8_rewriter_waiting_keyframe() is true. Never fails. */
 void vp8_rewriter_set_target(vp8_rewriter *rw, uint32_t ssrc, uint8_t max_tid);
 
+/* Takes the target source again only at its next key frame, even if it is the one forwarded
+ * (after a pause: the decoder missed pictures). PictureID / TL0PICIDX continue from the last
+ * ones sent. Never fails. */
+void vp8_rewriter_restart(vp8_rewriter *rw);
+
 /* True while the chosen source is not the one being forwarded (or nothing is yet). */
 bool vp8_rewriter_waiting_keyframe(const vp8_rewriter *rw);
 

@@ -201,10 +201,12 @@ int sdp_codec_default(const char *name, sdp_codec *codec, int *rtx_pt) {
     uint32_t fb;
     int rtx;
   } defaults[] = {
-      {"opus", 111, 48000, 2, "minptime=10;useinbandfec=1", 0, -1},
-      {"VP8", 96, 90000, 0, "", SDP_FB_ALL & ~SDP_FB_TRANSPORT_CC, 97},
+      /* Subscribe offers: transport-cc on every codec, so the browser reports each packet's
+       * arrival and the server estimates the bandwidth toward it (rooms/sub_bwe.h). */
+      {"opus", 111, 48000, 2, "minptime=10;useinbandfec=1", SDP_FB_TRANSPORT_CC, -1},
+      {"VP8", 96, 90000, 0, "", SDP_FB_ALL, 97},
       {"H264", 102, 90000, 0, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
-       SDP_FB_ALL & ~SDP_FB_TRANSPORT_CC, 103},
+       SDP_FB_ALL, 103},
   };
   if (!name || !codec) return -1;
   for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {

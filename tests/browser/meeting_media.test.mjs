@@ -127,7 +127,7 @@ test('two participants see and hear each other; a late third decodes video withi
   await waitFor(async () => (await b.evaluate(() => window.meeting.subPc !== window.oldSub)) && (await inbound(b)).videoStreams >= 2,
     'B decoding again after its connection dropped', 20000, 100, b);
   console.log(`media back ${Date.now() - t1} ms after the WebSocket dropped`);
-  await waitFor(async () => (await inbound(a)).video > 0 && (await a.evaluate(() => window.meeting.participants.size)) === 2, 'A sees B back');
+  await waitFor(async () => (await inbound(a)).video > 0 && (await a.evaluate(() => window.meeting.participants.size)) === 2, 'A sees B back', 20000, 200, a);
 
   // Room statistics: the coordinator gets them, a member does not.
   const stats = await c.evaluate((roomId) => window.moa.rpc.request('room.stats', { room_id: roomId }), roomId);

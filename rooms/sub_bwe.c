@@ -1,0 +1,66 @@
+/* The estimate side of sub_bwe (see sub_bwe.h): stamping sent packets and folding the
+ * subscriber's feedback into the estimator. The allocation side, which needs the transport's
+ * consumers, is rooms/layer_control.c. */
+#include "rooms/sub_bwe.h"
+
+#include <stdlib.h>
+
+#include "gateway/rtc/rtp.h"
+
+#define FEEDBACK_CAP 1024 /* packets taken from one feedback message (Chrome reports ~100 ms) */
+
+const uint32_t sub_bwe_bucket_bounds_kbps[SUB_BWE_EST_NBUCKETS] = {150,  300,  500,  800,
+                                                                   1500, 3000, 6000, UINT32_MAX};
+
+sub_bwe *sub_bwe_new(uint8_t twcc_id, int64_t now_us) {
+  sub_bwe *b = calloc(1, sizeof *b);
+  if (!b) return NULL;
+  b->twcc_id = twcc_id <= 14 ? twcc_id : 0; /* the one-byte form Moa's offers use */
+  bwe_history_init(&b->hist, (uint16_t)rand());
+  bwe_config cfg = {.start_bps = SUB_BWE_START_BPS};
+  bwe_estimator_init(&b->est, &cfg, now_us);
+  layer_alloc_init(&b->alloc);
+  b->dirty = true;
+  return b;
+}
+
+void sub_bwe_free(sub_bwe *b) { free(b); }
+
+size_t sub_bwe_stamp(sub_bwe *b, uint8_t *buf, size_t len, size_t cap, int64_t now_us, int probe_id) {
+  if (!b->twcc_id) return len;
+  /* Written first, remembered only once written: a packet that cannot take the extension is
+   * sent without it and the estimator never hears of it. */
+  int n = twcc_ext_write(buf, len, cap, b->twcc_id, b->hist.next_seq);
+  if (n < 0) return len;
+  bwe_history_add(&b->hist, now_us, (size_t)n, probe_id);
+  return (size_t)n;
+}
+
+int sub_bwe_on_twcc(sub_bwe *b, const rtcp_header *h, int64_t now_us) {
+  static _Thread_local twcc_packet fb_pkts[FEEDBACK_CAP];
+  static _Thread_local bwe_packet joined[FEEDBACK_CAP];
+  twcc_feedback fb;
+  if (twcc_parse(h, &fb, fb_pkts, FEEDBACK_CAP) < 0) return -1;
+  int64_t off = twcc_ref_unwrap(&b->unwrap, fb.ref_time);
+  size_t n = bwe_history_resolve(&b->hist, fb_pkts, fb.n, off, joined, FEEDBACK_CAP);
+  uint32_t before = b->est.target_bps;
+  bwe_estimator_on_feedback(&b->est, joined, n, now_us);
+  if (b->est.target_bps < before) b->constrained = true;
+  /* Drop fast: a cut of a quarter or more reallocates at the next tick, not 100 ms later. */
+  if ((uint64_t)b->est.target_bps * 4 < (uint64_t)before * 3) b->dirty = true;
+  return 0;
+}
+
+void sub_bwe_on_remb(sub_bwe *b, uint64_t bps, int64_t now_us) {
+  uint32_t before = b->est.target_bps;
+  bwe_estimator_on_remb(&b->est, bps, now_us);
+  if (b->est.target_bps < before) b->constrained = true;
+  if ((uint64_t)b->est.target_bps * 4 < (uint64_t)before * 3) b->dirty = true;
+}
+
+int sub_bwe_bucket(uint64_t bps) {
+  uint64_t kbps = bps / 1000;
+  for (int i = 0; i < SUB_BWE_EST_NBUCKETS - 1; i++)
+    if (kbps <= sub_bwe_bucket_bounds_kbps[i]) return i;
+  return SUB_BWE_EST_NBUCKETS - 1;
+}

@@ -1,0 +1,82 @@
+/* Bandwidth adaptation toward one subscriber: the state a subscriber transport carries to
+ * estimate what its link takes and to choose, for every track it receives, the layer that
+ * fits (issue 11; the pure parts are gateway/rtc/twcc.h, rooms/bwe_history.h,
+ * rooms/bwe_estimator.h and rooms/layer_alloc.h, see docs/BWE.md).
+ *
+ *  - every packet sent on the transport (media, retransmissions, probe padding) gets a
+ *    transport-wide sequence number in the header extension the subscriber negotiated and is
+ *    remembered with its send time and size (sub_bwe_stamp);
+ *  - the subscriber's transport-cc feedback, joined with that history, and its REMB feed the
+ *    estimator (sub_bwe_on_twcc, sub_bwe_on_remb);
+ *  - every 100 ms (at once after a change of tracks or views, or a drop of the estimate by a
+ *    quarter) the allocator decides a layer or a pause per track, the consumers follow it, a
+ *    change is reported to signaling (ME_CONSUMER_LAYER) and counted; when the estimate is
+ *    short of what the tracks could use, the estimator's probe clusters are sent as RTX
+ *    padding (sfu.h: sub_bwe_tick).
+ * Owned by its transport (created with its first consumer), used on the media worker's thread. */
+#ifndef MOA_ROOMS_SUB_BWE_H
+#define MOA_ROOMS_SUB_BWE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gateway/rtc/rtcp.h"
+#include "gateway/rtc/twcc.h"
+#include "rooms/bwe_estimator.h"
+#include "rooms/bwe_history.h"
+#include "rooms/layer_alloc.h"
+
+#define SUB_BWE_START_BPS 2500000u         /* the first estimate, before any feedback */
+#define SUB_BWE_ALLOC_US 100000            /* allocation period */
+#define SUB_BWE_EST_NBUCKETS 8             /* estimate histogram: see sub_bwe_bucket_bounds_kbps */
+#define SUB_BWE_NO_ADAPT_BPS 1000000000ull /* the estimate a room without adaptation uses */
+
+typedef struct sub_bwe {
+  uint8_t twcc_id; /* the subscriber's transport-wide sequence extension id (1..14), 0: none */
+  bwe_history hist;
+  bwe_estimator est;
+  twcc_ref_unwrapper unwrap;
+  layer_alloc alloc;
+  int64_t next_alloc_us;
+  uint32_t alloc_estimate; /* the estimate the latest allocation used */
+  bool dirty;              /* tracks or views changed: allocate at the next tick */
+  /* The estimate has been cut at least once (delay overuse, loss, a REMB below it). Until
+   * then it is only the start guess, and the allocator takes max(estimate, what the tracks
+   * want): nothing is lowered or paused on a link that showed no sign of congestion. */
+  bool constrained;
+  /* the probe cluster being sent */
+  bool probing;
+  bwe_probe probe;
+  int64_t probe_start_us;
+  uint64_t probe_bytes;
+  int probe_packets;
+  uint64_t feedback_unknown_seen;
+} sub_bwe;
+
+/* The upper bounds of the estimate histogram's buckets, in kbit/s (the last is +Inf). */
+extern const uint32_t sub_bwe_bucket_bounds_kbps[SUB_BWE_EST_NBUCKETS];
+
+/* A new state (estimate SUB_BWE_START_BPS) for a subscriber whose transport-wide sequence
+ * extension id is twcc_id (0: none negotiated; then only REMB informs the estimate). NULL when
+ * out of memory. */
+sub_bwe *sub_bwe_new(uint8_t twcc_id, int64_t now_us);
+void sub_bwe_free(sub_bwe *b);
+
+/* Gives the RTP packet buf[0..len) (plaintext, about to be protected) its transport-wide
+ * sequence number and remembers it; probe_id 0 unless it belongs to a probe cluster. Returns the
+ * new length (the extension may grow the header; cap is the room in buf), or len unchanged when
+ * no extension is negotiated or the packet cannot take it (it is then sent as it is). */
+size_t sub_bwe_stamp(sub_bwe *b, uint8_t *buf, size_t len, size_t cap, int64_t now_us, int probe_id);
+
+/* One transport-cc feedback packet from the subscriber. Returns 0, or -1 if it does not parse
+ * (nothing changes). */
+int sub_bwe_on_twcc(sub_bwe *b, const rtcp_header *h, int64_t now_us);
+
+/* A REMB from the subscriber. */
+void sub_bwe_on_remb(sub_bwe *b, uint64_t bps, int64_t now_us);
+
+/* The histogram bucket of an estimate. */
+int sub_bwe_bucket(uint64_t bps);
+
+#endif

@@ -1,0 +1,241 @@
+/* Unit tests of bandwidth adaptation in a media worker (rooms/sub_bwe.c, layer_control.c,
+ * publisher_remb.c), driven in-process as the other SFU tests are (sfu_test_support.h):
+ * every packet toward a subscriber that negotiated transport-wide sequence numbers carries
+ * consecutive ones; a subscriber whose estimate falls below a video's rate has that video
+ * paused (audio keeps flowing, signaling hears ME_CONSUMER_LAYER, /metrics counts it) and gets
+ * it back, at a key frame with continuous sequence numbers, once the estimate allows; the REMB
+ * to a simulcast publisher follows the tiles its viewers show (media.view), and a room without
+ * adaptation asks for everything (issue 11). Runs under ASan/UBSan with leak checks. */
+#include "gateway/rtc/twcc.h"
+#include "sfu_test_support.h"
+
+#define TWCC_ID 4
+
+static void add_consumer_twcc(peer *p, uint32_t id, uint32_t producer_id, media_kind kind, uint32_t ssrc,
+                              uint8_t pt, uint32_t rtx_ssrc, uint8_t rtx_pt) {
+  media_cmd cmd;
+  memset(&cmd, 0, sizeof cmd);
+  cmd.type = MC_CONSUMER_ADD;
+  cmd.transport_id = p->transport_id;
+  cmd.producer_id = producer_id;
+  cmd.consumer_id = id;
+  cmd.u.consumer.kind = kind;
+  cmd.u.consumer.ssrc = ssrc;
+  cmd.u.consumer.pt = pt;
+  cmd.u.consumer.rtx_ssrc = rtx_ssrc;
+  cmd.u.consumer.rtx_pt = rtx_pt;
+  cmd.u.consumer.ext[MEDIA_EXT_TWCC] = TWCC_ID;
+  sfu_handle_cmd(&W.s, &cmd);
+  assert_non_null(consumer_by_id(&W.s, id));
+}
+
+/* What the worker queued to `to`: counts of video (ssrc vssrc) and other RTP packets, the last
+ * video sequence number, and checks that the transport-wide sequence numbers of all of them
+ * continue from *twcc (-1: not yet known). */
+static void take(peer *to, uint32_t vssrc, int *video, int *other, uint16_t *vseq, int32_t *twcc) {
+  *video = *other = 0;
+  for (int i = 0; i < W.udp.out.count; i++) {
+    if (!same_addr(&W.udp.out.addr[i], &to->addr)) continue;
+    uint8_t *b = W.udp.out.buf[i];
+    int n = (int)W.udp.out.iov[i].iov_len;
+    if (rtp_is_rtcp(b, (size_t)n)) continue;
+    assert_int_equal(srtp_pair_unprotect_rtp(to->srtp, b, &n), 0);
+    rtp_packet rp;
+    assert_int_equal(rtp_parse(b, (size_t)n, &rp), 0);
+    uint16_t tw;
+    assert_int_equal(twcc_ext_read(&rp, TWCC_ID, &tw), 0);
+    if (*twcc >= 0) assert_int_equal(tw, (uint16_t)(*twcc + 1));
+    *twcc = tw;
+    if (rtp_get_ssrc(b) == vssrc) {
+      (*video)++;
+      *vseq = rtp_get_seq(b);
+    } else {
+      (*other)++;
+    }
+  }
+  W.udp.out.count = 0;
+}
+
+static void send_remb(peer *from, uint64_t bps, uint32_t media_ssrc) {
+  uint8_t buf[UDP_SEND_ROOM];
+  int n = rtcp_build_remb(buf, sizeof buf, 0x1234, bps, &media_ssrc, 1);
+  assert_true(n > 0);
+  assert_int_equal(srtp_pair_protect_rtcp(from->srtp, buf, &n, UDP_SEND_ROOM), 0);
+  deliver(&from->addr, buf, (size_t)n);
+}
+
+/* The latest ME_CONSUMER_LAYER for consumer id among the events queued; false if none. */
+static bool layer_event(uint32_t id, media_event *out) {
+  media_event ev;
+  bool found = false;
+  while (next_event(&ev))
+    if (ev.type == ME_CONSUMER_LAYER && ev.consumer_id == id) {
+      *out = ev;
+      found = true;
+    }
+  return found;
+}
+
+/* 20 ms of media from p (a video packet, key or not, and an Opus one), then a worker tick. */
+static void step(peer *p, uint16_t *vseq, uint16_t *aseq, bool key) {
+  uint8_t buf[UDP_SEND_ROOM];
+  deliver(&p->addr, buf, make_rtp(p, buf, 96, 0x7100, (*vseq)++, key));
+  deliver(&p->addr, buf, make_rtp(p, buf, 111, 0x7110, (*aseq)++, false));
+  W.s.now_ms += 20;
+  sfu_tick(&W.s);
+}
+
+static void test_pause_below_estimate_and_resume(void **state) {
+  (void)state;
+  peer p, s;
+  peer_new(&p, 1, 71, "127.0.0.1", 50071);
+  peer_new(&s, 1, 72, "127.0.0.1", 50072);
+  peer_connect(&p);
+  peer_connect(&s);
+  add_producer(&p, 710, MEDIA_VIDEO, 0x7100, 96, 0, 0);
+  add_producer(&p, 711, MEDIA_AUDIO, 0x7110, 111, 0, 0);
+  add_consumer_twcc(&s, 720, 710, MEDIA_VIDEO, 0x7200, 96, 0x7201, 97);
+  add_consumer_twcc(&s, 721, 711, MEDIA_AUDIO, 0x7210, 111, 0, 0);
+  uint16_t vin = 100, ain = 500, vseq = 0;
+  int32_t twcc = -1;
+  int video = 0, other = 0, v, o;
+
+  /* 1.5 s of media: everything forwarded, every packet stamped, numbers consecutive. */
+  for (int i = 0; i < 75; i++) {
+    step(&p, &vin, &ain, i == 0);
+    take(&s, 0x7200, &v, &o, &vseq, &twcc);
+    video += v;
+    other += o;
+  }
+  assert_int_equal(video, 75);
+  assert_true(other >= 75);
+  media_event ev;
+  assert_true(layer_event(720, &ev));
+  assert_int_equal(ev.layer.spatial, 0);
+  assert_int_equal(ev.layer.reason, LA_REASON_OPTIMAL);
+
+  /* The subscriber's link collapses (its REMB says 30 kbit/s, below the video's ~46): video is
+   * paused within the next allocation, audio goes on. */
+  send_remb(&s, 30000, 0x7200);
+  video = other = 0;
+  for (int i = 0; i < 10; i++) {
+    step(&p, &vin, &ain, false);
+    take(&s, 0x7200, &v, &o, &vseq, &twcc);
+    if (i >= 2) video += v; /* the decision takes effect at the next tick */
+    other += o;
+  }
+  assert_int_equal(video, 0);
+  assert_true(other >= 10);
+  assert_true(layer_event(720, &ev));
+  assert_int_equal(ev.layer.spatial, -1);
+  assert_int_equal(ev.layer.reason, LA_REASON_PAUSED);
+  assert_int_equal(ev.layer.estimate_bps, 30000);
+  assert_int_equal(C(&W.counters.paused_video), 1);
+  assert_int_equal(C(&W.counters.layer_paused), 1);
+  uint16_t last_before_pause = vseq;
+
+  /* The link recovers: after the allocator's 2.5 s of headroom the video resumes, at a key
+   * frame (delta frames meanwhile are not sent), numbered right after the last one sent. */
+  send_remb(&s, 5000000, 0x7200);
+  video = 0;
+  for (int i = 0; i < 150; i++) {
+    if (i % 25 == 0) send_remb(&s, 5000000, 0x7200); /* a browser repeats it */
+    step(&p, &vin, &ain, false);
+    take(&s, 0x7200, &v, &o, &vseq, &twcc);
+    video += v;
+  }
+  assert_int_equal(video, 0);
+  assert_int_equal(C(&W.counters.paused_video), 0);
+  assert_int_equal(C(&W.counters.layer_resumed), 1);
+  step(&p, &vin, &ain, true);
+  take(&s, 0x7200, &v, &o, &vseq, &twcc);
+  assert_int_equal(v, 1);
+  assert_int_equal(vseq, (uint16_t)(last_before_pause + 1));
+  step(&p, &vin, &ain, false);
+  take(&s, 0x7200, &v, &o, &vseq, &twcc);
+  assert_int_equal(v, 1);
+  assert_int_equal(vseq, (uint16_t)(last_before_pause + 2));
+
+  close_transport(71);
+  close_transport(72);
+  drain_events();
+  peer_free(&p);
+  peer_free(&s);
+}
+
+static void view(peer *s, uint32_t consumer_id, uint16_t w, uint16_t h) {
+  media_cmd cmd;
+  memset(&cmd, 0, sizeof cmd);
+  cmd.type = MC_CONSUMER_VIEW;
+  cmd.transport_id = s->transport_id;
+  cmd.consumer_id = consumer_id;
+  cmd.u.view.width = w;
+  cmd.u.view.height = h;
+  sfu_handle_cmd(&W.s, &cmd);
+}
+
+static uint64_t demand_after_tick(uint32_t publisher_transport) {
+  W.s.now_ms += 20;
+  sfu_tick(&W.s);
+  return publisher_demand_bps(&W.s, transport_by_id(&W.s, publisher_transport));
+}
+
+/* The REMB to a simulcast publisher: every encoding while its viewer's tile is unknown or
+ * large, only q (180 px) for a thumbnail or a hidden tile, everything again in a room whose
+ * coordinator turned adaptation off. Nominal caps 180k / 550k / 1.7M, plus 25 %. */
+static void test_publisher_follows_demand(void **state) {
+  (void)state;
+  peer p, s;
+  peer_new(&p, 2, 81, "127.0.0.1", 50081);
+  peer_new(&s, 2, 82, "127.0.0.1", 50082);
+  peer_connect(&p);
+  peer_connect(&s);
+  media_cmd cmd;
+  memset(&cmd, 0, sizeof cmd);
+  cmd.type = MC_PRODUCER_ADD;
+  cmd.transport_id = p.transport_id;
+  cmd.producer_id = 810;
+  cmd.u.producer.kind = MEDIA_VIDEO;
+  cmd.u.producer.codec = MEDIA_CODEC_VP8;
+  cmd.u.producer.pt = 96;
+  cmd.u.producer.clock = 90000;
+  cmd.u.producer.ext[MEDIA_EXT_MID] = 9;
+  cmd.u.producer.ext[MEDIA_EXT_RID] = 10;
+  cmd.u.producer.n_rids = 3;
+  strcpy(cmd.u.producer.rids[0], "q");
+  strcpy(cmd.u.producer.rids[1], "h");
+  strcpy(cmd.u.producer.rids[2], "f");
+  sfu_handle_cmd(&W.s, &cmd);
+  add_consumer_twcc(&s, 820, 810, MEDIA_VIDEO, 0x8200, 96, 0, 0);
+  const uint64_t all = (180000 + 550000 + 1700000) * 5 / 4, q_only = 180000 * 5 / 4;
+  assert_int_equal(demand_after_tick(81), all);
+  view(&s, 820, 320, 180);
+  assert_int_equal(demand_after_tick(81), q_only);
+  view(&s, 820, 640, 360);
+  assert_int_equal(demand_after_tick(81), (180000 + 550000) * 5 / 4);
+  view(&s, 820, 0, 0);
+  assert_int_equal(demand_after_tick(81), q_only);
+  /* A view of another transport's consumer is ignored. */
+  cmd = (media_cmd){.type = MC_CONSUMER_VIEW, .transport_id = p.transport_id, .consumer_id = 820};
+  cmd.u.view.height = 720;
+  sfu_handle_cmd(&W.s, &cmd);
+  assert_int_equal(demand_after_tick(81), q_only);
+  /* Adaptation off for the room: every encoding. */
+  cmd = (media_cmd){.type = MC_ROUTER_ADAPT, .room_id = 2};
+  cmd.u.adapt.on = false;
+  sfu_handle_cmd(&W.s, &cmd);
+  assert_int_equal(demand_after_tick(81), all);
+  close_transport(81);
+  close_transport(82);
+  drain_events();
+  peer_free(&p);
+  peer_free(&s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_pause_below_estimate_and_resume, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_publisher_follows_demand, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
