@@ -119,11 +119,14 @@ int layer_alloc_run(layer_alloc *a, uint64_t estimate_bps, const la_track *track
     for (size_t j = 0; j < i; j++)
       if (tracks[i].id == tracks[j].id) return -1;
 
-  level cur[LA_MAX_TRACKS], top[LA_MAX_TRACKS], full[LA_MAX_TRACKS], up[LA_MAX_TRACKS];
-  la_reason why[LA_MAX_TRACKS];
-  bool tile_limited[LA_MAX_TRACKS], is_new[LA_MAX_TRACKS];
+  /* Zeroed: every entry below n is written before use, but gcc 12 at -O2 cannot see it
+   * (-Werror=maybe-uninitialized broke the release build). */
+  level cur[LA_MAX_TRACKS] = {0}, top[LA_MAX_TRACKS] = {0}, full[LA_MAX_TRACKS] = {0},
+        up[LA_MAX_TRACKS] = {0};
+  la_reason why[LA_MAX_TRACKS] = {0};
+  bool tile_limited[LA_MAX_TRACKS] = {0}, is_new[LA_MAX_TRACKS] = {0};
   la_entry next[LA_MAX_TRACKS];
-  size_t order[LA_MAX_TRACKS];
+  size_t order[LA_MAX_TRACKS] = {0};
 
   /* Previous state, by id; priority order (stable: insertion sort by rank). */
   for (size_t i = 0; i < n; i++) {
