@@ -29,6 +29,8 @@
 //
 // Usage: node bench/bench_forward.mjs <moa-binary> <seed-db>
 //        (env FWD_SUBS=10,50,200 FWD_TCP_SUBS=50 FWD_ROUNDS=5 FWD_ROUND_MS=2000)
+//        FWD_SRTP_PROFILE=SRTP_AES128_CM_SHA1_80 makes the peers offer only that profile (default:
+//        GCM first, which the server picks)
 import { spawn, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';

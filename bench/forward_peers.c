@@ -67,7 +67,7 @@
 #define HOUSE_MS 10
 #define DRAIN_MS 300
 #define BATCH 32
-#define SLOT 2048         /* receive/send slot: a datagram plus the SRTP trailer, 8-byte aligned */
+#define SLOT 2048          /* receive/send slot: a datagram plus the SRTP trailer, 8-byte aligned */
 #define TCP_FRAME_MAX SLOT /* largest RFC 4571 frame taken from the server */
 #define MAX_SAMPLES (1u << 21)
 #define PAYLOAD_MAGIC 0x4d4f4142u /* "MOAB": marks a payload written by this program */
@@ -210,7 +210,10 @@ static void on_stun(peer *p, const uint8_t *buf, size_t len) {
   if (p->state != P_ICE) return; /* a consent answer */
   p->state = P_DTLS;
   p->next_stun_ms = mono_ms() + CONSENT_MS;
-  if (!(p->dtls = dtls_conn_new(g.identity, false, p->fp)) || dtls_conn_start(p->dtls) != 0) {
+  /* FWD_SRTP_PROFILE (an OpenSSL list, e.g. SRTP_AES128_CM_SHA1_80) narrows the offer; unset, the
+   * default offer (GCM first) */
+  if (!(p->dtls = dtls_conn_new_ex(g.identity, false, p->fp, getenv("FWD_SRTP_PROFILE"))) ||
+      dtls_conn_start(p->dtls) != 0) {
     fail_peer(p, "DTLS client could not start");
     return;
   }

@@ -25,6 +25,7 @@
 typedef enum {
   DTLS_SRTP_NONE = 0,
   DTLS_SRTP_AES128_CM_SHA1_80 = 0x0001,
+  DTLS_SRTP_AES128_CM_SHA1_32 = 0x0002, /* never negotiated by dtls.c; srtp.c implements it */
   DTLS_SRTP_AEAD_AES_128_GCM = 0x0007,
 } dtls_srtp_profile;
 
@@ -40,7 +41,7 @@ typedef enum {
 typedef struct {
   dtls_srtp_profile profile;
   uint8_t key_len;  /* DTLS_SRTP_KEY_LEN */
-  uint8_t salt_len; /* 14 for AES128_CM_SHA1_80, 12 for AEAD_AES_128_GCM */
+  uint8_t salt_len; /* 14 for AES128_CM_SHA1_80 and _32, 12 for AEAD_AES_128_GCM */
   uint8_t local_key[DTLS_SRTP_KEY_LEN];
   uint8_t local_salt[DTLS_SRTP_MAX_SALT_LEN];
   uint8_t remote_key[DTLS_SRTP_KEY_LEN];

@@ -1,20 +1,21 @@
-/* SRTP/SRTCP for one media transport: a thin wrapper over libsrtp2 holding the two sessions a
- * DTLS-SRTP association yields, inbound (the peer's keys, any SSRC it sends) and outbound (our
- * keys, any SSRC we send). Built from the keys dtls_conn_srtp_keys() exports; owned by the
- * transport of the worker thread that made it and used only on that thread (libsrtp sessions
- * are not thread-safe). Protect and unprotect work in place, allocate nothing after the first
- * packet of a new SSRC, and return error codes fine enough for per-transport counters.
+/* SRTP/SRTCP for one media transport: the two sessions a DTLS-SRTP association yields, inbound
+ * (the peer's keys, any SSRC it sends) and outbound (our keys, any SSRC we send), implemented on
+ * OpenSSL EVP in srtp.c (why not libsrtp2 is said there, with figures). Built from the keys
+ * dtls_conn_srtp_keys() exports; owned by the transport of the worker thread that made it and
+ * used only on that thread (not thread-safe). Protect and unprotect work in place, allocate
+ * nothing after the first packet of a new SSRC, and return error codes fine enough for
+ * per-transport counters.
  *
- * Buffers given to libsrtp must be 4-byte aligned (libsrtp reads the header as 32-bit words)
- * and, for protect, have room after the packet for the trailer (SRTP_PAIR_RTP_TRAILER_MAX and
- * SRTP_PAIR_RTCP_TRAILER_MAX). */
+ * Buffers need no particular alignment; for protect they must have room after the packet for
+ * the trailer (SRTP_PAIR_RTP_TRAILER_MAX and SRTP_PAIR_RTCP_TRAILER_MAX). */
 #ifndef MOA_GATEWAY_RTC_SRTP_H
 #define MOA_GATEWAY_RTC_SRTP_H
 
 #include "gateway/rtc/dtls.h"
 
-/* Room protect needs after the packet: libsrtp's SRTP_MAX_TRAILER_LEN (tag + MKI, 144), and for
- * SRTCP 4 more for the E flag and index. */
+/* Room protect asks for after the packet: kept at libsrtp's SRTP_MAX_TRAILER_LEN (tag + MKI, 144)
+ * and 4 more for SRTCP's E flag and index, which callers size their buffers by; the largest
+ * trailer written is 16 bytes (GCM tag) for SRTP and 20 for SRTCP. */
 #define SRTP_PAIR_RTP_TRAILER_MAX 144
 #define SRTP_PAIR_RTCP_TRAILER_MAX 148
 #define SRTP_PAIR_REPLAY_WINDOW 1024 /* inbound SRTP replay window, in packets (as libwebrtc) */
@@ -25,21 +26,23 @@ typedef enum {
   SRTP_PAIR_ERR_ARG = -1,    /* too short to be RTP/RTCP, or not enough room for the trailer */
   SRTP_PAIR_ERR_AUTH = -2,   /* authentication tag wrong: tampered, or another key */
   SRTP_PAIR_ERR_REPLAY = -3, /* seen already, or older than the replay window */
-  SRTP_PAIR_ERR_FAIL = -4,   /* anything else libsrtp refuses (malformed header, ...) */
+  SRTP_PAIR_ERR_FAIL = -4,   /* anything else: malformed header, too many SSRCs, SRTCP index
+                                spent, an OpenSSL failure */
 } srtp_pair_err;
 
 typedef struct srtp_pair srtp_pair;
 
-/* Initialises libsrtp once per process; safe to call from any thread, any number of times.
- * Returns 0, or -1 if libsrtp could not initialise (then every srtp_pair_new() fails too). */
+/* Process-wide set-up; there is none left since libsrtp2 went (OpenSSL 3 initialises itself),
+ * kept so callers need not change. Safe from any thread, any number of times. Returns 0. */
 int srtp_global_init(void);
 
 /* Creates both sessions for keys->profile (AEAD_AES_128_GCM: 16-byte tag; AES128_CM_SHA1_80:
- * 80-bit HMAC-SHA1 tag for SRTP and SRTCP), with the inbound replay window of
- * SRTP_PAIR_REPLAY_WINDOW and allow_repeat_tx on the outbound side, so a NACK can be answered
- * by protecting the very same packet again (it must be byte-identical: with GCM a different
- * payload under the same sequence number would reuse the nonce). Calls srtp_global_init().
- * Returns NULL for an unknown profile, wrong key lengths, or a libsrtp failure (logged). */
+ * 80-bit HMAC-SHA1 tag for SRTP and SRTCP; AES128_CM_SHA1_32: 32-bit for SRTP, 80-bit for
+ * SRTCP), with the inbound replay window of SRTP_PAIR_REPLAY_WINDOW (SRTP and SRTCP), and the
+ * outbound side allowing a sequence number again, so a NACK can be answered by protecting the
+ * very same packet again (it must be byte-identical: with GCM a different payload under the same
+ * sequence number would reuse the nonce). Returns NULL for an unknown profile, wrong key lengths,
+ * or an OpenSSL failure (logged). */
 srtp_pair *srtp_pair_new(const dtls_srtp_keys *keys);
 
 /* Frees both sessions and wipes their keys. NULL is a no-op. */
