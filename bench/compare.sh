@@ -12,6 +12,9 @@
 # prints each run's server CPU per forwarded packet at the full subscriber count, then the
 # medians and the ratios simulcast / single-encoding (issue 11 asks <= 1.1x against BASE).
 #
+# Env BENCH_CFLAGS: extra C flags for both builds (e.g. -Wno-error=maybe-uninitialized when a
+# baseline does not build at -O2 with -Werror).
+#
 # Usage: sh bench/compare.sh BASE_COMMIT [ROUNDS] [forward]   (e.g. sh bench/compare.sh HEAD~1 3)
 set -eu
 if [ $# -lt 1 ]; then
@@ -31,9 +34,9 @@ trap cleanup EXIT INT TERM
 git -C "$SRC" worktree add --detach "$TMP/base" "$BASE" >/dev/null
 rm -rf "$TMP/base/bench" && cp -R "$SRC/bench" "$TMP/base/bench"
 echo "building $BASE and the working tree (Release)"
-cmake -S "$TMP/base" -B "$TMP/base/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S "$TMP/base" -B "$TMP/base/build" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS=${BENCH_CFLAGS:-}" >/dev/null
 cmake --build "$TMP/base/build" -j2 --target $TARGETS >/dev/null
-cmake -S "$SRC" -B "$SRC/build/bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S "$SRC" -B "$SRC/build/bench" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS=${BENCH_CFLAGS:-}" >/dev/null
 cmake --build "$SRC/build/bench" -j2 --target $TARGETS >/dev/null
 # seeded by the baseline: the working tree migrates its copies forward (the reverse is refused)
 "$TMP/base/build/moa" db init --demo --db "$TMP/seed.db" >/dev/null 2>&1
