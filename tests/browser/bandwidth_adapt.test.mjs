@@ -73,6 +73,11 @@ async function serverVideoKbps(ms) {
   return kbps(serverVideoBytes() - b0, Date.now() - t0);
 }
 
+// The media worker's counters (room.stats, asked by the coordinator coord01).
+async function workerCounters() {
+  return (await pages.pubA.evaluate((roomId) => window.moa.rpc.request('room.stats', { room_id: roomId }), roomId)).worker;
+}
+
 // Packets tbf dropped so far (its queue full: the link is the bottleneck).
 function shapedDropped() {
   const m = /dropped (\d+)/.exec(tc('-s', 'qdisc', 'show', 'dev', SHAPED_DEV));
@@ -284,9 +289,11 @@ test('harness: three publishers send 720p, both viewers decode them at 720p, tbf
   // the limit (plus the bucket), the unshaped viewer's does not drop.
   shape('800kbit');
   await sleep(1500);
-  const dropped0 = shapedDropped();
+  const dropped0 = shapedDropped(), worker0 = await workerCounters();
   const [shapedLim, openLim, serverLim] = await Promise.all([rates(pages.shaped, 3000), rates(pages.open, 3000), serverVideoKbps(3000)]);
-  const dropped = shapedDropped() - dropped0;
+  const dropped = shapedDropped() - dropped0, worker1 = await workerCounters();
+  console.log(`at 800 kbit/s, in 3 s the worker retransmitted ${worker1.retransmitted - worker0.retransmitted} packets ` +
+    `(${worker1.nacks_received - worker0.nacks_received} NACKs received) and asked ${worker1.plis_sent - worker0.plis_sent} key frames`);
   console.log(`at 800 kbit/s: shaped viewer receives ${shapedLim.total} kbit/s (video ${shapedLim.video}, audio ${shapedLim.audio}), ` +
     `the server sent it ${serverLim} kbit/s of video, tbf dropped ${dropped} packets in 3 s; unshaped viewer ${openLim.total} kbit/s`);
   assert.ok(shapedLim.total <= 800 * 1.1, `the shaped viewer receives at most the limit: ${shapedLim.total} kbit/s`);
