@@ -346,8 +346,9 @@ test('150 kbit/s: video pauses, audio keeps flowing; lifted: video resumes', { t
   assert.ok(harnessUp, 'the meeting of the harness test is up');
   shape('150kbit');
   const t0 = Date.now();
-  // Paused: the server sends no video to that viewer (what still trickles in is the queue
-  // draining); the coordinator's room.stats may also say so.
+  // Paused: the server sends that viewer less video than the link carries (nftables, before
+  // tbf: at 150 kbit/s the link alone would already starve the video, so the viewer's own
+  // figures cannot tell a pause from loss); room.stats is printed for the reason.
   let pausedMs;
   try {
     pausedMs = await waitFor(async () => (await serverVideoKbps(1000)) < 150, 'the server sending the shaped viewer less video than the link carries', 10000, 0);
