@@ -5,14 +5,27 @@
 # bench_chat (1,000 members) and bench_directory (demo and 100,000 organizations) between the
 # two for ROUNDS rounds. Figures go to stdout; docs/BENCHMARKS.md records them.
 #
-# Usage: sh bench/compare.sh BASE_COMMIT [ROUNDS]     (e.g. sh bench/compare.sh HEAD~1 3)
+# With `forward` as third argument it alternates bench_forward instead, three runs per round:
+# BASE with a single-encoding publisher, the working tree with a single-encoding publisher, and
+# the working tree with a simulcast (q/h/f) publisher (FWD_SIMULCAST=1), each with FWD_SUBS UDP
+# subscribers (default 50) plus FWD_TCP_SUBS over ICE-TCP (default 10), FWD_ROUNDS (3) x 2 s, and
+# prints each run's server CPU per forwarded packet at the full subscriber count, then the
+# medians and the ratios simulcast / single-encoding (issue 11 asks <= 1.1x against BASE).
+#
+# Env BENCH_CFLAGS: extra C flags for both builds (e.g. -Wno-error=maybe-uninitialized when a
+# baseline does not build at -O2 with -Werror).
+#
+# Usage: sh bench/compare.sh BASE_COMMIT [ROUNDS] [forward]   (e.g. sh bench/compare.sh HEAD~1 3)
 set -eu
 if [ $# -lt 1 ]; then
-  echo "usage: sh bench/compare.sh BASE_COMMIT [ROUNDS]" >&2
+  echo "usage: sh bench/compare.sh BASE_COMMIT [ROUNDS] [forward]" >&2
   exit 2
 fi
 BASE=$1
 ROUNDS=${2:-3}
+MODE=${3:-chat}
+case $MODE in chat | forward) ;; *) echo "compare.sh: unknown mode '$MODE' (forward, or none)" >&2; exit 2 ;; esac
+if [ "$MODE" = forward ]; then TARGETS="moa bench_seed_users bench_srtp forward_peers"; else TARGETS="moa bench_seed_users bench_directory"; fi
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/moa-compare.XXXXXX")
 cleanup() { git -C "$SRC" worktree remove --force "$TMP/base" 2>/dev/null || true; rm -rf "$TMP"; }
@@ -21,10 +34,10 @@ trap cleanup EXIT INT TERM
 git -C "$SRC" worktree add --detach "$TMP/base" "$BASE" >/dev/null
 rm -rf "$TMP/base/bench" && cp -R "$SRC/bench" "$TMP/base/bench"
 echo "building $BASE and the working tree (Release)"
-cmake -S "$TMP/base" -B "$TMP/base/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$TMP/base/build" -j2 --target moa bench_seed_users bench_directory >/dev/null
-cmake -S "$SRC" -B "$SRC/build/bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$SRC/build/bench" -j2 --target moa bench_seed_users bench_directory >/dev/null
+cmake -S "$TMP/base" -B "$TMP/base/build" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS=${BENCH_CFLAGS:-}" >/dev/null
+cmake --build "$TMP/base/build" -j2 --target $TARGETS >/dev/null
+cmake -S "$SRC" -B "$SRC/build/bench" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS=${BENCH_CFLAGS:-}" >/dev/null
+cmake --build "$SRC/build/bench" -j2 --target $TARGETS >/dev/null
 # seeded by the baseline: the working tree migrates its copies forward (the reverse is refused)
 "$TMP/base/build/moa" db init --demo --db "$TMP/seed.db" >/dev/null 2>&1
 
@@ -32,6 +45,37 @@ hard=$(ulimit -Hn)
 if [ "$hard" = unlimited ]; then ulimit -n 65536 2>/dev/null || true; else ulimit -n "$hard" 2>/dev/null || true; fi
 
 cd "$SRC"
+if [ "$MODE" = forward ]; then
+  : "${FWD_SUBS:=50}" "${FWD_TCP_SUBS:=10}" "${FWD_ROUNDS:=3}"
+  export FWD_SUBS FWD_TCP_SUBS FWD_ROUNDS
+  : >"$TMP/fwd.tsv"
+  for r in $(seq 1 "$ROUNDS"); do
+    echo "=== round $r $(date -u +%T) UTC, load $(cut -d' ' -f1 /proc/loadavg)"
+    for side in base-single new-single new-simulcast; do
+      case $side in
+      base-*) dir="$TMP/base/build"; label="$BASE" ;;
+      *) dir="$SRC/build/bench"; label="working tree" ;;
+      esac
+      case $side in *simulcast) sim=1 ;; *) sim=0 ;; esac
+      echo "--- forward, $label, $([ $sim = 1 ] && echo 'simulcast q/h/f' || echo 'one encoding')"
+      FWD_SIMULCAST=$sim node bench/bench_forward.mjs "$dir/moa" "$TMP/seed.db" >"$TMP/fwd.log" 2>&1 || { cat "$TMP/fwd.log"; exit 1; }
+      # the table's last row: every subscriber (UDP and ICE-TCP) joined
+      row=$(awk '/^subscribers /{t=1; next} t && NF==8 {last=$0} t && NF!=8 {t=0} END {print last}' "$TMP/fwd.log")
+      echo "subscribers  fwd pkt/s  CPU µs/pkt  CPU/SRTP  loss %  p50 ms  p99 ms  max ms"
+      echo "$row"
+      grep -E "^ +[0-9+a-z]+ subs:" "$TMP/fwd.log" | tail -1
+      echo "$side $(echo "$row" | awk '{print $3}')" >>"$TMP/fwd.tsv"
+    done
+  done
+  echo "=== server CPU µs per forwarded packet, median of $ROUNDS runs each ($FWD_SUBS UDP + $FWD_TCP_SUBS ICE-TCP subscribers)"
+  awk '{v[$1] = v[$1] " " $2} END {
+    for (k in v) { n = split(v[k], a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+      m[k] = n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2; printf "%-14s %6.2f   (runs:%s)\n", k, m[k], v[k] }
+    printf "simulcast / %s single-encoding: %.2fx\n", base, m["new-simulcast"] / m["base-single"]
+    printf "simulcast / working tree single-encoding: %.2fx\n", m["new-simulcast"] / m["new-single"]
+  }' base="$BASE" "$TMP/fwd.tsv"
+  exit 0
+fi
 for r in $(seq 1 "$ROUNDS"); do
   echo "=== round $r $(date -u +%T) UTC, load $(cut -d' ' -f1 /proc/loadavg)"
   for side in base new; do

@@ -16,6 +16,16 @@
  * datagrams this process's sockets dropped, so client-side overflow is told apart from loss in
  * the server.
  *
+ * Simulcast (`publish ID SSRC PT RIDEXT`): the publisher sends three encodings as a browser's rid
+ * simulcast does, rid q, h, f on SSRC, SSRC+1, SSRC+2, each packet naming its rid in the RFC 8285
+ * one-byte header extension RIDEXT (the id its offer gave `sdes:rtp-stream-id`): per frame q one
+ * packet of SIM_Q_BYTES, h two of SIM_H_BYTES, f the PKTS_PER_FRAME packets of PKT_BYTES of the
+ * single-encoding mode (about 0.12, 0.48 and 1.44 Mbit/s of RTP), key frames on all three at
+ * once. The VP8 descriptor is Chrome's: X with a 15-bit PictureID, TL0PICIDX and TID (two
+ * temporal layers, TID 0/1 alternating), each encoding numbering its own pictures. The measured
+ * stream is f: only its packets carry the window index; q and h carry another marker, so a
+ * subscriber counts them as media (flowing) but not in the window's loss and latency.
+ *
  * A subscriber can instead reach the server over ICE-TCP (RFC 6544 active side): `connect ... tcp`
  * opens a TCP connection to the server's passive candidate and carries every packet in RFC 4571
  * frames (gateway/rtc/rfc4571.c reassembles what arrives); its latency is then taken at the read,
@@ -24,7 +34,8 @@
  * The driver (node, trusted but still parsed with bounds) speaks lines on stdin:
  *   peer ID pub|sub                       -> {"ev":"peer","id":ID,"ufrag":..,"pwd":..}
  *   connect ID IP PORT UFRAG PWD FP [tcp] starts ICE then DTLS -> {"ev":"connected","id":ID,..}
- *   publish ID SSRC PT                    peer ID sends the video once connected
+ *   publish ID SSRC PT [RIDEXT]           peer ID sends the video once connected (with
+ *                                         RIDEXT: three simulcast encodings, see above)
  *   mark                                  opens a measurement window -> {"ev":"mark","index":N}
  *   report                                closes it; after 300 ms of drain -> {"ev":"report",..}
  *   quit
@@ -70,8 +81,13 @@
 #define SLOT 2048          /* receive/send slot: a datagram plus the SRTP trailer, 8-byte aligned */
 #define TCP_FRAME_MAX SLOT /* largest RFC 4571 frame taken from the server */
 #define MAX_SAMPLES (1u << 21)
-#define PAYLOAD_MAGIC 0x4d4f4142u /* "MOAB": marks a payload written by this program */
-#define VP8_BYTES 2               /* descriptor + first payload-header byte */
+#define PAYLOAD_MAGIC 0x4d4f4142u     /* "MOAB": marks a payload written by this program */
+#define PAYLOAD_MAGIC_LOW 0x4d4f414cu /* "MOAL": a lower simulcast encoding's (not measured) */
+#define VP8_BYTES 2                   /* descriptor + first payload-header byte */
+#define SIM_LAYERS 3
+#define SIM_VP8_BYTES 7 /* X, I L T, 15-bit PictureID, TL0PICIDX, TID/Y/KEYIDX + payload header */
+#define SIM_Q_BYTES 500
+#define SIM_H_BYTES 1000
 #define TAG_STDIN 0
 #define TAG_FRAME 1
 #define TAG_HOUSE 2
@@ -114,6 +130,8 @@ static struct {
   peer *pub;
   uint32_t pub_ssrc;
   uint8_t pub_pt;
+  uint8_t rid_ext;              /* simulcast: the RID extension's id; 0: one encoding */
+  uint16_t sim_seq[SIM_LAYERS]; /* q and h (f uses seq) */
   uint16_t seq;
   uint32_t ts, frame, index; /* index: next packet's number */
   bool keyframe_wanted;
@@ -254,34 +272,80 @@ static uint32_t get32(const uint8_t *b) {
   return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
+/* Writes one RTP packet of `total` bytes into r: header (with the RID extension when `rid` is
+ * not 0), VP8 descriptor (Chrome's extended one for a simulcast encoding `layer`, else the short
+ * one), then the payload: magic, index and send time (taken last, just before protection). */
+static size_t build_packet(uint8_t *r, size_t total, uint32_t ssrc, uint16_t seq, bool marker, char rid,
+                           int layer, bool first, bool key, uint32_t magic, uint32_t index) {
+  size_t h = RTP_HEADER_LEN;
+  r[0] = rid ? 0x90 : 0x80;
+  r[1] = (uint8_t)((marker ? 0x80 : 0) | (g.pub_pt & 0x7f));
+  rtp_set_seq(r, seq);
+  rtp_set_ts(r, g.ts);
+  rtp_set_ssrc(r, ssrc);
+  if (rid) { /* RFC 8285 one-byte form: 0xBEDE, one word: id/len, the rid, two bytes padding */
+    const uint8_t ext[8] = {0xbe, 0xde, 0x00, 0x01, (uint8_t)(g.rid_ext << 4), (uint8_t)rid, 0, 0};
+    memcpy(r + h, ext, sizeof ext);
+    h += sizeof ext;
+  }
+  uint8_t *pl = r + h;
+  size_t vp8 = VP8_BYTES;
+  if (layer < 0) {
+    pl[0] = first ? 0x10 : 0x00;        /* VP8 descriptor: S on the frame's first packet, PID 0 */
+    pl[1] = first && key ? 0x00 : 0x01; /* VP8 payload header: P=0 (key frame) or 1 */
+  } else {
+    uint32_t tid = g.frame % 2;
+    uint32_t pic = (g.frame + (uint32_t)layer * 10000u) & 0x7fff;
+    uint32_t tl0 = (g.frame / 2 + (uint32_t)layer * 100u) & 0xff;
+    pl[0] = (uint8_t)(0x80 | (first ? 0x10 : 0x00)); /* X, S, PID 0 */
+    pl[1] = 0xe0;                                    /* I, L, T */
+    pl[2] = (uint8_t)(0x80 | pic >> 8);              /* M: 15-bit PictureID */
+    pl[3] = (uint8_t)pic;
+    pl[4] = (uint8_t)tl0;
+    pl[5] = (uint8_t)(tid << 6 | (tid ? 0x20 : 0)); /* TID, Y on the upper layer */
+    pl[6] = first && key ? 0x00 : 0x01;
+    vp8 = SIM_VP8_BYTES;
+  }
+  memset(pl + vp8, (int)(index & 0xff), total - h - vp8);
+  put32(pl + vp8, magic);
+  put32(pl + vp8 + 4, index);
+  uint64_t t = now_ns(CLOCK_REALTIME);
+  put32(pl + vp8 + 8, (uint32_t)(t >> 32));
+  put32(pl + vp8 + 12, (uint32_t)t);
+  return total;
+}
+
+static void send_packet(peer *p, uint8_t *buf, size_t len) {
+  int n = (int)len;
+  if (srtp_pair_protect_rtp(p->srtp, buf, &n, SLOT) != SRTP_PAIR_OK) {
+    fail_peer(p, "SRTP protect failed");
+    return;
+  }
+  send_to_server(p, buf, (size_t)n);
+}
+
 static void send_frame(void) {
   peer *p = g.pub;
   if (!p || p->state != P_UP) return;
   bool key = g.keyframe_wanted || g.frame % KEYFRAME_EVERY == 0;
   if (key) g.keyframe_wanted = false, g.keyframes++;
   _Alignas(8) uint8_t buf[SLOT];
-  for (int i = 0; i < PKTS_PER_FRAME; i++) {
-    uint8_t *r = buf;
-    r[0] = 0x80;
-    r[1] = (uint8_t)((i == PKTS_PER_FRAME - 1 ? 0x80 : 0) | (g.pub_pt & 0x7f));
-    rtp_set_seq(r, g.seq++);
-    rtp_set_ts(r, g.ts);
-    rtp_set_ssrc(r, g.pub_ssrc);
-    uint8_t *pl = r + RTP_HEADER_LEN;
-    pl[0] = i == 0 ? 0x10 : 0x00;        /* VP8 descriptor: S on the frame's first packet, PID 0 */
-    pl[1] = i == 0 && key ? 0x00 : 0x01; /* VP8 payload header: P=0 (key frame) or 1 */
-    memset(pl + VP8_BYTES, (int)(g.index & 0xff), PKT_BYTES - RTP_HEADER_LEN - VP8_BYTES);
-    put32(pl + VP8_BYTES, PAYLOAD_MAGIC);
-    put32(pl + VP8_BYTES + 4, g.index++);
-    uint64_t t = now_ns(CLOCK_REALTIME);
-    put32(pl + VP8_BYTES + 8, (uint32_t)(t >> 32));
-    put32(pl + VP8_BYTES + 12, (uint32_t)t);
-    int n = PKT_BYTES;
-    if (srtp_pair_protect_rtp(p->srtp, buf, &n, sizeof buf) != SRTP_PAIR_OK) {
-      fail_peer(p, "SRTP protect failed");
-      return;
-    }
-    send_to_server(p, buf, (size_t)n);
+  if (g.rid_ext) { /* the lower encodings q and h first, as a browser sends them */
+    static const char rid[SIM_LAYERS - 1] = {'q', 'h'};
+    static const int pkts[SIM_LAYERS - 1] = {1, 2};
+    static const size_t bytes[SIM_LAYERS - 1] = {SIM_Q_BYTES, SIM_H_BYTES};
+    for (int l = 0; l < SIM_LAYERS - 1 && p->state == P_UP; l++)
+      for (int i = 0; i < pkts[l]; i++) {
+        size_t len = build_packet(buf, bytes[l], g.pub_ssrc + (uint32_t)l, g.sim_seq[l]++, i == pkts[l] - 1,
+                                  rid[l], l, i == 0, key, PAYLOAD_MAGIC_LOW, 0);
+        send_packet(p, buf, len);
+      }
+  }
+  uint32_t f_ssrc = g.rid_ext ? g.pub_ssrc + SIM_LAYERS - 1 : g.pub_ssrc;
+  for (int i = 0; i < PKTS_PER_FRAME && p->state == P_UP; i++) {
+    size_t len = build_packet(buf, PKT_BYTES, f_ssrc, g.seq++, i == PKTS_PER_FRAME - 1, g.rid_ext ? 'f' : 0,
+                              g.rid_ext ? SIM_LAYERS - 1 : -1, i == 0, key, PAYLOAD_MAGIC, g.index++);
+    send_packet(p, buf, len);
   }
   g.ts += 90000 / FPS;
   g.frame++;
@@ -305,13 +369,31 @@ static void on_pub_rtcp(peer *p, uint8_t *buf, size_t len) {
   }
 }
 
+/* Bytes of VP8 payload descriptor (RFC 7741) plus the payload header byte this program writes;
+ * 0 if the payload is too short for it. */
+static size_t vp8_descriptor_len(const uint8_t *pl, size_t len) {
+  size_t off = 1;
+  if (len < 2) return 0;
+  if (pl[0] & 0x80) {
+    uint8_t x = pl[1];
+    off = 2;
+    if ((x & 0x80) && off < len) off += (pl[off] & 0x80) ? 2 : 1;
+    if (x & 0x40) off++;
+    if (x & 0x30) off++;
+  }
+  off++; /* the VP8 payload header's first byte */
+  return off <= len ? off : 0;
+}
+
 static void on_sub_rtp(peer *p, uint8_t *buf, size_t len, uint64_t rx_ns) {
   int n = (int)len;
   if (srtp_pair_unprotect_rtp(p->srtp, buf, &n) != SRTP_PAIR_OK) return;
   rtp_packet rp;
-  if (rtp_parse(buf, (size_t)n, &rp) != 0 || rp.payload_len < VP8_BYTES + 16 ||
-      get32(rp.payload + VP8_BYTES) != PAYLOAD_MAGIC)
-    return;
+  if (rtp_parse(buf, (size_t)n, &rp) != 0) return;
+  size_t vp8 = vp8_descriptor_len(rp.payload, rp.payload_len);
+  if (!vp8 || rp.payload_len < vp8 + 16) return;
+  uint32_t magic = get32(rp.payload + vp8);
+  if (magic != PAYLOAD_MAGIC && magic != PAYLOAD_MAGIC_LOW) return;
   if (!p->flowing) {
     p->flowing = true;
     emit("{\"ev\":\"flowing\",\"id\":%d}", p->id);
@@ -320,12 +402,12 @@ static void on_sub_rtp(peer *p, uint8_t *buf, size_t len, uint64_t rx_ns) {
   int64_t gap = p->seq_started ? ext - p->last_ext - 1 : 0;
   if (!p->seq_started || ext > p->last_ext) p->last_ext = ext;
   p->seq_started = true;
-  uint32_t idx = get32(rp.payload + VP8_BYTES + 4);
-  if (!g.win_open || idx < g.win_start || idx >= g.win_end) return;
+  uint32_t idx = get32(rp.payload + vp8 + 4);
+  if (magic != PAYLOAD_MAGIC || !g.win_open || idx < g.win_start || idx >= g.win_end) return;
   p->win_rx++;
   if (gap > 0) p->win_gaps += (uint64_t)gap;
   if (gap < 0) p->win_late++;
-  uint64_t sent = (uint64_t)get32(rp.payload + VP8_BYTES + 8) << 32 | get32(rp.payload + VP8_BYTES + 12);
+  uint64_t sent = (uint64_t)get32(rp.payload + vp8 + 8) << 32 | get32(rp.payload + vp8 + 12);
   uint64_t d = rx_ns > sent ? rx_ns - sent : 0;
   if (g.nsamples < MAX_SAMPLES) g.samples[g.nsamples++] = d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
 }
@@ -545,19 +627,20 @@ static void cmd_connect(const char *line) {
 }
 
 static void cmd_line(const char *line) {
-  int id;
-  unsigned ssrc, pt;
+  int id, k;
+  unsigned ssrc, pt, ridext = 0;
   char role[8];
   peer *p;
   if (sscanf(line, "peer %d %7s", &id, role) == 2) {
     cmd_peer(id, role);
   } else if (!strncmp(line, "connect ", 8)) {
     cmd_connect(line);
-  } else if (sscanf(line, "publish %d %u %u", &id, &ssrc, &pt) == 3 && (p = find_peer(id)) && p->publisher &&
-             pt < 128) {
+  } else if ((k = sscanf(line, "publish %d %u %u %u", &id, &ssrc, &pt, &ridext)) >= 3 &&
+             (p = find_peer(id)) && p->publisher && pt < 128 && (k == 3 || (ridext >= 1 && ridext <= 14))) {
     g.pub = p;
     g.pub_ssrc = ssrc;
     g.pub_pt = (uint8_t)pt;
+    g.rid_ext = k == 4 ? (uint8_t)ridext : 0;
   } else if (!strcmp(line, "mark")) {
     open_window();
   } else if (!strcmp(line, "report") && g.win_open) {
