@@ -188,6 +188,10 @@ size_t media_metrics_render(const media_system *m, char *buf, size_t len) {
       "# TYPE moa_media_twcc_feedback_total counter\n");
   PUT("moa_media_twcc_feedback_total{result=\"taken\"} %llu\n", (unsigned long long)SUM(twcc_feedback));
   PUT("moa_media_twcc_feedback_total{result=\"refused\"} %llu\n", (unsigned long long)SUM(twcc_refused));
+  PUT("# HELP moa_media_rtx_over_budget_total NACKed packets not resent: the subscriber's retransmissions "
+      "already took half its estimate.\n# TYPE moa_media_rtx_over_budget_total counter\n"
+      "moa_media_rtx_over_budget_total %llu\n",
+      (unsigned long long)SUM(rtx_over_budget));
   PUT("# HELP moa_media_probes_total Probe clusters sent to subscribers short of their estimate.\n"
       "# TYPE moa_media_probes_total counter\nmoa_media_probes_total %llu\n",
       (unsigned long long)SUM(probes_sent));

@@ -187,20 +187,20 @@ static void choose_first_encoding(sfu *s, consumer *c) {
   if (best >= 0) c->target_enc = best;
 }
 
-void consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t len, bool is_keyframe) {
+bool consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t len, bool is_keyframe) {
   transport *t = c->owner;
-  if (!t->connected || !t->has_addr || t->closing) return;
-  if (c->alloc_paused) return; /* the allocator paused this video (bandwidth, hidden tile) */
+  if (!t->connected || !t->has_addr || t->closing) return false;
+  if (c->alloc_paused) return false; /* the allocator paused this video (bandwidth, hidden tile) */
   if (c->waiting_keyframe) {
     if (!is_keyframe) {
       producer_request_keyframe(s, c->producer, -1, true);
-      return;
+      return false;
     }
     c->waiting_keyframe = false;
   }
   uint8_t *out = udp_next_buf(s->udp);
   memcpy(out, pkt, len);
-  if (c->producer->simulcast && !simulcast_pass(s, c, enc, out, len, is_keyframe)) return;
+  if (c->producer->simulcast && !simulcast_pass(s, c, enc, out, len, is_keyframe)) return false;
   if (c->rebase_pending) { /* resumed after a pause: continue from the last packet sent */
     uint64_t gap_ms = s->now_ms > c->last_rtp_ms ? s->now_ms - c->last_rtp_ms : 1;
     seq_rewriter_rebase(&c->rw, (uint32_t)(gap_ms * (c->producer->clock / 1000)));
@@ -208,7 +208,7 @@ void consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t l
   }
   uint16_t oseq;
   uint32_t ots;
-  if (!seq_rewriter_map(&c->rw, rtp_get_seq(pkt), rtp_get_ts(pkt), &oseq, &ots)) return;
+  if (!seq_rewriter_map(&c->rw, rtp_get_seq(pkt), rtp_get_ts(pkt), &oseq, &ots)) return false;
   rtp_set_ssrc(out, c->ssrc);
   rtp_set_seq(out, oseq);
   rtp_set_ts(out, ots);
@@ -219,6 +219,7 @@ void consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t l
   c->last_rtp_ts = ots;
   c->last_rtp_ms = s->now_ms;
   send_rtp(s, c, out, len);
+  return true;
 }
 
 void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n) {
@@ -233,6 +234,10 @@ void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n) {
     const uint8_t *orig;
     if (!seq_rewriter_unmap(&c->rw, seqs[i], &in_seq)) continue;
     if (!(orig = rtx_buffer_get(rtx, in_seq, &len, s->now_ms))) continue;
+    if (c->owner->bwe && !sub_bwe_rtx_allow(c->owner->bwe, len, sfu_now_us(s))) {
+      atomic_fetch_add_explicit(&s->counters->rtx_over_budget, 1, memory_order_relaxed);
+      continue;
+    }
     uint8_t *out = udp_next_buf(s->udp);
     memcpy(out, orig, len);
     if (p->simulcast && p->codec == MEDIA_CODEC_VP8) { /* the descriptor as first sent */

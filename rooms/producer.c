@@ -223,8 +223,8 @@ void producer_on_rtp(sfu *s, producer *p, int enc, uint8_t *pkt, size_t len, boo
   bool key = is_keyframe(p, &rp);
   if (key) pe->keyframe_requested = false;
   size_t n = 0;
-  for (consumer *c = p->consumers; c; c = c->next_of_producer, n++)
-    consumer_forward(s, c, enc, pkt, len, key);
+  for (consumer *c = p->consumers; c; c = c->next_of_producer)
+    if (consumer_forward(s, c, enc, pkt, len, key)) n++;
   atomic_fetch_add_explicit(&s->counters->rtp_forwarded, n, memory_order_relaxed);
   atomic_fetch_add_explicit(&s->counters->forward_ns, now_ns() - t0, memory_order_relaxed);
 }

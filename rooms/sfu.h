@@ -71,6 +71,7 @@ typedef struct sfu_counters {
    * histogram (bucket upper bounds in SUB_BWE_EST_BUCKETS; the last is +Inf). */
   atomic_uint_fast64_t layer_up, layer_down, layer_paused, layer_resumed, paused_video;
   atomic_uint_fast64_t twcc_feedback, twcc_refused, probes_sent;
+  atomic_uint_fast64_t rtx_over_budget; /* NACKed packets not resent: over the subscriber's budget */
   atomic_uint_fast64_t est_bucket[SUB_BWE_EST_NBUCKETS], est_count, est_sum_kbps;
 } sfu_counters;
 
@@ -283,7 +284,8 @@ void producer_tick(sfu *s, producer *p, bool second);
 consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd);
 void consumer_free(sfu *s, consumer *c);
 consumer *consumer_by_id(sfu *s, uint32_t id);
-void consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t len, bool is_keyframe);
+/* Forwards one packet of encoding enc to c's subscriber if c takes it; true when it was sent. */
+bool consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t len, bool is_keyframe);
 void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n);
 void consumer_send_sr(sfu *s, consumer *c);
 

@@ -58,6 +58,17 @@ void sub_bwe_on_remb(sub_bwe *b, uint64_t bps, int64_t now_us) {
   if ((uint64_t)b->est.target_bps * 4 < (uint64_t)before * 3) b->dirty = true;
 }
 
+bool sub_bwe_rtx_allow(sub_bwe *b, size_t len, int64_t now_us) {
+  if (now_us - b->rtx_window_us >= 100000 || now_us < b->rtx_window_us) {
+    b->rtx_window_us = now_us;
+    b->rtx_window_bytes = 0;
+  }
+  uint64_t budget = (uint64_t)b->est.target_bps / 2 / 8 / 10; /* half the estimate, per 100 ms */
+  if (b->rtx_window_bytes > 0 && b->rtx_window_bytes + len > budget) return false;
+  b->rtx_window_bytes += (uint32_t)len;
+  return true;
+}
+
 int sub_bwe_bucket(uint64_t bps) {
   uint64_t kbps = bps / 1000;
   for (int i = 0; i < SUB_BWE_EST_NBUCKETS - 1; i++)

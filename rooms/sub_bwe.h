@@ -51,7 +51,9 @@ typedef struct sub_bwe {
   int64_t probe_start_us;
   uint64_t probe_bytes;
   int probe_packets;
-  uint64_t feedback_unknown_seen;
+  /* retransmissions in the current 100 ms window (sub_bwe_rtx_allow) */
+  int64_t rtx_window_us;
+  uint32_t rtx_window_bytes;
 } sub_bwe;
 
 /* The upper bounds of the estimate histogram's buckets, in kbit/s (the last is +Inf). */
@@ -75,6 +77,13 @@ int sub_bwe_on_twcc(sub_bwe *b, const rtcp_header *h, int64_t now_us);
 
 /* A REMB from the subscriber. */
 void sub_bwe_on_remb(sub_bwe *b, uint64_t bps, int64_t now_us);
+
+/* Whether a retransmission of len bytes may go now: retransmissions toward a subscriber take
+ * at most half its estimate (counted over 100 ms windows, at least one packet per window). A
+ * congested viewer NACKs most of what it misses, and answering every NACK multiplied what its
+ * link was already short of (9 Mbit/s of retransmissions were seen toward an 800 kbit/s link).
+ * Counts the bytes when it allows. */
+bool sub_bwe_rtx_allow(sub_bwe *b, size_t len, int64_t now_us);
 
 /* The histogram bucket of an estimate. */
 int sub_bwe_bucket(uint64_t bps);

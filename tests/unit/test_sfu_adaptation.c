@@ -163,6 +163,44 @@ static void test_pause_below_estimate_and_resume(void **state) {
   peer_free(&s);
 }
 
+/* A congested viewer NACKs everything it missed: retransmissions toward it stop at half its
+ * estimate per 100 ms (here REMB 200 kbit/s: 1,250 bytes), the rest counted, not sent. */
+static void test_retransmissions_within_budget(void **state) {
+  (void)state;
+  peer p, s;
+  peer_new(&p, 3, 91, "127.0.0.1", 50091);
+  peer_new(&s, 3, 92, "127.0.0.1", 50092);
+  peer_connect(&p);
+  peer_connect(&s);
+  add_producer(&p, 910, MEDIA_VIDEO, 0x7100, 96, 0, 0);
+  add_consumer_twcc(&s, 920, 910, MEDIA_VIDEO, 0x9200, 96, 0x9201, 97);
+  uint8_t buf[UDP_SEND_ROOM];
+  uint16_t first = 0, vseq = 0;
+  uint32_t ssrc;
+  for (uint16_t i = 0; i < 60; i++) { /* read as they go: the UDP batch holds 32 */
+    deliver(&p.addr, buf, make_rtp(&p, buf, 96, 0x7100, (uint16_t)(300 + i), i == 0));
+    assert_int_equal(rtp_received(&s, &ssrc, &vseq, NULL), 1);
+  }
+  first = (uint16_t)(vseq - 59);
+  send_remb(&s, 200000, 0x9200);
+  /* NACK all 60 (generic NACK items: PID + 16-bit BLP). */
+  uint16_t seqs[60];
+  for (int i = 0; i < 60; i++) seqs[i] = (uint16_t)(first + i);
+  int n = rtcp_build_nack(buf, sizeof buf, 0x1234, 0x9200, seqs, 60);
+  assert_true(n > 0);
+  assert_int_equal(srtp_pair_protect_rtcp(s.srtp, buf, &n, UDP_SEND_ROOM), 0);
+  deliver(&s.addr, buf, (size_t)n);
+  int resent = rtp_received(&s, &ssrc, NULL, NULL);
+  /* 114-byte packets + 2 (OSN) + 8 (transport-wide seq): ten fit in 1,250 bytes. */
+  assert_true(resent >= 1 && resent <= 11);
+  assert_int_equal(C(&W.counters.rtx_over_budget), (uint64_t)(60 - resent));
+  close_transport(91);
+  close_transport(92);
+  drain_events();
+  peer_free(&p);
+  peer_free(&s);
+}
+
 static void view(peer *s, uint32_t consumer_id, uint16_t w, uint16_t h) {
   media_cmd cmd;
   memset(&cmd, 0, sizeof cmd);
@@ -236,6 +274,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_pause_below_estimate_and_resume, setup, teardown),
       cmocka_unit_test_setup_teardown(test_publisher_follows_demand, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_retransmissions_within_budget, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
