@@ -15,6 +15,7 @@ import { createChat } from '../chat.js';
 import { Meeting } from '../meeting.js';
 import { createHostControls } from '../host_controls.js';
 import { lobbyView } from '../lobby.js';
+import { createStage } from '../stage.js';
 
 export async function render(ctx) {
   const roomId = ctx.params.id;
@@ -179,6 +180,7 @@ export async function render(ctx) {
     const camBtn = h('button', { type: 'button', class: 'ctl', id: 'ctl-cam' });
     const shareBtn = h('button', { type: 'button', class: 'ctl', id: 'ctl-share' });
     const sideBtn = h('button', { type: 'button', class: 'ctl', id: 'ctl-side', 'aria-controls': 'room-side' });
+    const layoutBtn = h('button', { type: 'button', class: 'ctl', id: 'ctl-layout', 'aria-controls': 'video-grid' });
     const leaveBtn = h('button', { type: 'button', class: 'ctl leave', id: 'ctl-leave', i18n: 'room.leave' });
     const side = h('aside', { class: 'room-side', id: 'room-side' },
       h('section', { class: 'panel people', 'aria-labelledby': 'h-people' },
@@ -192,10 +194,19 @@ export async function render(ctx) {
       deviceNotice,
       h('div', { class: 'meeting-body' },
         h('div', { class: 'stage' }, mediaNotice, grid,
-          h('div', { class: 'controls', role: 'toolbar', 'aria-label': t('room.controls') }, micBtn, camBtn, shareBtn, sideBtn, leaveBtn)),
+          h('div', { class: 'controls', role: 'toolbar', 'aria-label': t('room.controls') }, micBtn, camBtn, shareBtn, layoutBtn, sideBtn, leaveBtn)),
         side),
       audioBox);
     ctx.root.replaceChildren(page);
+    // The grid or the speaker view (stage.js): arranges the tiles, pins, media.view, quality.
+    const stage = createStage({ grid, meeting, onChange: () => updateLayoutBtn() });
+    ctx.cleanup(() => stage.destroy());
+    function updateLayoutBtn() {
+      const speaker = stage.layout === 'speaker';
+      setBtn(layoutBtn, speaker ? 'room.layoutGrid' : 'room.layoutSpeaker', speaker);
+      layoutBtn.disabled = [...tiles.keys()].some((k) => k.endsWith(':screen')); // a share holds the stage
+    }
+    layoutBtn.addEventListener('click', () => stage.setLayout(stage.layout === 'speaker' ? 'grid' : 'speaker'));
 
     // local state (a viewer has no microphone or camera until given the floor)
     let hasMic = opts.audio;
@@ -238,10 +249,10 @@ export async function render(ctx) {
         class: ['tile', self && 'self', screen && 'screen', 'no-video'],
         dataset: { key, participant: participantId ?? '', name },
       }, video, avatar, h('figcaption', {}, label, mic, hand, floor, q));
-      const tile = { el, video, avatar, mic, hand, floor, q, name, participantId, hasVideo: false, camMuted: false };
+      const tile = { key, el, video, avatar, mic, hand, floor, q, name, participantId, hasVideo: false, camMuted: false };
       tiles.set(key, tile);
-      grid.append(el);
       layout();
+      stage.add(tile);
       return tile;
     }
     function removeTile(key) {
@@ -251,6 +262,7 @@ export async function render(ctx) {
       tile.el.remove();
       tiles.delete(key);
       layout();
+      stage.remove(key);
     }
     function setTileVideo(tile, stream_) {
       tile.video.srcObject = stream_;
@@ -394,9 +406,10 @@ export async function render(ctx) {
         const tile = tiles.get(key) || makeTile(key, p?.name ?? '', { screen: true, participantId });
         tile.trackId = trackId;
         setTileVideo(tile, s);
+        stage.setTrack(tile, trackId);
       } else {
         const tile = tiles.get(String(participantId)) || (p && (addParticipant(p), tiles.get(String(participantId))));
-        if (tile) { tile.trackId = trackId; setTileVideo(tile, s); }
+        if (tile) { tile.trackId = trackId; setTileVideo(tile, s); stage.setTrack(tile, trackId); }
       }
       refreshParticipant(participantId);
     });
@@ -407,7 +420,7 @@ export async function render(ctx) {
       const screen = tiles.get(`${participantId}:screen`);
       if (screen && screen.trackId === trackId) removeTile(`${participantId}:screen`);
       const tile = tiles.get(String(participantId));
-      if (tile && tile.trackId === trackId) setTileVideo(tile, null);
+      if (tile && tile.trackId === trackId) { setTileVideo(tile, null); stage.setTrack(tile, null); }
       const p = meeting.participants.get(participantId);
       if (tile && p) { setTileMic(tile, participantMic(p)); setTileCam(tile, participantCam(p)); }
       renderPeople();
@@ -428,8 +441,9 @@ export async function render(ctx) {
     meeting.addEventListener('active-speaker', (e) => {
       for (const tile of tiles.values()) tile.el.classList.remove('speaking');
       const selfId = meeting.self?.participant_id;
-      const tile = e.detail.participantId === selfId ? tiles.get('self') : tiles.get(String(e.detail.participantId));
-      tile?.el.classList.add('speaking');
+      const key = e.detail.participantId === selfId ? 'self' : String(e.detail.participantId);
+      tiles.get(key)?.el.classList.add('speaking');
+      stage.setSpeaker(key);
     });
     meeting.addEventListener('connection-state', (e) => showState(e.detail.state));
     meeting.addEventListener('media-unreachable', (e) => {
