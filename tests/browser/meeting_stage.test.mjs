@@ -29,7 +29,7 @@ const A = { email: 'member01a@moa.example', name: '신상훈' };
 const B = { email: 'member01b@moa.example', name: '장정희' };
 const C = { email: 'coord01@moa.example', name: '류지민' };
 
-// Signs in, opens the consortium's lounge from the consortium page and joins (camera off: cOff).
+// Signs in, opens the consortium's lounge from the consortium page and joins (camOff: camera off).
 async function joinLounge(label, who, { camOff = false } = {}) {
   const page = await newPage(browser, { label });
   page.viewSent = [];
@@ -77,7 +77,7 @@ async function fits(page, what) {
 
 test('screen share takes the stage; nothing scrolls; pins; media.view; quality badges; two languages', async () => {
   const a = await joinLounge('A', A);
-  const b = await joinLounge('B', B);
+  const b = await joinLounge('B', B, { camOff: true }); // one camera encoding: the machine is shared
   const c = await joinLounge('C', C, { camOff: true });
   await until(async () => (await camTile(b, A).count()) === 1 && (await camTile(b, C).count()) === 1, 'B seeing A and C');
   await until(() => videoPlays(camTile(b, A).locator('video')), 'B seeing A\'s camera play', 30000);

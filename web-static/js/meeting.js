@@ -66,20 +66,24 @@ function cameraConstraints(video) {
 // layers, as Chrome would anyway; under 360 lines one plain encoding.
 function simulcastEncodings(track) {
   const h = track.getSettings?.().height || 0;
+  let enc = null;
   if (h >= 540) {
-    return [
+    enc = [
       { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
       { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
       { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
     ];
-  }
-  if (h >= 360) {
-    return [
+  } else if (h >= 360) {
+    enc = [
       { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 300_000 },
       { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_000_000 },
     ];
   }
-  return null;
+  // Two temporal layers per encoding (the server can halve a layer's frame rate without a key
+  // frame) where the browser says its VP8 encoder does L1T2; otherwise the browser's default.
+  const vp8 = globalThis.RTCRtpSender?.getCapabilities?.('video')?.codecs?.find((c) => /vp8$/i.test(c.mimeType));
+  if (enc && vp8?.scalabilityModes?.includes('L1T2')) for (const e of enc) e.scalabilityMode = 'L1T2';
+  return enc;
 }
 
 export class Meeting extends EventTarget {
@@ -463,7 +467,13 @@ export class Meeting extends EventTarget {
       if (l.transceiver) continue;
       const init = { direction: 'sendonly', streams: [this.localStream || new MediaStream([l.track])] };
       if (source === 'camera') { const enc = simulcastEncodings(l.track); if (enc) init.sendEncodings = enc; }
-      l.transceiver = pc.addTransceiver(l.track, init);
+      try {
+        l.transceiver = pc.addTransceiver(l.track, init);
+      } catch (e) { // a browser that refuses these encodings (scalabilityMode, rid count) sends one
+        if (!init.sendEncodings) throw e;
+        delete init.sendEncodings;
+        l.transceiver = pc.addTransceiver(l.track, init);
+      }
     }
     if (![...this.local.values()].some((l) => l.transceiver)) return;
     const offer = await pc.createOffer({ iceRestart });

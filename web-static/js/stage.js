@@ -119,9 +119,12 @@ export function createStage({ grid, meeting, onChange = () => {} }) {
   }
 
   // ---- media.view --------------------------------------------------------------------------
+  // At most one report per 300 ms, 300 ms after the first change (the sizes are read when it is
+  // sent, so a burst of resizes makes one message; a timer restarted on every change could be
+  // put off for as long as something keeps resizing).
   function scheduleViews() {
-    clearTimeout(viewTimer);
-    viewTimer = setTimeout(sendViews, VIEW_DEBOUNCE_MS);
+    if (viewTimer) return;
+    viewTimer = setTimeout(() => { viewTimer = null; sendViews(); }, VIEW_DEBOUNCE_MS);
   }
 
   function viewOf(tile) {
@@ -189,6 +192,7 @@ export function createStage({ grid, meeting, onChange = () => {} }) {
 
   function destroy() {
     clearTimeout(viewTimer);
+    viewTimer = null;
     clearInterval(statsTimer);
     resize?.disconnect();
     document.removeEventListener('visibilitychange', onVisibility);
