@@ -1,8 +1,9 @@
 // A meeting room: a pre-join screen (camera preview, camera and microphone pickers, join with
 // microphone or camera off, a clear message when devices are refused or missing: then the person
-// joins receive-only), then the meeting: a grid of tiles that adapts to the number of people
-// (names, mute state, active speaker, self view, screen shares), controls (microphone, camera,
-// screen share, participants, leave), the participant list, the room's chat beside the video, a
+// joins receive-only), then the meeting: tiles (names, mute state, active speaker, self view,
+// screen shares) in a grid or a speaker view arranged by stage.js (a share always on the stage),
+// on a screen that never scrolls, controls (microphone, camera, screen share, layout,
+// participants, leave), the participant list, the room's chat beside the video, a
 // network-quality indicator and the reconnect state. Media is meeting.js's Meeting.
 // Running a meeting: the lobby's waiting screen (the camera preview stays, a leave button) until
 // a host admits; viewers of an event watch and listen with a raise-hand button, and publish only
