@@ -114,14 +114,12 @@ test('screen share takes the stage; nothing scrolls; pins; media.view; quality b
 
   // Pin C (no camera) on B: the speaker view puts C on the stage, A in the strip; pin A: A goes
   // up; the pin reaches the server with the stage's size.
-  await camTile(b, C).hover();
   await camTile(b, C).locator('.tile-pin').click();
   await until(async () => (await b.locator('#video-grid').getAttribute('data-layout')) === 'speaker', 'B in the speaker view');
   assert.equal(await b.locator('#video-stage .tile').getAttribute('data-name'), C.name);
   assert.equal(await camTile(b, A).evaluate((el) => el.parentElement.id), 'video-strip');
   assert.equal(await b.locator('#ctl-layout').textContent(), '격자 보기');
   const small = await aBox();
-  await camTile(b, A).hover();
   await camTile(b, A).locator('.tile-pin').click();
   await until(async () => (await b.locator('#video-stage .tile').getAttribute('data-name')) === A.name, 'A on B\'s stage');
   assert.equal(await camTile(b, A).locator('.tile-pin').getAttribute('aria-pressed'), 'true');

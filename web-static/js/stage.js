@@ -46,13 +46,17 @@ export function createStage({ grid, meeting, onChange = () => {} }) {
     const mode = current();
     grid.dataset.layout = mode;
     const onStage = mode === 'speaker' ? stageKey() : null;
+    // Elements move only where they must (a moved <video> pauses and must be played again), and
+    // the strip keeps the order tiles came in (self first).
+    const stageTile = onStage ? tiles.get(onStage) : null;
+    if (stageTile && stageTile.el.parentNode !== main) place(main, stageTile, null);
+    let next = strip.firstElementChild;
     for (const [key, tile] of tiles) {
-      const target = key === onStage ? main : strip;
-      const wasPlaying = tile.video.srcObject && !tile.video.paused;
-      if (tile.el.parentNode !== target) {
-        target.append(tile.el);
-        if (wasPlaying || tile.video.srcObject) tile.video.play().catch(() => {});
-      }
+      if (key === onStage) continue;
+      if (tile.el !== next) place(strip, tile, next);
+      else next = next.nextElementSibling;
+    }
+    for (const [key, tile] of tiles) {
       tile.el.classList.toggle('on-stage', key === onStage);
       tile.el.classList.toggle('pinned', key === pinned);
       if (tile.pinBtn) {
@@ -62,11 +66,14 @@ export function createStage({ grid, meeting, onChange = () => {} }) {
         tile.pinBtn.textContent = t(tile.pinBtn.dataset.i18n);
       }
     }
-    // Keep the strip in the order tiles came (self first), whatever moved to the stage and back.
-    for (const tile of tiles.values()) if (tile.el.parentNode === strip) strip.append(tile.el);
     grid.dataset.stage = onStage || '';
     scheduleViews();
     onChange();
+  }
+
+  function place(parent, tile, before) {
+    parent.insertBefore(tile.el, before);
+    if (tile.video.srcObject) tile.video.play().catch(() => {});
   }
 
   function add(tile) {
