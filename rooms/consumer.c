@@ -1,8 +1,9 @@
 /* consumer: one outgoing copy of a producer for one subscriber. It rewrites SSRC, sequence
  * number, timestamp and payload type into the subscriber's numbering (seq_rewriter), maps the
  * header extension ids the subscriber negotiated and blanks the others, starts on a keyframe,
- * follows one encoding of a simulcast producer (switching only at a key frame of the new one,
- * VP8 PictureID / TL0PICIDX kept continuous by vp8_rewriter),
+ * follows one encoding of a simulcast producer (starting at the first key frame of any encoding,
+ * switching only at a key frame of the new one, VP8 PictureID / TL0PICIDX kept continuous by
+ * vp8_rewriter),
  * answers the subscriber's NACKs from the producer's retransmission buffer (as RTX when
  * negotiated), and sends sender reports so the browser's statistics and lip sync are right. */
 #include <stdlib.h>
@@ -147,6 +148,10 @@ static bool simulcast_pass(sfu *s, consumer *c, int enc, uint8_t *out, size_t le
   bool pass;
   if (p->codec == MEDIA_CODEC_VP8) {
     uint32_t target = p->enc[c->target_enc].ssrc;
+    /* Nothing forwarded yet: start at the first key frame of any encoding, and move to the
+     * target at its own key frame later (a late joiner sees video at once even when the
+     * publisher's upper encodings stall and their key frames come late). */
+    if (!c->vp8.started && is_keyframe) target = ssrc;
     if (target) {
       vp8_rewriter_set_target(&c->vp8, target, c->target_tid);
       c->vp8_target_ssrc = target;
@@ -161,7 +166,7 @@ static bool simulcast_pass(sfu *s, consumer *c, int enc, uint8_t *out, size_t le
      * must not leave a hole the subscriber would NACK. */
     if (!pass && was_started && ssrc == c->vp8.ssrc) seq_rewriter_skip(&c->rw, rtp_get_seq(out));
   } else {
-    if (enc != c->cur_enc && enc == c->target_enc && is_keyframe) c->cur_enc = enc;
+    if (enc != c->cur_enc && (enc == c->target_enc || c->cur_enc < 0) && is_keyframe) c->cur_enc = enc;
     pass = enc == c->cur_enc;
   }
   if (pass && before >= 0 && before != c->cur_enc) {
@@ -170,8 +175,8 @@ static bool simulcast_pass(sfu *s, consumer *c, int enc, uint8_t *out, size_t le
     seq_rewriter_rebase(&c->rw, (uint32_t)(gap_ms * 90));
     c->switches++;
   }
-  if (c->target_enc != c->cur_enc && enc == c->target_enc)
-    producer_request_keyframe(s, p, c->target_enc, true);
+  if (c->cur_enc < 0 || (c->target_enc != c->cur_enc && enc == c->target_enc))
+    producer_request_keyframe(s, p, c->cur_enc < 0 ? enc : c->target_enc, true);
   return pass;
 }
 

@@ -497,6 +497,30 @@ void rooms_close_publish(rooms *r, participant *p) {
   p->pub_remote_ufrag[0] = '\0';
 }
 
+uint32_t rooms_received_video(const participant *p, uint32_t track_id) {
+  for (int i = 0; i < p->nsubs; i++) {
+    const sub_slot *sl = &p->subs[i];
+    if (sl->producer_id == track_id && sl->track.active && sl->track.kind == SDP_KIND_VIDEO)
+      return sl->consumer_id;
+  }
+  return 0;
+}
+
+int rooms_view(rooms *r, participant *p, uint32_t track_id, uint16_t width, uint16_t height, bool pinned) {
+  uint32_t consumer = rooms_received_video(p, track_id);
+  if (!consumer || !p->sub_tid) return -1;
+  media_cmd cmd;
+  memset(&cmd, 0, sizeof cmd);
+  cmd.type = MC_CONSUMER_VIEW;
+  cmd.transport_id = p->sub_tid;
+  cmd.consumer_id = consumer;
+  cmd.u.view.width = width;
+  cmd.u.view.height = height;
+  cmd.u.view.pinned = pinned;
+  post(r, p->room, &cmd);
+  return 0;
+}
+
 void rooms_restart_subscribe_ice(rooms *r, hub *h, participant *p) {
   if (!p->sub_tid) return;
   random_token(p->sub_ufrag, 8);

@@ -124,6 +124,13 @@ int rooms_unpublish(rooms *r, hub *h, participant *p, uint32_t track_id);
  * taken closes its publish PeerConnection): nothing waits for consent on it any more, and the next
  * media.publish makes a new transport with a new DTLS handshake. Nothing happens without one. */
 void rooms_close_publish(rooms *r, participant *p);
+/* The consumer through which p receives the video track track_id (a published track's id), 0
+ * when p receives no such video track now (none, audio, or removed). */
+uint32_t rooms_received_video(const participant *p, uint32_t track_id);
+/* Tells p's media worker how p shows the video track track_id (media.view): the tile's size in
+ * device pixels (0 x 0: not shown) and whether p pinned it. 0, or -1 when p does not receive
+ * that video track (rooms_received_video() is 0). */
+int rooms_view(rooms *r, participant *p, uint32_t track_id, uint16_t width, uint16_t height, bool pinned);
 /* ICE restart of the subscribe PeerConnection: new credentials and a new offer. */
 void rooms_restart_subscribe_ice(rooms *r, hub *h, participant *p);
 

@@ -1,6 +1,7 @@
 /* media.publish, media.answer, media.mute, media.unpublish, media.restart_ice: negotiation of a
  * participant's two PeerConnections (see rooms/registry.h); media.path: which ICE path the
- * browser selected (for /metrics and room.stats). All require being in a room. */
+ * browser selected (for /metrics and room.stats); media.view: how the client shows each video
+ * track it receives (tile size, pinned), for the layer allocator. All require being in a room. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,65 @@ static void handle_media_path(hub *h, session *s, json_int_t id, json_t *req) {
   hub_reply(h, s, id, NULL);
 }
 
+#define VIEW_MAX_ENTRIES 64
+#define VIEW_MAX_PIXELS 16384
+
+/* How the client shows each video track it receives: views [{track_id, width, height, pinned?}],
+ * the tile's size in device pixels (CSS pixels x devicePixelRatio, 0 x 0 for a track not on
+ * screen), for the layer allocator. Every entry is checked before any is applied: a bad one
+ * refuses the whole message. */
+static void handle_media_view(hub *h, session *s, json_int_t id, json_t *req) {
+  json_t *views = json_object_get(req, "views");
+  if (!json_is_array(views) || json_array_size(views) == 0) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS,
+              "\"views\" must be a non-empty array of {track_id, width, height, pinned}");
+    return;
+  }
+  if (json_array_size(views) > VIEW_MAX_ENTRIES) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS, "\"views\" has more than 64 entries");
+    return;
+  }
+  participant *p = in_room(h, s, id);
+  if (!p) return;
+  struct {
+    uint32_t track;
+    uint16_t w, h;
+    bool pinned;
+  } v[VIEW_MAX_ENTRIES];
+  size_t n = json_array_size(views);
+  for (size_t i = 0; i < n; i++) {
+    json_t *e = json_array_get(views, i);
+    protocol_error err;
+    json_int_t track = 0, w = 0, ht = 0;
+    bool pinned = false;
+    char msg[240];
+    if (!json_is_object(e)) {
+      snprintf(msg, sizeof msg, "views[%zu] must be an object {track_id, width, height, pinned}", i);
+      hub_error(h, s, id, ERR_INVALID_PARAMS, msg);
+      return;
+    }
+    if (!param_int(e, "track_id", 1, UINT32_MAX, true, &track, &err) ||
+        !param_int(e, "width", 0, VIEW_MAX_PIXELS, true, &w, &err) ||
+        !param_int(e, "height", 0, VIEW_MAX_PIXELS, true, &ht, &err) ||
+        !param_bool(e, "pinned", false, &pinned, &err)) {
+      snprintf(msg, sizeof msg, "views[%zu]: %s", i, err.message);
+      hub_error(h, s, id, err.code, msg);
+      return;
+    }
+    if (!rooms_received_video(p, (uint32_t)track)) {
+      snprintf(msg, sizeof msg, "views[%zu]: you receive no video track %lld", i, (long long)track);
+      hub_error(h, s, id, ERR_INVALID_PARAMS, msg);
+      return;
+    }
+    v[i].track = (uint32_t)track;
+    v[i].w = (uint16_t)w;
+    v[i].h = (uint16_t)ht;
+    v[i].pinned = pinned;
+  }
+  for (size_t i = 0; i < n; i++) rooms_view(hub_rooms(h), p, v[i].track, v[i].w, v[i].h, v[i].pinned);
+  hub_reply(h, s, id, NULL);
+}
+
 const handler_def media_handlers[] = {
     {"media.answer", handle_media_answer, 0},
     {"media.mute", handle_media_mute, 0},
@@ -184,5 +244,6 @@ const handler_def media_handlers[] = {
     {"media.publish", handle_media_publish, 0},
     {"media.restart_ice", handle_media_restart_ice, 0},
     {"media.unpublish", handle_media_unpublish, 0},
+    {"media.view", handle_media_view, 0},
     {NULL, NULL, 0},
 };

@@ -134,8 +134,9 @@ static int sim_received(peer *to, uint32_t *ssrc, uint16_t *seq, uint16_t *pid) 
 }
 
 /* rid simulcast: the worker binds each encoding's SSRC from the RID extension of its first
- * packets (and keeps the binding when the extension stops), a consumer forwards the highest
- * encoding that carries media, switches only at a key frame of the new one, and the subscriber
+ * packets (and keeps the binding when the extension stops), a consumer starts at the first key
+ * frame and then forwards the highest encoding that carries media, switches only at a key frame
+ * of the new one, and the subscriber
  * sees one stream: one SSRC, consecutive sequence numbers, consecutive PictureIDs. A rid nobody
  * announced binds nothing. */
 static void test_simulcast_rid_binding_and_switch(void **state) {
@@ -173,17 +174,21 @@ static void test_simulcast_rid_binding_and_switch(void **state) {
   /* An unannounced rid: unknown SSRC, nothing bound. */
   deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xEEEE, 1, 1, true, "x"));
   assert_int_equal(C(&W.counters.dropped[DROP_UNKNOWN_SSRC]), 1);
-  /* q and f announce themselves; the consumer aims at f (the highest): q's key frame is not
-   * forwarded, f's is. */
-  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xA000, 100, 500, true, "q"));
-  assert_int_equal(pr->enc[0].ssrc, 0xA000);
-  assert_int_equal(rtp_received(&s, NULL, NULL, NULL), 0);
-  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xC000, 7000, 20000, true, "f"));
-  assert_int_equal(pr->enc[2].ssrc, 0xC000);
+  /* q and f announce themselves; the consumer aims at f (the highest) but starts at the first
+   * key frame that comes (q's), then moves to f at f's. */
   uint32_t ssrc = 0;
   uint16_t seq0 = 0, seq = 0, pid0 = 0, pid = 0;
+  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xA000, 100, 500, true, "q"));
+  assert_int_equal(pr->enc[0].ssrc, 0xA000);
   assert_int_equal(sim_received(&s, &ssrc, &seq0, &pid0), 1);
+  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xC000, 7000, 20000, true, "f"));
+  assert_int_equal(pr->enc[2].ssrc, 0xC000);
+  assert_int_equal(sim_received(&s, &ssrc, &seq, &pid), 1);
   assert_int_equal(ssrc, 0x6200);
+  assert_int_equal(seq, (uint16_t)(seq0 + 1));
+  assert_int_equal(pid, (uint16_t)(pid0 + 1));
+  seq0 = seq;
+  pid0 = pid;
   /* Bound: later packets need no RID; q's are never forwarded. */
   deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xA000, 101, 501, false, NULL));
   deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xC000, 7001, 20001, false, NULL));
@@ -204,9 +209,88 @@ static void test_simulcast_rid_binding_and_switch(void **state) {
   assert_int_equal(pid, (uint16_t)(pid0 + 2));
   assert_int_equal(ssrc, 0x6200);
   assert_int_equal(seq, (uint16_t)(seq0 + 2));
-  assert_int_equal(consumer_by_id(&W.s, 620)->switches, 1);
+  assert_int_equal(consumer_by_id(&W.s, 620)->switches, 2); /* q -> f -> q */
   close_transport(61);
   close_transport(62);
+  drain_events();
+  peer_free(&p);
+  peer_free(&s);
+}
+
+/* A late joiner of a simulcast publisher whose upper encodings stall (Chrome's on a loaded
+ * machine: h and f skip for up to 1.4 s while q keeps flowing, and a key frame asked of f takes
+ * seconds): the new consumer aims at f, but starts at the first key frame of any encoding (here
+ * q's), so the viewer decodes at once, then moves up to f at f's key frame; the subscriber sees
+ * one stream throughout. Before, it waited for f's key frame and showed nothing meanwhile
+ * (browser_meeting_media: the late joiner decoded after 2.5 to 8 s). */
+static void test_late_joiner_starts_on_first_keyframe(void **state) {
+  (void)state;
+  peer p, s;
+  peer_new(&p, 1, 63, "127.0.0.1", 50063);
+  peer_new(&s, 1, 64, "127.0.0.1", 50064);
+  peer_connect(&p);
+  peer_connect(&s);
+  media_cmd cmd;
+  memset(&cmd, 0, sizeof cmd);
+  cmd.type = MC_PRODUCER_ADD;
+  cmd.transport_id = p.transport_id;
+  cmd.producer_id = 630;
+  cmd.u.producer.kind = MEDIA_VIDEO;
+  cmd.u.producer.codec = MEDIA_CODEC_VP8;
+  cmd.u.producer.pt = 96;
+  cmd.u.producer.clock = 90000;
+  cmd.u.producer.ext[MEDIA_EXT_MID] = 9;
+  cmd.u.producer.ext[MEDIA_EXT_RID] = 10;
+  cmd.u.producer.n_rids = 3;
+  strcpy(cmd.u.producer.rids[0], "q");
+  strcpy(cmd.u.producer.rids[1], "h");
+  strcpy(cmd.u.producer.rids[2], "f");
+  strcpy(cmd.u.producer.mid, "0");
+  sfu_handle_cmd(&W.s, &cmd);
+  uint8_t buf[UDP_SEND_ROOM];
+  /* The publisher has been sending all three for a while (nobody watching). */
+  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xA100, 100, 500, true, "q"));
+  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xB100, 4000, 9000, true, "h"));
+  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xC100, 7000, 20000, true, "f"));
+  W.s.now_ms += 20;
+  /* The late joiner's consumer: it aims at the highest encoding that carries media (f). */
+  add_consumer(&s, 640, 630, MEDIA_VIDEO, 0x6400, 96, 0, 0);
+  consumer *c = consumer_by_id(&W.s, 640);
+  assert_non_null(c);
+  assert_int_equal(c->target_enc, 2);
+  W.udp.out.count = 0;
+  /* Delta frames of q and f: nothing to start on. */
+  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xA100, 101, 501, false, NULL));
+  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xC100, 7001, 20001, false, NULL));
+  uint32_t ssrc = 0;
+  uint16_t seq0 = 0, seq = 0, pid0 = 0, pid = 0;
+  assert_int_equal(sim_received(&s, &ssrc, &seq0, &pid0), 0);
+  /* q's key frame comes first: the viewer starts on it. */
+  W.s.now_ms += 20;
+  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xA100, 102, 502, true, NULL));
+  assert_int_equal(sim_received(&s, &ssrc, &seq0, &pid0), 1);
+  assert_int_equal(ssrc, 0x6400);
+  assert_int_equal(c->cur_enc, 0);
+  assert_int_equal(c->target_enc, 2); /* still aiming higher */
+  /* q keeps flowing to the viewer; f's delta frames are not taken. */
+  W.s.now_ms += 20;
+  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xA100, 103, 503, false, NULL));
+  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xC100, 7002, 20002, false, NULL));
+  assert_int_equal(sim_received(&s, &ssrc, &seq, &pid), 1);
+  assert_int_equal(seq, (uint16_t)(seq0 + 1));
+  assert_int_equal(pid, (uint16_t)(pid0 + 1));
+  /* f's key frame: the viewer moves up, numbering continuous; q is no longer forwarded. */
+  W.s.now_ms += 20;
+  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xC100, 7003, 20003, true, NULL));
+  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xA100, 104, 504, false, NULL));
+  assert_int_equal(sim_received(&s, &ssrc, &seq, &pid), 1);
+  assert_int_equal(ssrc, 0x6400);
+  assert_int_equal(seq, (uint16_t)(seq0 + 2));
+  assert_int_equal(pid, (uint16_t)(pid0 + 2));
+  assert_int_equal(c->cur_enc, 2);
+  assert_int_equal(c->switches, 1);
+  close_transport(63);
+  close_transport(64);
   drain_events();
   peer_free(&p);
   peer_free(&s);
@@ -217,6 +301,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_upstream_nack_and_rtx, setup, teardown),
       cmocka_unit_test_setup_teardown(test_simulcast_rid_binding_and_switch, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_late_joiner_starts_on_first_keyframe, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,6 +54,38 @@ const PC_CONFIG = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceSer
 // max-bundle ("max-bundle is used but no bundle group found"), and the next tracks never came.
 const SUB_PC_CONFIG = { ...PC_CONFIG, bundlePolicy: 'balanced' };
 
+// The camera is captured at 720p when the caller just asks for "a camera": Chrome sends three
+// simulcast layers only from 960x540 up (two from 480x270), see docs/BWE.md.
+function cameraConstraints(video) {
+  return video === true ? { width: { ideal: 1280 }, height: { ideal: 720 } } : video;
+}
+
+// Simulcast encodings for a camera track (docs/PROTOCOL.md "Simulcast"): lowest first (q, h, f),
+// so that a constrained Chrome drops the top layer rather than the bottom one, with explicit
+// downscaling (Safari would send three full-size copies otherwise). Small captures get fewer
+// layers, as Chrome would anyway; under 360 lines one plain encoding.
+function simulcastEncodings(track) {
+  const h = track.getSettings?.().height || 0;
+  let enc = null;
+  if (h >= 540) {
+    enc = [
+      { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+      { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+      { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+    ];
+  } else if (h >= 360) {
+    enc = [
+      { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 300_000 },
+      { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_000_000 },
+    ];
+  }
+  // Two temporal layers per encoding (the server can halve a layer's frame rate without a key
+  // frame) where the browser says its VP8 encoder does L1T2; otherwise the browser's default.
+  const vp8 = globalThis.RTCRtpSender?.getCapabilities?.('video')?.codecs?.find((c) => /vp8$/i.test(c.mimeType));
+  if (enc && vp8?.scalabilityModes?.includes('L1T2')) for (const e of enc) e.scalabilityMode = 'L1T2';
+  return enc;
+}
+
 export class Meeting extends EventTarget {
   constructor(rpc, roomId) {
     super();
@@ -231,7 +263,7 @@ export class Meeting extends EventTarget {
       }
       if (!stream && (audio || video)) {
         try {
-          stream = await navigator.mediaDevices.getUserMedia({ audio, video });
+          stream = await navigator.mediaDevices.getUserMedia({ audio, video: cameraConstraints(video) });
           for (const track of stream.getTracks()) this.ownTracks.add(track);
         } catch (e) {
           this.#emit('device-error', { error: e.name || String(e) });
@@ -333,7 +365,7 @@ export class Meeting extends EventTarget {
     let stream = null;
     for (const c of [want, { audio: want.audio, video: false }, { audio: false, video: want.video }]) {
       if (!c.audio && !c.video) continue;
-      try { stream = await navigator.mediaDevices.getUserMedia(c); break; } catch { /* try less */ }
+      try { stream = await navigator.mediaDevices.getUserMedia({ ...c, video: cameraConstraints(c.video) }); break; } catch { /* try less */ }
     }
     if (!stream) { this.#emit('device-error', { error: 'floor' }); return; }
     if (!this.joined || !this.hasFloor) { stream.getTracks().forEach((tr) => tr.stop()); return; } // taken back meanwhile
@@ -432,8 +464,16 @@ export class Meeting extends EventTarget {
     }
     const pc = this.pubPc;
     for (const [source, l] of this.local) {
-      if (!l.transceiver) l.transceiver = pc.addTransceiver(l.track, { direction: 'sendonly', streams: [this.localStream || new MediaStream([l.track])] });
-      void source;
+      if (l.transceiver) continue;
+      const init = { direction: 'sendonly', streams: [this.localStream || new MediaStream([l.track])] };
+      if (source === 'camera') { const enc = simulcastEncodings(l.track); if (enc) init.sendEncodings = enc; }
+      try {
+        l.transceiver = pc.addTransceiver(l.track, init);
+      } catch (e) { // a browser that refuses these encodings (scalabilityMode, rid count) sends one
+        if (!init.sendEncodings) throw e;
+        delete init.sendEncodings;
+        l.transceiver = pc.addTransceiver(l.track, init);
+      }
     }
     if (![...this.local.values()].some((l) => l.transceiver)) return;
     const offer = await pc.createOffer({ iceRestart });

@@ -1,8 +1,9 @@
 // A meeting room: a pre-join screen (camera preview, camera and microphone pickers, join with
 // microphone or camera off, a clear message when devices are refused or missing: then the person
-// joins receive-only), then the meeting: a grid of tiles that adapts to the number of people
-// (names, mute state, active speaker, self view, screen shares), controls (microphone, camera,
-// screen share, participants, leave), the participant list, the room's chat beside the video, a
+// joins receive-only), then the meeting: tiles (names, mute state, active speaker, self view,
+// screen shares) in a grid or a speaker view arranged by stage.js (a share always on the stage),
+// on a screen that never scrolls, controls (microphone, camera, screen share, layout,
+// participants, leave), the participant list, the room's chat beside the video, a
 // network-quality indicator and the reconnect state. Media is meeting.js's Meeting.
 // Running a meeting: the lobby's waiting screen (the camera preview stays, a leave button) until
 // a host admits; viewers of an event watch and listen with a raise-hand button, and publish only
@@ -15,6 +16,7 @@ import { createChat } from '../chat.js';
 import { Meeting } from '../meeting.js';
 import { createHostControls } from '../host_controls.js';
 import { lobbyView } from '../lobby.js';
+import { createStage } from '../stage.js';
 
 export async function render(ctx) {
   const roomId = ctx.params.id;
@@ -179,6 +181,7 @@ export async function render(ctx) {
     const camBtn = h('button', { type: 'button', class: 'ctl', id: 'ctl-cam' });
     const shareBtn = h('button', { type: 'button', class: 'ctl', id: 'ctl-share' });
     const sideBtn = h('button', { type: 'button', class: 'ctl', id: 'ctl-side', 'aria-controls': 'room-side' });
+    const layoutBtn = h('button', { type: 'button', class: 'ctl', id: 'ctl-layout', 'aria-controls': 'video-grid' });
     const leaveBtn = h('button', { type: 'button', class: 'ctl leave', id: 'ctl-leave', i18n: 'room.leave' });
     const side = h('aside', { class: 'room-side', id: 'room-side' },
       h('section', { class: 'panel people', 'aria-labelledby': 'h-people' },
@@ -192,10 +195,19 @@ export async function render(ctx) {
       deviceNotice,
       h('div', { class: 'meeting-body' },
         h('div', { class: 'stage' }, mediaNotice, grid,
-          h('div', { class: 'controls', role: 'toolbar', 'aria-label': t('room.controls') }, micBtn, camBtn, shareBtn, sideBtn, leaveBtn)),
+          h('div', { class: 'controls', role: 'toolbar', 'aria-label': t('room.controls') }, micBtn, camBtn, shareBtn, layoutBtn, sideBtn, leaveBtn)),
         side),
       audioBox);
     ctx.root.replaceChildren(page);
+    // The grid or the speaker view (stage.js): arranges the tiles, pins, media.view, quality.
+    const stage = createStage({ grid, meeting, onChange: () => updateLayoutBtn() });
+    ctx.cleanup(() => stage.destroy());
+    function updateLayoutBtn() {
+      const speaker = stage.layout === 'speaker';
+      setBtn(layoutBtn, speaker ? 'room.layoutGrid' : 'room.layoutSpeaker', speaker);
+      layoutBtn.disabled = [...tiles.keys()].some((k) => k.endsWith(':screen')); // a share holds the stage
+    }
+    layoutBtn.addEventListener('click', () => stage.setLayout(stage.layout === 'speaker' ? 'grid' : 'speaker'));
 
     // local state (a viewer has no microphone or camera until given the floor)
     let hasMic = opts.audio;
@@ -238,10 +250,10 @@ export async function render(ctx) {
         class: ['tile', self && 'self', screen && 'screen', 'no-video'],
         dataset: { key, participant: participantId ?? '', name },
       }, video, avatar, h('figcaption', {}, label, mic, hand, floor, q));
-      const tile = { el, video, avatar, mic, hand, floor, q, name, participantId, hasVideo: false, camMuted: false };
+      const tile = { key, el, video, avatar, mic, hand, floor, q, name, participantId, hasVideo: false, camMuted: false };
       tiles.set(key, tile);
-      grid.append(el);
       layout();
+      stage.add(tile);
       return tile;
     }
     function removeTile(key) {
@@ -251,6 +263,7 @@ export async function render(ctx) {
       tile.el.remove();
       tiles.delete(key);
       layout();
+      stage.remove(key);
     }
     function setTileVideo(tile, stream_) {
       tile.video.srcObject = stream_;
@@ -394,9 +407,10 @@ export async function render(ctx) {
         const tile = tiles.get(key) || makeTile(key, p?.name ?? '', { screen: true, participantId });
         tile.trackId = trackId;
         setTileVideo(tile, s);
+        stage.setTrack(tile, trackId);
       } else {
         const tile = tiles.get(String(participantId)) || (p && (addParticipant(p), tiles.get(String(participantId))));
-        if (tile) { tile.trackId = trackId; setTileVideo(tile, s); }
+        if (tile) { tile.trackId = trackId; setTileVideo(tile, s); stage.setTrack(tile, trackId); }
       }
       refreshParticipant(participantId);
     });
@@ -407,7 +421,7 @@ export async function render(ctx) {
       const screen = tiles.get(`${participantId}:screen`);
       if (screen && screen.trackId === trackId) removeTile(`${participantId}:screen`);
       const tile = tiles.get(String(participantId));
-      if (tile && tile.trackId === trackId) setTileVideo(tile, null);
+      if (tile && tile.trackId === trackId) { setTileVideo(tile, null); stage.setTrack(tile, null); }
       const p = meeting.participants.get(participantId);
       if (tile && p) { setTileMic(tile, participantMic(p)); setTileCam(tile, participantCam(p)); }
       renderPeople();
@@ -428,8 +442,9 @@ export async function render(ctx) {
     meeting.addEventListener('active-speaker', (e) => {
       for (const tile of tiles.values()) tile.el.classList.remove('speaking');
       const selfId = meeting.self?.participant_id;
-      const tile = e.detail.participantId === selfId ? tiles.get('self') : tiles.get(String(e.detail.participantId));
-      tile?.el.classList.add('speaking');
+      const key = e.detail.participantId === selfId ? 'self' : String(e.detail.participantId);
+      tiles.get(key)?.el.classList.add('speaking');
+      stage.setSpeaker(key);
     });
     meeting.addEventListener('connection-state', (e) => showState(e.detail.state));
     meeting.addEventListener('media-unreachable', (e) => {
