@@ -327,8 +327,12 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
       lws_hdr_copy(wsi, path, sizeof path, tok);
       char targ[128];
       const char *t = lws_get_urlarg_by_name(wsi, "t=", targ, sizeof targ);
+      char host[256] = "", base[320];
+      if (lws_hdr_total_length(wsi, WSI_TOKEN_HOST) < (int)sizeof host)
+        lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST);
+      origins_base_for(srv->origins, lws_is_ssl(wsi) ? "https" : "http", host, base, sizeof base);
       http_doc doc; /* calendars and attendance (http_calendar.h) */
-      if (http_calendar_route(srv->hub, path, t ? t : "", &doc))
+      if (http_calendar_route(srv->hub, path, t ? t : "", base, &doc))
         return http_respond_as(wsi, pss, doc.status, doc.type, doc.disposition, doc.body, doc.len);
       return serve_static(wsi, srv, path);
     }
