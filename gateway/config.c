@@ -240,6 +240,7 @@ void config_print_help(const char *prog) {
     printf("  %-22s %s\n", left, opts[i].help);
   }
   printf("  --help                 show this text\n  --version              print the version\n");
+  printf("\nDeployment, TLS, ports, backups, upgrades and the admin commands: docs/OPERATIONS.md\n");
 }
 
 static bool literal_ip(const char *s) {
