@@ -437,12 +437,52 @@ static void handle_chat_search(hub *h, session *s, json_int_t id, json_t *req) {
   hub_reply(h, s, id, out);
 }
 
+/* chat.members: the readers a composer may @-mention, by part of their name. */
+static void handle_chat_members(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  const char *query = "";
+  json_int_t conv = 0, limit = 8;
+  if (!chat__params_ok(h, s, id,
+                       param_int(req, "conversation_id", 1, INT64_MAX, true, &conv, &err) &&
+                           param_string(req, "query", 0, CHAT_STORE_MAX_TITLE, false, &query, &err) &&
+                           param_int(req, "limit", 1, CHAT_STORE_MAX_MEMBERS, false, &limit, &err),
+                       &err))
+    return;
+  json_t *out = NULL;
+  int rc = chat_store_members(hub_db(h), s->user_id, conv, query ? query : "", (int)limit, &out);
+  if (rc != CHAT_STORE_OK) {
+    chat__fail(h, s, id, rc);
+    return;
+  }
+  hub_reply(h, s, id, out);
+}
+
+/* chat.mentions: the messages that mention the caller, newest first, and the unread count. */
+static void handle_chat_mentions(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t before = 0, limit = 20;
+  if (!chat__params_ok(h, s, id,
+                       param_int(req, "before_id", 1, INT64_MAX, false, &before, &err) &&
+                           param_int(req, "limit", 1, CHAT_STORE_MAX_PAGE, false, &limit, &err),
+                       &err))
+    return;
+  json_t *out = NULL;
+  int rc = chat_store_mentions(hub_db(h), s->user_id, before, (int)limit, &out);
+  if (rc != CHAT_STORE_OK) {
+    chat__fail(h, s, id, rc);
+    return;
+  }
+  hub_reply(h, s, id, out);
+}
+
 const handler_def chat_handlers[] = {
     {"chat.conversations", handle_chat_conversations, 0},
     {"chat.delete", handle_chat_delete, 0},
     {"chat.direct", handle_chat_direct, 0},
     {"chat.edit", handle_chat_edit, 0},
     {"chat.history", handle_chat_history, 0},
+    {"chat.members", handle_chat_members, 0},
+    {"chat.mentions", handle_chat_mentions, 0},
     {"chat.read", handle_chat_read, 0},
     {"chat.search", handle_chat_search, 0},
     {"chat.send", handle_chat_send, 0},

@@ -50,6 +50,7 @@
 #define CHAT_STORE_MAX_PAGE 100      /* messages per history page */
 #define CHAT_STORE_MAX_TITLE 200     /* bytes */
 #define CHAT_STORE_MAX_QUERY 200     /* bytes of a search query */
+#define CHAT_STORE_MAX_MEMBERS 20    /* readers per chat_store_members answer */
 
 typedef enum {
   CHAT_STORE_OK = 0,
@@ -176,5 +177,20 @@ int chat_store_readers(moa_db *db, int64_t conversation_id, json_t **out);
  * characters), _FORBIDDEN (conversation_id given but not readable) or _ERROR. */
 int chat_store_search(moa_db *db, int64_t user_id, const char *query, int64_t conversation_id, int limit,
                       json_t **out);
+
+/* The readers of conversation_id whose name contains query (any case for ASCII; "" for all),
+ * those whose name starts with it first, the asker left out: whom a composer may @-mention.
+ * *out = {conversation_id, members: [{user_id, name}]}, at most limit (clamped to
+ * 1..CHAT_STORE_MAX_MEMBERS). Returns CHAT_STORE_OK, _TOO_LONG / _BAD_TEXT (query over
+ * CHAT_STORE_MAX_TITLE bytes, control characters), _FORBIDDEN (not a reader) or _ERROR. */
+int chat_store_members(moa_db *db, int64_t user_id, int64_t conversation_id, const char *query, int limit,
+                       json_t **out);
+
+/* The messages that mention user_id in every conversation they may read, newest first, older
+ * than before_id (0: the newest), at most limit (clamped to 1..CHAT_STORE_MAX_PAGE); deleted ones
+ * left out. Each message object also has "unread" (after the user's read marker of its
+ * conversation), "conversation_kind" and "conversation_title". *out = {messages, has_more,
+ * unread: the count of unread mentions overall}. Returns CHAT_STORE_OK or _ERROR. */
+int chat_store_mentions(moa_db *db, int64_t user_id, int64_t before_id, int limit, json_t **out);
 
 #endif

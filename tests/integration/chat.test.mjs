@@ -74,6 +74,42 @@ test('a mention notifies the mentioned person', async () => {
   await noEvent(coord, (e) => e.type === 'chat.mention' && e.message.id === msg.id);
 });
 
+test('chat.members: the readers a composer may mention, by part of the name; chat.mentions: what mentions me', async () => {
+  // B's name, by its first character: B is listed, A (the asker) is not, nor anyone of another consortium
+  const first = [...b.me.name][0];
+  const r = await a.call('chat.members', { conversation_id: channel1, query: first, limit: 20 });
+  assert.equal(r.conversation_id, channel1);
+  assert.ok(r.members.some((x) => x.user_id === b.me.id && x.name === b.me.name), JSON.stringify(r.members));
+  assert.ok(r.members.every((x) => x.user_id !== a.me.id && x.name.toLowerCase().includes(first.toLowerCase())));
+  assert.ok(r.members.every((x) => x.user_id !== m2.me.id));
+  const starts = r.members.findIndex((x) => !x.name.startsWith(first));
+  assert.ok(starts === -1 || r.members.slice(starts).every((x) => !x.name.startsWith(first)), 'names that start with it first');
+  assert.ok((await a.call('chat.members', { conversation_id: channel1 })).members.length > 1, 'no query: everyone (up to the limit)');
+  assert.equal((await m2.request('chat.members', { conversation_id: channel1, query: first })).error.code, 'forbidden');
+  assert.equal((await a.request('chat.members', { conversation_id: channel1, query: 'a\u0001' })).error.code, 'invalid_params');
+  assert.equal((await a.request('chat.members', {})).error.code, 'invalid_params');
+
+  // mentions of B: newest first, unread until B reads the conversation; deleted ones gone
+  const before = await b.call('chat.mentions', {});
+  const m1 = await send(a, channel1, `@${b.me.name}님 자료 확인 부탁드립니다`);
+  const m3 = await send(coord, channel1, `@${b.me.name} 회의실 예약했습니다`);
+  const gone = await send(a, channel1, `@${b.me.name} 지울 메시지`);
+  await a.call('chat.delete', { message_id: gone.id });
+  const r2 = await b.call('chat.mentions', { limit: 2 });
+  assert.deepEqual(r2.messages.map((m) => m.id), [m3.id, m1.id]);
+  assert.equal(r2.unread, before.unread + 2);
+  assert.equal(r2.messages[0].unread, true);
+  assert.equal(r2.messages[0].conversation_kind, 'channel');
+  assert.equal(r2.messages[0].conversation_id, channel1);
+  assert.equal(r2.has_more, before.messages.length > 0);
+  assert.deepEqual((await b.call('chat.mentions', { before_id: m3.id, limit: 1 })).messages.map((m) => m.id), [m1.id]);
+  await b.call('chat.read', { conversation_id: channel1, message_id: m3.id });
+  const r3 = await b.call('chat.mentions', { limit: 2 });
+  assert.equal(r3.unread, 0);
+  assert.equal(r3.messages[0].unread, false);
+  assert.equal((await coord.call('chat.mentions', {})).messages.some((m) => m.id === m1.id), false, 'only the person mentioned');
+});
+
 test('history pages newest first with no gap and no duplicate', async () => {
   const senders = [a, b, coord];
   const sent = [];
