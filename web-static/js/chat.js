@@ -6,6 +6,7 @@
 import { h } from './dom.js';
 import { t, fmtShort, fmtDateTime } from './i18n.js';
 import { refreshUnreadSoon } from './app.js';
+import { attachMentions, mentionBody, mentionsMe } from './mentions.js';
 
 export function conversationTitle(c) {
   if (c.kind === 'channel') return t('chat.channelTitle', { name: c.title || '' });
@@ -40,7 +41,8 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
   const input = h('textarea', { rows: 2, maxlength: 4000, class: 'chat-input', i18nAttr: { 'aria-label': 'chat.inputLabel', placeholder: 'chat.placeholder' } });
   const sendBtn = h('button', { type: 'submit', class: 'primary', i18n: 'chat.send' });
   const error = h('p', { class: 'form-error', role: 'alert' });
-  const form = h('form', { class: 'chat-compose', on: { submit: (e) => { e.preventDefault(); send(); } } }, input, sendBtn);
+  const mentionPicker = attachMentions(ctx, input, conversationId); // before the Enter-sends listener
+  const form = h('form', { class: 'chat-compose', on: { submit: (e) => { e.preventDefault(); send(); } } }, input, sendBtn, mentionPicker.el);
   const panel = h('section', { class: `chat ${className}`, dataset: { conversation: String(conversationId) } },
     title ? h('h2', { class: 'chat-title' }, title) : null,
     older, log, typing, error, form);
@@ -64,9 +66,9 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
 
   function renderMessage(m, pending = false) {
     const mine = me && m.author_id === me.id;
-    const body = m.deleted ? h('p', { class: 'body deleted', i18n: 'chat.deleted' }) : h('p', { class: 'body' }, m.body);
+    const body = m.deleted ? h('p', { class: 'body deleted', i18n: 'chat.deleted' }) : h('p', { class: 'body' }, mentionBody(m, me));
     const li = h('li', {
-      class: ['msg', mine && 'mine', m.kind === 'system' && 'system', pending && 'pending'],
+      class: ['msg', mine && 'mine', m.kind === 'system' && 'system', pending && 'pending', !m.deleted && mentionsMe(m, me) && 'mentions-me'],
       dataset: { id: String(m.id ?? '') },
     },
     h('div', { class: 'meta' },

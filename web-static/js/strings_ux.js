@@ -1,6 +1,7 @@
 // The meeting screen's keyboard shortcuts and their help, the room chat's unread count, the
 // share button of a viewer without the floor and the banner while the meeting reconnects, in
-// Korean and English; merged into strings.js. {name} marks a placeholder.
+// Korean and English; also the chat's mentions, message search and browser notifications.
+// Merged into strings.js. {name} marks a placeholder.
 export const ko = {
   'room.state.rejoining': '회의에 다시 연결하는 중…',
   'room.shareNeedsFloor': '발언권을 받으면 화면을 공유할 수 있습니다. 손을 들어 요청하세요.',
@@ -14,6 +15,18 @@ export const ko = {
   'room.keys.help': '이 도움말',
   'room.keys.note': '한글 입력 상태에서도 같은 키로 동작합니다. 채팅을 입력하는 중에는 동작하지 않습니다.',
   'room.keys.close': '닫기',
+  'chat.mentionPick': '언급할 사람',
+  'inbox.mentions': '나를 언급한 메시지',
+  'inbox.mentionsUnread': '읽지 않은 언급 {n}개',
+  'inbox.unreadMention': '읽지 않음',
+  'inbox.noMentions': '아직 나를 언급한 메시지가 없습니다.',
+  'inbox.search': '메시지 검색',
+  'inbox.searchPlaceholder': '검색어 (예: 회의 자료)',
+  'inbox.searchCount': '{n}개 찾음',
+  'inbox.searchNone': '"{q}"이(가) 들어간 메시지가 없습니다.',
+  'notify.ask': '새 메시지 알림 받기',
+  'notify.mention': '{name} 님이 회원님을 언급했습니다',
+  'notify.direct': '{name} 님의 메시지',
 };
 
 export const en = {
@@ -29,4 +42,16 @@ export const en = {
   'room.keys.help': 'This help',
   'room.keys.note': 'The keys work with any keyboard layout (Korean input too), but not while you type in the chat.',
   'room.keys.close': 'Close',
+  'chat.mentionPick': 'People to mention',
+  'inbox.mentions': 'Mentions of me',
+  'inbox.mentionsUnread': '{n} unread mentions',
+  'inbox.unreadMention': 'Unread',
+  'inbox.noMentions': 'Nobody has mentioned you yet.',
+  'inbox.search': 'Search messages',
+  'inbox.searchPlaceholder': 'Search (e.g. meeting materials)',
+  'inbox.searchCount': '{n} found',
+  'inbox.searchNone': 'No message contains "{q}".',
+  'notify.ask': 'Notify me of new messages',
+  'notify.mention': '{name} mentioned you',
+  'notify.direct': 'Message from {name}',
 };
