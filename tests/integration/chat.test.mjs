@@ -13,9 +13,9 @@ const key = (p = 'k') => `${p}-${process.pid}-${++keySeq}`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // chat.send that waits out the per-user flood limit (10 messages / 10 s) instead of failing.
-async function send(c, conversation_id, body, client_key = key()) {
+async function send(c, conversation_id, body, client_key = key(), extra = {}) {
   for (;;) {
-    const r = await c.request('chat.send', { conversation_id, body, client_key });
+    const r = await c.request('chat.send', { conversation_id, body, client_key, ...extra });
     if (r.ok) return r.result.message;
     if (r.error.code !== 'rate_limited') throw new Error(`chat.send: ${r.error.code}: ${r.error.message}`);
     await sleep(Math.ceil(r.error.retry_after * 1000) + 20);
@@ -368,4 +368,53 @@ test('a room\'s chat: live among those in it, kept after they leave, closed to e
   assert.equal((await m2.request('chat.send', { conversation_id: conv, body: '저도요', client_key: key() })).error.code, 'forbidden');
   assert.equal((await m2.call('chat.search', { query: '회의 자료는' })).results.length, 0);
   assert.equal((await m2.request('room.join', { room_id: room.id })).error.code, 'forbidden');
+});
+
+test('threads: a reply names its parent, the parent counts its replies; reactions: fixed emoji, one per person, seen live', async () => {
+  const root = await send(a, channel1, '다음 주 워크숍 장소 의견 주세요');
+  const r1 = await send(b, channel1, '대전 어떨까요?', key(), { parent_id: root.id });
+  assert.equal(r1.parent_id, root.id);
+  assert.equal(root.parent_id, null);
+  assert.equal(root.reply_count, 0);
+  const live = await a.waitEvent((e) => e.type === 'chat.message' && e.message.id === r1.id);
+  assert.equal(live.message.parent_id, root.id);
+  // a reply to a reply joins the same thread
+  const r2 = await send(coord, channel1, '좋습니다', key(), { parent_id: r1.id });
+  assert.equal(r2.parent_id, root.id);
+  const th = await m2.request('chat.thread', { message_id: root.id });
+  assert.equal(th.error.code, 'forbidden', 'another consortium cannot read the thread');
+  const t1 = await a.call('chat.thread', { message_id: r2.id });
+  assert.equal(t1.parent.id, root.id);
+  assert.equal(t1.parent.reply_count, 2);
+  assert.deepEqual(t1.replies.map((m) => m.id), [r1.id, r2.id]);
+  // a parent of another conversation, unknown or deleted: not_found
+  const { conversation_id: dm } = await a.call('chat.direct', { user_ids: [b.me.id] });
+  assert.equal((await a.request('chat.send', { conversation_id: dm, body: 'x', parent_id: root.id })).error.code, 'not_found');
+  assert.equal((await a.request('chat.send', { conversation_id: channel1, body: 'x', parent_id: 999999999 })).error.code, 'not_found');
+  // the history shows the count on the parent
+  const hist = await a.call('chat.history', { conversation_id: channel1, after_id: root.id - 1, limit: 10 });
+  assert.equal(hist.messages.find((m) => m.id === root.id).reply_count, 2);
+
+  // reactions
+  const r = await b.call('chat.react', { message_id: root.id, emoji: '👍' });
+  assert.deepEqual(r, { message_id: root.id, reactions: [{ emoji: '👍', count: 1, user_ids: [b.me.id] }] });
+  const ev = await a.waitEvent((e) => e.type === 'chat.reaction' && e.message_id === root.id);
+  assert.equal(ev.conversation_id, channel1);
+  assert.deepEqual(ev.reactions, r.reactions);
+  await b.call('chat.react', { message_id: root.id, emoji: '👍' }); // idempotent
+  const both = await a.call('chat.react', { message_id: root.id, emoji: '👍' });
+  assert.deepEqual(both.reactions.map((x) => [x.emoji, x.count, [...x.user_ids].sort()]), [['👍', 2, [a.me.id, b.me.id].sort()]]);
+  await a.call('chat.react', { message_id: root.id, emoji: '🎉' });
+  const off = await b.call('chat.react', { message_id: root.id, emoji: '👍', on: false });
+  assert.deepEqual(off.reactions, [{ emoji: '👍', count: 1, user_ids: [a.me.id] }, { emoji: '🎉', count: 1, user_ids: [a.me.id] }]);
+  assert.equal((await a.request('chat.react', { message_id: root.id, emoji: '💩' })).error.code, 'invalid_params');
+  assert.equal((await a.request('chat.react', { message_id: root.id, emoji: '<b>' })).error.code, 'invalid_params');
+  assert.equal((await a.request('chat.react', { message_id: root.id, emoji: '👍', on: 'yes' })).error.code, 'invalid_params');
+  assert.equal((await m2.request('chat.react', { message_id: root.id, emoji: '👍' })).error.code, 'forbidden');
+  // a deleted message loses its reactions and takes no more
+  await a.call('chat.delete', { message_id: root.id });
+  const after = await a.call('chat.thread', { message_id: root.id });
+  assert.equal(after.parent.deleted, true);
+  assert.deepEqual(after.parent.reactions, []);
+  assert.equal((await b.request('chat.react', { message_id: root.id, emoji: '👍' })).error.code, 'not_found');
 });
