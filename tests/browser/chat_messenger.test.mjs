@@ -3,7 +3,8 @@
 // keyboard and sends; B's inbox counts the unread mention and lists it, the message shows B's
 // name highlighted, reading the channel clears the count; B finds messages with the search box
 // (matches marked) and opens one's conversation; while B's tab is hidden a mention and a direct
-// message raise browser notifications (none while it is visible).
+// message raise browser notifications (none while it is visible); B replies in a thread to A's
+// question (A sees the count live and opens the thread), A reacts 👍 and B joins, live both ways.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, seededDb, cleanup } from '../lib/moa.mjs';
@@ -126,4 +127,45 @@ test('while B\'s tab is hidden, a mention and a direct message raise notificatio
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(await b.evaluate(() => window.shown.length), 2, 'nothing for the plain channel message');
   await b.evaluate(() => window.hideTab(false));
+});
+
+test('a reply in a thread, counted on its parent live; a reaction given and joined, seen live', async () => {
+  await a.goto(`${srv.url}/#/inbox/${channel}`);
+  await b.goto(`${srv.url}/#/inbox/${channel}`);
+  const aBox = a.locator('#inbox-detail textarea.chat-input').first();
+  await aBox.waitFor();
+  await aBox.fill('다음 주 워크숍 장소 의견 주세요');
+  await aBox.press('Enter');
+  const onB = b.locator('#inbox-detail .chat-log:not(.thread-log) > .msg', { hasText: '다음 주 워크숍 장소 의견 주세요' });
+  await onB.waitFor();
+  // B replies in the thread
+  await onB.locator('button.reply').click();
+  const paneB = b.locator('#inbox-detail .thread');
+  await paneB.waitFor();
+  assert.match(await paneB.locator('.thread-parent').innerText(), /다음 주 워크숍 장소 의견 주세요/);
+  await paneB.locator('textarea.thread-input').fill('대전 컨벤션센터 어떨까요?');
+  await paneB.locator('textarea.thread-input').press('Enter');
+  await paneB.locator('.thread-log .msg', { hasText: '대전 컨벤션센터 어떨까요?' }).waitFor();
+  await onB.locator('.thread-link', { hasText: '답글 1개' }).waitFor();
+  // A sees the count live, not the reply in the conversation itself, and opens the thread
+  const onA = a.locator('#inbox-detail .chat-log:not(.thread-log) > .msg', { hasText: '다음 주 워크숍 장소 의견 주세요' });
+  await onA.locator('.thread-link', { hasText: '답글 1개' }).waitFor();
+  assert.equal(await a.locator('#inbox-detail .chat-log:not(.thread-log) > .msg', { hasText: '대전 컨벤션센터' }).count(), 0);
+  await onA.locator('.thread-link').click();
+  const paneA = a.locator('#inbox-detail .thread');
+  await paneA.locator('.thread-log .msg', { hasText: '대전 컨벤션센터 어떨까요?' }).waitFor();
+
+  // A reacts 👍 to the question; B sees it live and joins
+  await onA.locator('.react-picker summary').click();
+  await onA.locator('.react-choice[data-emoji="👍"]').click();
+  const aThumb = onA.locator('.reaction[data-emoji="👍"]');
+  await until(async () => (await aThumb.count()) === 1 && (await aThumb.textContent()) === '👍 1', 'A\'s 👍 1');
+  assert.equal(await aThumb.getAttribute('aria-pressed'), 'true');
+  const bThumb = onB.locator('.reaction[data-emoji="👍"]');
+  await until(async () => (await bThumb.count()) === 1 && (await bThumb.textContent()) === '👍 1', 'B seeing 👍 1 live');
+  assert.equal(await bThumb.getAttribute('aria-pressed'), 'false');
+  await bThumb.click();
+  await until(async () => (await bThumb.textContent()) === '👍 2' && (await bThumb.getAttribute('aria-pressed')) === 'true', 'B joined: 👍 2');
+  await until(async () => (await aThumb.textContent()) === '👍 2', 'A seeing 👍 2 live');
+  await screenshots(a, 'chat-thread', { prepare: () => a.evaluate(() => window.scrollTo(0, 0)) });
 });

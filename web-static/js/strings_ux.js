@@ -27,6 +27,16 @@ export const ko = {
   'notify.ask': '새 메시지 알림 받기',
   'notify.mention': '{name} 님이 회원님을 언급했습니다',
   'notify.direct': '{name} 님의 메시지',
+  'chat.thread': '스레드',
+  'chat.threadReplies': '스레드의 답글',
+  'chat.threadClose': '스레드 닫기',
+  'chat.reply': '답글 보내기',
+  'chat.replyLabel': '스레드에 답글',
+  'chat.replyPlaceholder': '답글 입력 (Enter: 보내기)',
+  'chat.replyInThread': '답글',
+  'chat.replies': '답글 {n}개',
+  'chat.addReaction': '반응 추가',
+  'chat.reactedBy': '{n}명이 반응했습니다',
 };
 
 export const en = {
@@ -54,4 +64,14 @@ export const en = {
   'notify.ask': 'Notify me of new messages',
   'notify.mention': '{name} mentioned you',
   'notify.direct': 'Message from {name}',
+  'chat.thread': 'Thread',
+  'chat.threadReplies': 'Replies in the thread',
+  'chat.threadClose': 'Close thread',
+  'chat.reply': 'Reply',
+  'chat.replyLabel': 'Reply in the thread',
+  'chat.replyPlaceholder': 'Reply (Enter sends)',
+  'chat.replyInThread': 'Reply',
+  'chat.replies': '{n} replies',
+  'chat.addReaction': 'Add a reaction',
+  'chat.reactedBy': '{n} reacted',
 };
