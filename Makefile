@@ -15,6 +15,7 @@ BENCH_DEPS := janus
 FUZZ_DEPS  := clang-14 libclang-rt-14-dev
 
 LISTEN ?= 127.0.0.1:8080
+ARGS   ?=
 DB     ?= var/moa.db
 JOBS   ?= $(shell nproc)
 TURN      ?= 1
@@ -26,6 +27,8 @@ FUZZ_JOBS    ?= 1
 
 help:
 	@echo "make run    install missing packages, build, create $(DB) with demo data, start on http://$(LISTEN)"
+	@echo "           in the foreground (Ctrl-C stops it); LISTEN=ADDR:PORT another address, ARGS='...' more moa"
+	@echo "           options (moa --help; docs/OPERATIONS.md)"
 	@echo "           with coturn (TURN over TLS) on 127.0.0.1:$(TURN_PORT) beside it; TURN=0 leaves coturn out"
 	@echo "make test   build with AddressSanitizer+UBSan and run every test through ctest"
 	@echo "make bench  build optimized and run every benchmark in bench/"
@@ -66,9 +69,8 @@ fuzz: build-fuzz
 run: build
 	@if [ "$(TURN)" != 0 ]; then sh tools/ensure-packages.sh $(TURN_DEPS); fi
 	@mkdir -p var
-	@build/release/moa db init --db $(DB) --demo
-	@echo "Moa at http://$(LISTEN)  (demo logins: see README.md, password 'moa-demo-2025')"
-	@sh tools/run-demo.sh build/release/moa $(LISTEN) $(DB) $(TURN) $(TURN_PORT)
+	@build/release/moa db init --db $(DB) --demo > var/db-init.log 2>&1 || { cat var/db-init.log; exit 1; }
+	@sh tools/run-demo.sh build/release/moa $(LISTEN) $(DB) $(TURN) $(TURN_PORT) $(ARGS)
 
 test: build-asan
 	@mkdir -p build/screenshots

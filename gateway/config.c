@@ -32,7 +32,7 @@ static const opt_def opts[] = {
     {"static", S(static_dir), "DIR", "directory of the browser app (default web-static)"},
     {"tls-cert", S(tls_cert), "FILE", "PEM certificate: serve HTTPS and WSS (needs --tls-key)"},
     {"tls-key", S(tls_key), "FILE", "PEM private key for --tls-cert"},
-    {"origin", S(origins), "LIST", "comma-separated WebSocket Origins allowed (default: the listen URL)"},
+    {"origin", S(origins), "LIST", "comma-separated WebSocket Origins allowed, e.g. https://moa.example.org (default: every name the listen address is reached by here: a loopback address also as localhost; 0.0.0.0 or :: as localhost, the loopback addresses, the host name and each interface address)"},
     {"log-level", OPT_LEVEL, 0, 0, 0, 0, "LEVEL", "debug, info, warn or error (default info)"},
     {"session-ttl", I(session_ttl, 1, 31536000), "SECONDS",
      "how long a sign-in lasts; live connections end when it does (default 1209600, 14 days)"},
@@ -240,6 +240,7 @@ void config_print_help(const char *prog) {
     printf("  %-22s %s\n", left, opts[i].help);
   }
   printf("  --help                 show this text\n  --version              print the version\n");
+  printf("\nDeployment, TLS, ports, backups, upgrades and the admin commands: docs/OPERATIONS.md\n");
 }
 
 static bool literal_ip(const char *s) {

@@ -39,9 +39,9 @@ static int64_t id_in(const char *path, const char *prefix, const char *suffix) {
   return v;
 }
 
-static bool calendar(hub *h, json_t *meetings, const char *name, http_doc *out) {
+static bool calendar(hub *h, json_t *meetings, const char *name, const char *url_base, http_doc *out) {
   moa_db *db = hub_db(h);
-  out->body = ical_calendar(meetings, name, db_now(db), "");
+  out->body = ical_calendar(meetings, name, db_now(db), url_base);
   json_decref(meetings);
   if (!out->body) return fail(out, 500, "out of memory\n");
   out->status = 200;
@@ -58,7 +58,7 @@ static int user_enabled(moa_db *db, int64_t uid) {
   return found < 0 ? -1 : found == 1 && !u.disabled;
 }
 
-static bool feed(hub *h, const char *path, http_doc *out) {
+static bool feed(hub *h, const char *path, const char *url_base, http_doc *out) {
   moa_db *db = hub_db(h);
   const char *prefix = "/calendar/feed/";
   size_t n = strlen(path), pl = strlen(prefix);
@@ -84,7 +84,7 @@ static bool feed(hub *h, const char *path, http_doc *out) {
     if (m) json_array_append_new(list, m);
   }
   json_decref(ids);
-  return calendar(h, list, "Moa 회의", out);
+  return calendar(h, list, "Moa 회의", url_base, out);
 }
 
 /* The user a token stands for: a calendar feed token of an enabled user or a live session token
@@ -96,7 +96,7 @@ static int64_t user_of(moa_db *db, const char *t, bool feed_ok) {
   return uid > 0 ? uid : 0;
 }
 
-static bool one_meeting(hub *h, const char *path, const char *t, http_doc *out) {
+static bool one_meeting(hub *h, const char *path, const char *t, const char *url_base, http_doc *out) {
   moa_db *db = hub_db(h);
   int64_t mid = id_in(path, "/calendar/meeting/", ".ics");
   meeting_rec m;
@@ -112,7 +112,7 @@ static bool one_meeting(hub *h, const char *path, const char *t, http_doc *out) 
   if (j) json_array_append_new(list, j);
   snprintf(out->disposition, sizeof out->disposition, "attachment; filename=\"meeting-%lld.ics\"",
            (long long)mid);
-  return calendar(h, list, m.title, out);
+  return calendar(h, list, m.title, url_base, out);
 }
 
 static bool attendance(hub *h, const char *path, const char *t, http_doc *out) {
@@ -147,10 +147,10 @@ static bool attendance(hub *h, const char *path, const char *t, http_doc *out) {
   return true;
 }
 
-bool http_calendar_route(hub *h, const char *path, const char *t, http_doc *out) {
+bool http_calendar_route(hub *h, const char *path, const char *t, const char *url_base, http_doc *out) {
   memset(out, 0, sizeof *out);
-  if (!strncmp(path, "/calendar/feed/", 15)) return feed(h, path, out);
-  if (!strncmp(path, "/calendar/meeting/", 18)) return one_meeting(h, path, t, out);
+  if (!strncmp(path, "/calendar/feed/", 15)) return feed(h, path, url_base, out);
+  if (!strncmp(path, "/calendar/meeting/", 18)) return one_meeting(h, path, t, url_base, out);
   if (!strncmp(path, "/attendance/", 12)) return attendance(h, path, t, out);
   return false;
 }

@@ -23,7 +23,8 @@ typedef struct http_doc {
 } http_doc;
 
 /* True when path (no query) is one of the routes above; then *out is filled (an error status
- * has a short text/plain body). t is the value of the "t" query argument ("" when absent). */
-bool http_calendar_route(hub *h, const char *path, const char *t, http_doc *out);
+ * has a short text/plain body). t is the value of the "t" query argument ("" when absent).
+ * url_base is the app's origin the calendars' join links start with ("" for no links). */
+bool http_calendar_route(hub *h, const char *path, const char *t, const char *url_base, http_doc *out);
 
 #endif

@@ -33,6 +33,7 @@
 #include "gateway/http_path.h"
 #include "gateway/log.h"
 #include "gateway/media.h"
+#include "gateway/origins.h"
 #include "gateway/ws_batch.h"
 #include "gateway/ws_mask_guard.h"
 #include "signaling/hub.h"
@@ -49,7 +50,7 @@ struct server {
   bool stopping;
   time_t started;
   char static_dir[PATH_MAX];
-  char origins[1100];
+  char origins[4096]; /* allowed WebSocket Origins, comma-separated (origins.h) */
   lws_retry_bo_t retry;
   struct lws_http_mount mounts[1];
   struct lws_protocols protocols[3];
@@ -326,8 +327,12 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
       lws_hdr_copy(wsi, path, sizeof path, tok);
       char targ[128];
       const char *t = lws_get_urlarg_by_name(wsi, "t=", targ, sizeof targ);
+      char host[256] = "", base[320];
+      if (lws_hdr_total_length(wsi, WSI_TOKEN_HOST) < (int)sizeof host)
+        lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST);
+      origins_base_for(srv->origins, lws_is_ssl(wsi) ? "https" : "http", host, base, sizeof base);
       http_doc doc; /* calendars and attendance (http_calendar.h) */
-      if (http_calendar_route(srv->hub, path, t ? t : "", &doc))
+      if (http_calendar_route(srv->hub, path, t ? t : "", base, &doc))
         return http_respond_as(wsi, pss, doc.status, doc.type, doc.disposition, doc.body, doc.len);
       return serve_static(wsi, srv, path);
     }
@@ -372,19 +377,6 @@ static void io_close(void *transport, int code, const char *reason) {
 }
 
 static const session_io ws_io = {io_want_write, io_close};
-
-static bool origin_allowed(server *srv, const char *origin) {
-  size_t n = strlen(origin);
-  for (const char *p = srv->origins; *p;) {
-    const char *comma = strchr(p, ',');
-    size_t len = comma ? (size_t)(comma - p) : strlen(p);
-    while (len && *p == ' ') p++, len--;
-    if (len == n && strncmp(p, origin, n) == 0) return true;
-    if (!comma) break;
-    p = comma + 1;
-  }
-  return false;
-}
 
 static int ws_write_one(ws_pss *pss) {
   outmsg *m = session_pop(pss->sess);
@@ -456,8 +448,10 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
       if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) > 0) {
         if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) >= (int)sizeof origin) return 1;
         lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN);
-        if (!origin_allowed(srv, origin)) {
-          log_warn("WebSocket refused: Origin %s is not allowed", origin);
+        if (!origins_allowed(srv->origins, origin)) {
+          log_warn("WebSocket refused: Origin %s is not allowed (allowed: %s); to let this page in, start "
+                   "moa with --origin %s (a comma-separated list, replacing the default)",
+                   origin, srv->origins, origin);
           return 1;
         }
       }
@@ -631,13 +625,7 @@ server *server_start(const moa_config *cfg, moa_db *db) {
   srv->retry.secs_since_valid_hangup = (uint16_t)(cfg->ping_interval * 3 > 65535 ? 65535 : cfg->ping_interval * 3);
 
   bool tls = cfg->tls_cert[0] != '\0';
-  if (cfg->origins[0]) {
-    snprintf(srv->origins, sizeof srv->origins, "%s", cfg->origins);
-  } else {
-    bool v6 = strchr(cfg->listen_host, ':') != NULL;
-    snprintf(srv->origins, sizeof srv->origins, "%s://%s%s%s:%d", tls ? "https" : "http", v6 ? "[" : "",
-             cfg->listen_host, v6 ? "]" : "", cfg->listen_port);
-  }
+  if (cfg->origins[0]) snprintf(srv->origins, sizeof srv->origins, "%s", cfg->origins);
 
   struct lws_context_creation_info info;
   memset(&info, 0, sizeof info);
@@ -677,10 +665,10 @@ server *server_start(const moa_config *cfg, moa_db *db) {
     free(srv);
     return NULL;
   }
-  if (!cfg->origins[0] && cfg->listen_port == 0) { /* the port is known only now */
-    bool v6 = strchr(cfg->listen_host, ':') != NULL;
-    snprintf(srv->origins, sizeof srv->origins, "%s://%s%s%s:%d", tls ? "https" : "http", v6 ? "[" : "",
-             cfg->listen_host, v6 ? "]" : "", lws_get_vhost_listen_port(srv->vhost));
+  if (!cfg->origins[0]) { /* every name this machine reaches the listen address by; the port is known now */
+    origins_default(srv->origins, sizeof srv->origins, tls ? "https" : "http", cfg->listen_host,
+                    lws_get_vhost_listen_port(srv->vhost));
+    log_info("WebSocket Origins allowed: %s (change with --origin)", srv->origins);
   }
   srv->hub = hub_new(db, cfg, wake, srv);
   if (!srv->hub) {

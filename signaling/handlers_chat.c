@@ -220,18 +220,20 @@ static void handle_chat_conversations(hub *h, session *s, json_int_t id, json_t 
 static void handle_chat_send(hub *h, session *s, json_int_t id, json_t *req) {
   protocol_error err;
   json_int_t conv = 0;
+  json_int_t parent = 0;
   const char *body, *key = NULL;
   if (!chat__params_ok(h, s, id,
                        param_int(req, "conversation_id", 1, INT64_MAX, true, &conv, &err) &&
                            param_string(req, "body", 0, 4 * CHAT_STORE_MAX_BODY, true, &body, &err) &&
-                           param_string(req, "client_key", 1, CHAT_STORE_MAX_CLIENT_KEY, false, &key, &err),
+                           param_string(req, "client_key", 1, CHAT_STORE_MAX_CLIENT_KEY, false, &key, &err) &&
+                           param_int(req, "parent_id", 1, INT64_MAX, false, &parent, &err),
                        &err))
     return;
   uint64_t now = hub_now_ms();
   if (!chat__rate_ok(h, s, id, now)) return;
   json_t *msg = NULL;
   bool dup = false;
-  int rc = chat_store_append(hub_db(h), conv, s->user_id, body, key, &msg, &dup);
+  int rc = chat_store_reply(hub_db(h), conv, s->user_id, body, key, parent, &msg, &dup);
   if (rc != CHAT_STORE_OK) {
     chat__fail(h, s, id, rc);
     return;
@@ -437,15 +439,106 @@ static void handle_chat_search(hub *h, session *s, json_int_t id, json_t *req) {
   hub_reply(h, s, id, out);
 }
 
+/* chat.members: the readers a composer may @-mention, by part of their name. */
+static void handle_chat_members(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  const char *query = "";
+  json_int_t conv = 0, limit = 8;
+  if (!chat__params_ok(h, s, id,
+                       param_int(req, "conversation_id", 1, INT64_MAX, true, &conv, &err) &&
+                           param_string(req, "query", 0, CHAT_STORE_MAX_TITLE, false, &query, &err) &&
+                           param_int(req, "limit", 1, CHAT_STORE_MAX_MEMBERS, false, &limit, &err),
+                       &err))
+    return;
+  json_t *out = NULL;
+  int rc = chat_store_members(hub_db(h), s->user_id, conv, query ? query : "", (int)limit, &out);
+  if (rc != CHAT_STORE_OK) {
+    chat__fail(h, s, id, rc);
+    return;
+  }
+  hub_reply(h, s, id, out);
+}
+
+/* chat.mentions: the messages that mention the caller, newest first, and the unread count. */
+static void handle_chat_mentions(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t before = 0, limit = 20;
+  if (!chat__params_ok(h, s, id,
+                       param_int(req, "before_id", 1, INT64_MAX, false, &before, &err) &&
+                           param_int(req, "limit", 1, CHAT_STORE_MAX_PAGE, false, &limit, &err),
+                       &err))
+    return;
+  json_t *out = NULL;
+  int rc = chat_store_mentions(hub_db(h), s->user_id, before, (int)limit, &out);
+  if (rc != CHAT_STORE_OK) {
+    chat__fail(h, s, id, rc);
+    return;
+  }
+  hub_reply(h, s, id, out);
+}
+
+/* chat.react: adds or takes back an emoji reaction; the other readers get chat.reaction. */
+static void handle_chat_react(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t mid = 0;
+  const char *emoji;
+  json_t *on = json_object_get(req, "on");
+  if (!chat__params_ok(h, s, id,
+                       param_int(req, "message_id", 1, INT64_MAX, true, &mid, &err) &&
+                           param_string(req, "emoji", 1, 16, true, &emoji, &err),
+                       &err))
+    return;
+  if (on && !json_is_boolean(on)) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS, "\"on\" must be true or false");
+    return;
+  }
+  json_t *msg = NULL;
+  int rc = chat_store_react(hub_db(h), s->user_id, mid, emoji, !on || json_is_true(on), &msg);
+  if (rc == CHAT_STORE_INVALID) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS,
+              "\"emoji\" must be one of 👍 ❤️ 😄 🎉 👀 🙏 ✅ 😮");
+    return;
+  }
+  if (rc != CHAT_STORE_OK) {
+    chat__fail(h, s, id, rc);
+    return;
+  }
+  json_int_t conv = json_integer_value(json_object_get(msg, "conversation_id"));
+  json_t *reactions = json_object_get(msg, "reactions");
+  hub_reply(h, s, id, json_pack("{s:I, s:O}", "message_id", mid, "reactions", reactions));
+  chat__to_readers(h, s, conv,
+                   protocol_event("chat.reaction", json_pack("{s:I, s:I, s:O}", "conversation_id", conv,
+                                                             "message_id", mid, "reactions", reactions)));
+  json_decref(msg);
+}
+
+/* chat.thread: a message's thread, its first message and the replies oldest first. */
+static void handle_chat_thread(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t mid = 0;
+  if (!chat__params_ok(h, s, id, param_int(req, "message_id", 1, INT64_MAX, true, &mid, &err), &err)) return;
+  json_t *out = NULL;
+  int rc = chat_store_thread(hub_db(h), s->user_id, mid, &out);
+  if (rc != CHAT_STORE_OK) {
+    chat__fail(h, s, id, rc);
+    return;
+  }
+  hub_reply(h, s, id, out);
+}
+
 const handler_def chat_handlers[] = {
     {"chat.conversations", handle_chat_conversations, 0},
     {"chat.delete", handle_chat_delete, 0},
     {"chat.direct", handle_chat_direct, 0},
     {"chat.edit", handle_chat_edit, 0},
     {"chat.history", handle_chat_history, 0},
+    {"chat.members", handle_chat_members, 0},
+    {"chat.mentions", handle_chat_mentions, 0},
+    {"chat.react", handle_chat_react, 0},
     {"chat.read", handle_chat_read, 0},
     {"chat.search", handle_chat_search, 0},
     {"chat.send", handle_chat_send, 0},
+    {"chat.thread", handle_chat_thread, 0},
     {"chat.typing", handle_chat_typing, 0},
     {NULL, NULL, 0},
 };

@@ -162,6 +162,35 @@ static json_t *chat__id_list(const char *csv) {
   return a;
 }
 
+/* Parses "👍:3,👍:7,🎉:3" (emoji:user pairs in the order given) into
+ * [{"emoji": "👍", "count": 2, "user_ids": [3, 7]}, {"emoji": "🎉", ...}], emoji in first-use order. */
+static json_t *chat__reactions(const char *csv) {
+  json_t *out = json_array();
+  while (csv && *csv) {
+    const char *colon = strchr(csv, ':');
+    if (!colon) break;
+    char *end;
+    long long uid = strtoll(colon + 1, &end, 10);
+    json_t *group = NULL;
+    size_t i;
+    json_t *g;
+    json_array_foreach(out, i, g) {
+      const char *e = json_string_value(json_object_get(g, "emoji"));
+      if (e && strlen(e) == (size_t)(colon - csv) && !memcmp(e, csv, (size_t)(colon - csv))) group = g;
+    }
+    if (!group) {
+      group = json_pack("{s:s%, s:i, s:[]}", "emoji", csv, (size_t)(colon - csv), "count", 0, "user_ids");
+      if (!group) break;
+      json_array_append_new(out, group);
+    }
+    json_array_append_new(json_object_get(group, "user_ids"), json_integer(uid));
+    json_object_set_new(group, "count",
+                        json_integer((json_int_t)json_array_size(json_object_get(group, "user_ids"))));
+    csv = *end == ',' ? end + 1 : end;
+  }
+  return out;
+}
+
 /* The message object of a row whose first MSG_NCOLS columns are MSG_COLS. */
 json_t *chat__message_json(sqlite3_stmt *st) {
   bool deleted = sqlite3_column_type(st, 8) != SQLITE_NULL;
@@ -178,6 +207,10 @@ json_t *chat__message_json(sqlite3_stmt *st) {
   json_object_set_new(m, "client_key", chat__jstr(st, 9));
   json_object_set_new(m, "mentions",
                       chat__id_list(deleted ? NULL : (const char *)sqlite3_column_text(st, 10)));
+  json_object_set_new(m, "parent_id", chat__jint(st, 11));
+  json_object_set_new(m, "reply_count", json_integer(sqlite3_column_int64(st, 12)));
+  json_object_set_new(m, "reactions",
+                      chat__reactions(deleted ? NULL : (const char *)sqlite3_column_text(st, 13)));
   return m;
 }
 
@@ -433,10 +466,10 @@ done:
 
 /* Inserts a validated body (s, n bytes); author_id 0 for a system message. */
 static int chat__insert(moa_db *db, int64_t conversation_id, int64_t author_id, const char *s, size_t n,
-                        const char *client_key, json_t **out) {
+                        const char *client_key, int64_t parent_id, json_t **out) {
   sqlite3_stmt *st = db_stmt(db,
                              "INSERT INTO messages(conversation_id, author_id, kind, body, created_at, "
-                             "client_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+                             "client_key, parent_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!st) return CHAT_STORE_ERROR;
   sqlite3_bind_int64(st, 1, conversation_id);
   if (author_id > 0) sqlite3_bind_int64(st, 2, author_id);
@@ -444,6 +477,7 @@ static int chat__insert(moa_db *db, int64_t conversation_id, int64_t author_id, 
   sqlite3_bind_text(st, 4, s, (int)n, SQLITE_STATIC);
   sqlite3_bind_int64(st, 5, db_now(db));
   if (client_key) sqlite3_bind_text(st, 6, client_key, -1, SQLITE_STATIC);
+  if (parent_id > 0) sqlite3_bind_int64(st, 7, parent_id);
   if (db_exec_stmt(db, st) != SQLITE_DONE) return CHAT_STORE_ERROR;
   int64_t id = sqlite3_last_insert_rowid(db_handle(db));
   if (chat__exec(db, "UPDATE conversations SET last_message_id = ?2 WHERE id = ?1", 2, conversation_id, id,
@@ -461,6 +495,22 @@ static int chat__insert(moa_db *db, int64_t conversation_id, int64_t author_id, 
 
 int chat_store_append(moa_db *db, int64_t conversation_id, int64_t author_id, const char *body,
                       const char *client_key, json_t **out, bool *duplicate) {
+  return chat_store_reply(db, conversation_id, author_id, body, client_key, 0, out, duplicate);
+}
+
+/* The thread a reply to parent_id joins: parent_id's own thread when it is a reply itself.
+ * CHAT_STORE_NOT_FOUND unless it is a live message of conversation_id. */
+static int chat__thread_root(moa_db *db, int64_t conversation_id, int64_t parent_id, int64_t *root) {
+  int rc =
+      chat__int(db,
+                "SELECT coalesce(parent_id, id) FROM messages WHERE id = ?1 AND conversation_id = ?2 AND "
+                "deleted_at IS NULL",
+                2, parent_id, conversation_id, root);
+  return rc == 1 ? CHAT_STORE_OK : rc == 0 ? CHAT_STORE_NOT_FOUND : CHAT_STORE_ERROR;
+}
+
+int chat_store_reply(moa_db *db, int64_t conversation_id, int64_t author_id, const char *body,
+                     const char *client_key, int64_t parent_id, json_t **out, bool *duplicate) {
   *out = NULL;
   *duplicate = false;
   size_t ts, tl;
@@ -490,7 +540,10 @@ int chat_store_append(moa_db *db, int64_t conversation_id, int64_t author_id, co
     }
   }
   rc = chat__check_reader(db, author_id, conversation_id);
-  if (rc == CHAT_STORE_OK) rc = chat__insert(db, conversation_id, author_id, body + ts, tl, client_key, out);
+  int64_t root = 0;
+  if (rc == CHAT_STORE_OK && parent_id > 0) rc = chat__thread_root(db, conversation_id, parent_id, &root);
+  if (rc == CHAT_STORE_OK)
+    rc = chat__insert(db, conversation_id, author_id, body + ts, tl, client_key, root, out);
   return chat__result(chat__end(db, own, rc), out);
 }
 
@@ -503,7 +556,7 @@ int chat_store_append_system(moa_db *db, int64_t conversation_id, const char *bo
   char kind[8];
   if (chat__begin(db, &own) != CHAT_STORE_OK) return CHAT_STORE_ERROR;
   rc = chat__kind(db, conversation_id, kind);
-  if (rc == CHAT_STORE_OK) rc = chat__insert(db, conversation_id, 0, body + ts, tl, NULL, out);
+  if (rc == CHAT_STORE_OK) rc = chat__insert(db, conversation_id, 0, body + ts, tl, NULL, 0, out);
   return chat__result(chat__end(db, own, rc), out);
 }
 
@@ -628,6 +681,8 @@ int chat_store_delete(moa_db *db, int64_t user_id, int64_t message_id, json_t **
                     message_id, db_now(db), user_id);
   if (rc == CHAT_STORE_OK)
     rc = chat__exec(db, "DELETE FROM mentions WHERE message_id = ?1", 1, message_id, 0, 0);
+  if (rc == CHAT_STORE_OK)
+    rc = chat__exec(db, "DELETE FROM reactions WHERE message_id = ?1", 1, message_id, 0, 0);
   if (rc == CHAT_STORE_OK && !(*out = chat__load_message(db, message_id))) rc = CHAT_STORE_ERROR;
   return chat__result(chat__end(db, own, rc), out);
 }

@@ -50,6 +50,7 @@
 #define CHAT_STORE_MAX_PAGE 100      /* messages per history page */
 #define CHAT_STORE_MAX_TITLE 200     /* bytes */
 #define CHAT_STORE_MAX_QUERY 200     /* bytes of a search query */
+#define CHAT_STORE_MAX_MEMBERS 20    /* readers per chat_store_members answer */
 
 typedef enum {
   CHAT_STORE_OK = 0,
@@ -119,6 +120,32 @@ int chat_store_create_direct(moa_db *db, int64_t creator_id, const int64_t *othe
 int chat_store_append(moa_db *db, int64_t conversation_id, int64_t author_id, const char *body,
                       const char *client_key, json_t **out, bool *duplicate);
 
+/* As chat_store_append, as a reply in the thread of parent_id (0: not a reply): a live message of
+ * the same conversation; a reply to a reply joins that reply's thread. The message object has
+ * "parent_id" (null for a top-level message), "reply_count" (live replies) and "reactions".
+ * Returns what chat_store_append does, and CHAT_STORE_NOT_FOUND for an unknown, deleted or
+ * foreign parent. */
+int chat_store_reply(moa_db *db, int64_t conversation_id, int64_t author_id, const char *body,
+                     const char *client_key, int64_t parent_id, json_t **out, bool *duplicate);
+
+/* The emoji a reaction may be, one per string: 👍 ❤️ 😄 🎉 👀 🙏 ✅ 😮. */
+#define CHAT_STORE_EMOJI                                                                  \
+  "\xF0\x9F\x91\x8D", "\xE2\x9D\xA4\xEF\xB8\x8F", "\xF0\x9F\x98\x84", "\xF0\x9F\x8E\x89", \
+      "\xF0\x9F\x91\x80", "\xF0\x9F\x99\x8F", "\xE2\x9C\x85", "\xF0\x9F\x98\xAE"
+
+/* Adds (on) or takes back (!on) user_id's reaction emoji to message_id: a reader of its
+ * conversation, a live message, emoji one of CHAT_STORE_EMOJI. Idempotent. *out is the message
+ * object afterwards ("reactions": [{emoji, count, user_ids}], emoji in first-use order).
+ * Returns CHAT_STORE_OK, _INVALID (emoji), _FORBIDDEN, _NOT_FOUND (unknown or deleted) or _ERROR. */
+int chat_store_react(moa_db *db, int64_t user_id, int64_t message_id, const char *emoji, bool on,
+                     json_t **out);
+
+/* A thread: *out = {parent: the message, replies: its live and deleted replies oldest first (at
+ * most CHAT_STORE_MAX_THREAD)}. message_id may be the parent or any reply. Returns CHAT_STORE_OK,
+ * _FORBIDDEN (not a reader), _NOT_FOUND or _ERROR. */
+int chat_store_thread(moa_db *db, int64_t user_id, int64_t message_id, json_t **out);
+#define CHAT_STORE_MAX_THREAD 500
+
 /* Appends a system message (author NULL, kind 'system'; body checked like a message) without
  * an authorization check: for stores (e.g. "inquiry accepted"). Same returns as append. */
 int chat_store_append_system(moa_db *db, int64_t conversation_id, const char *body, json_t **out);
@@ -176,5 +203,20 @@ int chat_store_readers(moa_db *db, int64_t conversation_id, json_t **out);
  * characters), _FORBIDDEN (conversation_id given but not readable) or _ERROR. */
 int chat_store_search(moa_db *db, int64_t user_id, const char *query, int64_t conversation_id, int limit,
                       json_t **out);
+
+/* The readers of conversation_id whose name contains query (any case for ASCII; "" for all),
+ * those whose name starts with it first, the asker left out: whom a composer may @-mention.
+ * *out = {conversation_id, members: [{user_id, name}]}, at most limit (clamped to
+ * 1..CHAT_STORE_MAX_MEMBERS). Returns CHAT_STORE_OK, _TOO_LONG / _BAD_TEXT (query over
+ * CHAT_STORE_MAX_TITLE bytes, control characters), _FORBIDDEN (not a reader) or _ERROR. */
+int chat_store_members(moa_db *db, int64_t user_id, int64_t conversation_id, const char *query, int limit,
+                       json_t **out);
+
+/* The messages that mention user_id in every conversation they may read, newest first, older
+ * than before_id (0: the newest), at most limit (clamped to 1..CHAT_STORE_MAX_PAGE); deleted ones
+ * left out. Each message object also has "unread" (after the user's read marker of its
+ * conversation), "conversation_kind" and "conversation_title". *out = {messages, has_more,
+ * unread: the count of unread mentions overall}. Returns CHAT_STORE_OK or _ERROR. */
+int chat_store_mentions(moa_db *db, int64_t user_id, int64_t before_id, int limit, json_t **out);
 
 #endif

@@ -8,10 +8,13 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 
-#define MSG_COLS                                                                              \
-  "m.id, m.conversation_id, m.author_id, u.name, m.kind, m.body, m.created_at, m.edited_at, " \
-  "m.deleted_at, m.client_key, (SELECT group_concat(user_id) FROM mentions WHERE message_id = m.id)"
-#define MSG_NCOLS 11
+#define MSG_COLS                                                                                \
+  "m.id, m.conversation_id, m.author_id, u.name, m.kind, m.body, m.created_at, m.edited_at, "   \
+  "m.deleted_at, m.client_key, (SELECT group_concat(user_id) FROM mentions WHERE message_id = " \
+  "m.id), m.parent_id, (SELECT count(*) FROM messages r WHERE r.parent_id = m.id AND "          \
+  "r.deleted_at IS NULL), (SELECT group_concat(emoji || ':' || user_id) FROM (SELECT emoji, "   \
+  "user_id FROM reactions WHERE message_id = m.id ORDER BY rowid))"
+#define MSG_NCOLS 14
 #define MSG_FROM " FROM messages m LEFT JOIN users u ON u.id = m.author_id "
 #define READABLE_CTE                                                                      \
   "WITH readable(id) AS (SELECT c.id FROM user_roles r JOIN conversations c ON c.kind = " \

@@ -559,25 +559,39 @@ static void dir__cat(char *buf, size_t cap, const char *s) {
   if (used + add < cap) memcpy(buf + used, s, add + 1);
 }
 
+/* The reason shown with a suggestion, in Korean and English: the sector relation, where, and
+ * what it offers, in two groups that say where each term came from: the organization's own
+ * recent searches (by any of its members: "your organization searched", never "you") and its
+ * own profile keywords (never searched by anyone). */
 static void dir__reasons(const dir_pick *p, const dir_term *terms, json_t *o) {
   static const char *const sector_ko[] = {"같은 업종", "관련 업종", "업종 무관 기관"};
   static const char *const sector_en[] = {"same sector", "related sector", "cross-sector institution"};
   char ko[512] = "", en[512] = "";
-  bool searched = false;
   dir__cat(ko, sizeof ko, sector_ko[p->relation]);
   dir__cat(ko, sizeof ko, p->other_region ? ", 다른 지역 · 제공: " : ", 다른 단지 · 제공: ");
   dir__cat(en, sizeof en, sector_en[p->relation]);
   dir__cat(en, sizeof en, p->other_region ? ", different region; offers " : ", different complex; offers ");
   json_t *matched = json_array();
-  for (int i = 0; i < p->nmatched; i++) {
-    const dir_term *t = &terms[p->matched[i]];
-    if (i) dir__cat(ko, sizeof ko, ", "), dir__cat(en, sizeof en, ", ");
-    dir__cat(ko, sizeof ko, t->s);
-    dir__cat(en, sizeof en, t->s);
-    searched |= t->searched;
-    json_array_append_new(matched, json_string(t->s));
+  bool any = false;
+  for (int group = 1; group >= 0; group--) { /* searched terms first, then profile keywords */
+    int n = 0;
+    for (int i = 0; i < p->nmatched; i++) {
+      const dir_term *t = &terms[p->matched[i]];
+      if (t->searched != (group == 1)) continue;
+      if (n++)
+        dir__cat(ko, sizeof ko, ", "), dir__cat(en, sizeof en, ", ");
+      else if (any)
+        dir__cat(ko, sizeof ko, " · "), dir__cat(en, sizeof en, "; ");
+      dir__cat(ko, sizeof ko, t->s);
+      dir__cat(en, sizeof en, t->s);
+      json_array_append_new(matched, json_string(t->s));
+    }
+    if (!n) continue;
+    any = true;
+    dir__cat(ko, sizeof ko, group ? " (우리 기관이 검색한 항목)" : " (우리 기관 키워드와 일치)");
+    dir__cat(en, sizeof en,
+             group ? " (your organization searched for)" : " (matching your organization's keywords)");
   }
-  if (searched) dir__cat(ko, sizeof ko, " (검색하신 항목)"), dir__cat(en, sizeof en, " you searched for");
   json_object_set_new(o, "score", json_integer(p->score));
   json_object_set_new(o, "matched", matched);
   json_object_set_new(o, "reason_ko", json_string(ko));

@@ -74,9 +74,16 @@ static const char *str(json_t *o, const char *k) {
 
 static int64_t num(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 
-/* The event's DESCRIPTION: the meeting's description, then its agenda one line per segment. */
-static char *description_of(json_t *m) {
+/* The event's DESCRIPTION: the join link (join_url, may be "") on the first line, where every
+ * calendar program shows it, then the meeting's description, then its agenda one line per
+ * segment. */
+static char *description_of(json_t *m, const char *join_url) {
   textbuf d = {0};
+  if (join_url[0]) {
+    textbuf_puts(&d, "회의 참여 (Join): ");
+    textbuf_puts(&d, join_url);
+    if (str(m, "description")[0]) textbuf_puts(&d, "\n\n");
+  }
   textbuf_puts(&d, str(m, "description"));
   json_t *agenda = json_object_get(m, "agenda");
   if (json_array_size(agenda)) {
@@ -116,16 +123,15 @@ static void event(textbuf *b, json_t *m, const char *stamp, const char *url_base
     ical_line(b, "RRULE", v);
   }
   text_line(b, "SUMMARY", str(m, "title"));
-  char *desc = description_of(m);
+  char join[512] = "";
+  if (url_base && url_base[0])
+    snprintf(join, sizeof join, "%s/#/room/%lld", url_base, (long long)num(m, "room_id"));
+  char *desc = description_of(m, join);
   if (desc && desc[0]) text_line(b, "DESCRIPTION", desc);
   free(desc);
   json_t *c = json_object_get(m, "consortium");
   if (c) text_line(b, "LOCATION", str(c, "name_ko"));
-  if (url_base && url_base[0]) {
-    char url[512];
-    snprintf(url, sizeof url, "%s/#/meetings/%lld", url_base, (long long)num(m, "id"));
-    ical_line(b, "URL", url);
-  }
+  if (join[0]) ical_line(b, "URL", join);
   snprintf(v, sizeof v, "%lld", (long long)num(m, "sequence"));
   ical_line(b, "SEQUENCE", v);
   bool cancelled = !strcmp(str(m, "status"), "cancelled");

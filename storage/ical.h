@@ -24,8 +24,9 @@ void ical_escape_text(textbuf *b, const char *s);
 void ical_line(textbuf *b, const char *name, const char *value);
 
 /* The calendar of meetings (an array of meeting_store_json objects). name becomes X-WR-CALNAME,
- * dtstamp the DTSTAMP of every event, url_base (may be "") prefixes each event's URL
- * (url_base + "/#/meetings/<id>"). Returns malloc'd text, NULL on out of memory. */
+ * dtstamp the DTSTAMP of every event. url_base (the app's origin, e.g. "https://moa.example";
+ * "" for none) makes each event's join link, url_base + "/#/room/<room_id>": the event's URL and
+ * the first line of its DESCRIPTION. Returns malloc'd text, NULL on out of memory. */
 char *ical_calendar(json_t *meetings, const char *name, int64_t dtstamp, const char *url_base);
 
 #endif

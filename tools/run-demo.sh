@@ -2,18 +2,37 @@
 # `make run`'s last step: Moa in the foreground and, unless TURN=0, Debian's coturn beside it in
 # the background, on loopback only, stopped when Moa stops (Ctrl-C or otherwise).
 #
-#   sh tools/run-demo.sh MOA_BINARY LISTEN DB TURN TURN_PORT
+#   sh tools/run-demo.sh MOA_BINARY LISTEN DB TURN TURN_PORT [MOA OPTIONS...]
 #
+# Options after the fifth argument go to Moa as they are (`make run ARGS='--media-ip ...'`).
 # The TURN demo keeps its files in var/: a generated secret (turn-secret, mode 600), a
 # self-signed certificate for 127.0.0.1 (turn-cert.pem, turn-key.pem), the turnserver.conf that
 # `moa turn-config` writes from the same options Moa runs with, coturn's user database, log and
 # pid file. Browsers on this machine reach media directly, so they do not need the relay; it is
 # here to show the deployment of docs/OPERATIONS.md ("TURN over TLS (coturn)") working end to end.
+#
+# Moa's standard output passes through announce(), which adds, once the server listens (not
+# before), the address to open and one line about the demo logins.
 set -eu
 MOA=$1 LISTEN=$2 DB=$3 TURN=$4 TURN_PORT=$5
+shift 5
 mkdir -p var
+announce() {
+  while IFS= read -r line; do
+    printf '%s\n' "$line"
+    case $line in
+      *" listening on "*)
+        url=${line##* listening on }
+        case $url in *://0.0.0.0:* | *://\[::\]:*) url=$(printf '%s' "$url" | sed 's#//[^/]*:#//127.0.0.1:#') ;; esac
+        echo "Moa is ready: open $url in a browser. It runs in the foreground; Ctrl-C stops it."
+        echo "Demo logins: admin@moa.example, coord01@moa.example, member01a@moa.example ... (README.md lists them), password moa-demo-2025"
+        ;;
+    esac
+  done
+}
 if [ "$TURN" = 0 ]; then
-  exec "$MOA" --listen "$LISTEN" --db "$DB" --static web-static
+  "$MOA" --listen "$LISTEN" --db "$DB" --static web-static "$@" | announce
+  exit 0
 fi
 if ! command -v turnserver >/dev/null 2>&1; then
   echo "coturn is not installed (make run installs it; TURN=0 leaves it out)" >&2
@@ -43,4 +62,4 @@ if kill -0 "$TURN_PID" 2>/dev/null; then
 else
   echo "coturn did not start (see var/turnserver.log); Moa runs without it" >&2
 fi
-"$MOA" --listen "$LISTEN" --db "$DB" --static web-static --turn-url "$TURN_URL" --turn-secret-file var/turn-secret
+"$MOA" --listen "$LISTEN" --db "$DB" --static web-static --turn-url "$TURN_URL" --turn-secret-file var/turn-secret "$@" | announce

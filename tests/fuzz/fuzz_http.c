@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   check_static(path);
   http_doc doc;
-  if (http_calendar_route(h, path, t, &doc)) {
+  if (http_calendar_route(h, path, t, "http://127.0.0.1:8080", &doc)) {
     if (!doc.type || !doc.body || doc.len != strlen(doc.body)) abort();
     if (doc.status != 200 && doc.status != 400 && doc.status != 401 && doc.status != 403 &&
         doc.status != 404 && doc.status != 500)

@@ -13,9 +13,9 @@ const key = (p = 'k') => `${p}-${process.pid}-${++keySeq}`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // chat.send that waits out the per-user flood limit (10 messages / 10 s) instead of failing.
-async function send(c, conversation_id, body, client_key = key()) {
+async function send(c, conversation_id, body, client_key = key(), extra = {}) {
   for (;;) {
-    const r = await c.request('chat.send', { conversation_id, body, client_key });
+    const r = await c.request('chat.send', { conversation_id, body, client_key, ...extra });
     if (r.ok) return r.result.message;
     if (r.error.code !== 'rate_limited') throw new Error(`chat.send: ${r.error.code}: ${r.error.message}`);
     await sleep(Math.ceil(r.error.retry_after * 1000) + 20);
@@ -72,6 +72,42 @@ test('a mention notifies the mentioned person', async () => {
   const ev = await b.waitEvent((e) => e.type === 'chat.mention' && e.message.id === msg.id);
   assert.equal(ev.conversation_id, channel1);
   await noEvent(coord, (e) => e.type === 'chat.mention' && e.message.id === msg.id);
+});
+
+test('chat.members: the readers a composer may mention, by part of the name; chat.mentions: what mentions me', async () => {
+  // B's name, by its first character: B is listed, A (the asker) is not, nor anyone of another consortium
+  const first = [...b.me.name][0];
+  const r = await a.call('chat.members', { conversation_id: channel1, query: first, limit: 20 });
+  assert.equal(r.conversation_id, channel1);
+  assert.ok(r.members.some((x) => x.user_id === b.me.id && x.name === b.me.name), JSON.stringify(r.members));
+  assert.ok(r.members.every((x) => x.user_id !== a.me.id && x.name.toLowerCase().includes(first.toLowerCase())));
+  assert.ok(r.members.every((x) => x.user_id !== m2.me.id));
+  const starts = r.members.findIndex((x) => !x.name.startsWith(first));
+  assert.ok(starts === -1 || r.members.slice(starts).every((x) => !x.name.startsWith(first)), 'names that start with it first');
+  assert.ok((await a.call('chat.members', { conversation_id: channel1 })).members.length > 1, 'no query: everyone (up to the limit)');
+  assert.equal((await m2.request('chat.members', { conversation_id: channel1, query: first })).error.code, 'forbidden');
+  assert.equal((await a.request('chat.members', { conversation_id: channel1, query: 'a\u0001' })).error.code, 'invalid_params');
+  assert.equal((await a.request('chat.members', {})).error.code, 'invalid_params');
+
+  // mentions of B: newest first, unread until B reads the conversation; deleted ones gone
+  const before = await b.call('chat.mentions', {});
+  const m1 = await send(a, channel1, `@${b.me.name}님 자료 확인 부탁드립니다`);
+  const m3 = await send(coord, channel1, `@${b.me.name} 회의실 예약했습니다`);
+  const gone = await send(a, channel1, `@${b.me.name} 지울 메시지`);
+  await a.call('chat.delete', { message_id: gone.id });
+  const r2 = await b.call('chat.mentions', { limit: 2 });
+  assert.deepEqual(r2.messages.map((m) => m.id), [m3.id, m1.id]);
+  assert.equal(r2.unread, before.unread + 2);
+  assert.equal(r2.messages[0].unread, true);
+  assert.equal(r2.messages[0].conversation_kind, 'channel');
+  assert.equal(r2.messages[0].conversation_id, channel1);
+  assert.equal(r2.has_more, before.messages.length > 0);
+  assert.deepEqual((await b.call('chat.mentions', { before_id: m3.id, limit: 1 })).messages.map((m) => m.id), [m1.id]);
+  await b.call('chat.read', { conversation_id: channel1, message_id: m3.id });
+  const r3 = await b.call('chat.mentions', { limit: 2 });
+  assert.equal(r3.unread, 0);
+  assert.equal(r3.messages[0].unread, false);
+  assert.equal((await coord.call('chat.mentions', {})).messages.some((m) => m.id === m1.id), false, 'only the person mentioned');
 });
 
 test('history pages newest first with no gap and no duplicate', async () => {
@@ -332,4 +368,53 @@ test('a room\'s chat: live among those in it, kept after they leave, closed to e
   assert.equal((await m2.request('chat.send', { conversation_id: conv, body: '저도요', client_key: key() })).error.code, 'forbidden');
   assert.equal((await m2.call('chat.search', { query: '회의 자료는' })).results.length, 0);
   assert.equal((await m2.request('room.join', { room_id: room.id })).error.code, 'forbidden');
+});
+
+test('threads: a reply names its parent, the parent counts its replies; reactions: fixed emoji, one per person, seen live', async () => {
+  const root = await send(a, channel1, '다음 주 워크숍 장소 의견 주세요');
+  const r1 = await send(b, channel1, '대전 어떨까요?', key(), { parent_id: root.id });
+  assert.equal(r1.parent_id, root.id);
+  assert.equal(root.parent_id, null);
+  assert.equal(root.reply_count, 0);
+  const live = await a.waitEvent((e) => e.type === 'chat.message' && e.message.id === r1.id);
+  assert.equal(live.message.parent_id, root.id);
+  // a reply to a reply joins the same thread
+  const r2 = await send(coord, channel1, '좋습니다', key(), { parent_id: r1.id });
+  assert.equal(r2.parent_id, root.id);
+  const th = await m2.request('chat.thread', { message_id: root.id });
+  assert.equal(th.error.code, 'forbidden', 'another consortium cannot read the thread');
+  const t1 = await a.call('chat.thread', { message_id: r2.id });
+  assert.equal(t1.parent.id, root.id);
+  assert.equal(t1.parent.reply_count, 2);
+  assert.deepEqual(t1.replies.map((m) => m.id), [r1.id, r2.id]);
+  // a parent of another conversation, unknown or deleted: not_found
+  const { conversation_id: dm } = await a.call('chat.direct', { user_ids: [b.me.id] });
+  assert.equal((await a.request('chat.send', { conversation_id: dm, body: 'x', parent_id: root.id })).error.code, 'not_found');
+  assert.equal((await a.request('chat.send', { conversation_id: channel1, body: 'x', parent_id: 999999999 })).error.code, 'not_found');
+  // the history shows the count on the parent
+  const hist = await a.call('chat.history', { conversation_id: channel1, after_id: root.id - 1, limit: 10 });
+  assert.equal(hist.messages.find((m) => m.id === root.id).reply_count, 2);
+
+  // reactions
+  const r = await b.call('chat.react', { message_id: root.id, emoji: '👍' });
+  assert.deepEqual(r, { message_id: root.id, reactions: [{ emoji: '👍', count: 1, user_ids: [b.me.id] }] });
+  const ev = await a.waitEvent((e) => e.type === 'chat.reaction' && e.message_id === root.id);
+  assert.equal(ev.conversation_id, channel1);
+  assert.deepEqual(ev.reactions, r.reactions);
+  await b.call('chat.react', { message_id: root.id, emoji: '👍' }); // idempotent
+  const both = await a.call('chat.react', { message_id: root.id, emoji: '👍' });
+  assert.deepEqual(both.reactions.map((x) => [x.emoji, x.count, [...x.user_ids].sort()]), [['👍', 2, [a.me.id, b.me.id].sort()]]);
+  await a.call('chat.react', { message_id: root.id, emoji: '🎉' });
+  const off = await b.call('chat.react', { message_id: root.id, emoji: '👍', on: false });
+  assert.deepEqual(off.reactions, [{ emoji: '👍', count: 1, user_ids: [a.me.id] }, { emoji: '🎉', count: 1, user_ids: [a.me.id] }]);
+  assert.equal((await a.request('chat.react', { message_id: root.id, emoji: '💩' })).error.code, 'invalid_params');
+  assert.equal((await a.request('chat.react', { message_id: root.id, emoji: '<b>' })).error.code, 'invalid_params');
+  assert.equal((await a.request('chat.react', { message_id: root.id, emoji: '👍', on: 'yes' })).error.code, 'invalid_params');
+  assert.equal((await m2.request('chat.react', { message_id: root.id, emoji: '👍' })).error.code, 'forbidden');
+  // a deleted message loses its reactions and takes no more
+  await a.call('chat.delete', { message_id: root.id });
+  const after = await a.call('chat.thread', { message_id: root.id });
+  assert.equal(after.parent.deleted, true);
+  assert.deepEqual(after.parent.reactions, []);
+  assert.equal((await b.request('chat.react', { message_id: root.id, emoji: '👍' })).error.code, 'not_found');
 });

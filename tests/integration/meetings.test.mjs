@@ -6,6 +6,7 @@
 // rows, CSV over HTTP (hosts only) and per-consortium activity for admins.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { startServer, signedIn, cleanup, seededDb, Client } from '../lib/moa.mjs';
 
 let srv, dbDir;
@@ -260,6 +261,22 @@ test('.ics per meeting and a private, revocable feed over HTTP', async () => {
   const ics = await get(`/calendar/meeting/${m.id}.ics?t=${encodeURIComponent(url.slice(15, 58))}`);
   assert.equal(ics.status, 200);
   assert.match(ics.disposition, /attachment; filename="meeting-\d+\.ics"/);
+  // the join link: the event's URL and the first line of its description, on the address the
+  // calendar was fetched from (never a forged Host)
+  const unfold = (text) => text.replace(/\r\n /g, '');
+  const join = `${srv.url}/#/room/${m.room_id}`;
+  for (const doc of [ics, feed]) {
+    assert.ok(unfold(doc.text).includes(`\r\nURL:${join}\r\n`), `URL in:\n${doc.text}`);
+    assert.ok(unfold(doc.text).includes(`\r\nDESCRIPTION:회의 참여 (Join): ${join}\\n\\n첫 줄\\n둘째 줄`), `DESCRIPTION in:\n${doc.text}`);
+  }
+  const forged = await new Promise((resolve, reject) => {
+    const u = new URL(srv.url);
+    const req = http.get({ host: u.hostname, port: u.port, path: `/calendar/meeting/${m.id}.ics?t=${encodeURIComponent(url.slice(15, 58))}`,
+      headers: { host: 'evil.example' } }, (res) => { let b = ''; res.on('data', (d) => (b += d)); res.on('end', () => resolve(b)); });
+    req.on('error', reject);
+  });
+  assert.ok(unfold(forged).includes(`\r\nURL:${join}\r\n`), 'a forged Host gets the server\'s own address');
+  assert.ok(!forged.includes('evil.example'));
   assert.equal((await get(`/calendar/meeting/${m.id}.ics`)).status, 401);
   const outsiderFeed = (await outsider.call('calendar.feed')).url.slice(15, 58);
   assert.equal((await get(`/calendar/meeting/${m.id}.ics?t=${outsiderFeed}`)).status, 403);

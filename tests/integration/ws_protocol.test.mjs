@@ -110,6 +110,26 @@ test('a foreign Origin is refused; the site origin and no origin are accepted', 
   await ok.close();
 });
 
+test('by default every name of the listen address is allowed: localhost too; a refusal logs the origin and the flag', async () => {
+  const port = new URL(srv.url).port;
+  // the page at http://localhost:PORT (what a person types) reaches its WebSocket
+  const local = await Client.connect(srv, { origin: `http://localhost:${port}` });
+  assert.equal((await local.request('system.ping')).ok, true);
+  await local.close();
+  await assert.rejects(Client.connect(srv, { origin: `http://localhost:${Number(port) + 1}` }));
+  await assert.rejects(Client.connect(srv, { origin: `https://localhost:${port}` }));
+  await assert.rejects(Client.connect(srv, { origin: 'http://localhost.evil.example' }));
+  // the operator reads which origin was refused and how to allow it
+  const origin = 'http://meet.example.org:8080';
+  await assert.rejects(Client.connect(srv, { origin }));
+  const log = () => srv.output().stderr + srv.output().stdout;
+  for (let i = 0; i < 40 && !log().includes(`Origin ${origin} is not allowed`); i++) await new Promise((r) => setTimeout(r, 50));
+  const line = log().split('\n').find((l) => l.includes(`Origin ${origin} is not allowed`));
+  assert.ok(line, `a log line names the refused origin:\n${log().slice(-2000)}`);
+  assert.match(line, /--origin http:\/\/meet\.example\.org:8080/);
+  assert.match(line, new RegExp(`allowed: http://127\\.0\\.0\\.1:${port},http://localhost:${port}`));
+});
+
 test('a client must ask for the moa.v1 subprotocol at /ws', async () => {
   await assert.rejects(Client.connect(srv, { protocol: null }));
   await assert.rejects(Client.connect(srv, { protocol: 'chat' }));

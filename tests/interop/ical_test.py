@@ -81,7 +81,11 @@ async def main():
         rrule = ev["RRULE"]
         check(rrule["FREQ"] == ["WEEKLY"] and rrule["COUNT"] == [4], f"RRULE {rrule.to_ical()}")
         desc = str(ev["DESCRIPTION"])
-        check(desc.startswith(description), "DESCRIPTION round-trips (escaping, folding of Korean text)")
+        join = f"/#/room/{weekly['room_id']}"
+        check(str(ev.get("URL", "")).endswith(join), f"URL is the join link: {ev.get('URL')}")
+        first, _, rest = desc.partition("\n\n")
+        check(first.startswith("회의 참여 (Join): http") and first.endswith(join), f"the join link first: {first!r}")
+        check(rest.startswith(description), "DESCRIPTION round-trips (escaping, folding of Korean text)")
         check("14:30 (30분) 개회, 인사" in desc, "the agenda is in the description")
         check(ev.get("DTSTAMP") is not None and str(ev["STATUS"]) == "CONFIRMED", "DTSTAMP, STATUS")
         cancelled = next(e for e in events.values() if str(e["SUMMARY"]) == "취소될 회의")

@@ -352,9 +352,9 @@ static void test_suggestions(void **state) {
   json_t *first = json_array_get(list, 0);
   assert_int_equal(json_integer_value(json_object_get(json_object_get(first, "org"), "id")), 2);
   assert_string_equal(json_string_value(json_object_get(first, "reason_ko")),
-                      "같은 업종, 다른 지역 · 제공: 저장, 탱크 (검색하신 항목)");
+                      "같은 업종, 다른 지역 · 제공: 저장, 탱크 (우리 기관이 검색한 항목)");
   assert_string_equal(json_string_value(json_object_get(first, "reason_en")),
-                      "same sector, different region; offers 저장, 탱크 you searched for");
+                      "same sector, different region; offers 저장, 탱크 (your organization searched for)");
   json_decref(s);
   /* the admin also sees hidden org 4, which offers what org 1 lists (수소연료전지) */
   assert_int_equal(directory_store_suggest(db, 3, 1, 5, &s), DIRECTORY_STORE_OK);
@@ -366,7 +366,7 @@ static void test_suggestions(void **state) {
     if (json_integer_value(json_object_get(json_object_get(e, "org"), "id")) != 4) continue;
     saw4 = true;
     assert_string_equal(json_string_value(json_object_get(e, "reason_en")),
-                        "same sector, different region; offers 수소연료전지");
+                        "same sector, different region; offers 수소연료전지 (matching your organization's keywords)");
   }
   assert_true(saw4);
   json_decref(s);

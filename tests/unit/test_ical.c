@@ -150,8 +150,8 @@ static void test_fold_not_utf8(void **state) {
 
 static json_t *meeting(int64_t id, const char *status, const char *recurrence, int count) {
   return json_pack(
-      "{s:I, s:s, s:s, s:I, s:I, s:s, s:i, s:s, s:i, s:I, s:I, s:{s:s}, s:[{s:s, s:I, s:s, s:s}]}", "id",
-      (json_int_t)id, "title", "협의체 출범식; 1부, 2부", "description",
+      "{s:I, s:I, s:s, s:s, s:I, s:I, s:s, s:i, s:s, s:i, s:I, s:I, s:{s:s}, s:[{s:s, s:I, s:s, s:s}]}", "id",
+      (json_int_t)id, "room_id", (json_int_t)(id + 40), "title", "협의체 출범식; 1부, 2부", "description",
       "첫 줄\n둘째 줄: 장소는 \"대회의실\" \\ 본관", "starts_at", (json_int_t)1796878800, "ends_at",
       (json_int_t)(1796878800 + 7200), "recurrence", recurrence, "recurrence_count", count, "status", status,
       "sequence", 3, "created_at", (json_int_t)1796000000, "updated_at", (json_int_t)1796000100, "consortium",
@@ -183,7 +183,8 @@ static void test_calendar(void **state) {
   assert_non_null(strstr(cal, "SEQUENCE:3\r\n"));
   assert_non_null(strstr(cal, "STATUS:CONFIRMED\r\n"));
   assert_non_null(strstr(cal, "STATUS:CANCELLED\r\n"));
-  assert_non_null(strstr(cal, "URL:https://moa.example/#/meetings/7\r\n"));
+  /* the join link (the meeting's room) as the URL and first in the description */
+  assert_non_null(strstr(cal, "URL:https://moa.example/#/room/47\r\n"));
   assert_non_null(strstr(cal, "TRIGGER:-PT10M\r\n"));
   /* one alarm only: the cancelled meeting has none */
   assert_null(strstr(strstr(cal, "TRIGGER:-PT10M") + 1, "TRIGGER:"));
@@ -198,8 +199,9 @@ static void test_calendar(void **state) {
     unf[u++] = *p;
   }
   unf[u] = '\0';
-  assert_non_null(strstr(
-      unf, "DESCRIPTION:첫 줄\\n둘째 줄: 장소는 \"대회의실\" \\\\ 본관\\n\\n14:00 (20분) 티타임 — 내빈"));
+  assert_non_null(strstr(unf,
+                         "DESCRIPTION:회의 참여 (Join): https://moa.example/#/room/47\\n\\n첫 줄\\n둘째 줄: "
+                         "장소는 \"대회의실\" \\\\ 본관\\n\\n14:00 (20분) 티타임 — 내빈"));
   free(unf);
   int events = 0;
   for (const char *p = cal; (p = strstr(p, "BEGIN:VEVENT")); p++) events++;

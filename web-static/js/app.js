@@ -6,6 +6,7 @@
 import { Rpc } from './rpc.js';
 import { t, getLang, setLang, onLangChange } from './i18n.js';
 import { h, retranslate } from './dom.js';
+import { wireNotifications } from './notify.js';
 
 const ROUTES = [
   { re: /^\/signin$/, screen: 'signin', auth: false },
@@ -239,6 +240,7 @@ rpc.addEventListener('expired', () => {
   go(signinHash('expired'), { replace: true });
 });
 rpc.on('chat.message', refreshUnreadSoon);
+wireNotifications(rpc); // mentions and direct messages while the tab is hidden (notify.js)
 rpc.on('inquiry.received', refreshUnreadSoon);
 rpc.on('chat.read', refreshUnreadSoon);
 

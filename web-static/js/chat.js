@@ -6,6 +6,11 @@
 import { h } from './dom.js';
 import { t, fmtShort, fmtDateTime } from './i18n.js';
 import { refreshUnreadSoon } from './app.js';
+import { attachMentions, mentionBody, mentionsMe } from './mentions.js';
+import { createThreadPane } from './thread.js';
+
+// The reactions a message may get (the server accepts exactly these: chat.react).
+const EMOJI = ['👍', '❤️', '😄', '🎉', '👀', '🙏', '✅', '😮'];
 
 export function conversationTitle(c) {
   if (c.kind === 'channel') return t('chat.channelTitle', { name: c.title || '' });
@@ -40,10 +45,13 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
   const input = h('textarea', { rows: 2, maxlength: 4000, class: 'chat-input', i18nAttr: { 'aria-label': 'chat.inputLabel', placeholder: 'chat.placeholder' } });
   const sendBtn = h('button', { type: 'submit', class: 'primary', i18n: 'chat.send' });
   const error = h('p', { class: 'form-error', role: 'alert' });
-  const form = h('form', { class: 'chat-compose', on: { submit: (e) => { e.preventDefault(); send(); } } }, input, sendBtn);
+  const mentionPicker = attachMentions(ctx, input, conversationId); // before the Enter-sends listener
+  const form = h('form', { class: 'chat-compose', on: { submit: (e) => { e.preventDefault(); send(); } } }, input, sendBtn, mentionPicker.el);
+  const thread = createThreadPane(ctx, { conversationId, render: (m, o) => renderMessage(m, false, o), clientKey });
+  thread.el.addEventListener('replied', (e) => upsert(e.detail));
   const panel = h('section', { class: `chat ${className}`, dataset: { conversation: String(conversationId) } },
     title ? h('h2', { class: 'chat-title' }, title) : null,
-    older, log, typing, error, form);
+    older, log, typing, error, form); // the thread pane joins when a thread is opened
 
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
@@ -62,11 +70,42 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
     return m.author_name || t('chat.unknownAuthor');
   }
 
-  function renderMessage(m, pending = false) {
+  // A message's reactions (a toggle per emoji given, pressed when one of them is mine) and the
+  // picker of the eight emoji.
+  function reactionBar(m) {
+    const bar = h('div', { class: 'reactions' }, ...(m.reactions || []).map((r) => {
+      const mineR = me && r.user_ids.includes(me.id);
+      return h('button', { type: 'button', class: ['reaction', mineR && 'mine'], 'aria-pressed': mineR ? 'true' : 'false',
+        dataset: { emoji: r.emoji }, title: t('chat.reactedBy', { n: r.count }), on: { click: () => react(m, r.emoji, !mineR) } },
+      `${r.emoji} ${r.count}`);
+    }));
+    const picker = h('details', { class: 'react-picker' },
+      h('summary', { i18nAttr: { 'aria-label': 'chat.addReaction', title: 'chat.addReaction' } }, '☺︎+'),
+      h('div', { class: 'react-choices' }, ...EMOJI.map((e) => h('button', { type: 'button', class: 'react-choice', dataset: { emoji: e },
+        on: { click: (ev) => { ev.target.closest('details').open = false; react(m, e, true); } } }, e))));
+    bar.append(picker);
+    return bar;
+  }
+  async function react(m, emoji, on) {
+    try {
+      const r = await rpc.request('chat.react', { message_id: m.id, emoji, on });
+      applyReactions(m.id, r.reactions);
+    } catch (e) { error.textContent = ctx.errorText(e); }
+  }
+  function applyReactions(id, reactions) {
+    const known = byId.get(id) || replies.get(id) || (thread.rootId === id ? { msg: rootMsg } : null);
+    if (known?.msg) {
+      known.msg.reactions = reactions;
+      upsert(known.msg);
+    }
+  }
+  let rootMsg = null;
+
+  function renderMessage(m, pending = false, { inThread = false, root = false } = {}) {
     const mine = me && m.author_id === me.id;
-    const body = m.deleted ? h('p', { class: 'body deleted', i18n: 'chat.deleted' }) : h('p', { class: 'body' }, m.body);
+    const body = m.deleted ? h('p', { class: 'body deleted', i18n: 'chat.deleted' }) : h('p', { class: 'body' }, mentionBody(m, me));
     const li = h('li', {
-      class: ['msg', mine && 'mine', m.kind === 'system' && 'system', pending && 'pending'],
+      class: ['msg', mine && 'mine', m.kind === 'system' && 'system', pending && 'pending', !m.deleted && mentionsMe(m, me) && 'mentions-me'],
       dataset: { id: String(m.id ?? '') },
     },
     h('div', { class: 'meta' },
@@ -75,10 +114,17 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
       m.edited_at && !m.deleted ? h('span', { class: 'edited', i18n: 'chat.edited' }) : null,
       pending ? h('span', { class: 'sending', i18n: 'chat.sending' }) : null),
     body);
-    if (mine && !m.deleted && m.kind !== 'system' && m.id && !pending) {
+    if (!m.deleted && m.kind !== 'system' && m.id && !pending) {
+      li.append(reactionBar(m));
+      if (!inThread && m.reply_count > 0) {
+        li.append(h('button', { type: 'button', class: 'linkish thread-link', on: { click: () => openThread(m) } }, t('chat.replies', { n: m.reply_count })));
+      }
+    }
+    if (!m.deleted && m.kind !== 'system' && m.id && !pending) {
       li.append(h('div', { class: 'msg-actions' },
-        h('button', { type: 'button', class: 'linkish', i18n: 'chat.edit', on: { click: () => startEdit(m) } }),
-        h('button', { type: 'button', class: 'linkish', i18n: 'chat.delete', on: { click: () => remove(m) } })));
+        !inThread ? h('button', { type: 'button', class: 'linkish reply', i18n: 'chat.replyInThread', on: { click: () => openThread(m) } }) : null,
+        mine && !root ? h('button', { type: 'button', class: 'linkish', i18n: 'chat.edit', on: { click: () => startEdit(m) } }) : null,
+        mine && !root ? h('button', { type: 'button', class: 'linkish', i18n: 'chat.delete', on: { click: () => remove(m) } }) : null));
     }
     return li;
   }
@@ -86,9 +132,27 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
   function atBottom() { return log.scrollHeight - log.scrollTop - log.clientHeight < 40; }
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
-  // Adds or replaces a message, keeping id order.
+  function openThread(m) {
+    rootMsg = m;
+    if (!thread.el.isConnected) panel.append(thread.el);
+    thread.open(m.id);
+  }
+  const replies = new Map(); // reply id -> {msg}: shown in the thread pane, counted on the parent
+
+  // Adds or replaces a message, keeping id order. A reply goes to its thread (the pane when it
+  // is open) and counts on its parent.
   function upsert(m) {
     if (!m || !m.id) return;
+    if (m.parent_id) {
+      const isNew = !replies.has(m.id);
+      replies.set(m.id, { msg: m });
+      if (m.id > newestId) newestId = m.id;
+      thread.add(m);
+      const parent = byId.get(m.parent_id);
+      if (parent && isNew && !m.deleted) { parent.msg.reply_count = (parent.msg.reply_count || 0) + 1; upsert(parent.msg); }
+      return;
+    }
+    if (thread.rootId === m.id) { rootMsg = m; thread.setParent(m); }
     const stick = atBottom();
     const el = renderMessage(m);
     const old = byId.get(m.id);
@@ -244,6 +308,7 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
     markRead();
   });
   ctx.on('chat.message_edited', (ev) => { if (ev.conversation_id === conversationId) upsert(ev.message); });
+  ctx.on('chat.reaction', (ev) => { if (ev.conversation_id === conversationId) applyReactions(ev.message_id, ev.reactions); });
   ctx.on('chat.message_deleted', (ev) => { if (ev.conversation_id === conversationId) upsert(ev.message); });
   ctx.on('chat.typing', (ev) => {
     if (ev.conversation_id !== conversationId || !ev.user_name) return;

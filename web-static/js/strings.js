@@ -6,12 +6,14 @@ import { ko as meetingsKo, en as meetingsEn } from './strings_meetings.js';
 import { ko as activityKo, en as activityEn } from './strings_activity.js';
 import { ko as networkKo, en as networkEn } from './strings_network.js';
 import { ko as stageKo, en as stageEn } from './strings_stage.js';
+import { ko as uxKo, en as uxEn } from './strings_ux.js';
 
 export const ko = {
   ...meetingsKo,
   ...activityKo,
   ...networkKo,
   ...stageKo,
+  ...uxKo,
   'app.name': '모아',
   'app.loading': '불러오는 중…',
   'app.skip': '본문으로 건너뛰기',
@@ -377,6 +379,7 @@ export const en = {
   ...activityEn,
   ...networkEn,
   ...stageEn,
+  ...uxEn,
   'app.name': 'Moa',
   'app.loading': 'Loading…',
   'app.skip': 'Skip to content',

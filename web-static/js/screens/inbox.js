@@ -1,9 +1,11 @@
 // The inbox: cooperation inquiries (received and sent, with their status; recipients accept or
 // decline) and every conversation with its unread count, updated live from chat.message,
 // inquiry.received and inquiry.updated events; #/inbox/<conversation id> opens one beside the list.
+// Above them, message search and the messages that mention me (chat_find.js).
 import { h } from '../dom.js';
 import { fmtShort, fmtDateTime, t as tr } from '../i18n.js';
 import { createChat, conversationTitle } from '../chat.js';
+import { mentionsPanel, searchPanel } from '../chat_find.js';
 
 export async function render(ctx) {
   const { rpc, t } = ctx;
@@ -13,7 +15,8 @@ export async function render(ctx) {
   const inqList = h('ul', { class: 'list inquiries', id: 'inquiry-list' });
   const convList = h('ul', { class: 'list conversations', id: 'conversation-list' });
   const detail = h('div', { class: 'inbox-detail', id: 'inbox-detail' });
-  const listPane = h('div', { class: 'inbox-list' },
+  const mentions = mentionsPanel(ctx);
+  const listPane = h('div', { class: 'inbox-list' }, searchPanel(ctx), mentions.el,
     h('section', { class: 'panel', 'aria-labelledby': 'h-inq' }, h('h2', { id: 'h-inq', i18n: 'inbox.inquiries' }), inqList),
     h('section', { class: 'panel', 'aria-labelledby': 'h-conv' }, h('h2', { id: 'h-conv', i18n: 'inbox.conversations' }), convList));
   ctx.root.append(h('div', { class: ['page inbox', selected && 'has-selection'] },
@@ -74,7 +77,7 @@ export async function render(ctx) {
     const conv = conversations.find((c) => c.id === selected);
     const inq = inquiries.find((q) => q.conversation_id === selected);
     const title = inq ? inq.subject : conv ? conversationTitle(conv) : t('chat.kind.direct');
-    chat = createChat(ctx, { conversationId: selected, className: 'full', autofocus: true, onRead: () => soon() });
+    chat = createChat(ctx, { conversationId: selected, className: 'full', autofocus: true, onRead: () => { soon(); mentions.refresh(); } });
     detail.replaceChildren(h('div', { class: 'panel conversation' },
       h('p', { class: 'back' }, h('a', { href: '#/inbox', i18n: 'inbox.back' })),
       h('h2', {}, title),

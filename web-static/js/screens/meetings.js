@@ -5,7 +5,7 @@
 // cancelled) and refresh the list; meeting.reminder shows a notice. The meeting's hosts and
 // co-hosts make its guest links under it (guest_links.js) and read its attendance (attendance.js),
 // also for past meetings (meeting.list past: true), listed on demand.
-import { h, field } from '../dom.js';
+import { h, field, nextId } from '../dom.js';
 import { createGuestLinks } from '../guest_links.js';
 import { attendanceButton } from '../attendance.js';
 
@@ -103,21 +103,58 @@ function scheduleForm(ctx, consortia, done) {
   const start = h('input', { type: 'datetime-local', required: true, id: 'meeting-start' });
   const end = h('input', { type: 'datetime-local', required: true, id: 'meeting-end' });
   const recurrence = h('select', { id: 'meeting-recurrence' }, ...['none', 'weekly', 'monthly'].map((r) => h('option', { value: r, i18n: `meetings.rec.${r}` })));
-  const count = h('input', { type: 'number', min: 2, max: 52, value: '4', id: 'meeting-count' });
-  const capacity = h('input', { type: 'number', min: 1, max: 1000, value: '100', id: 'meeting-capacity' });
+  const count = h('input', { type: 'number', min: 2, max: 52, id: 'meeting-count' });
+  const capacity = h('input', { type: 'number', min: 1, max: 1000, id: 'meeting-capacity' });
+  // Defaults as the inputs' value attributes, so that form.reset() after a meeting is made
+  // brings them back (a value property alone resets to empty, and the next submit sent 0).
+  count.defaultValue = '4';
+  capacity.defaultValue = '100';
   const mode = h('select', { id: 'meeting-mode' }, h('option', { value: 'meeting', i18n: 'meetings.mode.meeting' }), h('option', { value: 'event', i18n: 'meetings.mode.event' }));
   const lobby = h('input', { type: 'checkbox', id: 'meeting-lobby' });
   const rows = h('tbody', { id: 'agenda-rows' });
-  const addRow = () => rows.append(h('tr', {},
+  // The agenda's table (its header) shows only once it has a row: no header floating alone.
+  const agendaTable = h('table', { class: 'agenda-form', hidden: true },
+    h('thead', {}, h('tr', {}, ...['start', 'minutes', 'item', 'speaker', 'press'].map((k) => h('th', { i18n: `meetings.seg.${k}` })))), rows);
+  const addRow = () => (agendaTable.hidden = false) || rows.append(h('tr', {},
     h('td', {}, h('input', { type: 'time', class: 'seg-start', required: true })),
     h('td', {}, h('input', { type: 'number', class: 'seg-minutes', min: 1, max: 1440, required: true })),
     h('td', {}, h('input', { type: 'text', class: 'seg-item', maxlength: 400, required: true })),
     h('td', {}, h('input', { type: 'text', class: 'seg-speaker', maxlength: 200 })),
     h('td', {}, h('input', { type: 'checkbox', class: 'seg-press' }))));
   const status = h('p', { class: 'form-error', role: 'alert' });
+  // The server's invalid_params message names the parameter ("capacity" must be ...): it is
+  // shown as is next to that field (the field is marked invalid and focused), or under the form
+  // when it names none of them.
+  const fieldOf = (msg) => {
+    const m = /agenda\[(\d+)\]/.exec(msg);
+    if (m) return rows.children[Number(m[1])]?.querySelector('input') || null;
+    const keys = [['recurrence_count', count], ['recurrence', recurrence], ['capacity', capacity], ['starts_at', start],
+      ['ends_at', end], ['title', title], ['description', desc], ['mode', mode], ['monthly', start],
+      ['must end after', end], ['at most 24 hours', end]];
+    for (const [k, input] of keys) if (msg.includes(k)) return input;
+    return null;
+  };
+  const clearErrors = () => {
+    for (const el of form.querySelectorAll('.field-error')) el.remove();
+    for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  };
+  const showError = (err) => {
+    const input = err.code === 'invalid_params' ? fieldOf(err.message || '') : null;
+    if (!input) {
+      status.textContent = err.code === 'invalid_params' && err.message ? `${ctx.errorText(err)} ${err.message}` : ctx.errorText(err);
+      return;
+    }
+    const note = h('small', { class: 'field-error', role: 'alert', id: nextId('err') }, err.message);
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', note.id);
+    (input.closest('.field') || input.parentElement).append(note);
+    status.textContent = ctx.errorText(err);
+    input.focus();
+  };
   const form = h('form', { class: 'meeting-create', on: { submit: async (e) => {
     e.preventDefault();
     status.textContent = '';
+    clearErrors();
     const agenda = [...rows.children].map((tr) => ({
       start: tr.querySelector('.seg-start').value, minutes: Number(tr.querySelector('.seg-minutes').value),
       item: tr.querySelector('.seg-item').value.trim(), speaker: tr.querySelector('.seg-speaker').value.trim(),
@@ -133,15 +170,21 @@ function scheduleForm(ctx, consortia, done) {
       await rpc.request('meeting.create', spec);
       form.reset();
       rows.replaceChildren();
+      agendaTable.hidden = true;
       done();
-    } catch (err) { status.textContent = ctx.errorText(err); }
+    } catch (err) { showError(err); }
   } } },
   field('meetings.consortium', consortium).wrap, field('meetings.name', title).wrap, field('meetings.description', desc).wrap,
   field('meetings.start', start, 'meetings.seoulHint').wrap, field('meetings.end', end).wrap,
   field('meetings.recurrence', recurrence).wrap, field('meetings.count', count).wrap,
-  field('meetings.capacity', capacity).wrap, field('meetings.modeLabel', mode).wrap, field('meetings.lobby', lobby).wrap,
-  h('table', { class: 'agenda-form' }, h('thead', {}, h('tr', {}, ...['start', 'minutes', 'item', 'speaker', 'press'].map((k) => h('th', { i18n: `meetings.seg.${k}` })))), rows),
+  field('meetings.capacity', capacity).wrap, field('meetings.modeLabel', mode).wrap, checkField('meetings.lobby', lobby),
+  agendaTable,
   h('button', { type: 'button', i18n: 'meetings.addSegment', on: { click: addRow } }),
   status, h('button', { type: 'submit', class: 'primary', i18n: 'meetings.create' }));
   return form;
+}
+
+// A checkbox with its label beside it (not a label above a lone box as for other fields).
+function checkField(labelKey, input) {
+  return h('div', { class: 'field check' }, input, h('label', { for: input.id, i18n: labelKey }));
 }

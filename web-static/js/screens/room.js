@@ -183,13 +183,17 @@ export async function render(ctx) {
     const sideBtn = h('button', { type: 'button', class: 'ctl', id: 'ctl-side', 'aria-controls': 'room-side' });
     const layoutBtn = h('button', { type: 'button', class: 'ctl', id: 'ctl-layout', 'aria-controls': 'video-grid' });
     const leaveBtn = h('button', { type: 'button', class: 'ctl leave', id: 'ctl-leave', i18n: 'room.leave' });
+    const keysBtn = h('button', { type: 'button', class: 'small ghost', id: 'ctl-keys', 'aria-keyshortcuts': '?', i18n: 'room.keys' });
+    micBtn.setAttribute('aria-keyshortcuts', 'M');
+    camBtn.setAttribute('aria-keyshortcuts', 'V');
+    sideBtn.setAttribute('aria-keyshortcuts', 'P');
     const side = h('aside', { class: 'room-side', id: 'room-side' },
       h('section', { class: 'panel people', 'aria-labelledby': 'h-people' },
         h('h2', { id: 'h-people' }, h('span', { i18n: 'room.participants' }), ' ', peopleCount), peopleList),
       h('section', { class: 'panel chat-panel', 'aria-labelledby': 'h-room-chat' },
         h('h2', { id: 'h-room-chat', i18n: 'room.chat' }), chatBox));
     const page = h('div', { class: 'meeting', id: 'meeting' },
-      h('header', { class: 'meeting-head' }, title, h('div', { class: 'row' }, quality)),
+      h('header', { class: 'meeting-head' }, title, h('div', { class: 'row' }, quality, keysBtn)),
       stateBanner,
       floorLine,
       deviceNotice,
@@ -216,6 +220,8 @@ export async function render(ctx) {
     let camMuted = !hasCam || opts.camMuted;
     let sharing = false;
     let sideOpen = window.matchMedia('(min-width: 900px)').matches;
+    let unread = 0; // room chat messages of others that came while the side panel was closed
+    const unreadBadge = h('span', { class: 'badge unread', id: 'chat-unread', hidden: true });
 
     function setBtn(btn, key, pressed, disabled) {
       btn.dataset.i18n = key;
@@ -228,8 +234,15 @@ export async function render(ctx) {
       micBtn.classList.toggle('off', micMuted);
       setBtn(camBtn, camMuted ? 'room.camOn' : 'room.camOff', camMuted, !hasCam);
       camBtn.classList.toggle('off', camMuted);
-      setBtn(shareBtn, sharing ? 'room.shareStop' : 'room.share', sharing, !navigator.mediaDevices?.getDisplayMedia);
+      const noFloor = meeting.viewer && !meeting.hasFloor && !sharing; // a viewer shares only with the floor
+      setBtn(shareBtn, sharing ? 'room.shareStop' : 'room.share', sharing, !navigator.mediaDevices?.getDisplayMedia || noFloor);
+      shareBtn.title = noFloor ? t('room.shareNeedsFloor') : '';
       setBtn(sideBtn, sideOpen ? 'room.hidePanel' : 'room.showPanel', sideOpen);
+      if (sideOpen) unread = 0;
+      unreadBadge.textContent = unread > 99 ? '99+' : String(unread);
+      unreadBadge.hidden = !unread;
+      unreadBadge.setAttribute('aria-label', t('room.unread', { n: unread }));
+      sideBtn.append(unreadBadge);
       sideBtn.setAttribute('aria-expanded', sideOpen ? 'true' : 'false');
       page.classList.toggle('side-closed', !sideOpen);
       const self = tiles.get('self');
@@ -347,8 +360,11 @@ export async function render(ctx) {
       if (state === 'reconnecting' || state === 'failed' || (state === 'connecting' && meeting.participants.size === 0 && false)) {
         stateBanner.hidden = false;
         stateBanner.className = `meeting-state ${state}`;
-        stateBanner.replaceChildren(h('span', {}, t(`room.state.${state}`)),
-          state === 'failed' ? h('button', { type: 'button', class: 'small', i18n: 'room.rejoin', on: { click: () => ctx.go(location.hash) } }) : null);
+        // while the server connection is up (the top bar says connected) the meeting itself is
+        // rejoining: say that, not "connection lost"
+        const key = state === 'reconnecting' && ctx.rpc.state === 'open' ? 'room.state.rejoining' : `room.state.${state}`;
+        stateBanner.replaceChildren(h('span', { dataset: { i18n: key } }, t(key)),
+          ...(state === 'failed' ? [h('button', { type: 'button', class: 'small', i18n: 'room.rejoin', on: { click: () => ctx.go(location.hash) } })] : []));
       } else stateBanner.hidden = true;
     }
 
@@ -447,6 +463,9 @@ export async function render(ctx) {
       stage.setSpeaker(key);
     });
     meeting.addEventListener('connection-state', (e) => showState(e.detail.state));
+    const onRpcState = () => { if (page.dataset.state === 'reconnecting') showState('reconnecting'); };
+    ctx.rpc.addEventListener('state', onRpcState);
+    ctx.cleanup(() => ctx.rpc.removeEventListener('state', onRpcState));
     meeting.addEventListener('media-unreachable', (e) => {
       mediaPorts = e.detail.ports;
       renderMediaNotice();
@@ -503,6 +522,7 @@ export async function render(ctx) {
     meeting.addEventListener('floor', (e) => {
       selfHand = false;
       if (!meeting.viewer) return;
+      updateControls();
       showFloor(e.detail.hasFloor ? 'room.floorStarting' : e.detail.reset ? 'room.viewer' : 'room.floorTakenYou');
     });
     meeting.addEventListener('publishing', (e) => {
@@ -548,6 +568,7 @@ export async function render(ctx) {
       }
     });
     shareBtn.addEventListener('click', async () => {
+      if (meeting.viewer && !meeting.hasFloor && !sharing) { ctx.toast(t('room.shareNeedsFloor')); return; }
       try {
         if (sharing) { await meeting.stopScreenShare(); sharing = false; removeTile('self:screen'); } else {
           await meeting.startScreenShare();
@@ -572,10 +593,25 @@ export async function render(ctx) {
       stopStream();
       ended({ title: 'room.youLeft' });
     });
-    page.addEventListener('keydown', (e) => {
-      if (e.target.closest('textarea, input, select')) return;
-      if (e.key === 'm' && !e.ctrlKey && !e.metaKey) micBtn.click();
-    });
+    // Keyboard shortcuts, anywhere on the page while in the meeting (not only with focus inside
+    // it). event.code names the physical key, so M works in 한글 mode too (where key is 'ㅡ').
+    const keysHelp = shortcutHelp(t);
+    page.append(keysHelp);
+    keysBtn.addEventListener('click', () => keysHelp.showModal());
+    const onKey = (e) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || e.repeat || !page.isConnected) return;
+      if (e.target.closest?.('textarea, input, select, [contenteditable=""], [contenteditable=true], dialog')) return;
+      const act = { KeyM: micBtn, KeyV: camBtn, KeyP: sideBtn }[e.code];
+      if (act && !e.shiftKey) {
+        e.preventDefault();
+        if (!act.disabled) act.click();
+      } else if (e.key === '?' || (e.code === 'Slash' && e.shiftKey)) {
+        e.preventDefault();
+        keysHelp.showModal();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    ctx.cleanup(() => document.removeEventListener('keydown', onKey));
 
     // The end of the meeting view: why (refusal()), and the ways on: join again where that can
     // work, back to the consortium or home, and for a guest ending the guest session.
@@ -640,6 +676,14 @@ export async function render(ctx) {
     side.prepend(hostControls.el);
     if (hostControls.handBtn) leaveBtn.before(hostControls.handBtn); // a meeting's: for everyone, viewers first of all
     ctx.cleanup(() => hostControls.destroy());
+    // A sign of room chat while the side panel is closed: a count on its button and a toast.
+    ctx.on('chat.message', (ev) => {
+      if (ev.conversation_id !== meeting.conversationId || sideOpen || !ev.message) return;
+      if (ev.message.author_id === ctx.rpc.user?.id || ev.message.kind === 'system') return;
+      unread++;
+      updateControls();
+      ctx.toast(t('room.newMessage', { name: ev.message.author_name || '', text: String(ev.message.body || '').slice(0, 80) }));
+    });
     if (meeting.conversationId) chatBox.append(createChat(ctx, { conversationId: meeting.conversationId, className: 'room' }));
     else chatBox.append(h('p', { class: 'empty', i18n: 'room.noChat' }));
     if (!hasMic && !hasCam && !meeting.viewer) ctx.toast(t('room.receiveOnly'));
@@ -690,4 +734,15 @@ function initials(name) {
   const s = String(name || '?').trim();
   if (/^[\u3131-\uD79D]/.test(s)) return s.length >= 3 ? s.slice(1, 3) : s.slice(0, 2);
   return s.split(/\s+/).map((w) => w[0]).join('').slice(0, 2).toUpperCase();
+}
+
+// The meeting's keyboard shortcuts, as a modal dialog (opened with ? or the 단축키 button).
+function shortcutHelp(t) {
+  const row = (key, what) => h('tr', {}, h('th', { scope: 'row' }, h('kbd', {}, key)), h('td', { i18n: what }));
+  const dlg = h('dialog', { class: 'shortcut-help', id: 'shortcut-help', 'aria-labelledby': 'h-keys' },
+    h('h2', { id: 'h-keys', i18n: 'room.keysTitle' }),
+    h('table', {}, h('tbody', {}, row('M', 'room.keys.mic'), row('V', 'room.keys.cam'), row('P', 'room.keys.panel'), row('?', 'room.keys.help'))),
+    h('p', { class: 'muted', i18n: 'room.keys.note' }),
+    h('form', { method: 'dialog' }, h('button', { type: 'submit', class: 'primary', i18n: 'room.keys.close' })));
+  return dlg;
 }

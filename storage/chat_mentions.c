@@ -1,0 +1,99 @@
+/* Mentions in the chat interface (chat_store_members and chat_store_mentions in chat_store.h):
+ * the readers of a conversation a composer may @-mention, found by part of their name, and the
+ * messages that mention a user across every conversation they may read, with which of them are
+ * still unread. Split from chat_store.c, which stores the mentions when a message is written. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "storage/chat_store.h"
+#include "storage/chat_store_int.h"
+
+int chat_store_members(moa_db *db, int64_t user_id, int64_t conversation_id, const char *query, int limit,
+                       json_t **out) {
+  *out = NULL;
+  if (!query) query = "";
+  size_t trim_start = 0, trim_len = 0;
+  int v = chat_store_validate_text(query, CHAT_STORE_MAX_TITLE, false, &trim_start, &trim_len);
+  if (v != CHAT_STORE_OK && v != CHAT_STORE_EMPTY) return v;
+  if (v == CHAT_STORE_EMPTY) trim_len = 0;
+  if (!chat_store_can_read(db, user_id, conversation_id)) return CHAT_STORE_FORBIDDEN;
+  limit = limit < 1 ? 1 : limit > CHAT_STORE_MAX_MEMBERS ? CHAT_STORE_MAX_MEMBERS : limit;
+  /* names that start with the text first, then those that contain it; the asker left out */
+  sqlite3_stmt *st = db_stmt(db, "SELECT id, name FROM (" READERS_SQL
+                                 ") WHERE id <> ?2 AND instr(lower(name), lower(?3)) > 0 ORDER BY "
+                                 "instr(lower(name), lower(?3)) <> 1, name, id LIMIT ?4");
+  if (!st) return CHAT_STORE_ERROR;
+  sqlite3_bind_int64(st, 1, conversation_id);
+  sqlite3_bind_int64(st, 2, user_id);
+  sqlite3_bind_text(st, 3, query + trim_start, (int)trim_len, SQLITE_TRANSIENT);
+  sqlite3_bind_int(st, 4, limit);
+  json_t *list = json_array();
+  int step;
+  while ((step = db_step(db, st)) == SQLITE_ROW)
+    json_array_append_new(list, json_pack("{s:I, s:o}", "user_id", (json_int_t)sqlite3_column_int64(st, 0),
+                                          "name", chat__jstr(st, 1)));
+  sqlite3_reset(st);
+  if (step != SQLITE_DONE) {
+    json_decref(list);
+    return CHAT_STORE_ERROR;
+  }
+  *out = json_pack("{s:I, s:o}", "conversation_id", (json_int_t)conversation_id, "members", list);
+  return *out ? CHAT_STORE_OK : CHAT_STORE_ERROR;
+}
+
+int chat_store_mentions(moa_db *db, int64_t user_id, int64_t before_id, int limit, json_t **out) {
+  *out = NULL;
+  limit = limit < 1 ? 1 : limit > CHAT_STORE_MAX_PAGE ? CHAT_STORE_MAX_PAGE : limit;
+  if (before_id <= 0) before_id = INT64_MAX;
+  sqlite3_stmt *st =
+      db_stmt(db, READABLE_CTE
+              "SELECT " MSG_COLS
+              ", m.id > coalesce((SELECT last_read_id FROM conversation_members WHERE "
+              "conversation_id = m.conversation_id AND user_id = ?1), 0), c.kind, c.title" MSG_FROM
+              "JOIN mentions x ON x.message_id = m.id AND x.user_id = ?1 JOIN conversations c ON c.id = "
+              "m.conversation_id WHERE m.conversation_id IN (SELECT id FROM readable) AND m.deleted_at "
+              "IS NULL AND m.id < ?2 ORDER BY m.id DESC LIMIT ?3");
+  if (!st) return CHAT_STORE_ERROR;
+  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_int64(st, 2, before_id);
+  sqlite3_bind_int(st, 3, limit + 1);
+  json_t *list = json_array();
+  int step, n = 0;
+  bool more = false;
+  while ((step = db_step(db, st)) == SQLITE_ROW) {
+    if (n++ == limit) {
+      more = true;
+      continue;
+    }
+    json_t *m = chat__message_json(st);
+    json_object_set_new(m, "unread", json_boolean(sqlite3_column_int(st, MSG_NCOLS) != 0));
+    json_object_set_new(m, "conversation_kind", chat__jstr(st, MSG_NCOLS + 1));
+    json_object_set_new(m, "conversation_title", chat__jstr(st, MSG_NCOLS + 2));
+    json_array_append_new(list, m);
+  }
+  sqlite3_reset(st);
+  int64_t unread = 0;
+  if (step == SQLITE_DONE) {
+    st =
+        db_stmt(db, READABLE_CTE
+                "SELECT count(*) FROM mentions x JOIN messages m ON m.id = x.message_id WHERE x.user_id = ?1 "
+                "AND m.deleted_at IS NULL AND m.conversation_id IN (SELECT id FROM readable) AND m.id > "
+                "coalesce((SELECT last_read_id FROM conversation_members WHERE conversation_id = "
+                "m.conversation_id AND user_id = ?1), 0)");
+    if (!st)
+      step = SQLITE_ERROR;
+    else {
+      sqlite3_bind_int64(st, 1, user_id);
+      step = db_step(db, st) == SQLITE_ROW ? SQLITE_DONE : SQLITE_ERROR;
+      unread = sqlite3_column_int64(st, 0);
+      sqlite3_reset(st);
+    }
+  }
+  if (step != SQLITE_DONE) {
+    json_decref(list);
+    return CHAT_STORE_ERROR;
+  }
+  *out = json_pack("{s:o, s:b, s:I}", "messages", list, "has_more", more, "unread", (json_int_t)unread);
+  return *out ? CHAT_STORE_OK : CHAT_STORE_ERROR;
+}
