@@ -355,3 +355,58 @@ char *ptext_title_norm(const char *title) {
   free(clean);
   return textbuf_take(&b);
 }
+
+bool ptext_is_amendment(const char *title) {
+  static const char *const marks[] = {"정정",  "연장공고", "연장)",    "연장]",    "(연장",
+                                      "[연장", "재공고",   "변경공고", "추가공고", "추가모집"};
+  for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+    if (strstr(title, marks[i])) return true;
+  return false;
+}
+
+/* The code points of s (at most max), returns how many. */
+static size_t code_points(const char *s, unsigned *out, size_t max) {
+  size_t n = 0, len = strlen(s);
+  const unsigned char *p = (const unsigned char *)s, *end = p + len;
+  while (p < end && n < max) {
+    unsigned cp;
+    int l = utf8_len(p, (size_t)(end - p), &cp);
+    if (!l) l = 1, cp = *p;
+    out[n++] = cp;
+    p += l;
+  }
+  return n;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Sorted distinct bigrams of s into out (room for 255); returns how many. */
+static size_t bigrams(const char *s, uint64_t *out) {
+  unsigned cps[256];
+  size_t n = code_points(s, cps, 256), m = 0;
+  for (size_t i = 0; i + 1 < n; i++) out[m++] = (uint64_t)cps[i] << 32 | cps[i + 1];
+  qsort(out, m, sizeof *out, cmp_u64);
+  size_t k = 0;
+  for (size_t i = 0; i < m; i++)
+    if (!k || out[k - 1] != out[i]) out[k++] = out[i];
+  return k;
+}
+
+double ptext_similarity(const char *a, const char *b) {
+  if (strcmp(a, b) == 0) return 1.0;
+  uint64_t ga[255], gb[255];
+  size_t na = bigrams(a, ga), nb = bigrams(b, gb), i = 0, j = 0, both = 0;
+  while (i < na && j < nb) {
+    if (ga[i] == gb[j])
+      both++, i++, j++;
+    else if (ga[i] < gb[j])
+      i++;
+    else
+      j++;
+  }
+  size_t all = na + nb - both;
+  return all ? (double)both / (double)all : 0.0;
+}

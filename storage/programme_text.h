@@ -39,4 +39,12 @@ char *ptext_regions(const char *s, const char *seps);
  * "(연장)", "재공고"), spaces and punctuation removed, ASCII lower-cased. */
 char *ptext_title_norm(const char *title);
 
+/* True when the title marks an amendment of an earlier notice: 정정, 연장, 재공고, 변경공고, 추가공고
+ * (bracketed or not, e.g. "[정정] ...", "... (연장)", "... 재공고"). */
+bool ptext_is_amendment(const char *title);
+
+/* Similarity of two normalised titles: the Jaccard index of their character bigrams (0..1; 1 for
+ * two equal titles, including two empty ones). */
+double ptext_similarity(const char *a, const char *b);
+
 #endif

@@ -29,9 +29,11 @@ CREATE TABLE programme_imports (
   n_same      INTEGER NOT NULL DEFAULT 0,
   n_merged    INTEGER NOT NULL DEFAULT 0,
   n_withdrawn INTEGER NOT NULL DEFAULT 0,
-  n_rejected  INTEGER NOT NULL DEFAULT 0,
-  UNIQUE (source_id, file_sha256)
+  n_rejected  INTEGER NOT NULL DEFAULT 0
 );
+-- A file equal to its source's latest import is not imported again (the same file after another
+-- one is: it restores what the other changed).
+CREATE INDEX programme_imports_source ON programme_imports(source_id, id);
 
 -- The items a file refused, with the reason, for the operator's report.
 CREATE TABLE programme_rejects (
