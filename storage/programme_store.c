@@ -504,3 +504,19 @@ fail:
   *rep = (programme_import_report){0};
   return rc;
 }
+
+int programme_import_rejects(moa_db *db, int64_t import_id,
+                             void (*fn)(void *ctx, int64_t index, const char *item_id, const char *reason),
+                             void *ctx) {
+  sqlite3_stmt *st = db_stmt(
+      db,
+      "SELECT item_index, item_id, reason FROM programme_rejects WHERE import_id = ?1 ORDER BY item_index");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, import_id);
+  int rc;
+  while ((rc = db_step(db, st)) == SQLITE_ROW)
+    fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+       (const char *)sqlite3_column_text(st, 2));
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -53,4 +53,10 @@ int programme_import(moa_db *db, const char *source, feed_source format, const c
  * Returns 0, or -1 on a database error. */
 int programme_source_failed(moa_db *db, const char *source, feed_source format, const char *why, int64_t now);
 
+/* Calls fn for each item import_id rejected, in file order (index is 0-based). Returns 0, or -1
+ * on a database error. */
+int programme_import_rejects(moa_db *db, int64_t import_id,
+                             void (*fn)(void *ctx, int64_t index, const char *item_id, const char *reason),
+                             void *ctx);
+
 #endif
