@@ -228,17 +228,19 @@ static int64_t amended_programme(moa_db *db, const programme_item *it, const cha
 }
 
 /* The programme another source announced that it duplicates (see programme_store.h), or 0. */
-static int64_t duplicate_programme(moa_db *db, int64_t src, const programme_item *it, const char *norm) {
+static int64_t duplicate_programme(moa_db *db, int64_t src, const programme_item *it, const char *norm,
+                                   bool amendment) {
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT p.id, p.title_norm FROM programmes p WHERE p.agency = ?1 "
                              "AND p.apply_end IS ?2 AND p.period_kind = ?3 AND p.withdrawn_at IS NULL "
                              "AND NOT EXISTS (SELECT 1 FROM programme_items i WHERE i.programme_id = p.id "
-                             "AND i.source_id = ?4) ORDER BY p.id");
+                             "AND i.source_id = ?4) AND (p.amended_from IS NOT NULL) = ?5 ORDER BY p.id");
   if (!st) return -1;
   sqlite3_bind_text(st, 1, it->agency, -1, SQLITE_STATIC);
   bind_text_or_null(st, 2, it->period.end);
   sqlite3_bind_text(st, 3, programme_period_kind_name(it->period.kind), -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 4, src);
+  sqlite3_bind_int(st, 5, amendment);
   int64_t best = 0;
   double best_sim = PROGRAMME_MERGE_SIMILARITY;
   int rc;
@@ -298,8 +300,16 @@ static int import_item(moa_db *db, int64_t src, int64_t import, const programme_
     goto out;
   }
   if (step != SQLITE_DONE) goto out;
-  int64_t programme = 0;
-  if (ptext_is_amendment(it->title)) {
+  /* The same notice from another feed first (an amendment only matches an amendment), then
+   * an amendment of an earlier programme, else a new programme. */
+  bool amendment = ptext_is_amendment(it->title);
+  int64_t programme = duplicate_programme(db, src, it, norm, amendment);
+  if (programme < 0) goto out;
+  if (programme > 0) {
+    if (add_change(db, programme, import, "merged", "source", NULL, it->source_id, now) < 0) goto out;
+    rep->n_merged++;
+  }
+  if (!programme && amendment) {
     int64_t orig = amended_programme(db, it, norm);
     if (orig < 0) goto out;
     if (orig > 0) {
@@ -311,17 +321,9 @@ static int import_item(moa_db *db, int64_t src, int64_t import, const programme_
     }
   }
   if (!programme) {
-    int64_t dup = duplicate_programme(db, src, it, norm);
-    if (dup < 0) goto out;
-    if (dup > 0) {
-      programme = dup;
-      if (add_change(db, dup, import, "merged", "source", NULL, it->source_id, now) < 0) goto out;
-      rep->n_merged++;
-    } else {
-      if ((programme = insert_programme(db, it, norm, 0, now)) < 0) goto out;
-      if (add_change(db, programme, import, "new", "", NULL, NULL, now) < 0) goto out;
-      rep->n_new++;
-    }
+    if ((programme = insert_programme(db, it, norm, 0, now)) < 0) goto out;
+    if (add_change(db, programme, import, "new", "", NULL, NULL, now) < 0) goto out;
+    rep->n_new++;
   }
   st = db_stmt(
       db,

@@ -330,10 +330,13 @@ char *ptext_title_norm(const char *title) {
         }
       }
     }
-    if (strncmp(p, "재공고", strlen("재공고")) == 0) {
-      p += strlen("재공고");
-      continue;
-    }
+    bool skipped = false; /* an unbracketed notice mark: "... 연장공고", "재공고 ..." */
+    for (size_t i = 0; i < 5 && !skipped; i++)
+      if (strncmp(p, amendment_marks[i], strlen(amendment_marks[i])) == 0) {
+        p += strlen(amendment_marks[i]);
+        skipped = true;
+      }
+    if (skipped) continue;
     unsigned char c = (unsigned char)*p;
     if (c < 0x80) {
       if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))
