@@ -67,6 +67,7 @@ run: build
 	@if [ "$(TURN)" != 0 ]; then sh tools/ensure-packages.sh $(TURN_DEPS); fi
 	@mkdir -p var
 	@build/release/moa db init --db $(DB) --demo
+	@sh tools/load-programmes.sh build/release/moa $(DB)
 	@echo "Moa at http://$(LISTEN)  (demo logins: see README.md, password 'moa-demo-2025')"
 	@sh tools/run-demo.sh build/release/moa $(LISTEN) $(DB) $(TURN) $(TURN_PORT)
 
