@@ -4,7 +4,7 @@
 # `make run TURN=0` leaves out the coturn relay (TURN over TLS) that `make run` starts beside Moa.
 
 BUILD_DEPS := build-essential cmake pkg-config libwebsockets-dev libsrtp2-dev libssl-dev \
-              libsqlite3-dev libjansson-dev libcmocka-dev libxml2-dev openssl
+              libsqlite3-dev libjansson-dev libcmocka-dev libxml2-dev libcurl4-openssl-dev openssl
 RUN_DEPS   := nodejs npm
 TURN_DEPS  := coturn
 TEST_DEPS  := chromium fonts-noto-cjk python3 python3-aiortc python3-websockets python3-icalendar iproute2 curl \
