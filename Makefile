@@ -4,7 +4,7 @@
 # `make run TURN=0` leaves out the coturn relay (TURN over TLS) that `make run` starts beside Moa.
 
 BUILD_DEPS := build-essential cmake pkg-config libwebsockets-dev libsrtp2-dev libssl-dev \
-              libsqlite3-dev libjansson-dev libcmocka-dev openssl
+              libsqlite3-dev libjansson-dev libcmocka-dev libxml2-dev libcurl4-openssl-dev openssl
 RUN_DEPS   := nodejs npm
 TURN_DEPS  := coturn
 TEST_DEPS  := chromium fonts-noto-cjk python3 python3-aiortc python3-websockets python3-icalendar iproute2 curl \
@@ -70,6 +70,7 @@ run: build
 	@if [ "$(TURN)" != 0 ]; then sh tools/ensure-packages.sh $(TURN_DEPS); fi
 	@mkdir -p var
 	@build/release/moa db init --db $(DB) --demo > var/db-init.log 2>&1 || { cat var/db-init.log; exit 1; }
+	@sh tools/load-programmes.sh build/release/moa $(DB) >> var/db-init.log 2>&1 || { cat var/db-init.log; exit 1; }
 	@sh tools/run-demo.sh build/release/moa $(LISTEN) $(DB) $(TURN) $(TURN_PORT) $(ARGS)
 
 test: build-asan

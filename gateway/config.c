@@ -227,12 +227,19 @@ void config_print_help(const char *prog) {
          "       %s user add --email E --name N [--org ID] [--admin] [--consortium ID --role member|coordinator]\n"
          "       %s user list | user disable EMAIL | user enable EMAIL | user passwd EMAIL\n"
          "       %s org import FILE.tsv       import organizations (see docs/OPERATIONS.md)\n"
+         "       %s programme import --source NAME [--format F] [--partial] [--now ISO] FILE\n"
+         "                                    import a support-programme feed file; F is bizinfo_json,\n"
+         "                                    bizinfo_rss, kstartup, smes24 or csv (default: NAME); the\n"
+         "                                    file is the whole feed unless --partial (docs/PROGRAMMES.md)\n"
+         "       %s programme fetch --source NAME [--format F] --url URL [--key-file FILE] [--partial]\n"
+         "                                    fetch a feed (libcurl) and import it; {key} in URL is replaced\n"
+         "                                    by FILE's content; run it from cron or a timer to collect\n"
          "       %s consortium list\n"
          "       %s turn-config               print coturn's turnserver.conf (TURN over TLS) for these options\n"
          "       %s turn-credential [--user ID] [--ttl SECONDS]  print a TURN credential, to check coturn\n"
          "Passwords are read from standard input (one line) or the MOA_PASSWORD environment variable,\n"
          "never from the command line. Every command takes --db FILE.\n\nOptions:\n",
-         prog, prog, prog, prog, prog, prog, prog, prog);
+         prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
   printf("  --config FILE          read options from FILE ('key = value' lines); flags override it\n");
   for (size_t i = 0; i < NOPTS; i++) {
     char left[64];

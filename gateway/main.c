@@ -4,6 +4,8 @@
  *   moa db init [--demo]                create/migrate the database, load reference (and demo) data
  *   moa user add|list|disable|enable|passwd ...
  *   moa org import FILE.tsv
+ *   moa programme import --source NAME [--format F] [--partial] [--now ISO] FILE
+ *   moa programme fetch --source NAME [--format F] --url URL [--key-file FILE] [--partial] [--now ISO]
  *   moa consortium list
  *   moa turn-config                     print coturn's turnserver.conf for this configuration
  *   moa turn-credential [--user U] [--ttl S]   print a TURN credential (to check coturn)
@@ -22,6 +24,7 @@
 #include "gateway/config.h"
 #include "gateway/http_ws.h"
 #include "gateway/log.h"
+#include "gateway/programme_fetch.h"
 #include "gateway/turn_config.h"
 #include "gateway/turn_credential.h"
 #include "storage/consortium_store.h"
@@ -29,8 +32,11 @@
 #include "storage/demo_data.h"
 #include "storage/embedded.h"
 #include "storage/org_store.h"
+#include "storage/feed.h"
 #include "storage/password.h"
+#include "storage/programme_store.h"
 #include "storage/reference_store.h"
+#include "storage/seoul_time.h"
 #include "storage/user_store.h"
 
 static server *the_server;
@@ -105,7 +111,7 @@ static int split_args(int argc, char **argv, cmdline *cl) {
       /* a flag's value follows it unless it is --flag=value or a bare switch */
       if (!strchr(argv[i], '=') && i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0 &&
           strcmp(argv[i], "--help") && strcmp(argv[i], "-h") && strcmp(argv[i], "--version") &&
-          strcmp(argv[i], "--demo") && strcmp(argv[i], "--admin"))
+          strcmp(argv[i], "--demo") && strcmp(argv[i], "--admin") && strcmp(argv[i], "--partial"))
         cl->opts[cl->nopts++] = argv[++i];
     } else {
       if (cl->nwords >= 8) return -1;
@@ -293,6 +299,127 @@ static int cmd_org(moa_config *cfg, cmdline *cl) {
   return 0;
 }
 
+/* Reads a whole file (binary-safe, up to FEED_MAX_BYTES + 1). NULL on error, errno set. */
+static char *read_feed_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = (size_t)FEED_MAX_BYTES + 2;
+  char *buf = malloc(cap);
+  *len = buf ? fread(buf, 1, cap - 1, f) : 0;
+  int bad = !buf || ferror(f);
+  fclose(f);
+  if (bad) {
+    free(buf);
+    errno = buf ? EIO : ENOMEM;
+    return NULL;
+  }
+  return buf;
+}
+
+static void print_reject(void *ctx, int64_t index, const char *item_id, const char *reason) {
+  fprintf(ctx, "  rejected item %lld%s%s%s: %s\n", (long long)index + 1, *item_id ? " (" : "", item_id,
+          *item_id ? ")" : "", reason);
+}
+
+/* The feed URL with "{key}" replaced by the first line of key_file (kept off the command line
+ * and out of the process list). Returns malloc'd text or NULL with err set. */
+static char *feed_url(const char *url, const char *key_file, char *err, size_t errlen) {
+  char key[512] = "";
+  if (key_file) {
+    FILE *f = fopen(key_file, "r");
+    if (!f || !fgets(key, sizeof key, f)) {
+      snprintf(err, errlen, "cannot read %s", key_file);
+      if (f) fclose(f);
+      return NULL;
+    }
+    fclose(f);
+    key[strcspn(key, "\r\n")] = '\0';
+  }
+  const char *at = strstr(url, "{key}");
+  if (at && !key_file) {
+    snprintf(err, errlen, "the URL has {key}: give --key-file");
+    return NULL;
+  }
+  size_t n = strlen(url) + strlen(key) + 1;
+  char *out = malloc(n);
+  if (!out) return NULL;
+  if (at) snprintf(out, n, "%.*s%s%s", (int)(at - url), url, key, at + 5);
+  else snprintf(out, n, "%s", url);
+  return out;
+}
+
+static void print_report(const char *what, const char *source, const programme_import_report *r, moa_db *db) {
+  if (r->duplicate_file) {
+    printf("%s: the same file as the last import of %s: nothing changed.\n", what, source);
+    return;
+  }
+  printf("%s: %d items: %d new, %d changed, %d unchanged, %d merged with another feed, %d amendments, "
+         "%d withdrawn, %d closed, %d rejected.\n",
+         source, r->n_items, r->n_new, r->n_changed, r->n_same, r->n_merged, r->n_amended, r->n_withdrawn, r->n_closed,
+         r->n_rejected);
+  programme_import_rejects(db, r->import_id, print_reject, stderr);
+}
+
+static int cmd_programme(moa_config *cfg, cmdline *cl) {
+  static const char use[] =
+      "usage: moa programme import --source NAME [--format F] [--partial] [--now ISO] FILE\n"
+      "       moa programme fetch --source NAME [--format F] --url URL [--key-file FILE] [--partial] [--now ISO]";
+  bool partial = false;
+  const char *source = take_opt(cl, "--source", false, NULL);
+  const char *format = take_opt(cl, "--format", false, NULL);
+  const char *now_iso = take_opt(cl, "--now", false, NULL);
+  const char *url = take_opt(cl, "--url", false, NULL);
+  const char *key_file = take_opt(cl, "--key-file", false, NULL);
+  take_opt(cl, "--partial", true, &partial);
+  char err[512];
+  if (config_parse_args(cfg, cl->nopts, cl->opts, err, sizeof err) != 0) return usage(err);
+  bool import = cl->nwords == 3 && strcmp(cl->words[1], "import") == 0;
+  bool fetch = cl->nwords == 2 && strcmp(cl->words[1], "fetch") == 0 && url;
+  if ((!import && !fetch) || !source || !*source) return usage(use);
+  feed_source fmt;
+  if (!feed_source_from_name(format ? format : source, &fmt))
+    return usage("--format must be bizinfo_json, bizinfo_rss, kstartup, smes24 or csv");
+  int64_t now = (int64_t)time(NULL);
+  if (now_iso && !seoul_parse_iso(now_iso, &now)) return usage("--now takes an ISO time such as 2026-11-20T09:00");
+  size_t len = 0;
+  char *data = NULL;
+  if (import && !(data = read_feed_file(cl->words[2], &len))) {
+    fprintf(stderr, "moa: cannot read %s: %s\n", cl->words[2], strerror(errno));
+    return 1;
+  }
+  char *full_url = fetch ? feed_url(url, key_file, err, sizeof err) : NULL;
+  if (fetch && !full_url) {
+    fprintf(stderr, "moa: %s\n", err);
+    return 1;
+  }
+  moa_db *db = open_db(cfg, false);
+  if (!db) {
+    free(data);
+    free(full_url);
+    return 1;
+  }
+  programme_import_report r;
+  const char *what = import ? cl->words[2] : url;
+  int rc;
+  if (import) {
+    const char *slash = strrchr(cl->words[2], '/');
+    rc = programme_import(db, source, fmt, data, len, slash ? slash + 1 : cl->words[2], !partial, now, 0, &r, err,
+                          sizeof err);
+  } else {
+    rc = programme_fetch(db, source, fmt, full_url, !partial, now, &r, err, sizeof err);
+  }
+  free(data);
+  free(full_url);
+  if (rc != 0) {
+    fprintf(stderr, "moa: %s: %s: %s (nothing changed)\n", source, import ? what : "fetch", err);
+    db_close(db);
+    return 1;
+  }
+  print_report(what, source, &r, db);
+  db_close(db);
+  return 0;
+}
+
 static int cmd_consortium(moa_config *cfg, cmdline *cl) {
   char err[512];
   if (config_parse_args(cfg, cl->nopts, cl->opts, err, sizeof err) != 0) return usage(err);
@@ -431,6 +558,7 @@ int main(int argc, char **argv) {
   const char *cmd = cl.words[0];
   if (!strcmp(cmd, "user")) return cmd_user(&cfg, &cl);
   if (!strcmp(cmd, "org")) return cmd_org(&cfg, &cl);
+  if (!strcmp(cmd, "programme")) return cmd_programme(&cfg, &cl);
   if (!strcmp(cmd, "consortium")) return cmd_consortium(&cfg, &cl);
   if (!strcmp(cmd, "turn-config")) return cmd_turn_config(&cfg, &cl);
   if (!strcmp(cmd, "turn-credential")) return cmd_turn_credential(&cfg, &cl);

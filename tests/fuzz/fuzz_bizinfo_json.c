@@ -1,0 +1,17 @@
+/* libFuzzer target: the 기업마당 JSON (jsonArray and the data.go.kr envelope) support-programme feed parser
+ * (storage/feed.h). Each input is one feed file; feed_fuzz_check.h says what must hold of the result.
+ *
+ * Built by `make fuzz` and replayed by ctest (fuzz_replay_bizinfo_json); see docs/FUZZING.md. */
+#include "tests/fuzz/feed_fuzz_check.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  log_set_level(LOG_LEVEL_ERROR);
+  return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  return feed_fuzz_check(FEED_BIZINFO_JSON, data, size);
+}
