@@ -98,7 +98,7 @@ static void post_transport_create(rooms *r, live_room *lr, media_cmd *cmd) {
 
 void rooms_set_adaptation(rooms *r, int64_t room_id, bool on) {
   live_room *lr = rooms_find(r, room_id);
-  if (!lr) return;
+  if (!lr || lr->adapt_off == !on) return; /* a new router starts with adaptation on */
   lr->adapt_off = !on;
   post_adapt(r, lr); /* a worker without the room's router ignores it */
 }

@@ -150,7 +150,8 @@ void rooms_broadcast(hub *h, live_room *room, const participant *except, json_t 
 /* Sets the live room's bandwidth adaptation switch and tells its worker (MC_ROUTER_ADAPT). The
  * worker's router starts with adaptation on and is made anew whenever the room's first transport
  * is created after it was released, so while the switch is off it is sent again right after every
- * MC_TRANSPORT_CREATE of the room. Nothing happens when room_id is not live. */
+ * MC_TRANSPORT_CREATE of the room. Nothing happens when room_id is not live or the switch is
+ * already so. */
 void rooms_set_adaptation(rooms *r, int64_t room_id, bool on);
 
 /* Removes every participant of a live room (closing their media); each gets room.left with
