@@ -80,6 +80,29 @@ static void post(rooms *r, live_room *lr, media_cmd *cmd) {
   if (media_post(r->media, lr->worker, cmd) != 0) log_warn("media worker %d mailbox full: command dropped", lr->worker);
 }
 
+static void post_adapt(rooms *r, live_room *lr) {
+  media_cmd cmd;
+  memset(&cmd, 0, sizeof cmd);
+  cmd.type = MC_ROUTER_ADAPT;
+  cmd.u.adapt.on = !lr->adapt_off;
+  post(r, lr, &cmd);
+}
+
+/* Posts an MC_TRANSPORT_CREATE; it may make the room's router anew (adaptation on), so a room
+ * whose switch is off says so again right after it. */
+static void post_transport_create(rooms *r, live_room *lr, media_cmd *cmd) {
+  assert(cmd->type == MC_TRANSPORT_CREATE);
+  post(r, lr, cmd);
+  if (lr->adapt_off) post_adapt(r, lr);
+}
+
+void rooms_set_adaptation(rooms *r, int64_t room_id, bool on) {
+  live_room *lr = rooms_find(r, room_id);
+  if (!lr || lr->adapt_off == !on) return; /* a new router starts with adaptation on */
+  lr->adapt_off = !on;
+  post_adapt(r, lr); /* a worker without the room's router ignores it */
+}
+
 /* ---- JSON ---- */
 
 static json_t *track_json(const pub_track *t) {
@@ -141,7 +164,7 @@ static void ensure_sub_transport(rooms *r, participant *q) {
   cmd.transport_id = q->sub_tid;
   snprintf(cmd.u.transport.local_ufrag, sizeof cmd.u.transport.local_ufrag, "%s", q->sub_ufrag);
   snprintf(cmd.u.transport.local_pwd, sizeof cmd.u.transport.local_pwd, "%s", q->sub_pwd);
-  post(r, q->room, &cmd);
+  post_transport_create(r, q->room, &cmd);
 }
 
 static void fill_local(rooms *r, const live_room *lr, sdp_local *l, const char *ufrag, const char *pwd,
@@ -356,7 +379,10 @@ char *rooms_publish(rooms *r, hub *h, participant *p, const char *sdp, json_t *s
     snprintf(cmd.u.transport.remote_ufrag, sizeof cmd.u.transport.remote_ufrag, "%s", offer->transport.ice_ufrag);
     cmd.u.transport.has_fingerprint = true;
     memcpy(cmd.u.transport.remote_fingerprint, offer->transport.fingerprint, 32);
-    post(r, lr, &cmd);
+    if (created)
+      post_transport_create(r, lr, &cmd);
+    else
+      post(r, lr, &cmd);
   }
   /* Tracks no longer sent are unpublished; new ones become producers. */
   for (int i = p->npubs - 1; i >= 0; i--) {
@@ -642,9 +668,31 @@ void rooms_session_closed(rooms *r, hub *h, session *s) {
   meeting_control_leave_lobby(r, h, s);
 }
 
+void rooms_remove_all(rooms *r, hub *h, int64_t room_id, const char *reason) {
+  live_room *lr;
+  /* rooms_leave frees the live room with its last participant: look it up each time */
+  while ((lr = rooms_find(r, room_id)) && lr->members) rooms_leave(r, h, lr->members, reason);
+}
+
 void rooms_on_media_event(rooms *r, hub *h, const media_event *ev) {
   live_room *lr = rooms_find(r, ev->room_id);
   if (ev->type == ME_ROOM_RELEASED || !lr) return;
+  if (ev->type == ME_TRANSPORT_CONNECTED && ev->transport_id) {
+    for (participant *p = lr->members; p; p = p->next)
+      if (p->pub_tid == ev->transport_id || p->sub_tid == ev->transport_id) {
+        send_to(h, p,
+                protocol_event("media.connected",
+                               json_pack("{s:I, s:s}", "room_id", (json_int_t)lr->id, "direction",
+                                         p->pub_tid == ev->transport_id ? "publish" : "subscribe")));
+        return;
+      }
+    return;
+  }
+  if (ev->type == ME_CONSUMER_LAYER) {
+    for (participant *p = lr->members; p; p = p->next)
+      if (rooms_note_layer(p, ev)) return;
+    return;
+  }
   for (participant *p = lr->members; p; p = p->next) {
     if (ev->type == ME_ACTIVE_SPEAKER) {
       for (int i = 0; i < p->npubs; i++)

@@ -36,6 +36,14 @@ typedef struct sub_slot {
   uint32_t producer_id;
   uint32_t from_participant;
   char source[SOURCE_MAX];
+  /* What the worker last reported forwarding (ME_CONSUMER_LAYER; rooms/receiving_layers.c):
+   * spatial -1 paused; reason a rooms/layer_alloc.h la_reason. known false before any report. */
+  struct {
+    bool known;
+    int8_t spatial, temporal;
+    uint8_t reason;
+    uint32_t estimate_bps;
+  } layer;
 } sub_slot;
 
 typedef struct live_room live_room;
@@ -72,6 +80,9 @@ typedef struct participant {
    * 0 none yet, 1 host, 2 srflx, 3 prflx, 4 relay (its candidate type); path_protocol 0 udp,
    * 1 tcp, 2 tls (for a relay: its transport to the TURN server) */
   uint8_t path_type, path_protocol;
+  /* the subscribe transport's bandwidth estimate in the latest ME_CONSUMER_LAYER (bit/s; 0 when
+   * adaptation is off or before any report) */
+  uint32_t estimate_bps;
   struct participant *next;
 } participant;
 
@@ -80,6 +91,7 @@ struct live_room {
   int64_t consortium_id;
   int worker;
   int64_t conversation_id;
+  bool adapt_off; /* the room's adaptation switch is off (room.adaptation): see rooms_set_adaptation */
   participant *members;
   int count;
   live_room *next;
@@ -142,7 +154,27 @@ json_t *rooms_presence_json(rooms *r, int64_t room_id);
 /* Sends event (stolen) to every participant of room except `except` (may be NULL). */
 void rooms_broadcast(hub *h, live_room *room, const participant *except, json_t *event);
 
-/* Worker events (transport closed, active speaker). */
+/* Sets the live room's bandwidth adaptation switch and tells its worker (MC_ROUTER_ADAPT). The
+ * worker's router starts with adaptation on and is made anew whenever the room's first transport
+ * is created after it was released, so while the switch is off it is sent again right after every
+ * MC_TRANSPORT_CREATE of the room. Nothing happens when room_id is not live or the switch is
+ * already so. */
+void rooms_set_adaptation(rooms *r, int64_t room_id, bool on);
+
+/* Removes every participant of a live room (closing their media); each gets room.left with
+ * reason (e.g. "archived"), the others room.participant_left. Nothing happens when not live. */
+void rooms_remove_all(rooms *r, hub *h, int64_t room_id, const char *reason);
+
+/* Worker events (transport connected or closed, active speaker, a consumer's layer). A
+ * participant whose transport connected gets media.connected {room_id, direction}. */
 void rooms_on_media_event(rooms *r, hub *h, const media_event *ev);
+
+/* Folds an ME_CONSUMER_LAYER event into p's state: the layer of the subscription with that
+ * consumer id and p's estimate. Returns false (nothing changed) when ev is not such an event for
+ * p's subscribe transport or names no consumer of p. (rooms/receiving_layers.c) */
+bool rooms_note_layer(participant *p, const media_event *ev);
+/* p's receiving_layers for room.stats: [{track_id, participant_id, spatial, temporal, reason,
+ * estimate_bps}] for each active subscription the worker reported on (new reference). */
+json_t *rooms_receiving_layers_json(const participant *p);
 
 #endif

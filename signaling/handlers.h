@@ -11,6 +11,8 @@ extern const handler_def core_handlers[]; /* system.ping, me.get, consortium.lis
 extern const handler_def chat_handlers[];    /* chat.* (handlers_chat.c) */
 extern const handler_def partner_handlers[]; /* partner.*, inquiry.* (handlers_partner.c) */
 extern const handler_def room_handlers[];    /* room.* (handlers_room.c) */
+/* room.archive, room.unarchive, room.delete, room.adaptation (handlers_room_admin.c) */
+extern const handler_def room_admin_handlers[];
 extern const handler_def media_handlers[];   /* media.* (handlers_media.c) */
 extern const handler_def meeting_handlers[]; /* meeting.* scheduling, calendar.*, admin.activity (handlers_meeting.c) */
 extern const handler_def guest_handlers[];   /* auth.guest (handlers_guest.c) */

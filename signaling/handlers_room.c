@@ -23,7 +23,9 @@ static bool may_see_consortium(hub *h, session *s, int64_t cid) {
 static void handle_room_list(hub *h, session *s, json_int_t id, json_t *req) {
   protocol_error err;
   json_int_t cid = 0;
-  if (!param_int(req, "consortium_id", 1, INT32_MAX, true, &cid, &err)) {
+  bool include_archived = false;
+  if (!param_int(req, "consortium_id", 1, INT32_MAX, true, &cid, &err) ||
+      !param_bool(req, "include_archived", false, &include_archived, &err)) {
     hub_error(h, s, id, err.code, err.message);
     return;
   }
@@ -33,7 +35,7 @@ static void handle_room_list(hub *h, session *s, json_int_t id, json_t *req) {
     return;
   }
   room_store_ensure_lounges(db);
-  json_t *list = room_store_list(db, cid, s->user_id, s->is_admin);
+  json_t *list = room_store_list(db, cid, s->user_id, s->is_admin, include_archived);
   if (!list) {
     hub_error(h, s, id, ERR_INTERNAL, "cannot read rooms");
     return;
@@ -98,6 +100,11 @@ json_t *room_enter(hub *h, session *s, const room_rec *room, participant **out, 
                    const char **message) {
   rooms *r = hub_rooms(h);
   moa_db *db = hub_db(h);
+  if (room->archived) { /* checked again here: a lobby admission may come after room.archive */
+    *code = ERR_ARCHIVED;
+    *message = "this room is archived";
+    return NULL;
+  }
   user_rec u;
   if (user_store_find_by_id(db, s->user_id, &u) != 1) {
     *code = ERR_INTERNAL;
@@ -115,6 +122,7 @@ json_t *room_enter(hub *h, session *s, const room_rec *room, participant **out, 
     *message = "the media server is full; try again later";
     return NULL;
   }
+  rooms_set_adaptation(r, room->id, room->adaptation);
   json_t *others = json_array();
   for (participant *q = p->room->members; q; q = q->next)
     if (q != p) json_array_append_new(others, rooms_participant_json(q));
@@ -153,6 +161,10 @@ static void handle_room_join(hub *h, session *s, json_int_t id, json_t *req) {
   room_rec room;
   if (room_store_get(db, rid, &room) != 1) {
     hub_error(h, s, id, ERR_NOT_FOUND, "no such room");
+    return;
+  }
+  if (room.archived && room_store_can_join(db, &room, s->user_id, s->is_admin)) {
+    hub_error(h, s, id, ERR_ARCHIVED, "this room is archived");
     return;
   }
   /* Invitation, removal, lock, end, guest scope and lobby: rooms/meeting_control.h. */
@@ -222,12 +234,14 @@ static void handle_room_stats(hub *h, session *s, json_int_t id, json_t *req) {
     json_object_set_new(pj, "joined_at", json_integer(p->joined_at));
     json_object_set_new(pj, "receiving", json_integer(receiving));
     json_object_set_new(pj, "path", media_path_json(p));
+    json_object_set_new(pj, "estimate_bps", json_integer(p->estimate_bps));
+    json_object_set_new(pj, "receiving_layers", rooms_receiving_layers_json(p));
     json_array_append_new(people, pj);
   }
   json_t *worker = lr ? media_worker_stats(hub_media(h), lr->worker) : json_null();
   hub_reply(h, s, id,
-            json_pack("{s:I, s:b, s:o, s:o}", "room_id", rid, "live", lr != NULL, "participants", people,
-                      "worker", worker ? worker : json_null()));
+            json_pack("{s:I, s:b, s:b, s:o, s:o}", "room_id", rid, "live", lr != NULL, "adaptation",
+                      room.adaptation, "participants", people, "worker", worker ? worker : json_null()));
 }
 
 const handler_def room_handlers[] = {

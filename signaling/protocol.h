@@ -40,6 +40,7 @@
 #define ERR_EXPIRED "expired"             /* a guest's part of the agenda (or its link) has ended */
 #define ERR_NO_FLOOR "no_floor"           /* a viewer may publish only with the floor */
 #define ERR_MUTED_BY_HOST "muted_by_host" /* a host muted your microphone and did not allow unmuting */
+#define ERR_ARCHIVED "archived"           /* room.join of an archived room */
 
 typedef struct protocol_request {
   json_t *root;         /* owned by the caller after a successful parse */

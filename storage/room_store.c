@@ -16,8 +16,11 @@ int room_store_ensure_lounges(moa_db *db) {
 }
 
 int room_store_get(moa_db *db, int64_t room_id, room_rec *out) {
-  sqlite3_stmt *st = db_stmt(db, "SELECT id, consortium_id, name, visibility = 'invited', is_lounge, "
-                                 "coalesce(created_by, 0) FROM rooms WHERE id = ?");
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "SELECT id, consortium_id, name, visibility = 'invited', is_lounge, "
+              "coalesce(created_by, 0), archived_at IS NOT NULL, adaptation FROM rooms WHERE id = ? "
+              "AND deleted_at IS NULL");
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, room_id);
   int rc = db_step(db, st);
@@ -29,6 +32,8 @@ int room_store_get(moa_db *db, int64_t room_id, room_rec *out) {
     out->invited_only = sqlite3_column_int(st, 3) != 0;
     out->is_lounge = sqlite3_column_int(st, 4) != 0;
     out->created_by = sqlite3_column_int64(st, 5);
+    out->archived = sqlite3_column_int(st, 6) != 0;
+    out->adaptation = sqlite3_column_int(st, 7) != 0;
   }
   sqlite3_reset(st);
   return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -110,20 +115,28 @@ dberr:
   return -1;
 }
 
+#define ROW_COLUMNS                                                                               \
+  "SELECT id, consortium_id, name, description, visibility, is_lounge, coalesce(created_by, 0), " \
+  "archived_at IS NOT NULL, adaptation FROM rooms "
+
 static json_t *row_json(sqlite3_stmt *st) {
-  return json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:I}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                   "consortium_id", (json_int_t)sqlite3_column_int64(st, 1), "name",
-                   (const char *)sqlite3_column_text(st, 2), "description", (const char *)sqlite3_column_text(st, 3),
-                   "visibility", (const char *)sqlite3_column_text(st, 4), "is_lounge", sqlite3_column_int(st, 5),
-                   "created_by", (json_int_t)sqlite3_column_int64(st, 6));
+  return json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:I, s:b, s:b}", "id",
+                   (json_int_t)sqlite3_column_int64(st, 0), "consortium_id",
+                   (json_int_t)sqlite3_column_int64(st, 1), "name", (const char *)sqlite3_column_text(st, 2),
+                   "description", (const char *)sqlite3_column_text(st, 3), "visibility",
+                   (const char *)sqlite3_column_text(st, 4), "is_lounge", sqlite3_column_int(st, 5),
+                   "created_by", (json_int_t)sqlite3_column_int64(st, 6), "archived",
+                   sqlite3_column_int(st, 7), "adaptation", sqlite3_column_int(st, 8));
 }
 
-json_t *room_store_list(moa_db *db, int64_t consortium_id, int64_t user_id, bool is_admin) {
-  sqlite3_stmt *st = db_stmt(db, "SELECT id, consortium_id, name, description, visibility, is_lounge, "
-                                 "coalesce(created_by, 0) FROM rooms WHERE consortium_id = ? "
-                                 "ORDER BY is_lounge DESC, id DESC");
+json_t *room_store_list(moa_db *db, int64_t consortium_id, int64_t user_id, bool is_admin,
+                        bool include_archived) {
+  sqlite3_stmt *st = db_stmt(db, ROW_COLUMNS
+                             "WHERE consortium_id = ?1 AND (?2 OR archived_at IS NULL) AND deleted_at IS NULL "
+                             "ORDER BY is_lounge DESC, id DESC");
   if (!st) return NULL;
   sqlite3_bind_int64(st, 1, consortium_id);
+  sqlite3_bind_int(st, 2, include_archived);
   json_t *out = json_array();
   room_rec r;
   while (db_step(db, st) == SQLITE_ROW) {
@@ -141,11 +154,69 @@ json_t *room_store_list(moa_db *db, int64_t consortium_id, int64_t user_id, bool
 }
 
 json_t *room_store_json(moa_db *db, int64_t room_id) {
-  sqlite3_stmt *st = db_stmt(db, "SELECT id, consortium_id, name, description, visibility, is_lounge, "
-                                 "coalesce(created_by, 0) FROM rooms WHERE id = ?");
+  sqlite3_stmt *st = db_stmt(db, ROW_COLUMNS "WHERE id = ? AND deleted_at IS NULL");
   if (!st) return NULL;
   sqlite3_bind_int64(st, 1, room_id);
   json_t *r = db_step(db, st) == SQLITE_ROW ? row_json(st) : NULL;
   sqlite3_reset(st);
   return r;
+}
+
+int room_store_set_archived(moa_db *db, int64_t room_id, bool archived) {
+  room_rec r;
+  if (room_store_get(db, room_id, &r) != 1) return -1;
+  if (r.archived == archived) return 0;
+  sqlite3_stmt *st = db_stmt(db, "UPDATE rooms SET archived_at = CASE WHEN ?2 THEN ?3 END WHERE id = ?1");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, room_id);
+  sqlite3_bind_int(st, 2, archived);
+  sqlite3_bind_int64(st, 3, db_now(db));
+  return db_exec_stmt(db, st) == SQLITE_DONE ? 1 : -1;
+}
+
+int room_store_set_adaptation(moa_db *db, int64_t room_id, bool on) {
+  sqlite3_stmt *st = db_stmt(db, "UPDATE rooms SET adaptation = ?2 WHERE id = ?1 AND deleted_at IS NULL");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, room_id);
+  sqlite3_bind_int(st, 2, on);
+  if (db_exec_stmt(db, st) != SQLITE_DONE) return -1;
+  return sqlite3_changes(db_handle(db)) > 0 ? 1 : 0;
+}
+
+int room_store_delete(moa_db *db, int64_t room_id) {
+  sqlite3_stmt *st = db_stmt(db, "SELECT (SELECT count(*) FROM rooms WHERE id = ?1 AND deleted_at IS NULL), "
+                                 "(SELECT count(*) FROM meetings WHERE room_id = ?1)");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, room_id);
+  int rc = db_step(db, st);
+  int exists = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+  int meeting = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : -1;
+  sqlite3_reset(st);
+  if (exists < 0 || meeting < 0) return -1;
+  if (!exists) return 0;
+  if (meeting) return ROOM_STORE_MEETING_ROOM;
+  if (db_begin(db) != SQLITE_OK) return -1;
+  /* The conversation's messages, members and mentions go by ON DELETE CASCADE, the search
+   * index by the messages_fts_delete trigger. The row stays as a tombstone (009_room_archive). */
+  static const char *const steps[] = {
+      "DELETE FROM conversations WHERE kind = 'room' AND ref_id = ?1",
+      "DELETE FROM room_invites WHERE room_id = ?1",
+      "DELETE FROM room_bans WHERE room_id = ?1",
+      "DELETE FROM room_control WHERE room_id = ?1",
+      "DELETE FROM moderation_log WHERE room_id = ?1",
+      "UPDATE rooms SET name = '', description = '', deleted_at = ?2, archived_at = coalesce(archived_at, ?2) "
+      "WHERE id = ?1",
+  };
+  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+    st = db_stmt(db, steps[i]);
+    if (!st) goto fail;
+    sqlite3_bind_int64(st, 1, room_id);
+    if (sqlite3_bind_parameter_count(st) > 1) sqlite3_bind_int64(st, 2, db_now(db));
+    if (db_exec_stmt(db, st) != SQLITE_DONE) goto fail;
+  }
+  if (db_commit(db) != SQLITE_OK) goto fail;
+  return 1;
+fail:
+  db_rollback(db);
+  return -1;
 }

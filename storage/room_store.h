@@ -20,6 +20,8 @@ typedef struct room_rec {
   bool invited_only;
   bool is_lounge;
   int64_t created_by;
+  bool archived;   /* room.archive: kept, hidden from room.list, closed to joins */
+  bool adaptation; /* bandwidth adaptation on (the default) or off (everyone gets the top layer) */
 } room_rec;
 
 /* Creates the lounge of every active consortium that has none. Returns how many were made, or -1. */
@@ -39,11 +41,29 @@ bool room_store_can_join(moa_db *db, const room_rec *room, int64_t user_id, bool
 int64_t room_store_create(moa_db *db, int64_t consortium_id, const char *name, const char *description,
                           bool invited_only, int64_t created_by, json_t *invitees, char *err, size_t errlen);
 
-/* The rooms of a consortium that user may enter, lounge first then newest:
- * [{id, consortium_id, name, description, visibility, is_lounge, created_by}]. NULL on error. */
-json_t *room_store_list(moa_db *db, int64_t consortium_id, int64_t user_id, bool is_admin);
+/* The rooms of a consortium that user may enter, lounge first then newest, archived ones only
+ * with include_archived: [{id, consortium_id, name, description, visibility, is_lounge,
+ * created_by, archived, adaptation}]. NULL on error. */
+json_t *room_store_list(moa_db *db, int64_t consortium_id, int64_t user_id, bool is_admin,
+                        bool include_archived);
 
 /* One room as in room_store_list, or NULL. */
 json_t *room_store_json(moa_db *db, int64_t room_id);
+
+/* Archives (archived true: stamps archived_at now) or unarchives the room. Returns 1 when the
+ * room's state changed, 0 when it already was so, -1 when there is no such room or on error
+ * (nothing changed). */
+int room_store_set_archived(moa_db *db, int64_t room_id, bool archived);
+
+/* Sets the room's adaptation switch. 1 done (also when unchanged), 0 no such room, -1 error. */
+int room_store_set_adaptation(moa_db *db, int64_t room_id, bool on);
+
+#define ROOM_STORE_MEETING_ROOM (-2)
+/* Deletes the room with its chat conversation (messages, members, their search index), invites,
+ * bans, moderation log and control state, in one transaction; the room's row stays as a tombstone
+ * that reserves its id (no function here returns it again). A meeting's room is not deleted here
+ * (returns ROOM_STORE_MEETING_ROOM: cancel the meeting instead). 1 deleted, 0 no such room, -1
+ * error; on any failure nothing is deleted. */
+int room_store_delete(moa_db *db, int64_t room_id);
 
 #endif

@@ -72,6 +72,13 @@ async def main():
                          "the browser decoding aiortc's video", 40, diag)
         await wait_until(lambda: peer.frames["video"] > 30 and peer.frames["audio"] > 50,
                          "aiortc decoding the browser's video and audio", 40, diag)
+        # media.connected: the server told aiortc when each of its PeerConnections' media was up
+        # (DTLS done, SRTP keys in place), once each.
+        await wait_until(lambda: {d for d, _ in peer.connected} == {"publish", "subscribe"},
+                         "media.connected for the publish and the subscribe PeerConnection", 10,
+                         lambda: f"media.connected seen: {peer.connected}")
+        check(len(peer.connected) == 2, f"media.connected more than once per PeerConnection: {peer.connected}")
+        log(f"media.connected (direction, s after room.join): {peer.connected}")
         b1, a1 = dict(browser.stats), dict(peer.frames)
         await asyncio.sleep(3)
         b2, a2 = dict(browser.stats), dict(peer.frames)

@@ -409,6 +409,7 @@ class AiortcPeer:
         self.sig = None
         self.tasks = []
         self.offers = 0
+        self.connected = []  # media.connected events: (direction, seconds since join)
 
     async def join(self, consortium=1):
         from aiortc import RTCPeerConnection
@@ -420,6 +421,8 @@ class AiortcPeer:
         self.sub = RTCPeerConnection()
         self.sub.on("track", self._on_track)
         self.sig.on("media.offer", self._on_offer)
+        self.sig.on("media.connected", self._on_connected)
+        self.joined_at = time.monotonic()
         joined = await self.sig.request("room.join", room_id=self.room_id)
         self.participant_id = joined["self"]["participant_id"]
         return joined
@@ -441,6 +444,10 @@ class AiortcPeer:
             sdp = self.rewrite_answer(sdp)
         await self.pub.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
         return result
+
+    async def _on_connected(self, msg):
+        check(msg.get("room_id") == self.room_id, f"media.connected for another room: {msg}")
+        self.connected.append((msg.get("direction"), time.monotonic() - self.joined_at))
 
     async def _on_offer(self, msg):
         from aiortc import RTCSessionDescription

@@ -139,6 +139,26 @@ static char *strip_cr(const char *src) {
   return out;
 }
 
+/* Which ICE credentials count when bundled m-sections carry different ones (aiortc): those of
+ * the BUNDLE-tagged m-section, the first mid of the group (RFC 8843 7.1), wherever it stands
+ * among the m-sections; without a group, the first m-section's. */
+static void test_bundle_tag_credentials(void **state) {
+  (void)state;
+  char *t = edit_lines(AIORTC_OFFER, "a=group:BUNDLE", "a=group:BUNDLE 1 0", false);
+  sdp_session *s = parse_ok(t);
+  assert_string_equal(s->media[0].transport.ice_ufrag, "mtc5");
+  assert_string_equal(s->transport.ice_ufrag, "jkDs"); /* mid 1 tags the group */
+  assert_string_equal(s->transport.ice_pwd, "SsYrKx6uaCG6Ec45CVaydi");
+  free(s);
+  free(t);
+  t = edit_lines(AIORTC_OFFER, "a=group:BUNDLE", NULL, false);
+  s = parse_ok(t);
+  assert_int_equal(s->n_bundle, 0);
+  assert_string_equal(s->transport.ice_ufrag, "mtc5");
+  free(s);
+  free(t);
+}
+
 /* "\n" line endings, and no final line ending, give the same result as "\r\n". */
 static void test_parse_lf_only_equals_crlf(void **state) {
   static char a1[64 * 1024];
@@ -402,15 +422,11 @@ static void test_helpers(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_parse_chrome_offer),
-      cmocka_unit_test(test_parse_firefox_offer),
-      cmocka_unit_test(test_parse_aiortc_offer),
-      cmocka_unit_test(test_parse_lf_only_equals_crlf),
-      cmocka_unit_test(test_truncated_everywhere),
-      cmocka_unit_test(test_malformed_fields),
-      cmocka_unit_test(test_oversized),
-      cmocka_unit_test(test_control_and_garbage_bytes),
-      cmocka_unit_test(test_helpers),
+      cmocka_unit_test(test_parse_chrome_offer),        cmocka_unit_test(test_parse_firefox_offer),
+      cmocka_unit_test(test_parse_aiortc_offer),        cmocka_unit_test(test_bundle_tag_credentials),
+      cmocka_unit_test(test_parse_lf_only_equals_crlf), cmocka_unit_test(test_truncated_everywhere),
+      cmocka_unit_test(test_malformed_fields),          cmocka_unit_test(test_oversized),
+      cmocka_unit_test(test_control_and_garbage_bytes), cmocka_unit_test(test_helpers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

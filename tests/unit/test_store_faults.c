@@ -12,7 +12,8 @@
  * guest links (create, redeem), attendance (join, leave), moderation (record, ban, unban, end),
  * users (add, role, disable, password, failures, success), sessions (create, delete, purge),
  * calendar tokens (make, revoke), the directory (profile update), organizations (TSV import),
- * rooms (create, lounges), inquiries (send, decide, block), reference data and meta. */
+ * rooms (create, lounges, archive, adaptation, delete), inquiries (send, decide, block), reference data and
+ * meta. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,7 @@ static const char *FIXTURE =
 /* What the seed made, for the operations to act on. */
 static struct {
   int64_t channel, direct, message, meeting, room, inquiry;
+  int64_t plain_room; /* an ordinary room with invitees, chat, a ban: what room_store_delete removes */
   char guest_token[SESSION_TOKEN_LEN + 1];
   char session_token[SESSION_TOKEN_LEN + 1];
 } S;
@@ -119,6 +121,19 @@ static void seed(moa_db *db) {
   char tok[SESSION_TOKEN_LEN + 1];
   assert_int_equal(calendar_store_token(db, 6, tok), 0);
   assert_true(attendance_store_join(db, S.meeting, 2, "김민수", "attendee", NOW) > 0);
+  json_t *inv = J("[2, 6]");
+  S.plain_room = room_store_create(db, 1, "지울 회의실", "", true, 1, inv, err, sizeof err);
+  json_decref(inv);
+  if (S.plain_room <= 0) fail_msg("seed room: %s", err);
+  int64_t conv = 0;
+  assert_int_equal(chat_store_room(db, S.plain_room, 1, "지울 회의실", &conv), CHAT_STORE_OK);
+  int64_t member = 2;
+  assert_int_equal(chat_store_add_members(db, conv, &member, 1), CHAT_STORE_OK);
+  out = NULL;
+  assert_int_equal(chat_store_append(db, conv, 2, "지워질 수소 메시지 @박코디", NULL, &out, &dup),
+                   CHAT_STORE_OK);
+  json_decref(out);
+  assert_int_equal(moderation_store_ban(db, S.plain_room, 6, 1, NOW), 0);
 }
 
 static moa_db *fresh_db(bool with_fixture) {
@@ -513,6 +528,9 @@ static bool op_room_create(moa_db *db) {
   return id > 0;
 }
 static bool op_room_ensure_lounges(moa_db *db) { return room_store_ensure_lounges(db) == 25; }
+static bool op_room_archive(moa_db *db) { return room_store_set_archived(db, S.plain_room, true) == 1; }
+static bool op_room_adaptation(moa_db *db) { return room_store_set_adaptation(db, S.plain_room, false) == 1; }
+static bool op_room_delete(moa_db *db) { return room_store_delete(db, S.plain_room) == 1; }
 static bool op_inquiry_send(moa_db *db) {
   int64_t retry = 0;
   json_t *out = NULL;
@@ -558,6 +576,9 @@ static void test_people_and_directory_faults(void **state) {
       {"org_import_tsv", op_org_import, false},
       {"room_store_create", op_room_create, false},
       {"room_store_ensure_lounges", op_room_ensure_lounges, false},
+      {"room_store_set_archived", op_room_archive, false},
+      {"room_store_set_adaptation", op_room_adaptation, false},
+      {"room_store_delete", op_room_delete, false},
       {"inquiry_store_send", op_inquiry_send, false},
       {"inquiry_store_decide", op_inquiry_decide, false},
       {"inquiry_store_block", op_inquiry_block, false},

@@ -2,7 +2,8 @@
 // current segment and its remaining time (everyone), a raise-hand button (room.js puts it in the
 // control bar), and for hosts and cohosts the lobby (admit/deny, with a notice when someone starts
 // waiting), hands (give the floor), per-participant mute / stop camera / take the floor / remove,
-// lock/unlock and end. The server enforces every rule; this panel only asks. What has no content
+// lock/unlock and end, and for the consortium's coordinators the room's adaptive quality switch
+// (room.adaptation; off gives everyone full quality, for a LAN event). The server enforces every rule; this panel only asks. What has no content
 // or no meaning in the room is left out: an ordinary room (a lounge) has no agenda, no lobby and
 // no hands (so no raise-hand button); a meeting shows its lobby when it has one (or someone
 // waits), the agenda and its buttons when it has an agenda; someone who does not moderate sees
@@ -22,12 +23,14 @@ export function createHostControls(ctx, meeting) {
   const peopleList = h('ul', { class: 'moderate-list', id: 'moderate-list' });
   const lockBtn = h('button', { type: 'button', class: 'small', id: 'ctl-lock', i18n: 'host.lock' });
   const endBtn = h('button', { type: 'button', class: 'small danger', id: 'ctl-end', i18n: 'host.end' });
+  // shown once room.stats (coordinators and admins only, as room.adaptation) tells its state
+  const adaptBtn = h('button', { type: 'button', class: 'small', id: 'ctl-adapt', 'aria-pressed': 'true', hidden: true, i18n: 'host.adaptOn' });
   const nextBtn = h('button', { type: 'button', class: 'small', id: 'ctl-agenda-next', i18n: 'host.agendaNext' });
   const clockBtn = h('button', { type: 'button', class: 'small', id: 'ctl-agenda-clock', i18n: 'host.agendaClock' });
   const lobbyBox = h('div', { class: 'host-lobby', id: 'host-lobby', hidden: true }, h('h3', { i18n: 'host.lobby' }), lobbyList);
   const handsBox = h('div', { class: 'host-hands', id: 'host-hands', hidden: !scheduled }, h('h3', { i18n: 'host.hands' }), handsList);
   const hostBox = h('div', { class: 'host-tools', id: 'host-tools', hidden: true }, lobbyBox, handsBox,
-    h('h3', { i18n: 'host.people' }), peopleList, h('div', { class: 'row' }, lockBtn, endBtn, nextBtn, clockBtn));
+    h('h3', { i18n: 'host.people' }), peopleList, h('div', { class: 'row' }, lockBtn, endBtn, nextBtn, clockBtn, adaptBtn));
   const root = h('section', { class: 'panel host-controls', id: 'host-controls', hidden: true },
     h('h2', { i18n: 'host.title' }), agendaBox, hostBox);
   let lobbyOn = false; // the meeting has its lobby on (meeting.lobby)
@@ -125,8 +128,17 @@ export function createHostControls(ctx, meeting) {
     // room.removed and room.ended are shown by room.js (the meeting view ends with the message)
     rpc.on('room.moderated', (m) => { if (m.room_id === roomId && m.participant_id === selfId() && m.action !== 'remove') ctx.toast(t(`host.you.${m.action}`)); }),
     rpc.on('room.participant_joined', () => renderPeople()),
+    rpc.on('room.adaptation', (m) => { if (m.room_id === roomId) renderAdapt(m.on); }),
     rpc.on('room.participant_left', (m) => { hands.delete(m.participant_id); renderHands(); renderPeople(); }),
   ];
+  let adaptOn = null; // the room's adaptation switch, null until known
+  function renderAdapt(on) {
+    adaptOn = !!on;
+    adaptBtn.dataset.i18n = adaptOn ? 'host.adaptOn' : 'host.adaptOff';
+    adaptBtn.textContent = t(adaptBtn.dataset.i18n);
+    adaptBtn.setAttribute('aria-pressed', String(adaptOn));
+    adaptBtn.hidden = false;
+  }
   function renderLock() {
     lockBtn.dataset.i18n = locked ? 'host.unlock' : 'host.lock';
     lockBtn.textContent = t(lockBtn.dataset.i18n);
@@ -137,6 +149,7 @@ export function createHostControls(ctx, meeting) {
   endBtn.addEventListener('click', () => { if (confirm(t('host.endConfirm'))) act('meeting.end'); });
   nextBtn.addEventListener('click', () => act('meeting.agenda_next'));
   clockBtn.addEventListener('click', () => act('meeting.agenda_follow_clock'));
+  adaptBtn.addEventListener('click', () => { if (adaptOn !== null) act('room.adaptation', { on: !adaptOn }); });
 
   setAgenda(meeting.agenda);
   renderLock();
@@ -146,6 +159,7 @@ export function createHostControls(ctx, meeting) {
     renderPeople();
     renderLobby([]);
     rpc.request('meeting.lobby', { room_id: roomId }).then((r) => { lobbyOn = !!r.lobby; renderLobby(r.waiting || []); }, () => {});
+    rpc.request('room.stats', { room_id: roomId }).then((r) => renderAdapt(r.adaptation), () => {}); // forbidden: not a coordinator
   }
 
   return {
