@@ -130,7 +130,7 @@ static void remap_extensions(const consumer *c, uint8_t *pkt, size_t len) {
 
 /* Stamps the transport-wide sequence number (bandwidth estimation), protects, queues. */
 static void send_rtp(sfu *s, consumer *c, uint8_t *out, size_t len) {
-  if (c->owner->bwe)
+  if (c->owner->bwe && c->kind == MEDIA_VIDEO) /* audio has no transport-cc (signaling/sdp.c) */
     len = sub_bwe_stamp(c->owner->bwe, out, len, UDP_SEND_ROOM - SRTP_PAIR_RTP_TRAILER_MAX, sfu_now_us(s), 0);
   int n = (int)len;
   if (srtp_pair_protect_rtp(c->owner->srtp, out, &n, UDP_SEND_ROOM) != 0) return;

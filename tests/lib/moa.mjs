@@ -1,7 +1,7 @@
 // Test harness: starts the real `moa` binary on a random loopback port with a copy of the
 // seeded demo database, and speaks the moa.v1 protocol to it as a client would.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -51,7 +51,11 @@ export async function startServer({ db, host = '127.0.0.1', args = [], env = {},
   const [cmd, cmdArgs] = netns ? netns.wrap([...bin, ...argv]) : [bin[0], [...bin.slice(1), ...argv]];
   const proc = spawn(cmd, cmdArgs, { env: { ...process.env, ...env } });
   let stdout = '', stderr = '';
-  proc.stderr.on('data', (d) => (stderr += d));
+  proc.stderr.on('data', (d) => {
+    stderr += d;
+    // MOA_LOG_FILE: a copy of every server's log, to read after a failing test
+    if (process.env.MOA_LOG_FILE) appendFileSync(process.env.MOA_LOG_FILE, d);
+  });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`moa did not start in 20 s:\n${stderr}`)), 20000);
