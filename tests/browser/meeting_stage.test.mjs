@@ -164,9 +164,11 @@ test('screen share takes the stage; nothing scrolls; pins; media.view; quality b
   }
   // The side panel open on a phone stays inside the screen too.
   await b.setViewportSize({ width: 390, height: 844 });
-  await b.locator('#ctl-side').click();
+  // (a DOM click: Playwright's waits for navigations after a click time out on a loaded machine)
+  await b.locator('#ctl-side').evaluate((el) => el.click());
+  await until(async () => (await b.locator('#room-side').isVisible()), 'the side panel open');
   await fits(b, 'B at 390x844 with the side panel open');
-  await b.locator('#ctl-side').click();
+  await b.locator('#ctl-side').evaluate((el) => el.click());
   const shots = await screenshots(b, 'meeting-screen-share');
   console.log(`screenshots: ${shots.join(', ')}`);
 
