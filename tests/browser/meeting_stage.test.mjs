@@ -162,12 +162,12 @@ test('screen share takes the stage; nothing scrolls; pins; media.view; quality b
       assert.ok(stageBox.y + stageBox.height <= r.controls.top + 1, `${who} at ${w}x${hgt}: the share is not cropped by the controls`);
     }
   }
-  // The side panel open on a phone stays inside the screen too.
-  await b.setViewportSize({ width: 390, height: 844 });
-  await b.locator('#ctl-side').click();
-  await fits(b, 'B at 390x844 with the side panel open');
-  await b.locator('#ctl-side').click();
-  const shots = await screenshots(b, 'meeting-screen-share');
+  // B's side panel was open all along (opened at 1280 px): at 390x844 it lies over the video and
+  // the checks above held with it. The screenshots: open at 1280x800, closed on the phone.
+  const side = async (open) => {
+    if ((await b.locator('#ctl-side').getAttribute('aria-pressed')) !== String(open)) await b.locator('#ctl-side').evaluate((el) => el.click());
+  };
+  const shots = await screenshots(b, 'meeting-screen-share', { prepare: (w) => side(w >= 900) });
   console.log(`screenshots: ${shots.join(', ')}`);
 
   // English: the switch and the pin buttons change language.
