@@ -23,6 +23,10 @@ export async function modulePage(browser, server, email, password = 'moa-demo-20
   const context = await browser.newContext();
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[${email}] page error:`, e.message));
+  // The app's own warnings and errors (a refused offer, a failed answer) in the test's output.
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') console.error(`[${email}] console ${m.type()}:`, m.text());
+  });
   await page.goto(`${server.url}/healthz`);
   await page.evaluate(async ({ email, password }) => {
     const { Rpc } = await import('/js/rpc.js');
