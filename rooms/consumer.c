@@ -15,7 +15,6 @@
 #include "gateway/rtc/srtp.h"
 #include "rooms/sfu.h"
 
-static void choose_first_encoding(sfu *s, consumer *c);
 
 consumer *consumer_by_id(sfu *s, uint32_t id) {
   for (router *r = s->routers; r; r = r->next)
@@ -61,7 +60,7 @@ consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd) {
   c->next = t->consumers;
   t->consumers = c;
   atomic_fetch_add_explicit(&s->counters->consumers, 1, memory_order_relaxed);
-  choose_first_encoding(s, c); /* a late joiner starts on what flows now, not on f */
+  consumer_choose_encoding(s, c); /* a late joiner starts on what flows now, not on f */
   sub_bwe_consumers_changed(t);
   if (c->kind == MEDIA_VIDEO) producer_request_keyframe(s, p, p->simulcast ? c->target_enc : -1, true);
   return c;
@@ -180,8 +179,9 @@ static bool simulcast_pass(sfu *s, consumer *c, int enc, uint8_t *out, size_t le
   return pass;
 }
 
-/* Before the first allocation: the highest encoding that flows. */
-static void choose_first_encoding(sfu *s, consumer *c) {
+/* Before the first allocation, and every second without adaptation: the highest encoding that
+ * flows. */
+void consumer_choose_encoding(sfu *s, consumer *c) {
   producer *p = c->producer;
   if (!p || !p->simulcast) return;
   /* The highest encoding that carries media now: Chrome stops sending a layer its

@@ -125,7 +125,9 @@ static void apply(sfu *s, transport *t, consumer *c, const la_decision *d, uint6
   producer *p = c->producer;
   if (c->kind != MEDIA_VIDEO) return; /* audio is never paused */
   sfu_counters *k = s->counters;
-  bool pause = d->spatial < 0;
+  /* A publisher that sends nothing (yet, or for a moment) is no reason to pause: there is
+   * nothing to forward anyway, and a pause would make its first packets wait for a resume. */
+  bool pause = d->spatial < 0 && d->reason != LA_REASON_UNAVAILABLE;
   if (pause && !c->alloc_paused) {
     c->alloc_paused = true;
     atomic_fetch_add_explicit(&k->layer_paused, 1, memory_order_relaxed);
@@ -133,7 +135,7 @@ static void apply(sfu *s, transport *t, consumer *c, const la_decision *d, uint6
   } else if (!pause && c->alloc_paused) {
     /* Resume on a key frame, numbering continued from the last packet sent. */
     c->alloc_paused = false;
-    c->rebase_pending = true;
+    c->rebase_pending = c->packets > 0; /* a consumer that never sent starts fresh */
     if (p->simulcast) {
       vp8_rewriter_restart(&c->vp8);
       c->cur_enc = -1;
@@ -143,7 +145,7 @@ static void apply(sfu *s, transport *t, consumer *c, const la_decision *d, uint6
     atomic_fetch_add_explicit(&k->layer_resumed, 1, memory_order_relaxed);
     atomic_fetch_sub_explicit(&k->paused_video, 1, memory_order_relaxed);
   }
-  if (!pause) {
+  if (!pause && d->spatial >= 0) {
     int8_t s_new = p->simulcast ? d->spatial : 0;
     if (c->rep_spatial >= 0 && c->rep_reason >= 0) {
       int before = c->rep_spatial * 4 + c->rep_temporal, after = s_new * 4 + d->temporal;
@@ -187,7 +189,7 @@ static void allocate(sfu *s, transport *t, sub_bwe *b, int64_t now) {
     }
     cs[n++] = c;
   }
-  if (adapt && !b->constrained && wanted > estimate) estimate = wanted; /* see sub_bwe.constrained */
+  if (adapt && !b->constrained && wanted > estimate) estimate = wanted;       /* see sub_bwe.constrained */
   if (layer_alloc_run(&b->alloc, estimate, tracks, n, now, out) != 0) return; /* ids are unique */
   b->alloc_estimate = (uint32_t)(estimate > UINT32_MAX ? UINT32_MAX : estimate);
   bwe_estimator_set_wanted(&b->est, adapt ? (uint32_t)(wanted > UINT32_MAX ? UINT32_MAX : wanted) : 0);
@@ -255,7 +257,7 @@ static void probe_tick(sfu *s, transport *t, sub_bwe *b, int64_t now) {
 
 void sub_bwe_tick(sfu *s, transport *t) {
   sub_bwe *b = t->bwe;
-  if (!b || !t->connected) return;
+  if (!b || !t->connected || !s->adaptation) return;
   int64_t now = sfu_now_us(s);
   if (b->dirty || now >= b->next_alloc_us) {
     b->dirty = false;

@@ -313,4 +313,6 @@ void producer_tick(sfu *s, producer *p, bool second) {
     len += build_rr(pe, s->now_ms, buf + len, sizeof buf - len, s->server_ssrc);
   }
   if (len) transport_send_rtcp(s, p->owner, buf, len);
+  if (!s->adaptation)
+    for (consumer *c = p->consumers; c; c = c->next_of_producer) consumer_choose_encoding(s, c);
 }

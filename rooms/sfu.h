@@ -215,6 +215,7 @@ struct sfu {
   int64_t now_us; /* the same instant in microseconds (0: derive it from now_ms) */
   uint64_t last_second_ms;
   uint32_t server_ssrc; /* sender SSRC of the RTCP the server originates */
+  bool adaptation;      /* layer allocation and probing on (MOA_BANDWIDTH_ADAPTATION=1) */
   sfu_counters *counters;
   /* Test hooks: drop incoming packets from publishers (loss injection) is done outside; none here. */
 };
@@ -286,6 +287,9 @@ void consumer_free(sfu *s, consumer *c);
 consumer *consumer_by_id(sfu *s, uint32_t id);
 /* Forwards one packet of encoding enc to c's subscriber if c takes it; true when it was sent. */
 bool consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t len, bool is_keyframe);
+/* Without adaptation: re-chooses a simulcast consumer's encoding, the highest that carries
+ * media (every second). */
+void consumer_choose_encoding(sfu *s, consumer *c);
 void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n);
 void consumer_send_sr(sfu *s, consumer *c);
 

@@ -91,6 +91,7 @@ static void step(peer *p, uint16_t *vseq, uint16_t *aseq, bool key) {
 
 static void test_pause_below_estimate_and_resume(void **state) {
   (void)state;
+  W.s.adaptation = true;
   peer p, s;
   peer_new(&p, 1, 71, "127.0.0.1", 50071);
   peer_new(&s, 1, 72, "127.0.0.1", 50072);
@@ -171,6 +172,7 @@ static void test_pause_below_estimate_and_resume(void **state) {
  * estimate per 100 ms (here REMB 200 kbit/s: 1,250 bytes), the rest counted, not sent. */
 static void test_retransmissions_within_budget(void **state) {
   (void)state;
+  W.s.adaptation = true;
   peer p, s;
   peer_new(&p, 3, 91, "127.0.0.1", 50091);
   peer_new(&s, 3, 92, "127.0.0.1", 50092);
@@ -227,6 +229,7 @@ static uint64_t demand_after_tick(uint32_t publisher_transport) {
  * coordinator turned adaptation off. Nominal caps 180k / 550k / 1.7M, plus 25 %. */
 static void test_publisher_follows_demand(void **state) {
   (void)state;
+  W.s.adaptation = true;
   peer p, s;
   peer_new(&p, 2, 81, "127.0.0.1", 50081);
   peer_new(&s, 2, 82, "127.0.0.1", 50082);
