@@ -241,6 +241,29 @@ static void add_producer(peer *p, uint32_t id, media_kind kind, uint32_t ssrc, u
   assert_non_null(producer_by_id(&W.s, id));
 }
 
+/* A VP8 producer announcing rid simulcast q, h, f (MID extension id 9 naming "0", RID id 10):
+ * its encodings bind from the RID extension of their first packets. */
+static void add_simulcast_producer(peer *p, uint32_t id) {
+  media_cmd cmd;
+  memset(&cmd, 0, sizeof cmd);
+  cmd.type = MC_PRODUCER_ADD;
+  cmd.transport_id = p->transport_id;
+  cmd.producer_id = id;
+  cmd.u.producer.kind = MEDIA_VIDEO;
+  cmd.u.producer.codec = MEDIA_CODEC_VP8;
+  cmd.u.producer.pt = 96;
+  cmd.u.producer.clock = 90000;
+  cmd.u.producer.ext[MEDIA_EXT_MID] = 9;
+  cmd.u.producer.ext[MEDIA_EXT_RID] = 10;
+  cmd.u.producer.n_rids = 3;
+  strcpy(cmd.u.producer.rids[0], "q");
+  strcpy(cmd.u.producer.rids[1], "h");
+  strcpy(cmd.u.producer.rids[2], "f");
+  strcpy(cmd.u.producer.mid, "0");
+  sfu_handle_cmd(&W.s, &cmd);
+  assert_non_null(producer_by_id(&W.s, id));
+}
+
 static void add_consumer(peer *p, uint32_t id, uint32_t producer_id, media_kind kind, uint32_t ssrc,
                          uint8_t pt, uint32_t rtx_ssrc, uint8_t rtx_pt) {
   media_cmd cmd;
