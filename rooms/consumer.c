@@ -62,7 +62,10 @@ consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd) {
   atomic_fetch_add_explicit(&s->counters->consumers, 1, memory_order_relaxed);
   consumer_choose_encoding(s, c); /* a late joiner starts on what flows now, not on f */
   sub_bwe_consumers_changed(t);
-  if (c->kind == MEDIA_VIDEO) producer_request_keyframe(s, p, p->simulcast ? c->target_enc : -1, true);
+  /* A key frame is asked for once the subscriber can receive it: at once on a connected
+   * transport, else when it connects (transport.c); one asked now would arrive unseen and
+   * throttle the one that counts. */
+  if (c->kind == MEDIA_VIDEO && t->connected) consumer_request_start(s, c);
   return c;
 }
 
@@ -177,6 +180,14 @@ static bool simulcast_pass(sfu *s, consumer *c, int enc, uint8_t *out, size_t le
   if (c->cur_enc < 0 || (c->target_enc != c->cur_enc && enc == c->target_enc))
     producer_request_keyframe(s, p, c->cur_enc < 0 ? enc : c->target_enc, true);
   return pass;
+}
+
+/* A viewer that has not started yet is asked a key frame of every encoding (the first to
+ * arrive starts it, see simulcast_pass); one that has, of its target. */
+void consumer_request_start(sfu *s, consumer *c) {
+  producer *p = c->producer;
+  if (!p || c->kind != MEDIA_VIDEO) return;
+  producer_request_keyframe(s, p, p->simulcast && c->cur_enc >= 0 ? c->target_enc : -1, true);
 }
 
 /* Before the first allocation, and every second without adaptation: the highest encoding that

@@ -187,12 +187,18 @@ static void send_offer(rooms *r, hub *h, participant *q) {
     return;
   }
   bool any_active = false;
-  for (int i = 0; i < q->nsubs; i++) any_active |= q->subs[i].track.active;
+  for (int i = 0; i < q->nsubs; i++) {
+    any_active |= q->subs[i].track.active;
+    if (q->subs[i].track.active && !q->sub_tag[0]) /* a new transport: the first track tags it */
+      snprintf(q->sub_tag, sizeof q->sub_tag, "%s", q->subs[i].track.mid);
+  }
   if (any_active) ensure_sub_transport(r, q);
+  else q->sub_tag[0] = '\0';
   sdp_track tracks[SDP_MAX_MEDIA];
   json_t *list = json_array();
   for (int i = 0; i < q->nsubs; i++) {
     tracks[i] = q->subs[i].track;
+    tracks[i].bundle_tag = strcmp(tracks[i].mid, q->sub_tag) == 0;
     if (q->subs[i].track.active)
       json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:s, s:s}", "mid", q->subs[i].track.mid, "track_id",
                                             (json_int_t)q->subs[i].producer_id, "participant_id",
@@ -232,8 +238,9 @@ static void add_subscription(rooms *r, participant *q, const participant *p, con
   int rtx_pt = -1;
   if (sdp_codec_default(t->codec_name, &codec, &rtx_pt) != 0) return;
   int slot = -1;
-  for (int i = 0; i < q->nsubs; i++)
-    if (!q->subs[i].track.active && q->subs[i].track.kind == sdp_kind_of(t->kind)) {
+  for (int i = 0; i < q->nsubs; i++) /* a removed track's m-section, not the BUNDLE tag's */
+    if (!q->subs[i].track.active && q->subs[i].track.kind == sdp_kind_of(t->kind) &&
+        strcmp(q->subs[i].track.mid, q->sub_tag) != 0) {
       slot = i;
       break;
     }

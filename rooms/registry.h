@@ -67,6 +67,7 @@ typedef struct participant {
   uint64_t sub_sdp_session, sub_sdp_version;
   sub_slot subs[SDP_MAX_MEDIA];
   int nsubs;
+  char sub_tag[SDP_MID_MAX]; /* the mid tagging the transport's BUNDLE group; "" without one */
   bool offer_outstanding, offer_dirty;
   sdp_track offered[SDP_MAX_MEDIA]; /* the outstanding offer's m-sections, to check its answer */
   int noffered;

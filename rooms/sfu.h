@@ -290,6 +290,9 @@ bool consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t l
 /* Without adaptation: re-chooses a simulcast consumer's encoding, the highest that carries
  * media (every second). */
 void consumer_choose_encoding(sfu *s, consumer *c);
+/* Asks c's producer for the key frame c needs to start (every encoding until c has started,
+ * then its target); for a subscriber that just connected or a consumer added to a connected one. */
+void consumer_request_start(sfu *s, consumer *c);
 void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n);
 void consumer_send_sr(sfu *s, consumer *c);
 

@@ -287,9 +287,7 @@ static void check_connected(sfu *s, transport *t) {
     log_debug("media: transport %u connected", t->id);
     sfu_post_event(s, ME_TRANSPORT_CONNECTED, t->router->room_id, t->id, 0, MEDIA_CLOSE_REQUESTED);
     /* Subscribers that were waiting get a keyframe now that they can receive it. */
-    for (consumer *c = t->consumers; c; c = c->next)
-      if (c->producer && c->kind == MEDIA_VIDEO)
-        producer_request_keyframe(s, c->producer, c->producer->simulcast ? c->target_enc : -1, true);
+    for (consumer *c = t->consumers; c; c = c->next) consumer_request_start(s, c);
   } else if (st == DTLS_CONN_FAILED && !t->closing) {
     log_warn("media: transport %u DTLS failed: %s", t->id, dtls_conn_error(t->dtls));
     t->closing = true;

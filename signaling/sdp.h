@@ -180,6 +180,11 @@ typedef struct {
   char stream_id[SDP_TOKEN_MAX];
   char track_id[SDP_TOKEN_MAX];
   bool active; /* false: removed; written as port 0, a=inactive, kept in place */
+  /* The m-section that tags the BUNDLE group (listed first in it), for the life of the
+   * transport. Removed, it stays in the group with the transport and a=inactive instead of
+   * port 0: rejecting the tag makes Chrome move the group to a new transport with a new DTLS
+   * handshake, and the server keeps one transport per PeerConnection. */
+  bool bundle_tag;
 } sdp_track;
 
 /* What the browser's answer to a subscribe offer says, per m-section in offer order. */

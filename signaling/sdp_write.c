@@ -217,8 +217,10 @@ int sdp_build_offer(const sdp_track *tracks, size_t n_tracks, const sdp_local *l
   if (n_tracks && !tracks) return fail(err, errlen, "no tracks");
   if (n_tracks > SDP_MAX_MEDIA) return fail(err, errlen, "more than %d tracks", SDP_MAX_MEDIA);
   if (check_local(local, err, errlen) < 0) return -1;
+  size_t tags = 0;
   for (size_t i = 0; i < n_tracks; i++) {
     if (check_track(&tracks[i], i, err, errlen) < 0) return -1;
+    if (tracks[i].bundle_tag && ++tags > 1) return fail(err, errlen, "track %zu: a second BUNDLE tag", i);
     for (size_t j = 0; j < i; j++)
       if (strcmp(tracks[i].mid, tracks[j].mid) == 0)
         return fail(err, errlen, "mid '%s' used by two tracks", tracks[i].mid);
@@ -227,8 +229,13 @@ int sdp_build_offer(const sdp_track *tracks, size_t n_tracks, const sdp_local *l
   wbuf b = {.p = out, .cap = cap, .over = cap == 0};
   put_session(&b, local);
   bool any = false;
+  for (size_t i = 0; i < n_tracks; i++) /* the tag first */
+    if (tracks[i].bundle_tag && !any) {
+      put(&b, "a=group:BUNDLE %s", tracks[i].mid);
+      any = true;
+    }
   for (size_t i = 0; i < n_tracks; i++) {
-    if (!tracks[i].active) continue;
+    if (!tracks[i].active || tracks[i].bundle_tag) continue;
     put(&b, any ? " %s" : "a=group:BUNDLE %s", tracks[i].mid);
     any = true;
   }
@@ -238,6 +245,14 @@ int sdp_build_offer(const sdp_track *tracks, size_t n_tracks, const sdp_local *l
     const sdp_track *t = &tracks[i];
     const sdp_codec *k = &t->codec;
     const char *kind = sdp_kind_name(t->kind);
+    if (!t->active && t->bundle_tag) {
+      put(&b, "m=%s %u UDP/TLS/RTP/SAVPF %u\r\n", kind, (unsigned)local->port, k->pt);
+      put_transport(&b, local, "actpass");
+      put(&b, "a=mid:%s\r\na=inactive\r\na=rtcp-mux\r\n", t->mid);
+      put_codec(&b, k, 0);
+      put_candidate(&b, local);
+      continue;
+    }
     if (!t->active) {
       put(&b, "m=%s 0 UDP/TLS/RTP/SAVPF %u\r\nc=IN IP4 0.0.0.0\r\na=mid:%s\r\na=inactive\r\n", kind, k->pt,
           t->mid);

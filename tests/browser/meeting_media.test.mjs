@@ -54,6 +54,24 @@ function inbound(page) {
   });
 }
 
+// The ICE username fragment the page's subscribe PeerConnection answers with: it changes only
+// when Chrome makes a new transport (and a new DTLS handshake) inside the same PeerConnection.
+function subUfrag(page) {
+  return page.evaluate(() => /a=ice-ufrag:(\S+)/.exec(window.meeting.subPc.localDescription.sdp)[1]);
+}
+
+// Video frames decoded from one participant's camera on the page: 0 when not (yet) received.
+function framesFrom(page, participantId) {
+  return page.evaluate(async (pid) => {
+    const m = window.meeting;
+    let n = 0;
+    (await m.subPc.getStats()).forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video' && m.offerTracks.get(s.mid)?.participant_id === pid) n += s.framesDecoded || 0;
+    });
+    return n;
+  }, participantId);
+}
+
 // State of a page's meeting, printed when a wait times out.
 function diag(page) {
   return page.evaluate(async () => {
@@ -116,6 +134,10 @@ test('two participants see and hear each other; a late third decodes video withi
   console.log(`late joiner decoded both videos ${lateMs} ms after starting to join`);
   assert.ok(lateMs <= 2000, `late joiner decoded video after ${lateMs} ms (must be within 2 s)`);
 
+  const selfId = (page) => page.evaluate(() => window.meeting.self.participant_id);
+  const cPid = await selfId(c);
+  const ufrags = { a: await subUfrag(a), c: await subUfrag(c) };
+
   // B mutes its microphone: A and C see it.
   await b.evaluate(() => window.meeting.setMicMuted(true));
   for (const page of [a, c])
@@ -128,6 +150,16 @@ test('two participants see and hear each other; a late third decodes video withi
     'B decoding again after its connection dropped', 20000, 100, b);
   console.log(`media back ${Date.now() - t1} ms after the WebSocket dropped`);
   await waitFor(async () => (await inbound(a)).video > 0 && (await a.evaluate(() => window.meeting.participants.size)) === 2, 'A sees B back', 20000, 200, a);
+  // B's old tracks went from A's and C's subscribe offers and its new ones came: their
+  // subscribe PeerConnections kept their transport (the first m-section of an offer tags the
+  // BUNDLE group; rejecting it made Chrome start a new transport the server never finished),
+  // and both decode B's new camera.
+  const bPid = await selfId(b);
+  for (const [page, who] of [[a, 'A'], [c, 'C']]) {
+    await waitFor(async () => (await framesFrom(page, bPid)) > 0, `${who} decoding B's new camera`, 10000, 100, page);
+    assert.equal(await subUfrag(page), ufrags[who.toLowerCase()], `${who}: the subscribe transport was kept`);
+  }
+  ufrags.b = await subUfrag(b);
 
   // Room statistics: the coordinator gets them, a member does not.
   const stats = await c.evaluate((roomId) => window.moa.rpc.request('room.stats', { room_id: roomId }), roomId);
@@ -143,6 +175,12 @@ test('two participants see and hear each other; a late third decodes video withi
   await a.evaluate(() => window.meeting.leave());
   for (const page of [b, c]) {
     await waitFor(() => page.evaluate((id) => window.seen.left.includes(id) && !window.meeting.participants.has(id), aId), 'leave seen');
+  }
+  // A's tracks went from B's and C's offers: B and C still see each other, on the same transport.
+  for (const [page, who, other] of [[b, 'B', cPid], [c, 'C', bPid]]) {
+    const before = await framesFrom(page, other);
+    await waitFor(async () => (await framesFrom(page, other)) > before + 10, `${who} still decoding after A left`, 10000, 100, page);
+    assert.equal(await subUfrag(page), ufrags[who.toLowerCase()], `${who}: the subscribe transport was kept`);
   }
 
   // Someone of another consortium is refused at the door.

@@ -375,6 +375,47 @@ static void test_subscribe_offer_and_reoffer(void **state) {
   free(o);
 }
 
+static void expect_offer_error(const sdp_track *t, size_t n, const char *want);
+
+/* The BUNDLE tag (first mid of the group) stays the tag: listed first even when an earlier slot
+ * is recycled, and, when its own track goes while others stay, kept in the group with the
+ * transport and a=inactive rather than rejected with port 0 (Chrome answered that with a new ICE
+ * transport and DTLS handshake the server never finished; browser_meeting_media checks Chromium
+ * keeps its ICE ufrag). */
+static void test_subscribe_offer_keeps_bundle_tag(void **state) {
+  sdp_track t[3];
+  make_tracks(t);
+  t[0].active = false; /* a1's slot was rejected before this transport: v1 tags the group */
+  t[1].bundle_tag = true;
+  sdp_session *o = build_offer_ok(t, 3, 1);
+  assert_int_equal(o->n_bundle, 2);
+  assert_string_equal(o->bundle[0], "v1");
+  assert_int_equal(o->media[0].port, 0);
+  free(o);
+  /* a1's slot is recycled (a3): the group still starts with v1 */
+  make_track(&t[0], "a3", "opus", 3);
+  o = build_offer_ok(t, 3, 2);
+  assert_int_equal(o->n_bundle, 3);
+  assert_string_equal(o->bundle[0], "v1");
+  assert_string_equal(o->bundle[1], "a3");
+  assert_string_equal(o->bundle[2], "v2");
+  free(o);
+  /* v1's track goes: its m-section stays in the group, inactive, with the transport */
+  t[1].active = false;
+  o = build_offer_ok(t, 3, 3);
+  assert_int_equal(o->n_bundle, 3);
+  assert_string_equal(o->bundle[0], "v1");
+  assert_int_equal(o->media[1].port, 40000);
+  assert_int_equal(o->media[1].direction, SDP_DIR_INACTIVE);
+  assert_int_equal(o->media[1].n_ssrcs, 0);
+  assert_true(o->media[1].rtcp_mux);
+  assert_int_equal(o->media[0].direction, SDP_DIR_SENDONLY);
+  free(o);
+  /* two tags: refused */
+  t[2].bundle_tag = true;
+  expect_offer_error(t, 3, "BUNDLE tag");
+}
+
 /* Zero tracks: a valid offer without m-sections or BUNDLE (Chromium 156 accepts it, checked). */
 static void test_subscribe_offer_zero_tracks(void **state) {
   sdp_session *o = build_offer_ok(NULL, 0, 1);
@@ -600,6 +641,7 @@ int main(void) {
       cmocka_unit_test(test_answer_buffer_bounds),
       cmocka_unit_test(test_answer_rejects_bad_local),
       cmocka_unit_test(test_subscribe_offer_and_reoffer),
+      cmocka_unit_test(test_subscribe_offer_keeps_bundle_tag),
       cmocka_unit_test(test_subscribe_offer_zero_tracks),
       cmocka_unit_test(test_subscribe_offer_rejects_bad_tracks),
       cmocka_unit_test(test_read_chrome_answer),

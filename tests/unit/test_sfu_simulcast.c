@@ -264,12 +264,50 @@ static void test_late_joiner_starts_on_first_keyframe(void **state) {
   peer_free(&s);
 }
 
-/* Leaving: when the last transport of a room closes, no object of it remains. */
+
+/* A subscriber whose consumers were made before its transport connected (every join: the offer
+ * comes first, ICE and DTLS after) gets its key frames asked for when it connects, however soon.
+ * A request made when the consumer was made is wasted (the key frame arrives before the viewer
+ * can receive it) and, sent less than 300 ms before, it throttled the one that counts: the late
+ * joiner waited those 300 ms plus a key frame (browser_meeting_media, 2.3 s in CI). */
+static void test_keyframe_asked_when_subscriber_connects(void **state) {
+  (void)state;
+  peer p, s;
+  peer_new(&p, 1, 65, "127.0.0.1", 50065);
+  peer_new(&s, 1, 66, "127.0.0.1", 50066);
+  peer_connect(&p);
+  add_simulcast_producer(&p, 650);
+  add_producer(&p, 651, MEDIA_VIDEO, 0x6510, 96, 0, 0); /* a screen share: one encoding */
+  uint8_t buf[UDP_SEND_ROOM];
+  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xA100, 100, 500, true, "q"));
+  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xB100, 4000, 9000, true, "h"));
+  deliver(&p.addr, buf, make_sim_rtp(&p, buf, 0xC100, 7000, 20000, true, "f"));
+  W.s.now_ms += 20;
+  W.udp.out.count = 0;
+  uint64_t before = C(&W.counters.plis_sent);
+  add_consumer(&s, 660, 650, MEDIA_VIDEO, 0x6600, 96, 0, 0);
+  add_consumer(&s, 661, 651, MEDIA_VIDEO, 0x6610, 96, 0, 0);
+  /* Not connected yet: nothing to ask for. */
+  assert_int_equal(C(&W.counters.plis_sent), before);
+  assert_int_equal(sent_to(&p.addr, NULL, NULL), 0);
+  W.s.now_ms += 50;
+  /* Connected: each encoding of the simulcast producer is asked (the first key frame of any
+   * starts the viewer), and the single-encoding one. */
+  peer_connect(&s);
+  assert_int_equal(C(&W.counters.plis_sent), before + 4);
+  close_transport(65);
+  close_transport(66);
+  drain_events();
+  peer_free(&p);
+  peer_free(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_upstream_nack_and_rtx, setup, teardown),
       cmocka_unit_test_setup_teardown(test_simulcast_rid_binding_and_switch, setup, teardown),
       cmocka_unit_test_setup_teardown(test_late_joiner_starts_on_first_keyframe, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_keyframe_asked_when_subscriber_connects, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,9 @@
 // Meeting: the media side of a room for the browser app. Two PeerConnections per participant
 // (docs/PROTOCOL.md, "Media"): the publish one (we offer, sendonly; media.publish) and the
 // subscribe one (the server offers on media.offer; we answer with media.answer). One offer at
-// a time per PeerConnection, processed in order, so there is never glare.
+// a time per PeerConnection, processed in order, so there is never glare. The two are negotiated
+// on separate queues: a joiner's subscribe offer is answered while its camera still starts and
+// its publish offer is out (the video of the others shows sooner).
 //
 // Running a meeting (docs/PROTOCOL.md, "Running a meeting"): a room with a lobby answers
 // room.join with `lobby: true`; join() then waits (event `lobby`) until room.admitted, and
@@ -101,6 +103,7 @@ export class Meeting extends EventTarget {
     this.local = new Map(); // source -> {track, transceiver, trackId, muted}
     this.offerTracks = new Map(); // mid -> {track_id, participant_id, kind, source}
     this.queue = Promise.resolve();
+    this.subQueue = Promise.resolve(); // media.offer answers, apart from the rest (see the top)
     this.unsubscribe = [];
     this.state = 'idle';
     this.joined = false;
@@ -143,10 +146,10 @@ export class Meeting extends EventTarget {
   }
 
   // Runs fn after everything queued before it (negotiations are strictly ordered).
-  #serial(fn) {
-    const next = this.queue.then(fn, fn);
+  #serial(fn, queue = 'queue') {
+    const next = this[queue].then(fn, fn);
     // The caller gets the error; a server's refusal (RpcError) is an outcome the UI shows, not a bug.
-    this.queue = next.catch((e) => { if (!(e instanceof RpcError)) console.warn('meeting:', e); });
+    this[queue] = next.catch((e) => { if (!(e instanceof RpcError)) console.warn('meeting:', e); });
     return next;
   }
 
@@ -172,7 +175,7 @@ export class Meeting extends EventTarget {
       this.#emit('track-muted', { participantId: m.participant_id, trackId: m.track_id, source: m.source, muted: m.muted });
     });
     on('room.active_speaker', (m) => this.#emit('active-speaker', { participantId: m.participant_id }));
-    on('media.offer', (m) => this.#serial(() => this.#onOffer(m)));
+    on('media.offer', (m) => this.#serial(() => this.#onOffer(m), 'subQueue'));
     on('room.left', (m) => {
       if (this.gone || GONE_REASONS.has(m.reason)) return; // room.removed / room.ended said why
       this.#serial(() => this.#rejoin(m.reason));
@@ -441,13 +444,21 @@ export class Meeting extends EventTarget {
     }
   }
 
+  // An offer for the subscribe PeerConnection of now. A rejoin (on the other queue) may replace
+  // it meanwhile: the answer of the old one is then not sent (the new participant's offer follows
+  // the new room.join reply, and the WebSocket keeps them in order).
   async #onOffer(m) {
     const pc = this.subPc;
     if (!pc) return;
     for (const t of m.tracks) this.offerTracks.set(t.mid, t);
-    await pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
-    const answer = await pc.createAnswer();
-    await pc.setLocalDescription(answer);
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
+      await pc.setLocalDescription(await pc.createAnswer());
+    } catch (e) {
+      if (pc !== this.subPc) return; // closed by the rejoin
+      throw e;
+    }
+    if (pc !== this.subPc) return;
     await this.rpc.request('media.answer', { sdp: pc.localDescription.sdp });
   }
 
