@@ -204,8 +204,8 @@ int room_store_delete(moa_db *db, int64_t room_id) {
       "DELETE FROM room_bans WHERE room_id = ?1",
       "DELETE FROM room_control WHERE room_id = ?1",
       "DELETE FROM moderation_log WHERE room_id = ?1",
-      "UPDATE rooms SET name = '', description = '', deleted_at = ?2, archived_at = coalesce(archived_at, ?2) "
-      "WHERE id = ?1",
+      ("UPDATE rooms SET name = '', description = '', deleted_at = ?2, " /* (): one element for clang */
+       "archived_at = coalesce(archived_at, ?2) WHERE id = ?1"),
   };
   for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
     st = db_stmt(db, steps[i]);

@@ -78,6 +78,26 @@ async function workerCounters() {
   return (await pages.pubA.evaluate((roomId) => window.moa.rpc.request('room.stats', { room_id: roomId }), roomId)).worker;
 }
 
+// The shaped viewer as room.stats shows it: its estimate (kbit/s) and per camera "spatial/reason".
+async function shapedState() {
+  const stats = await pages.pubA.evaluate((roomId) => window.moa.rpc.request('room.stats', { room_id: roomId }), roomId);
+  const me = stats.participants.find((p) => p.user_id === shapedUserId);
+  const layers = (me?.receiving_layers || []).map((l) => `${l.spatial}/${l.reason}`).join(' ');
+  return `${Math.round((me?.estimate_bps || 0) / 1000)} kbit/s [${layers}]`;
+}
+// Logs shapedState() every second until stop() is called (what the allocator did, for the log).
+function traceShaped(label) {
+  let on = true;
+  const t0 = Date.now();
+  const done = (async () => {
+    while (on) {
+      console.log(`${label} +${Date.now() - t0} ms: ${await shapedState().catch((e) => e.message)}`);
+      await sleep(1000);
+    }
+  })();
+  return async () => { on = false; await done; };
+}
+
 // Packets tbf dropped so far (its queue full: the link is the bottleneck).
 function shapedDropped() {
   const m = /dropped (\d+)/.exec(tc('-s', 'qdisc', 'show', 'dev', SHAPED_DEV));
@@ -310,13 +330,19 @@ test('800 kbit/s: the shaped viewer gets lower layers within 5 s and keeps decod
   const t0 = Date.now();
   shape('800kbit');
   let adapted;
+  const stopTrace = traceShaped('800 kbit/s');
+  let dec, open;
   try {
-    adapted = await waitFor(async () => heights(await inbound(pages.shaped)).every((h) => h > 0 && h <= 360), 'every camera <= 360 on the shaped viewer', 5000);
+    try {
+      adapted = await waitFor(async () => heights(await inbound(pages.shaped)).every((h) => h > 0 && h <= 360), 'every camera <= 360 on the shaped viewer', 5000);
+    } finally {
+      console.log(`800 kbit/s: shaped viewer heights ${heights(await inbound(pages.shaped))} after ${Date.now() - t0} ms`);
+    }
+    console.log(`800 kbit/s: adapted to <= 360 in ${adapted} ms`);
+    [dec, open] = await Promise.all([watchDecoding(pages.shaped, 8000), rates(pages.open, 8000)]);
   } finally {
-    console.log(`800 kbit/s: shaped viewer heights ${heights(await inbound(pages.shaped))} after ${Date.now() - t0} ms`);
+    await stopTrace();
   }
-  console.log(`800 kbit/s: adapted to <= 360 in ${adapted} ms`);
-  const [dec, open] = await Promise.all([watchDecoding(pages.shaped, 8000), rates(pages.open, 8000)]);
   const shaped = await rates(pages.shaped, 2000);
   console.log(`800 kbit/s adapted: heights seen ${dec.heights}, longest gap per camera ${dec.maxGap} ms, frames per second ${JSON.stringify(dec.perSecond)}, ` +
     `receiving ${shaped.total} kbit/s; unshaped viewer heights ${open.heights} at ${open.total} kbit/s`);
@@ -372,7 +398,13 @@ test('150 kbit/s: video pauses, audio keeps flowing; lifted: video resumes', { t
 
   const t1 = Date.now();
   shape('lifted');
-  const resumed = await waitFor(async () => (await rates(pages.shaped, 500)).frames.every((n) => n > 0), 'video resuming on every camera', 15000, 0);
+  const stopTrace = traceShaped('lifted after pause');
+  let resumed;
+  try {
+    resumed = await waitFor(async () => (await rates(pages.shaped, 500)).frames.every((n) => n > 0), 'video resuming on every camera', 15000, 0);
+  } finally {
+    await stopTrace();
+  }
   const after = await rates(pages.shaped, 2000);
   console.log(`lifted after pause: video resumed in ${Date.now() - t1} ms (${resumed} ms waiting), heights ${after.heights}, frames in 2 s ${after.frames}`);
   assert.ok(after.frames.every((n) => n > 0), `decoding every camera again (${after.frames})`);

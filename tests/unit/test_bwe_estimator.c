@@ -326,6 +326,32 @@ static void test_with_allocator(void **state) {
   free(s);
 }
 
+/* Everything paused (the viewer's link fell to 150 kbit/s): the only packets that carry
+ * transport-wide numbers are the probes (audio is not numbered). The estimator must keep probing
+ * from there, however its delay detector last judged the link, and climb back on probes alone when
+ * the limit lifts (browser_bandwidth_adapt: video did not resume within 15 s, the estimator's
+ * last verdict, overuse, never changed for want of feedback). */
+static void test_recovers_on_probes_alone(void **state) {
+  (void)state;
+  sim *s = new_sim();
+  sim_init(s, 1000000, 150000, 0, 5);
+  s->queue_limit_bytes = 4000; /* a short tbf-like queue: overuse, then drops */
+  int64_t t = 0;
+  for (; t < 3000000; t += 1000) sim_step(s, t);
+  assert_true(s->e.target_bps < 400000);
+  s->demand_bps = 0; /* video paused: nothing numbered but probes */
+  for (; t < 5000000; t += 1000) sim_step(s, t);
+  s->cap_bps = 10000000;
+  double up_at = -1;
+  for (; t < 20000000 && up_at < 0; t += 1000) {
+    sim_step(s, t);
+    if (s->e.target_bps >= 1000000) up_at = (double)(t - 5000000) / 1e6;
+  }
+  printf("bwe: paused at 150 kbit/s (only probes numbered), limit lifted: 1 Mbit/s after %.1f s\n", up_at);
+  assert_true(up_at >= 0 && up_at <= 10.0);
+  free(s);
+}
+
 static void test_random_loss_does_not_collapse(void **state) {
   (void)state;
   sim *s = new_sim();
@@ -464,6 +490,7 @@ int main(void) {
       cmocka_unit_test(test_bottleneck_fall_and_recover),
       cmocka_unit_test(test_bottleneck_deep_buffer),
       cmocka_unit_test(test_with_allocator),
+      cmocka_unit_test(test_recovers_on_probes_alone),
       cmocka_unit_test(test_random_loss_does_not_collapse),
       cmocka_unit_test(test_heavy_loss_decreases),
       cmocka_unit_test(test_remb_fallback_and_cap),
