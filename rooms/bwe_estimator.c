@@ -23,13 +23,14 @@
 #define LOSS_MIN_PACKETS 20
 #define REMB_ONLY_AFTER_US 2000000
 #define REMB_EXPIRE_US 5000000 /* a REMB cap not renewed for 5 s no longer holds */
-#define PROBE_DURATION_US 40000
+#define PROBE_DURATION_US 150000
 #define PROBE_MIN_PACKETS 6
 #define PROBE_RETRY_US 1000000
 #define PROBE_TIMEOUT_US 1000000
 #define PROBE_MAX_RETRY_US 3000000
 #define PROBE_GUARD_US 500000
 #define PROBE_REPORT_WAIT_US 150000
+#define STALE_VERDICT_US 1000000
 #define TIME_LIMIT ((int64_t)1 << 60)
 
 enum { AIMD_HOLD = 0, AIMD_INCREASE = 1, AIMD_DECREASE = 2 };
@@ -414,6 +415,13 @@ bool bwe_estimator_probe(bwe_estimator *e, int64_t now_us, bwe_probe *out) {
     e->probe_next_us = now_us + probe_backoff(e);
   }
   if (!e->have_twcc || now_us < e->probe_next_us) return false;
+  /* No feedback for a second (nothing numbered is sent: every video paused, only probes carry
+   * the numbers): the delay detector's last verdict says nothing of the link now, and an overuse
+   * kept from before would block the probes that can tell. */
+  if (now_us - e->twcc_at_us > STALE_VERDICT_US && e->usage == BWE_OVERUSING) {
+    e->usage = BWE_NORMAL;
+    e->aimd_state = AIMD_HOLD;
+  }
   if (e->usage == BWE_OVERUSING || e->aimd_state == AIMD_DECREASE) return false;
   if (now_us - e->last_decrease_us < 500000) return false; /* let the queue drain first */
   if ((double)e->target_bps >= (double)e->wanted_bps * 0.95) return false;

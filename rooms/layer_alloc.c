@@ -82,8 +82,8 @@ static int rank(const la_track *tr) {
 /* Layer-by-layer allocation of budget over the video tracks in priority order: every track its
  * lowest layer first (stopping at the first that does not fit, so nobody of lower priority
  * gets video before it), then each level (s, t) in turn, highest priority first. */
-static void allocate(const la_track *tracks, const size_t *order, size_t n, const level *top, uint64_t budget,
-                     level *out) {
+static void allocate(const la_track *tracks, const size_t *order, size_t n, const level *top, const level *cur,
+                     uint64_t budget, level *out) {
   for (size_t i = 0; i < n; i++) out[i] = PAUSED;
   uint64_t left = budget;
   for (size_t k = 0; k < n; k++) {
@@ -102,6 +102,12 @@ static void allocate(const la_track *tracks, const size_t *order, size_t n, cons
         level l = {(int8_t)s, (int8_t)t};
         if (tracks[i].kind == LA_AUDIO || is_paused(out[i])) continue;
         if (!available(&tracks[i], s, t) || cmp_level(l, top[i]) > 0 || cmp_level(l, out[i]) <= 0) continue;
+        /* A spatial layer above the one the track has now is entered at the top temporal layer
+         * it may have: a 720p picture at half the frame rate is not worth a 360p one at the full
+         * rate, and the switch costs a key frame either way. Within the current spatial layer
+         * (a drop) any temporal layer goes: that switch needs no key frame. */
+        level above = {(int8_t)s, (int8_t)(t + 1)};
+        if (s > cur[i].s && available(&tracks[i], s, t + 1) && cmp_level(above, top[i]) <= 0) continue;
         uint64_t now_c = cost(&tracks[i], out[i]), c = cost(&tracks[i], l);
         uint64_t delta = c > now_c ? c - now_c : 0;
         if (delta > left) continue;
@@ -168,8 +174,8 @@ int layer_alloc_run(layer_alloc *a, uint64_t estimate_bps, const la_track *track
   uint64_t budget = estimate_bps > audio ? estimate_bps - audio : 0;
   uint64_t up_budget = (uint64_t)((double)budget / LA_UP_HEADROOM);
 
-  allocate(tracks, order, n, top, budget, full);
-  allocate(tracks, order, n, top, up_budget, up);
+  allocate(tracks, order, n, top, cur, budget, full);
+  allocate(tracks, order, n, top, cur, up_budget, up);
 
   uint64_t total = 0;
   for (size_t i = 0; i < n; i++)

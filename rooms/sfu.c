@@ -19,11 +19,11 @@ void sfu_init(sfu *s, uint8_t index, udp_socket *udp, const dtls_identity *ident
   s->events = events;
   s->counters = counters;
   s->server_ssrc = 0x4d4f4100u | index; /* "MOA" + worker */
-  /* Per-subscriber layer allocation and probing (rooms/layer_control.c) are off unless
-   * MOA_BANDWIDTH_ADAPTATION=1: in browser tests they still broke a subscribe transport replaced
-   * in the same PeerConnection and a screen share's first frames (see docs/BWE.md). */
+  /* Per-subscriber layer allocation and probing (rooms/layer_control.c) run unless the server
+   * is started with MOA_BANDWIDTH_ADAPTATION=0 (an operator's escape hatch; a coordinator turns
+   * it off per room with room.update's adaptation). */
   const char *bwe = getenv("MOA_BANDWIDTH_ADAPTATION");
-  s->adaptation = bwe && strcmp(bwe, "1") == 0;
+  s->adaptation = !(bwe && strcmp(bwe, "0") == 0);
 }
 
 void sfu_free(sfu *s) {

@@ -126,8 +126,7 @@ before(async () => {
   execFileSync('ip', ['netns', 'exec', nsSrv.name, 'nft', '-f', '-'], { input: NFT_RULES });
 
   db = seededDb();
-  srv = await startServer({ db: db.path, host: SRV_ADDR, args: ['--media-ip', SRV_ADDR], netns: nsSrv,
-    env: { MOA_BANDWIDTH_ADAPTATION: '1' } });
+  srv = await startServer({ db: db.path, host: SRV_ADDR, args: ['--media-ip', SRV_ADDR], netns: nsSrv });
   // The server's origin is not loopback: let Chromium treat it as secure (getUserMedia).
   const extraArgs = [`--unsafely-treat-insecure-origin-as-secure=${srv.url}`];
   browserSrv = await launchBrowser({ netns: nsSrv, extraArgs });

@@ -335,17 +335,21 @@ static void test_recovers_on_probes_alone(void **state) {
   (void)state;
   sim *s = new_sim();
   sim_init(s, 1000000, 150000, 0, 5);
-  s->queue_limit_bytes = 4000; /* a short tbf-like queue: overuse, then drops */
+  s->queue_limit_bytes = 20000; /* tbf at 150 kbit/s with 1 s of queue: delay builds */
   int64_t t = 0;
-  for (; t < 3000000; t += 1000) sim_step(s, t);
-  assert_true(s->e.target_bps < 400000);
+  /* Paused while the delay detector says overuse (its last verdict, as no feedback follows),
+   * once the estimate has come down. */
+  for (; t < 8000000 && !(t > 1000000 && s->e.target_bps < 400000 && s->e.usage == BWE_OVERUSING); t += 1000)
+    sim_step(s, t);
+  assert_int_equal(s->e.usage, BWE_OVERUSING);
   s->demand_bps = 0; /* video paused: nothing numbered but probes */
-  for (; t < 5000000; t += 1000) sim_step(s, t);
+  int64_t lift = t + 2000000;
+  for (; t < lift; t += 1000) sim_step(s, t);
   s->cap_bps = 10000000;
   double up_at = -1;
-  for (; t < 20000000 && up_at < 0; t += 1000) {
+  for (; t < lift + 15000000 && up_at < 0; t += 1000) {
     sim_step(s, t);
-    if (s->e.target_bps >= 1000000) up_at = (double)(t - 5000000) / 1e6;
+    if (s->e.target_bps >= 1000000) up_at = (double)(t - lift) / 1e6;
   }
   printf("bwe: paused at 150 kbit/s (only probes numbered), limit lifted: 1 Mbit/s after %.1f s\n", up_at);
   assert_true(up_at >= 0 && up_at <= 10.0);
