@@ -356,6 +356,34 @@ static void test_recovers_on_probes_alone(void **state) {
   free(s);
 }
 
+/* A probe cluster goes out over its duration, with media between its packets. Reported after
+ * the first tick's burst (5 packets sent and, through a token bucket's burst, received within
+ * 1 ms) and a media packet sent right after, it is not judged yet: judged then, it measured
+ * some Mbit/s (browser_bandwidth_adapt: 5.8 Mbit/s on an 800 kbit/s link, every camera to
+ * 720p, then freezes). */
+static void test_probe_judged_after_its_end(void **state) {
+  (void)state;
+  bwe_estimator e;
+  bwe_config cfg = {.start_bps = 300000};
+  bwe_estimator_init(&e, &cfg, 0);
+  bwe_estimator_set_wanted(&e, 3000000);
+  bwe_packet p[8];
+  int64_t t = 1000000, rx = 5000000;
+  /* some media first, so the estimator has feedback */
+  for (int i = 0; i < 8; i++) p[i] = (bwe_packet){t + i * 10000, 1200, true, rx + i * 10000 + 30000, 0};
+  bwe_estimator_on_feedback(&e, p, 8, t + 150000);
+  t += 1000000;
+  bwe_probe pr;
+  assert_true(bwe_estimator_probe(&e, t, &pr));
+  uint32_t before = e.target_bps;
+  for (int i = 0; i < 5; i++) p[i] = (bwe_packet){t + i * 100, 290, true, rx + 1000000 + i * 100, pr.id};
+  p[5] = (bwe_packet){t + 1000, 1200, true, rx + 1001000, 0};
+  bwe_estimator_on_feedback(&e, p, 6, t + 60000);
+  assert_true(e.target_bps <= before * 2);
+  printf("bwe: a probe's first burst reported with media after it: target %u -> %u bit/s (not judged)\n", before,
+         e.target_bps);
+}
+
 static void test_random_loss_does_not_collapse(void **state) {
   (void)state;
   sim *s = new_sim();
@@ -495,6 +523,7 @@ int main(void) {
       cmocka_unit_test(test_bottleneck_deep_buffer),
       cmocka_unit_test(test_with_allocator),
       cmocka_unit_test(test_recovers_on_probes_alone),
+      cmocka_unit_test(test_probe_judged_after_its_end),
       cmocka_unit_test(test_random_loss_does_not_collapse),
       cmocka_unit_test(test_heavy_loss_decreases),
       cmocka_unit_test(test_remb_fallback_and_cap),
