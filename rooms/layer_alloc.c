@@ -207,7 +207,11 @@ int layer_alloc_run(layer_alloc *a, uint64_t estimate_bps, const la_track *track
     if (cmp_level(up[i], cur[i]) <= 0) {
       x->up_pending = false;
     } else if (is_new[i] && is_paused(cur[i])) {
-      target = lowest_available(&tracks[i]); /* a new track shows at once, lowest first */
+      /* A new track shows at once: at what the headroom allocation gives it when that fits
+       * beside what the others hold now (starting lower and rising 2.5 s later cost a joiner a
+       * second key frame and a 320-pixel first picture: bench_join), else at its lowest layer. */
+      target = lowest_available(&tracks[i]);
+      if (!is_paused(up[i]) && total + cost(&tracks[i], up[i]) <= up_budget) target = up[i];
       fire = true;
     } else {
       if (!x->up_pending) {

@@ -332,6 +332,32 @@ static void test_tiles_and_availability(void **state) {
   assert_int_equal(d[1].reason, LA_REASON_PAUSED);
 }
 
+/* A new track (a joiner's first allocation, or a camera that starts) shows at once at what the
+ * allocation with headroom gives it: the top layer its tile needs when the estimate allows,
+ * not the lowest layer raised 2.5 s later (a second key frame and a 320-pixel first picture for
+ * every joiner: bench_join). Short of room, the lowest layer at once, and up later. */
+static void test_new_track_starts_where_it_fits(void **state) {
+  (void)state;
+  la_track t[3] = {audio(A1), camera(CAM_A, 720, false, false), camera(CAM_B, 360, false, false)};
+  layer_alloc a;
+  layer_alloc_init(&a);
+  la_decision d[4];
+  assert_int_equal(layer_alloc_run(&a, 10000000, t, 3, 0, d), 0);
+  assert_int_equal(d[1].spatial, 2);
+  assert_int_equal(d[1].temporal, 1);
+  assert_int_equal(d[2].spatial, 1); /* its 360 px tile */
+  assert_int_equal(d[2].temporal, 1);
+  /* A third camera arrives on a link with room (15 % headroom kept) for its lowest layer only:
+   * that, at once. */
+  la_track u[4] = {t[0], t[1], t[2], camera(CAM_C, 720, false, false)};
+  assert_int_equal(layer_alloc_run(&a, 40000 + (1500000 + 450000 + 150000) * 115 / 100, u, 4, 100000, d), 0);
+  assert_int_equal(d[1].spatial, 2);
+  assert_int_equal(d[2].spatial, 1);
+  assert_int_equal(d[3].spatial, 0);
+  assert_int_equal(d[3].temporal, 0);
+  assert_true(d[3].changed);
+}
+
 static void test_bad_input(void **state) {
   (void)state;
   layer_alloc a;
@@ -370,7 +396,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sweep_history),       cmocka_unit_test(test_hysteresis),
       cmocka_unit_test(test_priority_takes_room), cmocka_unit_test(test_tiles_and_availability),
-      cmocka_unit_test(test_bad_input),
+      cmocka_unit_test(test_new_track_starts_where_it_fits), cmocka_unit_test(test_bad_input),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
