@@ -103,7 +103,7 @@ static int grow_ids(programme_batch *b) {
   b->id_cap = cap;
   free(old);
   for (size_t i = 0; i < b->nitems; i++) {
-    size_t s;
+    size_t s = 0; /* set by find_id (ids are unique, the table has room); gcc -O3 cannot see it */
     (void)find_id(b, b->items[i].source_id, &s);
     b->id_slots[s] = i + 1;
   }
