@@ -192,7 +192,11 @@ static void allocate(sfu *s, transport *t, sub_bwe *b, int64_t now) {
   if (adapt && !b->constrained && wanted > estimate) estimate = wanted;       /* see sub_bwe.constrained */
   if (layer_alloc_run(&b->alloc, estimate, tracks, n, now, out) != 0) return; /* ids are unique */
   b->alloc_estimate = (uint32_t)(estimate > UINT32_MAX ? UINT32_MAX : estimate);
-  bwe_estimator_set_wanted(&b->est, adapt ? (uint32_t)(wanted > UINT32_MAX ? UINT32_MAX : wanted) : 0);
+  /* Probing may go up to what lets the allocator raise everything: the want plus the headroom
+   * it keeps on a rise (without it the estimate stopped at the want, and the last camera never
+   * got its top layer back after a limit lifted). */
+  uint64_t probe_to = (uint64_t)((double)wanted * LA_UP_HEADROOM);
+  bwe_estimator_set_wanted(&b->est, adapt ? (uint32_t)(probe_to > UINT32_MAX ? UINT32_MAX : probe_to) : 0);
   for (size_t i = 0; i < n; i++) apply(s, t, cs[i], &out[i], adapt ? estimate : 0);
   if (adapt && n) {
     sfu_counters *k = s->counters;

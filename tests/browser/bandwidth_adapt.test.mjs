@@ -325,7 +325,12 @@ test('800 kbit/s: the shaped viewer gets lower layers within 5 s and keeps decod
   assert.ok(harnessUp, 'the meeting of the harness test is up');
   // The limit has been on since the end of the harness test; take the time from a fresh start.
   shape('lifted');
-  await waitFor(async () => (await inbound(pages.shaped)).video.every((v) => v.height === 720), 'the shaped viewer back on 720p', 15000);
+  const stopLift = traceShaped('lifted before 800 kbit/s');
+  try {
+    await waitFor(async () => (await inbound(pages.shaped)).video.every((v) => v.height === 720), 'the shaped viewer back on 720p', 15000);
+  } finally {
+    await stopLift();
+  }
   const t0 = Date.now();
   shape('800kbit');
   let adapted;
@@ -358,9 +363,11 @@ test('limit lifted: from lower layers, 720p back on the shaped viewer within 15 
   const t0 = Date.now();
   shape('lifted');
   let ms;
+  const stopTrace = traceShaped('lifted');
   try {
     ms = await waitFor(async () => heights(await inbound(pages.shaped)).every((h) => h === 720), 'every camera at 720 on the shaped viewer', 15000);
   } finally {
+    await stopTrace();
     console.log(`lifted: shaped viewer heights ${heights(await inbound(pages.shaped))} after ${Date.now() - t0} ms`);
   }
   const r = await rates(pages.shaped, 2000);
