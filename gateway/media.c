@@ -192,6 +192,12 @@ size_t media_metrics_render(const media_system *m, char *buf, size_t len) {
       "already took half its estimate.\n# TYPE moa_media_rtx_over_budget_total counter\n"
       "moa_media_rtx_over_budget_total %llu\n",
       (unsigned long long)SUM(rtx_over_budget));
+  PUT("# HELP moa_media_paced_packets_total Video packets toward constrained subscribers that waited in "
+      "their pacer.\n# TYPE moa_media_paced_packets_total counter\nmoa_media_paced_packets_total %llu\n",
+      (unsigned long long)SUM(paced_packets));
+  PUT("# HELP moa_media_pacer_dropped_total Video packets refused because a subscriber's pacer queue was "
+      "full.\n# TYPE moa_media_pacer_dropped_total counter\nmoa_media_pacer_dropped_total %llu\n",
+      (unsigned long long)SUM(pacer_dropped));
   PUT("# HELP moa_media_probes_total Probe clusters sent to subscribers short of their estimate.\n"
       "# TYPE moa_media_probes_total counter\nmoa_media_probes_total %llu\n",
       (unsigned long long)SUM(probes_sent));
@@ -218,12 +224,12 @@ json_t *media_worker_stats(const media_system *m, int w) {
   json_int_t dropped = 0;
   for (int r = 0; r < DROP_REASONS; r++)
     dropped += (json_int_t)atomic_load_explicit(&c->dropped[r], memory_order_relaxed);
-  return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "worker", w,
+  return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "worker", w,
                    "rooms", LOAD(routers), "peers", LOAD(transports), "producers", LOAD(producers),
                    "consumers", LOAD(consumers), "packets_in", LOAD(packets_in), "packets_out",
                    LOAD(packets_out), "bytes_in", LOAD(bytes_in), "bytes_out", LOAD(bytes_out),
                    "nacks_received", LOAD(nacks_received), "nacks_sent", LOAD(nacks_sent), "retransmitted",
                    LOAD(retransmitted), "rtx_received", LOAD(rtx_received), "plis_sent", LOAD(plis_sent),
-                   "dropped", dropped);
+                   "paced", LOAD(paced_packets), "pacer_dropped", LOAD(pacer_dropped), "dropped", dropped);
 #undef LOAD
 }

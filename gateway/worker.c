@@ -1,6 +1,7 @@
 /* A media worker thread (see worker.h): epoll over the UDP socket, the command mailbox's
- * eventfd and the ICE-TCP listener and connections; a 20 ms tick for timers. Each wake-up
- * handles ICE-TCP events, drains the UDP socket in recvmmsg batches, handles every datagram,
+ * eventfd and the ICE-TCP listener and connections; a 20 ms tick for timers, sooner while a
+ * subscriber's pacer holds packets. Each wake-up handles ICE-TCP events, drains the UDP socket
+ * in recvmmsg batches, handles every datagram, lets the pacers send what their budgets allow,
  * and flushes the outgoing sendmmsg batch and the ICE-TCP queues before sleeping again. */
 #include "gateway/worker.h"
 
@@ -40,9 +41,15 @@ static uint64_t mono_ms(void) {
 static void *worker_main(void *arg) {
   media_worker *w = arg;
   uint64_t next_tick = mono_ms() + TICK_MS;
+  int64_t pace_us = -1; /* until a pacer may send again (-1: none waits) */
   while (!atomic_load(&w->stop)) {
     uint64_t now = mono_ms();
     int timeout = next_tick > now ? (int)(next_tick - now) : 0;
+    if (pace_us >= 0) { /* wake for the pacers, at most every millisecond */
+      int pace_ms = (int)((pace_us + 999) / 1000);
+      if (pace_ms < 1) pace_ms = 1;
+      if (pace_ms < timeout) timeout = pace_ms;
+    }
     struct epoll_event evs[64];
     int n = epoll_wait(w->epfd, evs, 64, timeout);
     if (n < 0 && errno != EINTR) {
@@ -74,6 +81,7 @@ static void *worker_main(void *arg) {
       ice_tcp_tick(w->tcp, w->sfu.now_ms);
       next_tick = w->sfu.now_ms + TICK_MS;
     }
+    pace_us = sfu_pace(&w->sfu);
     udp_flush(&w->udp);
     ice_tcp_flush(w->tcp);
     atomic_store_explicit(&w->counters.packets_out, w->udp.sent_packets, memory_order_relaxed);

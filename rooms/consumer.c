@@ -130,15 +130,6 @@ static void remap_extensions(const consumer *c, uint8_t *pkt, size_t len) {
   }
 }
 
-/* Stamps the transport-wide sequence number (bandwidth estimation), protects, queues. */
-static void send_rtp(sfu *s, consumer *c, uint8_t *out, size_t len) {
-  if (c->owner->bwe && c->kind == MEDIA_VIDEO) /* audio has no transport-cc (signaling/sdp.c) */
-    len = sub_bwe_stamp(c->owner->bwe, out, len, UDP_SEND_ROOM - SRTP_PAIR_RTP_TRAILER_MAX, sfu_now_us(s), 0);
-  int n = (int)len;
-  if (srtp_pair_protect_rtp(c->owner->srtp, out, &n, UDP_SEND_ROOM) != 0) return;
-  transport_queue(s, c->owner, out, (size_t)n);
-}
-
 /* Simulcast: whether the packet (already copied to out) of encoding enc is forwarded. VP8 goes
  * through the rewriter (switch at the target's key frame, temporal filter, PictureID
  * continuity); other codecs switch at a key frame of the target and forward one encoding.
@@ -234,7 +225,7 @@ bool consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t l
   c->bytes += len;
   c->last_rtp_ts = ots;
   c->last_rtp_ms = s->now_ms;
-  send_rtp(s, c, out, len);
+  transport_send_rtp(s, c->owner, out, len, c->kind == MEDIA_VIDEO);
   return true;
 }
 
@@ -274,7 +265,7 @@ void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n) {
       len = (size_t)m;
     }
     atomic_fetch_add_explicit(&s->counters->retransmitted, 1, memory_order_relaxed);
-    send_rtp(s, c, out, len);
+    transport_send_rtp(s, c->owner, out, len, c->kind == MEDIA_VIDEO);
   }
 }
 

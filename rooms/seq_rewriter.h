@@ -15,6 +15,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+/* The offsets remembered from before the latest skips: 64 withheld pictures, about 4 s of a
+ * camera whose upper temporal layer is dropped, longer than any NACK is worth answering. */
+#define SEQ_REWRITER_PIECES 64
 
 typedef struct seq_rewriter {
   /* Read-only for callers. */
@@ -32,6 +35,13 @@ typedef struct seq_rewriter {
   uint16_t max_in_seq; /* newest input seq of the segment */
   int64_t max_in_ext;  /* its extended value; the segment's first packet is 0 */
   bool base_skipped;   /* the segment's base (extended 0) is a skipped packet, never mapped */
+  uint16_t piece_first_out; /* the first output number of the current offset's piece */
+  /* The pieces of the segment before its latest skips, newest last: the output numbers
+   * [first, last] were mapped with offset seq_offset (seq_rewriter_unmap answers them). */
+  struct seq_rewriter_piece {
+    uint16_t first, last, seq_offset;
+  } pieces[SEQ_REWRITER_PIECES];
+  uint8_t n_pieces, piece_head;
 } seq_rewriter;
 
 /* Prepares r so that the first packet mapped becomes (first_out_seq, first_out_ts). Never
@@ -66,12 +76,12 @@ void seq_rewriter_rebase(seq_rewriter *r, uint32_t ts_gap);
 
 /* Withholds input packet in_seq (e.g. a VP8 picture of a temporal layer the subscriber does not
  * get) without leaving a hole: packets after it map one output number lower (a loss upstream
- * between the newest packet and in_seq stays a hole). Only a packet
- * newer than every one mapped so far is skipped; an older one is ignored (it was mapped or
- * refused already). Packets older than the skipped one are refused afterwards, and NACKs for
- * output numbers before it are no longer answered (their offset is gone): the cost is that a
- * loss just before a withheld picture is repaired by a key frame instead of a retransmission.
- * A no-op before the first packet of a segment. Never fails. */
+ * between the newest packet and in_seq stays a hole). Only a packet newer than every one mapped
+ * so far is skipped; an older one is ignored (it was mapped or refused already). Packets older
+ * than the skipped one are refused afterwards. The output numbers mapped before it stay
+ * answerable by seq_rewriter_unmap for the last SEQ_REWRITER_PIECES skips (before, a viewer
+ * that got only the base temporal layer had none of its NACKs answered, and froze until a key
+ * frame). A no-op before the first packet of a segment. Never fails. */
 void seq_rewriter_skip(seq_rewriter *r, uint16_t in_seq);
 
 #endif

@@ -193,4 +193,5 @@ void sfu_tick(sfu *s) {
     router_tick_speaker(s, r);
     router_release_if_empty(s, r);
   }
+  sfu_pace(s);
 }

@@ -72,6 +72,9 @@ typedef struct sfu_counters {
   atomic_uint_fast64_t layer_up, layer_down, layer_paused, layer_resumed, paused_video;
   atomic_uint_fast64_t twcc_feedback, twcc_refused, probes_sent;
   atomic_uint_fast64_t rtx_over_budget; /* NACKed packets not resent: over the subscriber's budget */
+  /* The pacer toward constrained subscribers (rooms/pacer.h): packets that waited their turn,
+   * and packets refused because a pacer's queue was full. */
+  atomic_uint_fast64_t paced_packets, pacer_dropped;
   atomic_uint_fast64_t est_bucket[SUB_BWE_EST_NBUCKETS], est_count, est_sum_kbps;
 } sfu_counters;
 
@@ -187,7 +190,8 @@ struct transport {
   producer *producers;
   consumer *consumers;
   sub_bwe *bwe; /* toward this subscriber: set with its first consumer (NULL on publish transports) */
-  transport *next_in_router;
+  bool paced;   /* in sfu.paced: its pacer holds packets (rooms/pacing.c) */
+  transport *next_in_router, *next_paced;
   transport *next_by_id, *next_by_addr, *next_by_ufrag;
 };
 
@@ -216,6 +220,7 @@ struct sfu {
   uint64_t last_second_ms;
   uint32_t server_ssrc; /* sender SSRC of the RTCP the server originates */
   bool adaptation;      /* layer allocation and probing on (MOA_BANDWIDTH_ADAPTATION=1) */
+  transport *paced;     /* subscriber transports whose pacer holds packets (rooms/pacing.c) */
   sfu_counters *counters;
   /* Test hooks: drop incoming packets from publishers (loss injection) is done outside; none here. */
 };
@@ -300,6 +305,16 @@ void consumer_send_sr(sfu *s, consumer *c);
  * "allocate at the next tick" after its consumers or their views changed. */
 void sub_bwe_tick(sfu *s, transport *t);
 void sub_bwe_consumers_changed(transport *t);
+
+/* pacing.c: sends the plaintext RTP packet out[0..len) (in the UDP batch's next slot) to
+ * subscriber t: numbered for transport-cc and protected now, or, video toward a constrained
+ * subscriber whose pacer has no budget left, queued in the pacer (the slot stays free). */
+void transport_send_rtp(sfu *s, transport *t, uint8_t *out, size_t len, bool video);
+/* Drains every pacer as its budget allows. Returns the microseconds until a pacer may send
+ * again, or -1 when none holds a packet (the worker sleeps no longer than that). */
+int64_t sfu_pace(sfu *s);
+/* Takes t out of sfu.paced (before it is freed). */
+void transport_unpace(sfu *s, transport *t);
 
 /* publisher_remb.c: the REMB to publisher transport t, once a second: what its viewers take. */
 uint64_t publisher_demand_bps(sfu *s, transport *t);

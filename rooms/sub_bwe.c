@@ -24,7 +24,11 @@ sub_bwe *sub_bwe_new(uint8_t twcc_id, int64_t now_us) {
   return b;
 }
 
-void sub_bwe_free(sub_bwe *b) { free(b); }
+void sub_bwe_free(sub_bwe *b) {
+  if (!b) return;
+  pacer_free(&b->pacer);
+  free(b);
+}
 
 size_t sub_bwe_stamp(sub_bwe *b, uint8_t *buf, size_t len, size_t cap, int64_t now_us, int probe_id) {
   if (!b->twcc_id) return len;

@@ -26,6 +26,7 @@
 #include "rooms/bwe_estimator.h"
 #include "rooms/bwe_history.h"
 #include "rooms/layer_alloc.h"
+#include "rooms/pacer.h"
 
 #define SUB_BWE_START_BPS 2500000u         /* the first estimate, before any feedback */
 #define SUB_BWE_ALLOC_US 100000            /* allocation period */
@@ -51,6 +52,7 @@ typedef struct sub_bwe {
   int64_t probe_start_us;
   uint64_t probe_bytes;
   int probe_packets;
+  pacer pacer; /* video toward a constrained subscriber (rooms/pacing.c) */
   /* retransmissions in the current 100 ms window (sub_bwe_rtx_allow) */
   int64_t rtx_window_us;
   uint32_t rtx_window_bytes;

@@ -156,6 +156,7 @@ void transport_free(sfu *s, transport *t) {
   t->router->ntransports--;
   dtls_conn_free(t->dtls);
   srtp_pair_free(t->srtp);
+  transport_unpace(s, t);
   sub_bwe_free(t->bwe);
   atomic_fetch_sub_explicit(&s->counters->transports, 1, memory_order_relaxed);
   free(t);

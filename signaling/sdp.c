@@ -201,13 +201,13 @@ int sdp_codec_default(const char *name, sdp_codec *codec, int *rtx_pt) {
     uint32_t fb;
     int rtx;
   } defaults[] = {
-      /* Subscribe offers: transport-cc on video, so the browser reports each video packet's
-       * arrival and the server estimates the bandwidth toward it (rooms/sub_bwe.h). Not on
-       * audio: with it, Chrome failed to connect a subscribe transport the server replaced in
-       * the same PeerConnection (browser_meeting_media, "A sees B back"); audio packets then
-       * carry no transport-wide number (Chrome would not report them, and they would read as
-       * lost). */
-      {"opus", 111, 48000, 2, "minptime=10;useinbandfec=1", 0, -1},
+      /* Subscribe offers: transport-cc on every track, so the browser reports each packet's
+       * arrival and the server estimates the bandwidth toward it (rooms/sub_bwe.h). Audio is
+       * numbered too: the estimator must see the share of the link audio takes (at 150 kbit/s
+       * three Opus streams take most of it), and keeps hearing from a viewer whose video is
+       * paused. (It was once left off audio for a failure that was the BUNDLE tag's, see
+       * sdp_track.bundle_tag.) */
+      {"opus", 111, 48000, 2, "minptime=10;useinbandfec=1", SDP_FB_TRANSPORT_CC, -1},
       {"VP8", 96, 90000, 0, "", SDP_FB_ALL, 97},
       {"H264", 102, 90000, 0, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
        SDP_FB_ALL, 103},

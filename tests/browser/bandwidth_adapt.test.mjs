@@ -90,8 +90,18 @@ function traceShaped(label) {
   let on = true;
   const t0 = Date.now();
   const done = (async () => {
+    let prev = null;
     while (on) {
-      console.log(`${label} +${Date.now() - t0} ms: ${await shapedState().catch((e) => e.message)}`);
+      // Per camera on the shaped viewer: height, frames decoded in the last second, packets
+      // lost, NACKs and PLIs it sent, key frames decoded, mean jitter buffer delay (all totals).
+      const cams = await inbound(pages.shaped).then((s) => {
+        const line = s.video.map((v, i) => `${v.height}p +${v.frames - (prev?.video[i]?.frames ?? v.frames)}f lost ${v.lost} nack ${v.nacks} pli ${v.plis} kf ${v.keyFrames} jb ${v.jbMs}ms`).join(' | ');
+        prev = s;
+        return line;
+      }).catch((e) => e.message);
+      const w = await workerCounters().catch(() => ({}));
+      console.log(`${label} +${Date.now() - t0} ms: ${await shapedState().catch((e) => e.message)} ${cams} ` +
+        `(worker: paced ${w.paced}, pacer dropped ${w.pacer_dropped}, retransmitted ${w.retransmitted}, PLIs sent ${w.plis_sent})`);
       await sleep(1000);
     }
   })();
@@ -194,7 +204,10 @@ function inbound(page) {
       if (s.type === 'transport') out.bytes += s.bytesReceived || 0;
       if (s.type !== 'inbound-rtp') return;
       const r = { id: s.trackIdentifier || s.id, bytes: s.bytesReceived || 0, packets: s.packetsReceived || 0, lost: s.packetsLost || 0 };
-      if (s.kind === 'video') out.video.push({ ...r, frames: s.framesDecoded || 0, height: s.frameHeight || 0 });
+      if (s.kind === 'video') {
+        out.video.push({ ...r, frames: s.framesDecoded || 0, height: s.frameHeight || 0, keyFrames: s.keyFramesDecoded || 0,
+          nacks: s.nackCount || 0, plis: s.pliCount || 0, jbMs: s.jitterBufferEmittedCount ? Math.round(1000 * s.jitterBufferDelay / s.jitterBufferEmittedCount) : 0 });
+      }
       else out.audio.push(r);
     });
     out.video.sort((a, b) => a.id.localeCompare(b.id));

@@ -344,9 +344,11 @@ static void test_subscribe_offer_and_reoffer(void **state) {
   assert_int_equal(o->media[1].fid_primary, 1002);
   assert_int_equal(o->media[1].fid_rtx, 2002);
   assert_int_equal(sdp_media_find_codec(&o->media[1], 97)->apt, 96);
-  /* transport-cc on video in a subscribe offer: the server estimates the bandwidth */
+  /* transport-cc on every track of a subscribe offer, audio too: the server estimates the
+   * bandwidth, and must see audio's share of the link */
   assert_int_equal(o->media[2].codecs[0].fb, SDP_FB_ALL);
-  assert_int_equal(o->media[0].codecs[0].fb, 0);
+  assert_int_equal(o->media[0].codecs[0].fb, SDP_FB_TRANSPORT_CC);
+  assert_true(ext_id(&o->media[0], SDP_EXT_TWCC) > 0);
   free(o);
 
   /* v1 goes away: same m-line order, its slot is port 0 / inactive, BUNDLE keeps the others */

@@ -269,7 +269,8 @@ static void test_rebase_before_start(void **state) {
 
 /* Withheld packets (a dropped temporal layer) leave no hole: later packets continue one lower,
  * across the 16-bit wrap; an old packet is not skipped twice; packets before the skip are
- * refused and their output numbers unmap no more; skipping before the start is a no-op. */
+ * refused, but their output numbers still unmap (a NACK is answered); a loss upstream stays a
+ * hole that unmaps to nothing; skipping before the start is a no-op. */
 static void test_skip_closes_holes(void **state) {
   (void)state;
   seq_rewriter r;
@@ -292,10 +293,61 @@ static void test_skip_closes_holes(void **state) {
   assert_int_equal(in, 17);
   assert_true(seq_rewriter_unmap(&r, 1, &in));
   assert_int_equal(in, 16);
-  assert_false(seq_rewriter_unmap(&r, 0, &in));
+  assert_true(seq_rewriter_unmap(&r, 0, &in)); /* before the skips of 14 and 15 */
+  assert_int_equal(in, 13);
+  assert_true(seq_rewriter_unmap(&r, 65535, &in)); /* before the skip of 12, across the wrap */
+  assert_int_equal(in, 11);
+  assert_true(seq_rewriter_unmap(&r, 65534, &in));
+  assert_int_equal(in, 10);
+  assert_false(seq_rewriter_unmap(&r, 65533, &in)); /* before the start */
+  assert_false(seq_rewriter_unmap(&r, 3, &in));     /* never sent */
   /* A skip after a loss upstream (18): the loss stays a hole (3), the skipped 19 leaves none. */
   seq_rewriter_skip(&r, 19);
   assert_int_equal(map_ok(&r, 20, 0, NULL), 4);
+  assert_false(seq_rewriter_unmap(&r, 3, &in)); /* the hole: nothing to resend */
+  assert_true(seq_rewriter_unmap(&r, 2, &in));
+  assert_int_equal(in, 17);
+  assert_true(seq_rewriter_unmap(&r, 4, &in));
+  assert_int_equal(in, 20);
+}
+
+/* A camera whose upper temporal layer is withheld: every other picture (two packets each)
+ * skipped for a long run. Every output number of the last SEQ_REWRITER_PIECES skips unmaps to
+ * the packet that was sent with it; older ones unmap to nothing, never to a wrong packet; after
+ * a rebase (new source) none of the old numbers unmap. */
+static void test_unmap_across_many_skips(void **state) {
+  (void)state;
+  seq_rewriter r;
+  seq_rewriter_init(&r, 1000, 0);
+  uint16_t sent_in[4000], in;
+  uint16_t out = 0;
+  int n = 0;
+  for (uint16_t pic = 0; pic < 1000; pic++) {
+    uint16_t base = (uint16_t)(65000 + pic * 2); /* input numbers wrap too */
+    for (int k = 0; k < 2; k++) {
+      if (pic % 2) {
+        seq_rewriter_skip(&r, (uint16_t)(base + k));
+      } else {
+        out = map_ok(&r, (uint16_t)(base + k), 0, NULL);
+        assert_int_equal(out, (uint16_t)(1000 + n));
+        sent_in[n++] = (uint16_t)(base + k);
+      }
+    }
+  }
+  int answered = 0;
+  for (int i = 0; i < n; i++) {
+    if (seq_rewriter_unmap(&r, (uint16_t)(1000 + i), &in)) {
+      assert_int_equal(in, sent_in[i]);
+      answered++;
+    } else {
+      assert_true(i < n - 2 * SEQ_REWRITER_PIECES); /* only old ones are forgotten */
+    }
+  }
+  assert_true(answered >= 2 * SEQ_REWRITER_PIECES);
+  assert_false(seq_rewriter_unmap(&r, (uint16_t)(out + 1), &in));
+  seq_rewriter_rebase(&r, 90);
+  assert_int_equal(map_ok(&r, 7, 0, NULL), (uint16_t)(out + 1));
+  for (int i = 0; i < n; i++) assert_false(seq_rewriter_unmap(&r, (uint16_t)(1000 + i), &in));
 }
 
 int main(void) {
@@ -312,6 +364,7 @@ int main(void) {
       cmocka_unit_test(test_rebase_continuity),
       cmocka_unit_test(test_rebase_before_start),
       cmocka_unit_test(test_skip_closes_holes),
+      cmocka_unit_test(test_unmap_across_many_skips),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

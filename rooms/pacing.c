@@ -1,0 +1,101 @@
+/* The sending side of sub_bwe (see sub_bwe.h and pacer.h): every RTP packet toward a subscriber
+ * is numbered for transport-cc and protected at the moment it leaves, not when it was queued,
+ * so that the estimator sees the link's delay and not the pacer's. Video toward a constrained
+ * subscriber (its estimate has been cut at least once) goes through its pacer at
+ * PACING_FACTOR x the estimate; audio never waits. The allocation side is layer_control.c. */
+#include <stdatomic.h>
+#include <string.h>
+
+#include "gateway/rtc/srtp.h"
+#include "gateway/udp.h"
+#include "rooms/sfu.h"
+#include "rooms/sub_bwe.h"
+
+/* Above the estimate, so that media at the allocated rate never waits and a key frame drains
+ * in a few frame intervals; close to it, so that a key frame burst does not overflow the
+ * 200 ms queue of a slow link (Chrome paces at a multiple of its target too). */
+#define PACING_FACTOR 1.25
+
+/* 0: not paced (no adaptation, or no sign of congestion yet). */
+static uint64_t pacing_rate(const sfu *s, const transport *t) {
+  const sub_bwe *b = t->bwe;
+  if (!s->adaptation || t->router->no_adapt || !b->constrained) return 0;
+  return (uint64_t)((double)b->est.target_bps * PACING_FACTOR);
+}
+
+/* Numbers, protects and queues on the UDP batch (or the ICE-TCP connection). */
+static void emit(sfu *s, transport *t, uint8_t *out, size_t len) {
+  if (t->bwe) len = sub_bwe_stamp(t->bwe, out, len, UDP_SEND_ROOM - SRTP_PAIR_RTP_TRAILER_MAX, sfu_now_us(s), 0);
+  int n = (int)len;
+  if (srtp_pair_protect_rtp(t->srtp, out, &n, UDP_SEND_ROOM) != 0) return;
+  transport_queue(s, t, out, (size_t)n);
+}
+
+void transport_send_rtp(sfu *s, transport *t, uint8_t *out, size_t len, bool video) {
+  sub_bwe *b = t->bwe;
+  if (b && video) {
+    uint64_t rate = pacing_rate(s, t);
+    pacer *p = &b->pacer;
+    if (rate || p->count) {
+      pacer_set_rate(p, rate);
+      pacer_refill(p, sfu_now_us(s));
+      if (!pacer_take(p, len)) {
+        if (pacer_push(p, out, len, sfu_now_us(s)) != 0) {
+          atomic_fetch_add_explicit(&s->counters->pacer_dropped, 1, memory_order_relaxed);
+          return;
+        }
+        atomic_fetch_add_explicit(&s->counters->paced_packets, 1, memory_order_relaxed);
+        if (!t->paced) {
+          t->paced = true;
+          t->next_paced = s->paced;
+          s->paced = t;
+        }
+        return;
+      }
+    }
+  }
+  emit(s, t, out, len);
+}
+
+int64_t sfu_pace(sfu *s) {
+  int64_t wait = -1, now = sfu_now_us(s);
+  for (transport **pp = &s->paced; *pp;) {
+    transport *t = *pp;
+    pacer *p = &t->bwe->pacer;
+    const uint8_t *pkt;
+    size_t len;
+    if (t->closing || !t->connected || !t->has_addr || !t->srtp) {
+      while (p->count) pacer_pop(p); /* nowhere to send it any more */
+    } else {
+      pacer_set_rate(p, pacing_rate(s, t));
+      pacer_refill(p, now);
+      while ((pkt = pacer_front(p, now, &len))) {
+        uint8_t *out = udp_next_buf(s->udp);
+        memcpy(out, pkt, len);
+        pacer_pop(p);
+        emit(s, t, out, len);
+      }
+    }
+    if (!p->count) {
+      *pp = t->next_paced;
+      t->paced = false;
+      t->next_paced = NULL;
+      continue;
+    }
+    int64_t w = pacer_wait_us(p, now);
+    if (wait < 0 || w < wait) wait = w;
+    pp = &t->next_paced;
+  }
+  return wait;
+}
+
+void transport_unpace(sfu *s, transport *t) {
+  if (!t->paced) return;
+  for (transport **pp = &s->paced; *pp; pp = &(*pp)->next_paced)
+    if (*pp == t) {
+      *pp = t->next_paced;
+      break;
+    }
+  t->paced = false;
+  t->next_paced = NULL;
+}
