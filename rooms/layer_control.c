@@ -106,6 +106,8 @@ static int8_t wanted_enc(const sfu *s, const consumer *c, uint64_t estimate) {
   return (int8_t)top;
 }
 
+#define REPORT_ESTIMATE_US 1000000
+
 static void post_layer(sfu *s, transport *t, consumer *c, const la_decision *d, uint64_t estimate) {
   media_event ev = {.type = ME_CONSUMER_LAYER,
                     .worker = s->index,
@@ -158,10 +160,19 @@ static void apply(sfu *s, transport *t, consumer *c, const la_decision *d, uint6
     if (p->simulcast && (enc_changed || c->cur_enc < 0)) producer_request_keyframe(s, p, s_new, false);
     if (!p->simulcast && c->waiting_keyframe) producer_request_keyframe(s, p, -1, true);
   }
-  if (d->spatial != c->rep_spatial || d->temporal != c->rep_temporal || (int)d->reason != c->rep_reason) {
+  /* Reported when the decision changes, and at most every REPORT_ESTIMATE_US while the estimate
+   * has moved by a tenth since the last report (room.stats shows a live figure, not the one of
+   * the last switch). */
+  int64_t now = sfu_now_us(s);
+  uint32_t est = estimate > UINT32_MAX ? 0 : (uint32_t)estimate;
+  bool changed = d->spatial != c->rep_spatial || d->temporal != c->rep_temporal || (int)d->reason != c->rep_reason;
+  bool moved = (uint64_t)est * 10 > (uint64_t)c->rep_estimate * 11 || (uint64_t)est * 10 < (uint64_t)c->rep_estimate * 9;
+  if (changed || (moved && now - c->rep_at_us >= REPORT_ESTIMATE_US)) {
     c->rep_spatial = d->spatial;
     c->rep_temporal = d->temporal;
     c->rep_reason = (int8_t)d->reason;
+    c->rep_estimate = est;
+    c->rep_at_us = now;
     post_layer(s, t, c, d, estimate);
   }
 }

@@ -94,7 +94,7 @@ typedef enum {
   ME_TRANSPORT_CLOSED, /* reason: see media_close_reason */
   ME_ACTIVE_SPEAKER,   /* producer_id is the loudest audio producer of the room */
   ME_ROOM_RELEASED,    /* the worker freed the room's router: no object of it remains */
-  ME_CONSUMER_LAYER,   /* consumer_id's forwarded layer (or pause) changed: see layer below */
+  ME_CONSUMER_LAYER,   /* consumer_id's forwarded layer (or pause) changed, or the estimate moved: see layer below */
 } media_event_type;
 
 typedef enum {

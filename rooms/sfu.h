@@ -164,6 +164,8 @@ struct consumer {
   bool alloc_paused, rebase_pending;
   int8_t want_enc;
   int8_t rep_spatial, rep_temporal, rep_reason; /* rep_reason -1: nothing reported yet */
+  uint32_t rep_estimate;                         /* the estimate in that report */
+  int64_t rep_at_us;                             /* when it was sent */
   uint16_t rtx_seq;
   uint64_t packets, bytes;
   uint32_t last_rtp_ts;
