@@ -52,6 +52,9 @@ static const opt_def opts[] = {
     {"media-tcp-port", I(media_tcp_port, -1, 65535), "PORT", "TCP port for ICE over TCP (RFC 6544), for browsers whose network blocks UDP; worker i uses PORT+i (default: the --media-port number; 0 = any free port; -1 = no ICE-TCP)"},
     {"media-workers", I(media_workers, 0, 64), "N", "media worker threads (default 0 = one per core)"},
     {"reminder-lead", I(reminder_lead, 1, 86400), "SECONDS", "how long before a meeting starts its invitees get a reminder in the app (default 600, 10 minutes)"},
+    {"attach-dir", S(attach_dir), "DIR", "where chat attachments are kept, content-addressed (default: files/ beside the --db file; back it up with the database)"},
+    {"attach-max-mb", I(attach_max_mb, 1, 2047), "MIB", "largest chat attachment, per file (default 20)"},
+    {"attach-quota-mb", I(attach_quota_mb, 1, 16777216), "MIB", "total size of the chat attachments one consortium may keep: its channel's, its rooms' and its members' conversations' (default 1024; docs/OPERATIONS.md)"},
     {"turn-url", S(turn_urls), "LIST", "comma-separated TURN URLs handed to browsers with fresh credentials, e.g. turns:turn.example.org:443?transport=tcp (default none: no TURN)"},
     {"turn-secret-file", S(turn_secret_file), "FILE", "file holding the secret shared with coturn (static-auth-secret; 16-255 printable characters; a file, so it is not on the command line)"},
     {"turn-ttl", I(turn_ttl, 60, 604800), "SECONDS", "how long TURN credentials last in rooms without a schedule; a meeting's last until its end plus an hour (default 43200)"},
@@ -87,6 +90,8 @@ void config_defaults(moa_config *c) {
   c->media_port = 40000;
   c->media_tcp_port = MEDIA_TCP_PORT_SAME;
   c->reminder_lead = 600;
+  c->attach_max_mb = 20;
+  c->attach_quota_mb = 1024;
   c->turn_ttl = 12 * 3600;
   snprintf(c->turn_realm, sizeof c->turn_realm, "moa");
   snprintf(c->turn_listen, sizeof c->turn_listen, "0.0.0.0:443");

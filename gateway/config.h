@@ -38,6 +38,10 @@ typedef struct moa_config {
                             MEDIA_TCP_PORT_SAME = the media_port number) */
   int media_workers;     /* media worker threads (0 = one per core) */
   int reminder_lead;     /* seconds before a meeting starts that invitees are reminded */
+  /* chat attachments (storage/attachment_store.h, gateway/http_files.h) */
+  char attach_dir[512];  /* where files are kept ("" = "files" beside the database; none for :memory:) */
+  int attach_max_mb;     /* MiB per file */
+  int attach_quota_mb;   /* MiB per consortium */
   /* TURN over TLS through a separate coturn (gateway/turn_config.h, gateway/turn_credential.h) */
   char turn_urls[1024];       /* comma-separated turn:/turns: URLs given to browsers ("" = no TURN) */
   char turn_secret_file[512]; /* file holding the secret shared with coturn */

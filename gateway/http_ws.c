@@ -30,6 +30,7 @@
 
 #include "gateway/conn_limit.h"
 #include "gateway/http_calendar.h"
+#include "gateway/http_files.h"
 #include "gateway/http_path.h"
 #include "gateway/log.h"
 #include "gateway/media.h"
@@ -37,12 +38,14 @@
 #include "gateway/ws_batch.h"
 #include "gateway/ws_mask_guard.h"
 #include "signaling/hub.h"
+#include "storage/attachment_store.h"
 
 struct server {
   const moa_config *cfg;
   moa_db *db;
   hub *hub;
   media_system *media;
+  attachment_store *files; /* chat attachments (NULL when off: an in-memory database) */
   struct lws_context *ctx;
   struct lws_vhost *vhost;
   lws_sorted_usec_list_t tick;
@@ -72,6 +75,8 @@ static server *log_server;
 typedef struct http_pss {
   char *body;
   size_t len;
+  http_files_upload *upload; /* POST /files: until its answer (http_files.h) */
+  bool close_after;          /* end the connection once the answer is written */
 } http_pss;
 
 typedef struct ws_pss {
@@ -275,6 +280,29 @@ size_t server_metrics_render(server *srv, char *buf, size_t len) {
   return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len;
 }
 
+/* Answers the upload in pss (http_files.h) and forgets it. */
+static int http_upload_answer(struct lws *wsi, http_pss *pss) {
+  http_doc doc;
+  http_files_finish(pss->upload, &doc);
+  pss->upload = NULL;
+  return http_respond_as(wsi, pss, doc.status, doc.type, NULL, doc.body, doc.len);
+}
+
+/* A POST: /files takes uploads (its body follows in LWS_CALLBACK_HTTP_BODY); nothing else does. */
+static int http_post(struct lws *wsi, server *srv, http_pss *pss) {
+  char path[64] = "";
+  if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) >= (int)sizeof path) return not_found(wsi);
+  lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_POST_URI);
+  if (!http_files_path(path)) return not_found(wsi);
+  pss->body = NULL;
+  pss->close_after = false;
+  pss->upload = http_files_post(wsi, srv->hub, path);
+  if (!pss->upload) return -1;
+  if (!http_files_answer_now(pss->upload)) return 0;
+  pss->close_after = true; /* the body is not read: the connection cannot carry another request */
+  return http_upload_answer(wsi, pss);
+}
+
 static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
   http_pss *pss = user;
   server *srv;
@@ -303,6 +331,7 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
     case LWS_CALLBACK_HTTP: {
       srv = srv_of(wsi);
       char uri[64] = "";
+      if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0) return http_post(wsi, srv, pss);
       enum lws_token_indexes tok = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0 ? WSI_TOKEN_GET_URI : WSI_TOKEN_HEAD_URI;
       lws_hdr_copy(wsi, uri, sizeof uri, tok);
       if (strcmp(uri, "/healthz") == 0) {
@@ -334,8 +363,20 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
       http_doc doc; /* calendars and attendance (http_calendar.h) */
       if (http_calendar_route(srv->hub, path, t ? t : "", base, &doc))
         return http_respond_as(wsi, pss, doc.status, doc.type, doc.disposition, doc.body, doc.len);
+      if (http_files_path(path)) { /* chat attachments (http_files.h) */
+        int rc = http_files_get(wsi, srv->hub, path, &doc);
+        if (rc == HTTP_FILES_ANSWER) return http_respond_as(wsi, pss, doc.status, doc.type, NULL, doc.body, doc.len);
+        if (rc == HTTP_FILES_DONE && lws_http_transaction_completed(wsi)) return -1;
+        return rc == HTTP_FILES_CLOSE ? -1 : 0;
+      }
       return serve_static(wsi, srv, path);
     }
+    case LWS_CALLBACK_HTTP_BODY:
+      if (pss && pss->upload) http_files_body(pss->upload, in, len);
+      return 0;
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+      if (pss && pss->upload) return http_upload_answer(wsi, pss);
+      break;
     case LWS_CALLBACK_HTTP_FILE_COMPLETION:
       if (lws_http_transaction_completed(wsi)) return -1;
       return 0;
@@ -348,14 +389,18 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
       free(buf);
       free(pss->body);
       pss->body = NULL;
-      if (n < 0) return -1;
+      if (n < 0 || pss->close_after) return -1;
       if (lws_http_transaction_completed(wsi)) return -1;
       return 0;
     }
     case LWS_CALLBACK_CLOSED_HTTP:
       ws_mask_guard_forget(lws_get_socket_fd(wsi));
       free(pss ? pss->body : NULL);
-      if (pss) pss->body = NULL;
+      if (pss) {
+        pss->body = NULL;
+        http_files_abort(pss->upload);
+        pss->upload = NULL;
+      }
       break;
     default:
       break;
@@ -687,6 +732,15 @@ server *server_start(const moa_config *cfg, moa_db *db) {
     return NULL;
   }
   hub_set_media(srv->hub, srv->media);
+  if (http_files_open(cfg, db, &srv->files) != 0) {
+    media_stop(srv->media);
+    hub_free(srv->hub);
+    lws_context_destroy(srv->ctx);
+    conn_limit_free(srv->per_ip);
+    free(srv);
+    return NULL;
+  }
+  hub_set_attachments(srv->hub, srv->files);
   lws_sul_schedule(srv->ctx, 0, &srv->tick, on_tick, 100 * LWS_US_PER_MS);
   log_server = srv;
   return srv;
@@ -715,6 +769,7 @@ void server_free(server *srv) {
   lws_context_destroy(srv->ctx); /* closes what is left; CLOSED callbacks free sessions */
   media_stop(srv->media);
   hub_free(srv->hub);
+  attachment_store_close(srv->files);
   conn_limit_free(srv->per_ip);
   if (log_server == srv) log_server = NULL;
   free(srv);

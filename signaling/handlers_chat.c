@@ -2,6 +2,9 @@
  * direct conversations and search, thin over storage/chat_store.h; and chat_deliver(), the fan-out
  * of an event to every online session of a set of users, which the partner handlers use too.
  *
+ * Attachments are uploaded over HTTP first (gateway/http_files.h); chat.send names them by id,
+ * and chat.delete unlinks the files its message was the last to name.
+ *
  * Ordering: a message is committed by the store (its own transaction; WAL with synchronous=NORMAL,
  * so a commit survives a crash of the process without the loop waiting on fsync), then the sender
  * gets its reply, then the other sessions of every reader get the event. A resend with the same
@@ -17,6 +20,7 @@
 #include <string.h>
 
 #include "signaling/handlers.h"
+#include "storage/attachment_store.h"
 #include "storage/chat_store.h"
 #include "storage/user_store.h"
 
@@ -176,6 +180,11 @@ static void chat__fail(hub *h, session *s, json_int_t id, int status) {
     case CHAT_STORE_NOT_FOUND:
       hub_error(h, s, id, ERR_NOT_FOUND, "no such conversation, message or user");
       break;
+    case CHAT_STORE_NO_FILE:
+      hub_error(h, s, id, ERR_NOT_FOUND,
+                "no such attachment: upload it to this conversation first (it may have expired after 24 "
+                "hours or been sent already)");
+      break;
     default:
       hub_error(h, s, id, ERR_INTERNAL, "database error; nothing was changed");
       break;
@@ -217,23 +226,47 @@ static void handle_chat_conversations(hub *h, session *s, json_int_t id, json_t 
   hub_reply(h, s, id, out);
 }
 
+/* The "attachments" of chat.send: an optional array of at most CHAT_STORE_MAX_FILES attachment
+ * ids (strings; chat_store_send checks what they name) into files; false after an error reply. */
+static bool chat__files(hub *h, session *s, json_int_t id, json_t *req, const char **files, size_t *n) {
+  json_t *arr = json_object_get(req, "attachments");
+  *n = 0;
+  if (!arr || json_is_null(arr)) return true;
+  if (!json_is_array(arr) || json_array_size(arr) > CHAT_STORE_MAX_FILES) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS, "\"attachments\" must be an array of at most 10 attachment ids");
+    return false;
+  }
+  for (size_t i = 0; i < json_array_size(arr); i++) {
+    const char *v = json_string_value(json_array_get(arr, i));
+    if (!v || strlen(v) > 64) {
+      hub_error(h, s, id, ERR_INVALID_PARAMS, "\"attachments\" must contain attachment ids (strings)");
+      return false;
+    }
+    files[(*n)++] = v;
+  }
+  return true;
+}
+
 static void handle_chat_send(hub *h, session *s, json_int_t id, json_t *req) {
   protocol_error err;
   json_int_t conv = 0;
   json_int_t parent = 0;
-  const char *body, *key = NULL;
+  const char *body = "", *key = NULL, *files[CHAT_STORE_MAX_FILES];
+  size_t nfiles = 0;
   if (!chat__params_ok(h, s, id,
                        param_int(req, "conversation_id", 1, INT64_MAX, true, &conv, &err) &&
-                           param_string(req, "body", 0, 4 * CHAT_STORE_MAX_BODY, true, &body, &err) &&
+                           param_string(req, "body", 0, 4 * CHAT_STORE_MAX_BODY, false, &body, &err) &&
                            param_string(req, "client_key", 1, CHAT_STORE_MAX_CLIENT_KEY, false, &key, &err) &&
                            param_int(req, "parent_id", 1, INT64_MAX, false, &parent, &err),
-                       &err))
+                       &err) ||
+      !chat__files(h, s, id, req, files, &nfiles))
     return;
   uint64_t now = hub_now_ms();
   if (!chat__rate_ok(h, s, id, now)) return;
   json_t *msg = NULL;
   bool dup = false;
-  int rc = chat_store_reply(hub_db(h), conv, s->user_id, body, key, parent, &msg, &dup);
+  int rc =
+      chat_store_send(hub_db(h), conv, s->user_id, body ? body : "", key, parent, files, nfiles, &msg, &dup);
   if (rc != CHAT_STORE_OK) {
     chat__fail(h, s, id, rc);
     return;
@@ -319,6 +352,8 @@ static void handle_chat_delete(hub *h, session *s, json_int_t id, json_t *req) {
     chat__fail(h, s, id, rc);
     return;
   }
+  /* the message's files went with it: unlink the blobs no other message names */
+  if (hub_attachments(h)) attachment_store_collect(hub_attachments(h));
   int64_t conv = json_integer_value(json_object_get(msg, "conversation_id"));
   hub_reply(h, s, id, json_pack("{s:O}", "message", msg));
   chat__to_readers(

@@ -13,6 +13,7 @@
 #include "rooms/registry.h"
 #include "signaling/dispatch.h"
 #include "signaling/handlers.h"
+#include "storage/attachment_store.h"
 
 #define BUCKETS 4096
 #define VIOLATIONS_BEFORE_CLOSE 100
@@ -57,6 +58,8 @@ struct hub {
   media_system *media;
   rooms *rooms;
   session_watch watch;
+  struct attachment_store *files; /* not owned */
+  uint64_t files_collected_ms;
 };
 
 uint64_t hub_now_ms(void) {
@@ -263,6 +266,10 @@ void hub_poll(hub *h) {
   if (h->rooms) meeting_control_tick(h->rooms, h);
   meeting_reminder_tick(h);
   uint64_t now = hub_now_ms();
+  if (h->files && now - h->files_collected_ms >= 60000) { /* expired uploads, orphaned blobs */
+    h->files_collected_ms = now;
+    attachment_store_collect(h->files);
+  }
   session_watch_tick(&h->watch, h, now);
   for (delayed **pp = &h->later; *pp;) {
     delayed *d = *pp;
@@ -295,6 +302,13 @@ void hub_set_user(hub *h, session *s, int64_t user_id, bool is_admin) {
   s->guest_role[0] = '\0';
   s->guest_until_segment = 0;
 }
+
+void hub_set_attachments(hub *h, struct attachment_store *files) {
+  h->files = files;
+  h->files_collected_ms = hub_now_ms();
+}
+
+struct attachment_store *hub_attachments(hub *h) { return h->files; }
 
 void hub_set_media(hub *h, media_system *media) {
   h->media = media;

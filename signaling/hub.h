@@ -21,6 +21,7 @@
 typedef struct hub hub;
 struct rooms;
 struct media_system;
+struct attachment_store;
 
 typedef void (*handler_fn)(hub *h, session *s, json_int_t id, json_t *req);
 
@@ -98,6 +99,12 @@ uint64_t hub_now_ms(void);
 void hub_set_media(hub *h, struct media_system *media);
 struct media_system *hub_media(hub *h);
 struct rooms *hub_rooms(hub *h);
+
+/* The attachment store of the server (storage/attachment_store.h; not owned; NULL when files are
+ * off, e.g. unit tests): the gateway serves uploads and downloads with it, chat.delete and
+ * hub_poll (once a minute) unlink the files no message names any more. */
+void hub_set_attachments(hub *h, struct attachment_store *files);
+struct attachment_store *hub_attachments(hub *h);
 
 /* The watch that ends connections whose sign-in ended (signaling/session_watch.h). */
 session_watch *hub_session_watch(hub *h);

@@ -1,8 +1,10 @@
 /* Reactions and threads of chat messages (chat_store_react and chat_store_thread in
  * chat_store.h). Replies are written by chat_store_reply (chat_store.c); this file reads a
- * thread and keeps the reactions table (migration 009). */
+ * thread, keeps the reactions table (migration 009) and turns a message row's reactions column
+ * into JSON (chat__reactions). */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "storage/chat_store.h"
@@ -14,6 +16,35 @@ static bool chat__emoji_ok(const char *e) {
   for (size_t i = 0; i < sizeof chat__emoji / sizeof chat__emoji[0]; i++)
     if (!strcmp(e, chat__emoji[i])) return true;
   return false;
+}
+
+/* Parses "👍:3,👍:7,🎉:3" (emoji:user pairs in the order given) into
+ * [{"emoji": "👍", "count": 2, "user_ids": [3, 7]}, {"emoji": "🎉", ...}], emoji in first-use order. */
+json_t *chat__reactions(const char *csv) {
+  json_t *out = json_array();
+  while (csv && *csv) {
+    const char *colon = strchr(csv, ':');
+    if (!colon) break;
+    char *end;
+    long long uid = strtoll(colon + 1, &end, 10);
+    json_t *group = NULL;
+    size_t i;
+    json_t *g;
+    json_array_foreach(out, i, g) {
+      const char *e = json_string_value(json_object_get(g, "emoji"));
+      if (e && strlen(e) == (size_t)(colon - csv) && !memcmp(e, csv, (size_t)(colon - csv))) group = g;
+    }
+    if (!group) {
+      group = json_pack("{s:s%, s:i, s:[]}", "emoji", csv, (size_t)(colon - csv), "count", 0, "user_ids");
+      if (!group) break;
+      json_array_append_new(out, group);
+    }
+    json_array_append_new(json_object_get(group, "user_ids"), json_integer(uid));
+    json_object_set_new(group, "count",
+                        json_integer((json_int_t)json_array_size(json_object_get(group, "user_ids"))));
+    csv = *end == ',' ? end + 1 : end;
+  }
+  return out;
 }
 
 /* The conversation of a live message (0 when unknown or deleted; -1 on error). */

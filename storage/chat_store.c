@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storage/attachment_store.h"
 #include "storage/chat_store_int.h"
 
 const char *chat_store_status_name(int status) {
@@ -29,6 +30,8 @@ const char *chat_store_status_name(int status) {
       return "forbidden";
     case CHAT_STORE_NOT_FOUND:
       return "not_found";
+    case CHAT_STORE_NO_FILE:
+      return "no_file";
     default:
       return "internal";
   }
@@ -162,35 +165,6 @@ static json_t *chat__id_list(const char *csv) {
   return a;
 }
 
-/* Parses "👍:3,👍:7,🎉:3" (emoji:user pairs in the order given) into
- * [{"emoji": "👍", "count": 2, "user_ids": [3, 7]}, {"emoji": "🎉", ...}], emoji in first-use order. */
-static json_t *chat__reactions(const char *csv) {
-  json_t *out = json_array();
-  while (csv && *csv) {
-    const char *colon = strchr(csv, ':');
-    if (!colon) break;
-    char *end;
-    long long uid = strtoll(colon + 1, &end, 10);
-    json_t *group = NULL;
-    size_t i;
-    json_t *g;
-    json_array_foreach(out, i, g) {
-      const char *e = json_string_value(json_object_get(g, "emoji"));
-      if (e && strlen(e) == (size_t)(colon - csv) && !memcmp(e, csv, (size_t)(colon - csv))) group = g;
-    }
-    if (!group) {
-      group = json_pack("{s:s%, s:i, s:[]}", "emoji", csv, (size_t)(colon - csv), "count", 0, "user_ids");
-      if (!group) break;
-      json_array_append_new(out, group);
-    }
-    json_array_append_new(json_object_get(group, "user_ids"), json_integer(uid));
-    json_object_set_new(group, "count",
-                        json_integer((json_int_t)json_array_size(json_object_get(group, "user_ids"))));
-    csv = *end == ',' ? end + 1 : end;
-  }
-  return out;
-}
-
 /* The message object of a row whose first MSG_NCOLS columns are MSG_COLS. */
 json_t *chat__message_json(sqlite3_stmt *st) {
   bool deleted = sqlite3_column_type(st, 8) != SQLITE_NULL;
@@ -211,6 +185,9 @@ json_t *chat__message_json(sqlite3_stmt *st) {
   json_object_set_new(m, "reply_count", json_integer(sqlite3_column_int64(st, 12)));
   json_object_set_new(m, "reactions",
                       chat__reactions(deleted ? NULL : (const char *)sqlite3_column_text(st, 13)));
+  const char *files = deleted ? NULL : (const char *)sqlite3_column_text(st, 14);
+  json_t *list = files ? json_loads(files, JSON_REJECT_DUPLICATES, NULL) : NULL;
+  json_object_set_new(m, "attachments", json_is_array(list) ? list : (json_decref(list), json_array()));
   return m;
 }
 
@@ -464,9 +441,11 @@ done:
   return rc;
 }
 
-/* Inserts a validated body (s, n bytes); author_id 0 for a system message. */
+/* Inserts a validated body (s, n bytes); author_id 0 for a system message. files: the author's
+ * pending uploads that become the message's (attachment_store_link). */
 static int chat__insert(moa_db *db, int64_t conversation_id, int64_t author_id, const char *s, size_t n,
-                        const char *client_key, int64_t parent_id, json_t **out) {
+                        const char *client_key, int64_t parent_id, const char *const *files, size_t nfiles,
+                        json_t **out) {
   sqlite3_stmt *st = db_stmt(db,
                              "INSERT INTO messages(conversation_id, author_id, kind, body, created_at, "
                              "client_key, parent_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -489,13 +468,23 @@ static int chat__insert(moa_db *db, int64_t conversation_id, int64_t author_id, 
     free(copy);
     if (rc != CHAT_STORE_OK) return rc;
   }
+  if (nfiles) {
+    int rc = attachment_store_link(db, author_id, conversation_id, id, files, nfiles);
+    if (rc != ATTACH_OK) return rc == ATTACH_NOT_FOUND ? CHAT_STORE_NO_FILE : CHAT_STORE_ERROR;
+  }
   *out = chat__load_message(db, id);
   return *out ? CHAT_STORE_OK : CHAT_STORE_ERROR;
 }
 
 int chat_store_append(moa_db *db, int64_t conversation_id, int64_t author_id, const char *body,
                       const char *client_key, json_t **out, bool *duplicate) {
-  return chat_store_reply(db, conversation_id, author_id, body, client_key, 0, out, duplicate);
+  return chat_store_send(db, conversation_id, author_id, body, client_key, 0, NULL, 0, out, duplicate);
+}
+
+int chat_store_reply(moa_db *db, int64_t conversation_id, int64_t author_id, const char *body,
+                     const char *client_key, int64_t parent_id, json_t **out, bool *duplicate) {
+  return chat_store_send(db, conversation_id, author_id, body, client_key, parent_id, NULL, 0, out,
+                         duplicate);
 }
 
 /* The thread a reply to parent_id joins: parent_id's own thread when it is a reply itself.
@@ -509,12 +498,15 @@ static int chat__thread_root(moa_db *db, int64_t conversation_id, int64_t parent
   return rc == 1 ? CHAT_STORE_OK : rc == 0 ? CHAT_STORE_NOT_FOUND : CHAT_STORE_ERROR;
 }
 
-int chat_store_reply(moa_db *db, int64_t conversation_id, int64_t author_id, const char *body,
-                     const char *client_key, int64_t parent_id, json_t **out, bool *duplicate) {
+int chat_store_send(moa_db *db, int64_t conversation_id, int64_t author_id, const char *body,
+                    const char *client_key, int64_t parent_id, const char *const *files, size_t nfiles,
+                    json_t **out, bool *duplicate) {
   *out = NULL;
   *duplicate = false;
   size_t ts, tl;
-  int rc = chat_store_validate_text(body, CHAT_STORE_MAX_BODY, true, &ts, &tl);
+  if (nfiles > CHAT_STORE_MAX_FILES) return CHAT_STORE_INVALID;
+  int rc = chat_store_validate_text(body ? body : "", CHAT_STORE_MAX_BODY, true, &ts, &tl);
+  if (rc == CHAT_STORE_EMPTY && nfiles > 0) rc = CHAT_STORE_OK; /* files need no words */
   if (rc != CHAT_STORE_OK) return rc;
   size_t ks = 0, kl = 0; /* a client key is taken as is: no surrounding white space either */
   if (client_key &&
@@ -543,7 +535,8 @@ int chat_store_reply(moa_db *db, int64_t conversation_id, int64_t author_id, con
   int64_t root = 0;
   if (rc == CHAT_STORE_OK && parent_id > 0) rc = chat__thread_root(db, conversation_id, parent_id, &root);
   if (rc == CHAT_STORE_OK)
-    rc = chat__insert(db, conversation_id, author_id, body + ts, tl, client_key, root, out);
+    rc = chat__insert(db, conversation_id, author_id, tl ? body + ts : "", tl, client_key, root, files,
+                      nfiles, out);
   return chat__result(chat__end(db, own, rc), out);
 }
 
@@ -556,7 +549,7 @@ int chat_store_append_system(moa_db *db, int64_t conversation_id, const char *bo
   char kind[8];
   if (chat__begin(db, &own) != CHAT_STORE_OK) return CHAT_STORE_ERROR;
   rc = chat__kind(db, conversation_id, kind);
-  if (rc == CHAT_STORE_OK) rc = chat__insert(db, conversation_id, 0, body + ts, tl, NULL, 0, out);
+  if (rc == CHAT_STORE_OK) rc = chat__insert(db, conversation_id, 0, body + ts, tl, NULL, 0, NULL, 0, out);
   return chat__result(chat__end(db, own, rc), out);
 }
 

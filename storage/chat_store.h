@@ -21,9 +21,12 @@
  *   message:  {"id": 12, "conversation_id": 3, "author_id": 7 | null, "author_name": "김민수" | null,
  *              "kind": "text" | "system", "body": "…", "created_at": 1700000000,
  *              "edited_at": 1700000100 | null, "deleted": false, "client_key": "k1" | null,
- *              "mentions": [7, 9]}
+ *              "mentions": [7, 9], "parent_id": null, "reply_count": 0, "reactions": [],
+ *              "attachments": [{"id": "<32 hex>", "name": "자료.pdf", "size": 1234,
+ *                               "type": "application/pdf", "preview": false, "url": "/files/<id>"}]}
  *              A deleted message keeps its id and times, with "deleted": true, "body": "" and
- *              "mentions": [] (a tombstone, so clients can update what they show).
+ *              "mentions": [], "attachments": [] (a tombstone, so clients can update what they
+ *              show; its files are removed with it).
  *   history:  {"conversation_id": 3, "messages": [message…], "has_more": true}
  *   conversation: {"id": 3, "kind": "channel", "title": "…", "consortium_id": 5 | null,
  *              "ref_id": 42 | null, "unread": 4, "mentions_unread": 1, "last_read_id": 120,
@@ -51,6 +54,7 @@
 #define CHAT_STORE_MAX_TITLE 200     /* bytes */
 #define CHAT_STORE_MAX_QUERY 200     /* bytes of a search query */
 #define CHAT_STORE_MAX_MEMBERS 20    /* readers per chat_store_members answer */
+#define CHAT_STORE_MAX_FILES 10      /* attachments per message */
 
 typedef enum {
   CHAT_STORE_OK = 0,
@@ -61,6 +65,8 @@ typedef enum {
   CHAT_STORE_FORBIDDEN = -5, /* the user may not read / change this */
   CHAT_STORE_NOT_FOUND = -6, /* no such conversation, message or user */
   CHAT_STORE_ERROR = -7,     /* database error; nothing was written */
+  CHAT_STORE_NO_FILE = -8,   /* an attachment is unknown, not the author's pending upload into this
+                                conversation, or sent already */
 } chat_store_status;
 
 /* A short stable name for a status ("ok", "empty", "too_long", "bad_text", "invalid",
@@ -128,6 +134,18 @@ int chat_store_append(moa_db *db, int64_t conversation_id, int64_t author_id, co
 int chat_store_reply(moa_db *db, int64_t conversation_id, int64_t author_id, const char *body,
                      const char *client_key, int64_t parent_id, json_t **out, bool *duplicate);
 
+/* As chat_store_reply, with files: the tokens of nfiles (0..CHAT_STORE_MAX_FILES) pending
+ * uploads of author_id into this conversation (attachment_store.h), which become the message's,
+ * in that order, in its transaction; with files the body may be empty. The message object lists
+ * them in "attachments" (every message has the array: [{id, name, size, type, preview, url}]).
+ * A resend with the same client_key returns the original message, its files, and leaves the
+ * tokens given as they were. Returns what chat_store_reply does, _INVALID (too many files) and
+ * _NO_FILE (a token unknown, not the author's pending upload into this conversation, or listed
+ * twice); on failure nothing is written. */
+int chat_store_send(moa_db *db, int64_t conversation_id, int64_t author_id, const char *body,
+                    const char *client_key, int64_t parent_id, const char *const *files, size_t nfiles,
+                    json_t **out, bool *duplicate);
+
 /* The emoji a reaction may be, one per string: 👍 ❤️ 😄 🎉 👀 🙏 ✅ 😮. */
 #define CHAT_STORE_EMOJI                                                                  \
   "\xF0\x9F\x91\x8D", "\xE2\x9D\xA4\xEF\xB8\x8F", "\xF0\x9F\x98\x84", "\xF0\x9F\x8E\x89", \
@@ -170,8 +188,9 @@ int chat_store_edit(moa_db *db, int64_t user_id, int64_t message_id, const char 
 /* Deletes a message (its body is erased, a tombstone remains). Allowed to its author (still a
  * reader), to a coordinator of the consortium owning a channel for messages in that channel, and
  * to admins (users.is_admin): the store checks user_roles itself, so every handler enforces the
- * same rule. *out is the tombstone. Returns CHAT_STORE_OK, _FORBIDDEN, _NOT_FOUND (unknown or
- * already deleted) or _ERROR. */
+ * same rule. Its attachments go in the same transaction (migration 012's trigger); their blobs
+ * are unlinked by attachment_store_collect(), which the caller runs after. *out is the tombstone.
+ * Returns CHAT_STORE_OK, _FORBIDDEN, _NOT_FOUND (unknown or already deleted) or _ERROR. */
 int chat_store_delete(moa_db *db, int64_t user_id, int64_t message_id, json_t **out);
 
 /* Moves user_id's read marker in a conversation forward to message_id (never backward; clamped

@@ -8,7 +8,8 @@ import { startServer, seededDb, tempDir, cleanup, Client, runMoa, signedIn } fro
 test('--help lists the options and commands; --version prints the version', async () => {
   const h = await runMoa(['--help']);
   assert.equal(h.code, 0);
-  for (const s of ['--listen', '--db', '--static', '--config', '--tls-cert', '--tls-key', '--log-level', 'user add', 'org import', 'consortium list'])
+  for (const s of ['--listen', '--db', '--static', '--config', '--tls-cert', '--tls-key', '--log-level', '--attach-dir',
+    '--attach-max-mb', '--attach-quota-mb', 'user add', 'org import', 'consortium list'])
     assert.ok(h.stdout.includes(s), `help mentions ${s}`);
   const v = await runMoa(['--version']);
   assert.match(v.stdout, /^moa \d+\.\d+\.\d+/);

@@ -3,7 +3,8 @@
  * IPv4 and bracketed IPv6 forms, the log level); config_load_file (comments, blank lines, spaces
  * around '=', errors that name the file and line, a file that tries to include another, a missing
  * file); and config_parse_args (flags win over the file whatever their order, --key=value, a flag
- * without its value, a stray positional argument, --tls-cert without --tls-key). Config files are
+ * without its value, a stray positional argument, --tls-cert without --tls-key); the chat
+ * attachment options. Config files are
  * temporary files made with mkstemp and removed by each test. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -58,6 +59,9 @@ static void test_defaults(void **state) {
   assert_int_equal(c.outq_bytes, 4194304);
   assert_int_equal(c.ping_interval, 30);
   assert_int_equal(c.login_workers, 1);
+  assert_string_equal(c.attach_dir, "");
+  assert_int_equal(c.attach_max_mb, 20);
+  assert_int_equal(c.attach_quota_mb, 1024);
   assert_false(c.demo);
 }
 
@@ -133,6 +137,24 @@ static void test_set_int(void **state) {
     config_defaults(&d);
     assert_memory_equal(&c, &d, sizeof c);
   }
+}
+
+/* The attachment options: a directory, and sizes in MiB within their bounds. */
+static void test_attachment_options(void **state) {
+  (void)state;
+  moa_config c;
+  char err[256];
+  config_defaults(&c);
+  char *argv[] = {"--attach-dir", "/srv/moa/files", "--attach-max-mb=50", "--attach-quota-mb", "4096"};
+  assert_int_equal(config_parse_args(&c, 5, argv, err, sizeof err), 0);
+  assert_string_equal(c.attach_dir, "/srv/moa/files");
+  assert_int_equal(c.attach_max_mb, 50);
+  assert_int_equal(c.attach_quota_mb, 4096);
+  assert_int_equal(config_set(&c, "attach-max-mb", "0", err, sizeof err), -1);
+  assert_true(contains(err, "attach-max-mb"));
+  assert_int_equal(config_set(&c, "attach-max-mb", "2048", err, sizeof err), -1);
+  assert_int_equal(config_set(&c, "attach-quota-mb", "20MB", err, sizeof err), -1);
+  assert_int_equal(c.attach_max_mb, 50);
 }
 
 static void test_set_bool(void **state) {
@@ -398,6 +420,7 @@ int main(void) {
       cmocka_unit_test(test_set_string),
       cmocka_unit_test(test_set_int),
       cmocka_unit_test(test_set_bool),
+      cmocka_unit_test(test_attachment_options),
       cmocka_unit_test(test_set_listen),
       cmocka_unit_test(test_set_log_level),
       cmocka_unit_test(test_load_file),

@@ -7,13 +7,13 @@
  * SQLITE_NOMEM, each both as SQLite undoes one statement and as it rolls back the whole
  * transaction (then a caller that went on regardless would write in autocommit mode).
  *
- * The stores covered: chat (channels, rooms, members, direct conversations, append, system
- * messages, edit, delete, read markers), meetings (create, update, invite, cancel, reminders),
- * guest links (create, redeem), attendance (join, leave), moderation (record, ban, unban, end),
- * users (add, role, disable, password, failures, success), sessions (create, delete, purge),
- * calendar tokens (make, revoke), the directory (profile update), organizations (TSV import),
- * rooms (create, lounges, archive, adaptation, delete), inquiries (send, decide, block), reference data and
- * meta. */
+ * The stores covered: chat (channels, rooms, members, direct conversations, append, a message
+ * with files, system messages, edit, delete (its files with it), read markers), meetings (create, update,
+ * invite, cancel, reminders), guest links (create, redeem), attendance (join, leave), moderation (record,
+ * ban, unban, end), users (add, role, disable, password, failures, success), sessions (create, delete,
+ * purge), calendar tokens (make, revoke), the directory (profile update), organizations (TSV import), rooms
+ * (create, lounges, archive, adaptation, delete), inquiries (send, decide, block), reference data and meta.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +96,15 @@ static void seed(moa_db *db) {
   assert_int_equal(chat_store_append(db, S.channel, 2, "첫 메시지 @박코디", NULL, &out, &dup), CHAT_STORE_OK);
   S.message = json_integer_value(json_object_get(out, "id"));
   json_decref(out);
+  /* a file sent with that message, and one uploaded and not sent yet (migration 012) */
+  char files[512];
+  snprintf(
+      files, sizeof files,
+      "INSERT INTO attachments(token, sha256, size, media_type, name, uploader_id, conversation_id, "
+      "consortium_id, message_id, created_at) VALUES ('%032d', '%064d', 10, 'application/pdf', '자료.pdf', "
+      "2, %lld, 1, %lld, %lld), ('%031d1', '%063d1', 20, 'image/png', '사진.png', 2, %lld, 1, NULL, %lld)",
+      0, 0, (long long)S.channel, (long long)S.message, NOW, 0, 0, (long long)S.channel, NOW);
+  assert_int_equal(sqlite3_exec(db_handle(db), files, NULL, NULL, NULL), SQLITE_OK);
   int64_t other = 3;
   assert_int_equal(chat_store_create_direct(db, 2, &other, 1, NULL, &S.direct, &created), CHAT_STORE_OK);
   json_t *spec = J(LAUNCH);
@@ -359,6 +368,15 @@ static bool op_chat_append(moa_db *db) {
   json_decref(out);
   return rc == CHAT_STORE_OK && !dup;
 }
+static bool op_chat_send_files(moa_db *db) {
+  json_t *out = NULL;
+  bool dup = false;
+  const char *files[] = {"00000000000000000000000000000001"};
+  int rc = chat_store_send(db, S.channel, 2, "", "k-2", 0, files, 1, &out, &dup);
+  bool ok = rc == CHAT_STORE_OK && !dup && json_array_size(json_object_get(out, "attachments")) == 1;
+  json_decref(out);
+  return ok;
+}
 static bool op_chat_append_system(moa_db *db) {
   json_t *out = NULL;
   int rc = chat_store_append_system(db, S.direct, "회의가 시작되었습니다", &out);
@@ -391,6 +409,7 @@ static void test_chat_store_faults(void **state) {
       {"chat_store_add_members", op_chat_add_members, false},
       {"chat_store_create_direct", op_chat_create_direct, false},
       {"chat_store_append", op_chat_append, false},
+      {"chat_store_send (files)", op_chat_send_files, false},
       {"chat_store_append_system", op_chat_append_system, false},
       {"chat_store_edit", op_chat_edit, false},
       {"chat_store_delete", op_chat_delete, false},

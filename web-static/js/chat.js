@@ -1,13 +1,15 @@
 // A chat panel for one conversation (a consortium's channel, a room's chat, a direct or inquiry
 // conversation): history with "older" paging, live messages, edits and deletions, typing, read
 // markers, a composer whose sends carry a client_key so a resend after a dropped connection
-// cannot duplicate, and catch-up (chat.history after_id) when the connection comes back.
+// cannot duplicate, and catch-up (chat.history after_id) when the connection comes back; files
+// attached from the composer (attachments.js) go with the next message.
 // Message bodies are rendered with textContent only.
 import { h } from './dom.js';
 import { t, fmtShort, fmtDateTime } from './i18n.js';
 import { refreshUnreadSoon } from './app.js';
 import { attachMentions, mentionBody, mentionsMe } from './mentions.js';
 import { createThreadPane } from './thread.js';
+import { createTray, attachButton, attachmentList } from './attachments.js';
 
 // The reactions a message may get (the server accepts exactly these: chat.react).
 const EMOJI = ['👍', '❤️', '😄', '🎉', '👀', '🙏', '✅', '😮'];
@@ -46,12 +48,21 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
   const sendBtn = h('button', { type: 'submit', class: 'primary', i18n: 'chat.send' });
   const error = h('p', { class: 'form-error', role: 'alert' });
   const mentionPicker = attachMentions(ctx, input, conversationId); // before the Enter-sends listener
-  const form = h('form', { class: 'chat-compose', on: { submit: (e) => { e.preventDefault(); send(); } } }, input, sendBtn, mentionPicker.el);
+  const tray = createTray(ctx, conversationId); // files to send (attachments.js)
+  const form = h('form', { class: 'chat-compose', on: { submit: (e) => { e.preventDefault(); send(); } } },
+    attachButton(tray), input, sendBtn, mentionPicker.el);
+  const thumbs = new Map(); // attachment id -> its preview <img>, kept across redraws
   const thread = createThreadPane(ctx, { conversationId, render: (m, o) => renderMessage(m, false, o), clientKey });
   thread.el.addEventListener('replied', (e) => upsert(e.detail));
   const panel = h('section', { class: `chat ${className}`, dataset: { conversation: String(conversationId) } },
     title ? h('h2', { class: 'chat-title' }, title) : null,
-    older, log, typing, error, form); // the thread pane joins when a thread is opened
+    older, log, typing, error, tray.el, form); // the thread pane joins when a thread is opened
+  panel.addEventListener('dragover', (e) => { if (e.dataTransfer?.types.includes('Files')) e.preventDefault(); });
+  panel.addEventListener('drop', (e) => {
+    if (!e.dataTransfer?.files.length) return;
+    e.preventDefault();
+    tray.addFiles(e.dataTransfer.files);
+  });
 
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
@@ -103,7 +114,9 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
 
   function renderMessage(m, pending = false, { inThread = false, root = false } = {}) {
     const mine = me && m.author_id === me.id;
-    const body = m.deleted ? h('p', { class: 'body deleted', i18n: 'chat.deleted' }) : h('p', { class: 'body' }, mentionBody(m, me));
+    const files = attachmentList(m, thumbs);
+    const body = m.deleted ? h('p', { class: 'body deleted', i18n: 'chat.deleted' })
+      : m.body || !files ? h('p', { class: 'body' }, mentionBody(m, me)) : null;
     const li = h('li', {
       class: ['msg', mine && 'mine', m.kind === 'system' && 'system', pending && 'pending', !m.deleted && mentionsMe(m, me) && 'mentions-me'],
       dataset: { id: String(m.id ?? '') },
@@ -113,7 +126,7 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
       m.created_at ? h('time', { datetime: new Date(m.created_at * 1000).toISOString(), title: fmtDateTime(m.created_at) }, fmtShort(m.created_at)) : null,
       m.edited_at && !m.deleted ? h('span', { class: 'edited', i18n: 'chat.edited' }) : null,
       pending ? h('span', { class: 'sending', i18n: 'chat.sending' }) : null),
-    body);
+    body, files);
     if (!m.deleted && m.kind !== 'system' && m.id && !pending) {
       li.append(reactionBar(m));
       if (!inThread && m.reply_count > 0) {
@@ -230,23 +243,28 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
   document.addEventListener('visibilitychange', onVisible);
   ctx.cleanup(() => document.removeEventListener('visibilitychange', onVisible));
 
-  const pendings = new Map(); // client_key -> {body, el}
-  async function send(body = input.value, key = clientKey()) {
+  const pendings = new Map(); // client_key -> {body, files, el}
+  async function send(body = input.value, key = clientKey(), files = null) {
     error.textContent = '';
-    if (!body.trim()) return;
+    if (!files && tray.busy()) { error.textContent = t('files.wait'); return; }
+    files ??= tray.ready();
+    if (!body.trim() && !files.length) return;
     if (new TextEncoder().encode(body).length > 4000) { error.textContent = t('chat.tooLong'); return; }
     input.value = '';
     log.querySelector('.empty')?.remove();
     let p = pendings.get(key);
     if (!p) {
-      const el = renderMessage({ id: 0, author_id: me?.id, author_name: me?.name, body, kind: 'text' }, true);
+      const el = renderMessage({ id: 0, author_id: me?.id, author_name: me?.name, body, kind: 'text', attachments: files }, true);
       log.append(el);
       scrollDown();
-      p = { body, el };
+      p = { body, files, el };
       pendings.set(key, p);
     }
     try {
-      const r = await rpc.request('chat.send', { conversation_id: conversationId, body, client_key: key });
+      const params = { conversation_id: conversationId, body, client_key: key };
+      if (files.length) params.attachments = files.map((a) => a.id);
+      const r = await rpc.request('chat.send', params);
+      if (files.length) tray.clear(files.map((a) => a.id));
       pendings.delete(key);
       p.el.remove();
       upsert(r.message);
@@ -264,7 +282,7 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
     }
   }
   function retryPending() {
-    for (const [key, p] of pendings) send(p.body, key);
+    for (const [key, p] of pendings) send(p.body, key, p.files);
   }
 
   function startEdit(m) {

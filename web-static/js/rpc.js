@@ -18,6 +18,17 @@
 const TOKEN_KEY = 'moa.token';
 const OPEN_TYPES = new Set(['auth.login', 'auth.resume', 'system.ping']);
 
+// Chat attachments are fetched by the browser itself (<img> previews, download links) from
+// /files/<id>, which takes the session from this cookie: only for /files/, never sent by another
+// site's page (SameSite=Strict), gone when the browser closes or the user signs out. Uploads send
+// the token as a Bearer header instead (attachments.js).
+export const FILE_COOKIE = 'moa_session';
+function fileCookie(token) {
+  const secure = location.protocol === 'https:' ? '; Secure' : '';
+  document.cookie = token ? `${FILE_COOKIE}=${token}; Path=/files/; SameSite=Strict${secure}`
+    : `${FILE_COOKIE}=; Path=/files/; Max-Age=0; SameSite=Strict${secure}`;
+}
+
 export class RpcError extends Error {
   constructor(code, message = code, extra = {}) {
     super(message);
@@ -58,11 +69,13 @@ export class Rpc extends EventTarget {
       if (v) localStorage.setItem(TOKEN_KEY, v);
       else localStorage.removeItem(TOKEN_KEY);
     } catch { /* storage unavailable: the session lasts this page */ }
+    fileCookie(v);
   }
 
   get signedIn() { return this.user !== null; }
 
   start() {
+    fileCookie(this.token); // a new browser session keeps localStorage, not the session cookie
     window.addEventListener('online', () => this.reconnectNow());
     this.#open();
   }

@@ -1,12 +1,13 @@
 // The interface text: Korean (the default) and English, key by key. {name} marks a placeholder.
 // The meetings screen's text is in strings_meetings.js, the activity screen's in strings_activity.js,
 // the message for media blocked by a firewall in strings_network.js, the meeting's video area
-// (grid and speaker views, pins) in strings_stage.js.
+// (grid and speaker views, pins) in strings_stage.js, the chat's file attachments in strings_files.js.
 import { ko as meetingsKo, en as meetingsEn } from './strings_meetings.js';
 import { ko as activityKo, en as activityEn } from './strings_activity.js';
 import { ko as networkKo, en as networkEn } from './strings_network.js';
 import { ko as stageKo, en as stageEn } from './strings_stage.js';
 import { ko as uxKo, en as uxEn } from './strings_ux.js';
+import { ko as filesKo, en as filesEn } from './strings_files.js';
 
 export const ko = {
   ...meetingsKo,
@@ -14,6 +15,7 @@ export const ko = {
   ...networkKo,
   ...stageKo,
   ...uxKo,
+  ...filesKo,
   'app.name': '모아',
   'app.loading': '불러오는 중…',
   'app.skip': '본문으로 건너뛰기',
@@ -382,6 +384,7 @@ export const en = {
   ...networkEn,
   ...stageEn,
   ...uxEn,
+  ...filesEn,
   'app.name': 'Moa',
   'app.loading': 'Loading…',
   'app.skip': 'Skip to content',

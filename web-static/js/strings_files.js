@@ -1,0 +1,43 @@
+// The chat's file attachments (attach button, uploads with progress, refusals, previews and
+// downloads), Korean and English; merged into strings.js. {name} marks a placeholder.
+export const ko = {
+  'files.attach': '파일 첨부',
+  'files.pending': '보낼 파일',
+  'files.uploading': '올리는 중… {percent}%',
+  'files.ready': '첨부됨',
+  'files.remove': '첨부 취소',
+  'files.refused': '올리지 못했습니다: {message}',
+  'files.failed': '연결이 끊겨 파일을 올리지 못했습니다. 다시 시도하세요.',
+  'files.cancelled': '올리기를 취소했습니다.',
+  'files.wait': '파일을 올리는 중입니다. 다 올라간 뒤에 보내세요.',
+  'files.list': '첨부 파일',
+  'files.preview': '{name} 미리보기',
+  'files.err.too_large': '"{name}"은(는) {size}입니다. 파일 하나는 {limit} MB까지 올릴 수 있습니다.',
+  'files.err.quota_exceeded': '협의체에 올린 파일이 한도 {limit} MB를 넘게 됩니다. 오래된 첨부 파일의 메시지를 지우거나 운영자에게 한도를 늘려 달라고 하세요.',
+  'files.err.type_not_allowed': '"{name}"은(는) 첨부할 수 없는 형식입니다. 문서(PDF, 한글 HWP·HWPX, 워드·엑셀·파워포인트, ODF, TXT, CSV, ZIP)와 이미지(PNG, JPEG, GIF, WebP)만 올릴 수 있습니다.',
+  'files.err.type_mismatch': '"{name}"의 내용이 이름의 형식과 다릅니다. 내용과 이름이 맞는 파일만 올릴 수 있습니다.',
+  'files.err.forbidden': '이 대화에 파일을 올릴 권한이 없습니다.',
+  'files.err.busy': '지금 올리는 파일이 많습니다. 잠시 뒤 다시 시도하세요.',
+  'files.err.insufficient_storage': '서버의 저장 공간이 부족합니다. 운영자에게 알려 주세요.',
+};
+
+export const en = {
+  'files.attach': 'Attach files',
+  'files.pending': 'Files to send',
+  'files.uploading': 'Uploading… {percent}%',
+  'files.ready': 'Attached',
+  'files.remove': 'Remove',
+  'files.refused': 'Not uploaded: {message}',
+  'files.failed': 'The connection dropped and the file was not uploaded. Try again.',
+  'files.cancelled': 'Upload cancelled.',
+  'files.wait': 'Files are still uploading. Send when they are done.',
+  'files.list': 'Attachments',
+  'files.preview': 'Preview of {name}',
+  'files.err.too_large': '"{name}" is {size}: files may be at most {limit} MB.',
+  'files.err.quota_exceeded': "The consortium's files would exceed its quota of {limit} MB: delete the messages of old attachments, or ask an operator for more.",
+  'files.err.type_not_allowed': '"{name}" is not a type that may be attached: documents (PDF, HWP/HWPX, Word, Excel, PowerPoint, ODF, TXT, CSV, ZIP) and images (PNG, JPEG, GIF, WebP) only.',
+  'files.err.type_mismatch': 'The content of "{name}" does not match its name: only files whose content matches their name may be attached.',
+  'files.err.forbidden': 'You may not attach files in this conversation.',
+  'files.err.busy': 'Too many uploads at once: try again in a moment.',
+  'files.err.insufficient_storage': "The server's disk is full: tell its operator.",
+};
