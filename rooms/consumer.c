@@ -49,9 +49,12 @@ consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd) {
   c->want_enc = (int8_t)(p->n_enc - 1);
   c->rep_spatial = c->rep_temporal = -2;
   c->rep_reason = -1;
-  if (!t->bwe && !(t->bwe = sub_bwe_new(cmd->u.consumer.ext[MEDIA_EXT_TWCC], sfu_now_us(s)))) {
-    free(c);
-    return NULL;
+  if (!t->bwe) {
+    if (!(t->bwe = sub_bwe_new(cmd->u.consumer.ext[MEDIA_EXT_TWCC], sfu_now_us(s)))) {
+      free(c);
+      return NULL;
+    }
+    t->bwe->transport_id = t->id;
   }
   vp8_rewriter_init(&c->vp8);
   c->rtx_seq = (uint16_t)(rand() & 0x7fff);

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "gateway/log.h"
 #include "gateway/rtc/rtp.h"
 
 #define FEEDBACK_CAP 1024 /* packets taken from one feedback message (Chrome reports ~100 ms) */
@@ -50,6 +51,15 @@ int sub_bwe_on_twcc(sub_bwe *b, const rtcp_header *h, int64_t now_us) {
   uint32_t before = b->est.target_bps;
   bwe_estimator_on_feedback(&b->est, joined, n, now_us);
   if (b->est.target_bps < before) b->constrained = true;
+  if (now_us - b->logged_us >= 1000000) { /* --log-level debug: the estimator's state, each second */
+    const bwe_estimator *e = &b->est;
+    b->logged_us = now_us;
+    log_debug("bwe: transport %u: target %u delay %u loss %u remb %u acked %u wanted %u bit/s; loss %.3f, usage %d, rtt %lld ms, "
+              "probes %llu/%llu, queued %u",
+              b->transport_id, e->target_bps, e->delay_bps, e->loss_bps, e->remb_bps, e->acked_bps, e->wanted_bps, e->loss_fraction,
+              (int)e->usage, (long long)(e->rtt_us / 1000), (unsigned long long)e->probes_succeeded,
+              (unsigned long long)e->probes_started, b->pacer.count);
+  }
   /* Drop fast: a cut of a quarter or more reallocates at the next tick, not 100 ms later. */
   if ((uint64_t)b->est.target_bps * 4 < (uint64_t)before * 3) b->dirty = true;
   return 0;

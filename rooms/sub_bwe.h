@@ -56,6 +56,8 @@ typedef struct sub_bwe {
   /* retransmissions in the current 100 ms window (sub_bwe_rtx_allow) */
   int64_t rtx_window_us;
   uint32_t rtx_window_bytes;
+  int64_t logged_us;     /* the last debug line of the estimator's state */
+  uint32_t transport_id; /* for that line */
 } sub_bwe;
 
 /* The upper bounds of the estimate histogram's buckets, in kbit/s (the last is +Inf). */

@@ -136,7 +136,7 @@ before(async () => {
   execFileSync('ip', ['netns', 'exec', nsSrv.name, 'nft', '-f', '-'], { input: NFT_RULES });
 
   db = seededDb();
-  srv = await startServer({ db: db.path, host: SRV_ADDR, args: ['--media-ip', SRV_ADDR], netns: nsSrv });
+  srv = await startServer({ db: db.path, host: SRV_ADDR, args: ['--media-ip', SRV_ADDR, '--log-level', 'debug'], netns: nsSrv });
   // The server's origin is not loopback: let Chromium treat it as secure (getUserMedia).
   const extraArgs = [`--unsafely-treat-insecure-origin-as-secure=${srv.url}`];
   browserSrv = await launchBrowser({ netns: nsSrv, extraArgs });
