@@ -334,7 +334,7 @@ test('harness: three publishers send 720p, both viewers decode them at 720p, tbf
   assert.ok(openLim.total > 1000, `the unshaped viewer is not limited: ${openLim.total} kbit/s`);
 });
 
-test('800 kbit/s: the shaped viewer gets lower layers within 5 s and keeps decoding; the unshaped viewer keeps 720p', { timeout: 60000, todo: 'issue 11 open: the allocator does not hold this yet (see docs/BWE.md, Measured in Chromium)' }, async () => {
+test('800 kbit/s: the shaped viewer gets lower layers within 5 s and keeps decoding; the unshaped viewer keeps 720p', { timeout: 60000 }, async () => {
   assert.ok(harnessUp, 'the meeting of the harness test is up');
   // The limit has been on since the end of the harness test; take the time from a fresh start.
   shape('lifted');
@@ -369,7 +369,7 @@ test('800 kbit/s: the shaped viewer gets lower layers within 5 s and keeps decod
   assert.deepEqual(open.heights, [720, 720, 720], 'the unshaped viewer keeps the top layer');
 });
 
-test('limit lifted: from lower layers, 720p back on the shaped viewer within 15 s', { timeout: 30000, todo: 'issue 11 open: the allocator does not hold this yet (see docs/BWE.md, Measured in Chromium)' }, async () => {
+test('limit lifted: from lower layers, 720p back on the shaped viewer within 15 s', { timeout: 30000 }, async () => {
   assert.ok(harnessUp, 'the meeting of the harness test is up');
   const start = heights(await inbound(pages.shaped));
   assert.ok(start.length === 3 && start.every((h) => h > 0 && h <= 360), `the shaped viewer is on lower layers before the lift (${start})`);
@@ -388,7 +388,7 @@ test('limit lifted: from lower layers, 720p back on the shaped viewer within 15 
   assert.ok(r.frames.every((n) => n > 0), `decoding every camera (${r.frames})`);
 });
 
-test('150 kbit/s: video pauses, audio keeps flowing; lifted: video resumes', { timeout: 60000, todo: 'issue 11 open: the allocator does not hold this yet (see docs/BWE.md, Measured in Chromium)' }, async () => {
+test('150 kbit/s: video pauses, audio keeps flowing; lifted: video resumes', { timeout: 60000 }, async () => {
   assert.ok(harnessUp, 'the meeting of the harness test is up');
   shape('150kbit');
   const t0 = Date.now();
