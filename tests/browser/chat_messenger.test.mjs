@@ -142,7 +142,8 @@ test('a reply in a thread, counted on its parent live; a reaction given and join
   await onB.locator('button.reply').click();
   const paneB = b.locator('#inbox-detail .thread');
   await paneB.waitFor();
-  assert.match(await paneB.locator('.thread-parent').innerText(), /다음 주 워크숍 장소 의견 주세요/);
+  // the pane opens at once and shows its parent when the thread's messages have come
+  await paneB.locator('.thread-parent', { hasText: '다음 주 워크숍 장소 의견 주세요' }).waitFor();
   await paneB.locator('textarea.thread-input').fill('대전 컨벤션센터 어떨까요?');
   await paneB.locator('textarea.thread-input').press('Enter');
   await paneB.locator('.thread-log .msg', { hasText: '대전 컨벤션센터 어떨까요?' }).waitFor();

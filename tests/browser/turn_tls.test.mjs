@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer, seededDb, cleanup, tempDir, MOA_SRC } from '../lib/moa.mjs';
-import { modulePage, CHROMIUM } from '../lib/browser.mjs';
+import { modulePage, CHROMIUM, CHROMIUM_ENV } from '../lib/browser.mjs';
 import { requireCoturn, makeSecret, makeCert, writeTurnConfig, startCoturn, uclient } from '../lib/coturn.mjs';
 import { ARGS, newPage, signIn, until, screenshots } from './ui_helpers.mjs';
 
@@ -87,7 +87,7 @@ function bridge(name, from, to) {
 
 function launchIn(n, extra = []) {
   if (!CHROMIUM) throw new Error('Debian chromium is not installed (make installs it)');
-  return chromium.launch({ executablePath: n.wrapper(CHROMIUM), args: [...ARGS, ...extra] });
+  return chromium.launch({ executablePath: n.wrapper(CHROMIUM), args: [...ARGS, ...extra], env: CHROMIUM_ENV });
 }
 
 before(async () => {

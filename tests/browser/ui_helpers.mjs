@@ -1,13 +1,15 @@
 // Shared helpers of the browser-app tests: launching Debian's Chromium (optionally inside a test
 // network namespace, for media), signing in through the app's own sign-in screen, and writing
 // screenshots under build/screenshots/ (not committed).
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer, seededDb, signedIn, cleanup } from '../lib/moa.mjs';
 
-export const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
+import { CHROMIUM, CHROMIUM_ENV } from '../lib/browser.mjs';
+
+export { CHROMIUM };
 export const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream', '--disable-features=WebRtcHideLocalIpsWithMdns',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -21,7 +23,7 @@ export const PASSWORD = 'moa-demo-2025';
 export function launch({ netns, askMedia = false } = {}) {
   if (!CHROMIUM) throw new Error('Debian chromium is not installed (make installs it)');
   const args = askMedia ? ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream') : ARGS;
-  return chromium.launch({ executablePath: netns ? netns.wrapper(CHROMIUM) : CHROMIUM, args });
+  return chromium.launch({ executablePath: netns ? netns.wrapper(CHROMIUM) : CHROMIUM, args, env: CHROMIUM_ENV });
 }
 
 // A fresh context (its own localStorage) and page; page errors and failed requests fail loudly.

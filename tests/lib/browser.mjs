@@ -5,6 +5,11 @@ import { chromium } from 'playwright-core';
 
 export const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
 
+// Chromium names downloads (Content-Disposition, <a download>) in the locale's encoding: under
+// the C locale of a bare machine or CI a Korean file name became "download". Every person's
+// desktop runs a UTF-8 locale, and so does the browser of every test; C.UTF-8 is always there.
+export const CHROMIUM_ENV = { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' };
+
 export async function launchBrowser({ netns, extraArgs = [] } = {}) {
   if (!CHROMIUM) throw new Error('Debian chromium is not installed (make installs it)');
   return chromium.launch({
@@ -13,7 +18,7 @@ export async function launchBrowser({ netns, extraArgs = [] } = {}) {
       '--use-fake-ui-for-media-stream', '--disable-features=WebRtcHideLocalIpsWithMdns',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
       ...extraArgs], // playwright gives every launch a fresh, empty user data dir
-
+    env: CHROMIUM_ENV,
   });
 }
 
