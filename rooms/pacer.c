@@ -41,7 +41,8 @@ bool pacer_take(pacer *p, size_t len) {
 }
 
 int pacer_push(pacer *p, const uint8_t *pkt, size_t len, int64_t now_us) {
-  if (len > PACER_SLOT || p->count == PACER_CAP || (!p->buf && !(p->buf = malloc((size_t)PACER_CAP * PACER_SLOT)))) {
+  if (len > PACER_SLOT || p->count == PACER_CAP ||
+      (!p->buf && !(p->buf = malloc((size_t)PACER_CAP * PACER_SLOT)))) {
     p->dropped++;
     return -1;
   }

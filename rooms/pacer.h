@@ -22,11 +22,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PACER_CAP 512                /* packets queued at most (~600 kB) */
-#define PACER_SLOT 1500              /* the largest packet queued */
-#define PACER_MAX_QUEUE_US 1000000   /* the longest a packet waits, whatever the rate */
-#define PACER_BURST_US 10000         /* the budget an idle pacer keeps */
-#define PACER_MIN_BURST_BYTES 1500   /* ...and at least one full packet */
+#define PACER_CAP 512              /* packets queued at most (~600 kB) */
+#define PACER_SLOT 1500            /* the largest packet queued */
+#define PACER_MAX_QUEUE_US 1000000 /* the longest a packet waits, whatever the rate */
+#define PACER_BURST_US 10000       /* the budget an idle pacer keeps */
+#define PACER_MIN_BURST_BYTES 1500 /* ...and at least one full packet */
 
 typedef struct {
   uint8_t *buf; /* PACER_CAP slots of PACER_SLOT bytes; NULL until the first push */

@@ -25,7 +25,8 @@ static uint64_t pacing_rate(const sfu *s, const transport *t) {
 
 /* Numbers, protects and queues on the UDP batch (or the ICE-TCP connection). */
 static void emit(sfu *s, transport *t, uint8_t *out, size_t len) {
-  if (t->bwe) len = sub_bwe_stamp(t->bwe, out, len, UDP_SEND_ROOM - SRTP_PAIR_RTP_TRAILER_MAX, sfu_now_us(s), 0);
+  if (t->bwe)
+    len = sub_bwe_stamp(t->bwe, out, len, UDP_SEND_ROOM - SRTP_PAIR_RTP_TRAILER_MAX, sfu_now_us(s), 0);
   int n = (int)len;
   if (srtp_pair_protect_rtp(t->srtp, out, &n, UDP_SEND_ROOM) != 0) return;
   transport_queue(s, t, out, (size_t)n);
