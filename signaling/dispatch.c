@@ -10,8 +10,8 @@
 #include "signaling/handlers.h"
 
 static const handler_def *const domains[] = {
-    meeting_handlers, guest_handlers, auth_handlers,       core_handlers,  chat_handlers,
-    partner_handlers, room_handlers,  room_admin_handlers, media_handlers, control_handlers,
+    meeting_handlers, guest_handlers,      auth_handlers,  core_handlers,    chat_handlers, partner_handlers,
+    room_handlers,    room_admin_handlers, media_handlers, control_handlers, org_handlers,
 };
 
 #define MAX_HANDLERS 256

@@ -10,6 +10,7 @@ extern const handler_def auth_handlers[]; /* auth.login, auth.resume, auth.logou
 extern const handler_def core_handlers[]; /* system.ping, me.get, consortium.list, consortium.get */
 extern const handler_def chat_handlers[];    /* chat.* (handlers_chat.c) */
 extern const handler_def partner_handlers[]; /* partner.*, inquiry.* (handlers_partner.c) */
+extern const handler_def org_handlers[];     /* org.profile_get, org.profile_update (handlers_org.c) */
 extern const handler_def room_handlers[];    /* room.* (handlers_room.c) */
 /* room.archive, room.unarchive, room.delete, room.adaptation (handlers_room_admin.c) */
 extern const handler_def room_admin_handlers[];

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storage/demo_profiles.h"
 #include "storage/demo_words.h"
 #include "storage/embedded.h"
 #include "storage/org_store.h"
@@ -713,7 +714,8 @@ int demo_data_load(moa_db *db, char *err, size_t errlen) {
     result = 0;
     goto done;
   }
-  if (demo__generate(g, err, errlen) != 0 || demo__insert_users(g, users, nusers, err, errlen) != 0)
+  if (demo__generate(g, err, errlen) != 0 || demo_profiles_generate(db, err, errlen) < 0 ||
+      demo__insert_users(g, users, nusers, err, errlen) != 0)
     goto done;
   if (db_meta_set(db, "demo_loaded", "1") != 0) {
     snprintf(err, errlen, "cannot mark demo data loaded: %s", db_errmsg(db));

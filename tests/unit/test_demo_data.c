@@ -1,7 +1,8 @@
 /* Unit tests of storage/demo_data: the programme-scale population (1,921 companies and 816
  * institutions over the 25 consortia), its determinism and idempotence, geography consistent with
- * each consortium, and the demo logins (verified with password_verify). Slow-ish: scrypt hashes
- * ~76 passwords per load. */
+ * each consortium, the demo logins (verified with password_verify), and the companies' matching
+ * profiles (storage/demo_profiles.c: consistent with one another, some blanks on purpose). Slow-ish: scrypt
+ * hashes ~76 passwords per load. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,8 +16,10 @@
 // clang-format on
 
 #include "gateway/log.h"
+#include "storage/company_profile.h"
 #include "storage/db.h"
 #include "storage/demo_data.h"
+#include "storage/demo_profiles.h"
 #include "storage/password.h"
 
 static moa_db *db_a; /* loaded once by the group setup, shared read-only by the tests */
@@ -35,7 +38,8 @@ static int64_t total_rows(moa_db *db) {
   return query_int(db,
                    "SELECT (SELECT count(*) FROM organizations) + (SELECT count(*) FROM memberships) + "
                    "(SELECT count(*) FROM users) + (SELECT count(*) FROM user_roles) + "
-                   "(SELECT count(*) FROM consortia) + (SELECT count(*) FROM meta)");
+                   "(SELECT count(*) FROM consortia) + (SELECT count(*) FROM meta) + "
+                   "(SELECT count(*) FROM org_attributes)");
 }
 
 static int group_setup(void **state) {
@@ -223,9 +227,117 @@ static void test_deterministic(void **state) {
   assert_string_equal(a, b);
   free(a);
   free(b);
+  /* the same company profiles */
+  static const char *const profiles =
+      "SELECT count(*) || ':' || sum(length(value)) || ':' || sum(unicode(value) * org_id) || ':' || "
+      "sum(length(as_of || ifnull(valid_from, '') || ifnull(valid_to, '') || source)) || ':' || "
+      "sum(updated_at) "
+      "FROM org_attributes";
+  sqlite3_stmt *pa = NULL, *pb = NULL;
+  assert_int_equal(sqlite3_prepare_v2(db_handle(db_a), profiles, -1, &pa, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(db_handle(db_b), profiles, -1, &pb, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(pa), SQLITE_ROW);
+  assert_int_equal(sqlite3_step(pb), SQLITE_ROW);
+  assert_string_equal((const char *)sqlite3_column_text(pa, 0), (const char *)sqlite3_column_text(pb, 0));
+  sqlite3_finalize(pa);
+  sqlite3_finalize(pb);
   /* the same people, too (only the password salts differ) */
   assert_int_equal(query_int(db_b, "SELECT count(*) FROM users"), 76);
   db_close(db_b);
+}
+
+/* The companies' matching profiles agree with themselves and with the organization. */
+static void test_profiles_consistent(void **state) {
+  (void)state;
+  /* every company has a profile, institutions none */
+  assert_int_equal(query_int(db_a, "SELECT count(DISTINCT org_id) FROM org_attributes"), DEMO_DATA_COMPANIES);
+  assert_int_equal(query_int(db_a,
+                             "SELECT count(*) FROM org_attributes a JOIN organizations o ON o.id = a.org_id "
+                             "WHERE o.kind <> 'company'"),
+                   0);
+  /* headcount inside the size class */
+  assert_int_equal(
+      query_int(
+          db_a,
+          "SELECT count(*) FROM org_attributes s JOIN org_attributes e ON e.org_id = s.org_id "
+          "AND e.attr = 'employees' WHERE s.attr = 'size' AND NOT ("
+          "(s.value = 'solo' AND e.value + 0 = 1) OR (s.value = 'micro' AND e.value + 0 BETWEEN 2 AND 9) "
+          "OR (s.value = 'small' AND e.value + 0 BETWEEN 10 AND 49) OR (s.value = 'medium' AND "
+          "e.value + 0 BETWEEN 50 AND 299) OR (s.value = 'midsize' AND e.value + 0 BETWEEN 300 AND "
+          "999) OR (s.value = 'large' AND e.value + 0 >= 1000))"),
+      0);
+  /* revenue inside the organization's revenue band */
+  assert_int_equal(
+      query_int(db_a,
+                "SELECT count(*) FROM org_attributes r JOIN organizations o ON o.id = r.org_id "
+                "WHERE r.attr = 'revenue' AND NOT ((o.revenue_band = 'under_1b' AND r.value + 0 < 1e9) "
+                "OR (o.revenue_band = '1b_10b' AND r.value + 0 BETWEEN 1e9 AND 1e10 - 1) OR "
+                "(o.revenue_band = '10b_100b' AND r.value + 0 BETWEEN 1e10 AND 1e11 - 1) OR "
+                "(o.revenue_band = 'over_100b' AND r.value + 0 >= 1e11))"),
+      0);
+  /* the founding year the description names; 업력 and the representative's age agree with it */
+  assert_int_equal(
+      query_int(db_a,
+                "SELECT count(*) FROM org_attributes f JOIN organizations o ON o.id = f.org_id "
+                "WHERE f.attr = 'founded' AND o.description LIKE '%년 설립%' AND "
+                "substr(o.description, instr(o.description, '년 설립') - 4, 4) <> substr(f.value, 1, 4)"),
+      0);
+  assert_true(query_int(db_a,
+                        "SELECT count(*) FROM org_attributes f JOIN organizations o ON o.id = f.org_id WHERE "
+                        "f.attr = 'founded' AND o.description LIKE '%년 설립%'") > 100);
+  assert_int_equal(
+      query_int(db_a,
+                "SELECT count(*) FROM org_attributes f JOIN org_attributes b ON b.org_id = f.org_id "
+                "AND b.attr = 'ceo_birth' WHERE f.attr = 'founded' AND "
+                "substr(f.value, 1, 4) - substr(b.value, 1, 4) < 22 AND substr(b.value, 1, 4) > '1940'"),
+      0);
+  /* exports, 여성기업 and young employees agree */
+  assert_int_equal(query_int(db_a,
+                             "SELECT count(*) FROM org_attributes x JOIN organizations o ON o.id = x.org_id "
+                             "WHERE x.attr = 'export_usd' AND (x.value = '0') = (o.exports = 1)"),
+                   0);
+  assert_int_equal(
+      query_int(db_a,
+                "SELECT count(*) FROM org_attributes f JOIN org_attributes g ON g.org_id = f.org_id "
+                "AND g.attr = 'ceo_gender' WHERE f.attr = 'female_owned' AND "
+                "(f.value = '1') <> (g.value = 'female')"),
+      0);
+  assert_int_equal(
+      query_int(db_a,
+                "SELECT count(*) FROM org_attributes y JOIN org_attributes e ON e.org_id = y.org_id "
+                "AND e.attr = 'employees' WHERE y.attr = 'youth_employees' AND y.value + 0 > e.value + 0"),
+      0);
+  /* certifications: three-year windows, some expired, none starting after the demo's today */
+  assert_int_equal(query_int(db_a,
+                             "SELECT count(*) FROM org_attributes WHERE attr IN ('venture', 'innobiz', "
+                             "'mainbiz') AND value = '1' AND (valid_from > '" DEMO_PROFILES_TODAY "' OR "
+                             "valid_to < valid_from OR valid_to > (substr(valid_from, 1, 4) + 3) || "
+                             "substr(valid_from, 5))"),
+                   0);
+  assert_true(query_int(db_a,
+                        "SELECT count(*) FROM org_attributes WHERE attr = 'venture' AND value = '1' AND "
+                        "valid_to < '" DEMO_PROFILES_TODAY "'") > 20);
+  assert_true(query_int(db_a,
+                        "SELECT count(*) FROM org_attributes WHERE attr = 'venture' AND value = '1' AND "
+                        "valid_to >= '" DEMO_PROFILES_TODAY "'") > 100);
+  /* no date after the demo's today */
+  assert_int_equal(
+      query_int(db_a, "SELECT count(*) FROM org_attributes WHERE as_of > '" DEMO_PROFILES_TODAY "'"), 0);
+  /* blanks on purpose: every attribute is missing somewhere, and 5-30 % of them overall */
+  assert_int_equal(query_int(db_a, "SELECT count(DISTINCT attr) FROM org_attributes"), CP_ATTR_COUNT);
+  assert_int_equal(query_int(db_a,
+                             "SELECT count(*) FROM (SELECT attr FROM org_attributes GROUP BY attr HAVING "
+                             "count(*) = 1921)"),
+                   0);
+  int64_t filled = query_int(db_a, "SELECT count(*) FROM org_attributes");
+  assert_true(filled > 1921 * CP_ATTR_COUNT * 70 / 100 && filled < 1921 * CP_ATTR_COUNT * 95 / 100);
+  /* sources: both kinds */
+  assert_true(query_int(db_a, "SELECT count(*) FROM org_attributes WHERE source = 'imported'") > 10000);
+  assert_true(query_int(db_a, "SELECT count(*) FROM org_attributes WHERE source = 'entered'") > 10000);
+  /* member01a's company has a profile the app can show */
+  assert_true(query_int(db_a,
+                        "SELECT count(*) FROM org_attributes WHERE org_id = (SELECT org_id FROM users WHERE "
+                        "email = 'member01a@moa.example')") > 15);
 }
 
 static void test_print_logins(void **state) {
@@ -249,6 +361,7 @@ int main(void) {
       cmocka_unit_test(test_logins),
       cmocka_unit_test(test_second_load_changes_nothing),
       cmocka_unit_test(test_deterministic),
+      cmocka_unit_test(test_profiles_consistent),
       cmocka_unit_test(test_print_logins),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -34,6 +34,7 @@ export class RpcError extends Error {
     super(message);
     this.code = code;
     this.retryAfter = extra.retry_after;
+    this.field = extra.field; // invalid_params of org.profile_update: the attribute at fault
   }
 }
 

@@ -1,13 +1,14 @@
 // The interface text: Korean (the default) and English, key by key. {name} marks a placeholder.
 // The meetings screen's text is in strings_meetings.js, the activity screen's in strings_activity.js,
 // the message for media blocked by a firewall in strings_network.js, the meeting's video area
-// (grid and speaker views, pins) in strings_stage.js, the chat's file attachments in strings_files.js.
+// (grid and speaker views, pins) in strings_stage.js, the chat's file attachments in strings_files.js, the company profile in strings_company.js.
 import { ko as meetingsKo, en as meetingsEn } from './strings_meetings.js';
 import { ko as activityKo, en as activityEn } from './strings_activity.js';
 import { ko as networkKo, en as networkEn } from './strings_network.js';
 import { ko as stageKo, en as stageEn } from './strings_stage.js';
 import { ko as uxKo, en as uxEn } from './strings_ux.js';
 import { ko as filesKo, en as filesEn } from './strings_files.js';
+import { ko as companyKo, en as companyEn } from './strings_company.js';
 
 export const ko = {
   ...meetingsKo,
@@ -16,6 +17,7 @@ export const ko = {
   ...stageKo,
   ...uxKo,
   ...filesKo,
+  ...companyKo,
   'app.name': '모아',
   'app.loading': '불러오는 중…',
   'app.skip': '본문으로 건너뛰기',
@@ -385,6 +387,7 @@ export const en = {
   ...stageEn,
   ...uxEn,
   ...filesEn,
+  ...companyEn,
   'app.name': 'Moa',
   'app.loading': 'Loading…',
   'app.skip': 'Skip to content',

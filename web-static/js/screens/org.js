@@ -1,7 +1,9 @@
 // An organization's profile (partner.get): what it does, where, its consortia and contact people;
 // a cooperation inquiry form (inquiry.send) for other organizations' people; partners suggested
-// for it; and, for those allowed (can_edit), editing the profile (partner.update).
+// for it; for those allowed (can_edit), editing the profile (partner.update); and, for its own
+// people and admins, the company profile used for support-programme matching (company_profile.js).
 import { h, field, statusLine } from '../dom.js';
+import { companyProfileSection } from '../company_profile.js';
 import { pick, t as tr, regionName } from '../i18n.js';
 import { orgCard } from './partners.js';
 
@@ -51,6 +53,7 @@ export async function render(ctx) {
     h('h2', { id: 'h-sugg', i18n: 'org.suggestions' }));
   side.push(suggest);
 
+  const companyHolder = h('div', { class: 'company-holder' });
   ctx.root.append(h('div', { class: 'page org' },
     h('header', { class: 'page-head' },
       h('p', { class: 'crumbs' }, h('a', { href: '#/partners', i18n: 'nav.partners' }), ' / ', t('org.label')),
@@ -61,7 +64,13 @@ export async function render(ctx) {
         inquiry.scrollIntoView({ block: 'start' });
         inquiry.querySelector('#inq-subject').focus({ preventScroll: true });
       } } }) : null),
-    h('div', { class: 'grid-2' }, h('div', { class: 'col' }, profile, contacts), h('div', { class: 'col' }, side))));
+    h('div', { class: 'grid-2' }, h('div', { class: 'col' }, profile, contacts), h('div', { class: 'col' }, side)),
+    companyHolder));
+
+  if (own || rpc.user.is_admin) {
+    const cp = await companyProfileSection(ctx, o.id);
+    if (cp && ctx.alive) companyHolder.append(cp);
+  }
 
   try {
     const s = await rpc.request('partner.suggest', { org_id: o.id, limit: 4 });
