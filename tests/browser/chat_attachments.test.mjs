@@ -113,7 +113,8 @@ test('A attaches a PDF and a PNG in the channel and sends them; B sees both live
   await box.press('Enter');
   const mine = a.locator('#inbox-detail .msg.mine', { hasText: '회의 자료는 채널에 올려두었습니다' });
   await mine.locator('.attachments li').nth(1).waitFor();
-  assert.equal(await chips.count(), 0, 'the tray is empty once sent');
+  // the tray empties when the server has answered chat.send, which may come after the message
+  await until(async () => (await chips.count()) === 0, 'the tray empty once sent');
 
   const onB = b.locator('#inbox-detail .msg', { hasText: '회의 자료는 채널에 올려두었습니다' });
   await onB.waitFor();
@@ -213,11 +214,11 @@ test('deleting the message removes its files: the download is 404 and the blobs 
   const msg = a.locator('#inbox-detail .msg.mine', { hasText: '회의 자료는 채널에 올려두었습니다' });
   await msg.locator('.msg-actions button', { hasText: '삭제' }).click();
   await a.locator('#inbox-detail .msg.mine .body.deleted').waitFor();
-  assert.equal(await a.locator('#inbox-detail .attachments').count(), 0);
+  await until(async () => (await a.locator('#inbox-detail .attachments').count()) === 0, 'the deleted message without files');
   const tokenA = await a.evaluate(() => window.moa.rpc.token);
   for (const id of [files.pdf, files.png]) {
     const r = await get(id, { Authorization: `Bearer ${tokenA}` });
     assert.equal(r.status, 404);
   }
-  assert.deepEqual(blobs(), [], 'no blob left on disk');
+  await until(() => blobs().length === 0, 'no blob left on disk');
 });
