@@ -1,7 +1,7 @@
 /* A pacer toward one subscriber: a FIFO of video packets (plaintext RTP, not yet numbered for
  * transport-cc nor protected) and a byte budget that refills at the pacing rate. Without it a
  * constrained viewer got every switched camera's key frame at once: three key frames in one
- * burst into a link's 200 ms queue, lost there, and a camera frozen for 3.4 s
+ * burst into a link's 200 ms queue, and what it dropped had to be retransmitted
  * (browser_bandwidth_adapt, docs/BWE.md). Chrome paces what it sends the same way.
  *
  *  - a packet goes out at once while the queue is empty and the budget is positive; otherwise

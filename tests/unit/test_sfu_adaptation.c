@@ -265,7 +265,7 @@ static void test_publisher_follows_demand(void **state) {
  * that arrives behind the burst leaves at once; the transport-wide numbers follow the order
  * packets leave in; the burst is all sent, in order, within the second PACER_MAX_QUEUE_US
  * allows. Without the pacer the whole burst went out in the same instant (browser runs: three
- * key frames at once into a 200 ms link queue, and a camera frozen for 3.4 s). */
+ * key frames at once into a 200 ms link queue). */
 static void test_video_paced_toward_constrained_viewer(void **state) {
   (void)state;
   W.s.adaptation = true;
