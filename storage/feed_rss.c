@@ -100,7 +100,8 @@ static bool declares_other_encoding(const char *data, size_t len) {
     if (!head[i]) head[i] = ' ';
   const char *e = strstr(head, "encoding=");
   if (!e || !strstr(head, "<?xml")) return false;
-  e += strlen("encoding=") + 1;
+  e += strlen("encoding=");
+  if (*e == '"' || *e == '\'') e++; /* "encoding=" may end the head: never step past its NUL */
   return strncasecmp(e, "utf-8", 5) != 0 && strncasecmp(e, "utf8", 4) != 0;
 }
 
