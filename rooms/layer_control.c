@@ -166,8 +166,10 @@ static void apply(sfu *s, transport *t, consumer *c, const la_decision *d, uint6
    * the last switch). */
   int64_t now = sfu_now_us(s);
   uint32_t est = estimate > UINT32_MAX ? 0 : (uint32_t)estimate;
-  bool changed = d->spatial != c->rep_spatial || d->temporal != c->rep_temporal || (int)d->reason != c->rep_reason;
-  bool moved = (uint64_t)est * 10 > (uint64_t)c->rep_estimate * 11 || (uint64_t)est * 10 < (uint64_t)c->rep_estimate * 9;
+  bool changed =
+      d->spatial != c->rep_spatial || d->temporal != c->rep_temporal || (int)d->reason != c->rep_reason;
+  bool moved = (uint64_t)est * 10 > (uint64_t)c->rep_estimate * 11 ||
+               (uint64_t)est * 10 < (uint64_t)c->rep_estimate * 9;
   if (changed || (moved && now - c->rep_at_us >= REPORT_ESTIMATE_US)) {
     c->rep_spatial = d->spatial;
     c->rep_temporal = d->temporal;
@@ -222,7 +224,7 @@ static void allocate(sfu *s, transport *t, sub_bwe *b, int64_t now) {
 
 /* One RTX padding-only packet (RFC 4588 allows them; RFC 3550 padding, 255 bytes) on
  * consumer c's retransmission stream, tagged with the probe cluster. */
-static size_t send_padding(sfu *s, transport *t, consumer *c, int probe_id, int64_t now) {
+static size_t send_padding(sfu *s, transport *t, consumer *c, int probe_id) {
   uint8_t *out = udp_next_buf(s->udp);
   memset(out, 0, 12 + PROBE_PAD);
   out[0] = 0x80 | 0x20; /* V=2, P */
@@ -231,12 +233,7 @@ static size_t send_padding(sfu *s, transport *t, consumer *c, int probe_id, int6
   rtp_set_ts(out, c->last_rtp_ts);
   rtp_set_ssrc(out, c->rtx_ssrc);
   out[12 + PROBE_PAD - 1] = PROBE_PAD;
-  size_t len =
-      sub_bwe_stamp(t->bwe, out, 12 + PROBE_PAD, UDP_SEND_ROOM - SRTP_PAIR_RTP_TRAILER_MAX, now, probe_id);
-  int m = (int)len;
-  if (srtp_pair_protect_rtp(t->srtp, out, &m, UDP_SEND_ROOM) != 0) return 0;
-  transport_queue(s, t, out, (size_t)m);
-  return len;
+  return transport_emit_rtp(s, t, out, 12 + PROBE_PAD, probe_id);
 }
 
 static void probe_tick(sfu *s, transport *t, sub_bwe *b, int64_t now) {
@@ -265,7 +262,7 @@ static void probe_tick(sfu *s, transport *t, sub_bwe *b, int64_t now) {
   for (int i = 0;
        i < PROBE_MAX_PER_TICK && (b->probe_bytes < due || (last && b->probe_packets < b->probe.min_packets));
        i++) {
-    size_t len = send_padding(s, t, carrier, b->probe.id, now);
+    size_t len = send_padding(s, t, carrier, b->probe.id);
     if (!len) break;
     b->probe_bytes += len;
     b->probe_packets++;

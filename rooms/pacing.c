@@ -23,13 +23,13 @@ static uint64_t pacing_rate(const sfu *s, const transport *t) {
   return (uint64_t)((double)b->est.target_bps * PACING_FACTOR);
 }
 
-/* Numbers, protects and queues on the UDP batch (or the ICE-TCP connection). */
-static void emit(sfu *s, transport *t, uint8_t *out, size_t len) {
+size_t transport_emit_rtp(sfu *s, transport *t, uint8_t *out, size_t len, int probe_id) {
   if (t->bwe)
-    len = sub_bwe_stamp(t->bwe, out, len, UDP_SEND_ROOM - SRTP_PAIR_RTP_TRAILER_MAX, sfu_now_us(s), 0);
+    len = sub_bwe_stamp(t->bwe, out, len, UDP_SEND_ROOM - SRTP_PAIR_RTP_TRAILER_MAX, sfu_now_us(s), probe_id);
   int n = (int)len;
-  if (srtp_pair_protect_rtp(t->srtp, out, &n, UDP_SEND_ROOM) != 0) return;
+  if (srtp_pair_protect_rtp(t->srtp, out, &n, UDP_SEND_ROOM) != 0) return 0;
   transport_queue(s, t, out, (size_t)n);
+  return len;
 }
 
 void transport_send_rtp(sfu *s, transport *t, uint8_t *out, size_t len, bool video) {
@@ -55,7 +55,7 @@ void transport_send_rtp(sfu *s, transport *t, uint8_t *out, size_t len, bool vid
       }
     }
   }
-  emit(s, t, out, len);
+  transport_emit_rtp(s, t, out, len, 0);
 }
 
 int64_t sfu_pace(sfu *s) {
@@ -74,7 +74,7 @@ int64_t sfu_pace(sfu *s) {
         uint8_t *out = udp_next_buf(s->udp);
         memcpy(out, pkt, len);
         pacer_pop(p);
-        emit(s, t, out, len);
+        transport_emit_rtp(s, t, out, len, 0);
       }
     }
     if (!p->count) {

@@ -312,6 +312,10 @@ void sub_bwe_consumers_changed(transport *t);
  * subscriber t: numbered for transport-cc and protected now, or, video toward a constrained
  * subscriber whose pacer has no budget left, queued in the pacer (the slot stays free). */
 void transport_send_rtp(sfu *s, transport *t, uint8_t *out, size_t len, bool video);
+/* Sends out[0..len) to t at once, bypassing the pacer: numbered for transport-cc (probe_id: the
+ * probe cluster it belongs to, 0 for none), protected, queued on the UDP batch or the ICE-TCP
+ * connection. Returns the numbered plaintext length, or 0 when it could not be protected. */
+size_t transport_emit_rtp(sfu *s, transport *t, uint8_t *out, size_t len, int probe_id);
 /* Drains every pacer as its budget allows. Returns the microseconds until a pacer may send
  * again, or -1 when none holds a packet (the worker sleeps no longer than that). */
 int64_t sfu_pace(sfu *s);
