@@ -213,6 +213,13 @@ int layer_alloc_run(layer_alloc *a, uint64_t estimate_bps, const la_track *track
       target = lowest_available(&tracks[i]);
       if (!is_paused(up[i]) && total + cost(&tracks[i], up[i]) <= up_budget) target = up[i];
       fire = true;
+    } else if (!x->held && !is_paused(up[i])) {
+      /* Not held back by the estimate: what it could not use before (a layer the publisher
+       * had not sent, a smaller tile) is no sign of a short link. Waiting 2.5 s here kept every
+       * new viewer on the lowest temporal layer (5 frames/s) for its first 3.5 s, because
+       * Chromium's temporal layer ids show only after the first frames (interop_aiortc_test). */
+      target = up[i];
+      fire = true;
     } else {
       if (!x->up_pending) {
         x->up_pending = true;
@@ -268,6 +275,7 @@ int layer_alloc_run(layer_alloc *a, uint64_t estimate_bps, const la_track *track
     else
       d->reason = tile_limited[i] ? LA_REASON_TILE : LA_REASON_OPTIMAL;
     d->changed = is_new[i] || next[i].s != cur[i].s || next[i].t != cur[i].t;
+    next[i].held = d->reason == LA_REASON_BANDWIDTH || d->reason == LA_REASON_PAUSED;
     next[i].s = cur[i].s;
     next[i].t = cur[i].t;
   }

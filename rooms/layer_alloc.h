@@ -11,9 +11,12 @@
  *    as the tile (a tile of 0 px is hidden: paused);
  *  - drop fast: when the current choice costs more than the estimate it is cut at once (each
  *    track to no more than a fresh allocation gives it), pausing video below its lowest layer;
- *  - rise slowly: a track goes up only after an allocation with 15 % headroom has allowed the
- *    higher layer continuously for 2.5 s, and then to the lowest layer allowed during that
- *    time; a new track may start at its lowest layer at once;
+ *  - rise slowly: a track the estimate held back (its previous decision said "bandwidth" or
+ *    "paused") goes up only after an allocation with 15 % headroom has allowed the higher
+ *    layer continuously for 2.5 s, and then to the lowest layer allowed during that time; a
+ *    track that had all it could use (its tile grew, its publisher began to send a higher
+ *    layer: Chromium's temporal layers show a second after its first frames) and a new track
+ *    go at once to what the headroom allocation gives them, when that fits;
  *  - a layer the publisher stopped sending is left at once for the best one below it.
  *
  * A layer is (spatial, temporal); "higher" is lexicographic. The bitrate of (s, t) is the rate
@@ -68,6 +71,7 @@ typedef struct {
   uint32_t id;
   int8_t s, t;
   bool up_pending;
+  bool held; /* the previous decision was cut short by the estimate (bandwidth or paused) */
   int64_t up_since;
   int8_t up_s, up_t; /* the lowest layer allowed since up_since */
 } la_entry;

@@ -120,6 +120,8 @@ static void post_layer(sfu *s, transport *t, consumer *c, const la_decision *d, 
   ev.layer.temporal = d->temporal;
   ev.layer.reason = (uint8_t)d->reason;
   ev.layer.estimate_bps = estimate > UINT32_MAX ? 0 : (uint32_t)estimate;
+  log_debug("layer: transport %u consumer %u: encoding %d temporal %d reason %d, estimate %u bit/s", t->id, c->id,
+            d->spatial, d->temporal, (int)d->reason, ev.layer.estimate_bps);
   if (s->events && mailbox_post(s->events, &ev) != 0)
     log_warn("media: event mailbox full, layer event dropped");
 }

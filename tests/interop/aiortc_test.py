@@ -79,11 +79,15 @@ async def main():
                          lambda: f"media.connected seen: {peer.connected}")
         check(len(peer.connected) == 2, f"media.connected more than once per PeerConnection: {peer.connected}")
         log(f"media.connected (direction, s after room.join): {peer.connected}")
-        b1, a1 = dict(browser.stats), dict(peer.frames)
+        b1, a1, m1 = dict(browser.stats), dict(peer.frames), await server.metrics()
         await asyncio.sleep(3)
-        b2, a2 = dict(browser.stats), dict(peer.frames)
+        b2, a2, m2 = dict(browser.stats), dict(peer.frames), await server.metrics()
+        log("server counters in those 3 s: " + ", ".join(
+            f"{k} +{m2[k] - m1.get(k, 0):g}" for k in sorted(m2)
+            if k.startswith(("moa_media_packets", "moa_media_dropped", "moa_media_nacks", "moa_media_plis"))))
         log(f"browser: framesDecoded {b1['framesDecoded']} -> {b2['framesDecoded']}, audio packets "
             f"{b1['audioPackets']} -> {b2['audioPackets']}, codecs {b2.get('codecs')}")
+        log(f"browser sent (layer:height/frames encoded/limit): {b1.get('sent')} -> {b2.get('sent')}")
         log(f"aiortc: video frames {a1['video']} -> {a2['video']} ({peer.video_size}), "
             f"audio frames {a1['audio']} -> {a2['audio']}")
         check(b2["framesDecoded"] >= b1["framesDecoded"] + 30,

@@ -53,6 +53,8 @@ try {
         if (x.type !== 'outbound-rtp' || x.kind !== 'video') return;
         s.retransmittedPacketsSent += x.retransmittedPacketsSent || 0;
         s.pubNackCount += x.nackCount || 0;
+        // what the camera sends, per simulcast layer: for reading a failure (frames, not bytes)
+        (s.sent ||= []).push(`${x.rid || '-'}:${x.frameHeight || 0}p/${x.framesEncoded || 0}f/${x.qualityLimitationReason || '?'}`);
       });
       if (!m.subPc) return s;
       const report = await m.subPc.getStats();

@@ -127,6 +127,8 @@ class Server:
         argv = [os.environ["MOA_BIN"], "--listen", "127.0.0.1:0", "--db", db,
                 "--static", os.path.join(os.environ["MOA_SRC"], "web-static"),
                 "--media-port", "0", "--media-workers", "1", *args]
+        if os.environ.get("MOA_LOG_LEVEL"):  # e.g. debug, for the per-second bwe lines
+            argv += ["--log-level", os.environ["MOA_LOG_LEVEL"]]
         self.proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE,
                                                          stderr=asyncio.subprocess.PIPE)
         asyncio.ensure_future(self._drain_stderr())
@@ -151,6 +153,9 @@ class Server:
                 return
             if sink is not None:
                 sink.append(line.decode(errors="replace"))
+                if os.environ.get("MOA_LOG_FILE"):  # a copy of the server's log, as tests/lib/moa.mjs
+                    with open(os.environ["MOA_LOG_FILE"], "a") as f:
+                        f.write(sink[-1])
                 del sink[:-200]
 
     def _drain_stderr(self):
