@@ -238,9 +238,13 @@ static void add_subscription(rooms *r, participant *q, const participant *p, con
   int rtx_pt = -1;
   if (sdp_codec_default(t->codec_name, &codec, &rtx_pt) != 0) return;
   int slot = -1;
-  for (int i = 0; i < q->nsubs; i++) /* a removed track's m-section, not the BUNDLE tag's */
+  /* A removed track's m-section, not the BUNDLE tag's, and only once an offer has rejected it:
+   * until then the subscriber holds it under its old mid, and an offer that gave it a new one
+   * would be refused (JSEP, RFC 8829 5.2.2), after which no offer ever went out again. The
+   * offer that rejects it is answered before the next goes out (one at a time). */
+  for (int i = 0; i < q->nsubs; i++)
     if (!q->subs[i].track.active && q->subs[i].track.kind == sdp_kind_of(t->kind) &&
-        strcmp(q->subs[i].track.mid, q->sub_tag) != 0) {
+        strcmp(q->subs[i].track.mid, q->sub_tag) != 0 && i < q->noffered && !q->offered[i].active) {
       slot = i;
       break;
     }

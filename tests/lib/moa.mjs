@@ -146,8 +146,13 @@ export class Client {
     const found = this.events.find(fn);
     if (found) { this.events.splice(this.events.indexOf(found), 1); return Promise.resolve(found); }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`event not seen in ${timeout} ms`)), timeout);
-      this.waiters.push({ match: fn, resolve: (m) => { clearTimeout(timer); this.events.splice(this.events.indexOf(m), 1); resolve(m); } });
+      const waiter = { match: fn, resolve: (m) => { clearTimeout(timer); this.events.splice(this.events.indexOf(m), 1); resolve(m); } };
+      // A waiter that timed out leaves: it used to stay and swallow the next matching event.
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`event not seen in ${timeout} ms`));
+      }, timeout);
+      this.waiters.push(waiter);
     });
   }
 
@@ -165,3 +170,26 @@ export async function signedIn(server, email, password = DEMO_PASSWORD) {
 }
 
 export function cleanup(dir) { try { rmSync(dir, { recursive: true, force: true }); } catch { /* ignore */ } }
+
+// One server on a copy of the seeded database for a whole test file, started in before() and
+// stopped (with every client user() signed in) in after(), the hooks of node:test given.
+//   const ctx = sharedServer({ before, after });  ...  const c = await ctx.user('coord01@moa.example');
+export function sharedServer({ before, after }, opts = {}) {
+  const ctx = { srv: null, dbDir: null, clients: [] };
+  before(async () => {
+    const db = seededDb();
+    ctx.dbDir = db.dir;
+    ctx.srv = await startServer({ db: db.path, ...opts });
+  });
+  after(async () => {
+    for (const c of ctx.clients) await c.close().catch(() => {});
+    await ctx.srv?.stop();
+    cleanup(ctx.dbDir);
+  });
+  ctx.user = async (email) => {
+    const c = await signedIn(ctx.srv, email);
+    ctx.clients.push(c);
+    return c;
+  };
+  return ctx;
+}
