@@ -118,6 +118,8 @@ class Server:
         self.port = None
         self.stderr = []
         self.dir = tempfile.mkdtemp(prefix="moa-interop-")
+        # MOA_LOG_FILE: a copy of the server's log, as tests/lib/moa.mjs (opened once, line-buffered)
+        self.log_copy = open(os.environ["MOA_LOG_FILE"], "a", buffering=1) if os.environ.get("MOA_LOG_FILE") else None
 
     async def start(self, args=()):
         seed = os.path.join(os.environ["MOA_BUILD"], "test-seed.db")
@@ -153,9 +155,8 @@ class Server:
                 return
             if sink is not None:
                 sink.append(line.decode(errors="replace"))
-                if os.environ.get("MOA_LOG_FILE"):  # a copy of the server's log, as tests/lib/moa.mjs
-                    with open(os.environ["MOA_LOG_FILE"], "a") as f:
-                        f.write(sink[-1])
+                if self.log_copy:
+                    self.log_copy.write(sink[-1])
                 del sink[:-200]
 
     def _drain_stderr(self):
