@@ -1,5 +1,6 @@
 // The browser app through real Chromium and the real server: sign-in, home, the language switch
-// and its memory, the session surviving a reload, an expired session returning to sign-in and
+// and its memory, the session surviving a reload, code that fails to load (one reload by itself,
+// then a retry button), an expired session returning to sign-in and
 // then to the page wanted, the consortium page, meetings a coordinator schedules appearing live
 // on a member's home page (Seoul times, today / coming up, join link), and screenshots of home
 // and consortium.
@@ -92,6 +93,39 @@ test('an expired session goes to sign-in, then to the page wanted', async () => 
   await page.reload();
   await page.locator('form.signin').waitFor();
   assert.equal(await page.evaluate(() => localStorage.getItem('moa.token')), null);
+  await page.context().close();
+});
+
+test('code that fails to load (a network that changed mid-load): one reload by itself, then a retry button', async () => {
+  const page = await newPage(browser, { label: 'load' });
+  const SIGNIN = page.locator('h1', { hasText: '로그인' });
+  // the app's own code fails once (Chromium's ERR_NETWORK_CHANGED in CI): the page reloads by
+  // itself and the sign-in screen comes, rather than "Loading Moa..." for good
+  let fetches = 0;
+  await page.route('**/js/i18n.js', (route) => (fetches++ === 0 ? route.abort('internetdisconnected') : route.continue()));
+  await page.goto(`${srv.url}/`);
+  await SIGNIN.waitFor();
+  assert.equal(fetches, 2);
+  await page.unroute('**/js/i18n.js');
+  // failing every time: after its one retry the page says so and offers a button that works
+  let failing = true;
+  await page.route('**/js/i18n.js', (route) => (failing ? route.abort('internetdisconnected') : route.continue()));
+  await page.reload();
+  await page.locator('#boot-error', { hasText: '모아를 불러오지 못했습니다' }).waitFor();
+  failing = false;
+  await page.locator('#boot-retry').click();
+  await SIGNIN.waitFor();
+  await page.unroute('**/js/i18n.js');
+  // a screen's code likewise, with the app's own error panel (in the app's language)
+  failing = true;
+  fetches = 0;
+  await page.route('**/js/screens/signin.js', (route) => { fetches++; return failing ? route.abort('internetdisconnected') : route.continue(); });
+  await page.reload();
+  await page.locator('#load-error', { hasText: '화면을 불러오지 못했습니다' }).waitFor();
+  assert.equal(fetches, 2); // the first page and its one automatic retry
+  failing = false;
+  await page.locator('#load-error button', { hasText: '다시 시도' }).click();
+  await SIGNIN.waitFor();
   await page.context().close();
 });
 

@@ -126,10 +126,25 @@ async function route() {
   main.replaceChildren();
   main.className = `screen-${entry.screen}`;
   ctx.setTitle('');
+  let mod;
   try {
-    const mod = await import(`./screens/${entry.screen}.js`);
+    mod = await import(`./screens/${entry.screen}.js`);
+  } catch (e) {
+    // The screen's code could not be fetched (a network that changed mid-load, a server
+    // restarting): a failed module stays failed until the page reloads, so reload once by
+    // itself (as index.html does for the app's own code), then offer a button.
+    console.error(e);
+    if (seq !== routeSeq || !state.alive) return;
+    if (!retriedBoot()) { location.reload(); return; }
+    main.replaceChildren(h('div', { class: 'panel error-panel', id: 'load-error' },
+      h('h1', { i18n: 'error.title' }), h('p', { i18n: 'error.load' }),
+      h('p', {}, h('button', { type: 'button', class: 'primary', i18n: 'error.retry', on: { click: () => location.reload() } }))));
+    return;
+  }
+  try {
     if (seq !== routeSeq) return;
     await mod.render(ctx);
+    try { sessionStorage.removeItem(BOOT_RETRY); } catch { /* storage refused */ }
   } catch (e) {
     console.error(e);
     if (seq !== routeSeq || !state.alive) return;
@@ -143,6 +158,19 @@ async function route() {
   routed = true;
 }
 let routed = false;
+
+// The once-per-failure automatic reload, shared with index.html's moaBootFailed(): true when
+// this page is already the retry (the flag is then cleared, so a later failure retries again).
+const BOOT_RETRY = 'moa.bootRetry';
+function retriedBoot() {
+  try {
+    if (sessionStorage.getItem(BOOT_RETRY)) { sessionStorage.removeItem(BOOT_RETRY); return true; }
+    sessionStorage.setItem(BOOT_RETRY, '1');
+    return false;
+  } catch {
+    return true; // storage refused: no automatic retry, show the button
+  }
+}
 
 function safeNext(next) {
   return next && /^#\/[A-Za-z0-9/_?=&%.-]*$/.test(next) && !next.startsWith('#/signin') ? next : '#/home';
