@@ -25,6 +25,7 @@ import { startServer, seededDb, cleanup, tempDir, MOA_SRC } from '../lib/moa.mjs
 import { modulePage, CHROMIUM, CHROMIUM_ENV } from '../lib/browser.mjs';
 import { requireCoturn, makeSecret, makeCert, writeTurnConfig, startCoturn, uclient } from '../lib/coturn.mjs';
 import { ARGS, newPage, signIn, until, screenshots } from './ui_helpers.mjs';
+import { quietIpv6 } from '../lib/netns.mjs';
 
 const BRIDGE = fileURLToPath(new URL('../lib/bridge.mjs', import.meta.url));
 const tag = `${process.pid}-${Math.floor(Math.random() * 1e6)}`;
@@ -55,7 +56,10 @@ function makeNamespaces() {
   spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; for n in ${SITE} ${OFFICE}; do ` +
     'for p in $(ip netns pids $n 2>/dev/null); do kill -9 $p; done; ip netns del $n 2>/dev/null; done'],
   { detached: true, stdio: 'ignore' }).unref();
-  for (const n of [SITE, OFFICE]) run('ip', ['-n', n, 'link', 'set', 'lo', 'up']);
+  for (const n of [SITE, OFFICE]) {
+    quietIpv6(n);
+    run('ip', ['-n', n, 'link', 'set', 'lo', 'up']);
+  }
   run('ip', ['-n', SITE, 'link', 'add', 's0', 'type', 'veth', 'peer', 'name', 'o0', 'netns', OFFICE]);
   run('ip', ['-n', SITE, 'addr', 'add', `${TURN_IP}/24`, 'dev', 's0']);
   run('ip', ['-n', SITE, 'addr', 'add', `${MEDIA_IP}/24`, 'dev', 's0']);

@@ -72,6 +72,9 @@ def run_in_netns(main, timeout=420):
     _ip("netns", "add", name)
     code = 1
     try:
+        # no IPv6 link-local addresses appearing on the veths 1-2 s after they come up (as
+        # tests/lib/netns.mjs: a network change under the test)
+        _ip("netns", "exec", name, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1")
         _ip("-n", name, "link", "set", "lo", "up")
         _ip("-n", name, "link", "add", "va", "type", "veth", "peer", "name", "vb")
         _ip("-n", name, "addr", "add", f"10.{net}.0.1/24", "dev", "va")

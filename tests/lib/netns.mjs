@@ -9,11 +9,20 @@ import { tempDir } from './moa.mjs';
 
 function ip(...args) { execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] }); }
 
+// Links made in namespace `name` from now on get no IPv6 address (loopback keeps ::1). Otherwise
+// each veth gains its link-local address 1-2 s after it comes up (duplicate address detection),
+// and a Chromium started meanwhile takes that for a network change: it fails what it is loading
+// with ERR_NETWORK_CHANGED (CI's meeting_stage: the app's code, at sign-in).
+export function quietIpv6(name) {
+  ip('netns', 'exec', name, 'sysctl', '-qw', 'net.ipv6.conf.default.disable_ipv6=1');
+}
+
 export function createNetns() {
   const name = `moa-t${process.pid}-${Math.floor(Math.random() * 1e6)}`;
   const net = 10 + Math.floor(Math.random() * 200);
   ip('netns', 'add', name);
   try {
+    quietIpv6(name);
     ip('-n', name, 'link', 'set', 'lo', 'up');
     ip('-n', name, 'link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb');
     ip('-n', name, 'addr', 'add', `10.${net}.0.1/24`, 'dev', 'va');
