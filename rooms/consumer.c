@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include "gateway/log.h"
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/rtp.h"
 #include "gateway/rtc/srtp.h"
@@ -238,14 +239,22 @@ void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n) {
   if (!p || c->cur_enc < 0 || !c->owner->connected || !c->owner->has_addr) return;
   rtx_buffer *rtx = p->enc[c->cur_enc].rtx;
   if (!rtx) return;
+  unsigned unmapped = 0, gone = 0, over = 0, refused = 0, sent = 0;
   for (size_t i = 0; i < n; i++) {
     uint16_t in_seq;
     size_t len;
     const uint8_t *orig;
-    if (!seq_rewriter_unmap(&c->rw, seqs[i], &in_seq)) continue;
-    if (!(orig = rtx_buffer_get(rtx, in_seq, &len, s->now_ms))) continue;
+    if (!seq_rewriter_unmap(&c->rw, seqs[i], &in_seq)) {
+      unmapped++;
+      continue;
+    }
+    if (!(orig = rtx_buffer_get(rtx, in_seq, &len, s->now_ms))) {
+      gone++;
+      continue;
+    }
     if (c->owner->bwe && !sub_bwe_rtx_allow(c->owner->bwe, len, sfu_now_us(s))) {
       atomic_fetch_add_explicit(&s->counters->rtx_over_budget, 1, memory_order_relaxed);
+      over++;
       continue;
     }
     uint8_t *out = udp_next_buf(s->udp);
@@ -254,8 +263,10 @@ void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n) {
       rtp_packet rp;
       if (rtp_parse(out, len, &rp) != 0 ||
           vp8_rewriter_process(&c->vp8, p->enc[c->cur_enc].ssrc, out + rp.header_len, rp.payload_len) !=
-              VP8_RW_FORWARD)
+              VP8_RW_FORWARD) {
+        refused++;
         continue;
+      }
     }
     rtp_set_ssrc(out, c->ssrc);
     rtp_set_seq(out, seqs[i]);
@@ -269,7 +280,11 @@ void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n) {
     }
     atomic_fetch_add_explicit(&s->counters->retransmitted, 1, memory_order_relaxed);
     transport_send_rtp(s, c->owner, out, len, c->kind == MEDIA_VIDEO);
+    sent++;
   }
+  log_debug("nack: transport %u consumer %u: %zu asked, %u sent, %u unknown, %u no longer buffered, %u over budget, "
+            "%u refused by the VP8 rewriter",
+            c->owner->id, c->id, n, sent, unmapped, gone, over, refused);
 }
 
 void consumer_send_sr(sfu *s, consumer *c) {

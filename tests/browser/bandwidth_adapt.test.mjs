@@ -374,9 +374,18 @@ test('800 kbit/s: the shaped viewer gets lower layers within 5 s and keeps decod
   assert.deepEqual(open.heights, [720, 720, 720], 'the unshaped viewer keeps the top layer');
 });
 
-test('limit lifted: from lower layers, 720p back on the shaped viewer within 15 s', { timeout: 30000 }, async () => {
+test('limit lifted: from lower layers, 720p back on the shaped viewer within 15 s', { timeout: 60000 }, async () => {
   assert.ok(harnessUp, 'the meeting of the harness test is up');
-  const start = heights(await inbound(pages.shaped));
+  // From lower layers: those the 800 kbit/s phase left, or (when that phase, still todo, did
+  // not get there) the link at 800 kbit/s again until they come, so this phase is judged on
+  // its own.
+  let start = heights(await inbound(pages.shaped));
+  if (!(start.length === 3 && start.every((h) => h > 0 && h <= 360))) {
+    console.log(`lifted: the shaped viewer is not on lower layers (${start}); 800 kbit/s until it is`);
+    shape('800kbit');
+    await waitFor(async () => heights(await inbound(pages.shaped)).every((h) => h > 0 && h <= 360), 'every camera <= 360 on the shaped viewer', 25000);
+    start = heights(await inbound(pages.shaped));
+  }
   assert.ok(start.length === 3 && start.every((h) => h > 0 && h <= 360), `the shaped viewer is on lower layers before the lift (${start})`);
   const t0 = Date.now();
   shape('lifted');
