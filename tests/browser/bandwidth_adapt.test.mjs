@@ -331,7 +331,8 @@ test('harness: three publishers send 720p, both viewers decode them at 720p, tbf
     `the server sent it ${serverLim} kbit/s of video, tbf dropped ${dropped} packets in 3 s; unshaped viewer ${openLim.total} kbit/s`);
   assert.ok(shapedLim.total <= 800 * 1.1, `the shaped viewer receives at most the limit: ${shapedLim.total} kbit/s`);
   assert.ok(shapedLim.total >= 100, `the shaped viewer still receives: ${shapedLim.total} kbit/s`);
-  assert.ok(openLim.total > 1000, `the unshaped viewer is not limited: ${openLim.total} kbit/s`);
+  // more than the shaped link carries (publishers short of CPU send less than 1 Mbit/s at times)
+  assert.ok(openLim.total > 800 * 1.1, `the unshaped viewer is not limited: ${openLim.total} kbit/s`);
 });
 
 // todo (issue 11, open): one camera still freezes 2.6-2.9 s after the down-switch in about one run
