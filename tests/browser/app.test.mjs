@@ -1,6 +1,6 @@
 // The browser app through real Chromium and the real server: sign-in, home, the language switch
 // and its memory, the session surviving a reload, code that fails to load (one reload by itself,
-// then a retry button), an expired session returning to sign-in and
+// then a retry button; screenshots app-load-failed-*), an expired session returning to sign-in and
 // then to the page wanted, the consortium page, meetings a coordinator schedules appearing live
 // on a member's home page (Seoul times, today / coming up, join link), and screenshots of home
 // and consortium.
@@ -112,6 +112,7 @@ test('code that fails to load (a network that changed mid-load): one reload by i
   await page.route('**/js/i18n.js', (route) => (failing ? route.abort('internetdisconnected') : route.continue()));
   await page.reload();
   await page.locator('#boot-error', { hasText: '모아를 불러오지 못했습니다' }).waitFor();
+  await screenshots(page, 'app-load-failed');
   failing = false;
   await page.locator('#boot-retry').click();
   await SIGNIN.waitFor();
