@@ -139,9 +139,8 @@ async function route() {
     main.replaceChildren(h('div', { class: 'panel error-panel', id: 'load-error' },
       h('h1', { i18n: 'error.title' }), h('p', { i18n: 'error.load' }),
       h('p', {}, h('button', { type: 'button', class: 'primary', i18n: 'error.retry', on: { click: () => location.reload() } }))));
-    return;
   }
-  try {
+  if (mod) try {
     if (seq !== routeSeq) return;
     await mod.render(ctx);
     try { sessionStorage.removeItem(BOOT_RETRY); } catch { /* storage refused */ }
@@ -159,7 +158,7 @@ async function route() {
 }
 let routed = false;
 
-// The once-per-failure automatic reload, shared with index.html's moaBootFailed(): true when
+// The once-per-failure automatic reload, shared with js/boot.js (same flag): true when
 // this page is already the retry (the flag is then cleared, so a later failure retries again).
 const BOOT_RETRY = 'moa.bootRetry';
 function retriedBoot() {
