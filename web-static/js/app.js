@@ -21,6 +21,8 @@ const ROUTES = [
   { re: /^\/guest(?:\/([A-Za-z0-9_-]{16,128}))?$/, screen: 'guest', auth: false, keys: ['token'] },
 ];
 
+// js/boot.js's once-only automatic reload (without it: no automatic retry, the button only).
+const boot = window.moaBoot || { retried: () => true, done() {} };
 const rpc = new Rpc();
 window.moa = { rpc }; // for debugging and tests
 const main = document.getElementById('main');
@@ -132,10 +134,10 @@ async function route() {
   } catch (e) {
     // The screen's code could not be fetched (a network that changed mid-load, a server
     // restarting): a failed module stays failed until the page reloads, so reload once by
-    // itself (as index.html does for the app's own code), then offer a button.
+    // itself (as js/boot.js does for the app's own code), then offer a button.
     console.error(e);
     if (seq !== routeSeq || !state.alive) return;
-    if (!retriedBoot()) { location.reload(); return; }
+    if (!boot.retried()) { location.reload(); return; }
     main.replaceChildren(h('div', { class: 'panel error-panel', id: 'load-error' },
       h('h1', { i18n: 'error.title' }), h('p', { i18n: 'error.load' }),
       h('p', {}, h('button', { type: 'button', class: 'primary', i18n: 'error.retry', on: { click: () => location.reload() } }))));
@@ -143,7 +145,7 @@ async function route() {
   if (mod) try {
     if (seq !== routeSeq) return;
     await mod.render(ctx);
-    try { sessionStorage.removeItem(BOOT_RETRY); } catch { /* storage refused */ }
+    boot.done();
   } catch (e) {
     console.error(e);
     if (seq !== routeSeq || !state.alive) return;
@@ -157,19 +159,6 @@ async function route() {
   routed = true;
 }
 let routed = false;
-
-// The once-per-failure automatic reload, shared with js/boot.js (same flag): true when
-// this page is already the retry (the flag is then cleared, so a later failure retries again).
-const BOOT_RETRY = 'moa.bootRetry';
-function retriedBoot() {
-  try {
-    if (sessionStorage.getItem(BOOT_RETRY)) { sessionStorage.removeItem(BOOT_RETRY); return true; }
-    sessionStorage.setItem(BOOT_RETRY, '1');
-    return false;
-  } catch {
-    return true; // storage refused: no automatic retry, show the button
-  }
-}
 
 function safeNext(next) {
   return next && /^#\/[A-Za-z0-9/_?=&%.-]*$/.test(next) && !next.startsWith('#/signin') ? next : '#/home';
