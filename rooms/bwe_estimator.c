@@ -17,13 +17,19 @@
 #define K_UP 0.01
 #define K_DOWN 0.00018
 #define OVERUSE_TIME_MS 10.0
+/* The adaptive threshold's floor: GCC's is 6. Replayed on the feedback of real Chromium viewers
+ * (tests/unit/test_bwe_replay.c), a browser busy encoding beside its viewer stamps arrivals with
+ * jitter whose trend reached 6.6-9.8 once the threshold had decayed in a quiet minute, and each
+ * such crossing cut an unshaped viewer from 2.5 Mbit/s to under 1. A real queue's growth there
+ * read 17-90 (an 800 kbit/s tbf link), and loss backs the delay detector up. */
+#define THRESHOLD_MIN 12.0
 #define BETA 0.85
 #define LOSS_LOW 0.02
 #define LOSS_HIGH 0.10
 #define LOSS_MIN_PACKETS 20
 #define REMB_ONLY_AFTER_US 2000000
 #define REMB_EXPIRE_US 5000000 /* a REMB cap not renewed for 5 s no longer holds */
-#define PROBE_OVERSHOOT 1.1 /* a cluster aims this far above the want */
+#define PROBE_OVERSHOOT 1.1    /* a cluster aims this far above the want */
 #define PROBE_DURATION_US 150000
 #define PROBE_MIN_PACKETS 6
 #define PROBE_RETRY_US 1000000
@@ -135,7 +141,7 @@ static void update_threshold(bwe_estimator *e, double modified, int64_t now_us) 
   double k = a < e->threshold ? K_DOWN : K_UP;
   double dt_ms = (double)(now_us - e->thr_last_us) / 1000.0;
   dt_ms = clampd(dt_ms, 0, 100);
-  e->threshold = clampd(e->threshold + k * (a - e->threshold) * dt_ms, 6.0, 600.0);
+  e->threshold = clampd(e->threshold + k * (a - e->threshold) * dt_ms, THRESHOLD_MIN, 600.0);
   e->thr_last_us = now_us;
 }
 

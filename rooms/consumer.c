@@ -56,6 +56,7 @@ consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd) {
       return NULL;
     }
     t->bwe->transport_id = t->id;
+    t->bwe->trace_fd = s->bwe_trace_fd;
   }
   vp8_rewriter_init(&c->vp8);
   c->rtx_seq = (uint16_t)(rand() & 0x7fff);

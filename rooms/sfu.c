@@ -4,8 +4,11 @@
  * dropped and counted. */
 #include "rooms/sfu.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gateway/log.h"
 #include "gateway/rtc/stun.h"
@@ -24,6 +27,14 @@ void sfu_init(sfu *s, uint8_t index, udp_socket *udp, const dtls_identity *ident
    * it off per room with room.update's adaptation). */
   const char *bwe = getenv("MOA_BANDWIDTH_ADAPTATION");
   s->adaptation = !(bwe && strcmp(bwe, "0") == 0);
+  /* MOA_BWE_TRACE=FILE: every subscriber's transport-cc feedback is appended to FILE (a
+   * debugging aid, docs/BWE.md); a file that cannot be opened is reported and not traced. */
+  const char *trace = getenv("MOA_BWE_TRACE");
+  s->bwe_trace_fd = -1;
+  if (trace && *trace) {
+    s->bwe_trace_fd = open(trace, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (s->bwe_trace_fd < 0) log_warn("media: MOA_BWE_TRACE %s: %s", trace, strerror(errno));
+  }
 }
 
 void sfu_free(sfu *s) {
@@ -32,6 +43,8 @@ void sfu_free(sfu *s) {
     while (r->transports) transport_free(s, r->transports);
     router_release_if_empty(s, r);
   }
+  if (s->bwe_trace_fd >= 0) close(s->bwe_trace_fd);
+  s->bwe_trace_fd = -1;
 }
 
 void sfu_post_event(sfu *s, media_event_type type, uint32_t room_id, uint32_t transport_id,

@@ -164,8 +164,8 @@ struct consumer {
   bool alloc_paused, rebase_pending;
   int8_t want_enc;
   int8_t rep_spatial, rep_temporal, rep_reason; /* rep_reason -1: nothing reported yet */
-  uint32_t rep_estimate;                         /* the estimate in that report */
-  int64_t rep_at_us;                             /* when it was sent */
+  uint32_t rep_estimate;                        /* the estimate in that report */
+  int64_t rep_at_us;                            /* when it was sent */
   uint16_t rtx_seq;
   uint64_t packets, bytes;
   uint32_t last_rtp_ts;
@@ -222,6 +222,7 @@ struct sfu {
   uint64_t last_second_ms;
   uint32_t server_ssrc; /* sender SSRC of the RTCP the server originates */
   bool adaptation;      /* layer allocation and probing on (MOA_BANDWIDTH_ADAPTATION=1) */
+  int bwe_trace_fd;     /* MOA_BWE_TRACE: the file feedback is traced to (sub_bwe.h), -1: none */
   transport *paced;     /* subscriber transports whose pacer holds packets (rooms/pacing.c) */
   sfu_counters *counters;
   /* Test hooks: drop incoming packets from publishers (loss injection) is done outside; none here. */

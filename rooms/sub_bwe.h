@@ -58,6 +58,12 @@ typedef struct sub_bwe {
   uint32_t rtx_window_bytes;
   int64_t logged_us;     /* the last debug line of the estimator's state */
   uint32_t transport_id; /* for that line */
+  /* MOA_BWE_TRACE (the worker's file, not owned; -1: none): every transport-cc feedback as the
+   * estimator takes it, one line per packet, "transport now_us send_us arrival_us size received
+   * probe_id" in decimal (times in microseconds: now and send on the server's monotonic clock,
+   * arrival on the subscriber's clock with the reference unwrapped, -1 when reported lost). A
+   * bad link can then be replayed through the estimator offline (tests/unit/test_bwe_replay.c). */
+  int trace_fd;
 } sub_bwe;
 
 /* The upper bounds of the estimate histogram's buckets, in kbit/s (the last is +Inf). */
