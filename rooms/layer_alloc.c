@@ -25,6 +25,27 @@ static bool available(const la_track *tr, int s, int t) {
 }
 static uint64_t cost(const la_track *tr, level l) { return is_paused(l) ? 0 : tr->bitrate[l.s][l.t]; }
 
+/* Whether the allocator may choose (s, t): any temporal layer of the lowest spatial layer, but
+ * a higher spatial layer at no less than half its frame rate (its top temporal layer or the one
+ * below). With three temporal layers a 720p picture at a quarter of the rate (a publisher short
+ * of CPU encodes 4-5 frames/s: about one a second) is no picture to watch, and its base layer's
+ * measured bitrate, one frame a second, swings too much to plan a link by: an 800 kbit/s viewer
+ * kept every camera there and froze (browser_bandwidth_adapt). */
+static bool usable(const la_track *tr, int s, int t) {
+  if (!available(tr, s, t)) return false;
+  int lowest = -1, top_t = -1;
+  for (int k = 0; k < LA_MAX_SPATIAL && lowest < 0; k++)
+    for (int j = 0; j < LA_MAX_TEMPORAL; j++)
+      if (available(tr, k, j)) {
+        lowest = k;
+        break;
+      }
+  if (s == lowest) return true;
+  for (int j = 0; j < LA_MAX_TEMPORAL; j++)
+    if (available(tr, s, j)) top_t = j;
+  return t + 1 >= top_t;
+}
+
 static level lowest_available(const la_track *tr) {
   for (int s = 0; s < LA_MAX_SPATIAL; s++)
     for (int t = 0; t < LA_MAX_TEMPORAL; t++)
@@ -101,11 +122,11 @@ static void allocate(const la_track *tracks, const size_t *order, size_t n, cons
         size_t i = order[k];
         level l = {(int8_t)s, (int8_t)t};
         if (tracks[i].kind == LA_AUDIO || is_paused(out[i])) continue;
-        if (!available(&tracks[i], s, t) || cmp_level(l, top[i]) > 0 || cmp_level(l, out[i]) <= 0) continue;
+        if (!usable(&tracks[i], s, t) || cmp_level(l, top[i]) > 0 || cmp_level(l, out[i]) <= 0) continue;
         /* A spatial layer above the one the track has now is entered at the top temporal layer
          * it may have: a 720p picture at half the frame rate is not worth a 360p one at the full
          * rate, and the switch costs a key frame either way. Within the current spatial layer
-         * (a drop) any temporal layer goes: that switch needs no key frame. */
+         * (a drop) a temporal layer usable() allows goes: that switch needs no key frame. */
         level above = {(int8_t)s, (int8_t)(t + 1)};
         if (s > cur[i].s && available(&tracks[i], s, t + 1) && cmp_level(above, top[i]) <= 0) continue;
         uint64_t now_c = cost(&tracks[i], out[i]), c = cost(&tracks[i], l);

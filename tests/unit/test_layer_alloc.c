@@ -403,6 +403,40 @@ static void test_new_track_starts_where_it_fits(void **state) {
   assert_true(d[3].changed);
 }
 
+/* Three temporal layers (Chromium's VP8): over budget, a 720p camera goes to 360p at the full
+ * rate rather than stay at 720p at a quarter of it (about one frame a second from a publisher
+ * short of CPU: browser_bandwidth_adapt froze there); half the rate is allowed; the lowest
+ * spatial layer keeps every temporal layer. */
+static void test_no_quarter_rate_above_the_lowest(void **state) {
+  (void)state;
+  la_track t[2] = {audio(A1), {.id = CAM_A, .kind = LA_VIDEO, .tile_height = 720}};
+  static const uint32_t br[3][3] = {{50000, 75000, 100000}, {150000, 225000, 300000}, {400000, 600000, 1000000}};
+  for (int s = 0; s < 3; s++) {
+    t[1].height[s] = (uint16_t)(180 << s);
+    for (int k = 0; k < 3; k++) t[1].bitrate[s][k] = br[s][k];
+  }
+  layer_alloc a;
+  layer_alloc_init(&a);
+  la_decision d[2];
+  assert_int_equal(layer_alloc_run(&a, 40000 + 1200000, t, 2, 0, d), 0);
+  assert_int_equal(d[1].spatial, 2);
+  assert_int_equal(d[1].temporal, 2);
+  /* room for 720p at a quarter of the rate (400k) but not at half (600k): 360p at the full rate */
+  assert_int_equal(layer_alloc_run(&a, 40000 + 450000, t, 2, 100000, d), 0);
+  assert_int_equal(d[1].spatial, 1);
+  assert_int_equal(d[1].temporal, 2);
+  /* a fresh viewer with room for half the rate of 720p: that */
+  layer_alloc_init(&a);
+  assert_int_equal(layer_alloc_run(&a, 40000 + 1200000, t, 2, 0, d), 0);
+  assert_int_equal(layer_alloc_run(&a, 40000 + 650000, t, 2, 100000, d), 0);
+  assert_int_equal(d[1].spatial, 2);
+  assert_int_equal(d[1].temporal, 1);
+  /* the lowest spatial layer goes down to its base rate before the camera pauses */
+  assert_int_equal(layer_alloc_run(&a, 40000 + 60000, t, 2, 200000, d), 0);
+  assert_int_equal(d[1].spatial, 0);
+  assert_int_equal(d[1].temporal, 0);
+}
+
 static void test_bad_input(void **state) {
   (void)state;
   layer_alloc a;
@@ -441,7 +475,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sweep_history),       cmocka_unit_test(test_hysteresis),
       cmocka_unit_test(test_priority_takes_room), cmocka_unit_test(test_unheld_rises_at_once), cmocka_unit_test(test_tiles_and_availability),
-      cmocka_unit_test(test_new_track_starts_where_it_fits), cmocka_unit_test(test_bad_input),
+      cmocka_unit_test(test_new_track_starts_where_it_fits), cmocka_unit_test(test_no_quarter_rate_above_the_lowest),
+      cmocka_unit_test(test_bad_input),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
