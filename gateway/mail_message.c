@@ -88,7 +88,8 @@ static bool put_text_header(textbuf *b, const char *name, const char *text, cons
   if (plain && *suffix) plain = strpbrk(text, "()<>[]:;@\\,.\"") == NULL;
   textbuf_puts(b, name);
   textbuf_puts(b, ": ");
-  if (plain) textbuf_puts(b, text);
+  if (plain)
+    textbuf_puts(b, text);
   else {
     size_t cap = 32 * (n / 40 + 1) * 3 + 64;
     char *w = malloc(cap);
@@ -141,11 +142,12 @@ char *mail_compose(const mail_fields *m, size_t *len) {
   if (!put_text_header(&b, "Subject", m->subject, "")) goto fail;
   snprintf(line, sizeof line, "Message-ID: <%s@%s>\r\n", m->message_id, strchr(m->from, '@') + 1);
   textbuf_puts(&b, line);
-  textbuf_puts(&b, "MIME-Version: 1.0\r\n"
-            "Content-Type: text/plain; charset=UTF-8\r\n"
-            "Content-Transfer-Encoding: base64\r\n"
-            "Auto-Submitted: auto-generated\r\n"
-            "\r\n");
+  textbuf_puts(&b,
+               "MIME-Version: 1.0\r\n"
+               "Content-Type: text/plain; charset=UTF-8\r\n"
+               "Content-Transfer-Encoding: base64\r\n"
+               "Auto-Submitted: auto-generated\r\n"
+               "\r\n");
   /* The body with CRLF line ends, then base64 in lines of 76 characters (57 bytes each). */
   size_t n = strlen(m->body);
   char *crlf = malloc(2 * n + 1);

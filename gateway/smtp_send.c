@@ -20,7 +20,8 @@ static size_t on_read(char *out, size_t size, size_t n, void *ctx) {
   return k;
 }
 
-int smtp_send(const moa_config *cfg, const char *rcpt, const char *message, size_t len, char *err, size_t errlen) {
+int smtp_send(const moa_config *cfg, const char *rcpt, const char *message, size_t len, char *err,
+              size_t errlen) {
   if (!cfg->smtp_url[0]) {
     snprintf(err, errlen, "no SMTP server is configured (smtp-url)");
     return -1;

@@ -59,8 +59,10 @@ static session *signup_session(hub *h, signup_job *j) {
 
 static void reply_error(hub *h, signup_job *j, const char *code, const char *message, json_t *extra) {
   session *s = signup_session(h, j);
-  if (s) hub_error_with(h, s, j->req_id, code, message, extra);
-  else json_decref(extra);
+  if (s)
+    hub_error_with(h, s, j->req_id, code, message, extra);
+  else
+    json_decref(extra);
 }
 
 /* The error reply of a store result other than SIGNUP_OK / SIGNUP_INVALID. */
@@ -70,23 +72,28 @@ static void result_error(const char **code, const char **message, signup_result 
       *code = ERR_EMAIL_TAKEN, *message = "an account with this e-mail address exists; sign in instead";
       break;
     case SIGNUP_BIZNO_TAKEN:
-      *code = ERR_BIZNO_TAKEN,
-      *message = "a company with this business registration number already has an account; ask its people to add you";
+      *code = ERR_BIZNO_TAKEN, *message =
+                                   "a company with this business registration number already has an account; "
+                                   "ask its people to add you";
       break;
     case SIGNUP_RATE_LIMITED:
-      *code = ERR_RATE_LIMITED, *message = "too many sign-ups from this address or to this e-mail; try again later";
+      *code = ERR_RATE_LIMITED,
+      *message = "too many sign-ups from this address or to this e-mail; try again later";
       break;
     case SIGNUP_NOT_FOUND:
-      *code = ERR_NOT_FOUND, *message = "this confirmation link is not valid; check that the whole link was opened";
+      *code = ERR_NOT_FOUND,
+      *message = "this confirmation link is not valid; check that the whole link was opened";
       break;
     case SIGNUP_EXPIRED:
       *code = ERR_LINK_EXPIRED, *message = "this confirmation link has expired; sign up again";
       break;
     case SIGNUP_SUPERSEDED:
-      *code = ERR_LINK_EXPIRED, *message = "a newer confirmation link was sent to this address; open the latest mail";
+      *code = ERR_LINK_EXPIRED,
+      *message = "a newer confirmation link was sent to this address; open the latest mail";
       break;
     case SIGNUP_USED:
-      *code = ERR_LINK_USED, *message = "this confirmation link was already used; sign in with your e-mail and password";
+      *code = ERR_LINK_USED,
+      *message = "this confirmation link was already used; sign in with your e-mail and password";
       break;
     default:
       *code = ERR_INTERNAL, *message = "database error; nothing was changed";
@@ -112,8 +119,8 @@ static void signup_mail_done(void *ctx, void *arg) {
              j->err);
     if (signup_store_cancel(hub_db(h), j->signup_id) != SIGNUP_OK)
       log_error("sign-up %lld could not be forgotten after its mail failed", (long long)j->signup_id);
-    reply_error(h, j, ERR_MAIL_FAILED, "the confirmation mail could not be sent; nothing was kept, try again later",
-                NULL);
+    reply_error(h, j, ERR_MAIL_FAILED,
+                "the confirmation mail could not be sent; nothing was kept, try again later", NULL);
   } else {
     log_info("sign-up %lld: confirmation mail to %s accepted by the SMTP server", (long long)j->signup_id,
              j->rec.email);
@@ -139,21 +146,23 @@ static void signup_hash_done(void *ctx, void *arg) {
   if (r != SIGNUP_OK) {
     const char *code, *message;
     result_error(&code, &message, r);
-    reply_error(h, j, code, message, r == SIGNUP_RATE_LIMITED ? json_pack("{s:I}", "retry_after", (json_int_t)retry) : NULL);
+    reply_error(h, j, code, message,
+                r == SIGNUP_RATE_LIMITED ? json_pack("{s:I}", "retry_after", (json_int_t)retry) : NULL);
     goto done;
   }
   unsigned char rnd[9];
   char mid[40];
   RAND_bytes(rnd, sizeof rnd);
-  snprintf(mid, sizeof mid, "signup-%lld-%02x%02x%02x%02x%02x%02x%02x%02x%02x", (long long)j->signup_id, rnd[0],
-           rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], rnd[8]);
+  snprintf(mid, sizeof mid, "signup-%lld-%02x%02x%02x%02x%02x%02x%02x%02x%02x", (long long)j->signup_id,
+           rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], rnd[8]);
   j->message = signup_mail_build(j->cfg, &j->rec, token, j->expires_at, now, mid, &j->len);
   OPENSSL_cleanse(token, sizeof token);
   if (!j->message || jobs_submit(hub_mail_jobs(h), signup_mail_work, signup_mail_done, j) != 0) {
     signup_store_cancel(db, j->signup_id);
-    reply_error(h, j, j->message ? ERR_BUSY : ERR_INTERNAL,
-                j->message ? "too many mails are waiting to be sent; try again in a minute" : "cannot write the mail",
-                j->message ? json_pack("{s:i}", "retry_after", 60) : NULL);
+    reply_error(
+        h, j, j->message ? ERR_BUSY : ERR_INTERNAL,
+        j->message ? "too many mails are waiting to be sent; try again in a minute" : "cannot write the mail",
+        j->message ? json_pack("{s:i}", "retry_after", 60) : NULL);
     goto done;
   }
   return; /* the mail job owns j now */
@@ -166,8 +175,8 @@ static bool signup_enabled(hub *h) { return hub_config(h)->smtp_url[0] != '\0'; 
 static void handle_signup_options(hub *h, session *s, json_int_t id, json_t *req) {
   (void)req;
   hub_reply(h, s, id,
-            json_pack("{s:b, s:i, s:i}", "enabled", signup_enabled(h), "password_min_length", PASSWORD_MIN_LEN,
-                      "link_hours", SIGNUP_TTL / 3600));
+            json_pack("{s:b, s:i, s:i}", "enabled", signup_enabled(h), "password_min_length",
+                      PASSWORD_MIN_LEN, "link_hours", SIGNUP_TTL / 3600));
 }
 
 static void handle_signup_create(hub *h, session *s, json_int_t id, json_t *req) {
@@ -185,7 +194,8 @@ static void handle_signup_create(hub *h, session *s, json_int_t id, json_t *req)
   }
   if (!lang) lang = "ko";
   if (!signup_enabled(h)) {
-    hub_error(h, s, id, ERR_UNAVAILABLE, "self sign-up is not offered on this server (no mail server is configured)");
+    hub_error(h, s, id, ERR_UNAVAILABLE,
+              "self sign-up is not offered on this server (no mail server is configured)");
     return;
   }
   if (s->user_id) {
@@ -193,7 +203,8 @@ static void handle_signup_create(hub *h, session *s, json_int_t id, json_t *req)
     return;
   }
   if (s->signup_pending) {
-    hub_error_with(h, s, id, ERR_BUSY, "a sign-up is already in progress on this connection; wait for its reply",
+    hub_error_with(h, s, id, ERR_BUSY,
+                   "a sign-up is already in progress on this connection; wait for its reply",
                    json_pack("{s:i}", "retry_after", 5));
     return;
   }
@@ -227,7 +238,8 @@ static void handle_signup_create(hub *h, session *s, json_int_t id, json_t *req)
   snprintf(j->password, sizeof j->password, "%s", password);
   if (jobs_submit(hub_jobs(h), signup_hash_work, signup_hash_done, j) != 0) {
     signup_free(j);
-    hub_error_with(h, s, id, ERR_BUSY, "the server is busy; try again in a moment", json_pack("{s:i}", "retry_after", 1));
+    hub_error_with(h, s, id, ERR_BUSY, "the server is busy; try again in a moment",
+                   json_pack("{s:i}", "retry_after", 1));
     return;
   }
   s->signup_pending = true;

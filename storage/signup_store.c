@@ -9,11 +9,11 @@
 #include "storage/org_store.h"
 #include "storage/reference_store.h"
 
-#define FAIL(f, ...)                          \
-  do {                                        \
-    *field = f;                               \
-    snprintf(err, errlen, __VA_ARGS__);       \
-    return SIGNUP_INVALID;                    \
+#define FAIL(f, ...)                    \
+  do {                                  \
+    *field = f;                         \
+    snprintf(err, errlen, __VA_ARGS__); \
+    return SIGNUP_INVALID;              \
   } while (0)
 
 /* Plain text: no control characters (strings from JSON are valid UTF-8 already). */
@@ -46,7 +46,8 @@ static bool signup__mailbox(const char *e) {
   return true;
 }
 
-signup_result signup_check(const signup_input *in, signup_rec *out, const char **field, char *err, size_t errlen) {
+signup_result signup_check(const signup_input *in, signup_rec *out, const char **field, char *err,
+                           size_t errlen) {
   memset(out, 0, sizeof *out);
   if (!in->email || signup__trim(in->email, out->email, sizeof out->email) == (size_t)-1 ||
       !signup__mailbox(out->email))
@@ -68,8 +69,9 @@ signup_result signup_check(const signup_input *in, signup_rec *out, const char *
   cp_change region = {.attr = CP_REGION, .value = in->region, .source = CP_SOURCE_ENTERED};
   if (!in->region || strlen(in->region) >= sizeof out->region ||
       cp_check(&region, "2000-01-01", canon, as_of, why, sizeof why) != 0)
-    FAIL("region", "region: one of 서울, 부산, 대구, 인천, 광주, 대전, 울산, 세종, 경기, 강원, 충북, 충남, 전북, "
-                   "전남, 경북, 경남, 제주");
+    FAIL("region",
+         "region: one of 서울, 부산, 대구, 인천, 광주, 대전, 울산, 세종, 경기, 강원, 충북, 충남, 전북, "
+         "전남, 경북, 경남, 제주");
   snprintf(out->region, sizeof out->region, "%s", canon);
   const char *pw = in->password ? password_policy_error(in->password) : "password is required";
   if (pw) FAIL("password", "%s", pw);
@@ -119,7 +121,10 @@ signup_result signup_store_precheck(moa_db *db, const signup_rec *r, int64_t now
   if (taken) return taken > 0 ? SIGNUP_BIZNO_TAKEN : SIGNUP_DB_ERROR;
   int64_t since = now - SIGNUP_WINDOW, oldest = 0;
   int by_addr = signup__count(
-      db, db_stmt(db, "SELECT count(*), coalesce(min(created_at), 0) FROM signups WHERE address = ? AND created_at > ?"),
+      db,
+      db_stmt(
+          db,
+          "SELECT count(*), coalesce(min(created_at), 0) FROM signups WHERE address = ? AND created_at > ?"),
       r->address, since, &oldest);
   if (by_addr < 0) return SIGNUP_DB_ERROR;
   if (by_addr >= SIGNUP_PER_NETADDR) {
@@ -127,7 +132,10 @@ signup_result signup_store_precheck(moa_db *db, const signup_rec *r, int64_t now
     return SIGNUP_RATE_LIMITED;
   }
   int by_mail = signup__count(
-      db, db_stmt(db, "SELECT count(*), coalesce(min(created_at), 0) FROM signups WHERE email = ? AND created_at > ?"),
+      db,
+      db_stmt(
+          db,
+          "SELECT count(*), coalesce(min(created_at), 0) FROM signups WHERE email = ? AND created_at > ?"),
       r->email, since, &oldest);
   if (by_mail < 0) return SIGNUP_DB_ERROR;
   if (by_mail >= SIGNUP_PER_EMAIL) {
@@ -137,8 +145,9 @@ signup_result signup_store_precheck(moa_db *db, const signup_rec *r, int64_t now
   return SIGNUP_OK;
 }
 
-signup_result signup_store_begin(moa_db *db, const signup_rec *r, int64_t now, char token[SESSION_TOKEN_LEN + 1],
-                                 int64_t *expires_at, int64_t *id, int64_t *retry_after) {
+signup_result signup_store_begin(moa_db *db, const signup_rec *r, int64_t now,
+                                 char token[SESSION_TOKEN_LEN + 1], int64_t *expires_at, int64_t *id,
+                                 int64_t *retry_after) {
   unsigned char hash[32];
   if (session_token_new(token, hash) != 0) return SIGNUP_DB_ERROR;
   if (db_begin(db) != SQLITE_OK) return SIGNUP_DB_ERROR;
@@ -150,11 +159,13 @@ signup_result signup_store_begin(moa_db *db, const signup_rec *r, int64_t now, c
   if (!st) goto fail;
   sqlite3_bind_text(st, 1, r->email, -1, SQLITE_STATIC);
   if (db_exec_stmt(db, st) != SQLITE_DONE) goto fail;
-  st = db_stmt(db, "INSERT INTO signups(token_hash, email, name, company, bizno, region, lang, password_hash, "
-                   "address, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st = db_stmt(db,
+               "INSERT INTO signups(token_hash, email, name, company, bizno, region, lang, password_hash, "
+               "address, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) goto fail;
   sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_STATIC);
-  const char *text[] = {r->email, r->name, r->company, r->bizno, r->region, r->lang, r->password_hash, r->address};
+  const char *text[] = {r->email,  r->name, r->company,       r->bizno,
+                        r->region, r->lang, r->password_hash, r->address};
   for (int i = 0; i < 8; i++) sqlite3_bind_text(st, i + 2, text[i], -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 10, now);
   sqlite3_bind_int64(st, 11, now + SIGNUP_TTL);
@@ -172,10 +183,11 @@ fail:
 signup_result signup_store_cancel(moa_db *db, int64_t id) {
   if (db_begin(db) != SQLITE_OK) return SIGNUP_DB_ERROR;
   /* The newest of the others superseded, still unexpired, is the address's link again. */
-  sqlite3_stmt *st = db_stmt(db,
-                             "UPDATE signups SET state = 'pending' WHERE id = (SELECT o.id FROM signups o JOIN "
-                             "signups c ON c.id = ?1 AND o.email = c.email AND o.id <> c.id WHERE o.state = "
-                             "'superseded' AND o.expires_at > c.created_at ORDER BY o.id DESC LIMIT 1)");
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "UPDATE signups SET state = 'pending' WHERE id = (SELECT o.id FROM signups o JOIN "
+              "signups c ON c.id = ?1 AND o.email = c.email AND o.id <> c.id WHERE o.state = "
+              "'superseded' AND o.expires_at > c.created_at ORDER BY o.id DESC LIMIT 1)");
   if (!st) goto fail;
   sqlite3_bind_int64(st, 1, id);
   if (db_exec_stmt(db, st) != SQLITE_DONE) goto fail;
@@ -195,14 +207,17 @@ static void signup__col(char *dst, size_t n, sqlite3_stmt *st, int col) {
   snprintf(dst, n, "%s", s ? (const char *)s : "");
 }
 
-signup_result signup_store_confirm(moa_db *db, const char *token, int64_t now, int64_t *user_id, char *email) {
+signup_result signup_store_confirm(moa_db *db, const char *token, int64_t now, int64_t *user_id,
+                                   char *email) {
   unsigned char hash[32];
   if (email) email[0] = '\0';
   if (!session_token_hash(token, hash)) return SIGNUP_NOT_FOUND;
   if (db_begin(db) != SQLITE_OK) return SIGNUP_DB_ERROR;
   signup_result res = SIGNUP_DB_ERROR;
-  sqlite3_stmt *st = db_stmt(db, "SELECT id, email, name, company, bizno, region, password_hash, expires_at, state "
-                                 "FROM signups WHERE token_hash = ?");
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "SELECT id, email, name, company, bizno, region, password_hash, expires_at, state "
+              "FROM signups WHERE token_hash = ?");
   if (!st) goto fail;
   sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_STATIC);
   int rc = db_step(db, st);
@@ -223,13 +238,19 @@ signup_result signup_store_confirm(moa_db *db, const char *token, int64_t now, i
   signup__col(state, sizeof state, st, 8);
   sqlite3_reset(st);
   if (email) snprintf(email, EMAIL_MAX + 1, "%s", r.email);
-  if (!strcmp(state, "confirmed")) res = SIGNUP_USED;
-  else if (!strcmp(state, "superseded")) res = SIGNUP_SUPERSEDED;
-  else if (now >= expires) res = SIGNUP_EXPIRED;
+  if (!strcmp(state, "confirmed"))
+    res = SIGNUP_USED;
+  else if (!strcmp(state, "superseded"))
+    res = SIGNUP_SUPERSEDED;
+  else if (now >= expires)
+    res = SIGNUP_EXPIRED;
   else {
-    int taken = signup__email_taken(db, r.email);
-    if (!taken) taken = signup__bizno_taken(db, r.bizno) > 0 ? 2 : 0;
-    res = taken == 1 ? SIGNUP_EMAIL_TAKEN : taken == 2 ? SIGNUP_BIZNO_TAKEN : taken < 0 ? SIGNUP_DB_ERROR : SIGNUP_OK;
+    int email_taken = signup__email_taken(db, r.email);
+    int bizno_taken = email_taken == 0 ? signup__bizno_taken(db, r.bizno) : 0;
+    res = email_taken < 0 || bizno_taken < 0 ? SIGNUP_DB_ERROR
+          : email_taken                      ? SIGNUP_EMAIL_TAKEN
+          : bizno_taken                      ? SIGNUP_BIZNO_TAKEN
+                                             : SIGNUP_OK;
   }
   if (res != SIGNUP_OK) goto fail;
   res = SIGNUP_DB_ERROR;
@@ -242,7 +263,8 @@ signup_result signup_store_confirm(moa_db *db, const char *token, int64_t now, i
   company_profile_today(now, today);
   cp_change ch[2] = {{.attr = CP_BIZ_NO, .value = r.bizno, .source = CP_SOURCE_ENTERED},
                      {.attr = CP_REGION, .value = r.region, .source = CP_SOURCE_ENTERED}};
-  if (company_profile_write(db, org_id, ch, 2, today, now, 0, why, sizeof why, NULL) != COMPANY_PROFILE_OK) goto fail;
+  if (company_profile_write(db, org_id, ch, 2, today, now, 0, why, sizeof why, NULL) != COMPANY_PROFILE_OK)
+    goto fail;
   int64_t uid = user_store_add(db, r.email, r.name, r.password_hash, org_id, false, why, sizeof why);
   if (uid < 0) goto fail;
   st = db_stmt(db, "UPDATE users SET kind = 'company' WHERE id = ?");
