@@ -4,13 +4,13 @@
 // `refuse` set it answers the recipient with a permanent failure instead (a mail server that
 // will not take the mail), to test what the sender does then.
 //
-//   const sink = await startSmtpSink();           // sink.url: smtp://127.0.0.1:PORT
+//   const sink = await startSmtpSink();           // sink.url: smtp://127.0.0.1:PORT (port: a fixed one)
 //   const mail = await sink.next((m) => m.to.includes('a@b.example'));
 //   parseMail(mail.data) -> {headers: {subject, ...} (decoded), rawHeaders, body (decoded UTF-8)}
 //   await sink.close();
 import { createServer } from 'node:net';
 
-export async function startSmtpSink({ refuse = false } = {}) {
+export async function startSmtpSink({ refuse = false, port: listenPort = 0, onMessage } = {}) {
   const messages = [];
   const waiters = [];
   const sockets = new Set();
@@ -37,6 +37,7 @@ export async function startSmtpSink({ refuse = false } = {}) {
           cur.data = body.split('\r\n').map((l) => (l.startsWith('..') ? l.slice(1) : l)).join('\r\n');
           const msg = { ...cur, data: Buffer.from(cur.data, 'latin1').toString('utf8') };
           messages.push(msg);
+          onMessage?.(msg);
           for (const w of [...waiters]) if (w.match(msg)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(msg); }
           cur = { from: null, to: [], data: '' };
           say('250 2.0.0 queued');
@@ -62,7 +63,7 @@ export async function startSmtpSink({ refuse = false } = {}) {
       }
     });
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve, reject) => { server.once('error', reject); server.listen(listenPort, '127.0.0.1', resolve); });
   const port = server.address().port;
   return {
     port,
