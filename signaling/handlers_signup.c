@@ -170,6 +170,22 @@ done:
   signup_free(j);
 }
 
+/* Sign-ups being hashed or mailed: at most SIGNUP_INFLIGHT_PER_ADDRESS from one network address
+ * and SIGNUP_INFLIGHT in all, so sign-ups sent at once on many connections cannot fill the
+ * password-hashing pool that sign-ins share (the hourly limits count only stored sign-ups). */
+#define SIGNUP_INFLIGHT_PER_ADDRESS 2
+#define SIGNUP_INFLIGHT 16
+
+static bool signup_room(hub *h, const char *address) {
+  int all = 0, here = 0;
+  for (session *x = hub_first(h); x; x = hub_next(x))
+    if (x->signup_pending) {
+      all++;
+      here += strcmp(x->address, address) == 0;
+    }
+  return all < SIGNUP_INFLIGHT && here < SIGNUP_INFLIGHT_PER_ADDRESS;
+}
+
 static bool signup_enabled(hub *h) { return hub_config(h)->smtp_url[0] != '\0'; }
 
 static void handle_signup_options(hub *h, session *s, json_int_t id, json_t *req) {
@@ -205,6 +221,11 @@ static void handle_signup_create(hub *h, session *s, json_int_t id, json_t *req)
   if (s->signup_pending) {
     hub_error_with(h, s, id, ERR_BUSY,
                    "a sign-up is already in progress on this connection; wait for its reply",
+                   json_pack("{s:i}", "retry_after", 5));
+    return;
+  }
+  if (!signup_room(h, s->address)) {
+    hub_error_with(h, s, id, ERR_BUSY, "too many sign-ups are being sent right now; try again in a moment",
                    json_pack("{s:i}", "retry_after", 5));
     return;
   }
