@@ -6,7 +6,8 @@
 // signed in on a home page that says what a company account has; finds itself in the partner
 // directory; on a consortium's page it sees no rooms (a plain sentence saying why) and no
 // channel. The used link opened again says it was used. A coordinator adds the company's
-// organization from the consortium's page; the company's page then shows the rooms.
+// organization from the consortium's page; the company's home then lists the consortium and its
+// page shows the rooms.
 // Screenshots in build/screenshots/signup-*.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -183,6 +184,9 @@ test('a coordinator adds the company to the consortium; the company then sees it
   await coord.context().close();
   const page = koPage;
   await page.goto(`${base}/#/home`);
+  await page.locator('#my-consortia').waitFor();
+  assert.equal(await page.locator('#company-notice').count(), 0, 'the outsider notice is gone');
+  assert.match(await page.locator('#my-consortia').textContent(), /디스플레이협의체/);
   await page.goto(`${base}/#/consortium/1`);
   await page.locator('#room-list').waitFor();
   assert.ok(await page.locator('#room-list .room-item').count() >= 1, 'the lounge at least');

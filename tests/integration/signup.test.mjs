@@ -110,6 +110,14 @@ test('the company account reaches the directory, not a consortium\'s rooms, chan
   assert.equal(rooms.error?.code, 'forbidden');
   const convs = await c.call('chat.conversations', {});
   assert.equal(convs.conversations.filter((x) => x.kind === 'channel').length, 0);
+  // Nor by a room's or the channel's id, found by a member.
+  const member = await signedIn(srv, 'member01a@moa.example');
+  const lounge = (await member.call('room.list', { consortium_id: 1 })).rooms.find((r) => r.is_lounge);
+  const channel = (await member.call('chat.conversations', {})).conversations.find((x) => x.kind === 'channel' && x.consortium_id === 1);
+  await member.close();
+  assert.equal((await c.request('room.join', { room_id: lounge.id })).error?.code, 'forbidden');
+  assert.equal((await c.request('chat.history', { conversation_id: channel.id })).error?.code, 'forbidden');
+  assert.equal((await c.request('chat.send', { conversation_id: channel.id, body: 'hello' })).error?.code, 'forbidden');
   const cons = await c.call('consortium.get', { consortium_id: 1 });
   assert.equal(cons.people, undefined);
   assert.equal(cons.my_role, null);

@@ -76,6 +76,12 @@ async function loadConsortia(ctx, sec) {
   }
   if (!ctx.alive) return;
   const mine = all.filter((c) => c.my_role);
+  if (mine.length && !(rpc.user.consortia || []).length) {
+    // A company account a coordinator has just added: the notice no longer holds, and the
+    // profile the app keeps from sign-in is refreshed.
+    sec.closest('.home')?.querySelector('#company-notice')?.remove();
+    rpc.refreshMe().catch(() => {});
+  }
   const card = (c) => h('li', { class: 'card consortium-card' },
     h('a', { href: `#/consortium/${c.id}`, class: 'card-link' },
       h('span', { class: 'card-title' }, pick(c)),
