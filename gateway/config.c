@@ -64,6 +64,11 @@ static const opt_def opts[] = {
     {"turn-external-ip", S(turn_external_ip), "ADDR", "for 'moa turn-config': public address of the relay when coturn is behind NAT (default none)"},
     {"turn-cert", S(turn_cert), "FILE", "for 'moa turn-config': coturn's PEM certificate (default --tls-cert)"},
     {"turn-key", S(turn_key), "FILE", "for 'moa turn-config': coturn's PEM private key (default --tls-key)"},
+    {"smtp-url", S(smtp_url), "URL", "SMTP server that sends the companies' sign-up confirmation mail: smtp://HOST:PORT (STARTTLS when offered, required with --smtp-user) or smtps://HOST:PORT (default none: self sign-up is off; docs/OPERATIONS.md)"},
+    {"smtp-from", S(smtp_from), "ADDRESS", "sender address of that mail, e.g. noreply@moa.example.org (needed with --smtp-url)"},
+    {"smtp-user", S(smtp_user), "NAME", "SMTP user name, when the server wants one (needs --smtp-password-file)"},
+    {"smtp-password-file", S(smtp_password_file), "FILE", "file holding the SMTP password (a file, so it is not on the command line)"},
+    {"public-url", S(public_url), "URL", "the address people open the app at, e.g. https://moa.example.org: the confirmation links in mail point there (needed with --smtp-url)"},
     {"demo", OPT_BOOL, offsetof(moa_config, demo), 0, 0, 1, "BOOL", "load demo data into an empty database (default false)"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -306,32 +311,101 @@ static int check_turn(moa_config *c, char *err, size_t errlen) {
   return 0;
 }
 
-int config_load_turn_secret(moa_config *c, char *err, size_t errlen) {
-  c->turn_secret[0] = '\0';
-  if (!c->turn_secret_file[0]) return 0;
-  FILE *f = fopen(c->turn_secret_file, "r");
+/* Reads the small file path holding a secret (what names it in messages) into buf (bufsize
+ * bytes, NUL-terminated) with trailing line ends dropped, and warns when every user of the
+ * machine may read it. Returns its length, or -1 with err set when it cannot be read or does not
+ * fit. */
+static long config__read_secret(const char *path, const char *what, char *buf, size_t bufsize, char *err,
+                                size_t errlen) {
+  FILE *f = fopen(path, "r");
   if (!f) {
-    snprintf(err, errlen, "cannot read the TURN secret file %s: %s", c->turn_secret_file, strerror(errno));
+    snprintf(err, errlen, "cannot read the %s file %s: %s", what, path, strerror(errno));
     return -1;
   }
   struct stat st;
   if (fstat(fileno(f), &st) == 0 && (st.st_mode & S_IROTH))
-    fprintf(stderr, "moa: warning: %s is readable by every user of this machine (chmod 600 it)\n",
-            c->turn_secret_file);
-  char buf[sizeof c->turn_secret + 2];
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fprintf(stderr, "moa: warning: %s is readable by every user of this machine (chmod 600 it)\n", path);
+  size_t n = fread(buf, 1, bufsize - 1, f);
   bool more = fgetc(f) != EOF;
   fclose(f);
   buf[n] = '\0';
-  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
-    buf[--n] = '\0';
-  bool ok = !more && n >= 16 && n < sizeof c->turn_secret;
+  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) buf[--n] = '\0';
+  if (more) {
+    snprintf(err, errlen, "the %s file %s is too long", what, path);
+    return -1;
+  }
+  return (long)n;
+}
+
+/* The sign-up mail options after every flag is in: all or none of URL, sender and public URL,
+ * each well formed, and a password file with a user. */
+static int check_smtp(moa_config *c, char *err, size_t errlen) {
+  bool any = c->smtp_url[0] || c->smtp_from[0] || c->smtp_user[0] || c->smtp_password_file[0];
+  if (!any) return 0;
+  if (!c->smtp_url[0] || !c->smtp_from[0] || !c->public_url[0]) {
+    snprintf(err, errlen, "--smtp-url, --smtp-from and --public-url go together (the sign-up mail)");
+    return -1;
+  }
+  const char *host = !strncmp(c->smtp_url, "smtp://", 7) ? c->smtp_url + 7 : !strncmp(c->smtp_url, "smtps://", 8) ? c->smtp_url + 8 : NULL;
+  bool ok = host && *host && *host != '/';
+  for (const char *p = c->smtp_url; ok && *p; p++) ok = *p > ' ' && *p <= '~';
+  if (!ok) {
+    snprintf(err, errlen, "invalid value for smtp-url: '%s' (smtp://HOST:PORT or smtps://HOST:PORT)", c->smtp_url);
+    return -1;
+  }
+  ok = strchr(c->smtp_from, '@') && strchr(c->smtp_from, '@') != c->smtp_from && !strchr(strchr(c->smtp_from, '@') + 1, '@');
+  for (const char *p = c->smtp_from; ok && *p; p++) ok = *p > ' ' && *p <= '~' && !strchr("()<>[]\\,;:\"", *p);
+  if (!ok) {
+    snprintf(err, errlen, "invalid value for smtp-from: '%s' (a bare address such as noreply@moa.example.org)", c->smtp_from);
+    return -1;
+  }
+  const char *u = c->public_url;
+  ok = (!strncmp(u, "http://", 7) && u[7]) || (!strncmp(u, "https://", 8) && u[8]);
+  for (const char *p = u; ok && *p; p++) ok = *p > ' ' && *p <= '~' && *p != '#' && *p != '?' && *p != '"';
+  if (!ok) {
+    snprintf(err, errlen, "invalid value for public-url: '%s' (http:// or https:// and the host, without ? or #)", u);
+    return -1;
+  }
+  size_t n = strlen(c->public_url);
+  while (n > 0 && c->public_url[n - 1] == '/') c->public_url[--n] = '\0';
+  if (c->smtp_user[0] && !c->smtp_password_file[0]) {
+    snprintf(err, errlen, "--smtp-user needs --smtp-password-file");
+    return -1;
+  }
+  return 0;
+}
+
+int config_load_smtp_password(moa_config *c, char *err, size_t errlen) {
+  c->smtp_password[0] = '\0';
+  if (!c->smtp_password_file[0]) return 0;
+  char b[sizeof c->smtp_password + 2];
+  long n = config__read_secret(c->smtp_password_file, "SMTP password", b, sizeof b, err, errlen);
+  if (n < 0) return -1;
+  bool ok = n > 0 && (size_t)n < sizeof c->smtp_password;
+  for (long i = 0; ok && i < n; i++) ok = (unsigned char)b[i] >= ' ' && b[i] != 0x7f;
+  if (!ok) {
+    snprintf(err, errlen, "the SMTP password in %s must be 1 to 255 bytes on one line", c->smtp_password_file);
+    return -1;
+  }
+  memcpy(c->smtp_password, b, (size_t)n + 1);
+  return 0;
+}
+
+int config_load_turn_secret(moa_config *c, char *err, size_t errlen) {
+  c->turn_secret[0] = '\0';
+  if (!c->turn_secret_file[0]) return 0;
+  char buf[sizeof c->turn_secret + 2];
+  long len = config__read_secret(c->turn_secret_file, "TURN secret", buf, sizeof buf, err, errlen);
+  size_t n = len < 0 ? 0 : (size_t)len;
+  while (n > 0 && strchr(" \t\r\n", buf[n - 1])) buf[--n] = '\0';
+  bool ok = len >= 0 && n >= 16 && n < sizeof c->turn_secret;
   for (size_t i = 0; ok && i < n; i++) ok = buf[i] > ' ' && buf[i] <= '~' && buf[i] != '#';
   if (!ok) {
-    snprintf(err, errlen,
-             "the TURN secret in %s must be 16 to 255 printable characters without spaces or '#' "
-             "(make one with: openssl rand -hex 32)",
-             c->turn_secret_file);
+    if (len >= 0 || strstr(err, "too long"))
+      snprintf(err, errlen,
+               "the TURN secret in %s must be 16 to 255 printable characters without spaces or '#' "
+               "(make one with: openssl rand -hex 32)",
+               c->turn_secret_file);
     return -1;
   }
   memcpy(c->turn_secret, buf, n + 1);
@@ -395,6 +469,7 @@ int config_parse_args(moa_config *c, int argc, char **argv, char *err, size_t er
   }
   if (c->rate_burst < c->rate) c->rate_burst = c->rate;
   if (check_turn(c, err, errlen) != 0) return -1;
+  if (check_smtp(c, err, errlen) != 0) return -1;
   struct in6_addr any;
   if (inet_pton(AF_INET, c->media_ip, &any) != 1 && inet_pton(AF_INET6, c->media_ip, &any) != 1) {
     snprintf(err, errlen, "invalid value for media-ip: '%s' (a literal IP address)", c->media_ip);

@@ -53,6 +53,13 @@ typedef struct moa_config {
   char turn_external_ip[64];  /* public address of the relay behind NAT ("" = none) */
   char turn_cert[512];        /* coturn's certificate and key ("" = --tls-cert / --tls-key) */
   char turn_key[512];
+  /* company self sign-up: the confirmation mail (gateway/smtp_send.h, signaling/handlers_signup.c) */
+  char smtp_url[512];           /* smtp://HOST:PORT or smtps://HOST:PORT ("" = no sign-up) */
+  char smtp_from[256];          /* the sender address of the mail */
+  char smtp_user[256];          /* "" = no authentication */
+  char smtp_password_file[512]; /* file holding the SMTP password */
+  char smtp_password[256];      /* its content, read by config_load_smtp_password (not an option) */
+  char public_url[512];         /* how people reach the app, e.g. https://moa.example.org (links in mail) */
 } moa_config;
 
 void config_defaults(moa_config *c);
@@ -75,6 +82,12 @@ int config_parse_args(moa_config *c, int argc, char **argv, char *err, size_t er
  * when others may read the file. Called by the commands that need the secret, not by the parser,
  * so `moa user list` with a shared config file does not need to read it. */
 int config_load_turn_secret(moa_config *c, char *err, size_t errlen);
+
+/* Reads the SMTP password from c->smtp_password_file into c->smtp_password (trailing newlines
+ * dropped). Does nothing when no file is set. Fails (-1, err set) when the file cannot be read or
+ * the password is empty, longer than 255 bytes or has a control character. Warns on stderr when
+ * others may read the file. Called by `moa` (serve) only. */
+int config_load_smtp_password(moa_config *c, char *err, size_t errlen);
 
 /* Parses "ADDR:PORT" or "[V6ADDR]:PORT" into host and port; 0 or -1. */
 int config_parse_hostport(const char *s, char *host, size_t hostlen, int *port);

@@ -243,7 +243,7 @@ static void on_auth_timer(lws_sorted_usec_list_t *sul) {
   if (!s || s->closing) return;
   uint64_t timeout_ms = (uint64_t)srv->cfg->auth_timeout * 1000u, now = hub_now_ms();
   uint64_t last = s->login_quiet_until_ms > s->login_accepted_ms ? s->login_quiet_until_ms : s->login_accepted_ms;
-  if (s->user_id || s->login_pending) {
+  if (s->user_id || s->login_pending || s->signup_pending) {
     auth_timer_start(srv, pss, timeout_ms);
     return;
   }

@@ -12,6 +12,7 @@
  *
  * Exit status: 0 on success, 1 on a runtime failure, 2 on a usage error. */
 #include <errno.h>
+#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -513,10 +514,11 @@ static int cmd_serve(moa_config *cfg, cmdline *cl) {
   if (rc == 1) return 0;
   if (rc != 0) return usage(err);
   log_set_level(cfg->level);
-  if (config_load_turn_secret(cfg, err, sizeof err) != 0) {
+  if (config_load_turn_secret(cfg, err, sizeof err) != 0 || config_load_smtp_password(cfg, err, sizeof err) != 0) {
     fprintf(stderr, "moa: %s\n", err);
     return 1;
   }
+  curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread: the sign-up mail is sent from one */
   moa_db *db = open_db(cfg, true);
   if (!db) return 1;
   if (cfg->demo && demo_data_load(db, err, sizeof err) < 0) {

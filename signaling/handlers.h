@@ -17,6 +17,7 @@ extern const handler_def room_admin_handlers[];
 extern const handler_def media_handlers[];   /* media.* (handlers_media.c) */
 extern const handler_def meeting_handlers[]; /* meeting.* scheduling, calendar.*, admin.activity (handlers_meeting.c) */
 extern const handler_def guest_handlers[];   /* auth.guest (handlers_guest.c) */
+extern const handler_def signup_handlers[];  /* signup.* company self sign-up (handlers_signup.c) */
 
 /* Frees a sign-in attempt that never reached its password check (hub_free). (handlers_auth.c) */
 void auth_login_drop(void *login_job);

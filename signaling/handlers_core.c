@@ -1,13 +1,16 @@
-/* system.ping, me.get, consortium.list, consortium.get.
+/* system.ping, me.get, consortium.list, consortium.get, consortium.add_organization.
  *
  * Authorization (docs/PROTOCOL.md, "Who sees what"): every signed-in user sees the list of the
  * consortia and each consortium's member organizations (the public directory: linking regions is
  * the programme's point); only members of a consortium (any role) and admins see its people and
- * their contact details. */
+ * their contact details. consortium.add_organization is for the consortium's coordinators and
+ * admins: it admits an organization from outside (a company that signed itself up), whose people
+ * then reach the consortium's rooms and channel as members. */
 #include <stdio.h>
 
 #include "signaling/handlers.h"
 #include "storage/consortium_store.h"
+#include "storage/org_store.h"
 #include "storage/user_store.h"
 
 static void handle_system_ping(hub *h, session *s, json_int_t id, json_t *req) {
@@ -71,7 +74,41 @@ static void handle_consortium_get(hub *h, session *s, json_int_t id, json_t *req
   hub_reply(h, s, id, c);
 }
 
+static void handle_consortium_add_organization(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  json_int_t cid = 0, org = 0;
+  if (!param_int(req, "consortium_id", 1, INT32_MAX, true, &cid, &err) ||
+      !param_int(req, "org_id", 1, INT64_MAX, true, &org, &err)) {
+    hub_error(h, s, id, err.code, err.message);
+    return;
+  }
+  moa_db *db = hub_db(h);
+  if (consortium_store_exists(db, cid) != 1) {
+    hub_error(h, s, id, ERR_NOT_FOUND, "no such consortium");
+    return;
+  }
+  if (!s->is_admin && user_store_role_in(db, s->user_id, cid) != ROLE_COORDINATOR) {
+    hub_error(h, s, id, ERR_FORBIDDEN, "only the consortium's coordinators add organizations to it");
+    return;
+  }
+  int added = org_store_admit(db, org, cid);
+  if (added == ORG_ADMIT_NOT_FOUND) {
+    hub_error(h, s, id, ERR_NOT_FOUND, "no such organization");
+    return;
+  }
+  if (added == ORG_ADMIT_ALREADY) {
+    hub_error(h, s, id, ERR_CONFLICT, "this organization is a member of the consortium already");
+    return;
+  }
+  if (added < 0) {
+    hub_error(h, s, id, ERR_INTERNAL, "database error; nothing was changed");
+    return;
+  }
+  hub_reply(h, s, id, json_pack("{s:I, s:I, s:i}", "consortium_id", cid, "org_id", org, "members_added", added));
+}
+
 const handler_def core_handlers[] = {
+    {"consortium.add_organization", handle_consortium_add_organization, 0},
     {"consortium.get", handle_consortium_get, 0},
     {"consortium.list", handle_consortium_list, 0},
     {"me.get", handle_me_get, 0},

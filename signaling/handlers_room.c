@@ -34,6 +34,15 @@ static void handle_room_list(hub *h, session *s, json_int_t id, json_t *req) {
     hub_error(h, s, id, ERR_NOT_FOUND, "no such consortium");
     return;
   }
+  /* A company account outside the consortium (self sign-up) sees none of its rooms, not even an
+   * empty list: until a coordinator adds its organization, the consortium is closed to it. */
+  user_rec u;
+  if (!s->is_admin && user_store_role_in(db, s->user_id, cid) == ROLE_NONE &&
+      user_store_find_by_id(db, s->user_id, &u) == 1 && u.company) {
+    hub_error(h, s, id, ERR_FORBIDDEN,
+              "your organization is not a member of this consortium; its coordinators can add it");
+    return;
+  }
   room_store_ensure_lounges(db);
   json_t *list = room_store_list(db, cid, s->user_id, s->is_admin, include_archived);
   if (!list) {

@@ -29,7 +29,8 @@ static const char *const error_codes[] = {
     ERR_BAD_REQUEST, ERR_UNKNOWN_TYPE, ERR_INVALID_PARAMS, ERR_UNAUTHENTICATED, ERR_INVALID_CREDENTIALS,
     ERR_LOCKED,      ERR_FORBIDDEN,    ERR_NOT_FOUND,      ERR_CONFLICT,        ERR_RATE_LIMITED,
     ERR_TOO_LARGE,   ERR_BUSY,         ERR_INTERNAL,       ERR_REMOVED,         ERR_MEETING_ENDED,
-    ERR_EXPIRED,     ERR_NO_FLOOR,     ERR_MUTED_BY_HOST,
+    ERR_EXPIRED,     ERR_NO_FLOOR,     ERR_MUTED_BY_HOST,  ERR_EMAIL_TAKEN,     ERR_BIZNO_TAKEN,
+    ERR_LINK_EXPIRED, ERR_LINK_USED,   ERR_MAIL_FAILED,    ERR_UNAVAILABLE,
 };
 #define NCODES (sizeof error_codes / sizeof error_codes[0])
 
@@ -44,6 +45,7 @@ struct hub {
   moa_db *db;
   const moa_config *cfg;
   jobs *jobs;
+  jobs *mail_jobs;
   login_gate *login_gate;
   session *buckets[BUCKETS];
   session *all;
@@ -78,11 +80,13 @@ hub *hub_new(moa_db *db, const moa_config *cfg, void (*wake)(void *), void *wake
   h->started = time(NULL);
   h->requests = calloc(dispatch_count(), sizeof *h->requests);
   h->jobs = jobs_start(cfg->login_workers, 4096, wake, wake_arg);
+  h->mail_jobs = jobs_start(1, 256, wake, wake_arg);
   h->login_gate =
       login_gate_new(cfg->login_workers, LOGIN_WAIT_PER_ADDRESS, LOGIN_WAIT_PER_ACCOUNT, LOGIN_WAIT_TOTAL);
-  if (!h->requests || !h->jobs || !h->login_gate) {
+  if (!h->requests || !h->jobs || !h->mail_jobs || !h->login_gate) {
     free(h->requests);
     jobs_stop(h->jobs);
+    jobs_stop(h->mail_jobs);
     login_gate_free(h->login_gate, NULL);
     free(h);
     return NULL;
@@ -100,6 +104,7 @@ void hub_free(hub *h) {
   if (!h) return;
   rooms_free(h->rooms);
   jobs_stop(h->jobs); /* runs queued work; done functions are dropped with their args */
+  jobs_stop(h->mail_jobs);
   login_gate_free(h->login_gate, auth_login_drop); /* sign-ins still waiting for a check */
   for (session *s = h->all, *n; s; s = n) {
     n = s->next_all;
@@ -259,6 +264,7 @@ void hub_receive(hub *h, session *s, const char *buf, size_t len) {
 
 void hub_poll(hub *h) {
   jobs_drain(h->jobs, h);
+  jobs_drain(h->mail_jobs, h);
   if (h->media) {
     media_event ev;
     while (media_next_event(h->media, &ev)) rooms_on_media_event(h->rooms, h, &ev);
@@ -321,6 +327,7 @@ rooms *hub_rooms(hub *h) { return h->rooms; }
 moa_db *hub_db(hub *h) { return h->db; }
 const moa_config *hub_config(hub *h) { return h->cfg; }
 jobs *hub_jobs(hub *h) { return h->jobs; }
+jobs *hub_mail_jobs(hub *h) { return h->mail_jobs; }
 login_gate *hub_login_gate(hub *h) { return h->login_gate; }
 hub_counters *hub_get_counters(hub *h) { return &h->counters; }
 size_t hub_session_count(hub *h) { return h->nsessions; }

@@ -86,6 +86,9 @@ void hub_event(hub *h, session *s, json_t *event);
 moa_db *hub_db(hub *h);
 const moa_config *hub_config(hub *h);
 jobs *hub_jobs(hub *h);
+/* The pool that sends mail (one thread, its own queue, so a slow SMTP server never delays the
+ * password checks of hub_jobs). */
+jobs *hub_mail_jobs(hub *h);
 /* The gate sign-in attempts pass before their password check (handlers_auth.c). */
 login_gate *hub_login_gate(hub *h);
 hub_counters *hub_get_counters(hub *h);

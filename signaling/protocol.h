@@ -42,6 +42,14 @@
 #define ERR_MUTED_BY_HOST "muted_by_host" /* a host muted your microphone and did not allow unmuting */
 #define ERR_ARCHIVED "archived"           /* room.join of an archived room */
 
+/* Company self sign-up (handlers_signup.c) */
+#define ERR_EMAIL_TAKEN "email_taken"   /* an account with this e-mail address exists */
+#define ERR_BIZNO_TAKEN "bizno_taken"   /* a company with this business registration number has an account */
+#define ERR_LINK_EXPIRED "link_expired" /* the confirmation link is past its expiry, or a newer one was sent */
+#define ERR_LINK_USED "link_used"       /* the confirmation link was used already */
+#define ERR_MAIL_FAILED "mail_failed"   /* the confirmation mail could not be sent; nothing was kept */
+#define ERR_UNAVAILABLE "unavailable"   /* the feature is not configured on this server */
+
 typedef struct protocol_request {
   json_t *root;         /* owned by the caller after a successful parse */
   json_int_t id;        /* >= 0 */

@@ -54,6 +54,9 @@ typedef struct session {
   bool login_pending;
   uint64_t login_quiet_until_ms;
   uint64_t login_accepted_ms; /* when its last auth.login was accepted (0: never); --auth-timeout */
+  /* a company sign-up (signup.create) is being hashed, stored or mailed (handlers_signup.c): one
+   * at a time, and the connection is not closed for not signing in meanwhile */
+  bool signup_pending;
   struct session *next_in_bucket;
   struct session *prev_all, *next_all;
 } session;

@@ -3,6 +3,7 @@
  * transaction opened before the first line, so the first bad line rolls everything back. */
 #include "storage/org_store.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -69,6 +70,38 @@ int64_t org_store_insert(moa_db *db, const org_record *r) {
   sqlite3_bind_text(st, 12, r->description ? r->description : "", -1, SQLITE_STATIC);
   if (db_exec_stmt(db, st) != SQLITE_DONE) return -1;
   return sqlite3_last_insert_rowid(db_handle(db));
+}
+
+int org_store_admit(moa_db *db, int64_t org_id, int64_t consortium_id) {
+  if (db_begin(db) != SQLITE_OK) return ORG_ADMIT_DB_ERROR;
+  int res = ORG_ADMIT_DB_ERROR;
+  sqlite3_stmt *st = db_stmt(db, "SELECT EXISTS (SELECT 1 FROM organizations WHERE id = ?1), EXISTS (SELECT 1 FROM "
+                                 "memberships WHERE org_id = ?1 AND consortium_id = ?2)");
+  if (!st) goto fail;
+  sqlite3_bind_int64(st, 1, org_id);
+  sqlite3_bind_int64(st, 2, consortium_id);
+  if (db_step(db, st) != SQLITE_ROW) goto reset_fail;
+  bool exists = sqlite3_column_int(st, 0), member = sqlite3_column_int(st, 1);
+  sqlite3_reset(st);
+  if (!exists || member) {
+    res = !exists ? ORG_ADMIT_NOT_FOUND : ORG_ADMIT_ALREADY;
+    goto fail;
+  }
+  if (org_store_add_membership(db, org_id, consortium_id) != 0) goto fail;
+  st = db_stmt(db, "INSERT INTO user_roles(user_id, consortium_id, role) SELECT id, ?2, 'member' FROM users "
+                   "WHERE org_id = ?1 AND disabled = 0 ON CONFLICT(user_id, consortium_id) DO NOTHING");
+  if (!st) goto fail;
+  sqlite3_bind_int64(st, 1, org_id);
+  sqlite3_bind_int64(st, 2, consortium_id);
+  if (db_exec_stmt(db, st) != SQLITE_DONE) goto fail;
+  int added = sqlite3_changes(db_handle(db));
+  if (db_commit(db) != SQLITE_OK) goto fail;
+  return added;
+reset_fail:
+  sqlite3_reset(st);
+fail:
+  db_rollback(db);
+  return res;
 }
 
 int org_store_add_membership(moa_db *db, int64_t org_id, int64_t consortium_id) {

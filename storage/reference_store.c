@@ -243,7 +243,7 @@ static int64_t ref_sector_id(moa_db *db, const ref_row *row) {
   return id;
 }
 
-static int64_t ref_region_id(moa_db *db, const char *name) {
+int64_t reference_store_region_id(moa_db *db, const char *name) {
   sqlite3_stmt *st = db_stmt(db, "INSERT INTO regions(name_ko) VALUES (?) ON CONFLICT(name_ko) DO NOTHING");
   if (!st) return -1;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -279,7 +279,7 @@ static int ref_insert_row(moa_db *db, const ref_row *row) {
   int64_t complex_ids[REF_MAX_LINKS], lead_region = -1;
   if (sector < 0) return -1;
   for (int i = 0; i < row->nlinks; i++) {
-    int64_t region = ref_region_id(db, row->link[i].region);
+    int64_t region = reference_store_region_id(db, row->link[i].region);
     if (region < 0) return -1;
     if (i == 0) lead_region = region;
     complex_ids[i] = ref_complex_id(db, region, row->link[i].complex);

@@ -21,4 +21,9 @@
  * error, returns -1, err names the line and field, and nothing is changed. */
 int reference_load(moa_db *db, const char *consortia_tsv, char *err, size_t errlen);
 
+/* The id of region name (a 시도 as the reference data writes it: 서울, 충남 ...), made when there is
+ * none yet (the consortia's TSV names only the regions some consortium links), inside the
+ * caller's transaction. -1 on a database error. */
+int64_t reference_store_region_id(moa_db *db, const char *name);
+
 #endif

@@ -23,7 +23,7 @@ static void copy_col(char *dst, size_t dstlen, sqlite3_stmt *st, int col) {
   snprintf(dst, dstlen, "%s", s ? (const char *)s : "");
 }
 
-#define USER_COLS "id, email, name, coalesce(org_id, 0), is_admin, disabled, failed_logins, locked_until, password_hash"
+#define USER_COLS "id, email, name, coalesce(org_id, 0), is_admin, disabled, failed_logins, locked_until, password_hash, kind"
 
 static int fill_user(moa_db *db, sqlite3_stmt *st, user_rec *out) {
   int rc = db_step(db, st);
@@ -38,6 +38,7 @@ static int fill_user(moa_db *db, sqlite3_stmt *st, user_rec *out) {
     out->failed_logins = sqlite3_column_int(st, 6);
     out->locked_until = sqlite3_column_int64(st, 7);
     copy_col(out->password_hash, sizeof out->password_hash, st, 8);
+    out->company = strcmp((const char *)sqlite3_column_text(st, 9), "company") == 0;
   }
   sqlite3_reset(st);
   return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -211,7 +212,7 @@ static json_t *text_or_null(sqlite3_stmt *st, int col) {
 }
 
 json_t *user_store_me(moa_db *db, int64_t user_id) {
-  sqlite3_stmt *st = db_stmt(db, "SELECT u.id, u.email, u.name, u.is_admin, o.id, o.name, o.kind "
+  sqlite3_stmt *st = db_stmt(db, "SELECT u.id, u.email, u.name, u.is_admin, o.id, o.name, o.kind, u.kind "
                                  "FROM users u LEFT JOIN organizations o ON o.id = u.org_id WHERE u.id = ?");
   if (!st) return NULL;
   sqlite3_bind_int64(st, 1, user_id);
@@ -219,9 +220,9 @@ json_t *user_store_me(moa_db *db, int64_t user_id) {
     sqlite3_reset(st);
     return NULL;
   }
-  json_t *me = json_pack("{s:I, s:o, s:o, s:b}", "id", (json_int_t)sqlite3_column_int64(st, 0), "email",
+  json_t *me = json_pack("{s:I, s:o, s:o, s:b, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0), "email",
                          text_or_null(st, 1), "name", text_or_null(st, 2), "is_admin",
-                         sqlite3_column_int(st, 3));
+                         sqlite3_column_int(st, 3), "kind", text_or_null(st, 7));
   if (sqlite3_column_type(st, 4) == SQLITE_NULL)
     json_object_set_new(me, "organization", json_null());
   else

@@ -20,6 +20,7 @@ typedef struct user_rec {
   int64_t org_id; /* 0 when none */
   bool is_admin;
   bool disabled;
+  bool company; /* kind 'company': a company's self sign-up (storage/signup_store.h) */
   int failed_logins;
   int64_t locked_until;
   char password_hash[PASSWORD_HASH_MAX];
@@ -54,7 +55,7 @@ int64_t user_store_record_failure(moa_db *db, int64_t user_id, int64_t now);
 /* Clears the failure count and lock after a successful sign-in. */
 int user_store_record_success(moa_db *db, int64_t user_id);
 
-/* The `me` object: {id, email, name, is_admin, organization: {id, name, kind} | null,
+/* The `me` object: {id, email, name, is_admin, kind ("member" | "company"), organization: {id, name, kind} | null,
  * consortia: [{id, name_ko, name_en, role}]}. NULL if the user does not exist. */
 json_t *user_store_me(moa_db *db, int64_t user_id);
 /* All users for operators: [{id, email, name, org_id, is_admin, disabled, roles: [...]}]. */

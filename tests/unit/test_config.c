@@ -4,7 +4,7 @@
  * around '=', errors that name the file and line, a file that tries to include another, a missing
  * file); and config_parse_args (flags win over the file whatever their order, --key=value, a flag
  * without its value, a stray positional argument, --tls-cert without --tls-key); the chat
- * attachment options. Config files are
+ * attachment options; the sign-up mail (SMTP) options and their password file. Config files are
  * temporary files made with mkstemp and removed by each test. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -406,6 +406,59 @@ static void test_args(void **state) {
   assert_string_equal(c.origins, "");
 }
 
+/* The sign-up mail options: all of URL, sender and public URL or none; each well formed; a user
+ * needs a password file, which is read with its trailing newline dropped. */
+static void test_smtp_options(void **state) {
+  (void)state;
+  struct {
+    const char *args[8];
+    const char *error; /* NULL: accepted */
+  } cases[] = {
+      {{"--smtp-url", "smtp://127.0.0.1:2525", "--smtp-from", "noreply@moa.example", "--public-url",
+        "https://moa.example.org//"},
+       NULL},
+      {{"--smtp-url", "smtp://127.0.0.1:2525", "--smtp-from", "noreply@moa.example"}, "go together"},
+      {{"--smtp-url", "http://mail.example", "--smtp-from", "a@b.example", "--public-url", "http://x"}, "smtp-url"},
+      {{"--smtp-url", "smtps://mail.example", "--smtp-from", "a@b.example\r\nBcc: c", "--public-url", "http://x"},
+       "smtp-from"},
+      {{"--smtp-url", "smtps://mail.example", "--smtp-from", "<a@b.example>", "--public-url", "http://x"}, "smtp-from"},
+      {{"--smtp-url", "smtps://mail.example", "--smtp-from", "a@b.example", "--public-url", "ftp://x"}, "public-url"},
+      {{"--smtp-url", "smtps://mail.example", "--smtp-from", "a@b.example", "--public-url", "http://x/#/a"},
+       "public-url"},
+      {{"--smtp-url", "smtps://mail.example", "--smtp-from", "a@b.example", "--public-url", "http://x", "--smtp-user",
+        "moa"},
+       "smtp-password-file"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    moa_config c;
+    config_defaults(&c);
+    char err[256] = "";
+    int argc = 0;
+    while (argc < 8 && cases[i].args[argc]) argc++;
+    int rc = config_parse_args(&c, argc, (char **)cases[i].args, err, sizeof err);
+    if (!cases[i].error) {
+      assert_int_equal(rc, 0);
+      assert_string_equal(c.public_url, "https://moa.example.org"); /* trailing slashes dropped */
+    } else {
+      assert_int_equal(rc, -1);
+      assert_true(contains(err, cases[i].error));
+    }
+  }
+  char path[64];
+  write_temp(path, "s3cret pass\n");
+  moa_config c;
+  config_defaults(&c);
+  char err[256] = "";
+  snprintf(c.smtp_password_file, sizeof c.smtp_password_file, "%s", path);
+  assert_int_equal(config_load_smtp_password(&c, err, sizeof err), 0);
+  assert_string_equal(c.smtp_password, "s3cret pass");
+  unlink(path);
+  write_temp(path, "\n");
+  assert_int_equal(config_load_smtp_password(&c, err, sizeof err), -1);
+  assert_true(contains(err, "SMTP password"));
+  unlink(path);
+}
+
 static void test_version(void **state) {
   char err[64] = "";
   moa_config c;
@@ -427,6 +480,7 @@ int main(void) {
       cmocka_unit_test(test_load_file_errors),
       cmocka_unit_test(test_args_override_file),
       cmocka_unit_test(test_args),
+      cmocka_unit_test(test_smtp_options),
       cmocka_unit_test(test_version),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

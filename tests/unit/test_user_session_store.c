@@ -270,7 +270,7 @@ static void test_me(void **state) {
   assert_int_equal(user_store_set_role(db, a, 1, ROLE_MEMBER), 0);
   assert_int_equal(user_store_set_role(db, a, 3, ROLE_MEMBER), 0); /* inactive: not listed */
   expect_json(user_store_me(db, a),
-              "{\"id\":1,\"email\":\"me@example.com\",\"name\":\"나\",\"is_admin\":false,"
+              "{\"id\":1,\"email\":\"me@example.com\",\"name\":\"나\",\"is_admin\":false,\"kind\":\"member\","
               "\"organization\":{\"id\":1,\"name\":\"가나수소\",\"kind\":\"company\"},"
               "\"consortia\":[{\"id\":1,\"name_ko\":\"수소 컨소시엄\",\"name_en\":\"Hydrogen consortium\","
               "\"role\":\"member\"},{\"id\":2,\"name_ko\":\"둘째\",\"name_en\":\"Second\",\"role\":"
@@ -279,7 +279,7 @@ static void test_me(void **state) {
   int64_t b = user_store_add(db, "admin@example.com", "관리자", "$h", 0, true, err, sizeof err);
   assert_int_equal(b, 2);
   expect_json(user_store_me(db, b),
-              "{\"id\":2,\"email\":\"admin@example.com\",\"name\":\"관리자\",\"is_admin\":true,"
+              "{\"id\":2,\"email\":\"admin@example.com\",\"name\":\"관리자\",\"is_admin\":true,\"kind\":\"member\","
               "\"organization\":null,\"consortia\":[]}");
   assert_null(user_store_me(db, 9999));
 }

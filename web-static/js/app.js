@@ -1,6 +1,7 @@
 // The app shell: the top bar (navigation, connection state, language switch, user), the hash
 // router (#/home, #/consortium/3, #/room/<id>, #/partners, #/org/<id>, #/meetings, #/inbox, #/activity (admins), #/signin?next=...,
-// #/guest/<token> for a guest link) and the screen lifecycle. A guest session (user.guest) is
+// #/guest/<token> for a guest link, #/signup and #/signup/confirm/<token> for a company's own sign-up) and the
+// screen lifecycle. A guest session (user.guest) is
 // kept to its meeting's room: other screens route there. Screens live in js/screens/, one module each, and export
 // render(ctx); see makeContext() for what ctx offers.
 import { Rpc } from './rpc.js';
@@ -10,6 +11,8 @@ import { wireNotifications } from './notify.js';
 
 const ROUTES = [
   { re: /^\/signin$/, screen: 'signin', auth: false },
+  { re: /^\/signup$/, screen: 'signup', auth: false },
+  { re: /^\/signup\/confirm\/([A-Za-z0-9_-]{16,128})$/, screen: 'signup', auth: false, keys: ['token'] },
   { re: /^\/home$/, screen: 'home', auth: true },
   { re: /^\/consortium\/(\d+)$/, screen: 'consortium', auth: true, keys: ['id'] },
   { re: /^\/room\/([A-Za-z0-9_-]{1,64})$/, screen: 'room', auth: true, keys: ['id'] },

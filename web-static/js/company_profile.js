@@ -5,11 +5,9 @@
 // saves its changed rows with one org.profile_update; the server's validation message is shown
 // next to the field it names (error.field), word for word.
 import { h, statusLine, nextId } from './dom.js';
-import { t, regionName, fmtNumber } from './i18n.js';
+import { t, regionName, fmtNumber, SIDO as REGIONS } from './i18n.js';
 
 const GROUPS = ['basic', 'scale', 'industry', 'cert', 'other'];
-const REGIONS = ['서울', '부산', '대구', '인천', '광주', '대전', '울산', '세종', '경기', '강원', '충북', '충남',
-  '전북', '전남', '경북', '경남', '제주'];
 const LISTS = new Set(['ksic_list', 'region_list', 'country_list']);
 
 // The section for organization orgId, or null when the caller may not see its profile.

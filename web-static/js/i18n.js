@@ -51,6 +51,9 @@ const REGION_EN = {
   전북: 'Jeonbuk', 전남: 'Jeonnam', 경북: 'Gyeongbuk', 경남: 'Gyeongnam', 제주: 'Jeju',
 };
 
+// The 17 시도 in the reference data's order (the server's list in storage/company_profile.c).
+export const SIDO = Object.keys(REGION_EN);
+
 // A region (a {name_ko} object or its Korean name) in the page's language.
 export function regionName(r) {
   const ko_ = typeof r === 'object' && r !== null ? pick(r) : (r ?? '');

@@ -268,6 +268,11 @@ export class Rpc extends EventTarget {
   async login(email, password) {
     await this.#whenReady();
     const r = await this.#send('auth.login', { email, password }, 30000);
+    return this.adopt(r);
+  }
+
+  // Takes the session of a sign-in result ({token, user}: auth.login, signup.confirm).
+  adopt(r) {
     this.token = r.token;
     this.user = r.user;
     this.dispatchEvent(new CustomEvent('session', { detail: { user: this.user } }));

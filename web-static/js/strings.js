@@ -9,6 +9,7 @@ import { ko as stageKo, en as stageEn } from './strings_stage.js';
 import { ko as uxKo, en as uxEn } from './strings_ux.js';
 import { ko as filesKo, en as filesEn } from './strings_files.js';
 import { ko as companyKo, en as companyEn } from './strings_company.js';
+import { ko as signupKo, en as signupEn } from './strings_signup.js';
 
 export const ko = {
   ...meetingsKo,
@@ -18,6 +19,7 @@ export const ko = {
   ...uxKo,
   ...filesKo,
   ...companyKo,
+  ...signupKo,
   'app.name': '모아',
   'app.loading': '불러오는 중…',
   'app.skip': '본문으로 건너뛰기',
@@ -390,6 +392,7 @@ export const en = {
   ...uxEn,
   ...filesEn,
   ...companyEn,
+  ...signupEn,
   'app.name': 'Moa',
   'app.loading': 'Loading…',
   'app.skip': 'Skip to content',

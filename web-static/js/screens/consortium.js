@@ -1,10 +1,11 @@
 // A consortium: its sector, regions and industrial complexes, member organizations (searchable,
 // paged), its people (for members), its rooms with who is in each right now and a way to open
-// one, and its channel.
+// one, and its channel; for its coordinators, a way to add an organization from outside.
 import { h, field, debounce } from '../dom.js';
 import { pick, fmtNumber, getLang, t as tr, regionName } from '../i18n.js';
 import { createChat } from '../chat.js';
 import { renderRooms } from './rooms.js';
+import { addOrgSection } from '../add_org.js';
 
 const PAGE = 20;
 
@@ -47,7 +48,7 @@ export async function render(ctx) {
 
   ctx.root.append(h('div', { class: 'page consortium' }, head,
     h('div', { class: 'grid-2' },
-      h('div', { class: 'col' }, regions, orgs, people),
+      h('div', { class: 'col' }, regions, orgs, people, addOrgSection(ctx, c)),
       h('div', { class: 'col' }, roomsSec, channelSec))));
 
   renderRooms(ctx, roomsSec, c);

@@ -1,4 +1,5 @@
-// Home: a partner search box (leading to #/partners?q=…, with example searches), my consortia,
+// Home: for a company account outside the consortia a word on what it has and how the rest opens;
+// a partner search box (leading to #/partners?q=…, with example searches), my consortia,
 // today's and upcoming meetings with their Seoul times and join links, unread conversations and a
 // few suggested partners. Sections whose messages the server does not offer are left out rather
 // than shown empty.
@@ -37,6 +38,7 @@ export async function render(ctx) {
       h('header', { class: 'page-head' },
         h('h1', {}, t('home.hello', { name: user.name })),
         user.organization ? h('p', { class: 'sub' }, user.organization.name) : null),
+      companyNotice(ctx),
       searchForm,
       h('div', { class: 'grid-2' },
         h('div', { class: 'col' }, meetingsSec, consortiaSec),
@@ -47,6 +49,19 @@ export async function render(ctx) {
   loadUnread(ctx, unreadSec);
   loadSuggestions(ctx, suggestSec);
   ctx.on('chat.message', () => loadUnread(ctx, unreadSec));
+}
+
+// A company account (its own sign-up) in no consortium yet: what it has, and how the rest opens.
+function companyNotice(ctx) {
+  const { t, rpc } = ctx;
+  const user = rpc.user;
+  if (user.kind !== 'company' || (user.consortia || []).length) return null;
+  return h('section', { class: 'panel notice company-notice', id: 'company-notice', 'aria-labelledby': 'h-company' },
+    h('h2', { id: 'h-company', i18n: 'home.companyTitle' }),
+    h('p', {}, t('home.companyNote', { org: user.organization?.name ?? '' })),
+    h('p', { class: 'row' },
+      h('a', { class: 'button primary', href: '#/partners', i18n: 'home.companyPartners' }), ' ',
+      user.organization ? h('a', { class: 'button', href: `#/org/${user.organization.id}`, i18n: 'home.companyProfile' }) : null));
 }
 
 async function loadConsortia(ctx, sec) {
@@ -61,6 +76,12 @@ async function loadConsortia(ctx, sec) {
   }
   if (!ctx.alive) return;
   const mine = all.filter((c) => c.my_role);
+  if (mine.length && !(rpc.user.consortia || []).length) {
+    // A company account a coordinator has just added: the notice no longer holds, and the
+    // profile the app keeps from sign-in is refreshed.
+    sec.closest('.home')?.querySelector('#company-notice')?.remove();
+    rpc.refreshMe().catch(() => {});
+  }
   const card = (c) => h('li', { class: 'card consortium-card' },
     h('a', { href: `#/consortium/${c.id}`, class: 'card-link' },
       h('span', { class: 'card-title' }, pick(c)),

@@ -8,7 +8,9 @@ export async function renderRooms(ctx, sec, c) {
   let r;
   try { r = await rpc.optional('room.list', { consortium_id: c.id }); } catch (e) {
     sec.hidden = false;
-    sec.append(h('p', { class: 'error' }, ctx.errorText(e)));
+    // A company account outside the consortium: closed to it until a coordinator adds it.
+    sec.append(e.code === 'forbidden' ? h('p', { class: 'empty', id: 'rooms-outsider', i18n: 'rooms.outsider' })
+      : h('p', { class: 'error' }, ctx.errorText(e)));
     return;
   }
   if (!r || !ctx.alive) return;

@@ -1,4 +1,5 @@
-// Sign-in: email and password (auth.login). Signing in fires the rpc 'session' event, and the
+// Sign-in: email and password (auth.login), and the way to a company's own sign-up (#/signup)
+// where the server offers it. Signing in fires the rpc 'session' event, and the
 // router then goes to the page the person wanted (?next=), or home.
 import { h, field, statusLine } from '../dom.js';
 
@@ -20,6 +21,11 @@ export function render(ctx) {
     status,
     submit,
     h('p', { class: 'hint', i18n: 'signin.demo' }));
+  const signup = h('p', { class: 'signup-prompt', id: 'signup-prompt', hidden: true },
+    h('span', { i18n: 'signin.signupPrompt' }), ' ', h('a', { href: '#/signup', id: 'signup-link', i18n: 'signin.signupLink' }));
+  form.append(signup);
+  // Offered only where the server takes sign-ups (it has a mail server): no link to a dead end.
+  rpc.optional('signup.options').then((o) => { if (o?.enabled && ctx.alive) signup.hidden = false; }).catch(() => {});
 
   async function onSubmit(ev) {
     ev.preventDefault();
