@@ -192,6 +192,11 @@ size_t media_metrics_render(const media_system *m, char *buf, size_t len) {
       "already took half its estimate.\n# TYPE moa_media_rtx_over_budget_total counter\n"
       "moa_media_rtx_over_budget_total %llu\n",
       (unsigned long long)SUM(rtx_over_budget));
+  PUT("# HELP moa_media_nacks_unanswerable_total NACKed packets the server sent but could "
+      "no longer resend (older than its buffer's second); each asks the publisher for a key frame, at most "
+      "once a second per encoding.\n# TYPE moa_media_nacks_unanswerable_total counter\n"
+      "moa_media_nacks_unanswerable_total %llu\n",
+      (unsigned long long)SUM(nacks_unanswerable));
   PUT("# HELP moa_media_paced_packets_total Video packets toward constrained subscribers that waited in "
       "their pacer.\n# TYPE moa_media_paced_packets_total counter\nmoa_media_paced_packets_total %llu\n",
       (unsigned long long)SUM(paced_packets));

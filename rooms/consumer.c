@@ -5,7 +5,8 @@
  * switching only at a key frame of the new one, VP8 PictureID / TL0PICIDX kept continuous by
  * vp8_rewriter),
  * answers the subscriber's NACKs from the producer's retransmission buffer (as RTX when
- * negotiated), and sends sender reports so the browser's statistics and lip sync are right. */
+ * negotiated; one it cannot answer asks the publisher for a key frame), and sends sender reports
+ * so the browser's statistics and lip sync are right. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -286,6 +287,16 @@ void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n) {
   log_debug("nack: transport %u consumer %u: %zu asked, %u sent, %u unknown, %u no longer buffered, %u over budget, "
             "%u refused by the VP8 rewriter",
             c->owner->id, c->id, n, sent, unmapped, gone, over, refused);
+  /* A loss that cannot be repaired leaves the subscriber's decoder waiting: Chromium asks for a
+   * key frame only after about 3 s without a decodable frame (browser_bandwidth_adapt: cameras
+   * froze 2.6-2.9 s after packets a congested link lost twice were older than the buffer's
+   * second). Ask the publisher now, at most once a second per encoding. Not for one over
+   * budget (the subscriber asks again after a round trip) nor for an unknown number (from
+   * before a switch of encoding, which brings its own key frame, or never sent). */
+  if (c->kind == MEDIA_VIDEO && gone + refused > 0) {
+    atomic_fetch_add_explicit(&s->counters->nacks_unanswerable, gone + refused, memory_order_relaxed);
+    producer_request_keyframe(s, p, p->simulcast ? c->cur_enc : -1, false);
+  }
 }
 
 void consumer_send_sr(sfu *s, consumer *c) {

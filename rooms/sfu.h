@@ -72,6 +72,7 @@ typedef struct sfu_counters {
   atomic_uint_fast64_t layer_up, layer_down, layer_paused, layer_resumed, paused_video;
   atomic_uint_fast64_t twcc_feedback, twcc_refused, probes_sent;
   atomic_uint_fast64_t rtx_over_budget; /* NACKed packets not resent: over the subscriber's budget */
+  atomic_uint_fast64_t nacks_unanswerable; /* NACKed packets no longer buffered (or never sent): a key frame asked */
   /* The pacer toward constrained subscribers (rooms/pacer.h): packets that waited their turn,
    * and packets refused because a pacer's queue was full. */
   atomic_uint_fast64_t paced_packets, pacer_dropped;

@@ -1,7 +1,8 @@
 /* Unit tests of forwarding in a media worker (rooms/producer.c, consumer.c, router.c), driven
  * in-process as tests/unit/test_sfu_transport.c does (tests/unit/sfu_test_support.h): forwarding
  * rewrites SSRC, payload type and a wrapping sequence number; NACKs go upstream for video losses
- * only and RTX repairs reach the subscriber; a simulcast publisher's encodings bind to their rid
+ * only and RTX repairs reach the subscriber; a subscriber's NACK the server can no longer answer
+ * asks the publisher for a key frame; a simulcast publisher's encodings bind to their rid
  * from the RID header extension and a consumer moves between them at a key frame with sequence
  * number and VP8 PictureID continuous (issue 11). Runs under ASan/UBSan with leak checks. */
 #include "sfu_test_support.h"
@@ -73,6 +74,72 @@ static void test_upstream_nack_and_rtx(void **state) {
   assert_int_equal(C(&W.counters.rtx_received), 1);
   close_transport(51);
   close_transport(52);
+  drain_events();
+  peer_free(&p);
+  peer_free(&s);
+}
+
+/* A NACK the server can no longer answer (the packet is older than the retransmission buffer's
+ * second) asks the publisher for a key frame at once: Chromium would wait about 3 s without a
+ * decodable frame before asking itself (browser_bandwidth_adapt froze 2.6-2.9 s). One it can
+ * answer asks nothing. */
+static void nack_from(peer *s, uint32_t media_ssrc, uint16_t seq) {
+  uint8_t buf[UDP_SEND_ROOM];
+  int n = rtcp_build_nack(buf, sizeof buf, 0x1234, media_ssrc, &seq, 1);
+  assert_true(n > 0);
+  assert_int_equal(srtp_pair_protect_rtcp(s->srtp, buf, &n, UDP_SEND_ROOM), 0);
+  deliver(&s->addr, buf, (size_t)n);
+}
+
+static void test_unanswerable_nack_asks_keyframe(void **state) {
+  (void)state;
+  peer p, s;
+  peer_new(&p, 1, 53, "127.0.0.1", 50053);
+  peer_new(&s, 1, 54, "127.0.0.1", 50054);
+  peer_connect(&p);
+  peer_connect(&s);
+  add_producer(&p, 530, MEDIA_VIDEO, 0x5300, 96, 0x5301, 97);
+  add_consumer(&s, 540, 530, MEDIA_VIDEO, 0x5400, 96, 0, 0);
+  uint8_t buf[UDP_SEND_ROOM];
+  uint16_t old_seq = 0, fresh_seq = 0;
+  deliver(&p.addr, buf, make_rtp(&p, buf, 96, 0x5300, 10, true));
+  assert_int_equal(rtp_received(&s, NULL, &old_seq, NULL), 1);
+  W.s.now_ms += 1500; /* past the buffer's second, and past the key frame asked at the start */
+  sfu_tick(&W.s);
+  deliver(&p.addr, buf, make_rtp(&p, buf, 96, 0x5300, 11, false));
+  assert_int_equal(rtp_received(&s, NULL, &fresh_seq, NULL), 1);
+  uint64_t plis = C(&W.counters.plis_sent), resent = C(&W.counters.retransmitted);
+  nack_from(&s, 0x5400, fresh_seq);
+  assert_int_equal(C(&W.counters.retransmitted), resent + 1);
+  assert_int_equal(C(&W.counters.plis_sent), plis);
+  assert_int_equal(C(&W.counters.nacks_unanswerable), 0);
+  nack_from(&s, 0x5400, old_seq);
+  assert_int_equal(C(&W.counters.retransmitted), resent + 1);
+  assert_int_equal(C(&W.counters.nacks_unanswerable), 1);
+  assert_int_equal(C(&W.counters.plis_sent), plis + 1);
+  /* what reached the publisher: a PLI for its video */
+  bool pli = false;
+  for (int i = 0; i < W.udp.out.count; i++) {
+    if (!same_addr(&W.udp.out.addr[i], &p.addr)) continue;
+    int n = (int)W.udp.out.iov[i].iov_len;
+    uint8_t *b = W.udp.out.buf[i];
+    if (!rtp_is_rtcp(b, (size_t)n) || srtp_pair_unprotect_rtcp(p.srtp, b, &n) != 0) continue;
+    rtcp_iter it;
+    rtcp_header h;
+    rtcp_iter_init(&it, b, (size_t)n);
+    while (rtcp_iter_next(&it, &h) == 1) {
+      rtcp_fb fb;
+      if (h.pt == RTCP_PSFB && h.count == RTCP_PSFB_PLI && rtcp_parse_fb(&h, &fb) == 0 && fb.media_ssrc == 0x5300)
+        pli = true;
+    }
+  }
+  assert_true(pli);
+  /* at most once a second per encoding */
+  nack_from(&s, 0x5400, old_seq);
+  assert_int_equal(C(&W.counters.plis_sent), plis + 1);
+  W.udp.out.count = 0;
+  close_transport(53);
+  close_transport(54);
   drain_events();
   peer_free(&p);
   peer_free(&s);
@@ -305,6 +372,7 @@ static void test_keyframe_asked_when_subscriber_connects(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_upstream_nack_and_rtx, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_unanswerable_nack_asks_keyframe, setup, teardown),
       cmocka_unit_test_setup_teardown(test_simulcast_rid_binding_and_switch, setup, teardown),
       cmocka_unit_test_setup_teardown(test_late_joiner_starts_on_first_keyframe, setup, teardown),
       cmocka_unit_test_setup_teardown(test_keyframe_asked_when_subscriber_connects, setup, teardown),
