@@ -590,7 +590,8 @@ int pr_extract(feed_source src, const programme_item *it, pr_set *out) {
   px__structured(&x, src, it);
   x.origin = PR_ORIGIN_PATTERN;
   /* required unless the sentence says otherwise; K-Startup's own fields say it for all of theirs */
-  const char *texts[] = {it->title, it->target, it->summary,
+  /* K-Startup's target (aply_trgt, "대학생, 일반인") is a list of applicant kinds, not a sentence */
+  const char *texts[] = {it->title, src == FEED_KSTARTUP ? NULL : it->target, it->summary,
                          src == FEED_KSTARTUP ? programme_item_get_attr(it, "aply_trgt_ctnt") : NULL};
   for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
     if (texts[i] && *texts[i]) px_patterns(&x, texts[i], RULE_REQUIRED);
