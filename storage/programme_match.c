@@ -253,9 +253,12 @@ int pm_explain(const pm_catalog *c, size_t index, const pm_org *org, int64_t now
   for (int pass = 0; pass < 4; pass++)
     for (size_t i = 0; i < p->nrules; i++) {
       const pr_rule *r = &p->rules[i];
-      bool group_passes = false, grouped = r->strength == RULE_REQUIRED && r->grp > 0;
-      for (size_t j = 0; grouped && j < p->nrules; j++)
-        group_passes |= p->rules[j].grp == r->grp && p->rules[j].strength == RULE_REQUIRED && res[j] == ELIG_PASS;
+      bool group_passes = false, group_unknown = false, grouped = r->strength == RULE_REQUIRED && r->grp > 0;
+      for (size_t j = 0; grouped && j < p->nrules; j++) {
+        if (p->rules[j].grp != r->grp || p->rules[j].strength != RULE_REQUIRED) continue;
+        group_passes |= res[j] == ELIG_PASS;
+        group_unknown |= res[j] == ELIG_UNKNOWN;
+      }
       int kind = -1;
       if (res[i] == ELIG_UNKNOWN) {
         kind = r->strength == RULE_PREFERRED || group_passes ? -1 : PM_UNKNOWN;
@@ -266,7 +269,7 @@ int pm_explain(const pm_catalog *c, size_t index, const pm_org *org, int64_t now
       } else if (res[i] == ELIG_PASS) {
         kind = PM_WHY;
       } else {
-        kind = group_passes ? -1 : PM_WHY_NOT;
+        kind = group_passes || group_unknown ? -1 : PM_WHY_NOT; /* an undecided group is no reason yet */
       }
       static const int order[4] = {PM_WHY_NOT, PM_WHY, PM_PREFERRED, PM_UNKNOWN};
       if (kind != order[pass]) continue;
