@@ -10,10 +10,19 @@ void pm_catalog_init(pm_catalog *c) { *c = (pm_catalog){0}; }
 void pm_catalog_free(pm_catalog *c) {
   for (size_t i = 0; i < c->n; i++) {
     pm_programme *p = &c->p[i];
-    free(p->title), free(p->agency), free(p->fields), free(p->text), free(p->rules), free(p->views);
+    free(p->title), free(p->agency), free(p->fields), free(p->text), free(p->rules), free(p->views), free(p->need);
   }
   free(c->p);
   *c = (pm_catalog){0};
+}
+
+/* Where cp_elig_fill puts the value a rule on attr reads: attributes in cp_attr order, then
+ * "certs"; -1 for an attribute the profile does not have (the rule stays UNKNOWN). */
+static int pm__input_index(const char *attr) {
+  if (strcmp(attr, "certs") == 0) return CP_ATTR_COUNT;
+  if (strcmp(attr, "age_years") == 0) attr = "founded";
+  if (strcmp(attr, "ceo_age") == 0) attr = "ceo_birth";
+  return cp_attr_find(attr);
 }
 
 long pm_catalog_add(pm_catalog *c, int64_t id, const char *title, const char *agency, const char *fields,
@@ -37,9 +46,18 @@ long pm_catalog_add(pm_catalog *c, int64_t id, const char *title, const char *ag
     free(p.title), free(p.agency), free(p.fields), free(p.text), free(p.rules), free(p.views);
     return -1;
   }
+  p.need = malloc((nrules ? nrules : 1) * sizeof *p.need);
+  if (!p.need) {
+    free(p.title), free(p.agency), free(p.fields), free(p.text), free(p.rules), free(p.views);
+    return -1;
+  }
   for (size_t i = 0; i < nrules; i++) {
     p.rules[i] = rules[i];
     p.views[i] = pr_rule_view(&p.rules[i]);
+    int idx = pm__input_index(rules[i].attr);
+    bool have = idx < 0;
+    for (size_t j = 0; j < p.nneed && !have; j++) have = p.need[j] == idx;
+    if (!have) p.need[p.nneed++] = idx;
   }
   c->p[c->n] = p;
   return (long)c->n++;
@@ -53,7 +71,7 @@ void pm_result_free(pm_result *r) {
 /* ---- scoring ---------------------------------------------------------------------------------- */
 
 typedef struct pm_words {
-  const char *w[PM_KEYWORDS_MAX];
+  char w[PM_KEYWORDS_MAX][64]; /* NUL-terminated copies: strstr is glibc's fast two-way search */
   size_t len[PM_KEYWORDS_MAX];
   int n;
 } pm_words;
@@ -83,14 +101,12 @@ static void pm__words(const char *s, pm_words *w) {
     size_t n = (size_t)(p - start);
     bool dup = false;
     for (int i = 0; i < w->n && !dup; i++) dup = w->len[i] == n && memcmp(w->w[i], start, n) == 0;
-    if (!dup && pm__chars(start, n) >= 2) w->w[w->n] = start, w->len[w->n++] = n;
+    if (!dup && n < sizeof w->w[0] && pm__chars(start, n) >= 2) {
+      memcpy(w->w[w->n], start, n);
+      w->w[w->n][n] = '\0';
+      w->len[w->n++] = n;
+    }
   }
-}
-
-static bool pm__contains(const char *hay, const char *needle, size_t n) {
-  for (const char *p = strchr(hay, needle[0]); p; p = strchr(p + 1, needle[0]))
-    if (strncmp(p, needle, n) == 0) return true;
-  return false;
 }
 
 static bool pm__in_list(const char *list, const char *e) {
@@ -116,17 +132,18 @@ static const char *pm__value(const char *attr, const cp_elig_input *in, const ch
   return buf;
 }
 
+static const char *pm__at(const cp_elig_input *in, cp_attr a) { return in->attrs[a].value; }
+
 static int pm__field_score(const pm_programme *p, const cp_elig_input *in, const char *at) {
   if (!*p->fields) return 0;
-  char b1[24], b2[24];
-  const char *lab = pm__value("lab", in, at, b1, sizeof b1), *patents = pm__value("patents", in, at, b1, sizeof b1);
-  const char *exports = pm__value("export_usd", in, at, b2, sizeof b2);
+  const char *lab = pm__at(in, CP_LAB), *patents = pm__at(in, CP_PATENTS), *exports = pm__at(in, CP_EXPORT_USD);
   bool tech = (lab && strcmp(lab, "none") != 0) || (patents && strcmp(patents, "0") != 0);
   if (tech && pm__in_list(p->fields, "기술")) return 10;
   if (exports && strcmp(exports, "0") != 0 && pm__in_list(p->fields, "수출")) return 10;
-  const char *age = pm__value("age_years", in, at, b1, sizeof b1);
-  if (age && atoi(age) < 7 && pm__in_list(p->fields, "창업")) return 10;
-  const char *emp = pm__value("employees", in, at, b2, sizeof b2);
+  const char *founded = pm__at(in, CP_FOUNDED);
+  int age = founded ? elig_full_years(founded, at) : -1;
+  if (age >= 0 && age < 7 && pm__in_list(p->fields, "창업")) return 10;
+  const char *emp = pm__at(in, CP_EMPLOYEES);
   if (emp && atoi(emp) >= 10 && pm__in_list(p->fields, "인력")) return 10;
   return 0;
 }
@@ -135,17 +152,21 @@ static int pm__field_score(const pm_programme *p, const cp_elig_input *in, const
  * into res (p->nrules entries). */
 static void pm__evaluate(const pm_programme *p, const pm_words *words, const cp_elig_input *in, const char *at,
                          elig_result *res, pm_match *m) {
-  elig_outcome o = elig_evaluate(p->views, p->nrules, in->attrs, in->n, at, res);
+  elig_attr small[CP_ELIG_MAX];
+  size_t k = 0;
+  for (size_t i = 0; i < p->nneed && k < CP_ELIG_MAX; i++)
+    if (p->need[i] >= 0 && (size_t)p->need[i] < in->n) small[k++] = in->attrs[p->need[i]];
+  elig_outcome o = elig_evaluate(p->views, p->nrules, small, k, at, res);
   m->bucket = o.bucket;
   m->n_unknown = o.n_unknown;
   int hits = 0;
-  for (int i = 0; i < words->n && hits < 3; i++) hits += pm__contains(p->text, words->w[i], words->len[i]);
+  for (int i = 0; i < words->n && hits < 3; i++) hits += strstr(p->text, words->w[i]) != NULL;
   m->s_keywords = 10 * hits;
   m->s_field = pm__field_score(p, in, at);
   m->s_preferred = 15 * o.preferred_met;
   m->s_region = 0;
   for (size_t i = 0; i < p->nrules; i++)
-    if (strcmp(p->rules[i].attr, "region") == 0 && p->rules[i].op == OP_IN && res[i] == ELIG_PASS) m->s_region = 10;
+    if (res[i] == ELIG_PASS && p->rules[i].op == OP_IN && strcmp(p->rules[i].attr, "region") == 0) m->s_region = 10;
   m->score = m->s_keywords + m->s_field + m->s_preferred + m->s_region;
 }
 

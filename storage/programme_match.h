@@ -38,6 +38,11 @@ typedef struct pm_programme {
   pr_rule *rules;
   elig_rule *views; /* the evaluator's view of rules[i] */
   size_t nrules;
+  /* the entries of cp_elig_input.attrs the rules read (age_years reads founded, ceo_age
+   * ceo_birth, certs the entry after the attributes), no repeats: the evaluator looks attributes
+   * up one by one, so it is handed only these */
+  int *need;
+  size_t nneed;
 } pm_programme;
 
 typedef struct pm_catalog {

@@ -101,28 +101,83 @@ int programme_match_org(moa_db *db, const pm_catalog *c, int64_t org_id, int64_t
 
 /* ---- recompute ------------------------------------------------------------------------------- */
 
-static int store_org(moa_db *db, int64_t org_id, const pm_result *r, int64_t now) {
-  sqlite3_stmt *st = db_stmt(db, "UPDATE programme_matches SET updated_at = -1 WHERE org_id = ?1");
+static int cmp_programme(const void *a, const void *b) {
+  int64_t x = ((const pm_match *)a)->programme_id, y = ((const pm_match *)b)->programme_id;
+  return x < y ? -1 : x > y;
+}
+
+typedef struct old_row {
+  int64_t programme_id;
+  int bucket, score;
+} old_row;
+
+static int write_row(moa_db *db, const char *sql, int64_t org_id, const pm_match *m, int64_t programme_id,
+                     int64_t now) {
+  sqlite3_stmt *st = db_stmt(db, sql);
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, org_id);
-  if (db_exec_stmt(db, st) != SQLITE_DONE) return -1;
-  for (size_t i = 0; i < r->n; i++) {
-    st = db_stmt(db,
-                 "INSERT INTO programme_matches(org_id, programme_id, bucket, score, first_matched_at, "
-                 "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT(org_id, programme_id) DO UPDATE "
-                 "SET bucket = excluded.bucket, score = excluded.score, updated_at = excluded.updated_at");
-    if (!st) return -1;
-    sqlite3_bind_int64(st, 1, org_id);
-    sqlite3_bind_int64(st, 2, r->m[i].programme_id);
-    sqlite3_bind_int(st, 3, (int)r->m[i].bucket);
-    sqlite3_bind_int(st, 4, r->m[i].score);
+  sqlite3_bind_int64(st, 2, programme_id);
+  if (m) {
+    sqlite3_bind_int(st, 3, (int)m->bucket);
+    sqlite3_bind_int(st, 4, m->score);
     sqlite3_bind_int64(st, 5, now);
-    if (db_exec_stmt(db, st) != SQLITE_DONE) return -1;
   }
-  st = db_stmt(db, "DELETE FROM programme_matches WHERE org_id = ?1 AND updated_at = -1");
+  return db_exec_stmt(db, st) == SQLITE_DONE ? 0 : -1;
+}
+
+/* Brings org_id's rows to r (sorted here by programme id): new matches inserted (first matched
+ * now), changed ones updated, gone ones deleted, the rest untouched (a steady recompute writes
+ * nothing). *added counts the inserts. */
+static int store_org(moa_db *db, int64_t org_id, pm_result *r, int64_t now, int64_t *added) {
+  sqlite3_stmt *st = db_stmt(db,
+                             "SELECT programme_id, bucket, score FROM programme_matches WHERE org_id = ?1 "
+                             "ORDER BY programme_id");
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, org_id);
-  return db_exec_stmt(db, st) == SQLITE_DONE ? 0 : -1;
+  old_row *old = NULL;
+  size_t nold = 0, cap = 0;
+  int rc;
+  while ((rc = db_step(db, st)) == SQLITE_ROW) {
+    if (nold == cap) {
+      cap = cap ? cap * 2 : 64;
+      old_row *p = realloc(old, cap * sizeof *p);
+      if (!p) break;
+      old = p;
+    }
+    old[nold++] = (old_row){sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2)};
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) {
+    free(old);
+    return -1;
+  }
+  if (r->n) qsort(r->m, r->n, sizeof *r->m, cmp_programme);
+  size_t i = 0, j = 0;
+  int out = 0;
+  while (out == 0 && (i < r->n || j < nold)) {
+    const pm_match *m = i < r->n ? &r->m[i] : NULL;
+    const old_row *o = j < nold ? &old[j] : NULL;
+    if (m && (!o || m->programme_id < o->programme_id)) {
+      out = write_row(db,
+                      "INSERT INTO programme_matches(org_id, programme_id, bucket, score, first_matched_at, "
+                      "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                      org_id, m, m->programme_id, now);
+      (*added)++, i++;
+    } else if (o && (!m || o->programme_id < m->programme_id)) {
+      out = write_row(db, "DELETE FROM programme_matches WHERE org_id = ?1 AND programme_id = ?2", org_id, NULL,
+                      o->programme_id, now);
+      j++;
+    } else {
+      if ((int)m->bucket != o->bucket || m->score != o->score)
+        out = write_row(db,
+                        "UPDATE programme_matches SET bucket = ?3, score = ?4, updated_at = ?5 "
+                        "WHERE org_id = ?1 AND programme_id = ?2",
+                        org_id, m, m->programme_id, now);
+      i++, j++;
+    }
+  }
+  free(old);
+  return out;
 }
 
 /* Matches and stores the companies in ids[0..n) (all of them when all is set: then programmes that
@@ -144,25 +199,17 @@ static int recompute(moa_db *db, const int64_t *ids, size_t n, bool all, int64_t
     rc = lr == 0 ? pm_match_org(&c, &o->org, now, today, false, &r) : -1;
     programme_org_free(o);
     if (rc == 0) {
-      rc = store_org(db, ids[i], &r, now);
-      if (st) st->orgs++, st->matches += (int64_t)r.n;
+      int64_t added = 0;
+      rc = store_org(db, ids[i], &r, now, &added);
+      if (st) st->orgs++, st->matches += (int64_t)r.n, st->new_matches += added;
       pm_result_free(&r);
     }
   }
-  if (rc == 0 && all) { /* rows of companies no longer companies, or of programmes gone */
+  if (rc == 0 && all) { /* rows of organizations that are no longer companies */
     sqlite3_stmt *s = db_stmt(db,
-                              "DELETE FROM programme_matches WHERE updated_at != ?1 OR org_id NOT IN "
+                              "DELETE FROM programme_matches WHERE org_id NOT IN "
                               "(SELECT id FROM organizations WHERE kind = 'company')");
-    if (!s) rc = -1;
-    if (s) sqlite3_bind_int64(s, 1, now);
-    if (s && db_exec_stmt(db, s) != SQLITE_DONE) rc = -1;
-  }
-  if (rc == 0 && st) {
-    sqlite3_stmt *s = db_stmt(db, "SELECT count(*) FROM programme_matches WHERE first_matched_at = ?1");
-    if (!s) rc = -1;
-    if (s) sqlite3_bind_int64(s, 1, now);
-    if (s && db_step(db, s) == SQLITE_ROW) st->new_matches = sqlite3_column_int64(s, 0);
-    if (s) sqlite3_reset(s);
+    if (!s || db_exec_stmt(db, s) != SQLITE_DONE) rc = -1;
   }
   free(o);
   pm_catalog_free(&c);

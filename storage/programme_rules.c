@@ -227,7 +227,7 @@ static bool pr__element_ok(pr_kind kind, const char *options, const char *e, siz
 int pr_rule_check(const pr_rule *r, char *err, size_t errlen) {
   if (memchr(r->attr, '\0', sizeof r->attr) == NULL || !r->attr[0]) BAD("a rule has no attribute");
   pr_kind kind;
-  int64_t min, max;
+  int64_t min = 0, max = 0;
   const char *options;
   if (!pr__attr_kind(r->attr, &kind, &min, &max, &options)) BAD("unknown attribute \"%.23s\"", r->attr);
   if (r->op < OP_IN || r->op > OP_IS_FALSE) BAD("%s: unknown operator", r->attr);

@@ -36,7 +36,7 @@ CREATE TABLE programme_matches (
   bucket           INTEGER NOT NULL CHECK (bucket IN (0, 1)),
   score            INTEGER NOT NULL,
   first_matched_at INTEGER NOT NULL,
-  updated_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL,             -- when bucket or score last changed
   PRIMARY KEY (org_id, programme_id)
 ) WITHOUT ROWID;
 CREATE INDEX programme_matches_programme ON programme_matches(programme_id, bucket);
