@@ -109,16 +109,6 @@ static void pm__words(const char *s, pm_words *w) {
   }
 }
 
-static bool pm__in_list(const char *list, const char *e) {
-  size_t n = strlen(e);
-  for (const char *p = list; *p;) {
-    size_t len = strcspn(p, "|");
-    if (len == n && memcmp(p, e, n) == 0) return true;
-    p += len + (p[len] ? 1 : 0);
-  }
-  return false;
-}
-
 /* The value rule r read from the organization (as the evaluator derives it), or NULL. */
 static const char *pm__value(const char *attr, const cp_elig_input *in, const char *at, char *buf, size_t len) {
   const char *base = strcmp(attr, "age_years") == 0 ? "founded" : strcmp(attr, "ceo_age") == 0 ? "ceo_birth" : NULL;
@@ -138,13 +128,13 @@ static int pm__field_score(const pm_programme *p, const cp_elig_input *in, const
   if (!*p->fields) return 0;
   const char *lab = pm__at(in, CP_LAB), *patents = pm__at(in, CP_PATENTS), *exports = pm__at(in, CP_EXPORT_USD);
   bool tech = (lab && strcmp(lab, "none") != 0) || (patents && strcmp(patents, "0") != 0);
-  if (tech && pm__in_list(p->fields, "기술")) return 10;
-  if (exports && strcmp(exports, "0") != 0 && pm__in_list(p->fields, "수출")) return 10;
+  if (tech && elig_list_has(p->fields, "기술", strlen("기술"))) return 10;
+  if (exports && strcmp(exports, "0") != 0 && elig_list_has(p->fields, "수출", strlen("수출"))) return 10;
   const char *founded = pm__at(in, CP_FOUNDED);
   int age = founded ? elig_full_years(founded, at) : -1;
-  if (age >= 0 && age < 7 && pm__in_list(p->fields, "창업")) return 10;
+  if (age >= 0 && age < 7 && elig_list_has(p->fields, "창업", strlen("창업"))) return 10;
   const char *emp = pm__at(in, CP_EMPLOYEES);
-  if (emp && atoi(emp) >= 10 && pm__in_list(p->fields, "인력")) return 10;
+  if (emp && atoi(emp) >= 10 && elig_list_has(p->fields, "인력", strlen("인력"))) return 10;
   return 0;
 }
 

@@ -177,16 +177,6 @@ static bool pr__attr_kind(const char *attr, pr_kind *kind, int64_t *min, int64_t
   }
 }
 
-static bool pr__in_options(const char *options, const char *e, size_t n) {
-  for (const char *p = options; *p;) {
-    size_t len = strcspn(p, "|");
-    if (len == n && memcmp(p, e, n) == 0) return true;
-    p += len;
-    if (*p) p++;
-  }
-  return false;
-}
-
 /* A KSIC prefix: the section letter, then up to 5 digits whose first two are one of its divisions. */
 static bool pr__ksic_prefix(const char *e, size_t n) {
   if (n < 1 || n > 6 || e[0] < 'A' || e[0] > 'U') return false;
@@ -203,14 +193,14 @@ static bool pr__ksic_prefix(const char *e, size_t n) {
 static bool pr__element_ok(pr_kind kind, const char *options, const char *e, size_t n) {
   switch (kind) {
     case PK_ENUM:
-      return pr__in_options(options, e, n);
+      return elig_list_has(options, e, n);
     case PK_SIDO:
     case PK_SIDO_LIST:
       return cp_sido_valid(e, n);
     case PK_KSIC:
       return pr__ksic_prefix(e, n);
     case PK_CERTS:
-      return pr__in_options("venture|innobiz|mainbiz|none", e, n);
+      return elig_list_has("venture|innobiz|mainbiz|none", e, n);
     case PK_COUNTRY:
       return n == 2 && e[0] >= 'A' && e[0] <= 'Z' && e[1] >= 'A' && e[1] <= 'Z';
     default:

@@ -469,6 +469,30 @@ static int save_counts(moa_db *db, int64_t import, const programme_import_report
   return db_exec_stmt(db, st) == SQLITE_DONE ? 0 : -1;
 }
 
+/* Extracts the rules of the items of b that have none stored (imported before rules existed).
+ * Returns how many items got rules, or -1 on a database error. */
+static int backfill_rules(moa_db *db, feed_source format, int64_t src, const programme_batch *b) {
+  int added = 0;
+  for (size_t i = 0; i < b->nitems; i++) {
+    sqlite3_stmt *st = db_stmt(db,
+                               "SELECT i.id, i.programme_id FROM programme_items i WHERE i.source_id = ?1 "
+                               "AND i.item_id = ?2 AND NOT EXISTS (SELECT 1 FROM programme_rules r "
+                               "WHERE r.item_id = i.id)");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, src);
+    sqlite3_bind_text(st, 2, b->items[i].source_id, -1, SQLITE_STATIC);
+    int rc = db_step(db, st);
+    int64_t item = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    int64_t programme = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return -1;
+    if (!item) continue;
+    if (refresh_rules(db, format, programme, item, &b->items[i], true) < 0) return -1;
+    added += programme_rules_item_has_rules(db, item) == 1;
+  }
+  return added;
+}
+
 int programme_import(moa_db *db, const char *source, feed_source format, const char *data, size_t len,
                      const char *file_name, bool snapshot, int64_t now, int64_t user_id,
                      programme_import_report *rep, char *err, size_t errlen) {
@@ -505,7 +529,10 @@ int programme_import(moa_db *db, const char *source, feed_source format, const c
     rep->n_items = (int)b.nitems;
     rep->n_same = (int)b.nitems;
     rep->n_rejected = (int)b.nrejects;
-    if (db_commit(db) != SQLITE_OK) goto fail; /* only the source row, if it was new */
+    /* a database imported before rules were extracted gets them now (and its matches) */
+    int added = backfill_rules(db, format, src, &b);
+    if (added < 0 || (added > 0 && programme_match_recompute_all(db, now, NULL) < 0)) goto fail;
+    if (db_commit(db) != SQLITE_OK) goto fail; /* the source row if it was new, rules if missing */
     programme_batch_free(&b);
     return 0;
   }

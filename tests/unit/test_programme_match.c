@@ -236,6 +236,10 @@ static void test_store(void **state) {
   import(db, smes_v1, NOW);
   int64_t pid = scalar(db, "SELECT id FROM programmes");
   assert_int_equal(scalar(db, "SELECT count(*) FROM programme_rules WHERE origin = 'structured'"), 2);
+  /* a database imported before rules existed gets them from the same file again */
+  assert_int_equal(sqlite3_exec(db_handle(db), "DELETE FROM programme_rules", NULL, NULL, NULL), SQLITE_OK);
+  import(db, smes_v1, NOW);
+  assert_int_equal(scalar(db, "SELECT count(*) FROM programme_rules"), 3);
   assert_int_equal(scalar(db, "SELECT count(*) FROM programme_matches WHERE bucket = 0"), 1); /* recomputed */
   int64_t first = scalar(db, "SELECT first_matched_at FROM programme_matches");
   assert_int_equal(first, NOW);
