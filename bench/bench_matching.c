@@ -36,13 +36,13 @@ static void programme(pm_catalog *c, int i) {
   pr_rule r[8];
   int n = 0;
   memset(r, 0, sizeof r);
-#define RULE(a, o, l, lo_, hi_, st, g)                                                                 \
-  do {                                                                                                \
-    snprintf(r[n].attr, sizeof r[n].attr, "%s", a);                                                    \
-    r[n].op = o, r[n].lo = lo_, r[n].hi = hi_, r[n].strength = st, r[n].grp = g;                     \
-    snprintf(r[n].list, sizeof r[n].list, "%s", l);                                                    \
-    snprintf(r[n].evidence, sizeof r[n].evidence, "공고문 %d 조건 %d", i, n);                          \
-    n++;                                                                                              \
+#define RULE(a, o, l, lo_, hi_, st, g)                                           \
+  do {                                                                           \
+    snprintf(r[n].attr, sizeof r[n].attr, "%s", a);                              \
+    r[n].op = o, r[n].lo = lo_, r[n].hi = hi_, r[n].strength = st, r[n].grp = g; \
+    snprintf(r[n].list, sizeof r[n].list, "%s", l);                              \
+    snprintf(r[n].evidence, sizeof r[n].evidence, "공고문 %d 조건 %d", i, n);    \
+    n++;                                                                         \
   } while (0)
   RULE("size", OP_IN, "solo|micro|small|medium", 0, 0, RULE_REQUIRED, 0);
   if (next() % 2) RULE("revenue", OP_LE, "", 0, (int64_t)(next() % 300 + 10) * 100000000, RULE_REQUIRED, 0);
@@ -57,15 +57,16 @@ static void programme(pm_catalog *c, int i) {
   char title[64], end[11];
   snprintf(title, sizeof title, "2026년 드론 로봇 %d 지원", i);
   snprintf(end, sizeof end, "2026-12-%02d", (int)(next() % 28 + 1));
-  pm_catalog_add(c, i + 1, title, "중기부", next() % 2 ? "기술" : "수출", title, end, 1800000000 + i, r, (size_t)n);
+  pm_catalog_add(c, i + 1, title, "중기부", next() % 2 ? "기술" : "수출", title, end, 1800000000 + i, r,
+                 (size_t)n);
 }
 
 static void profile(company_profile *p, int i) {
   memset(p, 0, sizeof *p);
-#define SET(a, ...)                                                     \
-  do {                                                                  \
-    p->v[a].set = next() % 7 != 0; /* about one in seven left blank */  \
-    snprintf(p->v[a].value, sizeof p->v[a].value, __VA_ARGS__);         \
+#define SET(a, ...)                                                    \
+  do {                                                                 \
+    p->v[a].set = next() % 7 != 0; /* about one in seven left blank */ \
+    snprintf(p->v[a].value, sizeof p->v[a].value, __VA_ARGS__);        \
   } while (0)
   SET(CP_SIZE, "%s", sizes[next() % 5]);
   SET(CP_REVENUE, "%llu", (unsigned long long)(next() % 50000) * 1000000ull);
@@ -103,9 +104,11 @@ int main(int argc, char **argv) {
     pm_result_free(&r);
   }
   qsort(lat, (size_t)timed, sizeof *lat, cmp);
-  printf("matching: %d programmes, one organization: p50 %.3f ms, p99 %.3f ms, max %.3f ms (%d organizations timed, "
-         "%.1f matches each)\n",
-         progs, lat[timed / 2], lat[timed * 99 / 100], lat[timed - 1], timed, (double)matched / timed);
+  printf(
+      "matching: %d programmes, one organization: p50 %.3f ms, p99 %.3f ms, max %.3f ms (%d organizations "
+      "timed, "
+      "%.1f matches each)\n",
+      progs, lat[timed / 2], lat[timed * 99 / 100], lat[timed - 1], timed, (double)matched / timed);
   printf("matching: full recompute of %d organizations x %d programmes (in memory): %.2f s%s\n", orgs, progs,
          total / 1e3 * orgs / timed, orgs > timed ? " (scaled from the timed sample)" : "");
   free(lat), free(p);
@@ -118,8 +121,10 @@ int main(int argc, char **argv) {
     double t0 = now_ms();
     int rc = programme_match_recompute_all(db, (int64_t)time(NULL), &st);
     double ms = now_ms() - t0;
-    printf("matching: recompute_all on %s: %d organizations x %d programmes, %lld matches stored: %.0f ms (rc %d)\n",
-           argv[3], st.orgs, st.programmes, (long long)st.matches, ms, rc);
+    printf(
+        "matching: recompute_all on %s: %d organizations x %d programmes, %lld matches stored: %.0f ms (rc "
+        "%d)\n",
+        argv[3], st.orgs, st.programmes, (long long)st.matches, ms, rc);
     /* one organization's page from the database: with the catalog loaded once (the server keeps
      * it), and loading it each time */
     pm_catalog dc;
@@ -144,9 +149,10 @@ int main(int argc, char **argv) {
     }
     qsort(page, 200, sizeof *page, cmp);
     qsort(cold, 20, sizeof *cold, cmp);
-    printf("matching: catalog load %.1f ms; one organization from the database: p50 %.3f ms, p99 %.3f ms with "
-           "the catalog loaded, p50 %.1f ms loading it each time\n",
-           load_ms, page[100], page[198], cold[10]);
+    printf(
+        "matching: catalog load %.1f ms; one organization from the database: p50 %.3f ms, p99 %.3f ms with "
+        "the catalog loaded, p50 %.1f ms loading it each time\n",
+        load_ms, page[100], page[198], cold[10]);
     pm_catalog_free(&dc);
     db_close(db);
   }

@@ -10,7 +10,8 @@ void pm_catalog_init(pm_catalog *c) { *c = (pm_catalog){0}; }
 void pm_catalog_free(pm_catalog *c) {
   for (size_t i = 0; i < c->n; i++) {
     pm_programme *p = &c->p[i];
-    free(p->title), free(p->agency), free(p->fields), free(p->text), free(p->rules), free(p->views), free(p->need);
+    free(p->title), free(p->agency), free(p->fields), free(p->text), free(p->rules), free(p->views),
+        free(p->need);
   }
   free(c->p);
   *c = (pm_catalog){0};
@@ -110,8 +111,11 @@ static void pm__words(const char *s, pm_words *w) {
 }
 
 /* The value rule r read from the organization (as the evaluator derives it), or NULL. */
-static const char *pm__value(const char *attr, const cp_elig_input *in, const char *at, char *buf, size_t len) {
-  const char *base = strcmp(attr, "age_years") == 0 ? "founded" : strcmp(attr, "ceo_age") == 0 ? "ceo_birth" : NULL;
+static const char *pm__value(const char *attr, const cp_elig_input *in, const char *at, char *buf,
+                             size_t len) {
+  const char *base = strcmp(attr, "age_years") == 0 ? "founded"
+                     : strcmp(attr, "ceo_age") == 0 ? "ceo_birth"
+                                                    : NULL;
   const char *v = NULL;
   for (size_t i = 0; i < in->n; i++)
     if (strcmp(in->attrs[i].attr, base ? base : attr) == 0) v = in->attrs[i].value;
@@ -126,7 +130,8 @@ static const char *pm__at(const cp_elig_input *in, cp_attr a) { return in->attrs
 
 static int pm__field_score(const pm_programme *p, const cp_elig_input *in, const char *at) {
   if (!*p->fields) return 0;
-  const char *lab = pm__at(in, CP_LAB), *patents = pm__at(in, CP_PATENTS), *exports = pm__at(in, CP_EXPORT_USD);
+  const char *lab = pm__at(in, CP_LAB), *patents = pm__at(in, CP_PATENTS),
+             *exports = pm__at(in, CP_EXPORT_USD);
   bool tech = (lab && strcmp(lab, "none") != 0) || (patents && strcmp(patents, "0") != 0);
   if (tech && elig_list_has(p->fields, "기술", strlen("기술"))) return 10;
   if (exports && strcmp(exports, "0") != 0 && elig_list_has(p->fields, "수출", strlen("수출"))) return 10;
@@ -140,8 +145,8 @@ static int pm__field_score(const pm_programme *p, const cp_elig_input *in, const
 
 /* Evaluates programme p for the organization: bucket and score parts into *m, per-rule answers
  * into res (p->nrules entries). */
-static void pm__evaluate(const pm_programme *p, const pm_words *words, const cp_elig_input *in, const char *at,
-                         elig_result *res, pm_match *m) {
+static void pm__evaluate(const pm_programme *p, const pm_words *words, const cp_elig_input *in,
+                         const char *at, elig_result *res, pm_match *m) {
   elig_attr small[CP_ELIG_MAX];
   size_t k = 0;
   for (size_t i = 0; i < p->nneed && k < CP_ELIG_MAX; i++)
@@ -156,7 +161,8 @@ static void pm__evaluate(const pm_programme *p, const pm_words *words, const cp_
   m->s_preferred = 15 * o.preferred_met;
   m->s_region = 0;
   for (size_t i = 0; i < p->nrules; i++)
-    if (res[i] == ELIG_PASS && p->rules[i].op == OP_IN && strcmp(p->rules[i].attr, "region") == 0) m->s_region = 10;
+    if (res[i] == ELIG_PASS && p->rules[i].op == OP_IN && strcmp(p->rules[i].attr, "region") == 0)
+      m->s_region = 10;
   m->score = m->s_keywords + m->s_field + m->s_preferred + m->s_region;
 }
 
@@ -176,8 +182,8 @@ static size_t pm__max_rules(const pm_catalog *c) {
   return m;
 }
 
-int pm_match_org(const pm_catalog *c, const pm_org *org, int64_t now, const char *today, bool include_ineligible,
-                 pm_result *out) {
+int pm_match_org(const pm_catalog *c, const pm_org *org, int64_t now, const char *today,
+                 bool include_ineligible, pm_result *out) {
   *out = (pm_result){0};
   elig_result *res = malloc(pm__max_rules(c) * sizeof *res);
   cp_elig_input *in = malloc(sizeof *in);

@@ -87,15 +87,15 @@ void pm_result_free(pm_result *r);
  * programmes (dated ones are evaluated at their last day). out is filled in order (see above);
  * with include_ineligible false, 신청 불가 programmes are left out. Returns 0, or -1 when out of
  * memory (out empty). */
-int pm_match_org(const pm_catalog *c, const pm_org *org, int64_t now, const char *today, bool include_ineligible,
-                 pm_result *out);
+int pm_match_org(const pm_catalog *c, const pm_org *org, int64_t now, const char *today,
+                 bool include_ineligible, pm_result *out);
 
 /* One line of an explanation. */
 typedef enum { PM_WHY = 0, PM_WHY_NOT, PM_UNKNOWN, PM_PREFERRED } pm_line_kind;
 typedef struct pm_line {
   pm_line_kind kind;
-  const pr_rule *rule;  /* in the catalog */
-  char value[64];       /* the organization's value as the rule read it, "" when unknown */
+  const pr_rule *rule;    /* in the catalog */
+  char value[64];         /* the organization's value as the rule read it, "" when unknown */
   char text[PM_LINE_MAX]; /* "revenue 5000000000: le 10000000000 — \"매출액 100억원 이하\"" */
 } pm_line;
 

@@ -39,10 +39,10 @@ int programme_catalog_load(moa_db *db, int64_t now, pm_catalog *c) {
       if (programme_rules_read_row(rs, 1, &r) < 0 || pr_set_add(&rules, &r) < 0) goto out;
     }
     if (rrc != SQLITE_ROW && rrc != SQLITE_DONE) goto out;
-    if (pm_catalog_add(c, id, (const char *)sqlite3_column_text(ps, 1), (const char *)sqlite3_column_text(ps, 2),
-                       (const char *)sqlite3_column_text(ps, 3), (const char *)sqlite3_column_text(ps, 4),
-                       (const char *)sqlite3_column_text(ps, 5), sqlite3_column_int64(ps, 6), rules.rules,
-                       rules.n) < 0)
+    if (pm_catalog_add(c, id, (const char *)sqlite3_column_text(ps, 1),
+                       (const char *)sqlite3_column_text(ps, 2), (const char *)sqlite3_column_text(ps, 3),
+                       (const char *)sqlite3_column_text(ps, 4), (const char *)sqlite3_column_text(ps, 5),
+                       sqlite3_column_int64(ps, 6), rules.rules, rules.n) < 0)
       goto out;
   }
   rc = prc == SQLITE_DONE ? 0 : -1;
@@ -144,7 +144,8 @@ static int store_org(moa_db *db, int64_t org_id, pm_result *r, int64_t now, int6
       if (!p) break;
       old = p;
     }
-    old[nold++] = (old_row){sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2)};
+    old[nold++] =
+        (old_row){sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2)};
   }
   sqlite3_reset(st);
   if (rc != SQLITE_DONE) {
@@ -164,8 +165,8 @@ static int store_org(moa_db *db, int64_t org_id, pm_result *r, int64_t now, int6
                       org_id, m, m->programme_id, now);
       (*added)++, i++;
     } else if (o && (!m || o->programme_id < m->programme_id)) {
-      out = write_row(db, "DELETE FROM programme_matches WHERE org_id = ?1 AND programme_id = ?2", org_id, NULL,
-                      o->programme_id, now);
+      out = write_row(db, "DELETE FROM programme_matches WHERE org_id = ?1 AND programme_id = ?2", org_id,
+                      NULL, o->programme_id, now);
       j++;
     } else {
       if ((int)m->bucket != o->bucket || m->score != o->score)
@@ -182,7 +183,8 @@ static int store_org(moa_db *db, int64_t org_id, pm_result *r, int64_t now, int6
 
 /* Matches and stores the companies in ids[0..n) (all of them when all is set: then programmes that
  * left the catalog lose their rows everywhere). */
-static int recompute(moa_db *db, const int64_t *ids, size_t n, bool all, int64_t now, programme_recompute_stats *st) {
+static int recompute(moa_db *db, const int64_t *ids, size_t n, bool all, int64_t now,
+                     programme_recompute_stats *st) {
   bool own_txn = sqlite3_get_autocommit(db_handle(db)) != 0;
   if (own_txn && db_begin(db) != SQLITE_OK) return -1;
   pm_catalog c;
@@ -261,12 +263,13 @@ long programme_matches_list(moa_db *db, int64_t org_id, int64_t user_id, program
   *rows = NULL;
   int64_t last = programme_visit_last(db, org_id);
   if (last < 0) return -1;
-  sqlite3_stmt *st = db_stmt(db,
-                             "SELECT m.programme_id, m.bucket, m.score, m.first_matched_at, "
-                             "EXISTS (SELECT 1 FROM programme_saves s WHERE s.user_id = ?2 "
-                             "AND s.programme_id = m.programme_id) FROM programme_matches m "
-                             "JOIN programmes p ON p.id = m.programme_id WHERE m.org_id = ?1 "
-                             "ORDER BY m.bucket, m.score DESC, p.closes_at IS NULL, p.closes_at, m.programme_id");
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "SELECT m.programme_id, m.bucket, m.score, m.first_matched_at, "
+              "EXISTS (SELECT 1 FROM programme_saves s WHERE s.user_id = ?2 "
+              "AND s.programme_id = m.programme_id) FROM programme_matches m "
+              "JOIN programmes p ON p.id = m.programme_id WHERE m.org_id = ?1 "
+              "ORDER BY m.bucket, m.score DESC, p.closes_at IS NULL, p.closes_at, m.programme_id");
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, org_id);
   sqlite3_bind_int64(st, 2, user_id);

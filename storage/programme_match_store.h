@@ -7,9 +7,9 @@
  *
  * Who calls what: the import (programme_store.c) recomputes all after every file; after a
  * profile change call programme_match_recompute_org; after an admin edits rules,
- * programme_match_recompute_all. A recompute writes only what changed. Every function returns 0 (or a count) on success and -1 on a
- * database error or out of memory, after which nothing was changed (the recomputes run in their
- * own transaction, or inside the caller's when one is open: then the caller rolls back). */
+ * programme_match_recompute_all. A recompute writes only what changed. Every function returns 0 (or a count)
+ * on success and -1 on a database error or out of memory, after which nothing was changed (the recomputes run
+ * in their own transaction, or inside the caller's when one is open: then the caller rolls back). */
 #ifndef MOA_STORAGE_PROGRAMME_MATCH_STORE_H
 #define MOA_STORAGE_PROGRAMME_MATCH_STORE_H
 
@@ -43,9 +43,9 @@ int programme_match_org(moa_db *db, const pm_catalog *c, int64_t org_id, int64_t
                         pm_result *out);
 
 typedef struct programme_recompute_stats {
-  int orgs;        /* companies matched */
-  int programmes;  /* programmes in the catalog */
-  int64_t matches; /* rows kept (신청 가능 + 확인 필요) */
+  int orgs;            /* companies matched */
+  int programmes;      /* programmes in the catalog */
+  int64_t matches;     /* rows kept (신청 가능 + 확인 필요) */
   int64_t new_matches; /* rows inserted: programmes that matched an organization for the first time */
 } programme_recompute_stats;
 

@@ -8,9 +8,10 @@
 static int insert_rule(moa_db *db, int64_t programme_id, int64_t item_row, const pr_rule *r) {
   char value[PR_LIST_MAX + 48];
   if (pr_value_format(r, value, sizeof value) < 0) return -1;
-  sqlite3_stmt *st = db_stmt(db,
-                             "INSERT INTO programme_rules(programme_id, item_id, attr, op, value, strength, grp, "
-                             "origin, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "INSERT INTO programme_rules(programme_id, item_id, attr, op, value, strength, grp, "
+              "origin, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, programme_id);
   if (item_row > 0) sqlite3_bind_int64(st, 2, item_row);
@@ -88,9 +89,10 @@ int programme_rules_list(moa_db *db, int64_t programme_id, programme_rule_list *
   if (state == -2) return PROGRAMME_RULES_NOT_FOUND;
   if (state < 0) return PROGRAMME_RULES_DB_ERROR;
   out->reviewed = state == 1;
-  sqlite3_stmt *st = db_stmt(db,
-                             "SELECT id, ifnull(item_id, 0), attr, op, value, strength, grp, origin, evidence "
-                             "FROM programme_rules WHERE programme_id = ?1 ORDER BY item_id IS NOT NULL, id");
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "SELECT id, ifnull(item_id, 0), attr, op, value, strength, grp, origin, evidence "
+              "FROM programme_rules WHERE programme_id = ?1 ORDER BY item_id IS NOT NULL, id");
   if (!st) return PROGRAMME_RULES_DB_ERROR;
   sqlite3_bind_int64(st, 1, programme_id);
   size_t cap = 0;
@@ -141,8 +143,7 @@ int programme_rules_replace(moa_db *db, int64_t programme_id, const pr_rule *rul
     r.origin = PR_ORIGIN_REVIEWER;
     char why[PR_REASON_MAX];
     int members = 0;
-    for (size_t j = 0; j < n; j++)
-      members += rules[j].grp == r.grp && rules[j].strength == RULE_REQUIRED;
+    for (size_t j = 0; j < n; j++) members += rules[j].grp == r.grp && rules[j].strength == RULE_REQUIRED;
     if (pr_rule_check(&r, why, sizeof why) == 0 && r.grp > 0 && (r.strength != RULE_REQUIRED || members < 2))
       snprintf(why, sizeof why, "%s: group %d must join two or more required rules", r.attr, r.grp);
     else if (pr_rule_check(&r, why, sizeof why) == 0)

@@ -29,7 +29,7 @@ typedef struct programme_rule_row {
 } programme_rule_row;
 
 typedef struct programme_rule_list {
-  bool reviewed; /* rules_state 'reviewed': the reviewer rules are the active ones */
+  bool reviewed;            /* rules_state 'reviewed': the reviewer rules are the active ones */
   programme_rule_row *rows; /* reviewer rules first, then extracted ones, each in id order */
   size_t n;
 } programme_rule_list;

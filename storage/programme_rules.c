@@ -40,8 +40,9 @@ int pr_set_add(pr_set *s, const pr_rule *r) {
 
 /* ---- names ----------------------------------------------------------------------------------- */
 
-static const char *const pr_ops[] = {"in",        "not_in",        "between", "ge",      "le",      "lt",
-                                     "prefix_in", "prefix_not_in", "has_any", "has_all", "is_true", "is_false"};
+static const char *const pr_ops[] = {"in",      "not_in",  "between",   "ge",
+                                     "le",      "lt",      "prefix_in", "prefix_not_in",
+                                     "has_any", "has_all", "is_true",   "is_false"};
 static const char *const pr_strengths[] = {"required", "excluded", "preferred"};
 static const char *const pr_origins[] = {"structured", "pattern", "reviewer"};
 
@@ -93,6 +94,14 @@ int pr_value_format(const pr_rule *r, char *buf, size_t len) {
   return n >= 0 && (size_t)n < len ? n : -1;
 }
 
+/* How many of the first n bytes of s to quote in a message: at most max, never cutting a UTF-8
+ * character (messages go to JSON and must stay UTF-8). */
+static int pr__clip(const char *s, size_t n, size_t max) {
+  if (n <= max) return (int)n;
+  while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+  return (int)max;
+}
+
 static int pr__int(const char *s, size_t n, int64_t *out) {
   char tmp[24];
   if (n == 0 || n >= sizeof tmp) return -1;
@@ -130,7 +139,8 @@ int pr_value_parse(pr_rule *r, const char *value, char *err, size_t errlen) {
   memcpy(r->list, value, n + 1);
   return 0;
 bad:
-  snprintf(err, errlen, "%s: value \"%.40s\" does not suit operator %s", r->attr, value, pr_op_name(r->op));
+  snprintf(err, errlen, "%s: value \"%.*s\" does not suit operator %s", r->attr,
+           pr__clip(value, strlen(value), 40), value, pr_op_name(r->op));
   return -1;
 }
 
@@ -208,10 +218,10 @@ static bool pr__element_ok(pr_kind kind, const char *options, const char *e, siz
   }
 }
 
-#define BAD(...)                      \
-  do {                                \
+#define BAD(...)                        \
+  do {                                  \
     snprintf(err, errlen, __VA_ARGS__); \
-    return -1;                        \
+    return -1;                          \
   } while (0)
 
 int pr_rule_check(const pr_rule *r, char *err, size_t errlen) {
@@ -219,29 +229,36 @@ int pr_rule_check(const pr_rule *r, char *err, size_t errlen) {
   pr_kind kind;
   int64_t min = 0, max = 0;
   const char *options;
-  if (!pr__attr_kind(r->attr, &kind, &min, &max, &options)) BAD("unknown attribute \"%.23s\"", r->attr);
+  if (!pr__attr_kind(r->attr, &kind, &min, &max, &options))
+    BAD("unknown attribute \"%.*s\"", pr__clip(r->attr, strlen(r->attr), 23), r->attr);
   if (r->op < OP_IN || r->op > OP_IS_FALSE) BAD("%s: unknown operator", r->attr);
   if (r->strength < RULE_REQUIRED || r->strength > RULE_PREFERRED) BAD("%s: unknown strength", r->attr);
   if (r->origin < PR_ORIGIN_STRUCTURED || r->origin > PR_ORIGIN_REVIEWER) BAD("%s: unknown origin", r->attr);
-  if (r->grp < 0 || r->grp > PR_GRP_MAX) BAD("%s: group %d is out of range (0 to %d)", r->attr, r->grp, PR_GRP_MAX);
+  if (r->grp < 0 || r->grp > PR_GRP_MAX)
+    BAD("%s: group %d is out of range (0 to %d)", r->attr, r->grp, PR_GRP_MAX);
   if (memchr(r->evidence, '\0', sizeof r->evidence) == NULL || !r->evidence[0])
     BAD("%s: the evidence (the sentence or field the rule came from) is missing", r->attr);
   if (ptext_error(r->evidence)) BAD("%s: the evidence is not clean text", r->attr);
   if (memchr(r->list, '\0', sizeof r->list) == NULL) BAD("%s: the list is too long", r->attr);
   bool list_op = !pr__numeric(r->op) && !pr__boolean(r->op);
   if (kind == PK_NUM) {
-    if (!pr__numeric(r->op)) BAD("%s: a number takes between, ge, le or lt, not %s", r->attr, pr_op_name(r->op));
+    if (!pr__numeric(r->op))
+      BAD("%s: a number takes between, ge, le or lt, not %s", r->attr, pr_op_name(r->op));
     bool lo_used = r->op == OP_BETWEEN || r->op == OP_GE, hi_used = r->op != OP_GE;
     if (lo_used && (r->lo < min || r->lo > max))
-      BAD("%s: %lld is out of range (%lld to %lld)", r->attr, (long long)r->lo, (long long)min, (long long)max);
+      BAD("%s: %lld is out of range (%lld to %lld)", r->attr, (long long)r->lo, (long long)min,
+          (long long)max);
     if (hi_used && (r->hi < min || r->hi > max))
-      BAD("%s: %lld is out of range (%lld to %lld)", r->attr, (long long)r->hi, (long long)min, (long long)max);
-    if (r->op == OP_BETWEEN && r->lo > r->hi) BAD("%s: between %lld and %lld is empty", r->attr, (long long)r->lo, (long long)r->hi);
+      BAD("%s: %lld is out of range (%lld to %lld)", r->attr, (long long)r->hi, (long long)min,
+          (long long)max);
+    if (r->op == OP_BETWEEN && r->lo > r->hi)
+      BAD("%s: between %lld and %lld is empty", r->attr, (long long)r->lo, (long long)r->hi);
     if (r->op == OP_LT && r->hi == 0) BAD("%s: less than 0 is never true", r->attr);
     return 0;
   }
   if (kind == PK_BOOL) {
-    if (!pr__boolean(r->op)) BAD("%s: a yes/no attribute takes is_true or is_false, not %s", r->attr, pr_op_name(r->op));
+    if (!pr__boolean(r->op))
+      BAD("%s: a yes/no attribute takes is_true or is_false, not %s", r->attr, pr_op_name(r->op));
     return 0;
   }
   if (!list_op) BAD("%s: takes a list operator, not %s", r->attr, pr_op_name(r->op));
@@ -256,7 +273,8 @@ int pr_rule_check(const pr_rule *r, char *err, size_t errlen) {
   for (const char *p = r->list;;) {
     size_t len = strcspn(p, "|");
     if (len == 0) BAD("%s: the list has an empty element", r->attr);
-    if (!pr__element_ok(kind, options, p, len)) BAD("%s: \"%.*s\" is not a valid value", r->attr, (int)(len > 40 ? 40 : len), p);
+    if (!pr__element_ok(kind, options, p, len))
+      BAD("%s: \"%.*s\" is not a valid value", r->attr, pr__clip(p, len, 40), p);
     p += len;
     if (!*p) break;
     p++;

@@ -116,7 +116,8 @@ static void px__range(px *x, const programme_item *it, const char *kmin, const c
 static void px__scale(px *x, const char *v) {
   static const struct {
     const char *code, *sizes;
-  } scales[] = {{"CC10", "solo|micro|small|medium"}, {"CC20", "midsize"}, {"CC30", "solo|micro"}, {"CC50", "solo"}};
+  } scales[] = {
+      {"CC10", "solo|micro|small|medium"}, {"CC20", "midsize"}, {"CC30", "solo|micro"}, {"CC50", "solo"}};
   char sizes[PR_LIST_MAX] = "";
   bool startup = false, prestartup = false;
   for (const char *p = v; *p;) {
@@ -135,7 +136,8 @@ static void px__scale(px *x, const char *v) {
             have |= m == l && memcmp(q, s, l) == 0;
             q += m + (q[m] ? 1 : 0);
           }
-          if (!have) snprintf(sizes + strlen(sizes), sizeof sizes - strlen(sizes), "%s%s", *sizes ? "|" : "", one);
+          if (!have)
+            snprintf(sizes + strlen(sizes), sizeof sizes - strlen(sizes), "%s%s", *sizes ? "|" : "", one);
           s += l + (s[l] ? 1 : 0);
         }
       }
@@ -162,9 +164,9 @@ static void px__certs(px *x, const char *v) {
     const char *code, *attr;
     elig_op op;
     const char *list;
-  } certs[] = {{"EC01", "export_promising", OP_IS_TRUE, NULL}, {"EC02", "female_owned", OP_IS_TRUE, NULL},
-               {"EC03", "disabled_owned", OP_IS_TRUE, NULL},   {"EC06", "innobiz", OP_IS_TRUE, NULL},
-               {"EC07", "mainbiz", OP_IS_TRUE, NULL},          {"EC08", "venture", OP_IS_TRUE, NULL},
+  } certs[] = {{"EC01", "export_promising", OP_IS_TRUE, NULL},  {"EC02", "female_owned", OP_IS_TRUE, NULL},
+               {"EC03", "disabled_owned", OP_IS_TRUE, NULL},    {"EC06", "innobiz", OP_IS_TRUE, NULL},
+               {"EC07", "mainbiz", OP_IS_TRUE, NULL},           {"EC08", "venture", OP_IS_TRUE, NULL},
                {"EC10", "social_enterprise", OP_IS_TRUE, NULL}, {"EC11", "lab", OP_IN, "institute"},
                {"EC14", "root_industry", OP_IS_TRUE, NULL}};
   int found[16], nfound = 0;
@@ -192,10 +194,10 @@ static void px__certs(px *x, const char *v) {
 static const struct {
   const char *name;
   char section;
-} px_industries[] = {{"농업", 'A'},         {"광업", 'B'},         {"제조업", 'C'},       {"건설업", 'F'},
-                     {"도매 및 소매업", 'G'}, {"운수", 'H'},         {"숙박", 'I'},         {"정보통신업", 'J'},
-                     {"금융", 'K'},         {"부동산", 'L'},       {"전문, 과학", 'M'},   {"사업시설", 'N'},
-                     {"교육 서비스", 'P'},   {"보건업", 'Q'},       {"예술", 'R'}};
+} px_industries[] = {{"농업", 'A'},           {"광업", 'B'},   {"제조업", 'C'},     {"건설업", 'F'},
+                     {"도매 및 소매업", 'G'}, {"운수", 'H'},   {"숙박", 'I'},       {"정보통신업", 'J'},
+                     {"금융", 'K'},           {"부동산", 'L'}, {"전문, 과학", 'M'}, {"사업시설", 'N'},
+                     {"교육 서비스", 'P'},    {"보건업", 'Q'}, {"예술", 'R'}};
 
 /* A list of industries ("제조업(10~34)@전문, 과학 및 기술 서비스업(70~73)", or names alone) as KSIC
  * prefixes "C10|...|C34|M70|..." (a section letter alone when no range is given). */
@@ -227,7 +229,8 @@ static void px__industries(px *x, const char *key, const char *v) {
       if (!*piece && *one) px__drop(x, "%s: unknown industry \"%s\"", key, one);
     }
     size_t l = strlen(list);
-    if (*piece && l + strlen(piece) + 2 < sizeof list) snprintf(list + l, sizeof list - l, "%s%s", l ? "|" : "", piece);
+    if (*piece && l + strlen(piece) + 2 < sizeof list)
+      snprintf(list + l, sizeof list - l, "%s%s", l ? "|" : "", piece);
     p += n + (p[n] ? 1 : 0);
   }
   if (*list) px__add(x, "ksic", OP_PREFIX_IN, list, 0, 0, RULE_REQUIRED, 0);
@@ -252,7 +255,8 @@ static void px__regions(px *x, const char *key, const char *v) {
 static void px__structured(px *x, feed_source src, const programme_item *it) {
   char ev[PR_EVIDENCE_MAX];
   const char *v;
-#define FIELD(key) ((v = programme_item_get_attr(it, key)) && *v && (px__evidence(ev, sizeof ev, key, v), x->evidence = ev))
+#define FIELD(key) \
+  ((v = programme_item_get_attr(it, key)) && *v && (px__evidence(ev, sizeof ev, key, v), x->evidence = ev))
   if (src == FEED_SMES24) {
     if (FIELD("cmpScaleCd")) px__scale(x, v);
     px__range(x, it, "minSalsAmt", "maxSalsAmt", "revenue", false);
@@ -261,9 +265,12 @@ static void px__structured(px *x, feed_source src, const programme_item *it) {
     px__range(x, it, "minRpsntAge", "maxRpsntAge", "ceo_age", false);
     if (FIELD("induty")) px__industries(x, "induty", v);
     if (FIELD("needCrtfnCd")) px__certs(x, v);
-    if (FIELD("fmleRpsntYn") && strcmp(v, "Y") == 0) px__add(x, "female_owned", OP_IS_TRUE, NULL, 0, 0, RULE_REQUIRED, 0);
-    if (FIELD("fntnYn") && strcmp(v, "Y") == 0) px__add(x, "prestartup", OP_IS_TRUE, NULL, 0, 0, RULE_REQUIRED, 0);
-    if (FIELD("refntnYn") && strcmp(v, "Y") == 0) px__add(x, "restart", OP_IS_TRUE, NULL, 0, 0, RULE_REQUIRED, 0);
+    if (FIELD("fmleRpsntYn") && strcmp(v, "Y") == 0)
+      px__add(x, "female_owned", OP_IS_TRUE, NULL, 0, 0, RULE_REQUIRED, 0);
+    if (FIELD("fntnYn") && strcmp(v, "Y") == 0)
+      px__add(x, "prestartup", OP_IS_TRUE, NULL, 0, 0, RULE_REQUIRED, 0);
+    if (FIELD("refntnYn") && strcmp(v, "Y") == 0)
+      px__add(x, "restart", OP_IS_TRUE, NULL, 0, 0, RULE_REQUIRED, 0);
     if (FIELD("areaNm")) px__regions(x, "areaNm", v);
   } else if (src == FEED_BIZINFO_JSON || src == FEED_BIZINFO_RSS) {
     if (FIELD("industNm")) px__industries(x, "industNm", v);
@@ -280,13 +287,27 @@ typedef struct px_unit {
 } px_unit;
 
 static const px_unit px_years[] = {{"년", 1}, {"개월", 0}, {NULL, 0}};
-static const px_unit px_won[] = {{"조", INT64_C(1000000000000)}, {"억원", 100000000}, {"억 원", 100000000},
-                                 {"억", 100000000}, {"천만원", 10000000}, {"천만 원", 10000000},
-                                 {"백만원", 1000000}, {"백만 원", 1000000}, {"만원", 10000}, {"만 원", 10000},
-                                 {"원", 1}, {NULL, 0}};
+static const px_unit px_won[] = {{"조", INT64_C(1000000000000)},
+                                 {"억원", 100000000},
+                                 {"억 원", 100000000},
+                                 {"억", 100000000},
+                                 {"천만원", 10000000},
+                                 {"천만 원", 10000000},
+                                 {"백만원", 1000000},
+                                 {"백만 원", 1000000},
+                                 {"만원", 10000},
+                                 {"만 원", 10000},
+                                 {"원", 1},
+                                 {NULL, 0}};
 static const px_unit px_people[] = {{"인", 1}, {"명", 1}, {NULL, 0}};
-static const px_unit px_usd[] = {{"백만 달러", 1000000}, {"백만달러", 1000000}, {"만 달러", 10000},
-                                 {"만달러", 10000}, {"만불", 10000}, {"달러", 1}, {"불", 1}, {"USD", 1},
+static const px_unit px_usd[] = {{"백만 달러", 1000000},
+                                 {"백만달러", 1000000},
+                                 {"만 달러", 10000},
+                                 {"만달러", 10000},
+                                 {"만불", 10000},
+                                 {"달러", 1},
+                                 {"불", 1},
+                                 {"USD", 1},
                                  {NULL, 0}};
 
 static const char *px__skip_spaces(const char *p) {
@@ -395,7 +416,8 @@ static void px__ceo_age(px *x, const char *s, elig_strength st) {
 }
 
 /* True when word occurs in s not preceded by one of before[] nor followed by one of after[]. */
-static bool px__mentions(const char *s, const char *word, const char *const *before, const char *const *after) {
+static bool px__mentions(const char *s, const char *word, const char *const *before,
+                         const char *const *after) {
   for (const char *p = strstr(s, word); p; p = strstr(p + 1, word)) {
     bool ok = true;
     for (const char *const *b = before; ok && b && *b; b++) {
@@ -417,7 +439,10 @@ static void px__sizes(px *x, const char *s, elig_strength st) {
   bool solo = strstr(s, "1인 창조기업") || strstr(s, "1인기업");
   if (!sme && !small && !mid && !solo) return;
   char list[64];
-  snprintf(list, sizeof list, "%s%s%s", sme ? "solo|micro|small|medium" : small ? "solo|micro" : "solo",
+  snprintf(list, sizeof list, "%s%s%s",
+           sme     ? "solo|micro|small|medium"
+           : small ? "solo|micro"
+                   : "solo",
            mid ? "|midsize" : "", "");
   if (!sme && !small && !solo) snprintf(list, sizeof list, "midsize");
   px__add(x, "size", OP_IN, list, 0, 0, st, 0);
@@ -440,10 +465,11 @@ static void px__certs_text(px *x, const char *s, elig_strength st) {
 static void px__flags(px *x, const char *s, elig_strength st) {
   static const struct {
     const char *word, *attr;
-  } flags[] = {{"여성기업", "female_owned"},   {"여성대표", "female_owned"},     {"장애인기업", "disabled_owned"},
-               {"사회적기업", "social_enterprise"}, {"뿌리기업", "root_industry"}, {"뿌리기술", "root_industry"},
-               {"소재·부품·장비", "sobujang"},   {"소부장", "sobujang"},           {"수출유망", "export_promising"},
-               {"재창업", "restart"}};
+  } flags[] = {{"여성기업", "female_owned"},     {"여성대표", "female_owned"},
+               {"장애인기업", "disabled_owned"}, {"사회적기업", "social_enterprise"},
+               {"뿌리기업", "root_industry"},    {"뿌리기술", "root_industry"},
+               {"소재·부품·장비", "sobujang"},   {"소부장", "sobujang"},
+               {"수출유망", "export_promising"}, {"재창업", "restart"}};
   for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
     if (strstr(s, flags[i].word)) px__add(x, flags[i].attr, OP_IS_TRUE, NULL, 0, 0, st, 0);
   bool inst = strstr(s, "기업부설연구소") || strstr(s, "부설연구소");
@@ -518,7 +544,8 @@ static void px__exclusions(px *x, const char *s, elig_strength st) {
       px__add(x, "arrears", OP_IS_TRUE, NULL, 0, 0, RULE_EXCLUDED, 0);
   }
   if (st != RULE_EXCLUDED) return;
-  static const char *const none[] = {"휴·폐업", "휴폐업", "폐업", "휴업", "채무불이행", "부도", "참여제한", "참여 제한"};
+  static const char *const none[] = {"휴·폐업",    "휴폐업", "폐업",     "휴업",
+                                     "채무불이행", "부도",   "참여제한", "참여 제한"};
   for (size_t i = 0; i < sizeof none / sizeof *none; i++)
     if (strstr(s, none[i])) {
       px__drop(x, "%s: the company profile has no attribute for it (from \"%s\")", none[i], s);
@@ -571,7 +598,8 @@ static void px_patterns(px *x, const char *text, elig_strength base) {
   for (char *p = buf; *p;) {
     size_t len = 0;
     while (p[len] && p[len] != '\n' && p[len] != '\r' && p[len] != ';' &&
-           !(p[len] == '.' && (p[len + 1] == ' ' || p[len + 1] == '\0') && !(len && p[len - 1] >= '0' && p[len - 1] <= '9')))
+           !(p[len] == '.' && (p[len + 1] == ' ' || p[len + 1] == '\0') &&
+             !(len && p[len - 1] >= '0' && p[len - 1] <= '9')))
       len++;
     char *next = p + len + (p[len] ? 1 : 0);
     p[len] = '\0';

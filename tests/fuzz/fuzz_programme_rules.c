@@ -24,7 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   feed_source fmt = (feed_source)((unsigned char)text[0] % FEED_SOURCE_COUNT);
   it.title = strdup(""), it.summary = strdup(""), it.target = strdup("");
   for (char *line = strtok(text + 1, "\n"); line; line = strtok(NULL, "\n")) {
-    char **slot = line[0] == 'T' ? &it.title : line[0] == 'S' ? &it.summary : line[0] == 'G' ? &it.target : NULL;
+    char **slot = line[0] == 'T'   ? &it.title
+                  : line[0] == 'S' ? &it.summary
+                  : line[0] == 'G' ? &it.target
+                                   : NULL;
     char *eq = strchr(line, '=');
     if (slot && line[1] == ' ') {
       free(*slot);
@@ -45,7 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (pr_value_format(&a.rules[i], value, sizeof value) < 0) abort();
       pr_rule back = a.rules[i];
       if (pr_value_parse(&back, value, err, sizeof err) != 0) abort();
-      if (back.lo != a.rules[i].lo || back.hi != a.rules[i].hi || strcmp(back.list, a.rules[i].list) != 0) abort();
+      if (back.lo != a.rules[i].lo || back.hi != a.rules[i].hi || strcmp(back.list, a.rules[i].list) != 0)
+        abort();
       elig_rule v = pr_rule_view(&a.rules[i]);
       elig_attr none = {"revenue", "1"};
       (void)elig_eval_rule(&v, &none, 1, "2026-11-30");

@@ -81,9 +81,10 @@ static void golden_item(char *spec, programme_item *it, feed_source *fmt) {
     char *eq = strchr(kv, '=');
     assert_non_null(eq);
     *eq = '\0';
-    char **slot = !strcmp(kv, "title") ? &it->title : !strcmp(kv, "summary") ? &it->summary
-                                                    : !strcmp(kv, "target")  ? &it->target
-                                                                             : NULL;
+    char **slot = !strcmp(kv, "title")     ? &it->title
+                  : !strcmp(kv, "summary") ? &it->summary
+                  : !strcmp(kv, "target")  ? &it->target
+                                           : NULL;
     char *v = strdup(eq + 1);
     for (char *q = v; (q = strstr(q, "\\n"));) q[0] = ' ', q[1] = '\n'; /* "\n" in the TSV */
     if (slot) {
@@ -116,7 +117,8 @@ static void test_golden(void **state) {
       p = tab + 1;
     }
     if (n < 6) fail_msg("golden: line with %d columns", n);
-    const char *name = col[0], *at = col[3], *bucket = col[4], *lines = col[5], *prompts = n > 6 ? col[6] : "";
+    const char *name = col[0], *at = col[3], *bucket = col[4], *lines = col[5],
+               *prompts = n > 6 ? col[6] : "";
     company_profile prof;
     golden_profile(col[1], &prof);
     programme_item it;
@@ -136,13 +138,16 @@ static void test_golden(void **state) {
     for (size_t i = 0; i < e.n; i++)
       snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? " ‖ " : "", e.lines[i].text);
     for (size_t i = 0; i < e.nprompts; i++)
-      snprintf(got_prompts + strlen(got_prompts), sizeof got_prompts - strlen(got_prompts), "%s%s", i ? "|" : "",
-               e.prompts[i]);
-    if (strcmp(names[e.match.bucket], bucket) != 0 || strcmp(got, lines) != 0 || strcmp(got_prompts, prompts) != 0)
-      fail_msg("golden %s:\n  bucket %s (expected %s)\n  lines   %s\n  expected %s\n  prompts %s (expected %s)", name,
-               names[e.match.bucket], bucket, got, lines, got_prompts, prompts);
+      snprintf(got_prompts + strlen(got_prompts), sizeof got_prompts - strlen(got_prompts), "%s%s",
+               i ? "|" : "", e.prompts[i]);
+    if (strcmp(names[e.match.bucket], bucket) != 0 || strcmp(got, lines) != 0 ||
+        strcmp(got_prompts, prompts) != 0)
+      fail_msg(
+          "golden %s:\n  bucket %s (expected %s)\n  lines   %s\n  expected %s\n  prompts %s (expected %s)",
+          name, names[e.match.bucket], bucket, got, lines, got_prompts, prompts);
     /* the K-Startup facets never fail anything, and UNKNOWN is never 신청 가능 */
-    for (size_t i = 0; i < e.n; i++) assert_true(e.lines[i].kind != PM_UNKNOWN || e.match.bucket != ELIG_BUCKET_ELIGIBLE);
+    for (size_t i = 0; i < e.n; i++)
+      assert_true(e.lines[i].kind != PM_UNKNOWN || e.match.bucket != ELIG_BUCKET_ELIGIBLE);
     pm_explanation_free(&e);
     pm_catalog_free(&c);
     pr_set_free(&rules);
@@ -159,7 +164,8 @@ static void test_ranking(void **state) {
   company_profile prof;
   char spec[] = "female_owned=1;revenue=100";
   golden_profile(spec, &prof);
-  pr_rule pref = {.attr = "female_owned", .op = OP_IS_TRUE, .strength = RULE_PREFERRED, .evidence = "여성기업 우대"};
+  pr_rule pref = {
+      .attr = "female_owned", .op = OP_IS_TRUE, .strength = RULE_PREFERRED, .evidence = "여성기업 우대"};
   pr_rule need = {.attr = "employees", .op = OP_GE, .lo = 5, .evidence = "상시근로자 5인 이상"};
   pm_catalog c;
   pm_catalog_init(&c);
@@ -187,11 +193,13 @@ static void test_ranking(void **state) {
 /* ---- the store ------------------------------------------------------------------------------ */
 
 static const char smes_v1[] =
-    "{\"resultCd\":\"0\",\"data\":[{\"pblancSeq\":\"1\",\"pblancNm\":\"로봇 실증 지원\",\"sportInsttNm\":\"중기부\","
+    "{\"resultCd\":\"0\",\"data\":[{\"pblancSeq\":\"1\",\"pblancNm\":\"로봇 실증 "
+    "지원\",\"sportInsttNm\":\"중기부\","
     "\"pblancBgnDt\":\"2026-11-01\",\"pblancEndDt\":\"2026-12-31\",\"sportTrget\":\"중소기업\","
     "\"maxSalsAmt\":10000000000,\"areaNm\":\"부산\"}]}";
 static const char smes_v2[] = /* the cap changed, nothing else: the hash of the item's text is the same */
-    "{\"resultCd\":\"0\",\"data\":[{\"pblancSeq\":\"1\",\"pblancNm\":\"로봇 실증 지원\",\"sportInsttNm\":\"중기부\","
+    "{\"resultCd\":\"0\",\"data\":[{\"pblancSeq\":\"1\",\"pblancNm\":\"로봇 실증 "
+    "지원\",\"sportInsttNm\":\"중기부\","
     "\"pblancBgnDt\":\"2026-11-01\",\"pblancEndDt\":\"2026-12-31\",\"sportTrget\":\"중소기업\","
     "\"maxSalsAmt\":1000000000,\"areaNm\":\"부산\"}]}";
 
@@ -209,8 +217,8 @@ static int64_t scalar(moa_db *db, const char *sql) {
 static void import(moa_db *db, const char *data, int64_t now) {
   programme_import_report rep;
   char err[256];
-  assert_int_equal(programme_import(db, "smes24", FEED_SMES24, data, strlen(data), "t", true, now, 0, &rep, err,
-                                    sizeof err),
+  assert_int_equal(programme_import(db, "smes24", FEED_SMES24, data, strlen(data), "t", true, now, 0, &rep,
+                                    err, sizeof err),
                    0);
 }
 
@@ -224,14 +232,16 @@ static void test_store(void **state) {
   org_record o = {.kind = "company", .name = "(주)부산로봇", .region_id = 1, .size = "small"};
   int64_t org = org_store_insert(db, &o);
   assert_true(org > 0);
-  cp_change ch[] = {{.attr = CP_REVENUE, .value = "5000000000"}, {.attr = CP_REGION, .value = "부산"},
+  cp_change ch[] = {{.attr = CP_REVENUE, .value = "5000000000"},
+                    {.attr = CP_REGION, .value = "부산"},
                     {.attr = CP_SIZE, .value = "small"}};
   assert_int_equal(company_profile_update(db, org, ch, 3, "2026-11-28", NOW, 0, err, sizeof err, NULL), 0);
-  assert_int_equal(sqlite3_exec(db_handle(db),
-                                "INSERT INTO users(email, name, org_id, password_hash) VALUES ('a@b.kr', 'a', 1, 'x');"
-                                "INSERT INTO memberships(org_id, consortium_id) SELECT id, 1 FROM organizations;",
-                                NULL, NULL, NULL),
-                   SQLITE_OK);
+  assert_int_equal(
+      sqlite3_exec(db_handle(db),
+                   "INSERT INTO users(email, name, org_id, password_hash) VALUES ('a@b.kr', 'a', 1, 'x');"
+                   "INSERT INTO memberships(org_id, consortium_id) SELECT id, 1 FROM organizations;",
+                   NULL, NULL, NULL),
+      SQLITE_OK);
 
   import(db, smes_v1, NOW);
   int64_t pid = scalar(db, "SELECT id FROM programmes");
@@ -263,7 +273,8 @@ static void test_store(void **state) {
 
   /* an admin's rules win, and survive the next import */
   pr_rule r = {.attr = "revenue", .op = OP_LE, .hi = 8000000000, .evidence = "검토: 매출액 80억원 이하"};
-  assert_int_equal(programme_rules_replace(db, pid, &r, 1, NOW + 100, err, sizeof err, NULL), PROGRAMME_RULES_OK);
+  assert_int_equal(programme_rules_replace(db, pid, &r, 1, NOW + 100, err, sizeof err, NULL),
+                   PROGRAMME_RULES_OK);
   assert_int_equal(programme_match_recompute_all(db, NOW + 100, NULL), 0);
   assert_int_equal(scalar(db, "SELECT count(*) FROM programme_matches WHERE bucket = 0"), 1);
   import(db, smes_v1, NOW + 200);
@@ -288,23 +299,28 @@ static void test_store(void **state) {
     pr_rule two[2] = {bad[0], bad[i]};
     int at = -2;
     err[0] = '\0';
-    assert_int_equal(programme_rules_replace(db, pid, two, 2, NOW + 300, err, sizeof err, &at), PROGRAMME_RULES_INVALID);
+    assert_int_equal(programme_rules_replace(db, pid, two, 2, NOW + 300, err, sizeof err, &at),
+                     PROGRAMME_RULES_INVALID);
     assert_int_equal(at, 1);
     assert_non_null(strstr(err, "rule 2"));
   }
-  assert_int_equal(scalar(db, "SELECT hi FROM (SELECT value AS hi FROM programme_rules WHERE origin = 'reviewer')"),
-                   8000000000);
-  assert_int_equal(programme_rules_replace(db, 999, &r, 1, NOW, err, sizeof err, NULL), PROGRAMME_RULES_NOT_FOUND);
+  assert_int_equal(
+      scalar(db, "SELECT hi FROM (SELECT value AS hi FROM programme_rules WHERE origin = 'reviewer')"),
+      8000000000);
+  assert_int_equal(programme_rules_replace(db, 999, &r, 1, NOW, err, sizeof err, NULL),
+                   PROGRAMME_RULES_NOT_FOUND);
 
   /* reset: back to the extracted rules */
   assert_int_equal(programme_rules_reset(db, pid, NOW + 400), PROGRAMME_RULES_OK);
   assert_int_equal(scalar(db, "SELECT count(*) FROM programme_rules WHERE origin = 'reviewer'"), 0);
 
   /* first_matched_at survives recomputes while it keeps matching */
-  assert_int_equal(programme_rules_replace(db, pid, NULL, 0, NOW + 500, err, sizeof err, NULL), PROGRAMME_RULES_OK);
+  assert_int_equal(programme_rules_replace(db, pid, NULL, 0, NOW + 500, err, sizeof err, NULL),
+                   PROGRAMME_RULES_OK);
   assert_int_equal(programme_match_recompute_all(db, NOW + 500, NULL), 0);
   assert_int_equal(programme_match_recompute_all(db, NOW + 600, NULL), 0);
-  assert_int_equal(scalar(db, "SELECT first_matched_at FROM programme_matches"), NOW + 100); /* matching since */
+  assert_int_equal(scalar(db, "SELECT first_matched_at FROM programme_matches"),
+                   NOW + 100); /* matching since */
   assert_int_equal(programme_match_recompute_org(db, org, NOW + 700), 0);
   assert_int_equal(programme_match_recompute_org(db, 9999, NOW + 700), 1);
 

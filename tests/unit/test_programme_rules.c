@@ -35,8 +35,8 @@ static bool dropped(const pr_set *s, const char *needle) {
 
 static void test_smes24_codes(void **state) {
   (void)state;
-  const char *kv[] = {"cmpScaleCd", "CC30|CC60", "maxSalsAmt", "30,000,000,000", "needCrtfnCd", "EC08|EC06",
-                      "maxRpsntAge", "39", "areaNm", "충남|충북", NULL};
+  const char *kv[] = {"cmpScaleCd",  "CC30|CC60", "maxSalsAmt", "30,000,000,000", "needCrtfnCd", "EC08|EC06",
+                      "maxRpsntAge", "39",        "areaNm",     "충남|충북",      NULL};
   programme_item it;
   item(&it, "제목", "", kv);
   pr_set s;
@@ -59,8 +59,17 @@ static void test_smes24_codes(void **state) {
 
 static void test_facets_are_not_rules(void **state) {
   (void)state;
-  const char *kv[] = {"biz_enyy", "예비창업자,1년미만", "biz_trgt_age", "만 20세 미만", "supt_regin", "서울",
-                      "aply_excl_trgt_ctnt", "국세 체납 기업, 휴·폐업 기업", "prfn_matr", "여성기업 우대", NULL};
+  const char *kv[] = {"biz_enyy",
+                      "예비창업자,1년미만",
+                      "biz_trgt_age",
+                      "만 20세 미만",
+                      "supt_regin",
+                      "서울",
+                      "aply_excl_trgt_ctnt",
+                      "국세 체납 기업, 휴·폐업 기업",
+                      "prfn_matr",
+                      "여성기업 우대",
+                      NULL};
   programme_item it;
   item(&it, "창업 지원", "대학생, 1인 창조기업", kv);
   pr_set s;
@@ -78,7 +87,8 @@ static void test_patterns(void **state) {
   (void)state;
   programme_item it;
   item(&it, "2026년 제조 지원",
-       "창업 3년 이내 기업\n매출액 1.5억원 미만\n상시근로자 10인 이상\n비수도권 소재 기업\n수출실적 보유 기업\n"
+       "창업 3년 이내 기업\n매출액 1.5억원 미만\n상시근로자 10인 이상\n비수도권 소재 기업\n수출실적 보유 "
+       "기업\n"
        "본사 또는 공장이 경남 소재\n기업부설연구소 또는 연구개발전담부서 보유",
        NULL);
   pr_set s;
@@ -100,8 +110,9 @@ static void test_patterns(void **state) {
 
 static void test_malformed(void **state) {
   (void)state;
-  const char *kv[] = {"maxSalsAmt", "-5", "minAblbiz", "9", "maxAblbiz", "3", "maxRpsntAge", "999",
-                      "cmpScaleCd", "CC99", "needCrtfnCd", "EC77", "induty", "우주항공업", "areaNm", "화성", NULL};
+  const char *kv[] = {"maxSalsAmt",  "-5",         "minAblbiz",  "9",    "maxAblbiz",   "3",
+                      "maxRpsntAge", "999",        "cmpScaleCd", "CC99", "needCrtfnCd", "EC77",
+                      "induty",      "우주항공업", "areaNm",     "화성", NULL};
   programme_item it;
   item(&it, "업력 900년 미만, 상시근로자 99999999999999999999인 이상", "창업 6개월 이내", kv);
   pr_set s;
