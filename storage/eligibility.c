@@ -171,6 +171,8 @@ elig_outcome elig_evaluate(const elig_rule *rules, size_t nrules, const elig_att
   return o;
 }
 
+bool elig_list_has(const char *list, const char *e, size_t n) { return in_list(list, e, n, false); }
+
 const char *elig_bucket_name(elig_bucket b) {
   return b == ELIG_BUCKET_ELIGIBLE ? "신청 가능" : b == ELIG_BUCKET_CHECK ? "확인 필요" : "신청 불가";
 }

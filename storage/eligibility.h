@@ -69,6 +69,9 @@ elig_outcome elig_evaluate(const elig_rule *rules, size_t nrules, const elig_att
  * anniversary day completes a year; -1 when either is not a valid date or from > to. */
 int elig_full_years(const char *from, const char *to);
 
+/* True when the '|' list holds e[0..n) as one of its elements. */
+bool elig_list_has(const char *list, const char *e, size_t n);
+
 /* "신청 가능", "확인 필요", "신청 불가". */
 const char *elig_bucket_name(elig_bucket b);
 

@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include "storage/feed.h"
+#include "storage/programme_match_store.h"
+#include "storage/programme_rule_store.h"
+#include "storage/programme_rules.h"
 #include "storage/programme_text.h"
 
 static void hex_sha256(const void *data, size_t len, char out[65]) {
@@ -256,8 +259,25 @@ static int64_t duplicate_programme(moa_db *db, int64_t src, const programme_item
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? best : -1;
 }
 
-static int import_item(moa_db *db, int64_t src, int64_t import, const programme_item *it, int64_t now,
-                       programme_import_report *rep) {
+/* Extracts item item_row's rules from it and replaces the ones stored for it. With only_missing,
+ * only when the item has none yet (an item imported before rules were extracted). */
+static int refresh_rules(moa_db *db, feed_source format, int64_t programme, int64_t item_row,
+                         const programme_item *it, bool only_missing) {
+  if (only_missing) {
+    int has = programme_rules_item_has_rules(db, item_row);
+    if (has != 0) return has < 0 ? -1 : 0;
+  }
+  pr_set set;
+  pr_set_init(&set);
+  int rc = pr_extract(format, it, &set);
+  if (rc == 0 && !(only_missing && set.n == 0))
+    rc = programme_rules_replace_extracted(db, programme, item_row, &set);
+  pr_set_free(&set);
+  return rc;
+}
+
+static int import_item(moa_db *db, feed_source format, int64_t src, int64_t import, const programme_item *it,
+                       int64_t now, programme_import_report *rep) {
   char *canon = item_canonical(it);
   char *norm = ptext_title_norm(it->title);
   int rc = -1;
@@ -265,15 +285,17 @@ static int import_item(moa_db *db, int64_t src, int64_t import, const programme_
   char hash[65];
   hex_sha256(canon, strlen(canon), hash);
   sqlite3_stmt *st = db_stmt(db,
-                             "SELECT id, programme_id, content_hash FROM programme_items "
+                             "SELECT id, programme_id, content_hash, raw = ?3 FROM programme_items "
                              "WHERE source_id = ?1 AND item_id = ?2");
   if (!st) goto out;
   sqlite3_bind_int64(st, 1, src);
   sqlite3_bind_text(st, 2, it->source_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, it->raw, -1, SQLITE_STATIC);
   int step = db_step(db, st);
   if (step == SQLITE_ROW) {
     int64_t item = sqlite3_column_int64(st, 0), programme = sqlite3_column_int64(st, 1);
     bool same = strcmp((const char *)sqlite3_column_text(st, 2), hash) == 0;
+    bool same_raw = sqlite3_column_int(st, 3) != 0; /* the rules read fields the hash leaves out */
     sqlite3_reset(st);
     if (same) {
       rep->n_same++;
@@ -292,6 +314,7 @@ static int import_item(moa_db *db, int64_t src, int64_t import, const programme_
     sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, import);
     if (db_exec_stmt(db, st) != SQLITE_DONE) goto out;
+    if (refresh_rules(db, format, programme, item, it, same_raw) < 0) goto out;
     /* an item back in its feed brings a withdrawn programme back */
     st = db_stmt(db, "UPDATE programmes SET withdrawn_at = NULL WHERE id = ?1 AND withdrawn_at IS NOT NULL");
     if (!st) goto out;
@@ -336,7 +359,8 @@ static int import_item(moa_db *db, int64_t src, int64_t import, const programme_
   sqlite3_bind_text(st, 4, it->raw, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 6, import);
-  rc = db_exec_stmt(db, st) == SQLITE_DONE ? 0 : -1;
+  if (db_exec_stmt(db, st) != SQLITE_DONE) goto out;
+  rc = refresh_rules(db, format, programme, sqlite3_last_insert_rowid(db_handle(db)), it, false);
 out:
   free(canon);
   free(norm);
@@ -445,6 +469,30 @@ static int save_counts(moa_db *db, int64_t import, const programme_import_report
   return db_exec_stmt(db, st) == SQLITE_DONE ? 0 : -1;
 }
 
+/* Extracts the rules of the items of b that have none stored (imported before rules existed).
+ * Returns how many items got rules, or -1 on a database error. */
+static int backfill_rules(moa_db *db, feed_source format, int64_t src, const programme_batch *b) {
+  int added = 0;
+  for (size_t i = 0; i < b->nitems; i++) {
+    sqlite3_stmt *st = db_stmt(db,
+                               "SELECT i.id, i.programme_id FROM programme_items i WHERE i.source_id = ?1 "
+                               "AND i.item_id = ?2 AND NOT EXISTS (SELECT 1 FROM programme_rules r "
+                               "WHERE r.item_id = i.id)");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, src);
+    sqlite3_bind_text(st, 2, b->items[i].source_id, -1, SQLITE_STATIC);
+    int rc = db_step(db, st);
+    int64_t item = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    int64_t programme = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return -1;
+    if (!item) continue;
+    if (refresh_rules(db, format, programme, item, &b->items[i], true) < 0) return -1;
+    added += programme_rules_item_has_rules(db, item) == 1;
+  }
+  return added;
+}
+
 int programme_import(moa_db *db, const char *source, feed_source format, const char *data, size_t len,
                      const char *file_name, bool snapshot, int64_t now, int64_t user_id,
                      programme_import_report *rep, char *err, size_t errlen) {
@@ -481,7 +529,10 @@ int programme_import(moa_db *db, const char *source, feed_source format, const c
     rep->n_items = (int)b.nitems;
     rep->n_same = (int)b.nitems;
     rep->n_rejected = (int)b.nrejects;
-    if (db_commit(db) != SQLITE_OK) goto fail; /* only the source row, if it was new */
+    /* a database imported before rules were extracted gets them now (and its matches) */
+    int added = backfill_rules(db, format, src, &b);
+    if (added < 0 || (added > 0 && programme_match_recompute_all(db, now, NULL) < 0)) goto fail;
+    if (db_commit(db) != SQLITE_OK) goto fail; /* the source row if it was new, rules if missing */
     programme_batch_free(&b);
     return 0;
   }
@@ -491,11 +542,13 @@ int programme_import(moa_db *db, const char *source, feed_source format, const c
   rep->n_items = (int)b.nitems;
   rep->n_rejected = (int)b.nrejects;
   for (size_t i = 0; i < b.nitems; i++)
-    if (import_item(db, src, import, &b.items[i], now, rep) < 0) goto fail;
+    if (import_item(db, format, src, import, &b.items[i], now, rep) < 0) goto fail;
   if ((snapshot && withdraw_missing(db, src, import, now, rep) < 0) ||
       count_closed(db, src, import, now, rep) < 0 || save_counts(db, import, rep) < 0 ||
       set_source_status(db, src, NULL, now) < 0)
     goto fail;
+  /* the programmes changed: every organization's matches follow, in the same transaction */
+  if (programme_match_recompute_all(db, now, NULL) < 0) goto fail;
   if (db_commit(db) != SQLITE_OK) goto fail;
   programme_batch_free(&b);
   return 0;
