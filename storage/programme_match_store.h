@@ -1,4 +1,4 @@
-/* Support-programme matching in the database (migration 014): the catalog of open programmes
+/* Support-programme matching in the database (migration 015): the catalog of open programmes
  * with the rules that count (storage/programme_match.h does the matching), one organization's
  * matches computed now, the recompute of every company's matches into programme_matches (which
  * keeps when a programme first matched an organization), the last-visit mark per organization,

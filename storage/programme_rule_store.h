@@ -1,4 +1,4 @@
-/* Programme rules in the database (programme_rules, migration 014): the rules extracted from each
+/* Programme rules in the database (programme_rules, migration 015): the rules extracted from each
  * feed item, replaced whenever the import creates or changes that item, and the rules an admin
  * set by hand (origin 'reviewer'), which win: once a programme has been reviewed
  * (programmes.rules_state 'reviewed') only its reviewer rules count, and imports keep refreshing
