@@ -37,7 +37,7 @@ const VIEW_ADDR = `${NET}.2`;
 const SHAPED_DEV = 'lsrv'; // egress toward the shaped viewer
 const CAMERA = { width: { exact: 1280 }, height: { exact: 720 }, frameRate: { ideal: 15 } };
 
-let nsSrv, nsView, srv, db, browserSrv, browserView;
+let nsSrv, nsView, srv, db, browserSrv, browserOpen, browserView;
 const pages = {};
 let roomId, shapedUserId;
 let harnessUp = false; // the later phases need the meeting the first one sets up
@@ -140,13 +140,19 @@ before(async () => {
   // The server's origin is not loopback: let Chromium treat it as secure (getUserMedia).
   const extraArgs = [`--unsafely-treat-insecure-origin-as-secure=${srv.url}`];
   browserSrv = await launchBrowser({ netns: nsSrv, extraArgs });
+  // The unshaped viewer has a browser of its own, as every participant has a machine of its
+  // own. It shared the publishers' browser before, and the transport-cc feedback of all four
+  // pages then showed the same stalls at once (a third of a second of packets stamped at one
+  // instant): the browser busy encoding read their sockets late, the viewer's delay detector
+  // saw a receiver that could not keep up, and the unshaped viewer lost 720p.
+  browserOpen = await launchBrowser({ netns: nsSrv, extraArgs });
   browserView = await launchBrowser({ netns: nsView, extraArgs });
   // Publishers: consortium 1's three people; viewers: an admin (unshaped) and an invitee from
   // another consortium (shaped), in a room coord01 opens for this.
   pages.pubA = await modulePage(browserSrv, srv, 'coord01@moa.example');
   pages.pubB = await modulePage(browserSrv, srv, 'member01a@moa.example');
   pages.pubC = await modulePage(browserSrv, srv, 'member01b@moa.example');
-  pages.open = await modulePage(browserSrv, srv, 'admin@moa.example');
+  pages.open = await modulePage(browserOpen, srv, 'admin@moa.example');
   pages.shaped = await modulePage(browserView, srv, 'member02a@moa.example');
   shapedUserId = await pages.shaped.evaluate(() => window.moa.rpc.user.id);
   roomId = await pages.pubA.evaluate(async (invitee) => (await window.moa.rpc.request('room.create',
@@ -155,6 +161,7 @@ before(async () => {
 
 after(async () => {
   await browserSrv?.close();
+  await browserOpen?.close();
   await browserView?.close();
   await srv?.stop();
   nsSrv?.destroy();
