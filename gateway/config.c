@@ -69,6 +69,8 @@ static const opt_def opts[] = {
     {"smtp-user", S(smtp_user), "NAME", "SMTP user name, when the server wants one (needs --smtp-password-file)"},
     {"smtp-password-file", S(smtp_password_file), "FILE", "file holding the SMTP password (a file, so it is not on the command line)"},
     {"public-url", S(public_url), "URL", "the address people open the app at, e.g. https://moa.example.org: the confirmation links in mail point there (needed with --smtp-url)"},
+    {"programme-sources", S(programme_sources), "FILE", "support-programme feeds the server fetches itself, one per line: NAME FORMAT URL [KEY-FILE] [partial] (docs/PROGRAMMES.md; default none: collect with `moa programme fetch` from cron instead)"},
+    {"programme-fetch-interval", I(programme_interval, 1, 604800), "SECONDS", "time between two rounds of fetches of --programme-sources; the first round is 10 s after the start, or one interval when shorter (default 86400, a day)"},
     {"demo", OPT_BOOL, offsetof(moa_config, demo), 0, 0, 1, "BOOL", "load demo data into an empty database (default false)"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -95,6 +97,7 @@ void config_defaults(moa_config *c) {
   c->media_port = 40000;
   c->media_tcp_port = MEDIA_TCP_PORT_SAME;
   c->reminder_lead = 600;
+  c->programme_interval = 86400;
   c->attach_max_mb = 20;
   c->attach_quota_mb = 1024;
   c->turn_ttl = 12 * 3600;

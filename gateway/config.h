@@ -60,6 +60,9 @@ typedef struct moa_config {
   char smtp_password_file[512]; /* file holding the SMTP password */
   char smtp_password[256];      /* its content, read by config_load_smtp_password (not an option) */
   char public_url[512];         /* how people reach the app, e.g. https://moa.example.org (links in mail) */
+  /* support programmes collected by the server (gateway/programme_collector.h) */
+  char programme_sources[512]; /* the sources file ("" = the server collects nothing itself) */
+  int programme_interval;      /* seconds between two rounds of fetches */
 } moa_config;
 
 void config_defaults(moa_config *c);

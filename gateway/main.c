@@ -25,7 +25,9 @@
 #include "gateway/config.h"
 #include "gateway/http_ws.h"
 #include "gateway/log.h"
+#include "gateway/programme_collector.h"
 #include "gateway/programme_fetch.h"
+#include "gateway/programme_sources.h"
 #include "gateway/turn_config.h"
 #include "gateway/turn_credential.h"
 #include "storage/consortium_store.h"
@@ -324,31 +326,6 @@ static void print_reject(void *ctx, int64_t index, const char *item_id, const ch
 
 /* The feed URL with "{key}" replaced by the first line of key_file (kept off the command line
  * and out of the process list). Returns malloc'd text or NULL with err set. */
-static char *feed_url(const char *url, const char *key_file, char *err, size_t errlen) {
-  char key[512] = "";
-  if (key_file) {
-    FILE *f = fopen(key_file, "r");
-    if (!f || !fgets(key, sizeof key, f)) {
-      snprintf(err, errlen, "cannot read %s", key_file);
-      if (f) fclose(f);
-      return NULL;
-    }
-    fclose(f);
-    key[strcspn(key, "\r\n")] = '\0';
-  }
-  const char *at = strstr(url, "{key}");
-  if (at && !key_file) {
-    snprintf(err, errlen, "the URL has {key}: give --key-file");
-    return NULL;
-  }
-  size_t n = strlen(url) + strlen(key) + 1;
-  char *out = malloc(n);
-  if (!out) return NULL;
-  if (at) snprintf(out, n, "%.*s%s%s", (int)(at - url), url, key, at + 5);
-  else snprintf(out, n, "%s", url);
-  return out;
-}
-
 static void print_report(const char *what, const char *source, const programme_import_report *r, moa_db *db) {
   if (r->duplicate_file) {
     printf("%s: the same file as the last import of %s: nothing changed.\n", what, source);
@@ -388,7 +365,7 @@ static int cmd_programme(moa_config *cfg, cmdline *cl) {
     fprintf(stderr, "moa: cannot read %s: %s\n", cl->words[2], strerror(errno));
     return 1;
   }
-  char *full_url = fetch ? feed_url(url, key_file, err, sizeof err) : NULL;
+  char *full_url = fetch ? programme_feed_url(url, key_file, err, sizeof err) : NULL;
   if (fetch && !full_url) {
     fprintf(stderr, "moa: %s\n", err);
     return 1;
@@ -508,6 +485,25 @@ static void raise_fd_limit(void) {
              (unsigned long long)want);
 }
 
+/* --programme-sources: read and check the file before anything starts, so a mistake in it
+ * stops the server with the line at fault rather than leave a source silently uncollected.
+ * Returns the number of sources (0 without the option) or -1 (reported). */
+static int load_programme_sources(const moa_config *cfg, programme_source_spec *out, size_t cap) {
+  if (!cfg->programme_sources[0]) return 0;
+  size_t len = 0;
+  char *text = read_feed_file(cfg->programme_sources, &len);
+  if (!text) {
+    fprintf(stderr, "moa: cannot read %s: %s\n", cfg->programme_sources, strerror(errno));
+    return -1;
+  }
+  char err[256];
+  int n = programme_sources_parse(text, len, out, cap, err, sizeof err);
+  free(text);
+  if (n < 0) fprintf(stderr, "moa: %s: %s\n", cfg->programme_sources, err);
+  else if (n == 0) fprintf(stderr, "moa: %s: no source in it\n", cfg->programme_sources);
+  return n > 0 ? n : -1;
+}
+
 static int cmd_serve(moa_config *cfg, cmdline *cl) {
   char err[512];
   int rc = config_parse_args(cfg, cl->nopts, cl->opts, err, sizeof err);
@@ -518,6 +514,9 @@ static int cmd_serve(moa_config *cfg, cmdline *cl) {
     fprintf(stderr, "moa: %s\n", err);
     return 1;
   }
+  static programme_source_spec sources[PS_MAX_SOURCES];
+  int nsources = load_programme_sources(cfg, sources, PS_MAX_SOURCES);
+  if (nsources < 0) return 1;
   curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread: the sign-up mail is sent from one */
   moa_db *db = open_db(cfg, true);
   if (!db) return 1;
@@ -543,7 +542,17 @@ static int cmd_serve(moa_config *cfg, cmdline *cl) {
   printf("moa %s listening on %s://%s%s%s:%d\n", MOA_VERSION, cfg->tls_cert[0] ? "https" : "http", v6 ? "[" : "",
          cfg->listen_host, v6 ? "]" : "", server_port(srv));
   fflush(stdout);
+  programme_collector *collector = NULL;
+  if (nsources > 0) {
+    int first = cfg->programme_interval < 10 ? cfg->programme_interval : 10;
+    collector = programme_collector_start(cfg->db_path, sources, (size_t)nsources, first, cfg->programme_interval);
+    if (!collector) log_warn("programme collector: could not start its thread; nothing is collected");
+    else
+      log_info("programme collector: %d sources, fetched %d s after the start and every %d s", nsources, first,
+               cfg->programme_interval);
+  }
   server_run(srv);
+  programme_collector_stop(collector);
   the_server = NULL;
   server_free(srv);
   db_close(db); /* checkpoints and truncates the WAL */

@@ -93,3 +93,31 @@ int programme_fetch(moa_db *db, const char *source, feed_source format, const ch
   free(b.p);
   return rc;
 }
+
+char *programme_feed_url(const char *url, const char *key_file, char *err, size_t errlen) {
+  char key[512] = "";
+  if (key_file) {
+    FILE *f = fopen(key_file, "r");
+    if (!f || !fgets(key, sizeof key, f)) {
+      snprintf(err, errlen, "cannot read %s", key_file);
+      if (f) fclose(f);
+      return NULL;
+    }
+    fclose(f);
+    key[strcspn(key, "\r\n")] = '\0';
+  }
+  const char *at = strstr(url, "{key}");
+  if (at && !key_file) {
+    snprintf(err, errlen, "the URL has {key}: give --key-file");
+    return NULL;
+  }
+  size_t n = strlen(url) + strlen(key) + 1;
+  char *out = malloc(n);
+  if (!out) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  if (at) snprintf(out, n, "%.*s%s%s", (int)(at - url), url, key, at + 5);
+  else snprintf(out, n, "%s", url);
+  return out;
+}

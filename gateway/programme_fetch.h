@@ -19,4 +19,9 @@
 int programme_fetch(moa_db *db, const char *source, feed_source format, const char *url, bool snapshot,
                     int64_t now, programme_import_report *rep, char *err, size_t errlen);
 
+/* The URL to fetch: url with {key} replaced by the first line of key_file (read now, so a key
+ * renewed in the file is used at the next fetch). A malloc'd string, or NULL with err set (the
+ * key file unreadable, {key} without a key file, out of memory). */
+char *programme_feed_url(const char *url, const char *key_file, char *err, size_t errlen);
+
 #endif
