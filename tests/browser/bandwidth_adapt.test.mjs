@@ -342,11 +342,14 @@ test('harness: three publishers send 720p, both viewers decode them at 720p, tbf
   assert.ok(openLim.total > 800 * 1.1, `the unshaped viewer is not limited: ${openLim.total} kbit/s`);
 });
 
-// todo (issue 11, open): one camera still freezes 2.6-2.9 s after the down-switch in about one run
-// in four (CI at 1d4e560: 2,874 ms; a fresh clone at b3ade77, run alone: 2,618 ms). The
-// assertions stay and print; the run is not failed by this phase until the cause is found.
+// todo (issue 11, open): one camera still freezes 2.1-2.8 s after the down-switch in some runs
+// (seventh session, the machine loaded by parallel builds and tests: 3 of 8 runs passed; the
+// fresh root at 69f79ce passed). The estimate overshoots the link at the switch, tbf drops a
+// burst (loss 0.5), the loss-based limit then keeps it at 200-400 kbit/s, and a lost key frame's
+// NACKs go over the retransmission budget (docs/BWE.md). The assertions stay and print; the run
+// is not failed by this phase until the cause is fixed.
 test('800 kbit/s: the shaped viewer gets lower layers within 5 s and keeps decoding; the unshaped viewer keeps 720p', {
-  timeout: 60000, todo: 'issue 11: a 2.6-2.9 s freeze after the down-switch in about one run in four',
+  timeout: 60000, todo: 'issue 11: a 2-3 s freeze after the down-switch in some runs on a loaded machine',
 }, async () => {
   assert.ok(harnessUp, 'the meeting of the harness test is up');
   // The limit has been on since the end of the harness test; take the time from a fresh start.
