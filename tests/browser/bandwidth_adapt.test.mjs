@@ -343,8 +343,8 @@ test('harness: three publishers send 720p, both viewers decode them at 720p, tbf
 });
 
 // todo (issue 11, open): one camera still freezes 2.1-2.8 s after the down-switch in some runs
-// (seventh session, the machine loaded by parallel builds and tests: 3 of 8 runs passed; the
-// fresh root at 69f79ce passed). The estimate overshoots the link at the switch, tbf drops a
+// (seventh session, the machine loaded by parallel builds and tests: 3 of 8 runs passed). The
+// estimate overshoots the link at the switch, tbf drops a
 // burst (loss 0.5), the loss-based limit then keeps it at 200-400 kbit/s, and a lost key frame's
 // NACKs go over the retransmission budget (docs/BWE.md). The assertions stay and print; the run
 // is not failed by this phase until the cause is fixed.
