@@ -132,6 +132,14 @@ static bool cp__sido(const char *s, size_t n) {
   return false;
 }
 
+bool cp_sido_valid(const char *s, size_t n) { return s && cp__sido(s, n); }
+
+char cp_ksic_section(int div) {
+  for (size_t i = 0; i < sizeof cp_ksic_sections / sizeof *cp_ksic_sections; i++)
+    if (div >= cp_ksic_sections[i].lo && div <= cp_ksic_sections[i].hi) return cp_ksic_sections[i].section;
+  return 0;
+}
+
 static bool cp__country(const char *s, size_t n) {
   return n == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
 }

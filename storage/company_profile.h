@@ -140,6 +140,11 @@ typedef struct cp_change {
  * canon/as_of unspecified. A clearing change (value NULL) is always valid. */
 int cp_check(const cp_change *c, const char *today, char *canon, char *as_of, char *err, size_t errlen);
 
+/* True when s[0..n) is one of the 17 시도 short names (서울 ... 제주). */
+bool cp_sido_valid(const char *s, size_t n);
+/* The KSIC section letter that holds division div (10 → 'C', 70 → 'M'), or 0 when none does. */
+char cp_ksic_section(int div);
+
 /* True when s is a valid business registration number (10 digits, hyphens allowed at 3 and 5). */
 bool cp_bizno_valid(const char *s);
 

@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include "storage/feed.h"
+#include "storage/programme_match_store.h"
+#include "storage/programme_rule_store.h"
+#include "storage/programme_rules.h"
 #include "storage/programme_text.h"
 
 static void hex_sha256(const void *data, size_t len, char out[65]) {
@@ -256,8 +259,25 @@ static int64_t duplicate_programme(moa_db *db, int64_t src, const programme_item
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? best : -1;
 }
 
-static int import_item(moa_db *db, int64_t src, int64_t import, const programme_item *it, int64_t now,
-                       programme_import_report *rep) {
+/* Extracts item item_row's rules from it and replaces the ones stored for it. With only_missing,
+ * only when the item has none yet (an item imported before rules were extracted). */
+static int refresh_rules(moa_db *db, feed_source format, int64_t programme, int64_t item_row,
+                         const programme_item *it, bool only_missing) {
+  if (only_missing) {
+    int has = programme_rules_item_has_rules(db, item_row);
+    if (has != 0) return has < 0 ? -1 : 0;
+  }
+  pr_set set;
+  pr_set_init(&set);
+  int rc = pr_extract(format, it, &set);
+  if (rc == 0 && !(only_missing && set.n == 0))
+    rc = programme_rules_replace_extracted(db, programme, item_row, &set);
+  pr_set_free(&set);
+  return rc;
+}
+
+static int import_item(moa_db *db, feed_source format, int64_t src, int64_t import, const programme_item *it,
+                       int64_t now, programme_import_report *rep) {
   char *canon = item_canonical(it);
   char *norm = ptext_title_norm(it->title);
   int rc = -1;
@@ -265,15 +285,17 @@ static int import_item(moa_db *db, int64_t src, int64_t import, const programme_
   char hash[65];
   hex_sha256(canon, strlen(canon), hash);
   sqlite3_stmt *st = db_stmt(db,
-                             "SELECT id, programme_id, content_hash FROM programme_items "
+                             "SELECT id, programme_id, content_hash, raw = ?3 FROM programme_items "
                              "WHERE source_id = ?1 AND item_id = ?2");
   if (!st) goto out;
   sqlite3_bind_int64(st, 1, src);
   sqlite3_bind_text(st, 2, it->source_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, it->raw, -1, SQLITE_STATIC);
   int step = db_step(db, st);
   if (step == SQLITE_ROW) {
     int64_t item = sqlite3_column_int64(st, 0), programme = sqlite3_column_int64(st, 1);
     bool same = strcmp((const char *)sqlite3_column_text(st, 2), hash) == 0;
+    bool same_raw = sqlite3_column_int(st, 3) != 0; /* the rules read fields the hash leaves out */
     sqlite3_reset(st);
     if (same) {
       rep->n_same++;
@@ -292,6 +314,7 @@ static int import_item(moa_db *db, int64_t src, int64_t import, const programme_
     sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, import);
     if (db_exec_stmt(db, st) != SQLITE_DONE) goto out;
+    if (refresh_rules(db, format, programme, item, it, same_raw) < 0) goto out;
     /* an item back in its feed brings a withdrawn programme back */
     st = db_stmt(db, "UPDATE programmes SET withdrawn_at = NULL WHERE id = ?1 AND withdrawn_at IS NOT NULL");
     if (!st) goto out;
@@ -336,7 +359,8 @@ static int import_item(moa_db *db, int64_t src, int64_t import, const programme_
   sqlite3_bind_text(st, 4, it->raw, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 6, import);
-  rc = db_exec_stmt(db, st) == SQLITE_DONE ? 0 : -1;
+  if (db_exec_stmt(db, st) != SQLITE_DONE) goto out;
+  rc = refresh_rules(db, format, programme, sqlite3_last_insert_rowid(db_handle(db)), it, false);
 out:
   free(canon);
   free(norm);
@@ -491,11 +515,13 @@ int programme_import(moa_db *db, const char *source, feed_source format, const c
   rep->n_items = (int)b.nitems;
   rep->n_rejected = (int)b.nrejects;
   for (size_t i = 0; i < b.nitems; i++)
-    if (import_item(db, src, import, &b.items[i], now, rep) < 0) goto fail;
+    if (import_item(db, format, src, import, &b.items[i], now, rep) < 0) goto fail;
   if ((snapshot && withdraw_missing(db, src, import, now, rep) < 0) ||
       count_closed(db, src, import, now, rep) < 0 || save_counts(db, import, rep) < 0 ||
       set_source_status(db, src, NULL, now) < 0)
     goto fail;
+  /* the programmes changed: every organization's matches follow, in the same transaction */
+  if (programme_match_recompute_all(db, now, NULL) < 0) goto fail;
   if (db_commit(db) != SQLITE_OK) goto fail;
   programme_batch_free(&b);
   return 0;
