@@ -362,7 +362,7 @@ const handler_def programme_handlers[] = {
     {"programme.get", handle_programme_get, 0},
     {"programme.matches", handle_programme_matches, 0},
     {"programme.save", handle_programme_save, 0},
-    {"programme.saved", handle_programme_saved, 0},
+    {"programme.list_saved", handle_programme_saved, 0},
     {"programme.unsave", handle_programme_unsave, 0},
     {NULL, NULL, 0},
 };

@@ -5,7 +5,7 @@
  *   programme.post             posts a programme (title, agency, deadline, the official link and
  *                              the app's page) to the consortium's channel as a chat message by
  *                              the coordinator; members get the usual chat.message event
- *   programme.rules            a programme's rules with origin, evidence and whether they count
+ *   programme.rules_get            a programme's rules with origin, evidence and whether they count
  *   programme.rules_update     replaces the reviewer rules (checked by the store, all or nothing;
  *                              reviewer rules win) or resets to the extracted ones; admins
  *   programme.import           an admin's upload of one feed file, imported as `moa programme
@@ -336,7 +336,7 @@ const handler_def programme_admin_handlers[] = {
     {"programme.consortium_fits", handle_consortium_fits, 0},
     {"programme.import", handle_programme_import, 0},
     {"programme.post", handle_programme_post, 0},
-    {"programme.rules", handle_programme_rules, 0},
+    {"programme.rules_get", handle_programme_rules, 0},
     {"programme.rules_update", handle_programme_rules_update, 0},
     {NULL, NULL, 0},
 };

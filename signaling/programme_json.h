@@ -34,7 +34,7 @@ json_t *programme_match_json(const pm_programme *p, const pm_match *m, int64_t n
 /* One explanation line: {kind, attr, op, value, strength, origin, evidence, org_value, text}. */
 json_t *programme_line_json(const pm_line *l);
 
-/* A rule as programme.rules lists it and programme.rules_update takes it:
+/* A rule as programme.rules_get lists it and programme.rules_update takes it:
  * {attr, op, value, strength, grp, origin, evidence}. */
 json_t *programme_rule_json(const pr_rule *r);
 

@@ -1,4 +1,4 @@
--- 014: support-programme matching (issue 14, items 4 and 5). Nothing wrote programme_rules or
+-- 015: support-programme matching (issue 14, items 4 and 5). Nothing wrote programme_rules or
 -- programme_saves before this migration, so both are rebuilt rather than altered.
 --
 -- programme_rules: every rule now says which feed item it was extracted from (item_id), so that

@@ -199,3 +199,47 @@ test('a company signs up, confirms, sees its matches but not the consortium\'s r
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('an admin uploads a feed file and tightens a programme\'s rules; a member\'s verdict follows', async () => {
+  const page = await newPage(browser, { label: 'admin' });
+  await signIn(page, base, 'admin@moa.example');
+  await page.goto(`${base}/#/programmes`);
+  await page.locator('#pg-no-org').waitFor();
+  assert.equal(await page.locator('#pg-no-org').textContent(), '이 계정은 소속 기업이 없어 지원사업을 판정할 수 없습니다. 관리자는 아래에서 공고 규칙과 파일을 관리할 수 있습니다.');
+  // the upload: the command line's result line and the rejected item
+  const csv = 'source_id,title,agency,period\nU-1,"모아 검증용 업로드 공고",업로드시험청,상시\nU-2,"잘못된 공고",업로드시험청,2026-02-30 ~ 2026-03-10\n';
+  await page.locator('#pg-import-source').fill('upload_test');
+  await page.locator('#pg-import-format').selectOption('csv');
+  await page.locator('#pg-import-file').setInputFiles({ name: 'upload.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.locator('#pg-import button[type=submit]').click();
+  const status = page.locator('#pg-import .form-status');
+  await until(async () => (await status.textContent()).startsWith('upload_test:'), 'imported');
+  assert.equal(await status.textContent(), 'upload_test: 1 items: 1 new, 0 changed, 0 unchanged, 0 merged with another feed, '
+    + '0 amendments, 0 withdrawn, 0 closed, 1 rejected.');
+  assert.match(await page.locator('#pg-import-rejects').textContent(), /2 \(U-2\): period "2026-02-30 ~ 2026-03-10": impossible date/);
+  await page.locator('#pg-import-panel').scrollIntoViewIfNeeded();
+  await screenshots(page, 'programmes-admin-upload-ko');
+  // the rules of the revenue programme: a stricter cap, reviewed
+  const member = await signedIn(srv, 'member01a@moa.example');
+  const { programmes } = await member.call('programme.matches', { mark_visit: false });
+  const rev = programmes.find((p) => p.title === TITLES.rev).id;
+  await page.goto(`${base}/#/programmes/${rev}`);
+  await page.locator('#pg-rules-text').waitFor();
+  assert.match(await page.locator('#pg-rules-text').inputValue(), /^revenue \| le \| 10000000000 \| required \| 0 \| 매출액 100억원 이하 기업$/m);
+  await page.locator('#pg-rules-text').fill('revenue | le | 3000000000 | required | 0 | 매출액 30억원 이하 (검토자 확인)');
+  await page.locator('#pg-rules-form button[type=submit]').click();
+  await until(async () => (await page.locator('#pg-rules-form .form-status').textContent()) === '규칙을 저장하고 모든 기업을 다시 판정했습니다.', 'rules saved');
+  assert.match(await page.locator('#pg-rules').textContent(), /reviewer/);
+  await screenshots(page, 'programmes-admin-rules-ko');
+  const g = await member.call('programme.get', { programme_id: rev });
+  assert.equal(g.match.bucket, 'ineligible', 'member01a entered 5,000,000,000 won: over the reviewed cap');
+  assert.equal(g.lines[0].evidence, '매출액 30억원 이하 (검토자 확인)');
+  // a bad rule: the server's message, nothing changed
+  await page.locator('#pg-rules-text').fill('revenue | le | -1 | required | 0 | 음수');
+  await page.locator('#pg-rules-form button[type=submit]').click();
+  await until(async () => (await page.locator('#pg-rules-form .form-status').textContent()).startsWith('rules[0]: '), 'refused');
+  assert.equal((await member.call('programme.get', { programme_id: rev })).lines[0].evidence, '매출액 30억원 이하 (검토자 확인)');
+  await member.close();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -154,11 +154,11 @@ test('save, unsave, saved; the deadline reminder; .ics download and the calendar
   assert.deepEqual(await a.call('programme.save', { programme_id: ids.all }), { programme_id: ids.all, saved: true });
   await a.call('programme.save', { programme_id: ids.all }); // twice: still one
   await a.call('programme.save', { programme_id: ids.rev });
-  const saved = await a.call('programme.saved', {});
+  const saved = await a.call('programme.list_saved', {});
   assert.deepEqual(saved.programmes.map((p) => p.id).sort(), [ids.all, ids.rev].sort());
   assert.equal(saved.programmes.find((p) => p.id === ids.all).deadline.days_left, 2);
   // saved is per person: the colleague has none
-  assert.deepEqual((await b.call('programme.saved', {})).programmes, []);
+  assert.deepEqual((await b.call('programme.list_saved', {})).programmes, []);
   const m = await a.call('programme.matches', { mark_visit: false });
   assert.equal(m.programmes.find((p) => p.id === ids.all).saved, true);
   assert.deepEqual(m.deadline_soon.map((p) => p.id), [ids.all], 'closes within 3 days: reminded; 20 days: not');
@@ -183,7 +183,7 @@ test('save, unsave, saved; the deadline reminder; .ics download and the calendar
   assert.match(cal, new RegExp(`UID:moa-programme-${ids.rev}@moa`));
   // unsave: gone from the list and the feed
   assert.deepEqual(await a.call('programme.unsave', { programme_id: ids.rev }), { programme_id: ids.rev, saved: false });
-  assert.deepEqual((await a.call('programme.saved', {})).programmes.map((p) => p.id), [ids.all]);
+  assert.deepEqual((await a.call('programme.list_saved', {})).programmes.map((p) => p.id), [ids.all]);
   assert.doesNotMatch(await (await fetch(`${srv.url}${feed.url}`)).text(), new RegExp(`moa-programme-${ids.rev}@`));
   for (const type of ['programme.save', 'programme.unsave']) {
     assert.equal((await err(a, type, { programme_id: 987654 })).code, 'not_found');
@@ -230,10 +230,10 @@ test('programme.post: a coordinator posts to the channel; its members get the ch
   assert.equal((await err(coord, 'programme.post', { consortium_id: 1, programme_id: ids.all, note: 'a\u0001b' })).code, 'invalid_params');
 });
 
-test('programme.rules and rules_update: admins review; reviewer rules win and re-match at once; reset', async () => {
-  assert.equal((await err(a, 'programme.rules', { programme_id: ids.rev })).code, 'forbidden');
+test('programme.rules_get and rules_update: admins review; reviewer rules win and re-match at once; reset', async () => {
+  assert.equal((await err(a, 'programme.rules_get', { programme_id: ids.rev })).code, 'forbidden');
   assert.equal((await err(coord, 'programme.rules_update', { programme_id: ids.rev, rules: [] })).code, 'forbidden');
-  const r = await admin.call('programme.rules', { programme_id: ids.rev });
+  const r = await admin.call('programme.rules_get', { programme_id: ids.rev });
   assert.equal(r.reviewed, false);
   const rev = r.rules.find((x) => x.attr === 'revenue');
   assert.deepEqual({ ...rev, id: 0, item_id: 0 }, { id: 0, item_id: 0, active: true, attr: 'revenue', op: 'le',
@@ -252,7 +252,7 @@ test('programme.rules and rules_update: admins review; reviewer rules win and re
     assert.equal(e.index, index, e.message);
     assert.match(e.message, new RegExp(`^rules\\[${index}\\]: `));
   }
-  assert.equal((await admin.call('programme.rules', { programme_id: ids.rev })).reviewed, false, 'nothing written');
+  assert.equal((await admin.call('programme.rules_get', { programme_id: ids.rev })).reviewed, false, 'nothing written');
   assert.equal((await err(admin, 'programme.rules_update', { programme_id: ids.rev, rules: {} })).code, 'invalid_params');
   assert.equal((await err(admin, 'programme.rules_update', { programme_id: 987654, rules: [] })).code, 'not_found');
   // a stricter reviewed cap: member01a (5,000,000,000 won) is now out

@@ -1,5 +1,5 @@
 // Admins' panels of the 지원사업 screens: a programme's eligibility rules with their origin and
-// source sentence, edited as text, one rule per line (programme.rules / programme.rules_update;
+// source sentence, edited as text, one rule per line (programme.rules_get / programme.rules_update;
 // the server checks every rule and names the one at fault), and the upload of a feed file
 // (programme.import) with the same result line as `moa programme import` and the rejects listed.
 import { h, field, statusLine } from './dom.js';
@@ -51,7 +51,7 @@ export async function rulesPanel(ctx, id, onChange) {
   }
   form.addEventListener('submit', (e) => { e.preventDefault(); run({ rules: parseRules(text.value) }); });
   resetBtn.addEventListener('click', () => run({ reset: true }));
-  show(await rpc.request('programme.rules', { programme_id: id }));
+  show(await rpc.request('programme.rules_get', { programme_id: id }));
   return panel;
 }
 

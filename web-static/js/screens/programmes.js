@@ -1,7 +1,7 @@
 // 지원사업 (#/programmes): my organization's support programmes by bucket (programme.matches): tabs
 // 신청 가능 / 확인 필요 / 신청 불가 with counts, filters (field, agency, deadline, text), "새 공고" marks
 // for programmes first matched since our previous visit, the deadline reminder of saved ones
-// closing soon, my saved programmes (programme.saved), an empty state that says what to do (fill
+// closing soon, my saved programmes (programme.list_saved), an empty state that says what to do (fill
 // in the company profile), and for coordinators the programmes that fit many members of their
 // consortium with "채널에 공유" (programme.consortium_fits, programme.post). Admins get the feed
 // upload panel (programme_admin.js). The filters refresh without marking a new visit, so the
@@ -120,7 +120,7 @@ export async function render(ctx) {
 
   async function loadSaved() {
     try {
-      const r = await rpc.request('programme.saved', {});
+      const r = await rpc.request('programme.list_saved', {});
       if (!ctx.alive) return;
       savedList.replaceChildren(...r.programmes.map((p) => h('li', { dataset: { programme: String(p.id) } },
         h('a', { href: `#/programmes/${p.id}` }, p.title), h('span', { class: 'muted' }, ` · ${p.agency} · ${deadlineText(p.deadline)}`))));
