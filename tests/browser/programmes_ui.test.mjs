@@ -130,6 +130,10 @@ test('a coordinator posts a programme that fits many members to the channel; a m
   await until(async () => (await member.locator('main').textContent()).includes(`[지원사업 공유] ${TITLES.all}`), 'the post in the channel');
   assert.match(await member.locator('main').textContent(), new RegExp(`${seoulDate(2)} 23:59 마감`));
   await screenshots(member, 'programmes-channel-post-ko');
+  // the programme's page named in the post is a link: it opens the programme
+  await member.locator('main a.app-link[href^="#/programmes/"]').last().click();
+  await member.locator('#pg-title').waitFor();
+  assert.equal(await member.locator('#pg-title').textContent(), TITLES.all);
   assert.deepEqual(member.errors, []);
   await member.context().close();
 });
@@ -225,6 +229,8 @@ test('an admin uploads a feed file and tightens a programme\'s rules; a member\'
   const rev = programmes.find((p) => p.title === TITLES.rev).id;
   await page.goto(`${base}/#/programmes/${rev}`);
   await page.locator('#pg-rules-text').waitFor();
+  assert.equal(await page.locator('#pg-title').textContent(), TITLES.rev, 'the admin reads the programme it reviews');
+  assert.equal(await page.locator('#pg-verdict p').textContent(), '이 계정은 소속 기업이 없어 판정하지 않습니다.');
   assert.match(await page.locator('#pg-rules-text').inputValue(), /^revenue \| le \| 10000000000 \| required \| 0 \| 매출액 100억원 이하 기업$/m);
   await page.locator('#pg-rules-text').fill('revenue | le | 3000000000 | required | 0 | 매출액 30억원 이하 (검토자 확인)');
   await page.locator('#pg-rules-form button[type=submit]').click();

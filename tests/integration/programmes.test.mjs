@@ -104,12 +104,16 @@ test('programme.matches: filters and their bad values', async () => {
   assert.equal((await f({ limit: 1 })).programmes.length, 1);
 });
 
-test('an account without an organization gets a clear error', async () => {
-  for (const [type, params] of [['programme.matches', {}], ['programme.get', { programme_id: ids.rev }]]) {
-    const e = await err(admin, type, params);
-    assert.equal(e.code, 'not_found');
-    assert.match(e.message, /belongs to no organization/);
-  }
+test('an account without an organization gets a clear error for matches, and reads a programme without a verdict', async () => {
+  const e = await err(admin, 'programme.matches', {});
+  assert.equal(e.code, 'not_found');
+  assert.match(e.message, /belongs to no organization/);
+  const g = await admin.call('programme.get', { programme_id: ids.rev });
+  assert.equal(g.programme.title, TITLES.rev);
+  assert.equal(g.no_organization, true);
+  assert.equal(g.match, null);
+  assert.deepEqual([g.lines, g.prompts], [[], []]);
+  assert.equal((await a.call('programme.get', { programme_id: ids.rev })).no_organization, false);
 });
 
 test('programme.get: why / why-not lines quoting the source sentence, prompts; answering one re-evaluates at once', async () => {

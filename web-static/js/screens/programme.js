@@ -22,14 +22,7 @@ export async function render(ctx) {
   if (rpc.user.is_admin) main.append(await rulesPanel(ctx, id, draw));
 
   async function draw() {
-    let g;
-    try {
-      g = await rpc.request('programme.get', { programme_id: id });
-    } catch (e) {
-      if (e.code !== 'not_found' || !rpc.user.is_admin || rpc.user.organization) throw e;
-      page.replaceChildren(h('p', { class: 'empty', i18n: 'pg.noOrg' }));
-      return;
-    }
+    const g = await rpc.request('programme.get', { programme_id: id });
     if (!ctx.alive) return;
     const p = g.programme;
     ctx.setTitle(p.title);
@@ -84,7 +77,7 @@ export async function render(ctx) {
   function verdict(g) {
     const sec = h('section', { class: 'panel', id: 'pg-verdict', 'aria-labelledby': 'pg-verdict-h' },
       h('h2', { id: 'pg-verdict-h', i18n: 'pg.myBucket' }));
-    if (!g.match) { sec.append(h('p', { class: 'muted', i18n: 'pg.closedNoMatch' })); return sec; }
+    if (!g.match) { sec.append(h('p', { class: 'muted', i18n: g.no_organization ? 'pg.noOrgVerdict' : 'pg.closedNoMatch' })); return sec; }
     sec.append(h('p', { id: 'pg-bucket' }, bucketChip(g.match.bucket)));
     for (const pr of g.prompts) sec.append(promptForm(pr));
     sec.append(h('h3', { i18n: 'pg.why' }));
