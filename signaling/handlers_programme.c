@@ -5,7 +5,8 @@
  * go into the user's calendar feed, see gateway/http_calendar.c).
  *
  * Matching is computed live for the caller's organization (storage/programme_match_store.h: one
- * organization against the catalog takes milliseconds), so an answered prompt (org.profile_update,
+ * organization against the catalog, kept per connection by storage/programme_catalog_cache.h,
+ * takes milliseconds), so an answered prompt (org.profile_update,
  * which also recomputes the stored matches at once) shows in the next request. The stored matches
  * (programme_matches) give when each programme first matched, for the "new" marks.
  *
@@ -18,6 +19,7 @@
 #include "signaling/handlers.h"
 #include "signaling/programme_json.h"
 #include "storage/company_profile_store.h"
+#include "storage/programme_catalog_cache.h"
 #include "storage/programme_match_store.h"
 #include "storage/seoul_time.h"
 #include "storage/user_store.h"
@@ -158,15 +160,13 @@ static void handle_programme_matches(hub *h, session *s, json_int_t id, json_t *
   if (!org) return;
   moa_db *db = hub_db(h);
   int64_t now = db_now(db);
-  pm_catalog c;
   pm_result r = {0};
   programme_match_row *rows = NULL;
   int64_t *saved = NULL;
-  pm_catalog_init(&c);
   int64_t last = programme_visit_last(db, org);
   long nrows = -1, nsaved = -1;
-  int rc = programme_catalog_load(db, now, &c);
-  if (rc == 0) rc = programme_match_org(db, &c, org, now, true, &r);
+  const pm_catalog *c = programme_catalog_cached(db, now);
+  int rc = c ? programme_match_org(db, c, org, now, true, &r) : -1;
   if (rc == 0) nrows = programme_matches_list(db, org, s->user_id, &rows);
   if (nrows >= 0) nsaved = programme_saved_list(db, s->user_id, &saved);
   if (rc == 1) {
@@ -183,7 +183,7 @@ static void handle_programme_matches(hub *h, session *s, json_int_t id, json_t *
   int counts[3] = {0, 0, 0};
   for (size_t i = 0; i < r.n; i++) {
     const pm_match *m = &r.m[i];
-    const pm_programme *p = &c.p[m->index];
+    const pm_programme *p = &c->p[m->index];
     for (const char *q = p->fields; *q;) {
       size_t n = strcspn(q, "|");
       facet_add(fields, q, n);
@@ -207,7 +207,7 @@ static void handle_programme_matches(hub *h, session *s, json_int_t id, json_t *
       json_pack("{s:I, s:o, s:{s:i, s:i, s:i}, s:o, s:{s:o, s:o}, s:o, s:i}", "org_id", (json_int_t)org,
                 "previous_visit", last ? json_string(prev) : json_null(), "counts", "eligible", counts[0], "check",
                 counts[1], "ineligible", counts[2], "programmes", list, "facets", "fields", sorted(fields),
-                "agencies", sorted(agencies), "deadline_soon", deadline_soon(&c, saved, nsaved, now),
+                "agencies", sorted(agencies), "deadline_soon", deadline_soon(c, saved, nsaved, now),
                 "blank_attributes", blank_attributes(db, org));
   if (mark && programme_visit_mark(db, org, now) != 0) {
     json_decref(result);
@@ -219,31 +219,29 @@ out:
   free(rows);
   free(saved);
   pm_result_free(&r);
-  pm_catalog_free(&c);
 }
 
 /* The match part of programme.get for organization org: {match, lines, prompts}, added to
  * result; the programme is not in the catalog (closed, withdrawn) → match null. Returns 0, -1. */
 static int explain_into(moa_db *db, int64_t org, int64_t pid, int64_t user_id, int64_t now, json_t *result) {
-  pm_catalog c;
-  pm_catalog_init(&c);
   programme_org o;
   pm_explanation e = {0};
   bool org_loaded = false;
-  int rc = programme_catalog_load(db, now, &c);
-  size_t index = c.n;
-  for (size_t i = 0; rc == 0 && i < c.n; i++)
-    if (c.p[i].id == pid) index = i;
+  const pm_catalog *c = programme_catalog_cached(db, now);
+  int rc = c ? 0 : -1;
+  size_t index = c ? c->n : 0, n = index;
+  for (size_t i = 0; i < n; i++) /* a programme closed since the catalog was loaded is not judged */
+    if (c->p[i].id == pid && (!c->p[i].closes_at || c->p[i].closes_at >= now)) index = i;
   json_t *lines = json_array(), *prompts = json_array();
-  if (rc == 0 && index < c.n) {
+  if (rc == 0 && index < n) {
     rc = programme_org_load(db, org, &o) == 0 ? 0 : -1;
     org_loaded = rc == 0;
     char today[CP_DATE_LEN];
     company_profile_today(now, today);
-    if (rc == 0) rc = pm_explain(&c, index, &o.org, now, today, &e);
+    if (rc == 0) rc = pm_explain(c, index, &o.org, now, today, &e);
   }
-  if (rc == 0 && index < c.n) {
-    json_t *m = programme_match_json(&c.p[index], &e.match, now);
+  if (rc == 0 && index < n) {
+    json_t *m = programme_match_json(&c->p[index], &e.match, now);
     programme_match_row *rows = NULL;
     long n = programme_matches_list(db, org, user_id, &rows);
     bool is_new = false;
@@ -272,7 +270,6 @@ static int explain_into(moa_db *db, int64_t org, int64_t pid, int64_t user_id, i
   json_object_set_new(result, "prompts", prompts);
   pm_explanation_free(&e);
   if (org_loaded) programme_org_free(&o);
-  pm_catalog_free(&c);
   return rc;
 }
 

@@ -20,6 +20,7 @@
 #include "signaling/programme_json.h"
 #include "storage/chat_store.h"
 #include "storage/consortium_store.h"
+#include "storage/programme_catalog_cache.h"
 #include "storage/programme_match_store.h"
 #include "storage/programme_rule_store.h"
 #include "storage/programme_store.h"
@@ -251,6 +252,7 @@ static void handle_programme_rules_update(hub *h, session *s, json_int_t id, jso
   }
   rc = reset ? programme_rules_reset(db, pid, now)
              : programme_rules_replace(db, pid, rules, n, now, msg, sizeof msg, &bad);
+  programme_catalog_invalidate(db);
   if (rc == PROGRAMME_RULES_INVALID) {
     snprintf(full, sizeof full, "rules[%d]: %s", bad, msg);
     hub_error_with(h, s, id, ERR_INVALID_PARAMS, bad >= 0 ? full : msg,
@@ -313,6 +315,7 @@ static void handle_programme_import(hub *h, session *s, json_int_t id, json_t *r
   char why[512], line[512];
   int rc = programme_import(db, source, fmt, json_string_value(content), json_string_length(content),
                             name ? name : "", !partial, db_now(db), s->user_id, &r, why, sizeof why);
+  programme_catalog_invalidate(db);
   if (rc == -1) {
     hub_error_with(h, s, id, ERR_INVALID_PARAMS, why, json_pack("{s:s}", "field", "content"));
     return;

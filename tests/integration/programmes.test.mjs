@@ -4,7 +4,9 @@
 // programmes are the test's own (tests/lib/programme_fixture.mjs), imported by programme.import.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, seededDb, cleanup, signedIn } from '../lib/moa.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, seededDb, cleanup, signedIn, runMoa } from '../lib/moa.mjs';
 import { importTestFeed, testFeedCsv, TITLES, idOf, seoulDate } from '../lib/programme_fixture.mjs';
 
 let srv, db;
@@ -272,4 +274,19 @@ test('programme.rules_get and rules_update: admins review; reviewer rules win an
   // reset: the extracted rules count again
   assert.equal((await admin.call('programme.rules_update', { programme_id: ids.rev, reset: true })).reviewed, false);
   assert.equal((await a.call('programme.get', { programme_id: ids.rev })).match.bucket, 'eligible');
+});
+
+test('a feed imported by the command line while the server runs shows in the next programme.matches', async () => {
+  const file = join(db.dir, 'cli.csv');
+  writeFileSync(file, `source_id,title,agency,period\nC-1,"모아 검증용 명령줄 공고",명령줄시험청,${seoulDate(-1)} ~ ${seoulDate(9)}\n`);
+  const before = await a.call('programme.matches', { mark_visit: false });
+  assert.equal(before.programmes.some((p) => p.title === '모아 검증용 명령줄 공고'), false);
+  const r = await runMoa(['programme', 'import', '--db', db.path, '--source', 'cli_test', '--format', 'csv', file]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^cli\.csv|^cli_test: 1 items: 1 new/m);
+  const after = await a.call('programme.matches', { mark_visit: false });
+  const p = after.programmes.find((x) => x.title === '모아 검증용 명령줄 공고');
+  assert.ok(p, 'the server\'s cached catalog was reloaded');
+  assert.equal(p.bucket, 'eligible');
+  assert.equal(p.new, true);
 });
