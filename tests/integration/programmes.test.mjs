@@ -281,6 +281,8 @@ test('a feed imported by the command line while the server runs shows in the nex
   writeFileSync(file, `source_id,title,agency,period\nC-1,"모아 검증용 명령줄 공고",명령줄시험청,${seoulDate(-1)} ~ ${seoulDate(9)}\n`);
   const before = await a.call('programme.matches', { mark_visit: false });
   assert.equal(before.programmes.some((p) => p.title === '모아 검증용 명령줄 공고'), false);
+  // visits and first matches are whole seconds: "new" means first matched in a later second
+  await new Promise((resolve) => setTimeout(resolve, 1100));
   const r = await runMoa(['programme', 'import', '--db', db.path, '--source', 'cli_test', '--format', 'csv', file]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^cli\.csv|^cli_test: 1 items: 1 new/m);
