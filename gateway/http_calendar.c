@@ -12,6 +12,8 @@
 #include "storage/calendar_store.h"
 #include "storage/ical.h"
 #include "storage/meeting_store.h"
+#include "storage/programme_match_store.h"
+#include "storage/programme_view.h"
 #include "storage/session_store.h"
 #include "storage/user_store.h"
 
@@ -39,15 +41,48 @@ static int64_t id_in(const char *path, const char *prefix, const char *suffix) {
   return v;
 }
 
-static bool calendar(hub *h, json_t *meetings, const char *name, const char *url_base, http_doc *out) {
+/* A programme's deadline for the calendar writer (ical.h); NULL when it has no last day, was
+ * withdrawn or does not exist. */
+static json_t *deadline_of(moa_db *db, int64_t programme_id, int64_t now) {
+  programme_view v;
+  if (programme_view_load(db, programme_id, now, &v) != 0) return NULL;
+  json_t *d = v.apply_end[0] && strcmp(v.status, "withdrawn")
+                  ? json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)v.id, "title", v.title, "agency",
+                              v.agency, "apply_end", v.apply_end, "url", v.url)
+                  : NULL;
+  programme_view_free(&v);
+  return d;
+}
+
+/* The deadlines of the programmes uid saved (an array, maybe empty), NULL on error. */
+static json_t *saved_deadlines(moa_db *db, int64_t uid) {
+  int64_t *ids = NULL;
+  long n = programme_saved_list(db, uid, &ids);
+  if (n < 0) return NULL;
+  json_t *list = json_array();
+  for (long i = 0; i < n && i < FEED_MAX; i++) {
+    json_t *d = deadline_of(db, ids[i], db_now(db));
+    if (d) json_array_append_new(list, d);
+  }
+  free(ids);
+  return list;
+}
+
+static bool calendar_with(hub *h, json_t *meetings, json_t *deadlines, const char *name, const char *url_base,
+                          http_doc *out) {
   moa_db *db = hub_db(h);
-  out->body = ical_calendar(meetings, name, db_now(db), url_base);
+  out->body = ical_calendar_with_deadlines(meetings, deadlines, name, db_now(db), url_base);
   json_decref(meetings);
+  json_decref(deadlines);
   if (!out->body) return fail(out, 500, "out of memory\n");
   out->status = 200;
   out->type = ICS_TYPE;
   out->len = strlen(out->body);
   return true;
+}
+
+static bool calendar(hub *h, json_t *meetings, const char *name, const char *url_base, http_doc *out) {
+  return calendar_with(h, meetings, NULL, name, url_base, out);
 }
 
 /* 1 when the user exists and is not disabled, 0 when disabled or gone, -1 on error. A disabled
@@ -84,7 +119,13 @@ static bool feed(hub *h, const char *path, const char *url_base, http_doc *out) 
     if (m) json_array_append_new(list, m);
   }
   json_decref(ids);
-  return calendar(h, list, "Moa 회의", url_base, out);
+  /* and the deadlines of the programmes the user saved */
+  json_t *deadlines = saved_deadlines(db, uid);
+  if (!deadlines) {
+    json_decref(list);
+    return fail(out, 500, "database error\n");
+  }
+  return calendar_with(h, list, deadlines, "Moa", url_base, out);
 }
 
 /* The user a token stands for: a calendar feed token of an enabled user or a live session token
@@ -113,6 +154,23 @@ static bool one_meeting(hub *h, const char *path, const char *t, const char *url
   snprintf(out->disposition, sizeof out->disposition, "attachment; filename=\"meeting-%lld.ics\"",
            (long long)mid);
   return calendar(h, list, m.title, url_base, out);
+}
+
+/* One programme's deadline, for anyone signed in (programmes are public notices). */
+static bool one_programme(hub *h, const char *path, const char *t, const char *url_base, http_doc *out) {
+  moa_db *db = hub_db(h);
+  int64_t pid = id_in(path, "/calendar/programme/", ".ics");
+  int64_t uid = t[0] ? user_of(db, t, true) : 0;
+  if (!uid) return fail(out, 401, "add ?t= with your calendar feed token or session token\n");
+  json_t *d = pid ? deadline_of(db, pid, db_now(db)) : NULL;
+  if (!d) return fail(out, 404, "no such programme, or it has no deadline\n");
+  char name[512];
+  snprintf(name, sizeof name, "%s", json_string_value(json_object_get(d, "title")));
+  json_t *list = json_array();
+  json_array_append_new(list, d);
+  snprintf(out->disposition, sizeof out->disposition, "attachment; filename=\"programme-%lld.ics\"",
+           (long long)pid);
+  return calendar_with(h, json_array(), list, name, url_base, out);
 }
 
 static bool attendance(hub *h, const char *path, const char *t, http_doc *out) {
@@ -151,6 +209,7 @@ bool http_calendar_route(hub *h, const char *path, const char *t, const char *ur
   memset(out, 0, sizeof *out);
   if (!strncmp(path, "/calendar/feed/", 15)) return feed(h, path, url_base, out);
   if (!strncmp(path, "/calendar/meeting/", 18)) return one_meeting(h, path, t, url_base, out);
+  if (!strncmp(path, "/calendar/programme/", 20)) return one_programme(h, path, t, url_base, out);
   if (!strncmp(path, "/attendance/", 12)) return attendance(h, path, t, out);
   return false;
 }

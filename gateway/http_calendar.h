@@ -2,9 +2,12 @@
  * the hub's database. Kept apart from http_ws.c (which owns the lws callbacks) so that routing and
  * authorization are plain functions.
  *
- *   GET /calendar/feed/<feed token>.ics         the token owner's upcoming meetings (iCalendar)
+ *   GET /calendar/feed/<feed token>.ics         the token owner's upcoming meetings and the
+ *                                               deadlines of the programmes they saved (iCalendar)
  *   GET /calendar/meeting/<id>.ics?t=<token>    one meeting; t: a feed token or a session token
  *                                               of someone invited to it
+ *   GET /calendar/programme/<id>.ics?t=<token>  one programme's deadline; t: a feed or session
+ *                                               token of any user
  *   GET /attendance/<id>.csv?t=<session token>  attendance (hosts, co-hosts, admins)
  */
 #ifndef MOA_GATEWAY_HTTP_CALENDAR_H

@@ -38,6 +38,7 @@
 #include "storage/feed.h"
 #include "storage/password.h"
 #include "storage/programme_store.h"
+#include "storage/programme_summary.h"
 #include "storage/reference_store.h"
 #include "storage/seoul_time.h"
 #include "storage/user_store.h"
@@ -327,15 +328,10 @@ static void print_reject(void *ctx, int64_t index, const char *item_id, const ch
 /* The feed URL with "{key}" replaced by the first line of key_file (kept off the command line
  * and out of the process list). Returns malloc'd text or NULL with err set. */
 static void print_report(const char *what, const char *source, const programme_import_report *r, moa_db *db) {
-  if (r->duplicate_file) {
-    printf("%s: the same file as the last import of %s: nothing changed.\n", what, source);
-    return;
-  }
-  printf("%s: %d items: %d new, %d changed, %d unchanged, %d merged with another feed, %d amendments, "
-         "%d withdrawn, %d closed, %d rejected.\n",
-         source, r->n_items, r->n_new, r->n_changed, r->n_same, r->n_merged, r->n_amended, r->n_withdrawn, r->n_closed,
-         r->n_rejected);
-  programme_import_rejects(db, r->import_id, print_reject, stderr);
+  char line[512];
+  programme_import_summary(what, source, r, line, sizeof line);
+  printf("%s\n", line);
+  if (!r->duplicate_file) programme_import_rejects(db, r->import_id, print_reject, stderr);
 }
 
 static int cmd_programme(moa_config *cfg, cmdline *cl) {

@@ -52,5 +52,12 @@ json_t *room_enter(hub *h, session *s, const struct room_rec *room, struct parti
  * serialized once; O(sessions + n). Returns how many sessions it was queued to. (handlers_chat.c) */
 size_t chat_deliver(hub *h, const int64_t *user_ids, size_t n, uint64_t except_session, int64_t except_user,
                     json_t *event);
+/* Sends event (stolen) to every online session of the readers of conversation_id except from's
+ * (from may be NULL). (handlers_chat.c) */
+void chat_to_readers(hub *h, session *from, int64_t conversation_id, json_t *event);
+
+extern const handler_def programme_handlers[];       /* programme.* of members (handlers_programme.c) */
+/* programme.* of coordinators and admins (handlers_programme_admin.c) */
+extern const handler_def programme_admin_handlers[];
 
 #endif

@@ -142,8 +142,7 @@ static int64_t *chat__ids(json_t *arr, size_t *n) {
   return ids;
 }
 
-/* Sends event (stolen) to every other online session of the readers of conversation_id. */
-static void chat__to_readers(hub *h, session *from, int64_t conversation_id, json_t *event) {
+void chat_to_readers(hub *h, session *from, int64_t conversation_id, json_t *event) {
   json_t *readers = NULL;
   if (chat_store_readers(hub_db(h), conversation_id, &readers) != CHAT_STORE_OK) {
     json_decref(event);
@@ -287,7 +286,7 @@ static void handle_chat_send(hub *h, session *s, json_int_t id, json_t *req) {
                                                           (json_int_t)msg_conv, "message", msg)));
     free(ids);
   }
-  chat__to_readers(h, s, msg_conv,
+  chat_to_readers(h, s, msg_conv,
                    protocol_event("chat.message", json_pack("{s:I, s:o}", "conversation_id",
                                                             (json_int_t)msg_conv, "message", msg)));
 }
@@ -337,7 +336,7 @@ static void handle_chat_edit(hub *h, session *s, json_int_t id, json_t *req) {
   chat__rate_record(s->user_id, now);
   int64_t conv = json_integer_value(json_object_get(msg, "conversation_id"));
   hub_reply(h, s, id, json_pack("{s:O}", "message", msg));
-  chat__to_readers(h, s, conv,
+  chat_to_readers(h, s, conv,
                    protocol_event("chat.message_edited", json_pack("{s:I, s:o}", "conversation_id",
                                                                    (json_int_t)conv, "message", msg)));
 }
@@ -356,7 +355,7 @@ static void handle_chat_delete(hub *h, session *s, json_int_t id, json_t *req) {
   if (hub_attachments(h)) attachment_store_collect(hub_attachments(h));
   int64_t conv = json_integer_value(json_object_get(msg, "conversation_id"));
   hub_reply(h, s, id, json_pack("{s:O}", "message", msg));
-  chat__to_readers(
+  chat_to_readers(
       h, s, conv,
       protocol_event("chat.message_deleted", json_pack("{s:I, s:I, s:o}", "conversation_id", (json_int_t)conv,
                                                        "message_id", mid, "message", msg)));
@@ -541,7 +540,7 @@ static void handle_chat_react(hub *h, session *s, json_int_t id, json_t *req) {
   json_int_t conv = json_integer_value(json_object_get(msg, "conversation_id"));
   json_t *reactions = json_object_get(msg, "reactions");
   hub_reply(h, s, id, json_pack("{s:I, s:O}", "message_id", mid, "reactions", reactions));
-  chat__to_readers(h, s, conv,
+  chat_to_readers(h, s, conv,
                    protocol_event("chat.reaction", json_pack("{s:I, s:I, s:O}", "conversation_id", conv,
                                                              "message_id", mid, "reactions", reactions)));
   json_decref(msg);

@@ -8,13 +8,17 @@
  * of strings) and back. Every request is hostile: unknown keys, wrong types, oversized lists and
  * '|' inside list elements are refused here, and every value is then checked by cp_check, whose
  * message (naming the attribute) is sent back as is with the attribute in error.field, so the
- * app can show it next to the field. Values entered through the protocol have source 'entered'. */
+ * app can show it next to the field. Values entered through the protocol have source 'entered'.
+ * A saved change re-matches the organization against the support programmes before the reply
+ * (storage/programme_match_store.h), so an answered "enter your revenue" prompt shows at once. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway/log.h"
 #include "signaling/handlers.h"
 #include "storage/company_profile_store.h"
+#include "storage/programme_match_store.h"
 #include "storage/user_store.h"
 
 static const char *org__type_key(cp_type t) {
@@ -298,6 +302,9 @@ static void handle_org_profile_update(hub *h, session *s, json_int_t id, json_t 
   } else if (rc != COMPANY_PROFILE_OK) {
     hub_error(h, s, id, ERR_INTERNAL, "database error; nothing was changed");
   } else {
+    /* matching sees the change at once: the stored matches (new marks, consortium fits) too */
+    if (programme_match_recompute_org(db, org, now) < 0)
+      log_warn("org.profile_update: re-matching organization %lld failed", (long long)org);
     org__reply_profile(h, s, id, org);
   }
 done:

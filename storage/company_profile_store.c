@@ -19,6 +19,7 @@ static int cp_store__org_exists(moa_db *db, int64_t org_id) {
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, org_id);
   int rc = db_step(db, st);
+  sqlite3_reset(st); /* left stepped, it would hold a read transaction: a stale snapshot for the connection */
   return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 

@@ -36,7 +36,7 @@ sqlite3 *db_handle(moa_db *db);
 
 /* Per-connection caches of other storage modules, freed by db_close. A slot holds one pointer;
  * setting it frees the previous one (if different) with its free function. */
-typedef enum { DB_EXT_DIRECTORY = 0, DB_EXT_MAX } db_ext_slot;
+typedef enum { DB_EXT_DIRECTORY = 0, DB_EXT_PROGRAMMES, DB_EXT_MAX } db_ext_slot;
 void *db_ext(moa_db *db, db_ext_slot slot);
 void db_set_ext(moa_db *db, db_ext_slot slot, void *p, void (*free_fn)(void *));
 int db_schema_version(moa_db *db);

@@ -148,7 +148,64 @@ static void event(textbuf *b, json_t *m, const char *stamp, const char *url_base
   textbuf_puts(b, "END:VEVENT\r\n");
 }
 
+/* "YYYY-MM-DD" → "YYYYMMDD" of that day and of the next (DTEND of an all-day event is exclusive).
+ * False when the date does not parse. */
+static bool deadline_days(const char *date, char day[9], char next[9]) {
+  char iso[24], t[32];
+  int64_t at;
+  snprintf(iso, sizeof iso, "%.10sT12:00", date);
+  if (strlen(date) != 10 || !seoul_parse_iso(iso, &at)) return false;
+  seoul_format_ical_local(at, t, sizeof t);
+  snprintf(day, 9, "%.8s", t);
+  seoul_format_ical_local(at + 86400, t, sizeof t);
+  snprintf(next, 9, "%.8s", t);
+  return true;
+}
+
+static void deadline_event(textbuf *b, json_t *d, const char *stamp, const char *url_base) {
+  char v[160], day[9], next[9];
+  if (!deadline_days(str(d, "apply_end"), day, next)) return;
+  textbuf_puts(b, "BEGIN:VEVENT\r\n");
+  snprintf(v, sizeof v, "moa-programme-%lld@moa", (long long)num(d, "id"));
+  ical_line(b, "UID", v);
+  ical_line(b, "DTSTAMP", stamp);
+  ical_line(b, "DTSTART;VALUE=DATE", day);
+  ical_line(b, "DTEND;VALUE=DATE", next);
+  textbuf s = {0};
+  textbuf_puts(&s, "[마감] ");
+  textbuf_puts(&s, str(d, "title"));
+  char *summary = textbuf_take(&s);
+  if (summary) text_line(b, "SUMMARY", summary);
+  textbuf desc = {0};
+  textbuf_puts(&desc, str(d, "agency"));
+  textbuf_puts(&desc, " · 23:59 마감 (Deadline 23:59 KST)");
+  if (str(d, "url")[0]) {
+    textbuf_puts(&desc, "\n공고문 (Notice): ");
+    textbuf_puts(&desc, str(d, "url"));
+  }
+  char page[512] = "";
+  if (url_base && url_base[0]) {
+    snprintf(page, sizeof page, "%s/#/programmes/%lld", url_base, (long long)num(d, "id"));
+    textbuf_puts(&desc, "\nMoa: ");
+    textbuf_puts(&desc, page);
+  }
+  char *text = textbuf_take(&desc);
+  if (text) text_line(b, "DESCRIPTION", text);
+  if (str(d, "url")[0]) ical_line(b, "URL", str(d, "url"));
+  ical_line(b, "TRANSP", "TRANSPARENT");
+  textbuf_puts(b, "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:" ICAL_DEADLINE_ALARM "\r\n");
+  if (summary) text_line(b, "DESCRIPTION", summary);
+  textbuf_puts(b, "END:VALARM\r\nEND:VEVENT\r\n");
+  free(summary);
+  free(text);
+}
+
 char *ical_calendar(json_t *meetings, const char *name, int64_t dtstamp, const char *url_base) {
+  return ical_calendar_with_deadlines(meetings, NULL, name, dtstamp, url_base);
+}
+
+char *ical_calendar_with_deadlines(json_t *meetings, json_t *deadlines, const char *name, int64_t dtstamp,
+                                   const char *url_base) {
   textbuf b = {0};
   char stamp[32];
   seoul_format_ical_utc(dtstamp, stamp, sizeof stamp);
@@ -165,6 +222,7 @@ char *ical_calendar(json_t *meetings, const char *name, int64_t dtstamp, const c
   size_t i;
   json_t *m;
   json_array_foreach(meetings, i, m) event(&b, m, stamp, url_base);
+  json_array_foreach(deadlines, i, m) deadline_event(&b, m, stamp, url_base);
   textbuf_puts(&b, "END:VCALENDAR\r\n");
   return textbuf_take(&b);
 }

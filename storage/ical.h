@@ -29,4 +29,13 @@ void ical_line(textbuf *b, const char *name, const char *value);
  * the first line of its DESCRIPTION. Returns malloc'd text, NULL on out of memory. */
 char *ical_calendar(json_t *meetings, const char *name, int64_t dtstamp, const char *url_base);
 
+/* The same with the deadlines of saved support programmes (deadlines may be NULL): an array of
+ * {id, title, agency, apply_end "YYYY-MM-DD", url ("" for none)}. Each is an all-day event on its
+ * last day (a programme closes at 23:59 Seoul time), "[마감] title", with the official notice as
+ * URL, the app's programme page (url_base + "/#/programmes/<id>") in the description, and an
+ * alarm three days before (ICAL_DEADLINE_ALARM): the deadline reminder of saved programmes. */
+#define ICAL_DEADLINE_ALARM "-P3D"
+char *ical_calendar_with_deadlines(json_t *meetings, json_t *deadlines, const char *name, int64_t dtstamp,
+                                   const char *url_base);
+
 #endif

@@ -72,9 +72,14 @@ static int64_t source_id(moa_db *db, const char *name, feed_source format, char 
   st = db_stmt(db, "SELECT id, format FROM programme_sources WHERE name = ?1");
   if (!st) return -1;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-  if (db_step(db, st) != SQLITE_ROW) return -1;
+  if (db_step(db, st) != SQLITE_ROW) {
+    sqlite3_reset(st);
+    return -1;
+  }
   int64_t id = sqlite3_column_int64(st, 0);
-  const char *fmt = (const char *)sqlite3_column_text(st, 1);
+  char fmt[32];
+  snprintf(fmt, sizeof fmt, "%s", (const char *)sqlite3_column_text(st, 1));
+  sqlite3_reset(st); /* left stepped, it would hold a read transaction: a stale snapshot for the connection */
   if (strcmp(fmt, feed_source_name(format)) != 0) {
     snprintf(err, errlen, "source %s is a %s feed, not %s", name, fmt, feed_source_name(format));
     return 0;

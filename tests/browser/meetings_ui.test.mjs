@@ -121,7 +121,7 @@ test('schedule through the form; a member sees it with Seoul time, .ics and the 
   const nav = member.locator('nav.nav');
   const current = () => nav.locator('a[aria-current="page"]').getAttribute('href');
   assert.deepEqual(await nav.locator('a.nav-link').evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
-    ['#/home', '#/partners', '#/meetings', '#/inbox']);
+    ['#/home', '#/partners', '#/programmes', '#/meetings', '#/inbox']);
   assert.equal(await nav.locator('a[href="#/meetings"]').innerText(), '회의');
   assert.equal(await current(), '#/meetings');
   await nav.locator('a', { hasText: '홈' }).click();
@@ -132,7 +132,7 @@ test('schedule through the form; a member sees it with Seoul time, .ics and the 
   const orgId = await member.evaluate(() => window.moa.rpc.user.organization.id);
   await member.goto(`${srv.url}/#/org/${orgId}`);
   await until(async () => (await current()) === '#/partners', 'the partner link marked on an organization\'s profile');
-  // On a phone the four links fit without scrolling, in Korean and in English, with an unread badge.
+  // On a phone the five links fit without scrolling, in Korean and in English, with an unread badge.
   const memberId = await member.evaluate(() => window.moa.rpc.user.id);
   await coord.evaluate(async (id) => {
     const { conversation_id: cid } = await window.moa.rpc.request('chat.direct', { user_ids: [id] });

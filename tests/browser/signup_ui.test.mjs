@@ -11,41 +11,23 @@
 // Screenshots in build/screenshots/signup-*.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { startServer, seededDb, cleanup } from '../lib/moa.mjs';
-import { startSmtpSink, parseMail } from '../lib/smtp_sink.mjs';
-import { launch, newPage, signIn, screenshots, SCREENSHOTS, until } from './ui_helpers.mjs';
+import { parseMail } from '../lib/smtp_sink.mjs';
+import { launch, newPage, signIn, screenshots, SCREENSHOTS, until, serverWithMail, stopServerWithMail } from './ui_helpers.mjs';
 
-let srv, db, sink, browser, base;
+let mail, sink, browser, base;
 const PW = 'hanbit-signup-2026';
 const KO = { company: '(주)한빛로보틱스', bizno: '305-87-04125', region: '대전', name: '한빛나', email: 'ceo@hanbit-robotics.example' };
 const EN = { company: 'Seorak Sensors Ltd', bizno: '608-87-02555', region: '강원', name: 'Jamie Park', email: 'jamie@seorak-sensors.example' };
 
-async function freePort() {
-  const s = createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 before(async () => {
-  sink = await startSmtpSink();
-  db = seededDb();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  srv = await startServer({
-    db: db.path,
-    args: ['--listen', `127.0.0.1:${port}`, '--smtp-url', sink.url, '--smtp-from', 'noreply@moa.example', '--public-url', base],
-  });
+  mail = await serverWithMail();
+  ({ sink, base } = mail);
   browser = await launch();
 });
 after(async () => {
   await browser?.close();
-  await srv?.stop();
-  await sink?.close();
-  cleanup(db?.dir);
+  await stopServerWithMail(mail);
 });
 
 async function fill(page, who, { bizno = who.bizno, email = who.email } = {}) {

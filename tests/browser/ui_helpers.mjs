@@ -2,12 +2,14 @@
 // network namespace, for media), signing in through the app's own sign-in screen, and writing
 // screenshots under build/screenshots/ (not committed).
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer, seededDb, signedIn, cleanup } from '../lib/moa.mjs';
 
 import { CHROMIUM, CHROMIUM_ENV } from '../lib/browser.mjs';
+import { startSmtpSink } from '../lib/smtp_sink.mjs';
 
 export { CHROMIUM };
 export const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream',
@@ -108,4 +110,28 @@ export function serverAndBrowser() {
     cleanup(s.db?.dir);
   });
   return s;
+}
+
+// A server that sends mail to a test SMTP sink (tests/lib/smtp_sink.mjs), on a port chosen first
+// so that its public URL (the links in the mails) is known: for the company sign-up tests.
+// Returns {srv, db, sink, base}; stop with stopServerWithMail.
+export async function serverWithMail() {
+  const sink = await startSmtpSink();
+  const db = seededDb();
+  const s = createServer();
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  const base = `http://127.0.0.1:${port}`;
+  const srv = await startServer({
+    db: db.path,
+    args: ['--listen', `127.0.0.1:${port}`, '--smtp-url', sink.url, '--smtp-from', 'noreply@moa.example', '--public-url', base],
+  });
+  return { srv, db, sink, base };
+}
+
+export async function stopServerWithMail(m) {
+  await m?.srv?.stop();
+  await m?.sink?.close();
+  cleanup(m?.db?.dir);
 }

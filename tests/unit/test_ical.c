@@ -209,12 +209,49 @@ static void test_calendar(void **state) {
   free(cal);
 }
 
+/* Saved support programmes' deadlines: all-day on the last day (DTEND the next day, across a year
+ * end), "[마감] title" escaped, the notice as URL, the app's page in the description, a 3-day
+ * alarm; a date that does not parse gives no event at all. */
+static void test_deadlines(void **state) {
+  (void)state;
+  json_t *d = json_pack("[{s:I, s:s, s:s, s:s, s:s}, {s:I, s:s, s:s, s:s, s:s}]", "id", (json_int_t)12, "title",
+                        "스마트공장; 2차", "agency", "중소벤처기업부", "apply_end", "2026-12-31", "url",
+                        "https://example.org/n/12", "id", (json_int_t)13, "title", "깨진 날짜", "agency", "x",
+                        "apply_end", "2026-02-30", "url", "");
+  json_t *none = json_array();
+  char *cal = ical_calendar_with_deadlines(none, d, "Moa", 1796083200, "https://moa.example");
+  json_decref(none);
+  json_decref(d);
+  assert_non_null(cal);
+  assert_non_null(strstr(cal, "UID:moa-programme-12@moa\r\n"));
+  assert_non_null(strstr(cal, "DTSTART;VALUE=DATE:20261231\r\nDTEND;VALUE=DATE:20270101\r\n"));
+  assert_non_null(strstr(cal, "SUMMARY:[마감] 스마트공장\\; 2차\r\n"));
+  assert_non_null(strstr(cal, "URL:https://example.org/n/12\r\n"));
+  assert_non_null(strstr(cal, "TRIGGER:-P3D\r\n"));
+  char *unf = malloc(strlen(cal) + 1); /* unfolded: the description is longer than a line */
+  size_t u = 0;
+  for (const char *p = cal; *p; p++) {
+    if (p[0] == '\r' && p[1] == '\n' && p[2] == ' ') {
+      p += 2;
+      continue;
+    }
+    unf[u++] = *p;
+  }
+  unf[u] = '\0';
+  assert_non_null(strstr(unf, "\\nMoa: https://moa.example/#/programmes/12\r\n"));
+  free(unf);
+  assert_null(strstr(cal, "moa-programme-13@"));
+  assert_null(strstr(cal, "BEGIN:VEVENT\r\nBEGIN:VEVENT"));
+  free(cal);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_escape),
       cmocka_unit_test(test_fold),
       cmocka_unit_test(test_fold_not_utf8),
       cmocka_unit_test(test_calendar),
+      cmocka_unit_test(test_deadlines),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 // The app shell: the top bar (navigation, connection state, language switch, user), the hash
-// router (#/home, #/consortium/3, #/room/<id>, #/partners, #/org/<id>, #/meetings, #/inbox, #/activity (admins), #/signin?next=...,
+// router (#/home, #/consortium/3, #/room/<id>, #/partners, #/org/<id>, #/programmes, #/programmes/<id>, #/meetings, #/inbox, #/activity (admins), #/signin?next=...,
 // #/guest/<token> for a guest link, #/signup and #/signup/confirm/<token> for a company's own sign-up) and the
 // screen lifecycle. A guest session (user.guest) is
 // kept to its meeting's room: other screens route there. Screens live in js/screens/, one module each, and export
@@ -18,6 +18,8 @@ const ROUTES = [
   { re: /^\/room\/([A-Za-z0-9_-]{1,64})$/, screen: 'room', auth: true, keys: ['id'] },
   { re: /^\/partners$/, screen: 'partners', auth: true },
   { re: /^\/meetings$/, screen: 'meetings', auth: true },
+  { re: /^\/programmes$/, screen: 'programmes', auth: true },
+  { re: /^\/programmes\/(\d+)$/, screen: 'programme', auth: true, keys: ['id'] },
   { re: /^\/activity$/, screen: 'activity', auth: true },
   { re: /^\/org\/(\d+)$/, screen: 'org', auth: true, keys: ['id'] },
   { re: /^\/inbox(?:\/(\d+))?$/, screen: 'inbox', auth: true, keys: ['conversation'] },
@@ -175,7 +177,7 @@ function showLoading() {
 
 // Screens that belong to a section of the top navigation: an organization's profile is found
 // through the partner search.
-const NAV_SECTIONS = { org: 'partners' };
+const NAV_SECTIONS = { org: 'partners', programme: 'programmes' };
 
 const connEl = h('span', { class: 'conn', role: 'status', 'aria-live': 'polite' });
 let unreadTotal = 0;
@@ -196,6 +198,7 @@ function renderTopbar(screen) {
     user && !user.guest ? h('nav', { class: 'nav', 'aria-label': t('nav.label') },
       link('#/home', 'nav.home', 'home'),
       link('#/partners', 'nav.partners', 'partners'),
+      link('#/programmes', 'nav.programmes', 'programmes'),
       link('#/meetings', 'nav.meetings', 'meetings'),
       link('#/inbox', 'nav.inbox', 'inbox'),
       user.is_admin ? link('#/activity', 'nav.activity', 'activity') : null) : h('span', { class: 'nav' }),

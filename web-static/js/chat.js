@@ -14,6 +14,13 @@ import { createTray, attachButton, attachmentList } from './attachments.js';
 // The reactions a message may get (the server accepts exactly these: chat.react).
 const EMOJI = ['👍', '❤️', '😄', '🎉', '👀', '🙏', '✅', '😮'];
 
+// The app's own pages named in a message (a programme a coordinator shared: "#/programmes/12")
+// become links; other text stays text (no outside links are made from what people type).
+function appLinks(parts) {
+  return parts.flatMap((p) => (typeof p !== 'string' ? [p] : p.split(/(#\/programmes\/\d{1,12})/).map((x, i) => (
+    i % 2 ? h('a', { href: x, class: 'app-link' }, x) : x))));
+}
+
 export function conversationTitle(c) {
   if (c.kind === 'channel') return t('chat.channelTitle', { name: c.title || '' });
   if (c.title) return c.title;
@@ -116,7 +123,7 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
     const mine = me && m.author_id === me.id;
     const files = attachmentList(m, thumbs);
     const body = m.deleted ? h('p', { class: 'body deleted', i18n: 'chat.deleted' })
-      : m.body || !files ? h('p', { class: 'body' }, mentionBody(m, me)) : null;
+      : m.body || !files ? h('p', { class: 'body' }, appLinks(mentionBody(m, me))) : null;
     const li = h('li', {
       class: ['msg', mine && 'mine', m.kind === 'system' && 'system', pending && 'pending', !m.deleted && mentionsMe(m, me) && 'mentions-me'],
       dataset: { id: String(m.id ?? '') },

@@ -10,6 +10,7 @@ import { ko as uxKo, en as uxEn } from './strings_ux.js';
 import { ko as filesKo, en as filesEn } from './strings_files.js';
 import { ko as companyKo, en as companyEn } from './strings_company.js';
 import { ko as signupKo, en as signupEn } from './strings_signup.js';
+import { ko as programmesKo, en as programmesEn } from './strings_programmes.js';
 
 export const ko = {
   ...meetingsKo,
@@ -20,6 +21,7 @@ export const ko = {
   ...filesKo,
   ...companyKo,
   ...signupKo,
+  ...programmesKo,
   'app.name': '모아',
   'app.loading': '불러오는 중…',
   'app.skip': '본문으로 건너뛰기',
@@ -393,6 +395,7 @@ export const en = {
   ...filesEn,
   ...companyEn,
   ...signupEn,
+  ...programmesEn,
   'app.name': 'Moa',
   'app.loading': 'Loading…',
   'app.skip': 'Skip to content',
