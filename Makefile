@@ -48,7 +48,7 @@ deps-fuzz: deps
 	@sh tools/ensure-packages.sh $(FUZZ_DEPS)
 
 node-deps: package-lock.json
-	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 	  npm ci --no-audit --no-fund; fi
 
 build: deps
