@@ -144,9 +144,11 @@ static int pm__field_score(const pm_programme *p, const cp_elig_input *in, const
 }
 
 /* Evaluates programme p for the organization: bucket and score parts into *m, per-rule answers
- * into res (p->nrules entries). */
+ * into res (p->nrules entries). With score_ineligible false a 신청 불가 programme gets no score
+ * (its parts stay 0): a listing without that bucket drops it, and scoring it was three quarters
+ * of the keyword searches of a full demo recompute (1.02 s -> see docs/BENCHMARKS.md). */
 static void pm__evaluate(const pm_programme *p, const pm_words *words, const cp_elig_input *in,
-                         const char *at, elig_result *res, pm_match *m) {
+                         const char *at, elig_result *res, pm_match *m, bool score_ineligible) {
   elig_attr small[CP_ELIG_MAX];
   size_t k = 0;
   for (size_t i = 0; i < p->nneed && k < CP_ELIG_MAX; i++)
@@ -154,6 +156,7 @@ static void pm__evaluate(const pm_programme *p, const pm_words *words, const cp_
   elig_outcome o = elig_evaluate(p->views, p->nrules, small, k, at, res);
   m->bucket = o.bucket;
   m->n_unknown = o.n_unknown;
+  if (o.bucket == ELIG_BUCKET_INELIGIBLE && !score_ineligible) return;
   int hits = 0;
   for (int i = 0; i < words->n && hits < 3; i++) hits += strstr(p->text, words->w[i]) != NULL;
   m->s_keywords = 10 * hits;
@@ -200,7 +203,7 @@ int pm_match_org(const pm_catalog *c, const pm_org *org, int64_t now, const char
       snprintf(filled_at, sizeof filled_at, "%s", at);
     }
     pm_match m = {.index = i, .programme_id = p->id, .closes_at = p->closes_at};
-    pm__evaluate(p, &words, in, at, res, &m);
+    pm__evaluate(p, &words, in, at, res, &m, include_ineligible);
     if (m.bucket == ELIG_BUCKET_INELIGIBLE && !include_ineligible) continue;
     if (out->n == out->cap) {
       size_t cap = out->cap ? out->cap * 2 : 64;
@@ -264,7 +267,7 @@ int pm_explain(const pm_catalog *c, size_t index, const pm_org *org, int64_t now
   pm_words words;
   pm__words(org->keywords, &words);
   out->match = (pm_match){.index = index, .programme_id = p->id, .closes_at = p->closes_at};
-  pm__evaluate(p, &words, in, at, res, &out->match);
+  pm__evaluate(p, &words, in, at, res, &out->match, true);
   /* every rule's kind: a required member of an OR-group that passes is a reason only when it
    * passes itself; of a group that fails, every member is a why-not */
   for (int pass = 0; pass < 4; pass++)
