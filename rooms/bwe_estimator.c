@@ -84,8 +84,9 @@ static void acked_add(bwe_estimator *e, int64_t arrival_us, uint32_t size) {
   if (e->ack_first_us < 0) e->ack_first_us = arrival_us;
 }
 
-/* Rate over the window ending at the newest slot, or 0 while under 150 ms of data. */
-static uint32_t acked_rate(const bwe_estimator *e) {
+/* Rate over the `slots` (3..BWE_ACKED_BUCKETS) slots of 50 ms ending at the newest one, the
+ * newest left out (still filling), or 0 while under 150 ms of data. */
+static uint32_t acked_rate_over(const bwe_estimator *e, int slots) {
   int64_t newest = INT64_MIN;
   for (int i = 0; i < BWE_ACKED_BUCKETS; i++)
     if (e->ack_slot[i] > newest) newest = e->ack_slot[i];
@@ -93,7 +94,7 @@ static uint32_t acked_rate(const bwe_estimator *e) {
   uint64_t bytes = 0;
   int64_t oldest = newest;
   for (int i = 0; i < BWE_ACKED_BUCKETS; i++) {
-    if (e->ack_slot[i] == INT64_MIN || e->ack_slot[i] <= newest - BWE_ACKED_BUCKETS) continue;
+    if (e->ack_slot[i] == INT64_MIN || e->ack_slot[i] <= newest - slots) continue;
     if (e->ack_slot[i] == newest) continue; /* the newest slot is still filling */
     bytes += e->ack_bytes[i];
     if (e->ack_slot[i] < oldest) oldest = e->ack_slot[i];
@@ -103,6 +104,8 @@ static uint32_t acked_rate(const bwe_estimator *e) {
   uint64_t bps = bytes * 8 * 20 / (uint64_t)span_slots; /* 20 slots per second */
   return bps > UINT32_MAX ? UINT32_MAX : (uint32_t)bps;
 }
+
+static uint32_t acked_rate(const bwe_estimator *e) { return acked_rate_over(e, BWE_ACKED_BUCKETS); }
 
 /* ---- trendline filter and overuse detector ---- */
 
@@ -306,6 +309,12 @@ static void aimd_update(bwe_estimator *e, bwe_usage usage, int64_t now_us) {
     }
     e->last_change_us = now_us;
   } else if (e->aimd_state == AIMD_DECREASE) {
+    /* The link's rate now: the last 200 ms when they show less than the 500 ms window. When a
+     * link narrows, the window still holds arrivals from before, and the cut landed above the
+     * new rate (3.4 Mbit/s -> 1.08 on an 800 kbit/s link: its queue stayed full and dropped
+     * half of what came next; docs/BWE.md, eighth session). */
+    uint32_t recent = acked_rate_over(e, 4);
+    if (recent > 0 && recent < acked) acked = recent;
     if (acked > 0) {
       double dec = BETA * acked;
       if (dec > 5000) dec -= 5000;

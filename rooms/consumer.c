@@ -17,7 +17,6 @@
 #include "gateway/rtc/srtp.h"
 #include "rooms/sfu.h"
 
-
 consumer *consumer_by_id(sfu *s, uint32_t id) {
   for (router *r = s->routers; r; r = r->next)
     for (transport *t = r->transports; t; t = t->next_in_router)
@@ -152,6 +151,8 @@ static bool simulcast_pass(sfu *s, consumer *c, int enc, uint8_t *out, size_t le
      * publisher's upper encodings stall and their key frames come late). */
     if (!c->vp8.started && is_keyframe) target = ssrc;
     if (target) {
+      /* Down to a lower encoding: until its key frame, the upper one's base layer alone. */
+      vp8_rewriter_set_waiting_tid(&c->vp8, c->cur_enc >= 0 && c->target_enc < c->cur_enc ? 0 : 3);
       vp8_rewriter_set_target(&c->vp8, target, c->target_tid);
       c->vp8_target_ssrc = target;
     }
@@ -284,8 +285,8 @@ void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n) {
     transport_send_rtp(s, c->owner, out, len, c->kind == MEDIA_VIDEO);
     sent++;
   }
-  log_debug("nack: transport %u consumer %u: %zu asked, %u sent, %u unknown, %u no longer buffered, %u over budget, "
-            "%u refused by the VP8 rewriter",
+  log_debug("nack: transport %u consumer %u: %zu asked, %u sent, %u unknown, %u no longer buffered, "
+            "%u over budget, %u refused by the VP8 rewriter",
             c->owner->id, c->id, n, sent, unmapped, gone, over, refused);
   /* A loss that cannot be repaired leaves the subscriber's decoder waiting: Chromium asks for a
    * key frame only after about 3 s without a decodable frame (browser_bandwidth_adapt: cameras

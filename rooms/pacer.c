@@ -40,6 +40,13 @@ bool pacer_take(pacer *p, size_t len) {
   return true;
 }
 
+void pacer_charge(pacer *p, size_t len) {
+  if (!p->rate_bps) return;
+  p->budget -= (int64_t)len;
+  int64_t floor = -(int64_t)(p->rate_bps * PACER_BURST_US * 10 / 8000000u); /* 100 ms of debt at most */
+  if (p->budget < floor) p->budget = floor;
+}
+
 int pacer_push(pacer *p, const uint8_t *pkt, size_t len, int64_t now_us) {
   if (len > PACER_SLOT || p->count == PACER_CAP ||
       (!p->buf && !(p->buf = malloc((size_t)PACER_CAP * PACER_SLOT)))) {

@@ -10,7 +10,11 @@
  *  - the budget refills at max(rate, the backlog over PACER_MAX_QUEUE_US) and holds at most
  *    PACER_BURST_US of that rate; it may go one packet below zero;
  *  - no packet waits longer than PACER_MAX_QUEUE_US: one that has goes whatever the budget;
- *  - a full queue refuses the packet (the viewer NACKs it like a loss; counted in dropped).
+ *  - a full queue refuses the packet (the viewer NACKs it like a loss; counted in dropped);
+ *  - audio sent beside it is charged to the same budget (pacer_charge): paced at 1.25 x an
+ *    estimate of 600 kbit/s with three Opus streams unpaced on top, an 800 kbit/s link got
+ *    850 kbit/s of RTP (about 1 Mbit/s with SRTP, UDP and IP headers) and dropped a fifth of it
+ *    for seconds (docs/BWE.md, eighth session).
  *
  * Pure: time is a parameter, no I/O; the queue's storage is allocated at its first use (most
  * viewers never queue) and freed by pacer_free. Owned by the subscriber's sub_bwe, used on the
@@ -47,6 +51,11 @@ void pacer_refill(pacer *p, int64_t now_us);
 /* Whether a packet of len bytes may go at once, bypassing the queue: nothing queued, and budget
  * left. Takes it from the budget when it may. Call pacer_refill first. */
 bool pacer_take(pacer *p, size_t len);
+/* Takes len from the budget for a packet that went around the queue (audio, which never
+ * waits): what is sent beside the paced video still counts against the rate, so video and
+ * audio together keep to it. The budget may go below zero (video then waits longer). No-op
+ * without a rate. Call pacer_refill first. */
+void pacer_charge(pacer *p, size_t len);
 /* Queues a copy of pkt[0..len), pushed at now_us. Returns 0, or -1 when it is refused (queue
  * full, len over PACER_SLOT, out of memory; counted in dropped). */
 int pacer_push(pacer *p, const uint8_t *pkt, size_t len, int64_t now_us);

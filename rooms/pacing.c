@@ -2,7 +2,8 @@
  * is numbered for transport-cc and protected at the moment it leaves, not when it was queued,
  * so that the estimator sees the link's delay and not the pacer's. Video toward a constrained
  * subscriber (its estimate has been cut at least once) goes through its pacer at
- * PACING_FACTOR x the estimate; audio never waits. The allocation side is layer_control.c. */
+ * PACING_FACTOR x the estimate; audio never waits but is charged to the same budget. The allocation side is
+ * layer_control.c. */
 #include <stdatomic.h>
 #include <string.h>
 
@@ -24,8 +25,18 @@ static uint64_t pacing_rate(const sfu *s, const transport *t) {
 }
 
 size_t transport_emit_rtp(sfu *s, transport *t, uint8_t *out, size_t len, int probe_id) {
-  if (t->bwe)
-    len = sub_bwe_stamp(t->bwe, out, len, UDP_SEND_ROOM - SRTP_PAIR_RTP_TRAILER_MAX, sfu_now_us(s), probe_id);
+  sub_bwe *b = t->bwe;
+  if (b) {
+    int64_t now = sfu_now_us(s);
+    /* Media sent while a probe cluster goes out belongs to it: the cluster's rate is what the
+     * link carries in all, and the padding only fills up to it (layer_control.c). Padding on
+     * top of the media put three times the estimate on an 800 kbit/s link, and what tbf dropped
+     * of it was media as much as padding. */
+    bool in_cluster = !probe_id && b->probing && now - b->probe_start_us < b->probe.duration_us;
+    if (in_cluster) probe_id = b->probe.id;
+    len = sub_bwe_stamp(b, out, len, UDP_SEND_ROOM - SRTP_PAIR_RTP_TRAILER_MAX, now, probe_id);
+    if (in_cluster) b->probe_bytes += len;
+  }
   int n = (int)len;
   if (srtp_pair_protect_rtp(t->srtp, out, &n, UDP_SEND_ROOM) != 0) return 0;
   transport_queue(s, t, out, (size_t)n);
@@ -34,6 +45,14 @@ size_t transport_emit_rtp(sfu *s, transport *t, uint8_t *out, size_t len, int pr
 
 void transport_send_rtp(sfu *s, transport *t, uint8_t *out, size_t len, bool video) {
   sub_bwe *b = t->bwe;
+  if (b && !video) { /* audio never waits, but its bytes count against the pacing rate */
+    uint64_t rate = pacing_rate(s, t);
+    if (rate) {
+      pacer_set_rate(&b->pacer, rate);
+      pacer_refill(&b->pacer, sfu_now_us(s));
+      pacer_charge(&b->pacer, len);
+    }
+  }
   if (b && video) {
     uint64_t rate = pacing_rate(s, t);
     pacer *p = &b->pacer;

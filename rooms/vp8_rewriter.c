@@ -8,7 +8,10 @@
 
 #include "gateway/rtc/vp8.h"
 
-void vp8_rewriter_init(vp8_rewriter *rw) { memset(rw, 0, sizeof *rw); }
+void vp8_rewriter_init(vp8_rewriter *rw) {
+  memset(rw, 0, sizeof *rw);
+  rw->waiting_tid = 3;
+}
 
 void vp8_rewriter_set_target(vp8_rewriter *rw, uint32_t ssrc, uint8_t max_tid) {
   rw->have_target = true;
@@ -17,6 +20,10 @@ void vp8_rewriter_set_target(vp8_rewriter *rw, uint32_t ssrc, uint8_t max_tid) {
 }
 
 void vp8_rewriter_restart(vp8_rewriter *rw) { rw->started = false; }
+
+void vp8_rewriter_set_waiting_tid(vp8_rewriter *rw, uint8_t max_tid) {
+  rw->waiting_tid = max_tid > 3 ? 3 : max_tid;
+}
 
 bool vp8_rewriter_waiting_keyframe(const vp8_rewriter *rw) {
   return rw->have_target && (!rw->started || rw->ssrc != rw->target_ssrc);
@@ -73,11 +80,13 @@ vp8_rw_result vp8_rewriter_process(vp8_rewriter *rw, uint32_t ssrc, uint8_t *pay
   uint16_t pid = d.picture_id;
   size_t slot = pid % VP8_RW_HISTORY;
   if (!rw->max_valid || pid_newer(pid, rw->max_in_pid, mask)) { /* a new picture: decide once */
-    if (rw->target_tid < rw->cur_tid)
-      rw->cur_tid = rw->target_tid;
-    else if (d.has_tid && d.tid > rw->cur_tid && d.tid <= rw->target_tid && d.layer_sync)
+    uint8_t lim = rw->target_tid;
+    if (rw->ssrc != rw->target_ssrc && rw->waiting_tid < lim) lim = rw->waiting_tid;
+    if (lim < rw->cur_tid)
+      rw->cur_tid = lim;
+    else if (d.has_tid && d.tid > rw->cur_tid && d.tid <= lim && d.layer_sync)
       rw->cur_tid = d.tid;
-    if (d.keyframe) rw->cur_tid = rw->target_tid;
+    if (d.keyframe) rw->cur_tid = lim;
     /* Pictures between the previous newest and this one (lost or late) are forgotten. */
     if (rw->max_valid) {
       uint16_t gap = (uint16_t)((pid - rw->max_in_pid) & mask);

@@ -41,6 +41,7 @@ typedef struct {
   bool have_target;
   uint32_t target_ssrc;
   uint8_t target_tid;
+  uint8_t waiting_tid; /* the forwarded source's limit while a switch waits (3: none) */
   uint16_t pid_offset; /* out = (in + offset) & mask */
   uint8_t tl0_offset;
   bool out_pid_valid, out_tl0_valid, max_valid;
@@ -64,6 +65,14 @@ void vp8_rewriter_set_target(vp8_rewriter *rw, uint32_t ssrc, uint8_t max_tid);
  * (after a pause: the decoder missed pictures). PictureID / TL0PICIDX continue from the last
  * ones sent. Never fails. */
 void vp8_rewriter_restart(vp8_rewriter *rw);
+
+/* The highest temporal layer (0..3) of the source still forwarded while a switch to another
+ * one waits for that one's key frame; 3 (the default) leaves it as vp8_rewriter_set_target
+ * chose. A viewer whose bandwidth fell waits for the lower encoding's key frame on the upper
+ * encoding's base layer alone: the upper one's full rate, kept flowing for the second or two a
+ * publisher short of CPU takes to send that key frame, is what overflowed a slow link's queue
+ * (browser_bandwidth_adapt, docs/BWE.md). The new source starts at the set_target layer. */
+void vp8_rewriter_set_waiting_tid(vp8_rewriter *rw, uint8_t max_tid);
 
 /* True while the chosen source is not the one being forwarded (or nothing is yet). */
 bool vp8_rewriter_waiting_keyframe(const vp8_rewriter *rw);

@@ -12,6 +12,8 @@
  *    the limit comes on. The queue's growth is steep (trend 35.9) and it loses packets:
  *    asserted that the estimate falls below the limit within 3 s and stays where the lowest
  *    layers of three cameras fit (at least 300 kbit/s) for the rest of the excerpt.
+ *  - shaped-800k-overshoot: the same viewer in another run (eighth session), the limit coming
+ *    on while three 720p cameras flowed: the first cut must land under the link's rate.
  *
  * The replay is the estimator's alone: one feedback at a time at the time the server took it;
  * probes the server sent are in the trace as packets, but this estimator's own probe clusters
@@ -37,6 +39,7 @@ typedef struct {
   uint32_t start_bps, min_bps, max_bps; /* of the target over the replay */
   uint32_t final_bps;
   int cuts;               /* feedbacks after which the target fell by a quarter or more */
+  uint32_t first_cut_bps; /* the target after the first of them (0: none) */
   double first_below_s;   /* first time the target was under `below` (-1: never) */
   uint32_t min_after_bps; /* the lowest target from first_below_s on */
   int feedbacks;
@@ -59,6 +62,7 @@ static void take(bwe_estimator *e, const bwe_packet *p, size_t n, int64_t now, u
   uint32_t t = e->target_bps;
   r->feedbacks++;
   if ((uint64_t)t * 4 < (uint64_t)before * 3) {
+    if (!r->cuts) r->first_cut_bps = t;
     r->cuts++;
     printf(
         "bwe replay: %.2f s: cut %u -> %u bit/s (acknowledged %u, trend %.1f, threshold %.1f, loss %.2f)\n",
@@ -147,6 +151,25 @@ static void test_shaped_800k(void **state) {
   assert_true(r.final_bps < 800000 * 1.2);
 }
 
+/* The link narrows from unlimited to 800 kbit/s (about 700 kbit/s of RTP: SRTP, UDP, IP and
+ * Ethernet headers take the rest) while the estimate is 2.5 Mbit/s: the first cut must land
+ * under the new rate. Taken from 0.85 x the 500 ms acknowledged window, which still held the
+ * arrivals from before, it landed at 1.01 Mbit/s (1.08 in the live run), the link's queue stayed
+ * full and dropped half of the next second. */
+static void test_shaped_800k_first_cut_under_link(void **state) {
+  (void)state;
+  replay_result r = replay("shaped-800k-overshoot.trace", 2500000, 800000);
+  printf(
+      "bwe replay shaped-800k-overshoot.trace: %d feedbacks; first cut to %u bit/s; under 800 kbit/s at %.2f "
+      "s, "
+      "then at least %u bit/s\n",
+      r.feedbacks, r.first_cut_bps, r.first_below_s, r.min_after_bps);
+  assert_true(r.cuts >= 1);
+  assert_true(r.first_cut_bps <= 700000);
+  assert_true(r.first_cut_bps >= 400000); /* not below what the link carries by much */
+  assert_true(r.first_below_s >= 0 && r.first_below_s <= 5.0);
+}
+
 /* The same feedback gives the same trajectory. */
 static void test_deterministic(void **state) {
   (void)state;
@@ -157,9 +180,8 @@ static void test_deterministic(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_unshaped_jitter_a),
-      cmocka_unit_test(test_unshaped_jitter_b),
-      cmocka_unit_test(test_shaped_800k),
+      cmocka_unit_test(test_unshaped_jitter_a), cmocka_unit_test(test_unshaped_jitter_b),
+      cmocka_unit_test(test_shaped_800k),       cmocka_unit_test(test_shaped_800k_first_cut_under_link),
       cmocka_unit_test(test_deterministic),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -149,6 +149,32 @@ static void test_clock_back_mints_nothing(void **state) {
   pacer_free(&p);
 }
 
+/* Audio around the queue is charged to the budget: video then waits for it, and the debt is
+ * bounded (100 ms at the rate). */
+static void test_charge_counts_audio(void **state) {
+  (void)state;
+  pacer p = {0};
+  uint8_t pkt[1000];
+  memset(pkt, 1, sizeof pkt);
+  pacer_charge(&p, 500); /* no rate: nothing */
+  assert_int_equal(p.budget, 0);
+  pacer_set_rate(&p, 800000); /* 100 bytes a millisecond */
+  pacer_refill(&p, 1000000);  /* 1,500 */
+  pacer_charge(&p, 1200);     /* audio: 300 left */
+  assert_int_equal(p.budget, 300);
+  assert_true(pacer_take(&p, 1000)); /* -700 */
+  assert_false(pacer_take(&p, 1000));
+  for (int i = 0; i < 100; i++) pacer_charge(&p, 200); /* 20 kB of audio: the debt stops at 10 kB */
+  assert_int_equal(p.budget, -10000);
+  assert_int_equal(pacer_push(&p, pkt, 1000, 1000000), 0);
+  size_t len;
+  pacer_refill(&p, 1099000); /* +9,900: -100 */
+  assert_null(pacer_front(&p, 1099000, &len));
+  pacer_refill(&p, 1100100); /* +110: 10 */
+  assert_non_null(pacer_front(&p, 1100100, &len));
+  pacer_free(&p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_idle_burst_then_wait),
@@ -157,6 +183,7 @@ int main(void) {
       cmocka_unit_test(test_refusals),
       cmocka_unit_test(test_no_rate_never_waits),
       cmocka_unit_test(test_clock_back_mints_nothing),
+      cmocka_unit_test(test_charge_counts_audio),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

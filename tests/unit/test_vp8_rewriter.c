@@ -291,12 +291,62 @@ static void test_malformed(void **state) {
   assert_false(rw.started);
 }
 
+/* A switch down waits for the lower encoding's key frame on the upper one's base layer alone
+ * (vp8_rewriter_set_waiting_tid); the lower one starts with every layer the target allows, and
+ * the stream stays continuous through both changes. */
+static void test_waiting_switch_on_base_layer(void **state) {
+  (void)state;
+  vp8_rewriter rw;
+  vp8_rewriter_init(&rw);
+  vp8_rewriter_set_waiting_tid(&rw, 0);
+  source hi = {.ssrc = 0xF, .pid = 100, .tl0 = 10, .w15 = true};
+  source lo = {.ssrc = 0x1, .pid = 9000, .tl0 = 90, .w15 = true};
+  static out_pkt o[400];
+  size_t n = 0;
+  vp8_rewriter_set_target(&rw, 0xF, 2);
+  for (int f = 0; f < 60; f++) {
+    if (f == 20) vp8_rewriter_set_target(&rw, 0x1, 2); /* down: lo's key frame at 40 */
+    size_t before = n;
+    feed(&rw, &hi, f == 0, o, &n);
+    size_t after_hi = n;
+    feed(&rw, &lo, f == 40, o, &n);
+    int k = f % 4;
+    if (f < 20) assert_int_equal(after_hi - before, 2); /* every layer of hi */
+    if (f >= 21 && f < 40) {                            /* waiting: hi's TID 0 pictures only */
+      assert_int_equal(after_hi - before, L1T3_TID[k] == 0 ? 2 : 0);
+      assert_int_equal(n, after_hi);
+    }
+    if (f == 40) assert_true(o[after_hi].key && o[after_hi].ssrc == 0x1);
+    if (f > 40) assert_int_equal(n - after_hi, 2); /* lo: every layer (TID <= 2) */
+    advance(&hi);
+    advance(&lo);
+  }
+  assert_false(vp8_rewriter_waiting_keyframe(&rw));
+  assert_int_equal(rw.cur_tid, 2);
+  assert_continuous(o, n, 0x7FFF);
+  /* Without a waiting limit hi keeps every layer until the switch. */
+  vp8_rewriter_init(&rw);
+  vp8_rewriter_set_target(&rw, 0xF, 2);
+  hi.frame = 0;
+  n = 0;
+  size_t hi_pkts = 0;
+  for (int f = 0; f < 40; f++) {
+    if (f == 20) vp8_rewriter_set_target(&rw, 0x1, 2);
+    size_t before = n;
+    feed(&rw, &hi, f == 0, o, &n);
+    hi_pkts += n - before;
+    advance(&hi);
+  }
+  assert_int_equal(hi_pkts, 80);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_desc_parse),
       cmocka_unit_test(test_temporal_and_spatial_switches),
       cmocka_unit_test(test_input_gap_kept_and_late_packets),
       cmocka_unit_test(test_no_tid_and_seven_bit),
+      cmocka_unit_test(test_waiting_switch_on_base_layer),
       cmocka_unit_test(test_malformed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
