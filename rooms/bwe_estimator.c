@@ -67,6 +67,7 @@ void bwe_estimator_init(bwe_estimator *e, const bwe_config *cfg, int64_t now_us)
   e->next_probe_id = 1;
   e->probe_next_us = now_us;
   e->ack_first_us = -1;
+  e->ack_last_us = INT64_MIN;
   for (int i = 0; i < BWE_ACKED_BUCKETS; i++) e->ack_slot[i] = INT64_MIN; /* empty */
 }
 
@@ -82,6 +83,7 @@ static void acked_add(bwe_estimator *e, int64_t arrival_us, uint32_t size) {
   }
   e->ack_bytes[i] += size;
   if (e->ack_first_us < 0) e->ack_first_us = arrival_us;
+  if (arrival_us > e->ack_last_us) e->ack_last_us = arrival_us;
 }
 
 /* Rate over the `slots` (3..BWE_ACKED_BUCKETS) slots of 50 ms ending at the newest one, the
@@ -106,6 +108,25 @@ static uint32_t acked_rate_over(const bwe_estimator *e, int slots) {
 }
 
 static uint32_t acked_rate(const bwe_estimator *e) { return acked_rate_over(e, BWE_ACKED_BUCKETS); }
+
+/* Rate over the arrivals from the start of the slot 150 ms before the newest one to the latest
+ * arrival, the newest slot included; 0 under 150 ms. A link that narrowed shows its new rate
+ * there; a receiver that stalled and then read a burst at once does not look slow, since the
+ * burst is in the newest slot (leaving it out read 158 kbit/s for a 1.6 Mbit/s link). */
+static uint32_t acked_rate_recent(const bwe_estimator *e) {
+  int64_t newest = INT64_MIN;
+  for (int i = 0; i < BWE_ACKED_BUCKETS; i++)
+    if (e->ack_slot[i] > newest) newest = e->ack_slot[i];
+  if (newest == INT64_MIN || e->ack_last_us == INT64_MIN) return 0;
+  int64_t from = newest - 3;
+  uint64_t bytes = 0;
+  for (int i = 0; i < BWE_ACKED_BUCKETS; i++)
+    if (e->ack_slot[i] != INT64_MIN && e->ack_slot[i] >= from) bytes += e->ack_bytes[i];
+  int64_t span_us = e->ack_last_us - from * 50000;
+  if (span_us < 150000) return 0;
+  uint64_t bps = bytes * 8 * 1000000 / (uint64_t)span_us;
+  return bps > UINT32_MAX ? UINT32_MAX : (uint32_t)bps;
+}
 
 /* ---- trendline filter and overuse detector ---- */
 
@@ -309,12 +330,15 @@ static void aimd_update(bwe_estimator *e, bwe_usage usage, int64_t now_us) {
     }
     e->last_change_us = now_us;
   } else if (e->aimd_state == AIMD_DECREASE) {
-    /* The link's rate now: the last 200 ms when they show less than the 500 ms window. When a
-     * link narrows, the window still holds arrivals from before, and the cut landed above the
-     * new rate (3.4 Mbit/s -> 1.08 on an 800 kbit/s link: its queue stayed full and dropped
-     * half of what came next; docs/BWE.md, eighth session). */
-    uint32_t recent = acked_rate_over(e, 4);
-    if (recent > 0 && recent < acked) acked = recent;
+    /* The link's rate now: the last 150-200 ms when they show less than the 500 ms window.
+     * When a link narrows, the window still holds arrivals from before, and the cut landed
+     * above the new rate (3.4 Mbit/s -> 1.08 on an 800 kbit/s link: its queue stayed full and
+     * dropped half of what came next; docs/BWE.md, eighth session). */
+    /* No lower than half the window, though: a receiver short of CPU stamps its arrivals in
+     * bursts and a publisher short of CPU pauses, and either can leave the last 200 ms nearly
+     * empty on a fast link (1.6 Mbit/s read as 188 kbit/s in a publisher's own browser). */
+    uint32_t recent = acked_rate_recent(e);
+    if (recent > 0 && recent < acked) acked = recent > acked / 2 ? recent : acked / 2;
     if (acked > 0) {
       double dec = BETA * acked;
       if (dec > 5000) dec -= 5000;

@@ -95,6 +95,7 @@ typedef struct bwe_estimator {
   int64_t ack_slot[BWE_ACKED_BUCKETS];
   uint64_t ack_bytes[BWE_ACKED_BUCKETS];
   int64_t ack_first_us;
+  int64_t ack_last_us; /* the latest arrival counted */
   /* AIMD */
   double rate_bps;
   int aimd_state; /* 0 hold, 1 increase, 2 decrease */

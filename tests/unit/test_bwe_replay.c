@@ -14,6 +14,10 @@
  *    layers of three cameras fit (at least 300 kbit/s) for the rest of the excerpt.
  *  - shaped-800k-overshoot: the same viewer in another run (eighth session), the limit coming
  *    on while three 720p cameras flowed: the first cut must land under the link's rate.
+ *  - publisher-stall: a publisher's own page receiving the other two cameras on an unshaped
+ *    link, in the browser that encodes three 720p cameras: one feedback reports 48 kB arrived
+ *    in 25 ms and then 300 ms of audio alone. The delay cut must not take that near-empty
+ *    stretch for the link's rate (0.85 x 188 kbit/s); at least 600 kbit/s stays.
  *
  * The replay is the estimator's alone: one feedback at a time at the time the server took it;
  * probes the server sent are in the trace as packets, but this estimator's own probe clusters
@@ -170,6 +174,16 @@ static void test_shaped_800k_first_cut_under_link(void **state) {
   assert_true(r.first_below_s >= 0 && r.first_below_s <= 5.0);
 }
 
+/* A stall is not a narrow link: the cut keeps at least half the 500 ms window's rate. */
+static void test_publisher_stall_not_a_narrow_link(void **state) {
+  (void)state;
+  replay_result r = replay("publisher-stall.trace", 2500000, 600000);
+  printf("bwe replay publisher-stall.trace: %d feedbacks, target %u..%u bit/s, %d cuts\n", r.feedbacks,
+         r.min_bps, r.max_bps, r.cuts);
+  assert_true(r.cuts >= 1);         /* the stall's delay overuse is still a cut, */
+  assert_true(r.min_bps >= 600000); /* but not to the near-empty stretch's rate (116 kbit/s) */
+}
+
 /* The same feedback gives the same trajectory. */
 static void test_deterministic(void **state) {
   (void)state;
@@ -180,8 +194,11 @@ static void test_deterministic(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_unshaped_jitter_a), cmocka_unit_test(test_unshaped_jitter_b),
-      cmocka_unit_test(test_shaped_800k),       cmocka_unit_test(test_shaped_800k_first_cut_under_link),
+      cmocka_unit_test(test_unshaped_jitter_a),
+      cmocka_unit_test(test_unshaped_jitter_b),
+      cmocka_unit_test(test_shaped_800k),
+      cmocka_unit_test(test_shaped_800k_first_cut_under_link),
+      cmocka_unit_test(test_publisher_stall_not_a_narrow_link),
       cmocka_unit_test(test_deterministic),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
