@@ -101,7 +101,8 @@ int sub_bwe_on_twcc(sub_bwe *b, const rtcp_header *h, int64_t now_us) {
   if (b->trace_fd >= 0) write_trace(b, joined, n, now_us);
   bwe_estimator_on_feedback(&b->est, joined, n, now_us);
   if (b->est.target_bps < before) b->constrained = true;
-  if ((uint64_t)b->est.target_bps * 4 < (uint64_t)before * 3) log_cut(b, before, joined, n);
+  if ((uint64_t)b->est.target_bps * 4 < (uint64_t)before * 3 && log_get_level() == LOG_LEVEL_DEBUG)
+    log_cut(b, before, joined, n);
   if (now_us - b->logged_us >= 1000000) { /* --log-level debug: the estimator's state, each second */
     const bwe_estimator *e = &b->est;
     b->logged_us = now_us;

@@ -17,29 +17,15 @@
 #include <cmocka.h>
 // clang-format on
 
+#include "src_file_support.h"
 #include "storage/feed.h"
 #include "storage/programme_text.h"
 
-static char *slurp(const char *name, size_t *len) {
-  const char *src = getenv("MOA_SRC");
-  char path[1024];
-  snprintf(path, sizeof path, "%s/tests/data/programmes/%s", src ? src : ".", name);
-  FILE *f = fopen(path, "rb");
-  if (!f) fail_msg("cannot open %s", path);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-  buf[n] = '\0';
-  fclose(f);
-  *len = (size_t)n;
-  return buf;
-}
-
 static void parse_file(feed_source src, const char *name, programme_batch *b) {
   size_t len;
-  char *data = slurp(name, &len);
+  char path[256];
+  snprintf(path, sizeof path, "tests/data/programmes/%s", name);
+  char *data = src_file_read(path, &len);
   char err[256] = "";
   if (feed_parse(src, data, len, b, err, sizeof err) != 0) fail_msg("%s: %s", name, err);
   for (size_t i = 0; i < b->nrejects; i++)

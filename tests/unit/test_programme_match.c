@@ -17,6 +17,7 @@
 // clang-format on
 
 #include "gateway/log.h"
+#include "src_file_support.h"
 #include "storage/company_profile_store.h"
 #include "storage/db.h"
 #include "storage/embedded.h"
@@ -26,22 +27,6 @@
 #include "storage/programme_rule_store.h"
 #include "storage/programme_store.h"
 #include "storage/reference_store.h"
-
-static char *slurp(const char *rel) {
-  const char *src = getenv("MOA_SRC");
-  char path[1024];
-  snprintf(path, sizeof path, "%s/%s", src ? src : ".", rel);
-  FILE *f = fopen(path, "rb");
-  if (!f) fail_msg("cannot open %s", path);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-  buf[n] = '\0';
-  fclose(f);
-  return buf;
-}
 
 /* "a=1;b=x@from@to" into p (certifications: value@valid_from@valid_to). */
 static void golden_profile(char *spec, company_profile *p) {
@@ -99,7 +84,7 @@ static void golden_item(char *spec, programme_item *it, feed_source *fmt) {
 
 static void test_golden(void **state) {
   (void)state;
-  char *text = slurp("tests/data/programmes/golden.tsv");
+  char *text = src_file_read("tests/data/programmes/golden.tsv", NULL);
   int cases = 0;
   char *save = NULL;
   for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {

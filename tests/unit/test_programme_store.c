@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "gateway/log.h"
+#include "src_file_support.h"
 #include "storage/db.h"
 #include "storage/programme_store.h"
 #include "storage/seoul_time.h"
@@ -26,26 +27,6 @@ static int64_t at(const char *iso) {
   int64_t t;
   assert_true(seoul_parse_iso(iso, &t));
   return t;
-}
-
-static char *slurp(const char *name, size_t *len) {
-  const char *src = getenv("MOA_SRC");
-  char path[1024];
-  if (strchr(name, '/'))
-    snprintf(path, sizeof path, "%s/%s", src ? src : ".", name);
-  else
-    snprintf(path, sizeof path, "%s/tests/data/programmes/%s", src ? src : ".", name);
-  FILE *f = fopen(path, "rb");
-  if (!f) fail_msg("cannot open %s", path);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-  buf[n] = '\0';
-  fclose(f);
-  *len = (size_t)n;
-  return buf;
 }
 
 static moa_db *open_mem(void) {
@@ -84,7 +65,9 @@ static void import_ok(moa_db *db, const char *source, feed_source fmt, const cha
 static void import_file(moa_db *db, const char *source, feed_source fmt, const char *name, int64_t now,
                         programme_import_report *r) {
   size_t len;
-  char *data = slurp(name, &len);
+  char path[256]; /* a bare name is one of tests/data/programmes/, a path is from the root */
+  snprintf(path, sizeof path, "%s%s", strchr(name, '/') ? "" : "tests/data/programmes/", name);
+  char *data = src_file_read(path, &len);
   char err[256] = "";
   if (programme_import(db, source, fmt, data, len, name, true, now, 0, r, err, sizeof err) != 0)
     fail_msg("import %s: %s", name, err);
@@ -312,7 +295,7 @@ static void test_planted_sample(void **state) {
   (void)state;
   moa_db *db = open_mem();
   size_t len;
-  char *text = slurp("data/programmes/PLANTED.json", &len);
+  char *text = src_file_read("data/programmes/PLANTED.json", &len);
   json_error_t je;
   json_t *planted = json_loadb(text, len, 0, &je);
   free(text);
