@@ -127,13 +127,21 @@ void sub_bwe_on_remb(sub_bwe *b, uint64_t bps, int64_t now_us) {
 }
 
 bool sub_bwe_rtx_allow(sub_bwe *b, size_t len, int64_t now_us) {
-  if (now_us - b->rtx_window_us >= 100000 || now_us < b->rtx_window_us) {
-    b->rtx_window_us = now_us;
-    b->rtx_window_bytes = 0;
+  int64_t rate = (int64_t)(b->est.target_bps / 16); /* half the estimate, in bytes per second */
+  int64_t cap = rate * SUB_BWE_RTX_BURST_US / 1000000;
+  if (cap < 1500) cap = 1500;
+  if (!b->rtx_started || now_us < b->rtx_last_us) { /* the first NACK, or a clock that went back */
+    b->rtx_started = true;
+    b->rtx_tokens = cap;
+  } else {
+    int64_t dt = now_us - b->rtx_last_us;
+    if (dt > SUB_BWE_RTX_BURST_US) dt = SUB_BWE_RTX_BURST_US;
+    b->rtx_tokens += rate * dt / 1000000;
+    if (b->rtx_tokens > cap) b->rtx_tokens = cap;
   }
-  uint64_t budget = (uint64_t)b->est.target_bps / 2 / 8 / 10; /* half the estimate, per 100 ms */
-  if (b->rtx_window_bytes > 0 && b->rtx_window_bytes + len > budget) return false;
-  b->rtx_window_bytes += (uint32_t)len;
+  b->rtx_last_us = now_us;
+  if (b->rtx_tokens <= 0) return false; /* the last packet allowed may take it below zero */
+  b->rtx_tokens -= (int64_t)len;
   return true;
 }
 

@@ -32,6 +32,7 @@
 #define SUB_BWE_ALLOC_US 100000            /* allocation period */
 #define SUB_BWE_EST_NBUCKETS 8             /* estimate histogram: see sub_bwe_bucket_bounds_kbps */
 #define SUB_BWE_NO_ADAPT_BPS 1000000000ull /* the estimate a room without adaptation uses */
+#define SUB_BWE_RTX_BURST_US 500000        /* retransmission budget kept unused: 0.5 s of it */
 
 typedef struct sub_bwe {
   uint8_t twcc_id; /* the subscriber's transport-wide sequence extension id (1..14), 0: none */
@@ -53,9 +54,11 @@ typedef struct sub_bwe {
   uint64_t probe_bytes;
   int probe_packets;
   pacer pacer; /* video toward a constrained subscriber (rooms/pacing.c) */
-  /* retransmissions in the current 100 ms window (sub_bwe_rtx_allow) */
-  int64_t rtx_window_us;
-  uint32_t rtx_window_bytes;
+  /* the retransmission budget (sub_bwe_rtx_allow): bytes that may go now, and when it was
+   * last refilled */
+  bool rtx_started;
+  int64_t rtx_tokens;
+  int64_t rtx_last_us;
   int64_t logged_us;     /* the last debug line of the estimator's state */
   uint32_t transport_id; /* for that line */
   /* MOA_BWE_TRACE (the worker's file, not owned; -1: none): every transport-cc feedback as the
@@ -89,10 +92,14 @@ int sub_bwe_on_twcc(sub_bwe *b, const rtcp_header *h, int64_t now_us);
 void sub_bwe_on_remb(sub_bwe *b, uint64_t bps, int64_t now_us);
 
 /* Whether a retransmission of len bytes may go now: retransmissions toward a subscriber take
- * at most half its estimate (counted over 100 ms windows, at least one packet per window). A
+ * at most half its estimate over time (a token bucket refilled at that rate), with up to
+ * SUB_BWE_RTX_BURST_US of it saved while nothing is retransmitted (at least one packet). A
  * congested viewer NACKs most of what it misses, and answering every NACK multiplied what its
- * link was already short of (9 Mbit/s of retransmissions were seen toward an 800 kbit/s link).
- * Counts the bytes when it allows. */
+ * link was already short of (9 Mbit/s of retransmissions were seen toward an 800 kbit/s
+ * link). The saved half second is for a lost key frame: held to half the estimate per 100 ms,
+ * its 25 packets at a 400 kbit/s estimate took 1.25 s, longer than the buffer keeps them, and
+ * the camera froze until a new key frame (browser_bandwidth_adapt). They go through the
+ * pacer like the media. Counts the bytes when it allows. */
 bool sub_bwe_rtx_allow(sub_bwe *b, size_t len, int64_t now_us);
 
 /* The histogram bucket of an estimate. */
