@@ -120,8 +120,8 @@ static void post_layer(sfu *s, transport *t, consumer *c, const la_decision *d, 
   ev.layer.temporal = d->temporal;
   ev.layer.reason = (uint8_t)d->reason;
   ev.layer.estimate_bps = estimate > UINT32_MAX ? 0 : (uint32_t)estimate;
-  log_debug("layer: transport %u consumer %u: encoding %d temporal %d reason %d, estimate %u bit/s", t->id, c->id,
-            d->spatial, d->temporal, (int)d->reason, ev.layer.estimate_bps);
+  log_debug("layer: transport %u consumer %u: encoding %d temporal %d reason %d, estimate %u bit/s", t->id,
+            c->id, d->spatial, d->temporal, (int)d->reason, ev.layer.estimate_bps);
   if (s->events && mailbox_post(s->events, &ev) != 0)
     log_warn("media: event mailbox full, layer event dropped");
 }
@@ -205,7 +205,8 @@ static void allocate(sfu *s, transport *t, sub_bwe *b, int64_t now) {
     }
     cs[n++] = c;
   }
-  if (adapt && !b->constrained && wanted > estimate) estimate = wanted;       /* see sub_bwe.constrained */
+  if (adapt && !b->constrained && wanted > estimate) estimate = wanted; /* see sub_bwe.constrained */
+  estimate = adapt ? sub_bwe_pushback(b, estimate) : estimate;
   if (layer_alloc_run(&b->alloc, estimate, tracks, n, now, out) != 0) return; /* ids are unique */
   b->alloc_estimate = (uint32_t)(estimate > UINT32_MAX ? UINT32_MAX : estimate);
   /* Probing may go up to what lets the allocator raise everything: the want plus the headroom
@@ -241,7 +242,9 @@ static size_t send_padding(sfu *s, transport *t, consumer *c, int probe_id) {
 static void probe_tick(sfu *s, transport *t, sub_bwe *b, int64_t now) {
   if (!b->probing) {
     bwe_probe pr;
-    if (t->router->no_adapt || !bwe_estimator_probe(&b->est, now, &pr)) return;
+    /* Not into a backlog: the pacer's queue is media the link has not taken yet, and a
+     * cluster on top of it overflowed the link's queue (browser_bandwidth_adapt). */
+    if (t->router->no_adapt || b->pacer.count || !bwe_estimator_probe(&b->est, now, &pr)) return;
     b->probing = true;
     b->probe = pr;
     b->probe_start_us = now;

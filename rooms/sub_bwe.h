@@ -33,6 +33,8 @@
 #define SUB_BWE_EST_NBUCKETS 8             /* estimate histogram: see sub_bwe_bucket_bounds_kbps */
 #define SUB_BWE_NO_ADAPT_BPS 1000000000ull /* the estimate a room without adaptation uses */
 #define SUB_BWE_RTX_BURST_US 500000        /* retransmission budget kept unused: 0.5 s of it */
+#define SUB_BWE_RTX_MAX_QUEUE_US 300000    /* no retransmission into a longer pacer backlog */
+#define SUB_BWE_PUSHBACK_QUEUE_US 400000   /* a pacer backlog longer than this lowers the allocation */
 
 typedef struct sub_bwe {
   uint8_t twcc_id; /* the subscriber's transport-wide sequence extension id (1..14), 0: none */
@@ -99,8 +101,19 @@ void sub_bwe_on_remb(sub_bwe *b, uint64_t bps, int64_t now_us);
  * link). The saved half second is for a lost key frame: held to half the estimate per 100 ms,
  * its 25 packets at a 400 kbit/s estimate took 1.25 s, longer than the buffer keeps them, and
  * the camera froze until a new key frame (browser_bandwidth_adapt). They go through the
- * pacer like the media. Counts the bytes when it allows. */
+ * pacer like the media, and none goes while its queue holds more than
+ * SUB_BWE_RTX_MAX_QUEUE_US at its rate (the subscriber asks again). Counts the bytes when it
+ * allows. */
 bool sub_bwe_rtx_allow(sub_bwe *b, size_t len, int64_t now_us);
+
+/* The estimate the allocator should use, given the pacer's backlog: while the queue holds more
+ * than SUB_BWE_PUSHBACK_QUEUE_US at the pacing rate, the estimate less the backlog's bits (so
+ * that lower layers let it drain within a second), never below half. The forwarded streams
+ * can run over the estimate for seconds (a switch down waits for the lower encoding's key
+ * frame; retransmissions come on top), the queue then grew to its full second and what
+ * waited that long went out whatever the rate (browser_bandwidth_adapt: 130 packets queued,
+ * 1 Mbit/s sent toward an 800 kbit/s link for 2 s). Unchanged without pacing. */
+uint64_t sub_bwe_pushback(const sub_bwe *b, uint64_t estimate);
 
 /* The histogram bucket of an estimate. */
 int sub_bwe_bucket(uint64_t bps);

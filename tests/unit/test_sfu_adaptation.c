@@ -341,12 +341,67 @@ static void test_video_paced_toward_constrained_viewer(void **state) {
   peer_free(&s);
 }
 
+/* A pacer backlog is media the link has not taken yet: past 400 ms of it the allocation takes
+ * its bits off the estimate (here 200 kbit/s, 23 kB queued: half of it), and past 300 ms no
+ * retransmission joins it. Without either, forwarded streams that ran over the estimate (a
+ * switch down waiting for a key frame, retransmissions on top) filled the queue to its full
+ * second, and what waited that long went out whatever the rate. */
+static void test_backlog_pushes_back(void **state) {
+  (void)state;
+  W.s.adaptation = true;
+  peer p, s;
+  peer_new(&p, 1, 93, "127.0.0.1", 50093);
+  peer_new(&s, 1, 94, "127.0.0.1", 50094);
+  peer_connect(&p);
+  peer_connect(&s);
+  add_producer(&p, 930, MEDIA_VIDEO, 0x7100, 96, 0, 0);
+  add_producer(&p, 931, MEDIA_AUDIO, 0x7110, 111, 0, 0);
+  add_consumer_twcc(&s, 940, 930, MEDIA_VIDEO, 0x7200, 96, 0x7201, 97);
+  add_consumer_twcc(&s, 941, 931, MEDIA_AUDIO, 0x7210, 111, 0, 0);
+  uint16_t vin = 100, ain = 500, vseq = 0;
+  int32_t twcc = -1;
+  int v, o;
+  for (int i = 0; i < 50; i++) {
+    step(&p, &vin, &ain, i == 0);
+    take(&s, 0x7200, &v, &o, &vseq, &twcc);
+  }
+  send_remb(&s, 200000, 0x7200);
+  for (int i = 0; i < 60; i++) { /* 1.2 s at the new estimate: reported, nothing queued */
+    step(&p, &vin, &ain, false);
+    take(&s, 0x7200, &v, &o, &vseq, &twcc);
+  }
+  media_event ev;
+  assert_true(layer_event(940, &ev));
+  assert_int_equal(ev.layer.estimate_bps, 200000);
+  uint8_t buf[UDP_SEND_ROOM];
+  for (int i = 0; i < 200; i++) deliver(&p.addr, buf, make_rtp(&p, buf, 96, 0x7100, vin++, false));
+  sfu_pace(&W.s);
+  take(&s, 0x7200, &v, &o, &vseq, &twcc);
+  uint64_t rtx0 = C(&W.counters.retransmitted), over0 = C(&W.counters.rtx_over_budget);
+  uint16_t nack = (uint16_t)(vseq - 1);
+  int n = rtcp_build_nack(buf, sizeof buf, 0x1234, 0x7200, &nack, 1);
+  assert_int_equal(srtp_pair_protect_rtcp(s.srtp, buf, &n, UDP_SEND_ROOM), 0);
+  deliver(&s.addr, buf, (size_t)n);
+  assert_int_equal(C(&W.counters.retransmitted), rtx0); /* refused: the backlog is ~700 ms */
+  assert_int_equal(C(&W.counters.rtx_over_budget), over0 + 1);
+  W.s.now_ms += 1100; /* the allocation after the report interval */
+  sfu_tick(&W.s);
+  assert_true(layer_event(940, &ev));
+  assert_true(ev.layer.estimate_bps >= 100000 && ev.layer.estimate_bps < 190000);
+  close_transport(93);
+  close_transport(94);
+  drain_events();
+  peer_free(&p);
+  peer_free(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_pause_below_estimate_and_resume, setup, teardown),
       cmocka_unit_test_setup_teardown(test_publisher_follows_demand, setup, teardown),
       cmocka_unit_test_setup_teardown(test_retransmissions_within_budget, setup, teardown),
       cmocka_unit_test_setup_teardown(test_video_paced_toward_constrained_viewer, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_backlog_pushes_back, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
