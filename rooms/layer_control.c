@@ -182,6 +182,19 @@ static void apply(sfu *s, transport *t, consumer *c, const la_decision *d, uint6
   }
 }
 
+/* What every track's lowest layer takes together (audio included): the estimate at which the
+ * allocator pauses nothing for bandwidth. */
+static uint64_t lowest_layers(const la_track *tracks, size_t n) {
+  uint64_t sum = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t low = 0;
+    for (int sp = 0; sp < LA_MAX_SPATIAL && !low; sp++)
+      for (int tl = 0; tl < LA_MAX_TEMPORAL && !low; tl++) low = tracks[i].bitrate[sp][tl];
+    sum += low;
+  }
+  return sum;
+}
+
 static void allocate(sfu *s, transport *t, sub_bwe *b, int64_t now) {
   la_track tracks[LA_MAX_TRACKS];
   la_decision out[LA_MAX_TRACKS];
@@ -206,7 +219,10 @@ static void allocate(sfu *s, transport *t, sub_bwe *b, int64_t now) {
     cs[n++] = c;
   }
   if (adapt && !b->constrained && wanted > estimate) estimate = wanted; /* see sub_bwe.constrained */
-  estimate = adapt ? sub_bwe_pushback(b, estimate) : estimate;
+  if (adapt) { /* a backlog lowers the layers, but pauses no more video than the estimate does */
+    uint64_t floor = lowest_layers(tracks, n), pushed = sub_bwe_pushback(b, estimate);
+    estimate = pushed >= floor ? pushed : floor < estimate ? floor : estimate;
+  }
   if (layer_alloc_run(&b->alloc, estimate, tracks, n, now, out) != 0) return; /* ids are unique */
   b->alloc_estimate = (uint32_t)(estimate > UINT32_MAX ? UINT32_MAX : estimate);
   /* Probing may go up to what lets the allocator raise everything: the want plus the headroom

@@ -112,7 +112,9 @@ bool sub_bwe_rtx_allow(sub_bwe *b, size_t len, int64_t now_us);
  * can run over the estimate for seconds (a switch down waits for the lower encoding's key
  * frame; retransmissions come on top), the queue then grew to its full second and what
  * waited that long went out whatever the rate (browser_bandwidth_adapt: 130 packets queued,
- * 1 Mbit/s sent toward an 800 kbit/s link for 2 s). Unchanged without pacing. */
+ * 1 Mbit/s sent toward an 800 kbit/s link for 2 s). Unchanged without pacing. The allocator
+ * (layer_control.c) keeps it no lower than what every track's lowest layer takes: a backlog
+ * built at a switch down paused two cameras of three for 2.5 s when it could. */
 uint64_t sub_bwe_pushback(const sub_bwe *b, uint64_t estimate);
 
 /* The histogram bucket of an estimate. */

@@ -346,8 +346,7 @@ static void test_video_paced_toward_constrained_viewer(void **state) {
  * retransmission joins it. Without either, forwarded streams that ran over the estimate (a
  * switch down waiting for a key frame, retransmissions on top) filled the queue to its full
  * second, and what waited that long went out whatever the rate. */
-static void test_backlog_pushes_back(void **state) {
-  (void)state;
+static void backlog_run(uint32_t remb, media_event *after) {
   W.s.adaptation = true;
   peer p, s;
   peer_new(&p, 1, 93, "127.0.0.1", 50093);
@@ -365,14 +364,15 @@ static void test_backlog_pushes_back(void **state) {
     step(&p, &vin, &ain, i == 0);
     take(&s, 0x7200, &v, &o, &vseq, &twcc);
   }
-  send_remb(&s, 200000, 0x7200);
+  send_remb(&s, remb, 0x7200);
   for (int i = 0; i < 60; i++) { /* 1.2 s at the new estimate: reported, nothing queued */
     step(&p, &vin, &ain, false);
     take(&s, 0x7200, &v, &o, &vseq, &twcc);
   }
   media_event ev;
   assert_true(layer_event(940, &ev));
-  assert_int_equal(ev.layer.estimate_bps, 200000);
+  assert_int_equal(ev.layer.estimate_bps, remb);
+  assert_true(ev.layer.spatial >= 0); /* the video fits the estimate */
   uint8_t buf[UDP_SEND_ROOM];
   for (int i = 0; i < 200; i++) deliver(&p.addr, buf, make_rtp(&p, buf, 96, 0x7100, vin++, false));
   sfu_pace(&W.s);
@@ -384,15 +384,35 @@ static void test_backlog_pushes_back(void **state) {
   deliver(&s.addr, buf, (size_t)n);
   assert_int_equal(C(&W.counters.retransmitted), rtx0); /* refused: the backlog is ~700 ms */
   assert_int_equal(C(&W.counters.rtx_over_budget), over0 + 1);
-  W.s.now_ms += 1100; /* the allocation after the report interval */
-  sfu_tick(&W.s);
-  assert_true(layer_event(940, &ev));
-  assert_true(ev.layer.estimate_bps >= 100000 && ev.layer.estimate_bps < 190000);
+  for (int i = 0; i < 5; i++) { /* 100 ms of media: the next allocation, reported at once (the
+                                   last report is over a second old) */
+    step(&p, &vin, &ain, false);
+    take(&s, 0x7200, &v, &o, &vseq, &twcc);
+  }
+  assert_true(layer_event(940, after));
   close_transport(93);
   close_transport(94);
   drain_events();
   peer_free(&p);
   peer_free(&s);
+}
+
+static void test_backlog_pushes_back(void **state) {
+  (void)state;
+  media_event ev;
+  backlog_run(200000, &ev);
+  assert_true(ev.layer.estimate_bps >= 100000 && ev.layer.estimate_bps < 190000);
+  assert_true(ev.layer.spatial >= 0);
+}
+
+/* ...but pauses no video the estimate alone would not: at 120 kbit/s half the estimate would
+ * not carry the video and audio, so the allocation keeps what their lowest layers take. */
+static void test_backlog_pauses_nothing_more(void **state) {
+  (void)state;
+  media_event ev;
+  backlog_run(120000, &ev);
+  assert_true(ev.layer.estimate_bps > 60000 && ev.layer.estimate_bps < 120000);
+  assert_true(ev.layer.spatial >= 0);
 }
 
 int main(void) {
@@ -402,6 +422,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_retransmissions_within_budget, setup, teardown),
       cmocka_unit_test_setup_teardown(test_video_paced_toward_constrained_viewer, setup, teardown),
       cmocka_unit_test_setup_teardown(test_backlog_pushes_back, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_backlog_pauses_nothing_more, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
