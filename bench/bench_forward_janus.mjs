@@ -42,6 +42,9 @@
 // Usage: node bench/bench_forward_janus.mjs <moa-binary> <seed-db>      (as root)
 //   env FWD_SERVERS=moa,janus FWD_PROFILES=SRTP_AES128_CM_SHA1_80,SRTP_AEAD_AES_128_GCM
 //       FWD_SUBS=10,50,200 FWD_REPEATS=2 FWD_ROUNDS=3 FWD_ROUND_MS=2000 JANUS=/usr/bin/janus
+//   JANUS_EVENT_LOOPS=N: Janus's event_loops (N threads shared by all handles; unset, Janus's
+//   default: a thread per handle). Debugging: FWD_DEBUG=1 (every peer event, Janus's SDP),
+//   JANUS_DEBUG_LEVEL=5, G_MESSAGES_DEBUG=all JANUS_NICE_DEBUG=FILE (libnice's log to FILE)
 import { spawn, execFileSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -220,6 +223,7 @@ function subscribeAnswer(offer, p) {
 // Moa: the real binary, as bench_forward.mjs runs it, and its WebSocket protocol.
 
 class MoaRpc {
+  static closed = []; // close codes of signaling connections the server ended (a diagnosis)
   constructor(ws) {
     this.ws = ws;
     this.next = 1;
@@ -236,6 +240,7 @@ class MoaRpc {
   }
   static open(url) {
     const ws = new WebSocket(url, ['moa.v1'], { perMessageDeflate: false });
+    ws.on('close', (code, reason) => { MoaRpc.closed.push(`${code} ${reason}`); });
     return withTimeout(new Promise((res, rej) => { ws.once('open', () => res(new MoaRpc(ws))); ws.once('error', rej); }), 10000, 'moa websocket');
   }
   on(type, fn) { this.handlers.set(type, fn); }
@@ -302,7 +307,7 @@ async function startMoa(dir, total) {
       return withTimeout(offered, 30000, `subscriber ${i} offer`);
     },
     async stop() {
-      for (const c of clients) c.ws.terminate();
+      for (const c of clients) { c.ws.removeAllListeners('close'); c.ws.terminate(); }
       proc.kill('SIGTERM');
       await Promise.race([exited, sleep(10000)]);
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
@@ -326,7 +331,7 @@ function writeJanusConfig(dir) {
   debug_level = ${process.env.JANUS_DEBUG_LEVEL || 3}
   debug_colors = false
   session_timeout = 0
-  server_name = "moa-bench"
+  server_name = "moa-bench"${process.env.JANUS_EVENT_LOOPS ? `\n  event_loops = ${Number(process.env.JANUS_EVENT_LOOPS)}` : ''}
 }
 media: {
   rtp_port_range = "20000-40000"
@@ -500,15 +505,15 @@ async function sweep(serverName, profile) {
       const mark = peers.wait((e) => e.ev === 'mark', 'mark');
       peers.send('mark');
       await mark;
-      const c0 = cpuSample(srv.proc.pid), w0 = performance.now(), v0 = vethPackets();
+      const c0 = cpuSample(srv.proc.pid), w0 = performance.now(), v0 = vethPackets(), d0 = vethDrops();
       await sleep(ROUND_MS);
-      const c1 = cpuSample(srv.proc.pid), w1 = performance.now(), v1 = vethPackets();
+      const c1 = cpuSample(srv.proc.pid), w1 = performance.now(), v1 = vethPackets(), d1 = vethDrops();
       const rep = peers.wait((e) => e.ev === 'report', 'report');
       peers.send('report');
       const r = await rep;
       const cpu = cpuDelta(c0, c1);
       return { ...r, cpuUs: r.received ? cpu / 1000 / r.received : NaN, cpuMsPerS: cpu / 1e6 / ((w1 - w0) / 1000),
-        fwdPerS: r.received / ((w1 - w0) / 1000), vethPerS: (v1 - v0) / ((w1 - w0) / 1000), lossPct: r.expected ? (100 * (r.expected - r.received)) / r.expected : NaN };
+        fwdPerS: r.received / ((w1 - w0) / 1000), vethPerS: (v1 - v0) / ((w1 - w0) / 1000), vethDrops: d1 - d0, lossPct: r.expected ? (100 * (r.expected - r.received)) / r.expected : NaN };
     };
 
     await sleep(WARMUP_MS);
@@ -535,12 +540,15 @@ async function sweep(serverName, profile) {
       const rounds = [];
       for (let k = 0; k < ROUNDS; k++) rounds.push(await round());
       for (const r of rounds) {
-        if (!r.received || r.silent) throw new Error(`${serverName}, ${level} subscribers: media did not flow to every subscriber (${JSON.stringify(r)})`);
+        if (!r.received || r.silent) {
+          throw new Error(`${serverName}, ${level} subscribers: media did not flow to every subscriber (${JSON.stringify(r)})` +
+            (serverName === 'moa' ? `; signaling connections closed meanwhile: ${MoaRpc.closed.length} ${MoaRpc.closed.slice(0, 3).join(', ')}` : ''));
+        }
       }
       const med = (f) => median(rounds.map(f));
       levels.push({ level, addS, cpuUs: med((r) => r.cpuUs), cpuMsPerS: med((r) => r.cpuMsPerS), fwdPerS: med((r) => r.fwdPerS),
         lossPct: med((r) => r.lossPct), vethPerS: med((r) => r.vethPerS), p50: med((r) => r.p50_us) / 1000, p99: med((r) => r.p99_us) / 1000,
-        drops: rounds.reduce((a, r) => a + r.client_drops, 0), cpuAll: rounds.map((r) => r.cpuUs.toFixed(2)).join(' ') });
+        drops: rounds.reduce((a, r) => a + r.client_drops, 0), vethDrops: rounds.reduce((a, r) => a + r.vethDrops, 0), cpuAll: rounds.map((r) => r.cpuUs.toFixed(2)).join(' ') });
     }
     return { server: serverName, profile, negotiated, idleMsPerS: idle.cpuMsPerS, levels };
   } catch (e) {
@@ -577,6 +585,9 @@ function namespaceAddresses() {
 // Packets the server side's veth end sent: the kernel routes between two local addresses over
 // loopback, but a sender can also push them through the veth pair (libnice does; see the header).
 const vethPackets = () => Number(readFileSync('/sys/class/net/va/statistics/tx_packets', 'utf8'));
+// and those the veth pair dropped (veth_xmit counts a full backlog at the receiving end, vb)
+const vethDrops = () => ['vb/statistics/rx_dropped', 'va/statistics/tx_dropped']
+  .reduce((a, f) => a + Number(readFileSync(`/sys/class/net/${f}`, 'utf8')), 0);
 
 async function inside() {
   const t0 = performance.now();
@@ -595,7 +606,7 @@ async function inside() {
         console.log(`repeat ${rep + 1}, ${server}, ${profile} (negotiated ${r.negotiated}), publisher alone ${r.idleMsPerS.toFixed(1)} ms CPU/s:`);
         for (const l of r.levels) {
           console.log(`  ${String(l.level).padStart(3)} subs: joined in ${l.addS.toFixed(1)} s; ${l.fwdPerS.toFixed(0)} pkt/s received; server ${l.cpuMsPerS.toFixed(0)} ms CPU/s;` +
-            ` CPU µs/pkt ${l.cpuUs.toFixed(2)} (rounds ${l.cpuAll}); ${l.vethPerS.toFixed(0)} pkt/s over veth va; loss ${l.lossPct.toFixed(3)} %; p50 ${l.p50.toFixed(2)} ms p99 ${l.p99.toFixed(2)} ms; peers' socket drops ${l.drops}`);
+            ` CPU µs/pkt ${l.cpuUs.toFixed(2)} (rounds ${l.cpuAll}); ${l.vethPerS.toFixed(0)} pkt/s over veth va (dropped there ${l.vethDrops}); loss ${l.lossPct.toFixed(3)} %; p50 ${l.p50.toFixed(2)} ms p99 ${l.p99.toFixed(2)} ms; peers' socket drops ${l.drops}`);
         }
       }
     }
