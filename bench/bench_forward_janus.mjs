@@ -3,19 +3,25 @@
 // against the real `moa` binary and against Debian's Janus 1.1.2 VideoRoom plugin, measured the
 // same way, for N = 10, 50, 200 subscribers and each SRTP profile in FWD_PROFILES.
 //
-// Set-up, identical for both servers: this script makes a network namespace (root; loopback up
+// Set-up, identical for every server: this script makes a network namespace (root; loopback up
 // plus the veth pair of tests/lib/netns.mjs, nothing routed out) and runs itself again inside it,
-// so the driver, forward_peers and the server all live there and talk over the namespace's
-// 127.0.0.1. Moa runs as bench_forward.mjs runs it (--media-workers 1, rate limits raised, log
-// level warn); Janus runs with a configuration this script writes to a temp dir (janus.jcfg,
-// janus.plugin.videoroom.jcfg with one VP8 room, janus.transport.websockets.jcfg on 127.0.0.1; every
-// other plugin, transport, logger and event handler disabled; no STUN; ICE-lite, gathering on `lo`
-// only; log to janus.log in the temp dir at level 3, warnings; sessions never time out), Janus's
-// own defaults otherwise (one event loop thread per handle). Neither process is pinned.
+// so the driver, forward_peers and the server all live there. Signaling goes over the namespace's
+// 127.0.0.1; media between the server's address on veth end `va` and the peers' on `vb` (Janus
+// gathers no candidate on loopback). Moa runs as bench_forward.mjs runs it (--media-workers 1,
+// rate limits raised, log level warn). Janus runs with a configuration this script writes to a
+// temp dir (janus.jcfg, janus.plugin.videoroom.jcfg with one VP8 room, no periodic PLI, no REMB
+// cap; janus.transport.websockets.jcfg on 127.0.0.1; every other plugin, transport, logger and
+// event handler disabled; no STUN; ICE-lite, candidates on `va` only; log to janus.log in the
+// temp dir at level 3, warnings; sessions never time out), Janus's defaults otherwise, as `janus`
+// (one event-loop thread per handle, Janus's default) and as `janus-el1` (`event_loops = 1`).
+// Nothing is pinned. Janus's libnice sends its media out through the veth pair where the kernel
+// takes Moa's over loopback; the namespace accepts such packets (accept_local, no rp_filter) and
+// each round prints how many crossed the veth and how many it dropped.
 //
 // The peers: the publisher sends synthetic VP8, 150 packets/s of 1,200 bytes; each subscriber
 // receives it. forward_peers is the ICE controlling agent (USE-CANDIDATE) and the DTLS client for
-// both servers (Moa is ICE-lite; Janus is made ICE-lite here). Signaling: Moa's WebSocket protocol
+// both servers; Moa is ICE-lite, Janus says ice-lite too but its libnice agent still checks the
+// pair from its side, and forward_peers answers those checks. Signaling: Moa's WebSocket protocol
 // (room.join, media.publish, media.offer/media.answer), Janus's WebSocket API (create, attach
 // janus.plugin.videoroom, publisher `joinandconfigure` with our offer, subscriber `join` with
 // `streams:[{feed}]`, Janus offers, we `start` with the answer, `trickle` completed). Both servers
@@ -31,7 +37,7 @@
 //     subscriber socket's kernel receive timestamp, one clock; forward_peers measures these).
 // A sweep is one server, one profile, N = 10 then 50 then 200 subscribers added to the same room
 // (median of FWD_ROUNDS rounds per N). Sweeps are interleaved: each repeat runs every profile on
-// both servers, the server order alternating between repeats; the summary quotes the median of
+// every server, the server order reversed between repeats; the summary quotes the median of
 // the repeats and the ratio Moa/Janus.
 //
 // A profile one server refuses (the DTLS handshake fails because no SRTP profile is shared) is
@@ -40,10 +46,11 @@
 // peer fails, or a server dies.
 //
 // Usage: node bench/bench_forward_janus.mjs <moa-binary> <seed-db>      (as root)
-//   env FWD_SERVERS=moa,janus FWD_PROFILES=SRTP_AES128_CM_SHA1_80,SRTP_AEAD_AES_128_GCM
+//   env FWD_SERVERS=moa,janus,janus-el1 FWD_PROFILES=SRTP_AES128_CM_SHA1_80,SRTP_AEAD_AES_128_GCM
 //       FWD_SUBS=10,50,200 FWD_REPEATS=2 FWD_ROUNDS=3 FWD_ROUND_MS=2000 JANUS=/usr/bin/janus
-//   JANUS_EVENT_LOOPS=N: Janus's event_loops (N threads shared by all handles; unset, Janus's
-//   default: a thread per handle). Debugging: FWD_DEBUG=1 (every peer event, Janus's SDP),
+//   Servers: moa; janus (Janus's default threading: one event-loop thread per handle, i.e. per
+//   subscriber); janus-el1 (the same with `event_loops = 1`: one loop thread shared by every
+//   handle, the closest to Moa's one media worker; Janus forwards much cheaper so). Debugging: FWD_DEBUG=1 (every peer event, Janus's SDP),
 //   JANUS_DEBUG_LEVEL=5, G_MESSAGES_DEBUG=all JANUS_NICE_DEBUG=FILE (libnice's log to FILE)
 import { spawn, execFileSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
@@ -59,7 +66,8 @@ if (!moaBin || !seedDb) {
   process.exit(2);
 }
 const list = (v, d) => (v || d).split(',').map((s) => s.trim()).filter(Boolean);
-const SERVERS = list(process.env.FWD_SERVERS, 'moa,janus');
+const SERVERS = list(process.env.FWD_SERVERS, 'moa,janus,janus-el1');
+const isJanus = (s) => s === 'janus' || s === 'janus-el1';
 const PROFILES = list(process.env.FWD_PROFILES, 'SRTP_AES128_CM_SHA1_80,SRTP_AEAD_AES_128_GCM');
 const LEVELS = list(process.env.FWD_SUBS, '10,50,200').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
 const REPEATS = Number(process.env.FWD_REPEATS || 2);
@@ -76,8 +84,8 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const binDir = join(dirname(resolve(moaBin)), 'bench');
 const tools = { seed: join(binDir, 'bench_seed_users'), peers: join(binDir, 'forward_peers') };
 
-for (const s of SERVERS) if (s !== 'moa' && s !== 'janus') { console.error(`bench_forward_janus: unknown server ${s}`); process.exit(2); }
-const needed = [...(SERVERS.includes('moa') ? [moaBin, seedDb, tools.seed] : []), tools.peers, ...(SERVERS.includes('janus') ? [JANUS, join(JANUS_LIB, 'plugins/libjanus_videoroom.so')] : [])];
+for (const s of SERVERS) if (s !== 'moa' && !isJanus(s)) { console.error(`bench_forward_janus: unknown server ${s}`); process.exit(2); }
+const needed = [...(SERVERS.includes('moa') ? [moaBin, seedDb, tools.seed] : []), tools.peers, ...(SERVERS.some(isJanus) ? [JANUS, join(JANUS_LIB, 'plugins/libjanus_videoroom.so')] : [])];
 for (const f of needed) {
   if (!existsSync(f)) { console.error(`bench_forward_janus: ${f} missing (make bench builds the tools and installs janus)`); process.exit(2); }
 }
@@ -318,7 +326,7 @@ async function startMoa(dir, total) {
 // ---------------------------------------------------------------------------------------------
 // Janus: Debian's binary with a configuration of our own, and its WebSocket API.
 
-function writeJanusConfig(dir) {
+function writeJanusConfig(dir, eventLoops) {
   const disabled = (kind, keep) => readdirSync(join(JANUS_LIB, kind)).filter((f) => /^libjanus_\w+\.so$/.test(f) && f !== keep).join(',');
   writeFileSync(join(dir, 'janus.jcfg'), `general: {
   configs_folder = "${dir}"
@@ -331,7 +339,7 @@ function writeJanusConfig(dir) {
   debug_level = ${process.env.JANUS_DEBUG_LEVEL || 3}
   debug_colors = false
   session_timeout = 0
-  server_name = "moa-bench"${process.env.JANUS_EVENT_LOOPS ? `\n  event_loops = ${Number(process.env.JANUS_EVENT_LOOPS)}` : ''}
+  server_name = "moa-bench"${eventLoops ? `\n  event_loops = ${eventLoops}` : ''}
 }
 media: {
   rtp_port_range = "20000-40000"
@@ -421,8 +429,8 @@ class JanusApi {
   }
 }
 
-async function startJanus(dir) {
-  writeJanusConfig(dir);
+async function startJanus(dir, name) {
+  writeJanusConfig(dir, name === 'janus-el1' ? 1 : 0);
   const proc = spawn(JANUS, ['-C', join(dir, 'janus.jcfg'), '-F', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   // JANUS_NICE_DEBUG=FILE (with G_MESSAGES_DEBUG=all): libnice's debug output goes to FILE
@@ -442,7 +450,7 @@ async function startJanus(dir) {
   const trickleDone = (handle) => api.call({ janus: 'trickle', session_id: session, handle_id: handle, candidate: { completed: true } });
   let feed = 0;
   return {
-    name: 'janus', proc, exited, log,
+    name, proc, exited, log,
     async publish(peers, creds, ssrc) {
       const handle = await attach();
       const m = await api.message(session, handle, { request: 'joinandconfigure', room: JANUS_ROOM, ptype: 'publisher', display: 'bench', audio: false, video: true },
@@ -484,7 +492,7 @@ async function sweep(serverName, profile) {
   let srv = null;
   try {
     const { fingerprint } = await peers.wait((e) => e.ev === 'ready', 'forward_peers start');
-    srv = serverName === 'moa' ? await startMoa(dir, LEVELS[LEVELS.length - 1] + 1) : await startJanus(dir);
+    srv = serverName === 'moa' ? await startMoa(dir, LEVELS[LEVELS.length - 1] + 1) : await startJanus(dir, serverName);
     const pubCreds = { ...(await peers.create(0, 'pub')), fingerprint };
     const ssrc = 0x10000000 + Math.floor(Math.random() * 0x6fffffff);
     const st = await srv.publish(peers, pubCreds, ssrc);
@@ -593,7 +601,7 @@ async function inside() {
   const t0 = performance.now();
   namespaceAddresses();
   console.log(`network namespace ${process.env.FWD_NETNS} (server media on ${NET.server}, peers on ${NET.peer}, signaling on 127.0.0.1); ${cpus().length} cores shared by server, peers and driver; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  console.log(`servers: ${SERVERS.map((s) => (s === 'moa' ? `${moaBin} --media-workers 1` : `${JANUS} (VideoRoom, ICE-lite, config written by this bench)`)).join('; ')}`);
+  console.log(`servers: ${SERVERS.map((s) => (s === 'moa' ? `${moaBin} --media-workers 1` : `${s}: ${JANUS} (VideoRoom, ICE-lite, config written by this bench${s === 'janus-el1' ? ', event_loops = 1' : ', a loop thread per handle'})`)).join('; ')}`);
   console.log(`publisher: VP8, 150 x 1,200-byte packets/s; subscribers ${LEVELS.join(', ')}; ${ROUNDS} rounds x ${ROUND_MS / 1000} s per level; ${REPEATS} repeats, servers interleaved`);
   const all = [];
   for (let rep = 0; rep < REPEATS; rep++) {
@@ -620,7 +628,8 @@ async function inside() {
   console.log(`medians of ${REPEATS} repeats (each the median of ${ROUNDS} rounds); CPU µs per packet a subscriber received; ratio = Moa / Janus`);
   const head = ['profile', 'subs'];
   for (const s of SERVERS) head.push(`${s} µs/pkt`, `${s} loss %`, `${s} p50 ms`, `${s} p99 ms`);
-  if (SERVERS.length === 2) head.push('moa/janus');
+  const others = SERVERS.includes('moa') ? SERVERS.filter(isJanus) : [];
+  for (const s of others) head.push(`moa/${s}`);
   const rows = [head];
   for (const profile of PROFILES) {
     for (const level of LEVELS) {
@@ -633,7 +642,7 @@ async function inside() {
         cpu[s] = xs.length ? median(xs.map((l) => l.cpuUs)) : NaN;
         row.push(fmt(xs, (l) => l.cpuUs, 2), fmt(xs, (l) => l.lossPct, 3), fmt(xs, (l) => l.p50, 2), fmt(xs, (l) => l.p99, 2));
       }
-      if (SERVERS.length === 2) row.push(cpu.moa > 0 && cpu.janus > 0 ? `${(cpu.moa / cpu.janus).toFixed(2)}x` : '-');
+      for (const s of others) row.push(cpu.moa > 0 && cpu[s] > 0 ? `${(cpu.moa / cpu[s]).toFixed(2)}x` : '-');
       rows.push(row);
     }
   }
