@@ -1,10 +1,11 @@
-/* forward_peers: the WebRTC peers of bench/bench_forward.mjs, not a benchmark by itself (its name
- * does not start with bench_, so bench/run.sh does not run it). One process, one epoll loop, one
- * UDP socket per peer on 127.0.0.1, built from the project's own codecs (gateway/rtc): as the ICE
- * controlling agent it sends STUN Binding requests with MESSAGE-INTEGRITY and USE-CANDIDATE (and
- * repeats them every 2 s as consent), answers the server's own checks (a full ICE agent, as
- * Janus, sends them; bench_forward_janus.mjs), runs the DTLS client against the fingerprint from the
- * server's SDP, and protects/unprotects with the exported SRTP keys.
+/* forward_peers: the WebRTC peers of bench/bench_forward.mjs and bench/bench_forward_janus.mjs, not
+ * a benchmark by itself (its name does not start with bench_, so bench/run.sh does not run it).
+ * One process, one epoll loop, one UDP socket per peer on 127.0.0.1 (or FWD_PEER_IP), built from
+ * the project's own codecs (gateway/rtc): as the ICE controlling agent it sends STUN Binding
+ * requests with MESSAGE-INTEGRITY and USE-CANDIDATE (and repeats them every 2 s as consent),
+ * answers the server's own checks (a full ICE agent such as Janus's libnice sends them), runs the
+ * DTLS client against the fingerprint from the server's SDP, and protects/unprotects with the
+ * exported SRTP keys.
  *
  * The publisher sends synthetic VP8: 30 frames/s of 5 RTP packets of PKT_BYTES bytes (150 pkt/s,
  * 1.44 Mbit/s of RTP, about 1.5 Mbit/s on the wire), marker on each frame's last packet, a key
