@@ -42,8 +42,9 @@
 //
 // A profile one server refuses (the DTLS handshake fails because no SRTP profile is shared) is
 // printed as refused, with the reason, and does not fail the run. Anything else that stops media
-// does: the script exits non-zero when a server forwards nothing to a subscriber in a round, a
-// peer fails, or a server dies.
+// does: the script exits non-zero when a server forwards nothing at all in a round, a subscriber
+// gets no media within 60 s of joining, a peer fails, or a server dies. An overloaded server that
+// starves some subscribers during a round is measured (loss, and how many received nothing).
 //
 // Usage: node bench/bench_forward_janus.mjs <moa-binary> <seed-db>      (as root)
 //   env FWD_SERVERS=moa,janus,janus-el1 FWD_PROFILES=SRTP_AES128_CM_SHA1_80,SRTP_AEAD_AES_128_GCM
@@ -548,15 +549,17 @@ async function sweep(serverName, profile) {
       const rounds = [];
       for (let k = 0; k < ROUNDS; k++) rounds.push(await round());
       for (const r of rounds) {
-        if (!r.received || r.silent) {
-          throw new Error(`${serverName}, ${level} subscribers: media did not flow to every subscriber (${JSON.stringify(r)})` +
+        // A server that forwards nothing fails the run; one that starves some subscribers while
+        // overloaded (Janus at N = 200) is measured: its loss and silent subscribers are printed.
+        if (!r.received) {
+          throw new Error(`${serverName}, ${level} subscribers: the server forwarded nothing in a round (${JSON.stringify(r)})` +
             (serverName === 'moa' ? `; signaling connections closed meanwhile: ${MoaRpc.closed.length} ${MoaRpc.closed.slice(0, 3).join(', ')}` : ''));
         }
       }
       const med = (f) => median(rounds.map(f));
       levels.push({ level, addS, cpuUs: med((r) => r.cpuUs), cpuMsPerS: med((r) => r.cpuMsPerS), fwdPerS: med((r) => r.fwdPerS),
         lossPct: med((r) => r.lossPct), vethPerS: med((r) => r.vethPerS), p50: med((r) => r.p50_us) / 1000, p99: med((r) => r.p99_us) / 1000,
-        drops: rounds.reduce((a, r) => a + r.client_drops, 0), vethDrops: rounds.reduce((a, r) => a + r.vethDrops, 0), cpuAll: rounds.map((r) => r.cpuUs.toFixed(2)).join(' ') });
+        silent: Math.max(...rounds.map((r) => r.silent)), drops: rounds.reduce((a, r) => a + r.client_drops, 0), vethDrops: rounds.reduce((a, r) => a + r.vethDrops, 0), cpuAll: rounds.map((r) => r.cpuUs.toFixed(2)).join(' ') });
     }
     return { server: serverName, profile, negotiated, idleMsPerS: idle.cpuMsPerS, levels };
   } catch (e) {
@@ -614,7 +617,7 @@ async function inside() {
         console.log(`repeat ${rep + 1}, ${server}, ${profile} (negotiated ${r.negotiated}), publisher alone ${r.idleMsPerS.toFixed(1)} ms CPU/s:`);
         for (const l of r.levels) {
           console.log(`  ${String(l.level).padStart(3)} subs: joined in ${l.addS.toFixed(1)} s; ${l.fwdPerS.toFixed(0)} pkt/s received; server ${l.cpuMsPerS.toFixed(0)} ms CPU/s;` +
-            ` CPU µs/pkt ${l.cpuUs.toFixed(2)} (rounds ${l.cpuAll}); ${l.vethPerS.toFixed(0)} pkt/s over veth va (dropped there ${l.vethDrops}); loss ${l.lossPct.toFixed(3)} %; p50 ${l.p50.toFixed(2)} ms p99 ${l.p99.toFixed(2)} ms; peers' socket drops ${l.drops}`);
+            ` CPU µs/pkt ${l.cpuUs.toFixed(2)} (rounds ${l.cpuAll}); ${l.vethPerS.toFixed(0)} pkt/s over veth va (dropped there ${l.vethDrops}); loss ${l.lossPct.toFixed(3)} %${l.silent ? ` (up to ${l.silent} subscribers received nothing in a round)` : ''}; p50 ${l.p50.toFixed(2)} ms p99 ${l.p99.toFixed(2)} ms; peers' socket drops ${l.drops}`);
         }
       }
     }
