@@ -9,6 +9,7 @@ RUN_DEPS   := nodejs npm
 TURN_DEPS  := coturn
 TEST_DEPS  := chromium fonts-noto-cjk python3 python3-aiortc python3-websockets python3-icalendar iproute2 curl \
               coturn nftables
+# make bench only: Janus (bench/bench_forward_janus.mjs runs its VideoRoom beside Moa; root, as bench_join).
 BENCH_DEPS := janus
 # make fuzz only: clang and its libFuzzer runtime (libclang_rt.fuzzer, Debian's libclang-rt-14-dev).
 # make test replays the fuzz corpus with gcc and needs neither.

@@ -1,9 +1,11 @@
-/* forward_peers: the WebRTC peers of bench/bench_forward.mjs, not a benchmark by itself (its name
- * does not start with bench_, so bench/run.sh does not run it). One process, one epoll loop, one
- * UDP socket per peer on 127.0.0.1, built from the project's own codecs (gateway/rtc): as the ICE
- * controlling agent it sends STUN Binding requests with MESSAGE-INTEGRITY and USE-CANDIDATE (and
- * repeats them every 2 s as consent), runs the DTLS client against the fingerprint from the
- * server's SDP, and protects/unprotects with the exported SRTP keys.
+/* forward_peers: the WebRTC peers of bench/bench_forward.mjs and bench/bench_forward_janus.mjs, not
+ * a benchmark by itself (its name does not start with bench_, so bench/run.sh does not run it).
+ * One process, one epoll loop, one UDP socket per peer on 127.0.0.1 (or FWD_PEER_IP), built from
+ * the project's own codecs (gateway/rtc): as the ICE controlling agent it sends STUN Binding
+ * requests with MESSAGE-INTEGRITY and USE-CANDIDATE (and repeats them every 2 s as consent),
+ * answers the server's own checks (a full ICE agent such as Janus's libnice sends them), runs the
+ * DTLS client against the fingerprint from the server's SDP, and protects/unprotects with the
+ * exported SRTP keys.
  *
  * The publisher sends synthetic VP8: 30 frames/s of 5 RTP packets of PKT_BYTES bytes (150 pkt/s,
  * 1.44 Mbit/s of RTP, about 1.5 Mbit/s on the wire), marker on each frame's last packet, a key
@@ -32,7 +34,10 @@
  * as TCP has no per-packet kernel timestamp.
  *
  * The driver (node, trusted but still parsed with bounds) speaks lines on stdin:
- *   peer ID pub|sub                       -> {"ev":"peer","id":ID,"ufrag":..,"pwd":..}
+ *   peer ID pub|sub                       -> {"ev":"peer","id":ID,"ufrag":..,"pwd":..,"ip":..,"port":..}
+ *                                         (the UDP socket's address, for an SDP candidate;
+ *                                         env FWD_PEER_IP binds another local address than
+ *                                         127.0.0.1, e.g. a network namespace's own)
  *   connect ID IP PORT UFRAG PWD FP [tcp] starts ICE then DTLS -> {"ev":"connected","id":ID,..}
  *   publish ID SSRC PT [RIDEXT]           peer ID sends the video once connected (with
  *                                         RIDEXT: three simulcast encodings, see above)
@@ -219,8 +224,29 @@ static void flush_dtls(peer *p) {
   while ((n = dtls_conn_pending_out(p->dtls, buf, sizeof buf)) > 0) send_to_server(p, buf, (size_t)n);
 }
 
+/* A Binding request from the server: a full ICE agent (Janus; Moa is ICE-lite and sends none)
+ * checks the pair from its side too and nominates only once its own check succeeded. Answered
+ * when it names our ufrag and carries MESSAGE-INTEGRITY keyed with our password; the mapped
+ * address is the server's, the only address this peer talks to. */
+static void answer_stun_request(peer *p, const uint8_t *buf, size_t len, const stun_msg *m) {
+  size_t ul = strlen(p->ufrag);
+  if (m->method != STUN_METHOD_BINDING || !m->username || m->username_len <= ul ||
+      memcmp(m->username, p->ufrag, ul) != 0 || m->username[ul] != ':' ||
+      !stun_verify_integrity(buf, len, m, p->pwd, strlen(p->pwd)))
+    return;
+  struct sockaddr_storage mapped = {0};
+  memcpy(&mapped, &p->server, sizeof p->server);
+  uint8_t out[512];
+  int n = stun_build_binding_success(out, sizeof out, m->tid, &mapped, p->pwd, strlen(p->pwd));
+  if (n > 0) send_to_server(p, out, (size_t)n);
+}
+
 static void on_stun(peer *p, const uint8_t *buf, size_t len) {
   stun_msg m;
+  if (stun_parse(buf, len, &m) == 0 && m.cls == STUN_CLASS_REQUEST) {
+    answer_stun_request(p, buf, len, &m);
+    return;
+  }
   if (stun_parse(buf, len, &m) != 0 || m.cls != STUN_CLASS_SUCCESS ||
       memcmp(m.tid, p->tid, STUN_TID_LEN) != 0 ||
       !stun_verify_integrity(buf, len, &m, p->rpwd, strlen(p->rpwd)))
@@ -562,11 +588,19 @@ static void cmd_peer(int id, const char *role) {
   peer *p = calloc(1, sizeof *p);
   int one = 1, rcv = 1 << 20;
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t alen = sizeof a;
+  const char *bind_ip = getenv("FWD_PEER_IP"); /* another local address than 127.0.0.1 */
+  if (bind_ip && inet_pton(AF_INET, bind_ip, &a.sin_addr) != 1) {
+    emit("{\"ev\":\"error\",\"why\":\"FWD_PEER_IP is not an IPv4 address\"}");
+    free(p);
+    return;
+  }
   if (!p || (p->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0 ||
       setsockopt(p->fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv) != 0 ||
       setsockopt(p->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0 ||
       setsockopt(p->fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one) != 0 ||
       bind(p->fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+      getsockname(p->fd, (struct sockaddr *)&a, &alen) != 0 ||
       add_fd(p->fd, TAG_PEER + (uint32_t)g.npeers) != 0) {
     emit("{\"ev\":\"error\",\"why\":\"socket: %s\"}", strerror(errno));
     if (p && p->fd > 0) close(p->fd);
@@ -578,7 +612,10 @@ static void cmd_peer(int id, const char *role) {
   random_alnum(p->ufrag, 8);
   random_alnum(p->pwd, 24);
   g.peers[g.npeers++] = p;
-  emit("{\"ev\":\"peer\",\"id\":%d,\"ufrag\":\"%s\",\"pwd\":\"%s\"}", id, p->ufrag, p->pwd);
+  char ip[INET_ADDRSTRLEN];
+  inet_ntop(AF_INET, &a.sin_addr, ip, sizeof ip);
+  emit("{\"ev\":\"peer\",\"id\":%d,\"ufrag\":\"%s\",\"pwd\":\"%s\",\"ip\":\"%s\",\"port\":%u}", id, p->ufrag,
+       p->pwd, ip, (unsigned)ntohs(a.sin_port));
 }
 
 /* Replaces p's UDP socket by a TCP connection to the server (ICE-TCP, the active side). */
