@@ -101,7 +101,8 @@ function traceShaped(label) {
       }).catch((e) => e.message);
       const w = await workerCounters().catch(() => ({}));
       console.log(`${label} +${Date.now() - t0} ms: ${await shapedState().catch((e) => e.message)} ${cams} ` +
-        `(worker: paced ${w.paced}, pacer dropped ${w.pacer_dropped}, retransmitted ${w.retransmitted}, PLIs sent ${w.plis_sent})`);
+        `(worker: paced ${w.paced}, pacer dropped ${w.pacer_dropped}, retransmitted ${w.retransmitted}, PLIs sent ${w.plis_sent}; ` +
+        `tbf dropped ${shapedDropped()}, the viewer's kernel dropped ${viewerUdpDrops()} UDP datagrams)`);
       await sleep(1000);
     }
   })();
@@ -112,6 +113,15 @@ function traceShaped(label) {
 function shapedDropped() {
   const m = /dropped (\d+)/.exec(tc('-s', 'qdisc', 'show', 'dev', SHAPED_DEV));
   return m ? Number(m[1]) : 0;
+}
+
+// UDP datagrams the shaped viewer's kernel dropped so far (receive buffer full, or in error):
+// loss the link did not cause, from a viewer too short of CPU to read its sockets in time.
+function viewerUdpDrops() {
+  const lines = run('ip', ['netns', 'exec', nsView.name, 'cat', '/proc/net/snmp']).split('\n').filter((l) => l.startsWith('Udp:'));
+  if (lines.length < 2) return 0;
+  const names = lines[0].trim().split(/\s+/), values = lines[1].trim().split(/\s+/).map(Number);
+  return values[names.indexOf('InErrors')] || 0;
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
