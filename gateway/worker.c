@@ -84,6 +84,7 @@ static void *worker_main(void *arg) {
     pace_us = sfu_pace(&w->sfu);
     udp_flush(&w->udp);
     ice_tcp_flush(w->tcp);
+    sfu_publish_counters(&w->sfu);
     atomic_store_explicit(&w->counters.packets_out, w->udp.sent_packets, memory_order_relaxed);
     atomic_store_explicit(&w->counters.bytes_out, w->udp.sent_bytes, memory_order_relaxed);
   }

@@ -7,7 +7,11 @@
  * producer, cleared when the producer goes. The signaling thread drives it all with media_cmd
  * messages (ids only) and hears back through media_event messages.
  *
- * The counters are atomics so /metrics on the signaling thread can read them without a lock. */
+ * The counters are atomics so /metrics on the signaling thread can read them without a lock. The
+ * ones bumped for every packet (packets and bytes in, RTP forwarded) are counted in plain fields of
+ * the sfu (sfu.hot) and stored into their atomics once per loop turn (sfu_publish_counters), as
+ * the worker does for its UDP socket's packets and bytes out: an atomic read-modify-write per
+ * packet costs more than the forwarding it counts. */
 #ifndef MOA_ROOMS_SFU_H
 #define MOA_ROOMS_SFU_H
 
@@ -72,7 +76,8 @@ typedef struct sfu_counters {
   atomic_uint_fast64_t layer_up, layer_down, layer_paused, layer_resumed, paused_video;
   atomic_uint_fast64_t twcc_feedback, twcc_refused, probes_sent;
   atomic_uint_fast64_t rtx_over_budget; /* NACKed packets not resent: over the subscriber's budget */
-  atomic_uint_fast64_t nacks_unanswerable; /* NACKed packets no longer buffered (or never sent): a key frame asked */
+  atomic_uint_fast64_t
+      nacks_unanswerable; /* NACKed packets no longer buffered (or never sent): a key frame asked */
   /* The pacer toward constrained subscribers (rooms/pacer.h): packets that waited their turn,
    * and packets refused because a pacer's queue was full. */
   atomic_uint_fast64_t paced_packets, pacer_dropped;
@@ -226,6 +231,10 @@ struct sfu {
   int bwe_trace_fd;     /* MOA_BWE_TRACE: the file feedback is traced to (sub_bwe.h), -1: none */
   transport *paced;     /* subscriber transports whose pacer holds packets (rooms/pacing.c) */
   sfu_counters *counters;
+  /* Per-packet counts, this thread's own; published into counters by sfu_publish_counters(). */
+  struct {
+    uint64_t packets_in, bytes_in, rtp_forwarded;
+  } hot;
   /* Test hooks: drop incoming packets from publishers (loss injection) is done outside; none here. */
 };
 
@@ -236,6 +245,9 @@ static inline int64_t sfu_now_us(const sfu *s) { return s->now_us ? s->now_us : 
 void sfu_init(sfu *s, uint8_t index, udp_socket *udp, const dtls_identity *identity, mailbox *events,
               sfu_counters *counters);
 void sfu_free(sfu *s);
+/* Stores the per-packet counts (s->hot) into s->counters, for /metrics; the worker calls it once
+ * per loop turn (a test after the packets it delivers). */
+void sfu_publish_counters(sfu *s);
 void sfu_handle_cmd(sfu *s, const media_cmd *cmd);
 /* One datagram from `from`; buf may be modified in place (decryption). */
 void sfu_on_datagram(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_storage *from);
