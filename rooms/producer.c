@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/rtp.h"
@@ -171,12 +170,6 @@ static bool is_keyframe(const producer *p, const rtp_packet *rp) {
   return false;
 }
 
-static uint64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* VP8: the bytes of each temporal layer (the allocator prices them) and the size of key
  * frames (RFC 6386 9.1: after the 3-byte frame tag, the start code 9d 01 2a, then 14-bit
  * width and height, little-endian, with 2 bits of scaling each). */
@@ -202,7 +195,6 @@ void producer_on_rtp(sfu *s, producer *p, int enc, uint8_t *pkt, size_t len, boo
     atomic_fetch_add_explicit(&s->counters->dropped[DROP_MALFORMED], 1, memory_order_relaxed);
     return;
   }
-  uint64_t t0 = now_ns();
   producer_enc *pe = &p->enc[enc];
   pe->last_packet_ms = s->now_ms;
   pe->rate_bytes += len;
@@ -226,7 +218,6 @@ void producer_on_rtp(sfu *s, producer *p, int enc, uint8_t *pkt, size_t len, boo
   for (consumer *c = p->consumers; c; c = c->next_of_producer)
     if (consumer_forward(s, c, enc, pkt, len, key)) n++;
   s->hot.rtp_forwarded += n;
-  atomic_fetch_add_explicit(&s->counters->forward_ns, now_ns() - t0, memory_order_relaxed);
 }
 
 void producer_on_sr(sfu *s, producer *p, int enc, uint32_t ntp_mid) {

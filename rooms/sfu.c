@@ -41,6 +41,7 @@ void sfu_publish_counters(sfu *s) {
   atomic_store_explicit(&s->counters->packets_in, s->hot.packets_in, memory_order_relaxed);
   atomic_store_explicit(&s->counters->bytes_in, s->hot.bytes_in, memory_order_relaxed);
   atomic_store_explicit(&s->counters->rtp_forwarded, s->hot.rtp_forwarded, memory_order_relaxed);
+  atomic_store_explicit(&s->counters->forward_ns, s->hot.forward_ns, memory_order_relaxed);
 }
 
 void sfu_free(sfu *s) {

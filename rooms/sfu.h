@@ -64,7 +64,7 @@ typedef struct sfu_counters {
   atomic_uint_fast64_t nacked_seqs;  /* sequence numbers asked for in the NACKs sent upstream */
   atomic_uint_fast64_t rtx_received; /* publishers' retransmissions (RTX) that carried a packet */
   atomic_uint_fast64_t dropped[DROP_REASONS];
-  atomic_uint_fast64_t forward_ns; /* CPU time spent forwarding RTP (for the bench) */
+  atomic_uint_fast64_t forward_ns; /* time spent handling received UDP datagrams (worker.c) */
   /* ICE-TCP (gateway/ice_tcp.h): open connections (a gauge), accepted, closed by reason, and
    * RFC 4571 frames and their payload bytes each way */
   atomic_uint_fast64_t tcp_conns, tcp_accepted, tcp_closed[ICE_TCP_CLOSE_REASONS];
@@ -234,6 +234,7 @@ struct sfu {
   /* Per-packet counts, this thread's own; published into counters by sfu_publish_counters(). */
   struct {
     uint64_t packets_in, bytes_in, rtp_forwarded;
+    uint64_t forward_ns; /* counted by the worker (gateway/worker.c) */
   } hot;
   /* Test hooks: drop incoming packets from publishers (loss injection) is done outside; none here. */
 };
