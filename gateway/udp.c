@@ -52,9 +52,18 @@ int udp_open(udp_socket *u, const char *ip, int port) {
   getsockname(u->fd, (struct sockaddr *)&ss, &sl);
   u->port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
                                           : ((struct sockaddr_in6 *)&ss)->sin6_port);
+  /* The message headers point at their slot's iovec, buffer and address once for all: per
+   * packet only the lengths change (and the address, copied at its own length). */
   for (int i = 0; i < UDP_BATCH; i++) {
     u->in.iov[i].iov_base = u->in.buf[i];
     u->in.iov[i].iov_len = UDP_MAX_PACKET;
+    u->in.msgs[i].msg_hdr.msg_iov = &u->in.iov[i];
+    u->in.msgs[i].msg_hdr.msg_iovlen = 1;
+    u->in.msgs[i].msg_hdr.msg_name = &u->in.addr[i];
+    u->out.iov[i].iov_base = u->out.buf[i];
+    u->out.msgs[i].msg_hdr.msg_iov = &u->out.iov[i];
+    u->out.msgs[i].msg_hdr.msg_iovlen = 1;
+    u->out.msgs[i].msg_hdr.msg_name = &u->out.addr[i];
   }
   return 0;
 }
@@ -65,15 +74,8 @@ void udp_close(udp_socket *u) {
 }
 
 int udp_recv_batch(udp_socket *u) {
-  for (int i = 0; i < UDP_BATCH; i++) {
-    struct msghdr *h = &u->in.msgs[i].msg_hdr;
-    memset(h, 0, sizeof *h);
-    u->in.iov[i].iov_len = UDP_MAX_PACKET;
-    h->msg_iov = &u->in.iov[i];
-    h->msg_iovlen = 1;
-    h->msg_name = &u->in.addr[i];
-    h->msg_namelen = sizeof u->in.addr[i];
-  }
+  for (int i = 0; i < UDP_BATCH; i++)
+    u->in.msgs[i].msg_hdr.msg_namelen = sizeof u->in.addr[i]; /* the kernel shortens it */
   int n = recvmmsg(u->fd, u->in.msgs, UDP_BATCH, MSG_DONTWAIT, NULL);
   u->in.count = n > 0 ? n : 0;
   return u->in.count;
@@ -86,15 +88,10 @@ uint8_t *udp_next_buf(udp_socket *u) {
 
 void udp_queue(udp_socket *u, size_t len, const struct sockaddr_storage *to) {
   int i = u->out.count++;
-  u->out.iov[i].iov_base = u->out.buf[i];
+  socklen_t alen = udp_addr_len(to);
   u->out.iov[i].iov_len = len;
-  u->out.addr[i] = *to;
-  struct msghdr *h = &u->out.msgs[i].msg_hdr;
-  memset(h, 0, sizeof *h);
-  h->msg_iov = &u->out.iov[i];
-  h->msg_iovlen = 1;
-  h->msg_name = &u->out.addr[i];
-  h->msg_namelen = udp_addr_len(to);
+  memcpy(&u->out.addr[i], to, alen); /* 16 bytes for IPv4, not the whole sockaddr_storage */
+  u->out.msgs[i].msg_hdr.msg_namelen = alen;
 }
 
 void udp_flush(udp_socket *u) {
