@@ -17,12 +17,9 @@
 #include "gateway/rtc/srtp.h"
 #include "rooms/sfu.h"
 
-
 consumer *consumer_by_id(sfu *s, uint32_t id) {
-  for (router *r = s->routers; r; r = r->next)
-    for (transport *t = r->transports; t; t = t->next_in_router)
-      for (consumer *c = t->consumers; c; c = c->next)
-        if (c->id == id) return c;
+  for (consumer *c = s->consumers_by_id[id % SFU_BUCKETS]; c; c = c->next_by_id)
+    if (c->id == id) return c;
   return NULL;
 }
 
@@ -65,6 +62,8 @@ consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd) {
   p->consumers = c;
   c->next = t->consumers;
   t->consumers = c;
+  c->next_by_id = s->consumers_by_id[c->id % SFU_BUCKETS];
+  s->consumers_by_id[c->id % SFU_BUCKETS] = c;
   atomic_fetch_add_explicit(&s->counters->consumers, 1, memory_order_relaxed);
   consumer_choose_encoding(s, c); /* a late joiner starts on what flows now, not on f */
   sub_bwe_consumers_changed(t);
@@ -85,6 +84,11 @@ void consumer_free(sfu *s, consumer *c) {
   for (consumer **pp = &c->owner->consumers; *pp; pp = &(*pp)->next)
     if (*pp == c) {
       *pp = c->next;
+      break;
+    }
+  for (consumer **pp = &s->consumers_by_id[c->id % SFU_BUCKETS]; *pp; pp = &(*pp)->next_by_id)
+    if (*pp == c) {
+      *pp = c->next_by_id;
       break;
     }
   atomic_fetch_sub_explicit(&s->counters->consumers, 1, memory_order_relaxed);
@@ -284,9 +288,11 @@ void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n) {
     transport_send_rtp(s, c->owner, out, len, c->kind == MEDIA_VIDEO);
     sent++;
   }
-  log_debug("nack: transport %u consumer %u: %zu asked, %u sent, %u unknown, %u no longer buffered, %u over budget, "
-            "%u refused by the VP8 rewriter",
-            c->owner->id, c->id, n, sent, unmapped, gone, over, refused);
+  log_debug(
+      "nack: transport %u consumer %u: %zu asked, %u sent, %u unknown, %u no longer buffered, %u over "
+      "budget, "
+      "%u refused by the VP8 rewriter",
+      c->owner->id, c->id, n, sent, unmapped, gone, over, refused);
   /* A loss that cannot be repaired leaves the subscriber's decoder waiting: Chromium asks for a
    * key frame only after about 3 s without a decodable frame (browser_bandwidth_adapt: cameras
    * froze 2.6-2.9 s after packets a congested link lost twice were older than the buffer's

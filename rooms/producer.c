@@ -19,15 +19,11 @@
 #define PLI_FORCED_INTERVAL_MS 300
 #define RTX_SLOTS 1024
 
-static producer *all_producers_find(sfu *s, uint32_t id) {
-  for (router *r = s->routers; r; r = r->next)
-    for (transport *t = r->transports; t; t = t->next_in_router)
-      for (producer *p = t->producers; p; p = p->next)
-        if (p->id == id) return p;
+producer *producer_by_id(sfu *s, uint32_t id) {
+  for (producer *p = s->producers_by_id[id % SFU_BUCKETS]; p; p = p->next_by_id)
+    if (p->id == id) return p;
   return NULL;
 }
-
-producer *producer_by_id(sfu *s, uint32_t id) { return all_producers_find(s, id); }
 
 producer *producer_new(sfu *s, transport *t, const media_cmd *cmd) {
   if (producer_by_id(s, cmd->producer_id)) return NULL;
@@ -65,6 +61,8 @@ producer *producer_new(sfu *s, transport *t, const media_cmd *cmd) {
   }
   p->next = t->producers;
   t->producers = p;
+  p->next_by_id = s->producers_by_id[p->id % SFU_BUCKETS];
+  s->producers_by_id[p->id % SFU_BUCKETS] = p;
   atomic_fetch_add_explicit(&s->counters->producers, 1, memory_order_relaxed);
   return p;
 }
@@ -74,6 +72,11 @@ void producer_free(sfu *s, producer *p) {
   for (producer **pp = &p->owner->producers; *pp; pp = &(*pp)->next)
     if (*pp == p) {
       *pp = p->next;
+      break;
+    }
+  for (producer **pp = &s->producers_by_id[p->id % SFU_BUCKETS]; *pp; pp = &(*pp)->next_by_id)
+    if (*pp == p) {
+      *pp = p->next_by_id;
       break;
     }
   for (int e = 0; e < p->n_enc; e++) rtx_buffer_free(p->enc[e].rtx);

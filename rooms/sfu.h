@@ -140,7 +140,8 @@ struct producer {
   /* audio level: dBov (0 loudest .. 127 silent), smoothed */
   double level;
   uint64_t last_voice_ms;
-  producer *next; /* in owner's list */
+  producer *next;       /* in owner's list */
+  producer *next_by_id; /* in sfu.producers_by_id */
 };
 
 struct consumer {
@@ -177,7 +178,8 @@ struct consumer {
   uint32_t last_rtp_ts;
   uint64_t last_rtp_ms;
   consumer *next_of_producer;
-  consumer *next; /* in owner's list */
+  consumer *next;       /* in owner's list */
+  consumer *next_by_id; /* in sfu.consumers_by_id */
 };
 
 struct transport {
@@ -223,6 +225,9 @@ struct sfu {
   mailbox *events;
   router *routers;
   transport *by_id[SFU_BUCKETS], *by_addr[SFU_BUCKETS], *by_ufrag[SFU_BUCKETS];
+  /* Non-owning maps by id (commands name objects by id; the allocator looks up the speaker). */
+  producer *producers_by_id[SFU_BUCKETS];
+  consumer *consumers_by_id[SFU_BUCKETS];
   uint64_t now_ms;
   int64_t now_us; /* the same instant in microseconds (0: derive it from now_ms) */
   uint64_t last_second_ms;
