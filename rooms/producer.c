@@ -219,7 +219,7 @@ void producer_on_rtp(sfu *s, producer *p, int enc, uint8_t *pkt, size_t len, boo
   if (key) pe->keyframe_requested = false;
   size_t n = 0;
   for (consumer *c = p->consumers; c; c = c->next_of_producer)
-    if (consumer_forward(s, c, enc, pkt, len, key)) n++;
+    if (consumer_forward(s, c, enc, &rp, key)) n++;
   s->hot.rtp_forwarded += n;
 }
 

@@ -23,6 +23,7 @@
 
 #include "gateway/mailbox.h"
 #include "gateway/rtc/dtls.h"
+#include "gateway/rtc/rtp.h"
 #include "gateway/rtc/srtp.h"
 #include "gateway/udp.h"
 #include "rooms/media_cmd.h"
@@ -312,8 +313,9 @@ void producer_tick(sfu *s, producer *p, bool second);
 consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd);
 void consumer_free(sfu *s, consumer *c);
 consumer *consumer_by_id(sfu *s, uint32_t id);
-/* Forwards one packet of encoding enc to c's subscriber if c takes it; true when it was sent. */
-bool consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t len, bool is_keyframe);
+/* Forwards one packet of encoding enc, parsed once by the producer (rp: its data, length and
+ * header fields), to c's subscriber if c takes it; true when it was sent. */
+bool consumer_forward(sfu *s, consumer *c, int enc, const rtp_packet *rp, bool is_keyframe);
 /* Without adaptation: re-chooses a simulcast consumer's encoding, the highest that carries
  * media (every second). */
 void consumer_choose_encoding(sfu *s, consumer *c);
