@@ -146,6 +146,9 @@ void worker_stop(media_worker *w) {
   nop.type = MC_KEYFRAME; /* wakes the loop; no producer 0 exists */
   mailbox_post(w->cmds, &nop);
   pthread_join(w->thread, NULL);
+  log_info("media worker %u: %llu UDP packets sent, %llu of them in %llu GSO sends, %llu refused", w->index,
+           (unsigned long long)w->udp.sent_packets, (unsigned long long)w->udp.gso_packets,
+           (unsigned long long)w->udp.gso_sends, (unsigned long long)w->udp.send_errors);
   ice_tcp_close(w->tcp);
   close(w->epfd);
   mailbox_free(w->cmds);
