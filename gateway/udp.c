@@ -98,6 +98,8 @@ void udp_queue(udp_socket *u, size_t len, const struct sockaddr_storage *to) {
   memcpy(&u->out.addr[i], to, alen); /* 16 bytes for IPv4, not the whole sockaddr_storage */
 }
 
+_Static_assert(2 * UDP_OUT_BATCH == 2048, "addr_slot yields 11 bits");
+
 static uint32_t addr_slot(const struct sockaddr_storage *a) {
   uint32_t h;
   if (a->ss_family == AF_INET6) {
