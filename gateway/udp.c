@@ -87,7 +87,9 @@ int udp_recv_batch(udp_socket *u) {
 }
 
 uint8_t *udp_next_buf(udp_socket *u) {
-  if (u->out.count == UDP_OUT_BATCH) udp_flush(u);
+  /* Without GSO nothing is gained by holding more: flush at UDP_BATCH, so the first subscribers'
+   * packets do not wait for the whole fan-out (as before GSO). */
+  if (u->out.count == (u->gso ? UDP_OUT_BATCH : UDP_BATCH)) udp_flush(u);
   return u->out.buf[u->out.count];
 }
 

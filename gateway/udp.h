@@ -76,7 +76,8 @@ void udp_close(udp_socket *u);
 /* Receives up to UDP_BATCH datagrams into u->in without blocking; returns how many (0 if none). */
 int udp_recv_batch(udp_socket *u);
 /* Reserves the next outgoing slot; returns its buffer (UDP_SEND_ROOM bytes), flushing first if
- * the batch (UDP_OUT_BATCH) is full. Finish with udp_queue(u, len, addr). */
+ * the batch is full (UDP_OUT_BATCH packets with GSO, UDP_BATCH without). Finish with
+ * udp_queue(u, len, addr). */
 uint8_t *udp_next_buf(udp_socket *u);
 void udp_queue(udp_socket *u, size_t len, const struct sockaddr_storage *to);
 /* Sends everything queued: every packet to one address in the order queued, GSO runs as said
