@@ -33,12 +33,22 @@
 // then counts the two lower encodings' ingest too. bench/compare.sh BASE ROUNDS forward runs
 // this beside the single-encoding figure of BASE and of the working tree, same run.
 //
+// The bare forwarding floor, same run (FWD_BARE, default 1; issue 13 asks Moa with GCM at most
+// 1.3x it): after Moa's rounds, bench/bare_forward runs once per UDP level with the same
+// publisher (150 packets/s of 1,200 bytes), the same N, ROUNDS and ROUND_MS: one thread doing
+// only recvmmsg, copy, SSRC/sequence rewrite and sendmmsg to N UDP sockets, no crypto, its CPU
+// per forwarded packet measured as the server's; and a second time with the negotiated SRTP
+// profile on gateway/rtc/srtp.c (unprotect once, protect per subscriber). The table prints
+// both beside Moa's figure and the ratios. FWD_BARE_GSO=1 adds the plain floor with UDP GSO
+// (bare_forward's `gso`: one sendmmsg entry per subscriber and run of equal-size packets).
+//
 // Rate limits are raised (--rate) so joining 200 peers is not throttled. Figures, not
 // assertions: it exits non-zero only when media does not flow (a peer fails, a subscriber never
 // receives, or a round forwards nothing).
 //
 // Usage: node bench/bench_forward.mjs <moa-binary> <seed-db>
 //        (env FWD_SUBS=10,50,200 FWD_TCP_SUBS=50 FWD_ROUNDS=5 FWD_ROUND_MS=2000 FWD_SIMULCAST=0)
+//        FWD_BARE=0 skips the bare floor, FWD_BARE_GSO=1 adds its GSO variant;
 //        FWD_SRTP_PROFILE=SRTP_AES128_CM_SHA1_80 makes the peers offer only that profile (default:
 //        GCM first, which the server picks)
 import { spawn, execFileSync } from 'node:child_process';
@@ -59,6 +69,8 @@ const ROUNDS = Number(process.env.FWD_ROUNDS || 5);
 const TCP_SUBS = Number(process.env.FWD_TCP_SUBS ?? 50);
 const ROUND_MS = Number(process.env.FWD_ROUND_MS || 2000);
 const SIMULCAST = process.env.FWD_SIMULCAST === '1';
+const BARE = process.env.FWD_BARE !== '0';
+const BARE_GSO = process.env.FWD_BARE_GSO === '1';
 const RID_EXT = 10; // the publish offer's id for urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id
 const WARMUP_MS = 1500;
 const JOIN_BATCH = 20;
@@ -67,7 +79,8 @@ const OUT = 'packets_total{direction="out"}';
 const TCP_OUT = 'ice_tcp_frames_total{direction="out"}';
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const binDir = join(dirname(resolve(moaBin)), 'bench');
-const tools = { seed: join(binDir, 'bench_seed_users'), peers: join(binDir, 'forward_peers'), srtp: join(binDir, 'bench_srtp') };
+const tools = { seed: join(binDir, 'bench_seed_users'), peers: join(binDir, 'forward_peers'), srtp: join(binDir, 'bench_srtp'),
+  ...(BARE ? { bare: join(binDir, 'bare_forward') } : {}) };
 for (const f of [moaBin, seedDb, ...Object.values(tools)]) {
   if (!existsSync(f)) { console.error(`bench_forward: ${f} missing (built with the benchmarks)`); process.exit(2); }
 }
@@ -215,6 +228,12 @@ function subscribeAnswer(offer, p) {
 
 // ---------------------------------------------------------------------------------------------
 
+// bare_forward N with extra arguments (e.g. ['srtp', profile]): its JSON line.
+function bareFloor(n, extra = []) {
+  const out = execFileSync(tools.bare, [String(n), String(ROUNDS), String(ROUND_MS), ...extra], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
 function srtpCost(profile) {
   const out = execFileSync(tools.srtp, [profile], { encoding: 'utf8' });
   const m = /protect\s+(\d+) ns\s+unprotect\s+(\d+) ns/.exec(out);
@@ -337,6 +356,41 @@ async function main() {
       console.log(`marginal server CPU per forwarded packet: UDP ${marginal(u0, u1).toFixed(2)} µs` +
         ` (subscribers ${u0.level} -> ${u1.level}), ICE-TCP ${marginal(u1, tcpRow).toFixed(2)} µs` +
         ` (${u1.level} UDP -> + ${TCP_SUBS} over TCP); ICE-TCP/UDP ${(marginal(u1, tcpRow) / marginal(u0, u1)).toFixed(2)}x`);
+    }
+    if (BARE) {
+      // The floor, after Moa's rounds (the server is idle then: its subscribers are gone).
+      srv.proc.kill('SIGSTOP'); peers.proc.kill('SIGSTOP');
+      const bare = [];
+      try {
+        for (const r of udpRows) {
+          const plain = bareFloor(r.level), crypto = bareFloor(r.level, ['srtp', profile]);
+          bare.push({ r, plain, crypto, gso: BARE_GSO ? bareFloor(r.level, ['gso']) : null });
+        }
+      } finally { srv.proc.kill('SIGCONT'); peers.proc.kill('SIGCONT'); }
+      const hdr = ['subscribers', 'moa µs/pkt', 'bare µs/pkt', 'moa/bare', `bare+SRTP µs/pkt`, 'moa/(bare+SRTP)', 'bare p50 ms', 'bare p99 ms',
+        ...(BARE_GSO ? ['bare+GSO µs/pkt', 'GSO/bare', 'GSO p50 ms', 'GSO p99 ms'] : [])];
+      const brows = [hdr];
+      for (const { r, plain, crypto, gso } of bare) {
+        brows.push([r.label, r.cpuUs.toFixed(2), plain.cpu_us.toFixed(2), `${(r.cpuUs / plain.cpu_us).toFixed(2)}x`, crypto.cpu_us.toFixed(2),
+          `${(r.cpuUs / crypto.cpu_us).toFixed(2)}x`, (plain.p50_us / 1000).toFixed(2), (plain.p99_us / 1000).toFixed(2),
+          ...(gso ? [gso.cpu_us.toFixed(2), `${(gso.cpu_us / plain.cpu_us).toFixed(2)}x`, (gso.p50_us / 1000).toFixed(2), (gso.p99_us / 1000).toFixed(2)] : [])]);
+      }
+      const bw = hdr.map((_, i) => Math.max(...brows.map((row) => row[i].length)));
+      console.log('');
+      console.log(`bare forwarding floor, this run (bare_forward: one thread, recvmmsg + copy + SSRC/seq rewrite + sendmmsg, no crypto;` +
+        ` bare+SRTP: the same with ${profile} by gateway/rtc/srtp.c, unprotect once + protect per subscriber):`);
+      for (const row of brows) console.log(row.map((c, i) => (i ? c.padStart(bw[i]) : c.padEnd(bw[i]))).join('  '));
+      for (const { plain, crypto, gso } of bare) {
+        for (const b of [plain, crypto, gso].filter(Boolean)) {
+          if (b.lost || b.send_errors) console.log(`  bare ${b.mode} ${b.subs} subs: lost ${b.lost}, send errors ${b.send_errors}`);
+        }
+        console.log(`  bare ${plain.subs} subs: CPU µs/pkt by round plain ${plain.cpu_all}; +SRTP ${crypto.cpu_all}${gso ? `; +GSO ${gso.cpu_all}` : ''}`);
+      }
+      if (profile === 'AEAD_AES_128_GCM') {
+        for (const { r, plain } of bare) {
+          console.log(`issue 13 (GCM, N = ${r.label}): moa / bare forwarding = ${(r.cpuUs / plain.cpu_us).toFixed(2)}x (asked: at most 1.3x)`);
+        }
+      }
     }
     console.log(`medians of ${ROUNDS} rounds x ${ROUND_MS / 1000} s; publisher alone: server ${idle.cpuMsPerS.toFixed(1)} ms CPU/s`);
     for (const r of results) {

@@ -11,6 +11,10 @@
 # subscribers (default 50) plus FWD_TCP_SUBS over ICE-TCP (default 10), FWD_ROUNDS (3) x 2 s, and
 # prints each run's server CPU per forwarded packet at the full subscriber count, then the
 # medians and the ratios simulcast / single-encoding (issue 11 asks <= 1.1x against BASE).
+# Each run also measures the bare forwarding floor (bench_forward's FWD_BARE, bare_forward) at
+# the same N: its medians and moa / bare per side are printed too (issue 13: with GCM at most
+# 1.3x), and the p99 added latency per side. FWD_CM=1 adds two runs per round with the peers
+# offering only AES_CM_128_HMAC_SHA1_80 (BASE and the working tree, one encoding).
 #
 # Env BENCH_CFLAGS: extra C flags for both builds (e.g. -Wno-error=maybe-uninitialized when a
 # baseline does not build at -O2 with -Werror).
@@ -25,7 +29,7 @@ BASE=$1
 ROUNDS=${2:-3}
 MODE=${3:-chat}
 case $MODE in chat | forward) ;; *) echo "compare.sh: unknown mode '$MODE' (forward, or none)" >&2; exit 2 ;; esac
-if [ "$MODE" = forward ]; then TARGETS="moa bench_seed_users bench_srtp forward_peers"; else TARGETS="moa bench_seed_users bench_directory"; fi
+if [ "$MODE" = forward ]; then TARGETS="moa bench_seed_users bench_srtp forward_peers bare_forward"; else TARGETS="moa bench_seed_users bench_directory"; fi
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/moa-compare.XXXXXX")
 cleanup() { git -C "$SRC" worktree remove --force "$TMP/base" 2>/dev/null || true; rm -rf "$TMP"; }
@@ -49,30 +53,42 @@ if [ "$MODE" = forward ]; then
   : "${FWD_SUBS:=50}" "${FWD_TCP_SUBS:=10}" "${FWD_ROUNDS:=3}"
   export FWD_SUBS FWD_TCP_SUBS FWD_ROUNDS
   : >"$TMP/fwd.tsv"
+  SIDES="base-single new-single new-simulcast"
+  [ "${FWD_CM:-0}" = 1 ] && SIDES="$SIDES base-single-cm new-single-cm"
   for r in $(seq 1 "$ROUNDS"); do
     echo "=== round $r $(date -u +%T) UTC, load $(cut -d' ' -f1 /proc/loadavg)"
-    for side in base-single new-single new-simulcast; do
+    for side in $SIDES; do
       case $side in
       base-*) dir="$TMP/base/build"; label="$BASE" ;;
       *) dir="$SRC/build/bench"; label="working tree" ;;
       esac
       case $side in *simulcast) sim=1 ;; *) sim=0 ;; esac
-      echo "--- forward, $label, $([ $sim = 1 ] && echo 'simulcast q/h/f' || echo 'one encoding')"
-      FWD_SIMULCAST=$sim node bench/bench_forward.mjs "$dir/moa" "$TMP/seed.db" >"$TMP/fwd.log" 2>&1 || { cat "$TMP/fwd.log"; exit 1; }
-      # the table's last row: every subscriber (UDP and ICE-TCP) joined
-      row=$(awk '/^subscribers /{t=1; next} t && NF==8 {last=$0} t && NF!=8 {t=0} END {print last}' "$TMP/fwd.log")
+      case $side in *-cm) prof=SRTP_AES128_CM_SHA1_80 ;; *) prof= ;; esac
+      echo "--- forward, $label, $([ $sim = 1 ] && echo 'simulcast q/h/f' || echo 'one encoding')${prof:+, $prof}"
+      env FWD_SIMULCAST=$sim ${prof:+FWD_SRTP_PROFILE=$prof} node bench/bench_forward.mjs "$dir/moa" "$TMP/seed.db" >"$TMP/fwd.log" 2>&1 || { cat "$TMP/fwd.log"; exit 1; }
+      # the first table's last row: every subscriber (UDP and ICE-TCP) joined
+      row=$(awk '/^subscribers /{if (done) exit; t=1; next} t && NF==8 {last=$0} t && NF!=8 {t=0; done=1} END {print last}' "$TMP/fwd.log")
       echo "subscribers  fwd pkt/s  CPU µs/pkt  CPU/SRTP  loss %  p50 ms  p99 ms  max ms"
       echo "$row"
       grep -E "^ +[0-9+a-z]+ subs:" "$TMP/fwd.log" | tail -1
-      echo "$side $(echo "$row" | awk '{print $3}')" >>"$TMP/fwd.tsv"
+      # the bare floor's last UDP level: subscribers, moa, bare, moa/bare, bare+SRTP, ...
+      bare=$(awk '/^bare forwarding floor/{t=1; next} t && /^subscribers /{next} t && /^[0-9]/ {last=$0} t && !/^[0-9]/ {t=0} END {print last}' "$TMP/fwd.log")
+      [ -n "$bare" ] && echo "bare floor: $bare"
+      echo "$side $(echo "$row" | awk '{print $3, $7}') $(echo "$bare" | awk '{print $3, $5}')" >>"$TMP/fwd.tsv"
     done
   done
   echo "=== server CPU µs per forwarded packet, median of $ROUNDS runs each ($FWD_SUBS UDP + $FWD_TCP_SUBS ICE-TCP subscribers)"
-  awk '{v[$1] = v[$1] " " $2} END {
-    for (k in v) { n = split(v[k], a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-      m[k] = n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2; printf "%-14s %6.2f   (runs:%s)\n", k, m[k], v[k] }
+  awk 'function med(s,   a, n, i, j, t) { n = split(s, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    { v[$1] = v[$1] " " $2; p[$1] = p[$1] " " $3; b[$1] = b[$1] " " $4; bs[$1] = bs[$1] " " $5; if (!($1 in seen)) { seen[$1] = 1; order[++nk] = $1 } }
+    END {
+    for (i = 1; i <= nk; i++) { k = order[i]; m[k] = med(v[k]); printf "%-16s %6.2f   (runs:%s)   p99 ms %s (runs:%s)", k, m[k], v[k], med(p[k]), p[k]
+      if (b[k] ~ /[0-9]/) printf "   bare %.2f, bare+SRTP %.2f: moa/bare %.2fx, moa/(bare+SRTP) %.2fx", med(b[k]), med(bs[k]), m[k] / med(b[k]), m[k] / med(bs[k])
+      printf "\n" }
     printf "simulcast / %s single-encoding: %.2fx\n", base, m["new-simulcast"] / m["base-single"]
     printf "simulcast / working tree single-encoding: %.2fx\n", m["new-simulcast"] / m["new-single"]
+    printf "working tree / %s, single encoding: %.2fx\n", base, m["new-single"] / m["base-single"]
+    if ("new-single-cm" in m) printf "working tree / %s, single encoding, AES_CM_128_HMAC_SHA1_80: %.2fx\n", base, m["new-single-cm"] / m["base-single-cm"]
   }' base="$BASE" "$TMP/fwd.tsv"
   exit 0
 fi

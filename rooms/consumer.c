@@ -18,10 +18,8 @@
 #include "rooms/sfu.h"
 
 consumer *consumer_by_id(sfu *s, uint32_t id) {
-  for (router *r = s->routers; r; r = r->next)
-    for (transport *t = r->transports; t; t = t->next_in_router)
-      for (consumer *c = t->consumers; c; c = c->next)
-        if (c->id == id) return c;
+  for (consumer *c = s->consumers_by_id[id % SFU_BUCKETS]; c; c = c->next_by_id)
+    if (c->id == id) return c;
   return NULL;
 }
 
@@ -64,6 +62,8 @@ consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd) {
   p->consumers = c;
   c->next = t->consumers;
   t->consumers = c;
+  c->next_by_id = s->consumers_by_id[c->id % SFU_BUCKETS];
+  s->consumers_by_id[c->id % SFU_BUCKETS] = c;
   atomic_fetch_add_explicit(&s->counters->consumers, 1, memory_order_relaxed);
   consumer_choose_encoding(s, c); /* a late joiner starts on what flows now, not on f */
   sub_bwe_consumers_changed(t);
@@ -84,6 +84,11 @@ void consumer_free(sfu *s, consumer *c) {
   for (consumer **pp = &c->owner->consumers; *pp; pp = &(*pp)->next)
     if (*pp == c) {
       *pp = c->next;
+      break;
+    }
+  for (consumer **pp = &s->consumers_by_id[c->id % SFU_BUCKETS]; *pp; pp = &(*pp)->next_by_id)
+    if (*pp == c) {
+      *pp = c->next_by_id;
       break;
     }
   atomic_fetch_sub_explicit(&s->counters->consumers, 1, memory_order_relaxed);
@@ -139,7 +144,8 @@ static void remap_extensions(const consumer *c, uint8_t *pkt, size_t len) {
  * through the rewriter (switch at the target's key frame, temporal filter, PictureID
  * continuity); other codecs switch at a key frame of the target and forward one encoding.
  * On a switch the sequence numbers and timestamps continue from the last ones sent. */
-static bool simulcast_pass(sfu *s, consumer *c, int enc, uint8_t *out, size_t len, bool is_keyframe) {
+static bool simulcast_pass(sfu *s, consumer *c, int enc, uint8_t *out, const rtp_packet *rp,
+                           bool is_keyframe) {
   producer *p = c->producer;
   uint32_t ssrc = p->enc[enc].ssrc;
   int before = c->cur_enc;
@@ -156,15 +162,13 @@ static bool simulcast_pass(sfu *s, consumer *c, int enc, uint8_t *out, size_t le
       vp8_rewriter_set_target(&c->vp8, target, c->target_tid);
       c->vp8_target_ssrc = target;
     }
-    rtp_packet rp;
-    if (rtp_parse(out, len, &rp) != 0) return false;
     bool was_started = c->vp8.started;
     uint32_t old = c->vp8.ssrc;
-    pass = vp8_rewriter_process(&c->vp8, ssrc, out + rp.header_len, rp.payload_len) == VP8_RW_FORWARD;
+    pass = vp8_rewriter_process(&c->vp8, ssrc, out + rp->header_len, rp->payload_len) == VP8_RW_FORWARD;
     if (pass && (!was_started || old != ssrc)) c->cur_enc = enc;
     /* A picture of the forwarded source dropped for its temporal layer: its sequence number
      * must not leave a hole the subscriber would NACK. */
-    if (!pass && was_started && ssrc == c->vp8.ssrc) seq_rewriter_skip(&c->rw, rtp_get_seq(out));
+    if (!pass && was_started && ssrc == c->vp8.ssrc) seq_rewriter_skip(&c->rw, rp->seq);
   } else {
     if (enc != c->cur_enc && (enc == c->target_enc || c->cur_enc < 0) && is_keyframe) c->cur_enc = enc;
     pass = enc == c->cur_enc;
@@ -201,7 +205,9 @@ void consumer_choose_encoding(sfu *s, consumer *c) {
   if (best >= 0) c->target_enc = best;
 }
 
-bool consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t len, bool is_keyframe) {
+bool consumer_forward(sfu *s, consumer *c, int enc, const rtp_packet *rp, bool is_keyframe) {
+  const uint8_t *pkt = rp->data;
+  size_t len = rp->len;
   transport *t = c->owner;
   if (!t->connected || !t->has_addr || t->closing) return false;
   if (c->alloc_paused) return false; /* the allocator paused this video (bandwidth, hidden tile) */
@@ -214,7 +220,7 @@ bool consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t l
   }
   uint8_t *out = udp_next_buf(s->udp);
   memcpy(out, pkt, len);
-  if (c->producer->simulcast && !simulcast_pass(s, c, enc, out, len, is_keyframe)) return false;
+  if (c->producer->simulcast && !simulcast_pass(s, c, enc, out, rp, is_keyframe)) return false;
   if (c->rebase_pending) { /* resumed after a pause: continue from the last packet sent */
     uint64_t gap_ms = s->now_ms > c->last_rtp_ms ? s->now_ms - c->last_rtp_ms : 1;
     seq_rewriter_rebase(&c->rw, (uint32_t)(gap_ms * (c->producer->clock / 1000)));
@@ -222,7 +228,7 @@ bool consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t l
   }
   uint16_t oseq;
   uint32_t ots;
-  if (!seq_rewriter_map(&c->rw, rtp_get_seq(pkt), rtp_get_ts(pkt), &oseq, &ots)) return false;
+  if (!seq_rewriter_map(&c->rw, rp->seq, rp->ts, &oseq, &ots)) return false;
   rtp_set_ssrc(out, c->ssrc);
   rtp_set_seq(out, oseq);
   rtp_set_ts(out, ots);

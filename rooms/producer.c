@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/rtp.h"
@@ -20,15 +19,11 @@
 #define PLI_FORCED_INTERVAL_MS 300
 #define RTX_SLOTS 1024
 
-static producer *all_producers_find(sfu *s, uint32_t id) {
-  for (router *r = s->routers; r; r = r->next)
-    for (transport *t = r->transports; t; t = t->next_in_router)
-      for (producer *p = t->producers; p; p = p->next)
-        if (p->id == id) return p;
+producer *producer_by_id(sfu *s, uint32_t id) {
+  for (producer *p = s->producers_by_id[id % SFU_BUCKETS]; p; p = p->next_by_id)
+    if (p->id == id) return p;
   return NULL;
 }
-
-producer *producer_by_id(sfu *s, uint32_t id) { return all_producers_find(s, id); }
 
 producer *producer_new(sfu *s, transport *t, const media_cmd *cmd) {
   if (producer_by_id(s, cmd->producer_id)) return NULL;
@@ -66,6 +61,8 @@ producer *producer_new(sfu *s, transport *t, const media_cmd *cmd) {
   }
   p->next = t->producers;
   t->producers = p;
+  p->next_by_id = s->producers_by_id[p->id % SFU_BUCKETS];
+  s->producers_by_id[p->id % SFU_BUCKETS] = p;
   atomic_fetch_add_explicit(&s->counters->producers, 1, memory_order_relaxed);
   return p;
 }
@@ -75,6 +72,11 @@ void producer_free(sfu *s, producer *p) {
   for (producer **pp = &p->owner->producers; *pp; pp = &(*pp)->next)
     if (*pp == p) {
       *pp = p->next;
+      break;
+    }
+  for (producer **pp = &s->producers_by_id[p->id % SFU_BUCKETS]; *pp; pp = &(*pp)->next_by_id)
+    if (*pp == p) {
+      *pp = p->next_by_id;
       break;
     }
   for (int e = 0; e < p->n_enc; e++) rtx_buffer_free(p->enc[e].rtx);
@@ -171,12 +173,6 @@ static bool is_keyframe(const producer *p, const rtp_packet *rp) {
   return false;
 }
 
-static uint64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* VP8: the bytes of each temporal layer (the allocator prices them) and the size of key
  * frames (RFC 6386 9.1: after the 3-byte frame tag, the start code 9d 01 2a, then 14-bit
  * width and height, little-endian, with 2 bits of scaling each). */
@@ -202,7 +198,6 @@ void producer_on_rtp(sfu *s, producer *p, int enc, uint8_t *pkt, size_t len, boo
     atomic_fetch_add_explicit(&s->counters->dropped[DROP_MALFORMED], 1, memory_order_relaxed);
     return;
   }
-  uint64_t t0 = now_ns();
   producer_enc *pe = &p->enc[enc];
   pe->last_packet_ms = s->now_ms;
   pe->rate_bytes += len;
@@ -224,9 +219,8 @@ void producer_on_rtp(sfu *s, producer *p, int enc, uint8_t *pkt, size_t len, boo
   if (key) pe->keyframe_requested = false;
   size_t n = 0;
   for (consumer *c = p->consumers; c; c = c->next_of_producer)
-    if (consumer_forward(s, c, enc, pkt, len, key)) n++;
-  atomic_fetch_add_explicit(&s->counters->rtp_forwarded, n, memory_order_relaxed);
-  atomic_fetch_add_explicit(&s->counters->forward_ns, now_ns() - t0, memory_order_relaxed);
+    if (consumer_forward(s, c, enc, &rp, key)) n++;
+  s->hot.rtp_forwarded += n;
 }
 
 void producer_on_sr(sfu *s, producer *p, int enc, uint32_t ntp_mid) {

@@ -37,6 +37,13 @@ void sfu_init(sfu *s, uint8_t index, udp_socket *udp, const dtls_identity *ident
   }
 }
 
+void sfu_publish_counters(sfu *s) {
+  atomic_store_explicit(&s->counters->packets_in, s->hot.packets_in, memory_order_relaxed);
+  atomic_store_explicit(&s->counters->bytes_in, s->hot.bytes_in, memory_order_relaxed);
+  atomic_store_explicit(&s->counters->rtp_forwarded, s->hot.rtp_forwarded, memory_order_relaxed);
+  atomic_store_explicit(&s->counters->forward_ns, s->hot.forward_ns, memory_order_relaxed);
+}
+
 void sfu_free(sfu *s) {
   while (s->routers) {
     router *r = s->routers;
@@ -151,8 +158,8 @@ static void on_packet(sfu *s, transport *t, uint8_t *buf, size_t len) {
 }
 
 void sfu_on_datagram(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_storage *from) {
-  atomic_fetch_add_explicit(&s->counters->packets_in, 1, memory_order_relaxed);
-  atomic_fetch_add_explicit(&s->counters->bytes_in, len, memory_order_relaxed);
+  s->hot.packets_in++;
+  s->hot.bytes_in += len;
   if (len == 0) return;
   if (buf[0] < 4) {
     transport_on_stun(s, buf, len, from, 0);

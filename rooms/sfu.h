@@ -7,7 +7,11 @@
  * producer, cleared when the producer goes. The signaling thread drives it all with media_cmd
  * messages (ids only) and hears back through media_event messages.
  *
- * The counters are atomics so /metrics on the signaling thread can read them without a lock. */
+ * The counters are atomics so /metrics on the signaling thread can read them without a lock. The
+ * ones bumped for every packet (packets and bytes in, RTP forwarded) are counted in plain fields of
+ * the sfu (sfu.hot) and stored into their atomics once per loop turn (sfu_publish_counters), as
+ * the worker does for its UDP socket's packets and bytes out: an atomic read-modify-write per
+ * packet costs more than the forwarding it counts. */
 #ifndef MOA_ROOMS_SFU_H
 #define MOA_ROOMS_SFU_H
 
@@ -19,6 +23,7 @@
 
 #include "gateway/mailbox.h"
 #include "gateway/rtc/dtls.h"
+#include "gateway/rtc/rtp.h"
 #include "gateway/rtc/srtp.h"
 #include "gateway/udp.h"
 #include "rooms/media_cmd.h"
@@ -60,7 +65,7 @@ typedef struct sfu_counters {
   atomic_uint_fast64_t nacked_seqs;  /* sequence numbers asked for in the NACKs sent upstream */
   atomic_uint_fast64_t rtx_received; /* publishers' retransmissions (RTX) that carried a packet */
   atomic_uint_fast64_t dropped[DROP_REASONS];
-  atomic_uint_fast64_t forward_ns; /* CPU time spent forwarding RTP (for the bench) */
+  atomic_uint_fast64_t forward_ns; /* time spent handling received UDP datagrams (worker.c) */
   /* ICE-TCP (gateway/ice_tcp.h): open connections (a gauge), accepted, closed by reason, and
    * RFC 4571 frames and their payload bytes each way */
   atomic_uint_fast64_t tcp_conns, tcp_accepted, tcp_closed[ICE_TCP_CLOSE_REASONS];
@@ -72,7 +77,8 @@ typedef struct sfu_counters {
   atomic_uint_fast64_t layer_up, layer_down, layer_paused, layer_resumed, paused_video;
   atomic_uint_fast64_t twcc_feedback, twcc_refused, probes_sent;
   atomic_uint_fast64_t rtx_over_budget; /* NACKed packets not resent: over the subscriber's budget */
-  atomic_uint_fast64_t nacks_unanswerable; /* NACKed packets no longer buffered (or never sent): a key frame asked */
+  atomic_uint_fast64_t
+      nacks_unanswerable; /* NACKed packets no longer buffered (or never sent): a key frame asked */
   /* The pacer toward constrained subscribers (rooms/pacer.h): packets that waited their turn,
    * and packets refused because a pacer's queue was full. */
   atomic_uint_fast64_t paced_packets, pacer_dropped;
@@ -135,7 +141,8 @@ struct producer {
   /* audio level: dBov (0 loudest .. 127 silent), smoothed */
   double level;
   uint64_t last_voice_ms;
-  producer *next; /* in owner's list */
+  producer *next;       /* in owner's list */
+  producer *next_by_id; /* in sfu.producers_by_id */
 };
 
 struct consumer {
@@ -172,7 +179,8 @@ struct consumer {
   uint32_t last_rtp_ts;
   uint64_t last_rtp_ms;
   consumer *next_of_producer;
-  consumer *next; /* in owner's list */
+  consumer *next;       /* in owner's list */
+  consumer *next_by_id; /* in sfu.consumers_by_id */
 };
 
 struct transport {
@@ -218,6 +226,9 @@ struct sfu {
   mailbox *events;
   router *routers;
   transport *by_id[SFU_BUCKETS], *by_addr[SFU_BUCKETS], *by_ufrag[SFU_BUCKETS];
+  /* Non-owning maps by id (commands name objects by id; the allocator looks up the speaker). */
+  producer *producers_by_id[SFU_BUCKETS];
+  consumer *consumers_by_id[SFU_BUCKETS];
   uint64_t now_ms;
   int64_t now_us; /* the same instant in microseconds (0: derive it from now_ms) */
   uint64_t last_second_ms;
@@ -226,6 +237,11 @@ struct sfu {
   int bwe_trace_fd;     /* MOA_BWE_TRACE: the file feedback is traced to (sub_bwe.h), -1: none */
   transport *paced;     /* subscriber transports whose pacer holds packets (rooms/pacing.c) */
   sfu_counters *counters;
+  /* Per-packet counts, this thread's own; published into counters by sfu_publish_counters(). */
+  struct {
+    uint64_t packets_in, bytes_in, rtp_forwarded;
+    uint64_t forward_ns; /* counted by the worker (gateway/worker.c) */
+  } hot;
   /* Test hooks: drop incoming packets from publishers (loss injection) is done outside; none here. */
 };
 
@@ -236,6 +252,9 @@ static inline int64_t sfu_now_us(const sfu *s) { return s->now_us ? s->now_us : 
 void sfu_init(sfu *s, uint8_t index, udp_socket *udp, const dtls_identity *identity, mailbox *events,
               sfu_counters *counters);
 void sfu_free(sfu *s);
+/* Stores the per-packet counts (s->hot) into s->counters, for /metrics; the worker calls it once
+ * per loop turn (a test after the packets it delivers). */
+void sfu_publish_counters(sfu *s);
 void sfu_handle_cmd(sfu *s, const media_cmd *cmd);
 /* One datagram from `from`; buf may be modified in place (decryption). */
 void sfu_on_datagram(sfu *s, uint8_t *buf, size_t len, const struct sockaddr_storage *from);
@@ -294,8 +313,9 @@ void producer_tick(sfu *s, producer *p, bool second);
 consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd);
 void consumer_free(sfu *s, consumer *c);
 consumer *consumer_by_id(sfu *s, uint32_t id);
-/* Forwards one packet of encoding enc to c's subscriber if c takes it; true when it was sent. */
-bool consumer_forward(sfu *s, consumer *c, int enc, const uint8_t *pkt, size_t len, bool is_keyframe);
+/* Forwards one packet of encoding enc, parsed once by the producer (rp: its data, length and
+ * header fields), to c's subscriber if c takes it; true when it was sent. */
+bool consumer_forward(sfu *s, consumer *c, int enc, const rtp_packet *rp, bool is_keyframe);
 /* Without adaptation: re-chooses a simulcast consumer's encoding, the highest that carries
  * media (every second). */
 void consumer_choose_encoding(sfu *s, consumer *c);

@@ -117,6 +117,7 @@ static void deliver(const struct sockaddr_storage *from, const uint8_t *buf, siz
   uint8_t copy[UDP_SEND_ROOM];
   memcpy(copy, buf, len);
   sfu_on_datagram(&W.s, copy, len, from);
+  sfu_publish_counters(&W.s); /* as the worker does once per loop turn */
 }
 
 static bool next_event(media_event *ev) { return mailbox_take(W.events, ev); }
