@@ -224,6 +224,17 @@ void fa_flush(frame_assembler *fa) {
   fa->discarding = false;
 }
 
+/* The first packet of a stream: its number is extended with room below for packets that
+ * arrive after it but belong before it. */
+static uint64_t start_seq(frame_assembler *fa, uint16_t seq) {
+  uint64_t ext = (uint64_t)1 << 32 | seq;
+  fa->have_seq = true;
+  fa->highest = fa->next = ext;
+  fa->released_bits = 0;
+  fa->holding = true;
+  return ext;
+}
+
 void fa_push(frame_assembler *fa, const uint8_t *pkt, size_t len, uint64_t arrival_us) {
   fa->stats.packets++;
   rtp_packet p;
@@ -244,12 +255,7 @@ void fa_push(frame_assembler *fa, const uint8_t *pkt, size_t len, uint64_t arriv
   }
   uint64_t ext;
   if (!fa->have_seq) {
-    ext = (uint64_t)1 << 32 | p.seq; /* room below for packets that arrive earlier */
-    fa->have_seq = true;
-    fa->highest = ext;
-    fa->next = ext;
-    fa->released_bits = 0;
-    fa->holding = true;
+    ext = start_seq(fa, p.seq);
   } else {
     ext = fa->highest + (int64_t)(int16_t)(p.seq - (uint16_t)fa->highest);
     if (ext < fa->next && fa->holding && fa->highest - ext < FA_WINDOW) fa->next = ext; /* earlier start */
@@ -264,9 +270,7 @@ void fa_push(frame_assembler *fa, const uint8_t *pkt, size_t len, uint64_t arriv
         fa_flush(fa);
         reset_stream(fa);
         fa->stats.streams++;
-        ext = (uint64_t)1 << 32 | p.seq;
-        fa->have_seq = true;
-        fa->highest = fa->next = ext;
+        ext = start_seq(fa, p.seq);
       } else {
         return;
       }

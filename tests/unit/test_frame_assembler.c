@@ -23,7 +23,7 @@
 
 /* ---- what came out ---- */
 
-#define MAXOUT 256
+#define MAXOUT 320
 typedef struct {
   size_t n;
   fa_frame f[MAXOUT];
@@ -533,6 +533,23 @@ static void test_opus(void **state) {
   rig_free(r);
 }
 
+/* The sequence restarts lower with the same SSRC: 64 late packets, then a new stream. */
+static void test_sequence_restart(void **state) {
+  rig *r = rig_new(FA_OPUS, 0);
+  uint8_t b[64];
+  for (uint32_t i = 0; i <= 100; i++) push(r, b, opus_pkt(b, (uint16_t)(1000 + i), i * 960, 9), i);
+  for (uint32_t i = 0; i <= 200; i++)
+    push(r, b, opus_pkt(b, (uint16_t)(500 + i), 50000 + i * 960, 9), 200 + i);
+  fa_flush(&r->fa);
+  assert_int_equal(r->fa.stats.late, FA_WINDOW + 1);
+  assert_int_equal(r->fa.stats.streams, 2);
+  assert_int_equal(r->out.n, 101 + 201 - (FA_WINDOW + 1) + 1);
+  const fa_frame *f = &r->out.f[101];
+  assert_true(f->new_stream);
+  assert_int_equal(f->rtp_ts, 50000 + (FA_WINDOW)*960);
+  rig_free(r);
+}
+
 static void test_init_refuses(void **state) {
   frame_assembler fa;
   uint8_t buf[16];
@@ -559,6 +576,7 @@ int main(void) {
       cmocka_unit_test(test_late_and_window),
       cmocka_unit_test(test_oversize_frame),
       cmocka_unit_test(test_opus),
+      cmocka_unit_test(test_sequence_restart),
       cmocka_unit_test(test_init_refuses),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
