@@ -1,8 +1,10 @@
 /* libFuzzer harness for the recording spool reader (storage/rec_spool.c). Every input is read
  * twice:
- *  - as a spool file image in an exact heap copy: the reader must stop with END, TRUNCATED or
- *    CORRUPT without reading outside it, every record's payload inside the image, good_end at a
- *    record boundary no further than the image;
+ *  - as a spool file image in an exact heap copy (as it is; behind a valid header; and behind a
+ *    valid header with every record's CRCs made right, so hostile lengths and types get past
+ *    them): the reader must stop with END, TRUNCATED or CORRUPT without reading outside it,
+ *    every record's payload inside the image, good_end at a record boundary no further than the
+ *    image;
  *  - as material for a valid spool: a header, then records whose type, time and payload come
  *    from the input ([type][len][bytes]...), encoded with rec_spool_record_encode; the image must
  *    read back to exactly those records and END, and cut at an input-chosen offset it must give
@@ -17,7 +19,45 @@
 
 #include "storage/rec_spool.h"
 
+/* Little-endian CRC field at p. */
+static void put_crc(uint8_t *p, uint32_t crc) {
+  for (int k = 0; k < 4; k++) p[k] = (uint8_t)(crc >> (8 * k));
+}
+
+/* Gives the records of img (after its header) correct CRCs wherever a record's length leaves
+ * room for them, so lengths, types and reserved bytes reach the checks behind the CRCs. */
+static void fix_crcs(uint8_t *img, size_t len) {
+  size_t pos = REC_SPOOL_HEADER_LEN;
+  while (len - pos >= REC_SPOOL_RECORD_OVERHEAD) {
+    uint8_t *p = img + pos;
+    put_crc(p + 16, rec_spool_crc32(0, p, 16));
+    size_t l = (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 | (size_t)p[3] << 24;
+    if (l > len - pos - REC_SPOOL_RECORD_OVERHEAD) return;
+    put_crc(p + 20 + l, rec_spool_crc32(0, p, 20 + l));
+    pos += REC_SPOOL_RECORD_OVERHEAD + l;
+  }
+}
+
+static void read_image(const uint8_t *img, size_t size);
+
+/* The input as it is, then behind a valid header, then behind a valid header with its records'
+ * CRCs made right. */
 static void read_hostile(const uint8_t *data, size_t size) {
+  read_image(data, size);
+  uint8_t *img = malloc(REC_SPOOL_HEADER_LEN + size);
+  if (!img) return;
+  rec_spool_header h = {
+      .kind = REC_KIND_VIDEO, .codec = REC_CODEC_VP8, .clock_rate = 90000, .start_wall_us = 1};
+  if (rec_spool_header_encode(&h, img) != 0) abort();
+  memcpy(img + REC_SPOOL_HEADER_LEN, data, size);
+  read_image(img, REC_SPOOL_HEADER_LEN + size);
+  fix_crcs(img, REC_SPOOL_HEADER_LEN + size);
+  read_image(img, REC_SPOOL_HEADER_LEN + size);
+  free(img);
+}
+
+/* Reads an image from an exact heap copy. */
+static void read_image(const uint8_t *data, size_t size) {
   uint8_t *img = malloc(size ? size : 1);
   if (!img) return;
   memcpy(img, data, size);
