@@ -6,9 +6,12 @@
  * with delta frames starts at its first key frame; an SSRC change is a new stream that waits for
  * a key frame; padding between frames is not a loss when the PictureID follows on; descriptors
  * truncated at every byte are counted as malformed, never read past (ASan); Opus packets come
- * out one per frame with duplicates dropped and gaps counted. */
+ * out one per frame with duplicates dropped and gaps counted; a spool of the stream cut at every
+ * byte offset (a crash) assembles into exactly the frames completed before the cut. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* cmocka.h needs these before it */
 // clang-format off
@@ -20,6 +23,7 @@
 // clang-format on
 
 #include "gateway/rtc/frame_assembler.h"
+#include "storage/rec_spool.h"
 
 /* ---- what came out ---- */
 
@@ -550,6 +554,54 @@ static void test_sequence_restart(void **state) {
   rig_free(r);
 }
 
+/* The finalizer's path: a spool of the stream written by rec_spool_writer, cut at every byte
+ * offset (a crash), read back and assembled: every frame whose packets are all before the cut
+ * comes out, and nothing else. */
+static void test_spool_cut_to_frames(void **state) {
+  stream_cfg c = default_cfg();
+  size_t n = make_stream(&c, 20, P);
+  char path[128];
+  snprintf(path, sizeof path, "/tmp/moa_fa_spool_%d", (int)getpid());
+  unlink(path);
+  static uint8_t wbuf[REC_SPOOL_MIN_BUF];
+  rec_spool_header h = {.kind = REC_KIND_VIDEO,
+                        .codec = REC_CODEC_VP8,
+                        .clock_rate = 90000,
+                        .ssrc = c.ssrc,
+                        .payload_type = 96,
+                        .start_wall_us = 1};
+  rec_spool_writer w;
+  assert_int_equal(rec_spool_writer_open(&w, path, &h, wbuf, sizeof wbuf), 0);
+  for (size_t i = 0; i < n; i++)
+    assert_int_equal(rec_spool_append(&w, REC_RTP, i * 1000, P[i].b, P[i].len), 0);
+  assert_int_equal(rec_spool_writer_close(&w), 0);
+  rec_spool_map_t m;
+  assert_int_equal(rec_spool_map(path, &m), 0);
+  rig *r = rig_new(FA_VP8, 0);
+  for (size_t cut = REC_SPOOL_HEADER_LEN; cut <= m.len; cut++) {
+    uint8_t *img = malloc(cut);
+    memcpy(img, m.data, cut);
+    rec_spool_reader rd;
+    rec_spool_header hh;
+    assert_int_equal(rec_spool_reader_init(&rd, img, cut, &hh), 0);
+    sink_free(&r->out);
+    assert_int_equal(fa_init(&r->fa, FA_VP8, r->fbuf, sizeof r->fbuf, on_frame, &r->out), 0);
+    rec_spool_record rec;
+    size_t k = 0;
+    while (rec_spool_next(&rd, &rec) == REC_READ_OK) {
+      fa_push(&r->fa, rec.payload, rec.len, rec.time_us);
+      k++;
+    }
+    fa_flush(&r->fa);
+    expect_range(r, &c, 0, (int)(k / PKTS_PER_FRAME));
+    assert_int_equal(rd.state, rd.good_end == cut ? REC_READ_END : REC_READ_TRUNCATED);
+    free(img);
+  }
+  rig_free(r);
+  rec_spool_unmap(&m);
+  unlink(path);
+}
+
 static void test_init_refuses(void **state) {
   frame_assembler fa;
   uint8_t buf[16];
@@ -577,6 +629,7 @@ int main(void) {
       cmocka_unit_test(test_oversize_frame),
       cmocka_unit_test(test_opus),
       cmocka_unit_test(test_sequence_restart),
+      cmocka_unit_test(test_spool_cut_to_frames),
       cmocka_unit_test(test_init_refuses),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
