@@ -259,8 +259,13 @@ static void probe_tick(sfu *s, transport *t, sub_bwe *b, int64_t now) {
   if (!b->probing) {
     bwe_probe pr;
     /* Not into a backlog: the pacer's queue is media the link has not taken yet, and a
-     * cluster on top of it overflowed the link's queue (browser_bandwidth_adapt). */
-    if (t->router->no_adapt || b->pacer.count || !bwe_estimator_probe(&b->est, now, &pr)) return;
+     * cluster on top of it overflowed the link's queue (browser_bandwidth_adapt). A few
+     * packets queued (a key frame being paced out) are no backlog: holding every probe for
+     * them kept an estimate the loss-based limit had pulled down from recovering for
+     * seconds after a limit lifted. */
+    if (t->router->no_adapt || sub_bwe_backlog_us(b) > SUB_BWE_PROBE_MAX_QUEUE_US ||
+        !bwe_estimator_probe(&b->est, now, &pr))
+      return;
     b->probing = true;
     b->probe = pr;
     b->probe_start_us = now;

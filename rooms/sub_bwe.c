@@ -126,20 +126,19 @@ void sub_bwe_on_remb(sub_bwe *b, uint64_t bps, int64_t now_us) {
   if ((uint64_t)b->est.target_bps * 4 < (uint64_t)before * 3) b->dirty = true;
 }
 
-/* Microseconds the pacer's queue takes to drain at its rate (0 without a rate). */
-static uint64_t backlog_us(const sub_bwe *b) {
+uint64_t sub_bwe_backlog_us(const sub_bwe *b) {
   if (!b->pacer.rate_bps) return 0;
   return b->pacer.bytes * 8u * 1000000u / b->pacer.rate_bps;
 }
 
 uint64_t sub_bwe_pushback(const sub_bwe *b, uint64_t estimate) {
-  if (backlog_us(b) <= SUB_BWE_PUSHBACK_QUEUE_US) return estimate;
+  if (sub_bwe_backlog_us(b) <= SUB_BWE_PUSHBACK_QUEUE_US) return estimate;
   uint64_t push = b->pacer.bytes * 8u; /* drained within a second */
   return push < estimate / 2 ? estimate - push : estimate / 2;
 }
 
 bool sub_bwe_rtx_allow(sub_bwe *b, size_t len, int64_t now_us) {
-  if (backlog_us(b) > SUB_BWE_RTX_MAX_QUEUE_US) return false;
+  if (sub_bwe_backlog_us(b) > SUB_BWE_RTX_MAX_QUEUE_US) return false;
   int64_t rate = (int64_t)(b->est.target_bps / 16); /* half the estimate, in bytes per second */
   int64_t cap = rate * SUB_BWE_RTX_BURST_US / 1000000;
   if (cap < 1500) cap = 1500;

@@ -35,6 +35,7 @@
 #define SUB_BWE_RTX_BURST_US 500000        /* retransmission budget kept unused: 0.5 s of it */
 #define SUB_BWE_RTX_MAX_QUEUE_US 300000    /* no retransmission into a longer pacer backlog */
 #define SUB_BWE_PUSHBACK_QUEUE_US 400000   /* a pacer backlog longer than this lowers the allocation */
+#define SUB_BWE_PROBE_MAX_QUEUE_US 100000  /* no probe cluster starts into a longer backlog */
 
 typedef struct sub_bwe {
   uint8_t twcc_id; /* the subscriber's transport-wide sequence extension id (1..14), 0: none */
@@ -105,6 +106,9 @@ void sub_bwe_on_remb(sub_bwe *b, uint64_t bps, int64_t now_us);
  * SUB_BWE_RTX_MAX_QUEUE_US at its rate (the subscriber asks again). Counts the bytes when it
  * allows. */
 bool sub_bwe_rtx_allow(sub_bwe *b, size_t len, int64_t now_us);
+
+/* Microseconds the pacer's queue takes to drain at the pacing rate (0 without a rate). */
+uint64_t sub_bwe_backlog_us(const sub_bwe *b);
 
 /* The estimate the allocator should use, given the pacer's backlog: while the queue holds more
  * than SUB_BWE_PUSHBACK_QUEUE_US at the pacing rate, the estimate less the backlog's bits (so
