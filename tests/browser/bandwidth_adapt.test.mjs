@@ -352,14 +352,14 @@ test('harness: three publishers send 720p, both viewers decode them at 720p, tbf
   assert.ok(openLim.total > 800 * 1.1, `the unshaped viewer is not limited: ${openLim.total} kbit/s`);
 });
 
-// todo (issue 11, open): one camera still freezes 2.1-2.8 s after the down-switch in some runs
-// (seventh session, the machine loaded by parallel builds and tests: 3 of 8 runs passed). The
-// estimate overshoots the link at the switch, tbf drops a
-// burst (loss 0.5), the loss-based limit then keeps it at 200-400 kbit/s, and a lost key frame's
-// NACKs go over the retransmission budget (docs/BWE.md). The assertions stay and print; the run
-// is not failed by this phase until the cause is fixed.
+// todo (issue 11, open): in some runs a camera still freezes 2-3 s after the down-switch, or the
+// step before it (the shaped viewer back on 720p within 15 s of a lift) runs out of time. Eighth
+// session, alone on the machine: the final code passed this phase in 1 of 3 runs, the seventh
+// session's code (5cfadf2) in 1 of 3 in the same hour, an intermediate variant in 5 of 5
+// (docs/BWE.md, "Eighth session"). The assertions stay and print; the run is not failed by this
+// phase until the cause is fixed.
 test('800 kbit/s: the shaped viewer gets lower layers within 5 s and keeps decoding; the unshaped viewer keeps 720p', {
-  timeout: 60000, todo: 'issue 11: a 2-3 s freeze after the down-switch in some runs on a loaded machine',
+  timeout: 60000, todo: 'issue 11: a 2-3 s freeze after the down-switch, or a slow return to 720p before it, in some runs',
 }, async () => {
   assert.ok(harnessUp, 'the meeting of the harness test is up');
   // The limit has been on since the end of the harness test; take the time from a fresh start.
