@@ -147,7 +147,8 @@ size_t media_metrics_render(const media_system *m, char *buf, size_t len) {
   PUT("moa_media_plis_total{direction=\"sent\"} %llu\n", (unsigned long long)SUM(plis_sent));
   PUT("moa_media_plis_total{direction=\"received\"} %llu\n", (unsigned long long)SUM(plis_received));
   static const char *const reasons[DROP_REASONS] = {"unknown_address",  "bad_stun",     "not_connected",
-                                                    "unprotect_failed", "unknown_ssrc", "malformed"};
+                                                    "unprotect_failed", "unknown_ssrc", "malformed",
+                                                    "duplicate"};
   PUT("# HELP moa_media_dropped_total Packets dropped, by reason.\n# TYPE moa_media_dropped_total counter\n");
   for (int r = 0; r < DROP_REASONS; r++)
     PUT("moa_media_dropped_total{reason=\"%s\"} %llu\n", reasons[r],
@@ -181,7 +182,8 @@ size_t media_metrics_render(const media_system *m, char *buf, size_t len) {
   PUT("moa_media_layer_changes_total{change=\"down\"} %llu\n", (unsigned long long)SUM(layer_down));
   PUT("moa_media_layer_changes_total{change=\"paused\"} %llu\n", (unsigned long long)SUM(layer_paused));
   PUT("moa_media_layer_changes_total{change=\"resumed\"} %llu\n", (unsigned long long)SUM(layer_resumed));
-  PUT("# HELP moa_media_paused_video Video consumers paused now by the allocator (bandwidth or hidden tile).\n"
+  PUT("# HELP moa_media_paused_video Video consumers paused now by the allocator (bandwidth or hidden "
+      "tile).\n"
       "# TYPE moa_media_paused_video gauge\nmoa_media_paused_video %llu\n",
       (unsigned long long)SUM(paused_video));
   PUT("# HELP moa_media_twcc_feedback_total Transport-cc feedback messages from subscribers, by result.\n"
@@ -229,10 +231,10 @@ json_t *media_worker_stats(const media_system *m, int w) {
   json_int_t dropped = 0;
   for (int r = 0; r < DROP_REASONS; r++)
     dropped += (json_int_t)atomic_load_explicit(&c->dropped[r], memory_order_relaxed);
-  return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "worker", w,
-                   "rooms", LOAD(routers), "peers", LOAD(transports), "producers", LOAD(producers),
-                   "consumers", LOAD(consumers), "packets_in", LOAD(packets_in), "packets_out",
-                   LOAD(packets_out), "bytes_in", LOAD(bytes_in), "bytes_out", LOAD(bytes_out),
+  return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                   "worker", w, "rooms", LOAD(routers), "peers", LOAD(transports), "producers",
+                   LOAD(producers), "consumers", LOAD(consumers), "packets_in", LOAD(packets_in),
+                   "packets_out", LOAD(packets_out), "bytes_in", LOAD(bytes_in), "bytes_out", LOAD(bytes_out),
                    "nacks_received", LOAD(nacks_received), "nacks_sent", LOAD(nacks_sent), "retransmitted",
                    LOAD(retransmitted), "rtx_received", LOAD(rtx_received), "plis_sent", LOAD(plis_sent),
                    "paced", LOAD(paced_packets), "pacer_dropped", LOAD(pacer_dropped), "dropped", dropped);

@@ -40,6 +40,7 @@ typedef enum {
   DROP_UNPROTECT,       /* SRTP authentication or replay failure */
   DROP_UNKNOWN_SSRC,    /* no producer for this SSRC on this transport */
   DROP_MALFORMED,       /* RTP/RTCP that does not parse */
+  DROP_DUPLICATE,       /* video RTP the producer holds already (a retransmission or a copy) */
   DROP_REASONS
 } sfu_drop_reason;
 

@@ -72,6 +72,28 @@ static void test_upstream_nack_and_rtx(void **state) {
   assert_int_equal(rtp_received(&s, NULL, &seq, NULL), 1);
   assert_int_equal(seq, (uint16_t)(first + 1));
   assert_int_equal(C(&W.counters.rtx_received), 1);
+  /* Packets the server holds already are not forwarded again: the same retransmission twice,
+   * and a retransmission of 12 (its original came: the NACK was outrun); a copy of 10 never
+   * gets past SRTP's replay window. The
+   * subscriber's SRTP would drop each second copy as a replay before its transport-cc feedback
+   * saw it, and the estimator read it as a lost packet. */
+  deliver(&p.addr, buf, make_rtp(&p, buf, 96, 0x5100, 13, false));
+  assert_int_equal(rtp_received(&s, NULL, &seq, NULL), 1);
+  n = rtp_rtx_encap(buf, sizeof buf, plain, 114, 97, 0x5101, 8); /* 11 again */
+  assert_int_equal(srtp_pair_protect_rtp(p.srtp, buf, &n, UDP_SEND_ROOM), 0);
+  deliver(&p.addr, buf, (size_t)n);
+  rtp_set_seq(plain, 12);
+  n = rtp_rtx_encap(buf, sizeof buf, plain, 114, 97, 0x5101, 9);
+  assert_int_equal(srtp_pair_protect_rtp(p.srtp, buf, &n, UDP_SEND_ROOM), 0);
+  deliver(&p.addr, buf, (size_t)n);
+  uint64_t replays = C(&W.counters.dropped[DROP_UNPROTECT]);
+  deliver(&p.addr, buf, make_rtp(&p, buf, 96, 0x5100, 10, true)); /* SRTP's replay window first */
+  assert_int_equal(rtp_received(&s, NULL, NULL, NULL), 0);
+  assert_int_equal(C(&W.counters.dropped[DROP_DUPLICATE]), 2);
+  assert_int_equal(C(&W.counters.dropped[DROP_UNPROTECT]), replays + 1);
+  deliver(&p.addr, buf, make_rtp(&p, buf, 96, 0x5100, 14, false)); /* and the stream goes on */
+  assert_int_equal(rtp_received(&s, NULL, &seq, NULL), 1);
+  assert_int_equal(seq, (uint16_t)(first + 4));
   close_transport(51);
   close_transport(52);
   drain_events();
@@ -129,7 +151,8 @@ static void test_unanswerable_nack_asks_keyframe(void **state) {
     rtcp_iter_init(&it, b, (size_t)n);
     while (rtcp_iter_next(&it, &h) == 1) {
       rtcp_fb fb;
-      if (h.pt == RTCP_PSFB && h.count == RTCP_PSFB_PLI && rtcp_parse_fb(&h, &fb) == 0 && fb.media_ssrc == 0x5300)
+      if (h.pt == RTCP_PSFB && h.count == RTCP_PSFB_PLI && rtcp_parse_fb(&h, &fb) == 0 &&
+          fb.media_ssrc == 0x5300)
         pli = true;
     }
   }
@@ -330,7 +353,6 @@ static void test_late_joiner_starts_on_first_keyframe(void **state) {
   peer_free(&p);
   peer_free(&s);
 }
-
 
 /* A subscriber whose consumers were made before its transport connected (every join: the offer
  * comes first, ICE and DTLS after) gets its key frames asked for when it connects, however soon.
