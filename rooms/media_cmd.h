@@ -38,6 +38,8 @@ typedef enum {
   MC_KEYFRAME,      /* ask the publisher of producer_id for a keyframe */
   MC_CONSUMER_VIEW, /* consumer (of transport): how the subscriber shows it (media.view) */
   MC_ROUTER_ADAPT,  /* room: bandwidth adaptation on or off (a coordinator's room switch) */
+  MC_RECORD_START,  /* room: record every producer, present and future, into u.record.dir */
+  MC_RECORD_STOP,   /* room: stop recording; ME_RECORD_STOPPED follows once every spool is closed */
 } media_cmd_type;
 
 typedef struct media_cmd {
@@ -63,6 +65,7 @@ typedef struct media_cmd {
       uint8_t ext[MEDIA_EXT_COUNT]; /* the publisher's extension ids, 0 when absent */
       bool paused;
       bool screen; /* a screen share (allocated before cameras) */
+      uint64_t user_id; /* the publisher (written into a recording's spool header) */
       /* rid simulcast (n_rids > 0): ssrc and rtx_ssrc are 0, the worker binds each encoding's
        * SSRC from the RID / repaired-RID extension of its first packets (with the MID, when
        * present, naming this m-section). rids in the offer's order, taken as lowest to highest
@@ -86,6 +89,14 @@ typedef struct media_cmd {
     struct {
       bool on; /* false: every subscriber gets the top layer whatever its estimate (LAN events) */
     } adapt;
+    struct {
+      /* MC_RECORD_START: the spool directory (absolute, created by the worker's recorder if
+       * absent) where one .moarec file per recorded track is written (docs/RECORDING.md), and
+       * the ids written into each spool header. MC_RECORD_STOP uses recording_id only. */
+      char dir[256];
+      uint64_t recording_id;
+      uint64_t meeting_id; /* 0 if the room has no meeting */
+    } record;
   } u;
 } media_cmd;
 
@@ -95,6 +106,8 @@ typedef enum {
   ME_ACTIVE_SPEAKER,   /* producer_id is the loudest audio producer of the room */
   ME_ROOM_RELEASED,    /* the worker freed the room's router: no object of it remains */
   ME_CONSUMER_LAYER,   /* consumer_id's forwarded layer (or pause) changed, or the estimate moved: see layer below */
+  ME_RECORD_DEGRADED,  /* recording record.recording_id lost packets (queue full or a write failed): once per recording */
+  ME_RECORD_STOPPED,   /* recording record.recording_id: every spool is flushed and closed; see record below */
 } media_event_type;
 
 typedef enum {
@@ -121,6 +134,15 @@ typedef struct media_event {
     uint8_t reason;
     uint32_t estimate_bps;
   } layer;
+  /* ME_RECORD_DEGRADED / ME_RECORD_STOPPED: what the recorder wrote for recording_id. */
+  struct {
+    uint64_t recording_id;
+    uint32_t tracks;       /* spool files written */
+    uint64_t packets;      /* records written */
+    uint64_t dropped;      /* packets lost to a full queue or a failed write */
+    bool degraded;         /* dropped > 0 or a write failed */
+    int error;             /* the last -errno of a spool write or open, 0 if none */
+  } record;
 } media_event;
 
 #endif
