@@ -4,11 +4,13 @@
 # `make run TURN=0` leaves out the coturn relay (TURN over TLS) that `make run` starts beside Moa.
 
 BUILD_DEPS := build-essential cmake pkg-config libwebsockets-dev libsrtp2-dev libssl-dev \
-              libsqlite3-dev libjansson-dev libcmocka-dev libxml2-dev libcurl4-openssl-dev openssl
-RUN_DEPS   := nodejs npm
+              libsqlite3-dev libjansson-dev libcmocka-dev libxml2-dev libcurl4-openssl-dev openssl \
+              libavformat-dev libavcodec-dev libavutil-dev
+# ffmpeg: `moa rec finalize` runs it for the composite recording (docs/RECORDING.md); ffprobe comes with it.
+RUN_DEPS   := nodejs npm ffmpeg
 TURN_DEPS  := coturn
 TEST_DEPS  := chromium fonts-noto-cjk python3 python3-aiortc python3-websockets python3-icalendar iproute2 curl \
-              coturn nftables
+              coturn nftables ffmpeg
 # make bench only: Janus (bench/bench_forward_janus.mjs runs its VideoRoom beside Moa; root, as bench_join).
 BENCH_DEPS := janus
 # make fuzz only: clang and its libFuzzer runtime (libclang_rt.fuzzer, Debian's libclang-rt-14-dev).

@@ -7,6 +7,7 @@
  *   moa programme import --source NAME [--format F] [--partial] [--now ISO] FILE
  *   moa programme fetch --source NAME [--format F] --url URL [--key-file FILE] [--partial] [--now ISO]
  *   moa consortium list
+ *   moa rec finalize SPOOL_DIR [--out DIR] [--no-composite] [--ffmpeg PATH]   spools into WebM (exit 0/1/2)
  *   moa turn-config                     print coturn's turnserver.conf for this configuration
  *   moa turn-credential [--user U] [--ttl S]   print a TURN credential (to check coturn)
  *
@@ -28,6 +29,7 @@
 #include "gateway/programme_collector.h"
 #include "gateway/programme_fetch.h"
 #include "gateway/programme_sources.h"
+#include "gateway/rec_cli.h"
 #include "gateway/turn_config.h"
 #include "gateway/turn_credential.h"
 #include "storage/consortium_store.h"
@@ -559,6 +561,8 @@ static int cmd_serve(moa_config *cfg, cmdline *cl) {
 int main(int argc, char **argv) {
   moa_config cfg;
   config_defaults(&cfg);
+  /* before split_args: its switches (--no-composite) take no value */
+  if (argc >= 2 && !strcmp(argv[1], "rec")) return rec_cli_main(argc - 1, argv + 1);
   cmdline cl;
   if (split_args(argc, argv, &cl) != 0) return usage("too many arguments");
   if (cl.nwords == 0) return cmd_serve(&cfg, &cl);
