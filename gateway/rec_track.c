@@ -4,6 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An RTP record worth giving the assembler: version 2 and the spool's payload type. A packet
+ * of another type is not this track's (garbage, or RTX/FEC the recorder should not have kept):
+ * with another SSRC it would otherwise restart the stream and lose the video until the next key
+ * frame. The same test in both passes keeps their frames the same. */
+static bool rtp_of_track(const rec_spool_src *s, const uint8_t *p, size_t len) {
+  return len >= 12 && (p[0] >> 6) == 2 && (p[1] & 0x7F) == s->h.payload_type;
+}
+
 /* ---- pass 1: segments ---- */
 
 typedef struct {
@@ -102,7 +110,7 @@ int rec_track_analyze(rec_spool_src *s, frame_assembler *fa, uint8_t *fbuf) {
       continue;
     }
     if (rec.type == REC_RTP) {
-      fa_push(fa, rec.payload, rec.len, rec.time_us);
+      if (rtp_of_track(s, rec.payload, rec.len)) fa_push(fa, rec.payload, rec.len, rec.time_us);
     } else if (rec.type == REC_SR) {
       uint64_t ntp;
       uint32_t rtp;
@@ -263,7 +271,8 @@ int rec_track_next(rec_track *t, rec_track_frame *f, int64_t *out_ms) {
     }
     rec_spool_record rec;
     if (rec_spool_next(&t->rd, &rec) == REC_READ_OK) {
-      if (rec.type == REC_RTP && rec.time_us <= (uint64_t)REC_TRACK_MAX_SPAN_US)
+      if (rec.type == REC_RTP && rec.time_us <= (uint64_t)REC_TRACK_MAX_SPAN_US &&
+          rtp_of_track(t->src[t->cur], rec.payload, rec.len))
         fa_push(t->fa, rec.payload, rec.len, rec.time_us);
     } else {
       fa_flush(t->fa);
