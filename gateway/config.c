@@ -248,12 +248,14 @@ void config_print_help(const char *prog) {
          "                                    fetch a feed (libcurl) and import it; {key} in URL is replaced\n"
          "                                    by FILE's content; run it from cron or a timer to collect\n"
          "       %s consortium list\n"
+         "       %s rec finalize SPOOL_DIR [--out DIR] [--no-composite] [--ffmpeg PATH]\n"
+         "                                    a recording's spools into WebM files (moa rec finalize --help)\n"
          "       %s turn-config               print coturn's turnserver.conf (TURN over TLS) for these options\n"
          "       %s turn-credential [--user ID] [--ttl SECONDS]  print a TURN credential, to check coturn\n"
          "Passwords are read from standard input (one line) or the MOA_PASSWORD environment variable,\n"
          "never from the command line. Every command takes --db FILE. MOA_UDP_GSO=0 in the environment\n"
          "sends media packet by packet instead of with UDP GSO (docs/OPERATIONS.md).\n\nOptions:\n",
-         prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
+         prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
   printf("  --config FILE          read options from FILE ('key = value' lines); flags override it\n");
   for (size_t i = 0; i < NOPTS; i++) {
     char left[64];
