@@ -207,17 +207,22 @@ int rec_composite_run(char **argv, int timeout_s, char *err, size_t errlen) {
   char tail[TAIL_BYTES];
   size_t tlen = 0;
   int64_t deadline = now_ms() + (int64_t)timeout_s * 1000;
-  bool timed_out = false, eof = false;
+  bool timed_out = false, eof = false, exited = false;
+  int64_t drain_until = 0; /* after the exit: what it wrote is still in the pipe, read it (1 s at most) */
   int status = 0;
   for (;;) {
-    int64_t left = deadline - now_ms();
-    if (left <= 0) {
+    int64_t now = now_ms(), left = deadline - now;
+    if (!exited && left <= 0) {
       timed_out = true;
       break;
     }
-    if (!eof) {
+    if (eof || (exited && now >= drain_until)) {
+      if (exited) break;
+      struct timespec ts = {0, 50 * 1000000};
+      nanosleep(&ts, NULL);
+    } else {
       struct pollfd p = {.fd = pipefd[0], .events = POLLIN};
-      int r = poll(&p, 1, left > 500 ? 500 : (int)left);
+      int r = poll(&p, 1, exited ? 100 : left > 500 ? 500 : (int)left);
       if (r > 0) {
         char buf[512];
         ssize_t got = read(pipefd[0], buf, sizeof buf);
@@ -234,13 +239,14 @@ int rec_composite_run(char **argv, int timeout_s, char *err, size_t errlen) {
           tlen += (size_t)got;
         }
       }
-    } else {
-      struct timespec ts = {0, 50 * 1000000};
-      nanosleep(&ts, NULL);
     }
-    pid_t w = waitpid(pid, &status, WNOHANG);
-    if (w == pid) break;
-    if (w < 0 && errno != EINTR) break;
+    if (!exited) {
+      pid_t w = waitpid(pid, &status, WNOHANG);
+      if (w == pid || (w < 0 && errno != EINTR)) {
+        exited = true;
+        drain_until = now_ms() + 1000;
+      }
+    }
   }
   if (timed_out) {
     kill(pid, SIGKILL);
