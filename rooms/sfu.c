@@ -143,6 +143,10 @@ void sfu_handle_cmd(sfu *s, const media_cmd *cmd) {
       }
       break;
     }
+    case MC_RECORD_START: /* the recorder is being built (issue 17): refused, logged */
+    case MC_RECORD_STOP:
+      log_warn("media: room %u: recording is not built into this worker yet", cmd->room_id);
+      break;
   }
 }
 

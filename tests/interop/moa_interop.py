@@ -124,11 +124,14 @@ class Server:
         # MOA_LOG_FILE: a copy of the server's log, as tests/lib/moa.mjs (opened once, line-buffered)
         self.log_copy = open(os.environ["MOA_LOG_FILE"], "a", buffering=1) if os.environ.get("MOA_LOG_FILE") else None
 
-    async def start(self, args=()):
+    async def start(self, args=(), keep_db=False):
+        """keep_db: start again on the database (and files) of this Server's earlier start,
+        as after a crash (kill()); otherwise on a fresh copy of the seeded database."""
         seed = os.path.join(os.environ["MOA_BUILD"], "test-seed.db")
         check(os.path.exists(seed), f"seed database {seed} missing (ctest fixture seed_demo_db)")
         db = os.path.join(self.dir, "moa.db")
-        shutil.copyfile(seed, db)
+        if not keep_db:
+            shutil.copyfile(seed, db)
         argv = [os.environ["MOA_BIN"], "--listen", "127.0.0.1:0", "--db", db,
                 "--static", os.path.join(os.environ["MOA_SRC"], "web-static"),
                 "--media-port", "0", "--media-workers", "1", *args]
@@ -184,6 +187,11 @@ class Server:
                 except ValueError:
                     pass
         return out
+
+    async def kill(self):
+        """SIGKILL, as a crash: no shutdown runs; the directory is kept for start(keep_db=True)."""
+        self.proc.kill()
+        await self.proc.wait()
 
     async def stop(self):
         """SIGTERM, and waits; returns the exit code (ASan reports make it non-zero)."""
