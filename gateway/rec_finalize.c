@@ -1,6 +1,8 @@
 /* Finalizing a recording (see rec_finalize.h): the spools of a directory are mapped and
  * checked, read once to time them (rec_track_analyze), grouped by participant, and each
- * participant's video and audio are merged in time order into "<user_id>.webm" (rec_webm.h);
+ * participant's video and audio are merged in time order into "<user_id>.webm" (rec_webm.h; a
+ * second video or audio producer of the same participant at the same time, a shared screen,
+ * into "<user_id>-v1.webm" / "-a1.webm");
  * then ffmpeg makes the composite (rec_composite.h). What went wrong on the way is collected in
  * res->error and makes the result INCOMPLETE; no playable file at all makes it FAILED. */
 #include "gateway/rec_finalize.h"
@@ -105,12 +107,42 @@ static void add_file(rec_fin_result *res, const char *name, uint64_t user_id, co
   if (f->duration_ms > res->duration_ms) res->duration_ms = f->duration_ms;
 }
 
-/* Writes one participant's file. Returns 0 (written and listed), or -1 (noted). */
-static int write_participant(job *j, participant *p, const char *out_dir) {
+/* Lanes: a participant's spools of one kind that can follow one another in one track. A spool
+ * that starts before the lane's last one ended (by more than LANE_OVERLAP_US) is another
+ * producer at the same time (a shared screen beside the camera): it goes to the next lane, and
+ * lane k > 0 becomes its own file. srcs are in order of start; lane[i] receives each one's lane.
+ * Returns the number of lanes. */
+#define LANE_OVERLAP_US 500000
+#define MAX_LANES 4
+static int assign_lanes(rec_spool_src **srcs, int n, int *lane) {
+  int64_t lane_end[MAX_LANES];
+  int nl = 0;
+  for (int i = 0; i < n; i++) {
+    int64_t b, e;
+    if (!rec_track_span(srcs[i], &b, &e)) {
+      lane[i] = 0; /* nothing to place: reported by the writer */
+      continue;
+    }
+    int k = 0;
+    while (k < nl && lane_end[k] > b + LANE_OVERLAP_US) k++;
+    if (k == MAX_LANES) k = MAX_LANES - 1; /* more at once than that: share the last lane */
+    if (k == nl)
+      lane_end[nl++] = e;
+    else if (e > lane_end[k])
+      lane_end[k] = e;
+    lane[i] = k;
+  }
+  return nl ? nl : 1;
+}
+
+/* Writes one file of participant p: its video spools vsrc[0..nv) in order and its audio
+ * spools asrc[0..na). Returns 0 (written and listed), or -1 (noted). */
+static int write_participant(job *j, const participant *p, rec_spool_src **vsrc, int nv, rec_spool_src **asrc,
+                             int na, const char *name, const char *out_dir) {
   rec_track tv = {.kind = REC_KIND_VIDEO}, ta = {.kind = REC_KIND_AUDIO};
   uint16_t width = 0, height = 0;
-  for (int i = 0; i < p->nvideo; i++) {
-    rec_spool_src *s = p->video[i];
+  for (int i = 0; i < nv; i++) {
+    rec_spool_src *s = vsrc[i];
     if (s->frames == 0) {
       if (s->stats.packets > 0) note(j, "%s: no complete key frame, its video is left out", s->name);
       continue;
@@ -121,15 +153,15 @@ static int write_participant(job *j, participant *p, const char *out_dir) {
     }
     tv.src[tv.nsrc++] = s;
   }
-  for (int i = 0; i < p->naudio; i++)
-    if (p->audio[i]->frames > 0) ta.src[ta.nsrc++] = p->audio[i];
+  for (int i = 0; i < na; i++)
+    if (asrc[i]->frames > 0) ta.src[ta.nsrc++] = asrc[i];
   bool video = tv.nsrc > 0 && width > 0, audio = ta.nsrc > 0;
   if (!video && !audio) {
-    note(j, "participant %" PRIu64 ": nothing playable", p->user_id);
+    note(j, "participant %" PRIu64 ": nothing playable%s%s", p->user_id, strchr(name, '-') ? " in " : "",
+         strchr(name, '-') ? name : "");
     return -1;
   }
-  char name[64], path[1024], err[200] = "";
-  snprintf(name, sizeof name, "%" PRIu64 ".webm", p->user_id);
+  char path[1024], err[200] = "";
   snprintf(path, sizeof path, "%s/%s", out_dir, name);
   if ((video && rec_track_open(&tv) != 0) || (audio && rec_track_open(&ta) != 0)) {
     rec_track_close(&tv);
@@ -313,7 +345,32 @@ int rec_finalize(const char *spool_dir, const char *out_dir, const rec_fin_optio
     memcpy(all, p->video, (size_t)p->nvideo * sizeof *all);
     memcpy(all + p->nvideo, p->audio, (size_t)p->naudio * sizeof *all);
     rec_track_place_user(all, p->nvideo + p->naudio);
-    if (write_participant(&j, p, out_dir) == 0) written++;
+    /* lane 0 of both kinds: "<user>.webm"; another lane (a second producer at the same time):
+     * "<user>-<kind initial><lane>.webm" */
+    int vl[REC_TRACK_MAX_SPOOLS], al[REC_TRACK_MAX_SPOOLS];
+    int nvl = assign_lanes(p->video, p->nvideo, vl), nal = assign_lanes(p->audio, p->naudio, al);
+    for (int k = 0; k < (nvl > nal ? nvl : nal); k++) {
+      rec_spool_src *vs[REC_TRACK_MAX_SPOOLS], *as[REC_TRACK_MAX_SPOOLS];
+      int nv = 0, na = 0;
+      for (int i = 0; i < p->nvideo; i++)
+        if (vl[i] == k) vs[nv++] = p->video[i];
+      for (int i = 0; i < p->naudio; i++)
+        if (al[i] == k) as[na++] = p->audio[i];
+      char name[64];
+      if (k == 0) {
+        snprintf(name, sizeof name, "%" PRIu64 ".webm", p->user_id);
+        if (write_participant(&j, p, vs, nv, as, na, name, out_dir) == 0) written++;
+        continue;
+      }
+      if (nv) {
+        snprintf(name, sizeof name, "%" PRIu64 "-v%d.webm", p->user_id, k);
+        if (write_participant(&j, p, vs, nv, NULL, 0, name, out_dir) == 0) written++;
+      }
+      if (na) {
+        snprintf(name, sizeof name, "%" PRIu64 "-a%d.webm", p->user_id, k);
+        if (write_participant(&j, p, NULL, 0, as, na, name, out_dir) == 0) written++;
+      }
+    }
   }
   if (written == 0) goto done;
   if (opt && opt->composite) write_composite(&j, opt, out_dir);

@@ -58,6 +58,7 @@ static void analyze_frame(void *ctx, const fa_frame *f) {
         fresh = true;
       else if (d < g->min_d)
         g->min_d = d;
+      if (!fresh && rel_us > g->max_rel_us) g->max_rel_us = rel_us;
     }
   }
   if (fresh) {
@@ -179,6 +180,17 @@ bool rec_track_place_user(rec_spool_src **srcs, int n) {
       g->place = g->has_sr ? g->sr_k + off : g->min_d;
     }
   return use_sr;
+}
+
+bool rec_track_span(const rec_spool_src *s, int64_t *begin_us, int64_t *end_us) {
+  if (s->frames == 0 || s->nseg == 0) return false;
+  *begin_us = s->seg[0].place;
+  *end_us = s->seg[0].place;
+  for (size_t j = 0; j < s->nseg; j++) {
+    if (s->seg[j].place < *begin_us) *begin_us = s->seg[j].place;
+    if (s->seg[j].place + s->seg[j].max_rel_us > *end_us) *end_us = s->seg[j].place + s->seg[j].max_rel_us;
+  }
+  return true;
 }
 
 /* ---- pass 2: frames in order ---- */

@@ -39,8 +39,9 @@ typedef struct {
   int64_t ref_ts;       /* ts_ext of that frame */
   int64_t min_d;        /* min over its frames of arrival (since t0) - RTP time since ref */
   bool has_sr;
-  int64_t sr_k;  /* with a sender report: the frame's sender NTP time in us = sr_k + RTP time */
-  int64_t place; /* the result: out_us = place + RTP time since ref */
+  int64_t sr_k;       /* with a sender report: the frame's sender NTP time in us = sr_k + RTP time */
+  int64_t place;      /* the result: out_us = place + RTP time since ref */
+  int64_t max_rel_us; /* the latest frame's RTP time since ref */
 } rec_segment;
 
 /* One spool file, mapped. */
@@ -104,6 +105,10 @@ int rec_track_analyze(rec_spool_src *s, frame_assembler *fa, uint8_t *fbuf);
  * REC_TRACK_SR_MAX_SKEW_US, else each on its own arrival times. Returns whether sender reports
  * were used. */
 bool rec_track_place_user(rec_spool_src **srcs, int n);
+
+/* The time span of a placed source's frames on the recording's clock (us since t0); false if
+ * it has none. */
+bool rec_track_span(const rec_spool_src *s, int64_t *begin_us, int64_t *end_us);
 
 /* Prepares reading t's sources (t->kind, t->src, t->nsrc set by the caller; the sources
  * analyzed and placed). Returns 0, or -1 out of memory. */

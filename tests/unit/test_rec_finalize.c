@@ -4,7 +4,8 @@
  * nice 19 and timeout; placing segments with sender reports (one offset per participant, a report
  * that disagrees left out); and rec_finalize itself on synthetic spools (VP8 frames whose key
  * frames carry a size, Opus packets): frame times on the recording's clock, a second track that
- * starts later, a spool cut at every byte offset (never a crash, INCOMPLETE or COMPLETE as the
+ * starts later, two video producers at once (a shared screen: its own file) and one after the
+ * other (one track), a spool cut at every byte offset (never a crash, INCOMPLETE or COMPLETE as the
  * cut falls, never a temporary left), an empty directory, a garbage file, an unwritable output. */
 #include <dirent.h>
 #include <fcntl.h>
@@ -317,6 +318,42 @@ static void test_finalize_two_tracks(void **state) {
   free(im.b);
 }
 
+/* A camera for 3 s, a shared screen from 1 s to 2.5 s (at the same time: its own file), and a
+ * replaced camera from 3.5 s (after the first: the same track). */
+static void test_finalize_lanes(void **state) {
+  (void)state;
+  char spool[300], out[300];
+  snprintf(spool, sizeof spool, "%s/lanes", tmpdir_path);
+  snprintf(out, sizeof out, "%s/lanes-out", tmpdir_path);
+  mkdir(spool, 0755);
+  image im = {0};
+  img_header(&im, REC_KIND_VIDEO, 12, 1000000000);
+  vp8_spool(&im, 90, 0);
+  write_file(spool, "12-video-1.moarec", im.b, im.len);
+  img_header(&im, REC_KIND_VIDEO, 12, 1001000000);
+  vp8_spool(&im, 45, 0);
+  write_file(spool, "12-video-2.moarec", im.b, im.len);
+  img_header(&im, REC_KIND_VIDEO, 12, 1003500000);
+  vp8_spool(&im, 30, 0);
+  write_file(spool, "12-video-3.moarec", im.b, im.len);
+  img_header(&im, REC_KIND_AUDIO, 12, 1000000000);
+  opus_spool(&im, 200, 0);
+  write_file(spool, "12-audio-4.moarec", im.b, im.len);
+  rec_fin_result res;
+  rec_fin_options opt = {.composite = false};
+  assert_int_equal(rec_finalize(spool, out, &opt, &res), 0);
+  assert_int_equal(res.state, REC_FIN_COMPLETE);
+  assert_int_equal(res.n_files, 2);
+  assert_string_equal(res.files[0].name, "12.webm");
+  assert_true(res.files[0].has_video && res.files[0].has_audio);
+  assert_in_range(res.files[0].duration_ms, 4400, 4600); /* the replaced camera ends at 3.5 + 1 s */
+  assert_string_equal(res.files[1].name, "12-v1.webm");
+  assert_true(res.files[1].has_video && !res.files[1].has_audio);
+  assert_in_range(res.files[1].duration_ms, 2400, 2600);
+  assert_int_equal(res.files[1].user_id, 12);
+  free(im.b);
+}
+
 static void test_finalize_cut_everywhere(void **state) {
   (void)state;
   char spool[300], out[300];
@@ -427,13 +464,10 @@ static void test_finalize_damage(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_opus_samples),
-      cmocka_unit_test(test_opus_head),
-      cmocka_unit_test(test_composite_args),
-      cmocka_unit_test(test_composite_run),
-      cmocka_unit_test(test_place_user),
-      cmocka_unit_test(test_finalize_two_tracks),
-      cmocka_unit_test(test_finalize_cut_everywhere),
+      cmocka_unit_test(test_opus_samples),    cmocka_unit_test(test_opus_head),
+      cmocka_unit_test(test_composite_args),  cmocka_unit_test(test_composite_run),
+      cmocka_unit_test(test_place_user),      cmocka_unit_test(test_finalize_two_tracks),
+      cmocka_unit_test(test_finalize_lanes),  cmocka_unit_test(test_finalize_cut_everywhere),
       cmocka_unit_test(test_finalize_damage),
   };
   return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
