@@ -288,12 +288,17 @@ static int teardown_dir(void **state) {
   return 0;
 }
 
+/* spool = <tmp>/<name> (made), out = <tmp>/<name>-out (made by rec_finalize) */
+static void case_dirs(const char *name, char spool[300], char out[300]) {
+  snprintf(spool, 300, "%s/%s", tmpdir_path, name);
+  snprintf(out, 300, "%s/%s-out", tmpdir_path, name);
+  mkdir(spool, 0755);
+}
+
 static void test_finalize_two_tracks(void **state) {
   (void)state;
   char spool[300], out[300];
-  snprintf(spool, sizeof spool, "%s/two", tmpdir_path);
-  snprintf(out, sizeof out, "%s/two-out", tmpdir_path);
-  mkdir(spool, 0755);
+  case_dirs("two", spool, out);
   image im = {0};
   /* video: the recording starts here; audio: its track starts 2 s later (another start_mono) */
   img_header(&im, REC_KIND_VIDEO, 77, 1000000000);
@@ -323,9 +328,7 @@ static void test_finalize_two_tracks(void **state) {
 static void test_finalize_lanes(void **state) {
   (void)state;
   char spool[300], out[300];
-  snprintf(spool, sizeof spool, "%s/lanes", tmpdir_path);
-  snprintf(out, sizeof out, "%s/lanes-out", tmpdir_path);
-  mkdir(spool, 0755);
+  case_dirs("lanes", spool, out);
   image im = {0};
   img_header(&im, REC_KIND_VIDEO, 12, 1000000000);
   vp8_spool(&im, 90, 0);
@@ -357,9 +360,7 @@ static void test_finalize_lanes(void **state) {
 static void test_finalize_cut_everywhere(void **state) {
   (void)state;
   char spool[300], out[300];
-  snprintf(spool, sizeof spool, "%s/cut", tmpdir_path);
-  snprintf(out, sizeof out, "%s/cut-out", tmpdir_path);
-  mkdir(spool, 0755);
+  case_dirs("cut", spool, out);
   image im = {0};
   img_header(&im, REC_KIND_VIDEO, 5, 1000000000);
   vp8_spool(&im, 8, 0);
@@ -397,9 +398,7 @@ static void test_finalize_damage(void **state) {
   rec_fin_result res;
   rec_fin_options opt = {.composite = false};
   /* an empty directory, a missing one */
-  snprintf(spool, sizeof spool, "%s/empty", tmpdir_path);
-  snprintf(out, sizeof out, "%s/empty-out", tmpdir_path);
-  mkdir(spool, 0755);
+  case_dirs("empty", spool, out);
   assert_int_equal(rec_finalize(spool, out, &opt, &res), -1);
   assert_int_equal(res.state, REC_FIN_FAILED);
   assert_non_null(strstr(res.error, "no spool files"));
@@ -407,9 +406,7 @@ static void test_finalize_damage(void **state) {
   assert_non_null(strstr(res.error, "cannot open the spool directory"));
 
   /* a garbage file beside a good spool: incomplete, named */
-  snprintf(spool, sizeof spool, "%s/garbage", tmpdir_path);
-  snprintf(out, sizeof out, "%s/garbage-out", tmpdir_path);
-  mkdir(spool, 0755);
+  case_dirs("garbage", spool, out);
   image im = {0};
   img_header(&im, REC_KIND_AUDIO, 9, 1000000000);
   opus_spool(&im, 40, 0);
