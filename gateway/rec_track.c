@@ -14,12 +14,34 @@ static bool rtp_of_track(const rec_spool_src *s, const uint8_t *p, size_t len) {
 
 /* ---- pass 1: segments ---- */
 
+/* Sender reports carry no SSRC: each is given the SSRC of the RTP packet read before it, or,
+ * after a "layer" marker (the recorder writes a simulcast switch as the marker, the new
+ * encoding's last SR, then its packets) or before any packet, the SSRC of the next packet that
+ * brings another one. The first report of each SSRC is kept (a few SSRCs at a time). */
+#define SR_SLOTS 8
+typedef struct {
+  uint32_t ssrc;
+  uint64_t ntp;
+  uint32_t rtp;
+} sr_slot;
+
 typedef struct {
   rec_spool_src *s;
-  bool pending_sr; /* a sender report read before the first frame */
-  uint64_t sr_ntp;
-  uint32_t sr_rtp;
+  bool have_ssrc;
+  uint32_t cur_ssrc; /* of the last RTP packet given to the assembler */
+  bool awaiting;     /* the pending report is for the next SSRC */
+  uint64_t pend_ntp;
+  uint32_t pend_rtp;
+  bool switching; /* a "layer" marker was read and no packet of another SSRC yet */
+  sr_slot sr[SR_SLOTS];
+  int nsr, next_slot;
 } analyze_ctx;
+
+static const sr_slot *sr_find(const analyze_ctx *c, uint32_t ssrc) {
+  for (int i = 0; i < c->nsr; i++)
+    if (c->sr[i].ssrc == ssrc) return &c->sr[i];
+  return NULL;
+}
 
 static void seg_set_sr(rec_segment *g, uint32_t clock, uint64_t ntp, uint32_t rtp) {
   int64_t rel = (int64_t)(int32_t)(rtp - (uint32_t)g->ref_ts);
@@ -38,6 +60,20 @@ static bool seg_rel_us(const rec_segment *g, int64_t ts_ext, uint32_t clock, int
   if (rel > lim || rel < -lim) return false;
   *rel_us = rel * 1000000 / (int64_t)clock;
   return true;
+}
+
+/* Keeps the first report of ssrc; gives it to the latest segment if that is ssrc's and has none. */
+static void sr_add(analyze_ctx *c, uint32_t ssrc, uint64_t ntp, uint32_t rtp) {
+  if (!sr_find(c, ssrc)) {
+    c->sr[c->next_slot] = (sr_slot){.ssrc = ssrc, .ntp = ntp, .rtp = rtp};
+    c->next_slot = (c->next_slot + 1) % SR_SLOTS;
+    if (c->nsr < SR_SLOTS) c->nsr++;
+  }
+  rec_spool_src *s = c->s;
+  if (s->nseg && !s->seg[s->nseg - 1].has_sr && s->seg[s->nseg - 1].ssrc == ssrc) {
+    const sr_slot *r = sr_find(c, ssrc);
+    if (r) seg_set_sr(&s->seg[s->nseg - 1], s->h.clock_rate, r->ntp, r->rtp);
+  }
 }
 
 static void analyze_frame(void *ctx, const fa_frame *f) {
@@ -77,10 +113,9 @@ static void analyze_frame(void *ctx, const fa_frame *f) {
     g->first_frame = idx;
     g->ref_ts = f->ts_ext;
     g->min_d = arrival;
-    if (c->pending_sr) {
-      seg_set_sr(g, s->h.clock_rate, c->sr_ntp, c->sr_rtp);
-      c->pending_sr = false;
-    }
+    g->ssrc = f->ssrc;
+    const sr_slot *r = sr_find(c, f->ssrc);
+    if (r) seg_set_sr(g, s->h.clock_rate, r->ntp, r->rtp);
   }
   if (s->h.kind == REC_KIND_VIDEO && f->keyframe && !s->have_size && f->width && f->height) {
     s->have_size = true;
@@ -111,19 +146,29 @@ int rec_track_analyze(rec_spool_src *s, frame_assembler *fa, uint8_t *fbuf) {
       continue;
     }
     if (rec.type == REC_RTP) {
-      if (rtp_of_track(s, rec.payload, rec.len)) fa_push(fa, rec.payload, rec.len, rec.time_us);
+      if (!rtp_of_track(s, rec.payload, rec.len)) continue;
+      const uint8_t *p = rec.payload;
+      uint32_t ssrc = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 | (uint32_t)p[10] << 8 | p[11];
+      if (c.awaiting && (!c.have_ssrc || ssrc != c.cur_ssrc)) {
+        sr_add(&c, ssrc, c.pend_ntp, c.pend_rtp);
+        c.awaiting = false;
+      }
+      if (c.have_ssrc && ssrc != c.cur_ssrc) c.switching = false;
+      c.have_ssrc = true;
+      c.cur_ssrc = ssrc;
+      fa_push(fa, rec.payload, rec.len, rec.time_us);
+    } else if (rec.type == REC_MARKER) {
+      if (rec.len >= 6 && !memcmp(rec.payload, "layer ", 6)) c.switching = true;
     } else if (rec.type == REC_SR) {
       uint64_t ntp;
       uint32_t rtp;
       if (rec_spool_sr_decode(rec.payload, rec.len, &ntp, &rtp) != 0 || ntp == 0) continue;
-      if (s->nseg == 0) {
-        if (!c.pending_sr) {
-          c.pending_sr = true;
-          c.sr_ntp = ntp;
-          c.sr_rtp = rtp;
-        }
-      } else if (!s->seg[s->nseg - 1].has_sr) {
-        seg_set_sr(&s->seg[s->nseg - 1], s->h.clock_rate, ntp, rtp);
+      if (c.switching || !c.have_ssrc) {
+        c.awaiting = true; /* the latest before the next SSRC's packets */
+        c.pend_ntp = ntp;
+        c.pend_rtp = rtp;
+      } else {
+        sr_add(&c, c.cur_ssrc, ntp, rtp);
       }
     }
   }

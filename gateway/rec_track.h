@@ -37,6 +37,7 @@
 typedef struct {
   uint64_t first_frame; /* index of its first frame in the spool */
   int64_t ref_ts;       /* ts_ext of that frame */
+  uint32_t ssrc;        /* of its frames */
   int64_t min_d;        /* min over its frames of arrival (since t0) - RTP time since ref */
   bool has_sr;
   int64_t sr_k;       /* with a sender report: the frame's sender NTP time in us = sr_k + RTP time */

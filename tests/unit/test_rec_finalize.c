@@ -2,11 +2,11 @@
  * rec_composite.c): the Opus TOC durations and the OpusHead bytes; the ffmpeg argument vector
  * for one, two, five participants and audio only; the child runner's exit status, stderr tail,
  * nice 19 and timeout; placing segments with sender reports (one offset per participant, a report
- * that disagrees left out); and rec_finalize itself on synthetic spools (VP8 frames whose key
- * frames carry a size, Opus packets): frame times on the recording's clock, a second track that
- * starts later, two video producers at once (a shared screen: its own file) and one after the
- * other (one track), a spool cut at every byte offset (never a crash, INCOMPLETE or COMPLETE as the
- * cut falls, never a temporary left), an empty directory, a garbage file, an unwritable output. */
+ * that disagrees left out; a layer switch's SR read before its frames); and rec_finalize itself on synthetic
+ * spools (VP8 frames whose key frames carry a size, Opus packets): frame times on the recording's clock, a
+ * second track that starts later, two video producers at once (a shared screen: its own file) and one after
+ * the other (one track), a spool cut at every byte offset (never a crash, INCOMPLETE or COMPLETE as the cut
+ * falls, never a temporary left), an empty directory, a garbage file, an unwritable output. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -207,12 +207,15 @@ static void img_header(image *im, rec_kind kind, uint64_t user, int64_t start_mo
   img_add(im, b, sizeof b);
 }
 
+static uint32_t g_ssrc = 0x1234; /* of the packets rtp() builds */
+
 static size_t rtp(uint8_t *b, uint8_t pt, bool marker, uint16_t seq, uint32_t ts) {
   b[0] = 0x80;
   b[1] = (uint8_t)((marker ? 0x80 : 0) | pt);
   b[2] = (uint8_t)(seq >> 8), b[3] = (uint8_t)seq;
   b[4] = (uint8_t)(ts >> 24), b[5] = (uint8_t)(ts >> 16), b[6] = (uint8_t)(ts >> 8), b[7] = (uint8_t)ts;
-  b[8] = 0, b[9] = 0, b[10] = 0x12, b[11] = 0x34;
+  b[8] = (uint8_t)(g_ssrc >> 24), b[9] = (uint8_t)(g_ssrc >> 16), b[10] = (uint8_t)(g_ssrc >> 8),
+  b[11] = (uint8_t)g_ssrc;
   return 12;
 }
 
@@ -246,6 +249,51 @@ static void opus_spool(image *im, int nframes, uint64_t arrive0_us) {
     memset(p + n, f, 20);
     img_record(im, REC_RTP, arrive0_us + (uint64_t)f * 20000, p, n + 20);
   }
+}
+
+/* A simulcast layer switch as the recorder writes it: the "layer" marker, the new encoding's
+ * SR, then its packets (another SSRC). The SR goes to the segment the switch begins, so that
+ * segment is placed by the sender's clock (1.5 s after the first), not by its arrival (1.8 s). */
+static void test_layer_switch_sr(void **state) {
+  (void)state;
+  image im = {0};
+  img_header(&im, REC_KIND_VIDEO, 3, 1000000000);
+  uint8_t sr[REC_SPOOL_SR_LEN];
+  uint64_t ntp0 = (uint64_t)3900000000u << 32;
+  rec_spool_sr_encode(sr, ntp0, 5000);
+  img_record(&im, REC_SR, 0, sr, sizeof sr);
+  g_ssrc = 0x1234;
+  vp8_spool(&im, 30, 100000);
+  img_record(&im, REC_MARKER, 1100000, (const uint8_t *)"layer h", 7);
+  rec_spool_sr_encode(sr, ntp0 + ((uint64_t)3 << 31), 5000); /* + 1.5 s */
+  img_record(&im, REC_SR, 1100000, sr, sizeof sr);
+  g_ssrc = 0x9999;
+  vp8_spool(&im, 30, 1900000);
+  g_ssrc = 0x1234;
+
+  rec_spool_src *src = calloc(1, sizeof *src);
+  frame_assembler *fa = malloc(sizeof *fa);
+  uint8_t *fbuf = malloc(FA_MAX_FRAME);
+  assert_int_equal(rec_spool_header_decode(im.b, im.len, &src->h), 0);
+  src->map.data = im.b;
+  src->map.len = im.len;
+  assert_int_equal(rec_track_analyze(src, fa, fbuf), 0);
+  assert_int_equal(src->end, REC_READ_END);
+  assert_int_equal(src->frames, 60);
+  assert_int_equal(src->nseg, 2);
+  assert_int_equal(src->seg[1].first_frame, 30);
+  assert_true(src->seg[0].has_sr);
+  assert_true(src->seg[1].has_sr);
+  assert_int_equal(src->seg[1].sr_k - src->seg[0].sr_k, 1500000);
+  rec_spool_src *all[] = {src};
+  assert_true(rec_track_place_user(all, 1));
+  assert_in_range(src->seg[0].place, 100000, 100200); /* the earliest arrival less RTP time */
+  assert_int_equal(src->seg[1].place - src->seg[0].place, 1500000);
+  free(src->seg);
+  free(src);
+  free(fa);
+  free(fbuf);
+  free(im.b);
 }
 
 static char tmpdir_path[256];
@@ -461,10 +509,15 @@ static void test_finalize_damage(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_opus_samples),    cmocka_unit_test(test_opus_head),
-      cmocka_unit_test(test_composite_args),  cmocka_unit_test(test_composite_run),
-      cmocka_unit_test(test_place_user),      cmocka_unit_test(test_finalize_two_tracks),
-      cmocka_unit_test(test_finalize_lanes),  cmocka_unit_test(test_finalize_cut_everywhere),
+      cmocka_unit_test(test_opus_samples),
+      cmocka_unit_test(test_opus_head),
+      cmocka_unit_test(test_composite_args),
+      cmocka_unit_test(test_composite_run),
+      cmocka_unit_test(test_place_user),
+      cmocka_unit_test(test_layer_switch_sr),
+      cmocka_unit_test(test_finalize_two_tracks),
+      cmocka_unit_test(test_finalize_lanes),
+      cmocka_unit_test(test_finalize_cut_everywhere),
       cmocka_unit_test(test_finalize_damage),
   };
   return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
