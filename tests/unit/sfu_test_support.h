@@ -38,6 +38,7 @@ typedef struct {
   dtls_conn *dtls;         /* the browser's DTLS client */
   srtp_pair *srtp;         /* the browser's SRTP, after the handshake */
   uint16_t seq;
+  uint64_t user_id; /* given to its producers (0 unless a test sets it) */
 } peer;
 
 typedef struct {
@@ -238,6 +239,7 @@ static void add_producer(peer *p, uint32_t id, media_kind kind, uint32_t ssrc, u
   cmd.u.producer.pt = pt;
   cmd.u.producer.rtx_pt = rtx_pt;
   cmd.u.producer.clock = kind == MEDIA_VIDEO ? 90000 : 48000;
+  cmd.u.producer.user_id = p->user_id;
   sfu_handle_cmd(&W.s, &cmd);
   assert_non_null(producer_by_id(&W.s, id));
 }
@@ -261,6 +263,7 @@ static void add_simulcast_producer(peer *p, uint32_t id) {
   strcpy(cmd.u.producer.rids[1], "h");
   strcpy(cmd.u.producer.rids[2], "f");
   strcpy(cmd.u.producer.mid, "0");
+  cmd.u.producer.user_id = p->user_id;
   sfu_handle_cmd(&W.s, &cmd);
   assert_non_null(producer_by_id(&W.s, id));
 }
@@ -315,6 +318,27 @@ static int rtp_received(peer *to, uint32_t *ssrc, uint16_t *seq, uint8_t *pt) {
   }
   W.udp.out.count = 0;
   return got;
+}
+
+/* The PLIs the worker queued to p, counted per media SSRC: counts[i] for ssrcs[i]. The batch
+ * is then emptied unsent. */
+static void plis_queued(peer *p, const uint32_t *ssrcs, int *counts, int n) {
+  for (int k = 0; k < n; k++) counts[k] = 0;
+  for (int i = 0; i < W.udp.out.count; i++) {
+    if (!same_addr(&W.udp.out.addr[i], &p->addr)) continue;
+    int len = (int)W.udp.out.iov[i].iov_len;
+    uint8_t *b = W.udp.out.buf[i];
+    if (!rtp_is_rtcp(b, (size_t)len) || srtp_pair_unprotect_rtcp(p->srtp, b, &len) != 0) continue;
+    rtcp_iter it;
+    rtcp_header h;
+    rtcp_iter_init(&it, b, (size_t)len);
+    while (rtcp_iter_next(&it, &h) == 1) {
+      rtcp_fb fb;
+      if (h.pt != RTCP_PSFB || h.count != RTCP_PSFB_PLI || rtcp_parse_fb(&h, &fb) != 0) continue;
+      for (int k = 0; k < n; k++) counts[k] += fb.media_ssrc == ssrcs[k];
+    }
+  }
+  W.udp.out.count = 0;
 }
 
 /* ---- tests ---- */
