@@ -301,6 +301,40 @@ static size_t make_rtp(peer *keys_of, uint8_t *out, uint8_t pt, uint32_t ssrc, u
   return (size_t)n;
 }
 
+/* A plaintext VP8 packet of a simulcast encoding: one-byte header extensions (mid id 9 = "0"
+ * and, when rid is not NULL, rid id 10), a descriptor with a 15-bit PictureID, 60 payload
+ * bytes. Returns its length. */
+static size_t make_sim_plain(uint8_t *out, uint32_t ssrc, uint16_t seq, uint16_t pid, bool key,
+                             const char *rid) {
+  memset(out, 0, 64);
+  out[0] = 0x90;
+  out[1] = 96;
+  rtp_set_seq(out, seq);
+  rtp_set_ts(out, 3000u * seq);
+  rtp_set_ssrc(out, ssrc);
+  size_t p = 16;
+  out[p++] = 9 << 4 | 0; /* mid "0" */
+  out[p++] = '0';
+  if (rid) {
+    size_t l = strlen(rid);
+    out[p++] = (uint8_t)(10 << 4 | (l - 1));
+    memcpy(out + p, rid, l);
+    p += l;
+  }
+  while ((p - 16) % 4) out[p++] = 0;
+  out[12] = 0xBE;
+  out[13] = 0xDE;
+  out[14] = 0;
+  out[15] = (uint8_t)((p - 16) / 4);
+  out[p++] = 0x90; /* X, S */
+  out[p++] = 0x80; /* I */
+  out[p++] = (uint8_t)(0x80 | pid >> 8);
+  out[p++] = (uint8_t)pid;
+  out[p++] = key ? 0x00 : 0x01;
+  memset(out + p, 0xab, 60);
+  return p + 60;
+}
+
 /* The RTP packets the worker queued to `to`, unprotected with its SRTP: returns how many, and
  * the (ssrc, seq, pt) of the last one. */
 static int rtp_received(peer *to, uint32_t *ssrc, uint16_t *seq, uint8_t *pt) {

@@ -74,14 +74,19 @@ static void send_plain(peer *p, const uint8_t *plain, size_t len) {
   deliver(&p->addr, buf, (size_t)n);
 }
 
-/* VP8 with a one-byte descriptor (S=1), payload bytes after it. */
-static size_t vp8_plain(uint8_t *out, uint32_t ssrc, uint16_t seq, bool key, size_t payload) {
+/* A 12-byte RTP header (no extension). */
+static void rtp_header(uint8_t *out, uint8_t pt, uint16_t seq, uint32_t ts, uint32_t ssrc) {
   memset(out, 0, 12);
   out[0] = 0x80;
-  out[1] = 96;
+  out[1] = pt;
   rtp_set_seq(out, seq);
-  rtp_set_ts(out, 3000u * seq);
+  rtp_set_ts(out, ts);
   rtp_set_ssrc(out, ssrc);
+}
+
+/* VP8 with a one-byte descriptor (S=1), payload bytes after it. */
+static size_t vp8_plain(uint8_t *out, uint32_t ssrc, uint16_t seq, bool key, size_t payload) {
+  rtp_header(out, 96, seq, 3000u * seq, ssrc);
   out[12] = 0x10;
   out[13] = key ? 0x00 : 0x01;
   for (size_t i = 1; i < payload; i++) out[13 + i] = (uint8_t)(seq + i);
@@ -89,44 +94,9 @@ static size_t vp8_plain(uint8_t *out, uint32_t ssrc, uint16_t seq, bool key, siz
 }
 
 static size_t opus_plain(uint8_t *out, uint32_t ssrc, uint16_t seq) {
-  memset(out, 0, 12);
-  out[0] = 0x80;
-  out[1] = 111;
-  rtp_set_seq(out, seq);
-  rtp_set_ts(out, 960u * seq);
-  rtp_set_ssrc(out, ssrc);
+  rtp_header(out, 111, seq, 960u * seq, ssrc);
   for (size_t i = 0; i < 80; i++) out[12 + i] = (uint8_t)(seq * 7 + i);
   return 92;
-}
-
-/* A simulcast VP8 packet: MID extension (id 9) "0" and, when rid is set, RID (id 10). */
-static size_t sim_plain(uint8_t *out, uint32_t ssrc, uint16_t seq, uint16_t pid, bool key, const char *rid) {
-  memset(out, 0, 64);
-  out[0] = 0x90;
-  out[1] = 96;
-  rtp_set_seq(out, seq);
-  rtp_set_ts(out, 3000u * seq);
-  rtp_set_ssrc(out, ssrc);
-  size_t p = 16;
-  out[p++] = 9 << 4 | 0;
-  out[p++] = '0';
-  if (rid) {
-    size_t l = strlen(rid);
-    out[p++] = (uint8_t)(10 << 4 | (l - 1));
-    memcpy(out + p, rid, l);
-    p += l;
-  }
-  while ((p - 16) % 4) out[p++] = 0;
-  out[12] = 0xBE;
-  out[13] = 0xDE;
-  out[15] = (uint8_t)((p - 16) / 4);
-  out[p++] = 0x90;
-  out[p++] = 0x80;
-  out[p++] = (uint8_t)(0x80 | pid >> 8);
-  out[p++] = (uint8_t)pid;
-  out[p++] = key ? 0x00 : 0x01;
-  for (int i = 0; i < 60; i++) out[p++] = (uint8_t)(ssrc + seq + i);
-  return p;
 }
 
 static void send_sr(peer *p, uint32_t ssrc, uint64_t ntp, uint32_t rtp_ts) {
@@ -322,8 +292,8 @@ static void test_record_room(void **state) {
   add_simulcast_producer(&p, 711);
   uint8_t pkt[UDP_SEND_ROOM];
   /* Before the recording: q and f bind (nothing is recorded). */
-  send_plain(&p, pkt, sim_plain(pkt, 0xA000, 1, 1, true, "q"));
-  send_plain(&p, pkt, sim_plain(pkt, 0xC000, 1, 1, true, "f"));
+  send_plain(&p, pkt, make_sim_plain(pkt, 0xA000, 1, 1, true, "q"));
+  send_plain(&p, pkt, make_sim_plain(pkt, 0xC000, 1, 1, true, "f"));
   send_sr(&p, 0xC000, 0x1111000000000000ull, 1000); /* before the start: not in the spool */
   tick(2000);
   W.udp.out.count = 0;
@@ -349,8 +319,8 @@ static void test_record_room(void **state) {
   /* f's key frame comes first: the video spool starts with it (q's deltas are not recorded). */
   uint16_t aseq = 100, qseq = 2, fseq = 2;
   uint64_t q_sr_at = 0;
-  send_plain(&p, pkt, sim_plain(pkt, 0xA000, qseq++, 2, false, NULL));
-  n = sim_plain(pkt, 0xC000, fseq++, 2, true, NULL);
+  send_plain(&p, pkt, make_sim_plain(pkt, 0xA000, qseq++, 2, false, NULL));
+  n = make_sim_plain(pkt, 0xC000, fseq++, 2, true, NULL);
   send_plain(&p, pkt, n);
   expect_marker(&video, "layer f");
   expect(&video, REC_RTP, pkt, n);
@@ -359,9 +329,9 @@ static void test_record_room(void **state) {
     n = opus_plain(pkt, 0x7100, aseq++);
     send_plain(&p, pkt, n);
     expect(&audio, REC_RTP, pkt, n);
-    send_plain(&p, pkt, sim_plain(pkt, 0xA000, qseq, qseq, false, NULL));
+    send_plain(&p, pkt, make_sim_plain(pkt, 0xA000, qseq, qseq, false, NULL));
     qseq++;
-    n = sim_plain(pkt, 0xC000, fseq, fseq, false, NULL);
+    n = make_sim_plain(pkt, 0xC000, fseq, fseq, false, NULL);
     send_plain(&p, pkt, n);
     expect(&video, REC_RTP, pkt, n);
     fseq++;
@@ -404,11 +374,11 @@ static void test_record_room(void **state) {
     n = opus_plain(pkt, 0x7100, aseq++);
     send_plain(&p, pkt, n);
     expect(&audio, REC_RTP, pkt, n);
-    send_plain(&p, pkt, sim_plain(pkt, 0xA000, qseq, qseq, false, NULL));
+    send_plain(&p, pkt, make_sim_plain(pkt, 0xA000, qseq, qseq, false, NULL));
     qseq++;
   }
   assert_true(q_plis >= 1);
-  n = sim_plain(pkt, 0xA000, qseq, qseq, true, NULL);
+  n = make_sim_plain(pkt, 0xA000, qseq, qseq, true, NULL);
   qseq++;
   send_plain(&p, pkt, n);
   expect_marker(&video, "layer q");
@@ -417,13 +387,13 @@ static void test_record_room(void **state) {
   expect_at(&video, REC_SR, q_sr, sizeof q_sr, q_sr_at); /* q's last report, for its clock */
   expect(&video, REC_RTP, pkt, n);
   tick(20);
-  n = sim_plain(pkt, 0xA000, qseq, qseq, false, NULL);
+  n = make_sim_plain(pkt, 0xA000, qseq, qseq, false, NULL);
   qseq++;
   send_plain(&p, pkt, n);
   expect(&video, REC_RTP, pkt, n);
   /* The publisher replaces q's SSRC (same rid): the new stream is recorded in the same spool. */
   tick(20);
-  n = sim_plain(pkt, 0xA0F0, 40000, 40000, false, "q");
+  n = make_sim_plain(pkt, 0xA0F0, 40000, 40000, false, "q");
   send_plain(&p, pkt, n);
   expect(&video, REC_RTP, pkt, n);
   assert_int_equal(producer_by_id(&W.s, 711)->enc[0].ssrc, 0xA0F0);
