@@ -13,6 +13,7 @@
 #include <ftw.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -212,6 +213,9 @@ static int rec_setup(void **state) {
 
 static int rec_teardown(void **state) {
   int rc = teardown(state);
+  char mnt[128];
+  snprintf(mnt, sizeof mnt, "%s/small", tmp_root);
+  umount2(mnt, MNT_DETACH); /* test_disk_full's, if it is still there */
   nftw(tmp_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
   return rc;
 }
@@ -614,6 +618,63 @@ static void test_write_fails(void **state) {
   peer_free(&p);
 }
 
+/* A disk that fills up (a 64 KiB tmpfs; needs the right to mount, else skipped): writes fail with
+ * ENOSPC, each failed spool is cut back to its last whole record, nothing crashes, the loss is
+ * counted and reported once, and every spool still reads to a clean end. */
+static void test_disk_full(void **state) {
+  (void)state;
+  char mnt[128], dir[256];
+  snprintf(mnt, sizeof mnt, "%s/small", tmp_root);
+  assert_int_equal(mkdir(mnt, 0700), 0);
+  if (mount("tmpfs", mnt, "tmpfs", 0, "size=64k") != 0) {
+    print_message("cannot mount a tmpfs here (%s): skipped\n", strerror(errno));
+    skip();
+  }
+  peer p;
+  publisher(&p, 12, 121, 9, 1210, 0xC100);
+  snprintf(dir, sizeof dir, "%s/rec", mnt);
+  record_start(12, 9200, dir, 0);
+  uint8_t pkt[UDP_SEND_ROOM];
+  uint16_t aseq = 1, vseq = 1;
+  send_plain(&p, pkt, vp8_plain(pkt, 0xC110, vseq++, true, 1100));
+  for (int i = 0; i < 150; i++) { /* 170 KB of video, 17 KB of audio */
+    tick(20);
+    send_plain(&p, pkt, vp8_plain(pkt, 0xC110, vseq++, false, 1100));
+    send_plain(&p, pkt, opus_plain(pkt, 0xC100, aseq++));
+    if (i % 20 == 0) settle(2);
+  }
+  record_cmd(MC_RECORD_STOP, 12, 9200, NULL, 0);
+  const media_event *ev = wait_event(ME_RECORD_STOPPED, 9200);
+  assert_true(ev->record.degraded);
+  assert_int_equal(ev->record.error, -ENOSPC);
+  assert_true(ev->record.dropped > 0);
+  assert_int_equal(ev->record.tracks, 2);
+  assert_int_equal(ev->record.packets + ev->record.dropped, 151 + 150);
+  settle(50);
+  assert_int_equal(count_events(ME_RECORD_DEGRADED, 9200), 1);
+  assert_int_equal(count_events(ME_RECORD_STOPPED, 9200), 1);
+  uint64_t read = 0;
+  const char *names[] = {"9-audio-1210.moarec", "9-video-1211.moarec"};
+  for (int f = 0; f < 2; f++) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, names[f]);
+    rec_spool_map_t m;
+    assert_int_equal(rec_spool_map(path, &m), 0);
+    rec_spool_reader r;
+    rec_spool_header h;
+    assert_int_equal(rec_spool_reader_init(&r, m.data, m.len, &h), 0);
+    rec_spool_record rec;
+    while (rec_spool_next(&r, &rec) == REC_READ_OK) read++;
+    assert_int_equal(r.state, REC_READ_END);
+    rec_spool_unmap(&m);
+  }
+  assert_int_equal(read, ev->record.packets);
+  assert_int_equal(umount2(mnt, 0), 0);
+  close_transport(121);
+  drain_events();
+  peer_free(&p);
+}
+
 /* Bad starts and every way a recording ends. */
 static void test_bad_input_and_ends(void **state) {
   (void)state;
@@ -756,6 +817,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_record_room, rec_setup, rec_teardown),
       cmocka_unit_test_setup_teardown(test_queue_full, rec_setup, rec_teardown),
       cmocka_unit_test_setup_teardown(test_write_fails, rec_setup, rec_teardown),
+      cmocka_unit_test_setup_teardown(test_disk_full, rec_setup, rec_teardown),
       cmocka_unit_test_setup_teardown(test_bad_input_and_ends, rec_setup, rec_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
