@@ -264,6 +264,48 @@ static off_t check_spool(const char *dir, const char *name, const xtrack *x, rec
   return file_size(path);
 }
 
+/* Reads dir/name to its end, which must be clean (END: a failed write left no torn record), and
+ * returns how many records it holds; when tail is given, its records must be the last ones. */
+static uint64_t read_spool(const char *dir, const char *name, const xtrack *tail) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  rec_spool_map_t m;
+  assert_int_equal(rec_spool_map(path, &m), 0);
+  rec_spool_reader r;
+  rec_spool_header h;
+  assert_int_equal(rec_spool_reader_init(&r, m.data, m.len, &h), 0);
+  rec_spool_record rec, last[16];
+  uint64_t k = 0;
+  while (rec_spool_next(&r, &rec) == REC_READ_OK) last[k++ % 16] = rec;
+  assert_int_equal(r.state, REC_READ_END);
+  if (tail) {
+    assert_true(tail->n <= 16 && k >= (uint64_t)tail->n);
+    for (int i = 0; i < tail->n; i++) {
+      const rec_spool_record *got = &last[(k - (uint64_t)tail->n + (uint64_t)i) % 16];
+      assert_int_equal(got->len, tail->r[i].len);
+      assert_memory_equal(got->payload, tail->r[i].data, got->len);
+      assert_int_equal(got->time_us, tail->r[i].time_us);
+    }
+  }
+  rec_spool_unmap(&m);
+  return k;
+}
+
+/* The end of a recording that lost records: one ME_RECORD_DEGRADED and one ME_RECORD_STOPPED,
+ * degraded with `error`, `tracks` spools, and each of the `sent` records written or dropped. */
+static const media_event *expect_degraded_end(uint64_t id, int error, uint32_t tracks, uint64_t sent) {
+  const media_event *ev = wait_event(ME_RECORD_STOPPED, id);
+  assert_true(ev->record.degraded);
+  assert_int_equal(ev->record.error, error);
+  assert_true(ev->record.dropped > 0);
+  assert_int_equal(ev->record.tracks, tracks);
+  assert_int_equal(ev->record.packets + ev->record.dropped, sent);
+  settle(50);
+  assert_int_equal(count_events(ME_RECORD_DEGRADED, id), 1);
+  assert_int_equal(count_events(ME_RECORD_STOPPED, id), 1);
+  return ev;
+}
+
 static int64_t wall_us(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
@@ -505,47 +547,11 @@ static void test_queue_full(void **state) {
     settle(20);
   }
   record_cmd(MC_RECORD_STOP, 8, 9002, NULL, 0);
-  const media_event *ev = wait_event(ME_RECORD_STOPPED, 9002);
-  assert_true(ev->record.degraded);
-  assert_true(ev->record.dropped > 0);
-  assert_int_equal(ev->record.error, 0);
-  assert_int_equal(ev->record.tracks, 2);
-  assert_int_equal(ev->record.packets + ev->record.dropped, (uint64_t)sent);
+  const media_event *ev = expect_degraded_end(9002, 0, 2, (uint64_t)sent);
   assert_int_equal(atomic_load(&W.counters.rec.dropped), ev->record.dropped);
   assert_int_equal(atomic_load(&W.counters.rec.packets), ev->record.packets);
-  settle(50);
-  assert_int_equal(count_events(ME_RECORD_DEGRADED, 9002), 1);
-  assert_int_equal(count_events(ME_RECORD_STOPPED, 9002), 1);
   /* Both spools read to a clean end; the audio's last records are the tail sent above. */
-  uint64_t read = 0;
-  const char *names[] = {"5-audio-810.moarec", "5-video-811.moarec"};
-  for (int f = 0; f < 2; f++) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, names[f]);
-    rec_spool_map_t m;
-    assert_int_equal(rec_spool_map(path, &m), 0);
-    rec_spool_reader r;
-    rec_spool_header h;
-    assert_int_equal(rec_spool_reader_init(&r, m.data, m.len, &h), 0);
-    rec_spool_record rec, last[5];
-    int k = 0;
-    rec_read_result res;
-    while ((res = rec_spool_next(&r, &rec)) == REC_READ_OK) {
-      read++;
-      last[k++ % 5] = rec;
-    }
-    assert_int_equal(res, REC_READ_END);
-    if (f == 0) {
-      assert_true(k >= 5);
-      for (int i = 0; i < 5; i++) {
-        const rec_spool_record *got = &last[(k + i) % 5];
-        assert_int_equal(got->len, tail.r[i].len);
-        assert_memory_equal(got->payload, tail.r[i].data, got->len);
-        assert_int_equal(got->time_us, tail.r[i].time_us);
-      }
-    }
-    rec_spool_unmap(&m);
-  }
+  uint64_t read = read_spool(dir, "5-audio-810.moarec", &tail) + read_spool(dir, "5-video-811.moarec", NULL);
   assert_int_equal(read, ev->record.packets);
   x_free(&tail);
   close_transport(81);
@@ -587,31 +593,16 @@ static void test_write_fails(void **state) {
   const media_event *ev = wait_event(ME_RECORD_STOPPED, 9003);
   assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
   signal(SIGXFSZ, old_xfsz);
-  assert_true(ev->record.degraded);
-  assert_int_equal(ev->record.error, -EFBIG);
-  assert_true(ev->record.dropped > 0);
-  assert_int_equal(ev->record.tracks, 2);
-  assert_int_equal(ev->record.packets + ev->record.dropped, 201 + 200);
-  settle(50);
-  assert_int_equal(count_events(ME_RECORD_DEGRADED, 9003), 1);
-  assert_int_equal(count_events(ME_RECORD_STOPPED, 9003), 1);
+  expect_degraded_end(9003, -EFBIG, 2, 201 + 200);
   rec_spool_header h;
   check_spool(dir, "6-audio-910.moarec", &audio, &h); /* intact */
   /* The video spool ends on a whole record, under the limit. */
   char path[512];
   snprintf(path, sizeof path, "%s/6-video-911.moarec", dir);
-  rec_spool_map_t m;
-  assert_int_equal(rec_spool_map(path, &m), 0);
-  assert_true(m.len <= 200 * 1024);
-  rec_spool_reader r;
-  assert_int_equal(rec_spool_reader_init(&r, m.data, m.len, &h), 0);
-  rec_spool_record rec;
-  uint64_t k = 0;
-  while (rec_spool_next(&r, &rec) == REC_READ_OK) k++;
-  assert_int_equal(r.state, REC_READ_END);
+  assert_true(file_size(path) <= 200 * 1024);
+  uint64_t k = read_spool(dir, "6-video-911.moarec", NULL);
   assert_int_equal(k + (uint64_t)audio.n, ev->record.packets);
   assert_true(k > 0);
-  rec_spool_unmap(&m);
   x_free(&audio);
   close_transport(91);
   drain_events();
@@ -644,30 +635,8 @@ static void test_disk_full(void **state) {
     if (i % 20 == 0) settle(2);
   }
   record_cmd(MC_RECORD_STOP, 12, 9200, NULL, 0);
-  const media_event *ev = wait_event(ME_RECORD_STOPPED, 9200);
-  assert_true(ev->record.degraded);
-  assert_int_equal(ev->record.error, -ENOSPC);
-  assert_true(ev->record.dropped > 0);
-  assert_int_equal(ev->record.tracks, 2);
-  assert_int_equal(ev->record.packets + ev->record.dropped, 151 + 150);
-  settle(50);
-  assert_int_equal(count_events(ME_RECORD_DEGRADED, 9200), 1);
-  assert_int_equal(count_events(ME_RECORD_STOPPED, 9200), 1);
-  uint64_t read = 0;
-  const char *names[] = {"9-audio-1210.moarec", "9-video-1211.moarec"};
-  for (int f = 0; f < 2; f++) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, names[f]);
-    rec_spool_map_t m;
-    assert_int_equal(rec_spool_map(path, &m), 0);
-    rec_spool_reader r;
-    rec_spool_header h;
-    assert_int_equal(rec_spool_reader_init(&r, m.data, m.len, &h), 0);
-    rec_spool_record rec;
-    while (rec_spool_next(&r, &rec) == REC_READ_OK) read++;
-    assert_int_equal(r.state, REC_READ_END);
-    rec_spool_unmap(&m);
-  }
+  const media_event *ev = expect_degraded_end(9200, -ENOSPC, 2, 151 + 150);
+  uint64_t read = read_spool(dir, "9-audio-1210.moarec", NULL) + read_spool(dir, "9-video-1211.moarec", NULL);
   assert_int_equal(read, ev->record.packets);
   assert_int_equal(umount2(mnt, 0), 0);
   close_transport(121);
