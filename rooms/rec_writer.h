@@ -36,7 +36,7 @@ typedef struct rec_counters {
 
 typedef struct rec_writer rec_writer;
 
-#define REC_WRITER_QUEUE_DEFAULT (8u << 20) /* ~3 s of 10 tracks of 2 Mbit/s video */
+#define REC_WRITER_QUEUE_DEFAULT (8u << 20) /* 6 MiB for packets: ~2.5 s of 10 tracks of 2 Mbit/s video */
 #define REC_WRITER_FLUSH_MS 250
 #define REC_NAME_MAX 96 /* a spool's file name inside the recording's directory */
 
