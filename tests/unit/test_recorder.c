@@ -322,6 +322,23 @@ static void publisher(peer *p, uint32_t room, uint32_t tid, uint64_t user, uint3
   add_producer(p, base_id + 1, MEDIA_VIDEO, base_ssrc + 0x10, 96, 0, 0);
 }
 
+/* From a publisher() whose tracks have SSRCs audio_ssrc and audio_ssrc + 0x10: a VP8 key frame,
+ * then n ticks of 20 ms each with a 1100-byte VP8 delta and an Opus packet (expected into audio
+ * when given); the writer is given a moment every 20 ticks, so the queue does not fill. */
+static void send_av(peer *p, uint32_t audio_ssrc, int n, xtrack *audio) {
+  uint8_t pkt[UDP_SEND_ROOM];
+  uint16_t vseq = 1;
+  send_plain(p, pkt, vp8_plain(pkt, audio_ssrc + 0x10, vseq++, true, 1100));
+  for (int i = 0; i < n; i++) {
+    tick(20);
+    send_plain(p, pkt, vp8_plain(pkt, audio_ssrc + 0x10, vseq++, false, 1100));
+    size_t len = opus_plain(pkt, audio_ssrc, (uint16_t)(1 + i));
+    send_plain(p, pkt, len);
+    if (audio) expect(audio, REC_RTP, pkt, len);
+    if (i % 20 == 0) settle(2);
+  }
+}
+
 /* ---- tests ---- */
 
 /* A room with an audio and a simulcast video producer is recorded; another publisher's video
@@ -578,17 +595,7 @@ static void test_write_fails(void **state) {
   record_start(9, 9003, dir, 0);
   xtrack audio;
   x_init(&audio, 256);
-  uint8_t pkt[UDP_SEND_ROOM];
-  uint16_t aseq = 1, vseq = 1;
-  send_plain(&p, pkt, vp8_plain(pkt, 0x9110, vseq++, true, 1100));
-  for (int i = 0; i < 200; i++) { /* 240 KB of video, 18 KB of audio */
-    tick(20);
-    send_plain(&p, pkt, vp8_plain(pkt, 0x9110, vseq++, false, 1100));
-    size_t n = opus_plain(pkt, 0x9100, aseq++);
-    send_plain(&p, pkt, n);
-    expect(&audio, REC_RTP, pkt, n);
-    if (i % 20 == 0) settle(2); /* the writer keeps up: no queue drops here */
-  }
+  send_av(&p, 0x9100, 200, &audio); /* 240 KB of video, 18 KB of audio */
   record_cmd(MC_RECORD_STOP, 9, 9003, NULL, 0);
   const media_event *ev = wait_event(ME_RECORD_STOPPED, 9003);
   assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
@@ -625,15 +632,7 @@ static void test_disk_full(void **state) {
   publisher(&p, 12, 121, 9, 1210, 0xC100);
   snprintf(dir, sizeof dir, "%s/rec", mnt);
   record_start(12, 9200, dir, 0);
-  uint8_t pkt[UDP_SEND_ROOM];
-  uint16_t aseq = 1, vseq = 1;
-  send_plain(&p, pkt, vp8_plain(pkt, 0xC110, vseq++, true, 1100));
-  for (int i = 0; i < 150; i++) { /* 170 KB of video, 17 KB of audio */
-    tick(20);
-    send_plain(&p, pkt, vp8_plain(pkt, 0xC110, vseq++, false, 1100));
-    send_plain(&p, pkt, opus_plain(pkt, 0xC100, aseq++));
-    if (i % 20 == 0) settle(2);
-  }
+  send_av(&p, 0xC100, 150, NULL); /* 170 KB of video, 17 KB of audio */
   record_cmd(MC_RECORD_STOP, 12, 9200, NULL, 0);
   const media_event *ev = expect_degraded_end(9200, -ENOSPC, 2, 151 + 150);
   uint64_t read = read_spool(dir, "9-audio-1210.moarec", NULL) + read_spool(dir, "9-video-1211.moarec", NULL);
