@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gateway/rtc/frame_assembler.h"
 #include "rooms/rec_queue.h"
 #include "sfu_test_support.h"
 #include "storage/rec_spool.h"
@@ -643,6 +644,112 @@ static void test_disk_full(void **state) {
   peer_free(&p);
 }
 
+/* One VP8 frame in one packet (marker set): a key frame of w x h (RFC 6386 9.1: frame tag with
+ * P=0, start code 9d 01 2a, 14-bit width and height), or a delta frame. */
+static size_t vp8_frame_plain(uint8_t *out, uint32_t ssrc, uint16_t seq, bool key, uint16_t w, uint16_t h) {
+  size_t n = vp8_plain(out, ssrc, seq, key, 200);
+  out[1] |= 0x80;              /* marker: the frame's last packet */
+  out[13] = key ? 0x10 : 0x11; /* frame tag: show_frame, P */
+  if (key) {
+    const uint8_t hdr[9] = {
+        0, 0, 0x9d, 0x01, 0x2a, (uint8_t)w, (uint8_t)(w >> 8), (uint8_t)h, (uint8_t)(h >> 8)};
+    memcpy(out + 14, hdr, sizeof hdr);
+  }
+  return n;
+}
+
+typedef struct {
+  int frames, keys;
+  uint16_t first_w, first_h;
+  bool first_key;
+  uint64_t last_arrival;
+  bool in_order;
+} frames_seen;
+
+static void on_frame(void *ctx, const fa_frame *f) {
+  frames_seen *fs = ctx;
+  if (fs->frames == 0) {
+    fs->first_key = f->keyframe;
+    fs->first_w = f->width;
+    fs->first_h = f->height;
+    fs->in_order = true;
+  } else if (f->arrival_us < fs->last_arrival) {
+    fs->in_order = false;
+  }
+  fs->last_arrival = f->arrival_us;
+  fs->frames++;
+  fs->keys += f->keyframe;
+}
+
+/* Feeds dir/name's RTP records to a frame assembler (rooms' spools are what the finalizer reads
+ * with it) and returns what came out; *stats gets its counters. */
+static frames_seen assemble(const char *dir, const char *name, fa_codec codec, fa_stats *stats) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  rec_spool_map_t m;
+  assert_int_equal(rec_spool_map(path, &m), 0);
+  rec_spool_reader r;
+  rec_spool_header h;
+  assert_int_equal(rec_spool_reader_init(&r, m.data, m.len, &h), 0);
+  frame_assembler *fa = malloc(sizeof *fa);
+  uint8_t *fbuf = malloc(FA_MAX_FRAME);
+  assert_true(fa && fbuf);
+  frames_seen fs;
+  memset(&fs, 0, sizeof fs);
+  assert_int_equal(fa_init(fa, codec, fbuf, FA_MAX_FRAME, on_frame, &fs), 0);
+  rec_spool_record rec;
+  while (rec_spool_next(&r, &rec) == REC_READ_OK)
+    if (rec.type == REC_RTP) fa_push(fa, rec.payload, rec.len, rec.time_us);
+  fa_flush(fa);
+  assert_int_equal(r.state, REC_READ_END);
+  *stats = fa->stats;
+  free(fbuf);
+  free(fa);
+  rec_spool_unmap(&m);
+  return fs;
+}
+
+/* What the recorder writes is what the finalizer's frame assembler takes: a publisher's video
+ * (recorded from its first key frame: the deltas before it are not) and audio come back as
+ * whole frames, in order, with no loss, the first a 640x480 key frame. */
+static void test_spool_feeds_frame_assembler(void **state) {
+  (void)state;
+  peer p;
+  publisher(&p, 13, 131, 10, 1310, 0xD100);
+  char dir[256];
+  snprintf(dir, sizeof dir, "%s/frames", tmp_root);
+  uint8_t pkt[UDP_SEND_ROOM];
+  uint16_t vseq = 1;
+  send_plain(&p, pkt, vp8_frame_plain(pkt, 0xD110, vseq++, true, 640, 480)); /* before the start */
+  record_start(13, 9300, dir, 0);
+  send_plain(&p, pkt, vp8_frame_plain(pkt, 0xD110, vseq++, false, 0, 0)); /* waits for a key */
+  for (int i = 0; i < 40; i++) {
+    tick(20);
+    bool key = i == 0 || i == 25;
+    send_plain(&p, pkt, vp8_frame_plain(pkt, 0xD110, vseq++, key, 640, 480));
+    send_plain(&p, pkt, opus_plain(pkt, 0xD100, (uint16_t)(1 + i)));
+  }
+  record_cmd(MC_RECORD_STOP, 13, 9300, NULL, 0);
+  const media_event *ev = wait_event(ME_RECORD_STOPPED, 9300);
+  assert_int_equal(ev->record.packets, 80);
+  assert_false(ev->record.degraded);
+  fa_stats st;
+  frames_seen v = assemble(dir, "10-video-1311.moarec", FA_VP8, &st);
+  assert_int_equal(v.frames, 40);
+  assert_int_equal(v.keys, 2);
+  assert_true(v.first_key);
+  assert_int_equal(v.first_w, 640);
+  assert_int_equal(v.first_h, 480);
+  assert_true(v.in_order);
+  assert_int_equal(st.lost + st.malformed + st.frames_incomplete + st.frames_no_key, 0);
+  frames_seen a = assemble(dir, "10-audio-1310.moarec", FA_OPUS, &st);
+  assert_int_equal(a.frames, 40);
+  assert_int_equal(st.lost + st.malformed, 0);
+  close_transport(131);
+  drain_events();
+  peer_free(&p);
+}
+
 /* Bad starts and every way a recording ends. */
 static void test_bad_input_and_ends(void **state) {
   (void)state;
@@ -783,6 +890,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_queue_order_and_reserve),
       cmocka_unit_test_setup_teardown(test_record_room, rec_setup, rec_teardown),
+      cmocka_unit_test_setup_teardown(test_spool_feeds_frame_assembler, rec_setup, rec_teardown),
       cmocka_unit_test_setup_teardown(test_queue_full, rec_setup, rec_teardown),
       cmocka_unit_test_setup_teardown(test_write_fails, rec_setup, rec_teardown),
       cmocka_unit_test_setup_teardown(test_disk_full, rec_setup, rec_teardown),
