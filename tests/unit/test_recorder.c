@@ -237,15 +237,23 @@ static off_t file_size(const char *path) {
   return stat(path, &st) == 0 ? st.st_size : -1;
 }
 
+/* Maps dir/name and starts reading it (its header into *h). */
+static void open_spool(const char *dir, const char *name, rec_spool_map_t *m, rec_spool_reader *r,
+                       rec_spool_header *h) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  assert_int_equal(rec_spool_map(path, m), 0);
+  assert_int_equal(rec_spool_reader_init(r, m->data, m->len, h), 0);
+}
+
 /* Reads dir/name back: its header into *h, and checks its records against x, in order, field
  * by field, ending cleanly (END). Returns the file's size. */
 static off_t check_spool(const char *dir, const char *name, const xtrack *x, rec_spool_header *h) {
   char path[512];
   snprintf(path, sizeof path, "%s/%s", dir, name);
   rec_spool_map_t m;
-  assert_int_equal(rec_spool_map(path, &m), 0);
   rec_spool_reader r;
-  assert_int_equal(rec_spool_reader_init(&r, m.data, m.len, h), 0);
+  open_spool(dir, name, &m, &r, h);
   rec_spool_record rec;
   int i = 0;
   rec_read_result res;
@@ -268,13 +276,10 @@ static off_t check_spool(const char *dir, const char *name, const xtrack *x, rec
 /* Reads dir/name to its end, which must be clean (END: a failed write left no torn record), and
  * returns how many records it holds; when tail is given, its records must be the last ones. */
 static uint64_t read_spool(const char *dir, const char *name, const xtrack *tail) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
   rec_spool_map_t m;
-  assert_int_equal(rec_spool_map(path, &m), 0);
   rec_spool_reader r;
   rec_spool_header h;
-  assert_int_equal(rec_spool_reader_init(&r, m.data, m.len, &h), 0);
+  open_spool(dir, name, &m, &r, &h);
   rec_spool_record rec, last[16];
   uint64_t k = 0;
   while (rec_spool_next(&r, &rec) == REC_READ_OK) last[k++ % 16] = rec;
@@ -684,13 +689,10 @@ static void on_frame(void *ctx, const fa_frame *f) {
 /* Feeds dir/name's RTP records to a frame assembler (rooms' spools are what the finalizer reads
  * with it) and returns what came out; *stats gets its counters. */
 static frames_seen assemble(const char *dir, const char *name, fa_codec codec, fa_stats *stats) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
   rec_spool_map_t m;
-  assert_int_equal(rec_spool_map(path, &m), 0);
   rec_spool_reader r;
   rec_spool_header h;
-  assert_int_equal(rec_spool_reader_init(&r, m.data, m.len, &h), 0);
+  open_spool(dir, name, &m, &r, &h);
   frame_assembler *fa = malloc(sizeof *fa);
   uint8_t *fbuf = malloc(FA_MAX_FRAME);
   assert_true(fa && fbuf);
