@@ -221,6 +221,19 @@ size_t media_metrics_render(const media_system *m, char *buf, size_t len) {
   }
   PUT("moa_media_bandwidth_estimate_bps_sum %llu\n", (unsigned long long)SUM(est_sum_kbps) * 1000ull);
   PUT("moa_media_bandwidth_estimate_bps_count %llu\n", (unsigned long long)SUM(est_count));
+  PUT("# HELP moa_recording_active Recordings in progress on the media workers (started, not yet stopped).\n"
+      "# TYPE moa_recording_active gauge\nmoa_recording_active %llu\n",
+      (unsigned long long)SUM(rec.active));
+  PUT("# HELP moa_recording_packets_total Records (RTP packets, sender reports, markers) written to "
+      "recording spools.\n# TYPE moa_recording_packets_total counter\nmoa_recording_packets_total %llu\n",
+      (unsigned long long)SUM(rec.packets));
+  PUT("# HELP moa_recording_bytes_total Bytes written to recording spools.\n"
+      "# TYPE moa_recording_bytes_total counter\nmoa_recording_bytes_total %llu\n",
+      (unsigned long long)SUM(rec.bytes));
+  PUT("# HELP moa_recording_dropped_total Records lost to recordings: the writer's queue was full, or a "
+      "spool could not be created or written.\n# TYPE moa_recording_dropped_total counter\n"
+      "moa_recording_dropped_total %llu\n",
+      (unsigned long long)SUM(rec.dropped));
   return off < len ? off : len;
 }
 

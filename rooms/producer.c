@@ -39,6 +39,7 @@ producer *producer_new(sfu *s, transport *t, const media_cmd *cmd) {
   memcpy(p->ext, cmd->u.producer.ext, sizeof p->ext);
   p->paused = cmd->u.producer.paused;
   p->screen = cmd->u.producer.screen;
+  p->user_id = cmd->u.producer.user_id;
   p->level = 127;
   snprintf(p->mid, sizeof p->mid, "%s", cmd->u.producer.mid);
   p->simulcast = p->kind == MEDIA_VIDEO && cmd->u.producer.n_rids > 0 && p->ext[MEDIA_EXT_RID];
@@ -64,10 +65,12 @@ producer *producer_new(sfu *s, transport *t, const media_cmd *cmd) {
   p->next_by_id = s->producers_by_id[p->id % SFU_BUCKETS];
   s->producers_by_id[p->id % SFU_BUCKETS] = p;
   atomic_fetch_add_explicit(&s->counters->producers, 1, memory_order_relaxed);
+  recorder_producer_added(s, p);
   return p;
 }
 
 void producer_free(sfu *s, producer *p) {
+  recorder_producer_removed(s, p);
   for (consumer *c = p->consumers; c; c = c->next_of_producer) c->producer = NULL;
   for (producer **pp = &p->owner->producers; *pp; pp = &(*pp)->next)
     if (*pp == p) {
@@ -227,15 +230,21 @@ void producer_on_rtp(sfu *s, producer *p, int enc, uint8_t *pkt, size_t len, boo
   if (p->paused) return;
   bool key = is_keyframe(p, &rp);
   if (key) pe->keyframe_requested = false;
+  if (p->rec) recorder_on_rtp(s, p, enc, &rp, key);
   size_t n = 0;
   for (consumer *c = p->consumers; c; c = c->next_of_producer)
     if (consumer_forward(s, c, enc, &rp, key)) n++;
   s->hot.rtp_forwarded += n;
 }
 
-void producer_on_sr(sfu *s, producer *p, int enc, uint32_t ntp_mid) {
-  p->enc[enc].sr_ntp_mid = ntp_mid;
-  p->enc[enc].sr_arrival_ms = s->now_ms;
+void producer_on_sr(sfu *s, producer *p, int enc, uint64_t ntp, uint32_t rtp_ts) {
+  producer_enc *pe = &p->enc[enc];
+  pe->sr_ntp_mid = (uint32_t)(ntp >> 16);
+  pe->sr_arrival_ms = s->now_ms;
+  pe->sr_ntp = ntp;
+  pe->sr_rtp_ts = rtp_ts;
+  pe->sr_arrival_us = sfu_now_us(s);
+  if (p->rec) recorder_on_sr(s, p, enc);
 }
 
 static void request_keyframe(sfu *s, producer *p, producer_enc *pe, bool force) {

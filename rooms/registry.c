@@ -426,6 +426,7 @@ char *rooms_publish(rooms *r, hub *h, participant *p, const char *sdp, json_t *s
     cmd.u.producer.kind = t->kind;
     cmd.u.producer.codec = codec_of(k->name);
     cmd.u.producer.screen = strcmp(t->source, "screen") == 0;
+    cmd.u.producer.user_id = (uint64_t)p->user_id;
     cmd.u.producer.ssrc = ssrc;
     cmd.u.producer.rtx_ssrc = !c->n_rids && m->has_fid ? m->fid_rtx : 0;
     cmd.u.producer.n_rids = (uint8_t)c->n_rids;

@@ -29,6 +29,7 @@ void router_release_if_empty(sfu *s, router *r) {
       *pp = r->next;
       break;
     }
+  recorder_room_released(s, r->room_id); /* the room closed: its recording ends */
   sfu_post_event(s, ME_ROOM_RELEASED, r->room_id, 0, 0, MEDIA_CLOSE_REQUESTED);
   atomic_fetch_sub_explicit(&s->counters->routers, 1, memory_order_relaxed);
   free(r);
@@ -39,8 +40,8 @@ void router_tick_speaker(sfu *s, router *r) {
   producer *best = NULL;
   for (transport *t = r->transports; t; t = t->next_in_router)
     for (producer *p = t->producers; p; p = p->next)
-      if (p->kind == MEDIA_AUDIO && !p->paused && p->last_voice_ms && s->now_ms - p->last_voice_ms < VOICE_RECENT_MS &&
-          (!best || p->level < best->level))
+      if (p->kind == MEDIA_AUDIO && !p->paused && p->last_voice_ms &&
+          s->now_ms - p->last_voice_ms < VOICE_RECENT_MS && (!best || p->level < best->level))
         best = p;
   if (best && best->id != r->active_speaker) {
     r->active_speaker = best->id;

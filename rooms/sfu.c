@@ -50,6 +50,7 @@ void sfu_free(sfu *s) {
     while (r->transports) transport_free(s, r->transports);
     router_release_if_empty(s, r);
   }
+  recorder_shutdown(s);
   if (s->bwe_trace_fd >= 0) close(s->bwe_trace_fd);
   s->bwe_trace_fd = -1;
 }
@@ -135,6 +136,10 @@ void sfu_handle_cmd(sfu *s, const media_cmd *cmd) {
       }
       break;
     }
+    case MC_RECORD_START:
+    case MC_RECORD_STOP:
+      recorder_handle_cmd(s, cmd);
+      break;
     case MC_ROUTER_ADAPT: {
       router *r = router_get(s, cmd->room_id, false);
       if (r) {
@@ -143,10 +148,6 @@ void sfu_handle_cmd(sfu *s, const media_cmd *cmd) {
       }
       break;
     }
-    case MC_RECORD_START: /* the recorder is being built (issue 17): refused, logged */
-    case MC_RECORD_STOP:
-      log_warn("media: room %u: recording is not built into this worker yet", cmd->room_id);
-      break;
   }
 }
 
@@ -217,5 +218,6 @@ void sfu_tick(sfu *s) {
     router_tick_speaker(s, r);
     router_release_if_empty(s, r);
   }
+  recorder_tick(s);
   sfu_pace(s);
 }

@@ -28,6 +28,7 @@
 #include "gateway/udp.h"
 #include "rooms/media_cmd.h"
 #include "rooms/nack_tracker.h"
+#include "rooms/rec_writer.h"
 #include "rooms/rtx_buffer.h"
 #include "rooms/seq_rewriter.h"
 #include "rooms/sub_bwe.h"
@@ -84,6 +85,7 @@ typedef struct sfu_counters {
    * and packets refused because a pacer's queue was full. */
   atomic_uint_fast64_t paced_packets, pacer_dropped;
   atomic_uint_fast64_t est_bucket[SUB_BWE_EST_NBUCKETS], est_count, est_sum_kbps;
+  rec_counters rec; /* recordings (rooms/recorder.c, rooms/rec_writer.c) */
 } sfu_counters;
 
 typedef struct sfu sfu;
@@ -92,6 +94,8 @@ typedef struct transport transport;
 typedef struct producer producer;
 typedef struct consumer consumer;
 typedef struct ice_tcp ice_tcp;
+typedef struct recording recording; /* rooms/recorder.c */
+typedef struct rec_track rec_track;
 
 /* One encoding of a producer: the only one of a single-encoding track, or one rid of a
  * simulcast track (its SSRCs 0 until bound from the RID extension). Each keeps its own
@@ -119,9 +123,13 @@ typedef struct producer_enc {
   uint32_t cycles, base_seq, expected_prior, received_prior;
   double jitter;
   uint32_t last_transit;
-  /* the publisher's last SR (NTP middle 32 bits) and when it came, for LSR/DLSR */
+  /* the publisher's last SR (NTP middle 32 bits) and when it came, for LSR/DLSR; in full, with
+   * its RTP timestamp and arrival in microseconds, for a recording's clock mapping */
   uint32_t sr_ntp_mid;
   uint64_t sr_arrival_ms;
+  uint64_t sr_ntp;
+  uint32_t sr_rtp_ts;
+  int64_t sr_arrival_us;
 } producer_enc;
 
 struct producer {
@@ -134,9 +142,11 @@ struct producer {
   uint8_t ext[MEDIA_EXT_COUNT];
   char mid[MEDIA_MID_MAX];
   bool paused;
-  bool screen;    /* a screen share */
-  bool simulcast; /* rid simulcast: encodings bound from the RID extension */
-  uint8_t n_enc;  /* 1, or the rids announced (lowest quality first) */
+  bool screen;      /* a screen share */
+  bool simulcast;   /* rid simulcast: encodings bound from the RID extension */
+  uint64_t user_id; /* the publisher (a recording's spool header) */
+  rec_track *rec;   /* its recorder while the room is recorded (rooms/recorder.c), else NULL */
+  uint8_t n_enc;    /* 1, or the rids announced (lowest quality first) */
   producer_enc enc[MEDIA_MAX_ENC];
   consumer *consumers; /* non-owning, linked through consumer.next_of_producer */
   /* audio level: dBov (0 loudest .. 127 silent), smoothed */
@@ -238,6 +248,12 @@ struct sfu {
   int bwe_trace_fd;     /* MOA_BWE_TRACE: the file feedback is traced to (sub_bwe.h), -1: none */
   transport *paced;     /* subscriber transports whose pacer holds packets (rooms/pacing.c) */
   sfu_counters *counters;
+  /* Recordings of rooms on this worker (rooms/recorder.c) and the writer thread that writes
+   * them (started with the first; rec_queue_bytes, 0 for the default, sizes its queue). */
+  recording *recordings;
+  rec_writer *rec_writer;
+  size_t rec_queue_bytes;
+  uint32_t next_rec_track;
   /* Per-packet counts, this thread's own; published into counters by sfu_publish_counters(). */
   struct {
     uint64_t packets_in, bytes_in, rtp_forwarded;
@@ -305,7 +321,8 @@ producer *producer_by_id(sfu *s, uint32_t id);
 producer *producer_for_ssrc(transport *t, uint32_t ssrc, const uint8_t *pkt, size_t len, int *enc,
                             bool *is_rtx);
 void producer_on_rtp(sfu *s, producer *p, int enc, uint8_t *pkt, size_t len, bool is_rtx);
-void producer_on_sr(sfu *s, producer *p, int enc, uint32_t ntp_mid);
+/* A sender report for encoding enc: ntp (64-bit NTP time) <-> rtp_ts. */
+void producer_on_sr(sfu *s, producer *p, int enc, uint64_t ntp, uint32_t rtp_ts);
 /* Asks for a key frame of encoding enc (-1: every encoding). */
 void producer_request_keyframe(sfu *s, producer *p, int enc, bool force);
 void producer_tick(sfu *s, producer *p, bool second);
@@ -348,6 +365,19 @@ void transport_unpace(sfu *s, transport *t);
 /* publisher_remb.c: the REMB to publisher transport t, once a second: what its viewers take. */
 uint64_t publisher_demand_bps(sfu *s, transport *t);
 void publisher_send_remb(sfu *s, transport *t);
+
+/* recorder.c: MC_RECORD_START / MC_RECORD_STOP; a producer of the room came or goes; the
+ * room's router was released; a packet (rp, parsed; key: a video key frame's first packet) or
+ * a sender report of a recorded producer (p->rec set); timers (every tick); the worker stops
+ * (every recording ends, the writer thread is joined). */
+void recorder_handle_cmd(sfu *s, const media_cmd *cmd);
+void recorder_producer_added(sfu *s, producer *p);
+void recorder_producer_removed(sfu *s, producer *p);
+void recorder_room_released(sfu *s, uint32_t room_id);
+void recorder_on_rtp(sfu *s, producer *p, int enc, const rtp_packet *rp, bool key);
+void recorder_on_sr(sfu *s, producer *p, int enc);
+void recorder_tick(sfu *s);
+void recorder_shutdown(sfu *s);
 
 /* router.c */
 router *router_get(sfu *s, uint32_t room_id, bool create);

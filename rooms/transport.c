@@ -323,7 +323,7 @@ static void on_rtcp(sfu *s, transport *t, const uint8_t *buf, size_t len) {
       int enc;
       producer *p;
       if (rtcp_parse_sr(&h, &sr) == 0 && (p = producer_for_ssrc(t, sr.ssrc, NULL, 0, &enc, &rtx)) && !rtx)
-        producer_on_sr(s, p, enc, (uint32_t)(sr.ntp >> 16));
+        producer_on_sr(s, p, enc, sr.ntp, sr.rtp_ts);
     } else if (h.pt == RTCP_RTPFB && rtcp_is_transport_cc(&h)) {
       /* Bandwidth estimation toward this subscriber (rooms/sub_bwe.h). */
       if (!t->bwe) continue;

@@ -62,6 +62,13 @@ test('GET /metrics is Prometheus text with connection, request and database seri
   assert.match(t, /^moa_requests_total\{type="system.ping"\} [1-9]\d*$/m);
   assert.match(t, /^moa_db_seconds_total \d/m);
   assert.match(t, /^moa_errors_total\{code="forbidden"\} \d+$/m);
+  // recording (docs/RECORDING.md): nothing is being recorded on an idle server
+  assert.match(t, /^# TYPE moa_recording_active gauge$/m);
+  assert.match(t, /^moa_recording_active 0$/m);
+  for (const kind of ['packets', 'bytes', 'dropped']) {
+    assert.match(t, new RegExp(`^# TYPE moa_recording_${kind}_total counter$`, 'm'));
+    assert.match(t, new RegExp(`^moa_recording_${kind}_total 0$`, 'm'));
+  }
   await c.close();
 });
 

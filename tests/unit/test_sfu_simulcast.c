@@ -140,22 +140,10 @@ static void test_unanswerable_nack_asks_keyframe(void **state) {
   assert_int_equal(C(&W.counters.nacks_unanswerable), 1);
   assert_int_equal(C(&W.counters.plis_sent), plis + 1);
   /* what reached the publisher: a PLI for its video */
-  bool pli = false;
-  for (int i = 0; i < W.udp.out.count; i++) {
-    if (!same_addr(&W.udp.out.addr[i], &p.addr)) continue;
-    int n = (int)W.udp.out.iov[i].iov_len;
-    uint8_t *b = W.udp.out.buf[i];
-    if (!rtp_is_rtcp(b, (size_t)n) || srtp_pair_unprotect_rtcp(p.srtp, b, &n) != 0) continue;
-    rtcp_iter it;
-    rtcp_header h;
-    rtcp_iter_init(&it, b, (size_t)n);
-    while (rtcp_iter_next(&it, &h) == 1) {
-      rtcp_fb fb;
-      if (h.pt == RTCP_PSFB && h.count == RTCP_PSFB_PLI && rtcp_parse_fb(&h, &fb) == 0 &&
-          fb.media_ssrc == 0x5300)
-        pli = true;
-    }
-  }
+  const uint32_t video_ssrc = 0x5300;
+  int plis_to_video;
+  plis_queued(&p, &video_ssrc, &plis_to_video, 1);
+  bool pli = plis_to_video > 0;
   assert_true(pli);
   /* at most once a second per encoding */
   nack_from(&s, 0x5400, old_seq);
@@ -168,37 +156,10 @@ static void test_unanswerable_nack_asks_keyframe(void **state) {
   peer_free(&s);
 }
 
-/* A VP8 packet of a simulcast encoding: one-byte header extensions (mid id 9 = "0" and, when
- * rid is not NULL, rid id 10), a descriptor with a 15-bit PictureID. */
+/* make_sim_plain (sfu_test_support.h), SRTP-protected with `keys_of`'s session. */
 static size_t make_sim_rtp(peer *keys_of, uint8_t *out, uint32_t ssrc, uint16_t seq, uint16_t pid, bool key,
                            const char *rid) {
-  memset(out, 0, 64);
-  out[0] = 0x90;
-  out[1] = 96;
-  rtp_set_seq(out, seq);
-  rtp_set_ts(out, 3000u * seq);
-  rtp_set_ssrc(out, ssrc);
-  size_t p = 16;
-  out[p++] = 9 << 4 | 0; /* mid "0" */
-  out[p++] = '0';
-  if (rid) {
-    size_t l = strlen(rid);
-    out[p++] = (uint8_t)(10 << 4 | (l - 1));
-    memcpy(out + p, rid, l);
-    p += l;
-  }
-  while ((p - 16) % 4) out[p++] = 0;
-  out[12] = 0xBE;
-  out[13] = 0xDE;
-  out[14] = 0;
-  out[15] = (uint8_t)((p - 16) / 4);
-  out[p++] = 0x90; /* X, S */
-  out[p++] = 0x80; /* I */
-  out[p++] = (uint8_t)(0x80 | pid >> 8);
-  out[p++] = (uint8_t)pid;
-  out[p++] = key ? 0x00 : 0x01;
-  memset(out + p, 0xab, 60);
-  int n = (int)p + 60;
+  int n = (int)make_sim_plain(out, ssrc, seq, pid, key, rid);
   assert_int_equal(srtp_pair_protect_rtp(keys_of->srtp, out, &n, UDP_SEND_ROOM), 0);
   return (size_t)n;
 }
