@@ -12,11 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#define REC_WEBM_MIN_GAP_MS 4 /* video frames at most 250 per second: see rec_webm_open */
+
 struct rec_webm {
   AVFormatContext *oc;
   AVPacket *pkt;
   int vindex, aindex; /* stream indexes, -1 if absent */
   bool header_written;
+  int64_t last_ts[2]; /* per stream (0 video, 1 audio): the last timestamp written, -1 none */
   char path[1024], tmp[1040];
 };
 
@@ -62,6 +65,7 @@ rec_webm *rec_webm_open(const char *path, bool video, uint16_t width, uint16_t h
     return NULL;
   }
   w->vindex = w->aindex = -1;
+  w->last_ts[0] = w->last_ts[1] = -1;
   snprintf(w->path, sizeof w->path, "%s", path);
   const char *slash = strrchr(path, '/');
   snprintf(w->tmp, sizeof w->tmp, "%.*s.%s.partial", slash ? (int)(slash - path + 1) : 0, path,
@@ -81,6 +85,13 @@ rec_webm *rec_webm_open(const char *path, bool video, uint16_t width, uint16_t h
     st->codecpar->codec_id = AV_CODEC_ID_VP8;
     st->codecpar->width = width;
     st->codecpar->height = height;
+    /* The frame rate a reader should assume at most (written as the track's DefaultDuration,
+     * 4 ms): a recording's video is variable-rate (what the browser encoded, bursts after a
+     * stall), and a reader that guesses it from the first frames (ffmpeg takes 20 fps when a
+     * browser starts slow) puts later frames 33 ms apart into its 50 ms ticks, two in one tick,
+     * and reports "non monotonically increasing dts". Frames are kept at least REC_WEBM_MIN_GAP_MS
+     * apart (rec_webm_write), so each falls in a tick of its own. */
+    st->avg_frame_rate = (AVRational){1000 / REC_WEBM_MIN_GAP_MS, 1};
     w->vindex = st->index;
   }
   if (audio) {
@@ -128,7 +139,17 @@ int rec_webm_write(rec_webm *w, bool video, int64_t pts_ms, int64_t dur_ms, bool
   p->data = (uint8_t *)data; /* not reference-counted: the muxer copies what it keeps */
   p->size = (int)len;
   p->stream_index = index;
-  p->pts = p->dts = av_rescale_q(pts_ms, (AVRational){1, 1000}, w->oc->streams[index]->time_base);
+  /* WebM keeps milliseconds: two frames less than 1 ms apart on the recording's clock (a burst
+   * after a stall, a layer switch) would share a timestamp, which a player's demuxer reports as
+   * "non monotonically increasing dts". A video frame comes at least REC_WEBM_MIN_GAP_MS after
+   * the one before (see rec_webm_open), an audio frame at least 1 ms. */
+  int64_t ts = av_rescale_q(pts_ms, (AVRational){1, 1000}, w->oc->streams[index]->time_base);
+  int64_t *last = &w->last_ts[video ? 0 : 1];
+  int64_t gap =
+      video ? av_rescale_q(REC_WEBM_MIN_GAP_MS, (AVRational){1, 1000}, w->oc->streams[index]->time_base) : 1;
+  if (*last >= 0 && ts < *last + gap) ts = *last + gap;
+  *last = ts;
+  p->pts = p->dts = ts;
   p->duration = av_rescale_q(dur_ms, (AVRational){1, 1000}, w->oc->streams[index]->time_base);
   p->flags = (key || !video) ? AV_PKT_FLAG_KEY : 0;
   int rc = av_interleaved_write_frame(w->oc, p);
