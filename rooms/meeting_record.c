@@ -1,0 +1,227 @@
+/* Recording a live room, signaling side (see meeting_record.h). The row and the moderation log
+ * entry of a start are written in one transaction, and the spool directory made, before the
+ * worker is told: a start that cannot be recorded does not happen. A stop always happens (a
+ * participant must be able to rely on "not recording"); a failure to write its row is logged and
+ * the restart's recovery (recording_store_unfinished) still finds the recording. */
+#include "rooms/meeting_record.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gateway/log.h"
+#include "rooms/meeting_control_int.h"
+#include "storage/meeting_store.h"
+#include "storage/moderation_store.h"
+#include "storage/seoul_time.h"
+#include "storage/user_store.h"
+
+int meeting_record_dir(const moa_config *cfg, char *out, size_t n) {
+  char rel[1024];
+  if (cfg->recording_dir[0]) {
+    snprintf(rel, sizeof rel, "%s", cfg->recording_dir);
+  } else if (strcmp(cfg->db_path, ":memory:") != 0) {
+    const char *slash = strrchr(cfg->db_path, '/');
+    snprintf(rel, sizeof rel, "%.*srecordings", slash ? (int)(slash - cfg->db_path + 1) : 0, cfg->db_path);
+  } else {
+    return 0;
+  }
+  size_t len = strlen(rel);
+  while (len > 1 && rel[len - 1] == '/') rel[--len] = '\0';
+  int w;
+  if (rel[0] == '/') {
+    w = snprintf(out, n, "%s", rel);
+  } else {
+    char cwd[1024];
+    if (!getcwd(cwd, sizeof cwd)) return -1;
+    w = snprintf(out, n, "%s/%s", strcmp(cwd, "/") ? cwd : "", rel);
+  }
+  return w > 0 && (size_t)w < n ? 1 : -1;
+}
+
+/* mkdir -p with mode 0750 (a recording is as private as the meeting). 0, or -1 with errno. */
+static int make_dirs(const char *path) {
+  char buf[RECORDING_DIR_MAX];
+  if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  for (char *p = buf + 1;; p++) {
+    if (*p == '/' || *p == '\0') {
+      char c = *p;
+      *p = '\0';
+      if (mkdir(buf, 0750) != 0 && errno != EEXIST) return -1;
+      *p = c;
+      if (c == '\0') break;
+    }
+  }
+  struct stat st;
+  return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+}
+
+json_t *meeting_record_state_json(int64_t room_id, const live_room *lr) {
+  if (!lr || !lr->recording_id)
+    return json_pack("{s:I, s:b, s:b}", "room_id", (json_int_t)room_id, "recording", 0, "degraded", 0);
+  char local[32];
+  seoul_format_iso(lr->recording_since, local, sizeof local);
+  return json_pack("{s:I, s:b, s:I, s:I, s:s, s:I, s:s, s:b}", "room_id", (json_int_t)room_id, "recording", 1,
+                   "recording_id", (json_int_t)lr->recording_id, "since", (json_int_t)lr->recording_since,
+                   "since_local", local, "by_user_id", (json_int_t)lr->recording_by, "by_name",
+                   lr->recording_by_name, "degraded", lr->recording_degraded);
+}
+
+static void tell_room(hub *h, live_room *lr) {
+  rooms_broadcast(h, lr, NULL, protocol_event("room.recording", meeting_record_state_json(lr->id, lr)));
+}
+
+/* The live room when actor may start or stop recording in it; NULL with res otherwise. */
+static live_room *checked_room(rooms *r, hub *h, session *actor, const room_rec *room, mc_result *res) {
+  if (meeting_control_rank(r, h, actor, room) < MC_COHOST) {
+    mc_fail(res, ERR_FORBIDDEN, "only the meeting's hosts and cohosts start and stop recording");
+    return NULL;
+  }
+  live_room *lr = rooms_find(r, room->id);
+  if (!lr) mc_fail(res, ERR_CONFLICT, "no one is in the room: recording needs a live room");
+  return lr;
+}
+
+static int64_t meeting_of(moa_db *db, int64_t room_id) {
+  meeting_rec m;
+  return meeting_store_by_room(db, room_id, &m) == 1 ? m.id : 0;
+}
+
+json_t *meeting_record_start(rooms *r, hub *h, session *actor, const room_rec *room, mc_result *res) {
+  live_room *lr = checked_room(r, h, actor, room, res);
+  if (!lr) return NULL;
+  if (!room->recording_allowed) {
+    mc_fail(res, ERR_RECORDING_NOT_ALLOWED, "this room's policy does not allow recording");
+    return NULL;
+  }
+  if (lr->recording_id) return meeting_record_state_json(room->id, lr);
+  char base[RECORDING_DIR_MAX];
+  int dir = meeting_record_dir(hub_config(h), base, sizeof base);
+  if (dir != 1 || strlen(base) + 32 > sizeof(((media_cmd *)0)->u.record.dir)) {
+    mc_fail(res, ERR_UNAVAILABLE,
+            dir == 0 ? "recording is off on this server (no --recording-dir)"
+                     : "the server's recording directory path is too long; tell its operator");
+    return NULL;
+  }
+  moa_db *db = hub_db(h);
+  int64_t now = db_now(db), meeting_id = meeting_of(db, room->id);
+  recording_rec rec;
+  char detail[64];
+  if (db_begin(db) != SQLITE_OK) goto dberr;
+  int64_t id = recording_store_create(db, room->id, meeting_id, actor->user_id, now, base, &rec);
+  snprintf(detail, sizeof detail, "recording %lld", (long long)id);
+  if (id <= 0 ||
+      moderation_store_record(db, room->id, meeting_id, actor->user_id, "record_start", 0, detail, now) < 0) {
+    db_rollback(db);
+    goto dberr;
+  }
+  if (make_dirs(rec.spool_dir) != 0 || make_dirs(rec.out_dir) != 0) {
+    log_error("recording %lld: cannot make %s: %s", (long long)id, rec.spool_dir, strerror(errno));
+    db_rollback(db);
+    mc_fail(res, ERR_INTERNAL, "the server cannot write its recording directory; nothing was recorded");
+    return NULL;
+  }
+  if (db_commit(db) != SQLITE_OK) goto dberr;
+  rooms_record_start(r, room->id, rec.spool_dir, (uint64_t)id, (uint64_t)meeting_id);
+  lr->recording_since = now;
+  lr->recording_by = actor->user_id;
+  user_rec u;
+  snprintf(lr->recording_by_name, sizeof lr->recording_by_name, "%s",
+           user_store_find_by_id(db, actor->user_id, &u) == 1 ? u.name : "");
+  log_info("room %lld: recording %lld started by user %lld", (long long)room->id, (long long)id,
+           (long long)actor->user_id);
+  tell_room(h, lr);
+  return meeting_record_state_json(room->id, lr);
+dberr:
+  mc_fail(res, ERR_INTERNAL, "cannot record the start; nothing was recorded");
+  return NULL;
+}
+
+/* Stops lr's recording: the worker is told, the row is FINALIZING, the log has it, and the
+ * room's participants are told. */
+static void stop(rooms *r, hub *h, live_room *lr, int64_t actor_id, const char *detail) {
+  moa_db *db = hub_db(h);
+  int64_t now = db_now(db), room_id = lr->id;
+  uint64_t id = rooms_record_stop(r, room_id);
+  if (!id) return;
+  char text[128];
+  snprintf(text, sizeof text, "recording %llu%s%s", (unsigned long long)id, detail[0] ? ": " : "", detail);
+  if (recording_store_stop(db, (int64_t)id, now) < 0 ||
+      moderation_store_record(db, room_id, meeting_of(db, room_id), actor_id, "record_stop", 0, text, now) <
+          0)
+    log_error("room %lld: cannot record the stop of recording %llu: %s", (long long)room_id,
+              (unsigned long long)id, db_errmsg(db));
+  log_info("room %lld: recording %llu stopped%s%s", (long long)room_id, (unsigned long long)id,
+           detail[0] ? ": " : "", detail);
+  tell_room(h, lr);
+}
+
+json_t *meeting_record_stop(rooms *r, hub *h, session *actor, const room_rec *room, mc_result *res) {
+  live_room *lr = checked_room(r, h, actor, room, res);
+  if (!lr) return NULL;
+  stop(r, h, lr, actor->user_id, "");
+  return meeting_record_state_json(room->id, lr);
+}
+
+void meeting_record_room_empty(rooms *r, hub *h, live_room *lr) { stop(r, h, lr, 0, "the room emptied"); }
+
+void meeting_record_on_media_event(rooms *r, hub *h, const media_event *ev) {
+  moa_db *db = hub_db(h);
+  int64_t id = (int64_t)ev->record.recording_id;
+  if (ev->type == ME_RECORD_DEGRADED) {
+    if (recording_store_set_degraded(db, id) < 0)
+      log_error("recording %lld: cannot mark it degraded: %s", (long long)id, db_errmsg(db));
+    log_warn("recording %lld degraded: %llu packets dropped, last error %d", (long long)id,
+             (unsigned long long)ev->record.dropped, ev->record.error);
+    live_room *lr = rooms_find(r, ev->room_id);
+    if (lr && lr->recording_id == ev->record.recording_id && !lr->recording_degraded) {
+      lr->recording_degraded = true;
+      tell_room(h, lr);
+    }
+  } else if (ev->type == ME_RECORD_STOPPED) {
+    meeting_record_stopped(h, ev);
+  }
+}
+
+void meeting_record_stopped(hub *h, const media_event *ev) {
+  moa_db *db = hub_db(h);
+  int64_t id = (int64_t)ev->record.recording_id;
+  if (ev->record.degraded && recording_store_set_degraded(db, id) < 0)
+    log_error("recording %lld: cannot mark it degraded: %s", (long long)id, db_errmsg(db));
+  log_info("recording %lld: %u spools closed, %llu packets, %llu dropped", (long long)id, ev->record.tracks,
+           (unsigned long long)ev->record.packets, (unsigned long long)ev->record.dropped);
+  /* MERGE (issue 17): start the finalize job here: a job thread runs
+   * rec_finalize(rec.spool_dir, rec.out_dir, &opt, &res) for recording_store_get(db, id, &rec), and
+   * its done function (signaling thread) calls recording_finalized(hub_db(h), id, &res). */
+}
+
+int recording_finalized(moa_db *db, int64_t id, const rec_fin_result *res) {
+  static const recording_state states[] = {[REC_FIN_COMPLETE] = RECORDING_READY,
+                                           [REC_FIN_INCOMPLETE] = RECORDING_INCOMPLETE,
+                                           [REC_FIN_FAILED] = RECORDING_FAILED};
+  if ((unsigned)res->state > REC_FIN_FAILED || res->n_files < 0 || res->n_files > REC_FIN_MAX_FILES ||
+      res->bytes > INT64_MAX)
+    return RECORDING_STORE_INVALID;
+  recording_file files[REC_FIN_MAX_FILES];
+  for (int i = 0; i < res->n_files; i++) {
+    const rec_fin_file *f = &res->files[i];
+    if (memchr(f->name, '\0', sizeof f->name) == NULL || f->bytes > INT64_MAX) return RECORDING_STORE_INVALID;
+    memset(&files[i], 0, sizeof files[i]);
+    snprintf(files[i].name, sizeof files[i].name, "%s", f->name);
+    files[i].user_id = (int64_t)f->user_id;
+    files[i].duration_ms = f->duration_ms;
+    files[i].bytes = (int64_t)f->bytes;
+    files[i].has_video = f->has_video;
+    files[i].has_audio = f->has_audio;
+  }
+  char error[sizeof res->error + 1];
+  snprintf(error, sizeof error, "%.*s", (int)sizeof res->error, res->error);
+  recording_result out = {
+      states[res->state], res->duration_ms, (int64_t)res->bytes, res->n_files, files, error};
+  return recording_store_finalized(db, id, &out);
+}
