@@ -5,7 +5,9 @@
  * the restart's recovery (recording_store_unfinished) still finds the recording. */
 #include "rooms/meeting_record.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -224,4 +226,34 @@ int recording_finalized(moa_db *db, int64_t id, const rec_fin_result *res) {
   recording_result out = {
       states[res->state], res->duration_ms, (int64_t)res->bytes, res->n_files, files, error};
   return recording_store_finalized(db, id, &out);
+}
+
+/* Unlinks the regular files directly inside dir, then dir. 0 (also when dir is absent), -1. */
+static int remove_dir(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return errno == ENOENT ? 0 : -1;
+  int fd = dirfd(d), rc = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    struct stat st;
+    if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISDIR(st.st_mode) ||
+        unlinkat(fd, e->d_name, 0) != 0)
+      rc = -1;
+  }
+  closedir(d);
+  if (rc == 0 && rmdir(dir) != 0 && errno != ENOENT) rc = -1;
+  return rc;
+}
+
+int meeting_record_remove(moa_db *db, const recording_rec *rec) {
+  if (rec->state == RECORDING_RECORDING || rec->state == RECORDING_FINALIZING) return 0;
+  if (remove_dir(rec->out_dir) != 0 || remove_dir(rec->spool_dir) != 0) return -1;
+  char parent[RECORDING_DIR_MAX];
+  snprintf(parent, sizeof parent, "%s", rec->out_dir);
+  char *slash = strrchr(parent, '/');
+  if (slash && slash != parent) {
+    *slash = '\0';
+    if (rmdir(parent) != 0 && errno != ENOENT && errno != ENOTEMPTY && errno != EEXIST) return -1;
+  }
+  return recording_store_delete(db, rec->id) < 0 ? -1 : 1;
 }

@@ -63,4 +63,12 @@ void meeting_record_stopped(hub *h, const media_event *ev);
  * -1 on a database error. */
 int recording_finalized(moa_db *db, int64_t id, const rec_fin_result *res);
 
+/* Removes a finished recording: the files of its output and spool directories (regular files
+ * directly inside them: nothing else is followed), the directories and their parent
+ * "<dir>/<id>", then its rows. Used by meeting.recording_delete and retention. 1 removed, 0 the
+ * recording is RECORDING or FINALIZING (nothing removed: the recorder or the finalizer writes
+ * there), -1 when a file cannot be removed (the row is kept, so it can be tried again) or on a
+ * database error. */
+int meeting_record_remove(moa_db *db, const recording_rec *rec);
+
 #endif
