@@ -4,12 +4,18 @@
 // recording refuses it, stop is seen by everyone, the moderation log has the start and the stop,
 // and the room emptying stops a recording. The recordings row and its spool directory are checked
 // on disk (the worker's recorder and the finalizer are not part of this test).
+// Watching: a finalized recording (made here as the finalizer would leave it: a WebM from Debian's
+// ffmpeg in its files directory and its rows) is listed to an invitee of the meeting and played over
+// HTTP with byte ranges (206, exact bytes), malformed and past-the-end ranges get 416, a signed-out
+// client and another consortium's member 403, paths that try to leave the listed files 404; a host
+// deletes it (files and rows gone, in the moderation log).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { sharedServer } from '../lib/moa.mjs';
+import { Client, sharedServer } from '../lib/moa.mjs';
 import { isEvent, expectError, loungeOf as lounge } from '../lib/rooms.mjs';
 
 const ctx = sharedServer({ before, after });
@@ -164,4 +170,167 @@ test('a room whose policy forbids recording refuses it; only coordinators set th
   assert.equal(st.recording, true);
   await coord.call('room.leave');
   assert.equal(existsSync(join(ctx.dbDir, 'recordings', String(st.recording_id), 'spool')), true);
+});
+
+// A signed-in client that also keeps its session token (for HTTP).
+async function userWithToken(email) {
+  const c = await Client.connect(ctx.srv);
+  const r = await c.login(email);
+  c.me = r.user;
+  c.token = r.token;
+  ctx.clients.push(c);
+  return c;
+}
+
+// GET of a raw path (not normalized, unlike fetch): {status, headers, body (Buffer)}.
+function get(path, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: ctx.srv.port, path, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (d) => chunks.push(d));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', (e) => reject(new Error(`${path}: ${e.message}`)));
+    req.end();
+  });
+}
+
+// What the finalizer leaves: WebM files in out_dir, the row ready with its files.
+function finalize(rec, files) {
+  let total = 0;
+  for (const f of files) {
+    const out = join(rec.out_dir, f.name);
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=2:size=160x120:rate=10',
+      '-c:v', 'libvpx', '-b:v', '200k', '-f', 'webm', out]);
+    f.bytes = statSync(out).size;
+    total += f.bytes;
+  }
+  const values = files.map((f) => `(${rec.id}, '${f.name}', ${f.user_id}, 2000, ${f.bytes}, 1, 0)`).join(', ');
+  sql(`BEGIN; UPDATE recordings SET state = 'ready', duration_ms = 2000, bytes = ${total} WHERE id = ${rec.id};
+       INSERT INTO recording_files(recording_id, name, user_id, duration_ms, bytes, has_video, has_audio)
+       VALUES ${values}; COMMIT;`);
+}
+
+test('an invitee lists and plays a recording with byte ranges; others get 403; a host deletes it', async () => {
+  const host = await userWithToken('coord01@moa.example');
+  const invitee = await userWithToken('member01a@moa.example');
+  const outsider = await userWithToken('member02a@moa.example');
+  const now = Math.floor(Date.now() / 1000);
+  const iso = (t) => new Date(t * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const m = await host.call('meeting.create', {
+    consortium_id: 1, title: '공동 R&D 검토회의', starts_at: iso(now - 60), ends_at: iso(now + 3600),
+    invite: [{ kind: 'user', id: invitee.me.id }],
+  });
+  await host.call('room.join', { room_id: m.room_id });
+  const st = await host.call('meeting.record', { action: 'start' });
+  await host.call('meeting.record', { action: 'stop' });
+  await host.call('room.leave');
+  const [rec] = rows(`SELECT * FROM recordings WHERE id = ${st.recording_id}`);
+  assert.equal(rec.meeting_id, m.id);
+
+  // Still being processed: listed as such, not deletable.
+  let list = await invitee.call('meeting.recordings', { meeting_id: m.id });
+  assert.equal(list.recordings.length, 1);
+  assert.equal(list.recordings[0].state, 'finalizing');
+  assert.deepEqual(list.recordings[0].files, []);
+  await expectError(host, 'meeting.recording_delete', { recording_id: rec.id }, 'conflict');
+
+  const hostFile = `${host.me.id}.webm`;
+  finalize(rec, [{ name: hostFile, user_id: host.me.id }, { name: 'meeting.webm', user_id: 0 }]);
+  writeFileSync(join(rec.out_dir, 'unlisted.webm'), 'not a listed file');
+  const bytes = readFileSync(join(rec.out_dir, hostFile));
+
+  // The invitee's list: state, Seoul time, duration, size, files with names and URLs.
+  list = await invitee.call('meeting.recordings', { meeting_id: m.id });
+  assert.equal(list.can_delete, false);
+  assert.equal(list.room_id, m.room_id);
+  const r = list.recordings[0];
+  assert.equal(r.id, rec.id);
+  assert.equal(r.state, 'ready');
+  assert.equal(r.duration_ms, 2000);
+  assert.equal(r.started_by, host.me.id);
+  assert.equal(r.started_by_name, host.me.name);
+  assert.match(r.started_local, /^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+  const seoul = new Date((rec.started_at + 9 * 3600) * 1000).toISOString();
+  assert.equal(r.started_local, `${seoul.slice(0, 10)} ${seoul.slice(11, 16)}`, 'Asia/Seoul');
+  assert.equal(r.files.length, 2);
+  const f = r.files.find((x) => x.name === hostFile);
+  assert.equal(f.user_name, host.me.name);
+  assert.equal(f.bytes, bytes.length);
+  assert.equal(f.url, `/recordings/${rec.id}/${hostFile}`);
+  assert.equal(r.files.find((x) => x.name === 'meeting.webm').composite, true);
+  assert.equal(r.bytes, r.files.reduce((a, x) => a + x.bytes, 0));
+  assert.equal((await host.call('meeting.recordings', { meeting_id: m.id })).can_delete, true);
+  await expectError(outsider, 'meeting.recordings', { meeting_id: m.id }, 'forbidden');
+  await expectError(invitee, 'meeting.recordings', {}, 'invalid_params');
+  await expectError(invitee, 'meeting.recordings', { meeting_id: m.id, room_id: m.room_id }, 'invalid_params');
+  await expectError(invitee, 'meeting.recordings', { meeting_id: 99999999 }, 'not_found');
+
+  // Playback over HTTP.
+  const auth = (c) => ({ Authorization: `Bearer ${c.token}` });
+  const whole = await get(f.url, auth(invitee));
+  assert.equal(whole.status, 200);
+  assert.equal(whole.headers['content-type'], 'video/webm');
+  assert.equal(whole.headers['accept-ranges'], 'bytes');
+  assert.ok(whole.body.equals(bytes), 'the whole file');
+  const cookie = await get(f.url, { Cookie: `moa_session=${invitee.token}`, Range: 'bytes=0-' });
+  assert.equal(cookie.status, 206, 'the app\'s cookie works too');
+  assert.ok(cookie.body.equals(bytes));
+  const mid = await get(f.url, { ...auth(invitee), Range: 'bytes=100-199' });
+  assert.equal(mid.status, 206);
+  assert.equal(mid.headers['content-range'], `bytes 100-199/${bytes.length}`);
+  assert.equal(mid.headers['content-type'], 'video/webm');
+  assert.ok(mid.body.equals(bytes.subarray(100, 200)), 'exactly bytes 100..199');
+  const tail = await get(f.url, { ...auth(invitee), Range: 'bytes=-50' });
+  assert.equal(tail.status, 206);
+  assert.ok(tail.body.equals(bytes.subarray(bytes.length - 50)));
+  const over = await get(f.url, { ...auth(invitee), Range: `bytes=${bytes.length - 10}-${bytes.length + 5000}` });
+  assert.equal(over.status, 206);
+  assert.equal(over.headers['content-range'], `bytes ${bytes.length - 10}-${bytes.length - 1}/${bytes.length}`);
+  assert.ok(over.body.equals(bytes.subarray(bytes.length - 10)));
+  for (const range of ['bytes=abc', 'bytes=5-1', 'bytes=0-1,5-9', 'items=0-1', `bytes=${bytes.length}-`,
+    `bytes=${bytes.length + 100}-${bytes.length + 200}`, 'bytes=-0', 'bytes=' + '9'.repeat(30) + '-']) {
+    const res = await get(f.url, { ...auth(invitee), Range: range });
+    assert.equal(res.status, 416, range);
+    assert.equal(res.headers['content-range'], `bytes */${bytes.length}`, range);
+    assert.ok(!res.body.includes(bytes.subarray(0, 16)), 'no byte of the file');
+  }
+  const dl = await get(`${f.url}?download=1`, auth(invitee));
+  assert.equal(dl.status, 200);
+  assert.match(dl.headers['content-disposition'], new RegExp(`^attachment; filename="recording-${rec.id}-${hostFile}"`));
+
+  // Refused: signed out, another consortium's member, a wrong token.
+  for (const headers of [{}, auth(outsider), { Authorization: 'Bearer ' + 'x'.repeat(43) }]) {
+    const res = await get(f.url, { ...headers, Range: 'bytes=0-99' });
+    assert.equal(res.status, 403);
+    assert.equal(JSON.parse(res.body).error.code, 'forbidden');
+  }
+  // Paths that try to reach anything but a listed file.
+  for (const path of [`/recordings/${rec.id}/unlisted.webm`, `/recordings/${rec.id}/..%2f..%2fmoa.db`,
+    `/recordings/${rec.id}/../../moa.db`, `/recordings/${rec.id}/spool`, `/recordings/${rec.id}/.`,
+    `/recordings/${rec.id}/`, `/recordings/${rec.id}`, `/recordings/0${rec.id}/${hostFile}`,
+    `/recordings/${rec.id + 1000}/${hostFile}`, `/recordings/${rec.id}/${hostFile}/x`,
+    `/recordings/-1/${hostFile}`, `/recordings/${rec.id}/%2e%2e`]) {
+    // lws itself drops a request whose path climbs out with "..": the connection closes, no answer
+    const res = await get(path, auth(invitee)).catch(() => ({ status: 'closed', body: Buffer.alloc(0) }));
+    assert.ok([404, 403, 'closed'].includes(res.status), `${path}: ${res.status}`);
+    assert.ok(!res.body.includes(bytes.subarray(0, 16)), `${path}: no byte of a file`);
+    assert.ok(!res.body.includes('SQLite format'), `${path}: not the database`);
+  }
+
+  // Delete: not by an invitee, not (not even its existence) by an outsider; by the host.
+  await expectError(invitee, 'meeting.recording_delete', { recording_id: rec.id }, 'forbidden');
+  await expectError(outsider, 'meeting.recording_delete', { recording_id: rec.id }, 'not_found');
+  assert.deepEqual(await host.call('meeting.recording_delete', { recording_id: rec.id }),
+    { recording_id: rec.id, deleted: true });
+  assert.equal(existsSync(rec.out_dir), false, 'its files are gone');
+  assert.equal(existsSync(rec.spool_dir), false);
+  assert.equal(existsSync(join(ctx.dbDir, 'recordings', String(rec.id))), false);
+  assert.equal(rows(`SELECT * FROM recording_files WHERE recording_id = ${rec.id}`).length, 0);
+  assert.deepEqual((await invitee.call('meeting.recordings', { meeting_id: m.id })).recordings, []);
+  assert.equal((await get(f.url, auth(invitee))).status, 404);
+  await expectError(host, 'meeting.recording_delete', { recording_id: rec.id }, 'not_found');
+  const log = await host.call('meeting.moderation_log', { room_id: m.room_id });
+  assert.deepEqual(log.entries.map((e) => e.action).filter((a) => a.startsWith('record_')).reverse(),
+    ['record_start', 'record_stop', 'record_delete']);
 });
