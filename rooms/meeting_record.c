@@ -257,3 +257,31 @@ int meeting_record_remove(moa_db *db, const recording_rec *rec) {
   }
   return recording_store_delete(db, rec->id) < 0 ? -1 : 1;
 }
+
+int meeting_record_retention(moa_db *db, int days) {
+  if (days <= 0) return 0;
+  int64_t before = db_now(db) - (int64_t)days * 86400;
+  enum { BATCH = 32 };
+  recording_rec old[BATCH];
+  int removed = 0, n;
+  do { /* in batches: a recording that cannot be removed is skipped by the next batch's offset */
+    n = recording_store_older_than(db, before, old, BATCH);
+    if (n < 0) {
+      log_error("retention: cannot read recordings: %s", db_errmsg(db));
+      return -1;
+    }
+    int done = 0;
+    for (int i = 0; i < n; i++) {
+      if (meeting_record_remove(db, &old[i]) == 1) {
+        done++;
+        log_info("retention: recording %lld of room %lld (started %lld) removed after %d days",
+                 (long long)old[i].id, (long long)old[i].room_id, (long long)old[i].started_at, days);
+      } else {
+        log_error("retention: cannot remove recording %lld (%s)", (long long)old[i].id, old[i].out_dir);
+      }
+    }
+    removed += done;
+    if (done < n) break; /* the rest would come back in the next batch: try again tomorrow */
+  } while (n == BATCH);
+  return removed;
+}

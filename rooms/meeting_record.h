@@ -71,4 +71,10 @@ int recording_finalized(moa_db *db, int64_t id, const rec_fin_result *res);
  * database error. */
 int meeting_record_remove(moa_db *db, const recording_rec *rec);
 
+/* Retention: removes the finished recordings (READY, INCOMPLETE, FAILED) started more than
+ * days days ago, files and rows (meeting_record_remove), logging each. days 0: nothing (kept
+ * until a host deletes them). Returns how many were removed, -1 on a database error. Called at
+ * start and daily (hub_poll). */
+int meeting_record_retention(moa_db *db, int days);
+
 #endif

@@ -12,6 +12,8 @@
 #include "rooms/meeting_control.h"
 #include "rooms/registry.h"
 #include "signaling/dispatch.h"
+#include "rooms/meeting_record.h"
+#include "storage/recording_store.h"
 #include "signaling/handlers.h"
 #include "storage/attachment_store.h"
 
@@ -62,6 +64,8 @@ struct hub {
   session_watch watch;
   struct attachment_store *files; /* not owned */
   uint64_t files_collected_ms;
+  uint64_t recordings_swept_ms; /* retention (rooms/meeting_record.h): at start, then daily */
+  bool recordings_swept;
 };
 
 uint64_t hub_now_ms(void) {
@@ -276,6 +280,11 @@ void hub_poll(hub *h) {
     h->files_collected_ms = now;
     attachment_store_collect(h->files);
   }
+  if (!h->recordings_swept || now - h->recordings_swept_ms >= 24ull * 3600 * 1000) {
+    h->recordings_swept = true;
+    h->recordings_swept_ms = now;
+    meeting_record_retention(h->db, h->cfg->recording_retention_days);
+  }
   session_watch_tick(&h->watch, h, now);
   for (delayed **pp = &h->later; *pp;) {
     delayed *d = *pp;
@@ -398,6 +407,15 @@ size_t hub_metrics_render(hub *h, char *buf, size_t len) {
     for (int p = 0; p < (t == 1 ? 3 : 2); p++)
       PUT("moa_ice_selected_total{type=\"%s\",protocol=\"%s\"} %llu\n", ice_types[t], ice_protos[p],
           (unsigned long long)h->counters.ice_selected[t][p]);
+  int64_t rec_bytes, rec_count[RECORDING_STATES];
+  if (recording_store_totals(h->db, &rec_bytes, rec_count) == 0) {
+    PUT("# HELP moa_recording_disk_bytes Bytes of the finished recordings' files on disk.\n"
+        "# TYPE moa_recording_disk_bytes gauge\n");
+    PUT("moa_recording_disk_bytes %lld\n", (long long)rec_bytes);
+    PUT("# HELP moa_recordings Recordings kept, by state.\n# TYPE moa_recordings gauge\n");
+    for (int i = 0; i < RECORDING_STATES; i++)
+      PUT("moa_recordings{state=\"%s\"} %lld\n", recording_state_name((recording_state)i), (long long)rec_count[i]);
+  }
   if (h->media && off < len) off += media_metrics_render(h->media, buf + off, len - off);
   return off < len ? off : len;
 }

@@ -8,14 +8,15 @@
 // ffmpeg in its files directory and its rows) is listed to an invitee of the meeting and played over
 // HTTP with byte ranges (206, exact bytes), malformed and past-the-end ranges get 416, a signed-out
 // client and another consortium's member 403, paths that try to leave the listed files 404; a host
-// deletes it (files and rows gone, in the moderation log).
+// deletes it (files and rows gone, in the moderation log). Retention removes old finished
+// recordings at start (files and rows), keeps recent and unfinished ones; /metrics counts them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Client, sharedServer } from '../lib/moa.mjs';
+import { Client, cleanup, seededDb, sharedServer, startServer } from '../lib/moa.mjs';
 import { isEvent, expectError, loungeOf as lounge } from '../lib/rooms.mjs';
 
 const ctx = sharedServer({ before, after });
@@ -333,4 +334,50 @@ test('an invitee lists and plays a recording with byte ranges; others get 403; a
   const log = await host.call('meeting.moderation_log', { room_id: m.room_id });
   assert.deepEqual(log.entries.map((e) => e.action).filter((a) => a.startsWith('record_')).reverse(),
     ['record_start', 'record_stop', 'record_delete']);
+});
+
+test('retention removes old finished recordings at start, files too; /metrics counts what is kept', async () => {
+  const db = seededDb();
+  const day = 86400, now = Math.floor(Date.now() / 1000);
+  const dir = join(db.dir, 'recordings');
+  const q = (query) => execFileSync('sqlite3', [db.path, query], { encoding: 'utf8' }).trim();
+  const room = q("INSERT INTO rooms(consortium_id, name) VALUES (1, '보존 기간 시험'); SELECT last_insert_rowid();");
+  const make = (startedAt, state, bytes) => {
+    const id = q(`INSERT INTO recordings(room_id, started_at, stopped_at, state, spool_dir, out_dir, bytes)
+      VALUES (${room}, ${startedAt}, ${startedAt + 60}, '${state}', '', '', ${bytes}); SELECT last_insert_rowid();`);
+    const files = join(dir, id, 'files'), spool = join(dir, id, 'spool');
+    mkdirSync(files, { recursive: true });
+    mkdirSync(spool, { recursive: true });
+    writeFileSync(join(files, '1.webm'), 'x'.repeat(bytes));
+    writeFileSync(join(spool, '1-video.moarec'), 'spool');
+    q(`UPDATE recordings SET spool_dir = '${spool}', out_dir = '${files}' WHERE id = ${id};
+       INSERT INTO recording_files(recording_id, name, user_id, bytes) VALUES (${id}, '1.webm', 1, ${bytes});`);
+    return { id: Number(id), files, spool };
+  };
+  const old = make(now - 40 * day, 'ready', 100);
+  const oldFailed = make(now - 31 * day, 'failed', 0);
+  const oldUnfinished = make(now - 40 * day, 'recording', 0); // left by a crash: finalized, never dropped here
+  const recent = make(now - 10 * day, 'ready', 250);
+  const srv = await startServer({ db: db.path, args: ['--recording-retention-days', '30'] });
+  try {
+    const ids = () => q('SELECT group_concat(id) FROM (SELECT id FROM recordings ORDER BY id)');
+    for (let i = 0; i < 50 && ids() !== `${oldUnfinished.id},${recent.id}`; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(ids(), `${oldUnfinished.id},${recent.id}`, 'the old finished ones are gone');
+    for (const r of [old, oldFailed]) {
+      assert.equal(existsSync(r.files), false, 'with their files');
+      assert.equal(existsSync(join(dir, String(r.id))), false);
+    }
+    assert.equal(existsSync(join(recent.files, '1.webm')), true);
+    assert.equal(existsSync(join(oldUnfinished.spool, '1-video.moarec')), true);
+    assert.equal(q(`SELECT count(*) FROM recording_files WHERE recording_id IN (${old.id}, ${oldFailed.id})`), '0');
+
+    const metrics = await (await fetch(`${srv.url}/metrics`)).text();
+    assert.match(metrics, /^moa_recording_disk_bytes 250$/m);
+    assert.match(metrics, /^moa_recordings\{state="ready"\} 1$/m);
+    assert.match(metrics, /^moa_recordings\{state="recording"\} 1$/m);
+    assert.match(metrics, /^moa_recordings\{state="failed"\} 0$/m);
+  } finally {
+    await srv.stop();
+    cleanup(db.dir);
+  }
 });
