@@ -715,8 +715,24 @@ server *server_start(const moa_config *cfg, moa_db *db) {
   info.mounts = &srv->mounts[0];
   info.user = srv;
   info.retry_and_idle_policy = &srv->retry;
-  info.options = LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE |
-                 LWS_SERVER_OPTION_VALIDATE_UTF8;
+  info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+  /* The security headers lws sends with LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE,
+   * on every response, but with media-src 'self': that option's fixed policy falls back to
+   * default-src 'none' for media, and a browser enforces every policy it gets, so the app's
+   * <video> could not play a recording (/recordings/, gateway/http_recordings.h). lws documents
+   * .headers for a policy that deviates from its canned one. */
+  static const struct lws_protocol_vhost_options referrer = {NULL, NULL, "referrer-policy:", "no-referrer"};
+  static const struct lws_protocol_vhost_options frames = {&referrer, NULL, "x-frame-options:", "deny"};
+  static const struct lws_protocol_vhost_options xss = {&frames, NULL, "x-xss-protection:", "1; mode=block"};
+  static const struct lws_protocol_vhost_options nosniff = {&xss, NULL, "x-content-type-options:", "nosniff"};
+  static const struct lws_protocol_vhost_options csp = {
+      &nosniff, NULL, "content-security-policy:",
+      "default-src 'none'; img-src 'self' data: ; script-src 'self'; font-src 'self'; style-src 'self'; "
+      "connect-src 'self' ws: wss:; media-src 'self' blob:; frame-ancestors 'none'; base-uri 'none';"
+      "form-action 'self';"};
+  static const struct lws_protocol_vhost_options sts = {&csp, NULL, "strict-transport-security:",
+                                                        "max-age=15768000 ; includeSubDomains"};
+  info.headers = tls ? &sts : &csp; /* HSTS only over TLS, as lws does */
   /* An IPv4 listen address on an IPv6 socket would listen on every interface. */
   if (!strchr(cfg->listen_host, ':')) info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
   if (tls) {

@@ -381,3 +381,20 @@ test('retention removes old finished recordings at start, files too; /metrics co
     cleanup(db.dir);
   }
 });
+
+test('every answer keeps the security headers, with a policy that lets the app play recordings', async () => {
+  for (const path of ['/', '/recordings/1/x.webm', '/healthz']) {
+    const res = await fetch(`${ctx.srv.url}${path}`);
+    const csps = res.headers.get('content-security-policy') ?? '';
+    assert.match(csps, /default-src 'none'/, path);
+    assert.match(csps, /script-src 'self'/, path);
+    assert.match(csps, /frame-ancestors 'none'/, path);
+    assert.doesNotMatch(csps, /unsafe-inline|unsafe-eval/, path);
+    // every policy sent must allow the same-origin <video> (a browser enforces each of them)
+    for (const policy of csps.split(/,\s*(?=default-src)/)) assert.match(policy, /media-src 'self'/, `${path}: ${policy}`);
+    assert.match(res.headers.get('x-frame-options') ?? '', /^deny(, deny)?$/i, path);
+    assert.match(res.headers.get('x-content-type-options') ?? '', /nosniff/, path);
+    assert.match(res.headers.get('referrer-policy') ?? '', /^no-referrer(, no-referrer)?$/, path);
+    assert.equal(res.headers.get('strict-transport-security'), null, 'no HSTS over plain HTTP');
+  }
+});

@@ -7,7 +7,7 @@
 // range requests, so it seeks), a download link, and for hosts a delete button
 // (meeting.recording_delete). The server decides who may do what; this only asks.
 import { h } from './dom.js';
-import { t, fmtNumber } from './i18n.js';
+import { t, fmtNumber, onLangChange } from './i18n.js';
 import { fmtSize } from './attachments.js';
 
 // ctx: the room screen's context; meeting: the joined Meeting (meeting.js). Returns {badge,
@@ -21,7 +21,7 @@ export function createRecordingControls(ctx, meeting) {
   function render() {
     const on = !!state.recording;
     badge.hidden = !on;
-    badge.replaceChildren(h('span', { class: 'rec-dot', 'aria-hidden': 'true' }), t('rec.badge'));
+    badge.replaceChildren(h('span', { class: 'rec-dot', 'aria-hidden': 'true' }), h('span', { i18n: 'rec.badge' }));
     badge.title = on ? t('rec.since', { name: state.by_name || '', time: (state.since_local || '').slice(11, 16) }) : '';
     if (on && state.degraded && meeting.moderator) badge.append(' ', h('span', { class: 'rec-degraded' }, t('rec.degraded')));
     if (!button) return;
@@ -48,8 +48,9 @@ export function createRecordingControls(ctx, meeting) {
     render();
     if (was !== !!m.recording) ctx.toast(t(m.recording ? 'rec.startedBy' : 'rec.stopped', { name: m.by_name || '' }));
   });
+  const offLang = onLangChange(render); // the badge's title and warning are built with t()
   render();
-  return { badge, button, destroy: off };
+  return { badge, button, destroy: () => { off(); offLang(); } };
 }
 
 // 1:02:03 or 2:03 from milliseconds.
