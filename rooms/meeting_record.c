@@ -9,12 +9,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "gateway/log.h"
 #include "rooms/meeting_control_int.h"
+#include "signaling/jobs.h"
 #include "storage/meeting_store.h"
 #include "storage/moderation_store.h"
 #include "storage/seoul_time.h"
@@ -197,9 +199,80 @@ void meeting_record_stopped(hub *h, const media_event *ev) {
     log_error("recording %lld: cannot mark it degraded: %s", (long long)id, db_errmsg(db));
   log_info("recording %lld: %u spools closed, %llu packets, %llu dropped", (long long)id, ev->record.tracks,
            (unsigned long long)ev->record.packets, (unsigned long long)ev->record.dropped);
-  /* MERGE (issue 17): start the finalize job here: a job thread runs
-   * rec_finalize(rec.spool_dir, rec.out_dir, &opt, &res) for recording_store_get(db, id, &rec), and
-   * its done function (signaling thread) calls recording_finalized(hub_db(h), id, &res). */
+  /* MERGE (issue 17): once gateway/rec_finalize.c is linked, finalize here:
+   *   if (meeting_record_finalize(h, id, rec_finalize) != 0) log_error(...);
+   * (and at start, after the hub exists: meeting_record_recover(h, rec_finalize)). */
+}
+
+typedef struct fin_job {
+  int64_t id;
+  char spool_dir[RECORDING_DIR_MAX], out_dir[RECORDING_DIR_MAX];
+  meeting_record_finalizer fn;
+  int rc;
+  rec_fin_result res;
+} fin_job;
+
+static void fin_work(void *arg) { /* the recording job thread: disk and the ffmpeg child */
+  fin_job *j = arg;
+  rec_fin_options opt = {.composite = true, .ffmpeg = NULL};
+  memset(&j->res, 0, sizeof j->res);
+  j->rc = j->fn(j->spool_dir, j->out_dir, &opt, &j->res);
+}
+
+static void fin_done(void *ctx, void *arg) { /* the signaling thread */
+  hub *h = ctx;
+  fin_job *j = arg;
+  moa_db *db = hub_db(h);
+  int rc = recording_finalized(db, j->id, &j->res);
+  if (rc == RECORDING_STORE_INVALID) {
+    recording_result failed = {
+        RECORDING_FAILED, 0, 0, 0, NULL, "the finalizer gave a result that cannot be kept"};
+    log_error("recording %lld: the finalizer's result was refused (a file name or size out of bounds)",
+              (long long)j->id);
+    rc = recording_store_finalized(db, j->id, &failed);
+  }
+  if (rc < 0)
+    log_error("recording %lld: cannot record its finalize: %s", (long long)j->id, db_errmsg(db));
+  else
+    log_info("recording %lld finalized: %s, %d files, %lld ms, %llu bytes%s%.*s", (long long)j->id,
+             j->res.state == REC_FIN_COMPLETE     ? "complete"
+             : j->res.state == REC_FIN_INCOMPLETE ? "incomplete"
+                                                  : "failed",
+             j->res.n_files, (long long)j->res.duration_ms, (unsigned long long)j->res.bytes,
+             j->res.error[0] ? ": " : "", (int)sizeof j->res.error, j->res.error);
+  free(j);
+}
+
+int meeting_record_finalize(hub *h, int64_t id, meeting_record_finalizer fn) {
+  moa_db *db = hub_db(h);
+  recording_rec rec;
+  if (recording_store_get(db, id, &rec) != 1) return -1;
+  if (rec.state == RECORDING_RECORDING && recording_store_stop(db, id, db_now(db)) != 1) return -1;
+  if (rec.state != RECORDING_RECORDING && rec.state != RECORDING_FINALIZING) return -1;
+  fin_job *j = calloc(1, sizeof *j);
+  if (!j) return -1;
+  j->id = id;
+  j->fn = fn;
+  snprintf(j->spool_dir, sizeof j->spool_dir, "%s", rec.spool_dir);
+  snprintf(j->out_dir, sizeof j->out_dir, "%s", rec.out_dir);
+  if (jobs_submit(hub_recording_jobs(h), fin_work, fin_done, j) != 0) {
+    free(j);
+    return -1;
+  }
+  return 0;
+}
+
+int meeting_record_recover(hub *h, meeting_record_finalizer fn) {
+  enum { MAX = 256 };             /* the job queue's size */
+  static recording_rec left[MAX]; /* signaling thread only; too large for its stack */
+  int n = recording_store_unfinished(hub_db(h), left, MAX), queued = 0;
+  for (int i = 0; i < n; i++) {
+    if (meeting_record_finalize(h, left[i].id, fn) == 0)
+      queued++;
+    else
+      log_error("recording %lld: cannot queue its finalize after the restart", (long long)left[i].id);
+  }
+  return n < 0 ? -1 : queued;
 }
 
 int recording_finalized(moa_db *db, int64_t id, const rec_fin_result *res) {

@@ -52,10 +52,25 @@ void meeting_record_room_empty(rooms *r, hub *h, live_room *lr);
 void meeting_record_on_media_event(rooms *r, hub *h, const media_event *ev);
 
 /* Where a recording's spools are complete (ME_RECORD_STOPPED has arrived): the row is FINALIZING
- * (degraded if the recorder said so). The finalize starts here: a job thread runs
- * rec_finalize(rec.spool_dir, rec.out_dir, ...) and its done function calls recording_finalized()
- * on the signaling thread. */
+ * (degraded if the recorder said so), and this is where its finalize starts:
+ * meeting_record_finalize(h, id, rec_finalize) once gateway/rec_finalize.c is linked. */
 void meeting_record_stopped(hub *h, const media_event *ev);
+
+/* The finalizer: gateway/rec_finalize.h's rec_finalize, or a test's. */
+typedef int (*meeting_record_finalizer)(const char *spool_dir, const char *out_dir,
+                                        const rec_fin_options *opt, rec_fin_result *res);
+
+/* Finalizes recording id on the recording job thread (hub_recording_jobs): fn turns its spools
+ * into files (with the composite), then, on the signaling thread (hub_poll drains the job), the
+ * result is recorded (recording_finalized); a result the store refuses (a file name that is not a
+ * plain name, say) makes the recording FAILED. A RECORDING row is marked FINALIZING first (a
+ * crash left it). 0 queued; -1 when there is no such recording, it is not RECORDING or
+ * FINALIZING, or the queue is full (it stays as it is: meeting_record_recover finds it again). */
+int meeting_record_finalize(hub *h, int64_t id, meeting_record_finalizer fn);
+
+/* At start: queues the finalize of every recording a crash left RECORDING or FINALIZING (no
+ * recorder writes them any more). Returns how many were queued, -1 on a database error. */
+int meeting_record_recover(hub *h, meeting_record_finalizer fn);
 
 /* Records a finalize's result in the store (recording_store_finalized): the state READY,
  * INCOMPLETE or FAILED, duration, size, error text and the files (their names must be plain

@@ -48,6 +48,7 @@ struct hub {
   const moa_config *cfg;
   jobs *jobs;
   jobs *mail_jobs;
+  jobs *rec_jobs; /* finalizing recordings (rooms/meeting_record.h) */
   login_gate *login_gate;
   session *buckets[BUCKETS];
   session *all;
@@ -85,12 +86,14 @@ hub *hub_new(moa_db *db, const moa_config *cfg, void (*wake)(void *), void *wake
   h->requests = calloc(dispatch_count(), sizeof *h->requests);
   h->jobs = jobs_start(cfg->login_workers, 4096, wake, wake_arg);
   h->mail_jobs = jobs_start(1, 256, wake, wake_arg);
+  h->rec_jobs = jobs_start(1, 256, wake, wake_arg);
   h->login_gate =
       login_gate_new(cfg->login_workers, LOGIN_WAIT_PER_ADDRESS, LOGIN_WAIT_PER_ACCOUNT, LOGIN_WAIT_TOTAL);
-  if (!h->requests || !h->jobs || !h->mail_jobs || !h->login_gate) {
+  if (!h->requests || !h->jobs || !h->mail_jobs || !h->rec_jobs || !h->login_gate) {
     free(h->requests);
     jobs_stop(h->jobs);
     jobs_stop(h->mail_jobs);
+    jobs_stop(h->rec_jobs);
     login_gate_free(h->login_gate, NULL);
     free(h);
     return NULL;
@@ -109,6 +112,7 @@ void hub_free(hub *h) {
   rooms_free(h->rooms);
   jobs_stop(h->jobs); /* runs queued work; done functions are dropped with their args */
   jobs_stop(h->mail_jobs);
+  jobs_stop(h->rec_jobs); /* a finalize not drained stays FINALIZING: the next start finishes it */
   login_gate_free(h->login_gate, auth_login_drop); /* sign-ins still waiting for a check */
   for (session *s = h->all, *n; s; s = n) {
     n = s->next_all;
@@ -269,6 +273,7 @@ void hub_receive(hub *h, session *s, const char *buf, size_t len) {
 void hub_poll(hub *h) {
   jobs_drain(h->jobs, h);
   jobs_drain(h->mail_jobs, h);
+  jobs_drain(h->rec_jobs, h);
   if (h->media) {
     media_event ev;
     while (media_next_event(h->media, &ev)) rooms_on_media_event(h->rooms, h, &ev);
@@ -337,6 +342,7 @@ moa_db *hub_db(hub *h) { return h->db; }
 const moa_config *hub_config(hub *h) { return h->cfg; }
 jobs *hub_jobs(hub *h) { return h->jobs; }
 jobs *hub_mail_jobs(hub *h) { return h->mail_jobs; }
+jobs *hub_recording_jobs(hub *h) { return h->rec_jobs; }
 login_gate *hub_login_gate(hub *h) { return h->login_gate; }
 hub_counters *hub_get_counters(hub *h) { return &h->counters; }
 size_t hub_session_count(hub *h) { return h->nsessions; }

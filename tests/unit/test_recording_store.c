@@ -15,17 +15,11 @@
 #include <cmocka.h>
 // clang-format on
 
+#include "recording_test_support.h"
 #include "storage/recording_store.h"
 
 /* Consortium 1, user 1, rooms 10 (a meeting's) and 11 (ordinary), meeting 100 in room 10. */
-static const char *FIXTURE =
-    "INSERT INTO sectors VALUES (1, '수소', 'Hydrogen');"
-    "INSERT INTO regions VALUES (1, '울산');"
-    "INSERT INTO complexes VALUES (1, 1, '울산미포');"
-    "INSERT INTO consortia(id, sector_id, lead_region_id, lead_complex_id, name_ko, name_en) VALUES"
-    " (1, 1, 1, 1, '수소 협의체', 'Hydrogen');"
-    "INSERT INTO users(id, email, name, password_hash, is_admin) VALUES (1, 'c@x', '박코디', 'x', 0);"
-    "INSERT INTO rooms(id, consortium_id, name) VALUES (10, 1, '회의실'), (11, 1, '라운지2');"
+static const char *FIXTURE = RECORDING_TEST_FIXTURE
     "INSERT INTO meetings(id, consortium_id, room_id, title, starts_at, ends_at, last_ends_at) VALUES"
     " (100, 1, 10, '세미나', 1000, 2000, 2000);";
 
