@@ -32,8 +32,8 @@ static void answer_error(http_doc *out, unsigned status, const char *code, const
   out->len = out->body ? strlen(out->body) : 0;
 }
 
-/* "<id>/<name>" after the prefix: id 1..18 digits without a leading zero, name a plain file name. */
-static bool split_path(const char *path, int64_t *id, char *name, size_t cap) {
+bool http_recordings_split(const char *path, int64_t *id, char *name, size_t cap) {
+  if (!http_recordings_path(path)) return false;
   const char *p = path + strlen(PREFIX);
   int64_t v = 0;
   int n = 0;
@@ -77,7 +77,7 @@ static bool answer_range(http_doc *out, int fd, int64_t size, int64_t first, int
 int http_recordings_get(struct lws *wsi, hub *h, const char *path, http_doc *out) {
   int64_t id;
   char name[RECORDING_NAME_MAX];
-  if (!split_path(path, &id, name, sizeof name)) {
+  if (!http_recordings_split(path, &id, name, sizeof name)) {
     answer_error(out, 404, "not_found", "no such recording file");
     return HTTP_FILES_ANSWER;
   }

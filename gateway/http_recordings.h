@@ -21,6 +21,8 @@
 
 #include <libwebsockets.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "gateway/http_calendar.h"
 #include "signaling/hub.h"
@@ -29,6 +31,11 @@
 
 /* Whether a request path (no query) is below /recordings/. */
 bool http_recordings_path(const char *path);
+
+/* Splits a request path "/recordings/<id>/<name>": id 1..18 decimal digits without a leading
+ * zero, name a plain file name (storage/recording_store.h recording_file_name_valid) of less
+ * than cap bytes. True with *id and name filled; false for anything else. Pure. */
+bool http_recordings_split(const char *path, int64_t *id, char *name, size_t cap);
 
 /* GET or HEAD of path: as http_files_get (gateway/http_files.h): HTTP_FILES_SERVING / _DONE when
  * lws serves the whole file, _CLOSE when it failed, or _ANSWER with *out filled (out->body

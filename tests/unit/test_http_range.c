@@ -1,5 +1,6 @@
 /* Unit tests of gateway/http_range: the single byte ranges a <video> element sends when it seeks,
- * clamping past the end, and every malformed or unsatisfiable header refused (416 upstream). */
+ * clamping past the end, and every malformed or unsatisfiable header refused (416 upstream); and
+ * of the recording file paths gateway/http_recordings accepts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 // clang-format on
 
 #include "gateway/http_range.h"
+#include "gateway/http_recordings.h"
 
 static void expect(const char *h, int64_t size, http_range_result want, int64_t first, int64_t last) {
   int64_t f = -7, l = -7;
@@ -76,7 +78,40 @@ static void test_refused(void **state) {
   expect(NULL, 0, HTTP_RANGE_NONE, 0, 0);
 }
 
+/* The recording file paths: only "/recordings/<id>/<plain name>". */
+static void test_paths(void **state) {
+  (void)state;
+  int64_t id = 0;
+  char name[64];
+  assert_true(http_recordings_split("/recordings/12/1001.webm", &id, name, sizeof name));
+  assert_int_equal(id, 12);
+  assert_string_equal(name, "1001.webm");
+  assert_true(http_recordings_split("/recordings/999999999999999999/meeting.webm", &id, name, sizeof name));
+  assert_int_equal(id, 999999999999999999LL);
+  const char *bad[] = {"/recordings/",
+                       "/recordings/12",
+                       "/recordings/12/",
+                       "/recordings/012/a.webm",
+                       "/recordings/0/a.webm",
+                       "/recordings/-1/a.webm",
+                       "/recordings/1x/a.webm",
+                       "/recordings/1234567890123456789/a.webm",
+                       "/recordings/12/../a.webm",
+                       "/recordings/12/a/b.webm",
+                       "/recordings/12/.hidden",
+                       "/recordings/12/..",
+                       "/recordings//a.webm",
+                       "/recording/12/a.webm",
+                       "/files/12/a.webm",
+                       "/recordings/12/a%2fb",
+                       "/recordings/12/a b.webm"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    if (http_recordings_split(bad[i], &id, name, sizeof name)) fail_msg("accepted %s", bad[i]);
+  assert_false(http_recordings_split("/recordings/12/abcdefgh.webm", &id, name, 8)); /* does not fit */
+}
+
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_ranges), cmocka_unit_test(test_refused)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_ranges), cmocka_unit_test(test_refused),
+                                     cmocka_unit_test(test_paths)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
