@@ -4,7 +4,8 @@
  * FINALIZING are finalized after a restart (meeting_record_recover); a finalizer's failure makes
  * the recording FAILED with its reason; a result with a file name that could reach the filesystem
  * is refused and the recording FAILED, never stuck; rec_fin_result maps onto the store
- * (recording_finalized). The finalizer here is the test's: gateway/rec_finalize.c is tested on
+ * (recording_finalized); the recorder's events (degraded, stopped) reach the row, also after its
+ * room closed. The finalizer here is the test's: gateway/rec_finalize.c is tested on
  * its own. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -214,12 +215,45 @@ static void test_mapping(void **state) {
   assert_string_equal(r.error, "");
 }
 
+/* What the media worker reports: ME_RECORD_DEGRADED marks the recording degraded (also when its
+ * room is gone), ME_RECORD_STOPPED with degraded set too. */
+static void test_media_events(void **state) {
+  fixture *f = *state;
+  rooms *r = rooms_new(NULL); /* no live room: the events may come after the room closed */
+  assert_non_null(r);
+  int64_t a = recording_store_create(f->db, 10, 0, 1, 1000, "/var/lib/moa/rec", NULL);
+  int64_t b = recording_store_create(f->db, 10, 0, 1, 1000, "/var/lib/moa/rec", NULL);
+  media_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = ME_RECORD_DEGRADED;
+  ev.room_id = 10;
+  ev.record.recording_id = (uint64_t)a;
+  ev.record.dropped = 17;
+  rooms_on_media_event(r, f->h, &ev);
+  recording_rec rec;
+  assert_int_equal(recording_store_get(f->db, a, &rec), 1);
+  assert_true(rec.degraded);
+  assert_int_equal(rec.state, RECORDING_RECORDING);
+  ev.type = ME_RECORD_STOPPED;
+  ev.record.recording_id = (uint64_t)b;
+  ev.record.degraded = false;
+  rooms_on_media_event(r, f->h, &ev);
+  assert_int_equal(recording_store_get(f->db, b, &rec), 1);
+  assert_false(rec.degraded);
+  ev.record.degraded = true;
+  rooms_on_media_event(r, f->h, &ev);
+  assert_int_equal(recording_store_get(f->db, b, &rec), 1);
+  assert_true(rec.degraded);
+  rooms_free(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_finalize, setup, teardown),
       cmocka_unit_test_setup_teardown(test_failed_and_hostile, setup, teardown),
       cmocka_unit_test_setup_teardown(test_recover, setup, teardown),
       cmocka_unit_test_setup_teardown(test_mapping, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_media_events, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
