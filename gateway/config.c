@@ -55,6 +55,8 @@ static const opt_def opts[] = {
     {"attach-dir", S(attach_dir), "DIR", "where chat attachments are kept, content-addressed (default: files/ beside the --db file; back it up with the database)"},
     {"attach-max-mb", I(attach_max_mb, 1, 2047), "MIB", "largest chat attachment, per file (default 20)"},
     {"attach-quota-mb", I(attach_quota_mb, 1, 16777216), "MIB", "total size of the chat attachments one consortium may keep: its channel's, its rooms' and its members' conversations' (default 1024; docs/OPERATIONS.md)"},
+    {"recording-dir", S(recording_dir), "DIR", "where recordings are kept: <DIR>/<id>/spool while recording, <DIR>/<id>/files once finalized (default: recordings/ beside the --db file; none for an in-memory database: recording is then off)"},
+    {"recording-retention-days", I(recording_retention_days, 0, 36500), "DAYS", "finished recordings older than this are removed with their files, at start and daily (default 0: kept until a host deletes them)"},
     {"turn-url", S(turn_urls), "LIST", "comma-separated TURN URLs handed to browsers with fresh credentials, e.g. turns:turn.example.org:443?transport=tcp (default none: no TURN)"},
     {"turn-secret-file", S(turn_secret_file), "FILE", "file holding the secret shared with coturn (static-auth-secret; 16-255 printable characters; a file, so it is not on the command line)"},
     {"turn-ttl", I(turn_ttl, 60, 604800), "SECONDS", "how long TURN credentials last in rooms without a schedule; a meeting's last until its end plus an hour (default 43200)"},

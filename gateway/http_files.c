@@ -135,7 +135,7 @@ static void refuse_with(http_files_upload *up, unsigned status, const char *code
 /* ---- the request ---- */
 
 /* The signed-in user of the request: a Bearer token, or (cookie_ok) the app's cookie. 0 if none. */
-static int64_t request_user(struct lws *wsi, hub *h, bool cookie_ok) {
+int64_t http_files_request_user(struct lws *wsi, hub *h, bool cookie_ok) {
   char header[256], token[SESSION_TOKEN_LEN + 1];
   bool found = false;
   int n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
@@ -198,7 +198,7 @@ http_files_upload *http_files_post(struct lws *wsi, hub *h, const char *path) {
     refuse_with(up, 411, "length_required", "send the file with a Content-Length header");
     return up;
   }
-  up->user_id = request_user(wsi, h, false);
+  up->user_id = http_files_request_user(wsi, h, false);
   if (!up->user_id) {
     refuse_with(up, 401, "unauthenticated",
                 "sign in first: send the session token as \"Authorization: Bearer <token>\"");
@@ -282,7 +282,7 @@ int http_files_get(struct lws *wsi, hub *h, const char *path, http_doc *out) {
     answer_error(out, 503, "unavailable", "file attachments are off on this server");
     return HTTP_FILES_ANSWER;
   }
-  int64_t uid = request_user(wsi, h, true);
+  int64_t uid = http_files_request_user(wsi, h, true);
   if (!uid) {
     answer_error(out, 401, "unauthenticated", "sign in first");
     return HTTP_FILES_ANSWER;

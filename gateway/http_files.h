@@ -44,6 +44,10 @@ int http_files_open(const moa_config *cfg, moa_db *db, struct attachment_store *
 
 typedef struct http_files_upload http_files_upload;
 
+/* The signed-in user of an HTTP request: the session token from Authorization: Bearer, or (with
+ * cookie_ok) from the app's cookie moa_session. 0 when none or not a live session. */
+int64_t http_files_request_user(struct lws *wsi, hub *h, bool cookie_ok);
+
 /* Whether a request path (no query) is /files or below it. */
 bool http_files_path(const char *path);
 

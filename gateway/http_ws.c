@@ -30,6 +30,7 @@
 
 #include "gateway/conn_limit.h"
 #include "gateway/http_calendar.h"
+#include "gateway/http_recordings.h"
 #include "gateway/http_files.h"
 #include "gateway/http_path.h"
 #include "gateway/log.h"
@@ -111,6 +112,34 @@ static int http_respond_as(struct lws *wsi, http_pss *pss, unsigned status, cons
       (disposition && disposition[0] &&
        lws_add_http_header_by_name(wsi, (const unsigned char *)"content-disposition:",
                                    (const unsigned char *)disposition, (int)strlen(disposition), &p, end)) ||
+      lws_finalize_write_http_header(wsi, start, &p, end))
+    return 1;
+  lws_callback_on_writable(wsi);
+  return 0;
+}
+
+/* Answers with doc (its body is taken), adding Content-Range and Accept-Ranges when set. */
+static int http_respond_doc(struct lws *wsi, http_pss *pss, http_doc *doc) {
+  unsigned char buf[LWS_PRE + 1024], *start = &buf[LWS_PRE], *p = start, *end = &buf[sizeof buf - 1];
+  pss->body = doc->body;
+  pss->len = doc->len;
+  static const char nosniff[] = "nosniff", ranges[] = "bytes";
+  if (lws_add_http_common_headers(wsi, doc->status, doc->type, (lws_filepos_t)doc->len, &p, end) ||
+      lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8, &p,
+                                   end) ||
+      lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
+                                  (const unsigned char *)nosniff, (int)strlen(nosniff), &p, end) ||
+      (doc->disposition[0] &&
+       lws_add_http_header_by_name(wsi, (const unsigned char *)"content-disposition:",
+                                   (const unsigned char *)doc->disposition, (int)strlen(doc->disposition), &p,
+                                   end)) ||
+      (doc->content_range[0] &&
+       lws_add_http_header_by_name(wsi, (const unsigned char *)"content-range:",
+                                   (const unsigned char *)doc->content_range, (int)strlen(doc->content_range),
+                                   &p, end)) ||
+      (doc->accept_ranges && lws_add_http_header_by_name(wsi, (const unsigned char *)"accept-ranges:",
+                                                         (const unsigned char *)ranges, (int)strlen(ranges), &p,
+                                                         end)) ||
       lws_finalize_write_http_header(wsi, start, &p, end))
     return 1;
   lws_callback_on_writable(wsi);
@@ -363,6 +392,12 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
       http_doc doc; /* calendars and attendance (http_calendar.h) */
       if (http_calendar_route(srv->hub, path, t ? t : "", base, &doc))
         return http_respond_as(wsi, pss, doc.status, doc.type, doc.disposition, doc.body, doc.len);
+      if (http_recordings_path(path)) { /* recordings (http_recordings.h) */
+        int rc = http_recordings_get(wsi, srv->hub, path, &doc);
+        if (rc == HTTP_FILES_ANSWER) return http_respond_doc(wsi, pss, &doc);
+        if (rc == HTTP_FILES_DONE && lws_http_transaction_completed(wsi)) return -1;
+        return rc == HTTP_FILES_CLOSE ? -1 : 0;
+      }
       if (http_files_path(path)) { /* chat attachments (http_files.h) */
         int rc = http_files_get(wsi, srv->hub, path, &doc);
         if (rc == HTTP_FILES_ANSWER) return http_respond_as(wsi, pss, doc.status, doc.type, NULL, doc.body, doc.len);
@@ -680,8 +715,24 @@ server *server_start(const moa_config *cfg, moa_db *db) {
   info.mounts = &srv->mounts[0];
   info.user = srv;
   info.retry_and_idle_policy = &srv->retry;
-  info.options = LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE |
-                 LWS_SERVER_OPTION_VALIDATE_UTF8;
+  info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+  /* The security headers lws sends with LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE,
+   * on every response, but with media-src 'self': that option's fixed policy falls back to
+   * default-src 'none' for media, and a browser enforces every policy it gets, so the app's
+   * <video> could not play a recording (/recordings/, gateway/http_recordings.h). lws documents
+   * .headers for a policy that deviates from its canned one. */
+  static const struct lws_protocol_vhost_options referrer = {NULL, NULL, "referrer-policy:", "no-referrer"};
+  static const struct lws_protocol_vhost_options frames = {&referrer, NULL, "x-frame-options:", "deny"};
+  static const struct lws_protocol_vhost_options xss = {&frames, NULL, "x-xss-protection:", "1; mode=block"};
+  static const struct lws_protocol_vhost_options nosniff = {&xss, NULL, "x-content-type-options:", "nosniff"};
+  static const struct lws_protocol_vhost_options csp = {
+      &nosniff, NULL, "content-security-policy:",
+      "default-src 'none'; img-src 'self' data: ; script-src 'self'; font-src 'self'; style-src 'self'; "
+      "connect-src 'self' ws: wss:; media-src 'self' blob:; frame-ancestors 'none'; base-uri 'none';"
+      "form-action 'self';"};
+  static const struct lws_protocol_vhost_options sts = {&csp, NULL, "strict-transport-security:",
+                                                        "max-age=15768000 ; includeSubDomains"};
+  info.headers = tls ? &sts : &csp; /* HSTS only over TLS, as lws does */
   /* An IPv4 listen address on an IPv6 socket would listen on every interface. */
   if (!strchr(cfg->listen_host, ':')) info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
   if (tls) {

@@ -9,6 +9,7 @@
 
 #include "gateway/log.h"
 #include "rooms/meeting_control.h"
+#include "rooms/meeting_record.h"
 
 struct rooms {
   media_system *media;
@@ -101,6 +102,39 @@ void rooms_set_adaptation(rooms *r, int64_t room_id, bool on) {
   if (!lr || lr->adapt_off == !on) return; /* a new router starts with adaptation on */
   lr->adapt_off = !on;
   post_adapt(r, lr); /* a worker without the room's router ignores it */
+}
+
+int rooms_record_start(rooms *r, int64_t room_id, const char *spool_dir, uint64_t recording_id,
+                       uint64_t meeting_id) {
+  live_room *lr = rooms_find(r, room_id);
+  if (!lr || lr->recording_id || !recording_id || strlen(spool_dir) >= sizeof(((media_cmd *)0)->u.record.dir))
+    return -1;
+  media_cmd cmd;
+  memset(&cmd, 0, sizeof cmd);
+  cmd.type = MC_RECORD_START;
+  snprintf(cmd.u.record.dir, sizeof cmd.u.record.dir, "%s", spool_dir);
+  cmd.u.record.recording_id = recording_id;
+  cmd.u.record.meeting_id = meeting_id;
+  post(r, lr, &cmd);
+  lr->recording_id = recording_id;
+  lr->recording_degraded = false;
+  return 0;
+}
+
+uint64_t rooms_record_stop(rooms *r, int64_t room_id) {
+  live_room *lr = rooms_find(r, room_id);
+  if (!lr || !lr->recording_id) return 0;
+  media_cmd cmd;
+  memset(&cmd, 0, sizeof cmd);
+  cmd.type = MC_RECORD_STOP;
+  cmd.u.record.recording_id = lr->recording_id;
+  post(r, lr, &cmd);
+  uint64_t id = lr->recording_id;
+  lr->recording_id = 0;
+  lr->recording_since = lr->recording_by = 0;
+  lr->recording_by_name[0] = '\0';
+  lr->recording_degraded = false;
+  return id;
 }
 
 /* ---- JSON ---- */
@@ -633,6 +667,7 @@ void rooms_send_initial_offer(rooms *r, hub *h, participant *p) {
 void rooms_leave(rooms *r, hub *h, participant *p, const char *reason) {
   live_room *lr = p->room;
   meeting_control_on_leave(r, h, p);
+  if (lr->count == 1 && lr->recording_id) meeting_record_room_empty(r, h, lr);
   while (p->npubs) remove_pub(r, h, p, p->npubs - 1);
   media_cmd cmd;
   memset(&cmd, 0, sizeof cmd);
@@ -687,6 +722,10 @@ void rooms_remove_all(rooms *r, hub *h, int64_t room_id, const char *reason) {
 }
 
 void rooms_on_media_event(rooms *r, hub *h, const media_event *ev) {
+  if (ev->type == ME_RECORD_DEGRADED || ev->type == ME_RECORD_STOPPED) { /* also after the room closed */
+    meeting_record_on_media_event(r, h, ev);
+    return;
+  }
   live_room *lr = rooms_find(r, ev->room_id);
   if (ev->type == ME_ROOM_RELEASED || !lr) return;
   if (ev->type == ME_TRANSPORT_CONNECTED && ev->transport_id) {

@@ -93,6 +93,12 @@ struct live_room {
   int worker;
   int64_t conversation_id;
   bool adapt_off; /* the room's adaptation switch is off (room.adaptation): see rooms_set_adaptation */
+  /* recording (rooms/meeting_record.h): the recording the worker writes, 0 when none */
+  uint64_t recording_id;
+  int64_t recording_since; /* unix seconds */
+  int64_t recording_by;    /* the user who started it */
+  char recording_by_name[128];
+  bool recording_degraded; /* the recorder reported lost packets (ME_RECORD_DEGRADED) */
   participant *members;
   int count;
   live_room *next;
@@ -161,6 +167,17 @@ void rooms_broadcast(hub *h, live_room *room, const participant *except, json_t 
  * MC_TRANSPORT_CREATE of the room. Nothing happens when room_id is not live or the switch is
  * already so. */
 void rooms_set_adaptation(rooms *r, int64_t room_id, bool on);
+
+/* Recording (issue 17; decided in rooms/meeting_record.c). rooms_record_start posts
+ * MC_RECORD_START for the live room (spool_dir absolute, the ids for the spool headers) and
+ * notes recording_id in it: 0, or -1 when the room is not live or records already (nothing
+ * posted). rooms_record_stop posts MC_RECORD_STOP for the room's recording and clears it:
+ * returns the recording's id, 0 when the room is not live or does not record. When the last
+ * participant leaves a recording room, rooms_leave calls meeting_record_room_empty first (the
+ * stop goes out before the transports close). */
+int rooms_record_start(rooms *r, int64_t room_id, const char *spool_dir, uint64_t recording_id,
+                       uint64_t meeting_id);
+uint64_t rooms_record_stop(rooms *r, int64_t room_id);
 
 /* Removes every participant of a live room (closing their media); each gets room.left with
  * reason (e.g. "archived"), the others room.participant_left. Nothing happens when not live. */

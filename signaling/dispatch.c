@@ -12,7 +12,7 @@
 static const handler_def *const domains[] = {
     meeting_handlers, guest_handlers,      auth_handlers,  core_handlers,    chat_handlers, partner_handlers,
     room_handlers,    room_admin_handlers, media_handlers, control_handlers, org_handlers,        signup_handlers,
-    programme_handlers, programme_admin_handlers,
+    programme_handlers, programme_admin_handlers, recording_handlers,
 };
 
 #define MAX_HANDLERS 256

@@ -12,7 +12,7 @@ extern const handler_def chat_handlers[];    /* chat.* (handlers_chat.c) */
 extern const handler_def partner_handlers[]; /* partner.*, inquiry.* (handlers_partner.c) */
 extern const handler_def org_handlers[];     /* org.profile_get, org.profile_update (handlers_org.c) */
 extern const handler_def room_handlers[];    /* room.* (handlers_room.c) */
-/* room.archive, room.unarchive, room.delete, room.adaptation (handlers_room_admin.c) */
+/* room.archive, room.unarchive, room.delete, room.adaptation, room.recording_policy (handlers_room_admin.c) */
 extern const handler_def room_admin_handlers[];
 extern const handler_def media_handlers[];   /* media.* (handlers_media.c) */
 extern const handler_def meeting_handlers[]; /* meeting.* scheduling, calendar.*, admin.activity (handlers_meeting.c) */
@@ -33,6 +33,8 @@ void meeting_guest_resume(hub *h, session *s);
  * to its `user` when s is a guest session; does nothing otherwise. (handlers_guest.c) */
 void meeting_guest_add_block(hub *h, const session *s, json_t *result);
 extern const handler_def control_handlers[]; /* meeting.* of a live room (handlers_control.c) */
+/* meeting.record, meeting.recordings, meeting.recording_delete (handlers_recording.c) */
+extern const handler_def recording_handlers[];
 
 /* Makes session s a participant of room (chat membership, live room, media) and returns the
  * room.join result (new reference) with the participant in *out; NULL with an error code and

@@ -1,6 +1,6 @@
 /* meeting.*: running a live meeting (docs/PROTOCOL.md, "Running a meeting"). Lobby (admit, deny,
  * list), moderation (mute, stop_video, remove, readmit, lock, unlock, end), hands and the floor,
- * the agenda (next, follow the clock) and the moderation log.
+ * the agenda (next, follow the clock), the moderation log and recording (start, stop).
  *
  * These handlers read and check parameters; who may do what is decided, enforced and recorded in
  * rooms/meeting_control.c. A moderation message names its room with room_id, or acts on the
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "rooms/meeting_control.h"
+#include "rooms/meeting_record.h"
 #include "signaling/handlers.h"
 
 #define REASON_MAX 400
@@ -103,6 +104,22 @@ ROOM_HANDLER(handle_unlock, unlock_room)
 ROOM_HANDLER(handle_end, meeting_control_end)
 ROOM_HANDLER(handle_agenda_next, meeting_control_agenda_next)
 ROOM_HANDLER(handle_agenda_follow_clock, meeting_control_agenda_follow_clock)
+
+/* meeting.record {action: "start" | "stop", room_id?} (rooms/meeting_record.h). */
+static void handle_record(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  const char *action = NULL;
+  if (!param_string(req, "action", 1, 8, true, &action, &err)) {
+    hub_error(h, s, id, err.code, err.message);
+    return;
+  }
+  bool start = !strcmp(action, "start");
+  if (!start && strcmp(action, "stop") != 0) {
+    hub_error(h, s, id, ERR_INVALID_PARAMS, "\"action\" must be \"start\" or \"stop\"");
+    return;
+  }
+  on_room(h, s, id, req, start ? meeting_record_start : meeting_record_stop);
+}
 
 static void handle_admit(hub *h, session *s, json_int_t id, json_t *req) {
   room_rec room;
@@ -255,6 +272,7 @@ const handler_def control_handlers[] = {
     {"meeting.moderation_log", handle_log, 0},
     {"meeting.mute", handle_mute, 0},
     {"meeting.raise_hand", handle_raise_hand, 0},
+    {"meeting.record", handle_record, 0},
     {"meeting.readmit", handle_readmit, 0},
     {"meeting.remove", handle_remove, 0},
     {"meeting.stop_video", handle_stop_video, 0},

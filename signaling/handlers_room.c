@@ -8,6 +8,7 @@
 
 #include "gateway/media.h"
 #include "rooms/meeting_control.h"
+#include "rooms/meeting_record.h"
 #include "rooms/registry.h"
 #include "signaling/handlers.h"
 #include "signaling/ice_servers.h"
@@ -140,6 +141,7 @@ json_t *room_enter(hub *h, session *s, const room_rec *room, participant **out, 
                              "participant_id", (json_int_t)p->id, "name", p->name, "participants", others,
                              "conversation_id", (json_int_t)conv);
   json_object_update_new(result, meeting_control_join_info(r, h, p));
+  json_object_set_new(result, "recording", meeting_record_state_json(room->id, p->room));
   /* TURN servers with credentials for this user and meeting, and where media goes */
   const moa_config *cfg = hub_config(h);
   json_object_set_new(result, "ice_servers",

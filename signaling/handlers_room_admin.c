@@ -1,4 +1,4 @@
-/* room.archive, room.unarchive, room.delete and room.adaptation: what a consortium's
+/* room.archive, room.unarchive, room.delete, room.adaptation and room.recording_policy: what a consortium's
  * coordinators (and admins) decide about a room as a whole, as opposed to joining it
  * (handlers_room.c) or running a meeting in it (handlers_control.c).
  *
@@ -123,10 +123,29 @@ static void handle_room_adaptation(hub *h, session *s, json_int_t id, json_t *re
   hub_reply(h, s, id, json_pack("{s:I, s:b}", "room_id", (json_int_t)room.id, "adaptation", on));
 }
 
+/* The room's recording policy: a room that does not allow it refuses meeting.record start. A
+ * recording under way is not stopped by the change (its hosts stop it). */
+static void handle_room_recording_policy(hub *h, session *s, json_int_t id, json_t *req) {
+  protocol_error err;
+  bool allowed = true;
+  if (!param_bool(req, "allowed", true, &allowed, &err)) {
+    hub_error(h, s, id, err.code, err.message);
+    return;
+  }
+  room_rec room;
+  if (!load_managed_room(h, s, id, req, false, &room)) return;
+  if (room_store_set_recording_allowed(hub_db(h), room.id, allowed) != 1) {
+    hub_error(h, s, id, ERR_INTERNAL, "cannot change the room");
+    return;
+  }
+  hub_reply(h, s, id, json_pack("{s:I, s:b}", "room_id", (json_int_t)room.id, "recording_allowed", allowed));
+}
+
 const handler_def room_admin_handlers[] = {
     {"room.archive", handle_room_archive, 0},
     {"room.unarchive", handle_room_unarchive, 0},
     {"room.delete", handle_room_delete, 0},
     {"room.adaptation", handle_room_adaptation, 0},
+    {"room.recording_policy", handle_room_recording_policy, 0},
     {NULL, NULL, 0},
 };

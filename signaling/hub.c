@@ -12,6 +12,8 @@
 #include "rooms/meeting_control.h"
 #include "rooms/registry.h"
 #include "signaling/dispatch.h"
+#include "rooms/meeting_record.h"
+#include "storage/recording_store.h"
 #include "signaling/handlers.h"
 #include "storage/attachment_store.h"
 
@@ -30,7 +32,7 @@ static const char *const error_codes[] = {
     ERR_LOCKED,      ERR_FORBIDDEN,    ERR_NOT_FOUND,      ERR_CONFLICT,        ERR_RATE_LIMITED,
     ERR_TOO_LARGE,   ERR_BUSY,         ERR_INTERNAL,       ERR_REMOVED,         ERR_MEETING_ENDED,
     ERR_EXPIRED,     ERR_NO_FLOOR,     ERR_MUTED_BY_HOST,  ERR_EMAIL_TAKEN,     ERR_BIZNO_TAKEN,
-    ERR_LINK_EXPIRED, ERR_LINK_USED,   ERR_MAIL_FAILED,    ERR_UNAVAILABLE,
+    ERR_LINK_EXPIRED, ERR_LINK_USED,   ERR_MAIL_FAILED,    ERR_UNAVAILABLE, ERR_RECORDING_NOT_ALLOWED,
 };
 #define NCODES (sizeof error_codes / sizeof error_codes[0])
 
@@ -46,6 +48,7 @@ struct hub {
   const moa_config *cfg;
   jobs *jobs;
   jobs *mail_jobs;
+  jobs *rec_jobs; /* finalizing recordings (rooms/meeting_record.h) */
   login_gate *login_gate;
   session *buckets[BUCKETS];
   session *all;
@@ -62,6 +65,8 @@ struct hub {
   session_watch watch;
   struct attachment_store *files; /* not owned */
   uint64_t files_collected_ms;
+  uint64_t recordings_swept_ms; /* retention (rooms/meeting_record.h): at start, then daily */
+  bool recordings_swept;
 };
 
 uint64_t hub_now_ms(void) {
@@ -81,12 +86,14 @@ hub *hub_new(moa_db *db, const moa_config *cfg, void (*wake)(void *), void *wake
   h->requests = calloc(dispatch_count(), sizeof *h->requests);
   h->jobs = jobs_start(cfg->login_workers, 4096, wake, wake_arg);
   h->mail_jobs = jobs_start(1, 256, wake, wake_arg);
+  h->rec_jobs = jobs_start(1, 256, wake, wake_arg);
   h->login_gate =
       login_gate_new(cfg->login_workers, LOGIN_WAIT_PER_ADDRESS, LOGIN_WAIT_PER_ACCOUNT, LOGIN_WAIT_TOTAL);
-  if (!h->requests || !h->jobs || !h->mail_jobs || !h->login_gate) {
+  if (!h->requests || !h->jobs || !h->mail_jobs || !h->rec_jobs || !h->login_gate) {
     free(h->requests);
     jobs_stop(h->jobs);
     jobs_stop(h->mail_jobs);
+    jobs_stop(h->rec_jobs);
     login_gate_free(h->login_gate, NULL);
     free(h);
     return NULL;
@@ -105,6 +112,7 @@ void hub_free(hub *h) {
   rooms_free(h->rooms);
   jobs_stop(h->jobs); /* runs queued work; done functions are dropped with their args */
   jobs_stop(h->mail_jobs);
+  jobs_stop(h->rec_jobs); /* a finalize not drained stays FINALIZING: the next start finishes it */
   login_gate_free(h->login_gate, auth_login_drop); /* sign-ins still waiting for a check */
   for (session *s = h->all, *n; s; s = n) {
     n = s->next_all;
@@ -265,6 +273,7 @@ void hub_receive(hub *h, session *s, const char *buf, size_t len) {
 void hub_poll(hub *h) {
   jobs_drain(h->jobs, h);
   jobs_drain(h->mail_jobs, h);
+  jobs_drain(h->rec_jobs, h);
   if (h->media) {
     media_event ev;
     while (media_next_event(h->media, &ev)) rooms_on_media_event(h->rooms, h, &ev);
@@ -275,6 +284,11 @@ void hub_poll(hub *h) {
   if (h->files && now - h->files_collected_ms >= 60000) { /* expired uploads, orphaned blobs */
     h->files_collected_ms = now;
     attachment_store_collect(h->files);
+  }
+  if (!h->recordings_swept || now - h->recordings_swept_ms >= 24ull * 3600 * 1000) {
+    h->recordings_swept = true;
+    h->recordings_swept_ms = now;
+    meeting_record_retention(h->db, h->cfg->recording_retention_days);
   }
   session_watch_tick(&h->watch, h, now);
   for (delayed **pp = &h->later; *pp;) {
@@ -328,6 +342,7 @@ moa_db *hub_db(hub *h) { return h->db; }
 const moa_config *hub_config(hub *h) { return h->cfg; }
 jobs *hub_jobs(hub *h) { return h->jobs; }
 jobs *hub_mail_jobs(hub *h) { return h->mail_jobs; }
+jobs *hub_recording_jobs(hub *h) { return h->rec_jobs; }
 login_gate *hub_login_gate(hub *h) { return h->login_gate; }
 hub_counters *hub_get_counters(hub *h) { return &h->counters; }
 size_t hub_session_count(hub *h) { return h->nsessions; }
@@ -398,6 +413,15 @@ size_t hub_metrics_render(hub *h, char *buf, size_t len) {
     for (int p = 0; p < (t == 1 ? 3 : 2); p++)
       PUT("moa_ice_selected_total{type=\"%s\",protocol=\"%s\"} %llu\n", ice_types[t], ice_protos[p],
           (unsigned long long)h->counters.ice_selected[t][p]);
+  int64_t rec_bytes, rec_count[RECORDING_STATES];
+  if (recording_store_totals(h->db, &rec_bytes, rec_count) == 0) {
+    PUT("# HELP moa_recording_disk_bytes Bytes of the finished recordings' files on disk.\n"
+        "# TYPE moa_recording_disk_bytes gauge\n");
+    PUT("moa_recording_disk_bytes %lld\n", (long long)rec_bytes);
+    PUT("# HELP moa_recordings Recordings kept, by state.\n# TYPE moa_recordings gauge\n");
+    for (int i = 0; i < RECORDING_STATES; i++)
+      PUT("moa_recordings{state=\"%s\"} %lld\n", recording_state_name((recording_state)i), (long long)rec_count[i]);
+  }
   if (h->media && off < len) off += media_metrics_render(h->media, buf + off, len - off);
   return off < len ? off : len;
 }

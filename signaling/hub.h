@@ -89,6 +89,9 @@ jobs *hub_jobs(hub *h);
 /* The pool that sends mail (one thread, its own queue, so a slow SMTP server never delays the
  * password checks of hub_jobs). */
 jobs *hub_mail_jobs(hub *h);
+/* The pool that finalizes recordings (one thread: minutes of disk and an ffmpeg child per job,
+ * never in the way of sign-ins or mail; rooms/meeting_record.h). */
+jobs *hub_recording_jobs(hub *h);
 /* The gate sign-in attempts pass before their password check (handlers_auth.c). */
 login_gate *hub_login_gate(hub *h);
 hub_counters *hub_get_counters(hub *h);

@@ -41,6 +41,7 @@
 #define ERR_NO_FLOOR "no_floor"           /* a viewer may publish only with the floor */
 #define ERR_MUTED_BY_HOST "muted_by_host" /* a host muted your microphone and did not allow unmuting */
 #define ERR_ARCHIVED "archived"           /* room.join of an archived room */
+#define ERR_RECORDING_NOT_ALLOWED "recording_not_allowed" /* meeting.record start in a room whose policy forbids it */
 
 /* Company self sign-up (handlers_signup.c) */
 #define ERR_EMAIL_TAKEN "email_taken"   /* an account with this e-mail address exists */

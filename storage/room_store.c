@@ -16,11 +16,11 @@ int room_store_ensure_lounges(moa_db *db) {
 }
 
 int room_store_get(moa_db *db, int64_t room_id, room_rec *out) {
-  sqlite3_stmt *st =
-      db_stmt(db,
-              "SELECT id, consortium_id, name, visibility = 'invited', is_lounge, "
-              "coalesce(created_by, 0), archived_at IS NOT NULL, adaptation FROM rooms WHERE id = ? "
-              "AND deleted_at IS NULL");
+  sqlite3_stmt *st = db_stmt(db,
+                             "SELECT id, consortium_id, name, visibility = 'invited', is_lounge, "
+                             "coalesce(created_by, 0), archived_at IS NOT NULL, adaptation, "
+                             "recording_allowed FROM rooms WHERE id = ? "
+                             "AND deleted_at IS NULL");
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, room_id);
   int rc = db_step(db, st);
@@ -34,6 +34,7 @@ int room_store_get(moa_db *db, int64_t room_id, room_rec *out) {
     out->created_by = sqlite3_column_int64(st, 5);
     out->archived = sqlite3_column_int(st, 6) != 0;
     out->adaptation = sqlite3_column_int(st, 7) != 0;
+    out->recording_allowed = sqlite3_column_int(st, 8) != 0;
   }
   sqlite3_reset(st);
   return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -117,16 +118,16 @@ dberr:
 
 #define ROW_COLUMNS                                                                               \
   "SELECT id, consortium_id, name, description, visibility, is_lounge, coalesce(created_by, 0), " \
-  "archived_at IS NOT NULL, adaptation FROM rooms "
+  "archived_at IS NOT NULL, adaptation, recording_allowed FROM rooms "
 
 static json_t *row_json(sqlite3_stmt *st) {
-  return json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:I, s:b, s:b}", "id",
-                   (json_int_t)sqlite3_column_int64(st, 0), "consortium_id",
-                   (json_int_t)sqlite3_column_int64(st, 1), "name", (const char *)sqlite3_column_text(st, 2),
-                   "description", (const char *)sqlite3_column_text(st, 3), "visibility",
-                   (const char *)sqlite3_column_text(st, 4), "is_lounge", sqlite3_column_int(st, 5),
-                   "created_by", (json_int_t)sqlite3_column_int64(st, 6), "archived",
-                   sqlite3_column_int(st, 7), "adaptation", sqlite3_column_int(st, 8));
+  return json_pack(
+      "{s:I, s:I, s:s, s:s, s:s, s:b, s:I, s:b, s:b, s:b}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+      "consortium_id", (json_int_t)sqlite3_column_int64(st, 1), "name",
+      (const char *)sqlite3_column_text(st, 2), "description", (const char *)sqlite3_column_text(st, 3),
+      "visibility", (const char *)sqlite3_column_text(st, 4), "is_lounge", sqlite3_column_int(st, 5),
+      "created_by", (json_int_t)sqlite3_column_int64(st, 6), "archived", sqlite3_column_int(st, 7),
+      "adaptation", sqlite3_column_int(st, 8), "recording_allowed", sqlite3_column_int(st, 9));
 }
 
 json_t *room_store_list(moa_db *db, int64_t consortium_id, int64_t user_id, bool is_admin,
@@ -179,6 +180,16 @@ int room_store_set_adaptation(moa_db *db, int64_t room_id, bool on) {
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, room_id);
   sqlite3_bind_int(st, 2, on);
+  if (db_exec_stmt(db, st) != SQLITE_DONE) return -1;
+  return sqlite3_changes(db_handle(db)) > 0 ? 1 : 0;
+}
+
+int room_store_set_recording_allowed(moa_db *db, int64_t room_id, bool allowed) {
+  sqlite3_stmt *st =
+      db_stmt(db, "UPDATE rooms SET recording_allowed = ?2 WHERE id = ?1 AND deleted_at IS NULL");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, room_id);
+  sqlite3_bind_int(st, 2, allowed);
   if (db_exec_stmt(db, st) != SQLITE_DONE) return -1;
   return sqlite3_changes(db_handle(db)) > 0 ? 1 : 0;
 }

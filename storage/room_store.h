@@ -20,8 +20,9 @@ typedef struct room_rec {
   bool invited_only;
   bool is_lounge;
   int64_t created_by;
-  bool archived;   /* room.archive: kept, hidden from room.list, closed to joins */
-  bool adaptation; /* bandwidth adaptation on (the default) or off (everyone gets the top layer) */
+  bool archived;          /* room.archive: kept, hidden from room.list, closed to joins */
+  bool adaptation;        /* bandwidth adaptation on (the default) or off (everyone gets the top layer) */
+  bool recording_allowed; /* hosts may record meetings here (the default), or the policy forbids it */
 } room_rec;
 
 /* Creates the lounge of every active consortium that has none. Returns how many were made, or -1. */
@@ -43,7 +44,7 @@ int64_t room_store_create(moa_db *db, int64_t consortium_id, const char *name, c
 
 /* The rooms of a consortium that user may enter, lounge first then newest, archived ones only
  * with include_archived: [{id, consortium_id, name, description, visibility, is_lounge,
- * created_by, archived, adaptation}]. NULL on error. */
+ * created_by, archived, adaptation, recording_allowed}]. NULL on error. */
 json_t *room_store_list(moa_db *db, int64_t consortium_id, int64_t user_id, bool is_admin,
                         bool include_archived);
 
@@ -57,6 +58,8 @@ int room_store_set_archived(moa_db *db, int64_t room_id, bool archived);
 
 /* Sets the room's adaptation switch. 1 done (also when unchanged), 0 no such room, -1 error. */
 int room_store_set_adaptation(moa_db *db, int64_t room_id, bool on);
+/* Sets the room's recording policy. 1 done (also when unchanged), 0 no such room, -1 error. */
+int room_store_set_recording_allowed(moa_db *db, int64_t room_id, bool allowed);
 
 #define ROOM_STORE_MEETING_ROOM (-2)
 /* Deletes the room with its chat conversation (messages, members, their search index), invites,

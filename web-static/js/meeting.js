@@ -326,6 +326,7 @@ export class Meeting extends EventTarget {
     this.meetingId = r.meeting_id || 0;
     this.agenda = r.agenda || null;
     this.locked = !!r.locked;
+    this.recording = r.recording || { recording: false }; // recording.js keeps it current (room.recording)
     this.iceServers = Array.isArray(r.ice_servers) ? r.ice_servers : [];
     this.mediaPorts = r.media_ports || null;
     this.hasFloor = false; // a new participant has no floor

@@ -19,14 +19,16 @@ const TOKEN_KEY = 'moa.token';
 const OPEN_TYPES = new Set(['auth.login', 'auth.resume', 'system.ping']);
 
 // Chat attachments are fetched by the browser itself (<img> previews, download links) from
-// /files/<id>, which takes the session from this cookie: only for /files/, never sent by another
+// /files/<id> (and /recordings/), which take the session from this cookie: only for those paths, never sent by another
 // site's page (SameSite=Strict), gone when the browser closes or the user signs out. Uploads send
 // the token as a Bearer header instead (attachments.js).
 export const FILE_COOKIE = 'moa_session';
 function fileCookie(token) {
   const secure = location.protocol === 'https:' ? '; Secure' : '';
-  document.cookie = token ? `${FILE_COOKIE}=${token}; Path=/files/; SameSite=Strict${secure}`
-    : `${FILE_COOKIE}=; Path=/files/; Max-Age=0; SameSite=Strict${secure}`;
+  // also for /recordings/: a <video> plays a meeting's recording with it (recording.js)
+  for (const path of ['/files/', '/recordings/'])
+    document.cookie = token ? `${FILE_COOKIE}=${token}; Path=${path}; SameSite=Strict${secure}`
+      : `${FILE_COOKIE}=; Path=${path}; Max-Age=0; SameSite=Strict${secure}`;
 }
 
 export class RpcError extends Error {

@@ -1,7 +1,7 @@
 // The interface text: Korean (the default) and English, key by key. {name} marks a placeholder.
 // The meetings screen's text is in strings_meetings.js, the activity screen's in strings_activity.js,
 // the message for media blocked by a firewall in strings_network.js, the meeting's video area
-// (grid and speaker views, pins) in strings_stage.js, the chat's file attachments in strings_files.js, the company profile in strings_company.js.
+// (grid and speaker views, pins) in strings_stage.js, the chat's file attachments in strings_files.js, the company profile in strings_company.js, recording in strings_recording.js.
 import { ko as meetingsKo, en as meetingsEn } from './strings_meetings.js';
 import { ko as activityKo, en as activityEn } from './strings_activity.js';
 import { ko as networkKo, en as networkEn } from './strings_network.js';
@@ -11,6 +11,7 @@ import { ko as filesKo, en as filesEn } from './strings_files.js';
 import { ko as companyKo, en as companyEn } from './strings_company.js';
 import { ko as signupKo, en as signupEn } from './strings_signup.js';
 import { ko as programmesKo, en as programmesEn } from './strings_programmes.js';
+import { ko as recordingKo, en as recordingEn } from './strings_recording.js';
 
 export const ko = {
   ...meetingsKo,
@@ -22,6 +23,7 @@ export const ko = {
   ...companyKo,
   ...signupKo,
   ...programmesKo,
+  ...recordingKo,
   'app.name': '모아',
   'app.loading': '불러오는 중…',
   'app.skip': '본문으로 건너뛰기',
@@ -396,6 +398,7 @@ export const en = {
   ...companyEn,
   ...signupEn,
   ...programmesEn,
+  ...recordingEn,
   'app.name': 'Moa',
   'app.loading': 'Loading…',
   'app.skip': 'Skip to content',

@@ -4,10 +4,12 @@
 // consortium with agenda rows (meeting.create). Changes arrive live (meeting.invited / updated /
 // cancelled) and refresh the list; meeting.reminder shows a notice. The meeting's hosts and
 // co-hosts make its guest links under it (guest_links.js) and read its attendance (attendance.js),
-// also for past meetings (meeting.list past: true), listed on demand.
+// also for past meetings (meeting.list past: true), listed on demand. Every invitee opens the
+// meeting's recordings (recording.js): play, download, and for hosts delete.
 import { h, field, nextId } from '../dom.js';
 import { createGuestLinks } from '../guest_links.js';
 import { attendanceButton } from '../attendance.js';
+import { recordingsButton } from '../recording.js';
 
 export async function render(ctx) {
   const { rpc, t } = ctx;
@@ -43,6 +45,7 @@ export async function render(ctx) {
       h('a', { href: `#/room/${m.room_id}`, class: 'button primary small' }, t('meetings.join')),
       h('a', { href: icsHref(m), class: 'button small', download: `meeting-${m.id}.ics` }, t('meetings.ics')),
       isHost(m) ? attendanceButton(ctx, m) : null,
+      recordingsButton(ctx, m),
       guestPanel(m))));
     if (!meetings.length) list.append(h('li', { class: 'empty', i18n: 'meetings.none' }));
   }
@@ -56,7 +59,7 @@ export async function render(ctx) {
       pastList.replaceChildren(...r.meetings.map((m) => h('li', { class: 'meeting-item', dataset: { meeting: String(m.id) } },
         h('div', { class: 'meeting-main' }, h('strong', { class: 'meeting-title' }, m.title),
           h('p', { class: 'muted' }, `${m.starts_local.slice(0, 16).replace('T', ' ')} – ${m.ends_local.slice(11, 16)} (${t('meetings.seoul')})`)),
-        isHost(m) ? attendanceButton(ctx, m) : null)));
+        isHost(m) ? attendanceButton(ctx, m) : null, recordingsButton(ctx, m))));
       if (!r.meetings.length) pastList.append(h('li', { class: 'empty', i18n: 'meetings.nonePast' }));
     } catch (e) {
       pastBtn.disabled = false;

@@ -15,6 +15,7 @@ import { t, getLang } from '../i18n.js';
 import { createChat } from '../chat.js';
 import { Meeting } from '../meeting.js';
 import { createHostControls } from '../host_controls.js';
+import { createRecordingControls } from '../recording.js';
 import { lobbyView } from '../lobby.js';
 import { createStage } from '../stage.js';
 
@@ -676,6 +677,10 @@ export async function render(ctx) {
     side.prepend(hostControls.el);
     if (hostControls.handBtn) leaveBtn.before(hostControls.handBtn); // a meeting's: for everyone, viewers first of all
     ctx.cleanup(() => hostControls.destroy());
+    const rec = createRecordingControls(ctx, meeting); /* recording.js: the badge for everyone, the button for hosts */
+    title.after(rec.badge);
+    if (rec.button) leaveBtn.before(rec.button);
+    ctx.cleanup(() => rec.destroy());
     // A sign of room chat while the side panel is closed: a count on its button and a toast.
     ctx.on('chat.message', (ev) => {
       if (ev.conversation_id !== meeting.conversationId || sideOpen || !ev.message) return;
