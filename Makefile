@@ -6,11 +6,12 @@
 BUILD_DEPS := build-essential cmake pkg-config libwebsockets-dev libsrtp2-dev libssl-dev \
               libsqlite3-dev libjansson-dev libcmocka-dev libxml2-dev libcurl4-openssl-dev openssl \
               libavformat-dev libavcodec-dev libavutil-dev
-# ffmpeg: `moa rec finalize` runs it for the composite recording (docs/RECORDING.md); ffprobe comes with it.
 RUN_DEPS   := nodejs npm ffmpeg
+# ffmpeg: the server runs it for a recording's composite file (docs/RECORDING.md); `make run` installs it.
+MEDIA_DEPS := ffmpeg
 TURN_DEPS  := coturn
 TEST_DEPS  := chromium fonts-noto-cjk python3 python3-aiortc python3-websockets python3-icalendar iproute2 curl \
-              coturn nftables ffmpeg
+              coturn nftables ffmpeg sqlite3
 # make bench only: Janus (bench/bench_forward_janus.mjs runs its VideoRoom beside Moa; root, as bench_join).
 BENCH_DEPS := janus
 # make fuzz only: clang and its libFuzzer runtime (libclang_rt.fuzzer, Debian's libclang-rt-14-dev).
@@ -70,6 +71,7 @@ fuzz: build-fuzz
 	@sh tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_JOBS)
 
 run: build
+	@sh tools/ensure-packages.sh $(MEDIA_DEPS)
 	@if [ "$(TURN)" != 0 ]; then sh tools/ensure-packages.sh $(TURN_DEPS); fi
 	@mkdir -p var
 	@build/release/moa db init --db $(DB) --demo > var/db-init.log 2>&1 || { cat var/db-init.log; exit 1; }

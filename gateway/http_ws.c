@@ -30,14 +30,15 @@
 
 #include "gateway/conn_limit.h"
 #include "gateway/http_calendar.h"
-#include "gateway/http_recordings.h"
 #include "gateway/http_files.h"
 #include "gateway/http_path.h"
+#include "gateway/http_recordings.h"
 #include "gateway/log.h"
 #include "gateway/media.h"
 #include "gateway/origins.h"
 #include "gateway/ws_batch.h"
 #include "gateway/ws_mask_guard.h"
+#include "rooms/meeting_record.h"
 #include "signaling/hub.h"
 #include "storage/attachment_store.h"
 
@@ -60,8 +61,8 @@ struct server {
   struct lws_protocols protocols[3];
   /* flood defences */
   conn_limit *per_ip;
-  int fd_limit;             /* RLIMIT_NOFILE (soft) when the server started */
-  struct lws *listen_wsi;   /* the listening socket, seen on the first accept */
+  int fd_limit;           /* RLIMIT_NOFILE (soft) when the server started */
+  struct lws *listen_wsi; /* the listening socket, seen on the first accept */
   lws_sorted_usec_list_t accept_resume;
   bool accept_paused;
   uint64_t refused_per_ip, refused_fds, closed_auth_timeout, closed_evicted, accept_backoffs;
@@ -91,7 +92,7 @@ typedef struct ws_pss {
   char close_reason[120];
   unsigned char *tx;
   size_t tx_cap;
-  ws_batch batch; /* several queued messages in one write (ws_batch.h) */
+  ws_batch batch;                    /* several queued messages in one write (ws_batch.h) */
   lws_sorted_usec_list_t auth_timer; /* --auth-timeout */
   char address[64];                  /* counted in server.per_ip while non-empty */
 } ws_pss;
@@ -107,8 +108,8 @@ static int http_respond_as(struct lws *wsi, http_pss *pss, unsigned status, cons
   pss->body = body;
   pss->len = len;
   if (lws_add_http_common_headers(wsi, status, type, (lws_filepos_t)len, &p, end) ||
-      lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8, &p,
-                                   end) ||
+      lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8,
+                                   &p, end) ||
       (disposition && disposition[0] &&
        lws_add_http_header_by_name(wsi, (const unsigned char *)"content-disposition:",
                                    (const unsigned char *)disposition, (int)strlen(disposition), &p, end)) ||
@@ -125,28 +126,27 @@ static int http_respond_doc(struct lws *wsi, http_pss *pss, http_doc *doc) {
   pss->len = doc->len;
   static const char nosniff[] = "nosniff", ranges[] = "bytes";
   if (lws_add_http_common_headers(wsi, doc->status, doc->type, (lws_filepos_t)doc->len, &p, end) ||
-      lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8, &p,
-                                   end) ||
+      lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8,
+                                   &p, end) ||
       lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
                                   (const unsigned char *)nosniff, (int)strlen(nosniff), &p, end) ||
-      (doc->disposition[0] &&
-       lws_add_http_header_by_name(wsi, (const unsigned char *)"content-disposition:",
-                                   (const unsigned char *)doc->disposition, (int)strlen(doc->disposition), &p,
-                                   end)) ||
-      (doc->content_range[0] &&
-       lws_add_http_header_by_name(wsi, (const unsigned char *)"content-range:",
-                                   (const unsigned char *)doc->content_range, (int)strlen(doc->content_range),
-                                   &p, end)) ||
-      (doc->accept_ranges && lws_add_http_header_by_name(wsi, (const unsigned char *)"accept-ranges:",
-                                                         (const unsigned char *)ranges, (int)strlen(ranges), &p,
-                                                         end)) ||
+      (doc->disposition[0] && lws_add_http_header_by_name(wsi, (const unsigned char *)"content-disposition:",
+                                                          (const unsigned char *)doc->disposition,
+                                                          (int)strlen(doc->disposition), &p, end)) ||
+      (doc->content_range[0] && lws_add_http_header_by_name(wsi, (const unsigned char *)"content-range:",
+                                                            (const unsigned char *)doc->content_range,
+                                                            (int)strlen(doc->content_range), &p, end)) ||
+      (doc->accept_ranges && lws_add_http_header_by_name(
+                                 wsi, (const unsigned char *)"accept-ranges:", (const unsigned char *)ranges,
+                                 (int)strlen(ranges), &p, end)) ||
       lws_finalize_write_http_header(wsi, start, &p, end))
     return 1;
   lws_callback_on_writable(wsi);
   return 0;
 }
 
-static int http_respond(struct lws *wsi, http_pss *pss, unsigned status, const char *type, char *body, size_t len) {
+static int http_respond(struct lws *wsi, http_pss *pss, unsigned status, const char *type, char *body,
+                        size_t len) {
   return http_respond_as(wsi, pss, status, type, NULL, body, len);
 }
 
@@ -165,23 +165,25 @@ static int serve_static(struct lws *wsi, server *srv, const char *uri) {
   if (http_static_path(uri, rel, sizeof rel) != 0) return not_found(wsi);
   if (snprintf(full, sizeof full, "%s%s", srv->static_dir, rel) >= (int)sizeof full) return not_found(wsi);
   size_t root = strlen(srv->static_dir);
-  if (!realpath(full, real) || strncmp(real, srv->static_dir, root) != 0 || real[root] != '/') return not_found(wsi);
+  if (!realpath(full, real) || strncmp(real, srv->static_dir, root) != 0 || real[root] != '/')
+    return not_found(wsi);
   struct stat st;
   const char *type = http_mime_type(real);
   if (stat(real, &st) != 0 || !S_ISREG(st.st_mode) || !type) return not_found(wsi);
   unsigned char hdr[1024], *p = hdr, *end = hdr + sizeof hdr;
-  static const char csp[] = "default-src 'none'; img-src 'self' data:; script-src 'self'; style-src 'self'; "
-                            "font-src 'self'; connect-src 'self' ws: wss:; media-src 'self' blob:; "
-                            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  static const char csp[] =
+      "default-src 'none'; img-src 'self' data:; script-src 'self'; style-src 'self'; "
+      "font-src 'self'; connect-src 'self' ws: wss:; media-src 'self' blob:; "
+      "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
   /* Unversioned files: browsers revalidate every time, so a deploy is seen at once. */
-  if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-cache", 8,
-                                  &p, end) ||
+  if (lws_add_http_header_by_name(
+          wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-cache", 8, &p, end) ||
       lws_add_http_header_by_name(wsi, (const unsigned char *)"content-security-policy:",
                                   (const unsigned char *)csp, (int)strlen(csp), &p, end) ||
       lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
                                   (const unsigned char *)"nosniff", 7, &p, end) ||
-      lws_add_http_header_by_name(wsi, (const unsigned char *)"referrer-policy:",
-                                  (const unsigned char *)"no-referrer", 11, &p, end))
+      lws_add_http_header_by_name(
+          wsi, (const unsigned char *)"referrer-policy:", (const unsigned char *)"no-referrer", 11, &p, end))
     return -1;
   int rc = lws_serve_http_file(wsi, real, type, (const char *)hdr, (int)(p - hdr));
   if (rc < 0) return -1;
@@ -271,7 +273,8 @@ static void on_auth_timer(lws_sorted_usec_list_t *sul) {
   session *s = pss->sess;
   if (!s || s->closing) return;
   uint64_t timeout_ms = (uint64_t)srv->cfg->auth_timeout * 1000u, now = hub_now_ms();
-  uint64_t last = s->login_quiet_until_ms > s->login_accepted_ms ? s->login_quiet_until_ms : s->login_accepted_ms;
+  uint64_t last =
+      s->login_quiet_until_ms > s->login_accepted_ms ? s->login_quiet_until_ms : s->login_accepted_ms;
   if (s->user_id || s->login_pending || s->signup_pending) {
     auth_timer_start(srv, pss, timeout_ms);
     return;
@@ -332,7 +335,8 @@ static int http_post(struct lws *wsi, server *srv, http_pss *pss) {
   return http_upload_answer(wsi, pss);
 }
 
-static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
+static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                         size_t len) {
   http_pss *pss = user;
   server *srv;
   switch (reason) {
@@ -361,12 +365,13 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
       srv = srv_of(wsi);
       char uri[64] = "";
       if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0) return http_post(wsi, srv, pss);
-      enum lws_token_indexes tok = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0 ? WSI_TOKEN_GET_URI : WSI_TOKEN_HEAD_URI;
+      enum lws_token_indexes tok =
+          lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0 ? WSI_TOKEN_GET_URI : WSI_TOKEN_HEAD_URI;
       lws_hdr_copy(wsi, uri, sizeof uri, tok);
       if (strcmp(uri, "/healthz") == 0) {
         char *body = NULL;
-        json_t *j = json_pack("{s:s, s:s, s:I}", "status", srv->stopping ? "stopping" : "ok", "version", MOA_VERSION,
-                              "uptime_s", (json_int_t)(time(NULL) - srv->started));
+        json_t *j = json_pack("{s:s, s:s, s:I}", "status", srv->stopping ? "stopping" : "ok", "version",
+                              MOA_VERSION, "uptime_s", (json_int_t)(time(NULL) - srv->started));
         body = json_dumps(j, JSON_COMPACT);
         json_decref(j);
         if (!body) return 1;
@@ -400,7 +405,8 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
       }
       if (http_files_path(path)) { /* chat attachments (http_files.h) */
         int rc = http_files_get(wsi, srv->hub, path, &doc);
-        if (rc == HTTP_FILES_ANSWER) return http_respond_as(wsi, pss, doc.status, doc.type, NULL, doc.body, doc.len);
+        if (rc == HTTP_FILES_ANSWER)
+          return http_respond_as(wsi, pss, doc.status, doc.type, NULL, doc.body, doc.len);
         if (rc == HTTP_FILES_DONE && lws_http_transaction_completed(wsi)) return -1;
         return rc == HTTP_FILES_CLOSE ? -1 : 0;
       }
@@ -529,9 +535,10 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
         if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) >= (int)sizeof origin) return 1;
         lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN);
         if (!origins_allowed(srv->origins, origin)) {
-          log_warn("WebSocket refused: Origin %s is not allowed (allowed: %s); to let this page in, start "
-                   "moa with --origin %s (a comma-separated list, replacing the default)",
-                   origin, srv->origins, origin);
+          log_warn(
+              "WebSocket refused: Origin %s is not allowed (allowed: %s); to let this page in, start "
+              "moa with --origin %s (a comma-separated list, replacing the default)",
+              origin, srv->origins, origin);
           return 1;
         }
       }
@@ -553,12 +560,15 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
       pss->sess = hub_open(srv->hub, pss, &ws_io, addr);
       if (!pss->sess) return -1;
       pss->older = srv->newest;
-      if (srv->newest) srv->newest->newer = pss;
-      else srv->oldest = pss;
+      if (srv->newest)
+        srv->newest->newer = pss;
+      else
+        srv->oldest = pss;
       srv->newest = pss;
       if (conn_limit_add(srv->per_ip, addr) == 0) snprintf(pss->address, sizeof pss->address, "%s", addr);
       /* The cap is checked at the HTTP upgrade; a WebSocket that came another way is closed here. */
-      if (srv->cfg->max_conns_per_ip > 0 && conn_limit_count(srv->per_ip, addr) > srv->cfg->max_conns_per_ip) {
+      if (srv->cfg->max_conns_per_ip > 0 &&
+          conn_limit_count(srv->per_ip, addr) > srv->cfg->max_conns_per_ip) {
         srv->refused_per_ip++;
         session_close(pss->sess, 1008, "too many connections from your address");
       }
@@ -624,10 +634,14 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
       srv = srv_of(wsi);
       lws_sul_cancel(&pss->auth_timer);
       if (pss->sess) { /* opened (ESTABLISHED linked it) */
-        if (pss->older) pss->older->newer = pss->newer;
-        else srv->oldest = pss->newer;
-        if (pss->newer) pss->newer->older = pss->older;
-        else srv->newest = pss->older;
+        if (pss->older)
+          pss->older->newer = pss->newer;
+        else
+          srv->oldest = pss->newer;
+        if (pss->newer)
+          pss->newer->older = pss->older;
+        else
+          srv->newest = pss->older;
         pss->older = pss->newer = NULL;
       }
       if (pss->address[0]) conn_limit_remove(srv->per_ip, pss->address);
@@ -667,9 +681,12 @@ static void lws_log_bridge(int level, const char *line) {
   /* lws 4.1 reports a failed accept() only here ("accept: errno N") and then retries at once. */
   const char *acc = (level & LLL_ERR) && log_server ? strstr(line, "accept: errno ") : NULL;
   if (acc && (atoi(acc + 14) == EMFILE || atoi(acc + 14) == ENFILE)) accept_backoff(log_server);
-  if (level & LLL_ERR) log_error("lws: %.*s", (int)n, line);
-  else if (level & LLL_WARN) log_warn("lws: %.*s", (int)n, line);
-  else log_debug("lws: %.*s", (int)n, line);
+  if (level & LLL_ERR)
+    log_error("lws: %.*s", (int)n, line);
+  else if (level & LLL_WARN)
+    log_warn("lws: %.*s", (int)n, line);
+  else
+    log_debug("lws: %.*s", (int)n, line);
 }
 
 server *server_start(const moa_config *cfg, moa_db *db) {
@@ -698,11 +715,15 @@ server *server_start(const moa_config *cfg, moa_db *db) {
 
   /* Every path goes to callback_http: /healthz, /metrics, and the static files (served by
    * serve_static rather than an lws file mount, whose 404s poison keep-alive connections). */
-  srv->mounts[0] = (struct lws_http_mount){.mountpoint = "/", .origin = "http", .protocol = "http",
-                                           .origin_protocol = LWSMPRO_CALLBACK, .mountpoint_len = 1};
+  srv->mounts[0] = (struct lws_http_mount){.mountpoint = "/",
+                                           .origin = "http",
+                                           .protocol = "http",
+                                           .origin_protocol = LWSMPRO_CALLBACK,
+                                           .mountpoint_len = 1};
 
   srv->retry.secs_since_valid_ping = (uint16_t)cfg->ping_interval;
-  srv->retry.secs_since_valid_hangup = (uint16_t)(cfg->ping_interval * 3 > 65535 ? 65535 : cfg->ping_interval * 3);
+  srv->retry.secs_since_valid_hangup =
+      (uint16_t)(cfg->ping_interval * 3 > 65535 ? 65535 : cfg->ping_interval * 3);
 
   bool tls = cfg->tls_cert[0] != '\0';
   if (cfg->origins[0]) snprintf(srv->origins, sizeof srv->origins, "%s", cfg->origins);
@@ -730,8 +751,8 @@ server *server_start(const moa_config *cfg, moa_db *db) {
       "default-src 'none'; img-src 'self' data: ; script-src 'self'; font-src 'self'; style-src 'self'; "
       "connect-src 'self' ws: wss:; media-src 'self' blob:; frame-ancestors 'none'; base-uri 'none';"
       "form-action 'self';"};
-  static const struct lws_protocol_vhost_options sts = {&csp, NULL, "strict-transport-security:",
-                                                        "max-age=15768000 ; includeSubDomains"};
+  static const struct lws_protocol_vhost_options sts = {
+      &csp, NULL, "strict-transport-security:", "max-age=15768000 ; includeSubDomains"};
   info.headers = tls ? &sts : &csp; /* HSTS only over TLS, as lws does */
   /* An IPv4 listen address on an IPv6 socket would listen on every interface. */
   if (!strchr(cfg->listen_host, ':')) info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
@@ -792,6 +813,8 @@ server *server_start(const moa_config *cfg, moa_db *db) {
     return NULL;
   }
   hub_set_attachments(srv->hub, srv->files);
+  int recovered = meeting_record_recover(srv->hub, rec_finalize); /* what a crash or a stop left unfinished */
+  if (recovered > 0) log_info("finalizing %d recordings left unfinished by the last run", recovered);
   lws_sul_schedule(srv->ctx, 0, &srv->tick, on_tick, 100 * LWS_US_PER_MS);
   log_server = srv;
   return srv;

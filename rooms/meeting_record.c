@@ -199,9 +199,8 @@ void meeting_record_stopped(hub *h, const media_event *ev) {
     log_error("recording %lld: cannot mark it degraded: %s", (long long)id, db_errmsg(db));
   log_info("recording %lld: %u spools closed, %llu packets, %llu dropped", (long long)id, ev->record.tracks,
            (unsigned long long)ev->record.packets, (unsigned long long)ev->record.dropped);
-  /* MERGE (issue 17): once gateway/rec_finalize.c is linked, finalize here:
-   *   if (meeting_record_finalize(h, id, rec_finalize) != 0) log_error(...);
-   * (and at start, after the hub exists: meeting_record_recover(h, rec_finalize)). */
+  if (meeting_record_finalize(h, id, rec_finalize) != 0)
+    log_error("recording %lld: its finalize could not be queued; the next start finalizes it", (long long)id);
 }
 
 typedef struct fin_job {

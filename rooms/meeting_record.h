@@ -52,8 +52,8 @@ void meeting_record_room_empty(rooms *r, hub *h, live_room *lr);
 void meeting_record_on_media_event(rooms *r, hub *h, const media_event *ev);
 
 /* Where a recording's spools are complete (ME_RECORD_STOPPED has arrived): the row is FINALIZING
- * (degraded if the recorder said so), and this is where its finalize starts:
- * meeting_record_finalize(h, id, rec_finalize) once gateway/rec_finalize.c is linked. */
+ * (degraded if the recorder said so), and its finalize starts here:
+ * meeting_record_finalize(h, id, rec_finalize). */
 void meeting_record_stopped(hub *h, const media_event *ev);
 
 /* The finalizer: gateway/rec_finalize.h's rec_finalize, or a test's. */

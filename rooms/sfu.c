@@ -148,9 +148,6 @@ void sfu_handle_cmd(sfu *s, const media_cmd *cmd) {
       }
       break;
     }
-    case MC_RECORD_START: /* the recorder is rec-cap's work (issue 17): ignored in this tree */
-    case MC_RECORD_STOP:
-      break;
   }
 }
 

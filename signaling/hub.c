@@ -10,12 +10,12 @@
 #include "gateway/log.h"
 #include "gateway/media.h"
 #include "rooms/meeting_control.h"
+#include "rooms/meeting_record.h"
 #include "rooms/registry.h"
 #include "signaling/dispatch.h"
-#include "rooms/meeting_record.h"
-#include "storage/recording_store.h"
 #include "signaling/handlers.h"
 #include "storage/attachment_store.h"
+#include "storage/recording_store.h"
 
 #define BUCKETS 4096
 #define VIOLATIONS_BEFORE_CLOSE 100
@@ -27,12 +27,12 @@
 #define LOGIN_WAIT_TOTAL 1024
 
 static const char *const error_codes[] = {
-    ERR_GUEST_LINK_USED_UP,
-    ERR_BAD_REQUEST, ERR_UNKNOWN_TYPE, ERR_INVALID_PARAMS, ERR_UNAUTHENTICATED, ERR_INVALID_CREDENTIALS,
-    ERR_LOCKED,      ERR_FORBIDDEN,    ERR_NOT_FOUND,      ERR_CONFLICT,        ERR_RATE_LIMITED,
-    ERR_TOO_LARGE,   ERR_BUSY,         ERR_INTERNAL,       ERR_REMOVED,         ERR_MEETING_ENDED,
-    ERR_EXPIRED,     ERR_NO_FLOOR,     ERR_MUTED_BY_HOST,  ERR_EMAIL_TAKEN,     ERR_BIZNO_TAKEN,
-    ERR_LINK_EXPIRED, ERR_LINK_USED,   ERR_MAIL_FAILED,    ERR_UNAVAILABLE, ERR_RECORDING_NOT_ALLOWED,
+    ERR_GUEST_LINK_USED_UP,    ERR_BAD_REQUEST,  ERR_UNKNOWN_TYPE, ERR_INVALID_PARAMS, ERR_UNAUTHENTICATED,
+    ERR_INVALID_CREDENTIALS,   ERR_LOCKED,       ERR_FORBIDDEN,    ERR_NOT_FOUND,      ERR_CONFLICT,
+    ERR_RATE_LIMITED,          ERR_TOO_LARGE,    ERR_BUSY,         ERR_INTERNAL,       ERR_REMOVED,
+    ERR_MEETING_ENDED,         ERR_EXPIRED,      ERR_NO_FLOOR,     ERR_MUTED_BY_HOST,  ERR_EMAIL_TAKEN,
+    ERR_BIZNO_TAKEN,           ERR_LINK_EXPIRED, ERR_LINK_USED,    ERR_MAIL_FAILED,    ERR_UNAVAILABLE,
+    ERR_RECORDING_NOT_ALLOWED,
 };
 #define NCODES (sizeof error_codes / sizeof error_codes[0])
 
@@ -112,7 +112,9 @@ void hub_free(hub *h) {
   rooms_free(h->rooms);
   jobs_stop(h->jobs); /* runs queued work; done functions are dropped with their args */
   jobs_stop(h->mail_jobs);
-  jobs_stop(h->rec_jobs); /* a finalize not drained stays FINALIZING: the next start finishes it */
+  /* A finalize under way ends and its result is kept; those not started are dropped and stay
+   * FINALIZING in the store: the next start finalizes them (meeting_record_recover). */
+  jobs_stop_drain(h->rec_jobs, h, free);
   login_gate_free(h->login_gate, auth_login_drop); /* sign-ins still waiting for a check */
   for (session *s = h->all, *n; s; s = n) {
     n = s->next_all;
@@ -155,8 +157,10 @@ void hub_close(hub *h, session *s) {
       *pp = s->next_in_bucket;
       break;
     }
-  if (s->prev_all) s->prev_all->next_all = s->next_all;
-  else h->all = s->next_all;
+  if (s->prev_all)
+    s->prev_all->next_all = s->next_all;
+  else
+    h->all = s->next_all;
   if (s->next_all) s->next_all->prev_all = s->prev_all;
   h->nsessions--;
   if (s->user_id) h->nauth--;
@@ -186,7 +190,9 @@ static void send_msg(hub *h, session *s, json_t *msg) {
   json_decref(msg);
 }
 
-void hub_reply(hub *h, session *s, json_int_t id, json_t *result) { send_msg(h, s, protocol_reply_ok(id, result)); }
+void hub_reply(hub *h, session *s, json_int_t id, json_t *result) {
+  send_msg(h, s, protocol_reply_ok(id, result));
+}
 
 void hub_error_with(hub *h, session *s, json_int_t id, const char *code, const char *message, json_t *extra) {
   count_error(h, code);
@@ -299,15 +305,18 @@ void hub_poll(hub *h) {
     }
     *pp = d->next;
     session *s = hub_find(h, d->session_id);
-    if (s) send_msg(h, s, d->msg);
-    else json_decref(d->msg);
+    if (s)
+      send_msg(h, s, d->msg);
+    else
+      json_decref(d->msg);
     free(d);
   }
 }
 
 void hub_shutdown(hub *h) {
   for (session *s = h->all; s; s = s->next_all) {
-    hub_event(h, s, protocol_event("server.shutdown", json_pack("{s:s}", "reason", "the server is restarting")));
+    hub_event(h, s,
+              protocol_event("server.shutdown", json_pack("{s:s}", "reason", "the server is restarting")));
     session_close(s, 1001, "server shutting down");
   }
 }
@@ -328,7 +337,9 @@ void hub_set_attachments(hub *h, struct attachment_store *files) {
   h->files_collected_ms = hub_now_ms();
 }
 
-struct attachment_store *hub_attachments(hub *h) { return h->files; }
+struct attachment_store *hub_attachments(hub *h) {
+  return h->files;
+}
 
 void hub_set_media(hub *h, media_system *media) {
   h->media = media;
@@ -348,10 +359,10 @@ hub_counters *hub_get_counters(hub *h) { return &h->counters; }
 size_t hub_session_count(hub *h) { return h->nsessions; }
 size_t hub_authenticated_count(hub *h) { return h->nauth; }
 
-#define PUT(...)                                               \
-  do {                                                         \
+#define PUT(...)                                                          \
+  do {                                                                    \
     int n_ = snprintf(buf + off, off < len ? len - off : 0, __VA_ARGS__); \
-    if (n_ > 0) off += (size_t)n_;                             \
+    if (n_ > 0) off += (size_t)n_;                                        \
   } while (0)
 
 size_t hub_metrics_render(hub *h, char *buf, size_t len) {
@@ -361,7 +372,8 @@ size_t hub_metrics_render(hub *h, char *buf, size_t len) {
   PUT("moa_uptime_seconds %lld\n", (long long)(time(NULL) - h->started));
   PUT("# HELP moa_ws_connections Open WebSocket connections.\n# TYPE moa_ws_connections gauge\n");
   PUT("moa_ws_connections %zu\n", h->nsessions);
-  PUT("# HELP moa_ws_connections_total WebSocket connections accepted.\n# TYPE moa_ws_connections_total counter\n");
+  PUT("# HELP moa_ws_connections_total WebSocket connections accepted.\n# TYPE moa_ws_connections_total "
+      "counter\n");
   PUT("moa_ws_connections_total %llu\n", (unsigned long long)h->counters.connections_total);
   PUT("# HELP moa_sessions Signed-in WebSocket sessions.\n# TYPE moa_sessions gauge\n");
   PUT("moa_sessions %zu\n", h->nauth);
@@ -406,7 +418,8 @@ size_t hub_metrics_render(hub *h, char *buf, size_t len) {
   PUT("moa_login_checks{state=\"running\"} %zu\n", login_gate_running(h->login_gate));
   static const char *const ice_types[2] = {"host", "relay"};
   static const char *const ice_protos[3] = {"udp", "tcp", "tls"};
-  PUT("# HELP moa_ice_selected_total Participants by the ICE path their browser selected: host (direct to the "
+  PUT("# HELP moa_ice_selected_total Participants by the ICE path their browser selected: host (direct to "
+      "the "
       "media server) or relay (through TURN), and the transport (for a relay: to the TURN server).\n"
       "# TYPE moa_ice_selected_total counter\n");
   for (int t = 0; t < 2; t++)
@@ -420,7 +433,8 @@ size_t hub_metrics_render(hub *h, char *buf, size_t len) {
     PUT("moa_recording_disk_bytes %lld\n", (long long)rec_bytes);
     PUT("# HELP moa_recordings Recordings kept, by state.\n# TYPE moa_recordings gauge\n");
     for (int i = 0; i < RECORDING_STATES; i++)
-      PUT("moa_recordings{state=\"%s\"} %lld\n", recording_state_name((recording_state)i), (long long)rec_count[i]);
+      PUT("moa_recordings{state=\"%s\"} %lld\n", recording_state_name((recording_state)i),
+          (long long)rec_count[i]);
   }
   if (h->media && off < len) off += media_metrics_render(h->media, buf + off, len - off);
   return off < len ? off : len;

@@ -25,8 +25,10 @@ struct jobs {
 
 static void push(job **head, job **tail, job *x) {
   x->next = NULL;
-  if (*tail) (*tail)->next = x;
-  else *head = x;
+  if (*tail)
+    (*tail)->next = x;
+  else
+    *head = x;
   *tail = x;
 }
 
@@ -91,6 +93,26 @@ void jobs_stop(jobs *j) {
   pthread_mutex_destroy(&j->mu);
   pthread_cond_destroy(&j->cv);
   free(j);
+}
+
+void jobs_stop_drain(jobs *j, void *ctx, void (*discard)(void *arg)) {
+  if (!j) return;
+  pthread_mutex_lock(&j->mu);
+  j->stop = true;
+  job *todo = j->todo_head; /* not started: taken away before a worker can start them */
+  j->todo_head = j->todo_tail = NULL;
+  j->queued = 0;
+  pthread_cond_broadcast(&j->cv);
+  pthread_mutex_unlock(&j->mu);
+  for (int i = 0; i < j->nthreads; i++) pthread_join(j->threads[i], NULL);
+  for (job *x = todo, *n; x; x = n) {
+    n = x->next;
+    if (discard) discard(x->arg);
+    free(x);
+  }
+  j->nthreads = 0;
+  jobs_drain(j, ctx);
+  jobs_stop(j);
 }
 
 int jobs_submit(jobs *j, job_work_fn work, job_done_fn done, void *arg) {

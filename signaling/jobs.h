@@ -20,6 +20,11 @@ jobs *jobs_start(int nthreads, int max_queued, void (*wake)(void *), void *wake_
  * jobs not yet drained are run by the caller first through jobs_drain. Safe on NULL. */
 void jobs_stop(jobs *j);
 
+/* Stops without running what has not started: those jobs' args go to discard(arg) (may be
+ * NULL); the jobs running finish, and the done functions of every finished job run with ctx
+ * on the calling thread; then frees. Safe on NULL. */
+void jobs_stop_drain(jobs *j, void *ctx, void (*discard)(void *arg));
+
 /* Queues a job. Returns 0, or -1 when the queue is full (nothing queued). */
 int jobs_submit(jobs *j, job_work_fn work, job_done_fn done, void *arg);
 /* Runs the done functions of finished jobs on the calling (signaling) thread with ctx.

@@ -207,6 +207,36 @@ static void test_jobs_stop_with_queued(void **state) {
   fixture_destroy();
 }
 
+static atomic_int discarded;
+static void discard_count(void *arg) { atomic_fetch_add(&discarded, 1); }
+static void done_with_ctx(void *ctx, void *arg) {
+  if (ctx == &fx) atomic_fetch_add(&fx.done, 1);
+}
+
+/* jobs_stop_drain (the recording finalizes: a shutdown must neither wait for every queued
+ * finalize nor lose the one that finished): the running job finishes and its done function runs
+ * with ctx on the caller's thread; jobs not started are handed to discard, never run. */
+static void test_jobs_stop_drain(void **state) {
+  fixture_init();
+  atomic_store(&discarded, 0);
+  atomic_int counter = 0;
+  jobs *j = jobs_start(1, 100, NULL, NULL);
+  assert_non_null(j);
+  assert_int_equal(jobs_submit(j, work_blocker, done_with_ctx, NULL), 0);
+  wait_blocker_running();
+  for (int i = 0; i < 5; i++) assert_int_equal(jobs_submit(j, work_count, done_with_ctx, &counter), 0);
+  pthread_t t;
+  assert_int_equal(pthread_create(&t, NULL, open_gate_later, NULL), 0);
+  jobs_stop_drain(j, &fx, discard_count); /* the blocker ends when the gate opens */
+  pthread_join(t, NULL);
+  assert_int_equal(atomic_load(&fx.worked), 1);
+  assert_int_equal(atomic_load(&counter), 0);
+  assert_int_equal(atomic_load(&fx.done), 1);
+  assert_int_equal(atomic_load(&discarded), 5);
+  jobs_stop_drain(NULL, NULL, NULL);
+  fixture_destroy();
+}
+
 static void test_jobs_start_bad(void **state) { assert_null(jobs_start(0, 10, NULL, NULL)); }
 
 /* ---- throttle ---- */
@@ -320,6 +350,7 @@ int main(void) {
       cmocka_unit_test(test_jobs_thousand),
       cmocka_unit_test(test_jobs_full_queue),
       cmocka_unit_test(test_jobs_stop_with_queued),
+      cmocka_unit_test(test_jobs_stop_drain),
       cmocka_unit_test(test_jobs_start_bad),
       cmocka_unit_test_setup(test_throttle_lock, reset),
       cmocka_unit_test_setup(test_throttle_window, reset),
