@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -181,7 +182,7 @@ int rec_composite_run(char **argv, int timeout_s, char *err, size_t errlen) {
     snprintf(err, errlen, "cannot run %s: pipe: %s", exe, strerror(errno));
     return -1;
   }
-  pid_t pid = fork();
+  pid_t parent = getpid(), pid = fork();
   if (pid < 0) {
     snprintf(err, errlen, "cannot run %s: fork: %s", exe, strerror(errno));
     close(pipefd[0]);
@@ -189,7 +190,11 @@ int rec_composite_run(char **argv, int timeout_s, char *err, size_t errlen) {
     return -1;
   }
   if (pid == 0) {
-    /* the child: only async-signal-safe calls until exec */
+    /* the child: only async-signal-safe calls until exec. It dies with the server (SIGKILL
+     * included): an orphan still writing the composite's temporary file would race the finalize
+     * that the restarted server runs again over the same directory. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127); /* the server died before prctl */
     setpriority(PRIO_PROCESS, 0, 19);
     int devnull = open("/dev/null", O_RDWR);
     if (devnull >= 0) {

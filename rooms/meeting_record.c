@@ -207,6 +207,7 @@ typedef struct fin_job {
   int64_t id;
   char spool_dir[RECORDING_DIR_MAX], out_dir[RECORDING_DIR_MAX];
   meeting_record_finalizer fn;
+  bool cut; /* the row was still RECORDING: the server stopped (or crashed) while recording */
   int rc;
   rec_fin_result res;
 } fin_job;
@@ -222,6 +223,12 @@ static void fin_done(void *ctx, void *arg) { /* the signaling thread */
   hub *h = ctx;
   fin_job *j = arg;
   moa_db *db = hub_db(h);
+  if (j->cut && j->res.state == REC_FIN_COMPLETE) { /* the spools read whole, but the meeting went on */
+    j->res.state = REC_FIN_INCOMPLETE;
+    snprintf(j->res.error, sizeof j->res.error, "%s",
+             "the server stopped while this was being recorded: it ends there (after a crash, up to a second "
+             "earlier)");
+  }
   int rc = recording_finalized(db, j->id, &j->res);
   if (rc == RECORDING_STORE_INVALID) {
     recording_result failed = {
@@ -251,6 +258,7 @@ int meeting_record_finalize(hub *h, int64_t id, meeting_record_finalizer fn) {
   fin_job *j = calloc(1, sizeof *j);
   if (!j) return -1;
   j->id = id;
+  j->cut = rec.state == RECORDING_RECORDING;
   j->fn = fn;
   snprintf(j->spool_dir, sizeof j->spool_dir, "%s", rec.spool_dir);
   snprintf(j->out_dir, sizeof j->out_dir, "%s", rec.out_dir);

@@ -69,7 +69,9 @@ typedef int (*meeting_record_finalizer)(const char *spool_dir, const char *out_d
 int meeting_record_finalize(hub *h, int64_t id, meeting_record_finalizer fn);
 
 /* At start: queues the finalize of every recording a crash left RECORDING or FINALIZING (no
- * recorder writes them any more). Returns how many were queued, -1 on a database error. */
+ * recorder writes them any more). One left RECORDING was cut short by the server's stop or
+ * crash: finalized whole, it is INCOMPLETE all the same, with that said in its error. Returns
+ * how many were queued, -1 on a database error. */
 int meeting_record_recover(hub *h, meeting_record_finalizer fn);
 
 /* Records a finalize's result in the store (recording_store_finalized): the state READY,

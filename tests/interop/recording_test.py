@@ -15,7 +15,10 @@ prints nothing (it decodes end to end, the lossy publisher's too). In the aiortc
 file every flash is matched by a beep within 80 ms (audio and video line up).
 Phase 2, a crash: the aiortc publisher alone is recorded for 8 s, then the server gets SIGKILL;
 started again on the same database and directory, it finalizes the spool left behind into a
-file that decodes and covers at least all but the last second before the kill."""
+file that decodes and covers at least all but the last second before the kill. Then a second
+recording is stopped and the server killed while its composite's ffmpeg runs: the child dies
+with it, and after the restart the recording is finalized again, every file decoding, no
+temporary file left."""
 
 import asyncio
 import fractions
@@ -342,12 +345,49 @@ async def phase_crash(rec_dir):
         files = row["files"]
         log(f"after the restart, recording {rec_id}: state {row['state']}, {row['duration_ms']} ms, "
             f"error {row['error']!r}; files {[(f['name'], f['duration_ms']) for f in files]}")
-        check(row["state"] in ("ready", "incomplete"), f"recording {rec_id} ended {row['state']}: {row['error']}")
+        check(row["state"] == "incomplete" and "server stopped" in row["error"],
+              f"recording {rec_id} ended {row['state']} ({row['error']!r}): the host should read it was cut short")
         person = [f for f in files if not f["composite"]]
         check(len(person) == 1, f"participant files: {files}")
         path = os.path.join(rec_dir, str(rec_id), "files", person[0]["name"])
         dur, _ = check_file(path, recorded, -1.0, "the crashed recording")
         log(f"the crashed recording finalized: {dur:.2f} s of the {recorded:.2f} s before SIGKILL, decodes without error")
+
+        # Killed while finalizing: the composite's ffmpeg child dies with the server, and the
+        # restarted server finalizes the recording again from its spools.
+        await host.close()
+        host = None
+        peer = AiortcPeer(server, "member01b@moa.example")
+        await peer.join(1)
+        await peer.publish(list(flash_beep_tracks()))
+        await wait_until(lambda: peer.connected, "the aiortc publisher connected", 30)
+        host = await host_session(server)
+        rec2 = (await host.request("meeting.record", room_id=peer.room_id, action="start"))["recording_id"]
+        await asyncio.sleep(KILL_AFTER_S)
+        await host.request("meeting.record", room_id=peer.room_id, action="stop")
+        out2 = os.path.join(rec_dir, str(rec2), "files")
+
+        def composing():
+            return subprocess.run(["pgrep", "-f", f"ffmpeg.*{out2}"], capture_output=True).returncode == 0
+
+        await wait_until(composing, "the composite's ffmpeg running", 60, lambda: server.output(), step=0.05)
+        await server.kill()
+        await peer.close()
+        peer = None
+        await host.close()
+        host = None
+        await asyncio.sleep(0.5)
+        check(not composing(), "the composite's ffmpeg outlived the server")
+        log(f"SIGKILL while recording {rec2} was being finalized; its ffmpeg child died with the server")
+        await server.start(["--recording-dir", rec_dir], keep_db=True)
+        host = await host_session(server)
+        row = await wait_finalized(server, host, room_id, rec2, 120)
+        check(row["state"] == "ready", f"recording {rec2} ended {row['state']} after the restart: {row['error']}")
+        for f in row["files"]:
+            check_file(os.path.join(out2, f["name"]), KILL_AFTER_S, 1.0, f"{f['name']} of the re-finalized recording")
+        leftovers = [n for n in os.listdir(out2) if n.startswith(".")]
+        check(not leftovers, f"temporary files left in {out2}: {leftovers}")
+        log(f"recording {rec2} finalized again after the restart: {[f['name'] for f in row['files']]}, all decode")
     finally:
         if peer:
             await peer.close()

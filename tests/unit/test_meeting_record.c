@@ -158,7 +158,8 @@ static void test_failed_and_hostile(void **state) {
   assert_int_equal(recording_store_files(f->db, b, files, 2), 0);
 }
 
-/* After a crash: RECORDING and FINALIZING rows are finalized; finished ones are left alone. */
+/* After a crash: RECORDING and FINALIZING rows are finalized (a RECORDING one as incomplete);
+ * finished ones are left alone. */
 static void test_recover(void **state) {
   fixture *f = *state;
   int64_t crashed = recording_store_create(f->db, 10, 0, 1, 1000, "/var/lib/moa/rec", NULL);
@@ -169,12 +170,13 @@ static void test_recover(void **state) {
   assert_int_equal(recording_store_finalized(f->db, ready, &ok), 1);
   calls = 0;
   assert_int_equal(meeting_record_recover(f->h, fake_complete), 2);
-  assert_int_equal(settle(f, crashed), RECORDING_READY);
+  assert_int_equal(settle(f, crashed), RECORDING_INCOMPLETE); /* cut short, however whole its spools */
   assert_int_equal(settle(f, stopped), RECORDING_READY);
   assert_int_equal(calls, 2);
   recording_rec r;
   assert_int_equal(recording_store_get(f->db, crashed, &r), 1);
   assert_true(r.stopped_at > 0);
+  assert_non_null(strstr(r.error, "the server stopped while this was being recorded"));
   assert_int_equal(recording_store_get(f->db, ready, &r), 1);
   assert_int_equal(r.bytes, 1); /* untouched */
   assert_int_equal(meeting_record_recover(f->h, fake_complete), 0);
