@@ -42,19 +42,50 @@
 // both beside Moa's figure and the ratios. FWD_BARE_GSO=1 adds the plain floor with UDP GSO
 // (bare_forward's `gso`: one sendmmsg entry per subscriber and run of equal-size packets).
 //
+// What recording costs the server (issue 17; FWD_RECORD=1): FWD_PUBLISHERS publishers (default 1)
+// send the stream above, each its own forward_peers publisher on its own SSRC, and each subscriber
+// receives all of them (the host switches the lounge's bandwidth adaptation off first: the peers
+// send no bandwidth feedback, and the first estimate would pause some). Each publisher also
+// answers its own subscribe offers, as a browser does (the server closes a participant whose
+// subscribe transport does not connect in 30 s), with an `aux` peer left out of the figures, and
+// declares every video it is offered off screen (media.view 0 x 0), so the server forwards to
+// the subscribers only. At each subscriber level the
+// rounds are interleaved off, on, off, on, ... (FWD_ROUNDS pairs, so the machine's noise hits
+// both alike): before an "on" round the lounge's host (coord01@moa.example, a coordinator of
+// consortium 1 in the demo database, signed in with auth.login) sends meeting.record
+// {action: "start"} and waits for the answer, after it {action: "stop"}; each round, on or off,
+// starts FWD_SETTLE_MS (default 3000) after that point, so a start's spool creation and keyframe
+// requests are not in the window (with 1000 the worker's time was still higher in the "on"
+// rounds, by 5-10 %; with 3000 not: docs/BENCHMARKS.md). After each stop the finalize (a job thread of moa with
+// libavformat, and an ffmpeg child for the composite) runs outside the rounds: the next round
+// waits until the recording has left the "finalizing" state in the store (the recordings row of
+// the benchmark's database, read with the sqlite3 command-line tool). The server runs with
+// --recording-dir in the benchmark's temporary directory. Printed per round: on/off, server
+// ms CPU/s (every thread of moa: the recorder's writer thread included) and µs per forwarded
+// packet, the ms CPU/s of the round's busiest thread (the media worker: the packet path), and
+// for "on" rounds the records the recorder wrote; then per level the medians off and on (all
+// threads; the worker; the other threads, where the recording's writer thread is), the ratio
+// on/off, the records written and dropped (moa_recording_packets_total and
+// moa_recording_dropped_total of /metrics), the spool bytes (moa_recording_bytes_total) and each
+// recording's final state. In this mode it also exits non-zero when an "on" round recorded
+// nothing.
+//
 // Rate limits are raised (--rate) so joining 200 peers is not throttled. Figures, not
 // assertions: it exits non-zero only when media does not flow (a peer fails, a subscriber never
 // receives, or a round forwards nothing).
 //
 // Usage: node bench/bench_forward.mjs <moa-binary> <seed-db>
 //        (env FWD_SUBS=10,50,200 FWD_TCP_SUBS=50 FWD_ROUNDS=5 FWD_ROUND_MS=2000 FWD_SIMULCAST=0)
+//        FWD_RECORD=1 FWD_PUBLISHERS=10 FWD_SETTLE_MS=3000: the recording cost, rounds off/on
+//        interleaved (e.g. FWD_RECORD=1 FWD_PUBLISHERS=10 FWD_SUBS=10 FWD_TCP_SUBS=0 FWD_BARE=0
+//        FWD_ROUNDS=6; needs the sqlite3 command-line tool);
 //        FWD_BARE=0 skips the bare floor, FWD_BARE_GSO=1 adds its GSO variant;
 //        FWD_SRTP_PROFILE=SRTP_AES128_CM_SHA1_80 makes the peers offer only that profile (default:
 //        GCM first, which the server picks)
 import { spawn, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -71,6 +102,12 @@ const ROUND_MS = Number(process.env.FWD_ROUND_MS || 2000);
 const SIMULCAST = process.env.FWD_SIMULCAST === '1';
 const BARE = process.env.FWD_BARE !== '0';
 const BARE_GSO = process.env.FWD_BARE_GSO === '1';
+const RECORD = process.env.FWD_RECORD === '1';
+const PUBS = Number(process.env.FWD_PUBLISHERS || 1);
+const SETTLE_MS = Number(process.env.FWD_SETTLE_MS || 3000);
+const FINALIZE_WAIT_MS = 300000; // the longest wait for a finalize between rounds
+const HOST = { email: 'coord01@moa.example', password: 'moa-demo-2025' }; // the demo database's
+if (!(PUBS >= 1 && PUBS <= 32)) { console.error('bench_forward: FWD_PUBLISHERS must be 1..32'); process.exit(2); }
 const RID_EXT = 10; // the publish offer's id for urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id
 const WARMUP_MS = 1500;
 const JOIN_BATCH = 20;
@@ -92,10 +129,10 @@ const withTimeout = (p, ms, what) => Promise.race([p, sleep(ms).then(() => { thr
 // ---------------------------------------------------------------------------------------------
 // The server
 
-function startServer(db) {
+function startServer(db, extra = []) {
   const proc = spawn(resolve(moaBin), ['--listen', '127.0.0.1:0', '--db', db, '--static', join(SRC, 'web-static'),
     '--media-ip', '127.0.0.1', '--media-port', '0', '--media-workers', '1', '--log-level', 'warn',
-    '--rate', '1000', '--rate-burst', '1000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--rate', '1000', '--rate-burst', '1000', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '', stdout = '';
   proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-8192); });
   const exited = new Promise((res) => proc.on('exit', (code, signal) => res(code ?? signal)));
@@ -109,16 +146,19 @@ function startServer(db) {
   });
   return withTimeout(port, 20000, 'moa start').then((p) => ({
     proc, port: p, url: `ws://127.0.0.1:${p}/ws`, stderr: () => stderr, exited,
-    cpuNs() { // every thread's run time, in ns (finer than the 10 ms ticks of /proc/<pid>/stat)
-      let ns = 0;
-      for (const t of readdirSync(`/proc/${proc.pid}/task`)) ns += Number(readFileSync(`/proc/${proc.pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
-      return ns;
+    threadNs() { // each thread's run time, in ns (finer than the 10 ms ticks of /proc/<pid>/stat)
+      const m = new Map();
+      for (const t of readdirSync(`/proc/${proc.pid}/task`)) {
+        try { m.set(t, Number(readFileSync(`/proc/${proc.pid}/task/${t}/schedstat`, 'utf8').split(' ')[0])); } catch { /* it ended */ }
+      }
+      return m;
     },
+    cpuNs() { let ns = 0; for (const v of this.threadNs().values()) ns += v; return ns; }, // every thread's
     async metrics() { // the media counters, e.g. m.rtp_forwarded_total, m['dropped_total{reason="bad_stun"}']
       const text = await (await fetch(`http://127.0.0.1:${p}/metrics`)).text();
       const m = {};
       for (const [, k, v] of text.matchAll(/^moa_media_(\S+) (\S+)$/gm)) m[k] = Number(v);
-      for (const [, k, v] of text.matchAll(/^moa_(ice_tcp_\S+) (\S+)$/gm)) m[k] = Number(v);
+      for (const [, k, v] of text.matchAll(/^moa_(ice_tcp_\S+|recording_\S+) (\S+)$/gm)) m[k] = Number(v);
       if (m.rtp_forwarded_total === undefined) throw new Error('/metrics has no moa_media_rtp_forwarded_total');
       return m;
     },
@@ -242,37 +282,68 @@ function srtpCost(profile) {
 }
 
 async function main() {
-  const t0 = performance.now();
+  const t0 = performance.now(), load0 = loadavg();
   const dir = mkdtempSync(join(tmpdir(), 'moa-bench-fwd-'));
   const db = join(dir, 'moa.db');
   copyFileSync(seedDb, db);
-  const total = LEVELS[LEVELS.length - 1] + TCP_SUBS + 1;
+  const total = LEVELS[LEVELS.length - 1] + TCP_SUBS + PUBS;
+  // tokens[0 .. PUBS-1]: the publishers; subscriber i (1, 2, ...) signs in with tokens[PUBS - 1 + i]
   const tokens = execFileSync(tools.seed, [db, String(total), '1'], { encoding: 'utf8' }).trim().split('\n');
-  const srv = await startServer(db);
+  const recDir = join(dir, 'recordings');
+  const srv = await startServer(db, RECORD ? ['--recording-dir', recDir] : []);
   const peers = new Peers();
   const clients = [];
-  let loungeId = 0, fingerprint = '';
+  let loungeId = 0, fingerprint = '', offerError = null;
   try {
     ({ fingerprint } = await peers.wait((e) => e.ev === 'ready', 'forward_peers start'));
     const cpuOf = (pid) => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
 
-    // The publisher.
-    const pubWs = await Rpc.open(srv.url);
-    clients.push(pubWs);
-    await pubWs.call('auth.resume', { token: tokens[0] });
-    loungeId = (await pubWs.call('room.list', { consortium_id: 1 })).rooms.find((r) => r.is_lounge).id;
-    await pubWs.call('room.join', { room_id: loungeId });
-    const pubCreds = { ...(await peers.create(0, 'pub')), fingerprint };
-    const ssrc = 0x10000000 + Math.floor(Math.random() * 0x7fffffff);
-    const pubAnswer = await pubWs.call('media.publish', { sdp: publishOffer(pubCreds, ssrc), tracks: [{ mid: '0', source: 'camera' }] });
-    const st = serverTransport(pubAnswer.sdp);
-    if (SIMULCAST && !/^a=simulcast:recv q;h;f/m.test(pubAnswer.sdp)) throw new Error(`the server did not accept simulcast:\n${pubAnswer.sdp}`);
-    const pubUp = peers.wait((e) => e.ev === 'connected' && e.id === 0, 'publisher ICE/DTLS');
-    peers.send(`publish 0 ${ssrc} ${VP8_PT}${SIMULCAST ? ` ${RID_EXT}` : ''}`);
-    peers.send(`connect 0 ${st.ip} ${st.port} ${st.ufrag} ${st.pwd} ${st.fingerprint}`);
-    const { profile } = await pubUp;
+    // The host who starts and stops the recording (not in the room: a coordinator may anyway).
+    // It switches the lounge's bandwidth adaptation off, so that every subscriber gets every
+    // publisher's video: with adaptation on, the peers (which send no bandwidth feedback) would
+    // get only as many as the first estimate allows.
+    let host = null;
+    if (RECORD) {
+      host = await Rpc.open(srv.url);
+      clients.push(host);
+      await host.call('auth.login', HOST);
+      loungeId = (await host.call('room.list', { consortium_id: 1 })).rooms.find((r) => r.is_lounge).id;
+      await host.call('room.adaptation', { room_id: loungeId, on: false });
+    }
+    // The publishers (peer ids 0, then 100001, 100002, ...: apart from the subscribers' 1, 2, ...).
+    // With several, each also receives the others as a browser does (the server closes a
+    // participant whose subscribe transport never connects): its offers are answered by an aux
+    // peer (200001, ...; not in the figures), and every video it is offered is declared not on
+    // screen (media.view 0 x 0), so the server pauses it: what is forwarded goes to the
+    // subscribers only.
+    const pubId = (k) => (k ? 100000 + k : 0), auxId = (k) => 200001 + k;
+    let profile = '', st = null;
+    const auxUp = [];
+    for (let k = 0; k < PUBS; k++) {
+      const pubWs = await Rpc.open(srv.url);
+      clients.push(pubWs);
+      await pubWs.call('auth.resume', { token: tokens[k] });
+      if (PUBS > 1) {
+        answerOffers(pubWs, auxId(k), { role: 'aux', hide: true }).catch(() => {}); // kept in offerError
+        auxUp.push(peers.wait((e) => e.ev === 'connected' && e.id === auxId(k), `publisher ${k}'s subscribe transport`, 120000));
+      }
+      if (!loungeId) loungeId = (await pubWs.call('room.list', { consortium_id: 1 })).rooms.find((r) => r.is_lounge).id;
+      await pubWs.call('room.join', { room_id: loungeId });
+      const pubCreds = { ...(await peers.create(pubId(k), 'pub')), fingerprint };
+      const ssrc = 0x10000000 + Math.floor(Math.random() * 0x7fffffff);
+      const pubAnswer = await pubWs.call('media.publish', { sdp: publishOffer(pubCreds, ssrc), tracks: [{ mid: '0', source: 'camera' }] });
+      st = serverTransport(pubAnswer.sdp);
+      if (SIMULCAST && !/^a=simulcast:recv q;h;f/m.test(pubAnswer.sdp)) throw new Error(`the server did not accept simulcast:\n${pubAnswer.sdp}`);
+      const pubUp = peers.wait((e) => e.ev === 'connected' && e.id === pubId(k), `publisher ${k} ICE/DTLS`);
+      peers.send(`publish ${pubId(k)} ${ssrc} ${VP8_PT}${SIMULCAST ? ` ${RID_EXT}` : ''}`);
+      peers.send(`connect ${pubId(k)} ${st.ip} ${st.port} ${st.ufrag} ${st.pwd} ${st.fingerprint}`);
+      ({ profile } = await pubUp);
+    }
+    await Promise.all(auxUp);
     console.log(`server: ${moaBin} --media-workers 1 on 127.0.0.1 (UDP ${st.port}); peers: forward_peers, one process, ${cpus().length} cores shared with the server; SRTP ${profile}`);
-    console.log(SIMULCAST ? 'publisher: simulcast, rid q/h/f (30 + 60 + 150 packets/s; loss and latency measured on f)' : 'publisher: one encoding (150 packets/s)');
+    console.log(`${PUBS > 1 ? `${PUBS} publishers, each` : 'publisher'}: ` +
+      (SIMULCAST ? 'simulcast, rid q/h/f (30 + 60 + 150 packets/s; loss and latency measured on f)' : 'one encoding (150 packets/s)'));
+    if (RECORD) console.log(`recording: --recording-dir ${recDir}; rounds off/on interleaved, ${SETTLE_MS} ms after each start/stop; finalize waited for between rounds`);
 
     // SRTP cost, same run, same profile, while only the publisher streams.
     const srtp = srtpCost(profile);
@@ -281,13 +352,17 @@ async function main() {
     // One round: the server's CPU and forwarding counter around a window of the peers' packets.
     const round = async () => {
       peers.check();
+      if (offerError) throw offerError;
       if (srv.proc.exitCode !== null || srv.proc.signalCode !== null) throw new Error(`moa exited:\n${srv.stderr()}`);
       const mark = peers.wait((e) => e.ev === 'mark', 'mark');
       peers.send('mark');
       await mark;
-      const c0 = srv.cpuNs(), m0 = await srv.metrics(), p0 = cpuOf(peers.proc.pid), w0 = performance.now();
+      const sum = (m) => [...m.values()].reduce((a, v) => a + v, 0);
+      const t0 = srv.threadNs(), c0 = sum(t0), m0 = await srv.metrics(), p0 = cpuOf(peers.proc.pid), w0 = performance.now();
       await sleep(ROUND_MS);
-      const c1 = srv.cpuNs(), m1 = await srv.metrics(), p1 = cpuOf(peers.proc.pid), w1 = performance.now();
+      const t1 = srv.threadNs(), c1 = sum(t1), m1 = await srv.metrics(), p1 = cpuOf(peers.proc.pid), w1 = performance.now();
+      // The busiest thread of the round: the media worker (--media-workers 1) while media flows.
+      const busiest = Math.max(...[...t1].map(([t, v]) => v - (t0.get(t) ?? 0)));
       const rep = peers.wait((e) => e.ev === 'report', 'report');
       peers.send('report');
       const r = await rep;
@@ -297,14 +372,69 @@ async function main() {
       // simulcast encoding the consumer does not send: a forwarded packet here is one also sent
       // (the datagrams out include a few RTCP and STUN packets: a small overcount in simulcast).
       const delivered = Math.min(fwd, sent);
-      return { ...r, fwdPerS: delivered / s, unsent: fwd - delivered, cpuUs: delivered ? (c1 - c0) / 1000 / delivered : NaN, cpuMsPerS: (c1 - c0) / 1e6 / s,
+      const rec = (k) => (m1[k] ?? 0) - (m0[k] ?? 0);
+      return { ...r, secs: s, workerMsPerS: busiest / 1e6 / s, recPackets: rec('recording_packets_total'), recDropped: rec('recording_dropped_total'), recBytes: rec('recording_bytes_total'),
+        fwdPerS: delivered / s, unsent: fwd - delivered, cpuUs: delivered ? (c1 - c0) / 1000 / delivered : NaN, cpuMsPerS: (c1 - c0) / 1e6 / s,
         peersMsPerS: (p1 - p0) / 1e6 / s, lossPct: r.expected ? (100 * (r.expected - r.received)) / r.expected : NaN };
     };
 
     await sleep(WARMUP_MS);
     const idle = await round(); // the publisher alone: what the server spends without subscribers
-    const results = [];
+    const results = [], recResults = [];
     let subs = 0;
+
+    // FWD_RECORD: ROUNDS pairs of rounds off, on at this level; `rounds` gets the off ones (the
+    // table's figures are the forwarding without recording, as in the other modes).
+    const recState = (id) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db,
+      `SELECT state || ' ' || error FROM recordings WHERE id = ${Number(id)}`], { encoding: 'utf8' }).trim();
+    const recordRounds = async (label, offRounds) => {
+      const on = [], off = [], recs = [];
+      const mStart = await srv.metrics();
+      for (let k = 0; k < ROUNDS; k++) {
+        await sleep(SETTLE_MS);
+        const r0 = await round();
+        off.push(r0);
+        console.log(`  ${label} subs, pair ${k + 1}: off  server ${r0.cpuMsPerS.toFixed(1)} ms CPU/s (worker ${r0.workerMsPerS.toFixed(1)}), ${r0.cpuUs.toFixed(2)} µs/pkt` +
+          ` (${r0.fwdPerS.toFixed(0)} pkt/s forwarded)`);
+        const started = await host.call('meeting.record', { room_id: loungeId, action: 'start' });
+        if (!started.recording || !started.recording_id) throw new Error(`meeting.record start: ${JSON.stringify(started)}`);
+        await sleep(SETTLE_MS);
+        const r1 = await round();
+        on.push(r1);
+        const stopped = await host.call('meeting.record', { room_id: loungeId, action: 'stop' });
+        const tFin = performance.now();
+        let [state, error] = ['', ''];
+        const poll = () => { const t = recState(started.recording_id); state = t.split(' ')[0]; error = t.slice(state.length + 1); };
+        poll();
+        while ((state === 'recording' || state === 'finalizing') && performance.now() - tFin < FINALIZE_WAIT_MS) {
+          await sleep(250);
+          poll();
+        }
+        const finS = (performance.now() - tFin) / 1000;
+        recs.push({ id: started.recording_id, state, error, finS, degraded: stopped.degraded });
+        console.log(`  ${label} subs, pair ${k + 1}: on   server ${r1.cpuMsPerS.toFixed(1)} ms CPU/s (worker ${r1.workerMsPerS.toFixed(1)}), ${r1.cpuUs.toFixed(2)} µs/pkt` +
+          ` (${r1.fwdPerS.toFixed(0)} pkt/s forwarded); recorded ${r1.recPackets} records (${(r1.recPackets / r1.secs).toFixed(0)}/s; sent ${(PUBS * 150)}/s),` +
+          ` ${r1.recBytes} spool bytes, dropped ${r1.recDropped} in the window; recording ${started.recording_id} ${state}` +
+          ` ${finS.toFixed(1)} s after the stop${stopped.degraded ? ', degraded' : ''}${error ? ` (${error})` : ''}`);
+        if (state === 'recording' || state === 'finalizing') console.log(`  (recording ${started.recording_id} still ${state} after ${FINALIZE_WAIT_MS / 1000} s: the next round counts its finalize)`);
+      }
+      const mEnd = await srv.metrics();
+      offRounds.push(...off);
+      for (const r of [...off, ...on]) {
+        if (!r.received || r.silent) throw new Error(`${label} subscribers: media did not flow (${JSON.stringify(r)})`);
+      }
+      const d = (k) => (mEnd[k] ?? 0) - (mStart[k] ?? 0);
+      const res = { label, offMs: median(off.map((r) => r.cpuMsPerS)), onMs: median(on.map((r) => r.cpuMsPerS)),
+        offUs: median(off.map((r) => r.cpuUs)), onUs: median(on.map((r) => r.cpuUs)),
+        offWorker: median(off.map((r) => r.workerMsPerS)), onWorker: median(on.map((r) => r.workerMsPerS)),
+        offRest: median(off.map((r) => r.cpuMsPerS - r.workerMsPerS)), onRest: median(on.map((r) => r.cpuMsPerS - r.workerMsPerS)),
+        pairRatios: on.map((r, i) => r.cpuMsPerS / off[i].cpuMsPerS), packets: d('recording_packets_total'),
+        dropped: d('recording_dropped_total'), bytes: d('recording_bytes_total'), recs,
+        lost: [...off, ...on].reduce((a, r) => a + r.expected - r.received, 0) };
+      const empty = on.findIndex((r) => !r.recPackets);
+      if (empty >= 0) throw new Error(`${label} subscribers: recording ${recs[empty].id} recorded nothing in its round`);
+      return res;
+    };
     const plan = LEVELS.map((level) => ({ level, label: String(level), tcp: false }));
     if (TCP_SUBS > 0) {
       const u = LEVELS[LEVELS.length - 1];
@@ -321,7 +451,8 @@ async function main() {
       const addS = (performance.now() - tAdd) / 1000;
       await sleep(WARMUP_MS);
       const rounds = [];
-      for (let k = 0; k < ROUNDS; k++) rounds.push(await round());
+      if (RECORD) recResults.push(await recordRounds(label, rounds));
+      else for (let k = 0; k < ROUNDS; k++) rounds.push(await round());
       for (const r of rounds) {
         if (!r.received || r.silent) throw new Error(`${level} subscribers: media did not flow (${JSON.stringify(r)})`);
       }
@@ -392,6 +523,18 @@ async function main() {
         }
       }
     }
+    for (const r of recResults) {
+      console.log(`recording ${PUBS} video track${PUBS > 1 ? 's' : ''}, ${r.label} subscribers, ${ROUNDS} pairs of rounds off/on x ${ROUND_MS / 1000} s:` +
+        ` server median ${r.offMs.toFixed(1)} ms CPU/s off, ${r.onMs.toFixed(1)} on: on/off ${(r.onMs / r.offMs).toFixed(3)}` +
+        ` (${((r.onMs / r.offMs - 1) * 100).toFixed(1)}%); µs per forwarded packet ${r.offUs.toFixed(2)} off, ${r.onUs.toFixed(2)} on;` +
+        ` on/off by pair ${r.pairRatios.map((x) => x.toFixed(3)).join(' ')}`);
+      console.log(`  the busiest thread (the media worker, the packet path): median ${r.offWorker.toFixed(1)} ms CPU/s off, ${r.onWorker.toFixed(1)} on` +
+        ` (on/off ${(r.onWorker / r.offWorker).toFixed(3)}); the other threads (signaling, the recording writer while on): ${r.offRest.toFixed(1)} off,` +
+        ` ${r.onRest.toFixed(1)} on`);
+      console.log(`  recorded ${r.packets} records (moa_recording_packets_total), dropped ${r.dropped} (moa_recording_dropped_total),` +
+        ` spool bytes ${r.bytes} (moa_recording_bytes_total); lost by the subscribers over all rounds ${r.lost};` +
+        ` recordings: ${r.recs.map((x) => `${x.id} ${x.state}${x.degraded ? ' degraded' : ''} (${x.finS.toFixed(1)} s)`).join(', ')}`);
+    }
     console.log(`medians of ${ROUNDS} rounds x ${ROUND_MS / 1000} s; publisher alone: server ${idle.cpuMsPerS.toFixed(1)} ms CPU/s`);
     for (const r of results) {
       console.log(`  ${r.label.padStart(3)} subs: joined+connected in ${r.addS.toFixed(1)} s; server ${r.cpuMsPerS.toFixed(0)} ms CPU/s,` +
@@ -399,7 +542,8 @@ async function main() {
         ` dropped by the peers' own sockets ${r.drops}); server: counted as forwarded but not sent ${r.unsent},` +
         ` dropped while joining and measuring: ${r.serverDrops}`);
     }
-    console.log(`(total ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    const la = (l) => l.map((x) => x.toFixed(2)).join(' ');
+    console.log(`(total ${((performance.now() - t0) / 1000).toFixed(0)} s; load average 1/5/15 min at start ${la(load0)}, at end ${la(loadavg())})`);
   } catch (e) {
     const tail = `${srv.stderr().trim()}`.slice(-2000), ptail = peers.stderr.trim();
     if (tail) console.error(`server stderr (tail):\n${tail}`);
@@ -413,22 +557,32 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  async function addSubscriber(i, tcp = false) {
-    const c = await Rpc.open(srv.url);
-    clients.push(c);
-    await c.call('auth.resume', { token: tokens[i] });
+  // Answers every media.offer c gets (re-offers too) with the same forward_peers peer `id` (made
+  // at the first; role sub or aux); hide: then tells the server none of the offered video is on
+  // screen (media.view 0 x 0). Resolves when the first is answered; a later failure is kept in
+  // offerError, which each round checks.
+  function answerOffers(c, id, { tcp = false, role = 'sub', hide = false } = {}) {
     let creds = null;
-    const answer = async (ev) => { // every offer (re-offers too) is answered with the same transport
+    const answer = async (ev) => {
       const first = !creds;
-      if (first) creds = { ...(await peers.create(i, 'sub')), fingerprint };
+      if (first) creds = { ...(await peers.create(id, role)), fingerprint };
       await c.call('media.answer', { sdp: subscribeAnswer(ev.sdp, creds) });
       if (first) {
         const t = serverTransport(ev.sdp);
         if (tcp && !t.tcpPort) throw new Error('the server offers no ICE-TCP candidate');
-        peers.send(`connect ${i} ${t.ip} ${tcp ? t.tcpPort : t.port} ${t.ufrag} ${t.pwd} ${t.fingerprint}${tcp ? ' tcp' : ''}`);
+        peers.send(`connect ${id} ${t.ip} ${tcp ? t.tcpPort : t.port} ${t.ufrag} ${t.pwd} ${t.fingerprint}${tcp ? ' tcp' : ''}`);
       }
+      const views = hide ? (ev.tracks || []).filter((t) => t.kind === 'video').map((t) => ({ track_id: t.track_id, width: 0, height: 0 })) : [];
+      if (views.length) await c.call('media.view', { views });
     };
-    const offered = new Promise((res, rej) => c.on('media.offer', (ev) => answer(ev).then(res, rej)));
+    return new Promise((res, rej) => c.on('media.offer', (ev) => answer(ev).then(res, (e) => { offerError ??= e; rej(e); })));
+  }
+
+  async function addSubscriber(i, tcp = false) {
+    const c = await Rpc.open(srv.url);
+    clients.push(c);
+    await c.call('auth.resume', { token: tokens[PUBS - 1 + i] });
+    const offered = answerOffers(c, i, { tcp });
     const flowing = peers.wait((e) => e.ev === 'flowing' && e.id === i, `subscriber ${i} media`, 60000);
     const connected = peers.wait((e) => e.ev === 'connected' && e.id === i, `subscriber ${i} media`, 60000);
     const T = performance.now();

@@ -10,13 +10,20 @@
  * The publisher sends synthetic VP8: 30 frames/s of 5 RTP packets of PKT_BYTES bytes (150 pkt/s,
  * 1.44 Mbit/s of RTP, about 1.5 Mbit/s on the wire), marker on each frame's last packet, a key
  * frame every 2 s and after each PLI/FIR (the server starts a consumer on a key frame: VP8
- * descriptor S=1 PID=0 and P=0 in the payload header, see rtp_vp8_is_keyframe). After the VP8
+ * descriptor S=1 PID=0 and P=0 in the payload header, see rtp_vp8_is_keyframe; a single
+ * encoding's key frames carry a real 10-byte frame header, start code and 1280x720, for the
+ * recorder's finalizer; other packets reserve those bytes as zeros). After the VP8
  * bytes each payload carries a packet index and the send time (CLOCK_REALTIME, taken just before
  * SRTP protect). Subscribers unprotect, check the sequence numbers the server rewrote, and take
  * the latency against the kernel's receive timestamp of the datagram (SO_TIMESTAMPNS, the same
  * clock), so the time this loop needs to get to a socket is not counted. SO_RXQ_OVFL counts
  * datagrams this process's sockets dropped, so client-side overflow is told apart from loss in
  * the server.
+ *
+ * Several publishers (`publish` for each, up to MAX_PUBS): every one sends the same stream on its
+ * own SSRC in the same frame tick, their packets numbered alike, so a subscriber of all of them
+ * expects each window index once per publisher; it checks the sequence numbers per SSRC the server
+ * sends (one per forwarded publisher), and the window's "sent" counts every publisher's packets.
  *
  * Simulcast (`publish ID SSRC PT RIDEXT`): the publisher sends three encodings as a browser's rid
  * simulcast does, rid q, h, f on SSRC, SSRC+1, SSRC+2, each packet naming its rid in the RFC 8285
@@ -34,13 +41,15 @@
  * as TCP has no per-packet kernel timestamp.
  *
  * The driver (node, trusted but still parsed with bounds) speaks lines on stdin:
- *   peer ID pub|sub                       -> {"ev":"peer","id":ID,"ufrag":..,"pwd":..,"ip":..,"port":..}
+ *   peer ID pub|sub|aux                   -> {"ev":"peer","id":ID,"ufrag":..,"pwd":..,"ip":..,"port":..}
  *                                         (the UDP socket's address, for an SDP candidate;
  *                                         env FWD_PEER_IP binds another local address than
- *                                         127.0.0.1, e.g. a network namespace's own)
+ *                                         127.0.0.1, e.g. a network namespace's own;
+ *                                         aux: a subscriber left out of the window's figures)
  *   connect ID IP PORT UFRAG PWD FP [tcp] starts ICE then DTLS -> {"ev":"connected","id":ID,..}
  *   publish ID SSRC PT [RIDEXT]           peer ID sends the video once connected (with
- *                                         RIDEXT: three simulcast encodings, see above)
+ *                                         RIDEXT: three simulcast encodings, see above);
+ *                                         once per publisher
  *   mark                                  opens a measurement window -> {"ev":"mark","index":N}
  *   report                                closes it; after 300 ms of drain -> {"ev":"report",..}
  *   quit
@@ -91,18 +100,26 @@
 #define VP8_BYTES 2                   /* descriptor + first payload-header byte */
 #define SIM_LAYERS 3
 #define SIM_VP8_BYTES 7 /* X, I L T, 15-bit PictureID, TL0PICIDX, TID/Y/KEYIDX + payload header */
+/* VP8 frame tag, start code and size (RFC 6386 9.1): the payload header's first byte and the 9
+ * after it, before this program's payload */
+#define VP8_FRAME_HDR 10
+#define KEY_WIDTH 1280 /* what a single encoding's key frames say */
+#define KEY_HEIGHT 720
 #define SIM_Q_BYTES 500
 #define SIM_H_BYTES 1000
 #define TAG_STDIN 0
 #define TAG_FRAME 1
 #define TAG_HOUSE 2
 #define TAG_PEER 16
+#define MAX_PUBS 32    /* publishers of one process */
+#define MAX_STREAMS 64 /* SSRCs one subscriber tells apart (one per publisher, or per encoding) */
 
 enum { P_NEW, P_ICE, P_DTLS, P_UP, P_FAILED };
 
 typedef struct {
   int id;
   bool publisher;
+  bool aux; /* a subscriber not measured (a publisher's own subscribe transport) */
   int fd;
   int state;
   bool tcp;          /* ICE-TCP: fd is a TCP connection carrying RFC 4571 frames */
@@ -117,10 +134,22 @@ typedef struct {
   uint64_t next_stun_ms;
   dtls_conn *dtls;
   srtp_pair *srtp;
-  /* subscriber */
-  bool flowing, seq_started;
-  rtp_seq_unwrapper uw;
-  int64_t last_ext;
+  /* publisher (`publish`) */
+  bool publishing;
+  uint32_t ssrc;
+  uint8_t pt;
+  uint8_t rid_ext;              /* simulcast: the RID extension's id; 0: one encoding */
+  uint16_t sim_seq[SIM_LAYERS]; /* q and h (f uses seq) */
+  uint16_t seq;
+  bool keyframe_wanted;
+  /* subscriber: one sequence space per SSRC the server sends (one per publisher it forwards) */
+  bool flowing;
+  struct {
+    uint32_t ssrc;
+    rtp_seq_unwrapper uw;
+    int64_t last_ext;
+  } streams[MAX_STREAMS];
+  int nstreams;
   uint64_t win_rx, win_gaps, win_late; /* in the current window */
   uint32_t ovfl;                       /* SO_RXQ_OVFL: the socket's drop counter, last seen */
   uint64_t drops;                      /* datagrams the kernel dropped on this socket */
@@ -132,14 +161,9 @@ static struct {
   int epfd, frame_fd, house_fd;
   peer *peers[MAX_PEERS];
   int npeers;
-  peer *pub;
-  uint32_t pub_ssrc;
-  uint8_t pub_pt;
-  uint8_t rid_ext;              /* simulcast: the RID extension's id; 0: one encoding */
-  uint16_t sim_seq[SIM_LAYERS]; /* q and h (f uses seq) */
-  uint16_t seq;
-  uint32_t ts, frame, index; /* index: next packet's number */
-  bool keyframe_wanted;
+  peer *pubs[MAX_PUBS]; /* in `publish` order; each sends every frame */
+  int npubs;
+  uint32_t ts, frame, index; /* index: next packet's number (the same for every publisher's packet) */
   uint64_t keyframes, plis, nacks, send_errors;
   /* measurement window */
   bool win_open;
@@ -285,7 +309,7 @@ static void check_dtls(peer *p) {
     p->state = P_UP;
     emit("{\"ev\":\"connected\",\"id\":%d,\"profile\":\"%s\"}", p->id, profile_name(keys.profile));
     memset(&keys, 0, sizeof keys);
-    if (p->publisher) g.keyframe_wanted = true;
+    if (p->publisher) p->keyframe_wanted = true;
   }
 }
 
@@ -301,16 +325,16 @@ static uint32_t get32(const uint8_t *b) {
 /* Writes one RTP packet of `total` bytes into r: header (with the RID extension when `rid` is
  * not 0), VP8 descriptor (Chrome's extended one for a simulcast encoding `layer`, else the short
  * one), then the payload: magic, index and send time (taken last, just before protection). */
-static size_t build_packet(uint8_t *r, size_t total, uint32_t ssrc, uint16_t seq, bool marker, char rid,
-                           int layer, bool first, bool key, uint32_t magic, uint32_t index) {
+static size_t build_packet(const peer *p, uint8_t *r, size_t total, uint32_t ssrc, uint16_t seq, bool marker,
+                           char rid, int layer, bool first, bool key, uint32_t magic, uint32_t index) {
   size_t h = RTP_HEADER_LEN;
   r[0] = rid ? 0x90 : 0x80;
-  r[1] = (uint8_t)((marker ? 0x80 : 0) | (g.pub_pt & 0x7f));
+  r[1] = (uint8_t)((marker ? 0x80 : 0) | (p->pt & 0x7f));
   rtp_set_seq(r, seq);
   rtp_set_ts(r, g.ts);
   rtp_set_ssrc(r, ssrc);
   if (rid) { /* RFC 8285 one-byte form: 0xBEDE, one word: id/len, the rid, two bytes padding */
-    const uint8_t ext[8] = {0xbe, 0xde, 0x00, 0x01, (uint8_t)(g.rid_ext << 4), (uint8_t)rid, 0, 0};
+    const uint8_t ext[8] = {0xbe, 0xde, 0x00, 0x01, (uint8_t)(p->rid_ext << 4), (uint8_t)rid, 0, 0};
     memcpy(r + h, ext, sizeof ext);
     h += sizeof ext;
   }
@@ -332,12 +356,24 @@ static size_t build_packet(uint8_t *r, size_t total, uint32_t ssrc, uint16_t seq
     pl[6] = first && key ? 0x00 : 0x01;
     vp8 = SIM_VP8_BYTES;
   }
-  memset(pl + vp8, (int)(index & 0xff), total - h - vp8);
-  put32(pl + vp8, magic);
-  put32(pl + vp8 + 4, index);
+  /* The frame header: a single encoding's key frames start with a real one (start code and
+   * 1280x720), so the recorder's finalizer finds complete key frames (the rest of the frame is
+   * not VP8: the files are muxed, not decodable). Simulcast's stay zero: sizes there would make
+   * the server choose among the encodings by size, and the measurement is of f. */
+  uint8_t *f = pl + vp8 - 1;
+  memset(f + 1, 0, VP8_FRAME_HDR - 1);
+  if (first && key && layer < 0) {
+    const uint8_t sc[7] = {0x9d,           0x01, 0x2a, KEY_WIDTH & 0xff, KEY_WIDTH >> 8, KEY_HEIGHT & 0xff,
+                           KEY_HEIGHT >> 8};
+    memcpy(f + 3, sc, sizeof sc);
+  }
+  size_t off = vp8 - 1 + VP8_FRAME_HDR;
+  memset(pl + off, (int)(index & 0xff), total - h - off);
+  put32(pl + off, magic);
+  put32(pl + off + 4, index);
   uint64_t t = now_ns(CLOCK_REALTIME);
-  put32(pl + vp8 + 8, (uint32_t)(t >> 32));
-  put32(pl + vp8 + 12, (uint32_t)t);
+  put32(pl + off + 8, (uint32_t)(t >> 32));
+  put32(pl + off + 12, (uint32_t)t);
   return total;
 }
 
@@ -350,29 +386,37 @@ static void send_packet(peer *p, uint8_t *buf, size_t len) {
   send_to_server(p, buf, (size_t)n);
 }
 
-static void send_frame(void) {
-  peer *p = g.pub;
-  if (!p || p->state != P_UP) return;
-  bool key = g.keyframe_wanted || g.frame % KEYFRAME_EVERY == 0;
-  if (key) g.keyframe_wanted = false, g.keyframes++;
+/* One frame of publisher p; its packets are numbered index, index + 1, ... (every publisher
+ * numbers a frame's packets alike, so a subscriber expects each index once per publisher). */
+static void send_pub_frame(peer *p, uint32_t index) {
+  if (p->state != P_UP) return;
+  bool key = p->keyframe_wanted || g.frame % KEYFRAME_EVERY == 0;
+  if (key) p->keyframe_wanted = false, g.keyframes++;
   _Alignas(8) uint8_t buf[SLOT];
-  if (g.rid_ext) { /* the lower encodings q and h first, as a browser sends them */
+  if (p->rid_ext) { /* the lower encodings q and h first, as a browser sends them */
     static const char rid[SIM_LAYERS - 1] = {'q', 'h'};
     static const int pkts[SIM_LAYERS - 1] = {1, 2};
     static const size_t bytes[SIM_LAYERS - 1] = {SIM_Q_BYTES, SIM_H_BYTES};
     for (int l = 0; l < SIM_LAYERS - 1 && p->state == P_UP; l++)
       for (int i = 0; i < pkts[l]; i++) {
-        size_t len = build_packet(buf, bytes[l], g.pub_ssrc + (uint32_t)l, g.sim_seq[l]++, i == pkts[l] - 1,
+        size_t len = build_packet(p, buf, bytes[l], p->ssrc + (uint32_t)l, p->sim_seq[l]++, i == pkts[l] - 1,
                                   rid[l], l, i == 0, key, PAYLOAD_MAGIC_LOW, 0);
         send_packet(p, buf, len);
       }
   }
-  uint32_t f_ssrc = g.rid_ext ? g.pub_ssrc + SIM_LAYERS - 1 : g.pub_ssrc;
+  uint32_t f_ssrc = p->rid_ext ? p->ssrc + SIM_LAYERS - 1 : p->ssrc;
   for (int i = 0; i < PKTS_PER_FRAME && p->state == P_UP; i++) {
-    size_t len = build_packet(buf, PKT_BYTES, f_ssrc, g.seq++, i == PKTS_PER_FRAME - 1, g.rid_ext ? 'f' : 0,
-                              g.rid_ext ? SIM_LAYERS - 1 : -1, i == 0, key, PAYLOAD_MAGIC, g.index++);
+    size_t len =
+        build_packet(p, buf, PKT_BYTES, f_ssrc, p->seq++, i == PKTS_PER_FRAME - 1, p->rid_ext ? 'f' : 0,
+                     p->rid_ext ? SIM_LAYERS - 1 : -1, i == 0, key, PAYLOAD_MAGIC, index + (uint32_t)i);
     send_packet(p, buf, len);
   }
+}
+
+static void send_frame(void) {
+  if (!g.npubs) return;
+  for (int k = 0; k < g.npubs; k++) send_pub_frame(g.pubs[k], g.index);
+  g.index += PKTS_PER_FRAME;
   g.ts += 90000 / FPS;
   g.frame++;
 }
@@ -387,7 +431,7 @@ static void on_pub_rtcp(peer *p, uint8_t *buf, size_t len) {
   rtcp_iter_init(&it, buf, (size_t)n);
   while (rtcp_iter_next(&it, &h) == 1) {
     if (h.pt == RTCP_PSFB && (h.count == RTCP_PSFB_PLI || h.count == RTCP_PSFB_FIR)) {
-      g.keyframe_wanted = true;
+      p->keyframe_wanted = true;
       g.plis++;
     } else if (h.pt == RTCP_RTPFB && h.count == RTCP_RTPFB_NACK) {
       g.nacks++;
@@ -395,8 +439,8 @@ static void on_pub_rtcp(peer *p, uint8_t *buf, size_t len) {
   }
 }
 
-/* Bytes of VP8 payload descriptor (RFC 7741) plus the payload header byte this program writes;
- * 0 if the payload is too short for it. */
+/* Bytes of VP8 payload descriptor (RFC 7741) plus the frame header this program writes
+ * (VP8_FRAME_HDR); 0 if the payload is too short for it. */
 static size_t vp8_descriptor_len(const uint8_t *pl, size_t len) {
   size_t off = 1;
   if (len < 2) return 0;
@@ -407,7 +451,7 @@ static size_t vp8_descriptor_len(const uint8_t *pl, size_t len) {
     if (x & 0x40) off++;
     if (x & 0x30) off++;
   }
-  off++; /* the VP8 payload header's first byte */
+  off += VP8_FRAME_HDR;
   return off <= len ? off : 0;
 }
 
@@ -424,10 +468,18 @@ static void on_sub_rtp(peer *p, uint8_t *buf, size_t len, uint64_t rx_ns) {
     p->flowing = true;
     emit("{\"ev\":\"flowing\",\"id\":%d}", p->id);
   }
-  int64_t ext = rtp_seq_unwrap(&p->uw, rp.seq);
-  int64_t gap = p->seq_started ? ext - p->last_ext - 1 : 0;
-  if (!p->seq_started || ext > p->last_ext) p->last_ext = ext;
-  p->seq_started = true;
+  int k = 0;
+  while (k < p->nstreams && p->streams[k].ssrc != rp.ssrc) k++;
+  bool started = k < p->nstreams;
+  if (!started) {
+    if (k == MAX_STREAMS) return; /* more SSRCs than publishers: not this program's media */
+    p->nstreams++;
+    memset(&p->streams[k], 0, sizeof p->streams[k]);
+    p->streams[k].ssrc = rp.ssrc;
+  }
+  int64_t ext = rtp_seq_unwrap(&p->streams[k].uw, rp.seq);
+  int64_t gap = started ? ext - p->streams[k].last_ext - 1 : 0;
+  if (!started || ext > p->streams[k].last_ext) p->streams[k].last_ext = ext;
   uint32_t idx = get32(rp.payload + vp8 + 4);
   if (magic != PAYLOAD_MAGIC || !g.win_open || idx < g.win_start || idx >= g.win_end) return;
   p->win_rx++;
@@ -548,12 +600,14 @@ static void report_window(void) {
   int subs = 0, silent = 0;
   for (int i = 0; i < g.npeers; i++) {
     peer *p = g.peers[i];
-    if (p->publisher || p->state != P_UP) continue;
+    if (p->publisher || p->aux || p->state != P_UP) continue;
     subs++;
     rx += p->win_rx, gaps += p->win_gaps, late += p->win_late;
     if (!p->win_rx) silent++;
   }
-  uint64_t sent = g.win_end - g.win_start;
+  int live_pubs = 0; /* each sent every index of the window */
+  for (int k = 0; k < g.npubs; k++) live_pubs += g.pubs[k]->state == P_UP;
+  uint64_t sent = (uint64_t)(g.win_end - g.win_start) * (uint64_t)live_pubs;
   qsort(g.samples, g.nsamples, sizeof g.samples[0], cmp_u32);
 #define PCT(q) (g.nsamples ? g.samples[(size_t)((double)(g.nsamples - 1) * (q))] / 1000.0 : 0.0)
   emit("{\"ev\":\"report\",\"sent\":%" PRIu64 ",\"subs\":%d,\"silent\":%d,\"expected\":%" PRIu64
@@ -581,7 +635,8 @@ static int add_fd(int fd, uint32_t tag) {
 }
 
 static void cmd_peer(int id, const char *role) {
-  if (g.npeers == MAX_PEERS || find_peer(id) || (strcmp(role, "pub") && strcmp(role, "sub"))) {
+  if (g.npeers == MAX_PEERS || find_peer(id) ||
+      (strcmp(role, "pub") && strcmp(role, "sub") && strcmp(role, "aux"))) {
     emit("{\"ev\":\"error\",\"why\":\"bad peer command\"}");
     return;
   }
@@ -609,6 +664,7 @@ static void cmd_peer(int id, const char *role) {
   }
   p->id = id;
   p->publisher = role[0] == 'p';
+  p->aux = role[0] == 'a';
   random_alnum(p->ufrag, 8);
   random_alnum(p->pwd, 24);
   g.peers[g.npeers++] = p;
@@ -674,10 +730,17 @@ static void cmd_line(const char *line) {
     cmd_connect(line);
   } else if ((k = sscanf(line, "publish %d %u %u %u", &id, &ssrc, &pt, &ridext)) >= 3 &&
              (p = find_peer(id)) && p->publisher && pt < 128 && (k == 3 || (ridext >= 1 && ridext <= 14))) {
-    g.pub = p;
-    g.pub_ssrc = ssrc;
-    g.pub_pt = (uint8_t)pt;
-    g.rid_ext = k == 4 ? (uint8_t)ridext : 0;
+    if (!p->publishing) {
+      if (g.npubs == MAX_PUBS) {
+        emit("{\"ev\":\"error\",\"why\":\"too many publishers\"}");
+        return;
+      }
+      g.pubs[g.npubs++] = p;
+    }
+    p->publishing = true;
+    p->ssrc = ssrc;
+    p->pt = (uint8_t)pt;
+    p->rid_ext = k == 4 ? (uint8_t)ridext : 0;
   } else if (!strcmp(line, "mark")) {
     open_window();
   } else if (!strcmp(line, "report") && g.win_open) {

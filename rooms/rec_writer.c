@@ -23,7 +23,10 @@
 #include "rooms/media_cmd.h"
 #include "rooms/rec_queue.h"
 
-#define POLL_MS 10
+/* How long the writer sleeps between drains when the worker does not wake it: 10 ms made 100
+ * wake-ups a second, 2-3 ms CPU/s with 10 tracks (docs/BENCHMARKS.md, issue 17). 100 ms of 10
+ * tracks of 2 Mbit/s is 250 KB, a thirtieth of the queue; the 250 ms flush stays on time. */
+#define POLL_MS 100
 #define EVENT_RETRY_MS 5000 /* how long an event waits for room in a full events mailbox */
 
 /* Queue entry kinds: the rec_record_type values (1..3) are records of a track; these control. */
