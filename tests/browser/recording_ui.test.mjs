@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { newPage, signIn, serverAndBrowser, until } from './ui_helpers.mjs';
+import { newPage, screenshots, signIn, serverAndBrowser, until } from './ui_helpers.mjs';
 
 const S = serverAndBrowser();
 const iso = (t) => new Date(t * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -51,14 +51,20 @@ test('everyone sees 녹화 중, late joiners too; an invitee plays a recording a
   await page.locator('#join-button').click();
   await page.locator('#meeting').waitFor();
   await badge.waitFor({ state: 'visible' });
+  await screenshots(page, 'meeting-recording-badge-ko');
   await page.locator('#lang-switch').click();
   await until(async () => (await badge.textContent()).trim() === 'Recording', 'the badge in English');
   await page.locator('#lang-switch').click();
   await host.call('meeting.record', { action: 'stop' });
   await host.call('room.leave');
 
-  // Finalized as the finalizer would leave it: the file and the rows.
+  // Finalized as the finalizer would leave it: the file and the rows, written by hand so the
+  // test knows the file (a 4 s testsrc). The server's own finalize of both recordings (a job
+  // thread, on what the attendee's camera sent) runs first; wait for it, so that it does not
+  // overwrite what follows.
   const q = (sql) => execFileSync('sqlite3', [S.db.path, sql], { encoding: 'utf8' }).trim();
+  await until(() => q(`SELECT count(*) FROM recordings WHERE id IN (${st.recording_id}, ${again.recording_id})
+    AND state IN ('recording', 'finalizing')`) === '0', 'the server finalized both recordings', 30000);
   const outDir = q(`SELECT out_dir FROM recordings WHERE id = ${st.recording_id}`);
   const name = `${host.me.id}.webm`, file = join(outDir, name);
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=4:size=320x240:rate=15',
@@ -80,6 +86,7 @@ test('everyone sees 녹화 중, late joiners too; an invitee plays a recording a
   const seoulMinute = new Date((now + 9 * 3600) * 1000).toISOString().slice(0, 10);
   assert.match(await rec.textContent(), new RegExp(seoulMinute), 'the Seoul date');
   assert.match(await item.locator(`.recording-item[data-recording="${again.recording_id}"]`).textContent(), /실패/);
+  await screenshots(page, 'meeting-recordings-ko');
   assert.equal(await item.locator('.rec-delete').count(), 0, 'an invitee does not delete');
   assert.equal(await rec.locator('.rec-download').getAttribute('href'), `/recordings/${st.recording_id}/${name}?download=1`);
 
