@@ -23,7 +23,8 @@ typedef enum {
 } rec_fin_state;
 
 typedef struct {
-  char name[64];        /* file name inside out_dir: "<user_id>.webm" or REC_FIN_COMPOSITE_NAME */
+  char name[64]; /* file name inside out_dir: "<user_id>.webm" ("<user_id>-v1.webm" / "-a1.webm" for a
+                  * second camera or microphone at the same time) or REC_FIN_COMPOSITE_NAME */
   uint64_t user_id;     /* the participant; 0 for the composite */
   int64_t duration_ms;
   uint64_t bytes;
