@@ -23,9 +23,9 @@ typedef enum {
 } rec_fin_state;
 
 typedef struct {
-  char name[64]; /* file name inside out_dir: "<user_id>.webm" ("<user_id>-v1.webm" / "-a1.webm" for a
-                  * second camera or microphone at the same time) or REC_FIN_COMPOSITE_NAME */
-  uint64_t user_id;     /* the participant; 0 for the composite */
+  char name[64];    /* file name inside out_dir: "<user_id>.webm" ("<user_id>-v1.webm" / "-a1.webm" for a
+                     * second camera or microphone at the same time) or REC_FIN_COMPOSITE_NAME */
+  uint64_t user_id; /* the participant; 0 for the composite */
   int64_t duration_ms;
   uint64_t bytes;
   bool has_video, has_audio;
@@ -41,8 +41,8 @@ typedef struct {
 } rec_fin_result;
 
 typedef struct {
-  bool composite;         /* also make REC_FIN_COMPOSITE_NAME with ffmpeg */
-  const char *ffmpeg;     /* path of the ffmpeg binary; NULL: "ffmpeg" from PATH */
+  bool composite;     /* also make REC_FIN_COMPOSITE_NAME with ffmpeg */
+  const char *ffmpeg; /* path of the ffmpeg binary; NULL: "ffmpeg" from PATH */
 } rec_fin_options;
 
 /* Reads every *.moarec in spool_dir and writes the WebM files into out_dir (created if absent;
