@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 
 typedef struct moa_config {
   char listen_host[64];  /* literal IPv4 or IPv6 address */

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "gateway/http_header.h"
-#include "gateway/log.h"
+#include "base/log.h"
 #include "storage/attachment_store.h"
 #include "storage/file_sniff.h"
 #include "storage/session_store.h"

@@ -33,7 +33,7 @@
 #include "gateway/http_files.h"
 #include "gateway/http_path.h"
 #include "gateway/http_recordings.h"
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/media.h"
 #include "gateway/origins.h"
 #include "gateway/ws_batch.h"

@@ -20,7 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/rtc/rfc4571.h"
 
 #define READ_CHUNK 16384

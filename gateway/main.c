@@ -25,7 +25,7 @@
 
 #include "gateway/config.h"
 #include "gateway/http_ws.h"
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/programme_collector.h"
 #include "gateway/programme_fetch.h"
 #include "gateway/programme_sources.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/mailbox.h"
 #include "gateway/rtc/dtls.h"
 #include "gateway/worker.h"

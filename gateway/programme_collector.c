@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/programme_fetch.h"
 #include "storage/db.h"
 

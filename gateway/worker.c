@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "gateway/ice_tcp.h"
-#include "gateway/log.h"
+#include "base/log.h"
 
 #define TICK_MS 20
 

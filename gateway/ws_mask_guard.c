@@ -19,7 +19,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 
 enum { PHASE_HTTP, PHASE_WS };
 enum { F_HEAD0, F_HEAD1, F_EXTLEN, F_KEY, F_PAYLOAD };

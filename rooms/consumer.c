@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/rtp.h"
 #include "gateway/rtc/srtp.h"

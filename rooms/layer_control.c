@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/rtc/rtp.h"
 #include "gateway/rtc/srtp.h"
 #include "rooms/sfu.h"

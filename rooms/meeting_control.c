@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "rooms/meeting_control_int.h"
 #include "storage/attendance_store.h"
 #include "storage/chat_store.h"

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "rooms/meeting_control_int.h"
 #include "signaling/jobs.h"
 #include "storage/meeting_store.h"

@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "rooms/media_cmd.h"
 #include "rooms/rec_queue.h"
 

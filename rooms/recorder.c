@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "rooms/rec_writer.h"
 #include "rooms/sfu.h"
 

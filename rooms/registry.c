@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "rooms/meeting_control.h"
 #include "rooms/meeting_record.h"
 

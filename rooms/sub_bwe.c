@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/rtc/rtp.h"
 
 #define FEEDBACK_CAP 1024 /* packets taken from one feedback message (Chrome reports ~100 ms) */

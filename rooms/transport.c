@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "gateway/ice_tcp.h"
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/rtp.h"
 #include "gateway/rtc/stun.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "signaling/handlers.h"
 
 static const handler_def *const domains[] = {

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "signaling/handlers.h"
 #include "signaling/throttle.h"
 #include "storage/session_store.h"

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "signaling/handlers.h"
 #include "storage/guest_store.h"
 #include "storage/meeting_store.h"

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "signaling/handlers.h"
 #include "storage/company_profile_store.h"
 #include "storage/programme_match_store.h"

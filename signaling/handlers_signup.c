@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/smtp_send.h"
 #include "signaling/handlers.h"
 #include "signaling/signup_mail.h"

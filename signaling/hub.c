@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/media.h"
 #include "rooms/meeting_control.h"
 #include "rooms/meeting_record.h"

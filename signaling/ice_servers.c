@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/turn_credential.h"
 #include "storage/meeting_store.h"
 

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "storage/store_status.h"
+
 #define PROTOCOL_NAME "moa.v1"
 #define PROTOCOL_TYPE_MAX 64
 #define PROTOCOL_DEPTH_MAX 16
@@ -69,6 +71,10 @@ typedef struct protocol_error {
  * missing or non-integer or negative "id", a missing or malformed "type" (`domain.verb`,
  * lowercase letters, digits and '_', at most PROTOCOL_TYPE_MAX bytes). */
 int protocol_parse(const char *buf, size_t len, protocol_request *req, protocol_error *err);
+
+/* The protocol error code of a store result (storage/store_status.h): the one place where the
+ * two meet. STORE_OK has none (NULL). */
+const char *protocol_store_error(store_status st);
 
 /* Builders; each returns a new reference. result may be NULL (becomes {}); it is stolen. */
 json_t *protocol_reply_ok(json_int_t id, json_t *result);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 
 int session_send_text(session *s, const char *text, size_t len) {
   if (s->closing) return -1;

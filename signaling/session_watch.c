@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "signaling/hub.h"
 #include "storage/session_store.h"
 

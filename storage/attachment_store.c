@@ -18,7 +18,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "storage/chat_store.h"
 #include "storage/file_sniff.h"
 

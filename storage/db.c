@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "storage/bigram.h"
 #include "storage/embedded.h"
 #include "storage/fts_columns.h"

@@ -31,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 
 #define DTLS_RECORD_HEADER_LEN 13
 #define DTLS_RTO_INITIAL_US 100000u /* first retransmission after 100 ms (RFC 6347 says 1 s; */

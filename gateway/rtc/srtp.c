@@ -46,7 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/rtc/srtp_int.h"
 #include "gateway/rtc/srtp_window.h"
 

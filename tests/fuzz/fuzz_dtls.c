@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/rtc/dtls.h"
 #include "gateway/rtc/rtp.h"
 #include "gateway/rtc/stun.h"

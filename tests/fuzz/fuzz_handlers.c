@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "gateway/config.h"
-#include "gateway/log.h"
+#include "base/log.h"
 #include "signaling/hub.h"
 #include "signaling/protocol.h"
 #include "storage/db.h"

@@ -13,7 +13,7 @@
 #include "gateway/config.h"
 #include "gateway/http_calendar.h"
 #include "gateway/http_path.h"
-#include "gateway/log.h"
+#include "base/log.h"
 #include "signaling/hub.h"
 #include "storage/db.h"
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "storage/programme_period.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "storage/db.h"
 #include "storage/embedded.h"
 #include "storage/org_store.h"

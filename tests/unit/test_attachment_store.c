@@ -23,7 +23,7 @@
 #include <cmocka.h>
 // clang-format on
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "storage/attachment_store.h"
 #include "storage/chat_store.h"
 

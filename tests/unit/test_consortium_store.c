@@ -12,7 +12,7 @@
 #include <cmocka.h>
 // clang-format on
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "storage/consortium_store.h"
 #include "storage/db.h"
 #include "storage/embedded.h"

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 // clang-format on
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "storage/company_profile.h"
 #include "storage/db.h"
 #include "storage/demo_data.h"

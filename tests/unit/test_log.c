@@ -1,4 +1,4 @@
-/* Unit tests of gateway/log's repeat suppression (issue 10: a failing loop wrote 0.6 MB/s of one
+/* Unit tests of base/log.s repeat suppression (issue 10: a failing loop wrote 0.6 MB/s of one
  * line). 100,000 identical lines, interleaved with a second repeating line, write each once;
  * a different line is still written at once; lines below the level are not written at all. */
 #include <setjmp.h>
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 // clang-format on
 
-#include "gateway/log.h"
+#include "base/log.h"
 
 /* Runs fn with stderr sent to a temporary file; returns what was written (caller frees). */
 static char *capture(void (*fn)(void)) {

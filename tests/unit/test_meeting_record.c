@@ -20,7 +20,7 @@
 // clang-format on
 
 #include "gateway/config.h"
-#include "gateway/log.h"
+#include "base/log.h"
 #include "recording_test_support.h"
 #include "rooms/meeting_record.h"
 #include "signaling/hub.h"

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 // clang-format on
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "storage/db.h"
 #include "storage/embedded.h"
 #include "storage/org_store.h"

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 // clang-format on
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "src_file_support.h"
 #include "storage/company_profile_store.h"
 #include "storage/db.h"

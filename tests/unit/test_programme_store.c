@@ -17,7 +17,7 @@
 
 #include <jansson.h>
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "src_file_support.h"
 #include "storage/db.h"
 #include "storage/programme_store.h"

@@ -472,6 +472,19 @@ static void test_builders(void **state) {
               "{\"type\":\"chat.message\"}");
 }
 
+/* Every store result maps to a documented protocol error code; STORE_OK to none. */
+static void test_store_error_codes(void **state) {
+  (void)state;
+  assert_null(protocol_store_error(STORE_OK));
+  assert_string_equal(protocol_store_error(STORE_NOT_FOUND), "not_found");
+  assert_string_equal(protocol_store_error(STORE_CONFLICT), "conflict");
+  assert_string_equal(protocol_store_error(STORE_INVALID), "invalid_params");
+  assert_string_equal(protocol_store_error(STORE_FORBIDDEN), "forbidden");
+  assert_string_equal(protocol_store_error(STORE_TOO_LARGE), "too_large");
+  assert_string_equal(protocol_store_error(STORE_ERROR), "internal");
+  assert_string_equal(protocol_store_error((store_status)99), "internal");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parse_good),
@@ -490,6 +503,7 @@ int main(void) {
       cmocka_unit_test(test_param_bool),
       cmocka_unit_test(test_text_is_clean),
       cmocka_unit_test(test_builders),
+      cmocka_unit_test(test_store_error_codes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

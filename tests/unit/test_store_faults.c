@@ -27,7 +27,7 @@
 #include <cmocka.h>
 // clang-format on
 
-#include "gateway/log.h"
+#include "base/log.h"
 #include "storage/attendance_store.h"
 #include "storage/calendar_store.h"
 #include "storage/chat_store.h"

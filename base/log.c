@@ -3,7 +3,7 @@
  * one line says how many were left out ("... [N more in 10 s]"). The eight most recent distinct
  * lines are remembered, so a few interleaved repeating lines are all caught. log_write may be
  * called from any thread: a mutex guards the memory and the write. */
-#include "gateway/log.h"
+#include "base/log.h"
 
 #include <pthread.h>
 #include <stdarg.h>

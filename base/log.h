@@ -3,8 +3,8 @@
  * to one written less than 10 s before is not written again but counted, and the count is written
  * when that window ends ("... [N more in 10 s]"): a loop that fails the same way cannot flood the
  * log. Thread-safe. */
-#ifndef MOA_GATEWAY_LOG_H
-#define MOA_GATEWAY_LOG_H
+#ifndef MOA_BASE_LOG_H
+#define MOA_BASE_LOG_H
 
 typedef enum { LOG_LEVEL_DEBUG, LOG_LEVEL_INFO, LOG_LEVEL_WARN, LOG_LEVEL_ERROR } log_level;
 
