@@ -38,7 +38,7 @@
 #include "gateway/origins.h"
 #include "gateway/ws_batch.h"
 #include "gateway/ws_mask_guard.h"
-#include "rooms/meeting_record.h"
+#include "signaling/meeting_record.h"
 #include "signaling/hub.h"
 #include "storage/attachment_store.h"
 

@@ -9,11 +9,12 @@
 
 #include "base/log.h"
 #include "gateway/media.h"
-#include "rooms/meeting_control.h"
-#include "rooms/meeting_record.h"
 #include "rooms/registry.h"
 #include "signaling/dispatch.h"
 #include "signaling/handlers.h"
+#include "signaling/meeting_control.h"
+#include "signaling/meeting_record.h"
+#include "signaling/room_events.h"
 #include "storage/attachment_store.h"
 #include "storage/recording_store.h"
 
@@ -48,7 +49,7 @@ struct hub {
   const moa_config *cfg;
   jobs *jobs;
   jobs *mail_jobs;
-  jobs *rec_jobs; /* finalizing recordings (rooms/meeting_record.h) */
+  jobs *rec_jobs; /* finalizing recordings (signaling/meeting_record.h) */
   login_gate *login_gate;
   session *buckets[BUCKETS];
   session *all;
@@ -62,10 +63,11 @@ struct hub {
   time_t started;
   media_system *media;
   rooms *rooms;
+  meeting_control *ctl; /* made with rooms */
   session_watch watch;
   struct attachment_store *files; /* not owned */
   uint64_t files_collected_ms;
-  uint64_t recordings_swept_ms; /* retention (rooms/meeting_record.h): at start, then daily */
+  uint64_t recordings_swept_ms; /* retention (signaling/meeting_record.h): at start, then daily */
   bool recordings_swept;
 };
 
@@ -110,6 +112,7 @@ static void free_session(session *s) {
 void hub_free(hub *h) {
   if (!h) return;
   rooms_free(h->rooms);
+  meeting_control_free(h->ctl);
   jobs_stop(h->jobs); /* runs queued work; done functions are dropped with their args */
   jobs_stop(h->mail_jobs);
   /* A finalize under way ends and its result is kept; those not started are dropped and stay
@@ -150,7 +153,7 @@ session *hub_open(hub *h, void *transport, const session_io *io, const char *add
 }
 
 void hub_close(hub *h, session *s) {
-  if (h->rooms) rooms_session_closed(h->rooms, h, s);
+  room_events_session_closed(h, s);
   size_t b = s->id % BUCKETS;
   for (session **pp = &h->buckets[b]; *pp; pp = &(*pp)->next_in_bucket)
     if (*pp == s) {
@@ -282,7 +285,7 @@ void hub_poll(hub *h) {
   jobs_drain(h->rec_jobs, h);
   if (h->media) {
     media_event ev;
-    while (media_next_event(h->media, &ev)) rooms_on_media_event(h->rooms, h, &ev);
+    while (media_next_event(h->media, &ev)) rooms_on_media_event(h->rooms, &ev);
   }
   if (h->rooms) meeting_control_tick(h->rooms, h);
   meeting_reminder_tick(h);
@@ -343,11 +346,22 @@ struct attachment_store *hub_attachments(hub *h) {
 
 void hub_set_media(hub *h, media_system *media) {
   h->media = media;
-  if (media && !h->rooms) h->rooms = rooms_new(media);
+  if (media && !h->rooms) { /* both or neither */
+    rooms_listener events = room_events_listener(h);
+    h->ctl = meeting_control_new();
+    h->rooms = h->ctl ? rooms_new(media, &events) : NULL;
+    if (!h->rooms) {
+      meeting_control_free(h->ctl);
+      h->ctl = NULL;
+    }
+  }
 }
 media_system *hub_media(hub *h) { return h->media; }
 session_watch *hub_session_watch(hub *h) { return &h->watch; }
 rooms *hub_rooms(hub *h) { return h->rooms; }
+struct meeting_control *hub_meeting_control(hub *h) {
+  return h->ctl;
+}
 
 moa_db *hub_db(hub *h) { return h->db; }
 const moa_config *hub_config(hub *h) { return h->cfg; }
