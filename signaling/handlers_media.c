@@ -251,12 +251,12 @@ static void handle_media_view(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 const handler_def media_handlers[] = {
-    {"media.answer", handle_media_answer, 0},
-    {"media.mute", handle_media_mute, 0},
-    {"media.path", handle_media_path, 0},
-    {"media.publish", handle_media_publish, 0},
-    {"media.restart_ice", handle_media_restart_ice, 0},
-    {"media.unpublish", handle_media_unpublish, 0},
-    {"media.view", handle_media_view, 0},
+    {"media.answer", handle_media_answer, HANDLER_GUEST},
+    {"media.mute", handle_media_mute, HANDLER_GUEST},
+    {"media.path", handle_media_path, HANDLER_GUEST},
+    {"media.publish", handle_media_publish, HANDLER_GUEST},
+    {"media.restart_ice", handle_media_restart_ice, HANDLER_GUEST},
+    {"media.unpublish", handle_media_unpublish, HANDLER_GUEST},
+    {"media.view", handle_media_view, HANDLER_GUEST},
     {NULL, NULL, 0},
 };

@@ -20,13 +20,18 @@
 
 typedef struct hub hub;
 struct rooms;
+struct throttle;
+struct chat_budget;
 struct meeting_control;
 struct media_system;
 struct attachment_store;
 
 typedef void (*handler_fn)(hub *h, session *s, json_int_t id, json_t *req);
 
-enum { HANDLER_PUBLIC = 1 }; /* allowed before sign-in */
+enum {
+  HANDLER_PUBLIC = 1, /* allowed before sign-in */
+  HANDLER_GUEST = 2,  /* allowed to a guest link's session (handlers_guest.c) */
+};
 
 typedef struct handler_def {
   const char *type;
@@ -95,6 +100,10 @@ jobs *hub_mail_jobs(hub *h);
 jobs *hub_recording_jobs(hub *h);
 /* The gate sign-in attempts pass before their password check (handlers_auth.c). */
 login_gate *hub_login_gate(hub *h);
+/* Failed sign-ins per address (signaling/throttle.h; handlers_auth.c). */
+struct throttle *hub_throttle(hub *h);
+/* The per-user chat budgets (handlers_chat.c's, made by chat_budgets_new). */
+struct chat_budget *hub_chat_budgets(hub *h);
 hub_counters *hub_get_counters(hub *h);
 size_t hub_session_count(hub *h);
 size_t hub_authenticated_count(hub *h);
