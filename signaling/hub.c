@@ -284,8 +284,8 @@ void hub_receive(hub *h, session *s, const char *buf, size_t len) {
     h->requests[dispatch_index(h->dispatch, d)]++;
     hub_error(h, s, req.id, ERR_UNAUTHENTICATED, "sign in first (auth.login or auth.resume)");
   } else if (s->guest_meeting_id && !(d->flags & (HANDLER_PUBLIC | HANDLER_GUEST))) {
-    h->requests[dispatch_index(h->dispatch,
-                               d)]++; /* a guest link admits to its meeting only (handlers_guest.c) */
+    /* a guest link admits to its meeting only (handlers_guest.c) */
+    h->requests[dispatch_index(h->dispatch, d)]++;
     hub_error(h, s, req.id, ERR_FORBIDDEN, "a guest may only take part in the meeting of its link");
   } else {
     h->requests[dispatch_index(h->dispatch, d)]++;
