@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signaling/directory_json.h"
 #include "signaling/handlers.h"
 #include "storage/chat_store.h"
 #include "storage/directory_store.h"
@@ -26,21 +27,15 @@ static bool partner__params_ok(hub *h, session *s, json_int_t id, bool ok, const
   return ok;
 }
 
-static void partner__fail(hub *h, session *s, json_int_t id, int status) {
-  switch (status) {
-    case DIRECTORY_STORE_INVALID:
-      hub_error(h, s, id, ERR_INVALID_PARAMS, "a query, filter or profile field is invalid");
-      break;
-    case DIRECTORY_STORE_FORBIDDEN:
-      hub_error(h, s, id, ERR_FORBIDDEN, "not allowed");
-      break;
-    case DIRECTORY_STORE_NOT_FOUND:
-      hub_error(h, s, id, ERR_NOT_FOUND, "no such organization");
-      break;
-    default:
-      hub_error(h, s, id, ERR_INTERNAL, "database error; nothing was changed");
-      break;
-  }
+static void partner__fail(hub *h, session *s, json_int_t id, store_status status) {
+  static const char *const message[] = {
+      [STORE_INVALID] = "a query, filter or profile field is invalid",
+      [STORE_FORBIDDEN] = "not allowed",
+      [STORE_NOT_FOUND] = "no such organization",
+      [STORE_ERROR] = "database error; nothing was changed",
+  };
+  const char *m = (size_t)status < sizeof message / sizeof *message ? message[status] : NULL;
+  hub_error(h, s, id, protocol_store_error(m ? status : STORE_ERROR), m ? m : message[STORE_ERROR]);
 }
 
 static void inquiry__fail(hub *h, session *s, json_int_t id, int status, int64_t retry_after) {
@@ -113,8 +108,8 @@ static void handle_partner_search(hub *h, session *s, json_int_t id, json_t *req
   q.limit = (int)limit;
   q.offset = (int)offset;
   json_t *out = NULL;
-  int rc = directory_store_search(hub_db(h), s->user_id, &q, &out);
-  if (rc != DIRECTORY_STORE_OK) {
+  store_status rc = directory_json_search(hub_db(h), s->user_id, &q, &out);
+  if (rc != STORE_OK) {
     partner__fail(h, s, id, rc);
     return;
   }
@@ -127,9 +122,9 @@ static void handle_partner_get(hub *h, session *s, json_int_t id, json_t *req) {
   if (!partner__params_ok(h, s, id, param_int(req, "org_id", 1, INT64_MAX, true, &org, &err), &err)) return;
   moa_db *db = hub_db(h);
   json_t *profile = NULL, *contacts = NULL;
-  int rc = directory_store_get(db, s->user_id, org, &profile);
-  if (rc == DIRECTORY_STORE_OK) rc = directory_store_contacts(db, s->user_id, org, &contacts);
-  if (rc != DIRECTORY_STORE_OK) {
+  store_status rc = directory_json_get(db, s->user_id, org, &profile);
+  if (rc == STORE_OK) rc = directory_json_contacts(db, s->user_id, org, &contacts);
+  if (rc != STORE_OK) {
     json_decref(profile);
     partner__fail(h, s, id, rc);
     return;
@@ -153,8 +148,8 @@ static void handle_partner_suggest(hub *h, session *s, json_int_t id, json_t *re
     return;
   }
   json_t *out = NULL;
-  int rc = directory_store_suggest(hub_db(h), s->user_id, org, (int)limit, &out);
-  if (rc != DIRECTORY_STORE_OK) {
+  store_status rc = directory_json_suggest(hub_db(h), s->user_id, org, (int)limit, &out);
+  if (rc != STORE_OK) {
     partner__fail(h, s, id, rc);
     return;
   }
@@ -171,10 +166,8 @@ static void handle_partner_update(hub *h, session *s, json_int_t id, json_t *req
     return;
   }
   moa_db *db = hub_db(h);
-  json_t *probe = NULL;
-  int rc = directory_store_get(db, s->user_id, org, &probe);
-  json_decref(probe);
-  if (rc != DIRECTORY_STORE_OK) {
+  store_status rc = directory_store_get(db, s->user_id, org, NULL, NULL);
+  if (rc != STORE_OK) {
     partner__fail(h, s, id, rc);
     return;
   }
@@ -185,8 +178,8 @@ static void handle_partner_update(hub *h, session *s, json_int_t id, json_t *req
     return;
   }
   json_t *out = NULL;
-  rc = directory_store_update_profile(db, org, fields, &out);
-  if (rc != DIRECTORY_STORE_OK) {
+  rc = directory_json_update(db, org, fields, &out);
+  if (rc != STORE_OK) {
     partner__fail(h, s, id, rc);
     return;
   }

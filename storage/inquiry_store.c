@@ -185,11 +185,8 @@ int inquiry_store_send(moa_db *db, int64_t from_user, int64_t to_org, const char
   int64_t from_org = 0;
   int rc = inq__user_org(db, from_user, &from_org);
   if (rc != INQUIRY_STORE_OK) return rc;
-  json_t *profile = NULL;
-  int drc = directory_store_get(db, from_user, to_org, &profile);
-  json_decref(profile);
-  if (drc != DIRECTORY_STORE_OK)
-    return drc == DIRECTORY_STORE_ERROR ? INQUIRY_STORE_ERROR : INQUIRY_STORE_NOT_FOUND;
+  store_status drc = directory_store_get(db, from_user, to_org, NULL, NULL);
+  if (drc != STORE_OK) return drc == STORE_ERROR ? INQUIRY_STORE_ERROR : INQUIRY_STORE_NOT_FOUND;
   if (from_org == to_org) return INQUIRY_STORE_FORBIDDEN;
   sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM blocks WHERE org_id = ?1 AND user_id = ?2");
   if (!st) return INQUIRY_STORE_ERROR;

@@ -518,15 +518,14 @@ static bool op_session_create(moa_db *db) {
 }
 static bool op_session_delete(moa_db *db) { return session_store_delete(db, S.session_token) == 1; }
 static bool op_session_purge(moa_db *db) { return session_store_purge_expired(db) == 2; }
+static void ignore_profile(void *arg, const directory_profile *p) { (void)arg, (void)p; }
 static bool op_directory_update(moa_db *db) {
-  json_t *f =
-      J("{\"name\": \"가나수소(주)\", \"keywords\": \"수소, 저장\", \"description\": \"수소 저장 "
-        "용기를 만듭니다.\", \"exports\": true, \"hidden_outside\": false}");
-  json_t *out = NULL;
-  int rc = directory_store_update_profile(db, 1, f, &out);
-  json_decref(f);
-  json_decref(out);
-  return rc == DIRECTORY_STORE_OK;
+  directory_profile_edit e = {.name = "가나수소(주)",
+                              .keywords = "수소, 저장",
+                              .description = "수소 저장 용기를 만듭니다.",
+                              .exports = 1,
+                              .hidden_outside = 0};
+  return directory_store_update_profile(db, 1, &e, ignore_profile, NULL) == STORE_OK;
 }
 static bool op_org_import(moa_db *db) {
   char err[256];
