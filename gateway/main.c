@@ -396,28 +396,27 @@ static int cmd_programme(moa_config *cfg, cmdline *cl) {
   return 0;
 }
 
+/* One line of `moa consortium list`. */
+static void print_consortium(void *arg, const consortium_info *c) {
+  (void)arg;
+  char lead[96];
+  snprintf(lead, sizeof lead, "%s %s", c->lead_region ? c->lead_region : "",
+           c->lead_complex ? c->lead_complex : "");
+  printf("%-3lld %-28s %-22s %-6lld %s\n", (long long)c->id, c->sector_en ? c->sector_en : "", lead,
+         (long long)c->organization_count, c->name_ko ? c->name_ko : "");
+}
+
 static int cmd_consortium(moa_config *cfg, cmdline *cl) {
   char err[512];
   if (config_parse_args(cfg, cl->nopts, cl->opts, err, sizeof err) != 0) return usage(err);
   if (cl->nwords != 2 || strcmp(cl->words[1], "list") != 0) return usage("usage: moa consortium list");
   moa_db *db = open_db(cfg, false);
   if (!db) return 1;
-  json_t *list = consortium_store_list(db);
-  size_t i;
-  json_t *c;
   printf("%-3s %-28s %-22s %-6s %s\n", "id", "sector", "lead", "orgs", "name");
-  json_array_foreach(list, i, c) {
-    char lead[96];
-    snprintf(lead, sizeof lead, "%s %s", json_string_value(json_object_get(c, "lead_region")),
-             json_string_value(json_object_get(c, "lead_complex")));
-    printf("%-3lld %-28s %-22s %-6lld %s\n", (long long)json_integer_value(json_object_get(c, "id")),
-           json_string_value(json_object_get(json_object_get(c, "sector"), "name_en")), lead,
-           (long long)json_integer_value(json_object_get(c, "organization_count")),
-           json_string_value(json_object_get(c, "name_ko")));
-  }
-  json_decref(list);
+  int rc = consortium_store_list(db, print_consortium, NULL) == STORE_OK ? 0 : 1;
+  if (rc) fprintf(stderr, "moa: cannot read the consortia\n");
   db_close(db);
-  return 0;
+  return rc;
 }
 
 /* moa turn-config: coturn's configuration on stdout (gateway/turn_config.h). */

@@ -8,6 +8,7 @@
  * then reach the consortium's rooms and channel as members. */
 #include <stdio.h>
 
+#include "signaling/consortium_json.h"
 #include "signaling/handlers.h"
 #include "storage/consortium_store.h"
 #include "storage/org_store.h"
@@ -31,7 +32,7 @@ static void handle_me_get(hub *h, session *s, json_int_t id, json_t *req) {
 
 static void handle_consortium_list(hub *h, session *s, json_int_t id, json_t *req) {
   (void)req;
-  json_t *list = consortium_store_list(hub_db(h));
+  json_t *list = consortium_json_list(hub_db(h));
   if (!list) {
     hub_error(h, s, id, ERR_INTERNAL, "cannot read consortia");
     return;
@@ -58,9 +59,11 @@ static void handle_consortium_get(hub *h, session *s, json_int_t id, json_t *req
     return;
   }
   moa_db *db = hub_db(h);
-  json_t *c = consortium_store_get(db, cid, (int)limit, (int)offset);
-  if (!c) {
-    hub_error(h, s, id, ERR_NOT_FOUND, "no such consortium");
+  json_t *c = NULL;
+  store_status st = consortium_json_get(db, cid, (int)limit, (int)offset, &c);
+  if (st != STORE_OK) {
+    hub_error(h, s, id, protocol_store_error(st),
+              st == STORE_NOT_FOUND ? "no such consortium" : "cannot read consortium");
     return;
   }
   consortium_role r = user_store_role_in(db, s->user_id, cid);
