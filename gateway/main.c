@@ -168,6 +168,14 @@ static int cmd_db_init(moa_config *cfg, bool demo) {
   return rc;
 }
 
+/* One line of `moa user list`. */
+static void print_user(void *arg, const user_summary *u) {
+  (void)arg;
+  printf("%-6lld %-32s %-16s %-6s %-8s %s\n", (long long)u->id, u->email ? u->email : "",
+         u->name ? u->name : "", u->is_admin ? "yes" : "no", u->disabled ? "yes" : "no",
+         u->roles ? u->roles : "-");
+}
+
 static int cmd_user(moa_config *cfg, cmdline *cl) {
   const char *verb = cl->nwords > 1 ? cl->words[1] : "";
   bool admin = false;
@@ -182,21 +190,11 @@ static int cmd_user(moa_config *cfg, cmdline *cl) {
   if (strcmp(verb, "list") == 0) {
     moa_db *db = open_db(cfg, false);
     if (!db) return 1;
-    json_t *list = user_store_list(db);
-    size_t i;
-    json_t *u;
     printf("%-6s %-32s %-16s %-6s %-8s %s\n", "id", "email", "name", "admin", "disabled", "roles");
-    json_array_foreach(list, i, u) {
-      json_t *roles = json_object_get(u, "roles");
-      printf("%-6lld %-32s %-16s %-6s %-8s %s\n", (long long)json_integer_value(json_object_get(u, "id")),
-             json_string_value(json_object_get(u, "email")), json_string_value(json_object_get(u, "name")),
-             json_is_true(json_object_get(u, "is_admin")) ? "yes" : "no",
-             json_is_true(json_object_get(u, "disabled")) ? "yes" : "no",
-             json_is_string(roles) ? json_string_value(roles) : "-");
-    }
-    json_decref(list);
+    int rc = user_store_list(db, print_user, NULL) == 0 ? 0 : 1;
+    if (rc) fprintf(stderr, "moa: cannot read the users\n");
     db_close(db);
-    return 0;
+    return rc;
   }
   if (strcmp(verb, "add") == 0) {
     if (!email || !name) return usage("user add needs --email and --name");

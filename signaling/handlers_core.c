@@ -10,6 +10,7 @@
 
 #include "signaling/consortium_json.h"
 #include "signaling/handlers.h"
+#include "signaling/user_json.h"
 #include "storage/consortium_store.h"
 #include "storage/org_store.h"
 #include "storage/user_store.h"
@@ -21,7 +22,7 @@ static void handle_system_ping(hub *h, session *s, json_int_t id, json_t *req) {
 
 static void handle_me_get(hub *h, session *s, json_int_t id, json_t *req) {
   (void)req;
-  json_t *me = user_store_me(hub_db(h), s->user_id);
+  json_t *me = user_json_me(hub_db(h), s->user_id);
   if (!me) {
     hub_error(h, s, id, ERR_INTERNAL, "cannot read your profile");
     return;
@@ -71,7 +72,7 @@ static void handle_consortium_get(hub *h, session *s, json_int_t id, json_t *req
                                     : r == ROLE_MEMBER    ? json_string("member")
                                                           : json_null());
   if (r != ROLE_NONE || s->is_admin) {
-    json_t *people = user_store_consortium_people(db, cid);
+    json_t *people = user_json_consortium_people(db, cid);
     json_object_set_new(c, "people", people ? people : json_array());
   }
   hub_reply(h, s, id, c);
