@@ -112,6 +112,11 @@ static void test_check_fields(void **state) {
   assert_string_equal(r.region, "대전");
 }
 
+/* An org_profile_fn writing "kind region" into the buffer arg (64 bytes). */
+static void kind_and_region(void *arg, const org_profile *o) {
+  snprintf(arg, 64, "%s %s", o->kind ? o->kind : "(null)", o->region ? o->region : "(null)");
+}
+
 static void test_confirm_once(void **state) {
   moa_db *db = *state;
   signup_rec r = record(input(), "198.51.100.7");
@@ -147,10 +152,9 @@ static void test_confirm_once(void **state) {
   assert_string_equal(p->v[CP_REGION].value, "대전");
   assert_int_equal(p->v[CP_BIZ_NO].source, CP_SOURCE_ENTERED);
   free(p);
-  json_t *org = org_store_get(db, u.org_id);
-  assert_string_equal(json_string_value(json_object_get(org, "kind")), "company");
-  assert_string_equal(json_string_value(json_object_get(org, "region")), "대전");
-  json_decref(org);
+  char kind_region[64] = "";
+  assert_int_equal(org_store_get(db, u.org_id, kind_and_region, kind_region), 1);
+  assert_string_equal(kind_region, "company 대전");
   /* The same link again, a made-up one, a malformed one. */
   assert_int_equal(signup_store_confirm(db, token, NOW + 120, &uid, NULL), SIGNUP_USED);
   char other[SESSION_TOKEN_LEN + 1];
