@@ -103,9 +103,9 @@ typedef struct directory_search_result {
  * terms), ties in name order; without text, in name order. fn receives the profiles of the page
  * (offset, limit) in that order (a profile that cannot be read is skipped); *out the total, the
  * page and the facets, which count the whole matching set (text, visibility and every filter
- * applied), most frequent first (ties by id); an organization in two consortia counts in both.
- * A first page with text is remembered (directory_searches) for the viewer's organization, for
- * suggestions. Returns STORE_OK; STORE_INVALID (text not valid UTF-8 / too long / control
+ * applied), most frequent first (ties by id, or list order for kind and size); an organization in two
+ * consortia counts in both. A first page with text is remembered (directory_searches) for the viewer's
+ * organization, for suggestions. Returns STORE_OK; STORE_INVALID (text not valid UTF-8 / too long / control
  * characters, unknown kind or size, negative offset), STORE_FORBIDDEN (unknown viewer) or
  * STORE_ERROR, with *out empty (nothing to free). */
 store_status directory_store_search(moa_db *db, int64_t viewer_id, const directory_query *q,

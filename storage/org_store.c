@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "storage/consortium_store.h"
+#include "storage/db_ids.h"
 #include "storage/tsv.h"
 
 #define ORG_COLUMNS 12
@@ -307,23 +308,7 @@ static int org_store__consortia(moa_db *db, int64_t org_id, int64_t **ids, size_
       db_stmt(db, "SELECT consortium_id FROM memberships WHERE org_id = ? ORDER BY consortium_id");
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, org_id);
-  size_t cap = 0;
-  int rc;
-  while ((rc = db_step(db, st)) == SQLITE_ROW) {
-    if (*n == cap) {
-      cap = cap ? 2 * cap : 8;
-      int64_t *v = realloc(*ids, cap * sizeof *v);
-      if (!v) break;
-      *ids = v;
-    }
-    (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
-  }
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return 0;
-  free(*ids);
-  *ids = NULL;
-  *n = 0;
-  return -1;
+  return db_ids(db, st, ids, n);
 }
 
 int org_store_get(moa_db *db, int64_t org_id, org_profile_fn fn, void *arg) {

@@ -1,4 +1,5 @@
-/* Unit tests of storage/consortium_store: the list of the 25 consortia with sector, lead and
+/* Unit tests of storage/consortium_store (mostly read through signaling/consortium_json, the JSON
+ * consortium.list and consortium.get reply with): the list of the 25 consortia with sector, lead and
  * linked regions grouped with their complexes, member counts, and the paged member list of one
  * consortium (ordered by name), on an in-memory database. */
 #include <setjmp.h>

@@ -1,4 +1,5 @@
-/* Unit tests of storage/directory_store on ":memory:" databases: Korean and English free text
+/* Unit tests of storage/directory_store (read through signaling/directory_json, the JSON partner.*
+ * replies carry) on ":memory:" databases: Korean and English free text
  * (the bigram index, two-character Korean terms included), filters, facets, pagination, hidden organizations,
  * contacts, edit rights and profile edits kept in sync with the index, suggestions with their
  * reasons, FTS syntax that must not error, and a 2,500-organization directory whose results
