@@ -95,17 +95,13 @@ static void handle_consortium_add_organization(hub *h, session *s, json_int_t id
     hub_error(h, s, id, ERR_FORBIDDEN, "only the consortium's coordinators add organizations to it");
     return;
   }
-  int added = org_store_admit(db, org, cid);
-  if (added == ORG_ADMIT_NOT_FOUND) {
-    hub_error(h, s, id, ERR_NOT_FOUND, "no such organization");
-    return;
-  }
-  if (added == ORG_ADMIT_ALREADY) {
-    hub_error(h, s, id, ERR_CONFLICT, "this organization is a member of the consortium already");
-    return;
-  }
-  if (added < 0) {
-    hub_error(h, s, id, ERR_INTERNAL, "database error; nothing was changed");
+  int added = 0;
+  store_status st = org_store_admit(db, org, cid, &added);
+  if (st != STORE_OK) {
+    hub_error(h, s, id, protocol_store_error(st),
+              st == STORE_NOT_FOUND  ? "no such organization"
+              : st == STORE_CONFLICT ? "this organization is a member of the consortium already"
+                                     : "database error; nothing was changed");
     return;
   }
   hub_reply(h, s, id, json_pack("{s:I, s:I, s:i}", "consortium_id", cid, "org_id", org, "members_added", added));

@@ -74,9 +74,10 @@ int64_t org_store_insert(moa_db *db, const org_record *r) {
   return sqlite3_last_insert_rowid(db_handle(db));
 }
 
-int org_store_admit(moa_db *db, int64_t org_id, int64_t consortium_id) {
-  if (db_begin(db) != SQLITE_OK) return ORG_ADMIT_DB_ERROR;
-  int res = ORG_ADMIT_DB_ERROR;
+store_status org_store_admit(moa_db *db, int64_t org_id, int64_t consortium_id, int *added) {
+  if (added) *added = 0;
+  if (db_begin(db) != SQLITE_OK) return STORE_ERROR;
+  store_status res = STORE_ERROR;
   sqlite3_stmt *st =
       db_stmt(db,
               "SELECT EXISTS (SELECT 1 FROM organizations WHERE id = ?1), EXISTS (SELECT 1 FROM "
@@ -88,7 +89,7 @@ int org_store_admit(moa_db *db, int64_t org_id, int64_t consortium_id) {
   bool exists = sqlite3_column_int(st, 0), member = sqlite3_column_int(st, 1);
   sqlite3_reset(st);
   if (!exists || member) {
-    res = !exists ? ORG_ADMIT_NOT_FOUND : ORG_ADMIT_ALREADY;
+    res = !exists ? STORE_NOT_FOUND : STORE_CONFLICT;
     goto fail;
   }
   if (org_store_add_membership(db, org_id, consortium_id) != 0) goto fail;
@@ -99,9 +100,10 @@ int org_store_admit(moa_db *db, int64_t org_id, int64_t consortium_id) {
   sqlite3_bind_int64(st, 1, org_id);
   sqlite3_bind_int64(st, 2, consortium_id);
   if (db_exec_stmt(db, st) != SQLITE_DONE) goto fail;
-  int added = sqlite3_changes(db_handle(db));
+  int n = sqlite3_changes(db_handle(db));
   if (db_commit(db) != SQLITE_OK) goto fail;
-  return added;
+  if (added) *added = n;
+  return STORE_OK;
 reset_fail:
   sqlite3_reset(st);
 fail:

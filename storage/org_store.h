@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "storage/db.h"
+#include "storage/store_status.h"
 
 /* One organization to insert. Strings are borrowed; kind, size and revenue_band must be values
  * the schema accepts (see org_store_kind_valid and friends). complex_id and sector_id <= 0 mean
@@ -48,11 +49,10 @@ int org_store_add_membership(moa_db *db, int64_t org_id, int64_t consortium_id);
 /* Admits organization org_id to consortium_id in one transaction (a coordinator adding an
  * organization from outside, such as a company that signed up): its membership, and the member
  * role in the consortium for each of its users who has none there yet, so its people reach the
- * consortium's rooms and channel. Returns the number of users given the role (>= 0);
- * ORG_ADMIT_NOT_FOUND (no such organization), ORG_ADMIT_ALREADY (a member already) or
- * ORG_ADMIT_DB_ERROR, with nothing written. */
-enum { ORG_ADMIT_DB_ERROR = -1, ORG_ADMIT_NOT_FOUND = -2, ORG_ADMIT_ALREADY = -3 };
-int org_store_admit(moa_db *db, int64_t org_id, int64_t consortium_id);
+ * consortium's rooms and channel. Returns STORE_OK with *added (may be NULL) the number of users
+ * given the role; STORE_NOT_FOUND (no such organization), STORE_CONFLICT (a member already) or
+ * STORE_ERROR, with nothing written. */
+store_status org_store_admit(moa_db *db, int64_t org_id, int64_t consortium_id, int *added);
 
 /* Imports organizations from tsv: a header line with exactly the columns
  *   name, name_en, kind, consortium_ids, region_ko, complex_ko, size, revenue_band, exports,

@@ -147,7 +147,7 @@ static void test_confirm_once(void **state) {
                          "WHERE u.email = 'ceo@hanbit-robotics.example'"),
                    0);
   company_profile *p = malloc(sizeof *p);
-  assert_int_equal(company_profile_load(db, u.org_id, p), COMPANY_PROFILE_OK);
+  assert_int_equal(company_profile_load(db, u.org_id, p), STORE_OK);
   assert_string_equal(p->v[CP_BIZ_NO].value, "3058704125");
   assert_string_equal(p->v[CP_REGION].value, "대전");
   assert_int_equal(p->v[CP_BIZ_NO].source, CP_SOURCE_ENTERED);
@@ -246,10 +246,12 @@ static void test_admit_org(void **state) {
   user_rec u;
   assert_int_equal(user_store_find_by_id(db, uid, &u), 1);
   assert_int_equal(user_store_role_in(db, uid, 3), ROLE_NONE);
-  assert_int_equal(org_store_admit(db, u.org_id, 3), 1);
+  int added = -1;
+  assert_int_equal(org_store_admit(db, u.org_id, 3, &added), STORE_OK);
+  assert_int_equal(added, 1);
   assert_int_equal(user_store_role_in(db, uid, 3), ROLE_MEMBER);
-  assert_int_equal(org_store_admit(db, u.org_id, 3), ORG_ADMIT_ALREADY);
-  assert_int_equal(org_store_admit(db, 999999, 3), ORG_ADMIT_NOT_FOUND);
+  assert_int_equal(org_store_admit(db, u.org_id, 3, &added), STORE_CONFLICT);
+  assert_int_equal(org_store_admit(db, 999999, 3, NULL), STORE_NOT_FOUND);
 }
 
 /* Every step of a confirmation failing in turn: each failure leaves no organization, profile,
