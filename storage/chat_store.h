@@ -207,10 +207,23 @@ int64_t chat_store_unread(moa_db *db, int64_t user_id, int64_t conversation_id);
  * unread counts and the last message, most recent activity first. Returns CHAT_STORE_OK or _ERROR. */
 int chat_store_list_conversations(moa_db *db, int64_t user_id, json_t **out);
 
-/* User ids that may read a conversation (members, or for a channel the consortium's users): for
- * handlers fanning out events. *out is a JSON array of ids. Returns CHAT_STORE_OK, _NOT_FOUND or
- * _ERROR. */
-int chat_store_readers(moa_db *db, int64_t conversation_id, json_t **out);
+/* User ids that may read a conversation (members, or for a channel the consortium's users), each
+ * once: for handlers fanning out events. On CHAT_STORE_OK *ids is a new array of *n ids (NULL
+ * when none; free() it). Returns CHAT_STORE_OK, _NOT_FOUND or _ERROR (then *ids is NULL, *n 0). */
+int chat_store_readers(moa_db *db, int64_t conversation_id, int64_t **ids, size_t *n);
+
+/* What a conversation is, the same for every reader: the fields of a chat.conversations row that
+ * do not depend on who asks. */
+typedef struct chat_conversation {
+  int64_t id;
+  char kind[8];          /* "channel", "room", "direct" or "inquiry" */
+  char title[512];       /* a channel's consortium name, a room's or direct conversation's title */
+  int64_t consortium_id; /* 0: none */
+  int64_t ref_id;        /* a room chat's room or meeting id; 0: none */
+} chat_conversation;
+
+/* Fills *out for conversation_id. Returns CHAT_STORE_OK, _NOT_FOUND or _ERROR. */
+int chat_store_conversation(moa_db *db, int64_t conversation_id, chat_conversation *out);
 
 /* Full-text search over the messages user_id may read (conversation_id 0: all of them), ranked by
  * bm25 and highlighted. The query is split on white space; each term is quoted as an FTS5 phrase

@@ -130,11 +130,12 @@ static void test_channels_and_authorization(void **state) {
   assert_true(chat_store_can_read(db, 2, room));
   assert_int_equal(chat_store_append(db, room, 4, "still here?", NULL, &m, &dup), CHAT_STORE_FORBIDDEN);
   assert_int_equal(chat_store_history_before(db, 4, room, 0, 10, &h), CHAT_STORE_FORBIDDEN);
-  json_t *readers = NULL;
-  assert_int_equal(chat_store_readers(db, room, &readers), CHAT_STORE_OK);
-  assert_int_equal(json_array_size(readers), 1);
-  assert_int_equal(json_integer_value(json_array_get(readers, 0)), 2);
-  json_decref(readers);
+  int64_t *readers = NULL;
+  size_t nreaders = 0;
+  assert_int_equal(chat_store_readers(db, room, &readers, &nreaders), CHAT_STORE_OK);
+  assert_int_equal(nreaders, 1);
+  assert_int_equal(readers[0], 2);
+  free(readers);
   assert_int_equal(chat_store_search(db, 4, "수소 발언", 0, 10, &r), CHAT_STORE_OK);
   assert_int_equal(json_array_size(json_object_get(r, "results")), 0);
   json_decref(r);
@@ -393,10 +394,11 @@ static void test_unread_and_list(void **state) {
                       "@이영희 개인 메시지");
   json_decref(list);
 
-  json_t *readers = NULL;
-  assert_int_equal(chat_store_readers(db, c1, &readers), CHAT_STORE_OK);
-  assert_int_equal(json_array_size(readers), 5);
-  json_decref(readers);
+  int64_t *readers = NULL;
+  size_t nreaders = 0;
+  assert_int_equal(chat_store_readers(db, c1, &readers, &nreaders), CHAT_STORE_OK);
+  assert_int_equal(nreaders, 5);
+  free(readers);
 }
 
 static void test_mentions(void **state) {
