@@ -436,13 +436,18 @@ static void handle_chat_members(hub *h, session *s, json_int_t id, json_t *req) 
                            param_int(req, "limit", 1, CHAT_STORE_MAX_MEMBERS, false, &limit, &err),
                        &err))
     return;
-  json_t *out = NULL;
-  int rc = chat_store_members(hub_db(h), s->user_id, conv, query ? query : "", (int)limit, &out);
+  chat_member found[CHAT_STORE_MAX_MEMBERS];
+  size_t n = 0;
+  int rc = chat_store_members(hub_db(h), s->user_id, conv, query ? query : "", (int)limit, found, &n);
   if (rc != CHAT_STORE_OK) {
     chat__fail(h, s, id, rc);
     return;
   }
-  hub_reply(h, s, id, out);
+  json_t *members = json_array();
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new(
+        members, json_pack("{s:I, s:s}", "user_id", (json_int_t)found[i].user_id, "name", found[i].name));
+  hub_reply(h, s, id, json_pack("{s:I, s:o}", "conversation_id", (json_int_t)conv, "members", members));
 }
 
 /* chat.mentions: the messages that mention the caller, newest first, and the unread count. */

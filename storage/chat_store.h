@@ -236,13 +236,20 @@ int chat_store_conversation(moa_db *db, int64_t conversation_id, chat_conversati
 int chat_store_search(moa_db *db, int64_t user_id, const char *query, int64_t conversation_id, int limit,
                       json_t **out);
 
+/* A reader a composer may @-mention. */
+typedef struct chat_member {
+  int64_t user_id;
+  char name[128]; /* users.name: at most 100 bytes (user_store.h) */
+} chat_member;
+
 /* The readers of conversation_id whose name contains query (any case for ASCII; "" for all),
- * those whose name starts with it first, the asker left out: whom a composer may @-mention.
- * *out = {conversation_id, members: [{user_id, name}]}, at most limit (clamped to
- * 1..CHAT_STORE_MAX_MEMBERS). Returns CHAT_STORE_OK, _TOO_LONG / _BAD_TEXT (query over
- * CHAT_STORE_MAX_TITLE bytes, control characters), _FORBIDDEN (not a reader) or _ERROR. */
+ * those whose name starts with it first, then by name and id, the asker left out: whom a composer
+ * may @-mention. Fills out (room for CHAT_STORE_MAX_MEMBERS) with at most limit of them (clamped
+ * to 1..CHAT_STORE_MAX_MEMBERS) and sets *n. Returns CHAT_STORE_OK, _TOO_LONG / _BAD_TEXT (query
+ * over CHAT_STORE_MAX_TITLE bytes, control characters), _FORBIDDEN (not a reader) or _ERROR;
+ * on failure *n is 0. */
 int chat_store_members(moa_db *db, int64_t user_id, int64_t conversation_id, const char *query, int limit,
-                       json_t **out);
+                       chat_member out[CHAT_STORE_MAX_MEMBERS], size_t *n);
 
 /* The messages that mention user_id in every conversation they may read, newest first, older
  * than before_id (0: the newest), at most limit (clamped to 1..CHAT_STORE_MAX_PAGE); deleted ones
