@@ -12,7 +12,8 @@
 //   - server CPU per message (from /proc/<pid>/stat).
 // MSGS is at most 10: the per-user flood limit (10 messages in 10 s) applies, as in production.
 // The outbound queue bound is raised so the load generator, which shares the machine, is not
-// dropped as a slow consumer while it parses; everything targets 127.0.0.1 only.
+// dropped as a slow consumer while it parses, and the per-address connection cap is off (every
+// member connects from 127.0.0.1); everything targets 127.0.0.1 only.
 //
 // Usage: node bench/bench_chat.mjs <moa-binary> <seed-db>
 //        (env MEMBERS=1000 SENDERS=200 MSGS=10)
@@ -44,7 +45,8 @@ copyFileSync(seedDb, db);
 const tokens = execFileSync(helper, [db, String(MEMBERS), '1'], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n');
 
 const proc = spawn(resolve(moaBin), ['--listen', '127.0.0.1:0', '--db', db, '--static', join(SRC, 'web-static'),
-  '--outq-messages', '200000', '--outq-bytes', String(1 << 30), '--rate', '1000', '--rate-burst', '1000']);
+  '--outq-messages', '200000', '--outq-bytes', String(1 << 30), '--rate', '1000', '--rate-burst', '1000',
+  '--max-conns-per-ip', '0']);
 let stderr = '';
 proc.stderr.on('data', (d) => (stderr += d));
 const port = await new Promise((res, rej) => {

@@ -18,6 +18,9 @@
 // The load phases (1 and 2) raise --rate/--rate-burst so the per-connection rate limiter is not
 // what is measured; phase 3 keeps the defaults. Everything targets 127.0.0.1 only.
 //
+// Env BENCH_PHASES: the phases to run, comma-separated among login, requests, memory (default all
+// three; bench/compare.sh runs `requests` beside the chat benchmark).
+//
 // Usage: node bench/bench_signaling.mjs <moa-binary> <seed-db>
 // The open-files limit must allow IDLE_CONNS sockets in this process and in the server (which
 // inherits it): bench/run.sh raises `ulimit -n` before running this.
@@ -42,6 +45,8 @@ const IDLE_CONNS = Number(process.env.MOA_BENCH_CONNS || 5000);
 const IDLE_TOKENS = 4;
 const IDLE_BATCH = 200; // connections opened at once (avoids SYN floods and accept-queue drops)
 const RSS_TARGET_MB = 200;
+const PHASES = new Set((process.env.BENCH_PHASES || 'login,requests,memory').split(',').map((x) => x.trim()));
+for (const p of PHASES) if (!['login', 'requests', 'memory'].includes(p)) { console.error(`bench_signaling: unknown phase '${p}' (login, requests, memory)`); process.exit(2); }
 
 const [moaBin, seedDb] = process.argv.slice(2);
 if (!moaBin || !seedDb) {
@@ -306,7 +311,7 @@ async function memoryPhase() {
 async function main() {
   const need = IDLE_CONNS + 256;
   const limit = openFilesLimit();
-  if (limit < need) {
+  if (PHASES.has('memory') && limit < need) {
     console.error(`bench_signaling: the open-files limit is ${limit}; ${IDLE_CONNS} connections need at least ${need}` +
       ` (run it through bench/run.sh, which raises ulimit -n, or raise it yourself)`);
     process.exit(1);
@@ -315,21 +320,23 @@ async function main() {
   log(`server: ${moaBin} on ${HOST} (random port), a copy of ${seedDb}; client: node ${process.version}, ${cpus().length} cores shared with the server`);
   log(`load phases run with --rate ${LOAD_RATE} --rate-burst ${LOAD_RATE} so the per-connection rate limiter is not what is measured; the memory phase uses the defaults`);
 
-  const logins = [await loginPhase(1), await loginPhase(2)];
-  const req = await requestPhase();
-  const mem = await memoryPhase();
+  const logins = PHASES.has('login') ? [await loginPhase(1), await loginPhase(2)] : null;
+  const req = PHASES.has('requests') ? await requestPhase() : null;
+  const mem = PHASES.has('memory') ? await memoryPhase() : null;
 
   const f0 = (x) => x.toFixed(0), f1 = (x) => x.toFixed(1), mb = (kb) => (kb / 1024).toFixed(1);
-  const rows = [
+  const rows = [];
+  if (logins) rows.push(
     ['sign-ins/s, --login-workers 1', f1(logins[0].median), `auth.login+logout, ${LOGIN_CLIENTS} clients, median of ${LOGIN_ROUNDS} x ${LOGIN_ROUND_MS / 1000} s (${logins[0].rates.map(f1).join(' ')}); server CPU ${f1(logins[0].cpuMs)} ms/sign-in`],
-    ['sign-ins/s, --login-workers 2', f1(logins[1].median), `same; x${(logins[1].median / logins[0].median).toFixed(2)} of 1 worker (${logins[1].rates.map(f1).join(' ')}); server CPU ${f1(logins[1].cpuMs)} ms/sign-in`],
+    ['sign-ins/s, --login-workers 2', f1(logins[1].median), `same; x${(logins[1].median / logins[0].median).toFixed(2)} of 1 worker (${logins[1].rates.map(f1).join(' ')}); server CPU ${f1(logins[1].cpuMs)} ms/sign-in`]);
+  if (req) rows.push(
     ['system.ping req/s (baseline)', f0(req.ping.rate), `${REQ_CONNS} conns x ${REQ_WINDOW} in flight, median of ${REQ_ROUNDS} x ${REQ_ROUND_MS / 1000} s; server CPU ${f1(req.ping.cpuUs)} us/req`],
     ['consortium.get req/s', f0(req.get.rate), `${req.orgs} orgs/page, ~${f0(req.get.bytes)} B/reply; server CPU ${f1(req.get.cpuUs)} us/req`],
-    ['consortium.get / ping', (req.get.rate / req.ping.rate).toFixed(3), `throughput ratio; server CPU ratio ${(req.get.cpuUs / req.ping.cpuUs).toFixed(1)}x`],
+    ['consortium.get / ping', (req.get.rate / req.ping.rate).toFixed(3), `throughput ratio; server CPU ratio ${(req.get.cpuUs / req.ping.cpuUs).toFixed(1)}x`]);
+  if (mem) rows.push(
     ['VmRSS idle', `${mb(mem.idleKb)} MB`, 'fresh server, no connection'],
     [`VmRSS, ${IDLE_CONNS} idle conns`, `${mb(mem.withKb)} MB`, `signed in by auth.resume (${IDLE_TOKENS} tokens), opened in batches of ${IDLE_BATCH} in ${f1(mem.openS)} s; target < ${RSS_TARGET_MB} MB: ${mem.withKb / 1024 < RSS_TARGET_MB ? 'met' : 'NOT MET'}`],
-    ['memory per connection', `${f1(mem.perConnKb)} KB`, `(${mb(mem.withKb)} - ${mb(mem.beforeKb)} MB after the ${IDLE_TOKENS} logins) / ${IDLE_CONNS}`],
-  ];
+    ['memory per connection', `${f1(mem.perConnKb)} KB`, `(${mb(mem.withKb)} - ${mb(mem.beforeKb)} MB after the ${IDLE_TOKENS} logins) / ${IDLE_CONNS}`]);
   const w0 = Math.max(...rows.map((r) => r[0].length)), w1 = Math.max(...rows.map((r) => r[1].length));
   log('');
   log(`${'measure'.padEnd(w0)}  ${'value'.padStart(w1)}  how`);

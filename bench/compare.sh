@@ -2,8 +2,10 @@
 # Measures the working tree against a baseline commit in the same run: builds BASE (a git
 # worktree under $TMPDIR, Release, with this tree's bench/ sources so both sides run the same
 # benchmark code) and this tree (build/bench), seeds one demo database, then alternates
-# bench_chat (1,000 members) and bench_directory (demo and 100,000 organizations) between the
-# two for ROUNDS rounds. Figures go to stdout; docs/BENCHMARKS.md records them.
+# bench_chat (1,000 members), bench_signaling's request phase (consortium.get and system.ping
+# pipelined, with the server CPU per request) and bench_directory (demo and 100,000
+# organizations) between the two for ROUNDS rounds, and ends with the medians of the chat CPU per
+# message and of the consortium.get figures. Figures go to stdout; docs/BENCHMARKS.md records them.
 #
 # With `forward` as third argument it alternates bench_forward instead, three runs per round:
 # BASE with a single-encoding publisher, the working tree with a single-encoding publisher, and
@@ -99,6 +101,14 @@ for r in $(seq 1 "$ROUNDS"); do
     echo "--- chat, $label"
     MEMBERS=1000 SENDERS=200 MSGS=10 node bench/bench_chat.mjs "$dir/moa" "$TMP/seed.db" >"$TMP/chat.log" 2>&1 || { cat "$TMP/chat.log"; exit 1; }
     grep -E "stored|delivered|CPU" "$TMP/chat.log"
+    echo "$side chat $(sed -n 's/.* s, \([0-9]*\) µs per message.*/\1/p' "$TMP/chat.log")" >>"$TMP/sum.tsv"
+  done
+  for side in base new; do
+    if [ "$side" = base ]; then dir="$TMP/base/build"; label="$BASE"; else dir="$SRC/build/bench"; label="working tree"; fi
+    echo "--- requests, $label"
+    BENCH_PHASES=requests node bench/bench_signaling.mjs "$dir/moa" "$TMP/seed.db" >"$TMP/req.log" 2>&1 || { cat "$TMP/req.log"; exit 1; }
+    grep -E "^(system.ping|consortium.get)" "$TMP/req.log"
+    awk -v s="$side" '/^consortium.get req\/s/ { print s, "get_rate", $3; for (i = 1; i <= NF; i++) if ($i == "us/req") print s, "get_cpu", $(i - 1) }' "$TMP/req.log" >>"$TMP/sum.tsv"
   done
   for side in base new; do
     if [ "$side" = base ]; then dir="$TMP/base/build"; label="$BASE"; else dir="$SRC/build/bench"; label="working tree"; fi
@@ -106,3 +116,12 @@ for r in $(seq 1 "$ROUNDS"); do
     "$dir/bench/bench_directory" "$TMP/seed.db" 2>&1 | grep -v "database migrated"
   done
 done
+echo "=== medians of $ROUNDS rounds: $BASE -> working tree"
+awk 'function med(s,   a, n, i, j, t) { n = split(s, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+  { v[$1 " " $2] = v[$1 " " $2] " " $3 }
+  END {
+    printf "chat, server CPU µs per message fanned out to 999: %s -> %s  (%.2fx less; runs:%s ->%s)\n", med(v["base chat"]), med(v["new chat"]), med(v["base chat"]) / med(v["new chat"]), v["base chat"], v["new chat"]
+    printf "consortium.get req/s: %s -> %s  (x%.2f; runs:%s ->%s)\n", med(v["base get_rate"]), med(v["new get_rate"]), med(v["new get_rate"]) / med(v["base get_rate"]), v["base get_rate"], v["new get_rate"]
+    printf "consortium.get server CPU µs/req: %s -> %s  (x%.2f)\n", med(v["base get_cpu"]), med(v["new get_cpu"]), med(v["new get_cpu"]) / med(v["base get_cpu"])
+  }' "$TMP/sum.tsv"

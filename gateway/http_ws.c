@@ -7,7 +7,12 @@
  * one or more RECEIVE callbacks and is reassembled up to --max-message bytes; the hub answers
  * into the session's bounded queue and asks for a writable callback; SERVER_WRITEABLE writes one
  * queued message, or when several wait as many as fit in 64 KiB framed in one write (ws_batch.h),
- * and asks again while more wait.
+ * and asks again while more wait. Events of a fan-out (a chat message to every reader) are paced:
+ * a connection written to in the last WS_EVENT_PACE_MS gets them on the next pacing tick, with
+ * whatever else came meanwhile, instead of one write each; a reply goes at once (and takes the
+ * queued events along). Under a busy channel this cuts the writes (each a send(): the kernel's
+ * TCP send path led the profile of chat fan-out, docs/BENCHMARKS.md) and adds at most
+ * WS_EVENT_PACE_MS to an event's delivery; a quiet connection gets its event at once.
  *
  * Floods (issue 10): a WebSocket that has not signed in after --auth-timeout seconds is closed
  * (4408); an address may hold --max-conns-per-ip WebSockets (more get HTTP 429, conn_limit.h);
@@ -60,6 +65,13 @@ struct server {
   bool accept_paused;
   uint64_t refused_per_ip, refused_fds, closed_auth_timeout, closed_evicted, accept_backoffs;
   struct ws_pss *oldest, *newest; /* open WebSockets in the order they opened */
+  /* the frames of one batched write (ws_batch.h): one buffer for every connection, since lws
+   * copies what a write leaves unsent */
+  ws_batch batch;
+  /* connections whose paced events wait for the next tick (pace_prev, pace_next) */
+  struct ws_pss *paced;
+  lws_sorted_usec_list_t pace_tick;
+  bool pace_armed;
 };
 
 /* The server whose accept() failures the lws log bridge reports (one server per process). */
@@ -85,9 +97,11 @@ typedef struct ws_pss {
   char close_reason[120];
   unsigned char *tx;
   size_t tx_cap;
-  ws_batch batch;                    /* several queued messages in one write (ws_batch.h) */
   lws_sorted_usec_list_t auth_timer; /* --auth-timeout */
-  char address[64];                  /* counted in server.per_ip while non-empty */
+  lws_usec_t last_write;             /* when something was last written (pacing of events) */
+  bool is_paced;                     /* in server.paced */
+  struct ws_pss *pace_prev, *pace_next;
+  char address[64]; /* counted in server.per_ip while non-empty */
 } ws_pss;
 
 static server *srv_of(struct lws *wsi) { return lws_context_user(lws_get_context(wsi)); }
@@ -455,7 +469,51 @@ static void io_close(void *transport, int code, const char *reason) {
   lws_callback_on_writable(pss->wsi);
 }
 
-static const session_io ws_io = {io_want_write, io_close};
+/* Events of a fan-out to one connection go out at most about once per this interval while they
+ * keep coming (see the top of this file). */
+#define WS_EVENT_PACE_MS 20
+
+static void pace_unlink(server *srv, ws_pss *pss) {
+  if (!pss->is_paced) return;
+  if (pss->pace_prev)
+    pss->pace_prev->pace_next = pss->pace_next;
+  else
+    srv->paced = pss->pace_next;
+  if (pss->pace_next) pss->pace_next->pace_prev = pss->pace_prev;
+  pss->pace_prev = pss->pace_next = NULL;
+  pss->is_paced = false;
+}
+
+/* The pacing tick: every connection waiting is asked to write. */
+static void on_pace_tick(lws_sorted_usec_list_t *sul) {
+  server *srv = lws_container_of(sul, server, pace_tick);
+  srv->pace_armed = false;
+  while (srv->paced) {
+    ws_pss *pss = srv->paced;
+    pace_unlink(srv, pss);
+    lws_callback_on_writable(pss->wsi);
+  }
+}
+
+static void io_want_write_soon(void *transport) {
+  ws_pss *pss = transport;
+  if (pss->is_paced) return;
+  if (lws_now_usecs() - pss->last_write >= WS_EVENT_PACE_MS * LWS_US_PER_MS) {
+    lws_callback_on_writable(pss->wsi); /* quiet lately: no reason to wait */
+    return;
+  }
+  server *srv = srv_of(pss->wsi);
+  pss->pace_next = srv->paced;
+  if (srv->paced) srv->paced->pace_prev = pss;
+  srv->paced = pss;
+  pss->is_paced = true;
+  if (!srv->pace_armed) {
+    srv->pace_armed = true;
+    lws_sul_schedule(srv->ctx, 0, &srv->pace_tick, on_pace_tick, WS_EVENT_PACE_MS * LWS_US_PER_MS);
+  }
+}
+
+static const session_io ws_io = {io_want_write, io_close, io_want_write_soon};
 
 static int ws_write_one(ws_pss *pss) {
   outmsg *m = session_pop(pss->sess);
@@ -464,7 +522,7 @@ static int ws_write_one(ws_pss *pss) {
     size_t cap = LWS_PRE + m->len + 1024;
     unsigned char *nb = realloc(pss->tx, cap);
     if (!nb) {
-      free(m);
+      outmsg_unref(m);
       return -1;
     }
     pss->tx = nb;
@@ -473,7 +531,7 @@ static int ws_write_one(ws_pss *pss) {
   memcpy(pss->tx + LWS_PRE, m->data, m->len);
   int n = lws_write(pss->wsi, pss->tx + LWS_PRE, m->len, LWS_WRITE_TEXT);
   size_t len = m->len;
-  free(m);
+  outmsg_unref(m);
   if (n < (int)len) return -1;
   /* The tx buffer of a large message is not kept for an idle connection. */
   if (pss->tx_cap > 16384) {
@@ -488,15 +546,15 @@ static int ws_write_one(ws_pss *pss) {
  * (an HTTP/2 stream's writes are framed by lws for the stream: one at a time there). */
 static int ws_write_queued(ws_pss *pss) {
   if (lws_get_network_wsi(pss->wsi) == pss->wsi) {
-    pss->batch.pre = LWS_PRE;
-    int n = ws_batch_take(pss->sess, &pss->batch);
+    server *srv = srv_of(pss->wsi);
+    srv->batch.pre = LWS_PRE;
+    int n = ws_batch_take(pss->sess, &srv->batch);
     if (n < 0) return -1;
     if (n > 0) {
-      size_t len = pss->batch.len;
-      int w = lws_write(pss->wsi, pss->batch.buf + LWS_PRE, len, LWS_WRITE_RAW);
-      if (!pss->sess->queued) ws_batch_free(&pss->batch); /* not kept for an idle connection */
+      size_t len = srv->batch.len;
+      int w = lws_write(pss->wsi, srv->batch.buf + LWS_PRE, len, LWS_WRITE_RAW);
       if (w < (int)len) return -1;
-      hub_counters *c = hub_get_counters(srv_of(pss->wsi)->hub);
+      hub_counters *c = hub_get_counters(srv->hub);
       c->ws_batch_writes++;
       c->ws_batched_messages += (uint64_t)n;
       return 0;
@@ -618,6 +676,7 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
                          strlen(pss->close_reason));
         return -1;
       }
+      if (pss->sess->queued) pss->last_write = lws_now_usecs();
       if (ws_write_queued(pss) != 0) return -1;
       if (pss->sess->queued || pss->close_code) lws_callback_on_writable(wsi);
       break;
@@ -626,6 +685,7 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
       ws_mask_guard_forget(lws_get_socket_fd(wsi));
       srv = srv_of(wsi);
       lws_sul_cancel(&pss->auth_timer);
+      pace_unlink(srv, pss);
       if (pss->sess) { /* opened (ESTABLISHED linked it) */
         if (pss->older)
           pss->older->newer = pss->newer;
@@ -643,7 +703,6 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
       pss->sess = NULL;
       free(pss->rx);
       free(pss->tx);
-      ws_batch_free(&pss->batch);
       pss->rx = NULL;
       pss->tx = NULL;
       break;
@@ -810,6 +869,7 @@ void server_free(server *srv) {
   if (!srv) return;
   lws_context_destroy(srv->ctx); /* closes what is left; CLOSED callbacks free sessions */
   conn_limit_free(srv->per_ip);
+  ws_batch_free(&srv->batch);
   if (log_server == srv) log_server = NULL;
   free(srv);
 }

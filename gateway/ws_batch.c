@@ -27,7 +27,8 @@ static size_t ws_batch__framed(size_t len) { return len + (len < 126 ? 2 : len <
 int ws_batch_take(session *s, ws_batch *b) {
   size_t total = 0;
   int count = 0;
-  for (const outmsg *m = s->head; m && total + ws_batch__framed(m->len) <= WS_BATCH_MAX_BYTES; m = m->next) {
+  const outmsg *m;
+  while ((m = session_peek(s, (size_t)count)) && total + ws_batch__framed(m->len) <= WS_BATCH_MAX_BYTES) {
     total += ws_batch__framed(m->len);
     count++;
   }
@@ -45,7 +46,7 @@ int ws_batch_take(session *s, ws_batch *b) {
     size_t h = ws_batch_text_header(m->len, p);
     memcpy(p + h, m->data, m->len);
     b->len += h + m->len;
-    free(m);
+    outmsg_unref(m);
   }
   return count;
 }

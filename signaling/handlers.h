@@ -50,14 +50,16 @@ json_t *room_enter(hub *h, session *s, const struct room_rec *room, struct parti
 /* The table of per-user chat budgets (flood limit, typing) the hub owns: made by hub_new,
  * freed with free(). NULL when out of memory. (handlers_chat.c) */
 struct chat_budget *chat_budgets_new(void);
-/* Sends event (stolen) to every open signed-in session whose user is one of user_ids (n of them),
- * except the session except_session and every session of except_user (0: none). The event is
- * serialized once; O(sessions + n). Returns how many sessions it was queued to. (handlers_chat.c) */
+/* hub_deliver (hub.h) under the name the chat, partner and meeting handlers call it by. */
 size_t chat_deliver(hub *h, const int64_t *user_ids, size_t n, uint64_t except_session, int64_t except_user,
                     json_t *event);
 /* Sends event (stolen) to every online session of the readers of conversation_id except from's
- * (from may be NULL). (handlers_chat.c) */
+ * (from may be NULL), through the hub's index by user: O(readers). (handlers_chat.c) */
 void chat_to_readers(hub *h, session *from, int64_t conversation_id, json_t *event);
+/* The chat.message event of message (stolen) in conversation_id, with "conversation" (what the
+ * conversation is for every reader: id, kind, title, consortium_id, ref_id; left out if it cannot
+ * be read) so a client counts it unread without listing (docs/PROTOCOL.md). (handlers_chat.c) */
+json_t *chat_message_event(hub *h, int64_t conversation_id, json_t *message);
 
 extern const handler_def programme_handlers[];       /* programme.* of members (handlers_programme.c) */
 /* programme.* of coordinators and admins (handlers_programme_admin.c) */

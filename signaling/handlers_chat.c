@@ -1,6 +1,8 @@
 /* chat.* handlers: conversations, send, history and catch-up, edit, delete, read markers, typing,
- * direct conversations and search, thin over storage/chat_store.h; and chat_deliver(), the fan-out
- * of an event to every online session of a set of users, which the partner handlers use too.
+ * direct conversations and search, thin over storage/chat_store.h; and the fan-out the partner,
+ * programme and meeting handlers use too: chat_to_readers() (the readers' ids from the store, then
+ * hub_deliver over the hub's index by user: one serialized copy queued to each online session)
+ * and chat_message_event() (chat.message with what its conversation is, for the unread badge).
  *
  * Attachments are uploaded over HTTP first (gateway/http_files.h); chat.send names them by id,
  * and chat.delete unlinks the files its message was the last to name.
@@ -82,80 +84,33 @@ static void chat__rate_record(hub *h, int64_t user_id, uint64_t now) {
 
 /* ---- delivery ---- */
 
-/* A set of user ids by open addressing: built per delivery, so fan-out is O(sessions + users). */
-typedef struct chat_idset {
-  int64_t *slot;
-  size_t mask;
-} chat_idset;
-
-static size_t chat__hash(int64_t id, size_t mask) {
-  return (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ull >> 32) & mask;
-}
-
-static int chat__idset_init(chat_idset *set, const int64_t *ids, size_t n) {
-  size_t cap = 16;
-  while (cap < n * 2) cap <<= 1;
-  set->slot = calloc(cap, sizeof *set->slot);
-  if (!set->slot) return -1;
-  set->mask = cap - 1;
-  for (size_t i = 0; i < n; i++) {
-    if (ids[i] <= 0) continue;
-    size_t k = chat__hash(ids[i], set->mask);
-    while (set->slot[k] && set->slot[k] != ids[i]) k = (k + 1) & set->mask;
-    set->slot[k] = ids[i];
-  }
-  return 0;
-}
-
-static bool chat__idset_has(const chat_idset *set, int64_t id) {
-  for (size_t k = chat__hash(id, set->mask); set->slot[k]; k = (k + 1) & set->mask)
-    if (set->slot[k] == id) return true;
-  return false;
-}
-
 size_t chat_deliver(hub *h, const int64_t *user_ids, size_t n, uint64_t except_session, int64_t except_user,
                     json_t *event) {
-  size_t sent = 0;
-  chat_idset set;
-  char *text = n ? json_dumps(event, JSON_COMPACT) : NULL;
-  json_decref(event);
-  if (!text) return 0;
-  if (chat__idset_init(&set, user_ids, n) != 0) {
-    free(text);
-    return 0;
-  }
-  size_t len = strlen(text);
-  for (session *s = hub_first(h); s; s = hub_next(s)) {
-    if (!s->user_id || s->closing || s->id == except_session || s->user_id == except_user) continue;
-    if (!chat__idset_has(&set, s->user_id)) continue;
-    if (session_send_text(s, text, len) == 0) sent++;
-  }
-  hub_get_counters(h)->messages_out += sent;
-  free(set.slot);
-  free(text);
-  return sent;
-}
-
-/* Ids of a JSON array of integers into a new C array (*n set); NULL when empty or out of memory. */
-static int64_t *chat__ids(json_t *arr, size_t *n) {
-  *n = json_array_size(arr);
-  int64_t *ids = *n ? malloc(*n * sizeof *ids) : NULL;
-  if (!ids) return *n = 0, NULL;
-  for (size_t i = 0; i < *n; i++) ids[i] = json_integer_value(json_array_get(arr, i));
-  return ids;
+  return hub_deliver(h, user_ids, n, except_session, except_user, event);
 }
 
 void chat_to_readers(hub *h, session *from, int64_t conversation_id, json_t *event) {
-  json_t *readers = NULL;
-  if (chat_store_readers(hub_db(h), conversation_id, &readers) != CHAT_STORE_OK) {
+  int64_t *ids;
+  size_t n;
+  if (chat_store_readers(hub_db(h), conversation_id, &ids, &n) != CHAT_STORE_OK) {
     json_decref(event);
     return;
   }
-  size_t n;
-  int64_t *ids = chat__ids(readers, &n);
-  chat_deliver(h, ids, n, from ? from->id : 0, 0, event);
+  hub_deliver(h, ids, n, from ? from->id : 0, 0, event);
   free(ids);
-  json_decref(readers);
+}
+
+json_t *chat_message_event(hub *h, int64_t conversation_id, json_t *message) {
+  chat_conversation c;
+  json_t *conv = NULL;
+  if (chat_store_conversation(hub_db(h), conversation_id, &c) == CHAT_STORE_OK)
+    conv = json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)c.id, "kind", c.kind, "title", c.title,
+                     "consortium_id", c.consortium_id ? json_integer(c.consortium_id) : json_null(), "ref_id",
+                     c.ref_id ? json_integer(c.ref_id) : json_null());
+  json_t *fields =
+      json_pack("{s:I, s:o}", "conversation_id", (json_int_t)conversation_id, "message", message);
+  if (conv) json_object_set_new(fields, "conversation", conv);
+  return protocol_event("chat.message", fields);
 }
 
 /* ---- errors ---- */
@@ -281,17 +236,16 @@ static void handle_chat_send(hub *h, session *s, json_int_t id, json_t *req) {
     return;
   }
   json_t *mentions = json_object_get(msg, "mentions");
-  if (json_array_size(mentions)) {
-    size_t n;
-    int64_t *ids = chat__ids(mentions, &n);
-    chat_deliver(h, ids, n, s->id, s->user_id,
-                 protocol_event("chat.mention", json_pack("{s:I, s:O}", "conversation_id",
-                                                          (json_int_t)msg_conv, "message", msg)));
+  size_t n = json_array_size(mentions);
+  int64_t *ids = n ? malloc(n * sizeof *ids) : NULL;
+  if (ids) {
+    for (size_t i = 0; i < n; i++) ids[i] = json_integer_value(json_array_get(mentions, i));
+    hub_deliver(h, ids, n, s->id, s->user_id,
+                protocol_event("chat.mention", json_pack("{s:I, s:O}", "conversation_id",
+                                                         (json_int_t)msg_conv, "message", msg)));
     free(ids);
   }
-  chat_to_readers(h, s, msg_conv,
-                   protocol_event("chat.message", json_pack("{s:I, s:o}", "conversation_id",
-                                                            (json_int_t)msg_conv, "message", msg)));
+  chat_to_readers(h, s, msg_conv, chat_message_event(h, msg_conv, msg));
 }
 
 static void handle_chat_history(hub *h, session *s, json_int_t id, json_t *req) {
@@ -340,8 +294,8 @@ static void handle_chat_edit(hub *h, session *s, json_int_t id, json_t *req) {
   int64_t conv = json_integer_value(json_object_get(msg, "conversation_id"));
   hub_reply(h, s, id, json_pack("{s:O}", "message", msg));
   chat_to_readers(h, s, conv,
-                   protocol_event("chat.message_edited", json_pack("{s:I, s:o}", "conversation_id",
-                                                                   (json_int_t)conv, "message", msg)));
+                  protocol_event("chat.message_edited", json_pack("{s:I, s:o}", "conversation_id",
+                                                                  (json_int_t)conv, "message", msg)));
 }
 
 static void handle_chat_delete(hub *h, session *s, json_int_t id, json_t *req) {
@@ -389,7 +343,7 @@ static void handle_chat_read(hub *h, session *s, json_int_t id, json_t *req) {
   hub_reply(h, s, id, json_deep_copy(fields));
   /* The user's other connections (another tab, the phone) update their counts too. */
   int64_t me = s->user_id;
-  chat_deliver(h, &me, 1, s->id, 0, protocol_event("chat.read", fields));
+  hub_deliver(h, &me, 1, s->id, 0, protocol_event("chat.read", fields));
 }
 
 static void handle_chat_typing(hub *h, session *s, json_int_t id, json_t *req) {
@@ -413,17 +367,15 @@ static void handle_chat_typing(hub *h, session *s, json_int_t id, json_t *req) {
   hub_reply(h, s, id, json_pack("{s:b}", "sent", 1));
   user_rec u;
   const char *name = user_store_find_by_id(db, s->user_id, &u) == 1 ? u.name : "";
-  json_t *readers = NULL;
-  if (chat_store_readers(db, conv, &readers) != CHAT_STORE_OK) return;
+  int64_t *ids;
   size_t n;
-  int64_t *ids = chat__ids(readers, &n);
-  chat_deliver(
+  if (chat_store_readers(db, conv, &ids, &n) != CHAT_STORE_OK) return;
+  hub_deliver(
       h, ids, n, s->id, s->user_id,
       protocol_event("chat.typing", json_pack("{s:I, s:I, s:s, s:i}", "conversation_id", (json_int_t)conv,
                                               "user_id", (json_int_t)s->user_id, "user_name", name,
                                               "expires_in_ms", CHAT_TYPING_MS + 2000)));
   free(ids);
-  json_decref(readers);
 }
 
 static void handle_chat_direct(hub *h, session *s, json_int_t id, json_t *req) {
@@ -487,13 +439,18 @@ static void handle_chat_members(hub *h, session *s, json_int_t id, json_t *req) 
                            param_int(req, "limit", 1, CHAT_STORE_MAX_MEMBERS, false, &limit, &err),
                        &err))
     return;
-  json_t *out = NULL;
-  int rc = chat_store_members(hub_db(h), s->user_id, conv, query ? query : "", (int)limit, &out);
+  chat_member found[CHAT_STORE_MAX_MEMBERS];
+  size_t n = 0;
+  int rc = chat_store_members(hub_db(h), s->user_id, conv, query ? query : "", (int)limit, found, &n);
   if (rc != CHAT_STORE_OK) {
     chat__fail(h, s, id, rc);
     return;
   }
-  hub_reply(h, s, id, out);
+  json_t *members = json_array();
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new(
+        members, json_pack("{s:I, s:s}", "user_id", (json_int_t)found[i].user_id, "name", found[i].name));
+  hub_reply(h, s, id, json_pack("{s:I, s:o}", "conversation_id", (json_int_t)conv, "members", members));
 }
 
 /* chat.mentions: the messages that mention the caller, newest first, and the unread count. */
@@ -544,8 +501,8 @@ static void handle_chat_react(hub *h, session *s, json_int_t id, json_t *req) {
   json_t *reactions = json_object_get(msg, "reactions");
   hub_reply(h, s, id, json_pack("{s:I, s:O}", "message_id", mid, "reactions", reactions));
   chat_to_readers(h, s, conv,
-                   protocol_event("chat.reaction", json_pack("{s:I, s:I, s:O}", "conversation_id", conv,
-                                                             "message_id", mid, "reactions", reactions)));
+                  protocol_event("chat.reaction", json_pack("{s:I, s:I, s:O}", "conversation_id", conv,
+                                                            "message_id", mid, "reactions", reactions)));
   json_decref(msg);
 }
 

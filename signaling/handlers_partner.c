@@ -277,18 +277,14 @@ static void handle_inquiry_decide(hub *h, session *s, json_int_t id, json_t *req
   /* Both sides: the sender and every contact of the recipient organization, i.e. the readers of
    * the inquiry's conversation (the decider's other connections included). */
   int64_t conv = json_integer_value(json_object_get(inquiry, "conversation_id"));
-  json_t *readers = NULL;
-  if (chat_store_readers(db, conv, &readers) == CHAT_STORE_OK) {
-    size_t n;
-    int64_t *ids = inquiry__ids(readers, &n);
-    chat_deliver(h, ids, n, s->id, 0,
-                 protocol_event("chat.message", json_pack("{s:I, s:O}", "conversation_id", (json_int_t)conv,
-                                                          "message", message)));
+  int64_t *ids;
+  size_t n;
+  if (chat_store_readers(db, conv, &ids, &n) == CHAT_STORE_OK) {
+    chat_deliver(h, ids, n, s->id, 0, chat_message_event(h, conv, json_incref(message)));
     chat_deliver(
         h, ids, n, s->id, 0,
         protocol_event("inquiry.updated", json_pack("{s:O, s:O}", "inquiry", inquiry, "message", message)));
     free(ids);
-    json_decref(readers);
   }
   json_decref(out);
 }

@@ -154,9 +154,7 @@ static void handle_programme_post(hub *h, session *s, json_int_t id, json_t *req
     return;
   }
   hub_reply(h, s, id, json_pack("{s:I, s:O}", "conversation_id", (json_int_t)conv, "message", msg));
-  chat_to_readers(h, s, conv,
-                  protocol_event("chat.message", json_pack("{s:I, s:o}", "conversation_id", (json_int_t)conv,
-                                                           "message", msg)));
+  chat_to_readers(h, s, conv, chat_message_event(h, conv, msg));
 }
 
 static void handle_programme_rules(hub *h, session *s, json_int_t id, json_t *req) {

@@ -1,7 +1,10 @@
 /* The hub (see hub.h). Sessions live in a hash table by id (for jobs and timers that refer to
- * them by id) and in a list of all sessions (for fan-out and shutdown). */
+ * them by id), in a list of all sessions (for shutdown and sweeps), and, once signed in, in a
+ * hash table by user id (the index hub_deliver finds a message's recipients with, so a fan-out
+ * costs the recipients' sessions, not every session). */
 #include "signaling/hub.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +60,8 @@ struct hub {
   jobs *rec_jobs; /* finalizing recordings (signaling/meeting_record.h) */
   login_gate *login_gate;
   session *buckets[BUCKETS];
+  session *user_buckets[BUCKETS]; /* signed-in sessions by user id (prev_of_user, next_of_user) */
+  uint64_t deliveries;            /* hub_deliver calls, to reach a session once per call */
   session *all;
   size_t nsessions, nauth;
   uint64_t next_id;
@@ -166,8 +171,71 @@ session *hub_open(hub *h, void *transport, const session_io *io, const char *add
   return s;
 }
 
+static size_t user_bucket(int64_t user_id) {
+  return (size_t)(((uint64_t)user_id * 0x9E3779B97F4A7C15ull) >> 52) % BUCKETS;
+}
+
+/* Links s into the index under its user_id (non-zero). */
+static void user_index_add(hub *h, session *s) {
+  assert(s->user_id && !s->prev_of_user && !s->next_of_user);
+  session **head = &h->user_buckets[user_bucket(s->user_id)];
+  s->next_of_user = *head;
+  if (*head) (*head)->prev_of_user = s;
+  *head = s;
+}
+
+/* Unlinks s from the index (it is there while its user_id is non-zero). */
+static void user_index_remove(hub *h, session *s) {
+  if (!s->user_id) return;
+  if (s->prev_of_user)
+    s->prev_of_user->next_of_user = s->next_of_user;
+  else {
+    assert(h->user_buckets[user_bucket(s->user_id)] == s);
+    h->user_buckets[user_bucket(s->user_id)] = s->next_of_user;
+  }
+  if (s->next_of_user) s->next_of_user->prev_of_user = s->prev_of_user;
+  s->prev_of_user = s->next_of_user = NULL;
+}
+
+session *hub_user_first(hub *h, int64_t user_id) {
+  if (user_id <= 0) return NULL;
+  session *s = h->user_buckets[user_bucket(user_id)];
+  while (s && s->user_id != user_id) s = s->next_of_user;
+  return s;
+}
+
+session *hub_user_next(session *s) {
+  session *n = s->next_of_user;
+  while (n && n->user_id != s->user_id) n = n->next_of_user;
+  return n;
+}
+
+size_t hub_deliver(hub *h, const int64_t *user_ids, size_t n, uint64_t except_session, int64_t except_user,
+                   json_t *event) {
+  outmsg *m = n ? outmsg_from_json(event) : NULL;
+  json_decref(event);
+  if (!m) return 0;
+  uint64_t stamp = ++h->deliveries;
+  size_t sent = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (user_ids[i] == except_user && except_user) continue;
+    /* session_send_shared never frees a session (a slow consumer is only marked closing): the
+     * next one is read after the send all the same */
+    for (session *s = hub_user_first(h, user_ids[i]), *next; s; s = next) {
+      next = hub_user_next(s);
+      if (s->delivery == stamp || s->closing || s->id == except_session) continue;
+      s->delivery = stamp; /* a user listed twice gets it once */
+      if (session_send_soon(s, m) == 0) sent++;
+    }
+  }
+  h->counters.messages_out += sent;
+  outmsg_unref(m);
+  return sent;
+}
+
 void hub_close(hub *h, session *s) {
   room_events_session_closed(h, s);
+  user_index_remove(h, s);
   size_t b = s->id % BUCKETS;
   for (session **pp = &h->buckets[b]; *pp; pp = &(*pp)->next_in_bucket)
     if (*pp == s) {
@@ -345,7 +413,11 @@ void hub_shutdown(hub *h) {
 void hub_set_user(hub *h, session *s, int64_t user_id, bool is_admin) {
   if (s->user_id && !user_id) h->nauth--;
   if (!s->user_id && user_id) h->nauth++;
-  s->user_id = user_id;
+  if (s->user_id != user_id) {
+    user_index_remove(h, s);
+    s->user_id = user_id;
+    if (user_id) user_index_add(h, s);
+  }
   s->is_admin = is_admin;
   s->expires_at = 0;       /* set by the caller that signed it in */
   s->guest_meeting_id = 0; /* a guest scope is set again by auth.guest / auth.resume */

@@ -78,6 +78,20 @@ session *hub_find(hub *h, uint64_t session_id);
 /* Iteration over live sessions: for (s = hub_first(h); s; s = hub_next(s)). */
 session *hub_first(hub *h);
 session *hub_next(session *s);
+/* Iteration over the sessions signed in as user_id (none for user_id <= 0), from the hub's index
+ * by user kept by hub_set_user and hub_close: for (s = hub_user_first(h, u); s; s =
+ * hub_user_next(s)). */
+session *hub_user_first(hub *h, int64_t user_id);
+session *hub_user_next(session *s);
+
+/* Sends event (stolen) to every open session of the users in user_ids (n of them; a user listed
+ * twice gets it once), except the session except_session and the sessions of except_user (0:
+ * none). The event is serialized once and its one copy queued to each (outmsg.h); the cost is
+ * that of the listed users' sessions, not of every session. Its writes follow the gateway's
+ * pacing (session_send_soon). A recipient whose queue is full is closed as a slow consumer
+ * (session_send). Returns how many sessions it was queued to. */
+size_t hub_deliver(hub *h, const int64_t *user_ids, size_t n, uint64_t except_session, int64_t except_user,
+                   json_t *event);
 
 /* Replies. result is stolen (may be NULL). */
 void hub_reply(hub *h, session *s, json_int_t id, json_t *result);

@@ -1,17 +1,19 @@
 /* Mentions in the chat interface (chat_store_members and chat_store_mentions in chat_store.h):
  * the readers of a conversation a composer may @-mention, found by part of their name, and the
  * messages that mention a user across every conversation they may read, with which of them are
- * still unread. Split from chat_store.c, which stores the mentions when a message is written. */
+ * still unread. Split from chat_store.c, which stores the mentions when a message is written.
+ * chat_store_members fills C structs; the JSON of chat.members is built by its handler. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "storage/chat_store.h"
 #include "storage/chat_store_int.h"
 
 int chat_store_members(moa_db *db, int64_t user_id, int64_t conversation_id, const char *query, int limit,
-                       json_t **out) {
-  *out = NULL;
+                       chat_member out[CHAT_STORE_MAX_MEMBERS], size_t *n) {
+  *n = 0;
   if (!query) query = "";
   size_t trim_start = 0, trim_len = 0;
   int v = chat_store_validate_text(query, CHAT_STORE_MAX_TITLE, false, &trim_start, &trim_len);
@@ -28,18 +30,19 @@ int chat_store_members(moa_db *db, int64_t user_id, int64_t conversation_id, con
   sqlite3_bind_int64(st, 2, user_id);
   sqlite3_bind_text(st, 3, query + trim_start, (int)trim_len, SQLITE_TRANSIENT);
   sqlite3_bind_int(st, 4, limit);
-  json_t *list = json_array();
   int step;
-  while ((step = db_step(db, st)) == SQLITE_ROW)
-    json_array_append_new(list, json_pack("{s:I, s:o}", "user_id", (json_int_t)sqlite3_column_int64(st, 0),
-                                          "name", chat__jstr(st, 1)));
+  while ((step = db_step(db, st)) == SQLITE_ROW && *n < (size_t)limit) {
+    const char *name = (const char *)sqlite3_column_text(st, 1);
+    out[*n].user_id = sqlite3_column_int64(st, 0);
+    snprintf(out[*n].name, sizeof out[*n].name, "%s", name ? name : "");
+    (*n)++;
+  }
   sqlite3_reset(st);
-  if (step != SQLITE_DONE) {
-    json_decref(list);
+  if (step != SQLITE_ROW && step != SQLITE_DONE) {
+    *n = 0;
     return CHAT_STORE_ERROR;
   }
-  *out = json_pack("{s:I, s:o}", "conversation_id", (json_int_t)conversation_id, "members", list);
-  return *out ? CHAT_STORE_OK : CHAT_STORE_ERROR;
+  return CHAT_STORE_OK;
 }
 
 int chat_store_mentions(moa_db *db, int64_t user_id, int64_t before_id, int limit, json_t **out) {

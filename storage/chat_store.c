@@ -755,23 +755,62 @@ int chat_store_list_conversations(moa_db *db, int64_t user_id, json_t **out) {
   return CHAT_STORE_OK;
 }
 
-int chat_store_readers(moa_db *db, int64_t conversation_id, json_t **out) {
-  *out = NULL;
+int chat_store_readers(moa_db *db, int64_t conversation_id, int64_t **ids, size_t *n) {
+  *ids = NULL;
+  *n = 0;
   char kind[8];
   int rc = chat__kind(db, conversation_id, kind);
   if (rc != CHAT_STORE_OK) return rc;
-  sqlite3_stmt *st = db_stmt(db, READERS_SQL);
+  /* the two kinds of readers exclude each other, and each list has a user once (primary keys) */
+  sqlite3_stmt *st = db_stmt(db,
+                             "SELECT r.user_id FROM conversations c JOIN user_roles r ON r.consortium_id = "
+                             "c.consortium_id WHERE c.id = ?1 AND c.kind = 'channel' UNION ALL SELECT "
+                             "cm.user_id FROM conversations c JOIN conversation_members cm ON "
+                             "cm.conversation_id = c.id WHERE c.id = ?1 AND c.kind <> 'channel'");
   if (!st) return CHAT_STORE_ERROR;
   sqlite3_bind_int64(st, 1, conversation_id);
-  json_t *ids = json_array();
+  size_t cap = 0;
   int step;
-  while ((step = db_step(db, st)) == SQLITE_ROW)
-    json_array_append_new(ids, json_integer(sqlite3_column_int64(st, 0)));
-  sqlite3_reset(st);
-  if (step != SQLITE_DONE) {
-    json_decref(ids);
-    return CHAT_STORE_ERROR;
+  rc = CHAT_STORE_OK;
+  while ((step = db_step(db, st)) == SQLITE_ROW) {
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 64;
+      int64_t *grown = realloc(*ids, cap * sizeof **ids);
+      if (!grown) {
+        rc = CHAT_STORE_ERROR;
+        break;
+      }
+      *ids = grown;
+    }
+    (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
   }
-  *out = ids;
-  return CHAT_STORE_OK;
+  sqlite3_reset(st);
+  if (rc == CHAT_STORE_OK && step != SQLITE_DONE) rc = CHAT_STORE_ERROR;
+  if (rc != CHAT_STORE_OK) {
+    free(*ids);
+    *ids = NULL;
+    *n = 0;
+  }
+  return rc;
+}
+
+int chat_store_conversation(moa_db *db, int64_t conversation_id, chat_conversation *out) {
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "SELECT kind, title, coalesce(consortium_id, 0), coalesce(ref_id, 0) FROM conversations "
+              "WHERE id = ?1");
+  if (!st) return CHAT_STORE_ERROR;
+  sqlite3_bind_int64(st, 1, conversation_id);
+  int step = db_step(db, st), rc = step == SQLITE_ROW    ? CHAT_STORE_OK
+                                   : step == SQLITE_DONE ? CHAT_STORE_NOT_FOUND
+                                                         : CHAT_STORE_ERROR;
+  if (rc == CHAT_STORE_OK) {
+    out->id = conversation_id;
+    snprintf(out->kind, sizeof out->kind, "%s", (const char *)sqlite3_column_text(st, 0));
+    snprintf(out->title, sizeof out->title, "%s", (const char *)sqlite3_column_text(st, 1));
+    out->consortium_id = sqlite3_column_int64(st, 2);
+    out->ref_id = sqlite3_column_int64(st, 3);
+  }
+  sqlite3_reset(st);
+  return rc;
 }

@@ -207,10 +207,23 @@ int64_t chat_store_unread(moa_db *db, int64_t user_id, int64_t conversation_id);
  * unread counts and the last message, most recent activity first. Returns CHAT_STORE_OK or _ERROR. */
 int chat_store_list_conversations(moa_db *db, int64_t user_id, json_t **out);
 
-/* User ids that may read a conversation (members, or for a channel the consortium's users): for
- * handlers fanning out events. *out is a JSON array of ids. Returns CHAT_STORE_OK, _NOT_FOUND or
- * _ERROR. */
-int chat_store_readers(moa_db *db, int64_t conversation_id, json_t **out);
+/* User ids that may read a conversation (members, or for a channel the consortium's users), each
+ * once: for handlers fanning out events. On CHAT_STORE_OK *ids is a new array of *n ids (NULL
+ * when none; free() it). Returns CHAT_STORE_OK, _NOT_FOUND or _ERROR (then *ids is NULL, *n 0). */
+int chat_store_readers(moa_db *db, int64_t conversation_id, int64_t **ids, size_t *n);
+
+/* What a conversation is, the same for every reader: the fields of a chat.conversations row that
+ * do not depend on who asks. */
+typedef struct chat_conversation {
+  int64_t id;
+  char kind[8];          /* "channel", "room", "direct" or "inquiry" */
+  char title[512];       /* a channel's consortium name, a room's or direct conversation's title */
+  int64_t consortium_id; /* 0: none */
+  int64_t ref_id;        /* a room chat's room or meeting id; 0: none */
+} chat_conversation;
+
+/* Fills *out for conversation_id. Returns CHAT_STORE_OK, _NOT_FOUND or _ERROR. */
+int chat_store_conversation(moa_db *db, int64_t conversation_id, chat_conversation *out);
 
 /* Full-text search over the messages user_id may read (conversation_id 0: all of them), ranked by
  * bm25 and highlighted. The query is split on white space; each term is quoted as an FTS5 phrase
@@ -223,13 +236,20 @@ int chat_store_readers(moa_db *db, int64_t conversation_id, json_t **out);
 int chat_store_search(moa_db *db, int64_t user_id, const char *query, int64_t conversation_id, int limit,
                       json_t **out);
 
+/* A reader a composer may @-mention. */
+typedef struct chat_member {
+  int64_t user_id;
+  char name[128]; /* users.name: at most 100 bytes (user_store.h) */
+} chat_member;
+
 /* The readers of conversation_id whose name contains query (any case for ASCII; "" for all),
- * those whose name starts with it first, the asker left out: whom a composer may @-mention.
- * *out = {conversation_id, members: [{user_id, name}]}, at most limit (clamped to
- * 1..CHAT_STORE_MAX_MEMBERS). Returns CHAT_STORE_OK, _TOO_LONG / _BAD_TEXT (query over
- * CHAT_STORE_MAX_TITLE bytes, control characters), _FORBIDDEN (not a reader) or _ERROR. */
+ * those whose name starts with it first, then by name and id, the asker left out: whom a composer
+ * may @-mention. Fills out (room for CHAT_STORE_MAX_MEMBERS) with at most limit of them (clamped
+ * to 1..CHAT_STORE_MAX_MEMBERS) and sets *n. Returns CHAT_STORE_OK, _TOO_LONG / _BAD_TEXT (query
+ * over CHAT_STORE_MAX_TITLE bytes, control characters), _FORBIDDEN (not a reader) or _ERROR;
+ * on failure *n is 0. */
 int chat_store_members(moa_db *db, int64_t user_id, int64_t conversation_id, const char *query, int limit,
-                       json_t **out);
+                       chat_member out[CHAT_STORE_MAX_MEMBERS], size_t *n);
 
 /* The messages that mention user_id in every conversation they may read, newest first, older
  * than before_id (0: the newest), at most limit (clamped to 1..CHAT_STORE_MAX_PAGE); deleted ones

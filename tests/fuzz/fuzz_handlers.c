@@ -36,7 +36,7 @@ static void io_want_write(void *transport) { (void)transport; }
 static void io_close(void *transport, int code, const char *reason) {
   (void)transport, (void)code, (void)reason;
 }
-static const session_io io = {io_want_write, io_close};
+static const session_io io = {io_want_write, io_close, NULL};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   char err[256];
@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!json_is_object(j)) abort(); /* every reply and event is a JSON object */
     if (getenv("FUZZ_VERBOSE")) fprintf(stderr, "  <- %.*s\n", (int)(m->len < 300 ? m->len : 300), m->data);
     json_decref(j);
-    free(m);
+    outmsg_unref(m);
   }
   return 0;
 }

@@ -418,3 +418,33 @@ test('threads: a reply names its parent, the parent counts its replies; reaction
   assert.deepEqual(after.parent.reactions, []);
   assert.equal((await b.request('chat.react', { message_id: root.id, emoji: '👍' })).error.code, 'not_found');
 });
+
+// What the app's unread badge needs comes with chat.message (web-static/js/unread.js): the
+// conversation, the same for every reader, so a reader counts without listing; counting the
+// events from a listing gives the server's own count.
+test('chat.message carries its conversation, and counting the events gives the unread counts', async () => {
+  const list = async (c) => (await c.call('chat.conversations')).conversations;
+  const before = (await list(b)).find((x) => x.id === channel1);
+  b.events.length = 0;
+  const ids = [];
+  for (let i = 0; i < 3; i++) ids.push((await send(i === 1 ? b : a, channel1, `세어 보기 ${i}`)).id);
+  const counted = { ...before };
+  for (const id of [ids[0], ids[2]]) {
+    const ev = await b.waitEvent((e) => e.type === 'chat.message' && e.message.id === id);
+    assert.deepEqual(ev.conversation, {
+      id: channel1, kind: 'channel', title: before.title, consortium_id: 1, ref_id: null,
+    });
+    if (ev.message.author_id !== b.me.id && ev.message.id > counted.last_read_id) counted.unread++;
+  }
+  await noEvent(b, (e) => e.type === 'chat.message' && e.message.id === ids[1], 0); // its own send
+  const after = (await list(b)).find((x) => x.id === channel1);
+  assert.equal(after.unread, before.unread + 2);
+  assert.equal(counted.unread, after.unread);
+  // a direct conversation says so (the app's notifications need nothing else)
+  const { conversation_id: dm } = await a.call('chat.direct', { user_ids: [b.me.id] });
+  const msg = await send(a, dm, '직접 메시지');
+  const ev = await b.waitEvent((e) => e.type === 'chat.message' && e.message.id === msg.id);
+  assert.equal(ev.conversation.kind, 'direct');
+  assert.equal(ev.conversation.id, dm);
+  assert.equal(ev.conversation.consortium_id, null);
+});

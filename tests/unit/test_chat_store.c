@@ -130,11 +130,12 @@ static void test_channels_and_authorization(void **state) {
   assert_true(chat_store_can_read(db, 2, room));
   assert_int_equal(chat_store_append(db, room, 4, "still here?", NULL, &m, &dup), CHAT_STORE_FORBIDDEN);
   assert_int_equal(chat_store_history_before(db, 4, room, 0, 10, &h), CHAT_STORE_FORBIDDEN);
-  json_t *readers = NULL;
-  assert_int_equal(chat_store_readers(db, room, &readers), CHAT_STORE_OK);
-  assert_int_equal(json_array_size(readers), 1);
-  assert_int_equal(json_integer_value(json_array_get(readers, 0)), 2);
-  json_decref(readers);
+  int64_t *readers = NULL;
+  size_t nreaders = 0;
+  assert_int_equal(chat_store_readers(db, room, &readers, &nreaders), CHAT_STORE_OK);
+  assert_int_equal(nreaders, 1);
+  assert_int_equal(readers[0], 2);
+  free(readers);
   assert_int_equal(chat_store_search(db, 4, "수소 발언", 0, 10, &r), CHAT_STORE_OK);
   assert_int_equal(json_array_size(json_object_get(r, "results")), 0);
   json_decref(r);
@@ -393,10 +394,11 @@ static void test_unread_and_list(void **state) {
                       "@이영희 개인 메시지");
   json_decref(list);
 
-  json_t *readers = NULL;
-  assert_int_equal(chat_store_readers(db, c1, &readers), CHAT_STORE_OK);
-  assert_int_equal(json_array_size(readers), 5);
-  json_decref(readers);
+  int64_t *readers = NULL;
+  size_t nreaders = 0;
+  assert_int_equal(chat_store_readers(db, c1, &readers, &nreaders), CHAT_STORE_OK);
+  assert_int_equal(nreaders, 5);
+  free(readers);
 }
 
 static void test_mentions(void **state) {
@@ -417,6 +419,42 @@ static void test_mentions(void **state) {
   }
   assert_true(seen6 && seen7 && seen2);
   json_decref(m);
+}
+
+/* chat_store_members: readers whose name contains the text (by name), the asker left out, at
+ * most limit; another consortium's member and a bad query refused. */
+static void test_members(void **state) {
+  moa_db *db = *state;
+  int64_t c1 = channel(db, 1);
+  chat_member m[CHAT_STORE_MAX_MEMBERS];
+  size_t n = 99;
+  assert_int_equal(chat_store_members(db, 2, c1, "kim", 10, m, &n), CHAT_STORE_OK);
+  assert_int_equal(n, 2); /* any case for ASCII: Kim, Kimberly */
+  assert_int_equal(m[0].user_id, 6);
+  assert_string_equal(m[0].name, "Kim");
+  assert_int_equal(m[1].user_id, 7);
+  assert_string_equal(m[1].name, "Kimberly");
+  assert_int_equal(chat_store_members(db, 6, c1, "kim", 10, m, &n), CHAT_STORE_OK);
+  assert_int_equal(n, 1); /* the asker left out */
+  assert_int_equal(m[0].user_id, 7);
+  assert_int_equal(chat_store_members(db, 1, c1, "berly", 10, m, &n), CHAT_STORE_OK);
+  assert_int_equal(n, 1); /* contains, not only starts with */
+  assert_int_equal(m[0].user_id, 7);
+  /* "" lists every other reader (4 of the 5 others; user 4 is of consortium 2), limit applies */
+  assert_int_equal(chat_store_members(db, 1, c1, "", 10, m, &n), CHAT_STORE_OK);
+  assert_int_equal(n, 4);
+  for (size_t i = 0; i < n; i++) assert_true(m[i].user_id != 1 && m[i].user_id != 4 && m[i].user_id != 5);
+  assert_int_equal(chat_store_members(db, 1, c1, "", 2, m, &n), CHAT_STORE_OK);
+  assert_int_equal(n, 2);
+  assert_int_equal(chat_store_members(db, 1, c1, "민", 10, m, &n), CHAT_STORE_OK);
+  assert_int_equal(n, 1); /* Korean inside a name */
+  assert_int_equal(m[0].user_id, 2);
+  assert_string_equal(m[0].name, "김민수");
+  n = 99;
+  assert_int_equal(chat_store_members(db, 4, c1, "", 10, m, &n), CHAT_STORE_FORBIDDEN);
+  assert_int_equal(n, 0);
+  assert_int_equal(chat_store_members(db, 1, c1, "a\x01", 10, m, &n), CHAT_STORE_BAD_TEXT);
+  assert_int_equal(n, 0);
 }
 
 static void test_search(void **state) {
@@ -522,6 +560,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_edit_delete, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unread_and_list, setup, teardown),
       cmocka_unit_test_setup_teardown(test_mentions, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_members, setup, teardown),
       cmocka_unit_test_setup_teardown(test_search, setup, teardown),
       cmocka_unit_test_setup_teardown(test_system_messages_in_callers_transaction, setup, teardown),
   };

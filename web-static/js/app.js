@@ -8,6 +8,7 @@ import { Rpc } from './rpc.js';
 import { t, getLang, setLang, onLangChange } from './i18n.js';
 import { h, retranslate } from './dom.js';
 import { wireNotifications } from './notify.js';
+import { wireUnread, unreadTotal as countUnread, onChange as onUnreadChange } from './unread.js';
 
 const ROUTES = [
   { re: /^\/signin$/, screen: 'signin', auth: false },
@@ -226,23 +227,14 @@ async function signOut() {
   go(guest ? '#/guest' : '#/signin'); // a guest's session ends on the guest page's goodbye
 }
 
-async function refreshUnread() {
-  if (!rpc.user || rpc.user.guest) return; // a guest has the room's chat only
-  try {
-    const r = await rpc.optional('chat.conversations', {});
-    if (!r) return;
-    const n = (r.conversations || []).reduce((a, c) => a + (c.unread || 0), 0);
-    if (n !== unreadTotal) {
-      unreadTotal = n;
-      if (current) renderTopbar(parseHash().path.split('/')[1] || 'home');
-    }
-  } catch { /* the badge is a hint only */ }
+// The badge follows the unread counts kept by unread.js (listed once, then from events).
+function showUnread() {
+  const n = countUnread();
+  if (n !== unreadTotal) {
+    unreadTotal = n;
+    if (current) renderTopbar(parseHash().path.split('/')[1] || 'home');
+  }
 }
-const refreshUnreadSoon = (() => {
-  let timer = null;
-  return () => { clearTimeout(timer); timer = setTimeout(refreshUnread, 400); };
-})();
-export { refreshUnreadSoon };
 
 // ---- wiring -----------------------------------------------------------------------------------
 
@@ -253,7 +245,6 @@ rpc.addEventListener('session', () => {
     lastUserId = id;
     unreadTotal = 0;
     route();
-    refreshUnreadSoon();
   }
 });
 rpc.addEventListener('expired', () => {
@@ -261,10 +252,9 @@ rpc.addEventListener('expired', () => {
   teardown();
   go(signinHash('expired'), { replace: true });
 });
-rpc.on('chat.message', refreshUnreadSoon);
+wireUnread(rpc);
+onUnreadChange(showUnread);
 wireNotifications(rpc); // mentions and direct messages while the tab is hidden (notify.js)
-rpc.on('inquiry.received', refreshUnreadSoon);
-rpc.on('chat.read', refreshUnreadSoon);
 
 window.addEventListener('hashchange', route);
 onLangChange(() => {

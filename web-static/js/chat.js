@@ -6,7 +6,7 @@
 // Message bodies are rendered with textContent only.
 import { h } from './dom.js';
 import { t, fmtShort, fmtDateTime } from './i18n.js';
-import { refreshUnreadSoon } from './app.js';
+import { noteMessage, noteRead } from './unread.js';
 import { attachMentions, mentionBody, mentionsMe } from './mentions.js';
 import { createThreadPane } from './thread.js';
 import { createTray, attachButton, attachmentList } from './attachments.js';
@@ -238,10 +238,10 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
     readTimer = setTimeout(() => {
       if (!alive || !newestId || newestId <= readSent || document.hidden) return;
       readSent = newestId;
-      // The server tells only this user's other connections: the unread counts shown here (the
-      // top bar's badge, onRead's list) are refreshed by hand.
-      rpc.request('chat.read', { conversation_id: conversationId, message_id: newestId }).then(() => {
-        refreshUnreadSoon();
+      // The server tells only this user's other connections: the counts kept here (unread.js:
+      // the top bar's badge, the inbox's list) take the reply's.
+      rpc.request('chat.read', { conversation_id: conversationId, message_id: newestId }).then((r) => {
+        noteRead(r);
         if (alive && onRead) onRead();
       }, () => { readSent = 0; });
     }, 300);
@@ -347,6 +347,7 @@ export function createChat(ctx, { conversationId, title, className = '', autofoc
 
   panel.addMessage = (m) => {
     log.querySelector('.empty')?.remove();
+    noteMessage({ conversation_id: conversationId, message: m });
     upsert(m);
     markRead();
   };

@@ -28,7 +28,11 @@ function show(title, body, conversationId, messageId) {
 // Wires the notifications to rpc's events for the signed-in user.
 export function wireNotifications(rpc) {
   const notified = new Set();
-  const kindOf = async (id) => {
+  // chat.message says what its conversation is (`conversation`); without it (the server could not
+  // read it) the list is asked once
+  const kindOf = async (ev) => {
+    const id = ev.conversation_id;
+    if (ev.conversation?.kind) kinds.set(id, ev.conversation.kind);
     if (!kinds.has(id)) {
       try {
         const r = await rpc.request('chat.conversations', {});
@@ -46,7 +50,7 @@ export function wireNotifications(rpc) {
   rpc.on('chat.message', async (ev) => {
     const m = ev.message;
     if (!m || !document.hidden || m.author_id === rpc.user?.id || m.kind === 'system') return;
-    if ((await kindOf(ev.conversation_id)) !== 'direct' || notified.has(m.id)) return;
+    if ((await kindOf(ev)) !== 'direct' || notified.has(m.id)) return;
     notified.add(m.id);
     show(t('notify.direct', { name: m.author_name || '' }), m.body || '', ev.conversation_id, m.id);
   });

@@ -6,6 +6,7 @@
 import { h } from '../dom.js';
 import { pick, fmtNumber, fmtShort, getLang, regionName } from '../i18n.js';
 import { conversationTitle } from '../chat.js';
+import { conversations, listed as listedConversations, onChange as onUnreadChange } from '../unread.js';
 
 const EXAMPLES = ['수소연료전지', '편광필름', '머신비전'];
 
@@ -46,9 +47,10 @@ export async function render(ctx) {
 
   loadConsortia(ctx, consortiaSec);
   loadMeetings(ctx, meetingsSec);
-  loadUnread(ctx, unreadSec);
+  showUnread(ctx, unreadSec);
   loadSuggestions(ctx, suggestSec);
-  ctx.on('chat.message', () => loadUnread(ctx, unreadSec));
+  const offUnread = onUnreadChange(() => showUnread(ctx, unreadSec)); // kept current by unread.js
+  ctx.cleanup(offUnread);
 }
 
 // A company account (its own sign-up) in no consortium yet: what it has, and how the rest opens.
@@ -195,11 +197,9 @@ function loadMeetings(ctx, sec) {
   ctx.cleanup(() => rpc.removeEventListener('reconnected', onReconnect));
 }
 
-async function loadUnread(ctx, sec) {
-  let r;
-  try { r = await ctx.rpc.optional('chat.conversations', {}); } catch { return; }
-  if (!r || !ctx.alive) return;
-  const list = (r.conversations || []).filter((c) => c.unread > 0).slice(0, 8);
+function showUnread(ctx, sec) {
+  if (!ctx.alive || !listedConversations()) return;
+  const list = conversations().filter((c) => c.unread > 0).slice(0, 8);
   sec.hidden = false;
   sec.replaceChildren(sec.firstChild, list.length
     ? h('ul', { class: 'list', id: 'unread-list' }, list.map((c) => h('li', { class: 'list-item' },

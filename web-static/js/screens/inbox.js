@@ -1,11 +1,13 @@
 // The inbox: cooperation inquiries (received and sent, with their status; recipients accept or
-// decline) and every conversation with its unread count, updated live from chat.message,
-// inquiry.received and inquiry.updated events; #/inbox/<conversation id> opens one beside the list.
+// decline) and every conversation with its unread count, updated live (the conversations as
+// unread.js keeps them from chat.message and chat.read; inquiries from inquiry.received and
+// inquiry.updated events); #/inbox/<conversation id> opens one beside the list.
 // Above them, message search and the messages that mention me (chat_find.js).
 import { h } from '../dom.js';
 import { fmtShort, fmtDateTime, t as tr } from '../i18n.js';
 import { createChat, conversationTitle } from '../chat.js';
 import { mentionsPanel, searchPanel } from '../chat_find.js';
+import { conversations as keptConversations, refreshConversations, onChange as onUnreadChange } from '../unread.js';
 
 export async function render(ctx) {
   const { rpc, t } = ctx;
@@ -38,7 +40,8 @@ export async function render(ctx) {
     ].sort((a, b) => b.created_at - a.created_at);
   }
   async function loadConversations() {
-    conversations = (await rpc.request('chat.conversations')).conversations || [];
+    await refreshConversations();
+    conversations = keptConversations();
   }
 
   function showInquiries() {
@@ -77,7 +80,7 @@ export async function render(ctx) {
     const conv = conversations.find((c) => c.id === selected);
     const inq = inquiries.find((q) => q.conversation_id === selected);
     const title = inq ? inq.subject : conv ? conversationTitle(conv) : t('chat.kind.direct');
-    chat = createChat(ctx, { conversationId: selected, className: 'full', autofocus: true, onRead: () => { soon(); mentions.refresh(); } });
+    chat = createChat(ctx, { conversationId: selected, className: 'full', autofocus: true, onRead: () => mentions.refresh() });
     detail.replaceChildren(h('div', { class: 'panel conversation' },
       h('p', { class: 'back' }, h('a', { href: '#/inbox', i18n: 'inbox.back' })),
       h('h2', {}, title),
@@ -126,17 +129,20 @@ export async function render(ctx) {
 
   const refresh = async () => {
     try {
-      await Promise.all([loadInquiries(), loadConversations()]);
+      await loadInquiries();
       if (!ctx.alive) return;
       showInquiries();
-      showConversations();
     } catch { /* keep what is shown */ }
   };
   let timer = null;
   const soon = () => { clearTimeout(timer); timer = setTimeout(refresh, 200); };
   ctx.cleanup(() => clearTimeout(timer));
-  ctx.on('chat.message', soon);
-  ctx.on('chat.read', soon);
+  // messages and read markers change the conversations' counts and order (unread.js), no listing
+  ctx.cleanup(onUnreadChange(() => {
+    if (!ctx.alive) return;
+    conversations = keptConversations();
+    showConversations();
+  }));
   ctx.on('inquiry.received', (ev) => {
     ctx.toast(t('inquiry.arrived', { subject: ev.inquiry?.subject ?? '' }));
     soon();
