@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "gateway/ice_tcp.h"
+#include "base/clock.h"
 #include "base/log.h"
+#include "gateway/ice_tcp.h"
 
 #define TICK_MS 20
 
@@ -31,18 +31,6 @@ struct media_worker {
   sfu sfu;
   sfu_counters counters;
 };
-
-static uint64_t mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static int64_t mono_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void *worker_main(void *arg) {
   media_worker *w = arg;
@@ -62,9 +50,7 @@ static void *worker_main(void *arg) {
       log_error("media worker %u: epoll: %s", w->index, strerror(errno));
       break;
     }
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    w->sfu.now_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    w->sfu.now_us = mono_us();
     w->sfu.now_ms = (uint64_t)w->sfu.now_us / 1000u;
     for (int i = 0; i < n; i++) {
       if (evs[i].data.u64 == 1) {

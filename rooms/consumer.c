@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include "base/bytes.h"
 #include "base/log.h"
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/rtp.h"
@@ -102,8 +103,8 @@ static void remap_extensions(const consumer *c, uint8_t *pkt, size_t len) {
   if (!(pkt[0] & 0x10)) return;
   size_t off = 12 + 4 * (size_t)(pkt[0] & 0x0f);
   if (off + 4 > len) return;
-  uint16_t profile = (uint16_t)(pkt[off] << 8 | pkt[off + 1]);
-  size_t p = off + 4, end = p + 4 * (size_t)(pkt[off + 2] << 8 | pkt[off + 3]);
+  uint16_t profile = be16_read(pkt + off);
+  size_t p = off + 4, end = p + 4 * (size_t)be16_read(pkt + off + 2);
   if (end > len) return;
   if (profile == 0xBEDE) {
     while (p < end) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/seq.h"
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/rtp.h"
 #include "gateway/rtc/vp8.h"
@@ -154,7 +155,7 @@ static void update_stats(producer_enc *p, uint32_t clock, const uint8_t *pkt, si
     p->seq_started = true;
     p->max_seq = seq;
     p->base_seq = seq;
-  } else if (rtp_seq_newer(seq, p->max_seq)) {
+  } else if (seq16_newer(seq, p->max_seq)) {
     if (seq < p->max_seq) p->cycles += 65536;
     p->max_seq = seq;
   }

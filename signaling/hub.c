@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "gateway/media.h"
 #include "rooms/meeting_control.h"
@@ -69,11 +70,7 @@ struct hub {
   bool recordings_swept;
 };
 
-uint64_t hub_now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
+uint64_t hub_now_ms(void) { return mono_ms(); }
 
 hub *hub_new(moa_db *db, const moa_config *cfg, void (*wake)(void *), void *wake_arg) {
   if (dispatch_check() != 0) return NULL;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "storage/bigram.h"
 #include "storage/embedded.h"
@@ -44,12 +45,6 @@ struct moa_db {
   void *ext[DB_EXT_MAX];
   void (*ext_free[DB_EXT_MAX])(void *);
 };
-
-static uint64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 int db_latest_schema_version(void) { return moa_migrations_count; }
 
@@ -240,9 +235,9 @@ static int db__fault(moa_db *db) {
 
 int db_step(moa_db *db, sqlite3_stmt *st) {
   if (db->fault_countdown && --db->fault_countdown == 0) return db__fault(db);
-  uint64_t t0 = now_ns();
+  int64_t t0 = mono_ns();
   int rc = sqlite3_step(st);
-  db->stats.step_ns += now_ns() - t0;
+  db->stats.step_ns += (uint64_t)(mono_ns() - t0);
   db->stats.steps++;
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     db->stats.errors++;

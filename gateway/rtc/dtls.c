@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/bytes.h"
 #include "base/log.h"
 
 #define DTLS_RECORD_HEADER_LEN 13
@@ -422,7 +423,7 @@ static const uint8_t *dtls__filter_records(const dtls_conn *c, const uint8_t *pk
   bool copying = false;
   while (len - off >= DTLS_RECORD_HEADER_LEN) {
     const uint8_t *h = pkt + off;
-    size_t body = (size_t)h[11] << 8 | h[12], epoch = (size_t)h[3] << 8 | h[4];
+    size_t body = be16_read(h + 11), epoch = be16_read(h + 3);
     size_t rec = DTLS_RECORD_HEADER_LEN + (body <= len - off - DTLS_RECORD_HEADER_LEN ? body : 0);
     bool truncated = body > len - off - DTLS_RECORD_HEADER_LEN;
     bool drop = epoch != 0 && body > 0 && body < min;
@@ -473,7 +474,7 @@ int dtls_conn_pending_out(dtls_conn *c, uint8_t *buf, size_t cap) {
   while (off < n) {
     size_t rec = n - off; /* a torn header cannot happen; if it did, send the rest as is */
     if (rec >= DTLS_RECORD_HEADER_LEN) {
-      rec = DTLS_RECORD_HEADER_LEN + ((size_t)p[off + 11] << 8 | p[off + 12]);
+      rec = DTLS_RECORD_HEADER_LEN + (size_t)be16_read(p + off + 11);
       if (rec > n - off) rec = n - off;
     }
     if (off + rec > limit) {
