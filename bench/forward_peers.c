@@ -802,9 +802,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: forward_peers   (driven over stdin by bench/bench_forward.mjs)\n");
     return 2;
   }
-  if (srtp_global_init() != 0 || !(g.identity = dtls_identity_new()) ||
+  char err[256] = "";
+  if (srtp_global_init() != 0 || !(g.identity = dtls_identity_new(err, sizeof err)) ||
       !(g.samples = malloc(MAX_SAMPLES * sizeof g.samples[0]))) {
-    fprintf(stderr, "forward_peers: cannot initialise SRTP/DTLS\n");
+    fprintf(stderr, "forward_peers: cannot initialise SRTP/DTLS %s\n", err);
     return 1;
   }
   dtls_identity_fingerprint(g.identity, g.fingerprint);

@@ -7,6 +7,7 @@
  * answers the subscriber's NACKs from the producer's retransmission buffer (as RTX when
  * negotiated; one it cannot answer asks the publisher for a key frame), and sends sender reports
  * so the browser's statistics and lip sync are right. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -16,7 +17,7 @@
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/rtp.h"
 #include "gateway/rtc/srtp.h"
-#include "rooms/sfu.h"
+#include "rooms/sfu_int.h"
 
 consumer *consumer_by_id(sfu *s, uint32_t id) {
   for (consumer *c = s->consumers_by_id[id % SFU_BUCKETS]; c; c = c->next_by_id)
@@ -76,12 +77,17 @@ consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd) {
 }
 
 void consumer_free(sfu *s, consumer *c) {
-  if (c->producer)
+  if (c->producer) { /* still attached: its producer is alive and lists it */
+    bool listed = false;
     for (consumer **pp = &c->producer->consumers; *pp; pp = &(*pp)->next_of_producer)
       if (*pp == c) {
         *pp = c->next_of_producer;
+        listed = true;
         break;
       }
+    assert(listed);
+    (void)listed;
+  }
   for (consumer **pp = &c->owner->consumers; *pp; pp = &(*pp)->next)
     if (*pp == c) {
       *pp = c->next;

@@ -287,6 +287,7 @@ void hub_poll(hub *h) {
   if (h->files && now - h->files_collected_ms >= 60000) { /* expired uploads, orphaned blobs */
     h->files_collected_ms = now;
     attachment_store_collect(h->files);
+    if (*attachment_store_error(h->files)) log_error("attachments: %s", attachment_store_error(h->files));
   }
   if (!h->recordings_swept || now - h->recordings_swept_ms >= 24ull * 3600 * 1000) {
     h->recordings_swept = true;

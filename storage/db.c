@@ -5,6 +5,7 @@
 #include "storage/db.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,6 @@
 #include <unistd.h>
 
 #include "base/clock.h"
-#include "base/log.h"
 #include "storage/bigram.h"
 #include "storage/embedded.h"
 #include "storage/fts_columns.h"
@@ -45,6 +45,25 @@ struct moa_db {
   void *ext[DB_EXT_MAX];
   void (*ext_free[DB_EXT_MAX])(void *);
 };
+
+static db_report_fn report_fn; /* set once at start-up (db_set_report), read afterwards */
+static void *report_arg;
+
+void db_set_report(db_report_fn fn, void *arg) {
+  report_fn = fn;
+  report_arg = arg;
+}
+
+static void db__report(db_report_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void db__report(db_report_level level, const char *fmt, ...) {
+  if (!report_fn) return;
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  report_fn(report_arg, level, msg);
+}
 
 int db_latest_schema_version(void) { return moa_migrations_count; }
 
@@ -80,7 +99,7 @@ static int migrate(moa_db *db, char *err, size_t errlen) {
       sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
       return -1;
     }
-    log_info("database migrated to schema version %d", v + 1);
+    db__report(DB_REPORT_INFO, "database migrated to schema version %d", v + 1);
   }
   return 0;
 }
@@ -89,7 +108,7 @@ static void *checkpointer_main(void *arg) {
   moa_db *db = arg;
   sqlite3 *c = NULL;
   if (sqlite3_open_v2(db->path, &c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-    log_error("checkpointer: cannot open %s", db->path);
+    db__report(DB_REPORT_ERROR, "checkpointer: cannot open %s", db->path);
     sqlite3_close(c);
     return NULL;
   }
@@ -209,7 +228,7 @@ sqlite3_stmt *db_stmt(moa_db *db, const char *sql) {
     }
     if (!s->sql) {
       if (sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL) != SQLITE_OK) {
-        log_error("cannot prepare statement: %s (%.80s)", sqlite3_errmsg(db->conn), sql);
+        db__report(DB_REPORT_ERROR, "cannot prepare statement: %s (%.80s)", sqlite3_errmsg(db->conn), sql);
         s->st = NULL;
         db->stats.errors++;
         return NULL;
@@ -218,7 +237,7 @@ sqlite3_stmt *db_stmt(moa_db *db, const char *sql) {
       return s->st;
     }
   }
-  log_error("statement cache full");
+  db__report(DB_REPORT_ERROR, "statement cache full");
   return NULL;
 }
 
@@ -229,7 +248,8 @@ static int db__fault(moa_db *db) {
   if (db->fault_whole_txn && !sqlite3_get_autocommit(db->conn))
     sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
   db->stats.errors++;
-  log_debug("database: injected fault %d (%s)", db->fault_code, sqlite3_errstr(db->fault_code));
+  db__report(DB_REPORT_DEBUG, "database: injected fault %d (%s)", db->fault_code,
+             sqlite3_errstr(db->fault_code));
   return db->fault_code;
 }
 
@@ -241,7 +261,7 @@ int db_step(moa_db *db, sqlite3_stmt *st) {
   db->stats.steps++;
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     db->stats.errors++;
-    log_warn("database: %s", sqlite3_errmsg(db->conn));
+    db__report(DB_REPORT_WARN, "database: %s", sqlite3_errmsg(db->conn));
   }
   return rc;
 }
@@ -281,7 +301,7 @@ int db_commit(moa_db *db) {
  * then work (SQLite's rollback from its journal is the recovery path, not another write). */
 void db_rollback(moa_db *db) {
   if (!sqlite3_get_autocommit(db->conn) && sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
-    log_error("database: rollback failed: %s", sqlite3_errmsg(db->conn));
+    db__report(DB_REPORT_ERROR, "database: rollback failed: %s", sqlite3_errmsg(db->conn));
 }
 
 int64_t db_now(moa_db *db) { return (int64_t)time(NULL) + (db ? db->clock_offset : 0); }

@@ -6,6 +6,7 @@
 #   - storage/db.c includes signaling/hub.h (a part above it);
 #   - rooms/pacer.c includes signaling/hub.h (rooms/ includes signaling/);
 #   - a storage/ header that is not on the allow list includes <jansson.h>;
+#   - a codec (gateway/rtc/rtp.c) includes base/log.h;
 #   - an allow-listed include is removed (tools/layers_allow.txt is stale);
 #   - base/log.c gets a misformatted line;
 #   - an allow-listed file of tools/format_allow.txt is formatted (the list is stale).
@@ -62,6 +63,11 @@ edit storage/store_status.h '1i #include <jansson.h>'
 expect "storage/store_status.h includes jansson" 1 \
   "^storage/store_status.h:1: #include jansson.h: a storage/ header includes <jansson.h>" layers
 restore storage/store_status.h
+
+edit gateway/rtc/rtp.c '1i #include "base/log.h"'
+expect "gateway/rtc/rtp.c includes base/log.h" 1 \
+  "^gateway/rtc/rtp.c:1: #include base/log.h: gateway/rtc/ logs (it reports errors to its caller)" layers
+restore gateway/rtc/rtp.c
 
 allowed=$(sed 's/#.*//; /->/!d' "$tmp/tools/layers_allow.txt" | head -n 1)
 if [ -n "$allowed" ]; then

@@ -32,7 +32,6 @@
 #include <string.h>
 
 #include "base/bytes.h"
-#include "base/log.h"
 
 #define DTLS_RECORD_HEADER_LEN 13
 #define DTLS_RTO_INITIAL_US 100000u /* first retransmission after 100 ms (RFC 6347 says 1 s; */
@@ -114,11 +113,14 @@ fail:
   return NULL;
 }
 
-dtls_identity *dtls_identity_new(void) {
+dtls_identity *dtls_identity_new(char *err, size_t errlen) {
   dtls_identity *id = calloc(1, sizeof *id);
   EVP_PKEY *key = NULL;
   X509 *cert = NULL;
-  if (id == NULL) return NULL;
+  if (id == NULL) {
+    if (err != NULL && errlen > 0) snprintf(err, errlen, "dtls: cannot create identity: out of memory");
+    return NULL;
+  }
   ERR_clear_error();
   key = EVP_EC_gen("P-256");
   if (key == NULL) goto fail;
@@ -145,7 +147,10 @@ dtls_identity *dtls_identity_new(void) {
   EVP_PKEY_free(key);
   return id;
 fail:
-  log_warn("dtls: cannot create identity: %s", ERR_reason_error_string(ERR_peek_last_error()));
+  if (err != NULL && errlen > 0) {
+    const char *why = ERR_reason_error_string(ERR_peek_last_error());
+    snprintf(err, errlen, "dtls: cannot create identity: %s", why ? why : "unknown error");
+  }
   ERR_clear_error();
   X509_free(cert);
   EVP_PKEY_free(key);
@@ -230,8 +235,6 @@ static void dtls__fail(dtls_conn *c, const char *why) {
       snprintf(c->err, sizeof c->err, "handshake failed");
   }
   ERR_clear_error();
-  if (c->state != DTLS_CONN_FAILED)
-    log_debug("dtls: %s conn failed: %s", c->is_server ? "server" : "client", c->err);
   c->state = DTLS_CONN_FAILED;
 }
 

@@ -47,7 +47,6 @@
 #include <string.h>
 
 #include "base/bytes.h"
-#include "base/log.h"
 #include "gateway/rtc/srtp_int.h"
 #include "gateway/rtc/srtp_window.h"
 
@@ -196,8 +195,7 @@ srtp_pair *srtp_pair_new_session(dtls_srtp_profile profile, const srtp_session_k
   p->rtp_tag = rtp_tag;
   p->rtcp_tag = p->gcm ? SRTP__GCM_TAG : 10; /* RFC 5764 4.1.2: SRTCP keeps the 80-bit tag */
   if (srtp__dir_init(&p->in, p->gcm, false, in) != 0 || srtp__dir_init(&p->out, p->gcm, true, out) != 0) {
-    log_warn("srtp: OpenSSL context set-up failed");
-    srtp_pair_free(p);
+    srtp_pair_free(p); /* an OpenSSL context could not be set up */
     return NULL;
   }
   return p;
