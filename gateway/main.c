@@ -24,14 +24,20 @@
 #include <unistd.h>
 
 #include "gateway/config.h"
+#include "gateway/http_files.h"
 #include "gateway/http_ws.h"
 #include "base/log.h"
+#include "gateway/media.h"
 #include "gateway/programme_collector.h"
 #include "gateway/programme_fetch.h"
 #include "gateway/programme_sources.h"
 #include "gateway/rec_cli.h"
+#include "gateway/rec_finalize.h"
 #include "gateway/turn_config.h"
 #include "gateway/turn_credential.h"
+#include "signaling/hub.h"
+#include "signaling/meeting_record.h"
+#include "storage/attachment_store.h"
 #include "storage/consortium_store.h"
 #include "storage/db.h"
 #include "storage/demo_data.h"
@@ -178,6 +184,14 @@ static int cmd_db_init(moa_config *cfg, bool demo) {
   return rc;
 }
 
+/* One line of `moa user list`. */
+static void print_user(void *arg, const user_summary *u) {
+  (void)arg;
+  printf("%-6lld %-32s %-16s %-6s %-8s %s\n", (long long)u->id, u->email ? u->email : "",
+         u->name ? u->name : "", u->is_admin ? "yes" : "no", u->disabled ? "yes" : "no",
+         u->roles ? u->roles : "-");
+}
+
 static int cmd_user(moa_config *cfg, cmdline *cl) {
   const char *verb = cl->nwords > 1 ? cl->words[1] : "";
   bool admin = false;
@@ -192,21 +206,11 @@ static int cmd_user(moa_config *cfg, cmdline *cl) {
   if (strcmp(verb, "list") == 0) {
     moa_db *db = open_db(cfg, false);
     if (!db) return 1;
-    json_t *list = user_store_list(db);
-    size_t i;
-    json_t *u;
     printf("%-6s %-32s %-16s %-6s %-8s %s\n", "id", "email", "name", "admin", "disabled", "roles");
-    json_array_foreach(list, i, u) {
-      json_t *roles = json_object_get(u, "roles");
-      printf("%-6lld %-32s %-16s %-6s %-8s %s\n", (long long)json_integer_value(json_object_get(u, "id")),
-             json_string_value(json_object_get(u, "email")), json_string_value(json_object_get(u, "name")),
-             json_is_true(json_object_get(u, "is_admin")) ? "yes" : "no",
-             json_is_true(json_object_get(u, "disabled")) ? "yes" : "no",
-             json_is_string(roles) ? json_string_value(roles) : "-");
-    }
-    json_decref(list);
+    int rc = user_store_list(db, print_user, NULL) == 0 ? 0 : 1;
+    if (rc) fprintf(stderr, "moa: cannot read the users\n");
     db_close(db);
-    return 0;
+    return rc;
   }
   if (strcmp(verb, "add") == 0) {
     if (!email || !name) return usage("user add needs --email and --name");
@@ -406,28 +410,27 @@ static int cmd_programme(moa_config *cfg, cmdline *cl) {
   return 0;
 }
 
+/* One line of `moa consortium list`. */
+static void print_consortium(void *arg, const consortium_info *c) {
+  (void)arg;
+  char lead[96];
+  snprintf(lead, sizeof lead, "%s %s", c->lead_region ? c->lead_region : "",
+           c->lead_complex ? c->lead_complex : "");
+  printf("%-3lld %-28s %-22s %-6lld %s\n", (long long)c->id, c->sector_en ? c->sector_en : "", lead,
+         (long long)c->organization_count, c->name_ko ? c->name_ko : "");
+}
+
 static int cmd_consortium(moa_config *cfg, cmdline *cl) {
   char err[512];
   if (config_parse_args(cfg, cl->nopts, cl->opts, err, sizeof err) != 0) return usage(err);
   if (cl->nwords != 2 || strcmp(cl->words[1], "list") != 0) return usage("usage: moa consortium list");
   moa_db *db = open_db(cfg, false);
   if (!db) return 1;
-  json_t *list = consortium_store_list(db);
-  size_t i;
-  json_t *c;
   printf("%-3s %-28s %-22s %-6s %s\n", "id", "sector", "lead", "orgs", "name");
-  json_array_foreach(list, i, c) {
-    char lead[96];
-    snprintf(lead, sizeof lead, "%s %s", json_string_value(json_object_get(c, "lead_region")),
-             json_string_value(json_object_get(c, "lead_complex")));
-    printf("%-3lld %-28s %-22s %-6lld %s\n", (long long)json_integer_value(json_object_get(c, "id")),
-           json_string_value(json_object_get(json_object_get(c, "sector"), "name_en")), lead,
-           (long long)json_integer_value(json_object_get(c, "organization_count")),
-           json_string_value(json_object_get(c, "name_ko")));
-  }
-  json_decref(list);
+  int rc = consortium_store_list(db, print_consortium, NULL) == STORE_OK ? 0 : 1;
+  if (rc) fprintf(stderr, "moa: cannot read the consortia\n");
   db_close(db);
-  return 0;
+  return rc;
 }
 
 /* moa turn-config: coturn's configuration on stdout (gateway/turn_config.h). */
@@ -535,11 +538,32 @@ static int cmd_serve(moa_config *cfg, cmdline *cl) {
   }
   signal(SIGPIPE, SIG_IGN);
   raise_fd_limit();
-  server *srv = server_start(cfg, db);
-  if (!srv) {
-    db_close(db);
-    return 1;
+  /* The parts, each over the one before: the server's loop (bound, not yet serving), the hub
+   * (woken by the loop), the media workers (reporting to the hub), the attachment store; then
+   * the server serves the hub. One cleanup path below frees what was made, in reverse. */
+  int status = 1;
+  hub *h = NULL;
+  media_system *media = NULL;
+  attachment_store *files = NULL;
+  programme_collector *collector = NULL;
+  server *srv = server_start(cfg);
+  if (!srv) goto done;
+  h = hub_new(db, cfg, server_wake, srv);
+  if (!h) {
+    log_error("cannot start the signaling hub");
+    goto done;
   }
+  media = media_start(cfg, server_wake, srv);
+  if (!media) {
+    log_error("cannot start the media workers on %s (port %d)", cfg->media_ip, cfg->media_port);
+    goto done;
+  }
+  hub_set_media(h, media);
+  if (http_files_open(cfg, db, &files) != 0) goto done;
+  hub_set_attachments(h, files);
+  int recovered = meeting_record_recover(h, rec_finalize); /* what a crash or a stop left unfinished */
+  if (recovered > 0) log_info("finalizing %d recordings left unfinished by the last run", recovered);
+  server_serve(srv, h);
   the_server = srv;
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -550,7 +574,6 @@ static int cmd_serve(moa_config *cfg, cmdline *cl) {
   printf("moa %s listening on %s://%s%s%s:%d\n", MOA_VERSION, cfg->tls_cert[0] ? "https" : "http", v6 ? "[" : "",
          cfg->listen_host, v6 ? "]" : "", server_port(srv));
   fflush(stdout);
-  programme_collector *collector = NULL;
   if (nsources > 0) {
     int first = cfg->programme_interval < 10 ? cfg->programme_interval : 10;
     collector = programme_collector_start(cfg->db_path, sources, (size_t)nsources, first, cfg->programme_interval);
@@ -560,12 +583,17 @@ static int cmd_serve(moa_config *cfg, cmdline *cl) {
                cfg->programme_interval);
   }
   server_run(srv);
+  status = 0;
+done:
   programme_collector_stop(collector);
   the_server = NULL;
-  server_free(srv);
+  server_free(srv); /* closes the connections left: their sessions close in the hub */
+  media_stop(media);
+  hub_free(h);
+  attachment_store_close(files);
   db_close(db); /* checkpoints and truncates the WAL */
-  log_info("stopped cleanly");
-  return 0;
+  if (status == 0) log_info("stopped cleanly");
+  return status;
 }
 
 int main(int argc, char **argv) {
