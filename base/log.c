@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
+
 #define LOG_REPEAT_WINDOW_MS 10000
 #define RECENT 8
 
@@ -38,12 +40,6 @@ int log_parse_level(const char *s, log_level *out) {
       return 0;
     }
   return -1;
-}
-
-static uint64_t mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 static void emit(log_level level, const char *msg, unsigned suppressed) {

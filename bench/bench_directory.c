@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "signaling/directory_json.h"
 #include "storage/db.h"
 #include "storage/demo_data.h"
@@ -60,11 +61,7 @@ static const bench_query mixed[] = {
     {"display", 1, 0, 0, "company", NULL, -1},
 };
 
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
+static double now_ms(void) { return (double)mono_ns() / 1e6; }
 
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;

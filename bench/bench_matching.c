@@ -12,15 +12,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "storage/db.h"
 #include "storage/programme_match.h"
 #include "storage/programme_match_store.h"
 
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
+static double now_ms(void) { return (double)mono_ns() / 1e6; }
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 static uint64_t next(void) {

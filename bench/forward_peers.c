@@ -75,6 +75,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
+#include "base/seq.h"
 #include "gateway/rtc/dtls.h"
 #include "gateway/rtc/rfc4571.h"
 #include "gateway/rtc/rtcp.h"
@@ -146,7 +148,7 @@ typedef struct {
   bool flowing;
   struct {
     uint32_t ssrc;
-    rtp_seq_unwrapper uw;
+    seq16_unwrapper uw;
     int64_t last_ext;
   } streams[MAX_STREAMS];
   int nstreams;
@@ -181,7 +183,6 @@ static uint64_t now_ns(clockid_t clk) {
   clock_gettime(clk, &ts);
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
-static uint64_t mono_ms(void) { return now_ns(CLOCK_MONOTONIC) / 1000000u; }
 
 static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void emit(const char *fmt, ...) {
@@ -477,7 +478,7 @@ static void on_sub_rtp(peer *p, uint8_t *buf, size_t len, uint64_t rx_ns) {
     memset(&p->streams[k], 0, sizeof p->streams[k]);
     p->streams[k].ssrc = rp.ssrc;
   }
-  int64_t ext = rtp_seq_unwrap(&p->streams[k].uw, rp.seq);
+  int64_t ext = seq16_unwrap(&p->streams[k].uw, rp.seq);
   int64_t gap = started ? ext - p->streams[k].last_ext - 1 : 0;
   if (!started || ext > p->streams[k].last_ext) p->streams[k].last_ext = ext;
   uint32_t idx = get32(rp.payload + vp8 + 4);
@@ -801,9 +802,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: forward_peers   (driven over stdin by bench/bench_forward.mjs)\n");
     return 2;
   }
-  if (srtp_global_init() != 0 || !(g.identity = dtls_identity_new()) ||
+  char err[256] = "";
+  if (srtp_global_init() != 0 || !(g.identity = dtls_identity_new(err, sizeof err)) ||
       !(g.samples = malloc(MAX_SAMPLES * sizeof g.samples[0]))) {
-    fprintf(stderr, "forward_peers: cannot initialise SRTP/DTLS\n");
+    fprintf(stderr, "forward_peers: cannot initialise SRTP/DTLS %s\n", err);
     return 1;
   }
   dtls_identity_fingerprint(g.identity, g.fingerprint);

@@ -26,6 +26,7 @@ struct http_files_upload {
   char code[32];
   char message[2048]; /* room for the whole name: a message is never cut inside a character */
   char name[1024];     /* as given (the store checks it; refusals quote it) */
+  attachment_store *store; /* NULL when attachments are off */
   attachment_limits limits;
   int64_t limit_mb; /* too_large / quota_exceeded: the limit, for a client's own wording */
 };
@@ -53,9 +54,12 @@ static void answer_error(http_doc *out, unsigned status, const char *code, const
 
 static double mib(int64_t bytes) { return (double)bytes / (1024.0 * 1024.0); }
 
-/* The refusal for a store status, with a message that says what to do. */
+/* The refusal for a store status, with a message that says what to do; the store's detail of a
+ * disk failure goes to the log. */
 static void refuse(http_files_upload *up, int status, const char *claimed) {
   const attachment_limits *l = &up->limits;
+  if (up->store && *attachment_store_error(up->store))
+    log_error("attachments: %s", attachment_store_error(up->store));
   switch (status) {
     case ATTACH_TOO_LARGE:
       up->status = 413;
@@ -193,6 +197,7 @@ http_files_upload *http_files_post(struct lws *wsi, hub *h, const char *path) {
     refuse_with(up, 503, "unavailable", "file attachments are off on this server");
     return up;
   }
+  up->store = store;
   up->limits = attachment_store_limits(store);
   if (up->declared < 0) {
     refuse_with(up, 411, "length_required", "send the file with a Content-Length header");
@@ -290,6 +295,7 @@ int http_files_get(struct lws *wsi, hub *h, const char *path, http_doc *out) {
   attachment_info info;
   char file[4096];
   int rc = attachment_store_get(store, uid, token, &info, file, sizeof file);
+  if (*attachment_store_error(store)) log_error("attachments: %s", attachment_store_error(store));
   if (rc == ATTACH_NOT_FOUND) {
     answer_error(out, 404, "not_found", "no such file (or it was deleted with its message)");
     return HTTP_FILES_ANSWER;

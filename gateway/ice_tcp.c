@@ -181,7 +181,7 @@ static void on_accept(ice_tcp *it) {
     c->id = (uint32_t)++it->gen[slot] << 16 | (uint32_t)(slot + 1);
     c->fd = fd;
     c->peer = peer;
-    c->opened_ms = c->last_rx_ms = it->sfu->now_ms;
+    c->opened_ms = c->last_rx_ms = sfu_now_ms(it->sfu);
     rfc4571_reader_init(&c->rd, c->store, sizeof c->store);
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -217,7 +217,7 @@ static void on_readable(ice_tcp *it, ice_tcp_conn *c) {
       if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) conn_close(it, c, ICE_TCP_CLOSE_ERROR);
       return;
     }
-    c->last_rx_ms = it->sfu->now_ms;
+    c->last_rx_ms = sfu_now_ms(it->sfu);
     uint8_t *d = it->rbuf, *f;
     size_t l = (size_t)n, fl;
     int rc;

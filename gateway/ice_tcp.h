@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gateway/udp.h"
 #include "rooms/sfu.h"
 
 #define ICE_TCP_MAX_CONNS 1024

@@ -63,6 +63,16 @@ static int usage(const char *msg) {
   return 2;
 }
 
+/* Storage reports through this (storage/db.h): into the log, at the same level. */
+static void main__db_report(void *arg, db_report_level level, const char *msg) {
+  (void)arg;
+  static const log_level levels[] = {[DB_REPORT_DEBUG] = LOG_LEVEL_DEBUG,
+                                     [DB_REPORT_INFO] = LOG_LEVEL_INFO,
+                                     [DB_REPORT_WARN] = LOG_LEVEL_WARN,
+                                     [DB_REPORT_ERROR] = LOG_LEVEL_ERROR};
+  log_write(levels[level], "%s", msg);
+}
+
 /* Creates the directory of path when missing (one level, like var/). */
 static void ensure_parent_dir(const char *path) {
   const char *slash = strrchr(path, '/');
@@ -589,6 +599,7 @@ done:
 int main(int argc, char **argv) {
   moa_config cfg;
   config_defaults(&cfg);
+  db_set_report(main__db_report, NULL); /* before any thread or database */
   /* before split_args: its switches (--no-composite) take no value */
   if (argc >= 2 && !strcmp(argv[1], "rec")) return rec_cli_main(argc - 1, argv + 1);
   cmdline cl;

@@ -34,7 +34,9 @@ media_system *media_start(const moa_config *cfg, void (*wake)(void *), void *wak
     n = cores > 0 ? (int)cores : 1;
   }
   if (n > MAX_WORKERS) n = MAX_WORKERS;
-  m->identity = dtls_identity_new();
+  char err[256];
+  m->identity = dtls_identity_new(err, sizeof err);
+  if (!m->identity) log_warn("%s", err);
   m->events = mailbox_new(8192, sizeof(media_event), wake, wake_arg);
   if (!m->identity || !m->events) goto fail;
   for (int i = 0; i < n; i++) {

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
+
 void rec_composite_free_args(char **argv) {
   if (!argv) return;
   for (char **a = argv; *a; a++) free(*a);
@@ -163,12 +165,6 @@ static bool resolve(const char *argv0, char *out, size_t outlen) {
   return false;
 }
 
-static int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 #define TAIL_BYTES 1024
 
 int rec_composite_run(char **argv, int timeout_s, char *err, size_t errlen) {
@@ -211,12 +207,12 @@ int rec_composite_run(char **argv, int timeout_s, char *err, size_t errlen) {
   close(pipefd[1]);
   char tail[TAIL_BYTES];
   size_t tlen = 0;
-  int64_t deadline = now_ms() + (int64_t)timeout_s * 1000;
+  int64_t deadline = (int64_t)mono_ms() + (int64_t)timeout_s * 1000;
   bool timed_out = false, eof = false, exited = false;
   int64_t drain_until = 0; /* after the exit: what it wrote is still in the pipe, read it (1 s at most) */
   int status = 0;
   for (;;) {
-    int64_t now = now_ms(), left = deadline - now;
+    int64_t now = (int64_t)mono_ms(), left = deadline - now;
     if (!exited && left <= 0) {
       timed_out = true;
       break;
@@ -249,7 +245,7 @@ int rec_composite_run(char **argv, int timeout_s, char *err, size_t errlen) {
       pid_t w = waitpid(pid, &status, WNOHANG);
       if (w == pid || (w < 0 && errno != EINTR)) {
         exited = true;
-        drain_until = now_ms() + 1000;
+        drain_until = (int64_t)mono_ms() + 1000;
       }
     }
   }

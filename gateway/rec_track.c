@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/bytes.h"
+
 /* An RTP record worth giving the assembler: version 2 and the spool's payload type. A packet
  * of another type is not this track's (garbage, or RTX/FEC the recorder should not have kept):
  * with another SSRC it would otherwise restart the stream and lose the video until the next key
@@ -148,7 +150,7 @@ int rec_track_analyze(rec_spool_src *s, frame_assembler *fa, uint8_t *fbuf) {
     if (rec.type == REC_RTP) {
       if (!rtp_of_track(s, rec.payload, rec.len)) continue;
       const uint8_t *p = rec.payload;
-      uint32_t ssrc = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 | (uint32_t)p[10] << 8 | p[11];
+      uint32_t ssrc = be32_read(p + 8);
       if (c.awaiting && (!c.have_ssrc || ssrc != c.cur_ssrc)) {
         sr_add(&c, ssrc, c.pend_ntp, c.pend_rtp);
         c.awaiting = false;

@@ -11,11 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "gateway/ice_tcp.h"
+#include "base/clock.h"
 #include "base/log.h"
+#include "gateway/ice_tcp.h"
+#include "gateway/rtc/srtp.h"
 
 #define TICK_MS 20
 
@@ -28,21 +29,9 @@ struct media_worker {
   ice_tcp *tcp; /* NULL: ICE-TCP off */
   mailbox *cmds;
   mailbox *events;
-  sfu sfu;
+  sfu *sfu;
   sfu_counters counters;
 };
-
-static uint64_t mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static int64_t mono_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void *worker_main(void *arg) {
   media_worker *w = arg;
@@ -62,15 +51,12 @@ static void *worker_main(void *arg) {
       log_error("media worker %u: epoll: %s", w->index, strerror(errno));
       break;
     }
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    w->sfu.now_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-    w->sfu.now_ms = (uint64_t)w->sfu.now_us / 1000u;
+    sfu_set_clock(w->sfu, mono_us());
     for (int i = 0; i < n; i++) {
       if (evs[i].data.u64 == 1) {
         mailbox_clear_fd(w->cmds);
         media_cmd cmd;
-        while (mailbox_take(w->cmds, &cmd)) sfu_handle_cmd(&w->sfu, &cmd);
+        while (mailbox_take(w->cmds, &cmd)) sfu_handle_cmd(w->sfu, &cmd);
       } else if (evs[i].data.u64 >= ICE_TCP_EV_LISTEN && w->tcp) {
         ice_tcp_on_event(w->tcp, evs[i].data.u64, evs[i].events);
       }
@@ -82,23 +68,25 @@ static void *worker_main(void *arg) {
     int64_t drain_start = mono_ns();
     while (rounds++ < 64 && (got = udp_recv_batch(&w->udp)) > 0) {
       for (int i = 0; i < got; i++)
-        sfu_on_datagram(&w->sfu, w->udp.in.buf[i], w->udp.in.msgs[i].msg_len, &w->udp.in.addr[i]);
+        sfu_on_datagram(w->sfu, w->udp.in.buf[i], w->udp.in.msgs[i].msg_len, &w->udp.in.addr[i]);
       udp_flush(&w->udp);
     }
-    if (rounds > 1) w->sfu.hot.forward_ns += (uint64_t)(mono_ns() - drain_start);
-    if (w->sfu.now_ms >= next_tick) {
-      sfu_tick(&w->sfu);
-      ice_tcp_tick(w->tcp, w->sfu.now_ms);
-      next_tick = w->sfu.now_ms + TICK_MS;
+    if (rounds > 1) sfu_add_forward_ns(w->sfu, (uint64_t)(mono_ns() - drain_start));
+    uint64_t now_ms = sfu_now_ms(w->sfu);
+    if (now_ms >= next_tick) {
+      sfu_tick(w->sfu);
+      ice_tcp_tick(w->tcp, now_ms);
+      next_tick = now_ms + TICK_MS;
     }
-    pace_us = sfu_pace(&w->sfu);
+    pace_us = sfu_pace(w->sfu);
     udp_flush(&w->udp);
     ice_tcp_flush(w->tcp);
-    sfu_publish_counters(&w->sfu);
+    sfu_publish_counters(w->sfu);
     atomic_store_explicit(&w->counters.packets_out, w->udp.sent_packets, memory_order_relaxed);
     atomic_store_explicit(&w->counters.bytes_out, w->udp.sent_bytes, memory_order_relaxed);
   }
-  sfu_free(&w->sfu);
+  sfu_delete(w->sfu);
+  w->sfu = NULL;
   return NULL;
 }
 
@@ -117,10 +105,10 @@ media_worker *worker_start(uint8_t index, const char *ip, int port, int tcp_port
   ev.data.u64 = 1;
   if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, mailbox_fd(w->cmds), &ev) != 0) goto fail;
   srtp_global_init();
-  sfu_init(&w->sfu, index, &w->udp, identity, events, &w->counters);
+  if (!(w->sfu = sfu_new(index, &w->udp, identity, events, &w->counters))) goto fail;
   if (tcp_port >= 0) {
-    if (!(w->tcp = ice_tcp_open(ip, tcp_port, w->epfd, &w->sfu, &w->counters))) goto fail;
-    w->sfu.tcp = w->tcp;
+    if (!(w->tcp = ice_tcp_open(ip, tcp_port, w->epfd, w->sfu, &w->counters))) goto fail;
+    sfu_set_ice_tcp(w->sfu, w->tcp);
   }
   if (pthread_create(&w->thread, NULL, worker_main, w) != 0) goto fail;
   if (w->tcp)
@@ -130,6 +118,7 @@ media_worker *worker_start(uint8_t index, const char *ip, int port, int tcp_port
   return w;
 fail:
   log_error("media worker %u could not start", index);
+  sfu_delete(w->sfu);
   ice_tcp_close(w->tcp);
   if (w->epfd >= 0) close(w->epfd);
   mailbox_free(w->cmds);

@@ -7,15 +7,17 @@
  * answers the subscriber's NACKs from the producer's retransmission buffer (as RTX when
  * negotiated; one it cannot answer asks the publisher for a key frame), and sends sender reports
  * so the browser's statistics and lip sync are right. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 
+#include "base/bytes.h"
 #include "base/log.h"
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/rtp.h"
 #include "gateway/rtc/srtp.h"
-#include "rooms/sfu.h"
+#include "rooms/sfu_int.h"
 
 consumer *consumer_by_id(sfu *s, uint32_t id) {
   for (consumer *c = s->consumers_by_id[id % SFU_BUCKETS]; c; c = c->next_by_id)
@@ -75,12 +77,17 @@ consumer *consumer_new(sfu *s, transport *t, const media_cmd *cmd) {
 }
 
 void consumer_free(sfu *s, consumer *c) {
-  if (c->producer)
+  if (c->producer) { /* still attached: its producer is alive and lists it */
+    bool listed = false;
     for (consumer **pp = &c->producer->consumers; *pp; pp = &(*pp)->next_of_producer)
       if (*pp == c) {
         *pp = c->next_of_producer;
+        listed = true;
         break;
       }
+    assert(listed);
+    (void)listed;
+  }
   for (consumer **pp = &c->owner->consumers; *pp; pp = &(*pp)->next)
     if (*pp == c) {
       *pp = c->next;
@@ -102,8 +109,8 @@ static void remap_extensions(const consumer *c, uint8_t *pkt, size_t len) {
   if (!(pkt[0] & 0x10)) return;
   size_t off = 12 + 4 * (size_t)(pkt[0] & 0x0f);
   if (off + 4 > len) return;
-  uint16_t profile = (uint16_t)(pkt[off] << 8 | pkt[off + 1]);
-  size_t p = off + 4, end = p + 4 * (size_t)(pkt[off + 2] << 8 | pkt[off + 3]);
+  uint16_t profile = be16_read(pkt + off);
+  size_t p = off + 4, end = p + 4 * (size_t)be16_read(pkt + off + 2);
   if (end > len) return;
   if (profile == 0xBEDE) {
     while (p < end) {

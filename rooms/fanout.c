@@ -19,7 +19,7 @@
  *
  * Prefetches are hints: they never fault and change no result, so a consumer freed meanwhile
  * is no concern (nothing is freed during a fan-out anyway). Measured: docs/BENCHMARKS.md. */
-#include "rooms/sfu.h"
+#include "rooms/sfu_int.h"
 #include "rooms/sub_bwe.h"
 
 /* The lines of a consumer that consumer_forward reads or writes (it is 1.4 kB: the VP8

@@ -22,7 +22,7 @@
 #include "base/log.h"
 #include "gateway/rtc/rtp.h"
 #include "gateway/rtc/srtp.h"
-#include "rooms/sfu.h"
+#include "rooms/sfu_int.h"
 
 #define NOMINAL_AUDIO_BPS 40000u
 #define VIEW_UNKNOWN_HEIGHT 100000u /* no media.view yet: as tall as any layer */

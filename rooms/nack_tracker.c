@@ -6,14 +6,7 @@
 #include <assert.h>
 #include <string.h>
 
-#include "gateway/rtc/rtp.h"
-
-/* Signed distance from b to a modulo 2^16, in -32767..32768 with rtp_seq_newer()'s tie rule. */
-static int32_t nack_tracker__delta(uint16_t a, uint16_t b) {
-  uint16_t d = (uint16_t)(a - b);
-  if (d == 0) return 0;
-  return rtp_seq_newer(a, b) ? (int32_t)d : (int32_t)d - 65536;
-}
+#include "base/seq.h"
 
 void nack_tracker_init(nack_tracker *t) { memset(t, 0, sizeof *t); }
 
@@ -52,7 +45,7 @@ void nack_tracker_on_packet(nack_tracker *t, uint16_t seq, bool is_retransmissio
     t->highest = seq;
     return;
   }
-  int32_t d = nack_tracker__delta(seq, (uint16_t)t->highest);
+  int32_t d = seq16_delta(seq, (uint16_t)t->highest);
   int64_t ext = t->highest + d;
 
   if (d <= 0 || is_retransmission) {

@@ -9,7 +9,7 @@
 
 #include "gateway/rtc/srtp.h"
 #include "gateway/udp.h"
-#include "rooms/sfu.h"
+#include "rooms/sfu_int.h"
 #include "rooms/sub_bwe.h"
 
 /* Above the estimate, so that media at the allocated rate never waits and a key frame drains

@@ -5,15 +5,17 @@
  * active speaker). It hands each packet to its consumers, which pick an encoding. Keyframe
  * requests to the publisher are throttled per encoding to one per second unless a new
  * subscriber needs one (then at most one per 300 ms). */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/seq.h"
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/rtp.h"
 #include "gateway/rtc/vp8.h"
-#include "rooms/sfu.h"
+#include "rooms/sfu_int.h"
 
 #define PLI_INTERVAL_MS 1000
 #define PLI_FORCED_INTERVAL_MS 300
@@ -71,7 +73,11 @@ producer *producer_new(sfu *s, transport *t, const media_cmd *cmd) {
 
 void producer_free(sfu *s, producer *p) {
   recorder_producer_removed(s, p);
-  for (consumer *c = p->consumers; c; c = c->next_of_producer) c->producer = NULL;
+  for (consumer *c = p->consumers; c; c = c->next_of_producer) {
+    assert(c->producer == p); /* a consumer is on the list of its own producer only */
+    c->producer = NULL;       /* detached: the consumer outlives its producer */
+  }
+  p->consumers = NULL;
   for (producer **pp = &p->owner->producers; *pp; pp = &(*pp)->next)
     if (*pp == p) {
       *pp = p->next;
@@ -154,7 +160,7 @@ static void update_stats(producer_enc *p, uint32_t clock, const uint8_t *pkt, si
     p->seq_started = true;
     p->max_seq = seq;
     p->base_seq = seq;
-  } else if (rtp_seq_newer(seq, p->max_seq)) {
+  } else if (seq16_newer(seq, p->max_seq)) {
     if (seq < p->max_seq) p->cycles += 65536;
     p->max_seq = seq;
   }

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "gateway/rtc/rtcp.h"
-#include "rooms/sfu.h"
+#include "rooms/sfu_int.h"
 
 #define REMB_SINGLE_BPS 2500000u
 #define REMB_AUDIO_BPS 64000u

@@ -16,9 +16,9 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "rooms/media_cmd.h"
 #include "rooms/rec_queue.h"
@@ -84,12 +84,6 @@ struct rec_writer {
   wtrack *tracks, *last; /* last: the track of the previous record (packets come in runs) */
   size_t open_tracks;
 };
-
-static int64_t mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- worker side ---- */
 
@@ -377,14 +371,14 @@ static void handle(rec_writer *w, const rec_queue_entry *e) {
 
 static void *writer_main(void *arg) {
   rec_writer *w = arg;
-  int64_t last_flush = mono_ms();
+  int64_t last_flush = (int64_t)mono_ms();
   for (;;) {
     rec_queue_entry e;
     while (rec_queue_peek(w->q, &e)) {
       handle(w, &e);
       rec_queue_pop(w->q);
     }
-    int64_t now = mono_ms();
+    int64_t now = (int64_t)mono_ms();
     if (now - last_flush >= REC_WRITER_FLUSH_MS) {
       for (wtrack *t = w->tracks; t; t = t->next) track_flush(w, t);
       last_flush = now;

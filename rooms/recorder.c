@@ -23,7 +23,7 @@
 
 #include "base/log.h"
 #include "rooms/rec_writer.h"
-#include "rooms/sfu.h"
+#include "rooms/sfu_int.h"
 
 #define ACTIVE_MS 1000 /* an encoding with no packet for this long carries no media */
 #define SHUTDOWN_WAIT_MS 10000

@@ -2,9 +2,10 @@
  * speaker: the audio producer with the loudest smoothed level that had voice in the last
  * second, announced when it changes (at most every 500 ms). When its last transport is gone the
  * router is freed and the signaling side is told (ME_ROOM_RELEASED). */
+#include <assert.h>
 #include <stdlib.h>
 
-#include "rooms/sfu.h"
+#include "rooms/sfu_int.h"
 
 #define SPEAKER_MIN_INTERVAL_MS 500
 #define VOICE_RECENT_MS 1000
@@ -24,6 +25,7 @@ router *router_get(sfu *s, uint32_t room_id, bool create) {
 
 void router_release_if_empty(sfu *s, router *r) {
   if (r->ntransports) return;
+  assert(!r->transports); /* the count agrees with the list: a router freed is empty */
   for (router **pp = &s->routers; *pp; pp = &(*pp)->next)
     if (*pp == r) {
       *pp = r->next;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/seq.h"
 #include "gateway/rtc/rtp.h"
 
 typedef struct {
@@ -40,7 +41,7 @@ void rtx_buffer_free(rtx_buffer *b) { free(b); }
 void rtx_buffer_put(rtx_buffer *b, const uint8_t *pkt, size_t len, uint16_t seq, uint64_t now_ms) {
   if (len == 0 || len > RTX_BUFFER_MAX_PACKET) return;
   rtx_slot *s = &b->slot[seq & b->mask];
-  if (rtx_buffer__fresh(s, now_ms) && rtp_seq_newer(s->seq, seq)) return;
+  if (rtx_buffer__fresh(s, now_ms) && seq16_newer(s->seq, seq)) return;
   memcpy(s->data, pkt, len);
   s->len = (uint16_t)len;
   s->seq = seq;

@@ -3,14 +3,7 @@
  * seq_rewriter.h for the model. */
 #include "rooms/seq_rewriter.h"
 
-#include "gateway/rtc/rtp.h"
-
-/* Signed distance from b to a modulo 2^16, in -32767..32768 with rtp_seq_newer()'s tie rule. */
-static int32_t seq_rewriter__delta(uint16_t a, uint16_t b) {
-  uint16_t d = (uint16_t)(a - b);
-  if (d == 0) return 0;
-  return rtp_seq_newer(a, b) ? (int32_t)d : (int32_t)d - 65536;
-}
+#include "base/seq.h"
 
 void seq_rewriter_init(seq_rewriter *r, uint16_t first_out_seq, uint32_t first_out_ts) {
   *r = (seq_rewriter){0};
@@ -38,7 +31,7 @@ bool seq_rewriter_map(seq_rewriter *r, uint16_t in_seq, uint32_t in_ts, uint16_t
     *out_ts = r->next_out_ts;
     return true;
   }
-  int64_t ext = r->max_in_ext + seq_rewriter__delta(in_seq, r->max_in_seq);
+  int64_t ext = r->max_in_ext + seq16_delta(in_seq, r->max_in_seq);
   if (ext < 0 || (ext == 0 && r->base_skipped)) {
     r->dropped++;
     return false;
@@ -60,7 +53,7 @@ bool seq_rewriter_map(seq_rewriter *r, uint16_t in_seq, uint32_t in_ts, uint16_t
 bool seq_rewriter_unmap(const seq_rewriter *r, uint16_t out_seq, uint16_t *in_seq) {
   if (!r->started) return false;
   uint16_t in = (uint16_t)(out_seq - r->seq_offset);
-  int64_t ext = r->max_in_ext + seq_rewriter__delta(in, r->max_in_seq);
+  int64_t ext = r->max_in_ext + seq16_delta(in, r->max_in_seq);
   if (ext > r->max_in_ext) return false; /* never sent */
   if (ext > 0 || (ext == 0 && !r->base_skipped)) {
     *in_seq = in;
@@ -70,7 +63,7 @@ bool seq_rewriter_unmap(const seq_rewriter *r, uint16_t out_seq, uint16_t *in_se
   for (int k = 0; k < r->n_pieces; k++) {
     const struct seq_rewriter_piece *pc =
         &r->pieces[(r->piece_head + SEQ_REWRITER_PIECES - 1 - k) % SEQ_REWRITER_PIECES];
-    if (seq_rewriter__delta(out_seq, pc->first) >= 0 && seq_rewriter__delta(pc->last, out_seq) >= 0) {
+    if (seq16_delta(out_seq, pc->first) >= 0 && seq16_delta(pc->last, out_seq) >= 0) {
       *in_seq = (uint16_t)(out_seq - pc->seq_offset);
       return true;
     }
@@ -88,14 +81,14 @@ void seq_rewriter_rebase(seq_rewriter *r, uint32_t ts_gap) {
 
 void seq_rewriter_skip(seq_rewriter *r, uint16_t in_seq) {
   if (!r->started) return;
-  int64_t ext = r->max_in_ext + seq_rewriter__delta(in_seq, r->max_in_seq);
+  int64_t ext = r->max_in_ext + seq16_delta(in_seq, r->max_in_seq);
   if (ext <= r->max_in_ext) return;
   /* A new segment based at the skipped packet, one output number lower: in_seq + 1 takes the
    * number in_seq would have had. A loss between the newest packet and in_seq stays a hole
    * (the subscriber must see it). The skipped packet itself becomes extended 0 and anything
    * older is refused from now on. The piece mapped with the old offset is remembered (unless
    * it mapped nothing: consecutive skips). */
-  if (seq_rewriter__delta(r->last_out_seq, r->piece_first_out) >= 0) {
+  if (seq16_delta(r->last_out_seq, r->piece_first_out) >= 0) {
     r->pieces[r->piece_head] = (struct seq_rewriter_piece){r->piece_first_out, r->last_out_seq, r->seq_offset};
     r->piece_head = (uint8_t)((r->piece_head + 1) % SEQ_REWRITER_PIECES);
     if (r->n_pieces < SEQ_REWRITER_PIECES) r->n_pieces++;

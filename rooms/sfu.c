@@ -2,8 +2,7 @@
  * Demultiplexing follows RFC 7983 on the first byte: 0-3 STUN, 20-63 DTLS, 128-191 RTP/RTCP;
  * anything else, and anything but STUN from an address that completed no ICE check, is
  * dropped and counted. */
-#include "rooms/sfu.h"
-
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include "base/log.h"
 #include "gateway/rtc/stun.h"
+#include "rooms/sfu_int.h"
 
 void sfu_init(sfu *s, uint8_t index, udp_socket *udp, const dtls_identity *identity, mailbox *events,
               sfu_counters *counters) {
@@ -37,6 +37,30 @@ void sfu_init(sfu *s, uint8_t index, udp_socket *udp, const dtls_identity *ident
   }
 }
 
+sfu *sfu_new(uint8_t index, udp_socket *udp, const dtls_identity *identity, mailbox *events,
+             sfu_counters *counters) {
+  sfu *s = malloc(sizeof *s);
+  if (s) sfu_init(s, index, udp, identity, events, counters);
+  return s;
+}
+
+void sfu_delete(sfu *s) {
+  if (!s) return;
+  sfu_free(s);
+  free(s);
+}
+
+void sfu_set_ice_tcp(sfu *s, ice_tcp *tcp) { s->tcp = tcp; }
+
+void sfu_set_clock(sfu *s, int64_t now_us) {
+  s->now_us = now_us;
+  s->now_ms = (uint64_t)now_us / 1000u;
+}
+
+uint64_t sfu_now_ms(const sfu *s) { return s->now_ms; }
+
+void sfu_add_forward_ns(sfu *s, uint64_t ns) { s->hot.forward_ns += ns; }
+
 void sfu_publish_counters(sfu *s) {
   atomic_store_explicit(&s->counters->packets_in, s->hot.packets_in, memory_order_relaxed);
   atomic_store_explicit(&s->counters->bytes_in, s->hot.bytes_in, memory_order_relaxed);
@@ -50,6 +74,11 @@ void sfu_free(sfu *s) {
     while (r->transports) transport_free(s, r->transports);
     router_release_if_empty(s, r);
   }
+  /* Every object went with its router: the non-owning maps are empty. */
+  for (size_t b = 0; b < SFU_BUCKETS; b++)
+    assert(!s->by_id[b] && !s->by_addr[b] && !s->by_ufrag[b] && !s->producers_by_id[b] &&
+           !s->consumers_by_id[b]);
+  assert(!s->paced);
   recorder_shutdown(s);
   if (s->bwe_trace_fd >= 0) close(s->bwe_trace_fd);
   s->bwe_trace_fd = -1;

@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/ice_tcp.h"
 #include "base/log.h"
+#include "gateway/ice_tcp.h"
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/rtp.h"
 #include "gateway/rtc/stun.h"
-#include "rooms/sfu.h"
+#include "rooms/sfu_int.h"
 
 #define CONSENT_TIMEOUT_MS 30000
 #define ICE_TIMEOUT_MS 30000
@@ -149,6 +149,8 @@ transport *transport_new(sfu *s, router *r, const media_cmd *cmd) {
 void transport_free(sfu *s, transport *t) {
   while (t->producers) producer_free(s, t->producers);
   while (t->consumers) consumer_free(s, t->consumers);
+  assert(!t->producers && !t->consumers); /* a transport goes empty */
+  assert(t->router->ntransports > 0);
   UNLINK(&s->by_id[t->id % SFU_BUCKETS], t, next_by_id);
   unindex_ufrag(s, t);
   unindex_addr(s, t);
@@ -157,6 +159,7 @@ void transport_free(sfu *s, transport *t) {
   dtls_conn_free(t->dtls);
   srtp_pair_free(t->srtp);
   transport_unpace(s, t);
+  assert(!t->paced);
   sub_bwe_free(t->bwe);
   atomic_fetch_sub_explicit(&s->counters->transports, 1, memory_order_relaxed);
   free(t);
@@ -277,9 +280,11 @@ static void check_connected(sfu *s, transport *t) {
   dtls_conn_state st = dtls_conn_get_state(t->dtls);
   if (st == DTLS_CONN_CONNECTED && !t->srtp) {
     dtls_srtp_keys keys;
-    if (dtls_conn_srtp_keys(t->dtls, &keys) == 0) t->srtp = srtp_pair_new(&keys);
+    bool have_keys = dtls_conn_srtp_keys(t->dtls, &keys) == 0;
+    if (have_keys) t->srtp = srtp_pair_new(&keys);
     memset(&keys, 0, sizeof keys);
     if (!t->srtp) {
+      log_warn("media: transport %u: %s", t->id, have_keys ? "SRTP set-up failed" : "no SRTP keys from DTLS");
       t->closing = true;
       sfu_post_event(s, ME_TRANSPORT_CLOSED, t->router->room_id, t->id, 0, MEDIA_CLOSE_DTLS_FAILED);
       return;

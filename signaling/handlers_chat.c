@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "signaling/handlers.h"
 #include "signaling/user_json.h"
 #include "storage/attachment_store.h"
@@ -309,7 +310,9 @@ static void handle_chat_delete(hub *h, session *s, json_int_t id, json_t *req) {
     return;
   }
   /* the message's files went with it: unlink the blobs no other message names */
-  if (hub_attachments(h)) attachment_store_collect(hub_attachments(h));
+  attachment_store *files = hub_attachments(h);
+  if (files) attachment_store_collect(files);
+  if (files && *attachment_store_error(files)) log_error("attachments: %s", attachment_store_error(files));
   int64_t conv = json_integer_value(json_object_get(msg, "conversation_id"));
   hub_reply(h, s, id, json_pack("{s:O}", "message", msg));
   chat_to_readers(

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "gateway/media.h"
 #include "rooms/registry.h"
@@ -81,11 +82,7 @@ struct hub {
   bool recordings_swept;
 };
 
-uint64_t hub_now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
+uint64_t hub_now_ms(void) { return mono_ms(); }
 
 hub *hub_new(moa_db *db, const moa_config *cfg, void (*wake)(void *), void *wake_arg) {
   hub *h = calloc(1, sizeof *h);
@@ -379,6 +376,7 @@ void hub_poll(hub *h) {
   if (h->files && now - h->files_collected_ms >= 60000) { /* expired uploads, orphaned blobs */
     h->files_collected_ms = now;
     attachment_store_collect(h->files);
+    if (*attachment_store_error(h->files)) log_error("attachments: %s", attachment_store_error(h->files));
   }
   if (!h->recordings_swept || now - h->recordings_swept_ms >= 24ull * 3600 * 1000) {
     h->recordings_swept = true;

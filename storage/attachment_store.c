@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,6 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "base/log.h"
 #include "storage/chat_store.h"
 #include "storage/file_sniff.h"
 
@@ -28,6 +28,7 @@ struct attachment_store {
   attachment_limits limits;
   attachment_upload *uploads; /* in progress */
   int nuploads;
+  char err[PATH_MAX + 128]; /* the last call's failure, for its caller (attachment_store_error) */
 };
 
 struct attachment_upload {
@@ -72,6 +73,17 @@ static bool blob_path(const attachment_store *s, const char *sha256, char *path,
 }
 
 /* ---- opening ---- */
+
+/* Records what failed, for the caller's log (attachment_store_error); storage does not log. */
+static void attachment__fail(attachment_store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void attachment__fail(attachment_store *s, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(s->err, sizeof s->err, fmt, ap);
+  va_end(ap);
+}
+
+const char *attachment_store_error(const attachment_store *s) { return s->err; }
 
 static int make_dir(const char *path) { return mkdir(path, 0700) == 0 || errno == EEXIST ? 0 : -1; }
 
@@ -193,6 +205,7 @@ static int user_uploads(const attachment_store *s, int64_t user_id) {
 int attachment_upload_begin(attachment_store *s, int64_t user_id, int64_t conversation_id, const char *name,
                             int64_t declared, attachment_upload **out) {
   *out = NULL;
+  s->err[0] = '\0';
   char clean[ATTACH_NAME_MAX + 1];
   int rc = name_check(name, clean);
   if (rc != ATTACH_OK) return rc;
@@ -222,7 +235,7 @@ int attachment_upload_begin(attachment_store *s, int64_t user_id, int64_t conver
   u->fd = mkostemp(u->tmp, O_CLOEXEC);
   u->md = EVP_MD_CTX_new();
   if (u->fd < 0 || !u->md || EVP_DigestInit_ex(u->md, EVP_sha256(), NULL) != 1) {
-    log_error("attachments: cannot start an upload in %s/tmp: %s", s->dir, strerror(errno));
+    attachment__fail(s, "cannot start an upload in %s/tmp: %s", s->dir, strerror(errno));
     if (u->fd >= 0) {
       close(u->fd);
       unlink(u->tmp);
@@ -239,6 +252,7 @@ int attachment_upload_begin(attachment_store *s, int64_t user_id, int64_t conver
 }
 
 int attachment_upload_write(attachment_upload *u, const void *data, size_t len) {
+  u->s->err[0] = '\0';
   if (u->status != ATTACH_OK) return u->status;
   if ((int64_t)len > u->s->limits.max_file - u->got ||
       (u->declared >= 0 && (int64_t)len > u->declared - u->got))
@@ -255,7 +269,7 @@ int attachment_upload_write(attachment_upload *u, const void *data, size_t len) 
     ssize_t w = write(u->fd, p, left);
     if (w < 0 && errno == EINTR) continue;
     if (w <= 0) {
-      log_error("attachments: writing %s: %s", u->tmp, strerror(errno));
+      attachment__fail(u->s, "writing %s: %s", u->tmp, strerror(errno));
       return u->status = errno == ENOSPC || errno == EDQUOT ? ATTACH_NO_SPACE : ATTACH_IO;
     }
     p += w;
@@ -294,7 +308,7 @@ static int place_blob(attachment_upload *u, const char *sha256, bool *created) {
     return ATTACH_OK;
   }
   if (make_dir(dir) != 0 || rename(u->tmp, path) != 0) {
-    log_error("attachments: cannot store %s: %s", path, strerror(errno));
+    attachment__fail(u->s, "cannot store %s: %s", path, strerror(errno));
     return ATTACH_IO;
   }
   u->tmp[0] = '\0';
@@ -338,6 +352,7 @@ static int blob_named(moa_db *db, const char *sha256) {
 int attachment_upload_finish(attachment_upload *u, attachment_info *out) {
   memset(out, 0, sizeof *out);
   attachment_store *s = u->s;
+  s->err[0] = '\0';
   file_type ft;
   int rc = u->status;
   if (rc == ATTACH_OK && u->got == 0) rc = ATTACH_EMPTY;
@@ -388,6 +403,7 @@ int attachment_upload_finish(attachment_upload *u, attachment_info *out) {
 int attachment_store_get(attachment_store *s, int64_t user_id, const char *token, attachment_info *info,
                          char *path, size_t pathlen) {
   memset(info, 0, sizeof *info);
+  s->err[0] = '\0';
   if (!attachment_token_valid(token) || user_id <= 0) return ATTACH_NOT_FOUND;
   sqlite3_stmt *st =
       db_stmt(s->db,
@@ -418,7 +434,7 @@ int attachment_store_get(attachment_store *s, int64_t user_id, const char *token
   struct stat sb;
   if (!blob_path(s, info->sha256, path, pathlen) || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
       sb.st_size != info->size) {
-    log_error("attachments: the file of %s (%s) is missing or damaged", token, info->sha256);
+    attachment__fail(s, "the file of %s (%s) is missing or damaged", token, info->sha256);
     return ATTACH_IO;
   }
   return ATTACH_OK;
@@ -447,6 +463,7 @@ int attachment_store_link(moa_db *db, int64_t user_id, int64_t conversation_id, 
 
 int attachment_store_collect(attachment_store *s) {
   moa_db *db = s->db;
+  s->err[0] = '\0';
   sqlite3_stmt *st = db_stmt(db, "DELETE FROM attachments WHERE message_id IS NULL AND created_at < ?1");
   if (!st) return ATTACH_ERROR;
   sqlite3_bind_int64(st, 1, db_now(db) - ATTACH_PENDING_TTL);
@@ -471,7 +488,7 @@ int attachment_store_collect(attachment_store *s) {
           *strrchr(path, '/') = '\0';
           rmdir(path); /* its <2 hex> directory, when that was its last blob */
         } else if (errno != ENOENT) {
-          log_error("attachments: cannot remove %s: %s", path, strerror(errno));
+          attachment__fail(s, "cannot remove %s: %s", path, strerror(errno));
           return removed;
         }
       }

@@ -126,8 +126,16 @@ int attachment_store_link(moa_db *db, int64_t user_id, int64_t conversation_id, 
 int64_t attachment_store_used(moa_db *db, int64_t consortium_id, int64_t user_id);
 
 /* Drops pending uploads older than ATTACH_PENDING_TTL and unlinks every blob no row names any
- * more. Returns how many blobs were removed, or ATTACH_ERROR (what was done stays done). */
+ * more. Returns how many blobs were removed, or ATTACH_ERROR (what was done stays done); when a
+ * blob cannot be unlinked it stops there, returns the count so far and attachment_store_error()
+ * says which. */
 int attachment_store_collect(attachment_store *s);
+
+/* What the last call on s (begin, write, finish, get, collect) could not do on disk, with the
+ * path and the system's reason ("writing /x/tmp/upload-1: No space left on device"), for the
+ * caller's log; "" when that call had no such failure. The store does not log. Valid until the
+ * next call on s or its uploads. */
+const char *attachment_store_error(const attachment_store *s);
 
 /* Whether s is a well-formed token (ATTACH_TOKEN_LEN lowercase hex digits). */
 bool attachment_token_valid(const char *s);

@@ -5,13 +5,14 @@
 #include "storage/db.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "base/log.h"
+#include "base/clock.h"
 #include "storage/bigram.h"
 #include "storage/embedded.h"
 #include "storage/fts_columns.h"
@@ -45,10 +46,23 @@ struct moa_db {
   void (*ext_free[DB_EXT_MAX])(void *);
 };
 
-static uint64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+static db_report_fn report_fn; /* set once at start-up (db_set_report), read afterwards */
+static void *report_arg;
+
+void db_set_report(db_report_fn fn, void *arg) {
+  report_fn = fn;
+  report_arg = arg;
+}
+
+static void db__report(db_report_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void db__report(db_report_level level, const char *fmt, ...) {
+  if (!report_fn) return;
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  report_fn(report_arg, level, msg);
 }
 
 int db_latest_schema_version(void) { return moa_migrations_count; }
@@ -85,7 +99,7 @@ static int migrate(moa_db *db, char *err, size_t errlen) {
       sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
       return -1;
     }
-    log_info("database migrated to schema version %d", v + 1);
+    db__report(DB_REPORT_INFO, "database migrated to schema version %d", v + 1);
   }
   return 0;
 }
@@ -94,7 +108,7 @@ static void *checkpointer_main(void *arg) {
   moa_db *db = arg;
   sqlite3 *c = NULL;
   if (sqlite3_open_v2(db->path, &c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-    log_error("checkpointer: cannot open %s", db->path);
+    db__report(DB_REPORT_ERROR, "checkpointer: cannot open %s", db->path);
     sqlite3_close(c);
     return NULL;
   }
@@ -214,7 +228,7 @@ sqlite3_stmt *db_stmt(moa_db *db, const char *sql) {
     }
     if (!s->sql) {
       if (sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL) != SQLITE_OK) {
-        log_error("cannot prepare statement: %s (%.80s)", sqlite3_errmsg(db->conn), sql);
+        db__report(DB_REPORT_ERROR, "cannot prepare statement: %s (%.80s)", sqlite3_errmsg(db->conn), sql);
         s->st = NULL;
         db->stats.errors++;
         return NULL;
@@ -223,7 +237,7 @@ sqlite3_stmt *db_stmt(moa_db *db, const char *sql) {
       return s->st;
     }
   }
-  log_error("statement cache full");
+  db__report(DB_REPORT_ERROR, "statement cache full");
   return NULL;
 }
 
@@ -234,19 +248,20 @@ static int db__fault(moa_db *db) {
   if (db->fault_whole_txn && !sqlite3_get_autocommit(db->conn))
     sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
   db->stats.errors++;
-  log_debug("database: injected fault %d (%s)", db->fault_code, sqlite3_errstr(db->fault_code));
+  db__report(DB_REPORT_DEBUG, "database: injected fault %d (%s)", db->fault_code,
+             sqlite3_errstr(db->fault_code));
   return db->fault_code;
 }
 
 int db_step(moa_db *db, sqlite3_stmt *st) {
   if (db->fault_countdown && --db->fault_countdown == 0) return db__fault(db);
-  uint64_t t0 = now_ns();
+  int64_t t0 = mono_ns();
   int rc = sqlite3_step(st);
-  db->stats.step_ns += now_ns() - t0;
+  db->stats.step_ns += (uint64_t)(mono_ns() - t0);
   db->stats.steps++;
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     db->stats.errors++;
-    log_warn("database: %s", sqlite3_errmsg(db->conn));
+    db__report(DB_REPORT_WARN, "database: %s", sqlite3_errmsg(db->conn));
   }
   return rc;
 }
@@ -286,7 +301,7 @@ int db_commit(moa_db *db) {
  * then work (SQLite's rollback from its journal is the recovery path, not another write). */
 void db_rollback(moa_db *db) {
   if (!sqlite3_get_autocommit(db->conn) && sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
-    log_error("database: rollback failed: %s", sqlite3_errmsg(db->conn));
+    db__report(DB_REPORT_ERROR, "database: rollback failed: %s", sqlite3_errmsg(db->conn));
 }
 
 int64_t db_now(moa_db *db) { return (int64_t)time(NULL) + (db ? db->clock_offset : 0); }

@@ -14,6 +14,16 @@
 
 typedef struct moa_db moa_db;
 
+/* What the database reports that no result tells its caller: a failed statement (the store
+ * returns only "error"), a migration applied during db_open, the checkpointer thread's failure.
+ * Storage does not log: the process's composer (gateway/main.c) installs a report function once
+ * at start-up, before any thread starts and before db_open, as SQLite's SQLITE_CONFIG_LOG is
+ * installed; it is then called from the thread that hit the event (the checkpointer's too), so
+ * it must be thread-safe. With none installed (tests, tools), nothing is reported. */
+typedef enum { DB_REPORT_DEBUG, DB_REPORT_INFO, DB_REPORT_WARN, DB_REPORT_ERROR } db_report_level;
+typedef void (*db_report_fn)(void *arg, db_report_level level, const char *msg);
+void db_set_report(db_report_fn fn, void *arg);
+
 typedef struct db_stats {
   uint64_t steps;   /* sqlite3_step calls */
   uint64_t step_ns; /* total time spent in them */

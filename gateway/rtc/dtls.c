@@ -31,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/log.h"
+#include "base/bytes.h"
 
 #define DTLS_RECORD_HEADER_LEN 13
 #define DTLS_RTO_INITIAL_US 100000u /* first retransmission after 100 ms (RFC 6347 says 1 s; */
@@ -113,11 +113,14 @@ fail:
   return NULL;
 }
 
-dtls_identity *dtls_identity_new(void) {
+dtls_identity *dtls_identity_new(char *err, size_t errlen) {
   dtls_identity *id = calloc(1, sizeof *id);
   EVP_PKEY *key = NULL;
   X509 *cert = NULL;
-  if (id == NULL) return NULL;
+  if (id == NULL) {
+    if (err != NULL && errlen > 0) snprintf(err, errlen, "dtls: cannot create identity: out of memory");
+    return NULL;
+  }
   ERR_clear_error();
   key = EVP_EC_gen("P-256");
   if (key == NULL) goto fail;
@@ -144,7 +147,10 @@ dtls_identity *dtls_identity_new(void) {
   EVP_PKEY_free(key);
   return id;
 fail:
-  log_warn("dtls: cannot create identity: %s", ERR_reason_error_string(ERR_peek_last_error()));
+  if (err != NULL && errlen > 0) {
+    const char *why = ERR_reason_error_string(ERR_peek_last_error());
+    snprintf(err, errlen, "dtls: cannot create identity: %s", why ? why : "unknown error");
+  }
   ERR_clear_error();
   X509_free(cert);
   EVP_PKEY_free(key);
@@ -229,8 +235,6 @@ static void dtls__fail(dtls_conn *c, const char *why) {
       snprintf(c->err, sizeof c->err, "handshake failed");
   }
   ERR_clear_error();
-  if (c->state != DTLS_CONN_FAILED)
-    log_debug("dtls: %s conn failed: %s", c->is_server ? "server" : "client", c->err);
   c->state = DTLS_CONN_FAILED;
 }
 
@@ -422,7 +426,7 @@ static const uint8_t *dtls__filter_records(const dtls_conn *c, const uint8_t *pk
   bool copying = false;
   while (len - off >= DTLS_RECORD_HEADER_LEN) {
     const uint8_t *h = pkt + off;
-    size_t body = (size_t)h[11] << 8 | h[12], epoch = (size_t)h[3] << 8 | h[4];
+    size_t body = be16_read(h + 11), epoch = be16_read(h + 3);
     size_t rec = DTLS_RECORD_HEADER_LEN + (body <= len - off - DTLS_RECORD_HEADER_LEN ? body : 0);
     bool truncated = body > len - off - DTLS_RECORD_HEADER_LEN;
     bool drop = epoch != 0 && body > 0 && body < min;
@@ -473,7 +477,7 @@ int dtls_conn_pending_out(dtls_conn *c, uint8_t *buf, size_t cap) {
   while (off < n) {
     size_t rec = n - off; /* a torn header cannot happen; if it did, send the rest as is */
     if (rec >= DTLS_RECORD_HEADER_LEN) {
-      rec = DTLS_RECORD_HEADER_LEN + ((size_t)p[off + 11] << 8 | p[off + 12]);
+      rec = DTLS_RECORD_HEADER_LEN + (size_t)be16_read(p + off + 11);
       if (rec > n - off) rec = n - off;
     }
     if (off + rec > limit) {

@@ -63,8 +63,9 @@ typedef struct dtls_conn dtls_conn;
 
 /* Creates a fresh identity: an ECDSA P-256 key, a self-signed X.509v3 certificate (random
  * 63-bit serial, valid from one day ago for 30 days, CN "moa") and a DTLS 1.2 context that
- * presents it. Returns NULL if OpenSSL fails (the error is logged); nothing is leaked. */
-dtls_identity *dtls_identity_new(void);
+ * presents it. Returns NULL if OpenSSL fails, with the reason in err[0..errlen) (err may be
+ * NULL); nothing is leaked. */
+dtls_identity *dtls_identity_new(char *err, size_t errlen);
 
 /* Frees an identity. Conns created from it stay valid. NULL is a no-op. */
 void dtls_identity_free(dtls_identity *id);

@@ -5,6 +5,8 @@
 #include <assert.h>
 #include <string.h>
 
+#include "base/bytes.h"
+
 void rfc4571_reader_init(rfc4571_reader *r, uint8_t *store, size_t max) {
   assert(max <= RFC4571_MAX_FRAME);
   memset(r, 0, sizeof *r);
@@ -20,7 +22,7 @@ int rfc4571_read(rfc4571_reader *r, uint8_t **data, size_t *len, uint8_t **frame
     (*data)++;
     (*len)--;
     if (r->hdr_have == 2) {
-      r->want = (size_t)r->hdr[0] << 8 | r->hdr[1];
+      r->want = be16_read(r->hdr);
       r->have = 0;
       if (r->want > r->max) {
         r->failed = true;
@@ -53,7 +55,6 @@ bool rfc4571_at_boundary(const rfc4571_reader *r) { return !r->failed && r->hdr_
 
 int rfc4571_put_header(uint8_t out[RFC4571_HEADER], size_t len) {
   if (len > RFC4571_MAX_FRAME) return -1;
-  out[0] = (uint8_t)(len >> 8);
-  out[1] = (uint8_t)len;
+  be16_write(out, (uint16_t)len);
   return 0;
 }

@@ -5,20 +5,7 @@
 
 #include <string.h>
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t rd32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static void wr16(uint8_t *p, uint16_t v) {
-  p[0] = (uint8_t)(v >> 8);
-  p[1] = (uint8_t)v;
-}
-static void wr32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)(v >> 24);
-  p[1] = (uint8_t)(v >> 16);
-  p[2] = (uint8_t)(v >> 8);
-  p[3] = (uint8_t)v;
-}
+#include "base/bytes.h"
 
 /* ---- iteration ---- */
 
@@ -35,7 +22,7 @@ int rtcp_iter_next(rtcp_iter *it, rtcp_header *out) {
   size_t left = it->len - it->off;
   const uint8_t *p = it->buf + it->off;
   if (left < 4 || (p[0] >> 6) != 2) goto fail;
-  size_t plen = 4 * ((size_t)rd16(p + 2) + 1);
+  size_t plen = 4 * ((size_t)be16_read(p + 2) + 1);
   if (plen > left) goto fail;
   out->count = p[0] & 0x1F;
   out->pt = p[1];
@@ -69,25 +56,25 @@ int rtcp_validate(const uint8_t *buf, size_t len) {
 /* ---- parsing ---- */
 
 static void read_block(const uint8_t *p, rtcp_report_block *b) {
-  b->ssrc = rd32(p);
+  b->ssrc = be32_read(p);
   b->fraction_lost = p[4];
-  int32_t lost = (int32_t)((uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7]);
+  int32_t lost = (int32_t)be24_read(p + 5);
   if (lost & 0x800000) lost -= 0x1000000; /* sign-extend 24 bits */
   b->cumulative_lost = lost;
-  b->highest_seq = rd32(p + 8);
-  b->jitter = rd32(p + 12);
-  b->lsr = rd32(p + 16);
-  b->dlsr = rd32(p + 20);
+  b->highest_seq = be32_read(p + 8);
+  b->jitter = be32_read(p + 12);
+  b->lsr = be32_read(p + 16);
+  b->dlsr = be32_read(p + 20);
 }
 
 int rtcp_parse_sr(const rtcp_header *h, rtcp_sr *out) {
   if (h->pt != RTCP_SR || h->body_len < 24 + 24u * h->count) return -1;
   const uint8_t *p = h->body;
-  out->ssrc = rd32(p);
-  out->ntp = (uint64_t)rd32(p + 4) << 32 | rd32(p + 8);
-  out->rtp_ts = rd32(p + 12);
-  out->packet_count = rd32(p + 16);
-  out->octet_count = rd32(p + 20);
+  out->ssrc = be32_read(p);
+  out->ntp = (uint64_t)be32_read(p + 4) << 32 | be32_read(p + 8);
+  out->rtp_ts = be32_read(p + 12);
+  out->packet_count = be32_read(p + 16);
+  out->octet_count = be32_read(p + 20);
   out->block_count = h->count;
   for (int i = 0; i < h->count; i++) read_block(p + 24 + 24 * i, &out->blocks[i]);
   return 0;
@@ -95,7 +82,7 @@ int rtcp_parse_sr(const rtcp_header *h, rtcp_sr *out) {
 
 int rtcp_parse_rr(const rtcp_header *h, rtcp_rr *out) {
   if (h->pt != RTCP_RR || h->body_len < 4 + 24u * h->count) return -1;
-  out->ssrc = rd32(h->body);
+  out->ssrc = be32_read(h->body);
   out->block_count = h->count;
   for (int i = 0; i < h->count; i++) read_block(h->body + 4 + 24 * i, &out->blocks[i]);
   return 0;
@@ -105,7 +92,7 @@ int rtcp_parse_bye(const rtcp_header *h, rtcp_bye *out) {
   size_t need = 4u * h->count;
   if (h->pt != RTCP_BYE || h->body_len < need) return -1;
   out->ssrc_count = h->count;
-  for (int i = 0; i < h->count; i++) out->ssrcs[i] = rd32(h->body + 4 * i);
+  for (int i = 0; i < h->count; i++) out->ssrcs[i] = be32_read(h->body + 4 * i);
   out->reason = NULL;
   out->reason_len = 0;
   if (h->body_len > need) {
@@ -121,8 +108,8 @@ int rtcp_parse_fb(const rtcp_header *h, rtcp_fb *out) {
   if ((h->pt != RTCP_RTPFB && h->pt != RTCP_PSFB) || h->body_len < 8) return -1;
   out->pt = h->pt;
   out->fmt = h->count;
-  out->sender_ssrc = rd32(h->body);
-  out->media_ssrc = rd32(h->body + 4);
+  out->sender_ssrc = be32_read(h->body);
+  out->media_ssrc = be32_read(h->body + 4);
   out->fci = h->body + 8;
   out->fci_len = h->body_len - 8;
   return 0;
@@ -132,8 +119,8 @@ int rtcp_nack_expand(const rtcp_fb *fb, uint16_t *seqs, size_t cap) {
   if (fb->pt != RTCP_RTPFB || fb->fmt != RTCP_RTPFB_NACK || fb->fci_len % 4 != 0) return -1;
   size_t n = 0;
   for (size_t off = 0; off < fb->fci_len; off += 4) {
-    uint16_t pid = rd16(fb->fci + off);
-    uint16_t blp = rd16(fb->fci + off + 2);
+    uint16_t pid = be16_read(fb->fci + off);
+    uint16_t blp = be16_read(fb->fci + off + 2);
     if (n == cap) return (int)n;
     seqs[n++] = pid;
     for (int bit = 0; bit < 16; bit++) {
@@ -162,7 +149,7 @@ int rtcp_fir_entry(const rtcp_fb *fb, int i, uint32_t *ssrc, uint8_t *seq_nr) {
   int n = rtcp_fir_count(fb);
   if (i < 0 || i >= n) return -1;
   const uint8_t *p = fb->fci + 8 * (size_t)i;
-  *ssrc = rd32(p);
+  *ssrc = be32_read(p);
   *seq_nr = p[4];
   return 0;
 }
@@ -174,11 +161,11 @@ int rtcp_parse_remb(const rtcp_fb *fb, rtcp_remb *out) {
   uint8_t n = p[4];
   if (8 + 4u * n > fb->fci_len) return -1;
   unsigned exp = p[5] >> 2;
-  uint64_t mantissa = (uint64_t)(p[5] & 0x03) << 16 | (uint64_t)p[6] << 8 | p[7];
+  uint64_t mantissa = be24_read(p + 5) & 0x3FFFF;
   out->sender_ssrc = fb->sender_ssrc;
   out->bitrate = mantissa > (UINT64_MAX >> exp) ? UINT64_MAX : mantissa << exp;
   out->ssrc_count = n;
-  for (int i = 0; i < n; i++) out->ssrcs[i] = rd32(p + 8 + 4 * i);
+  for (int i = 0; i < n; i++) out->ssrcs[i] = be32_read(p + 8 + 4 * i);
   return 0;
 }
 
@@ -188,7 +175,7 @@ int rtcp_parse_remb(const rtcp_fb *fb, rtcp_remb *out) {
 static void write_header(uint8_t *out, uint8_t count, uint8_t pt, size_t len) {
   out[0] = (uint8_t)(0x80 | (count & 0x1F));
   out[1] = pt;
-  wr16(out + 2, (uint16_t)(len / 4 - 1));
+  be16_write(out + 2, (uint16_t)(len / 4 - 1));
 }
 
 static void write_block(uint8_t *p, const rtcp_report_block *b) {
@@ -196,15 +183,13 @@ static void write_block(uint8_t *p, const rtcp_report_block *b) {
   if (lost > 0x7FFFFF) lost = 0x7FFFFF;
   if (lost < -0x800000) lost = -0x800000;
   uint32_t l24 = (uint32_t)lost & 0xFFFFFF;
-  wr32(p, b->ssrc);
+  be32_write(p, b->ssrc);
   p[4] = b->fraction_lost;
-  p[5] = (uint8_t)(l24 >> 16);
-  p[6] = (uint8_t)(l24 >> 8);
-  p[7] = (uint8_t)l24;
-  wr32(p + 8, b->highest_seq);
-  wr32(p + 12, b->jitter);
-  wr32(p + 16, b->lsr);
-  wr32(p + 20, b->dlsr);
+  be24_write(p + 5, l24);
+  be32_write(p + 8, b->highest_seq);
+  be32_write(p + 12, b->jitter);
+  be32_write(p + 16, b->lsr);
+  be32_write(p + 20, b->dlsr);
 }
 
 int rtcp_build_sr(uint8_t *out, size_t cap, const rtcp_sr *sr) {
@@ -212,12 +197,12 @@ int rtcp_build_sr(uint8_t *out, size_t cap, const rtcp_sr *sr) {
   size_t len = 28 + 24u * sr->block_count;
   if (len > cap) return -1;
   write_header(out, sr->block_count, RTCP_SR, len);
-  wr32(out + 4, sr->ssrc);
-  wr32(out + 8, (uint32_t)(sr->ntp >> 32));
-  wr32(out + 12, (uint32_t)sr->ntp);
-  wr32(out + 16, sr->rtp_ts);
-  wr32(out + 20, sr->packet_count);
-  wr32(out + 24, sr->octet_count);
+  be32_write(out + 4, sr->ssrc);
+  be32_write(out + 8, (uint32_t)(sr->ntp >> 32));
+  be32_write(out + 12, (uint32_t)sr->ntp);
+  be32_write(out + 16, sr->rtp_ts);
+  be32_write(out + 20, sr->packet_count);
+  be32_write(out + 24, sr->octet_count);
   for (int i = 0; i < sr->block_count; i++) write_block(out + 28 + 24 * i, &sr->blocks[i]);
   return (int)len;
 }
@@ -227,7 +212,7 @@ int rtcp_build_rr(uint8_t *out, size_t cap, uint32_t ssrc, const rtcp_report_blo
   size_t len = 8 + 24 * n;
   if (len > cap) return -1;
   write_header(out, (uint8_t)n, RTCP_RR, len);
-  wr32(out + 4, ssrc);
+  be32_write(out + 4, ssrc);
   for (size_t i = 0; i < n; i++) write_block(out + 8 + 24 * i, &blocks[i]);
   return (int)len;
 }
@@ -248,8 +233,8 @@ int rtcp_build_nack(uint8_t *out, size_t cap, uint32_t sender_ssrc, uint32_t med
     }
     /* flush the current item; start the next one from seqs[i] */
     if (cap - off < 4 || off + 4 > 4 * 65536) return -1;
-    wr16(out + off, pid);
-    wr16(out + off + 2, blp);
+    be16_write(out + off, pid);
+    be16_write(out + off + 2, blp);
     off += 4;
     if (i < n) {
       pid = seqs[i];
@@ -257,25 +242,25 @@ int rtcp_build_nack(uint8_t *out, size_t cap, uint32_t sender_ssrc, uint32_t med
     }
   }
   write_header(out, RTCP_RTPFB_NACK, RTCP_RTPFB, off);
-  wr32(out + 4, sender_ssrc);
-  wr32(out + 8, media_ssrc);
+  be32_write(out + 4, sender_ssrc);
+  be32_write(out + 8, media_ssrc);
   return (int)off;
 }
 
 int rtcp_build_pli(uint8_t *out, size_t cap, uint32_t sender_ssrc, uint32_t media_ssrc) {
   if (cap < 12) return -1;
   write_header(out, RTCP_PSFB_PLI, RTCP_PSFB, 12);
-  wr32(out + 4, sender_ssrc);
-  wr32(out + 8, media_ssrc);
+  be32_write(out + 4, sender_ssrc);
+  be32_write(out + 8, media_ssrc);
   return 12;
 }
 
 int rtcp_build_fir(uint8_t *out, size_t cap, uint32_t sender_ssrc, uint32_t media_ssrc, uint8_t seq_nr) {
   if (cap < 20) return -1;
   write_header(out, RTCP_PSFB_FIR, RTCP_PSFB, 20);
-  wr32(out + 4, sender_ssrc);
-  wr32(out + 8, 0);
-  wr32(out + 12, media_ssrc);
+  be32_write(out + 4, sender_ssrc);
+  be32_write(out + 8, 0);
+  be32_write(out + 12, media_ssrc);
   out[16] = seq_nr;
   out[17] = out[18] = out[19] = 0;
   return 20;
@@ -290,13 +275,11 @@ int rtcp_build_remb(uint8_t *out, size_t cap, uint32_t sender_ssrc, uint64_t bit
   while ((bitrate >> exp) > 0x3FFFF) exp++;
   uint32_t mantissa = (uint32_t)(bitrate >> exp);
   write_header(out, RTCP_PSFB_AFB, RTCP_PSFB, len);
-  wr32(out + 4, sender_ssrc);
-  wr32(out + 8, 0);
+  be32_write(out + 4, sender_ssrc);
+  be32_write(out + 8, 0);
   memcpy(out + 12, "REMB", 4);
   out[16] = (uint8_t)n;
-  out[17] = (uint8_t)(exp << 2 | mantissa >> 16);
-  out[18] = (uint8_t)(mantissa >> 8);
-  out[19] = (uint8_t)mantissa;
-  for (size_t i = 0; i < n; i++) wr32(out + 20 + 4 * i, ssrcs[i]);
+  be24_write(out + 17, exp << 18 | mantissa); /* 6-bit exponent, 18-bit mantissa */
+  for (size_t i = 0; i < n; i++) be32_write(out + 20 + 4 * i, ssrcs[i]);
   return (int)len;
 }

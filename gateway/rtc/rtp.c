@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+#include "base/bytes.h"
 
 int rtp_parse(const uint8_t *buf, size_t len, rtp_packet *out) {
   if (len < RTP_HEADER_LEN) return -1;
@@ -28,9 +28,9 @@ int rtp_parse(const uint8_t *buf, size_t len, rtp_packet *out) {
   if (hl > len) return -1;
   if (out->extension) {
     if (len - hl < 4) return -1;
-    size_t ext_len = 4u * rd16(buf + hl + 2);
+    size_t ext_len = 4u * be16_read(buf + hl + 2);
     if (ext_len > len - hl - 4) return -1;
-    out->ext_profile = rd16(buf + hl);
+    out->ext_profile = be16_read(buf + hl);
     out->ext = buf + hl + 4;
     out->ext_len = ext_len;
     hl += 4 + ext_len;
@@ -126,19 +126,6 @@ int rtp_ext_rewrite(uint8_t *buf, size_t len, uint8_t id, uint8_t new_id, const 
   return 0;
 }
 
-int64_t rtp_seq_unwrap(rtp_seq_unwrapper *u, uint16_t seq) {
-  if (!u->started) {
-    u->started = true;
-    u->last = seq;
-    return u->last;
-  }
-  uint16_t prev = (uint16_t)u->last; /* low 16 bits, also right for negative values */
-  uint16_t d = (uint16_t)(seq - prev);
-  int64_t delta = rtp_seq_newer(seq, prev) ? (int64_t)d : (d == 0 ? 0 : (int64_t)d - 65536);
-  u->last += delta;
-  return u->last;
-}
-
 int rtp_rtx_encap(uint8_t *out, size_t cap, const uint8_t *in, size_t in_len, uint8_t rtx_pt,
                   uint32_t rtx_ssrc, uint16_t rtx_seq) {
   rtp_packet p;
@@ -149,8 +136,7 @@ int rtp_rtx_encap(uint8_t *out, size_t cap, const uint8_t *in, size_t in_len, ui
   uint16_t osn = p.seq;
   memmove(out + hl + 2, in + hl, plen); /* first: when out == in this moves the payload up */
   if (out != in) memcpy(out, in, hl);
-  out[hl] = (uint8_t)(osn >> 8);
-  out[hl + 1] = (uint8_t)osn;
+  be16_write(out + hl, osn);
   out[0] &= (uint8_t)~0x20; /* padding dropped */
   rtp_set_pt(out, rtx_pt);
   rtp_set_ssrc(out, rtx_ssrc);
@@ -166,7 +152,7 @@ int rtp_rtx_decap(uint8_t *out, size_t cap, const uint8_t *in, size_t in_len, ui
   size_t hl = p.header_len, plen = p.payload_len - 2;
   size_t n = hl + plen;
   if (n > cap) return -1;
-  uint16_t seq = rd16(p.payload);
+  uint16_t seq = be16_read(p.payload);
   if (out != in) memcpy(out, in, hl);
   memmove(out + hl, in + hl + 2, plen);
   out[0] &= (uint8_t)~0x20;
@@ -207,7 +193,7 @@ bool rtp_h264_is_keyframe(const uint8_t *pl, size_t len) {
   if (type == 24) { /* STAP-A: [size16 NAL]... */
     size_t i = 1;
     while (len - i >= 2) {
-      size_t n = rd16(pl + i);
+      size_t n = be16_read(pl + i);
       i += 2;
       if (n == 0 || n > len - i) return false;
       if (h264_key_nal(pl[i] & 0x1F)) return true;

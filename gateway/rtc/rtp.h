@@ -1,15 +1,17 @@
 /* RTP codec (RFC 3550) for the SFU's forwarding path: a bounds-checked header parser that
  * points into the packet, raw accessors and in-place rewrites of the fixed header, header
- * extension lookup and rewrite (RFC 8285 one-byte and two-byte forms), sequence number
- * arithmetic across wrap-around, RTX encapsulation (RFC 4588), keyframe detection for VP8
- * (RFC 7741) and H.264 (RFC 6184), the audio level of RFC 6464, and RFC 7983 / RFC 5761
- * demultiplexing. Pure functions on caller buffers: no state, no allocation, no locks. */
+ * extension lookup and rewrite (RFC 8285 one-byte and two-byte forms), RTX encapsulation
+ * (RFC 4588), keyframe detection for VP8 (RFC 7741) and H.264 (RFC 6184), the audio level of
+ * RFC 6464, and RFC 7983 / RFC 5761 demultiplexing. Sequence number arithmetic is in
+ * base/seq.h. Pure functions on caller buffers: no state, no allocation, no locks. */
 #ifndef MOA_GATEWAY_RTC_RTP_H
 #define MOA_GATEWAY_RTC_RTP_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "base/bytes.h"
 
 #define RTP_HEADER_LEN 12
 #define RTP_EXT_PROFILE_ONE_BYTE 0xBEDE
@@ -47,33 +49,16 @@ int rtp_parse(const uint8_t *buf, size_t len, rtp_packet *out);
  * (for example after rtp_parse() or rtp_is_rtp() succeeded). */
 static inline uint8_t rtp_get_pt(const uint8_t *p) { return p[1] & 0x7F; }
 static inline bool rtp_get_marker(const uint8_t *p) { return p[1] & 0x80; }
-static inline uint16_t rtp_get_seq(const uint8_t *p) { return (uint16_t)(p[2] << 8 | p[3]); }
-static inline uint32_t rtp_get_ts(const uint8_t *p) {
-  return (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
-}
-static inline uint32_t rtp_get_ssrc(const uint8_t *p) {
-  return (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 | (uint32_t)p[10] << 8 | p[11];
-}
+static inline uint16_t rtp_get_seq(const uint8_t *p) { return be16_read(p + 2); }
+static inline uint32_t rtp_get_ts(const uint8_t *p) { return be32_read(p + 4); }
+static inline uint32_t rtp_get_ssrc(const uint8_t *p) { return be32_read(p + 8); }
 
 /* In-place rewrites of the fixed header (same precondition as the accessors). */
 static inline void rtp_set_pt(uint8_t *p, uint8_t pt) { p[1] = (uint8_t)((p[1] & 0x80) | (pt & 0x7F)); }
 static inline void rtp_set_marker(uint8_t *p, bool m) { p[1] = (uint8_t)((p[1] & 0x7F) | (m ? 0x80 : 0)); }
-static inline void rtp_set_seq(uint8_t *p, uint16_t seq) {
-  p[2] = (uint8_t)(seq >> 8);
-  p[3] = (uint8_t)seq;
-}
-static inline void rtp_set_ts(uint8_t *p, uint32_t ts) {
-  p[4] = (uint8_t)(ts >> 24);
-  p[5] = (uint8_t)(ts >> 16);
-  p[6] = (uint8_t)(ts >> 8);
-  p[7] = (uint8_t)ts;
-}
-static inline void rtp_set_ssrc(uint8_t *p, uint32_t ssrc) {
-  p[8] = (uint8_t)(ssrc >> 24);
-  p[9] = (uint8_t)(ssrc >> 16);
-  p[10] = (uint8_t)(ssrc >> 8);
-  p[11] = (uint8_t)ssrc;
-}
+static inline void rtp_set_seq(uint8_t *p, uint16_t seq) { be16_write(p + 2, seq); }
+static inline void rtp_set_ts(uint8_t *p, uint32_t ts) { be32_write(p + 4, ts); }
+static inline void rtp_set_ssrc(uint8_t *p, uint32_t ssrc) { be32_write(p + 8, ssrc); }
 
 /* Finds header extension element `id` (1..14 in the one-byte form, 1..255 in the two-byte
  * form) in a parsed packet. On success returns 0 with *value pointing at its bytes and *len
@@ -89,28 +74,6 @@ int rtp_ext_find(const rtp_packet *pkt, uint8_t id, const uint8_t **value, size_
  * new_id is not valid for the block's form. */
 int rtp_ext_rewrite(uint8_t *buf, size_t len, uint8_t id, uint8_t new_id, const uint8_t *value,
                     size_t value_len);
-
-/* True if sequence number a is newer than b, modulo 2^16 (a - b in 1..32767; for the
- * ambiguous distance 32768 the numerically larger one is newer, as libwebrtc does). */
-static inline bool rtp_seq_newer(uint16_t a, uint16_t b) {
-  uint16_t d = (uint16_t)(a - b);
-  return d == 0x8000 ? a > b : (d != 0 && d < 0x8000);
-}
-/* The same for 32-bit RTP timestamps. */
-static inline bool rtp_ts_newer(uint32_t a, uint32_t b) {
-  uint32_t d = a - b;
-  return d == 0x80000000u ? a > b : (d != 0 && d < 0x80000000u);
-}
-
-/* Extends 16-bit sequence numbers to 64 bits across wrap-around: each value is placed nearest
- * to the previous one. The first value maps to itself; values before it may be negative.
- * Zero-initialise, one per stream. */
-typedef struct {
-  int64_t last;
-  bool started;
-} rtp_seq_unwrapper;
-
-int64_t rtp_seq_unwrap(rtp_seq_unwrapper *u, uint16_t seq);
 
 /* RFC 4588 RTX encapsulation: writes into out the packet in[0..in_len) sent on the RTX stream:
  * the same header (CSRCs and extensions kept) with pt/ssrc/seq replaced, padding removed, and

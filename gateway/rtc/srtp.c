@@ -46,7 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/log.h"
+#include "base/bytes.h"
 #include "gateway/rtc/srtp_int.h"
 #include "gateway/rtc/srtp_window.h"
 
@@ -84,14 +84,6 @@ struct srtp_pair {
 };
 
 int srtp_global_init(void) { return 0; /* OpenSSL 3 initialises itself */ }
-
-static uint32_t rd32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static void wr32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
-}
 
 /* ---- key derivation (RFC 3711 4.3) ---- */
 
@@ -203,8 +195,7 @@ srtp_pair *srtp_pair_new_session(dtls_srtp_profile profile, const srtp_session_k
   p->rtp_tag = rtp_tag;
   p->rtcp_tag = p->gcm ? SRTP__GCM_TAG : 10; /* RFC 5764 4.1.2: SRTCP keeps the 80-bit tag */
   if (srtp__dir_init(&p->in, p->gcm, false, in) != 0 || srtp__dir_init(&p->out, p->gcm, true, out) != 0) {
-    log_warn("srtp: OpenSSL context set-up failed");
-    srtp_pair_free(p);
+    srtp_pair_free(p); /* an OpenSSL context could not be set up */
     return NULL;
   }
   return p;
@@ -296,7 +287,7 @@ static int srtp__rtp_header(const uint8_t *b, int len) {
   int hl = SRTP__RTP_HEADER_MIN + 4 * (b[0] & 0x0f);
   if (b[0] & 0x10) {
     if (hl + 4 > len) return -1;
-    hl += 4 + 4 * rd16(b + hl + 2);
+    hl += 4 + 4 * be16_read(b + hl + 2);
   }
   return hl <= len ? hl : -1;
 }
@@ -381,10 +372,10 @@ int srtp_pair_protect_rtp(srtp_pair *p, uint8_t *buf, int *len, int cap) {
     return SRTP_PAIR_ERR_ARG;
   int n = *len, hl = srtp__rtp_header(buf, n);
   if (hl < 0) return SRTP_PAIR_ERR_FAIL;
-  uint32_t ssrc = rd32(buf + 8);
+  uint32_t ssrc = be32_read(buf + 8);
   srtp__stream *s = srtp__find(&p->out, ssrc);
   if (s == NULL && (s = srtp__add(&p->out, ssrc)) == NULL) return SRTP_PAIR_ERR_FAIL;
-  uint64_t index = srtp__estimate(&s->rtp_win, rd16(buf + 2));
+  uint64_t index = srtp__estimate(&s->rtp_win, be16_read(buf + 2));
   if (s->rtp_win.any && index < s->rtp_win.top && s->rtp_win.top - index >= SRTP_WINDOW_BITS)
     return SRTP_PAIR_ERR_REPLAY; /* a repeat is allowed, one older than the window is not */
   if (p->gcm) {
@@ -395,7 +386,7 @@ int srtp_pair_protect_rtp(srtp_pair *p, uint8_t *buf, int *len, int cap) {
   } else {
     uint8_t iv[16], roc[4], tag[SRTP__HMAC_LEN];
     srtp__cm_iv(iv, p->out.rtp_salt, ssrc, index);
-    wr32(roc, (uint32_t)(index >> 16));
+    be32_write(roc, (uint32_t)(index >> 16));
     if (srtp__ctr(p->out.rtp_cipher, iv, buf + hl, n - hl) != 0 ||
         srtp__mac(p->out.rtp_mac, buf, (size_t)n, roc, 4, tag) != 0)
       return SRTP_PAIR_ERR_FAIL;
@@ -413,9 +404,9 @@ int srtp_pair_unprotect_rtp(srtp_pair *p, uint8_t *buf, int *len) {
    * in the packet, then the replay window, then the header must leave room for the tag. */
   int n = *len - p->rtp_tag, hl = srtp__rtp_header(buf, *len);
   if (hl < 0) return SRTP_PAIR_ERR_FAIL;
-  uint32_t ssrc = rd32(buf + 8);
+  uint32_t ssrc = be32_read(buf + 8);
   srtp__stream *s = srtp__find(&p->in, ssrc);
-  uint64_t index = s != NULL ? srtp__estimate(&s->rtp_win, rd16(buf + 2)) : rd16(buf + 2);
+  uint64_t index = s != NULL ? srtp__estimate(&s->rtp_win, be16_read(buf + 2)) : be16_read(buf + 2);
   if (s != NULL && srtp_window_check(&s->rtp_win, index) != 0) return SRTP_PAIR_ERR_REPLAY;
   if (hl > n) return SRTP_PAIR_ERR_FAIL;
   if (p->gcm) {
@@ -425,7 +416,7 @@ int srtp_pair_unprotect_rtp(srtp_pair *p, uint8_t *buf, int *len) {
     if (rc != SRTP_PAIR_OK) return rc;
   } else {
     uint8_t iv[16], roc[4], tag[SRTP__HMAC_LEN];
-    wr32(roc, (uint32_t)(index >> 16));
+    be32_write(roc, (uint32_t)(index >> 16));
     if (srtp__mac(p->in.rtp_mac, buf, (size_t)n, roc, 4, tag) != 0) return SRTP_PAIR_ERR_FAIL;
     if (CRYPTO_memcmp(tag, buf + n, (size_t)p->rtp_tag) != 0) return SRTP_PAIR_ERR_AUTH;
     srtp__cm_iv(iv, p->in.rtp_salt, ssrc, index);
@@ -444,13 +435,13 @@ int srtp_pair_protect_rtcp(srtp_pair *p, uint8_t *buf, int *len, int cap) {
       *len > cap - SRTP_PAIR_RTCP_TRAILER_MAX)
     return SRTP_PAIR_ERR_ARG;
   int n = *len;
-  uint32_t ssrc = rd32(buf + 4);
+  uint32_t ssrc = be32_read(buf + 4);
   srtp__stream *s = srtp__find(&p->out, ssrc);
   if (s == NULL && (s = srtp__add(&p->out, ssrc)) == NULL) return SRTP_PAIR_ERR_FAIL;
   if (s->rtcp_sent >= SRTP__SRTCP_INDEX_MAX) return SRTP_PAIR_ERR_FAIL; /* the keys are spent */
   uint32_t index = s->rtcp_sent + 1;
   uint8_t trailer[4];
-  wr32(trailer, SRTP__E_FLAG | index);
+  be32_write(trailer, SRTP__E_FLAG | index);
   if (p->gcm) {
     uint8_t iv[12];
     srtp__gcm_iv(iv, p->out.rtcp_salt, ssrc, index);
@@ -479,7 +470,7 @@ int srtp_pair_unprotect_rtcp(srtp_pair *p, uint8_t *buf, int *len) {
     return SRTP_PAIR_ERR_ARG;
   int n = *len - 4 - p->rtcp_tag; /* end of the RTCP packet */
   const uint8_t *trailer = p->gcm ? buf + *len - 4 : buf + n;
-  uint32_t e_index = rd32(trailer), index = e_index & SRTP__SRTCP_INDEX_MAX, ssrc = rd32(buf + 4);
+  uint32_t e_index = be32_read(trailer), index = e_index & SRTP__SRTCP_INDEX_MAX, ssrc = be32_read(buf + 4);
   /* E = 0: authenticated, not encrypted. As libsrtp: refused with AES-CM (whose policy says
    * encrypted), taken with GCM, where all of the packet is then AAD (RFC 7714 9.2). */
   bool encrypted = (e_index & SRTP__E_FLAG) != 0;

@@ -42,7 +42,7 @@ int srtp_global_init(void);
  * outbound side allowing a sequence number again, so a NACK can be answered by protecting the
  * very same packet again (it must be byte-identical: with GCM a different payload under the same
  * sequence number would reuse the nonce). Returns NULL for an unknown profile, wrong key lengths,
- * or an OpenSSL failure (logged). */
+ * or an OpenSSL failure (nothing is logged: the caller reports it). */
 srtp_pair *srtp_pair_new(const dtls_srtp_keys *keys);
 
 /* Frees both sessions and wipes their keys. NULL is a no-op. */

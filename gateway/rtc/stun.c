@@ -14,23 +14,10 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "base/bytes.h"
+
 #define MI_LEN 20 /* HMAC-SHA1 */
 #define FP_LEN 4
-
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t rd32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static void wr16(uint8_t *p, uint16_t v) {
-  p[0] = (uint8_t)(v >> 8);
-  p[1] = (uint8_t)v;
-}
-static void wr32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)(v >> 24);
-  p[1] = (uint8_t)(v >> 16);
-  p[2] = (uint8_t)(v >> 8);
-  p[3] = (uint8_t)v;
-}
 
 /* ---- CRC-32 (reflected, polynomial 0xEDB88320), four bits at a time ---- */
 
@@ -78,7 +65,7 @@ static int hmac_sha1_2(const void *key, size_t key_len, const uint8_t *a, size_t
 /* ---- parsing ---- */
 
 bool stun_is_stun(const uint8_t *buf, size_t len) {
-  return len >= STUN_HEADER_LEN && buf[0] <= 3 && rd32(buf + 4) == STUN_MAGIC_COOKIE;
+  return len >= STUN_HEADER_LEN && buf[0] <= 3 && be32_read(buf + 4) == STUN_MAGIC_COOKIE;
 }
 
 static bool comprehension_required_known(uint16_t type) {
@@ -103,7 +90,7 @@ static bool comprehension_required_known(uint16_t type) {
 static int parse_xor_address(const uint8_t *v, uint16_t vlen, const uint8_t *hdr,
                              struct sockaddr_storage *ss) {
   if (vlen < 4) return -1;
-  uint16_t port = rd16(v + 2) ^ (uint16_t)(STUN_MAGIC_COOKIE >> 16);
+  uint16_t port = be16_read(v + 2) ^ (uint16_t)(STUN_MAGIC_COOKIE >> 16);
   memset(ss, 0, sizeof *ss);
   if (v[1] == 0x01) {
     if (vlen != 8) return -1;
@@ -131,12 +118,12 @@ static int parse_xor_address(const uint8_t *v, uint16_t vlen, const uint8_t *hdr
 int stun_parse(const uint8_t *buf, size_t len, stun_msg *out) {
   if (len < STUN_HEADER_LEN) return STUN_ERR_SHORT;
   if (buf[0] & 0xC0) return STUN_ERR_NOT_STUN;
-  if (rd32(buf + 4) != STUN_MAGIC_COOKIE) return STUN_ERR_COOKIE;
-  uint16_t mlen = rd16(buf + 2);
+  if (be32_read(buf + 4) != STUN_MAGIC_COOKIE) return STUN_ERR_COOKIE;
+  uint16_t mlen = be16_read(buf + 2);
   if (mlen % 4 != 0 || (size_t)mlen + STUN_HEADER_LEN != len) return STUN_ERR_LENGTH;
 
   memset(out, 0, sizeof *out);
-  out->type = rd16(buf);
+  out->type = be16_read(buf);
   out->method = (uint16_t)((out->type & 0x000F) | ((out->type & 0x00E0) >> 1) | ((out->type & 0x3E00) >> 2));
   out->cls = (stun_class)(((out->type >> 4) & 0x1) | ((out->type >> 7) & 0x2));
   out->length = mlen;
@@ -150,8 +137,8 @@ int stun_parse(const uint8_t *buf, size_t len, stun_msg *out) {
   while (off < len) {
     if (out->fingerprint_offset >= 0) return STUN_ERR_ORDER;
     if (len - off < 4) return STUN_ERR_ATTR;
-    uint16_t type = rd16(buf + off);
-    uint16_t vlen = rd16(buf + off + 2);
+    uint16_t type = be16_read(buf + off);
+    uint16_t vlen = be16_read(buf + off + 2);
     size_t padded = ((size_t)vlen + 3) & ~(size_t)3;
     if (padded > len - off - 4) return STUN_ERR_ATTR;
     const uint8_t *v = buf + off + 4;
@@ -182,7 +169,7 @@ int stun_parse(const uint8_t *buf, size_t len, stun_msg *out) {
         if (vlen != 4) return STUN_ERR_ATTR_VALUE;
         if (!seen_prio) {
           out->has_priority = seen_prio = true;
-          out->priority = rd32(v);
+          out->priority = be32_read(v);
         }
         break;
       case STUN_ATTR_ICE_CONTROLLING:
@@ -193,7 +180,7 @@ int stun_parse(const uint8_t *buf, size_t len, stun_msg *out) {
         else
           out->ice_controlled = true;
         if (!seen_role) {
-          out->tie_breaker = (uint64_t)rd32(v) << 32 | rd32(v + 4);
+          out->tie_breaker = (uint64_t)be32_read(v) << 32 | be32_read(v + 4);
           seen_role = true;
         }
         break;
@@ -245,7 +232,7 @@ bool stun_verify_integrity(const uint8_t *buf, size_t len, const stun_msg *msg, 
   if (mi < STUN_HEADER_LEN || mi + 4 + MI_LEN > len) return false;
   uint8_t hdr[STUN_HEADER_LEN];
   memcpy(hdr, buf, STUN_HEADER_LEN);
-  wr16(hdr + 2, (uint16_t)(mi + 4 + MI_LEN - STUN_HEADER_LEN));
+  be16_write(hdr + 2, (uint16_t)(mi + 4 + MI_LEN - STUN_HEADER_LEN));
   uint8_t mac[MI_LEN];
   if (hmac_sha1_2(key, key_len, hdr, STUN_HEADER_LEN, buf + STUN_HEADER_LEN, mi - STUN_HEADER_LEN, mac) < 0)
     return false;
@@ -256,7 +243,7 @@ bool stun_verify_fingerprint(const uint8_t *buf, size_t len, const stun_msg *msg
   if (msg->fingerprint_offset < 0) return false;
   size_t fp = (size_t)msg->fingerprint_offset;
   if (fp < STUN_HEADER_LEN || fp + 4 + FP_LEN > len) return false;
-  return (stun_crc32(buf, fp) ^ STUN_FINGERPRINT_XOR) == rd32(buf + fp + 4);
+  return (stun_crc32(buf, fp) ^ STUN_FINGERPRINT_XOR) == be32_read(buf + fp + 4);
 }
 
 /* ---- building ---- */
@@ -275,9 +262,9 @@ static void sw_begin(stun_writer *w, uint8_t *buf, size_t cap, uint16_t type,
   w->len = 0;
   w->overflow = cap < STUN_HEADER_LEN;
   if (w->overflow) return;
-  wr16(buf, type);
-  wr16(buf + 2, 0);
-  wr32(buf + 4, STUN_MAGIC_COOKIE);
+  be16_write(buf, type);
+  be16_write(buf + 2, 0);
+  be32_write(buf + 4, STUN_MAGIC_COOKIE);
   memcpy(buf + 8, tid, STUN_TID_LEN);
   w->len = STUN_HEADER_LEN;
 }
@@ -292,11 +279,11 @@ static uint8_t *sw_attr(stun_writer *w, uint16_t type, size_t vlen) {
     return NULL;
   }
   uint8_t *p = w->buf + w->len;
-  wr16(p, type);
-  wr16(p + 2, (uint16_t)vlen);
+  be16_write(p, type);
+  be16_write(p + 2, (uint16_t)vlen);
   memset(p + 4 + vlen, 0, padded - vlen);
   w->len += 4 + padded;
-  wr16(w->buf + 2, (uint16_t)(w->len - STUN_HEADER_LEN));
+  be16_write(w->buf + 2, (uint16_t)(w->len - STUN_HEADER_LEN));
   return p + 4;
 }
 
@@ -307,14 +294,14 @@ static void sw_bytes(stun_writer *w, uint16_t type, const void *v, size_t n) {
 
 static void sw_u32(stun_writer *w, uint16_t type, uint32_t v) {
   uint8_t *p = sw_attr(w, type, 4);
-  if (p) wr32(p, v);
+  if (p) be32_write(p, v);
 }
 
 static void sw_u64(stun_writer *w, uint16_t type, uint64_t v) {
   uint8_t *p = sw_attr(w, type, 8);
   if (p) {
-    wr32(p, (uint32_t)(v >> 32));
-    wr32(p + 4, (uint32_t)v);
+    be32_write(p, (uint32_t)(v >> 32));
+    be32_write(p + 4, (uint32_t)v);
   }
 }
 
@@ -329,7 +316,7 @@ static void sw_integrity(stun_writer *w, const void *key, size_t key_len) {
 static void sw_fingerprint(stun_writer *w) {
   size_t before = w->len;
   uint8_t *p = sw_attr(w, STUN_ATTR_FINGERPRINT, FP_LEN);
-  if (p) wr32(p, stun_crc32(w->buf, before) ^ STUN_FINGERPRINT_XOR);
+  if (p) be32_write(p, stun_crc32(w->buf, before) ^ STUN_FINGERPRINT_XOR);
 }
 
 static int sw_end(const stun_writer *w) { return w->overflow ? -1 : (int)w->len; }
@@ -344,7 +331,7 @@ int stun_build_binding_success(uint8_t *out, size_t cap, const uint8_t tid[STUN_
     if (v) {
       v[0] = 0;
       v[1] = 0x01;
-      wr16(v + 2, ntohs(sin->sin_port) ^ (uint16_t)(STUN_MAGIC_COOKIE >> 16));
+      be16_write(v + 2, ntohs(sin->sin_port) ^ (uint16_t)(STUN_MAGIC_COOKIE >> 16));
       memcpy(v + 4, &sin->sin_addr, 4);
       for (int i = 0; i < 4; i++) v[4 + i] ^= out[4 + i];
     }
@@ -354,7 +341,7 @@ int stun_build_binding_success(uint8_t *out, size_t cap, const uint8_t tid[STUN_
     if (v) {
       v[0] = 0;
       v[1] = 0x02;
-      wr16(v + 2, ntohs(sin6->sin6_port) ^ (uint16_t)(STUN_MAGIC_COOKIE >> 16));
+      be16_write(v + 2, ntohs(sin6->sin6_port) ^ (uint16_t)(STUN_MAGIC_COOKIE >> 16));
       memcpy(v + 4, &sin6->sin6_addr, 16);
       for (int i = 0; i < 16; i++) v[4 + i] ^= out[4 + i];
     }
@@ -409,7 +396,7 @@ int stun_build_binding_error(uint8_t *out, size_t cap, const uint8_t tid[STUN_TI
   if (n_unknown) {
     uint8_t *u = sw_attr(&w, STUN_ATTR_UNKNOWN_ATTRIBUTES, 2 * n_unknown);
     if (u)
-      for (size_t i = 0; i < n_unknown; i++) wr16(u + 2 * i, unknown[i]);
+      for (size_t i = 0; i < n_unknown; i++) be16_write(u + 2 * i, unknown[i]);
   }
   if (key) sw_integrity(&w, key, key_len);
   sw_fingerprint(&w);

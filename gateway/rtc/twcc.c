@@ -6,18 +6,7 @@
 
 #include <string.h>
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t rd32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static void wr16(uint8_t *p, uint16_t v) {
-  p[0] = (uint8_t)(v >> 8);
-  p[1] = (uint8_t)v;
-}
-static void wr32(uint8_t *p, uint32_t v) {
-  wr16(p, (uint16_t)(v >> 16));
-  wr16(p + 2, (uint16_t)v);
-}
+#include "base/bytes.h"
 
 enum { SYM_LOST = 0, SYM_SMALL = 1, SYM_LARGE = 2, SYM_RESERVED = 3 };
 
@@ -43,7 +32,7 @@ static int apply_symbol(parse_state *s, int sym) {
     s->di += 1;
   } else if (sym == SYM_LARGE) {
     if (s->len - s->di < 2) return -1; /* di <= len holds throughout */
-    s->t_us += (int64_t)(int16_t)rd16(s->fci + s->di) * TWCC_DELTA_US;
+    s->t_us += (int64_t)(int16_t)be16_read(s->fci + s->di) * TWCC_DELTA_US;
     s->di += 2;
   }
   if (received) s->fb->received++;
@@ -60,9 +49,9 @@ static int apply_symbol(parse_state *s, int sym) {
 int twcc_parse_fci(const uint8_t *fci, size_t len, twcc_feedback *fb, twcc_packet *out, size_t cap) {
   if (len < 8) return -1;
   memset(fb, 0, sizeof *fb);
-  fb->base_seq = rd16(fci);
-  fb->status_count = rd16(fci + 2);
-  fb->ref_time = (uint32_t)fci[4] << 16 | (uint32_t)fci[5] << 8 | fci[6];
+  fb->base_seq = be16_read(fci);
+  fb->status_count = be16_read(fci + 2);
+  fb->ref_time = be24_read(fci + 4);
   fb->fb_count = fci[7];
   if (fb->status_count == 0) return -1;
   size_t count = fb->status_count;
@@ -71,7 +60,7 @@ int twcc_parse_fci(const uint8_t *fci, size_t len, twcc_feedback *fb, twcc_packe
   size_t ci = 8, described = 0;
   while (described < count) {
     if (len - ci < 2) return -1;
-    uint16_t c = rd16(fci + ci);
+    uint16_t c = be16_read(fci + ci);
     ci += 2;
     if (!(c & 0x8000))
       described += c & 0x1FFF;
@@ -87,7 +76,7 @@ int twcc_parse_fci(const uint8_t *fci, size_t len, twcc_feedback *fb, twcc_packe
                    .out = out,
                    .cap = cap};
   for (size_t k = 8; k < ci; k += 2) {
-    uint16_t c = rd16(fci + k);
+    uint16_t c = be16_read(fci + k);
     if (!(c & 0x8000)) { /* run length */
       int sym = (c >> 13) & 0x3;
       size_t run = c & 0x1FFF;
@@ -113,8 +102,8 @@ int twcc_parse(const rtcp_header *h, twcc_feedback *fb, twcc_packet *out, size_t
   if (h->pt != RTCP_RTPFB || h->count != RTCP_RTPFB_TCC || h->body_len < 8) return -1;
   int n = twcc_parse_fci(h->body + 8, h->body_len - 8, fb, out, cap);
   if (n < 0) return -1;
-  fb->sender_ssrc = rd32(h->body);
-  fb->media_ssrc = rd32(h->body + 4);
+  fb->sender_ssrc = be32_read(h->body);
+  fb->media_ssrc = be32_read(h->body + 4);
   return n;
 }
 
@@ -201,7 +190,7 @@ int twcc_build(uint8_t *out, size_t cap, uint32_t sender_ssrc, uint32_t media_ss
       }
     }
     if (cap - off < 2) return -1;
-    wr16(out + off, chunk);
+    be16_write(out + off, chunk);
     off += 2;
     for (size_t k = 0; k < used; k++)
       if (pkts[i + k].received) tprev = ticks_of(pkts[i + k].arrival_us);
@@ -216,7 +205,7 @@ int twcc_build(uint8_t *out, size_t cap, uint32_t sender_ssrc, uint32_t media_ss
     if (d >= 0 && d <= 255)
       out[off++] = (uint8_t)d;
     else {
-      wr16(out + off, (uint16_t)(int16_t)d);
+      be16_write(out + off, (uint16_t)(int16_t)d);
       off += 2;
     }
     prev = t;
@@ -227,14 +216,12 @@ int twcc_build(uint8_t *out, size_t cap, uint32_t sender_ssrc, uint32_t media_ss
   }
   out[0] = 0x80 | RTCP_RTPFB_TCC;
   out[1] = RTCP_RTPFB;
-  wr16(out + 2, (uint16_t)(off / 4 - 1));
-  wr32(out + 4, sender_ssrc);
-  wr32(out + 8, media_ssrc);
-  wr16(out + 12, pkts[0].seq);
-  wr16(out + 14, (uint16_t)n);
-  out[16] = (uint8_t)(ref_time >> 16);
-  out[17] = (uint8_t)(ref_time >> 8);
-  out[18] = (uint8_t)ref_time;
+  be16_write(out + 2, (uint16_t)(off / 4 - 1));
+  be32_write(out + 4, sender_ssrc);
+  be32_write(out + 8, media_ssrc);
+  be16_write(out + 12, pkts[0].seq);
+  be16_write(out + 14, (uint16_t)n);
+  be24_write(out + 16, ref_time);
   out[19] = fb_count;
   return (int)off;
 }
@@ -258,7 +245,7 @@ int twcc_ext_read(const rtp_packet *pkt, uint8_t id, uint16_t *seq) {
   const uint8_t *v;
   size_t l;
   if (rtp_ext_find(pkt, id, &v, &l) < 0 || l < 2) return -1;
-  *seq = rd16(v);
+  *seq = be16_read(v);
   return 0;
 }
 
@@ -309,13 +296,13 @@ int twcc_ext_write(uint8_t *buf, size_t len, size_t cap, uint8_t id, uint16_t se
     uint8_t *b = buf + csrc_end;
     memset(b, 0, grow);
     if (one) {
-      wr16(b, RTP_EXT_PROFILE_ONE_BYTE);
-      wr16(b + 2, 1);
+      be16_write(b, RTP_EXT_PROFILE_ONE_BYTE);
+      be16_write(b + 2, 1);
       b[4] = (uint8_t)(id << 4 | 1);
       memcpy(b + 5, val, 2);
     } else {
-      wr16(b, RTP_EXT_PROFILE_TWO_BYTE);
-      wr16(b + 2, 1);
+      be16_write(b, RTP_EXT_PROFILE_TWO_BYTE);
+      be16_write(b + 2, 1);
       b[4] = id;
       b[5] = 2;
       memcpy(b + 6, val, 2);
@@ -345,6 +332,6 @@ int twcc_ext_write(uint8_t *buf, size_t len, size_t cap, uint8_t id, uint16_t se
     e[used + 1] = 2;
     memcpy(e + used + 2, val, 2);
   }
-  if (grow) wr16(buf + ext_off - 2, (uint16_t)(new_ext_len / 4));
+  if (grow) be16_write(buf + ext_off - 2, (uint16_t)(new_ext_len / 4));
   return (int)(len + grow);
 }

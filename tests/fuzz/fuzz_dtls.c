@@ -24,7 +24,7 @@ static uint8_t peer_fp[DTLS_FINGERPRINT_LEN];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   log_set_level(LOG_LEVEL_ERROR);
-  identity = dtls_identity_new();
+  identity = dtls_identity_new(NULL, 0);
   if (!identity) abort();
   memcpy(peer_fp, dtls_identity_fingerprint_bytes(identity), sizeof peer_fp);
   char text[DTLS_FINGERPRINT_TEXT_LEN];

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/seq.h"
 #include "gateway/rtc/rtp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -27,9 +28,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   (void)rtp_audio_level(&p, 1, &voice);
   (void)rtp_vp8_is_keyframe(p.payload, p.payload_len);
   (void)rtp_h264_is_keyframe(p.payload, p.payload_len);
-  rtp_seq_unwrapper u = {0};
-  (void)rtp_seq_unwrap(&u, p.seq);
-  (void)rtp_seq_unwrap(&u, (uint16_t)(p.seq + 40000));
+  seq16_unwrapper u = {0};
+  (void)seq16_unwrap(&u, p.seq);
+  (void)seq16_unwrap(&u, (uint16_t)(p.seq + 40000));
 
   uint8_t *copy = malloc(size + 2);
   if (!copy) return 0;

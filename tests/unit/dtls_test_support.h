@@ -64,8 +64,8 @@ typedef struct {
 
 static int setup(void **state) {
   static fixture f;
-  f.server_id = dtls_identity_new();
-  f.client_id = dtls_identity_new();
+  f.server_id = dtls_identity_new(NULL, 0);
+  f.client_id = dtls_identity_new(NULL, 0);
   if (f.server_id == NULL || f.client_id == NULL) return -1;
   *state = &f;
   return 0;

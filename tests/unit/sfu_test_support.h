@@ -26,7 +26,7 @@
 #include "gateway/rtc/rtp.h"
 #include "gateway/rtc/srtp.h"
 #include "gateway/rtc/stun.h"
-#include "rooms/sfu.h"
+#include "rooms/sfu_int.h"
 #include "stun_test_support.h"
 
 #define T0_MS 1000000u
@@ -56,8 +56,8 @@ static int setup(void **state) {
   memset(&W, 0, sizeof W);
   if (udp_open(&W.udp, "127.0.0.1", 0) != 0) return -1;
   W.events = mailbox_new(256, sizeof(media_event), NULL, NULL);
-  W.server_id = dtls_identity_new();
-  W.client_id = dtls_identity_new();
+  W.server_id = dtls_identity_new(NULL, 0);
+  W.client_id = dtls_identity_new(NULL, 0);
   if (!W.events || !W.server_id || !W.client_id) return -1;
   srtp_global_init();
   sfu_init(&W.s, 0, &W.udp, W.server_id, W.events, &W.counters);

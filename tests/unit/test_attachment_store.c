@@ -478,9 +478,11 @@ static void test_expiry_crash_leftovers_and_damage(void **state) {
   snprintf(path, sizeof path, "%s/%.2s/%s", f->dir, b.sha256, b.sha256);
   assert_int_equal(truncate(path, 3), 0);
   assert_int_equal(attachment_store_get(f->s, 3, b.token, &got, path, sizeof path), ATTACH_IO);
+  assert_non_null(strstr(attachment_store_error(f->s), "is missing or damaged")); /* for the caller's log */
   /* and an upload of the same content replaces the damaged blob */
   assert_int_equal(upload(f, 3, f->ch1, "y.png", PNG, sizeof PNG, -1, 100, &a), ATTACH_OK);
   assert_int_equal(attachment_store_get(f->s, 3, b.token, &got, path, sizeof path), ATTACH_OK);
+  assert_string_equal(attachment_store_error(f->s), ""); /* a call that worked leaves no detail */
   assert_string_equal(attachment_status_name(ATTACH_QUOTA), "quota");
   assert_string_equal(attachment_status_name(ATTACH_ERROR), "internal");
   assert_string_equal(attachment_status_name(-99), "internal");

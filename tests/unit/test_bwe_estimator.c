@@ -22,6 +22,7 @@
 #include <cmocka.h>
 // clang-format on
 
+#include "base/seq.h"
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/twcc.h"
 #include "rooms/bwe_estimator.h"
@@ -114,12 +115,12 @@ static void receiver_tick(sim *s, int64_t now) {
   while (s->fl_head < s->fl_tail && s->fl[s->fl_head % MAX_FLIGHT].arrival_us <= now) {
     flight f = s->fl[s->fl_head++ % MAX_FLIGHT];
     s->rx_arrival[f.seq] = f.arrival_us + RX_CLOCK_OFFSET_US;
-    if (!s->rx_any || rtp_seq_newer(f.seq, s->rx_highest)) s->rx_highest = f.seq;
+    if (!s->rx_any || seq16_newer(f.seq, s->rx_highest)) s->rx_highest = f.seq;
     s->rx_any = true;
   }
   if (now < s->rx_next_fb_us) return;
   s->rx_next_fb_us += 100000;
-  if (!s->rx_any || rtp_seq_newer(s->rx_next_report, s->rx_highest)) return;
+  if (!s->rx_any || seq16_newer(s->rx_next_report, s->rx_highest)) return;
   static twcc_packet pk[65536];
   size_t n = 0;
   int64_t first_rx = -1;

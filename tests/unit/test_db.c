@@ -311,6 +311,43 @@ static void test_data_version(void **state) {
   tmpdb_remove(&t);
 }
 
+/* Storage does not log: what no result tells (migrations applied, a failed statement) goes to
+ * the report function the process installed, at its level; with none, nowhere. */
+static char reported[4096];
+static int reported_levels[4];
+static void report(void *arg, db_report_level level, const char *msg) {
+  assert_ptr_equal(arg, reported);
+  reported_levels[level]++;
+  snprintf(reported + strlen(reported), sizeof reported - strlen(reported), "%s\n", msg);
+}
+
+static void test_report(void **state) {
+  db_set_report(report, reported);
+  moa_db *db = open_ok(":memory:", false);
+  char want[64];
+  snprintf(want, sizeof want, "database migrated to schema version %d\n", db_latest_schema_version());
+  assert_non_null(strstr(reported, "database migrated to schema version 1\n"));
+  assert_non_null(strstr(reported, want));
+  assert_int_equal(reported_levels[DB_REPORT_INFO], db_latest_schema_version());
+  reported[0] = '\0';
+  assert_null(db_stmt(db, "SELECT no_such_column FROM meta"));
+  assert_non_null(strstr(reported, "cannot prepare statement: no such column: no_such_column"));
+  assert_int_equal(reported_levels[DB_REPORT_ERROR], 1);
+  reported[0] = '\0';
+  sqlite3_stmt *st = db_stmt(db, "INSERT INTO meta(key, value) VALUES ('k', 'v')");
+  assert_int_equal(db_step(db, st), SQLITE_DONE);
+  st = db_stmt(db, "INSERT INTO meta(key, value) VALUES ('k', 'v')");
+  assert_int_not_equal(db_step(db, st), SQLITE_DONE); /* the key is taken */
+  assert_non_null(strstr(reported, "database: UNIQUE constraint failed"));
+  assert_int_equal(reported_levels[DB_REPORT_WARN], 1);
+  db_set_report(NULL, NULL);
+  reported[0] = '\0';
+  st = db_stmt(db, "INSERT INTO meta(key, value) VALUES ('k', 'v')");
+  assert_int_not_equal(db_step(db, st), SQLITE_DONE);
+  assert_string_equal(reported, ""); /* none installed: nothing reported */
+  db_close(db);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_memory_migrated),
@@ -325,6 +362,7 @@ int main(void) {
       cmocka_unit_test(test_checkpointer),
       cmocka_unit_test(test_clock),
       cmocka_unit_test(test_data_version),
+      cmocka_unit_test(test_report),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
