@@ -100,15 +100,12 @@ json_t *mc_agenda_json(const room_ctl *c, int64_t now) {
 void mc_scope_withdraw_chat(hub *h, const room_ctl *c, int position) {
   if (!c->is_meeting || c->nseg == 0) return;
   moa_db *db = hub_db(h);
-  json_t *ids = guest_store_out_of_scope(db, c->m.id, position);
-  size_t n = json_array_size(ids);
-  int64_t *v = n ? malloc(n * sizeof *v) : NULL;
-  for (size_t i = 0; v && i < n; i++) v[i] = json_integer_value(json_array_get(ids, i));
-  if (!ids || (n && !v) || chat_store_room_withdraw(db, c->room.id, v, v ? n : 0) != CHAT_STORE_OK)
+  size_t n = 0;
+  int64_t *v = guest_store_out_of_scope(db, c->m.id, position, &n);
+  if (!v || chat_store_room_withdraw(db, c->room.id, v, n) != CHAT_STORE_OK)
     log_error("room %lld: cannot withdraw the chat of guests whose part of the agenda ended",
               (long long)c->room.id);
   free(v);
-  json_decref(ids);
 }
 
 /* Removes the guests of the room (and its lobby) whose scope ended before position. */

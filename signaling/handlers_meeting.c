@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "signaling/handlers.h"
+#include "signaling/meeting_json.h"
 #include "storage/attendance_store.h"
 #include "storage/calendar_store.h"
 #include "storage/guest_store.h"
@@ -70,7 +71,7 @@ static json_t *meeting_for(hub *h, session *s, const meeting_rec *m) {
   snprintf(path, sizeof path, "/calendar/meeting/%lld.ics", (long long)m->id);
   json_object_set_new(j, "ics_path", json_string(path));
   if (role && (!strcmp(role, "host") || !strcmp(role, "cohost"))) {
-    json_t *links = guest_store_links(db, m->id);
+    json_t *links = meeting_guest_links_json(db, m->id);
     json_object_set_new(j, "guest_links", links ? links : json_array());
   }
   return j;
@@ -244,8 +245,9 @@ static void handle_meeting_list(hub *h, session *s, json_int_t id, json_t *req) 
   moa_db *db = hub_db(h);
   /* all: admins see every meeting, not only those they are invited to; past: those that ended */
   int want = cid ? MEETING_LIST_MAX * 10 : (int)limit;
-  json_t *ids = past ? meeting_store_past_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled)
-                     : meeting_store_upcoming_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled);
+  json_t *ids =
+      past ? meeting_store_past_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled)
+           : meeting_store_upcoming_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled);
   if (!ids) {
     hub_error(h, s, id, ERR_INTERNAL, "cannot read meetings");
     return;
@@ -319,7 +321,7 @@ static void handle_meeting_attendance(hub *h, session *s, json_int_t id, json_t 
     return;
   }
   moa_db *db = hub_db(h);
-  json_t *rows = attendance_store_rows(db, m.id);
+  json_t *rows = meeting_attendance_json(db, m.id);
   char *csv = attendance_store_csv(db, m.id);
   if (!rows || !csv) {
     json_decref(rows);
@@ -387,7 +389,7 @@ static void handle_admin_activity(hub *h, session *s, json_int_t id, json_t *req
     hub_error(h, s, id, ERR_INVALID_PARAMS, "the period must end after it starts and last at most 366 days");
     return;
   }
-  json_t *rows = attendance_store_activity(db, from, to);
+  json_t *rows = meeting_activity_json(db, from, to);
   if (!rows) {
     hub_error(h, s, id, ERR_INTERNAL, "cannot read activity");
     return;

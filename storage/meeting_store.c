@@ -369,25 +369,7 @@ int64_t *meeting_store_invitee_ids(moa_db *db, int64_t meeting_id, size_t *n) {
   *n = 0;
   if (!st) return NULL;
   sqlite3_bind_int64(st, 1, meeting_id);
-  size_t cap = 64;
-  int64_t *ids = malloc(cap * sizeof *ids);
-  int rc;
-  while (ids && (rc = db_step(db, st)) == SQLITE_ROW) {
-    if (*n == cap) {
-      int64_t *more = realloc(ids, 2 * cap * sizeof *ids);
-      if (!more) break;
-      ids = more;
-      cap *= 2;
-    }
-    ids[(*n)++] = sqlite3_column_int64(st, 0);
-  }
-  sqlite3_reset(st);
-  if (!ids || rc != SQLITE_DONE) {
-    free(ids);
-    *n = 0;
-    return NULL;
-  }
-  return ids;
+  return db_step_ids(db, st, n);
 }
 
 int meeting_store_cancel(moa_db *db, int64_t meeting_id) {

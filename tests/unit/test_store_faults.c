@@ -130,10 +130,10 @@ static void seed(moa_db *db) {
   char tok[SESSION_TOKEN_LEN + 1];
   assert_int_equal(calendar_store_token(db, 6, tok), 0);
   assert_true(attendance_store_join(db, S.meeting, 2, "김민수", "attendee", NOW) > 0);
-  json_t *inv = J("[2, 6]");
-  S.plain_room = room_store_create(db, 1, "지울 회의실", "", true, 1, inv, err, sizeof err);
-  json_decref(inv);
-  if (S.plain_room <= 0) fail_msg("seed room: %s", err);
+  const int64_t inv[] = {2, 6};
+  if (room_store_create(db, 1, "지울 회의실", "", true, 1, inv, 2, &S.plain_room, err, sizeof err) !=
+      STORE_OK)
+    fail_msg("seed room: %s", err);
   int64_t conv = 0;
   assert_int_equal(chat_store_room(db, S.plain_room, 1, "지울 회의실", &conv), CHAT_STORE_OK);
   int64_t member = 2;
@@ -541,10 +541,11 @@ static bool op_org_import(moa_db *db) {
 }
 static bool op_room_create(moa_db *db) {
   char err[256];
-  json_t *inv = J("[2, 6]");
-  int64_t id = room_store_create(db, 1, "작업반 회의실", "수소 작업반", true, 1, inv, err, sizeof err);
-  json_decref(inv);
-  return id > 0;
+  const int64_t inv[] = {2, 6};
+  int64_t id = 0;
+  return room_store_create(db, 1, "작업반 회의실", "수소 작업반", true, 1, inv, 2, &id, err, sizeof err) ==
+             STORE_OK &&
+         id > 0;
 }
 static bool op_room_ensure_lounges(moa_db *db) { return room_store_ensure_lounges(db) == 25; }
 static bool op_room_archive(moa_db *db) { return room_store_set_archived(db, S.plain_room, true) == 1; }
