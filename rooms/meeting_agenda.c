@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "rooms/meeting_control_int.h"
+#include "signaling/meeting_json.h"
 #include "storage/chat_store.h"
 #include "storage/guest_store.h"
 
@@ -28,7 +29,7 @@ void mc_agenda_load(hub *h, room_ctl *c, int64_t now) {
   c->segments = NULL;
   c->nseg = 0;
   if (!c->is_meeting) return;
-  json_t *segs = meeting_store_segments(hub_db(h), c->m.id);
+  json_t *segs = meeting_segments_json(hub_db(h), c->m.id);
   if (!segs) return;
   size_t i;
   json_t *s;

@@ -63,7 +63,7 @@ static bool is_host_or_cohost(hub *h, session *s, const meeting_rec *m) {
 /* The meeting for this caller: the stored JSON with my_role, and for hosts its guest links. */
 static json_t *meeting_for(hub *h, session *s, const meeting_rec *m) {
   moa_db *db = hub_db(h);
-  json_t *j = meeting_store_json(db, m->id);
+  json_t *j = meeting_json_get(db, m->id);
   if (!j) return NULL;
   const char *role = role_of(h, s, m);
   json_object_set_new(j, "my_role", role ? json_string(role) : json_null());
@@ -81,7 +81,7 @@ static json_t *meeting_for(hub *h, session *s, const meeting_rec *m) {
  * sessions of users (n of them), except the session except. */
 static void notify(hub *h, const int64_t *users, size_t n, uint64_t except, const char *type,
                    int64_t meeting_id, json_t *extra) {
-  json_t *m = meeting_store_json(hub_db(h), meeting_id);
+  json_t *m = meeting_json_get(hub_db(h), meeting_id);
   json_t *fields =
       json_pack("{s:I, s:o}", "meeting_id", (json_int_t)meeting_id, "meeting", m ? m : json_null());
   if (extra) json_object_update_new(fields, extra);
@@ -245,24 +245,23 @@ static void handle_meeting_list(hub *h, session *s, json_int_t id, json_t *req) 
   moa_db *db = hub_db(h);
   /* all: admins see every meeting, not only those they are invited to; past: those that ended */
   int want = cid ? MEETING_LIST_MAX * 10 : (int)limit;
-  json_t *ids =
-      past ? meeting_store_past_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled)
-           : meeting_store_upcoming_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled);
+  size_t n = 0;
+  int64_t *ids =
+      past ? meeting_store_past_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled, &n)
+           : meeting_store_upcoming_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled, &n);
   if (!ids) {
     hub_error(h, s, id, ERR_INTERNAL, "cannot read meetings");
     return;
   }
   json_t *out = json_array();
-  size_t i;
-  json_t *v;
-  json_array_foreach(ids, i, v) {
+  for (size_t i = 0; i < n; i++) {
     meeting_rec m;
     if (json_array_size(out) >= (size_t)limit) break;
-    if (meeting_store_get(db, json_integer_value(v), &m) != 1 || (cid && m.consortium_id != cid)) continue;
+    if (meeting_store_get(db, ids[i], &m) != 1 || (cid && m.consortium_id != cid)) continue;
     json_t *j = meeting_for(h, s, &m);
     if (j) json_array_append_new(out, j);
   }
-  json_decref(ids);
+  free(ids);
   hub_reply(h, s, id, json_pack("{s:o}", "meetings", out));
 }
 
@@ -409,12 +408,11 @@ void meeting_reminder_tick(hub *h) {
   last_ms = now_ms;
   moa_db *db = hub_db(h);
   int64_t now = db_now(db);
-  json_t *due = meeting_store_take_reminders(db, now, now + hub_config(h)->reminder_lead);
-  size_t i;
-  json_t *d;
-  json_array_foreach(due, i, d) {
-    int64_t mid = json_integer_value(json_object_get(d, "id"));
-    int64_t occ = json_integer_value(json_object_get(d, "occurrence_start"));
+  size_t ndue = 0;
+  meeting_reminder *due = meeting_store_take_reminders(db, now, now + hub_config(h)->reminder_lead, &ndue);
+  for (size_t i = 0; i < ndue; i++) {
+    int64_t mid = due[i].id;
+    int64_t occ = due[i].occurrence_start;
     meeting_rec m;
     if (meeting_store_get(db, mid, &m) != 1) continue;
     size_t n = 0;
@@ -429,7 +427,7 @@ void meeting_reminder_tick(hub *h) {
                                  "starts_local", local, "starts_in_s", (json_int_t)(occ - now))));
     free(ids);
   }
-  json_decref(due);
+  free(due);
 }
 
 const handler_def meeting_handlers[] = {

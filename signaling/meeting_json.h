@@ -9,6 +9,24 @@
 #include <stdint.h>
 
 #include "storage/db.h"
+#include "storage/meeting_store.h"
+
+/* The whole meeting for clients: {id, consortium_id, consortium: {id, name_ko, name_en}, room_id,
+ * title, description, starts_at, ends_at, starts_local, ends_local, time_zone, recurrence,
+ * recurrence_count, occurrences, next_starts_at, next_starts_local, capacity, mode, lobby,
+ * status, sequence, host: {id, name}, created_at, updated_at, agenda: [{position,
+ * start_offset_s, length_s, item, speaker, press_open, start ("HH:MM" Seoul time), minutes}],
+ * invites: [{kind, id, name}], cohosts: [{id, name}], presenters: [{id, name}]}. New reference,
+ * NULL when out of memory. */
+json_t *meeting_json(const meeting_info *m);
+
+/* meeting_json of the stored meeting (meeting_store_info); NULL when there is no such meeting,
+ * on a database error or out of memory. */
+json_t *meeting_json_get(moa_db *db, int64_t meeting_id);
+
+/* The meeting's agenda in order: [{position, start_offset_s, length_s, item, speaker,
+ * press_open}]. New reference, NULL on a database error or out of memory. */
+json_t *meeting_segments_json(moa_db *db, int64_t meeting_id);
 
 /* The meeting's guest links for its hosts (never their tokens): [{id, role, label, expires_at,
  * max_uses, uses, until_segment}]. New reference, NULL on a database error or out of memory. */

@@ -410,40 +410,37 @@ out:
   return mid;
 }
 
-/* Loads the stored meeting into sp (strings point into *keep, which the caller frees). */
-static int load_spec(moa_db *db, int64_t mid, spec *sp, json_t **keep) {
-  json_t *m = meeting_store_json(db, mid);
-  *keep = m;
-  if (!m) return 0;
-  if (strcmp(json_string_value(json_object_get(m, "status")), "scheduled") != 0) return -2;
-  sp->title = json_string_value(json_object_get(m, "title"));
-  sp->description = json_string_value(json_object_get(m, "description"));
-  sp->starts_at = json_integer_value(json_object_get(m, "starts_at"));
-  sp->ends_at = json_integer_value(json_object_get(m, "ends_at"));
-  snprintf(sp->recurrence, sizeof sp->recurrence, "%s", json_string_value(json_object_get(m, "recurrence")));
-  sp->count = (int)json_integer_value(json_object_get(m, "recurrence_count"));
-  sp->capacity = (int)json_integer_value(json_object_get(m, "capacity"));
-  sp->event_mode = !strcmp(json_string_value(json_object_get(m, "mode")), "event");
-  sp->lobby = json_is_true(json_object_get(m, "lobby"));
-  json_t *agenda = json_object_get(m, "agenda");
+/* Loads the stored meeting into sp (strings point into *keep, which the caller clears):
+ * 1 loaded, 0 no such meeting, -2 cancelled, -1 database error. */
+static int load_spec(moa_db *db, int64_t mid, spec *sp, meeting_info *keep) {
+  int found = meeting_store_info(db, mid, keep);
+  if (found != 1) return found;
+  const meeting_info *m = keep;
+  if (strcmp(m->status, "scheduled") != 0) return -2;
+  sp->title = m->title;
+  sp->description = m->description;
+  sp->starts_at = m->starts_at;
+  sp->ends_at = m->ends_at;
+  snprintf(sp->recurrence, sizeof sp->recurrence, "%s", m->recurrence);
+  sp->count = m->recurrence_count;
+  sp->capacity = m->capacity;
+  sp->event_mode = !strcmp(m->mode, "event");
+  sp->lobby = m->lobby;
   sp->nseg = 0;
-  size_t i;
-  json_t *g;
-  json_array_foreach(agenda, i, g) {
-    if (sp->nseg == MEETING_SEGMENTS_MAX) break;
-    segment *s = &sp->seg[sp->nseg++];
-    s->offset = json_integer_value(json_object_get(g, "start_offset_s"));
-    s->length = json_integer_value(json_object_get(g, "length_s"));
-    s->item = json_string_value(json_object_get(g, "item"));
-    s->speaker = json_string_value(json_object_get(g, "speaker"));
-    s->press_open = json_is_true(json_object_get(g, "press_open"));
+  for (size_t i = 0; i < m->nagenda && sp->nseg < MEETING_SEGMENTS_MAX; i++) {
+    segment *g = &sp->seg[sp->nseg++];
+    g->offset = m->agenda[i].start_offset_s;
+    g->length = m->agenda[i].length_s;
+    g->item = m->agenda[i].item;
+    g->speaker = m->agenda[i].speaker;
+    g->press_open = m->agenda[i].press_open;
   }
   return 1;
 }
 
 int meeting_store_update(moa_db *db, int64_t meeting_id, json_t *req, char *err, size_t errlen) {
   spec *sp = calloc(1, sizeof *sp);
-  json_t *keep = NULL;
+  meeting_info keep = {0};
   int rc = -1;
   if (!sp) {
     snprintf(err, errlen, "out of memory");
@@ -451,7 +448,10 @@ int meeting_store_update(moa_db *db, int64_t meeting_id, json_t *req, char *err,
   }
   int found = load_spec(db, meeting_id, sp, &keep);
   if (found != 1) {
-    snprintf(err, errlen, found == 0 ? "no such meeting" : "a cancelled meeting cannot be changed");
+    snprintf(err, errlen, "%s",
+             found == 0    ? "no such meeting"
+             : found == -2 ? "a cancelled meeting cannot be changed"
+                           : "database error");
     goto out;
   }
   int64_t now = db_now(db);
@@ -486,7 +486,7 @@ int meeting_store_update(moa_db *db, int64_t meeting_id, json_t *req, char *err,
   }
   rc = 0;
 out:
-  json_decref(keep);
+  meeting_info_clear(&keep);
   free(sp);
   return rc;
 }

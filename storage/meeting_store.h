@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "storage/db.h"
@@ -49,9 +50,20 @@ int meeting_store_get(moa_db *db, int64_t meeting_id, meeting_rec *out);
  * NULL if not invited (or on error). The string is static. */
 const char *meeting_store_role(moa_db *db, const meeting_rec *m, int64_t user_id);
 
-/* The agenda: [{position, start_offset_s, length_s, item, speaker, press_open}] in order, NULL on
- * error. */
-json_t *meeting_store_segments(moa_db *db, int64_t meeting_id);
+/* One agenda segment. item and speaker belong to the store and live until the callback returns. */
+typedef struct meeting_segment {
+  int position; /* 1.. in order */
+  int64_t start_offset_s, length_s;
+  const char *item, *speaker;
+  bool press_open;
+} meeting_segment;
+
+/* Called once per segment; return 0 to go on, anything else to stop (the read then fails). */
+typedef int (*meeting_segment_fn)(void *ctx, const meeting_segment *g);
+
+/* Calls fn for the agenda of the meeting, in order. fn must not use db. Returns 0, or -1 on a
+ * database error or when fn stopped the read. */
+int meeting_store_segments(moa_db *db, int64_t meeting_id, meeting_segment_fn fn, void *ctx);
 
 /* May user enter the meeting's room? Admins and everyone with a role (meeting_store_role) while
  * the meeting is not cancelled. 1 yes, 0 no, -1 on error. */
@@ -75,21 +87,65 @@ int meeting_store_invite(moa_db *db, int64_t meeting_id, json_t *invites, char *
 /* Marks the meeting cancelled (its room stays for the record). 1 done, 0 already cancelled, -1 err. */
 int meeting_store_cancel(moa_db *db, int64_t meeting_id);
 
-/* The whole meeting for clients: {id, consortium_id, room_id, title, description, starts_at,
- * ends_at, starts_local, ends_local, time_zone, recurrence, recurrence_count, occurrences,
- * next_starts_at, capacity, mode, lobby, status, sequence, host: {id, name}, agenda, invites,
- * cohosts, presenters, created_at, updated_at}. NULL if absent. */
-json_t *meeting_store_json(moa_db *db, int64_t meeting_id);
+/* An invitation of the meeting: kind "consortium" | "organization" | "user", the invited id and
+ * its name ("" when gone). */
+typedef struct meeting_invite {
+  char kind[16];
+  int64_t id;
+  char *name;
+} meeting_invite;
+
+/* A cohost or presenter of the meeting. */
+typedef struct meeting_person {
+  int64_t id;
+  char *name;
+} meeting_person;
+
+/* The whole meeting as kept, for clients and calendars. The strings and lists are owned by the
+ * struct (meeting_info_clear frees them); agenda items' item and speaker too. */
+typedef struct meeting_info {
+  int64_t id, consortium_id, room_id;
+  char *consortium_name_ko, *consortium_name_en;
+  char *title, *description;
+  int64_t starts_at, ends_at;
+  char recurrence[8]; /* "none", "weekly", "monthly" */
+  int recurrence_count;
+  int64_t occurrences[MEETING_RECURRENCE_MAX]; /* the recurrence_count starts, in order */
+  int64_t next_starts_at;                      /* the first occurrence not ended now, or the last */
+  int capacity;
+  char mode[8]; /* "meeting" or "event" */
+  bool lobby;
+  char status[16]; /* "scheduled" or "cancelled" */
+  int sequence;    /* the iCalendar SEQUENCE */
+  int64_t host_id; /* its creator (0 when gone) */
+  char *host_name;
+  int64_t created_at, updated_at;
+  meeting_segment *agenda; /* in order; position 1.. */
+  size_t nagenda;
+  meeting_invite *invites; /* by kind, then id */
+  size_t ninvites;
+  meeting_person *cohosts, *presenters; /* by name */
+  size_t ncohosts, npresenters;
+} meeting_info;
+
+/* Reads the whole meeting into *out: 1 when found (free with meeting_info_clear), 0 when there
+ * is no such meeting, -1 on a database error or out of memory; on 0 and -1 *out holds nothing
+ * to free. All or nothing: a list that cannot be read fails the whole read (an update would
+ * otherwise write the empty list back). */
+int meeting_store_info(moa_db *db, int64_t meeting_id, meeting_info *out);
+void meeting_info_clear(meeting_info *m);
 
 /* Ids of the meetings user may join whose last occurrence ends after now, soonest first (at
- * most limit). With include_cancelled, cancelled ones too. Returns an array of ids or NULL. */
-json_t *meeting_store_upcoming_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
-                                   bool include_cancelled);
+ * most limit). With include_cancelled, cancelled ones too. Returns a malloc'd array of *n ids
+ * (free it; not NULL when there are none), or NULL with *n 0 on error. */
+int64_t *meeting_store_upcoming_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
+                                    bool include_cancelled, size_t *n);
 
 /* Ids of the meetings user may join whose last occurrence has ended by now, the most recently
- * ended first (at most limit): for their attendance and chat afterwards. Same rights as above. */
-json_t *meeting_store_past_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
-                               bool include_cancelled);
+ * ended first (at most limit): for their attendance and chat afterwards. Same rights and result
+ * as above. */
+int64_t *meeting_store_past_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
+                                bool include_cancelled, size_t *n);
 
 /* Users invited to the meeting (directly, through an organization or a consortium), its host,
  * cohosts, presenters and guests: a malloc'd array of *n ids (free it), NULL on error. */
@@ -101,8 +157,15 @@ int64_t meeting_store_last_end(int64_t starts_at, int64_t ends_at, const char *r
 /* The start of the occurrence of meeting that starts in (from, to], or 0 when none. */
 int64_t meeting_store_occurrence_in(moa_db *db, int64_t meeting_id, int64_t from, int64_t to);
 
+/* A meeting to remind its invitees of: the occurrence starting soon. */
+typedef struct meeting_reminder {
+  int64_t id, occurrence_start;
+} meeting_reminder;
+
 /* Scheduled meetings with an occurrence starting in (from, to] not yet reminded of: marks each as
- * reminded and returns [{id, occurrence_start}] (NULL on error). */
-json_t *meeting_store_take_reminders(moa_db *db, int64_t from, int64_t to);
+ * reminded and returns them, a malloc'd array of *n (free it; not NULL when there are none), or
+ * NULL with *n 0 on a database error or out of memory (then none is marked). A meeting whose mark
+ * cannot be written is left out (and reminded of at the next call). */
+meeting_reminder *meeting_store_take_reminders(moa_db *db, int64_t from, int64_t to, size_t *n);
 
 #endif

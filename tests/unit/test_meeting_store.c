@@ -17,6 +17,7 @@
 #include <cmocka.h>
 // clang-format on
 
+#include "signaling/meeting_json.h"
 #include "storage/attendance_store.h"
 #include "storage/calendar_store.h"
 #include "storage/guest_store.h"
@@ -139,12 +140,20 @@ static void test_seoul_time(void **state) {
   assert_int_equal(seoul_mday(t), 10);
 }
 
+/* Counts segments, checking they come in order. */
+static int count_segment(void *ctx, const meeting_segment *g) {
+  int *n = ctx;
+  assert_int_equal(g->position, *n + 1);
+  ++*n;
+  return 0;
+}
+
 static void test_create_and_json(void **state) {
   moa_db *db = *state;
   char err[200] = "";
   int64_t id = create(db, LAUNCH, err, sizeof err);
   assert_true(id > 0);
-  json_t *m = meeting_store_json(db, id);
+  json_t *m = meeting_json_get(db, id);
   assert_non_null(m);
   assert_string_equal(json_string_value(json_object_get(m, "starts_local")), "2026-12-10T14:00:00+09:00");
   assert_string_equal(json_string_value(json_object_get(m, "ends_local")), "2026-12-10T16:00:00+09:00");
@@ -166,6 +175,26 @@ static void test_create_and_json(void **state) {
   assert_string_equal(json_string_value(json_object_get(inv, "kind")), "consortium");
   assert_string_equal(json_string_value(json_object_get(inv, "name")), "수소 협의체");
   json_decref(m);
+  /* the same meeting as the store reads it */
+  meeting_info info;
+  assert_int_equal(meeting_store_info(db, id, &info), 1);
+  assert_int_equal(info.starts_at, 1796878800LL);
+  assert_int_equal(info.ends_at, 1796878800LL + 7200);
+  assert_string_equal(info.mode, "event");
+  assert_true(info.lobby);
+  assert_int_equal(info.capacity, 60);
+  assert_int_equal(info.nagenda, 3);
+  assert_int_equal(info.agenda[1].position, 2);
+  assert_int_equal(info.agenda[1].start_offset_s, 1200);
+  assert_int_equal(info.agenda[1].length_s, 300);
+  assert_true(info.agenda[1].press_open);
+  assert_int_equal(info.ninvites, 1);
+  assert_string_equal(info.invites[0].kind, "consortium");
+  assert_string_equal(info.invites[0].name, "수소 협의체");
+  assert_int_equal(info.recurrence_count, 1);
+  assert_int_equal(info.occurrences[0], info.starts_at);
+  meeting_info_clear(&info);
+  assert_int_equal(meeting_store_info(db, 9999, &info), 0);
   /* its own invited-only room */
   meeting_rec r, byroom;
   assert_int_equal(meeting_store_get(db, id, &r), 1);
@@ -175,9 +204,9 @@ static void test_create_and_json(void **state) {
   assert_int_equal(byroom.id, id);
   assert_int_equal(meeting_store_by_room(db, 9999, &byroom), 0);
   assert_int_equal(scalar(db, "SELECT count(*) FROM rooms WHERE visibility = 'invited'"), 1);
-  json_t *segs = meeting_store_segments(db, id);
-  assert_int_equal(json_array_size(segs), 3);
-  json_decref(segs);
+  int nsegs = 0;
+  assert_int_equal(meeting_store_segments(db, id, count_segment, &nsegs), 0);
+  assert_int_equal(nsegs, 3);
 }
 
 static void test_recurrence(void **state) {
@@ -188,7 +217,7 @@ static void test_recurrence(void **state) {
                      "\"2026-12-03T11:00:00+09:00\", \"recurrence\": \"weekly\", \"recurrence_count\": 4}",
                      err, sizeof err);
   assert_true(w > 0);
-  json_t *m = meeting_store_json(db, w);
+  json_t *m = meeting_json_get(db, w);
   json_t *occ = json_object_get(m, "occurrences");
   assert_int_equal(json_array_size(occ), 4);
   assert_int_equal(json_integer_value(json_array_get(occ, 3)) - json_integer_value(json_array_get(occ, 0)),
@@ -199,7 +228,7 @@ static void test_recurrence(void **state) {
                       "\"2027-01-28T11:00:00+09:00\", \"recurrence\": \"monthly\", \"recurrence_count\": 3}",
                       err, sizeof err);
   assert_true(mo > 0);
-  m = meeting_store_json(db, mo);
+  m = meeting_json_get(db, mo);
   occ = json_object_get(m, "occurrences");
   char b[32];
   seoul_format_iso(json_integer_value(json_array_get(occ, 1)), b, sizeof b);
@@ -342,12 +371,15 @@ static void test_roles_and_join(void **state) {
   for (size_t i = 0; i < n; i++) seen |= 1 << ids[i];
   free(ids);
   assert_int_equal(seen, (1 << 1) | (1 << 3) | (1 << 4) | (1 << 6)); /* not 2 (not invited), not 5 */
-  json_t *up = meeting_store_upcoming_ids(db, 3, false, NOW, 50, false);
-  assert_int_equal(json_array_size(up), 1);
-  json_decref(up);
-  up = meeting_store_upcoming_ids(db, 2, false, NOW, 50, false);
-  assert_int_equal(json_array_size(up), 0);
-  json_decref(up);
+  size_t nup = 0;
+  int64_t *up = meeting_store_upcoming_ids(db, 3, false, NOW, 50, false, &nup);
+  assert_non_null(up);
+  assert_int_equal(nup, 1);
+  free(up);
+  up = meeting_store_upcoming_ids(db, 2, false, NOW, 50, false, &nup);
+  assert_non_null(up);
+  assert_int_equal(nup, 0);
+  free(up);
   assert_true(meeting_store_may_schedule(db, 1, 1, false));
   assert_false(meeting_store_may_schedule(db, 1, 2, false));
   assert_false(meeting_store_may_schedule(db, 2, 1, false));
@@ -358,12 +390,14 @@ static void test_roles_and_join(void **state) {
   assert_int_equal(meeting_store_get(db, id, &m), 1);
   assert_true(m.cancelled);
   assert_int_equal(meeting_store_can_join(db, &m, 1, false), 0);
-  up = meeting_store_upcoming_ids(db, 3, false, NOW, 50, false);
-  assert_int_equal(json_array_size(up), 0);
-  json_decref(up);
-  up = meeting_store_upcoming_ids(db, 3, false, NOW, 50, true);
-  assert_int_equal(json_array_size(up), 1);
-  json_decref(up);
+  up = meeting_store_upcoming_ids(db, 3, false, NOW, 50, false, &nup);
+  assert_non_null(up);
+  assert_int_equal(nup, 0);
+  free(up);
+  up = meeting_store_upcoming_ids(db, 3, false, NOW, 50, true, &nup);
+  assert_non_null(up);
+  assert_int_equal(nup, 1);
+  free(up);
   json_t *spec = J("{\"title\": \"다시\"}");
   assert_int_equal(meeting_store_update(db, id, spec, err, sizeof err), -1);
   assert_non_null(strstr(err, "cancelled"));
@@ -389,7 +423,7 @@ static void test_update(void **state) {
         "\"2026-12-10T17:00:00+09:00\", \"capacity\": 80}");
   assert_int_equal(meeting_store_update(db, id, spec, err, sizeof err), 0);
   json_decref(spec);
-  json_t *j = meeting_store_json(db, id);
+  json_t *j = meeting_json_get(db, id);
   assert_int_equal(json_integer_value(json_object_get(j, "sequence")), 1);
   assert_int_equal(json_integer_value(json_object_get(j, "capacity")), 80);
   assert_string_equal(json_string_value(json_object_get(j, "mode")), "event"); /* kept */
@@ -427,19 +461,23 @@ static void test_reminders(void **state) {
            s, e);
   int64_t id = create(db, spec, err, sizeof err);
   assert_true(id > 0);
-  json_t *r = meeting_store_take_reminders(db, NOW, NOW + 600);
-  assert_int_equal(json_array_size(r), 1);
-  assert_int_equal(json_integer_value(json_object_get(json_array_get(r, 0), "occurrence_start")), NOW + 300);
-  json_decref(r);
-  r = meeting_store_take_reminders(db, NOW + 1, NOW + 601); /* once only */
-  assert_int_equal(json_array_size(r), 0);
-  json_decref(r);
-  r = meeting_store_take_reminders(db, NOW + 7 * 86400, NOW + 7 * 86400 + 600); /* next week */
-  assert_int_equal(json_array_size(r), 1);
-  json_decref(r);
-  r = meeting_store_take_reminders(db, NOW + 14 * 86400, NOW + 14 * 86400 + 600); /* no third */
-  assert_int_equal(json_array_size(r), 0);
-  json_decref(r);
+  size_t nr = 9;
+  meeting_reminder *r = meeting_store_take_reminders(db, NOW, NOW + 600, &nr);
+  assert_int_equal(nr, 1);
+  assert_int_equal(r[0].id, id);
+  assert_int_equal(r[0].occurrence_start, NOW + 300);
+  free(r);
+  r = meeting_store_take_reminders(db, NOW + 1, NOW + 601, &nr); /* once only */
+  assert_non_null(r);
+  assert_int_equal(nr, 0);
+  free(r);
+  r = meeting_store_take_reminders(db, NOW + 7 * 86400, NOW + 7 * 86400 + 600, &nr); /* next week */
+  assert_int_equal(nr, 1);
+  free(r);
+  r = meeting_store_take_reminders(db, NOW + 14 * 86400, NOW + 14 * 86400 + 600, &nr); /* no third */
+  assert_non_null(r);
+  assert_int_equal(nr, 0);
+  free(r);
 }
 
 static int count_link(void *ctx, const guest_link *l) {
@@ -492,9 +530,11 @@ static void test_guest_links(void **state) {
   meeting_rec mo;
   meeting_store_get(db, other, &mo);
   assert_null(meeting_store_role(db, &mo, uid));
-  json_t *up = meeting_store_upcoming_ids(db, uid, false, NOW, 50, false);
-  assert_int_equal(json_array_size(up), 1);
-  json_decref(up);
+  size_t nup = 0;
+  int64_t *up = meeting_store_upcoming_ids(db, uid, false, NOW, 50, false, &nup);
+  assert_non_null(up);
+  assert_int_equal(nup, 1);
+  free(up);
   int64_t uid2;
   assert_int_equal(guest_store_redeem(db, token, "두번째 기자", &uid2, &g), GUEST_OK); /* another browser */
   assert_int_equal(guest_store_redeem(db, token, "세번째", &uid2, &g), GUEST_USED_UP);

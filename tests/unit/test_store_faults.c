@@ -446,9 +446,10 @@ static bool op_meeting_invite(moa_db *db) {
 }
 static bool op_meeting_cancel(moa_db *db) { return meeting_store_cancel(db, S.meeting) == 1; }
 static bool op_meeting_take_reminders(moa_db *db) {
-  json_t *r = meeting_store_take_reminders(db, NOW, NOW + 30 * 86400);
-  bool ok = r && json_array_size(r) == 1;
-  json_decref(r);
+  size_t n = 0;
+  meeting_reminder *r = meeting_store_take_reminders(db, NOW, NOW + 30 * 86400, &n);
+  bool ok = r && n == 1;
+  free(r);
   return ok;
 }
 static bool op_guest_create_link(moa_db *db) {
