@@ -20,6 +20,7 @@
 
 #include "signaling/handlers.h"
 #include "signaling/meeting_json.h"
+#include "signaling/meeting_spec_json.h"
 #include "storage/attendance_store.h"
 #include "storage/calendar_store.h"
 #include "storage/guest_store.h"
@@ -134,7 +135,15 @@ static void handle_meeting_create(hub *h, session *s, json_int_t id, json_t *req
     return;
   }
   char why[240];
-  int64_t mid = meeting_store_create(db, cid, s->user_id, req, why, sizeof why);
+  meeting_spec_in *spec = malloc(sizeof *spec);
+  if (!spec) {
+    hub_error(h, s, id, ERR_INTERNAL, "out of memory");
+    return;
+  }
+  int64_t mid = meeting_spec_from_json(req, spec, why, sizeof why)
+                    ? meeting_store_create(db, cid, s->user_id, &spec->spec, why, sizeof why)
+                    : -1;
+  free(spec);
   if (mid < 0) {
     hub_error(h, s, id, ERR_INVALID_PARAMS, why);
     return;
@@ -156,7 +165,16 @@ static void handle_meeting_update(hub *h, session *s, json_int_t id, json_t *req
   size_t nb = 0;
   int64_t *before = meeting_store_invitee_ids(db, m.id, &nb);
   char why[240];
-  if (meeting_store_update(db, m.id, req, why, sizeof why) != 0) {
+  meeting_spec_in *spec = malloc(sizeof *spec);
+  if (!spec) {
+    free(before);
+    hub_error(h, s, id, ERR_INTERNAL, "out of memory");
+    return;
+  }
+  bool changed = meeting_spec_from_json(req, spec, why, sizeof why) &&
+                 meeting_store_update(db, m.id, &spec->spec, why, sizeof why) == 0;
+  free(spec);
+  if (!changed) {
     free(before);
     hub_error(h, s, id, m.cancelled ? ERR_CONFLICT : ERR_INVALID_PARAMS, why);
     return;
@@ -182,7 +200,17 @@ static void handle_meeting_invite(hub *h, session *s, json_int_t id, json_t *req
   size_t nb = 0;
   int64_t *before = meeting_store_invitee_ids(db, m.id, &nb);
   char why[240];
-  if (meeting_store_invite(db, m.id, json_object_get(req, "invite"), why, sizeof why) != 0) {
+  meeting_spec_in *spec = malloc(sizeof *spec);
+  if (!spec) {
+    free(before);
+    hub_error(h, s, id, ERR_INTERNAL, "out of memory");
+    return;
+  }
+  size_t ninv = 0;
+  bool invited = meeting_invites_from_json(json_object_get(req, "invite"), spec, &ninv, why, sizeof why) &&
+                 meeting_store_invite(db, m.id, spec->invite, ninv, why, sizeof why) == 0;
+  free(spec);
+  if (!invited) {
     free(before);
     hub_error(h, s, id, ERR_INVALID_PARAMS, why);
     return;

@@ -1,5 +1,5 @@
-/* Meetings as kept (see meeting_store.h): lookups, roles, who may join, the client JSON, upcoming
- * lists, invitees and reminders. Writing a spec (create, update, invite) is in meeting_spec.c.
+/* Meetings as kept (see meeting_store.h): lookups, roles, who may join, the whole meeting (meeting_info),
+ * upcoming lists, invitees and reminders. Writing a spec (create, update, invite) is in meeting_spec.c.
  *
  * Occurrences: a meeting with recurrence weekly/monthly and count N happens N times, occurrence k
  * starting k weeks or k calendar months (Seoul time) after the first; last_ends_at keeps the end

@@ -3,19 +3,15 @@
  * meeting (roles in the room, lobby, floor, agenda clock) is in rooms/meeting_control.h and reads
  * meetings through this header.
  *
- * A meeting's "spec" is the JSON a coordinator sends (meeting.create / meeting.update):
- *   {title, description?, starts_at, ends_at (ISO 8601 with offset, e.g. "2026-12-10T14:00:00+09:00"),
- *    recurrence? "none"|"weekly"|"monthly", recurrence_count? 1..52 (required with a recurrence),
- *    capacity? 1..MEETING_CAPACITY_MAX, mode? "meeting"|"event", lobby? bool,
- *    agenda? [{start ("HH:MM" Seoul time on the meeting's day, or ISO 8601), minutes, item,
- *              speaker?, press_open?}],
- *    invite? [{kind: "consortium"|"organization"|"user", id}], cohosts? [user id], presenters? [user id]}
- * Every write validates the whole spec first and writes it in one transaction: on error nothing
- * is written and err says what is wrong. */
+ * A meeting's "spec" (meeting_spec below) is what a coordinator asks for in meeting.create /
+ * meeting.update, read from the request's JSON by signaling/meeting_spec_json.c (which checks
+ * the types); the store checks the values against each other and against what is kept (times,
+ * recurrence, an agenda that fits, invitations of things that exist) and writes it. Every write
+ * validates the whole spec first and writes it in one transaction: on error nothing is written
+ * and err says what is wrong. */
 #ifndef MOA_STORAGE_MEETING_STORE_H
 #define MOA_STORAGE_MEETING_STORE_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -72,17 +68,69 @@ int meeting_store_can_join(moa_db *db, const meeting_rec *m, int64_t user_id, bo
 /* May user schedule meetings for the consortium (a coordinator of it, or an admin)? */
 bool meeting_store_may_schedule(moa_db *db, int64_t consortium_id, int64_t user_id, bool is_admin);
 
-/* Creates a meeting (and its room) from spec (see above). Returns the id, or -1 with err. */
-int64_t meeting_store_create(moa_db *db, int64_t consortium_id, int64_t created_by, json_t *spec, char *err,
-                             size_t errlen);
+/* One agenda entry as asked. Its start is given as "HH:MM" Seoul time on the meeting's day
+ * (start_hhmm >= 0), as an absolute time (start_at, when start_hhmm is -1 and has_start_at), or
+ * as an offset from the meeting's start (start_offset_s >= 0, which wins over the others). */
+typedef struct meeting_agenda_entry {
+  int start_hhmm;         /* seconds after Seoul midnight; -1 when not given so */
+  bool has_start_at;      /* start_at given (an ISO 8601 time) */
+  int64_t start_at;       /* unix seconds */
+  int64_t start_offset_s; /* -1 when absent */
+  int64_t length_s;       /* 0 when absent */
+  const char *item;       /* NULL when absent */
+  const char *speaker;    /* NULL when absent ("") */
+  bool press_open;
+} meeting_agenda_entry;
 
-/* Changes a meeting: fields absent from spec keep their value; "agenda", "invite", "cohosts",
- * "presenters" when present replace the old lists. Bumps the iCalendar sequence. Returns 0, or -1
+/* An invitation as asked: kind "consortium" | "organization" | "user" (anything else is refused
+ * by the store), and the invited id. */
+typedef struct meeting_invitation {
+  const char *kind;
+  int64_t id;
+} meeting_invitation;
+
+/* A meeting as asked (meeting.create: title, starts_at and ends_at required; meeting.update:
+ * what is absent keeps its value). Strings and lists belong to the caller. */
+typedef struct meeting_spec {
+  const char *title, *description; /* NULL: absent */
+  bool has_starts_at, has_ends_at;
+  int64_t starts_at, ends_at;
+  const char *recurrence; /* "none" | "weekly" | "monthly"; NULL: absent */
+  int recurrence_count;   /* 1..MEETING_RECURRENCE_MAX; 0: absent */
+  int capacity;           /* 1..MEETING_CAPACITY_MAX; 0: absent */
+  const char *mode;       /* "meeting" | "event"; NULL: absent */
+  int lobby;              /* 0 or 1; -1: absent */
+  bool has_agenda;        /* replaces the agenda */
+  const meeting_agenda_entry *agenda;
+  size_t nagenda;  /* at most MEETING_SEGMENTS_MAX */
+  bool has_invite; /* replaces the invitations (create: default the meeting's consortium) */
+  const meeting_invitation *invite;
+  size_t ninvite;            /* at most MEETING_INVITES_MAX */
+  bool has_cohosts;          /* replaces the cohosts */
+  const int64_t *cohosts;    /* user ids >= 1 */
+  size_t ncohosts;           /* at most MEETING_INVITES_MAX */
+  bool has_presenters;       /* replaces the presenters */
+  const int64_t *presenters; /* user ids >= 1 */
+  size_t npresenters;        /* at most MEETING_INVITES_MAX */
+} meeting_spec;
+
+/* An empty spec: everything absent. */
+void meeting_spec_init(meeting_spec *sp);
+
+/* Creates a meeting (and its room) from spec. Returns the id, or -1 with err (a value that is
+ * refused, or a database error) and nothing written. */
+int64_t meeting_store_create(moa_db *db, int64_t consortium_id, int64_t created_by, const meeting_spec *spec,
+                             char *err, size_t errlen);
+
+/* Changes a meeting: what spec leaves absent keeps its value; agenda, invitations, cohosts and
+ * presenters when present replace the old lists. Bumps the iCalendar sequence. Returns 0, or -1
  * with err and nothing changed. A cancelled meeting cannot be changed. */
-int meeting_store_update(moa_db *db, int64_t meeting_id, json_t *spec, char *err, size_t errlen);
+int meeting_store_update(moa_db *db, int64_t meeting_id, const meeting_spec *spec, char *err, size_t errlen);
 
-/* Adds invitations ([{kind, id}]) without removing any. 0, or -1 with err and nothing written. */
-int meeting_store_invite(moa_db *db, int64_t meeting_id, json_t *invites, char *err, size_t errlen);
+/* Adds n invitations (1..MEETING_INVITES_MAX) without removing any. 0, or -1 with err and
+ * nothing written. */
+int meeting_store_invite(moa_db *db, int64_t meeting_id, const meeting_invitation *invites, size_t n,
+                         char *err, size_t errlen);
 
 /* Marks the meeting cancelled (its room stays for the record). 1 done, 0 already cancelled, -1 err. */
 int meeting_store_cancel(moa_db *db, int64_t meeting_id);

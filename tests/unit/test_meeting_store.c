@@ -18,6 +18,7 @@
 // clang-format on
 
 #include "signaling/meeting_json.h"
+#include "signaling/meeting_spec_json.h"
 #include "storage/attendance_store.h"
 #include "storage/calendar_store.h"
 #include "storage/guest_store.h"
@@ -78,9 +79,42 @@ static json_t *J(const char *text) {
   return v;
 }
 
+/* The store's writes with the spec read from JSON as the server reads a request
+ * (signaling/meeting_spec_json.c): a type error stops there, with the same err. */
+static int64_t create_from(moa_db *db, json_t *spec, char *err, size_t errlen) {
+  meeting_spec_in *in = malloc(sizeof *in);
+  assert_non_null(in);
+  int64_t id = meeting_spec_from_json(spec, in, err, errlen)
+                   ? meeting_store_create(db, 1, 1, &in->spec, err, errlen)
+                   : -1;
+  free(in);
+  return id;
+}
+
+static int update(moa_db *db, int64_t id, json_t *spec, char *err, size_t errlen) {
+  meeting_spec_in *in = malloc(sizeof *in);
+  assert_non_null(in);
+  int rc = meeting_spec_from_json(spec, in, err, errlen)
+               ? meeting_store_update(db, id, &in->spec, err, errlen)
+               : -1;
+  free(in);
+  return rc;
+}
+
+static int invite(moa_db *db, int64_t id, json_t *inv, char *err, size_t errlen) {
+  meeting_spec_in *in = malloc(sizeof *in);
+  assert_non_null(in);
+  size_t n = 0;
+  int rc = meeting_invites_from_json(inv, in, &n, err, errlen)
+               ? meeting_store_invite(db, id, in->invite, n, err, errlen)
+               : -1;
+  free(in);
+  return rc;
+}
+
 static int64_t create(moa_db *db, const char *spec_json, char *err, size_t errlen) {
   json_t *spec = J(spec_json);
-  int64_t id = meeting_store_create(db, 1, 1, spec, err, errlen);
+  int64_t id = create_from(db, spec, err, errlen);
   json_decref(spec);
   return id;
 }
@@ -362,7 +396,7 @@ static void test_roles_and_join(void **state) {
   assert_int_equal(meeting_store_can_join(db, &m, 5, true), 1); /* admin */
   /* a joint event: the other consortium as a whole */
   json_t *inv = J("[{\"kind\": \"consortium\", \"id\": 2}]");
-  assert_int_equal(meeting_store_invite(db, id, inv, err, sizeof err), 0);
+  assert_int_equal(invite(db, id, inv, err, sizeof err), 0);
   json_decref(inv);
   size_t n;
   int64_t *ids = meeting_store_invitee_ids(db, id, &n);
@@ -399,7 +433,7 @@ static void test_roles_and_join(void **state) {
   assert_int_equal(nup, 1);
   free(up);
   json_t *spec = J("{\"title\": \"다시\"}");
-  assert_int_equal(meeting_store_update(db, id, spec, err, sizeof err), -1);
+  assert_int_equal(update(db, id, spec, err, sizeof err), -1);
   assert_non_null(strstr(err, "cancelled"));
   json_decref(spec);
 }
@@ -411,7 +445,7 @@ static void test_update(void **state) {
   assert_true(id > 0);
   /* shorter meeting: the agenda (2 hours) no longer fits: refused, nothing changed */
   json_t *spec = J("{\"ends_at\": \"2026-12-10T15:00:00+09:00\"}");
-  assert_int_equal(meeting_store_update(db, id, spec, err, sizeof err), -1);
+  assert_int_equal(update(db, id, spec, err, sizeof err), -1);
   assert_non_null(strstr(err, "too long"));
   json_decref(spec);
   meeting_rec m;
@@ -421,7 +455,7 @@ static void test_update(void **state) {
   spec =
       J("{\"title\": \"출범식 (변경)\", \"starts_at\": \"2026-12-10T15:00:00+09:00\", \"ends_at\": "
         "\"2026-12-10T17:00:00+09:00\", \"capacity\": 80}");
-  assert_int_equal(meeting_store_update(db, id, spec, err, sizeof err), 0);
+  assert_int_equal(update(db, id, spec, err, sizeof err), 0);
   json_decref(spec);
   json_t *j = meeting_json_get(db, id);
   assert_int_equal(json_integer_value(json_object_get(j, "sequence")), 1);
@@ -433,17 +467,17 @@ static void test_update(void **state) {
   assert_int_equal(scalar(db, "SELECT count(*) FROM rooms WHERE name = '출범식 (변경)'"), 1);
   /* replacing the agenda */
   spec = J("{\"agenda\": [{\"start\": \"15:00\", \"minutes\": 120, \"item\": \"전체\"}]}");
-  assert_int_equal(meeting_store_update(db, id, spec, err, sizeof err), 0);
+  assert_int_equal(update(db, id, spec, err, sizeof err), 0);
   json_decref(spec);
   assert_int_equal(scalar(db, "SELECT count(*) FROM meeting_segments"), 1);
   spec = J("{\"recurrence\": \"weekly\"}");
-  assert_int_equal(meeting_store_update(db, id, spec, err, sizeof err), -1);
+  assert_int_equal(update(db, id, spec, err, sizeof err), -1);
   json_decref(spec);
   spec = J("{\"title\": 7}");
-  assert_int_equal(meeting_store_update(db, id, spec, err, sizeof err), -1);
+  assert_int_equal(update(db, id, spec, err, sizeof err), -1);
   json_decref(spec);
   spec = J("{}");
-  assert_int_equal(meeting_store_update(db, 999, spec, err, sizeof err), -1);
+  assert_int_equal(update(db, 999, spec, err, sizeof err), -1);
   assert_non_null(strstr(err, "no such meeting"));
   json_decref(spec);
 }

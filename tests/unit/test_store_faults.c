@@ -28,6 +28,7 @@
 // clang-format on
 
 #include "base/log.h"
+#include "signaling/meeting_spec_json.h"
 #include "storage/attendance_store.h"
 #include "storage/calendar_store.h"
 #include "storage/chat_store.h"
@@ -86,7 +87,27 @@ static json_t *J(const char *text) {
   return j;
 }
 
-/* The objects most operations act on, made through the stores without faults. */
+/* A meeting spec read from JSON as the server reads a request (the store's input), with the
+ * JSON its strings point into. */
+typedef struct spec_doc {
+  json_t *json;
+  meeting_spec_in in;
+} spec_doc;
+
+static spec_doc *spec_of(const char *text) {
+  spec_doc *d = malloc(sizeof *d);
+  char err[256];
+  assert_non_null(d);
+  d->json = J(text);
+  if (!meeting_spec_from_json(d->json, &d->in, err, sizeof err)) fail_msg("spec: %s", err);
+  return d;
+}
+
+static void spec_free(spec_doc *d) {
+  json_decref(d->json);
+  free(d);
+}
+
 static void seed(moa_db *db) {
   char err[256] = "";
   memset(&S, 0, sizeof S);
@@ -107,9 +128,9 @@ static void seed(moa_db *db) {
   assert_int_equal(sqlite3_exec(db_handle(db), files, NULL, NULL, NULL), SQLITE_OK);
   int64_t other = 3;
   assert_int_equal(chat_store_create_direct(db, 2, &other, 1, NULL, &S.direct, &created), CHAT_STORE_OK);
-  json_t *spec = J(LAUNCH);
-  S.meeting = meeting_store_create(db, 1, 1, spec, err, sizeof err);
-  json_decref(spec);
+  spec_doc *spec = spec_of(LAUNCH);
+  S.meeting = meeting_store_create(db, 1, 1, &spec->in.spec, err, sizeof err);
+  spec_free(spec);
   if (S.meeting <= 0) fail_msg("seed meeting: %s", err);
   meeting_rec m;
   assert_int_equal(meeting_store_get(db, S.meeting, &m), 1);
@@ -422,27 +443,25 @@ static void test_chat_store_faults(void **state) {
 
 static bool op_meeting_create(moa_db *db) {
   char err[256];
-  json_t *spec = J(LAUNCH);
-  int64_t id = meeting_store_create(db, 1, 1, spec, err, sizeof err);
-  json_decref(spec);
+  spec_doc *spec = spec_of(LAUNCH);
+  int64_t id = meeting_store_create(db, 1, 1, &spec->in.spec, err, sizeof err);
+  spec_free(spec);
   return id > 0;
 }
 static bool op_meeting_update(moa_db *db) {
   char err[256];
-  json_t *spec =
-      J("{\"title\": \"출범식 (변경)\", \"capacity\": 80, \"invite\": [{\"kind\": \"consortium\", "
-        "\"id\": 2}, {\"kind\": \"user\", \"id\": 4}], \"cohosts\": [2], \"agenda\": [{\"start\": "
-        "\"14:00\", \"minutes\": 120, \"item\": \"전체\"}]}");
-  int rc = meeting_store_update(db, S.meeting, spec, err, sizeof err);
-  json_decref(spec);
+  spec_doc *spec = spec_of(
+      "{\"title\": \"출범식 (변경)\", \"capacity\": 80, \"invite\": [{\"kind\": \"consortium\", "
+      "\"id\": 2}, {\"kind\": \"user\", \"id\": 4}], \"cohosts\": [2], \"agenda\": [{\"start\": "
+      "\"14:00\", \"minutes\": 120, \"item\": \"전체\"}]}");
+  int rc = meeting_store_update(db, S.meeting, &spec->in.spec, err, sizeof err);
+  spec_free(spec);
   return rc == 0;
 }
 static bool op_meeting_invite(moa_db *db) {
   char err[256];
-  json_t *inv = J("[{\"kind\": \"user\", \"id\": 3}, {\"kind\": \"organization\", \"id\": 2}]");
-  int rc = meeting_store_invite(db, S.meeting, inv, err, sizeof err);
-  json_decref(inv);
-  return rc == 0;
+  const meeting_invitation inv[] = {{"user", 3}, {"organization", 2}};
+  return meeting_store_invite(db, S.meeting, inv, 2, err, sizeof err) == 0;
 }
 static bool op_meeting_cancel(moa_db *db) { return meeting_store_cancel(db, S.meeting) == 1; }
 static bool op_meeting_take_reminders(moa_db *db) {
