@@ -226,7 +226,7 @@ class Peers {
 }
 
 // ---------------------------------------------------------------------------------------------
-// SDP: what the server writes is regular (signaling/sdp_write.c), so a few patterns read it.
+// SDP: what the server writes is regular (gateway/rtc/sdp_write.c), so a few patterns read it.
 
 function serverTransport(sdp) {
   const get = (re, what) => { const m = re.exec(sdp); if (!m) throw new Error(`server SDP has no ${what}:\n${sdp}`); return m; };

@@ -42,7 +42,7 @@ typedef struct moa_config {
   char attach_dir[512];  /* where files are kept ("" = "files" beside the database; none for :memory:) */
   int attach_max_mb;     /* MiB per file */
   int attach_quota_mb;   /* MiB per consortium */
-  /* recordings (issue 17, rooms/meeting_record.h, docs/RECORDING.md) */
+  /* recordings (issue 17, signaling/meeting_record.h, docs/RECORDING.md) */
   char recording_dir[512];    /* spools and files of recordings ("" = "recordings" beside the database;
                                  none for :memory:) */
   int recording_retention_days; /* finished recordings older than this are removed (0 = kept forever) */

@@ -34,20 +34,13 @@
 #include "gateway/http_path.h"
 #include "gateway/http_recordings.h"
 #include "base/log.h"
-#include "gateway/media.h"
 #include "gateway/origins.h"
 #include "gateway/ws_batch.h"
 #include "gateway/ws_mask_guard.h"
-#include "rooms/meeting_record.h"
-#include "signaling/hub.h"
-#include "storage/attachment_store.h"
 
 struct server {
   const moa_config *cfg;
-  moa_db *db;
-  hub *hub;
-  media_system *media;
-  attachment_store *files; /* chat attachments (NULL when off: an in-memory database) */
+  hub *hub; /* not owned; NULL until server_serve */
   struct lws_context *ctx;
   struct lws_vhost *vhost;
   lws_sorted_usec_list_t tick;
@@ -673,7 +666,7 @@ static void on_tick(lws_sorted_usec_list_t *sul) {
   lws_sul_schedule(srv->ctx, 0, &srv->tick, on_tick, 100 * LWS_US_PER_MS);
 }
 
-static void wake(void *arg) { lws_cancel_service(((server *)arg)->ctx); }
+void server_wake(void *arg) { lws_cancel_service(((server *)arg)->ctx); }
 
 static void lws_log_bridge(int level, const char *line) {
   size_t n = strlen(line);
@@ -689,11 +682,10 @@ static void lws_log_bridge(int level, const char *line) {
     log_debug("lws: %.*s", (int)n, line);
 }
 
-server *server_start(const moa_config *cfg, moa_db *db) {
+server *server_start(const moa_config *cfg) {
   server *srv = calloc(1, sizeof *srv);
   if (!srv) return NULL;
   srv->cfg = cfg;
-  srv->db = db;
   srv->started = time(NULL);
   struct rlimit rl;
   srv->fd_limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)INT_MAX ? (int)rl.rlim_cur : 0;
@@ -787,37 +779,13 @@ server *server_start(const moa_config *cfg, moa_db *db) {
                     lws_get_vhost_listen_port(srv->vhost));
     log_info("WebSocket Origins allowed: %s (change with --origin)", srv->origins);
   }
-  srv->hub = hub_new(db, cfg, wake, srv);
-  if (!srv->hub) {
-    lws_context_destroy(srv->ctx);
-    conn_limit_free(srv->per_ip);
-    free(srv);
-    return NULL;
-  }
-  srv->media = media_start(cfg, wake, srv);
-  if (!srv->media) {
-    log_error("cannot start the media workers on %s (port %d)", cfg->media_ip, cfg->media_port);
-    hub_free(srv->hub);
-    lws_context_destroy(srv->ctx);
-    conn_limit_free(srv->per_ip);
-    free(srv);
-    return NULL;
-  }
-  hub_set_media(srv->hub, srv->media);
-  if (http_files_open(cfg, db, &srv->files) != 0) {
-    media_stop(srv->media);
-    hub_free(srv->hub);
-    lws_context_destroy(srv->ctx);
-    conn_limit_free(srv->per_ip);
-    free(srv);
-    return NULL;
-  }
-  hub_set_attachments(srv->hub, srv->files);
-  int recovered = meeting_record_recover(srv->hub, rec_finalize); /* what a crash or a stop left unfinished */
-  if (recovered > 0) log_info("finalizing %d recordings left unfinished by the last run", recovered);
-  lws_sul_schedule(srv->ctx, 0, &srv->tick, on_tick, 100 * LWS_US_PER_MS);
   log_server = srv;
   return srv;
+}
+
+void server_serve(server *srv, hub *h) {
+  srv->hub = h;
+  lws_sul_schedule(srv->ctx, 0, &srv->tick, on_tick, 100 * LWS_US_PER_MS);
 }
 
 int server_port(server *srv) { return lws_get_vhost_listen_port(srv->vhost); }
@@ -841,9 +809,6 @@ int server_run(server *srv) {
 void server_free(server *srv) {
   if (!srv) return;
   lws_context_destroy(srv->ctx); /* closes what is left; CLOSED callbacks free sessions */
-  media_stop(srv->media);
-  hub_free(srv->hub);
-  attachment_store_close(srv->files);
   conn_limit_free(srv->per_ip);
   if (log_server == srv) log_server = NULL;
   free(srv);

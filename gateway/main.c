@@ -24,14 +24,20 @@
 #include <unistd.h>
 
 #include "gateway/config.h"
+#include "gateway/http_files.h"
 #include "gateway/http_ws.h"
 #include "base/log.h"
+#include "gateway/media.h"
 #include "gateway/programme_collector.h"
 #include "gateway/programme_fetch.h"
 #include "gateway/programme_sources.h"
 #include "gateway/rec_cli.h"
+#include "gateway/rec_finalize.h"
 #include "gateway/turn_config.h"
 #include "gateway/turn_credential.h"
+#include "signaling/hub.h"
+#include "signaling/meeting_record.h"
+#include "storage/attachment_store.h"
 #include "storage/consortium_store.h"
 #include "storage/db.h"
 #include "storage/demo_data.h"
@@ -525,11 +531,32 @@ static int cmd_serve(moa_config *cfg, cmdline *cl) {
   }
   signal(SIGPIPE, SIG_IGN);
   raise_fd_limit();
-  server *srv = server_start(cfg, db);
-  if (!srv) {
-    db_close(db);
-    return 1;
+  /* The parts, each over the one before: the server's loop (bound, not yet serving), the hub
+   * (woken by the loop), the media workers (reporting to the hub), the attachment store; then
+   * the server serves the hub. One cleanup path below frees what was made, in reverse. */
+  int status = 1;
+  hub *h = NULL;
+  media_system *media = NULL;
+  attachment_store *files = NULL;
+  programme_collector *collector = NULL;
+  server *srv = server_start(cfg);
+  if (!srv) goto done;
+  h = hub_new(db, cfg, server_wake, srv);
+  if (!h) {
+    log_error("cannot start the signaling hub");
+    goto done;
   }
+  media = media_start(cfg, server_wake, srv);
+  if (!media) {
+    log_error("cannot start the media workers on %s (port %d)", cfg->media_ip, cfg->media_port);
+    goto done;
+  }
+  hub_set_media(h, media);
+  if (http_files_open(cfg, db, &files) != 0) goto done;
+  hub_set_attachments(h, files);
+  int recovered = meeting_record_recover(h, rec_finalize); /* what a crash or a stop left unfinished */
+  if (recovered > 0) log_info("finalizing %d recordings left unfinished by the last run", recovered);
+  server_serve(srv, h);
   the_server = srv;
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -540,7 +567,6 @@ static int cmd_serve(moa_config *cfg, cmdline *cl) {
   printf("moa %s listening on %s://%s%s%s:%d\n", MOA_VERSION, cfg->tls_cert[0] ? "https" : "http", v6 ? "[" : "",
          cfg->listen_host, v6 ? "]" : "", server_port(srv));
   fflush(stdout);
-  programme_collector *collector = NULL;
   if (nsources > 0) {
     int first = cfg->programme_interval < 10 ? cfg->programme_interval : 10;
     collector = programme_collector_start(cfg->db_path, sources, (size_t)nsources, first, cfg->programme_interval);
@@ -550,12 +576,17 @@ static int cmd_serve(moa_config *cfg, cmdline *cl) {
                cfg->programme_interval);
   }
   server_run(srv);
+  status = 0;
+done:
   programme_collector_stop(collector);
   the_server = NULL;
-  server_free(srv);
+  server_free(srv); /* closes the connections left: their sessions close in the hub */
+  media_stop(media);
+  hub_free(h);
+  attachment_store_close(files);
   db_close(db); /* checkpoints and truncates the WAL */
-  log_info("stopped cleanly");
-  return 0;
+  if (status == 0) log_info("stopped cleanly");
+  return status;
 }
 
 int main(int argc, char **argv) {

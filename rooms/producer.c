@@ -231,10 +231,7 @@ void producer_on_rtp(sfu *s, producer *p, int enc, uint8_t *pkt, size_t len, boo
   bool key = is_keyframe(p, &rp);
   if (key) pe->keyframe_requested = false;
   if (p->rec) recorder_on_rtp(s, p, enc, &rp, key);
-  size_t n = 0;
-  for (consumer *c = p->consumers; c; c = c->next_of_producer)
-    if (consumer_forward(s, c, enc, &rp, key)) n++;
-  s->hot.rtp_forwarded += n;
+  s->hot.rtp_forwarded += fanout_forward(s, p->consumers, enc, &rp, key);
 }
 
 void producer_on_sr(sfu *s, producer *p, int enc, uint64_t ntp, uint32_t rtp_ts) {

@@ -1,7 +1,7 @@
 /* What each subscriber receives, as its media worker reports it: the latest ME_CONSUMER_LAYER
  * of each consumer (spatial and temporal layer, the allocator's reason, the bandwidth estimate)
- * kept in the participant's subscription slots, and their JSON for room.stats (registry.h).
- * Signaling thread only. Kept apart from registry.c so it can be tested without a hub. */
+ * kept in the participant's subscription slots, which room.stats reports (signaling/room_events.h).
+ * Signaling thread only. Kept apart from registry.c so it can be tested without a registry. */
 #include <assert.h>
 
 #include "rooms/layer_alloc.h"
@@ -22,19 +22,4 @@ bool rooms_note_layer(participant *p, const media_event *ev) {
     return true;
   }
   return false;
-}
-
-json_t *rooms_receiving_layers_json(const participant *p) {
-  json_t *arr = json_array();
-  for (int i = 0; i < p->nsubs; i++) {
-    const sub_slot *s = &p->subs[i];
-    if (!s->track.active || !s->layer.known) continue;
-    json_array_append_new(
-        arr,
-        json_pack("{s:I, s:I, s:i, s:i, s:s, s:I}", "track_id", (json_int_t)s->producer_id, "participant_id",
-                  (json_int_t)s->from_participant, "spatial", (int)s->layer.spatial, "temporal",
-                  (int)s->layer.temporal, "reason", la_reason_name((la_reason)s->layer.reason),
-                  "estimate_bps", (json_int_t)s->layer.estimate_bps));
-  }
-  return arr;
 }

@@ -8,12 +8,10 @@
 #include <string.h>
 
 #include "base/log.h"
-#include "rooms/meeting_control.h"
-#include "rooms/meeting_record.h"
 
 struct rooms {
   media_system *media;
-  meeting_control *ctl;
+  rooms_listener on;
   live_room *live;
   uint32_t next_id; /* participants, transports, producers, consumers share one counter */
 };
@@ -34,13 +32,15 @@ static uint32_t random_u32(void) {
   return v;
 }
 
-rooms *rooms_new(media_system *media) {
+rooms *rooms_new(media_system *media, const rooms_listener *listener) {
+  assert(listener && listener->session_open && listener->participant_joined &&
+         listener->participant_leaving && listener->participant_removed && listener->track_published &&
+         listener->track_unpublished && listener->track_muted && listener->subscribe_offer &&
+         listener->media_connected && listener->active_speaker && listener->record_event);
   rooms *r = calloc(1, sizeof *r);
-  if (r && !(r->ctl = meeting_control_new())) {
-    free(r);
-    return NULL;
-  }
-  if (r) r->media = media;
+  if (!r) return NULL;
+  r->media = media;
+  r->on = *listener;
   return r;
 }
 
@@ -54,12 +54,10 @@ void rooms_free(rooms *r) {
     }
     free(lr);
   }
-  meeting_control_free(r->ctl);
   free(r);
 }
 
 media_system *rooms_media(rooms *r) { return r->media; }
-meeting_control *rooms_control(rooms *r) { return r->ctl; }
 
 live_room *rooms_find(rooms *r, int64_t room_id) {
   for (live_room *lr = r->live; lr; lr = lr->next)
@@ -67,18 +65,19 @@ live_room *rooms_find(rooms *r, int64_t room_id) {
   return NULL;
 }
 
-participant *rooms_participant_of(rooms *r, const session *s) {
-  if (!s->room_id) return NULL;
-  live_room *lr = rooms_find(r, s->room_id);
+participant *rooms_participant_of(rooms *r, int64_t room_id, uint32_t participant_id, uint64_t session_id) {
+  if (!room_id) return NULL;
+  live_room *lr = rooms_find(r, room_id);
   if (!lr) return NULL;
   for (participant *p = lr->members; p; p = p->next)
-    if (p->id == s->participant_id && p->session_id == s->id) return p;
+    if (p->id == participant_id && p->session_id == session_id) return p;
   return NULL;
 }
 
 static void post(rooms *r, live_room *lr, media_cmd *cmd) {
   cmd->room_id = (uint32_t)lr->id;
-  if (media_post(r->media, lr->worker, cmd) != 0) log_warn("media worker %d mailbox full: command dropped", lr->worker);
+  if (media_post(r->media, lr->worker, cmd) != 0)
+    log_warn("media worker %d mailbox full: command dropped", lr->worker);
 }
 
 static void post_adapt(rooms *r, live_room *lr) {
@@ -137,42 +136,6 @@ uint64_t rooms_record_stop(rooms *r, int64_t room_id) {
   return id;
 }
 
-/* ---- JSON ---- */
-
-static json_t *track_json(const pub_track *t) {
-  return json_pack("{s:I, s:s, s:s, s:b}", "track_id", (json_int_t)t->producer_id, "kind",
-                   t->kind == MEDIA_AUDIO ? "audio" : "video", "source", t->source, "muted", t->muted);
-}
-
-json_t *rooms_participant_json(const participant *p) {
-  json_t *tracks = json_array();
-  for (int i = 0; i < p->npubs; i++) json_array_append_new(tracks, track_json(&p->pubs[i]));
-  return json_pack("{s:I, s:I, s:s, s:s, s:b, s:b, s:o}", "participant_id", (json_int_t)p->id, "user_id",
-                   (json_int_t)p->user_id, "name", p->name, "role", p->role, "hand_raised", p->hand_raised, "floor",
-                   p->has_floor, "tracks", tracks);
-}
-
-json_t *rooms_presence_json(rooms *r, int64_t room_id) {
-  json_t *arr = json_array();
-  live_room *lr = rooms_find(r, room_id);
-  for (participant *p = lr ? lr->members : NULL; p; p = p->next)
-    json_array_append_new(arr, json_pack("{s:I, s:I, s:s}", "participant_id", (json_int_t)p->id, "user_id",
-                                         (json_int_t)p->user_id, "name", p->name));
-  return arr;
-}
-
-static void send_to(hub *h, const participant *p, json_t *event) {
-  session *s = hub_find(h, p->session_id);
-  if (s) hub_event(h, s, event);
-  else json_decref(event);
-}
-
-void rooms_broadcast(hub *h, live_room *room, const participant *except, json_t *event) {
-  for (participant *p = room->members; p; p = p->next)
-    if (p != except) send_to(h, p, json_incref(event));
-  json_decref(event);
-}
-
 /* ---- subscribe side ---- */
 
 /* Closes the transport *tid names (if any) on the room's worker and forgets it (*tid = 0). */
@@ -215,7 +178,7 @@ static void fill_local(rooms *r, const live_room *lr, sdp_local *l, const char *
   l->session_version = version;
 }
 
-static void send_offer(rooms *r, hub *h, participant *q) {
+static void send_offer(rooms *r, participant *q) {
   if (q->offer_outstanding) {
     q->offer_dirty = true;
     return;
@@ -226,19 +189,14 @@ static void send_offer(rooms *r, hub *h, participant *q) {
     if (q->subs[i].track.active && !q->sub_tag[0]) /* a new transport: the first track tags it */
       snprintf(q->sub_tag, sizeof q->sub_tag, "%s", q->subs[i].track.mid);
   }
-  if (any_active) ensure_sub_transport(r, q);
-  else q->sub_tag[0] = '\0';
+  if (any_active)
+    ensure_sub_transport(r, q);
+  else
+    q->sub_tag[0] = '\0';
   sdp_track tracks[SDP_MAX_MEDIA];
-  json_t *list = json_array();
   for (int i = 0; i < q->nsubs; i++) {
     tracks[i] = q->subs[i].track;
     tracks[i].bundle_tag = strcmp(tracks[i].mid, q->sub_tag) == 0;
-    if (q->subs[i].track.active)
-      json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:s, s:s}", "mid", q->subs[i].track.mid, "track_id",
-                                            (json_int_t)q->subs[i].producer_id, "participant_id",
-                                            (json_int_t)q->subs[i].from_participant, "kind",
-                                            q->subs[i].track.kind == SDP_KIND_AUDIO ? "audio" : "video", "source",
-                                            q->subs[i].source));
   }
   sdp_local local;
   fill_local(r, q->room, &local, q->sub_ufrag, q->sub_pwd, q->sub_sdp_session, ++q->sub_sdp_version);
@@ -247,15 +205,13 @@ static void send_offer(rooms *r, hub *h, participant *q) {
   if (!text || sdp_build_offer(tracks, (size_t)q->nsubs, &local, text, cap, err, sizeof err) < 0) {
     log_error("subscribe offer for participant %u: %s", q->id, text ? err : "out of memory");
     free(text);
-    json_decref(list);
     return;
   }
   q->offer_outstanding = true;
   q->offer_dirty = false;
   memcpy(q->offered, tracks, sizeof tracks[0] * (size_t)q->nsubs);
   q->noffered = q->nsubs;
-  send_to(h, q, protocol_event("media.offer", json_pack("{s:I, s:s, s:o}", "room_id", (json_int_t)q->room->id, "sdp",
-                                                        text, "tracks", list)));
+  r->on.subscribe_offer(r->on.ctx, q, text);
   free(text);
   /* Every track offered has gone: each m-section is rejected, the offer has no BUNDLE group,
    * and the browser closes the transport. Tracks offered later (in recycled m-sections) come on
@@ -324,7 +280,7 @@ static void add_subscription(rooms *r, participant *q, const participant *p, con
   post(r, q->room, &cmd);
 }
 
-static void remove_subscriptions_of(rooms *r, hub *h, live_room *lr, uint32_t producer_id) {
+static void remove_subscriptions_of(rooms *r, live_room *lr, uint32_t producer_id) {
   for (participant *q = lr->members; q; q = q->next) {
     bool changed = false;
     for (int i = 0; i < q->nsubs; i++) {
@@ -338,13 +294,13 @@ static void remove_subscriptions_of(rooms *r, hub *h, live_room *lr, uint32_t pr
       s->track.active = false;
       changed = true;
     }
-    if (changed) send_offer(r, h, q);
+    if (changed) send_offer(r, q);
   }
 }
 
 /* ---- publish side ---- */
 
-static void remove_pub(rooms *r, hub *h, participant *p, int i) {
+static void remove_pub(rooms *r, participant *p, int i) {
   pub_track t = p->pubs[i];
   p->pubs[i] = p->pubs[--p->npubs];
   media_cmd cmd;
@@ -352,11 +308,8 @@ static void remove_pub(rooms *r, hub *h, participant *p, int i) {
   cmd.type = MC_PRODUCER_REMOVE;
   cmd.producer_id = t.producer_id;
   post(r, p->room, &cmd);
-  remove_subscriptions_of(r, h, p->room, t.producer_id);
-  rooms_broadcast(h, p->room, p,
-                  protocol_event("room.track_unpublished", json_pack("{s:I, s:I, s:I}", "room_id", (json_int_t)p->room->id,
-                                                                     "participant_id", (json_int_t)p->id, "track_id",
-                                                                     (json_int_t)t.producer_id)));
+  remove_subscriptions_of(r, p->room, t.producer_id);
+  r->on.track_unpublished(r->on.ctx, p, t.producer_id);
 }
 
 static media_codec codec_of(const char *name) {
@@ -366,12 +319,10 @@ static media_codec codec_of(const char *name) {
   return MEDIA_CODEC_OTHER;
 }
 
-static const char *source_for(json_t *sources, const char *mid, media_kind kind) {
-  size_t i;
-  json_t *s;
-  json_array_foreach(sources, i, s) {
-    const char *m = json_string_value(json_object_get(s, "mid"));
-    const char *src = json_string_value(json_object_get(s, "source"));
+static const char *source_for(const rooms_source *sources, size_t nsources, const char *mid,
+                              media_kind kind) {
+  for (size_t i = 0; i < nsources; i++) {
+    const char *m = sources[i].mid, *src = sources[i].source;
     if (m && src && !strcmp(m, mid) &&
         (!strcmp(src, "microphone") || !strcmp(src, "camera") || !strcmp(src, "screen")))
       return src;
@@ -379,8 +330,8 @@ static const char *source_for(json_t *sources, const char *mid, media_kind kind)
   return kind == MEDIA_AUDIO ? "microphone" : "camera";
 }
 
-char *rooms_publish(rooms *r, hub *h, participant *p, const char *sdp, json_t *sources, json_t **tracks, char *err,
-                    size_t errlen) {
+char *rooms_publish(rooms *r, participant *p, const char *sdp, const rooms_source *sources, size_t nsources,
+                    char *err, size_t errlen) {
   live_room *lr = p->room;
   sdp_session *offer = malloc(sizeof *offer);
   char *answer = NULL;
@@ -421,7 +372,8 @@ char *rooms_publish(rooms *r, hub *h, participant *p, const char *sdp, json_t *s
     cmd.transport_id = p->pub_tid;
     snprintf(cmd.u.transport.local_ufrag, sizeof cmd.u.transport.local_ufrag, "%s", p->pub_ufrag);
     snprintf(cmd.u.transport.local_pwd, sizeof cmd.u.transport.local_pwd, "%s", p->pub_pwd);
-    snprintf(cmd.u.transport.remote_ufrag, sizeof cmd.u.transport.remote_ufrag, "%s", offer->transport.ice_ufrag);
+    snprintf(cmd.u.transport.remote_ufrag, sizeof cmd.u.transport.remote_ufrag, "%s",
+             offer->transport.ice_ufrag);
     cmd.u.transport.has_fingerprint = true;
     memcpy(cmd.u.transport.remote_fingerprint, offer->transport.fingerprint, 32);
     if (created)
@@ -432,7 +384,7 @@ char *rooms_publish(rooms *r, hub *h, participant *p, const char *sdp, json_t *s
   /* Tracks no longer sent are unpublished; new ones become producers. */
   for (int i = p->npubs - 1; i >= 0; i--) {
     int m = sdp_find_mid(offer, p->pubs[i].mid);
-    if (m < 0 || !choices[m].accepted || choices[m].direction != SDP_DIR_RECVONLY) remove_pub(r, h, p, i);
+    if (m < 0 || !choices[m].accepted || choices[m].direction != SDP_DIR_RECVONLY) remove_pub(r, p, i);
   }
   for (size_t i = 0; i < offer->n_media; i++) {
     const sdp_media *m = &offer->media[i];
@@ -450,7 +402,7 @@ char *rooms_publish(rooms *r, hub *h, participant *p, const char *sdp, json_t *s
     t->producer_id = next_id(r);
     snprintf(t->mid, sizeof t->mid, "%s", m->mid);
     t->kind = m->kind == SDP_KIND_AUDIO ? MEDIA_AUDIO : MEDIA_VIDEO;
-    snprintf(t->source, sizeof t->source, "%s", source_for(sources, m->mid, t->kind));
+    snprintf(t->source, sizeof t->source, "%s", source_for(sources, nsources, m->mid, t->kind));
     const sdp_codec *k = &m->codecs[c->codec];
     snprintf(t->codec_name, sizeof t->codec_name, "%s", k->name);
     memset(&cmd, 0, sizeof cmd);
@@ -472,28 +424,19 @@ char *rooms_publish(rooms *r, hub *h, participant *p, const char *sdp, json_t *s
     cmd.u.producer.clock = k->clock;
     memcpy(cmd.u.producer.ext, c->ext_ids, MEDIA_EXT_COUNT);
     post(r, lr, &cmd);
-    rooms_broadcast(h, lr, p,
-                    protocol_event("room.track_published", json_pack("{s:I, s:I, s:o}", "room_id", (json_int_t)lr->id,
-                                                                     "participant_id", (json_int_t)p->id, "track",
-                                                                     track_json(t))));
+    r->on.track_published(r->on.ctx, p, t);
     for (participant *q = lr->members; q; q = q->next)
       if (q != p) {
         add_subscription(r, q, p, t);
-        send_offer(r, h, q);
+        send_offer(r, q);
       }
-  }
-  *tracks = json_array();
-  for (int i = 0; i < p->npubs; i++) {
-    json_t *tj = track_json(&p->pubs[i]);
-    json_object_set_new(tj, "mid", json_string(p->pubs[i].mid));
-    json_array_append_new(*tracks, tj);
   }
 done:
   free(offer);
   return answer;
 }
 
-int rooms_answer(rooms *r, hub *h, participant *p, const char *sdp, char *err, size_t errlen) {
+int rooms_answer(rooms *r, participant *p, const char *sdp, char *err, size_t errlen) {
   if (!p->offer_outstanding) {
     snprintf(err, errlen, "no subscribe offer is waiting for an answer");
     return -1;
@@ -526,7 +469,7 @@ int rooms_answer(rooms *r, hub *h, participant *p, const char *sdp, char *err, s
   memcpy(cmd.u.transport.remote_fingerprint, info->fingerprint, 32);
   if (p->sub_tid && accepted) post(r, p->room, &cmd);
   p->offer_outstanding = false;
-  if (p->offer_dirty) send_offer(r, h, p);
+  if (p->offer_dirty) send_offer(r, p);
   rc = 0;
 done:
   free(ans);
@@ -534,7 +477,7 @@ done:
   return rc;
 }
 
-int rooms_mute(rooms *r, hub *h, participant *p, uint32_t track_id, bool muted) {
+int rooms_mute(rooms *r, participant *p, uint32_t track_id, bool muted) {
   for (int i = 0; i < p->npubs; i++) {
     if (p->pubs[i].producer_id != track_id) continue;
     p->pubs[i].muted = muted;
@@ -544,20 +487,16 @@ int rooms_mute(rooms *r, hub *h, participant *p, uint32_t track_id, bool muted) 
     cmd.producer_id = track_id;
     cmd.u.producer.paused = muted;
     post(r, p->room, &cmd);
-    rooms_broadcast(h, p->room, NULL,
-                    protocol_event("room.track_muted", json_pack("{s:I, s:I, s:I, s:s, s:b}", "room_id",
-                                                                 (json_int_t)p->room->id, "participant_id",
-                                                                 (json_int_t)p->id, "track_id", (json_int_t)track_id,
-                                                                 "source", p->pubs[i].source, "muted", muted)));
+    r->on.track_muted(r->on.ctx, p, &p->pubs[i]);
     return 0;
   }
   return -1;
 }
 
-int rooms_unpublish(rooms *r, hub *h, participant *p, uint32_t track_id) {
+int rooms_unpublish(rooms *r, participant *p, uint32_t track_id) {
   for (int i = 0; i < p->npubs; i++)
     if (p->pubs[i].producer_id == track_id) {
-      remove_pub(r, h, p, i);
+      remove_pub(r, p, i);
       return 0;
     }
   return -1;
@@ -593,7 +532,7 @@ int rooms_view(rooms *r, participant *p, uint32_t track_id, uint16_t width, uint
   return 0;
 }
 
-void rooms_restart_subscribe_ice(rooms *r, hub *h, participant *p) {
+void rooms_restart_subscribe_ice(rooms *r, participant *p) {
   if (!p->sub_tid) return;
   random_token(p->sub_ufrag, 8);
   random_token(p->sub_pwd, 24);
@@ -604,20 +543,18 @@ void rooms_restart_subscribe_ice(rooms *r, hub *h, participant *p) {
   snprintf(cmd.u.transport.local_ufrag, sizeof cmd.u.transport.local_ufrag, "%s", p->sub_ufrag);
   snprintf(cmd.u.transport.local_pwd, sizeof cmd.u.transport.local_pwd, "%s", p->sub_pwd);
   post(r, p->room, &cmd);
-  send_offer(r, h, p);
+  send_offer(r, p);
 }
 
 /* ---- membership ---- */
 
-participant *rooms_join(rooms *r, hub *h, session *s, int64_t room_id, int64_t consortium_id, const char *name,
-                        int64_t conversation_id) {
-  participant *old = rooms_participant_of(r, s);
-  if (old) rooms_leave(r, h, old, NULL);
+participant *rooms_join(rooms *r, uint64_t session_id, int64_t user_id, int64_t room_id,
+                        int64_t consortium_id, const char *name, int64_t conversation_id, int64_t joined_at) {
   live_room *lr = rooms_find(r, room_id);
   if (lr) { /* a participant of the same user left behind by a dropped connection */
     for (participant *p = lr->members, *n; p; p = n) {
       n = p->next;
-      if (p->user_id == s->user_id && !hub_find(h, p->session_id)) rooms_leave(r, h, p, NULL);
+      if (p->user_id == user_id && !r->on.session_open(r->on.ctx, p->session_id)) rooms_leave(r, p, NULL);
     }
     lr = rooms_find(r, room_id);
   }
@@ -635,20 +572,15 @@ participant *rooms_join(rooms *r, hub *h, session *s, int64_t room_id, int64_t c
   participant *p = calloc(1, sizeof *p);
   if (!p) return NULL;
   p->id = next_id(r);
-  p->session_id = s->id;
-  p->user_id = s->user_id;
+  p->session_id = session_id;
+  p->user_id = user_id;
   snprintf(p->name, sizeof p->name, "%s", name);
   p->room = lr;
-  p->joined_at = db_now(hub_db(h));
-  meeting_control_on_join(r, h, s, p);
-  rooms_broadcast(h, lr, NULL,
-                  protocol_event("room.participant_joined", json_pack("{s:I, s:o}", "room_id", (json_int_t)room_id,
-                                                                      "participant", rooms_participant_json(p))));
+  p->joined_at = joined_at;
+  r->on.participant_joined(r->on.ctx, p);
   p->next = lr->members;
   lr->members = p;
   lr->count++;
-  s->room_id = room_id;
-  s->participant_id = p->id;
   bool any = false;
   for (participant *q = lr->members; q; q = q->next)
     if (q != p)
@@ -660,15 +592,14 @@ participant *rooms_join(rooms *r, hub *h, session *s, int64_t room_id, int64_t c
   return p;
 }
 
-void rooms_send_initial_offer(rooms *r, hub *h, participant *p) {
-  if (p->nsubs > 0) send_offer(r, h, p);
+void rooms_send_initial_offer(rooms *r, participant *p) {
+  if (p->nsubs > 0) send_offer(r, p);
 }
 
-void rooms_leave(rooms *r, hub *h, participant *p, const char *reason) {
+void rooms_leave(rooms *r, participant *p, const char *reason) {
   live_room *lr = p->room;
-  meeting_control_on_leave(r, h, p);
-  if (lr->count == 1 && lr->recording_id) meeting_record_room_empty(r, h, lr);
-  while (p->npubs) remove_pub(r, h, p, p->npubs - 1);
+  r->on.participant_leaving(r->on.ctx, p);
+  while (p->npubs) remove_pub(r, p, p->npubs - 1);
   media_cmd cmd;
   memset(&cmd, 0, sizeof cmd);
   cmd.type = MC_TRANSPORT_CLOSE;
@@ -686,17 +617,7 @@ void rooms_leave(rooms *r, hub *h, participant *p, const char *reason) {
       break;
     }
   lr->count--;
-  session *s = hub_find(h, p->session_id);
-  if (s && s->participant_id == p->id) {
-    s->room_id = 0;
-    s->participant_id = 0;
-    if (reason)
-      hub_event(h, s, protocol_event("room.left", json_pack("{s:I, s:s}", "room_id", (json_int_t)lr->id, "reason", reason)));
-  }
-  rooms_broadcast(h, lr, NULL,
-                  protocol_event("room.participant_left", json_pack("{s:I, s:I, s:I}", "room_id", (json_int_t)lr->id,
-                                                                    "participant_id", (json_int_t)p->id, "user_id",
-                                                                    (json_int_t)p->user_id)));
+  r->on.participant_removed(r->on.ctx, lr, p, reason);
   free(p);
   if (lr->count == 0) {
     media_room_removed(r->media, lr->worker);
@@ -709,21 +630,15 @@ void rooms_leave(rooms *r, hub *h, participant *p, const char *reason) {
   }
 }
 
-void rooms_session_closed(rooms *r, hub *h, session *s) {
-  participant *p = rooms_participant_of(r, s);
-  if (p) rooms_leave(r, h, p, NULL);
-  meeting_control_leave_lobby(r, h, s);
-}
-
-void rooms_remove_all(rooms *r, hub *h, int64_t room_id, const char *reason) {
+void rooms_remove_all(rooms *r, int64_t room_id, const char *reason) {
   live_room *lr;
   /* rooms_leave frees the live room with its last participant: look it up each time */
-  while ((lr = rooms_find(r, room_id)) && lr->members) rooms_leave(r, h, lr->members, reason);
+  while ((lr = rooms_find(r, room_id)) && lr->members) rooms_leave(r, lr->members, reason);
 }
 
-void rooms_on_media_event(rooms *r, hub *h, const media_event *ev) {
+void rooms_on_media_event(rooms *r, const media_event *ev) {
   if (ev->type == ME_RECORD_DEGRADED || ev->type == ME_RECORD_STOPPED) { /* also after the room closed */
-    meeting_record_on_media_event(r, h, ev);
+    r->on.record_event(r->on.ctx, ev);
     return;
   }
   live_room *lr = rooms_find(r, ev->room_id);
@@ -731,10 +646,7 @@ void rooms_on_media_event(rooms *r, hub *h, const media_event *ev) {
   if (ev->type == ME_TRANSPORT_CONNECTED && ev->transport_id) {
     for (participant *p = lr->members; p; p = p->next)
       if (p->pub_tid == ev->transport_id || p->sub_tid == ev->transport_id) {
-        send_to(h, p,
-                protocol_event("media.connected",
-                               json_pack("{s:I, s:s}", "room_id", (json_int_t)lr->id, "direction",
-                                         p->pub_tid == ev->transport_id ? "publish" : "subscribe")));
+        r->on.media_connected(r->on.ctx, p, p->pub_tid == ev->transport_id);
         return;
       }
     return;
@@ -748,18 +660,18 @@ void rooms_on_media_event(rooms *r, hub *h, const media_event *ev) {
     if (ev->type == ME_ACTIVE_SPEAKER) {
       for (int i = 0; i < p->npubs; i++)
         if (p->pubs[i].producer_id == ev->producer_id) {
-          rooms_broadcast(h, lr, NULL,
-                          protocol_event("room.active_speaker", json_pack("{s:I, s:I}", "room_id", (json_int_t)lr->id,
-                                                                          "participant_id", (json_int_t)p->id)));
+          r->on.active_speaker(r->on.ctx, p);
           return;
         }
     } else if (ev->type == ME_TRANSPORT_CLOSED && ev->reason != MEDIA_CLOSE_REQUESTED &&
                (p->pub_tid == ev->transport_id || p->sub_tid == ev->transport_id)) {
       /* The media path is dead (no consent, DTLS failure): the participant must rejoin. Its
        * transports are already gone on the worker. */
-      if (p->pub_tid == ev->transport_id) p->pub_tid = 0;
-      else p->sub_tid = 0;
-      rooms_leave(r, h, p, ev->reason == MEDIA_CLOSE_DTLS_FAILED ? "media_failed" : "media_timeout");
+      if (p->pub_tid == ev->transport_id)
+        p->pub_tid = 0;
+      else
+        p->sub_tid = 0;
+      rooms_leave(r, p, ev->reason == MEDIA_CLOSE_DTLS_FAILED ? "media_failed" : "media_timeout");
       return;
     }
   }

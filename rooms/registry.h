@@ -1,7 +1,9 @@
-/* Live rooms on the signaling side: who is in which room right now, what each participant
+/* Live rooms on the signaling thread: who is in which room right now, what each participant
  * publishes, and what each receives (its subscribe PeerConnection's m-sections, in a stable
- * order). It drives the media workers with media_cmd messages and tells clients through the
- * hub (events room.*, media.offer). Signaling thread only.
+ * order). It drives the media workers with media_cmd messages and reports what happened through
+ * the rooms_listener it was made with (participant joined or removed, track published, a
+ * subscribe offer to send, ...): signaling/room_events.c turns those into the protocol's events.
+ * The registry speaks C only: ids, participants and SDP text. Signaling thread only.
  *
  * Negotiation: the publish PeerConnection is offered by the browser (media.publish, answered at
  * once); the subscribe PeerConnection is offered by the server. One subscribe offer is
@@ -10,13 +12,12 @@
 #ifndef MOA_ROOMS_REGISTRY_H
 #define MOA_ROOMS_REGISTRY_H
 
-#include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "gateway/media.h"
-#include "signaling/hub.h"
-#include "signaling/sdp.h"
+#include "gateway/rtc/sdp.h"
 
 #define ROOM_MAX_PUBLISHED 8
 #define SOURCE_MAX 16
@@ -71,7 +72,7 @@ typedef struct participant {
   bool offer_outstanding, offer_dirty;
   sdp_track offered[SDP_MAX_MEDIA]; /* the outstanding offer's m-sections, to check its answer */
   int noffered;
-  /* running a meeting (rooms/meeting_control.h) */
+  /* running a meeting (signaling/meeting_control.h) */
   uint8_t rank;  /* mc_rank */
   char role[16]; /* host, cohost, presenter, attendee, guest, press, expert */
   bool hand_raised, has_floor;
@@ -93,7 +94,7 @@ struct live_room {
   int worker;
   int64_t conversation_id;
   bool adapt_off; /* the room's adaptation switch is off (room.adaptation): see rooms_set_adaptation */
-  /* recording (rooms/meeting_record.h): the recording the worker writes, 0 when none */
+  /* recording (signaling/meeting_record.h): the recording the worker writes, 0 when none */
   uint64_t recording_id;
   int64_t recording_since; /* unix seconds */
   int64_t recording_by;    /* the user who started it */
@@ -106,39 +107,85 @@ struct live_room {
 
 typedef struct rooms rooms;
 
-rooms *rooms_new(media_system *media);
+/* What the registry reports, upward: signaling/room_events.c implements it (the protocol's
+ * events), a test may implement it to watch. Every callback is called on the signaling thread
+ * with ctx, from inside the registry call that made the change; it may call the registry again
+ * (leave a participant, stop a recording) but must not free what it is handed. Each must be set. */
+typedef struct rooms_listener {
+  void *ctx;
+  /* Is the signaling session session_id still open? A participant whose session is gone is
+   * left behind by a dropped connection (rooms_join replaces it). */
+  bool (*session_open)(void *ctx, uint64_t session_id);
+  /* p entered its room (p->room): not yet among p->room->members, so the others are told. The
+   * listener may set p's role and rank (signaling/meeting_control.h) before it tells them. */
+  void (*participant_joined)(void *ctx, participant *p);
+  /* p is about to leave: still a member, its tracks still published. */
+  void (*participant_leaving)(void *ctx, participant *p);
+  /* p has left lr (no longer among lr->members; p is freed after this returns). reason is the
+   * reason given to rooms_leave (NULL: none to tell p). */
+  void (*participant_removed)(void *ctx, live_room *lr, const participant *p, const char *reason);
+  /* p published t (its producer id is the track id). */
+  void (*track_published)(void *ctx, const participant *p, const pub_track *t);
+  /* p stopped publishing track_id. */
+  void (*track_unpublished)(void *ctx, const participant *p, uint32_t track_id);
+  /* p's track t was muted or unmuted (t->muted). */
+  void (*track_muted)(void *ctx, const participant *p, const pub_track *t);
+  /* A subscribe offer for p: sdp (NUL-terminated) offers p->subs in order; the active ones are
+   * what p receives. */
+  void (*subscribe_offer)(void *ctx, const participant *p, const char *sdp);
+  /* p's publish (publish true) or subscribe transport connected. */
+  void (*media_connected)(void *ctx, const participant *p, bool publish);
+  /* p is the active speaker of its room. */
+  void (*active_speaker)(void *ctx, const participant *p);
+  /* A recorder's event (ME_RECORD_DEGRADED, ME_RECORD_STOPPED), also after its room closed. */
+  void (*record_event)(void *ctx, const media_event *ev);
+} rooms_listener;
+
+/* A new registry driving media's workers and reporting to *listener (copied). NULL when out of
+ * memory. */
+rooms *rooms_new(media_system *media, const rooms_listener *listener);
 void rooms_free(rooms *r);
 media_system *rooms_media(rooms *r);
-/* The moderation state of the live rooms (rooms/meeting_control.h). */
-struct meeting_control *rooms_control(rooms *r);
 
 live_room *rooms_find(rooms *r, int64_t room_id);
-participant *rooms_participant_of(rooms *r, const session *s);
+/* The participant participant_id of live room room_id whose session is session_id; NULL when
+ * there is none (room_id 0: the session is in no room). */
+participant *rooms_participant_of(rooms *r, int64_t room_id, uint32_t participant_id, uint64_t session_id);
 
-/* Puts the session's user into room (leaving any room the session was in, and replacing a
- * stale participant of the same user in this room). Returns the participant, or NULL when the
- * media system is full (reply busy). Sends room.participant_joined to the others and a
- * subscribe offer to the newcomer when there is anything to receive. */
-participant *rooms_join(rooms *r, hub *h, session *s, int64_t room_id, int64_t consortium_id, const char *name,
-                        int64_t conversation_id);
+/* Puts user_id (named name, on session session_id) into room, replacing a participant of the
+ * same user in this room whose session is no longer open (rooms_listener.session_open). The
+ * caller has taken the session out of any room it was in. joined_at is the time of entry (unix
+ * seconds). Returns the participant, or NULL when out of memory. The listener hears
+ * participant_joined (p not yet among the room's members); the newcomer's subscriptions to what
+ * the others publish are made, its offer waits for rooms_send_initial_offer. */
+participant *rooms_join(rooms *r, uint64_t session_id, int64_t user_id, int64_t room_id,
+                        int64_t consortium_id, const char *name, int64_t conversation_id, int64_t joined_at);
 /* Sends the newcomer its first subscribe offer, if there is anything to receive (call after
  * the join reply, so the client knows the room before the offer). */
-void rooms_send_initial_offer(rooms *r, hub *h, participant *p);
-/* Removes the participant (closing its media) and tells the others. reason goes to the
- * participant itself as room.left when not NULL. */
-void rooms_leave(rooms *r, hub *h, participant *p, const char *reason);
-void rooms_session_closed(rooms *r, hub *h, session *s);
+void rooms_send_initial_offer(rooms *r, participant *p);
+/* Removes the participant (closing its media); the listener hears participant_leaving, then
+ * participant_removed with reason (NULL: nothing to tell p itself). p is freed. */
+void rooms_leave(rooms *r, participant *p, const char *reason);
 
-/* The publish offer: returns the answer SDP (caller frees) and fills tracks (new reference) with
- * the participant's published tracks; NULL with err on a bad offer (nothing changed). */
-char *rooms_publish(rooms *r, hub *h, participant *p, const char *sdp, json_t *sources, json_t **tracks, char *err,
-                    size_t errlen);
+/* What the client says a publish offer's m-section carries: mid and source ("microphone",
+ * "camera", "screen"; anything else is ignored). */
+typedef struct rooms_source {
+  const char *mid;
+  const char *source;
+} rooms_source;
+
+/* The publish offer: returns the answer SDP (caller frees); p->pubs then holds the participant's
+ * published tracks. A track's source is the first of sources[0..nsources) naming its mid with a
+ * known source, else microphone (audio) or camera (video). NULL with err on a bad offer (nothing
+ * changed). */
+char *rooms_publish(rooms *r, participant *p, const char *sdp, const rooms_source *sources, size_t nsources,
+                    char *err, size_t errlen);
 /* The browser's answer to the outstanding subscribe offer. 0, or -1 with err. */
-int rooms_answer(rooms *r, hub *h, participant *p, const char *sdp, char *err, size_t errlen);
+int rooms_answer(rooms *r, participant *p, const char *sdp, char *err, size_t errlen);
 /* Mute or unmute one of p's tracks. 0, or -1 when no such track. */
-int rooms_mute(rooms *r, hub *h, participant *p, uint32_t track_id, bool muted);
+int rooms_mute(rooms *r, participant *p, uint32_t track_id, bool muted);
 /* Stops publishing one of p's tracks. 0, or -1 when no such track. */
-int rooms_unpublish(rooms *r, hub *h, participant *p, uint32_t track_id);
+int rooms_unpublish(rooms *r, participant *p, uint32_t track_id);
 /* Closes p's publish transport after its tracks were unpublished (a viewer whose floor was
  * taken closes its publish PeerConnection): nothing waits for consent on it any more, and the next
  * media.publish makes a new transport with a new DTLS handshake. Nothing happens without one. */
@@ -151,15 +198,7 @@ uint32_t rooms_received_video(const participant *p, uint32_t track_id);
  * that video track (rooms_received_video() is 0). */
 int rooms_view(rooms *r, participant *p, uint32_t track_id, uint16_t width, uint16_t height, bool pinned);
 /* ICE restart of the subscribe PeerConnection: new credentials and a new offer. */
-void rooms_restart_subscribe_ice(rooms *r, hub *h, participant *p);
-
-/* JSON of a participant: {participant_id, user_id, name, role, hand_raised, floor,
- * tracks: [{track_id, kind, source, muted}]} */
-json_t *rooms_participant_json(const participant *p);
-/* [{participant_id, user_id, name}] of a live room (empty array when not live). */
-json_t *rooms_presence_json(rooms *r, int64_t room_id);
-/* Sends event (stolen) to every participant of room except `except` (may be NULL). */
-void rooms_broadcast(hub *h, live_room *room, const participant *except, json_t *event);
+void rooms_restart_subscribe_ice(rooms *r, participant *p);
 
 /* Sets the live room's bandwidth adaptation switch and tells its worker (MC_ROUTER_ADAPT). The
  * worker's router starts with adaptation on and is made anew whenever the room's first transport
@@ -168,31 +207,29 @@ void rooms_broadcast(hub *h, live_room *room, const participant *except, json_t 
  * already so. */
 void rooms_set_adaptation(rooms *r, int64_t room_id, bool on);
 
-/* Recording (issue 17; decided in rooms/meeting_record.c). rooms_record_start posts
+/* Recording (issue 17; decided in signaling/meeting_record.c). rooms_record_start posts
  * MC_RECORD_START for the live room (spool_dir absolute, the ids for the spool headers) and
  * notes recording_id in it: 0, or -1 when the room is not live or records already (nothing
  * posted). rooms_record_stop posts MC_RECORD_STOP for the room's recording and clears it:
  * returns the recording's id, 0 when the room is not live or does not record. When the last
- * participant leaves a recording room, rooms_leave calls meeting_record_room_empty first (the
- * stop goes out before the transports close). */
+ * participant of a recording room leaves, the listener hears participant_leaving first (the
+ * stop can go out before the transports close). */
 int rooms_record_start(rooms *r, int64_t room_id, const char *spool_dir, uint64_t recording_id,
                        uint64_t meeting_id);
 uint64_t rooms_record_stop(rooms *r, int64_t room_id);
 
-/* Removes every participant of a live room (closing their media); each gets room.left with
- * reason (e.g. "archived"), the others room.participant_left. Nothing happens when not live. */
-void rooms_remove_all(rooms *r, hub *h, int64_t room_id, const char *reason);
+/* Removes every participant of a live room (closing their media), each with rooms_leave and
+ * reason (e.g. "archived"). Nothing happens when not live. */
+void rooms_remove_all(rooms *r, int64_t room_id, const char *reason);
 
-/* Worker events (transport connected or closed, active speaker, a consumer's layer). A
- * participant whose transport connected gets media.connected {room_id, direction}. */
-void rooms_on_media_event(rooms *r, hub *h, const media_event *ev);
+/* Worker events (transport connected or closed, active speaker, a consumer's layer, a recorder's
+ * events): each is reported through the listener. A participant whose transport closed on its own
+ * (no consent, DTLS failure) leaves (reason "media_timeout" or "media_failed"). */
+void rooms_on_media_event(rooms *r, const media_event *ev);
 
 /* Folds an ME_CONSUMER_LAYER event into p's state: the layer of the subscription with that
  * consumer id and p's estimate. Returns false (nothing changed) when ev is not such an event for
  * p's subscribe transport or names no consumer of p. (rooms/receiving_layers.c) */
 bool rooms_note_layer(participant *p, const media_event *ev);
-/* p's receiving_layers for room.stats: [{track_id, participant_id, spatial, temporal, reason,
- * estimate_bps}] for each active subscription the worker reported on (new reference). */
-json_t *rooms_receiving_layers_json(const participant *p);
 
 #endif

@@ -334,6 +334,9 @@ consumer *consumer_by_id(sfu *s, uint32_t id);
 /* Forwards one packet of encoding enc, parsed once by the producer (rp: its data, length and
  * header fields), to c's subscriber if c takes it; true when it was sent. */
 bool consumer_forward(sfu *s, consumer *c, int enc, const rtp_packet *rp, bool is_keyframe);
+/* fanout.c: consumer_forward() of one packet to first and every consumer after it on its
+ * producer's list, with a cache look-ahead over the next subscribers; returns how many sent. */
+size_t fanout_forward(sfu *s, consumer *first, int enc, const rtp_packet *rp, bool is_keyframe);
 /* Without adaptation: re-chooses a simulcast consumer's encoding, the highest that carries
  * media (every second). */
 void consumer_choose_encoding(sfu *s, consumer *c);

@@ -1,6 +1,6 @@
 /* Dispatch table (see dispatch.h). Each domain declares its own table in its handlers file
- * (handlers.h); dispatch_check() merges them once at start-up into one array sorted by type,
- * refusing duplicates, so lookups are a binary search and adding a domain touches one line here. */
+ * (handlers.h); dispatch_new() merges them into one array sorted by type, refusing duplicates,
+ * so lookups are a binary search and adding a domain touches one line here. */
 #include "signaling/dispatch.h"
 
 #include <stdlib.h>
@@ -10,14 +10,18 @@
 #include "signaling/handlers.h"
 
 static const handler_def *const domains[] = {
-    meeting_handlers, guest_handlers,      auth_handlers,  core_handlers,    chat_handlers, partner_handlers,
-    room_handlers,    room_admin_handlers, media_handlers, control_handlers, org_handlers,        signup_handlers,
+    meeting_handlers,   guest_handlers,           auth_handlers,      core_handlers,
+    chat_handlers,      partner_handlers,         room_handlers,      room_admin_handlers,
+    media_handlers,     control_handlers,         org_handlers,       signup_handlers,
     programme_handlers, programme_admin_handlers, recording_handlers,
 };
 
 #define MAX_HANDLERS 256
-static handler_def table[MAX_HANDLERS];
-static size_t ntable;
+
+struct dispatch {
+  handler_def table[MAX_HANDLERS];
+  size_t n;
+};
 
 static int cmp_def(const void *a, const void *b) {
   return strcmp(((const handler_def *)a)->type, ((const handler_def *)b)->type);
@@ -27,34 +31,36 @@ static int cmp_key(const void *key, const void *elem) {
   return strcmp((const char *)key, ((const handler_def *)elem)->type);
 }
 
-int dispatch_check(void) {
-  if (ntable) return 0;
+dispatch *dispatch_new(void) {
+  dispatch *d = calloc(1, sizeof *d);
+  if (!d) return NULL;
   size_t n = 0;
-  for (size_t d = 0; d < sizeof domains / sizeof domains[0]; d++)
-    for (const handler_def *h = domains[d]; h->type; h++) {
+  for (size_t k = 0; k < sizeof domains / sizeof domains[0]; k++)
+    for (const handler_def *h = domains[k]; h->type; h++) {
       if (n == MAX_HANDLERS) {
         log_error("dispatch: more than %d handlers", MAX_HANDLERS);
-        return -1;
+        goto fail;
       }
-      table[n++] = *h;
+      d->table[n++] = *h;
     }
-  qsort(table, n, sizeof table[0], cmp_def);
+  qsort(d->table, n, sizeof d->table[0], cmp_def);
   for (size_t i = 1; i < n; i++)
-    if (strcmp(table[i - 1].type, table[i].type) == 0) {
-      log_error("dispatch: two handlers for %s", table[i].type);
-      return -1;
+    if (strcmp(d->table[i - 1].type, d->table[i].type) == 0) {
+      log_error("dispatch: two handlers for %s", d->table[i].type);
+      goto fail;
     }
-  ntable = n;
-  return 0;
+  d->n = n;
+  return d;
+fail:
+  free(d);
+  return NULL;
 }
 
-const handler_def *dispatch_find(const char *type) {
-  if (!ntable && dispatch_check() != 0) return NULL;
-  return bsearch(type, table, ntable, sizeof table[0], cmp_key);
+void dispatch_free(dispatch *d) { free(d); }
+
+const handler_def *dispatch_find(const dispatch *d, const char *type) {
+  return bsearch(type, d->table, d->n, sizeof d->table[0], cmp_key);
 }
-size_t dispatch_index(const handler_def *d) { return (size_t)(d - table); }
-size_t dispatch_count(void) {
-  if (!ntable) dispatch_check();
-  return ntable;
-}
-const handler_def *dispatch_at(size_t i) { return i < dispatch_count() ? &table[i] : NULL; }
+size_t dispatch_index(const dispatch *d, const handler_def *def) { return (size_t)(def - d->table); }
+size_t dispatch_count(const dispatch *d) { return d->n; }
+const handler_def *dispatch_at(const dispatch *d, size_t i) { return i < d->n ? &d->table[i] : NULL; }

@@ -22,11 +22,9 @@ extern const handler_def signup_handlers[];  /* signup.* company self sign-up (h
 /* Frees a sign-in attempt that never reached its password check (hub_free). (handlers_auth.c) */
 void auth_login_drop(void *login_job);
 
-/* Reminds online invitees of meetings starting within --reminder-lead (meeting.reminder); cheap to
- * call often, works about once a second. (handlers_meeting.c) */
+/* Reminds online invitees of meetings starting within --reminder-lead (meeting.reminder); hub_poll
+ * calls it about once a second. (handlers_meeting.c) */
 void meeting_reminder_tick(hub *h);
-/* May a guest session (session.guest_meeting_id set) send this request type? (handlers_guest.c) */
-bool meeting_guest_may(const char *type);
 /* Restores the guest scope of a session that resumed a guest's token. (handlers_guest.c) */
 void meeting_guest_resume(hub *h, session *s);
 /* Adds the `guest` block (meeting_id, room_id, role, until_segment, title) to a sign-in result and
@@ -49,6 +47,9 @@ json_t *media_path_json(const struct participant *p);
 json_t *room_enter(hub *h, session *s, const struct room_rec *room, struct participant **out, const char **code,
                    const char **message);
 
+/* The table of per-user chat budgets (flood limit, typing) the hub owns: made by hub_new,
+ * freed with free(). NULL when out of memory. (handlers_chat.c) */
+struct chat_budget *chat_budgets_new(void);
 /* Sends event (stolen) to every open signed-in session whose user is one of user_ids (n of them),
  * except the session except_session and every session of except_user (0: none). The event is
  * serialized once; O(sessions + n). Returns how many sessions it was queued to. (handlers_chat.c) */

@@ -103,7 +103,7 @@ static void login_done(void *ctx, void *arg) {
     char token[SESSION_TOKEN_LEN + 1];
     int64_t expires;
     user_store_record_success(db, j->user_id); /* clears the failures counted on acceptance */
-    throttle_clear(j->address);
+    throttle_clear(hub_throttle(h), j->address);
     if (!s) goto done; /* the client left; no session is created for nobody */
     if (session_store_create(db, j->user_id, hub_config(h)->session_ttl, j->address, token, &expires) != 0) {
       hub_error(h, s, j->req_id, ERR_INTERNAL, "could not create a session");
@@ -154,7 +154,7 @@ static void handle_auth_login(hub *h, session *s, json_int_t id, json_t *req) {
   }
   moa_db *db = hub_db(h);
   int64_t now = db_now(db);
-  int64_t wait = throttle_locked_for(s->address, now);
+  int64_t wait = throttle_locked_for(hub_throttle(h), s->address, now);
   if (wait > 0) {
     hub_error_with(h, s, id, ERR_LOCKED, "too many failed sign-ins from this address; try again later",
                    json_pack("{s:I}", "retry_after", (json_int_t)wait));
@@ -208,7 +208,7 @@ static void handle_auth_login(hub *h, session *s, json_int_t id, json_t *req) {
   /* Accepted: counted now, before any hashing, so a batch cannot outrun the locks. */
   if (j->user_id && user_store_record_failure(db, j->user_id, now) < 0)
     log_warn("could not count a sign-in attempt of user %lld", (long long)j->user_id);
-  throttle_record_failure(s->address, now);
+  throttle_record_failure(hub_throttle(h), s->address, now);
   s->login_pending = true;
   s->login_accepted_ms = now_ms;
   s->pending_jobs++;
@@ -261,7 +261,7 @@ static void handle_auth_logout(hub *h, session *s, json_int_t id, json_t *req) {
 
 const handler_def auth_handlers[] = {
     {"auth.login", handle_auth_login, HANDLER_PUBLIC},
-    {"auth.logout", handle_auth_logout, 0},
+    {"auth.logout", handle_auth_logout, HANDLER_GUEST},
     {"auth.resume", handle_auth_resume, HANDLER_PUBLIC},
     {NULL, NULL, 0},
 };

@@ -42,11 +42,13 @@ typedef struct chat_budget {
   uint64_t typing_ms;
 } chat_budget;
 
-static chat_budget chat_budgets[CHAT_BUDGET_SLOTS];
+chat_budget *chat_budgets_new(void) { return calloc(CHAT_BUDGET_SLOTS, sizeof(chat_budget)); }
 
-/* The budget of user_id: its slot, else a free one, else the least recently used one of its
- * probe sequence (that user's history is forgotten: a bounded table cannot remember everyone). */
-static chat_budget *chat__budget(int64_t user_id, uint64_t now) {
+/* The budget of user_id in the hub's table: its slot, else a free one, else the least recently
+ * used one of its probe sequence (that user's history is forgotten: a bounded table cannot
+ * remember everyone). */
+static chat_budget *chat__budget(hub *h, int64_t user_id, uint64_t now) {
+  chat_budget *chat_budgets = hub_chat_budgets(h);
   size_t start = (size_t)((uint64_t)user_id * 0x9E3779B97F4A7C15ull >> 52) & (CHAT_BUDGET_SLOTS - 1);
   chat_budget *victim = NULL;
   for (size_t i = 0; i < CHAT_BUDGET_PROBE; i++) {
@@ -64,15 +66,15 @@ static chat_budget *chat__budget(int64_t user_id, uint64_t now) {
 }
 
 /* Seconds until user_id may send another message (0: now). */
-static double chat__rate_wait(int64_t user_id, uint64_t now) {
-  chat_budget *b = chat__budget(user_id, now);
+static double chat__rate_wait(hub *h, int64_t user_id, uint64_t now) {
+  chat_budget *b = chat__budget(h, user_id, now);
   uint64_t oldest = b->sent[b->next];
   if (oldest == 0 || now - oldest >= CHAT_RATE_WINDOW_MS) return 0;
   return (double)(CHAT_RATE_WINDOW_MS - (now - oldest)) / 1000.0;
 }
 
-static void chat__rate_record(int64_t user_id, uint64_t now) {
-  chat_budget *b = chat__budget(user_id, now);
+static void chat__rate_record(hub *h, int64_t user_id, uint64_t now) {
+  chat_budget *b = chat__budget(h, user_id, now);
   b->sent[b->next] = now;
   b->next = (b->next + 1) % CHAT_RATE_MAX;
 }
@@ -196,7 +198,7 @@ static bool chat__params_ok(hub *h, session *s, json_int_t id, bool ok, const pr
 }
 
 static bool chat__rate_ok(hub *h, session *s, json_int_t id, uint64_t now) {
-  double wait = chat__rate_wait(s->user_id, now);
+  double wait = chat__rate_wait(h, s->user_id, now);
   if (wait <= 0) return true;
   hub_error_with(h, s, id, ERR_RATE_LIMITED, "too many chat messages; wait a moment",
                  json_pack("{s:f}", "retry_after", ceil(wait * 10) / 10));
@@ -270,7 +272,7 @@ static void handle_chat_send(hub *h, session *s, json_int_t id, json_t *req) {
     chat__fail(h, s, id, rc);
     return;
   }
-  if (!dup) chat__rate_record(s->user_id, now);
+  if (!dup) chat__rate_record(h, s->user_id, now);
   int64_t msg_conv = json_integer_value(json_object_get(msg, "conversation_id"));
   hub_reply(h, s, id, json_pack("{s:O, s:b}", "message", msg, "duplicate", dup));
   if (dup) {
@@ -333,7 +335,7 @@ static void handle_chat_edit(hub *h, session *s, json_int_t id, json_t *req) {
     chat__fail(h, s, id, rc);
     return;
   }
-  chat__rate_record(s->user_id, now);
+  chat__rate_record(h, s->user_id, now);
   int64_t conv = json_integer_value(json_object_get(msg, "conversation_id"));
   hub_reply(h, s, id, json_pack("{s:O}", "message", msg));
   chat_to_readers(h, s, conv,
@@ -400,7 +402,7 @@ static void handle_chat_typing(hub *h, session *s, json_int_t id, json_t *req) {
     return;
   }
   uint64_t now = hub_now_ms();
-  chat_budget *b = chat__budget(s->user_id, now);
+  chat_budget *b = chat__budget(h, s->user_id, now);
   if (b->typing_conversation == conv && now - b->typing_ms < CHAT_TYPING_MS) {
     hub_reply(h, s, id, json_pack("{s:b}", "sent", 0));
     return;
@@ -565,14 +567,14 @@ const handler_def chat_handlers[] = {
     {"chat.delete", handle_chat_delete, 0},
     {"chat.direct", handle_chat_direct, 0},
     {"chat.edit", handle_chat_edit, 0},
-    {"chat.history", handle_chat_history, 0},
+    {"chat.history", handle_chat_history, HANDLER_GUEST},
     {"chat.members", handle_chat_members, 0},
     {"chat.mentions", handle_chat_mentions, 0},
     {"chat.react", handle_chat_react, 0},
-    {"chat.read", handle_chat_read, 0},
+    {"chat.read", handle_chat_read, HANDLER_GUEST},
     {"chat.search", handle_chat_search, 0},
-    {"chat.send", handle_chat_send, 0},
+    {"chat.send", handle_chat_send, HANDLER_GUEST},
     {"chat.thread", handle_chat_thread, 0},
-    {"chat.typing", handle_chat_typing, 0},
+    {"chat.typing", handle_chat_typing, HANDLER_GUEST},
     {NULL, NULL, 0},
 };

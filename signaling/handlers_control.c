@@ -3,14 +3,14 @@
  * the agenda (next, follow the clock), the moderation log and recording (start, stop).
  *
  * These handlers read and check parameters; who may do what is decided, enforced and recorded in
- * rooms/meeting_control.c. A moderation message names its room with room_id, or acts on the
+ * signaling/meeting_control.c. A moderation message names its room with room_id, or acts on the
  * room the caller is in. */
 #include <stdio.h>
 #include <string.h>
 
-#include "rooms/meeting_control.h"
-#include "rooms/meeting_record.h"
 #include "signaling/handlers.h"
+#include "signaling/meeting_control.h"
+#include "signaling/meeting_record.h"
 
 #define REASON_MAX 400
 
@@ -105,7 +105,7 @@ ROOM_HANDLER(handle_end, meeting_control_end)
 ROOM_HANDLER(handle_agenda_next, meeting_control_agenda_next)
 ROOM_HANDLER(handle_agenda_follow_clock, meeting_control_agenda_follow_clock)
 
-/* meeting.record {action: "start" | "stop", room_id?} (rooms/meeting_record.h). */
+/* meeting.record {action: "start" | "stop", room_id?} (signaling/meeting_record.h). */
 static void handle_record(hub *h, session *s, json_int_t id, json_t *req) {
   protocol_error err;
   const char *action = NULL;
@@ -147,7 +147,7 @@ static void handle_admit(hub *h, session *s, json_int_t id, json_t *req) {
     }
     json_object_set_new(result, "room_id", json_integer(room.id));
     hub_event(h, w, protocol_event("room.admitted", result));
-    rooms_send_initial_offer(hub_rooms(h), h, p);
+    rooms_send_initial_offer(hub_rooms(h), p);
     meeting_control_after_join(hub_rooms(h), h, p);
     entered++;
   }
@@ -268,10 +268,10 @@ const handler_def control_handlers[] = {
     {"meeting.give_floor", handle_give_floor, 0},
     {"meeting.lobby", handle_lobby, 0},
     {"meeting.lock", handle_lock, 0},
-    {"meeting.lower_hand", handle_lower_hand, 0},
+    {"meeting.lower_hand", handle_lower_hand, HANDLER_GUEST},
     {"meeting.moderation_log", handle_log, 0},
     {"meeting.mute", handle_mute, 0},
-    {"meeting.raise_hand", handle_raise_hand, 0},
+    {"meeting.raise_hand", handle_raise_hand, HANDLER_GUEST},
     {"meeting.record", handle_record, 0},
     {"meeting.readmit", handle_readmit, 0},
     {"meeting.remove", handle_remove, 0},

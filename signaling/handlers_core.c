@@ -111,7 +111,7 @@ const handler_def core_handlers[] = {
     {"consortium.add_organization", handle_consortium_add_organization, 0},
     {"consortium.get", handle_consortium_get, 0},
     {"consortium.list", handle_consortium_list, 0},
-    {"me.get", handle_me_get, 0},
-    {"system.ping", handle_system_ping, HANDLER_PUBLIC},
+    {"me.get", handle_me_get, HANDLER_GUEST},
+    {"system.ping", handle_system_ping, HANDLER_PUBLIC | HANDLER_GUEST},
     {NULL, NULL, 0},
 };

@@ -2,11 +2,11 @@
  *
  * Redeeming a link (guest_store_redeem) creates a guest user for its meeting and a session
  * token as auth.login would; the connection is then a guest's: session.guest_meeting_id names
- * the meeting, and hub.c asks meeting_guest_may() before every request: a guest may ping, read
- * itself, enter and leave its meeting's room (meeting_control checks it is that meeting's),
- * negotiate media, use the room's chat (chat membership is given by room.join, so no other
- * conversation is readable), read its meeting, and raise or lower a hand. Everything else is
- * refused with `forbidden`. auth.resume with a guest's token restores the same scope, and its
+ * the meeting, and hub.c lets through only the types whose dispatch entry is flagged
+ * HANDLER_GUEST (or HANDLER_PUBLIC): a guest may ping, read itself, enter and leave its meeting's
+ * room (meeting_control checks it is that meeting's), negotiate media, use the room's chat (chat
+ * membership is given by room.join, so no other conversation is readable), read its meeting, and
+ * raise or lower a hand. Everything else is refused with `forbidden`. auth.resume with a guest's token restores the same scope, and its
  * reply carries the same `guest` block as auth.guest's (meeting_guest_add_block), so a reloaded page
  * knows it is a guest's and where its meeting is. */
 #include <stdio.h>
@@ -18,19 +18,6 @@
 #include "storage/meeting_store.h"
 #include "storage/session_store.h"
 #include "storage/user_store.h"
-
-static const char *const guest_allowed[] = {
-    "system.ping",        "me.get",    "auth.logout", "room.join",   "room.leave",   "chat.history",
-    "chat.send",          "chat.read", "chat.typing", "meeting.get", "meeting.list", "meeting.raise_hand",
-    "meeting.lower_hand",
-};
-
-bool meeting_guest_may(const char *type) {
-  if (!strncmp(type, "media.", 6)) return true;
-  for (size_t i = 0; i < sizeof guest_allowed / sizeof guest_allowed[0]; i++)
-    if (!strcmp(type, guest_allowed[i])) return true;
-  return false;
-}
 
 static void bind_guest(session *s, const guest_info *g) {
   s->guest_meeting_id = g->meeting_id;

@@ -6,14 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rooms/meeting_control.h"
 #include "rooms/registry.h"
 #include "signaling/handlers.h"
+#include "signaling/meeting_control.h"
+#include "signaling/room_events.h"
 
 #define SDP_TEXT_MAX 60000
 
 static participant *in_room(hub *h, session *s, json_int_t id) {
-  participant *p = hub_rooms(h) ? rooms_participant_of(hub_rooms(h), s) : NULL;
+  participant *p = room_events_participant(h, s);
   if (!p) hub_error(h, s, id, ERR_CONFLICT, "join a room first (room.join)");
   return p;
 }
@@ -33,17 +34,29 @@ static void handle_media_publish(hub *h, session *s, json_int_t id, json_t *req)
   participant *p = in_room(h, s, id);
   if (!p) return;
   mc_result refused;
-  if (!meeting_control_may_publish(hub_rooms(h), p, &refused)) {
+  if (!meeting_control_may_publish(h, p, &refused)) {
     hub_error(h, s, id, refused.code, refused.message);
     return;
   }
+  size_t nsources = json_array_size(sources);
+  rooms_source *named = nsources ? calloc(nsources, sizeof *named) : NULL;
+  if (nsources && !named) {
+    hub_error(h, s, id, ERR_INTERNAL, "out of memory");
+    return;
+  }
+  for (size_t i = 0; i < nsources; i++) {
+    json_t *t = json_array_get(sources, i);
+    named[i].mid = json_string_value(json_object_get(t, "mid"));
+    named[i].source = json_string_value(json_object_get(t, "source"));
+  }
   char why[200];
-  json_t *tracks = NULL;
-  char *answer = rooms_publish(hub_rooms(h), h, p, sdp, sources, &tracks, why, sizeof why);
+  char *answer = rooms_publish(hub_rooms(h), p, sdp, named, nsources, why, sizeof why);
+  free(named);
   if (!answer) {
     hub_error(h, s, id, ERR_INVALID_PARAMS, why);
     return;
   }
+  json_t *tracks = room_events_tracks_json(p);       /* as published, before a host's mute below */
   meeting_control_after_publish(hub_rooms(h), h, p); /* a host's mute holds for new tracks */
   hub_reply(h, s, id, json_pack("{s:s, s:o}", "sdp", answer, "tracks", tracks));
   free(answer);
@@ -59,7 +72,7 @@ static void handle_media_answer(hub *h, session *s, json_int_t id, json_t *req) 
   participant *p = in_room(h, s, id);
   if (!p) return;
   char why[200];
-  if (rooms_answer(hub_rooms(h), h, p, sdp, why, sizeof why) != 0) {
+  if (rooms_answer(hub_rooms(h), p, sdp, why, sizeof why) != 0) {
     hub_error(h, s, id, ERR_INVALID_PARAMS, why);
     return;
   }
@@ -82,7 +95,7 @@ static void handle_media_mute(hub *h, session *s, json_int_t id, json_t *req) {
     hub_error(h, s, id, refused.code, refused.message);
     return;
   }
-  if (rooms_mute(hub_rooms(h), h, p, (uint32_t)track, muted) != 0) {
+  if (rooms_mute(hub_rooms(h), p, (uint32_t)track, muted) != 0) {
     hub_error(h, s, id, ERR_NOT_FOUND, "you publish no track with that id");
     return;
   }
@@ -98,7 +111,7 @@ static void handle_media_unpublish(hub *h, session *s, json_int_t id, json_t *re
   }
   participant *p = in_room(h, s, id);
   if (!p) return;
-  if (rooms_unpublish(hub_rooms(h), h, p, (uint32_t)track) != 0) {
+  if (rooms_unpublish(hub_rooms(h), p, (uint32_t)track) != 0) {
     hub_error(h, s, id, ERR_NOT_FOUND, "you publish no track with that id");
     return;
   }
@@ -110,7 +123,7 @@ static void handle_media_restart_ice(hub *h, session *s, json_int_t id, json_t *
   participant *p = in_room(h, s, id);
   if (!p) return;
   hub_reply(h, s, id, NULL);
-  rooms_restart_subscribe_ice(hub_rooms(h), h, p);
+  rooms_restart_subscribe_ice(hub_rooms(h), p);
 }
 
 static const char *const path_types[] = {"host", "srflx", "prflx", "relay"};
@@ -238,12 +251,12 @@ static void handle_media_view(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 const handler_def media_handlers[] = {
-    {"media.answer", handle_media_answer, 0},
-    {"media.mute", handle_media_mute, 0},
-    {"media.path", handle_media_path, 0},
-    {"media.publish", handle_media_publish, 0},
-    {"media.restart_ice", handle_media_restart_ice, 0},
-    {"media.unpublish", handle_media_unpublish, 0},
-    {"media.view", handle_media_view, 0},
+    {"media.answer", handle_media_answer, HANDLER_GUEST},
+    {"media.mute", handle_media_mute, HANDLER_GUEST},
+    {"media.path", handle_media_path, HANDLER_GUEST},
+    {"media.publish", handle_media_publish, HANDLER_GUEST},
+    {"media.restart_ice", handle_media_restart_ice, HANDLER_GUEST},
+    {"media.unpublish", handle_media_unpublish, HANDLER_GUEST},
+    {"media.view", handle_media_view, HANDLER_GUEST},
     {NULL, NULL, 0},
 };

@@ -11,9 +11,10 @@
  *
  * Notifications: after a change is committed, the online sessions of every invitee (before and
  * after the change) get the event, except the session that made the change. Reminders: about
- * once a second meeting_reminder_tick() takes the occurrences starting within the configured
- * lead time (--reminder-lead, default 10 minutes) not yet reminded of, and tells the online
- * invitees (meeting.reminder); each occurrence is reminded of once (meeting_store marks it). */
+ * once a second (hub_poll) meeting_reminder_tick() takes the occurrences starting within the
+ * configured lead time (--reminder-lead, default 10 minutes) not yet reminded of, and tells the
+ * online invitees (meeting.reminder); each occurrence is reminded of once (meeting_store marks
+ * it). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,10 +431,6 @@ static void handle_admin_activity(hub *h, session *s, json_int_t id, json_t *req
 }
 
 void meeting_reminder_tick(hub *h) {
-  static uint64_t last_ms;
-  uint64_t now_ms = hub_now_ms();
-  if (now_ms - last_ms < 1000) return;
-  last_ms = now_ms;
   moa_db *db = hub_db(h);
   int64_t now = db_now(db);
   size_t ndue = 0;
@@ -462,10 +459,10 @@ const handler_def meeting_handlers[] = {
     {"meeting.attendance", handle_meeting_attendance, 0},
     {"meeting.cancel", handle_meeting_cancel, 0},
     {"meeting.create", handle_meeting_create, 0},
-    {"meeting.get", handle_meeting_get, 0},
+    {"meeting.get", handle_meeting_get, HANDLER_GUEST},
     {"meeting.guest_link", handle_meeting_guest_link, 0},
     {"meeting.invite", handle_meeting_invite, 0},
-    {"meeting.list", handle_meeting_list, 0},
+    {"meeting.list", handle_meeting_list, HANDLER_GUEST},
     {"meeting.update", handle_meeting_update, 0},
     {"calendar.feed", handle_calendar_feed, 0},
     {"calendar.revoke", handle_calendar_revoke, 0},

@@ -1,12 +1,12 @@
 /* meeting.recordings and meeting.recording_delete: watching recordings (issue 17; docs/PROTOCOL.md
  * "Recording"). Starting and stopping is meeting.record (handlers_control.c,
- * rooms/meeting_record.h). Who may watch and delete: storage/recording_access.h, the rule HTTP
+ * signaling/meeting_record.h). Who may watch and delete: storage/recording_access.h, the rule HTTP
  * playback (gateway/http_recordings.h) uses too. Times go out as unix seconds and Asia/Seoul
  * text, as the app shows them. */
 #include <stdio.h>
 #include <string.h>
 
-#include "rooms/meeting_record.h"
+#include "signaling/meeting_record.h"
 #include "signaling/handlers.h"
 #include "storage/meeting_store.h"
 #include "storage/moderation_store.h"

@@ -7,11 +7,12 @@
 #include <string.h>
 
 #include "gateway/media.h"
-#include "rooms/meeting_control.h"
-#include "rooms/meeting_record.h"
 #include "rooms/registry.h"
 #include "signaling/handlers.h"
 #include "signaling/ice_servers.h"
+#include "signaling/meeting_control.h"
+#include "signaling/meeting_record.h"
+#include "signaling/room_events.h"
 #include "signaling/room_json.h"
 #include "storage/chat_store.h"
 #include "storage/consortium_store.h"
@@ -34,7 +35,7 @@ static int add_room(void *ctx, const room_view *room) {
   if (rj) {
     json_object_set_new(
         rj, "participants",
-        hub_rooms(list->h) ? rooms_presence_json(hub_rooms(list->h), room->rec.id) : json_array());
+        hub_rooms(list->h) ? room_events_presence_json(hub_rooms(list->h), room->rec.id) : json_array());
     json_array_append_new(list->rooms, rj);
   }
   return 0;
@@ -157,16 +158,20 @@ json_t *room_enter(hub *h, session *s, const room_rec *room, participant **out, 
     int64_t me = s->user_id;
     chat_store_add_members(db, conv, &me, 1);
   }
-  participant *p = rooms_join(r, h, s, room->id, room->consortium_id, u.name, conv);
+  participant *old = room_events_participant(h, s); /* out of any room it was in */
+  if (old) rooms_leave(r, old, NULL);
+  participant *p = rooms_join(r, s->id, s->user_id, room->id, room->consortium_id, u.name, conv, db_now(db));
   if (!p) {
     *code = ERR_BUSY;
     *message = "the media server is full; try again later";
     return NULL;
   }
+  s->room_id = room->id;
+  s->participant_id = p->id;
   rooms_set_adaptation(r, room->id, room->adaptation);
   json_t *others = json_array();
   for (participant *q = p->room->members; q; q = q->next)
-    if (q != p) json_array_append_new(others, rooms_participant_json(q));
+    if (q != p) json_array_append_new(others, room_events_participant_json(q));
   json_t *rj = room_json_get(db, room->id);
   json_t *result = json_pack("{s:o, s:{s:I, s:s}, s:o, s:I}", "room", rj ? rj : json_null(), "self",
                              "participant_id", (json_int_t)p->id, "name", p->name, "participants", others,
@@ -209,7 +214,7 @@ static void handle_room_join(hub *h, session *s, json_int_t id, json_t *req) {
     hub_error(h, s, id, ERR_ARCHIVED, "this room is archived");
     return;
   }
-  /* Invitation, removal, lock, end, guest scope and lobby: rooms/meeting_control.h. */
+  /* Invitation, removal, lock, end, guest scope and lobby: signaling/meeting_control.h. */
   mc_result why;
   json_t *waiting = NULL;
   mc_verdict v = meeting_control_check(r, h, s, &room, NULL, &waiting, &why);
@@ -229,13 +234,13 @@ static void handle_room_join(hub *h, session *s, json_int_t id, json_t *req) {
     return;
   }
   hub_reply(h, s, id, result);
-  rooms_send_initial_offer(r, h, p);
+  rooms_send_initial_offer(r, p);
   meeting_control_after_join(r, h, p);
 }
 
 static void handle_room_leave(hub *h, session *s, json_int_t id, json_t *req) {
   (void)req;
-  participant *p = hub_rooms(h) ? rooms_participant_of(hub_rooms(h), s) : NULL;
+  participant *p = room_events_participant(h, s);
   if (!p && hub_rooms(h) && meeting_control_leave_lobby(hub_rooms(h), h, s)) {
     hub_reply(h, s, id, NULL); /* stopped waiting in a lobby */
     return;
@@ -244,7 +249,7 @@ static void handle_room_leave(hub *h, session *s, json_int_t id, json_t *req) {
     hub_error(h, s, id, ERR_CONFLICT, "you are not in a room");
     return;
   }
-  rooms_leave(hub_rooms(h), h, p, NULL);
+  rooms_leave(hub_rooms(h), p, NULL);
   hub_reply(h, s, id, NULL);
 }
 
@@ -272,12 +277,12 @@ static void handle_room_stats(hub *h, session *s, json_int_t id, json_t *req) {
   for (participant *p = lr ? lr->members : NULL; p; p = p->next) {
     int receiving = 0;
     for (int i = 0; i < p->nsubs; i++) receiving += p->subs[i].track.active;
-    json_t *pj = rooms_participant_json(p);
+    json_t *pj = room_events_participant_json(p);
     json_object_set_new(pj, "joined_at", json_integer(p->joined_at));
     json_object_set_new(pj, "receiving", json_integer(receiving));
     json_object_set_new(pj, "path", media_path_json(p));
     json_object_set_new(pj, "estimate_bps", json_integer(p->estimate_bps));
-    json_object_set_new(pj, "receiving_layers", rooms_receiving_layers_json(p));
+    json_object_set_new(pj, "receiving_layers", room_events_receiving_layers_json(p));
     json_array_append_new(people, pj);
   }
   json_t *worker = lr ? media_worker_stats(hub_media(h), lr->worker) : json_null();
@@ -288,6 +293,6 @@ static void handle_room_stats(hub *h, session *s, json_int_t id, json_t *req) {
 
 const handler_def room_handlers[] = {
     {"room.stats", handle_room_stats, 0}, {"room.create", handle_room_create, 0},
-    {"room.join", handle_room_join, 0},   {"room.leave", handle_room_leave, 0},
+    {"room.join", handle_room_join, HANDLER_GUEST}, {"room.leave", handle_room_leave, HANDLER_GUEST},
     {"room.list", handle_room_list, 0},   {NULL, NULL, 0},
 };

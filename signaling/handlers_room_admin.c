@@ -11,6 +11,7 @@
 
 #include "rooms/registry.h"
 #include "signaling/handlers.h"
+#include "signaling/room_events.h"
 #include "signaling/room_json.h"
 #include "storage/room_store.h"
 #include "storage/user_store.h"
@@ -67,7 +68,7 @@ static void set_archived(hub *h, session *s, json_int_t id, json_t *req, bool ar
     hub_error(h, s, id, ERR_INTERNAL, "cannot change the room");
     return;
   }
-  if (archived && hub_rooms(h)) rooms_remove_all(hub_rooms(h), h, room.id, "archived");
+  if (archived && hub_rooms(h)) rooms_remove_all(hub_rooms(h), room.id, "archived");
   reply_room(h, s, id, room.id);
 }
 
@@ -95,7 +96,7 @@ static void handle_room_delete(hub *h, session *s, json_int_t id, json_t *req) {
     hub_error(h, s, id, ERR_INTERNAL, "cannot delete the room; nothing was deleted");
     return;
   }
-  if (hub_rooms(h)) rooms_remove_all(hub_rooms(h), h, room.id, "deleted");
+  if (hub_rooms(h)) rooms_remove_all(hub_rooms(h), room.id, "deleted");
   hub_reply(h, s, id, json_pack("{s:I}", "room_id", (json_int_t)room.id));
 }
 
@@ -116,7 +117,7 @@ static void handle_room_adaptation(hub *h, session *s, json_int_t id, json_t *re
   live_room *lr = r ? rooms_find(r, room.id) : NULL;
   if (lr) {
     rooms_set_adaptation(r, room.id, on);
-    rooms_broadcast(
+    room_events_broadcast(
         h, lr, NULL,
         protocol_event("room.adaptation", json_pack("{s:I, s:b, s:I}", "room_id", (json_int_t)room.id, "on",
                                                     on, "by", (json_int_t)s->user_id)));

@@ -9,11 +9,13 @@
 
 #include "base/log.h"
 #include "gateway/media.h"
-#include "rooms/meeting_control.h"
-#include "rooms/meeting_record.h"
 #include "rooms/registry.h"
 #include "signaling/dispatch.h"
 #include "signaling/handlers.h"
+#include "signaling/meeting_control.h"
+#include "signaling/meeting_record.h"
+#include "signaling/room_events.h"
+#include "signaling/throttle.h"
 #include "storage/attachment_store.h"
 #include "storage/recording_store.h"
 
@@ -46,9 +48,13 @@ typedef struct delayed {
 struct hub {
   moa_db *db;
   const moa_config *cfg;
+  dispatch *dispatch;               /* every request type and its handler */
+  throttle *throttle;               /* failed sign-ins per address (handlers_auth.c) */
+  struct chat_budget *chat_budgets; /* per-user chat flood budgets (handlers_chat.c) */
+  uint64_t reminded_ms;             /* the last meeting_reminder_tick */
   jobs *jobs;
   jobs *mail_jobs;
-  jobs *rec_jobs; /* finalizing recordings (rooms/meeting_record.h) */
+  jobs *rec_jobs; /* finalizing recordings (signaling/meeting_record.h) */
   login_gate *login_gate;
   session *buckets[BUCKETS];
   session *all;
@@ -62,10 +68,11 @@ struct hub {
   time_t started;
   media_system *media;
   rooms *rooms;
+  meeting_control *ctl; /* made with rooms */
   session_watch watch;
   struct attachment_store *files; /* not owned */
   uint64_t files_collected_ms;
-  uint64_t recordings_swept_ms; /* retention (rooms/meeting_record.h): at start, then daily */
+  uint64_t recordings_swept_ms; /* retention (signaling/meeting_record.h): at start, then daily */
   bool recordings_swept;
 };
 
@@ -76,20 +83,26 @@ uint64_t hub_now_ms(void) {
 }
 
 hub *hub_new(moa_db *db, const moa_config *cfg, void (*wake)(void *), void *wake_arg) {
-  if (dispatch_check() != 0) return NULL;
   hub *h = calloc(1, sizeof *h);
   if (!h) return NULL;
   h->db = db;
   h->cfg = cfg;
   h->next_id = 1;
   h->started = time(NULL);
-  h->requests = calloc(dispatch_count(), sizeof *h->requests);
+  h->dispatch = dispatch_new();
+  h->throttle = throttle_new();
+  h->chat_budgets = chat_budgets_new();
+  h->requests = h->dispatch ? calloc(dispatch_count(h->dispatch), sizeof *h->requests) : NULL;
   h->jobs = jobs_start(cfg->login_workers, 4096, wake, wake_arg);
   h->mail_jobs = jobs_start(1, 256, wake, wake_arg);
   h->rec_jobs = jobs_start(1, 256, wake, wake_arg);
   h->login_gate =
       login_gate_new(cfg->login_workers, LOGIN_WAIT_PER_ADDRESS, LOGIN_WAIT_PER_ACCOUNT, LOGIN_WAIT_TOTAL);
-  if (!h->requests || !h->jobs || !h->mail_jobs || !h->rec_jobs || !h->login_gate) {
+  if (!h->dispatch || !h->throttle || !h->chat_budgets || !h->requests || !h->jobs || !h->mail_jobs ||
+      !h->rec_jobs || !h->login_gate) {
+    dispatch_free(h->dispatch);
+    throttle_free(h->throttle);
+    free(h->chat_budgets);
     free(h->requests);
     jobs_stop(h->jobs);
     jobs_stop(h->mail_jobs);
@@ -110,6 +123,7 @@ static void free_session(session *s) {
 void hub_free(hub *h) {
   if (!h) return;
   rooms_free(h->rooms);
+  meeting_control_free(h->ctl);
   jobs_stop(h->jobs); /* runs queued work; done functions are dropped with their args */
   jobs_stop(h->mail_jobs);
   /* A finalize under way ends and its result is kept; those not started are dropped and stay
@@ -126,6 +140,9 @@ void hub_free(hub *h) {
     free(d);
   }
   free(h->requests);
+  dispatch_free(h->dispatch);
+  throttle_free(h->throttle);
+  free(h->chat_budgets);
   free(h);
 }
 
@@ -150,7 +167,7 @@ session *hub_open(hub *h, void *transport, const session_io *io, const char *add
 }
 
 void hub_close(hub *h, session *s) {
-  if (h->rooms) rooms_session_closed(h->rooms, h, s);
+  room_events_session_closed(h, s);
   size_t b = s->id % BUCKETS;
   for (session **pp = &h->buckets[b]; *pp; pp = &(*pp)->next_in_bucket)
     if (*pp == s) {
@@ -257,20 +274,21 @@ void hub_receive(hub *h, session *s, const char *buf, size_t len) {
     hub_error(h, s, err.id, err.code, err.message);
     return;
   }
-  const handler_def *d = dispatch_find(req.type);
+  const handler_def *d = dispatch_find(h->dispatch, req.type);
   if (!d) {
     h->unknown_requests++;
     char msg[128];
     snprintf(msg, sizeof msg, "unknown message type \"%.64s\"", req.type);
     hub_error(h, s, req.id, ERR_UNKNOWN_TYPE, msg);
   } else if (!(d->flags & HANDLER_PUBLIC) && s->user_id == 0) {
-    h->requests[dispatch_index(d)]++;
+    h->requests[dispatch_index(h->dispatch, d)]++;
     hub_error(h, s, req.id, ERR_UNAUTHENTICATED, "sign in first (auth.login or auth.resume)");
-  } else if (s->guest_meeting_id && !(d->flags & HANDLER_PUBLIC) && !meeting_guest_may(req.type)) {
-    h->requests[dispatch_index(d)]++; /* a guest link admits to its meeting only (handlers_guest.c) */
+  } else if (s->guest_meeting_id && !(d->flags & (HANDLER_PUBLIC | HANDLER_GUEST))) {
+    /* a guest link admits to its meeting only (handlers_guest.c) */
+    h->requests[dispatch_index(h->dispatch, d)]++;
     hub_error(h, s, req.id, ERR_FORBIDDEN, "a guest may only take part in the meeting of its link");
   } else {
-    h->requests[dispatch_index(d)]++;
+    h->requests[dispatch_index(h->dispatch, d)]++;
     d->fn(h, s, req.id, req.root);
   }
   json_decref(req.root);
@@ -282,11 +300,14 @@ void hub_poll(hub *h) {
   jobs_drain(h->rec_jobs, h);
   if (h->media) {
     media_event ev;
-    while (media_next_event(h->media, &ev)) rooms_on_media_event(h->rooms, h, &ev);
+    while (media_next_event(h->media, &ev)) rooms_on_media_event(h->rooms, &ev);
   }
   if (h->rooms) meeting_control_tick(h->rooms, h);
-  meeting_reminder_tick(h);
   uint64_t now = hub_now_ms();
+  if (now - h->reminded_ms >= 1000) { /* meeting.reminder: about once a second */
+    h->reminded_ms = now;
+    meeting_reminder_tick(h);
+  }
   if (h->files && now - h->files_collected_ms >= 60000) { /* expired uploads, orphaned blobs */
     h->files_collected_ms = now;
     attachment_store_collect(h->files);
@@ -343,11 +364,22 @@ struct attachment_store *hub_attachments(hub *h) {
 
 void hub_set_media(hub *h, media_system *media) {
   h->media = media;
-  if (media && !h->rooms) h->rooms = rooms_new(media);
+  if (media && !h->rooms) { /* both or neither */
+    rooms_listener events = room_events_listener(h);
+    h->ctl = meeting_control_new();
+    h->rooms = h->ctl ? rooms_new(media, &events) : NULL;
+    if (!h->rooms) {
+      meeting_control_free(h->ctl);
+      h->ctl = NULL;
+    }
+  }
 }
 media_system *hub_media(hub *h) { return h->media; }
 session_watch *hub_session_watch(hub *h) { return &h->watch; }
 rooms *hub_rooms(hub *h) { return h->rooms; }
+struct meeting_control *hub_meeting_control(hub *h) {
+  return h->ctl;
+}
 
 moa_db *hub_db(hub *h) { return h->db; }
 const moa_config *hub_config(hub *h) { return h->cfg; }
@@ -355,6 +387,10 @@ jobs *hub_jobs(hub *h) { return h->jobs; }
 jobs *hub_mail_jobs(hub *h) { return h->mail_jobs; }
 jobs *hub_recording_jobs(hub *h) { return h->rec_jobs; }
 login_gate *hub_login_gate(hub *h) { return h->login_gate; }
+throttle *hub_throttle(hub *h) { return h->throttle; }
+struct chat_budget *hub_chat_budgets(hub *h) {
+  return h->chat_budgets;
+}
 hub_counters *hub_get_counters(hub *h) { return &h->counters; }
 size_t hub_session_count(hub *h) { return h->nsessions; }
 size_t hub_authenticated_count(hub *h) { return h->nauth; }
@@ -381,8 +417,9 @@ size_t hub_metrics_render(hub *h, char *buf, size_t len) {
       "elsewhere, password change, disabled account, expiry).\n# TYPE moa_sessions_ended_total counter\n");
   PUT("moa_sessions_ended_total %llu\n", (unsigned long long)h->watch.ended);
   PUT("# HELP moa_requests_total Requests received, by type.\n# TYPE moa_requests_total counter\n");
-  for (size_t i = 0; i < dispatch_count(); i++)
-    PUT("moa_requests_total{type=\"%s\"} %llu\n", dispatch_at(i)->type, (unsigned long long)h->requests[i]);
+  for (size_t i = 0; i < dispatch_count(h->dispatch); i++)
+    PUT("moa_requests_total{type=\"%s\"} %llu\n", dispatch_at(h->dispatch, i)->type,
+        (unsigned long long)h->requests[i]);
   PUT("moa_requests_total{type=\"unknown\"} %llu\n", (unsigned long long)h->unknown_requests);
   PUT("# HELP moa_errors_total Error replies, by code.\n# TYPE moa_errors_total counter\n");
   for (size_t i = 0; i < NCODES; i++)

@@ -20,12 +20,18 @@
 
 typedef struct hub hub;
 struct rooms;
+struct throttle;
+struct chat_budget;
+struct meeting_control;
 struct media_system;
 struct attachment_store;
 
 typedef void (*handler_fn)(hub *h, session *s, json_int_t id, json_t *req);
 
-enum { HANDLER_PUBLIC = 1 }; /* allowed before sign-in */
+enum {
+  HANDLER_PUBLIC = 1, /* allowed before sign-in */
+  HANDLER_GUEST = 2,  /* allowed to a guest link's session (handlers_guest.c) */
+};
 
 typedef struct handler_def {
   const char *type;
@@ -90,21 +96,27 @@ jobs *hub_jobs(hub *h);
  * password checks of hub_jobs). */
 jobs *hub_mail_jobs(hub *h);
 /* The pool that finalizes recordings (one thread: minutes of disk and an ffmpeg child per job,
- * never in the way of sign-ins or mail; rooms/meeting_record.h). */
+ * never in the way of sign-ins or mail; signaling/meeting_record.h). */
 jobs *hub_recording_jobs(hub *h);
 /* The gate sign-in attempts pass before their password check (handlers_auth.c). */
 login_gate *hub_login_gate(hub *h);
+/* Failed sign-ins per address (signaling/throttle.h; handlers_auth.c). */
+struct throttle *hub_throttle(hub *h);
+/* The per-user chat budgets (handlers_chat.c's, made by chat_budgets_new). */
+struct chat_budget *hub_chat_budgets(hub *h);
 hub_counters *hub_get_counters(hub *h);
 size_t hub_session_count(hub *h);
 size_t hub_authenticated_count(hub *h);
 uint64_t hub_now_ms(void);
 
-/* The media system and the live rooms (NULL in a hub made without media, e.g. unit tests).
- * hub_set_media hands the hub a started media system; the hub creates the room registry and
- * drains media events in hub_poll. */
+/* The media system, the live rooms and their moderation state (NULL in a hub made without media,
+ * e.g. unit tests). hub_set_media hands the hub a started media system; the hub creates the room
+ * registry (reporting to signaling/room_events.h) and the meeting control
+ * (signaling/meeting_control.h), and drains media events in hub_poll. */
 void hub_set_media(hub *h, struct media_system *media);
 struct media_system *hub_media(hub *h);
 struct rooms *hub_rooms(hub *h);
+struct meeting_control *hub_meeting_control(hub *h);
 
 /* The attachment store of the server (storage/attachment_store.h; not owned; NULL when files are
  * off, e.g. unit tests): the gateway serves uploads and downloads with it, chat.delete and

@@ -36,7 +36,7 @@
 #define ERR_INTERNAL "internal"
 /* Meetings (handlers_meeting.c, handlers_guest.c) */
 #define ERR_GUEST_LINK_USED_UP "guest_link_used_up" /* the guest link was redeemed as often as allowed */
-/* Running a meeting (rooms/meeting_control.h) */
+/* Running a meeting (signaling/meeting_control.h) */
 #define ERR_REMOVED "removed"             /* a host removed you; rejoin once readmitted */
 #define ERR_MEETING_ENDED "meeting_ended" /* a host ended the meeting (or it was cancelled) */
 #define ERR_EXPIRED "expired"             /* a guest's part of the agenda (or its link) has ended */

@@ -1,7 +1,8 @@
-/* Address throttle (see throttle.h). Signaling thread only. */
+/* Address throttle (see throttle.h). */
 #include "signaling/throttle.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SLOTS 1024
@@ -14,10 +15,15 @@ typedef struct slot {
   int64_t last_used;
 } slot;
 
-static slot table[SLOTS];
+struct throttle {
+  slot table[SLOTS];
+};
 
-static slot *find(const char *address, int64_t now, int create) {
-  slot *oldest = &table[0];
+throttle *throttle_new(void) { return calloc(1, sizeof(throttle)); }
+void throttle_free(throttle *t) { free(t); }
+
+static slot *find(throttle *t, const char *address, int64_t now, int create) {
+  slot *table = t->table, *oldest = &table[0];
   for (int i = 0; i < SLOTS; i++) {
     if (table[i].address[0] && strcmp(table[i].address, address) == 0) {
       table[i].last_used = now;
@@ -33,13 +39,13 @@ static slot *find(const char *address, int64_t now, int create) {
   return oldest;
 }
 
-int64_t throttle_locked_for(const char *address, int64_t now) {
-  slot *s = find(address, now, 0);
+int64_t throttle_locked_for(throttle *t, const char *address, int64_t now) {
+  slot *s = find(t, address, now, 0);
   return s && s->locked_until > now ? s->locked_until - now : 0;
 }
 
-int throttle_record_failure(const char *address, int64_t now) {
-  slot *s = find(address, now, 1);
+int throttle_record_failure(throttle *t, const char *address, int64_t now) {
+  slot *s = find(t, address, now, 1);
   if (now - s->window_start > THROTTLE_WINDOW_S) {
     s->window_start = now;
     s->failures = 0;
@@ -48,9 +54,7 @@ int throttle_record_failure(const char *address, int64_t now) {
   return s->failures;
 }
 
-void throttle_clear(const char *address) {
-  slot *s = find(address, 0, 0);
+void throttle_clear(throttle *t, const char *address) {
+  slot *s = find(t, address, 0, 0);
   if (s) memset(s, 0, sizeof *s);
 }
-
-void throttle_reset(void) { memset(table, 0, sizeof table); }

@@ -62,6 +62,14 @@ int srtp_pair_unprotect_rtcp(srtp_pair *p, uint8_t *buf, int *len);
  * negative srtp_pair_err; on error the buffer content is unspecified. */
 int srtp_pair_protect_rtp(srtp_pair *p, uint8_t *buf, int *len, int cap);
 
+/* A hint, no effect on results: starts loading into the CPU cache what the next
+ * srtp_pair_protect_rtp(p, ...) of a packet of `ssrc` will touch (the stream's slot and the
+ * cipher context). For a fan-out that protects one packet for many pairs in a row, called one
+ * pair ahead (rooms/producer.c); p itself should be in cache already (see srtp_pair_prefetch). */
+void srtp_pair_prefetch_out(const srtp_pair *p, uint32_t ssrc);
+/* A hint: starts loading p's own fields (call it before srtp_pair_prefetch_out). NULL is fine. */
+void srtp_pair_prefetch(const srtp_pair *p);
+
 /* As srtp_pair_protect_rtp() for RTCP; cap >= *len + SRTP_PAIR_RTCP_TRAILER_MAX. */
 int srtp_pair_protect_rtcp(srtp_pair *p, uint8_t *buf, int *len, int cap);
 

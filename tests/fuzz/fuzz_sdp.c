@@ -1,4 +1,4 @@
-/* libFuzzer target: the SDP parser and negotiation (signaling/sdp*.c), which read the offers and
+/* libFuzzer target: the SDP parser and negotiation (gateway/rtc/sdp*.c), which read the offers and
  * answers a signed-in participant sends in media.publish / media.answer. Each input is one SDP
  * text: it is parsed; a parsed offer is negotiated and answered, and the answer the server writes
  * must parse again with the offer's mids in order; the parsed text is also read as the browser's
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "signaling/sdp.h"
+#include "gateway/rtc/sdp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "signaling/sdp.h"
+#include "gateway/rtc/sdp.h"
 
 /* Chromium 156 (HeadlessChrome/156.0.0.0), captured on this machine: addTransceiver(sendonly) for a
  * fake camera + microphone, bundlePolicy max-bundle. Candidates use documentation addresses. */

@@ -243,55 +243,65 @@ static void test_jobs_start_bad(void **state) { assert_null(jobs_start(0, 10, NU
 
 static const int64_t T0 = 1700000000;
 
+static throttle *T; /* a new table for each test (reset), freed after it (drop) */
+
 static int reset(void **state) {
-  throttle_reset();
+  T = throttle_new();
+  return T ? 0 : -1;
+}
+
+static int drop(void **state) {
+  throttle_free(T);
+  T = NULL;
   return 0;
 }
 
 static void test_throttle_lock(void **state) {
   for (int i = 1; i < THROTTLE_MAX_FAILURES; i++) {
-    assert_int_equal(throttle_record_failure("10.0.0.1", T0 + i), i);
-    assert_int_equal(throttle_locked_for("10.0.0.1", T0 + i), 0);
+    assert_int_equal(throttle_record_failure(T, "10.0.0.1", T0 + i), i);
+    assert_int_equal(throttle_locked_for(T, "10.0.0.1", T0 + i), 0);
   }
   assert_int_equal(THROTTLE_MAX_FAILURES, 20);
   int64_t t = T0 + 30;
-  assert_int_equal(throttle_record_failure("10.0.0.1", t), 20);
-  assert_int_equal(throttle_locked_for("10.0.0.1", t), THROTTLE_LOCK_S);
-  assert_int_equal(throttle_locked_for("10.0.0.1", t + 100), THROTTLE_LOCK_S - 100);
-  assert_int_equal(throttle_locked_for("10.0.0.1", t + THROTTLE_LOCK_S - 1), 1);
-  assert_int_equal(throttle_locked_for("10.0.0.1", t + THROTTLE_LOCK_S), 0);
-  assert_int_equal(throttle_locked_for("10.0.0.1", t + THROTTLE_LOCK_S + 5000), 0);
+  assert_int_equal(throttle_record_failure(T, "10.0.0.1", t), 20);
+  assert_int_equal(throttle_locked_for(T, "10.0.0.1", t), THROTTLE_LOCK_S);
+  assert_int_equal(throttle_locked_for(T, "10.0.0.1", t + 100), THROTTLE_LOCK_S - 100);
+  assert_int_equal(throttle_locked_for(T, "10.0.0.1", t + THROTTLE_LOCK_S - 1), 1);
+  assert_int_equal(throttle_locked_for(T, "10.0.0.1", t + THROTTLE_LOCK_S), 0);
+  assert_int_equal(throttle_locked_for(T, "10.0.0.1", t + THROTTLE_LOCK_S + 5000), 0);
   /* Other addresses are unaffected. */
-  assert_int_equal(throttle_locked_for("10.0.0.2", t), 0);
-  assert_int_equal(throttle_locked_for("", t), 0);
+  assert_int_equal(throttle_locked_for(T, "10.0.0.2", t), 0);
+  assert_int_equal(throttle_locked_for(T, "", t), 0);
 }
 
 static void test_throttle_window(void **state) {
-  for (int i = 0; i < THROTTLE_MAX_FAILURES - 1; i++) throttle_record_failure("::1", T0);
+  for (int i = 0; i < THROTTLE_MAX_FAILURES - 1; i++) throttle_record_failure(T, "::1", T0);
   /* Past the window the count starts over, so the 20th failure in all does not lock. */
-  assert_int_equal(throttle_record_failure("::1", T0 + THROTTLE_WINDOW_S + 1), 1);
-  assert_int_equal(throttle_locked_for("::1", T0 + THROTTLE_WINDOW_S + 1), 0);
+  assert_int_equal(throttle_record_failure(T, "::1", T0 + THROTTLE_WINDOW_S + 1), 1);
+  assert_int_equal(throttle_locked_for(T, "::1", T0 + THROTTLE_WINDOW_S + 1), 0);
   for (int i = 2; i < THROTTLE_MAX_FAILURES; i++)
-    assert_int_equal(throttle_record_failure("::1", T0 + THROTTLE_WINDOW_S + 2), i);
-  assert_int_equal(throttle_locked_for("::1", T0 + THROTTLE_WINDOW_S + 2), 0);
-  assert_int_equal(throttle_record_failure("::1", T0 + THROTTLE_WINDOW_S + 3), 20);
-  assert_true(throttle_locked_for("::1", T0 + THROTTLE_WINDOW_S + 3) > 0);
+    assert_int_equal(throttle_record_failure(T, "::1", T0 + THROTTLE_WINDOW_S + 2), i);
+  assert_int_equal(throttle_locked_for(T, "::1", T0 + THROTTLE_WINDOW_S + 2), 0);
+  assert_int_equal(throttle_record_failure(T, "::1", T0 + THROTTLE_WINDOW_S + 3), 20);
+  assert_true(throttle_locked_for(T, "::1", T0 + THROTTLE_WINDOW_S + 3) > 0);
 }
 
 static void test_throttle_clear(void **state) {
-  for (int i = 0; i < THROTTLE_MAX_FAILURES - 1; i++) throttle_record_failure("192.0.2.1", T0);
-  throttle_clear("192.0.2.1");
-  assert_int_equal(throttle_record_failure("192.0.2.1", T0), 1);
+  for (int i = 0; i < THROTTLE_MAX_FAILURES - 1; i++) throttle_record_failure(T, "192.0.2.1", T0);
+  throttle_clear(T, "192.0.2.1");
+  assert_int_equal(throttle_record_failure(T, "192.0.2.1", T0), 1);
 
-  for (int i = 0; i < THROTTLE_MAX_FAILURES; i++) throttle_record_failure("192.0.2.2", T0);
-  assert_true(throttle_locked_for("192.0.2.2", T0) > 0);
-  throttle_clear("192.0.2.2");
-  assert_int_equal(throttle_locked_for("192.0.2.2", T0), 0);
-  throttle_clear("192.0.2.99"); /* unknown: nothing happens */
+  for (int i = 0; i < THROTTLE_MAX_FAILURES; i++) throttle_record_failure(T, "192.0.2.2", T0);
+  assert_true(throttle_locked_for(T, "192.0.2.2", T0) > 0);
+  throttle_clear(T, "192.0.2.2");
+  assert_int_equal(throttle_locked_for(T, "192.0.2.2", T0), 0);
+  throttle_clear(T, "192.0.2.99"); /* unknown: nothing happens */
 
-  for (int i = 0; i < THROTTLE_MAX_FAILURES; i++) throttle_record_failure("192.0.2.3", T0);
-  throttle_reset();
-  assert_int_equal(throttle_locked_for("192.0.2.3", T0), 0);
+  for (int i = 0; i < THROTTLE_MAX_FAILURES; i++) throttle_record_failure(T, "192.0.2.3", T0);
+  throttle_free(T); /* a new table (as a new hub makes) knows nothing of it */
+  T = throttle_new();
+  assert_non_null(T);
+  assert_int_equal(throttle_locked_for(T, "192.0.2.3", T0), 0);
 }
 
 /* Times stay inside one window (THROTTLE_WINDOW_S) so that only the table's reuse can make an
@@ -301,48 +311,48 @@ static void test_throttle_lru(void **state) {
   /* 2,000 addresses, two failures each, four per second. */
   for (int i = 0; i < 2000; i++) {
     snprintf(a, sizeof a, "2001:db8::%x", i);
-    assert_int_equal(throttle_record_failure(a, T0 + i / 4), 1);
-    assert_int_equal(throttle_record_failure(a, T0 + i / 4), 2);
+    assert_int_equal(throttle_record_failure(T, a, T0 + i / 4), 1);
+    assert_int_equal(throttle_record_failure(T, a, T0 + i / 4), 2);
   }
   assert_true(2000 / 4 < THROTTLE_WINDOW_S);
   /* The newest 1024 (976..1999) are remembered; the older ones were reused. */
   snprintf(a, sizeof a, "2001:db8::%x", 1999);
-  assert_int_equal(throttle_record_failure(a, T0 + 500), 3);
+  assert_int_equal(throttle_record_failure(T, a, T0 + 500), 3);
   snprintf(a, sizeof a, "2001:db8::%x", 977);
-  assert_int_equal(throttle_record_failure(a, T0 + 500), 3);
+  assert_int_equal(throttle_record_failure(T, a, T0 + 500), 3);
   snprintf(a, sizeof a, "2001:db8::%x", 0);
-  assert_int_equal(throttle_record_failure(a, T0 + 500), 1); /* takes 976's slot */
+  assert_int_equal(throttle_record_failure(T, a, T0 + 500), 1); /* takes 976's slot */
   snprintf(a, sizeof a, "2001:db8::%x", 976);
-  assert_int_equal(throttle_record_failure(a, T0 + 500), 1);
+  assert_int_equal(throttle_record_failure(T, a, T0 + 500), 1);
   snprintf(a, sizeof a, "2001:db8::%x", 975);
-  assert_int_equal(throttle_record_failure(a, T0 + 500), 1);
+  assert_int_equal(throttle_record_failure(T, a, T0 + 500), 1);
 }
 
 static void test_throttle_lru_keeps_recent_lock(void **state) {
   char a[64];
-  for (int i = 0; i < THROTTLE_MAX_FAILURES; i++) throttle_record_failure("198.51.100.7", T0);
+  for (int i = 0; i < THROTTLE_MAX_FAILURES; i++) throttle_record_failure(T, "198.51.100.7", T0);
   /* Fill the other 1023 slots, two addresses per second. */
   for (int i = 0; i < 1023; i++) {
     snprintf(a, sizeof a, "203.0.113.%d/%d", i % 256, i);
-    throttle_record_failure(a, T0 + 1 + i / 2);
+    throttle_record_failure(T, a, T0 + 1 + i / 2);
   }
   int64_t t = T0 + 520;
   assert_true(t < T0 + THROTTLE_LOCK_S);
   /* Checking the lock counts as a use, so the next new address reuses the oldest of the others. */
-  assert_int_equal(throttle_locked_for("198.51.100.7", t), THROTTLE_LOCK_S - 520);
-  throttle_record_failure("new address", t);
-  assert_int_equal(throttle_locked_for("198.51.100.7", t), THROTTLE_LOCK_S - 520);
-  assert_int_equal(throttle_record_failure("203.0.113.0/0", t), 1); /* its slot was reused */
-  assert_int_equal(throttle_record_failure("203.0.113.1/1", t), 1); /* reused by the line above */
+  assert_int_equal(throttle_locked_for(T, "198.51.100.7", t), THROTTLE_LOCK_S - 520);
+  throttle_record_failure(T, "new address", t);
+  assert_int_equal(throttle_locked_for(T, "198.51.100.7", t), THROTTLE_LOCK_S - 520);
+  assert_int_equal(throttle_record_failure(T, "203.0.113.0/0", t), 1); /* its slot was reused */
+  assert_int_equal(throttle_record_failure(T, "203.0.113.1/1", t), 1); /* reused by the line above */
   snprintf(a, sizeof a, "203.0.113.%d/%d", 1022 % 256, 1022);
-  assert_int_equal(throttle_record_failure(a, t), 2);
+  assert_int_equal(throttle_record_failure(T, a, t), 2);
   /* Without the check, 1024 newer addresses push the locked one out: the documented limit of a
    * fixed table. */
   for (int i = 0; i < 1024; i++) {
     snprintf(a, sizeof a, "192.0.2.%d/%d", i % 256, i);
-    throttle_record_failure(a, t + 1);
+    throttle_record_failure(T, a, t + 1);
   }
-  assert_int_equal(throttle_locked_for("198.51.100.7", t + 1), 0);
+  assert_int_equal(throttle_locked_for(T, "198.51.100.7", t + 1), 0);
 }
 
 int main(void) {
@@ -352,11 +362,11 @@ int main(void) {
       cmocka_unit_test(test_jobs_stop_with_queued),
       cmocka_unit_test(test_jobs_stop_drain),
       cmocka_unit_test(test_jobs_start_bad),
-      cmocka_unit_test_setup(test_throttle_lock, reset),
-      cmocka_unit_test_setup(test_throttle_window, reset),
-      cmocka_unit_test_setup(test_throttle_clear, reset),
-      cmocka_unit_test_setup(test_throttle_lru, reset),
-      cmocka_unit_test_setup(test_throttle_lru_keeps_recent_lock, reset),
+      cmocka_unit_test_setup_teardown(test_throttle_lock, reset, drop),
+      cmocka_unit_test_setup_teardown(test_throttle_window, reset, drop),
+      cmocka_unit_test_setup_teardown(test_throttle_clear, reset, drop),
+      cmocka_unit_test_setup_teardown(test_throttle_lru, reset, drop),
+      cmocka_unit_test_setup_teardown(test_throttle_lru_keeps_recent_lock, reset, drop),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 // clang-format on
 
-#include "rooms/meeting_control.h"
+#include "signaling/meeting_control.h"
 #include "storage/moderation_store.h"
 
 static void test_clock_position(void **state) {

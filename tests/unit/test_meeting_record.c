@@ -1,4 +1,4 @@
-/* Unit tests of the finalize wiring of rooms/meeting_record (issue 17) against a real hub on a
+/* Unit tests of the finalize wiring of signaling/meeting_record (issue 17) against a real hub on a
  * ":memory:" database: a stopped recording is finalized on the recording job thread and its
  * result recorded on the signaling thread (hub_poll); the recordings a crash left RECORDING or
  * FINALIZING are finalized after a restart (meeting_record_recover); a finalizer's failure makes
@@ -19,11 +19,12 @@
 #include <cmocka.h>
 // clang-format on
 
-#include "gateway/config.h"
 #include "base/log.h"
+#include "gateway/config.h"
 #include "recording_test_support.h"
-#include "rooms/meeting_record.h"
 #include "signaling/hub.h"
+#include "signaling/meeting_record.h"
+#include "signaling/room_events.h"
 #include "storage/recording_store.h"
 
 static const char *FIXTURE = RECORDING_TEST_FIXTURE;
@@ -221,7 +222,8 @@ static void test_mapping(void **state) {
  * room is gone), ME_RECORD_STOPPED with degraded set too. */
 static void test_media_events(void **state) {
   fixture *f = *state;
-  rooms *r = rooms_new(NULL); /* no live room: the events may come after the room closed */
+  rooms_listener events = room_events_listener(f->h); /* what the hub's registry reports to */
+  rooms *r = rooms_new(NULL, &events); /* no live room: the events may come after the room closed */
   assert_non_null(r);
   int64_t a = recording_store_create(f->db, 10, 0, 1, 1000, "/var/lib/moa/rec", NULL);
   int64_t b = recording_store_create(f->db, 10, 0, 1, 1000, "/var/lib/moa/rec", NULL);
@@ -231,7 +233,7 @@ static void test_media_events(void **state) {
   ev.room_id = 10;
   ev.record.recording_id = (uint64_t)a;
   ev.record.dropped = 17;
-  rooms_on_media_event(r, f->h, &ev);
+  rooms_on_media_event(r, &ev);
   recording_rec rec;
   assert_int_equal(recording_store_get(f->db, a, &rec), 1);
   assert_true(rec.degraded);
@@ -239,11 +241,11 @@ static void test_media_events(void **state) {
   ev.type = ME_RECORD_STOPPED;
   ev.record.recording_id = (uint64_t)b;
   ev.record.degraded = false;
-  rooms_on_media_event(r, f->h, &ev);
+  rooms_on_media_event(r, &ev);
   assert_int_equal(recording_store_get(f->db, b, &rec), 1);
   assert_false(rec.degraded);
   ev.record.degraded = true;
-  rooms_on_media_event(r, f->h, &ev);
+  rooms_on_media_event(r, &ev);
   assert_int_equal(recording_store_get(f->db, b, &rec), 1);
   assert_true(rec.degraded);
   rooms_free(r);

@@ -1,7 +1,7 @@
-/* Unit tests of what room.stats shows a subscriber receiving (rooms/receiving_layers.c): the
- * worker's ME_CONSUMER_LAYER events folded into the participant's subscriptions, the latest one
- * winning per consumer, mapped to track ids with the reason as a word; events for another
- * transport, an unknown or removed consumer, or of another type change nothing; values out of
+/* Unit tests of what room.stats shows a subscriber receiving (rooms/receiving_layers.c, the JSON
+ * signaling/room_events.c): the worker's ME_CONSUMER_LAYER events folded into the participant's
+ * subscriptions, the latest one winning per consumer, mapped to track ids with the reason as a word; events
+ * for another transport, an unknown or removed consumer, or of another type change nothing; values out of
  * range are clamped, never passed on. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +18,7 @@
 
 #include "rooms/layer_alloc.h"
 #include "rooms/registry.h"
+#include "signaling/room_events.h"
 
 /* A subscriber (sub transport 40) receiving audio (consumer 51 of track 11) and video (consumer
  * 52 of track 12) from participant 10, and a removed slot (consumer 53 of track 13). */
@@ -54,7 +55,7 @@ static media_event layer_event(uint32_t transport, uint32_t consumer, int spatia
 
 /* The JSON text of p's receiving_layers, for exact comparisons. */
 static char *layers_text(const participant *p) {
-  json_t *j = rooms_receiving_layers_json(p);
+  json_t *j = room_events_receiving_layers_json(p);
   char *s = json_dumps(j, JSON_SORT_KEYS);
   json_decref(j);
   return s;
@@ -110,7 +111,7 @@ static void test_reason_words(void **state) {
   for (int r = 0; r <= LA_REASON_UNAVAILABLE; r++) {
     media_event ev = layer_event(40, 52, r >= LA_REASON_PAUSED ? -1 : 1, 0, r, 1000);
     assert_true(rooms_note_layer(p, &ev));
-    json_t *j = rooms_receiving_layers_json(p);
+    json_t *j = room_events_receiving_layers_json(p);
     assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "reason")), words[r]);
     json_decref(j);
   }

@@ -1,4 +1,4 @@
-/* Unit tests of signaling/sdp, parsing: real offers (Chromium 156 and aiortc 1.4 captured on this
+/* Unit tests of gateway/rtc/sdp, parsing: real offers (Chromium 156 and aiortc 1.4 captured on this
  * machine, a Firefox 121-shaped one), LF-only line endings, and hostile input: truncation at every
  * byte, bad numbers, oversized sections and lines, garbage and mutated bytes (the mutations that
  * parse are answered too). Negotiation and the offers and answers Moa writes are in
@@ -15,8 +15,8 @@
 #include <cmocka.h>
 // clang-format on
 
+#include "gateway/rtc/sdp.h"
 #include "sdp_test_support.h"
-#include "signaling/sdp.h"
 
 /* ---- parsing real offers ---- */
 

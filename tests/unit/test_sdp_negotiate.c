@@ -1,4 +1,4 @@
-/* Unit tests of signaling/sdp, negotiation: the publish answer to real offers (codecs, H.264
+/* Unit tests of gateway/rtc/sdp, negotiation: the publish answer to real offers (codecs, H.264
  * preference, rejected sections, BUNDLE/rtcp-mux/fingerprint required, buffer bounds), the
  * subscribe offer and re-offer, a real Chromium answer to it parsed back, and payload types mapped
  * per participant. Parsing and hostile input are in test_sdp.c. */
@@ -14,8 +14,8 @@
 #include <cmocka.h>
 // clang-format on
 
+#include "gateway/rtc/sdp.h"
 #include "sdp_test_support.h"
-#include "signaling/sdp.h"
 
 /* ---- negotiation and the publish answer ---- */
 

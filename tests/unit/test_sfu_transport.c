@@ -271,6 +271,74 @@ static void test_no_injection_into_other_room(void **state) {
   peer_free(&q);
 }
 
+/* How many RTP packets the batch holds for `to`, each decrypted with its keys and checked to
+ * carry `ssrc`; the batch is kept (several subscribers are read from one batch). */
+static int rtp_to(peer *to, uint32_t ssrc) {
+  int got = 0;
+  for (int i = 0; i < W.udp.out.count; i++) {
+    if (!same_addr(&W.udp.out.addr[i], &to->addr)) continue;
+    uint8_t b[UDP_SEND_ROOM];
+    int n = (int)W.udp.out.iov[i].iov_len;
+    memcpy(b, W.udp.out.buf[i], (size_t)n);
+    if (rtp_is_rtcp(b, (size_t)n)) continue;
+    assert_int_equal(srtp_pair_unprotect_rtp(to->srtp, b, &n), 0);
+    assert_int_equal(rtp_get_ssrc(b), ssrc);
+    got++;
+  }
+  return got;
+}
+
+/* The fan-out with its cache look-ahead (rooms/fanout.c) reaches every consumer of a producer
+ * exactly once, whatever the list's length (0, 1, 2, 3 and more: the look-ahead's edges), also
+ * after consumers in its middle and at its ends left. */
+static void test_fanout_reaches_every_consumer(void **state) {
+  (void)state;
+  enum { SUBS = 7 };
+  peer p, sub[SUBS];
+  bool open[SUBS];
+  peer_new(&p, 1, 40, "127.0.0.1", 50040);
+  peer_connect(&p);
+  add_producer(&p, 400, MEDIA_VIDEO, 0xFA000001, 96, 0, 0);
+  uint8_t buf[UDP_SEND_ROOM];
+  uint16_t seq = 1;
+  /* No consumer yet: the packet goes nowhere. */
+  W.udp.out.count = 0;
+  deliver(&p.addr, buf, make_rtp(&p, buf, 96, 0xFA000001, seq++, true));
+  assert_int_equal(W.udp.out.count, 0);
+  for (int k = 0; k < SUBS; k++) {
+    peer_new(&sub[k], 1, (uint32_t)(41 + k), "127.0.0.1", (uint16_t)(50041 + k));
+    peer_connect(&sub[k]);
+    add_consumer(&sub[k], (uint32_t)(410 + k), 400, MEDIA_VIDEO, 0x5A000000u + (uint32_t)k, 100, 0, 0);
+    open[k] = true;
+    W.udp.out.count = 0;
+    /* key frames, so that every new consumer starts at once */
+    deliver(&p.addr, buf, make_rtp(&p, buf, 96, 0xFA000001, seq++, true));
+    for (int j = 0; j <= k; j++) assert_int_equal(rtp_to(&sub[j], 0x5A000000u + (uint32_t)j), 1);
+    assert_int_equal(W.udp.out.count, k + 1);
+  }
+  /* Subscribers leave from the middle, the list's head (the newest) and its tail (the oldest). */
+  int leave[] = {3, 6, 0, 4, 1};
+  for (size_t l = 0; l < sizeof leave / sizeof leave[0]; l++) {
+    close_transport((uint32_t)(41 + leave[l]));
+    open[leave[l]] = false;
+    W.udp.out.count = 0;
+    for (int r = 0; r < 2; r++) deliver(&p.addr, buf, make_rtp(&p, buf, 96, 0xFA000001, seq++, r == 0));
+    int expect = 0;
+    for (int j = 0; j < SUBS; j++) {
+      assert_int_equal(rtp_to(&sub[j], 0x5A000000u + (uint32_t)j), open[j] ? 2 : 0);
+      expect += open[j] ? 2 : 0;
+    }
+    assert_int_equal(W.udp.out.count, expect);
+  }
+  W.udp.out.count = 0;
+  close_transport(40);
+  for (int k = 0; k < SUBS; k++)
+    if (open[k]) close_transport((uint32_t)(41 + k));
+  drain_events();
+  peer_free(&p);
+  for (int k = 0; k < SUBS; k++) peer_free(&sub[k]);
+}
+
 /* Closed events seen so far (the mailbox is drained into this log). */
 static media_event closed_log[64];
 static int n_closed;
@@ -478,6 +546,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_bad_stun_credentials_dropped, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unknown_required_attribute_gets_420, setup, teardown),
       cmocka_unit_test_setup_teardown(test_no_sending_to_unchecked_address, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_fanout_reaches_every_consumer, setup, teardown),
       cmocka_unit_test_setup_teardown(test_no_injection_into_other_room, setup, teardown),
       cmocka_unit_test_setup_teardown(test_consent_freshness, setup, teardown),
       cmocka_unit_test_setup_teardown(test_malformed_dtls_from_peer_dropped, setup, teardown),

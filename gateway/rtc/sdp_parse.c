@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "signaling/sdp.h"
+#include "gateway/rtc/sdp.h"
 
 typedef struct {
   sdp_session *s;

@@ -14,8 +14,8 @@
  *
  * Files: sdp_parse.c (parser, lookups), sdp.c (negotiation, reading answers), sdp_write.c
  * (writers). An sdp_session is large (about 300 KB): allocate it on the heap, not the stack. */
-#ifndef MOA_SIGNALING_SDP_H
-#define MOA_SIGNALING_SDP_H
+#ifndef MOA_GATEWAY_RTC_SDP_H
+#define MOA_GATEWAY_RTC_SDP_H
 
 #include <stdbool.h>
 #include <stddef.h>

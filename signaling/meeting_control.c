@@ -1,13 +1,14 @@
 /* Running a meeting (see meeting_control.h): roles, entry checks, the lobby and moderation. The
  * agenda is in meeting_agenda.c. */
-#include "rooms/meeting_control.h"
+#include "signaling/meeting_control.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/log.h"
-#include "rooms/meeting_control_int.h"
+#include "signaling/meeting_control_int.h"
+#include "signaling/room_events.h"
 #include "signaling/room_json.h"
 #include "storage/attendance_store.h"
 #include "storage/chat_store.h"
@@ -58,7 +59,7 @@ room_ctl *mc_ctl_find(meeting_control *mc, int64_t room_id) {
  * is read again on every call so that changes (lobby, mode, agenda) apply to the next entry.
  * NULL on a database error. */
 static room_ctl *ctl_get(rooms *r, hub *h, const room_rec *room) {
-  meeting_control *mc = rooms_control(r);
+  meeting_control *mc = hub_meeting_control(h);
   moa_db *db = hub_db(h);
   int64_t now = db_now(db);
   room_ctl *c = mc_ctl_find(mc, room->id);
@@ -188,7 +189,7 @@ static int take_entries(room_ctl *c, uint64_t session_id, int64_t user_id, lobby
 
 bool meeting_control_leave_lobby(rooms *r, hub *h, session *s) {
   bool waited = false;
-  for (room_ctl *c = rooms_control(r)->rooms; c; c = c->next) {
+  for (room_ctl *c = hub_meeting_control(h)->rooms; c; c = c->next) {
     lobby_entry *gone;
     if (take_entries(c, s->id, 0, &gone)) {
       free_lobby(gone);
@@ -270,8 +271,8 @@ mc_verdict meeting_control_check(rooms *r, hub *h, session *s, const room_rec *r
   }
   if (admitted) return MC_ENTER;
   /* Wait in the lobby: out of any room, no media, no participant list. */
-  participant *old = rooms_participant_of(r, s);
-  if (old) rooms_leave(r, h, old, NULL);
+  participant *old = room_events_participant(h, s);
+  if (old) rooms_leave(r, old, NULL);
   lobby_entry *e = calloc(1, sizeof *e);
   user_rec u;
   if (!e || user_store_find_by_id(db, s->user_id, &u) != 1) {
@@ -294,7 +295,7 @@ mc_verdict meeting_control_check(rooms *r, hub *h, session *s, const room_rec *r
 }
 
 void meeting_control_on_join(rooms *r, hub *h, session *s, participant *p) {
-  room_ctl *c = mc_ctl_find(rooms_control(r), p->room->id);
+  room_ctl *c = mc_ctl_find(hub_meeting_control(h), p->room->id);
   const char *role = "attendee";
   p->rank = c ? rank_in(h, c, s, &role) : MC_ATTENDEE;
   if (p->rank == MC_NONE) p->rank = MC_GUEST; /* admitted without a role: the least rights */
@@ -306,7 +307,7 @@ void meeting_control_on_join(rooms *r, hub *h, session *s, participant *p) {
 }
 
 void meeting_control_on_leave(rooms *r, hub *h, participant *p) {
-  room_ctl *c = mc_ctl_find(rooms_control(r), p->room->id);
+  room_ctl *c = mc_ctl_find(hub_meeting_control(h), p->room->id);
   if (!c || !c->is_meeting) return;
   for (participant *q = p->room->members; q; q = q->next)
     if (q != p && q->user_id == p->user_id) return; /* still inside from another connection */
@@ -316,7 +317,7 @@ void meeting_control_on_leave(rooms *r, hub *h, participant *p) {
 }
 
 json_t *meeting_control_join_info(rooms *r, hub *h, participant *p) {
-  room_ctl *c = mc_ctl_find(rooms_control(r), p->room->id);
+  room_ctl *c = mc_ctl_find(hub_meeting_control(h), p->room->id);
   const char *mode = c && c->is_meeting ? (c->m.event_mode ? "event" : "meeting") : "room";
   json_t *out = json_pack("{s:s, s:I, s:s, s:b, s:b, s:b}", "role", p->role, "meeting_id",
                           (json_int_t)(c ? c->m.id : 0), "mode", mode, "locked", c && c->locked, "moderator",
@@ -326,7 +327,7 @@ json_t *meeting_control_join_info(rooms *r, hub *h, participant *p) {
 }
 
 void meeting_control_after_join(rooms *r, hub *h, participant *p) {
-  room_ctl *c = mc_ctl_find(rooms_control(r), p->room->id);
+  room_ctl *c = mc_ctl_find(hub_meeting_control(h), p->room->id);
   session *s = hub_find(h, p->session_id);
   if (!c || !s) return;
   if (c->nseg) hub_event(h, s, protocol_event("room.agenda", mc_agenda_json(c, db_now(hub_db(h)))));
@@ -338,8 +339,8 @@ void meeting_control_after_join(rooms *r, hub *h, participant *p) {
 
 /* ---- media permissions ---- */
 
-bool meeting_control_may_publish(rooms *r, const participant *p, mc_result *res) {
-  room_ctl *c = mc_ctl_find(rooms_control(r), p->room->id);
+bool meeting_control_may_publish(hub *h, const participant *p, mc_result *res) {
+  room_ctl *c = mc_ctl_find(hub_meeting_control(h), p->room->id);
   if (needs_floor(c, p) && !p->has_floor) {
     mc_fail(res, ERR_NO_FLOOR,
             p->rank == MC_GUEST ? "guests watch and listen; raise your hand and a host may give you the floor"
@@ -363,7 +364,7 @@ void meeting_control_after_publish(rooms *r, hub *h, participant *p) {
   if (!(p->held_sources & SRC_MIC)) return;
   for (int i = 0; i < p->npubs; i++)
     if (!strcmp(p->pubs[i].source, "microphone") && !p->pubs[i].muted)
-      rooms_mute(r, h, p, p->pubs[i].producer_id, true);
+      rooms_mute(r, p, p->pubs[i].producer_id, true);
 }
 
 /* ---- moderation ---- */
@@ -418,7 +419,7 @@ static void broadcast_moderated(hub *h, session *actor, live_room *lr, const cha
                          "participant_id", (json_int_t)p->id, "user_id", (json_int_t)p->user_id);
   if (extra) json_object_update(ev, extra);
   add_by(h, actor, ev);
-  rooms_broadcast(h, lr, NULL, protocol_event("room.moderated", ev));
+  room_events_broadcast(h, lr, NULL, protocol_event("room.moderated", ev));
 }
 
 json_t *meeting_control_lobby(rooms *r, hub *h, session *actor, const room_rec *room, mc_result *res) {
@@ -500,7 +501,7 @@ json_t *meeting_control_mute(rooms *r, hub *h, session *actor, const room_rec *r
   json_t *tracks = json_array();
   for (int i = 0; i < p->npubs; i++)
     if (!strcmp(p->pubs[i].source, source)) {
-      if (!p->pubs[i].muted) rooms_mute(r, h, p, p->pubs[i].producer_id, true);
+      if (!p->pubs[i].muted) rooms_mute(r, p, p->pubs[i].producer_id, true);
       json_array_append_new(tracks, json_integer(p->pubs[i].producer_id));
     }
   json_t *extra =
@@ -559,7 +560,7 @@ json_t *meeting_control_remove(rooms *r, hub *h, session *actor, const room_rec 
                         "message_en",
                         "A host removed you from this meeting. You can rejoin once a host readmits you.",
                         "reason", reason)));
-    rooms_leave(r, h, q, "removed");
+    rooms_leave(r, q, "removed");
     n++;
   }
   return json_pack("{s:I, s:I, s:i}", "participant_id", (json_int_t)participant_id, "user_id",
@@ -603,7 +604,7 @@ json_t *meeting_control_lock(rooms *r, hub *h, session *actor, const room_rec *r
     if (lr) {
       json_t *ev = json_pack("{s:I, s:b}", "room_id", (json_int_t)room->id, "locked", locked);
       add_by(h, actor, ev);
-      rooms_broadcast(h, lr, NULL, protocol_event("room.locked", ev));
+      room_events_broadcast(h, lr, NULL, protocol_event("room.locked", ev));
     }
   }
   return json_pack("{s:I, s:b}", "room_id", (json_int_t)room->id, "locked", locked);
@@ -639,7 +640,7 @@ json_t *meeting_control_end(rooms *r, hub *h, session *actor, const room_rec *ro
     participant *p = lr->members;
     session *s = hub_find(h, p->session_id);
     if (s) hub_event(h, s, protocol_event("room.ended", json_incref(ev)));
-    rooms_leave(r, h, p, "meeting_ended");
+    rooms_leave(r, p, "meeting_ended");
   }
   json_decref(ev);
   c->locked = false;
@@ -648,14 +649,14 @@ json_t *meeting_control_end(rooms *r, hub *h, session *actor, const room_rec *ro
 
 json_t *meeting_control_hand(rooms *r, hub *h, session *actor, uint32_t participant_id, bool raised,
                              mc_result *res) {
-  participant *me = rooms_participant_of(r, actor);
+  participant *me = room_events_participant(h, actor);
   if (!me) {
     mc_fail(res, ERR_CONFLICT, "join a room first (room.join)");
     return NULL;
   }
   participant *p = participant_id ? member(r, me->room->id, participant_id, res) : me;
   if (!p) return NULL;
-  room_ctl *c = mc_ctl_find(rooms_control(r), me->room->id);
+  room_ctl *c = mc_ctl_find(hub_meeting_control(h), me->room->id);
   if (p != me && (raised || me->rank < MC_COHOST)) {
     mc_fail(res, ERR_FORBIDDEN,
             raised ? "you can raise only your own hand" : "only hosts lower others' hands");
@@ -671,7 +672,7 @@ json_t *meeting_control_hand(rooms *r, hub *h, session *actor, uint32_t particip
         json_pack("{s:I, s:I, s:I, s:s, s:b}", "room_id", (json_int_t)p->room->id, "participant_id",
                   (json_int_t)p->id, "user_id", (json_int_t)p->user_id, "name", p->name, "raised", raised);
     add_by(h, actor, ev);
-    rooms_broadcast(h, p->room, NULL, protocol_event("room.hand_raised", ev));
+    room_events_broadcast(h, p->room, NULL, protocol_event("room.hand_raised", ev));
   }
   return json_pack("{s:I, s:b}", "participant_id", (json_int_t)p->id, "raised", raised);
 }
@@ -697,7 +698,7 @@ json_t *meeting_control_floor(rooms *r, hub *h, session *actor, const room_rec *
   else if (needs_floor(c, p)) {
     while (p->npubs) { /* a viewer's tracks go: the floor is what let it publish */
       json_array_append_new(stopped, json_integer(p->pubs[p->npubs - 1].producer_id));
-      rooms_unpublish(r, h, p, p->pubs[p->npubs - 1].producer_id);
+      rooms_unpublish(r, p, p->pubs[p->npubs - 1].producer_id);
     }
     rooms_close_publish(r, p); /* and its publish PeerConnection, which the client closes */
   }
@@ -705,7 +706,7 @@ json_t *meeting_control_floor(rooms *r, hub *h, session *actor, const room_rec *
                          (json_int_t)p->id, "user_id", (json_int_t)p->user_id, "name", p->name,
                          "stopped_tracks", stopped);
   add_by(h, actor, ev);
-  rooms_broadcast(h, p->room, NULL, protocol_event(give ? "room.floor_given" : "room.floor_taken", ev));
+  room_events_broadcast(h, p->room, NULL, protocol_event(give ? "room.floor_given" : "room.floor_taken", ev));
   return json_pack("{s:I, s:b, s:o}", "participant_id", (json_int_t)p->id, "floor", give, "stopped_tracks",
                    stopped);
 }
@@ -765,7 +766,7 @@ json_t *meeting_control_log(rooms *r, hub *h, session *actor, const room_rec *ro
 }
 
 void meeting_control_tick(rooms *r, hub *h) {
-  meeting_control *mc = rooms_control(r);
+  meeting_control *mc = hub_meeting_control(h);
   uint64_t now_ms = hub_now_ms();
   if (now_ms - mc->last_tick_ms < 1000) return;
   mc->last_tick_ms = now_ms;

@@ -5,7 +5,7 @@
  * server's canonical codec descriptions (sdp_codec_default). Payload types are per participant:
  * the publish side keeps the browser's numbers, the subscribe side uses the server's, and the
  * consumer rewrites one into the other. Pure functions over sdp.h structs. */
-#include "signaling/sdp.h"
+#include "gateway/rtc/sdp.h"
 
 #include <stdarg.h>
 #include <stdio.h>

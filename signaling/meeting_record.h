@@ -12,16 +12,16 @@
  *
  * Signaling thread only. Functions that return JSON return a new reference, or NULL with res
  * filled (res->code an error code of docs/PROTOCOL.md). */
-#ifndef MOA_ROOMS_MEETING_RECORD_H
-#define MOA_ROOMS_MEETING_RECORD_H
+#ifndef MOA_SIGNALING_MEETING_RECORD_H
+#define MOA_SIGNALING_MEETING_RECORD_H
 
 #include <jansson.h>
 #include <stddef.h>
 
 #include "gateway/config.h"
 #include "gateway/rec_finalize.h"
-#include "rooms/meeting_control.h"
 #include "rooms/registry.h"
+#include "signaling/meeting_control.h"
 #include "storage/recording_store.h"
 
 /* The recordings directory of the server, absolute: --recording-dir, else "recordings" beside
@@ -43,13 +43,15 @@ json_t *meeting_record_stop(rooms *r, hub *h, session *actor, const room_rec *ro
 json_t *meeting_record_state_json(int64_t room_id, const live_room *lr);
 
 /* The last participant of lr is leaving and lr records: stops it (the server is the actor in
- * the moderation log, detail "the room emptied"). Called by rooms_leave. */
+ * the moderation log, detail "the room emptied"). Called when that participant is leaving
+ * (rooms_listener.participant_leaving, signaling/room_events.c). */
 void meeting_record_room_empty(rooms *r, hub *h, live_room *lr);
 
 /* ME_RECORD_DEGRADED: the row is marked degraded and the room's participants get its state.
  * ME_RECORD_STOPPED: the spools are closed: see meeting_record_stopped. Other events: nothing.
- * Called by rooms_on_media_event, also after the live room is gone. */
-void meeting_record_on_media_event(rooms *r, hub *h, const media_event *ev);
+ * Called through rooms_listener.record_event (signaling/room_events.c), also after the live room is
+ * gone; the live room, if any, is looked up in the hub's registry. */
+void meeting_record_on_media_event(hub *h, const media_event *ev);
 
 /* Where a recording's spools are complete (ME_RECORD_STOPPED has arrived): the row is FINALIZING
  * (degraded if the recorder said so), and its finalize starts here:

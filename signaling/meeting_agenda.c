@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "base/log.h"
-#include "rooms/meeting_control_int.h"
+#include "signaling/meeting_control_int.h"
 #include "signaling/meeting_json.h"
 #include "storage/chat_store.h"
 #include "storage/guest_store.h"
@@ -135,7 +135,7 @@ static void remove_out_of_scope(rooms *r, hub *h, room_ctl *c, int position) {
                                                    "message_en", en, "until_segment", p->until_segment)));
     log_info("room %lld: guest %lld removed, the agenda left segment %d", (long long)c->room.id,
              (long long)p->user_id, p->until_segment);
-    rooms_leave(r, h, p, "expired");
+    rooms_leave(r, p, "expired");
   }
 }
 

@@ -3,7 +3,7 @@
  * worker is told: a start that cannot be recorded does not happen. A stop always happens (a
  * participant must be able to rely on "not recording"); a failure to write its row is logged and
  * the restart's recovery (recording_store_unfinished) still finds the recording. */
-#include "rooms/meeting_record.h"
+#include "signaling/meeting_record.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,8 +15,9 @@
 #include <unistd.h>
 
 #include "base/log.h"
-#include "rooms/meeting_control_int.h"
 #include "signaling/jobs.h"
+#include "signaling/meeting_control_int.h"
+#include "signaling/room_events.h"
 #include "storage/meeting_store.h"
 #include "storage/moderation_store.h"
 #include "storage/seoul_time.h"
@@ -77,7 +78,7 @@ json_t *meeting_record_state_json(int64_t room_id, const live_room *lr) {
 }
 
 static void tell_room(hub *h, live_room *lr) {
-  rooms_broadcast(h, lr, NULL, protocol_event("room.recording", meeting_record_state_json(lr->id, lr)));
+  room_events_broadcast(h, lr, NULL, protocol_event("room.recording", meeting_record_state_json(lr->id, lr)));
 }
 
 /* The live room when actor may start or stop recording in it; NULL with res otherwise. */
@@ -174,7 +175,7 @@ json_t *meeting_record_stop(rooms *r, hub *h, session *actor, const room_rec *ro
 
 void meeting_record_room_empty(rooms *r, hub *h, live_room *lr) { stop(r, h, lr, 0, "the room emptied"); }
 
-void meeting_record_on_media_event(rooms *r, hub *h, const media_event *ev) {
+void meeting_record_on_media_event(hub *h, const media_event *ev) {
   moa_db *db = hub_db(h);
   int64_t id = (int64_t)ev->record.recording_id;
   if (ev->type == ME_RECORD_DEGRADED) {
@@ -182,7 +183,7 @@ void meeting_record_on_media_event(rooms *r, hub *h, const media_event *ev) {
       log_error("recording %lld: cannot mark it degraded: %s", (long long)id, db_errmsg(db));
     log_warn("recording %lld degraded: %llu packets dropped, last error %d", (long long)id,
              (unsigned long long)ev->record.dropped, ev->record.error);
-    live_room *lr = rooms_find(r, ev->room_id);
+    live_room *lr = hub_rooms(h) ? rooms_find(hub_rooms(h), ev->room_id) : NULL;
     if (lr && lr->recording_id == ev->record.recording_id && !lr->recording_degraded) {
       lr->recording_degraded = true;
       tell_room(h, lr);

@@ -1,8 +1,8 @@
 /* Private to meeting_control.c and meeting_agenda.c: the per-room control record. */
-#ifndef MOA_ROOMS_MEETING_CONTROL_INT_H
-#define MOA_ROOMS_MEETING_CONTROL_INT_H
+#ifndef MOA_SIGNALING_MEETING_CONTROL_INT_H
+#define MOA_SIGNALING_MEETING_CONTROL_INT_H
 
-#include "rooms/meeting_control.h"
+#include "signaling/meeting_control.h"
 #include "storage/meeting_store.h"
 
 typedef struct lobby_entry {
@@ -37,7 +37,6 @@ struct meeting_control {
 };
 
 room_ctl *mc_ctl_find(meeting_control *mc, int64_t room_id);
-meeting_control *rooms_control(rooms *r);
 
 /* Sends event (stolen) to the room's participants of rank >= min_rank. */
 void mc_send_ranked(hub *h, live_room *lr, mc_rank min_rank, json_t *event);

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "signaling/sdp.h"
+#include "gateway/rtc/sdp.h"
 
 typedef struct {
   char *p;

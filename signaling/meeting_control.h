@@ -14,20 +14,23 @@
  *
  * Signaling thread only. Every function that changes something records it first; if the record
  * cannot be written nothing changes and the caller gets MC_ERR_INTERNAL. */
-#ifndef MOA_ROOMS_MEETING_CONTROL_H
-#define MOA_ROOMS_MEETING_CONTROL_H
+#ifndef MOA_SIGNALING_MEETING_CONTROL_H
+#define MOA_SIGNALING_MEETING_CONTROL_H
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "rooms/registry.h"
+#include "signaling/hub.h"
 #include "storage/room_store.h"
 
 typedef enum { MC_NONE = 0, MC_GUEST = 1, MC_ATTENDEE, MC_PRESENTER, MC_COHOST, MC_HOST } mc_rank;
 
 typedef struct meeting_control meeting_control;
 
+/* The moderation state of the live rooms: one per hub (hub_meeting_control). NULL when out of
+ * memory. */
 meeting_control *meeting_control_new(void);
 void meeting_control_free(meeting_control *mc);
 
@@ -51,8 +54,8 @@ typedef enum { MC_REFUSE = -1, MC_ENTER = 0, MC_WAIT = 1 } mc_verdict;
 mc_verdict meeting_control_check(rooms *r, hub *h, session *s, const room_rec *room, mc_rank *rank,
                                  json_t **lobby_reply, mc_result *res);
 
-/* The participant p just joined (called by rooms_join before the others are told): sets its
- * role from the database and opens its attendance row. */
+/* The participant p of session s just joined (rooms_listener.participant_joined, before the
+ * others are told): sets its role from the database and opens its attendance row. */
 void meeting_control_on_join(rooms *r, hub *h, session *s, participant *p);
 /* Fields added to the join result (and room.admitted): {role, meeting_id, mode, locked,
  * agenda?, hands?}. New reference. */
@@ -60,7 +63,8 @@ json_t *meeting_control_join_info(rooms *r, hub *h, participant *p);
 /* After the join reply: sends the newcomer the current agenda (room.agenda) and, to hosts, the
  * lobby. */
 void meeting_control_after_join(rooms *r, hub *h, participant *p);
-/* p is leaving its room (called by rooms_leave before it is freed): closes attendance. */
+/* p is leaving its room (rooms_listener.participant_leaving, signaling/room_events.c): closes
+ * attendance. */
 void meeting_control_on_leave(rooms *r, hub *h, participant *p);
 /* The session closed or left: drops it from any lobby (hosts are told). True if it waited. */
 bool meeting_control_leave_lobby(rooms *r, hub *h, session *s);
@@ -68,7 +72,7 @@ bool meeting_control_leave_lobby(rooms *r, hub *h, session *s);
 /* ---- media permissions (media.publish, media.mute) ---- */
 
 /* May p publish now? False (res: no_floor) for a viewer without the floor. */
-bool meeting_control_may_publish(rooms *r, const participant *p, mc_result *res);
+bool meeting_control_may_publish(hub *h, const participant *p, mc_result *res);
 /* May p unmute its track? False (res: muted_by_host) for a microphone a host muted without
  * allowing unmute. */
 bool meeting_control_may_unmute(const participant *p, uint32_t track_id, mc_result *res);
