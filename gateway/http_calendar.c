@@ -131,8 +131,9 @@ static bool feed(hub *h, const char *path, const char *url_base, http_doc *out) 
   if (!on) return fail(out, 403, "this account is disabled\n");
   /* cancelled meetings stay in the feed so that calendar programs remove them */
   size_t nids = 0, nm = 0;
-  int64_t *ids = meeting_store_upcoming_ids(db, uid, false, db_now(db), FEED_MAX, true, &nids);
-  if (!ids) return fail(out, 500, "database error\n");
+  int64_t *ids = NULL;
+  if (meeting_store_upcoming_ids(db, uid, false, db_now(db), FEED_MAX, true, &ids, &nids) != 0)
+    return fail(out, 500, "database error\n");
   meeting_info *list = calloc(nids ? nids : 1, sizeof *list);
   if (!list) {
     free(ids);

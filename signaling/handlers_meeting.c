@@ -275,10 +275,12 @@ static void handle_meeting_list(hub *h, session *s, json_int_t id, json_t *req) 
   /* all: admins see every meeting, not only those they are invited to; past: those that ended */
   int want = cid ? MEETING_LIST_MAX * 10 : (int)limit;
   size_t n = 0;
-  int64_t *ids =
-      past ? meeting_store_past_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled, &n)
-           : meeting_store_upcoming_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled, &n);
-  if (!ids) {
+  int64_t *ids = NULL;
+  int rc =
+      past ? meeting_store_past_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled, &ids, &n)
+           : meeting_store_upcoming_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled, &ids,
+                                        &n);
+  if (rc != 0) {
     hub_error(h, s, id, ERR_INTERNAL, "cannot read meetings");
     return;
   }
@@ -456,16 +458,10 @@ void meeting_reminder_tick(hub *h) {
 }
 
 const handler_def meeting_handlers[] = {
-    {"meeting.attendance", handle_meeting_attendance, 0},
-    {"meeting.cancel", handle_meeting_cancel, 0},
-    {"meeting.create", handle_meeting_create, 0},
-    {"meeting.get", handle_meeting_get, HANDLER_GUEST},
-    {"meeting.guest_link", handle_meeting_guest_link, 0},
-    {"meeting.invite", handle_meeting_invite, 0},
-    {"meeting.list", handle_meeting_list, HANDLER_GUEST},
-    {"meeting.update", handle_meeting_update, 0},
-    {"calendar.feed", handle_calendar_feed, 0},
-    {"calendar.revoke", handle_calendar_revoke, 0},
-    {"admin.activity", handle_admin_activity, 0},
-    {NULL, NULL, 0},
+    {"meeting.attendance", handle_meeting_attendance, 0}, {"meeting.cancel", handle_meeting_cancel, 0},
+    {"meeting.create", handle_meeting_create, 0},         {"meeting.get", handle_meeting_get, HANDLER_GUEST},
+    {"meeting.guest_link", handle_meeting_guest_link, 0}, {"meeting.invite", handle_meeting_invite, 0},
+    {"meeting.list", handle_meeting_list, HANDLER_GUEST}, {"meeting.update", handle_meeting_update, 0},
+    {"calendar.feed", handle_calendar_feed, 0},           {"calendar.revoke", handle_calendar_revoke, 0},
+    {"admin.activity", handle_admin_activity, 0},         {NULL, NULL, 0},
 };

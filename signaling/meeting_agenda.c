@@ -102,8 +102,9 @@ void mc_scope_withdraw_chat(hub *h, const room_ctl *c, int position) {
   if (!c->is_meeting || c->nseg == 0) return;
   moa_db *db = hub_db(h);
   size_t n = 0;
-  int64_t *v = guest_store_out_of_scope(db, c->m.id, position, &n);
-  if (!v || chat_store_room_withdraw(db, c->room.id, v, n) != CHAT_STORE_OK)
+  int64_t *v = NULL;
+  if (guest_store_out_of_scope(db, c->m.id, position, &v, &n) != 0 ||
+      chat_store_room_withdraw(db, c->room.id, v, n) != CHAT_STORE_OK)
     log_error("room %lld: cannot withdraw the chat of guests whose part of the agenda ended",
               (long long)c->room.id);
   free(v);

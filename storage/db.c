@@ -266,32 +266,6 @@ int db_exec_stmt(moa_db *db, sqlite3_stmt *st) {
   return rc == SQLITE_ROW ? SQLITE_DONE : rc;
 }
 
-int64_t *db_step_ids(moa_db *db, sqlite3_stmt *st, size_t *n) {
-  size_t cap = 16;
-  int64_t *ids = malloc(cap * sizeof *ids);
-  int rc = SQLITE_NOMEM;
-  *n = 0;
-  while (ids && (rc = db_step(db, st)) == SQLITE_ROW) {
-    if (*n == cap) {
-      int64_t *more = realloc(ids, 2 * cap * sizeof *ids);
-      if (!more) {
-        rc = SQLITE_NOMEM;
-        break;
-      }
-      ids = more;
-      cap *= 2;
-    }
-    ids[(*n)++] = sqlite3_column_int64(st, 0);
-  }
-  sqlite3_reset(st);
-  if (!ids || rc != SQLITE_DONE) {
-    free(ids);
-    *n = 0;
-    return NULL;
-  }
-  return ids;
-}
-
 static int exec_simple(moa_db *db, const char *sql) {
   sqlite3_stmt *st = db_stmt(db, sql);
   return st ? (db_exec_stmt(db, st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR) : SQLITE_ERROR;

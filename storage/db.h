@@ -49,10 +49,6 @@ sqlite3_stmt *db_stmt(moa_db *db, const char *sql);
 int db_step(moa_db *db, sqlite3_stmt *st);
 /* Runs a statement that returns no rows to be read; returns SQLITE_DONE on success. */
 int db_exec_stmt(moa_db *db, sqlite3_stmt *st);
-/* Runs a bound statement whose first column is an id and collects the ids in order: a malloc'd
- * array of *n ids (free it; not NULL when there are none), or NULL with *n 0 on a database
- * error or out of memory. The statement is reset. */
-int64_t *db_step_ids(moa_db *db, sqlite3_stmt *st, size_t *n);
 
 /* Transactions. db_begin takes the write lock at once (BEGIN IMMEDIATE). Return SQLITE_OK. */
 int db_begin(moa_db *db);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "storage/db_ids.h"
+
 static bool clean_name(const char *s) {
   size_t n = strlen(s);
   if (n == 0 || n > 400) return false;
@@ -164,15 +166,16 @@ fail:
   return GUEST_ERROR;
 }
 
-int64_t *guest_store_out_of_scope(moa_db *db, int64_t meeting_id, int position, size_t *n) {
+int guest_store_out_of_scope(moa_db *db, int64_t meeting_id, int position, int64_t **ids, size_t *n) {
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT user_id FROM guests WHERE meeting_id = ? AND until_segment > 0 AND "
                              "until_segment < ? ORDER BY user_id");
+  *ids = NULL;
   *n = 0;
-  if (!st) return NULL;
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, meeting_id);
   sqlite3_bind_int(st, 2, position);
-  return db_step_ids(db, st, n);
+  return db_ids(db, st, ids, n);
 }
 
 int guest_store_of_user(moa_db *db, int64_t user_id, guest_info *out) {

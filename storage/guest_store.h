@@ -60,9 +60,9 @@ guest_status guest_store_redeem(moa_db *db, const char *token, const char *name,
                                 guest_info *out);
 
 /* The guests of meeting_id whose scope ends before agenda position (until_segment N > 0 and
- * N < position), by user id: a malloc'd array of *n user ids (free it; not NULL when there are
- * none), NULL with *n 0 on error. */
-int64_t *guest_store_out_of_scope(moa_db *db, int64_t meeting_id, int position, size_t *n);
+ * N < position), by user id: 0 with a malloc'd array *ids of *n user ids (NULL when there is
+ * none; free it), or -1 on error (*ids NULL, *n 0). */
+int guest_store_out_of_scope(moa_db *db, int64_t meeting_id, int position, int64_t **ids, size_t *n);
 
 /* 1 and *out when user is a guest, 0 when not, -1 on error. */
 int guest_store_of_user(moa_db *db, int64_t user_id, guest_info *out);

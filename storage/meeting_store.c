@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storage/db_ids.h"
 #include "storage/seoul_time.h"
 #include "storage/user_store.h"
 
@@ -336,35 +337,36 @@ int meeting_store_info(moa_db *db, int64_t meeting_id, meeting_info *out) {
   "(i.kind = 'consortium' AND i.target_id IN (SELECT consortium_id FROM user_roles WHERE user_id " \
   "= ?2)))))"
 
-static int64_t *meeting__ids(moa_db *db, const char *sql, int64_t user_id, bool is_admin, int64_t now,
-                             int limit, bool include_cancelled, size_t *n) {
+static int meeting__ids(moa_db *db, const char *sql, int64_t user_id, bool is_admin, int64_t now, int limit,
+                        bool include_cancelled, int64_t **ids, size_t *n) {
   sqlite3_stmt *st = db_stmt(db, sql);
+  *ids = NULL;
   *n = 0;
-  if (!st) return NULL;
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, now);
   sqlite3_bind_int64(st, 2, user_id);
   sqlite3_bind_int(st, 3, is_admin);
   sqlite3_bind_int(st, 4, include_cancelled);
   sqlite3_bind_int(st, 5, limit);
-  return db_step_ids(db, st, n);
+  return db_ids(db, st, ids, n);
 }
 
-int64_t *meeting_store_upcoming_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
-                                    bool include_cancelled, size_t *n) {
+int meeting_store_upcoming_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
+                               bool include_cancelled, int64_t **ids, size_t *n) {
   return meeting__ids(
       db,
       "SELECT m.id FROM meetings m WHERE m.last_ends_at > ?1 AND (m.status = 'scheduled' OR ?4) "
       "AND " MEETING_VISIBLE_SQL " ORDER BY m.starts_at, m.id LIMIT ?5",
-      user_id, is_admin, now, limit, include_cancelled, n);
+      user_id, is_admin, now, limit, include_cancelled, ids, n);
 }
 
-int64_t *meeting_store_past_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
-                                bool include_cancelled, size_t *n) {
+int meeting_store_past_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
+                           bool include_cancelled, int64_t **ids, size_t *n) {
   return meeting__ids(
       db,
       "SELECT m.id FROM meetings m WHERE m.last_ends_at <= ?1 AND (m.status = 'scheduled' OR ?4) "
       "AND " MEETING_VISIBLE_SQL " ORDER BY m.last_ends_at DESC, m.id DESC LIMIT ?5",
-      user_id, is_admin, now, limit, include_cancelled, n);
+      user_id, is_admin, now, limit, include_cancelled, ids, n);
 }
 
 int64_t *meeting_store_invitee_ids(moa_db *db, int64_t meeting_id, size_t *n) {
@@ -384,7 +386,9 @@ int64_t *meeting_store_invitee_ids(moa_db *db, int64_t meeting_id, size_t *n) {
   *n = 0;
   if (!st) return NULL;
   sqlite3_bind_int64(st, 1, meeting_id);
-  return db_step_ids(db, st, n);
+  int64_t *ids;
+  if (db_ids(db, st, &ids, n) != 0) return NULL;
+  return ids ? ids : calloc(1, sizeof *ids); /* none: an empty array, not NULL (NULL is an error) */
 }
 
 int meeting_store_cancel(moa_db *db, int64_t meeting_id) {

@@ -184,16 +184,16 @@ int meeting_store_info(moa_db *db, int64_t meeting_id, meeting_info *out);
 void meeting_info_clear(meeting_info *m);
 
 /* Ids of the meetings user may join whose last occurrence ends after now, soonest first (at
- * most limit). With include_cancelled, cancelled ones too. Returns a malloc'd array of *n ids
- * (free it; not NULL when there are none), or NULL with *n 0 on error. */
-int64_t *meeting_store_upcoming_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
-                                    bool include_cancelled, size_t *n);
+ * most limit). With include_cancelled, cancelled ones too. Returns 0 with a malloc'd array *ids
+ * of *n ids (NULL when there is none; free it), or -1 on error (*ids NULL, *n 0). */
+int meeting_store_upcoming_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
+                               bool include_cancelled, int64_t **ids, size_t *n);
 
 /* Ids of the meetings user may join whose last occurrence has ended by now, the most recently
  * ended first (at most limit): for their attendance and chat afterwards. Same rights and result
  * as above. */
-int64_t *meeting_store_past_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
-                                bool include_cancelled, size_t *n);
+int meeting_store_past_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
+                           bool include_cancelled, int64_t **ids, size_t *n);
 
 /* Users invited to the meeting (directly, through an organization or a consortium), its host,
  * cohosts, presenters and guests: a malloc'd array of *n ids (free it), NULL on error. */

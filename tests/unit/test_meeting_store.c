@@ -406,12 +406,11 @@ static void test_roles_and_join(void **state) {
   free(ids);
   assert_int_equal(seen, (1 << 1) | (1 << 3) | (1 << 4) | (1 << 6)); /* not 2 (not invited), not 5 */
   size_t nup = 0;
-  int64_t *up = meeting_store_upcoming_ids(db, 3, false, NOW, 50, false, &nup);
-  assert_non_null(up);
+  int64_t *up = NULL;
+  assert_int_equal(meeting_store_upcoming_ids(db, 3, false, NOW, 50, false, &up, &nup), 0);
   assert_int_equal(nup, 1);
   free(up);
-  up = meeting_store_upcoming_ids(db, 2, false, NOW, 50, false, &nup);
-  assert_non_null(up);
+  assert_int_equal(meeting_store_upcoming_ids(db, 2, false, NOW, 50, false, &up, &nup), 0);
   assert_int_equal(nup, 0);
   free(up);
   assert_true(meeting_store_may_schedule(db, 1, 1, false));
@@ -424,12 +423,10 @@ static void test_roles_and_join(void **state) {
   assert_int_equal(meeting_store_get(db, id, &m), 1);
   assert_true(m.cancelled);
   assert_int_equal(meeting_store_can_join(db, &m, 1, false), 0);
-  up = meeting_store_upcoming_ids(db, 3, false, NOW, 50, false, &nup);
-  assert_non_null(up);
+  assert_int_equal(meeting_store_upcoming_ids(db, 3, false, NOW, 50, false, &up, &nup), 0);
   assert_int_equal(nup, 0);
   free(up);
-  up = meeting_store_upcoming_ids(db, 3, false, NOW, 50, true, &nup);
-  assert_non_null(up);
+  assert_int_equal(meeting_store_upcoming_ids(db, 3, false, NOW, 50, true, &up, &nup), 0);
   assert_int_equal(nup, 1);
   free(up);
   json_t *spec = J("{\"title\": \"다시\"}");
@@ -565,8 +562,8 @@ static void test_guest_links(void **state) {
   meeting_store_get(db, other, &mo);
   assert_null(meeting_store_role(db, &mo, uid));
   size_t nup = 0;
-  int64_t *up = meeting_store_upcoming_ids(db, uid, false, NOW, 50, false, &nup);
-  assert_non_null(up);
+  int64_t *up = NULL;
+  assert_int_equal(meeting_store_upcoming_ids(db, uid, false, NOW, 50, false, &up, &nup), 0);
   assert_int_equal(nup, 1);
   free(up);
   int64_t uid2;
@@ -574,17 +571,16 @@ static void test_guest_links(void **state) {
   assert_int_equal(guest_store_redeem(db, token, "세번째", &uid2, &g), GUEST_USED_UP);
   /* Out of scope once the agenda passes their last segment (2): position 3 and on, not before. */
   size_t nout = 9;
-  int64_t *out = guest_store_out_of_scope(db, id, 2, &nout);
-  assert_non_null(out);
+  int64_t *out = NULL;
+  assert_int_equal(guest_store_out_of_scope(db, id, 2, &out, &nout), 0);
   assert_int_equal(nout, 0);
   free(out);
-  out = guest_store_out_of_scope(db, id, 3, &nout);
+  assert_int_equal(guest_store_out_of_scope(db, id, 3, &out, &nout), 0);
   assert_int_equal(nout, 2);
   assert_int_equal(out[0], uid);
   assert_int_equal(out[1], uid2);
   free(out);
-  out = guest_store_out_of_scope(db, other, 9, &nout);
-  assert_non_null(out);
+  assert_int_equal(guest_store_out_of_scope(db, other, 9, &out, &nout), 0);
   assert_int_equal(nout, 0);
   free(out);
   assert_int_equal(scalar(db, "SELECT uses FROM guest_links"), 2);
