@@ -1,6 +1,6 @@
-/* bench_directory: partner-search latency (directory_store_search, the function partner.search
- * calls) on the demo directory (2,737 organizations) and on a generated directory of
- * BENCH_DIR_ORGS (default 100,000) organizations, p50/p99/max in ms for several kinds of query:
+/* bench_directory: partner-search latency (directory_json_search: directory_store_search and the
+ * reply's JSON, what partner.search does) on the demo directory (2,737 organizations) and on a generated
+ * directory of BENCH_DIR_ORGS (default 100,000) organizations, p50/p99/max in ms for several kinds of query:
  * Korean text, English text, filters only, and text with filters. Each query returns a page of 20
  * with the total and every facet, and remembers first-page text (a write), as in production.
  *
@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "signaling/directory_json.h"
 #include "storage/db.h"
 #include "storage/demo_data.h"
 #include "storage/directory_index.h"
@@ -33,24 +34,30 @@ typedef struct bench_query {
 } bench_query;
 
 static const bench_query korean[] = {
-    {"수소", 0, 0, 0, NULL, NULL, -1},         {"수소연료전지", 0, 0, 0, NULL, NULL, -1},
-    {"디스플레이 검사장비", 0, 0, 0, NULL, NULL, -1}, {"배터리 모듈", 0, 0, 0, NULL, NULL, -1},
-    {"반도체 장비", 0, 0, 0, NULL, NULL, -1},   {"로봇", 0, 0, 0, NULL, NULL, -1},
+    {"수소", 0, 0, 0, NULL, NULL, -1},
+    {"수소연료전지", 0, 0, 0, NULL, NULL, -1},
+    {"디스플레이 검사장비", 0, 0, 0, NULL, NULL, -1},
+    {"배터리 모듈", 0, 0, 0, NULL, NULL, -1},
+    {"반도체 장비", 0, 0, 0, NULL, NULL, -1},
+    {"로봇", 0, 0, 0, NULL, NULL, -1},
 };
 static const bench_query english[] = {
-    {"hydrogen", 0, 0, 0, NULL, NULL, -1},  {"battery module", 0, 0, 0, NULL, NULL, -1},
-    {"display", 0, 0, 0, NULL, NULL, -1},   {"semiconductor", 0, 0, 0, NULL, NULL, -1},
+    {"hydrogen", 0, 0, 0, NULL, NULL, -1},    {"battery module", 0, 0, 0, NULL, NULL, -1},
+    {"display", 0, 0, 0, NULL, NULL, -1},     {"semiconductor", 0, 0, 0, NULL, NULL, -1},
     {"Engineering", 0, 0, 0, NULL, NULL, -1}, {"robot", 0, 0, 0, NULL, NULL, -1},
 };
 static const bench_query filters[] = {
-    {NULL, 1, 0, 0, NULL, NULL, -1},        {NULL, 9, 0, 5, NULL, NULL, -1},
+    {NULL, 1, 0, 0, NULL, NULL, -1},         {NULL, 9, 0, 5, NULL, NULL, -1},
     {NULL, 0, 0, 0, "university", NULL, -1}, {NULL, 0, 0, 0, NULL, "small", 1},
-    {NULL, 0, 12, 0, NULL, NULL, -1},       {NULL, 2, 0, 3, "company", "medium", -1},
+    {NULL, 0, 12, 0, NULL, NULL, -1},        {NULL, 2, 0, 3, "company", "medium", -1},
 };
 static const bench_query mixed[] = {
-    {"수소", 9, 0, 0, NULL, NULL, 1},         {"검사장비", 0, 0, 2, NULL, NULL, -1},
-    {"hydrogen", 0, 0, 0, "company", "medium", -1}, {"연료전지", 0, 25, 0, NULL, NULL, -1},
-    {"모듈", 0, 0, 0, NULL, "small", 0},       {"display", 1, 0, 0, "company", NULL, -1},
+    {"수소", 9, 0, 0, NULL, NULL, 1},
+    {"검사장비", 0, 0, 2, NULL, NULL, -1},
+    {"hydrogen", 0, 0, 0, "company", "medium", -1},
+    {"연료전지", 0, 25, 0, NULL, NULL, -1},
+    {"모듈", 0, 0, 0, NULL, "small", 0},
+    {"display", 1, 0, 0, "company", NULL, -1},
 };
 
 static double now_ms(void) {
@@ -70,15 +77,21 @@ static int bench_kind(moa_db *db, int64_t viewer, const char *label, const bench
   long long results = 0;
   for (int i = 0; i < BENCH_DIR_RUNS; i++) {
     const bench_query *b = &qs[(size_t)i % n];
-    directory_query q = {.text = b->text, .sector_id = b->sector_id, .consortium_id = b->consortium_id,
-                         .region_id = b->region_id, .kind = b->kind, .size = b->size, .exports = b->exports,
-                         .limit = 20, .offset = 20 * ((i / (int)n) % 3)};
+    directory_query q = {.text = b->text,
+                         .sector_id = b->sector_id,
+                         .consortium_id = b->consortium_id,
+                         .region_id = b->region_id,
+                         .kind = b->kind,
+                         .size = b->size,
+                         .exports = b->exports,
+                         .limit = 20,
+                         .offset = 20 * ((i / (int)n) % 3)};
     json_t *out = NULL;
     double t0 = now_ms();
-    int rc = directory_store_search(db, viewer, &q, &out);
+    store_status rc = directory_json_search(db, viewer, &q, &out);
     t[i] = now_ms() - t0;
     if (t[i] > per[(size_t)i % n]) per[(size_t)i % n] = t[i];
-    if (rc != DIRECTORY_STORE_OK) {
+    if (rc != STORE_OK) {
       fprintf(stderr, "bench_directory: search failed (%d) for %s\n", rc, b->text ? b->text : "(filters)");
       return -1;
     }
@@ -93,9 +106,11 @@ static int bench_kind(moa_db *db, int64_t viewer, const char *label, const bench
   for (size_t k = 1; k < n; k++)
     if (per[k] > per[worst]) worst = k;
   if (getenv("BENCH_DIR_DETAIL")) {
-    for (size_t k = 0; k < n; k++) printf("      %-22s slowest %6.2f ms\n", qs[k].text ? qs[k].text : "(filters)", per[k]);
+    for (size_t k = 0; k < n; k++)
+      printf("      %-22s slowest %6.2f ms\n", qs[k].text ? qs[k].text : "(filters)", per[k]);
   } else {
-    printf("      slowest query: %s (%.2f ms)\n", qs[worst].text ? qs[worst].text : "(filters only)", per[worst]);
+    printf("      slowest query: %s (%.2f ms)\n", qs[worst].text ? qs[worst].text : "(filters only)",
+           per[worst]);
   }
   return 0;
 }
@@ -135,17 +150,19 @@ static int grow(moa_db *db, int64_t base, int64_t target) {
     sqlite3_stmt *st = db_stmt(db, "SELECT max(id) FROM organizations");
     if (st && db_step(db, st) == SQLITE_ROW) first = sqlite3_column_int64(st, 0) + 1;
     if (st) sqlite3_reset(st);
-    rc = exec_int(db,
-                  "INSERT INTO organizations(id, kind, name, name_en, sector_id, region_id, complex_id, size, "
-                  "revenue_band, exports, capabilities, keywords, description) SELECT ?3 + id - 1, kind, name || "
-                  "' 제' || ?1 || '사업장', name_en || ' Site ' || ?1, sector_id, region_id, complex_id, size, "
-                  "revenue_band, exports, capabilities, keywords, description FROM organizations WHERE id <= ?2",
-                  copy, take, first);
+    rc = exec_int(
+        db,
+        "INSERT INTO organizations(id, kind, name, name_en, sector_id, region_id, complex_id, size, "
+        "revenue_band, exports, capabilities, keywords, description) SELECT ?3 + id - 1, kind, name || "
+        "' 제' || ?1 || '사업장', name_en || ' Site ' || ?1, sector_id, region_id, complex_id, size, "
+        "revenue_band, exports, capabilities, keywords, description FROM organizations WHERE id <= ?2",
+        copy, take, first);
     if (rc == 0)
-      rc = exec_int(db,
-                    "INSERT INTO memberships(org_id, consortium_id) SELECT ?3 + org_id - 1, consortium_id FROM "
-                    "memberships WHERE org_id <= ?2 AND ?1 > 0",
-                    copy, take, first);
+      rc = exec_int(
+          db,
+          "INSERT INTO memberships(org_id, consortium_id) SELECT ?3 + org_id - 1, consortium_id FROM "
+          "memberships WHERE org_id <= ?2 AND ?1 > 0",
+          copy, take, first);
     have += take;
   }
   if (rc == 0 && db_commit(db) == SQLITE_OK) return 0;
@@ -181,8 +198,10 @@ int main(int argc, char **argv) {
   if (rc == 0 && argc < 2) {
     double t0 = now_ms();
     rc = demo_data_load(db, err, sizeof err) < 0;
-    if (rc) fprintf(stderr, "bench_directory: demo data: %s\n", err);
-    else printf("generated the demo database in %.1f s\n", (now_ms() - t0) / 1000);
+    if (rc)
+      fprintf(stderr, "bench_directory: demo data: %s\n", err);
+    else
+      printf("generated the demo database in %.1f s\n", (now_ms() - t0) / 1000);
   }
   user_rec viewer;
   if (rc == 0 && user_store_find_by_email(db, "member01a@moa.example", &viewer) != 1) {
@@ -204,9 +223,11 @@ int main(int argc, char **argv) {
   if (rc == 0 && target > base) {
     double t0 = now_ms();
     rc = grow(db, base, target) ? 1 : 0;
-    if (rc) fprintf(stderr, "bench_directory: growing the directory failed: %s\n", db_errmsg(db));
-    else printf("generated %lld more organizations (indexed) in %.1f s\n", (long long)(target - base),
-                (now_ms() - t0) / 1000);
+    if (rc)
+      fprintf(stderr, "bench_directory: growing the directory failed: %s\n", db_errmsg(db));
+    else
+      printf("generated %lld more organizations (indexed) in %.1f s\n", (long long)(target - base),
+             (now_ms() - t0) / 1000);
     snprintf(title, sizeof title, "generated directory: %lld organizations", (long long)target);
     if (rc == 0) rc = bench_all(db, viewer.id, title) ? 1 : 0;
   }

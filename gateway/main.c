@@ -174,6 +174,14 @@ static int cmd_db_init(moa_config *cfg, bool demo) {
   return rc;
 }
 
+/* One line of `moa user list`. */
+static void print_user(void *arg, const user_summary *u) {
+  (void)arg;
+  printf("%-6lld %-32s %-16s %-6s %-8s %s\n", (long long)u->id, u->email ? u->email : "",
+         u->name ? u->name : "", u->is_admin ? "yes" : "no", u->disabled ? "yes" : "no",
+         u->roles ? u->roles : "-");
+}
+
 static int cmd_user(moa_config *cfg, cmdline *cl) {
   const char *verb = cl->nwords > 1 ? cl->words[1] : "";
   bool admin = false;
@@ -188,21 +196,11 @@ static int cmd_user(moa_config *cfg, cmdline *cl) {
   if (strcmp(verb, "list") == 0) {
     moa_db *db = open_db(cfg, false);
     if (!db) return 1;
-    json_t *list = user_store_list(db);
-    size_t i;
-    json_t *u;
     printf("%-6s %-32s %-16s %-6s %-8s %s\n", "id", "email", "name", "admin", "disabled", "roles");
-    json_array_foreach(list, i, u) {
-      json_t *roles = json_object_get(u, "roles");
-      printf("%-6lld %-32s %-16s %-6s %-8s %s\n", (long long)json_integer_value(json_object_get(u, "id")),
-             json_string_value(json_object_get(u, "email")), json_string_value(json_object_get(u, "name")),
-             json_is_true(json_object_get(u, "is_admin")) ? "yes" : "no",
-             json_is_true(json_object_get(u, "disabled")) ? "yes" : "no",
-             json_is_string(roles) ? json_string_value(roles) : "-");
-    }
-    json_decref(list);
+    int rc = user_store_list(db, print_user, NULL) == 0 ? 0 : 1;
+    if (rc) fprintf(stderr, "moa: cannot read the users\n");
     db_close(db);
-    return 0;
+    return rc;
   }
   if (strcmp(verb, "add") == 0) {
     if (!email || !name) return usage("user add needs --email and --name");
@@ -402,28 +400,27 @@ static int cmd_programme(moa_config *cfg, cmdline *cl) {
   return 0;
 }
 
+/* One line of `moa consortium list`. */
+static void print_consortium(void *arg, const consortium_info *c) {
+  (void)arg;
+  char lead[96];
+  snprintf(lead, sizeof lead, "%s %s", c->lead_region ? c->lead_region : "",
+           c->lead_complex ? c->lead_complex : "");
+  printf("%-3lld %-28s %-22s %-6lld %s\n", (long long)c->id, c->sector_en ? c->sector_en : "", lead,
+         (long long)c->organization_count, c->name_ko ? c->name_ko : "");
+}
+
 static int cmd_consortium(moa_config *cfg, cmdline *cl) {
   char err[512];
   if (config_parse_args(cfg, cl->nopts, cl->opts, err, sizeof err) != 0) return usage(err);
   if (cl->nwords != 2 || strcmp(cl->words[1], "list") != 0) return usage("usage: moa consortium list");
   moa_db *db = open_db(cfg, false);
   if (!db) return 1;
-  json_t *list = consortium_store_list(db);
-  size_t i;
-  json_t *c;
   printf("%-3s %-28s %-22s %-6s %s\n", "id", "sector", "lead", "orgs", "name");
-  json_array_foreach(list, i, c) {
-    char lead[96];
-    snprintf(lead, sizeof lead, "%s %s", json_string_value(json_object_get(c, "lead_region")),
-             json_string_value(json_object_get(c, "lead_complex")));
-    printf("%-3lld %-28s %-22s %-6lld %s\n", (long long)json_integer_value(json_object_get(c, "id")),
-           json_string_value(json_object_get(json_object_get(c, "sector"), "name_en")), lead,
-           (long long)json_integer_value(json_object_get(c, "organization_count")),
-           json_string_value(json_object_get(c, "name_ko")));
-  }
-  json_decref(list);
+  int rc = consortium_store_list(db, print_consortium, NULL) == STORE_OK ? 0 : 1;
+  if (rc) fprintf(stderr, "moa: cannot read the consortia\n");
   db_close(db);
-  return 0;
+  return rc;
 }
 
 /* moa turn-config: coturn's configuration on stdout (gateway/turn_config.h). */

@@ -23,6 +23,7 @@
 #include "base/log.h"
 #include "signaling/handlers.h"
 #include "signaling/throttle.h"
+#include "signaling/user_json.h"
 #include "storage/session_store.h"
 #include "storage/user_store.h"
 
@@ -54,7 +55,7 @@ static void login_work(void *arg) {
 }
 
 static json_t *signed_in_result(hub *h, session *s, int64_t user_id, const char *token, int64_t expires_at) {
-  json_t *me = user_store_me(hub_db(h), user_id);
+  json_t *me = user_json_me(hub_db(h), user_id);
   json_t *r = json_pack("{s:o, s:I}", "user", me ? me : json_null(), "expires_at", (json_int_t)expires_at);
   if (token) json_object_set_new(r, "token", json_string(token));
   (void)s;

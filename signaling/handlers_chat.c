@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "signaling/handlers.h"
+#include "signaling/user_json.h"
 #include "storage/attachment_store.h"
 #include "storage/chat_store.h"
 #include "storage/user_store.h"
@@ -210,7 +211,7 @@ static bool chat__rate_ok(hub *h, session *s, json_int_t id, uint64_t now) {
 static void handle_chat_conversations(hub *h, session *s, json_int_t id, json_t *req) {
   (void)req;
   moa_db *db = hub_db(h);
-  json_t *me = user_store_me(db, s->user_id);
+  json_t *me = user_json_me(db, s->user_id);
   size_t i;
   json_t *c;
   json_array_foreach(json_object_get(me, "consortia"), i, c) {

@@ -8,7 +8,9 @@
  * then reach the consortium's rooms and channel as members. */
 #include <stdio.h>
 
+#include "signaling/consortium_json.h"
 #include "signaling/handlers.h"
+#include "signaling/user_json.h"
 #include "storage/consortium_store.h"
 #include "storage/org_store.h"
 #include "storage/user_store.h"
@@ -20,7 +22,7 @@ static void handle_system_ping(hub *h, session *s, json_int_t id, json_t *req) {
 
 static void handle_me_get(hub *h, session *s, json_int_t id, json_t *req) {
   (void)req;
-  json_t *me = user_store_me(hub_db(h), s->user_id);
+  json_t *me = user_json_me(hub_db(h), s->user_id);
   if (!me) {
     hub_error(h, s, id, ERR_INTERNAL, "cannot read your profile");
     return;
@@ -31,7 +33,7 @@ static void handle_me_get(hub *h, session *s, json_int_t id, json_t *req) {
 
 static void handle_consortium_list(hub *h, session *s, json_int_t id, json_t *req) {
   (void)req;
-  json_t *list = consortium_store_list(hub_db(h));
+  json_t *list = consortium_json_list(hub_db(h));
   if (!list) {
     hub_error(h, s, id, ERR_INTERNAL, "cannot read consortia");
     return;
@@ -58,9 +60,11 @@ static void handle_consortium_get(hub *h, session *s, json_int_t id, json_t *req
     return;
   }
   moa_db *db = hub_db(h);
-  json_t *c = consortium_store_get(db, cid, (int)limit, (int)offset);
-  if (!c) {
-    hub_error(h, s, id, ERR_NOT_FOUND, "no such consortium");
+  json_t *c = NULL;
+  store_status st = consortium_json_get(db, cid, (int)limit, (int)offset, &c);
+  if (st != STORE_OK) {
+    hub_error(h, s, id, protocol_store_error(st),
+              st == STORE_NOT_FOUND ? "no such consortium" : "cannot read consortium");
     return;
   }
   consortium_role r = user_store_role_in(db, s->user_id, cid);
@@ -68,7 +72,7 @@ static void handle_consortium_get(hub *h, session *s, json_int_t id, json_t *req
                                     : r == ROLE_MEMBER    ? json_string("member")
                                                           : json_null());
   if (r != ROLE_NONE || s->is_admin) {
-    json_t *people = user_store_consortium_people(db, cid);
+    json_t *people = user_json_consortium_people(db, cid);
     json_object_set_new(c, "people", people ? people : json_array());
   }
   hub_reply(h, s, id, c);
@@ -91,17 +95,13 @@ static void handle_consortium_add_organization(hub *h, session *s, json_int_t id
     hub_error(h, s, id, ERR_FORBIDDEN, "only the consortium's coordinators add organizations to it");
     return;
   }
-  int added = org_store_admit(db, org, cid);
-  if (added == ORG_ADMIT_NOT_FOUND) {
-    hub_error(h, s, id, ERR_NOT_FOUND, "no such organization");
-    return;
-  }
-  if (added == ORG_ADMIT_ALREADY) {
-    hub_error(h, s, id, ERR_CONFLICT, "this organization is a member of the consortium already");
-    return;
-  }
-  if (added < 0) {
-    hub_error(h, s, id, ERR_INTERNAL, "database error; nothing was changed");
+  int added = 0;
+  store_status st = org_store_admit(db, org, cid, &added);
+  if (st != STORE_OK) {
+    hub_error(h, s, id, protocol_store_error(st),
+              st == STORE_NOT_FOUND  ? "no such organization"
+              : st == STORE_CONFLICT ? "this organization is a member of the consortium already"
+                                     : "database error; nothing was changed");
     return;
   }
   hub_reply(h, s, id, json_pack("{s:I, s:I, s:i}", "consortium_id", cid, "org_id", org, "members_added", added));

@@ -14,6 +14,7 @@
 
 #include "base/log.h"
 #include "signaling/handlers.h"
+#include "signaling/user_json.h"
 #include "storage/guest_store.h"
 #include "storage/meeting_store.h"
 #include "storage/session_store.h"
@@ -102,7 +103,7 @@ static void handle_auth_guest(hub *h, session *s, json_int_t id, json_t *req) {
   snprintf(s->token, sizeof s->token, "%s", session_token);
   s->expires_at = expires;
   log_info("guest %lld (%s) signed in for meeting %lld", (long long)uid, g.role, (long long)g.meeting_id);
-  json_t *me = user_store_me(db, uid);
+  json_t *me = user_json_me(db, uid);
   json_t *result = json_pack("{s:o, s:s, s:I}", "user", me ? me : json_null(), "token", session_token,
                              "expires_at", (json_int_t)expires);
   meeting_guest_add_block(h, s, result);

@@ -153,10 +153,10 @@ static void org__reply_profile(hub *h, session *s, json_int_t id, int64_t org) {
   company_profile *p = malloc(sizeof *p);
   char today[CP_DATE_LEN];
   company_profile_today(db_now(db), today);
-  int rc = p ? company_profile_load(db, org, p) : COMPANY_PROFILE_DB_ERROR;
-  if (rc == COMPANY_PROFILE_OK)
+  int rc = p ? company_profile_load(db, org, p) : STORE_ERROR;
+  if (rc == STORE_OK)
     hub_reply(h, s, id, org__profile_json(p, true, today));
-  else if (rc == COMPANY_PROFILE_NOT_FOUND)
+  else if (rc == STORE_NOT_FOUND)
     hub_error(h, s, id, ERR_NOT_FOUND, "no such organization");
   else
     hub_error(h, s, id, ERR_INTERNAL, "database error");
@@ -287,7 +287,7 @@ static void handle_org_profile_update(hub *h, session *s, json_int_t id, json_t 
   int64_t now = db_now(db);
   company_profile_today(now, today);
   int rc = company_profile_update(db, org, list, n, today, now, s->user_id, err, sizeof err, &bad);
-  if (rc == COMPANY_PROFILE_INVALID) {
+  if (rc == STORE_INVALID) {
     const char *field = bad >= 0 ? cp_attr_info(list[bad].attr)->key : "";
     if (!*field) { /* a check across attributes names its field first */
       size_t klen = strcspn(err, ":");
@@ -297,9 +297,9 @@ static void handle_org_profile_update(hub *h, session *s, json_int_t id, json_t 
       field = a >= 0 ? cp_attr_info(a)->key : "";
     }
     org__field_error(h, s, id, field, err);
-  } else if (rc == COMPANY_PROFILE_NOT_FOUND) {
+  } else if (rc == STORE_NOT_FOUND) {
     hub_error(h, s, id, ERR_NOT_FOUND, "no such organization");
-  } else if (rc != COMPANY_PROFILE_OK) {
+  } else if (rc != STORE_OK) {
     hub_error(h, s, id, ERR_INTERNAL, "database error; nothing was changed");
   } else {
     /* matching sees the change at once: the stored matches (new marks, consortium fits) too */

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signaling/directory_json.h"
 #include "signaling/handlers.h"
+#include "signaling/inquiry_json.h"
 #include "storage/chat_store.h"
 #include "storage/directory_store.h"
 #include "storage/inquiry_store.h"
@@ -26,56 +28,52 @@ static bool partner__params_ok(hub *h, session *s, json_int_t id, bool ok, const
   return ok;
 }
 
-static void partner__fail(hub *h, session *s, json_int_t id, int status) {
-  switch (status) {
-    case DIRECTORY_STORE_INVALID:
-      hub_error(h, s, id, ERR_INVALID_PARAMS, "a query, filter or profile field is invalid");
-      break;
-    case DIRECTORY_STORE_FORBIDDEN:
-      hub_error(h, s, id, ERR_FORBIDDEN, "not allowed");
-      break;
-    case DIRECTORY_STORE_NOT_FOUND:
-      hub_error(h, s, id, ERR_NOT_FOUND, "no such organization");
-      break;
-    default:
-      hub_error(h, s, id, ERR_INTERNAL, "database error; nothing was changed");
-      break;
-  }
+/* The error for a store status: its protocol code, and message[status] (by store_status; a status
+ * without a message is reported as STORE_ERROR's). */
+static void partner__store_error(hub *h, session *s, json_int_t id, store_status status,
+                                 const char *const message[STORE_ERROR + 1]) {
+  const char *m = (size_t)status <= STORE_ERROR ? message[status] : NULL;
+  hub_error(h, s, id, protocol_store_error(m ? status : STORE_ERROR), m ? m : message[STORE_ERROR]);
 }
 
-static void inquiry__fail(hub *h, session *s, json_int_t id, int status, int64_t retry_after) {
-  switch (status) {
-    case INQUIRY_STORE_INVALID:
-      hub_error(
-          h, s, id, ERR_INVALID_PARAMS,
-          "topic must be joint_rnd, supply, investment, commercialization or other; subject one line of "
-          "1-200 bytes; body 1-4000 bytes of text");
-      break;
-    case INQUIRY_STORE_RATE_LIMITED:
+static void partner__fail(hub *h, session *s, json_int_t id, store_status status) {
+  static const char *const message[STORE_ERROR + 1] = {
+      [STORE_INVALID] = "a query, filter or profile field is invalid",
+      [STORE_FORBIDDEN] = "not allowed",
+      [STORE_NOT_FOUND] = "no such organization",
+      [STORE_ERROR] = "database error; nothing was changed",
+  };
+  partner__store_error(h, s, id, status, message);
+}
+
+static void inquiry__fail(hub *h, session *s, json_int_t id, store_status status, inquiry_refusal why,
+                          int64_t retry_after) {
+  switch (why) {
+    case INQUIRY_REFUSED_RATE_LIMITED:
       hub_error_with(h, s, id, ERR_RATE_LIMITED, "too many inquiries sent recently; try again later",
                      json_pack("{s:I}", "retry_after", (json_int_t)(retry_after > 0 ? retry_after : 1)));
-      break;
-    case INQUIRY_STORE_BLOCKED:
+      return;
+    case INQUIRY_REFUSED_BLOCKED:
       hub_error_with(h, s, id, ERR_FORBIDDEN, "this organization does not accept inquiries from you",
                      json_pack("{s:s}", "reason", "blocked"));
-      break;
-    case INQUIRY_STORE_FORBIDDEN:
-      hub_error(h, s, id, ERR_FORBIDDEN, "not allowed");
-      break;
-    case INQUIRY_STORE_NOT_FOUND:
-      hub_error(h, s, id, ERR_NOT_FOUND, "no such organization, inquiry or user");
-      break;
-    case INQUIRY_STORE_CONFLICT:
-      hub_error(h, s, id, ERR_CONFLICT, "the inquiry was already decided");
-      break;
-    case INQUIRY_STORE_NO_CONTACTS:
+      return;
+    case INQUIRY_REFUSED_NO_CONTACTS:
       hub_error_with(h, s, id, ERR_CONFLICT, "nobody at this organization can receive inquiries yet",
                      json_pack("{s:s}", "reason", "no_contacts"));
-      break;
-    default:
-      hub_error(h, s, id, ERR_INTERNAL, "database error; nothing was changed");
+      return;
+    case INQUIRY_REFUSED_NONE:
       break;
   }
+  static const char *const message[STORE_ERROR + 1] = {
+      [STORE_INVALID] =
+          "topic must be joint_rnd, supply, investment, commercialization or other; subject one "
+          "line of 1-200 bytes; body 1-4000 bytes of text",
+      [STORE_FORBIDDEN] = "not allowed",
+      [STORE_NOT_FOUND] = "no such organization, inquiry or user",
+      [STORE_CONFLICT] = "the inquiry was already decided",
+      [STORE_ERROR] = "database error; nothing was changed",
+  };
+  partner__store_error(h, s, id, status, message);
 }
 
 /* The signed-in user's organization id (0 when none or on error). */
@@ -113,8 +111,8 @@ static void handle_partner_search(hub *h, session *s, json_int_t id, json_t *req
   q.limit = (int)limit;
   q.offset = (int)offset;
   json_t *out = NULL;
-  int rc = directory_store_search(hub_db(h), s->user_id, &q, &out);
-  if (rc != DIRECTORY_STORE_OK) {
+  store_status rc = directory_json_search(hub_db(h), s->user_id, &q, &out);
+  if (rc != STORE_OK) {
     partner__fail(h, s, id, rc);
     return;
   }
@@ -127,9 +125,9 @@ static void handle_partner_get(hub *h, session *s, json_int_t id, json_t *req) {
   if (!partner__params_ok(h, s, id, param_int(req, "org_id", 1, INT64_MAX, true, &org, &err), &err)) return;
   moa_db *db = hub_db(h);
   json_t *profile = NULL, *contacts = NULL;
-  int rc = directory_store_get(db, s->user_id, org, &profile);
-  if (rc == DIRECTORY_STORE_OK) rc = directory_store_contacts(db, s->user_id, org, &contacts);
-  if (rc != DIRECTORY_STORE_OK) {
+  store_status rc = directory_json_get(db, s->user_id, org, &profile);
+  if (rc == STORE_OK) rc = directory_json_contacts(db, s->user_id, org, &contacts);
+  if (rc != STORE_OK) {
     json_decref(profile);
     partner__fail(h, s, id, rc);
     return;
@@ -153,8 +151,8 @@ static void handle_partner_suggest(hub *h, session *s, json_int_t id, json_t *re
     return;
   }
   json_t *out = NULL;
-  int rc = directory_store_suggest(hub_db(h), s->user_id, org, (int)limit, &out);
-  if (rc != DIRECTORY_STORE_OK) {
+  store_status rc = directory_json_suggest(hub_db(h), s->user_id, org, (int)limit, &out);
+  if (rc != STORE_OK) {
     partner__fail(h, s, id, rc);
     return;
   }
@@ -171,10 +169,8 @@ static void handle_partner_update(hub *h, session *s, json_int_t id, json_t *req
     return;
   }
   moa_db *db = hub_db(h);
-  json_t *probe = NULL;
-  int rc = directory_store_get(db, s->user_id, org, &probe);
-  json_decref(probe);
-  if (rc != DIRECTORY_STORE_OK) {
+  store_status rc = directory_store_get(db, s->user_id, org, NULL, NULL);
+  if (rc != STORE_OK) {
     partner__fail(h, s, id, rc);
     return;
   }
@@ -185,8 +181,8 @@ static void handle_partner_update(hub *h, session *s, json_int_t id, json_t *req
     return;
   }
   json_t *out = NULL;
-  rc = directory_store_update_profile(db, org, fields, &out);
-  if (rc != DIRECTORY_STORE_OK) {
+  rc = directory_json_update(db, org, fields, &out);
+  if (rc != STORE_OK) {
     partner__fail(h, s, id, rc);
     return;
   }
@@ -218,10 +214,11 @@ static void handle_inquiry_send(hub *h, session *s, json_int_t id, json_t *req) 
           &err))
     return;
   int64_t retry = 0;
+  inquiry_refusal why;
   json_t *out = NULL;
-  int rc = inquiry_store_send(hub_db(h), s->user_id, org, topic, subject, body, &retry, &out);
-  if (rc != INQUIRY_STORE_OK) {
-    inquiry__fail(h, s, id, rc, retry);
+  store_status rc = inquiry_json_send(hub_db(h), s->user_id, org, topic, subject, body, &why, &retry, &out);
+  if (rc != STORE_OK) {
+    inquiry__fail(h, s, id, rc, why, retry);
     return;
   }
   json_t *inquiry = json_object_get(out, "inquiry"), *message = json_object_get(out, "message");
@@ -250,9 +247,9 @@ static void handle_inquiry_list(hub *h, session *s, json_int_t id, json_t *req) 
     return;
   }
   json_t *out = NULL;
-  int rc = inquiry_store_list(hub_db(h), s->user_id, received, (int)limit, &out);
-  if (rc != INQUIRY_STORE_OK) {
-    inquiry__fail(h, s, id, rc, 0);
+  store_status rc = inquiry_json_list(hub_db(h), s->user_id, received, (int)limit, &out);
+  if (rc != STORE_OK) {
+    inquiry__fail(h, s, id, rc, INQUIRY_REFUSED_NONE, 0);
     return;
   }
   json_object_set_new(out, "box", json_string(box));
@@ -270,9 +267,9 @@ static void handle_inquiry_decide(hub *h, session *s, json_int_t id, json_t *req
     return;
   moa_db *db = hub_db(h);
   json_t *out = NULL;
-  int rc = inquiry_store_decide(db, s->user_id, iid, accept, &out);
-  if (rc != INQUIRY_STORE_OK) {
-    inquiry__fail(h, s, id, rc, 0);
+  store_status rc = inquiry_json_decide(db, s->user_id, iid, accept, &out);
+  if (rc != STORE_OK) {
+    inquiry__fail(h, s, id, rc, INQUIRY_REFUSED_NONE, 0);
     return;
   }
   json_t *inquiry = json_object_get(out, "inquiry"), *message = json_object_get(out, "message");
@@ -310,9 +307,9 @@ static void handle_inquiry_block(hub *h, session *s, json_int_t id, json_t *req)
     hub_error(h, s, id, ERR_FORBIDDEN, "you belong to no organization");
     return;
   }
-  int rc = inquiry_store_block(hub_db(h), s->user_id, org, user, block);
-  if (rc != INQUIRY_STORE_OK) {
-    inquiry__fail(h, s, id, rc, 0);
+  store_status rc = inquiry_store_block(hub_db(h), s->user_id, org, user, block);
+  if (rc != STORE_OK) {
+    inquiry__fail(h, s, id, rc, INQUIRY_REFUSED_NONE, 0);
     return;
   }
   hub_reply(

@@ -136,7 +136,7 @@ static json_t *deadline_soon(const pm_catalog *c, const int64_t *saved, long nsa
 static int blank_attributes(moa_db *db, int64_t org) {
   company_profile *p = malloc(sizeof *p);
   int n = -1;
-  if (p && company_profile_load(db, org, p) == COMPANY_PROFILE_OK) {
+  if (p && company_profile_load(db, org, p) == STORE_OK) {
     n = 0;
     for (int i = 0; i < CP_ATTR_COUNT; i++) n += !p->v[i].set;
   }

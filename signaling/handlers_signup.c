@@ -25,6 +25,7 @@
 #include "gateway/smtp_send.h"
 #include "signaling/handlers.h"
 #include "signaling/signup_mail.h"
+#include "signaling/user_json.h"
 #include "storage/signup_store.h"
 
 typedef struct signup_job {
@@ -299,7 +300,7 @@ static void handle_signup_confirm(hub *h, session *s, json_int_t id, json_t *req
   hub_set_user(h, s, uid, false);
   snprintf(s->token, sizeof s->token, "%s", session_token);
   s->expires_at = expires;
-  json_t *me = user_store_me(db, uid);
+  json_t *me = user_json_me(db, uid);
   hub_reply(h, s, id,
             json_pack("{s:o, s:s, s:I}", "user", me ? me : json_null(), "token", session_token, "expires_at",
                       (json_int_t)expires));

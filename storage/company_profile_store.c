@@ -27,16 +27,16 @@ static void cp_store__copy(char *dst, size_t len, const unsigned char *src) {
   snprintf(dst, len, "%s", src ? (const char *)src : "");
 }
 
-int company_profile_load(moa_db *db, int64_t org_id, company_profile *out) {
+store_status company_profile_load(moa_db *db, int64_t org_id, company_profile *out) {
   memset(out, 0, sizeof *out);
   out->org_id = org_id;
   int exists = cp_store__org_exists(db, org_id);
-  if (exists < 0) return COMPANY_PROFILE_DB_ERROR;
-  if (!exists) return COMPANY_PROFILE_NOT_FOUND;
+  if (exists < 0) return STORE_ERROR;
+  if (!exists) return STORE_NOT_FOUND;
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT attr, value, as_of, valid_from, valid_to, source, updated_at "
                              "FROM org_attributes WHERE org_id = ?");
-  if (!st) return COMPANY_PROFILE_DB_ERROR;
+  if (!st) return STORE_ERROR;
   sqlite3_bind_int64(st, 1, org_id);
   int rc;
   while ((rc = db_step(db, st)) == SQLITE_ROW) {
@@ -53,7 +53,7 @@ int company_profile_load(moa_db *db, int64_t org_id, company_profile *out) {
                     : CP_SOURCE_ENTERED;
     v->updated_at = sqlite3_column_int64(st, 6);
   }
-  return rc == SQLITE_DONE ? COMPANY_PROFILE_OK : COMPANY_PROFILE_DB_ERROR;
+  return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
 /* The canonical values of a change set, checked. */
@@ -62,19 +62,20 @@ typedef struct cp_checked {
   char as_of[CP_DATE_LEN];
 } cp_checked;
 
-int company_profile_write(moa_db *db, int64_t org_id, const cp_change *changes, size_t n, const char *today,
-                          int64_t now, int64_t by_user, char *err, size_t errlen, int *bad) {
+store_status company_profile_write(moa_db *db, int64_t org_id, const cp_change *changes, size_t n,
+                                   const char *today, int64_t now, int64_t by_user, char *err, size_t errlen,
+                                   int *bad) {
   if (bad) *bad = -1;
   if (err && errlen) err[0] = '\0';
-  int result = COMPANY_PROFILE_DB_ERROR;
+  store_status result = STORE_ERROR;
   company_profile *cur = malloc(sizeof *cur);
   cp_checked *ok = n ? calloc(n, sizeof *ok) : NULL;
   if (!cur || (n && !ok)) {
     snprintf(err, errlen, "out of memory");
     goto done;
   }
-  if ((result = company_profile_load(db, org_id, cur)) != COMPANY_PROFILE_OK) goto done;
-  result = COMPANY_PROFILE_INVALID;
+  if ((result = company_profile_load(db, org_id, cur)) != STORE_OK) goto done;
+  result = STORE_INVALID;
   for (size_t i = 0; i < n; i++) {
     if (bad) *bad = (int)i;
     if (cp_check(&changes[i], today, ok[i].value, ok[i].as_of, err, errlen) != 0) goto done;
@@ -96,7 +97,7 @@ int company_profile_write(moa_db *db, int64_t org_id, const cp_change *changes, 
     snprintf(err, errlen, "youth_employees: %s is more than employees (%s)", youth->value, emp->value);
     goto done;
   }
-  result = COMPANY_PROFILE_DB_ERROR;
+  result = STORE_ERROR;
   for (size_t i = 0; i < n; i++) {
     const cp_change *c = &changes[i];
     const char *key = cp_attr_info(c->attr)->key;
@@ -133,30 +134,31 @@ int company_profile_write(moa_db *db, int64_t org_id, const cp_change *changes, 
       goto done;
     }
   }
-  result = COMPANY_PROFILE_OK;
+  result = STORE_OK;
 done:
-  if (result == COMPANY_PROFILE_NOT_FOUND) snprintf(err, errlen, "no such organization");
+  if (result == STORE_NOT_FOUND) snprintf(err, errlen, "no such organization");
   free(cur);
   free(ok);
   return result;
 }
 
-int company_profile_update(moa_db *db, int64_t org_id, const cp_change *changes, size_t n, const char *today,
-                           int64_t now, int64_t by_user, char *err, size_t errlen, int *bad) {
+store_status company_profile_update(moa_db *db, int64_t org_id, const cp_change *changes, size_t n,
+                                    const char *today, int64_t now, int64_t by_user, char *err, size_t errlen,
+                                    int *bad) {
   if (db_begin(db) != SQLITE_OK) {
     snprintf(err, errlen, "database error: %s", db_errmsg(db));
     if (bad) *bad = -1;
-    return COMPANY_PROFILE_DB_ERROR;
+    return STORE_ERROR;
   }
-  int rc = company_profile_write(db, org_id, changes, n, today, now, by_user, err, errlen, bad);
-  if (rc != COMPANY_PROFILE_OK) {
+  store_status rc = company_profile_write(db, org_id, changes, n, today, now, by_user, err, errlen, bad);
+  if (rc != STORE_OK) {
     db_rollback(db);
     return rc;
   }
   if (db_commit(db) != SQLITE_OK) {
     snprintf(err, errlen, "database error: %s", db_errmsg(db));
     db_rollback(db);
-    return COMPANY_PROFILE_DB_ERROR;
+    return STORE_ERROR;
   }
-  return COMPANY_PROFILE_OK;
+  return STORE_OK;
 }

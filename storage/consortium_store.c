@@ -1,8 +1,10 @@
 /* Consortium queries (see consortium_store.h). The consortium row and its member count come from
  * one statement; the linked complexes from a second, grouped by region here in the order they were
- * loaded from data/consortia.tsv (lead first, then consortium_complexes insertion order). */
+ * loaded from data/consortia.tsv (lead first, then consortium_complexes insertion order). The
+ * members of consortium.get's page go to the caller's callback row by row, uncopied. */
 #include "storage/consortium_store.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Columns of both consortium statements below, in this order. */
@@ -21,71 +23,106 @@ enum {
   C_ORG_COUNT
 };
 
-static json_t *consortium_store__text(sqlite3_stmt *st, int col) {
-  const unsigned char *t = sqlite3_column_text(st, col);
-  return t ? json_string((const char *)t) : json_null();
+/* The linked complexes of one consortium grouped by region, copied out of their rows (the
+ * consortium's row stays current meanwhile). */
+typedef struct consortium_groups {
+  consortium_region *regions;
+  size_t nregions;
+  const char **complexes; /* every complex, grouped: regions[i].complexes points into it */
+  char **owned;           /* the copied strings */
+  size_t nowned;
+} consortium_groups;
+
+static void consortium_store__groups_free(consortium_groups *g) {
+  for (size_t i = 0; i < g->nowned; i++) free(g->owned[i]);
+  free(g->owned);
+  free(g->complexes);
+  free(g->regions);
+  memset(g, 0, sizeof *g);
 }
 
-/* Builds {region, complexes} groups for consortium id; NULL on error. */
-static json_t *consortium_store__regions(moa_db *db, int64_t id) {
-  json_t *regions = json_array();
+/* Reads the {region, complexes} groups of consortium id into g. Returns 0, or -1 on a database
+ * error or out of memory (g freed). */
+static int consortium_store__regions(moa_db *db, int64_t id, consortium_groups *g) {
+  memset(g, 0, sizeof *g);
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT r.name_ko, x.name_ko FROM consortium_complexes cc "
                              "JOIN complexes x ON x.id = cc.complex_id "
                              "JOIN regions r ON r.id = x.region_id "
                              "WHERE cc.consortium_id = ? ORDER BY cc.is_lead DESC, cc.rowid");
-  if (!regions || !st) goto fail;
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, id);
+  /* rows: (region, complex) pairs in query order, copied */
+  char **rows = NULL;
+  size_t n = 0, cap = 0;
   int rc;
   while ((rc = db_step(db, st)) == SQLITE_ROW) {
-    const char *region = (const char *)sqlite3_column_text(st, 0);
-    json_t *group = NULL;
-    size_t i;
-    json_t *g;
-    json_array_foreach(regions, i, g) {
-      if (strcmp(json_string_value(json_object_get(g, "region")), region) == 0) group = g;
+    if (n + 2 > cap) {
+      size_t c = cap ? 2 * cap : 16;
+      char **r = realloc(rows, c * sizeof *r);
+      if (!r) break;
+      rows = r, cap = c;
     }
-    if (!group) {
-      group = json_pack("{s:s, s:[]}", "region", region, "complexes");
-      if (!group || json_array_append_new(regions, group) != 0) goto fail;
-    }
-    if (json_array_append_new(json_object_get(group, "complexes"), consortium_store__text(st, 1)) != 0)
-      goto fail;
+    const char *region = (const char *)sqlite3_column_text(st, 0),
+               *complex = (const char *)sqlite3_column_text(st, 1);
+    rows[n] = strdup(region ? region : "");
+    rows[n + 1] = complex ? strdup(complex) : NULL;
+    n += 2;
+    if (!rows[n - 2] || (complex && !rows[n - 1])) break;
   }
-  if (rc != SQLITE_DONE) goto fail;
   sqlite3_reset(st);
-  return regions;
-fail:
-  if (st) sqlite3_reset(st);
-  json_decref(regions);
-  return NULL;
-}
-
-/* Builds the consortium object from the current row of st (see the column enum). */
-static json_t *consortium_store__object(moa_db *db, sqlite3_stmt *st) {
-  int64_t id = sqlite3_column_int64(st, C_ID);
-  json_t *regions = consortium_store__regions(db, id);
-  if (!regions) return NULL;
-  json_t *sector =
-      json_pack("{s:I, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, C_SECTOR_ID), "name_ko",
-                consortium_store__text(st, C_SECTOR_KO), "name_en", consortium_store__text(st, C_SECTOR_EN));
-  json_t *c = json_pack(
-      "{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:b}", "id", (json_int_t)id, "name_ko",
-      consortium_store__text(st, C_NAME_KO), "name_en", consortium_store__text(st, C_NAME_EN), "sector",
-      sector ? sector : json_null(), "sector_detail_ko", consortium_store__text(st, C_DETAIL_KO),
-      "sector_detail_en", consortium_store__text(st, C_DETAIL_EN), "lead_region",
-      consortium_store__text(st, C_LEAD_REGION), "lead_complex", consortium_store__text(st, C_LEAD_COMPLEX),
-      "regions", regions, "organization_count", (json_int_t)sqlite3_column_int64(st, C_ORG_COUNT), "active",
-      sqlite3_column_int(st, C_ACTIVE) != 0);
-  if (c && !sector) {
-    json_decref(c);
-    return NULL;
+  g->owned = rows;
+  g->nowned = n;
+  size_t pairs = n / 2;
+  if (rc != SQLITE_DONE) goto fail;
+  g->complexes = pairs ? malloc(pairs * sizeof *g->complexes) : NULL;
+  g->regions = pairs ? calloc(pairs, sizeof *g->regions) : NULL;
+  if (pairs && (!g->complexes || !g->regions)) goto fail;
+  /* group: each region in order of first appearance, its complexes in row order */
+  size_t k = 0;
+  for (size_t i = 0; i < pairs; i++) {
+    bool seen = false;
+    for (size_t j = 0; j < i && !seen; j++) seen = strcmp(rows[2 * j], rows[2 * i]) == 0;
+    if (seen) continue;
+    consortium_region *r = &g->regions[g->nregions++];
+    r->region = rows[2 * i];
+    r->complexes = &g->complexes[k];
+    for (size_t j = i; j < pairs; j++)
+      if (strcmp(rows[2 * j], rows[2 * i]) == 0) g->complexes[k++] = rows[2 * j + 1], r->ncomplexes++;
   }
-  return c; /* json_pack has consumed the "o" arguments, on failure too */
+  return 0;
+fail:
+  consortium_store__groups_free(g);
+  return -1;
 }
 
-json_t *consortium_store_list(moa_db *db) {
-  json_t *list = json_array();
+/* Gives fn the consortium of the current row of st (see the column enum). Returns 0 or -1. */
+static int consortium_store__object(moa_db *db, sqlite3_stmt *st, consortium_fn fn, void *arg) {
+  int64_t id = sqlite3_column_int64(st, C_ID);
+  consortium_groups g;
+  if (consortium_store__regions(db, id, &g) != 0) return -1;
+#define T(col) ((const char *)sqlite3_column_text(st, col))
+  consortium_info c = {.id = id,
+                       .name_ko = T(C_NAME_KO),
+                       .name_en = T(C_NAME_EN),
+                       .sector_id = sqlite3_column_int64(st, C_SECTOR_ID),
+                       .sector_ko = T(C_SECTOR_KO),
+                       .sector_en = T(C_SECTOR_EN),
+                       .sector_detail_ko = T(C_DETAIL_KO),
+                       .sector_detail_en = T(C_DETAIL_EN),
+                       .lead_region = T(C_LEAD_REGION),
+                       .lead_complex = T(C_LEAD_COMPLEX),
+                       .regions = g.regions,
+                       .nregions = g.nregions,
+                       .organization_count = sqlite3_column_int64(st, C_ORG_COUNT),
+                       .active = sqlite3_column_int(st, C_ACTIVE) != 0};
+#undef T
+  fn(arg, &c);
+  consortium_store__groups_free(&g);
+  return 0;
+}
+
+store_status consortium_store_list(moa_db *db, consortium_fn fn, void *arg) {
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT c.id, c.name_ko, c.name_en, s.id, s.name_ko, s.name_en, "
                              "c.sector_detail_ko, c.sector_detail_en, r.name_ko, x.name_ko, c.active, "
@@ -93,51 +130,43 @@ json_t *consortium_store_list(moa_db *db) {
                              "FROM consortia c JOIN sectors s ON s.id = c.sector_id "
                              "JOIN regions r ON r.id = c.lead_region_id "
                              "JOIN complexes x ON x.id = c.lead_complex_id ORDER BY c.id");
-  if (!list || !st) goto fail;
+  if (!st) return STORE_ERROR;
   int rc;
-  while ((rc = db_step(db, st)) == SQLITE_ROW) {
-    json_t *c = consortium_store__object(db, st);
-    if (!c || json_array_append_new(list, c) != 0) goto fail;
-  }
-  if (rc != SQLITE_DONE) goto fail;
+  while ((rc = db_step(db, st)) == SQLITE_ROW)
+    if (consortium_store__object(db, st, fn, arg) != 0) break;
   sqlite3_reset(st);
-  return list;
-fail:
-  if (st) sqlite3_reset(st);
-  json_decref(list);
-  return NULL;
+  return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
-/* Appends the page of members of consortium id to c; returns 0 or -1. */
-static int consortium_store__organizations(moa_db *db, json_t *c, int64_t id, int limit, int offset) {
-  json_t *orgs = json_array();
+/* Gives member_fn the page of members of consortium id; returns 0 or -1. */
+static int consortium_store__organizations(moa_db *db, int64_t id, int limit, int offset,
+                                           consortium_member_fn member_fn, void *arg) {
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT o.id, o.name, o.kind, r.name_ko, x.name_ko, o.size "
                              "FROM memberships m JOIN organizations o ON o.id = m.org_id "
                              "JOIN regions r ON r.id = o.region_id "
                              "LEFT JOIN complexes x ON x.id = o.complex_id "
                              "WHERE m.consortium_id = ? ORDER BY o.name, o.id LIMIT ? OFFSET ?");
-  if (!orgs || !st || json_object_set_new(c, "organizations", orgs) != 0) goto fail;
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_int(st, 2, limit);
   sqlite3_bind_int(st, 3, offset);
   int rc;
   while ((rc = db_step(db, st)) == SQLITE_ROW) {
-    json_t *o = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                          "name", consortium_store__text(st, 1), "kind", consortium_store__text(st, 2),
-                          "region", consortium_store__text(st, 3), "complex", consortium_store__text(st, 4),
-                          "size", consortium_store__text(st, 5));
-    if (!o || json_array_append_new(orgs, o) != 0) goto fail;
+    consortium_member m = {sqlite3_column_int64(st, 0),
+                           (const char *)sqlite3_column_text(st, 1),
+                           (const char *)sqlite3_column_text(st, 2),
+                           (const char *)sqlite3_column_text(st, 3),
+                           (const char *)sqlite3_column_text(st, 4),
+                           (const char *)sqlite3_column_text(st, 5)};
+    member_fn(arg, &m);
   }
   sqlite3_reset(st);
   return rc == SQLITE_DONE ? 0 : -1;
-fail:
-  if (st) sqlite3_reset(st);
-  return -1;
 }
 
-json_t *consortium_store_get(moa_db *db, int64_t id, int org_limit, int org_offset) {
-  json_t *c = NULL;
+store_status consortium_store_get(moa_db *db, int64_t id, int org_limit, int org_offset, consortium_fn fn,
+                                  consortium_member_fn member_fn, void *arg) {
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT c.id, c.name_ko, c.name_en, s.id, s.name_ko, s.name_en, "
                              "c.sector_detail_ko, c.sector_detail_en, r.name_ko, x.name_ko, c.active, "
@@ -145,20 +174,20 @@ json_t *consortium_store_get(moa_db *db, int64_t id, int org_limit, int org_offs
                              "FROM consortia c JOIN sectors s ON s.id = c.sector_id "
                              "JOIN regions r ON r.id = c.lead_region_id "
                              "JOIN complexes x ON x.id = c.lead_complex_id WHERE c.id = ?");
-  if (!st) return NULL;
+  if (!st) return STORE_ERROR;
   sqlite3_bind_int64(st, 1, id);
-  if (db_step(db, st) == SQLITE_ROW) c = consortium_store__object(db, st);
+  int step = db_step(db, st);
+  store_status rc = step == SQLITE_ROW
+                        ? (consortium_store__object(db, st, fn, arg) == 0 ? STORE_OK : STORE_ERROR)
+                    : step == SQLITE_DONE ? STORE_NOT_FOUND
+                                          : STORE_ERROR;
   sqlite3_reset(st);
-  if (!c) return NULL;
+  if (rc != STORE_OK) return rc;
   if (org_limit < 0) org_limit = 0;
   if (org_limit > CONSORTIUM_STORE_MAX_PAGE) org_limit = CONSORTIUM_STORE_MAX_PAGE;
   if (org_offset < 0) org_offset = 0;
-  if (json_object_set(c, "organization_total", json_object_get(c, "organization_count")) != 0 ||
-      consortium_store__organizations(db, c, id, org_limit, org_offset) != 0) {
-    json_decref(c);
-    return NULL;
-  }
-  return c;
+  return consortium_store__organizations(db, id, org_limit, org_offset, member_fn, arg) == 0 ? STORE_OK
+                                                                                             : STORE_ERROR;
 }
 
 int consortium_store_exists(moa_db *db, int64_t id) {

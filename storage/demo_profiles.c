@@ -311,7 +311,7 @@ int demo_profiles_generate(moa_db *db, char *err, size_t errlen) {
                 list[i].desc);
     char why[256];
     if (company_profile_write(db, list[i].id, o->ch, o->n, DEMO_PROFILES_TODAY, DEMO_PROFILES_NOW, 0, why,
-                              sizeof why, NULL) != COMPANY_PROFILE_OK) {
+                              sizeof why, NULL) != STORE_OK) {
       snprintf(err, errlen, "demo profile of organization %lld: %s", (long long)list[i].id, why);
       result = -1;
       break;

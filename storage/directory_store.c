@@ -6,11 +6,11 @@
  * and does visibility, filters, facets, ranking and paging in C over the in-memory directory index
  * (directory_index.h); without text it walks that index in name order. No SQL text is built from
  * user input: a term reaches FTS5 only as quoted bigram phrases. The profiles of the requested page
- * are then read by primary key. Suggestions scan the candidates of the same or related sectors in
- * other places and score them in C by substring overlap with the terms the organization searched
- * for or lists. */
+ * are then read by primary key and handed to the caller's callback one at a time. Suggestions are
+ * in directory_suggest.c. */
 #include "storage/directory_store.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +18,8 @@
 #include "storage/bigram.h"
 #include "storage/chat_store.h"
 #include "storage/directory_index.h"
+#include "storage/directory_store_int.h"
 
-#define DIR_VIS                                                                                \
-  "(?2 = 1 OR o.hidden_outside = 0 OR o.id = ?4 OR EXISTS (SELECT 1 FROM memberships mv JOIN " \
-  "user_roles rv ON rv.consortium_id = mv.consortium_id WHERE mv.org_id = o.id AND rv.user_id = ?3))"
 #define DIR_KINDS directory_index_kinds
 #define DIR_SIZES directory_index_sizes
 static const char *const DIR_BANDS[] = {"unknown", "under_1b", "1b_10b", "10b_100b", "over_100b", NULL};
@@ -33,143 +31,186 @@ static int dir__index(const char *const *list, const char *s) {
   return -1;
 }
 
-typedef struct dir_viewer {
-  int64_t id, org_id;
-  int admin;
-} dir_viewer;
-
-static int dir__viewer(moa_db *db, int64_t user_id, dir_viewer *v) {
+store_status dir__viewer(moa_db *db, int64_t user_id, dir_viewer *v) {
   sqlite3_stmt *st =
       db_stmt(db, "SELECT is_admin, coalesce(org_id, 0) FROM users WHERE id = ?1 AND disabled = 0");
-  if (!st) return DIRECTORY_STORE_ERROR;
+  if (!st) return STORE_ERROR;
   sqlite3_bind_int64(st, 1, user_id);
-  int rc = DIRECTORY_STORE_FORBIDDEN;
+  store_status rc = STORE_FORBIDDEN;
   if (db_step(db, st) == SQLITE_ROW) {
     v->id = user_id;
     v->admin = sqlite3_column_int(st, 0);
     v->org_id = sqlite3_column_int64(st, 1);
-    rc = DIRECTORY_STORE_OK;
+    rc = STORE_OK;
   }
   sqlite3_reset(st);
   return rc;
 }
 
-static void dir__bind_viewer(sqlite3_stmt *st, const dir_viewer *v) {
+void dir__bind_viewer(sqlite3_stmt *st, const dir_viewer *v) {
   sqlite3_bind_int(st, 2, v->admin);
   sqlite3_bind_int64(st, 3, v->id);
   sqlite3_bind_int64(st, 4, v->org_id);
 }
 
-/* DIRECTORY_STORE_OK when org_id exists and the viewer may see it, else _NOT_FOUND. */
-static int dir__visible(moa_db *db, const dir_viewer *v, int64_t org_id) {
+/* STORE_OK when org_id exists and the viewer may see it, else STORE_NOT_FOUND. */
+store_status dir__visible(moa_db *db, const dir_viewer *v, int64_t org_id) {
   sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM organizations o WHERE o.id = ?1 AND " DIR_VIS);
-  if (!st) return DIRECTORY_STORE_ERROR;
+  if (!st) return STORE_ERROR;
   sqlite3_bind_int64(st, 1, org_id);
   dir__bind_viewer(st, v);
-  int rc = db_step(db, st) == SQLITE_ROW ? DIRECTORY_STORE_OK : DIRECTORY_STORE_NOT_FOUND;
+  store_status rc = db_step(db, st) == SQLITE_ROW ? STORE_OK : STORE_NOT_FOUND;
   sqlite3_reset(st);
   return rc;
 }
 
 /* ---- profiles ---- */
 
-static json_t *dir__text(sqlite3_stmt *st, int col) {
+/* Column text, "" for NULL. */
+static const char *dir__col(sqlite3_stmt *st, int col) {
   const char *s = (const char *)sqlite3_column_text(st, col);
-  json_t *j = s ? json_stringn(s, (size_t)sqlite3_column_bytes(st, col)) : NULL;
-  return j ? j : json_string("");
+  return s ? s : "";
 }
 
-/* {"id", "name_ko"[, "name_en"]} from columns id, name_ko[, name_en]; null when id is NULL. */
-static json_t *dir__ref(sqlite3_stmt *st, int col, bool with_en) {
-  if (sqlite3_column_type(st, col) == SQLITE_NULL) return json_null();
-  json_t *r = json_object();
-  json_object_set_new(r, "id", json_integer(sqlite3_column_int64(st, col)));
-  json_object_set_new(r, "name_ko", dir__text(st, col + 1));
-  if (with_en) json_object_set_new(r, "name_en", dir__text(st, col + 2));
-  return r;
+/* A reference from columns id, name_ko[, name_en]; id 0 when id is NULL. */
+static directory_ref dir__ref(sqlite3_stmt *st, int col, bool with_en) {
+  if (sqlite3_column_type(st, col) == SQLITE_NULL) return (directory_ref){0, "", ""};
+  return (directory_ref){sqlite3_column_int64(st, col), dir__col(st, col + 1),
+                         with_en ? dir__col(st, col + 2) : ""};
 }
 
-/* The profile object of org_id (no visibility check), or NULL. */
-static json_t *dir__profile(moa_db *db, int64_t org_id) {
+void dir__scratch_free(dir_scratch *x) {
+  free(x->refs);
+  free(x->off);
+  free(x->text);
+  memset(x, 0, sizeof *x);
+}
+
+/* Appends s (and its NUL) to x->text; returns its offset, or (size_t)-1 out of memory. */
+static size_t dir__keep(dir_scratch *x, const char *s) {
+  size_t n = strlen(s) + 1;
+  if (x->tlen + n > x->tcap) {
+    size_t cap = x->tcap ? x->tcap : 256;
+    while (cap < x->tlen + n) cap *= 2;
+    char *t = realloc(x->text, cap);
+    if (!t) return (size_t)-1;
+    x->text = t, x->tcap = cap;
+  }
+  memcpy(x->text + x->tlen, s, n);
+  x->tlen += n;
+  return x->tlen - n;
+}
+
+/* Reads org_id's consortia into x. Returns the count, or -1 on a database error or out of memory
+ * (a list that could not be read is not an empty one). */
+static long dir__consortia(moa_db *db, int64_t org_id, dir_scratch *x) {
   sqlite3_stmt *st =
       db_stmt(db,
-              "SELECT o.id, o.name, o.name_en, o.kind, s.id, s.name_ko, s.name_en, r.id, "
-              "r.name_ko, c.id, c.name_ko, o.size, o.revenue_band, o.exports, o.capabilities, "
-              "o.keywords, o.description, o.hidden_outside FROM organizations o JOIN regions r "
-              "ON r.id = o.region_id LEFT JOIN sectors s ON s.id = o.sector_id LEFT JOIN "
-              "complexes c ON c.id = o.complex_id WHERE o.id = ?1");
-  if (!st) return NULL;
+              "SELECT k.id, k.name_ko, k.name_en FROM memberships m JOIN consortia k ON k.id = "
+              "m.consortium_id WHERE m.org_id = ?1 ORDER BY k.id");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, org_id);
+  size_t n = 0;
+  bool ok = true;
+  int rc;
+  x->tlen = 0;
+  while ((rc = db_step(db, st)) == SQLITE_ROW && ok) {
+    if (n == x->cap) {
+      size_t cap = x->cap ? 2 * x->cap : 8;
+      directory_ref *r = realloc(x->refs, cap * sizeof *r);
+      if (r) x->refs = r;
+      size_t *o = r ? realloc(x->off, 2 * cap * sizeof *o) : NULL;
+      if (o) x->off = o, x->cap = cap;
+      if (!r || !o) {
+        ok = false;
+        break;
+      }
+    }
+    x->refs[n].id = sqlite3_column_int64(st, 0);
+    x->off[2 * n] = dir__keep(x, dir__col(st, 1));
+    x->off[2 * n + 1] = dir__keep(x, dir__col(st, 2));
+    ok = x->off[2 * n] != (size_t)-1 && x->off[2 * n + 1] != (size_t)-1;
+    n++;
+  }
+  sqlite3_reset(st);
+  if (!ok || rc != SQLITE_DONE) return -1;
+  for (size_t i = 0; i < n; i++) { /* text has stopped moving */
+    x->refs[i].name_ko = x->text + x->off[2 * i];
+    x->refs[i].name_en = x->text + x->off[2 * i + 1];
+  }
+  return (long)n;
+}
+
+/* Gives fn (when not NULL) the profile of org_id (no visibility check). Returns 0, or -1 when
+ * there is no such organization or on a database error (fn not called). */
+int dir__profile(moa_db *db, int64_t org_id, dir_scratch *x, directory_profile_fn fn, void *arg) {
+  long ncons = dir__consortia(db, org_id, x);
+  sqlite3_stmt *st =
+      ncons < 0 ? NULL
+                : db_stmt(db,
+                          "SELECT o.id, o.name, o.name_en, o.kind, s.id, s.name_ko, s.name_en, r.id, "
+                          "r.name_ko, c.id, c.name_ko, o.size, o.revenue_band, o.exports, o.capabilities, "
+                          "o.keywords, o.description, o.hidden_outside FROM organizations o JOIN regions r "
+                          "ON r.id = o.region_id LEFT JOIN sectors s ON s.id = o.sector_id LEFT JOIN "
+                          "complexes c ON c.id = o.complex_id WHERE o.id = ?1");
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, org_id);
   if (db_step(db, st) != SQLITE_ROW) {
     sqlite3_reset(st);
-    return NULL;
+    return -1;
   }
-  json_t *p = json_object();
-  json_object_set_new(p, "id", json_integer(sqlite3_column_int64(st, 0)));
-  json_object_set_new(p, "name", dir__text(st, 1));
-  json_object_set_new(p, "name_en", dir__text(st, 2));
-  json_object_set_new(p, "kind", dir__text(st, 3));
-  json_object_set_new(p, "sector", dir__ref(st, 4, true));
-  json_object_set_new(p, "region", dir__ref(st, 7, false));
-  json_object_set_new(p, "complex", dir__ref(st, 9, false));
-  json_object_set_new(p, "size", dir__text(st, 11));
-  json_object_set_new(p, "revenue_band", dir__text(st, 12));
-  json_object_set_new(p, "exports", json_boolean(sqlite3_column_int(st, 13)));
-  json_object_set_new(p, "capabilities", dir__text(st, 14));
-  json_object_set_new(p, "keywords", dir__text(st, 15));
-  json_object_set_new(p, "description", dir__text(st, 16));
-  json_object_set_new(p, "hidden_outside", json_boolean(sqlite3_column_int(st, 17)));
+  directory_profile p = {
+      .id = sqlite3_column_int64(st, 0),
+      .name = dir__col(st, 1),
+      .name_en = dir__col(st, 2),
+      .kind = dir__col(st, 3),
+      .sector = dir__ref(st, 4, true),
+      .region = dir__ref(st, 7, false),
+      .complex = dir__ref(st, 9, false),
+      .size = dir__col(st, 11),
+      .revenue_band = dir__col(st, 12),
+      .exports = sqlite3_column_int(st, 13) != 0,
+      .capabilities = dir__col(st, 14),
+      .keywords = dir__col(st, 15),
+      .description = dir__col(st, 16),
+      .hidden_outside = sqlite3_column_int(st, 17) != 0,
+      .consortia = x->refs,
+      .nconsortia = (size_t)ncons,
+  };
+  if (fn) fn(arg, &p);
   sqlite3_reset(st);
-  json_t *cons = json_array();
-  st = db_stmt(db,
-               "SELECT k.id, k.name_ko, k.name_en FROM memberships m JOIN consortia k ON k.id = "
-               "m.consortium_id WHERE m.org_id = ?1 ORDER BY k.id");
-  int rc = SQLITE_ERROR;
-  if (st) {
-    sqlite3_bind_int64(st, 1, org_id);
-    while ((rc = db_step(db, st)) == SQLITE_ROW) json_array_append_new(cons, dir__ref(st, 0, true));
-    sqlite3_reset(st);
-  }
-  json_object_set_new(p, "consortia", cons);
-  if (rc != SQLITE_DONE) { /* a list that could not be read is not an empty one */
-    json_decref(p);
-    return NULL;
-  }
-  return p;
+  return 0;
 }
 
-int directory_store_get(moa_db *db, int64_t viewer_id, int64_t org_id, json_t **out) {
-  *out = NULL;
+store_status directory_store_get(moa_db *db, int64_t viewer_id, int64_t org_id, directory_profile_fn fn,
+                                 void *arg) {
   dir_viewer v;
-  int rc = dir__viewer(db, viewer_id, &v);
-  if (rc == DIRECTORY_STORE_OK) rc = dir__visible(db, &v, org_id);
-  if (rc == DIRECTORY_STORE_OK && !(*out = dir__profile(db, org_id))) rc = DIRECTORY_STORE_ERROR;
+  store_status rc = dir__viewer(db, viewer_id, &v);
+  if (rc == STORE_OK) rc = dir__visible(db, &v, org_id);
+  if (rc != STORE_OK) return rc;
+  dir_scratch x = {0};
+  if (dir__profile(db, org_id, &x, fn, arg) != 0) rc = STORE_ERROR;
+  dir__scratch_free(&x);
   return rc;
 }
 
-int directory_store_contacts(moa_db *db, int64_t viewer_id, int64_t org_id, json_t **out) {
-  *out = NULL;
+store_status directory_store_contacts(moa_db *db, int64_t viewer_id, int64_t org_id, directory_contact_fn fn,
+                                      void *arg) {
   dir_viewer v;
-  int rc = dir__viewer(db, viewer_id, &v);
-  if (rc == DIRECTORY_STORE_OK) rc = dir__visible(db, &v, org_id);
-  if (rc != DIRECTORY_STORE_OK) return rc;
+  store_status rc = dir__viewer(db, viewer_id, &v);
+  if (rc == STORE_OK) rc = dir__visible(db, &v, org_id);
+  if (rc != STORE_OK) return rc;
   sqlite3_stmt *st =
       db_stmt(db, "SELECT id, name, email FROM users WHERE org_id = ?1 AND disabled = 0 ORDER BY id");
-  if (!st) return DIRECTORY_STORE_ERROR;
+  if (!st) return STORE_ERROR;
   sqlite3_bind_int64(st, 1, org_id);
-  json_t *list = json_array();
   int step;
-  while ((step = db_step(db, st)) == SQLITE_ROW)
-    json_array_append_new(
-        list, json_pack("{s:I, s:o, s:o}", "user_id", (json_int_t)sqlite3_column_int64(st, 0), "name",
-                        dir__text(st, 1), "email", dir__text(st, 2)));
-  sqlite3_reset(st);
-  if (step != SQLITE_DONE) {
-    json_decref(list);
-    return DIRECTORY_STORE_ERROR;
+  while ((step = db_step(db, st)) == SQLITE_ROW) {
+    directory_contact c = {sqlite3_column_int64(st, 0), dir__col(st, 1), dir__col(st, 2)};
+    fn(arg, &c);
   }
-  *out = json_pack("{s:I, s:o}", "org_id", (json_int_t)org_id, "contacts", list);
-  return DIRECTORY_STORE_OK;
+  sqlite3_reset(st);
+  return step == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
 /* ---- free text ---- */
@@ -241,37 +282,48 @@ static int dir__by_count(const void *a, const void *b) {
   return (x->key > y->key) - (x->key < y->key);
 }
 
-/* The facet as JSON: what = 1 sector, 2 region, 3 consortium ({id, name, count}), 4 kind, 5 size
- * ({value, count} from the lists), 6 exports ({value: bool, count}). Frees f. */
-static json_t *dir__facet_json(moa_db *db, dir_facet *f, int what) {
+/* Moves the counts of f, most frequent first, into facet k of r, with the names (sector, region,
+ * consortium) or values (kind, size) they stand for. Frees f's counts. Returns 0, or -1 on a
+ * database error or out of memory (what was moved stays in r, for directory_search_result_free). */
+static int dir__facet_out(moa_db *db, dir_facet *f, directory_facet_kind k, directory_search_result *r) {
   if (f->n) qsort(f->v, f->n, sizeof *f->v, dir__by_count);
-  json_t *a = json_array();
-  for (size_t i = 0; i < f->n; i++) {
-    json_t *e = json_object();
-    int64_t k = f->v[i].key;
-    if (what <= 3) {
-      json_object_set_new(e, "id", json_integer(k));
+  directory_facet_value *out = f->n ? calloc(f->n, sizeof *out) : NULL;
+  int rc = f->n && !out ? -1 : 0;
+  r->facets[k].v = out;
+  for (size_t i = 0; rc == 0 && i < f->n; i++) {
+    int64_t key = f->v[i].key;
+    out[i] = (directory_facet_value){.id = key, .count = f->v[i].count};
+    if (k == DIRECTORY_FACET_KIND || k == DIRECTORY_FACET_SIZE) {
+      out[i].value = (k == DIRECTORY_FACET_KIND ? DIR_KINDS : DIR_SIZES)[key];
+    } else if (k != DIRECTORY_FACET_EXPORTS) {
       sqlite3_stmt *st =
           db_stmt(db,
                   "SELECT CASE ?1 WHEN 1 THEN (SELECT name_ko FROM sectors WHERE id = ?2) WHEN 2 "
                   "THEN (SELECT name_ko FROM regions WHERE id = ?2) ELSE (SELECT name_ko FROM "
                   "consortia WHERE id = ?2) END");
-      if (st) {
-        sqlite3_bind_int(st, 1, what);
-        sqlite3_bind_int64(st, 2, k);
-        json_object_set_new(e, "name", db_step(db, st) == SQLITE_ROW ? dir__text(st, 0) : json_string(""));
-        sqlite3_reset(st);
+      if (!st) {
+        rc = -1;
+        break;
       }
-    } else if (what == 4 || what == 5) {
-      json_object_set_new(e, "value", json_string((what == 4 ? DIR_KINDS : DIR_SIZES)[k]));
-    } else {
-      json_object_set_new(e, "value", json_boolean(k));
+      sqlite3_bind_int(st, 1, k == DIRECTORY_FACET_SECTOR ? 1 : k == DIRECTORY_FACET_REGION ? 2 : 3);
+      sqlite3_bind_int64(st, 2, key);
+      out[i].name = strdup(db_step(db, st) == SQLITE_ROW ? dir__col(st, 0) : "");
+      sqlite3_reset(st);
+      if (!out[i].name) rc = -1;
     }
-    json_object_set_new(e, "count", json_integer(f->v[i].count));
-    json_array_append_new(a, e);
+    r->facets[k].n = i + 1;
   }
   free(f->v);
-  return a;
+  f->v = NULL;
+  return rc;
+}
+
+void directory_search_result_free(directory_search_result *r) {
+  for (int k = 0; k < DIRECTORY_FACETS; k++) {
+    for (size_t i = 0; i < r->facets[k].n; i++) free(r->facets[k].v[i].name);
+    free(r->facets[k].v);
+  }
+  memset(r, 0, sizeof *r);
 }
 
 /* ---- search ---- */
@@ -423,19 +475,19 @@ static int dir__roles(dir_search *s) {
   return step == SQLITE_DONE ? 0 : -1;
 }
 
-int directory_store_search(moa_db *db, int64_t viewer_id, const directory_query *q, json_t **out) {
-  *out = NULL;
+store_status directory_store_search(moa_db *db, int64_t viewer_id, const directory_query *q,
+                                    directory_profile_fn fn, void *arg, directory_search_result *out) {
+  memset(out, 0, sizeof *out);
   dir_viewer v;
-  int rc = dir__viewer(db, viewer_id, &v);
-  if (rc != DIRECTORY_STORE_OK) return rc;
+  store_status st = dir__viewer(db, viewer_id, &v);
+  if (st != STORE_OK) return st;
   int kind = q->kind ? dir__index(DIR_KINDS, q->kind) : -2,
       size = q->size ? dir__index(DIR_SIZES, q->size) : -2;
-  if (kind == -1 || size == -1 || q->offset < 0 || q->exports < -1 || q->exports > 1)
-    return DIRECTORY_STORE_INVALID;
+  if (kind == -1 || size == -1 || q->offset < 0 || q->exports < -1 || q->exports > 1) return STORE_INVALID;
   size_t ts = 0, tl = 0;
   int trc = q->text ? chat_store_validate_text(q->text, DIRECTORY_STORE_MAX_QUERY, false, &ts, &tl)
                     : CHAT_STORE_EMPTY;
-  if (trc != CHAT_STORE_OK && trc != CHAT_STORE_EMPTY) return DIRECTORY_STORE_INVALID;
+  if (trc != CHAT_STORE_OK && trc != CHAT_STORE_EMPTY) return STORE_INVALID;
   int limit = q->limit <= 0                          ? 20
               : q->limit > DIRECTORY_STORE_MAX_LIMIT ? DIRECTORY_STORE_MAX_LIMIT
                                                      : q->limit;
@@ -443,11 +495,11 @@ int directory_store_search(moa_db *db, int64_t viewer_id, const directory_query 
   dir_text t = {0};
   if ((trc == CHAT_STORE_OK && !text) || (text && dir__parse_text(text, &t) != 0)) {
     free(text);
-    return DIRECTORY_STORE_ERROR;
+    return STORE_ERROR;
   }
   dir_search s = {.db = db, .v = &v, .q = q, .kind = kind, .size = size};
   s.x = directory_index_get(db);
-  rc = s.x && dir__roles(&s) == 0 ? 0 : -1;
+  int rc = s.x && dir__roles(&s) == 0 ? 0 : -1;
   if (rc == 0) {
     s.hits = malloc(((size_t)s.x->n + 1) * sizeof *s.hits);
     if (!s.hits) rc = -1;
@@ -464,9 +516,9 @@ int directory_store_search(moa_db *db, int64_t viewer_id, const directory_query 
   if (rc != 0) {
     free(s.hits);
     free(text);
-    return DIRECTORY_STORE_ERROR;
+    return STORE_ERROR;
   }
-  dir_facet f[6] = {{0}};
+  dir_facet f[DIRECTORY_FACETS] = {{0}};
   for (size_t i = 0; i < s.nhits; i++) {
     const dir_entry *e = &s.x->e[s.hits[i].entry];
     if (e->sector_id) dir__count(&f[0], e->sector_id);
@@ -476,215 +528,29 @@ int directory_store_search(moa_db *db, int64_t viewer_id, const directory_query 
     dir__count(&f[4], e->size);
     dir__count(&f[5], e->exports);
   }
-  json_t *results = json_array();
-  for (size_t i = (size_t)q->offset; i < s.nhits && i < (size_t)q->offset + (size_t)limit; i++) {
-    json_t *p = dir__profile(db, s.x->e[s.hits[i].entry].id);
-    if (p) json_array_append_new(results, p);
+  /* The facets first: what can fail does so before fn sees a row. */
+  for (int k = 0; k < DIRECTORY_FACETS; k++)
+    if (rc == 0)
+      rc = dir__facet_out(db, &f[k], (directory_facet_kind)k, out);
+    else
+      free(f[k].v);
+  if (rc != 0) {
+    directory_search_result_free(out);
+    free(s.hits);
+    free(text);
+    return STORE_ERROR;
   }
-  size_t total = s.nhits;
+  out->total = s.nhits;
+  out->offset = q->offset;
+  out->limit = limit;
+  dir_scratch x = {0};
+  for (size_t i = (size_t)q->offset; i < s.nhits && i < (size_t)q->offset + (size_t)limit; i++)
+    dir__profile(db, s.x->e[s.hits[i].entry].id, &x, fn, arg); /* one that cannot be read is skipped */
+  dir__scratch_free(&x);
   free(s.hits);
-  json_t *facets = json_object();
-  static const char *const names[] = {"sector", "region", "consortium", "kind", "size", "exports"};
-  static const int what[] = {1, 2, 3, 4, 5, 6};
-  for (int i = 0; i < 6; i++) json_object_set_new(facets, names[i], dir__facet_json(db, &f[i], what[i]));
-  *out = json_pack("{s:I, s:i, s:i, s:o, s:o}", "total", (json_int_t)total, "offset", q->offset, "limit",
-                   limit, "results", results, "facets", facets);
   if (text && q->offset == 0) dir__remember(db, &v, text, strlen(text));
   free(text);
-  return DIRECTORY_STORE_OK;
-}
-
-/* ---- suggestions ---- */
-
-#define DIR_MAX_SUGGEST 20
-#define DIR_MAX_WANTED 32
-
-typedef struct dir_term {
-  char *s;
-  size_t len;
-  bool searched; /* from the organization's searches (else from its own profile) */
-} dir_term;
-
-typedef struct dir_pick {
-  int64_t id, score;
-  int relation; /* 0 same sector, 1 related sector, 2 no sector */
-  bool other_region;
-  int matched[3], nmatched;
-} dir_pick;
-
-/* ASCII case-insensitive substring search. */
-static bool dir__contains(const char *hay, const char *needle, size_t n) {
-  if (!hay) return false;
-  for (; *hay; hay++) {
-    size_t i = 0;
-    for (; i < n && hay[i]; i++) {
-      unsigned char a = (unsigned char)hay[i], b = (unsigned char)needle[i];
-      if (a >= 'A' && a <= 'Z') a = (unsigned char)(a + 32);
-      if (b >= 'A' && b <= 'Z') b = (unsigned char)(b + 32);
-      if (a != b) break;
-    }
-    if (i == n) return true;
-  }
-  return false;
-}
-
-/* Adds the terms of text (separated by white space, commas, semicolons, slashes, '|' or '·'),
- * of at least 2 code points, to terms (deduplicated; a searched term stays searched). */
-static void dir__add_terms(dir_term *terms, size_t *n, const char *text, bool searched) {
-  const char *p = text;
-  while (p && *p && *n < DIR_MAX_WANTED) {
-    while (*p && (strchr(" \t\n,;/|", *p) || (p[0] == '\xc2' && p[1] == '\xb7'))) p += *p == '\xc2' ? 2 : 1;
-    const char *s = p;
-    size_t cps = 0;
-    while (*p && !strchr(" \t\n,;/|", *p) && !(p[0] == '\xc2' && p[1] == '\xb7'))
-      cps += ((unsigned char)*p++ & 0xC0) != 0x80;
-    size_t len = (size_t)(p - s);
-    if (cps < 2) continue;
-    size_t i = 0;
-    while (i < *n && !(terms[i].len == len && dir__contains(terms[i].s, s, len))) i++;
-    if (i < *n) {
-      terms[i].searched |= searched;
-      continue;
-    }
-    if (!(terms[i].s = strndup(s, len))) return;
-    terms[i].len = len;
-    terms[i].searched = searched;
-    (*n)++;
-  }
-}
-
-/* Appends s to a growing buffer (NUL-terminated); silently stops when out of room. */
-static void dir__cat(char *buf, size_t cap, const char *s) {
-  size_t used = strlen(buf), add = strlen(s);
-  if (used + add < cap) memcpy(buf + used, s, add + 1);
-}
-
-/* The reason shown with a suggestion, in Korean and English: the sector relation, where, and
- * what it offers, in two groups that say where each term came from: the organization's own
- * recent searches (by any of its members: "your organization searched", never "you") and its
- * own profile keywords (never searched by anyone). */
-static void dir__reasons(const dir_pick *p, const dir_term *terms, json_t *o) {
-  static const char *const sector_ko[] = {"같은 업종", "관련 업종", "업종 무관 기관"};
-  static const char *const sector_en[] = {"same sector", "related sector", "cross-sector institution"};
-  char ko[512] = "", en[512] = "";
-  dir__cat(ko, sizeof ko, sector_ko[p->relation]);
-  dir__cat(ko, sizeof ko, p->other_region ? ", 다른 지역 · 제공: " : ", 다른 단지 · 제공: ");
-  dir__cat(en, sizeof en, sector_en[p->relation]);
-  dir__cat(en, sizeof en, p->other_region ? ", different region; offers " : ", different complex; offers ");
-  json_t *matched = json_array();
-  bool any = false;
-  for (int group = 1; group >= 0; group--) { /* searched terms first, then profile keywords */
-    int n = 0;
-    for (int i = 0; i < p->nmatched; i++) {
-      const dir_term *t = &terms[p->matched[i]];
-      if (t->searched != (group == 1)) continue;
-      if (n++)
-        dir__cat(ko, sizeof ko, ", "), dir__cat(en, sizeof en, ", ");
-      else if (any)
-        dir__cat(ko, sizeof ko, " · "), dir__cat(en, sizeof en, "; ");
-      dir__cat(ko, sizeof ko, t->s);
-      dir__cat(en, sizeof en, t->s);
-      json_array_append_new(matched, json_string(t->s));
-    }
-    if (!n) continue;
-    any = true;
-    dir__cat(ko, sizeof ko, group ? " (우리 기관이 검색한 항목)" : " (우리 기관 키워드와 일치)");
-    dir__cat(en, sizeof en,
-             group ? " (your organization searched for)" : " (matching your organization's keywords)");
-  }
-  json_object_set_new(o, "score", json_integer(p->score));
-  json_object_set_new(o, "matched", matched);
-  json_object_set_new(o, "reason_ko", json_string(ko));
-  json_object_set_new(o, "reason_en", json_string(en));
-}
-
-int directory_store_suggest(moa_db *db, int64_t viewer_id, int64_t org_id, int limit, json_t **out) {
-  *out = NULL;
-  dir_viewer v;
-  int rc = dir__viewer(db, viewer_id, &v);
-  if (rc == DIRECTORY_STORE_OK) rc = dir__visible(db, &v, org_id);
-  if (rc != DIRECTORY_STORE_OK) return rc;
-  limit = limit < 1 ? 1 : limit > DIR_MAX_SUGGEST ? DIR_MAX_SUGGEST : limit;
-  dir_term terms[DIR_MAX_WANTED];
-  size_t nterms = 0;
-  sqlite3_stmt *st =
-      db_stmt(db, "SELECT query FROM directory_searches WHERE org_id = ?1 ORDER BY id DESC LIMIT 20");
-  if (!st) return DIRECTORY_STORE_ERROR;
-  sqlite3_bind_int64(st, 1, org_id);
-  while (db_step(db, st) == SQLITE_ROW)
-    dir__add_terms(terms, &nterms, (const char *)sqlite3_column_text(st, 0), true);
-  sqlite3_reset(st);
-  st = db_stmt(db, "SELECT keywords, capabilities FROM organizations WHERE id = ?1");
-  if (!st)
-    rc = DIRECTORY_STORE_ERROR;
-  else {
-    sqlite3_bind_int64(st, 1, org_id);
-    if (db_step(db, st) == SQLITE_ROW)
-      for (int c = 0; c < 2; c++)
-        dir__add_terms(terms, &nterms, (const char *)sqlite3_column_text(st, c), false);
-    sqlite3_reset(st);
-  }
-  /* candidates: same or related sector (or none), elsewhere */
-  st =
-      rc ? NULL
-         : db_stmt(
-               db,
-               "SELECT o.id, o.capabilities, o.keywords, o.description, CASE WHEN o.sector_id IS NULL THEN 2 "
-               "WHEN o.sector_id IS x.sector_id THEN 0 ELSE 1 END, o.region_id <> x.region_id FROM "
-               "organizations x JOIN organizations o ON o.id <> x.id AND (o.region_id <> x.region_id OR "
-               "o.complex_id IS NOT x.complex_id) WHERE x.id = ?1 AND " DIR_VIS
-               " AND (o.sector_id IS NULL "
-               "OR o.sector_id IS x.sector_id OR o.sector_id IN (SELECT k.sector_id FROM memberships m JOIN "
-               "consortia k ON k.id = m.consortium_id WHERE m.org_id = x.id))");
-  dir_pick best[DIR_MAX_SUGGEST];
-  int nbest = 0, step = SQLITE_DONE;
-  if (st) {
-    sqlite3_bind_int64(st, 1, org_id);
-    dir__bind_viewer(st, &v);
-    while ((step = db_step(db, st)) == SQLITE_ROW) {
-      dir_pick p = {.id = sqlite3_column_int64(st, 0),
-                    .relation = sqlite3_column_int(st, 4),
-                    .other_region = sqlite3_column_int(st, 5) == 1};
-      for (size_t i = 0; i < nterms; i++) {
-        int64_t w = terms[i].searched ? 2 : 1, got = 0;
-        if (dir__contains((const char *)sqlite3_column_text(st, 1), terms[i].s, terms[i].len))
-          got = 3 * w;
-        else if (dir__contains((const char *)sqlite3_column_text(st, 2), terms[i].s, terms[i].len))
-          got = 2 * w;
-        else if (dir__contains((const char *)sqlite3_column_text(st, 3), terms[i].s, terms[i].len))
-          got = w;
-        if (!got) continue;
-        p.score += got;
-        if (p.nmatched < 3) p.matched[p.nmatched++] = (int)i;
-      }
-      if (p.score == 0) continue;
-      p.score += (p.other_region ? 2 : 0) + (p.relation == 0 ? 1 : 0);
-      int at = nbest;
-      while (at > 0 &&
-             (best[at - 1].score < p.score || (best[at - 1].score == p.score && best[at - 1].id > p.id)))
-        at--;
-      if (at >= limit) continue;
-      if (nbest < limit) nbest++;
-      memmove(&best[at + 1], &best[at], (size_t)(nbest - 1 - at) * sizeof *best);
-      best[at] = p;
-    }
-    sqlite3_reset(st);
-  }
-  if (!st || step != SQLITE_DONE) rc = DIRECTORY_STORE_ERROR;
-  json_t *list = json_array();
-  for (int i = 0; rc == DIRECTORY_STORE_OK && i < nbest; i++) {
-    json_t *o = json_object();
-    json_t *prof = dir__profile(db, best[i].id);
-    json_object_set_new(o, "org", prof ? prof : json_null());
-    dir__reasons(&best[i], terms, o);
-    json_array_append_new(list, o);
-  }
-  for (size_t i = 0; i < nterms; i++) free(terms[i].s);
-  if (rc == DIRECTORY_STORE_OK)
-    *out = json_pack("{s:I, s:o}", "org_id", (json_int_t)org_id, "suggestions", list);
-  else
-    json_decref(list);
-  return rc;
+  return STORE_OK;
 }
 
 /* ---- profile edits ---- */
@@ -704,36 +570,26 @@ bool directory_store_can_edit(moa_db *db, int64_t user_id, int64_t org_id) {
   return ok;
 }
 
-/* The editable text fields: name, limit, may be empty, multiline, statement parameter. */
+/* The editable text fields: where in the edit, limit, may be empty, multiline, statement parameter. */
 static const struct dir_field {
-  const char *name;
+  size_t offset;
   size_t max;
   bool may_be_empty, multiline;
   int param;
 } DIR_TEXT_FIELDS[] = {
-    {"name", 200, false, false, 2},        {"name_en", 200, true, false, 3},
-    {"capabilities", 2000, true, true, 7}, {"keywords", 1000, true, true, 8},
-    {"description", 4000, true, true, 9},
+    {offsetof(directory_profile_edit, name), 200, false, false, 2},
+    {offsetof(directory_profile_edit, name_en), 200, true, false, 3},
+    {offsetof(directory_profile_edit, capabilities), 2000, true, true, 7},
+    {offsetof(directory_profile_edit, keywords), 1000, true, true, 8},
+    {offsetof(directory_profile_edit, description), 4000, true, true, 9},
 };
 
-int directory_store_update_profile(moa_db *db, int64_t org_id, json_t *fields, json_t **out) {
-  if (out) *out = NULL;
-  if (!json_is_object(fields)) return DIRECTORY_STORE_INVALID;
-  const char *key;
-  json_t *val;
-  json_object_foreach(fields, key, val) {
-    bool known = !strcmp(key, "size") || !strcmp(key, "revenue_band") || !strcmp(key, "exports") ||
-                 !strcmp(key, "hidden_outside");
-    for (size_t i = 0; i < sizeof DIR_TEXT_FIELDS / sizeof *DIR_TEXT_FIELDS; i++)
-      known |= !strcmp(key, DIR_TEXT_FIELDS[i].name);
-    if (!known) return DIRECTORY_STORE_INVALID;
-  }
-  json_t *size = json_object_get(fields, "size"), *band = json_object_get(fields, "revenue_band");
-  json_t *exports = json_object_get(fields, "exports"), *hidden = json_object_get(fields, "hidden_outside");
-  if ((size && dir__index(DIR_SIZES, json_string_value(size)) < 0) ||
-      (band && dir__index(DIR_BANDS, json_string_value(band)) < 0) ||
-      (exports && !json_is_boolean(exports)) || (hidden && !json_is_boolean(hidden)))
-    return DIRECTORY_STORE_INVALID;
+store_status directory_store_update_profile(moa_db *db, int64_t org_id, const directory_profile_edit *edit,
+                                            directory_profile_fn fn, void *arg) {
+  if ((edit->size && dir__index(DIR_SIZES, edit->size) < 0) ||
+      (edit->revenue_band && dir__index(DIR_BANDS, edit->revenue_band) < 0) || edit->exports < -1 ||
+      edit->exports > 1 || edit->hidden_outside < -1 || edit->hidden_outside > 1)
+    return STORE_INVALID;
   sqlite3_stmt *st =
       db_stmt(db,
               "UPDATE organizations SET name = coalesce(?2, name), name_en = coalesce(?3, "
@@ -741,44 +597,39 @@ int directory_store_update_profile(moa_db *db, int64_t org_id, json_t *fields, j
               "exports = coalesce(?6, exports), capabilities = coalesce(?7, capabilities), "
               "keywords = coalesce(?8, keywords), description = coalesce(?9, description), "
               "hidden_outside = coalesce(?10, hidden_outside), updated_at = ?11 WHERE id = ?1");
-  if (!st) return DIRECTORY_STORE_ERROR;
+  if (!st) return STORE_ERROR;
   for (size_t i = 0; i < sizeof DIR_TEXT_FIELDS / sizeof *DIR_TEXT_FIELDS; i++) {
     const struct dir_field *f = &DIR_TEXT_FIELDS[i];
-    json_t *j = json_object_get(fields, f->name);
-    if (!j) continue;
-    const char *s = json_string_value(j);
+    const char *s = *(const char *const *)((const char *)edit + f->offset);
+    if (!s) continue;
     size_t ts = 0, tl = 0;
-    int vrc = s ? chat_store_validate_text(s, f->max, f->multiline, &ts, &tl) : CHAT_STORE_BAD_TEXT;
-    if (s && strlen(s) != json_string_length(j)) vrc = CHAT_STORE_BAD_TEXT; /* an embedded NUL */
+    int vrc = chat_store_validate_text(s, f->max, f->multiline, &ts, &tl);
     if (vrc != CHAT_STORE_OK && !(vrc == CHAT_STORE_EMPTY && f->may_be_empty)) {
       sqlite3_reset(st);
       sqlite3_clear_bindings(st);
-      return DIRECTORY_STORE_INVALID;
+      return STORE_INVALID;
     }
     sqlite3_bind_text(st, f->param, s + ts, (int)tl, SQLITE_STATIC);
   }
   sqlite3_bind_int64(st, 1, org_id);
-  if (size) sqlite3_bind_text(st, 4, json_string_value(size), -1, SQLITE_STATIC);
-  if (band) sqlite3_bind_text(st, 5, json_string_value(band), -1, SQLITE_STATIC);
-  if (exports) sqlite3_bind_int(st, 6, json_is_true(exports));
-  if (hidden) sqlite3_bind_int(st, 10, json_is_true(hidden));
+  if (edit->size) sqlite3_bind_text(st, 4, edit->size, -1, SQLITE_STATIC);
+  if (edit->revenue_band) sqlite3_bind_text(st, 5, edit->revenue_band, -1, SQLITE_STATIC);
+  if (edit->exports >= 0) sqlite3_bind_int(st, 6, edit->exports);
+  if (edit->hidden_outside >= 0) sqlite3_bind_int(st, 10, edit->hidden_outside);
   sqlite3_bind_int64(st, 11, db_now(db));
-  if (db_begin(db) != SQLITE_OK) return DIRECTORY_STORE_ERROR;
-  int rc = db_exec_stmt(db, st) == SQLITE_DONE ? DIRECTORY_STORE_OK : DIRECTORY_STORE_ERROR;
-  if (rc == DIRECTORY_STORE_OK && sqlite3_changes(db_handle(db)) != 1) rc = DIRECTORY_STORE_NOT_FOUND;
+  if (db_begin(db) != SQLITE_OK) return STORE_ERROR;
+  store_status rc = db_exec_stmt(db, st) == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+  if (rc == STORE_OK && sqlite3_changes(db_handle(db)) != 1) rc = STORE_NOT_FOUND;
   /* The new profile is read inside the transaction: if that fails, nothing is changed, rather
    * than a change the caller is told failed. */
-  if (rc == DIRECTORY_STORE_OK && out && !(*out = dir__profile(db, org_id))) rc = DIRECTORY_STORE_ERROR;
-  if (rc != DIRECTORY_STORE_OK) {
+  if (rc == STORE_OK && fn) {
+    dir_scratch x = {0};
+    if (dir__profile(db, org_id, &x, fn, arg) != 0) rc = STORE_ERROR;
+    dir__scratch_free(&x);
+  }
+  if (rc != STORE_OK) {
     db_rollback(db);
     return rc;
   }
-  if (db_commit(db) != SQLITE_OK) {
-    if (out) {
-      json_decref(*out);
-      *out = NULL;
-    }
-    return DIRECTORY_STORE_ERROR;
-  }
-  return DIRECTORY_STORE_OK;
+  return db_commit(db) == SQLITE_OK ? STORE_OK : STORE_ERROR;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "storage/chat_store.h"
+#include "storage/db_ids.h"
 #include "storage/directory_store.h"
 
 #define INQ_COLS                                                                                     \
@@ -21,127 +22,106 @@
 static const char *const INQ_TOPICS[] = {"joint_rnd",         "supply", "investment",
                                          "commercialization", "other",  NULL};
 
-const char *inquiry_store_status_name(int status) {
-  switch (status) {
-    case INQUIRY_STORE_OK:
-      return "ok";
-    case INQUIRY_STORE_INVALID:
-      return "invalid";
-    case INQUIRY_STORE_RATE_LIMITED:
-      return "rate_limited";
-    case INQUIRY_STORE_BLOCKED:
-      return "blocked";
-    case INQUIRY_STORE_FORBIDDEN:
-      return "forbidden";
-    case INQUIRY_STORE_NOT_FOUND:
-      return "not_found";
-    case INQUIRY_STORE_CONFLICT:
-      return "conflict";
-    case INQUIRY_STORE_NO_CONTACTS:
-      return "no_contacts";
-    default:
-      return "internal";
-  }
-}
-
-static json_t *inq__text(sqlite3_stmt *st, int col) {
+/* Column text, "" for NULL. */
+static const char *inq__col(sqlite3_stmt *st, int col) {
   const char *s = (const char *)sqlite3_column_text(st, col);
-  json_t *j = s ? json_stringn(s, (size_t)sqlite3_column_bytes(st, col)) : NULL;
-  return j ? j : json_string("");
+  return s ? s : "";
 }
 
-static json_t *inq__ref(sqlite3_stmt *st, int col) {
-  if (sqlite3_column_type(st, col) == SQLITE_NULL) return json_null();
-  return json_pack("{s:I, s:o}", "id", (json_int_t)sqlite3_column_int64(st, col), "name",
-                   inq__text(st, col + 1));
+/* The inquiry of a row of INQ_COLS; its strings live as long as the row. */
+static inquiry_rec inq__rec(sqlite3_stmt *st) {
+  return (inquiry_rec){.id = sqlite3_column_int64(st, 0),
+                       .from_user = sqlite3_column_int64(st, 1),
+                       .from_user_name = inq__col(st, 2),
+                       .from_org = sqlite3_column_int64(st, 3), /* NULL reads as 0 */
+                       .from_org_name = inq__col(st, 4),
+                       .to_org = sqlite3_column_int64(st, 5),
+                       .to_org_name = inq__col(st, 6),
+                       .topic = inq__col(st, 7),
+                       .subject = inq__col(st, 8),
+                       .body = inq__col(st, 9),
+                       .status = inq__col(st, 10),
+                       .conversation_id = sqlite3_column_int64(st, 11),
+                       .created_at = sqlite3_column_int64(st, 12),
+                       .decided_at = sqlite3_column_int64(st, 13)};
 }
 
-/* The inquiry object of a row of INQ_COLS. */
-static json_t *inq__json(sqlite3_stmt *st) {
-  json_t *o = json_object();
-  json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
-  json_object_set_new(o, "from_user", inq__ref(st, 1));
-  json_object_set_new(o, "from_org", inq__ref(st, 3));
-  json_object_set_new(o, "to_org", inq__ref(st, 5));
-  json_object_set_new(o, "topic", inq__text(st, 7));
-  json_object_set_new(o, "subject", inq__text(st, 8));
-  json_object_set_new(o, "body", inq__text(st, 9));
-  json_object_set_new(o, "status", inq__text(st, 10));
-  json_object_set_new(
-      o, "conversation_id",
-      sqlite3_column_type(st, 11) == SQLITE_NULL ? json_null() : json_integer(sqlite3_column_int64(st, 11)));
-  json_object_set_new(o, "created_at", json_integer(sqlite3_column_int64(st, 12)));
-  json_object_set_new(
-      o, "decided_at",
-      sqlite3_column_type(st, 13) == SQLITE_NULL ? json_null() : json_integer(sqlite3_column_int64(st, 13)));
-  return o;
-}
-
-static json_t *inq__load(moa_db *db, int64_t id) {
+/* Reads inquiry id and, when found, gives it to fn (with recipients when sent_fn is set). Returns
+ * 0, or -1 when it cannot be read. */
+static int inq__load(moa_db *db, int64_t id, inquiry_fn fn, inquiry_sent_fn sent_fn,
+                     const int64_t *recipients, size_t n, void *arg) {
   sqlite3_stmt *st = db_stmt(db, INQ_COLS "WHERE i.id = ?1");
-  if (!st) return NULL;
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, id);
-  json_t *o = db_step(db, st) == SQLITE_ROW ? inq__json(st) : NULL;
+  int rc = -1;
+  if (db_step(db, st) == SQLITE_ROW) {
+    inquiry_rec q = inq__rec(st);
+    if (sent_fn)
+      sent_fn(arg, &q, recipients, n);
+    else
+      fn(arg, &q);
+    rc = 0;
+  }
   sqlite3_reset(st);
-  return o;
+  return rc;
 }
 
-/* The user's organization id (0 for none) into *org; INQUIRY_STORE_OK, _NOT_FOUND or _ERROR. */
-static int inq__user_org(moa_db *db, int64_t user_id, int64_t *org) {
+/* The user's organization id (0 for none) into *org; STORE_OK, STORE_NOT_FOUND or STORE_ERROR. */
+static store_status inq__user_org(moa_db *db, int64_t user_id, int64_t *org) {
   sqlite3_stmt *st =
       db_stmt(db, "SELECT coalesce(org_id, 0), name FROM users WHERE id = ?1 AND disabled = 0");
-  if (!st) return INQUIRY_STORE_ERROR;
+  if (!st) return STORE_ERROR;
   sqlite3_bind_int64(st, 1, user_id);
   int step = db_step(db, st);
-  int rc = step == SQLITE_ROW    ? INQUIRY_STORE_OK
-           : step == SQLITE_DONE ? INQUIRY_STORE_NOT_FOUND
-                                 : INQUIRY_STORE_ERROR;
+  store_status rc = step == SQLITE_ROW ? STORE_OK : step == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
   if (step == SQLITE_ROW) *org = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
   return rc;
 }
 
-/* RATE_LIMITED (with *retry_after) when from_user sent limit inquiries in the last window
- * seconds, else OK. */
-static int inq__rate(moa_db *db, int64_t from_user, int64_t now, int64_t window, int limit,
-                     int64_t *retry_after) {
+/* STORE_TOO_LARGE (with *retry_after) when from_user sent limit inquiries in the last window
+ * seconds, else STORE_OK (or STORE_ERROR). */
+static store_status inq__rate(moa_db *db, int64_t from_user, int64_t now, int64_t window, int limit,
+                              int64_t *retry_after) {
   sqlite3_stmt *st =
       db_stmt(db, "SELECT count(*), min(created_at) FROM inquiries WHERE from_user = ?1 AND created_at > ?2");
-  if (!st) return INQUIRY_STORE_ERROR;
+  if (!st) return STORE_ERROR;
   sqlite3_bind_int64(st, 1, from_user);
   sqlite3_bind_int64(st, 2, now - window);
-  int rc = INQUIRY_STORE_ERROR;
+  store_status rc = STORE_ERROR;
   if (db_step(db, st) == SQLITE_ROW) {
-    rc = INQUIRY_STORE_OK;
+    rc = STORE_OK;
     if (sqlite3_column_int(st, 0) >= limit) {
       int64_t wait = sqlite3_column_int64(st, 1) + window - now + 1;
       *retry_after = wait > 0 ? wait : 1;
-      rc = INQUIRY_STORE_RATE_LIMITED;
+      rc = STORE_TOO_LARGE;
     }
   }
   sqlite3_reset(st);
   return rc;
 }
 
-/* Writes the inquiry, its conversation, members and first message inside the open transaction. */
-static int inq__write(moa_db *db, int64_t from_user, int64_t from_org, int64_t to_org, const char *topic,
-                      const char *subject, size_t subject_len, const char *body, size_t body_len,
-                      json_t *recipients, json_t **msg, int64_t *inquiry_id) {
+/* Writes the inquiry, its conversation, members (from_user and recipients[0..n)) and first message
+ * (by write_message) inside the open transaction. */
+static store_status inq__write(moa_db *db, int64_t from_user, int64_t from_org, int64_t to_org,
+                               const char *topic, const char *subject, size_t subject_len, const char *body,
+                               size_t body_len, const int64_t *recipients, size_t n,
+                               inquiry_message_fn write_message, void *arg, int64_t *inquiry_id) {
   int64_t now = db_now(db);
   sqlite3_stmt *st =
       db_stmt(db,
               "INSERT INTO conversations(kind, title, created_by, created_at) VALUES ('inquiry', "
               "?1, ?2, ?3)");
-  if (!st) return INQUIRY_STORE_ERROR;
+  if (!st) return STORE_ERROR;
   sqlite3_bind_text(st, 1, subject, (int)subject_len, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, from_user);
   sqlite3_bind_int64(st, 3, now);
-  if (db_exec_stmt(db, st) != SQLITE_DONE) return INQUIRY_STORE_ERROR;
+  if (db_exec_stmt(db, st) != SQLITE_DONE) return STORE_ERROR;
   int64_t conv = sqlite3_last_insert_rowid(db_handle(db));
   st = db_stmt(db,
                "INSERT INTO inquiries(from_user, from_org, to_org, topic, subject, body, conversation_id, "
                "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  if (!st) return INQUIRY_STORE_ERROR;
+  if (!st) return STORE_ERROR;
   sqlite3_bind_int64(st, 1, from_user);
   if (from_org) sqlite3_bind_int64(st, 2, from_org);
   sqlite3_bind_int64(st, 3, to_org);
@@ -150,30 +130,40 @@ static int inq__write(moa_db *db, int64_t from_user, int64_t from_org, int64_t t
   sqlite3_bind_text(st, 6, body, (int)body_len, SQLITE_STATIC);
   sqlite3_bind_int64(st, 7, conv);
   sqlite3_bind_int64(st, 8, now);
-  if (db_exec_stmt(db, st) != SQLITE_DONE) return INQUIRY_STORE_ERROR;
+  if (db_exec_stmt(db, st) != SQLITE_DONE) return STORE_ERROR;
   *inquiry_id = sqlite3_last_insert_rowid(db_handle(db));
   st = db_stmt(db, "UPDATE conversations SET ref_id = ?2 WHERE id = ?1");
-  if (!st) return INQUIRY_STORE_ERROR;
+  if (!st) return STORE_ERROR;
   sqlite3_bind_int64(st, 1, conv);
   sqlite3_bind_int64(st, 2, *inquiry_id);
-  if (db_exec_stmt(db, st) != SQLITE_DONE) return INQUIRY_STORE_ERROR;
-  size_t n = json_array_size(recipients);
+  if (db_exec_stmt(db, st) != SQLITE_DONE) return STORE_ERROR;
   int64_t *members = calloc(n + 1, sizeof *members);
-  if (!members) return INQUIRY_STORE_ERROR;
+  if (!members) return STORE_ERROR;
   members[0] = from_user;
-  for (size_t i = 0; i < n; i++) members[i + 1] = json_integer_value(json_array_get(recipients, i));
+  memcpy(members + 1, recipients, n * sizeof *members);
   int rc = chat_store_add_members(db, conv, members, n + 1);
   free(members);
-  if (rc != CHAT_STORE_OK) return INQUIRY_STORE_ERROR;
-  bool dup;
+  if (rc != CHAT_STORE_OK) return STORE_ERROR;
   /* the body was checked with the same rules, so a refusal here is an internal error */
-  return chat_store_append(db, conv, from_user, body, NULL, msg, &dup) == CHAT_STORE_OK ? INQUIRY_STORE_OK
-                                                                                        : INQUIRY_STORE_ERROR;
+  return write_message(arg, db, conv, from_user, body) == 0 ? STORE_OK : STORE_ERROR;
 }
 
-int inquiry_store_send(moa_db *db, int64_t from_user, int64_t to_org, const char *topic, const char *subject,
-                       const char *body, int64_t *retry_after, json_t **out) {
-  *out = NULL;
+/* The contact people of org (users, not disabled), ascending, in a new array (*n set). Returns
+ * STORE_OK, or STORE_ERROR on a database error or out of memory (a partial list would leave
+ * contacts out of the conversation). */
+static store_status inq__contacts(moa_db *db, int64_t org, int64_t **ids, size_t *n) {
+  *ids = NULL;
+  *n = 0;
+  sqlite3_stmt *st = db_stmt(db, "SELECT id FROM users WHERE org_id = ?1 AND disabled = 0 ORDER BY id");
+  if (!st) return STORE_ERROR;
+  sqlite3_bind_int64(st, 1, org);
+  return db_ids(db, st, ids, n) == 0 ? STORE_OK : STORE_ERROR;
+}
+
+store_status inquiry_store_send(moa_db *db, int64_t from_user, int64_t to_org, const char *topic,
+                                const char *subject, const char *body, inquiry_message_fn write_message,
+                                inquiry_sent_fn fn, void *arg, inquiry_refusal *why, int64_t *retry_after) {
+  *why = INQUIRY_REFUSED_NONE;
   *retry_after = 0;
   size_t ss = 0, sl = 0, bs = 0, bl = 0;
   bool topic_ok = false;
@@ -181,196 +171,168 @@ int inquiry_store_send(moa_db *db, int64_t from_user, int64_t to_org, const char
   if (!topic_ok ||
       chat_store_validate_text(subject, INQUIRY_STORE_MAX_SUBJECT, false, &ss, &sl) != CHAT_STORE_OK ||
       chat_store_validate_text(body, CHAT_STORE_MAX_BODY, true, &bs, &bl) != CHAT_STORE_OK)
-    return INQUIRY_STORE_INVALID;
+    return STORE_INVALID;
   int64_t from_org = 0;
-  int rc = inq__user_org(db, from_user, &from_org);
-  if (rc != INQUIRY_STORE_OK) return rc;
-  json_t *profile = NULL;
-  int drc = directory_store_get(db, from_user, to_org, &profile);
-  json_decref(profile);
-  if (drc != DIRECTORY_STORE_OK)
-    return drc == DIRECTORY_STORE_ERROR ? INQUIRY_STORE_ERROR : INQUIRY_STORE_NOT_FOUND;
-  if (from_org == to_org) return INQUIRY_STORE_FORBIDDEN;
+  store_status rc = inq__user_org(db, from_user, &from_org);
+  if (rc != STORE_OK) return rc;
+  rc = directory_store_get(db, from_user, to_org, NULL, NULL);
+  if (rc != STORE_OK) return rc == STORE_ERROR ? STORE_ERROR : STORE_NOT_FOUND;
+  if (from_org == to_org) return STORE_FORBIDDEN;
   sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM blocks WHERE org_id = ?1 AND user_id = ?2");
-  if (!st) return INQUIRY_STORE_ERROR;
+  if (!st) return STORE_ERROR;
   sqlite3_bind_int64(st, 1, to_org);
   sqlite3_bind_int64(st, 2, from_user);
   int bstep = db_step(db, st);
   sqlite3_reset(st);
-  if (bstep != SQLITE_ROW && bstep != SQLITE_DONE) return INQUIRY_STORE_ERROR; /* not "not blocked" */
-  if (bstep == SQLITE_ROW) return INQUIRY_STORE_BLOCKED;
+  if (bstep != SQLITE_ROW && bstep != SQLITE_DONE) return STORE_ERROR; /* not "not blocked" */
+  if (bstep == SQLITE_ROW) {
+    *why = INQUIRY_REFUSED_BLOCKED;
+    return STORE_FORBIDDEN;
+  }
 
-  if (db_begin(db) != SQLITE_OK) return INQUIRY_STORE_ERROR;
+  if (db_begin(db) != SQLITE_OK) return STORE_ERROR;
   int64_t now = db_now(db), wait_hour = 0, wait_day = 0;
-  int rc_hour = inq__rate(db, from_user, now, 3600, INQUIRY_STORE_PER_HOUR, &wait_hour);
-  int rc_day = inq__rate(db, from_user, now, 86400, INQUIRY_STORE_PER_DAY, &wait_day);
-  if (rc_hour == INQUIRY_STORE_ERROR || rc_day == INQUIRY_STORE_ERROR)
-    rc = INQUIRY_STORE_ERROR;
-  else if (rc_hour == INQUIRY_STORE_RATE_LIMITED || rc_day == INQUIRY_STORE_RATE_LIMITED) {
-    rc = INQUIRY_STORE_RATE_LIMITED;
+  store_status rc_hour = inq__rate(db, from_user, now, 3600, INQUIRY_STORE_PER_HOUR, &wait_hour);
+  store_status rc_day = inq__rate(db, from_user, now, 86400, INQUIRY_STORE_PER_DAY, &wait_day);
+  if (rc_hour == STORE_ERROR || rc_day == STORE_ERROR)
+    rc = STORE_ERROR;
+  else if (rc_hour == STORE_TOO_LARGE || rc_day == STORE_TOO_LARGE) {
+    rc = STORE_TOO_LARGE;
+    *why = INQUIRY_REFUSED_RATE_LIMITED;
     *retry_after = wait_hour > wait_day ? wait_hour : wait_day; /* both limits must allow it */
   } else {
-    rc = INQUIRY_STORE_OK;
+    rc = STORE_OK;
   }
-  json_t *recipients = json_array();
-  if (rc == INQUIRY_STORE_OK) {
-    st = db_stmt(db, "SELECT id FROM users WHERE org_id = ?1 AND disabled = 0 ORDER BY id");
-    if (!st)
-      rc = INQUIRY_STORE_ERROR;
-    else {
-      sqlite3_bind_int64(st, 1, to_org);
-      int step;
-      while ((step = db_step(db, st)) == SQLITE_ROW)
-        json_array_append_new(recipients, json_integer(sqlite3_column_int64(st, 0)));
-      sqlite3_reset(st);
-      if (step != SQLITE_DONE) /* a partial list would leave contacts out of the conversation */
-        rc = INQUIRY_STORE_ERROR;
-      else if (json_array_size(recipients) == 0)
-        rc = INQUIRY_STORE_NO_CONTACTS;
-    }
+  int64_t *recipients = NULL;
+  size_t n = 0;
+  if (rc == STORE_OK) rc = inq__contacts(db, to_org, &recipients, &n);
+  if (rc == STORE_OK && n == 0) {
+    rc = STORE_CONFLICT;
+    *why = INQUIRY_REFUSED_NO_CONTACTS;
   }
-  json_t *msg = NULL;
   int64_t id = 0;
-  if (rc == INQUIRY_STORE_OK)
-    rc = inq__write(db, from_user, from_org, to_org, topic, subject + ss, sl, body + bs, bl, recipients, &msg,
-                    &id);
+  if (rc == STORE_OK)
+    rc = inq__write(db, from_user, from_org, to_org, topic, subject + ss, sl, body + bs, bl, recipients, n,
+                    write_message, arg, &id);
   /* Read back inside the transaction: a failure then writes nothing rather than reporting an
    * error for an inquiry that was sent. */
-  json_t *inq = rc == INQUIRY_STORE_OK ? inq__load(db, id) : NULL;
-  if (rc == INQUIRY_STORE_OK && !inq) rc = INQUIRY_STORE_ERROR;
-  if (rc == INQUIRY_STORE_OK && db_commit(db) != SQLITE_OK)
-    rc = INQUIRY_STORE_ERROR;
-  else if (rc != INQUIRY_STORE_OK)
+  if (rc == STORE_OK && inq__load(db, id, NULL, fn, recipients, n, arg) != 0) rc = STORE_ERROR;
+  free(recipients);
+  if (rc != STORE_OK) {
     db_rollback(db);
-  if (rc == INQUIRY_STORE_OK) {
-    *out = json_pack("{s:o, s:o, s:o}", "inquiry", inq, "message", msg, "recipients", recipients);
-    return INQUIRY_STORE_OK;
+    return rc;
   }
-  json_decref(inq);
-  json_decref(msg);
-  json_decref(recipients);
-  return rc == INQUIRY_STORE_OK ? INQUIRY_STORE_ERROR : rc;
+  return db_commit(db) == SQLITE_OK ? STORE_OK : STORE_ERROR;
 }
 
-int inquiry_store_decide(moa_db *db, int64_t user_id, int64_t inquiry_id, bool accept, json_t **out) {
-  *out = NULL;
+store_status inquiry_store_decide(moa_db *db, int64_t user_id, int64_t inquiry_id, bool accept,
+                                  inquiry_message_fn write_message, inquiry_fn fn, void *arg) {
   int64_t org = 0;
-  int rc = inq__user_org(db, user_id, &org);
-  if (rc != INQUIRY_STORE_OK) return rc == INQUIRY_STORE_NOT_FOUND ? INQUIRY_STORE_FORBIDDEN : rc;
-  if (db_begin(db) != SQLITE_OK) return INQUIRY_STORE_ERROR;
+  store_status rc = inq__user_org(db, user_id, &org);
+  if (rc != STORE_OK) return rc == STORE_NOT_FOUND ? STORE_FORBIDDEN : rc;
+  if (db_begin(db) != SQLITE_OK) return STORE_ERROR;
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT i.to_org, i.status, i.conversation_id, u.name FROM inquiries i, users u "
                              "WHERE i.id = ?1 AND u.id = ?2");
   int64_t conv = 0;
   char name[256] = "";
-  rc = INQUIRY_STORE_ERROR;
+  rc = STORE_ERROR;
   if (st) {
     sqlite3_bind_int64(st, 1, inquiry_id);
     sqlite3_bind_int64(st, 2, user_id);
-    rc = INQUIRY_STORE_NOT_FOUND;
+    rc = STORE_NOT_FOUND;
     if (db_step(db, st) == SQLITE_ROW) {
       if (sqlite3_column_int64(st, 0) != org)
-        rc = INQUIRY_STORE_FORBIDDEN;
+        rc = STORE_FORBIDDEN;
       else if (strcmp((const char *)sqlite3_column_text(st, 1), "pending") != 0)
-        rc = INQUIRY_STORE_CONFLICT;
+        rc = STORE_CONFLICT;
       else
-        rc = INQUIRY_STORE_OK;
+        rc = STORE_OK;
       conv = sqlite3_column_int64(st, 2);
       snprintf(name, sizeof name, "%s", (const char *)sqlite3_column_text(st, 3));
     }
     sqlite3_reset(st);
   }
-  if (rc == INQUIRY_STORE_OK) {
+  if (rc == STORE_OK) {
     st = db_stmt(
         db,
         "UPDATE inquiries SET status = ?2, decided_at = ?3, decided_by = ?4 WHERE id = ?1 AND status = "
         "'pending'");
     if (!st)
-      rc = INQUIRY_STORE_ERROR;
+      rc = STORE_ERROR;
     else {
       sqlite3_bind_int64(st, 1, inquiry_id);
       sqlite3_bind_text(st, 2, accept ? "accepted" : "declined", -1, SQLITE_STATIC);
       sqlite3_bind_int64(st, 3, db_now(db));
       sqlite3_bind_int64(st, 4, user_id);
-      if (db_exec_stmt(db, st) != SQLITE_DONE) rc = INQUIRY_STORE_ERROR;
+      if (db_exec_stmt(db, st) != SQLITE_DONE) rc = STORE_ERROR;
     }
   }
-  json_t *msg = NULL;
-  if (rc == INQUIRY_STORE_OK && conv) {
+  if (rc == STORE_OK && conv) {
     char text[400];
     snprintf(text, sizeof text,
              accept ? "%s 님이 문의를 수락했습니다. (%s accepted the inquiry.)"
                     : "%s 님이 문의를 거절했습니다. (%s declined the inquiry.)",
              name, name);
-    if (chat_store_append_system(db, conv, text, &msg) != CHAT_STORE_OK) rc = INQUIRY_STORE_ERROR;
+    if (write_message(arg, db, conv, 0, text) != 0) rc = STORE_ERROR;
   }
-  json_t *inq = rc == INQUIRY_STORE_OK ? inq__load(db, inquiry_id) : NULL; /* inside, as in send */
-  if (rc == INQUIRY_STORE_OK && !inq) rc = INQUIRY_STORE_ERROR;
-  if (rc == INQUIRY_STORE_OK && db_commit(db) != SQLITE_OK)
-    rc = INQUIRY_STORE_ERROR;
-  else if (rc != INQUIRY_STORE_OK)
+  /* read back inside, as in send */
+  if (rc == STORE_OK && inq__load(db, inquiry_id, fn, NULL, NULL, 0, arg) != 0) rc = STORE_ERROR;
+  if (rc != STORE_OK) {
     db_rollback(db);
-  if (rc == INQUIRY_STORE_OK) {
-    *out = json_pack("{s:o, s:o}", "inquiry", inq, "message", msg ? msg : json_null());
-    return INQUIRY_STORE_OK;
+    return rc;
   }
-  json_decref(inq);
-  json_decref(msg);
-  return rc;
+  return db_commit(db) == SQLITE_OK ? STORE_OK : STORE_ERROR;
 }
 
-int inquiry_store_get(moa_db *db, int64_t user_id, int64_t inquiry_id, json_t **out) {
-  *out = NULL;
+store_status inquiry_store_get(moa_db *db, int64_t user_id, int64_t inquiry_id, inquiry_fn fn, void *arg) {
   sqlite3_stmt *st = db_stmt(db, INQ_COLS
                              "WHERE i.id = ?1 AND (i.from_user = ?2 OR i.to_org = (SELECT org_id FROM "
                              "users WHERE id = ?2 AND disabled = 0))");
-  if (!st) return INQUIRY_STORE_ERROR;
+  if (!st) return STORE_ERROR;
   sqlite3_bind_int64(st, 1, inquiry_id);
   sqlite3_bind_int64(st, 2, user_id);
   int step = db_step(db, st);
-  if (step == SQLITE_ROW) *out = inq__json(st);
+  if (step == SQLITE_ROW) {
+    inquiry_rec q = inq__rec(st);
+    fn(arg, &q);
+  }
   sqlite3_reset(st);
-  return step == SQLITE_ROW    ? INQUIRY_STORE_OK
-         : step == SQLITE_DONE ? INQUIRY_STORE_NOT_FOUND
-                               : INQUIRY_STORE_ERROR;
+  return step == SQLITE_ROW ? STORE_OK : step == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 }
 
-int inquiry_store_list(moa_db *db, int64_t user_id, bool received, int limit, json_t **out) {
-  *out = NULL;
+store_status inquiry_store_list(moa_db *db, int64_t user_id, bool received, int limit, inquiry_fn fn,
+                                void *arg) {
   limit = limit < 1 ? 1 : limit > INQUIRY_STORE_MAX_LIST ? INQUIRY_STORE_MAX_LIST : limit;
   sqlite3_stmt *st = received ? db_stmt(db, INQ_COLS
                                         "WHERE i.to_org = (SELECT org_id FROM users WHERE id = ?1 AND "
                                         "disabled = 0) ORDER BY i.id DESC LIMIT ?2")
                               : db_stmt(db, INQ_COLS "WHERE i.from_user = ?1 ORDER BY i.id DESC LIMIT ?2");
-  if (!st) return INQUIRY_STORE_ERROR;
+  if (!st) return STORE_ERROR;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int(st, 2, limit);
-  json_t *list = json_array();
   int step;
-  while ((step = db_step(db, st)) == SQLITE_ROW) json_array_append_new(list, inq__json(st));
-  sqlite3_reset(st);
-  if (step != SQLITE_DONE) {
-    json_decref(list);
-    return INQUIRY_STORE_ERROR;
+  while ((step = db_step(db, st)) == SQLITE_ROW) {
+    inquiry_rec q = inq__rec(st);
+    fn(arg, &q);
   }
-  *out = json_pack("{s:o}", "inquiries", list);
-  return INQUIRY_STORE_OK;
+  sqlite3_reset(st);
+  return step == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
-int inquiry_store_block(moa_db *db, int64_t user_id, int64_t org_id, int64_t sender_id, bool block) {
+store_status inquiry_store_block(moa_db *db, int64_t user_id, int64_t org_id, int64_t sender_id, bool block) {
   int64_t org = 0, sender_org = 0;
-  int rc = inq__user_org(db, user_id, &org);
-  if (rc != INQUIRY_STORE_OK || org != org_id || org == 0)
-    return rc == INQUIRY_STORE_ERROR ? rc : INQUIRY_STORE_FORBIDDEN;
+  store_status rc = inq__user_org(db, user_id, &org);
+  if (rc != STORE_OK || org != org_id || org == 0) return rc == STORE_ERROR ? rc : STORE_FORBIDDEN;
   sqlite3_stmt *st = db_stmt(db, "SELECT coalesce(org_id, 0) FROM users WHERE id = ?1");
-  if (!st) return INQUIRY_STORE_ERROR;
+  if (!st) return STORE_ERROR;
   sqlite3_bind_int64(st, 1, sender_id);
   bool exists = db_step(db, st) == SQLITE_ROW;
   if (exists) sender_org = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
-  if (!exists) return INQUIRY_STORE_NOT_FOUND;
-  if (sender_org == org_id) return INQUIRY_STORE_FORBIDDEN; /* one's own colleagues */
-  if (db_begin(db) != SQLITE_OK) return INQUIRY_STORE_ERROR;
+  if (!exists) return STORE_NOT_FOUND;
+  if (sender_org == org_id) return STORE_FORBIDDEN; /* one's own colleagues */
+  if (db_begin(db) != SQLITE_OK) return STORE_ERROR;
   st = block
            ? db_stmt(db,
                      "INSERT INTO blocks(org_id, user_id, created_by, created_at) VALUES (?1, ?2, ?3, ?4) ON "
@@ -378,15 +340,15 @@ int inquiry_store_block(moa_db *db, int64_t user_id, int64_t org_id, int64_t sen
            : db_stmt(db,
                      "DELETE FROM blocks WHERE org_id = ?1 AND user_id = ?2 AND ?3 IS NOT NULL AND ?4 IS NOT "
                      "NULL");
-  rc = INQUIRY_STORE_ERROR;
+  rc = STORE_ERROR;
   if (st) {
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int64(st, 2, sender_id);
     sqlite3_bind_int64(st, 3, user_id);
     sqlite3_bind_int64(st, 4, db_now(db));
-    if (db_exec_stmt(db, st) == SQLITE_DONE) rc = INQUIRY_STORE_OK;
+    if (db_exec_stmt(db, st) == SQLITE_DONE) rc = STORE_OK;
   }
-  if (rc == INQUIRY_STORE_OK && db_commit(db) == SQLITE_OK) return INQUIRY_STORE_OK;
+  if (rc == STORE_OK && db_commit(db) == SQLITE_OK) return STORE_OK;
   db_rollback(db);
-  return INQUIRY_STORE_ERROR;
+  return STORE_ERROR;
 }

@@ -5,9 +5,11 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "storage/consortium_store.h"
+#include "storage/db_ids.h"
 #include "storage/tsv.h"
 
 #define ORG_COLUMNS 12
@@ -72,11 +74,14 @@ int64_t org_store_insert(moa_db *db, const org_record *r) {
   return sqlite3_last_insert_rowid(db_handle(db));
 }
 
-int org_store_admit(moa_db *db, int64_t org_id, int64_t consortium_id) {
-  if (db_begin(db) != SQLITE_OK) return ORG_ADMIT_DB_ERROR;
-  int res = ORG_ADMIT_DB_ERROR;
-  sqlite3_stmt *st = db_stmt(db, "SELECT EXISTS (SELECT 1 FROM organizations WHERE id = ?1), EXISTS (SELECT 1 FROM "
-                                 "memberships WHERE org_id = ?1 AND consortium_id = ?2)");
+store_status org_store_admit(moa_db *db, int64_t org_id, int64_t consortium_id, int *added) {
+  if (added) *added = 0;
+  if (db_begin(db) != SQLITE_OK) return STORE_ERROR;
+  store_status res = STORE_ERROR;
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "SELECT EXISTS (SELECT 1 FROM organizations WHERE id = ?1), EXISTS (SELECT 1 FROM "
+              "memberships WHERE org_id = ?1 AND consortium_id = ?2)");
   if (!st) goto fail;
   sqlite3_bind_int64(st, 1, org_id);
   sqlite3_bind_int64(st, 2, consortium_id);
@@ -84,19 +89,21 @@ int org_store_admit(moa_db *db, int64_t org_id, int64_t consortium_id) {
   bool exists = sqlite3_column_int(st, 0), member = sqlite3_column_int(st, 1);
   sqlite3_reset(st);
   if (!exists || member) {
-    res = !exists ? ORG_ADMIT_NOT_FOUND : ORG_ADMIT_ALREADY;
+    res = !exists ? STORE_NOT_FOUND : STORE_CONFLICT;
     goto fail;
   }
   if (org_store_add_membership(db, org_id, consortium_id) != 0) goto fail;
-  st = db_stmt(db, "INSERT INTO user_roles(user_id, consortium_id, role) SELECT id, ?2, 'member' FROM users "
-                   "WHERE org_id = ?1 AND disabled = 0 ON CONFLICT(user_id, consortium_id) DO NOTHING");
+  st = db_stmt(db,
+               "INSERT INTO user_roles(user_id, consortium_id, role) SELECT id, ?2, 'member' FROM users "
+               "WHERE org_id = ?1 AND disabled = 0 ON CONFLICT(user_id, consortium_id) DO NOTHING");
   if (!st) goto fail;
   sqlite3_bind_int64(st, 1, org_id);
   sqlite3_bind_int64(st, 2, consortium_id);
   if (db_exec_stmt(db, st) != SQLITE_DONE) goto fail;
-  int added = sqlite3_changes(db_handle(db));
+  int n = sqlite3_changes(db_handle(db));
   if (db_commit(db) != SQLITE_OK) goto fail;
-  return added;
+  if (added) *added = n;
+  return STORE_OK;
 reset_fail:
   sqlite3_reset(st);
 fail:
@@ -294,13 +301,22 @@ fail:
   return -1;
 }
 
-static json_t *org_store__text(sqlite3_stmt *st, int col) {
-  const unsigned char *t = sqlite3_column_text(st, col);
-  return t ? json_string((const char *)t) : json_null();
+/* The consortium ids of org_id, ascending, in a new array (*n set; NULL when none). Returns 0, or
+ * -1 on a database error or out of memory. */
+static int org_store__consortia(moa_db *db, int64_t org_id, int64_t **ids, size_t *n) {
+  *ids = NULL;
+  *n = 0;
+  sqlite3_stmt *st =
+      db_stmt(db, "SELECT consortium_id FROM memberships WHERE org_id = ? ORDER BY consortium_id");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, org_id);
+  return db_ids(db, st, ids, n);
 }
 
-json_t *org_store_get(moa_db *db, int64_t org_id) {
-  json_t *o = NULL, *consortia = NULL;
+int org_store_get(moa_db *db, int64_t org_id, org_profile_fn fn, void *arg) {
+  int64_t *cons;
+  size_t ncons;
+  if (org_store__consortia(db, org_id, &cons, &ncons) != 0) return -1;
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT o.id, o.kind, o.name, o.name_en, s.id, s.name_ko, s.name_en, "
                              "r.name_ko, x.name_ko, o.size, o.revenue_band, o.exports, o.capabilities, "
@@ -308,39 +324,36 @@ json_t *org_store_get(moa_db *db, int64_t org_id) {
                              "LEFT JOIN sectors s ON s.id = o.sector_id "
                              "JOIN regions r ON r.id = o.region_id "
                              "LEFT JOIN complexes x ON x.id = o.complex_id WHERE o.id = ?");
-  if (!st) return NULL;
+  if (!st) {
+    free(cons);
+    return -1;
+  }
   sqlite3_bind_int64(st, 1, org_id);
-  if (db_step(db, st) == SQLITE_ROW) {
-    json_t *sector = sqlite3_column_type(st, 4) == SQLITE_NULL
-                         ? json_null()
-                         : json_pack("{s:I, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 4),
-                                     "name_ko", org_store__text(st, 5), "name_en", org_store__text(st, 6));
-    o = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o}", "id",
-                  (json_int_t)sqlite3_column_int64(st, 0), "kind", org_store__text(st, 1), "name",
-                  org_store__text(st, 2), "name_en", org_store__text(st, 3), "sector", sector, "region",
-                  org_store__text(st, 7), "complex", org_store__text(st, 8), "size", org_store__text(st, 9),
-                  "revenue_band", org_store__text(st, 10), "exports", sqlite3_column_int(st, 11) != 0,
-                  "capabilities", org_store__text(st, 12), "keywords", org_store__text(st, 13), "description",
-                  org_store__text(st, 14));
-    if (o && !sector) {
-      json_decref(o);
-      o = NULL;
-    }
+  int rc = db_step(db, st);
+  if (rc == SQLITE_ROW) {
+#define T(col) ((const char *)sqlite3_column_text(st, col))
+    bool sector = sqlite3_column_type(st, 4) != SQLITE_NULL;
+    org_profile o = {.id = sqlite3_column_int64(st, 0),
+                     .kind = T(1),
+                     .name = T(2),
+                     .name_en = T(3),
+                     .sector_id = sector ? sqlite3_column_int64(st, 4) : 0,
+                     .sector_ko = sector ? T(5) : NULL,
+                     .sector_en = sector ? T(6) : NULL,
+                     .region = T(7),
+                     .complex = T(8),
+                     .size = T(9),
+                     .revenue_band = T(10),
+                     .exports = sqlite3_column_int(st, 11) != 0,
+                     .capabilities = T(12),
+                     .keywords = T(13),
+                     .description = T(14),
+                     .consortia = cons,
+                     .nconsortia = ncons};
+#undef T
+    fn(arg, &o);
   }
   sqlite3_reset(st);
-  if (!o) return NULL;
-  consortia = json_array();
-  st = db_stmt(db, "SELECT consortium_id FROM memberships WHERE org_id = ? ORDER BY consortium_id");
-  if (!st || json_object_set_new(o, "consortia", consortia) != 0) goto fail;
-  sqlite3_bind_int64(st, 1, org_id);
-  int rc;
-  while ((rc = db_step(db, st)) == SQLITE_ROW)
-    if (json_array_append_new(consortia, json_integer(sqlite3_column_int64(st, 0))) != 0) goto fail;
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) goto fail;
-  return o;
-fail:
-  if (st) sqlite3_reset(st);
-  json_decref(o);
-  return NULL;
+  free(cons);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }

@@ -1,15 +1,16 @@
 /* Organizations (companies and innovation institutions) and their consortium memberships: the
- * operator's TSV import, the profile read by the partner directory, and the row-level insert that
- * the import and the demo data generator share. Used by the admin CLI/handlers, signaling's
- * partner handlers and storage/demo_data. */
+ * operator's TSV import, an organization read back as a C struct (org_store_get), and the
+ * row-level insert that the import and the demo data generator share. Used by the admin CLI/handlers,
+ * signaling's partner handlers and storage/demo_data. */
 #ifndef MOA_STORAGE_ORG_STORE_H
 #define MOA_STORAGE_ORG_STORE_H
 
-#include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "storage/db.h"
+#include "storage/store_status.h"
 
 /* One organization to insert. Strings are borrowed; kind, size and revenue_band must be values
  * the schema accepts (see org_store_kind_valid and friends). complex_id and sector_id <= 0 mean
@@ -48,11 +49,10 @@ int org_store_add_membership(moa_db *db, int64_t org_id, int64_t consortium_id);
 /* Admits organization org_id to consortium_id in one transaction (a coordinator adding an
  * organization from outside, such as a company that signed up): its membership, and the member
  * role in the consortium for each of its users who has none there yet, so its people reach the
- * consortium's rooms and channel. Returns the number of users given the role (>= 0);
- * ORG_ADMIT_NOT_FOUND (no such organization), ORG_ADMIT_ALREADY (a member already) or
- * ORG_ADMIT_DB_ERROR, with nothing written. */
-enum { ORG_ADMIT_DB_ERROR = -1, ORG_ADMIT_NOT_FOUND = -2, ORG_ADMIT_ALREADY = -3 };
-int org_store_admit(moa_db *db, int64_t org_id, int64_t consortium_id);
+ * consortium's rooms and channel. Returns STORE_OK with *added (may be NULL) the number of users
+ * given the role; STORE_NOT_FOUND (no such organization), STORE_CONFLICT (a member already) or
+ * STORE_ERROR, with nothing written. */
+store_status org_store_admit(moa_db *db, int64_t org_id, int64_t consortium_id, int *added);
 
 /* Imports organizations from tsv: a header line with exactly the columns
  *   name, name_en, kind, consortium_ids, region_ko, complex_ko, size, revenue_band, exports,
@@ -65,10 +65,25 @@ int org_store_admit(moa_db *db, int64_t org_id, int64_t consortium_id);
  * or -1 with *imported = 0, err naming the line and column, and nothing changed. */
 int org_import_tsv(moa_db *db, const char *tsv, int *imported, char *err, size_t errlen);
 
-/* Returns a new profile object of organization org_id:
- *   {id, kind, name, name_en, sector: {id, name_ko, name_en} or null, region, complex (or null),
- *    size, revenue_band, exports (bool), capabilities, keywords, description, consortia: [ids]}
- * or NULL when not found, on a database error or out of memory. */
-json_t *org_store_get(moa_db *db, int64_t org_id);
+/* An organization as the operator's import wrote it. Text columns are NULL when the database holds
+ * NULL (complex: none). sector_id 0: none (sector_ko, sector_en NULL). consortia: its consortium
+ * ids, ascending. */
+typedef struct org_profile {
+  int64_t id;
+  const char *kind, *name, *name_en;
+  int64_t sector_id;
+  const char *sector_ko, *sector_en;
+  const char *region, *complex;
+  const char *size, *revenue_band;
+  bool exports;
+  const char *capabilities, *keywords, *description;
+  const int64_t *consortia;
+  size_t nconsortia;
+} org_profile;
+typedef void (*org_profile_fn)(void *arg, const org_profile *o);
+
+/* Gives fn organization org_id (o and its strings valid during the call). Returns 1 (fn called),
+ * 0 when there is no such organization, -1 on a database error or out of memory. */
+int org_store_get(moa_db *db, int64_t org_id, org_profile_fn fn, void *arg);
 
 #endif

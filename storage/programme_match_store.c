@@ -59,8 +59,8 @@ out:
 int programme_org_load(moa_db *db, int64_t org_id, programme_org *out) {
   memset(out, 0, sizeof *out);
   int rc = company_profile_load(db, org_id, &out->profile);
-  if (rc == COMPANY_PROFILE_NOT_FOUND) return 1;
-  if (rc != COMPANY_PROFILE_OK) return -1;
+  if (rc == STORE_NOT_FOUND) return 1;
+  if (rc != STORE_OK) return -1;
   sqlite3_stmt *st = db_stmt(db, "SELECT keywords || ',' || capabilities FROM organizations WHERE id = ?1");
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, org_id);

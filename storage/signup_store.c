@@ -263,8 +263,7 @@ signup_result signup_store_confirm(moa_db *db, const char *token, int64_t now, i
   company_profile_today(now, today);
   cp_change ch[2] = {{.attr = CP_BIZ_NO, .value = r.bizno, .source = CP_SOURCE_ENTERED},
                      {.attr = CP_REGION, .value = r.region, .source = CP_SOURCE_ENTERED}};
-  if (company_profile_write(db, org_id, ch, 2, today, now, 0, why, sizeof why, NULL) != COMPANY_PROFILE_OK)
-    goto fail;
+  if (company_profile_write(db, org_id, ch, 2, today, now, 0, why, sizeof why, NULL) != STORE_OK) goto fail;
   int64_t uid = user_store_add(db, r.email, r.name, r.password_hash, org_id, false, why, sizeof why);
   if (uid < 0) goto fail;
   st = db_stmt(db, "UPDATE users SET kind = 'company' WHERE id = ?");

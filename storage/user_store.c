@@ -23,7 +23,9 @@ static void copy_col(char *dst, size_t dstlen, sqlite3_stmt *st, int col) {
   snprintf(dst, dstlen, "%s", s ? (const char *)s : "");
 }
 
-#define USER_COLS "id, email, name, coalesce(org_id, 0), is_admin, disabled, failed_logins, locked_until, password_hash, kind"
+#define USER_COLS                                                                                          \
+  "id, email, name, coalesce(org_id, 0), is_admin, disabled, failed_logins, locked_until, password_hash, " \
+  "kind"
 
 static int fill_user(moa_db *db, sqlite3_stmt *st, user_rec *out) {
   int rc = db_step(db, st);
@@ -69,8 +71,9 @@ int64_t user_store_add(moa_db *db, const char *email, const char *name, const ch
     snprintf(err, errlen, "name must have 1 to %d bytes", USER_NAME_MAX);
     return -1;
   }
-  sqlite3_stmt *st = db_stmt(db, "INSERT INTO users(email, name, org_id, password_hash, is_admin) "
-                                 "VALUES (?, ?, nullif(?, 0), ?, ?)");
+  sqlite3_stmt *st = db_stmt(db,
+                             "INSERT INTO users(email, name, org_id, password_hash, is_admin) "
+                             "VALUES (?, ?, nullif(?, 0), ?, ?)");
   if (!st) goto fail;
   sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
@@ -99,8 +102,9 @@ int user_store_set_role(moa_db *db, int64_t user_id, int64_t consortium_id, cons
     st = db_stmt(db, "DELETE FROM user_roles WHERE user_id = ? AND consortium_id = ?");
     if (!st) return -1;
   } else {
-    st = db_stmt(db, "INSERT INTO user_roles(user_id, consortium_id, role) VALUES (?, ?, ?) "
-                     "ON CONFLICT(user_id, consortium_id) DO UPDATE SET role = excluded.role");
+    st = db_stmt(db,
+                 "INSERT INTO user_roles(user_id, consortium_id, role) VALUES (?, ?, ?) "
+                 "ON CONFLICT(user_id, consortium_id) DO UPDATE SET role = excluded.role");
     if (!st) return -1;
     sqlite3_bind_text(st, 3, role == ROLE_COORDINATOR ? "coordinator" : "member", -1, SQLITE_STATIC);
   }
@@ -163,8 +167,9 @@ int user_store_set_password(moa_db *db, int64_t user_id, const char *password_ha
   bool own;
   if (!user__begin(db, &own)) return -1;
   int rc = -1;
-  sqlite3_stmt *st = db_stmt(db, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 "
-                                 "WHERE id = ?");
+  sqlite3_stmt *st = db_stmt(db,
+                             "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 "
+                             "WHERE id = ?");
   if (st) {
     sqlite3_bind_text(st, 1, password_hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, user_id);
@@ -199,87 +204,95 @@ int64_t user_store_record_failure(moa_db *db, int64_t user_id, int64_t now) {
 }
 
 int user_store_record_success(moa_db *db, int64_t user_id) {
-  sqlite3_stmt *st = db_stmt(db, "UPDATE users SET failed_logins = 0, locked_until = 0 "
-                                 "WHERE id = ? AND (failed_logins != 0 OR locked_until != 0)");
+  sqlite3_stmt *st = db_stmt(db,
+                             "UPDATE users SET failed_logins = 0, locked_until = 0 "
+                             "WHERE id = ? AND (failed_logins != 0 OR locked_until != 0)");
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, user_id);
   return db_exec_stmt(db, st) == SQLITE_DONE ? 0 : -1;
 }
 
-static json_t *text_or_null(sqlite3_stmt *st, int col) {
-  const unsigned char *s = sqlite3_column_text(st, col);
-  return s ? json_string((const char *)s) : json_null();
-}
+#define TEXT(st, col) ((const char *)sqlite3_column_text(st, col))
 
-json_t *user_store_me(moa_db *db, int64_t user_id) {
-  sqlite3_stmt *st = db_stmt(db, "SELECT u.id, u.email, u.name, u.is_admin, o.id, o.name, o.kind, u.kind "
-                                 "FROM users u LEFT JOIN organizations o ON o.id = u.org_id WHERE u.id = ?");
-  if (!st) return NULL;
+int user_store_me(moa_db *db, int64_t user_id, user_me_fn fn, void *arg) {
+  sqlite3_stmt *st = db_stmt(db,
+                             "SELECT u.id, u.email, u.name, u.is_admin, o.id, o.name, o.kind, u.kind "
+                             "FROM users u LEFT JOIN organizations o ON o.id = u.org_id WHERE u.id = ?");
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, user_id);
-  if (db_step(db, st) != SQLITE_ROW) {
-    sqlite3_reset(st);
-    return NULL;
+  int rc = db_step(db, st);
+  if (rc == SQLITE_ROW) {
+    bool org = sqlite3_column_type(st, 4) != SQLITE_NULL;
+    user_me me = {.id = sqlite3_column_int64(st, 0),
+                  .email = TEXT(st, 1),
+                  .name = TEXT(st, 2),
+                  .kind = TEXT(st, 7),
+                  .is_admin = sqlite3_column_int(st, 3) != 0,
+                  .org_id = org ? sqlite3_column_int64(st, 4) : 0,
+                  .org_name = org ? TEXT(st, 5) : NULL,
+                  .org_kind = org ? TEXT(st, 6) : NULL};
+    fn(arg, &me);
   }
-  json_t *me = json_pack("{s:I, s:o, s:o, s:b, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0), "email",
-                         text_or_null(st, 1), "name", text_or_null(st, 2), "is_admin",
-                         sqlite3_column_int(st, 3), "kind", text_or_null(st, 7));
-  if (sqlite3_column_type(st, 4) == SQLITE_NULL)
-    json_object_set_new(me, "organization", json_null());
-  else
-    json_object_set_new(me, "organization",
-                        json_pack("{s:I, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 4), "name",
-                                  text_or_null(st, 5), "kind", text_or_null(st, 6)));
   sqlite3_reset(st);
-  json_t *list = json_array();
-  st = db_stmt(db, "SELECT c.id, c.name_ko, c.name_en, r.role FROM user_roles r "
-                   "JOIN consortia c ON c.id = r.consortium_id WHERE r.user_id = ? AND c.active = 1 "
-                   "ORDER BY c.id");
-  if (st) {
-    sqlite3_bind_int64(st, 1, user_id);
-    while (db_step(db, st) == SQLITE_ROW)
-      json_array_append_new(list, json_pack("{s:I, s:o, s:o, s:o}", "id",
-                                            (json_int_t)sqlite3_column_int64(st, 0), "name_ko",
-                                            text_or_null(st, 1), "name_en", text_or_null(st, 2), "role",
-                                            text_or_null(st, 3)));
-    sqlite3_reset(st);
-  }
-  json_object_set_new(me, "consortia", list);
-  return me;
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-json_t *user_store_list(moa_db *db) {
-  sqlite3_stmt *st = db_stmt(db, "SELECT u.id, u.email, u.name, coalesce(u.org_id, 0), u.is_admin, u.disabled, "
-                                 "(SELECT group_concat(r.role || ':' || r.consortium_id, ' ') FROM user_roles r "
-                                 " WHERE r.user_id = u.id) FROM users u ORDER BY u.id");
-  if (!st) return NULL;
-  json_t *arr = json_array();
-  while (db_step(db, st) == SQLITE_ROW)
-    json_array_append_new(arr, json_pack("{s:I, s:o, s:o, s:I, s:b, s:b, s:o}", "id",
-                                         (json_int_t)sqlite3_column_int64(st, 0), "email", text_or_null(st, 1),
-                                         "name", text_or_null(st, 2), "org_id",
-                                         (json_int_t)sqlite3_column_int64(st, 3), "is_admin",
-                                         sqlite3_column_int(st, 4), "disabled", sqlite3_column_int(st, 5),
-                                         "roles", text_or_null(st, 6)));
+int user_store_memberships(moa_db *db, int64_t user_id, user_membership_fn fn, void *arg) {
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "SELECT c.id, c.name_ko, c.name_en, r.role FROM user_roles r "
+              "JOIN consortia c ON c.id = r.consortium_id WHERE r.user_id = ? AND c.active = 1 "
+              "ORDER BY c.id");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, user_id);
+  int rc;
+  while ((rc = db_step(db, st)) == SQLITE_ROW) {
+    user_membership m = {sqlite3_column_int64(st, 0), TEXT(st, 1), TEXT(st, 2), TEXT(st, 3)};
+    fn(arg, &m);
+  }
   sqlite3_reset(st);
-  return arr;
+  return rc == SQLITE_DONE ? 0 : -1;
 }
 
-json_t *user_store_consortium_people(moa_db *db, int64_t consortium_id) {
-  sqlite3_stmt *st = db_stmt(db, "SELECT u.id, u.name, u.email, r.role, o.id, o.name FROM user_roles r "
-                                 "JOIN users u ON u.id = r.user_id LEFT JOIN organizations o ON o.id = u.org_id "
-                                 "WHERE r.consortium_id = ? AND u.disabled = 0 ORDER BY r.role DESC, u.name");
-  if (!st) return NULL;
+int user_store_list(moa_db *db, user_summary_fn fn, void *arg) {
+  sqlite3_stmt *st = db_stmt(db,
+                             "SELECT u.id, u.email, u.name, coalesce(u.org_id, 0), u.is_admin, u.disabled, "
+                             "(SELECT group_concat(r.role || ':' || r.consortium_id, ' ') FROM user_roles r "
+                             " WHERE r.user_id = u.id) FROM users u ORDER BY u.id");
+  if (!st) return -1;
+  int rc;
+  while ((rc = db_step(db, st)) == SQLITE_ROW) {
+    user_summary u = {sqlite3_column_int64(st, 0),
+                      TEXT(st, 1),
+                      TEXT(st, 2),
+                      sqlite3_column_int64(st, 3),
+                      sqlite3_column_int(st, 4) != 0,
+                      sqlite3_column_int(st, 5) != 0,
+                      TEXT(st, 6)};
+    fn(arg, &u);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int user_store_consortium_people(moa_db *db, int64_t consortium_id, user_person_fn fn, void *arg) {
+  sqlite3_stmt *st = db_stmt(db,
+                             "SELECT u.id, u.name, u.email, r.role, o.id, o.name FROM user_roles r "
+                             "JOIN users u ON u.id = r.user_id LEFT JOIN organizations o ON o.id = u.org_id "
+                             "WHERE r.consortium_id = ? AND u.disabled = 0 ORDER BY r.role DESC, u.name");
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, consortium_id);
-  json_t *arr = json_array();
-  while (db_step(db, st) == SQLITE_ROW) {
-    json_t *org = sqlite3_column_type(st, 4) == SQLITE_NULL
-                      ? json_null()
-                      : json_pack("{s:I, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 4), "name",
-                                  text_or_null(st, 5));
-    json_array_append_new(arr, json_pack("{s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                                         "name", text_or_null(st, 1), "email", text_or_null(st, 2), "role",
-                                         text_or_null(st, 3), "organization", org));
+  int rc;
+  while ((rc = db_step(db, st)) == SQLITE_ROW) {
+    bool org = sqlite3_column_type(st, 4) != SQLITE_NULL;
+    user_person p = {sqlite3_column_int64(st, 0),
+                     TEXT(st, 1),
+                     TEXT(st, 2),
+                     TEXT(st, 3),
+                     org ? sqlite3_column_int64(st, 4) : 0,
+                     org ? TEXT(st, 5) : NULL};
+    fn(arg, &p);
   }
   sqlite3_reset(st);
-  return arr;
+  return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -4,7 +4,6 @@
 #ifndef MOA_STORAGE_USER_STORE_H
 #define MOA_STORAGE_USER_STORE_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -55,18 +54,62 @@ int64_t user_store_record_failure(moa_db *db, int64_t user_id, int64_t now);
 /* Clears the failure count and lock after a successful sign-in. */
 int user_store_record_success(moa_db *db, int64_t user_id);
 
-/* The `me` object: {id, email, name, is_admin, kind ("member" | "company"), organization: {id, name, kind} | null,
- * consortia: [{id, name_ko, name_en, role}]}. NULL if the user does not exist. */
-json_t *user_store_me(moa_db *db, int64_t user_id);
-/* All users for operators: [{id, email, name, org_id, is_admin, disabled, roles: [...]}]. */
-json_t *user_store_list(moa_db *db);
+/* What `me` shows of a user. Text columns are NULL when the database holds NULL; org_id 0: no
+ * organization (org_name, org_kind NULL). kind: "member" or "company". */
+typedef struct user_me {
+  int64_t id;
+  const char *email, *name, *kind;
+  bool is_admin;
+  int64_t org_id;
+  const char *org_name, *org_kind;
+} user_me;
+typedef void (*user_me_fn)(void *arg, const user_me *me);
+
+/* Gives fn user_id as `me` shows it (strings valid during the call). Returns 1 (fn called),
+ * 0 when there is no such user, -1 on a database error. */
+int user_store_me(moa_db *db, int64_t user_id, user_me_fn fn, void *arg);
+
+/* A user's role in an active consortium. */
+typedef struct user_membership {
+  int64_t consortium_id;
+  const char *name_ko, *name_en, *role; /* role: "member" or "coordinator" */
+} user_membership;
+typedef void (*user_membership_fn)(void *arg, const user_membership *m);
+
+/* Gives fn user_id's roles in active consortia, by consortium id. Returns 0, or -1 on a database
+ * error (fn may have been called for the first ones). */
+int user_store_memberships(moa_db *db, int64_t user_id, user_membership_fn fn, void *arg);
+
+/* One user as operators list them. roles: "role:consortium_id" separated by spaces, NULL when
+ * none. */
+typedef struct user_summary {
+  int64_t id;
+  const char *email, *name;
+  int64_t org_id; /* 0 when none */
+  bool is_admin, disabled;
+  const char *roles;
+} user_summary;
+typedef void (*user_summary_fn)(void *arg, const user_summary *u);
+
+/* Gives fn every user, by id, for operators (`moa user list`). Returns 0, or -1 on a database
+ * error (fn may have been called for the first ones). */
+int user_store_list(moa_db *db, user_summary_fn fn, void *arg);
 
 /* Basic shape check of an email address (one '@', no spaces or controls, <= 254 bytes). */
 bool user_email_valid(const char *email);
 
+/* One person of a consortium. org_id 0: no organization (org_name NULL). */
+typedef struct user_person {
+  int64_t id;
+  const char *name, *email, *role;
+  int64_t org_id;
+  const char *org_name;
+} user_person;
+typedef void (*user_person_fn)(void *arg, const user_person *p);
 
+/* Gives fn the people of a consortium (users with a role in it, not disabled), for its members and
+ * admins only, ordered by role (coordinators first) then name. Returns 0, or -1 on a database
+ * error (fn may have been called for the first ones). */
+int user_store_consortium_people(moa_db *db, int64_t consortium_id, user_person_fn fn, void *arg);
 
-/* The people of a consortium (users with a role in it), for its members and admins only:
- * [{id, name, email, role, organization: {id, name} | null}] ordered by role then name. */
-json_t *user_store_consortium_people(moa_db *db, int64_t consortium_id);
 #endif

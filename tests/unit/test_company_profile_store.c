@@ -93,9 +93,9 @@ static void test_round_trip(void **state) {
   };
   assert_int_equal(
       company_profile_update(f->db, f->org, changes, N(changes), TODAY, NOW, 0, err, sizeof err, NULL),
-      COMPANY_PROFILE_OK);
+      STORE_OK);
   company_profile *p = malloc(sizeof *p);
-  assert_int_equal(company_profile_load(f->db, f->org, p), COMPANY_PROFILE_OK);
+  assert_int_equal(company_profile_load(f->db, f->org, p), STORE_OK);
   assert_true(p->v[CP_BIZ_NO].set);
   assert_string_equal(p->v[CP_BIZ_NO].value, "1248100998"); /* canonical: no hyphens */
   assert_int_equal(p->v[CP_BIZ_NO].source, CP_SOURCE_IMPORTED);
@@ -114,12 +114,12 @@ static void test_round_trip(void **state) {
   /* clearing makes it blank again */
   cp_change clear = {.attr = CP_REVENUE};
   assert_int_equal(company_profile_update(f->db, f->org, &clear, 1, TODAY, NOW, 0, err, sizeof err, NULL),
-                   COMPANY_PROFILE_OK);
-  assert_int_equal(company_profile_load(f->db, f->org, p), COMPANY_PROFILE_OK);
+                   STORE_OK);
+  assert_int_equal(company_profile_load(f->db, f->org, p), STORE_OK);
   assert_false(p->v[CP_REVENUE].set);
-  assert_int_equal(company_profile_load(f->db, 999999, p), COMPANY_PROFILE_NOT_FOUND);
+  assert_int_equal(company_profile_load(f->db, 999999, p), STORE_NOT_FOUND);
   assert_int_equal(company_profile_update(f->db, 999999, &clear, 1, TODAY, NOW, 0, err, sizeof err, NULL),
-                   COMPANY_PROFILE_NOT_FOUND);
+                   STORE_NOT_FOUND);
   free(p);
 }
 
@@ -283,7 +283,7 @@ static void test_validation_per_field(void **state) {
                    .valid_from = cases[i].from,
                    .valid_to = cases[i].to};
     int rc = company_profile_update(f->db, f->org, &c, 1, TODAY, NOW, 0, err, sizeof err, &bad);
-    if (rc != COMPANY_PROFILE_INVALID || strncmp(err, cases[i].want, strlen(cases[i].want)) != 0)
+    if (rc != STORE_INVALID || strncmp(err, cases[i].want, strlen(cases[i].want)) != 0)
       fail_msg("case %zu: rc %d, err \"%s\", want \"%s\"", i, rc, err, cases[i].want);
     assert_int_equal(bad, 0);
   }
@@ -294,27 +294,27 @@ static void test_validation_per_field(void **state) {
                              {.attr = CP_EMPLOYEES, .value = "10"},
                              {.attr = CP_REGION, .value = "Seoul"}};
   assert_int_equal(company_profile_update(f->db, f->org, mixed, 3, TODAY, NOW, 0, err, sizeof err, &bad),
-                   COMPANY_PROFILE_INVALID);
+                   STORE_INVALID);
   assert_int_equal(bad, 2);
   company_profile *p = malloc(sizeof *p);
-  assert_int_equal(company_profile_load(f->db, f->org, p), COMPANY_PROFILE_OK);
+  assert_int_equal(company_profile_load(f->db, f->org, p), STORE_OK);
   assert_false(p->v[CP_REVENUE].set);
   assert_false(p->v[CP_EMPLOYEES].set);
   /* across fields: more young employees than employees */
   const cp_change youth[] = {{.attr = CP_EMPLOYEES, .value = "10"},
                              {.attr = CP_YOUTH_EMPLOYEES, .value = "11"}};
   assert_int_equal(company_profile_update(f->db, f->org, youth, 2, TODAY, NOW, 0, err, sizeof err, &bad),
-                   COMPANY_PROFILE_INVALID);
+                   STORE_INVALID);
   assert_string_equal(err, "youth_employees: 11 is more than employees (10)");
   assert_int_equal(bad, 1);
-  assert_int_equal(set1(f, CP_EMPLOYEES, "10", err, sizeof err), COMPANY_PROFILE_OK);
-  assert_int_equal(set1(f, CP_YOUTH_EMPLOYEES, "11", err, sizeof err), COMPANY_PROFILE_INVALID);
+  assert_int_equal(set1(f, CP_EMPLOYEES, "10", err, sizeof err), STORE_OK);
+  assert_int_equal(set1(f, CP_YOUTH_EMPLOYEES, "11", err, sizeof err), STORE_INVALID);
   /* the same attribute twice */
   const cp_change twice[] = {{.attr = CP_PATENTS, .value = "1"}, {.attr = CP_PATENTS, .value = "2"}};
   assert_int_equal(company_profile_update(f->db, f->org, twice, 2, TODAY, NOW, 0, err, sizeof err, &bad),
-                   COMPANY_PROFILE_INVALID);
+                   STORE_INVALID);
   assert_string_equal(err, "patents: changed twice in one update");
-  assert_int_equal(company_profile_load(f->db, f->org, p), COMPANY_PROFILE_OK);
+  assert_int_equal(company_profile_load(f->db, f->org, p), STORE_OK);
   assert_false(p->v[CP_PATENTS].set);
   free(p);
 }
@@ -367,9 +367,9 @@ static void test_evaluator_input(void **state) {
   };
   assert_int_equal(
       company_profile_update(f->db, f->org, changes, N(changes), TODAY, NOW, 0, err, sizeof err, NULL),
-      COMPANY_PROFILE_OK);
+      STORE_OK);
   company_profile *p = malloc(sizeof *p);
-  assert_int_equal(company_profile_load(f->db, f->org, p), COMPANY_PROFILE_OK);
+  assert_int_equal(company_profile_load(f->db, f->org, p), STORE_OK);
   cp_elig_input in;
   cp_elig_fill(p, "2026-11-30", &in);
   assert_int_equal(in.n, CP_ATTR_COUNT + 1);
@@ -404,8 +404,8 @@ static void test_evaluator_input(void **state) {
   assert_int_equal(elig_evaluate(rules, 1, in.attrs, in.n, "2026-11-30", NULL).bucket, ELIG_BUCKET_CHECK);
 
   /* an expired certification is a known "no"; with all three known, certs is a list */
-  assert_int_equal(set1(f, CP_MAINBIZ, "0", err, sizeof err), COMPANY_PROFILE_OK);
-  assert_int_equal(company_profile_load(f->db, f->org, p), COMPANY_PROFILE_OK);
+  assert_int_equal(set1(f, CP_MAINBIZ, "0", err, sizeof err), STORE_OK);
+  assert_int_equal(company_profile_load(f->db, f->org, p), STORE_OK);
   cp_elig_fill(p, "2027-01-01", &in);
   assert_string_equal(attr_value(&in, "venture"), "0");
   assert_string_equal(attr_value(&in, "certs"), "none");
@@ -426,7 +426,7 @@ static void test_faults_change_nothing(void **state) {
                              {.attr = CP_EMPLOYEES, .value = "5"},
                              {.attr = CP_PATENTS, .value = "2"}};
   assert_int_equal(company_profile_update(f->db, f->org, first, 3, TODAY, NOW, 0, err, sizeof err, NULL),
-                   COMPANY_PROFILE_OK);
+                   STORE_OK);
   const cp_change next[] = {{.attr = CP_REVENUE, .value = "200"},
                             {.attr = CP_EMPLOYEES, .value = "6"},
                             {.attr = CP_REGION, .value = "경기"},
@@ -441,9 +441,9 @@ static void test_faults_change_nothing(void **state) {
         int rc = company_profile_update(f->db, f->org, next, N(next), TODAY, NOW, 0, err, sizeof err, NULL);
         bool fired = db_fault_fired(f->db);
         db_fault_inject(f->db, 0, 0, false);
-        assert_int_equal(company_profile_load(f->db, f->org, p), COMPANY_PROFILE_OK);
+        assert_int_equal(company_profile_load(f->db, f->org, p), STORE_OK);
         if (!fired) { /* past the last step: the update went through; put the first state back */
-          assert_int_equal(rc, COMPANY_PROFILE_OK);
+          assert_int_equal(rc, STORE_OK);
           assert_string_equal(p->v[CP_REVENUE].value, "200");
           assert_string_equal(p->v[CP_REGION].value, "경기");
           assert_false(p->v[CP_PATENTS].set);
@@ -453,11 +453,11 @@ static void test_faults_change_nothing(void **state) {
                                     {.attr = CP_PATENTS, .value = "2"}};
           assert_int_equal(
               company_profile_update(f->db, f->org, back, N(back), TODAY, NOW, 0, err, sizeof err, NULL),
-              COMPANY_PROFILE_OK);
+              STORE_OK);
           break;
         }
         failures++;
-        assert_int_equal(rc, COMPANY_PROFILE_DB_ERROR);
+        assert_int_equal(rc, STORE_ERROR);
         assert_string_equal(p->v[CP_REVENUE].value, "100");
         assert_string_equal(p->v[CP_EMPLOYEES].value, "5");
         assert_false(p->v[CP_REGION].set);

@@ -1,4 +1,5 @@
-/* Unit tests of storage/consortium_store: the list of the 25 consortia with sector, lead and
+/* Unit tests of storage/consortium_store (mostly read through signaling/consortium_json, the JSON
+ * consortium.list and consortium.get reply with): the list of the 25 consortia with sector, lead and
  * linked regions grouped with their complexes, member counts, and the paged member list of one
  * consortium (ordered by name), on an in-memory database. */
 #include <setjmp.h>
@@ -13,6 +14,7 @@
 // clang-format on
 
 #include "base/log.h"
+#include "signaling/consortium_json.h"
 #include "storage/consortium_store.h"
 #include "storage/db.h"
 #include "storage/embedded.h"
@@ -58,7 +60,7 @@ static void assert_regions(json_t *regions, const char *want) {
 
 static void test_list_has_every_consortium(void **state) {
   moa_db *db = *state;
-  json_t *list = consortium_store_list(db);
+  json_t *list = consortium_json_list(db);
   assert_non_null(list);
   assert_int_equal(json_array_size(list), 25);
   for (size_t i = 0; i < 25; i++) {
@@ -100,8 +102,8 @@ static void test_get_pages_members_by_name(void **state) {
   assert_int_equal(org_import_tsv(db, tsv, &n, err, sizeof err), 0);
   assert_int_equal(n, 5);
 
-  json_t *c = consortium_store_get(db, 2, 2, 0);
-  assert_non_null(c);
+  json_t *c = NULL;
+  assert_int_equal(consortium_json_get(db, 2, 2, 0, &c), STORE_OK);
   assert_int_equal(json_integer_value(json_object_get(c, "organization_total")), 4);
   assert_int_equal(json_integer_value(json_object_get(c, "organization_count")), 4);
   assert_string_equal(json_string_value(json_object_get(c, "lead_complex")), "남동국가");
@@ -119,7 +121,7 @@ static void test_get_pages_members_by_name(void **state) {
   assert_true(json_integer_value(json_object_get(o, "id")) > 0);
   json_decref(c);
 
-  c = consortium_store_get(db, 2, 10, 2);
+  assert_int_equal(consortium_json_get(db, 2, 10, 2, &c), STORE_OK);
   orgs = json_object_get(c, "organizations");
   assert_int_equal(json_array_size(orgs), 2);
   assert_string_equal(json_string_value(json_object_get(json_array_get(orgs, 0), "name")),
@@ -128,16 +130,16 @@ static void test_get_pages_members_by_name(void **state) {
   assert_string_equal(json_string_value(json_object_get(json_array_get(orgs, 1), "name")), "한빛모빌리티");
   json_decref(c);
 
-  c = consortium_store_get(db, 2, -5, -5); /* clamped: no page, still the total */
+  assert_int_equal(consortium_json_get(db, 2, -5, -5, &c), STORE_OK); /* clamped: no page, still the total */
   assert_int_equal(json_array_size(json_object_get(c, "organizations")), 0);
   assert_int_equal(json_integer_value(json_object_get(c, "organization_total")), 4);
   json_decref(c);
 
-  c = consortium_store_get(db, 3, 100000, 0);
+  assert_int_equal(consortium_json_get(db, 3, 100000, 0, &c), STORE_OK);
   assert_int_equal(json_array_size(json_object_get(c, "organizations")), 1);
   json_decref(c);
 
-  json_t *list = consortium_store_list(db);
+  json_t *list = consortium_json_list(db);
   assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 1), "organization_count")), 4);
   assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 2), "organization_count")), 1);
   assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 8), "organization_count")), 1);
@@ -146,20 +148,43 @@ static void test_get_pages_members_by_name(void **state) {
 
 static void test_unknown_consortium(void **state) {
   moa_db *db = *state;
-  assert_null(consortium_store_get(db, 26, 10, 0));
-  assert_null(consortium_store_get(db, 0, 10, 0));
-  assert_null(consortium_store_get(db, -1, 10, 0));
+  json_t *c = NULL;
+  assert_int_equal(consortium_json_get(db, 26, 10, 0, &c), STORE_NOT_FOUND);
+  assert_null(c);
+  assert_int_equal(consortium_json_get(db, 0, 10, 0, &c), STORE_NOT_FOUND);
+  assert_null(c);
+  assert_int_equal(consortium_json_get(db, -1, 10, 0, &c), STORE_NOT_FOUND);
+  assert_null(c);
   assert_int_equal(consortium_store_exists(db, 1), 1);
   assert_int_equal(consortium_store_exists(db, 25), 1);
   assert_int_equal(consortium_store_exists(db, 26), 0);
   assert_int_equal(consortium_store_exists(db, 0), 0);
 }
 
+/* The C structs the JSON is built from: consortium 6 as consortium_store_list hands it over. */
+static void count_and_check(void *arg, const consortium_info *c) {
+  int *n = arg;
+  assert_int_equal(c->id, ++*n);
+  if (c->id != 6) return;
+  assert_string_equal(c->lead_region, "부산");
+  assert_int_equal(c->nregions, 3);
+  assert_string_equal(c->regions[0].region, "부산");
+  assert_int_equal(c->regions[0].ncomplexes, 1);
+  assert_string_equal(c->regions[0].complexes[0], "녹산국가");
+  assert_string_equal(c->regions[2].region, "울산");
+}
+
+static void test_list_structs(void **state) {
+  int n = 0;
+  assert_int_equal(consortium_store_list(*state, count_and_check, &n), STORE_OK);
+  assert_int_equal(n, 25);
+}
+
 static void test_empty_database_lists_nothing(void **state) {
   char err[256];
   moa_db *db = db_open(":memory:", false, err, sizeof err);
   assert_non_null(db);
-  json_t *list = consortium_store_list(db);
+  json_t *list = consortium_json_list(db);
   assert_non_null(list);
   assert_int_equal(json_array_size(list), 0);
   json_decref(list);
@@ -172,6 +197,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_list_has_every_consortium, setup, teardown),
       cmocka_unit_test_setup_teardown(test_get_pages_members_by_name, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unknown_consortium, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_list_structs, setup, teardown),
       cmocka_unit_test(test_empty_database_lists_nothing),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,5 @@
-/* Unit tests of storage/directory_store on ":memory:" databases: Korean and English free text
+/* Unit tests of storage/directory_store (read through signaling/directory_json, the JSON partner.*
+ * replies carry) on ":memory:" databases: Korean and English free text
  * (the bigram index, two-character Korean terms included), filters, facets, pagination, hidden organizations,
  * contacts, edit rights and profile edits kept in sync with the index, suggestions with their
  * reasons, FTS syntax that must not error, and a 2,500-organization directory whose results
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 // clang-format on
 
+#include "signaling/directory_json.h"
 #include "storage/directory_store.h"
 
 static const char *FIXTURE =
@@ -62,7 +64,7 @@ static directory_query any(void) { return (directory_query){.exports = -1}; }
 /* Searches and returns the result ids as a comma list in "ids", and the total. */
 static int64_t search_ids(moa_db *db, int64_t viewer, const directory_query *q, char *ids, size_t cap) {
   json_t *r = NULL;
-  assert_int_equal(directory_store_search(db, viewer, q, &r), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_search(db, viewer, q, &r), STORE_OK);
   ids[0] = 0;
   json_t *res = json_object_get(r, "results");
   for (size_t i = 0; i < json_array_size(res); i++) {
@@ -112,14 +114,14 @@ static void test_text_and_visibility(void **state) {
   assert_int_equal(search_ids(db, 1, &q, ids, sizeof ids), 4);
 
   json_t *p = NULL;
-  assert_int_equal(directory_store_get(db, 1, 4, &p), DIRECTORY_STORE_NOT_FOUND);
+  assert_int_equal(directory_json_get(db, 1, 4, &p), STORE_NOT_FOUND);
   assert_null(p);
-  assert_int_equal(directory_store_get(db, 2, 4, &p), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_get(db, 2, 4, &p), STORE_OK);
   assert_string_equal(json_string_value(json_object_get(p, "name")), "숨은기업");
   assert_true(json_is_true(json_object_get(p, "hidden_outside")));
   assert_null(json_object_get(p, "contacts")); /* contact details only through _contacts */
   json_decref(p);
-  assert_int_equal(directory_store_get(db, 1, 1, &p), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_get(db, 1, 1, &p), STORE_OK);
   assert_string_equal(json_string_value(json_object_get(json_object_get(p, "sector"), "name_en")),
                       "Hydrogen");
   assert_string_equal(json_string_value(json_object_get(json_object_get(p, "region"), "name_ko")), "울산");
@@ -127,16 +129,16 @@ static void test_text_and_visibility(void **state) {
       json_integer_value(json_object_get(json_array_get(json_object_get(p, "consortia"), 0), "id")), 1);
   assert_true(json_is_true(json_object_get(p, "exports")));
   json_decref(p);
-  assert_int_equal(directory_store_get(db, 99, 1, &p), DIRECTORY_STORE_FORBIDDEN);
-  assert_int_equal(directory_store_get(db, 1, 99, &p), DIRECTORY_STORE_NOT_FOUND);
+  assert_int_equal(directory_json_get(db, 99, 1, &p), STORE_FORBIDDEN);
+  assert_int_equal(directory_json_get(db, 1, 99, &p), STORE_NOT_FOUND);
 
   json_t *c = NULL;
-  assert_int_equal(directory_store_contacts(db, 2, 1, &c), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_contacts(db, 2, 1, &c), STORE_OK);
   json_t *list = json_object_get(c, "contacts");
   assert_int_equal(json_array_size(list), 2);
   assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "email")), "kim@gana");
   json_decref(c);
-  assert_int_equal(directory_store_contacts(db, 1, 4, &c), DIRECTORY_STORE_NOT_FOUND);
+  assert_int_equal(directory_json_contacts(db, 1, 4, &c), STORE_NOT_FOUND);
   assert_null(c);
 }
 
@@ -145,14 +147,15 @@ static void test_text_and_visibility(void **state) {
  * alone would give other answers. */
 static void test_ranking(void **state) {
   moa_db *db = *state;
-  assert_int_equal(sqlite3_exec(db_handle(db),
-                                "INSERT INTO organizations(id, kind, name, name_en, sector_id, region_id, size,"
-                                " exports, capabilities, keywords, description) VALUES"
-                                " (6, 'company', '가가테크', 'Gaga Tech', 1, 1, 'small', 0, '', '', '에너지 저장 연구'),"
-                                " (7, 'company', '하하저장', 'Haha Storage', 1, 1, 'small', 0, '', '', '');"
-                                "INSERT INTO memberships(org_id, consortium_id) VALUES (6, 1), (7, 1);",
-                                NULL, NULL, NULL),
-                   SQLITE_OK);
+  assert_int_equal(
+      sqlite3_exec(db_handle(db),
+                   "INSERT INTO organizations(id, kind, name, name_en, sector_id, region_id, size,"
+                   " exports, capabilities, keywords, description) VALUES"
+                   " (6, 'company', '가가테크', 'Gaga Tech', 1, 1, 'small', 0, '', '', '에너지 저장 연구'),"
+                   " (7, 'company', '하하저장', 'Haha Storage', 1, 1, 'small', 0, '', '', '');"
+                   "INSERT INTO memberships(org_id, consortium_id) VALUES (6, 1), (7, 1);",
+                   NULL, NULL, NULL),
+      SQLITE_OK);
   char ids[256];
   directory_query q = any();
   q.text = "저장"; /* 7: name (10); 2: capabilities (4); 6: description (1) */
@@ -185,7 +188,7 @@ static void test_fts_syntax_never_errors(void **state) {
     directory_query q = any();
     q.text = nasty[i];
     json_t *r = NULL;
-    assert_int_equal(directory_store_search(db, 1, &q, &r), DIRECTORY_STORE_OK);
+    assert_int_equal(directory_json_search(db, 1, &q, &r), STORE_OK);
     json_decref(r);
   }
   char ids[64];
@@ -194,18 +197,18 @@ static void test_fts_syntax_never_errors(void **state) {
   assert_int_equal(search_ids(db, 1, &q, ids, sizeof ids), 0);
   json_t *r = NULL;
   q.text = "\xff\xfe";
-  assert_int_equal(directory_store_search(db, 1, &q, &r), DIRECTORY_STORE_INVALID);
+  assert_int_equal(directory_json_search(db, 1, &q, &r), STORE_INVALID);
   q.text = "tab\there";
-  assert_int_equal(directory_store_search(db, 1, &q, &r), DIRECTORY_STORE_INVALID);
+  assert_int_equal(directory_json_search(db, 1, &q, &r), STORE_INVALID);
   q = any();
   q.kind = "spaceship";
-  assert_int_equal(directory_store_search(db, 1, &q, &r), DIRECTORY_STORE_INVALID);
+  assert_int_equal(directory_json_search(db, 1, &q, &r), STORE_INVALID);
   q = any();
   q.offset = -1;
-  assert_int_equal(directory_store_search(db, 1, &q, &r), DIRECTORY_STORE_INVALID);
+  assert_int_equal(directory_json_search(db, 1, &q, &r), STORE_INVALID);
   assert_null(r);
   q = any();
-  assert_int_equal(directory_store_search(db, 77, &q, &r), DIRECTORY_STORE_FORBIDDEN);
+  assert_int_equal(directory_json_search(db, 77, &q, &r), STORE_FORBIDDEN);
 }
 
 static void test_filters_facets_paging(void **state) {
@@ -241,7 +244,7 @@ static void test_filters_facets_paging(void **state) {
 
   json_t *r = NULL;
   q = any();
-  assert_int_equal(directory_store_search(db, 1, &q, &r), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_search(db, 1, &q, &r), STORE_OK);
   assert_int_equal(json_integer_value(json_object_get(r, "total")), 4);
   json_t *f = json_object_get(r, "facets");
   json_t *one = json_integer(1), *two = json_integer(2);
@@ -260,7 +263,7 @@ static void test_filters_facets_paging(void **state) {
   assert_string_equal(json_string_value(json_object_get(first, "name")), "수소 컨소시엄");
   json_decref(r);
   q.region_id = 1;
-  assert_int_equal(directory_store_search(db, 1, &q, &r), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_search(db, 1, &q, &r), STORE_OK);
   f = json_object_get(r, "facets");
   assert_int_equal(json_array_size(json_object_get(f, "region")), 1);
   assert_int_equal(facet_count(f, "kind", "value", company), 1);
@@ -280,7 +283,7 @@ static void test_filters_facets_paging(void **state) {
   assert_string_equal(ids, "");
   q.offset = 0;
   q.limit = 500; /* clamped */
-  assert_int_equal(directory_store_search(db, 1, &q, &r), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_search(db, 1, &q, &r), STORE_OK);
   assert_int_equal(json_integer_value(json_object_get(r, "limit")), DIRECTORY_STORE_MAX_LIMIT);
   json_decref(r);
 }
@@ -305,7 +308,7 @@ static void test_edit_rights_and_profile_update(void **state) {
       json_pack("{s:i}", "keywords", 5), json_pack("[]"),
   };
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-    assert_int_equal(directory_store_update_profile(db, 1, bad[i], &out), DIRECTORY_STORE_INVALID);
+    assert_int_equal(directory_json_update(db, 1, bad[i], &out), STORE_INVALID);
     assert_null(out);
     json_decref(bad[i]);
   }
@@ -314,7 +317,7 @@ static void test_edit_rights_and_profile_update(void **state) {
 
   json_t *good = json_pack("{s:s, s:s, s:b, s:s}", "keywords", " 그린수소, electrolyzer ", "size", "medium",
                            "exports", 0, "description", "");
-  assert_int_equal(directory_store_update_profile(db, 1, good, &out), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_update(db, 1, good, &out), STORE_OK);
   json_decref(good);
   assert_string_equal(json_string_value(json_object_get(out, "keywords")), "그린수소, electrolyzer");
   assert_string_equal(json_string_value(json_object_get(out, "size")), "medium");
@@ -325,8 +328,8 @@ static void test_edit_rights_and_profile_update(void **state) {
   q.text = "fuel cell";
   assert_int_equal(search_ids(db, 1, &q, ids, sizeof ids), 0); /* the old keywords left the index */
   good = json_pack("{s:b}", "hidden_outside", 1);
-  assert_int_equal(directory_store_update_profile(db, 99, good, NULL), DIRECTORY_STORE_NOT_FOUND);
-  assert_int_equal(directory_store_update_profile(db, 2, good, NULL), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_update(db, 99, good, NULL), STORE_NOT_FOUND);
+  assert_int_equal(directory_json_update(db, 2, good, NULL), STORE_OK);
   json_decref(good);
   q = any();
   assert_int_equal(search_ids(db, 2, &q, ids, sizeof ids), 4); /* consortium 2 no longer sees 2 */
@@ -337,16 +340,16 @@ static void test_edit_rights_and_profile_update(void **state) {
 static void test_suggestions(void **state) {
   moa_db *db = *state;
   json_t *s = NULL;
-  assert_int_equal(directory_store_suggest(db, 1, 1, 5, &s), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_suggest(db, 1, 1, 5, &s), STORE_OK);
   assert_int_equal(json_array_size(json_object_get(s, "suggestions")), 0);
   json_decref(s);
   /* someone of org 1 searches for storage tanks: org 2 (same sector, another region) offers them */
   directory_query q = any();
   q.text = "저장 탱크";
   json_t *r = NULL;
-  assert_int_equal(directory_store_search(db, 6, &q, &r), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_search(db, 6, &q, &r), STORE_OK);
   json_decref(r);
-  assert_int_equal(directory_store_suggest(db, 1, 1, 5, &s), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_suggest(db, 1, 1, 5, &s), STORE_OK);
   json_t *list = json_object_get(s, "suggestions");
   assert_int_equal(json_array_size(list), 1);
   json_t *first = json_array_get(list, 0);
@@ -357,7 +360,7 @@ static void test_suggestions(void **state) {
                       "same sector, different region; offers 저장, 탱크 (your organization searched for)");
   json_decref(s);
   /* the admin also sees hidden org 4, which offers what org 1 lists (수소연료전지) */
-  assert_int_equal(directory_store_suggest(db, 3, 1, 5, &s), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_suggest(db, 3, 1, 5, &s), STORE_OK);
   list = json_object_get(s, "suggestions");
   assert_int_equal(json_array_size(list), 2);
   bool saw4 = false;
@@ -365,12 +368,13 @@ static void test_suggestions(void **state) {
     json_t *e = json_array_get(list, i);
     if (json_integer_value(json_object_get(json_object_get(e, "org"), "id")) != 4) continue;
     saw4 = true;
-    assert_string_equal(json_string_value(json_object_get(e, "reason_en")),
-                        "same sector, different region; offers 수소연료전지 (matching your organization's keywords)");
+    assert_string_equal(
+        json_string_value(json_object_get(e, "reason_en")),
+        "same sector, different region; offers 수소연료전지 (matching your organization's keywords)");
   }
   assert_true(saw4);
   json_decref(s);
-  assert_int_equal(directory_store_suggest(db, 1, 4, 5, &s), DIRECTORY_STORE_NOT_FOUND);
+  assert_int_equal(directory_json_suggest(db, 1, 4, 5, &s), STORE_NOT_FOUND);
 }
 
 /* 2,500 generated organizations: every search result is checked against the generator's rule. */
@@ -418,7 +422,7 @@ static void test_generated_directory(void **state) {
   q.text = "연료전지";
   q.limit = 50;
   json_t *r = NULL;
-  assert_int_equal(directory_store_search(db, 1, &q, &r), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_search(db, 1, &q, &r), STORE_OK);
   assert_int_equal(json_integer_value(json_object_get(r, "total")), want_fuel + 2);
   json_decref(r);
   /* page through "수소연료전지" in region 2 : all ids distinct, each satisfies the rule */
@@ -427,7 +431,7 @@ static void test_generated_directory(void **state) {
   int seen = 0;
   char *mark = calloc(N + 200, 1);
   for (q.offset = 0;; q.offset += q.limit) {
-    assert_int_equal(directory_store_search(db, 1, &q, &r), DIRECTORY_STORE_OK);
+    assert_int_equal(directory_json_search(db, 1, &q, &r), STORE_OK);
     json_t *res = json_object_get(r, "results");
     assert_int_equal(json_integer_value(json_object_get(r, "total")), want_fuel_r2);
     for (size_t i = 0; i < json_array_size(res); i++) {
@@ -448,21 +452,21 @@ static void test_generated_directory(void **state) {
   q = any();
   q.text = "배터";
   q.exports = 1;
-  assert_int_equal(directory_store_search(db, 1, &q, &r), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_search(db, 1, &q, &r), STORE_OK);
   assert_int_equal(json_integer_value(json_object_get(r, "total")), want_battery_export);
   json_t *t = json_true();
   assert_int_equal(facet_count(json_object_get(r, "facets"), "exports", "value", t), want_battery_export);
   json_decref(r);
   q = any();
   q.size = "small";
-  assert_int_equal(directory_store_search(db, 1, &q, &r), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_search(db, 1, &q, &r), STORE_OK);
   assert_int_equal(json_integer_value(json_object_get(r, "total")),
                    want_small + 1); /* and fixture 1 (4 is hidden) */
   json_decref(r);
   /* facets add up to the total */
   q = any();
   q.text = "kw3";
-  assert_int_equal(directory_store_search(db, 1, &q, &r), DIRECTORY_STORE_OK);
+  assert_int_equal(directory_json_search(db, 1, &q, &r), STORE_OK);
   json_int_t total = json_integer_value(json_object_get(r, "total")), sum = 0;
   assert_int_equal(total, N / 10);
   json_t *regions = json_object_get(json_object_get(r, "facets"), "region");

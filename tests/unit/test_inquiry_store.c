@@ -1,4 +1,5 @@
-/* Unit tests of storage/inquiry_store on ":memory:" databases: sending opens a conversation with
+/* Unit tests of storage/inquiry_store (read through signaling/inquiry_json, the JSON inquiry.*
+ * replies carry) on ":memory:" databases: sending opens a conversation with
  * the recipient's contacts, accept and decline (by a contact only, once), lists for both sides,
  * the hourly and daily rate limits with retry_after, blocks, hidden recipients and bad input
  * that writes nothing. */
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 // clang-format on
 
+#include "signaling/inquiry_json.h"
 #include "storage/chat_store.h"
 #include "storage/inquiry_store.h"
 
@@ -63,9 +65,10 @@ static int64_t count(moa_db *db, const char *table) {
 static int64_t send_ok(moa_db *db, int64_t from, int64_t to) {
   json_t *out = NULL;
   int64_t retry = -1;
+  inquiry_refusal why;
   assert_int_equal(
-      inquiry_store_send(db, from, to, "supply", "부품 공급 문의", "견적 부탁드립니다", &retry, &out),
-      INQUIRY_STORE_OK);
+      inquiry_json_send(db, from, to, "supply", "부품 공급 문의", "견적 부탁드립니다", &why, &retry, &out),
+      STORE_OK);
   assert_int_equal(retry, 0);
   int64_t id = json_integer_value(json_object_get(json_object_get(out, "inquiry"), "id"));
   json_decref(out);
@@ -76,9 +79,11 @@ static void test_send_accept(void **state) {
   moa_db *db = *state;
   json_t *out = NULL;
   int64_t retry;
-  assert_int_equal(inquiry_store_send(db, 1, 2, "joint_rnd", "  공동 연구 제안 ",
-                                      "수소 저장 공동 과제를 제안합니다.\n검토 부탁드립니다.", &retry, &out),
-                   INQUIRY_STORE_OK);
+  inquiry_refusal why;
+  assert_int_equal(
+      inquiry_json_send(db, 1, 2, "joint_rnd", "  공동 연구 제안 ",
+                        "수소 저장 공동 과제를 제안합니다.\n검토 부탁드립니다.", &why, &retry, &out),
+      STORE_OK);
   json_t *inq = json_object_get(out, "inquiry");
   int64_t id = json_integer_value(json_object_get(inq, "id"));
   int64_t conv = json_integer_value(json_object_get(inq, "conversation_id"));
@@ -104,10 +109,10 @@ static void test_send_accept(void **state) {
   assert_int_equal(chat_store_unread(db, 3, conv), 1);
 
   /* only a contact of the recipient decides, and only once */
-  assert_int_equal(inquiry_store_decide(db, 1, id, true, &out), INQUIRY_STORE_FORBIDDEN);
-  assert_int_equal(inquiry_store_decide(db, 6, id, true, &out), INQUIRY_STORE_FORBIDDEN);
-  assert_int_equal(inquiry_store_decide(db, 3, 999, true, &out), INQUIRY_STORE_NOT_FOUND);
-  assert_int_equal(inquiry_store_decide(db, 3, id, true, &out), INQUIRY_STORE_OK);
+  assert_int_equal(inquiry_json_decide(db, 1, id, true, &out), STORE_FORBIDDEN);
+  assert_int_equal(inquiry_json_decide(db, 6, id, true, &out), STORE_FORBIDDEN);
+  assert_int_equal(inquiry_json_decide(db, 3, 999, true, &out), STORE_NOT_FOUND);
+  assert_int_equal(inquiry_json_decide(db, 3, id, true, &out), STORE_OK);
   inq = json_object_get(out, "inquiry");
   assert_string_equal(json_string_value(json_object_get(inq, "status")), "accepted");
   assert_true(json_is_integer(json_object_get(inq, "decided_at")));
@@ -115,27 +120,27 @@ static void test_send_accept(void **state) {
   assert_string_equal(json_string_value(json_object_get(msg, "kind")), "system");
   assert_non_null(strstr(json_string_value(json_object_get(msg, "body")), "수락"));
   json_decref(out);
-  assert_int_equal(inquiry_store_decide(db, 4, id, false, &out), INQUIRY_STORE_CONFLICT);
+  assert_int_equal(inquiry_json_decide(db, 4, id, false, &out), STORE_CONFLICT);
   assert_null(out);
 
   /* both sides see the status */
-  assert_int_equal(inquiry_store_list(db, 1, false, 10, &out), INQUIRY_STORE_OK);
+  assert_int_equal(inquiry_json_list(db, 1, false, 10, &out), STORE_OK);
   json_t *list = json_object_get(out, "inquiries");
   assert_int_equal(json_array_size(list), 1);
   assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "status")), "accepted");
   json_decref(out);
-  assert_int_equal(inquiry_store_list(db, 4, true, 10, &out), INQUIRY_STORE_OK);
+  assert_int_equal(inquiry_json_list(db, 4, true, 10, &out), STORE_OK);
   assert_int_equal(json_array_size(json_object_get(out, "inquiries")), 1);
   json_decref(out);
-  assert_int_equal(inquiry_store_list(db, 3, false, 10, &out), INQUIRY_STORE_OK);
+  assert_int_equal(inquiry_json_list(db, 3, false, 10, &out), STORE_OK);
   assert_int_equal(json_array_size(json_object_get(out, "inquiries")), 0);
   json_decref(out);
-  assert_int_equal(inquiry_store_list(db, 6, true, 10, &out), INQUIRY_STORE_OK);
+  assert_int_equal(inquiry_json_list(db, 6, true, 10, &out), STORE_OK);
   assert_int_equal(json_array_size(json_object_get(out, "inquiries")), 0);
   json_decref(out);
-  assert_int_equal(inquiry_store_get(db, 4, id, &out), INQUIRY_STORE_OK);
+  assert_int_equal(inquiry_json_get(db, 4, id, &out), STORE_OK);
   json_decref(out);
-  assert_int_equal(inquiry_store_get(db, 2, id, &out), INQUIRY_STORE_NOT_FOUND);
+  assert_int_equal(inquiry_json_get(db, 2, id, &out), STORE_NOT_FOUND);
   assert_null(out);
 }
 
@@ -143,12 +148,12 @@ static void test_decline(void **state) {
   moa_db *db = *state;
   int64_t id = send_ok(db, 1, 2);
   json_t *out = NULL;
-  assert_int_equal(inquiry_store_decide(db, 4, id, false, &out), INQUIRY_STORE_OK);
+  assert_int_equal(inquiry_json_decide(db, 4, id, false, &out), STORE_OK);
   assert_string_equal(json_string_value(json_object_get(json_object_get(out, "inquiry"), "status")),
                       "declined");
   int64_t conv = json_integer_value(json_object_get(json_object_get(out, "message"), "conversation_id"));
   json_decref(out);
-  assert_int_equal(inquiry_store_get(db, 1, id, &out), INQUIRY_STORE_OK);
+  assert_int_equal(inquiry_json_get(db, 1, id, &out), STORE_OK);
   assert_string_equal(json_string_value(json_object_get(out, "status")), "declined");
   json_decref(out);
   json_t *h = NULL;
@@ -157,38 +162,38 @@ static void test_decline(void **state) {
   assert_int_equal(json_array_size(msgs), 2);
   assert_non_null(strstr(json_string_value(json_object_get(json_array_get(msgs, 1), "body")), "declined"));
   json_decref(h);
-  assert_int_equal(inquiry_store_decide(db, 3, id, true, &out), INQUIRY_STORE_CONFLICT);
+  assert_int_equal(inquiry_json_decide(db, 3, id, true, &out), STORE_CONFLICT);
 }
 
 static void test_bad_input_writes_nothing(void **state) {
   moa_db *db = *state;
   json_t *out = NULL;
   int64_t retry;
+  inquiry_refusal why;
   char big[CHAT_STORE_MAX_BODY + 10];
   memset(big, 'x', sizeof big - 1);
   big[sizeof big - 1] = 0;
-  assert_int_equal(inquiry_store_send(db, 1, 2, "friendship", "제목", "본문", &retry, &out),
-                   INQUIRY_STORE_INVALID);
-  assert_int_equal(inquiry_store_send(db, 1, 2, NULL, "제목", "본문", &retry, &out), INQUIRY_STORE_INVALID);
-  assert_int_equal(inquiry_store_send(db, 1, 2, "other", "", "본문", &retry, &out), INQUIRY_STORE_INVALID);
-  assert_int_equal(inquiry_store_send(db, 1, 2, "other", "두 줄\n제목", "본문", &retry, &out),
-                   INQUIRY_STORE_INVALID);
-  assert_int_equal(inquiry_store_send(db, 1, 2, "other", "제목", "  ", &retry, &out), INQUIRY_STORE_INVALID);
-  assert_int_equal(inquiry_store_send(db, 1, 2, "other", "제목", big, &retry, &out), INQUIRY_STORE_INVALID);
-  assert_int_equal(inquiry_store_send(db, 1, 2, "other", "제목", "\xc3\x28", &retry, &out),
-                   INQUIRY_STORE_INVALID);
-  assert_int_equal(inquiry_store_send(db, 1, 2, "other", "제목", "nul\x7f", &retry, &out),
-                   INQUIRY_STORE_INVALID);
-  assert_int_equal(inquiry_store_send(db, 1, 99, "other", "제목", "본문", &retry, &out),
-                   INQUIRY_STORE_NOT_FOUND);
-  assert_int_equal(inquiry_store_send(db, 1, 4, "other", "제목", "본문", &retry, &out),
-                   INQUIRY_STORE_NOT_FOUND);
-  assert_int_equal(inquiry_store_send(db, 99, 2, "other", "제목", "본문", &retry, &out),
-                   INQUIRY_STORE_NOT_FOUND);
-  assert_int_equal(inquiry_store_send(db, 1, 1, "other", "제목", "본문", &retry, &out),
-                   INQUIRY_STORE_FORBIDDEN);
-  assert_int_equal(inquiry_store_send(db, 1, 3, "other", "제목", "본문", &retry, &out),
-                   INQUIRY_STORE_NO_CONTACTS);
+  assert_int_equal(inquiry_json_send(db, 1, 2, "friendship", "제목", "본문", &why, &retry, &out),
+                   STORE_INVALID);
+  assert_int_equal(inquiry_json_send(db, 1, 2, NULL, "제목", "본문", &why, &retry, &out), STORE_INVALID);
+  assert_int_equal(inquiry_json_send(db, 1, 2, "other", "", "본문", &why, &retry, &out), STORE_INVALID);
+  assert_int_equal(inquiry_json_send(db, 1, 2, "other", "두 줄\n제목", "본문", &why, &retry, &out),
+                   STORE_INVALID);
+  assert_int_equal(inquiry_json_send(db, 1, 2, "other", "제목", "  ", &why, &retry, &out), STORE_INVALID);
+  assert_int_equal(inquiry_json_send(db, 1, 2, "other", "제목", big, &why, &retry, &out), STORE_INVALID);
+  assert_int_equal(inquiry_json_send(db, 1, 2, "other", "제목", "\xc3\x28", &why, &retry, &out),
+                   STORE_INVALID);
+  assert_int_equal(inquiry_json_send(db, 1, 2, "other", "제목", "nul\x7f", &why, &retry, &out),
+                   STORE_INVALID);
+  assert_int_equal(inquiry_json_send(db, 1, 99, "other", "제목", "본문", &why, &retry, &out),
+                   STORE_NOT_FOUND);
+  assert_int_equal(inquiry_json_send(db, 1, 4, "other", "제목", "본문", &why, &retry, &out), STORE_NOT_FOUND);
+  assert_int_equal(inquiry_json_send(db, 99, 2, "other", "제목", "본문", &why, &retry, &out),
+                   STORE_NOT_FOUND);
+  assert_int_equal(inquiry_json_send(db, 1, 1, "other", "제목", "본문", &why, &retry, &out), STORE_FORBIDDEN);
+  assert_int_equal(why, INQUIRY_REFUSED_NONE); /* its own organization: not a block */
+  assert_int_equal(inquiry_json_send(db, 1, 3, "other", "제목", "본문", &why, &retry, &out), STORE_CONFLICT);
+  assert_int_equal(why, INQUIRY_REFUSED_NO_CONTACTS);
   assert_null(out);
   assert_int_equal(count(db, "inquiries"), 0);
   assert_int_equal(count(db, "conversations"), 0);
@@ -196,22 +201,23 @@ static void test_bad_input_writes_nothing(void **state) {
   /* a user without an organization may send; nobody writes to his own organization */
   send_ok(db, 6, 2);
   json_t *ok = NULL;
-  assert_int_equal(inquiry_store_send(db, 2, 1, "other", "동료에게", "본문", &retry, &ok),
-                   INQUIRY_STORE_FORBIDDEN);
-  assert_int_equal(inquiry_store_send(db, 5, 2, "investment", "투자", "본문", &retry, &ok), INQUIRY_STORE_OK);
+  assert_int_equal(inquiry_json_send(db, 2, 1, "other", "동료에게", "본문", &why, &retry, &ok),
+                   STORE_FORBIDDEN);
+  assert_int_equal(inquiry_json_send(db, 5, 2, "investment", "투자", "본문", &why, &retry, &ok), STORE_OK);
   json_decref(ok);
-  assert_int_equal(inquiry_store_send(db, 6, 4, "investment", "투자", "본문", &retry, &ok),
-                   INQUIRY_STORE_NOT_FOUND);
-  assert_string_equal(inquiry_store_status_name(INQUIRY_STORE_RATE_LIMITED), "rate_limited");
+  assert_int_equal(inquiry_json_send(db, 6, 4, "investment", "투자", "본문", &why, &retry, &ok),
+                   STORE_NOT_FOUND);
 }
 
 static void test_rate_limit(void **state) {
   moa_db *db = *state;
   json_t *out = NULL;
   int64_t retry = 0;
+  inquiry_refusal why;
   for (int i = 0; i < INQUIRY_STORE_PER_HOUR; i++) send_ok(db, 1, 2);
-  assert_int_equal(inquiry_store_send(db, 1, 2, "other", "또", "또 보냅니다", &retry, &out),
-                   INQUIRY_STORE_RATE_LIMITED);
+  assert_int_equal(inquiry_json_send(db, 1, 2, "other", "또", "또 보냅니다", &why, &retry, &out),
+                   STORE_TOO_LARGE);
+  assert_int_equal(why, INQUIRY_REFUSED_RATE_LIMITED);
   assert_null(out);
   assert_true(retry > 0 && retry <= 3601);
   assert_int_equal(count(db, "inquiries"), INQUIRY_STORE_PER_HOUR);
@@ -231,8 +237,8 @@ static void test_rate_limit(void **state) {
   }
   t += 3601;
   db_set_clock_offset(db, t);
-  assert_int_equal(inquiry_store_send(db, 1, 2, "other", "또", "또", &retry, &out),
-                   INQUIRY_STORE_RATE_LIMITED);
+  assert_int_equal(inquiry_json_send(db, 1, 2, "other", "또", "또", &why, &retry, &out), STORE_TOO_LARGE);
+  assert_int_equal(why, INQUIRY_REFUSED_RATE_LIMITED);
   assert_true(retry > 3600 && retry <= 86401); /* waits for the day window, not the hour */
   db_set_clock_offset(db, t + retry);
   send_ok(db, 1, 2);
@@ -240,19 +246,20 @@ static void test_rate_limit(void **state) {
 
 static void test_block(void **state) {
   moa_db *db = *state;
-  assert_int_equal(inquiry_store_block(db, 1, 2, 1, true), INQUIRY_STORE_FORBIDDEN); /* not org 2's */
-  assert_int_equal(inquiry_store_block(db, 3, 2, 4, true), INQUIRY_STORE_FORBIDDEN); /* a colleague */
-  assert_int_equal(inquiry_store_block(db, 3, 2, 99, true), INQUIRY_STORE_NOT_FOUND);
-  assert_int_equal(inquiry_store_block(db, 3, 2, 1, true), INQUIRY_STORE_OK);
-  assert_int_equal(inquiry_store_block(db, 4, 2, 1, true), INQUIRY_STORE_OK); /* idempotent */
+  assert_int_equal(inquiry_store_block(db, 1, 2, 1, true), STORE_FORBIDDEN); /* not org 2's */
+  assert_int_equal(inquiry_store_block(db, 3, 2, 4, true), STORE_FORBIDDEN); /* a colleague */
+  assert_int_equal(inquiry_store_block(db, 3, 2, 99, true), STORE_NOT_FOUND);
+  assert_int_equal(inquiry_store_block(db, 3, 2, 1, true), STORE_OK);
+  assert_int_equal(inquiry_store_block(db, 4, 2, 1, true), STORE_OK); /* idempotent */
   json_t *out = NULL;
   int64_t retry;
-  assert_int_equal(inquiry_store_send(db, 1, 2, "other", "제목", "본문", &retry, &out),
-                   INQUIRY_STORE_BLOCKED);
+  inquiry_refusal why;
+  assert_int_equal(inquiry_json_send(db, 1, 2, "other", "제목", "본문", &why, &retry, &out), STORE_FORBIDDEN);
+  assert_int_equal(why, INQUIRY_REFUSED_BLOCKED);
   assert_null(out);
   assert_int_equal(count(db, "inquiries"), 0);
   send_ok(db, 2, 2); /* the block is per user */
-  assert_int_equal(inquiry_store_block(db, 3, 2, 1, false), INQUIRY_STORE_OK);
+  assert_int_equal(inquiry_store_block(db, 3, 2, 1, false), STORE_OK);
   send_ok(db, 1, 2);
 }
 

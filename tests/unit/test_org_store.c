@@ -1,5 +1,6 @@
 /* Unit tests of storage/org_store: the operator's TSV import (all or nothing, every error naming
  * its line and column) and the organization profile, on an in-memory database. */
+#include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -54,6 +55,34 @@ static int64_t count_rows(moa_db *db) {
   return v;
 }
 
+/* A JSON string of s, or null when s is NULL. */
+static json_t *text(const char *s) { return s ? json_string(s) : json_null(); }
+
+/* The organization org_store_get hands over, written as JSON here so the checks below read it
+ * field by field: {id, kind, name, name_en, sector {id, name_ko, name_en} | null, region, complex,
+ * size, revenue_band, exports, capabilities, keywords, description, consortia: [ids]}. */
+static void org_as_json(void *arg, const org_profile *o) {
+  json_t *cons = json_array();
+  for (size_t i = 0; i < o->nconsortia; i++) json_array_append_new(cons, json_integer(o->consortia[i]));
+  json_t *sector = o->sector_id ? json_pack("{s:I, s:o, s:o}", "id", (json_int_t)o->sector_id, "name_ko",
+                                            text(o->sector_ko), "name_en", text(o->sector_en))
+                                : json_null();
+  *(json_t **)arg = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o}", "id",
+                              (json_int_t)o->id, "kind", text(o->kind), "name", text(o->name), "name_en",
+                              text(o->name_en), "sector", sector, "region", text(o->region), "complex",
+                              text(o->complex), "size", text(o->size), "revenue_band", text(o->revenue_band),
+                              "exports", o->exports, "capabilities", text(o->capabilities), "keywords",
+                              text(o->keywords), "description", text(o->description), "consortia", cons);
+}
+
+/* org_store_get as JSON; NULL when there is no such organization. */
+static json_t *org_get(moa_db *db, int64_t id) {
+  json_t *o = NULL;
+  int rc = org_store_get(db, id, org_as_json, &o);
+  assert_int_equal(rc, o ? 1 : 0);
+  return o;
+}
+
 static void test_import_and_profile(void **state) {
   moa_db *db = *state;
   char err[256] = "";
@@ -69,7 +98,7 @@ static void test_import_and_profile(void **state) {
   assert_int_equal(n, 3);
   assert_int_equal(count_rows(db), 3 + 6);
 
-  json_t *o = org_store_get(db, 1);
+  json_t *o = org_get(db, 1);
   assert_non_null(o);
   assert_int_equal(json_integer_value(json_object_get(o, "id")), 1);
   assert_string_equal(json_string_value(json_object_get(o, "kind")), "company");
@@ -94,7 +123,7 @@ static void test_import_and_profile(void **state) {
   assert_int_equal(json_integer_value(json_array_get(cons, 1)), 7);
   json_decref(o);
 
-  o = org_store_get(db, 2);
+  o = org_get(db, 2);
   assert_true(json_is_null(json_object_get(o, "complex")));
   assert_string_equal(json_string_value(json_object_get(o, "revenue_band")), "unknown");
   assert_true(json_is_false(json_object_get(o, "exports")));
@@ -102,7 +131,7 @@ static void test_import_and_profile(void **state) {
                       "첨단제조");
   json_decref(o);
 
-  o = org_store_get(db, 3);
+  o = org_get(db, 3);
   cons = json_object_get(o, "consortia");
   assert_int_equal(json_array_size(cons), 3);
   assert_int_equal(json_integer_value(json_array_get(cons, 0)), 5);
@@ -112,8 +141,8 @@ static void test_import_and_profile(void **state) {
                       "미래모빌리티");
   json_decref(o);
 
-  assert_null(org_store_get(db, 4));
-  assert_null(org_store_get(db, -1));
+  assert_null(org_get(db, 4));
+  assert_null(org_get(db, -1));
 }
 
 static void test_header_only_imports_nothing(void **state) {

@@ -112,6 +112,11 @@ static void test_check_fields(void **state) {
   assert_string_equal(r.region, "대전");
 }
 
+/* An org_profile_fn writing "kind region" into the buffer arg (64 bytes). */
+static void kind_and_region(void *arg, const org_profile *o) {
+  snprintf(arg, 64, "%s %s", o->kind ? o->kind : "(null)", o->region ? o->region : "(null)");
+}
+
 static void test_confirm_once(void **state) {
   moa_db *db = *state;
   signup_rec r = record(input(), "198.51.100.7");
@@ -142,15 +147,14 @@ static void test_confirm_once(void **state) {
                          "WHERE u.email = 'ceo@hanbit-robotics.example'"),
                    0);
   company_profile *p = malloc(sizeof *p);
-  assert_int_equal(company_profile_load(db, u.org_id, p), COMPANY_PROFILE_OK);
+  assert_int_equal(company_profile_load(db, u.org_id, p), STORE_OK);
   assert_string_equal(p->v[CP_BIZ_NO].value, "3058704125");
   assert_string_equal(p->v[CP_REGION].value, "대전");
   assert_int_equal(p->v[CP_BIZ_NO].source, CP_SOURCE_ENTERED);
   free(p);
-  json_t *org = org_store_get(db, u.org_id);
-  assert_string_equal(json_string_value(json_object_get(org, "kind")), "company");
-  assert_string_equal(json_string_value(json_object_get(org, "region")), "대전");
-  json_decref(org);
+  char kind_region[64] = "";
+  assert_int_equal(org_store_get(db, u.org_id, kind_and_region, kind_region), 1);
+  assert_string_equal(kind_region, "company 대전");
   /* The same link again, a made-up one, a malformed one. */
   assert_int_equal(signup_store_confirm(db, token, NOW + 120, &uid, NULL), SIGNUP_USED);
   char other[SESSION_TOKEN_LEN + 1];
@@ -242,10 +246,12 @@ static void test_admit_org(void **state) {
   user_rec u;
   assert_int_equal(user_store_find_by_id(db, uid, &u), 1);
   assert_int_equal(user_store_role_in(db, uid, 3), ROLE_NONE);
-  assert_int_equal(org_store_admit(db, u.org_id, 3), 1);
+  int added = -1;
+  assert_int_equal(org_store_admit(db, u.org_id, 3, &added), STORE_OK);
+  assert_int_equal(added, 1);
   assert_int_equal(user_store_role_in(db, uid, 3), ROLE_MEMBER);
-  assert_int_equal(org_store_admit(db, u.org_id, 3), ORG_ADMIT_ALREADY);
-  assert_int_equal(org_store_admit(db, 999999, 3), ORG_ADMIT_NOT_FOUND);
+  assert_int_equal(org_store_admit(db, u.org_id, 3, &added), STORE_CONFLICT);
+  assert_int_equal(org_store_admit(db, 999999, 3, NULL), STORE_NOT_FOUND);
 }
 
 /* Every step of a confirmation failing in turn: each failure leaves no organization, profile,

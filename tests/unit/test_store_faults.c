@@ -28,6 +28,7 @@
 // clang-format on
 
 #include "base/log.h"
+#include "signaling/inquiry_json.h"
 #include "signaling/meeting_spec_json.h"
 #include "storage/attendance_store.h"
 #include "storage/calendar_store.h"
@@ -139,10 +140,11 @@ static void seed(moa_db *db) {
                                       err, sizeof err) > 0);
   assert_int_equal(session_store_create(db, 2, 3600, "127.0.0.1", S.session_token, NULL), 0);
   int64_t retry = 0;
+  inquiry_refusal why;
   out = NULL;
-  int rc = inquiry_store_send(db, 4, 1, "joint_rnd", "공동 연구", "수소 저장 공동 연구를 제안합니다.", &retry,
-                              &out);
-  if (rc != INQUIRY_STORE_OK) fail_msg("seed inquiry: %s", inquiry_store_status_name(rc));
+  store_status rc = inquiry_json_send(db, 4, 1, "joint_rnd", "공동 연구", "수소 저장 공동 연구를 제안합니다.",
+                                      &why, &retry, &out);
+  if (rc != STORE_OK) fail_msg("seed inquiry: status %d", (int)rc);
   S.inquiry = json_integer_value(json_object_get(out, "inquiry_id"));
   if (!S.inquiry) S.inquiry = json_integer_value(json_object_get(json_object_get(out, "inquiry"), "id"));
   json_decref(out);
@@ -538,15 +540,14 @@ static bool op_session_create(moa_db *db) {
 }
 static bool op_session_delete(moa_db *db) { return session_store_delete(db, S.session_token) == 1; }
 static bool op_session_purge(moa_db *db) { return session_store_purge_expired(db) == 2; }
+static void ignore_profile(void *arg, const directory_profile *p) { (void)arg, (void)p; }
 static bool op_directory_update(moa_db *db) {
-  json_t *f =
-      J("{\"name\": \"가나수소(주)\", \"keywords\": \"수소, 저장\", \"description\": \"수소 저장 "
-        "용기를 만듭니다.\", \"exports\": true, \"hidden_outside\": false}");
-  json_t *out = NULL;
-  int rc = directory_store_update_profile(db, 1, f, &out);
-  json_decref(f);
-  json_decref(out);
-  return rc == DIRECTORY_STORE_OK;
+  directory_profile_edit e = {.name = "가나수소(주)",
+                              .keywords = "수소, 저장",
+                              .description = "수소 저장 용기를 만듭니다.",
+                              .exports = 1,
+                              .hidden_outside = 0};
+  return directory_store_update_profile(db, 1, &e, ignore_profile, NULL) == STORE_OK;
 }
 static bool op_org_import(moa_db *db) {
   char err[256];
@@ -573,20 +574,20 @@ static bool op_room_adaptation(moa_db *db) { return room_store_set_adaptation(db
 static bool op_room_delete(moa_db *db) { return room_store_delete(db, S.plain_room) == 1; }
 static bool op_inquiry_send(moa_db *db) {
   int64_t retry = 0;
+  inquiry_refusal why;
   json_t *out = NULL;
-  int rc = inquiry_store_send(db, 2, 2, "supply", "납품 문의", "부품 납품을 문의드립니다.", &retry, &out);
+  store_status rc =
+      inquiry_json_send(db, 2, 2, "supply", "납품 문의", "부품 납품을 문의드립니다.", &why, &retry, &out);
   json_decref(out);
-  return rc == INQUIRY_STORE_OK;
+  return rc == STORE_OK;
 }
 static bool op_inquiry_decide(moa_db *db) {
   json_t *out = NULL;
-  int rc = inquiry_store_decide(db, 1, S.inquiry, true, &out);
+  store_status rc = inquiry_json_decide(db, 1, S.inquiry, true, &out);
   json_decref(out);
-  return rc == INQUIRY_STORE_OK;
+  return rc == STORE_OK;
 }
-static bool op_inquiry_block(moa_db *db) {
-  return inquiry_store_block(db, 1, 1, 4, true) == INQUIRY_STORE_OK;
-}
+static bool op_inquiry_block(moa_db *db) { return inquiry_store_block(db, 1, 1, 4, true) == STORE_OK; }
 /* The header and the first three consortia of data/consortia.tsv (the whole file takes 348 steps,
  * which makes the loop slow without finding more). */
 static bool op_reference_load(moa_db *db) {
