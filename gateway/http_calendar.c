@@ -41,48 +41,69 @@ static int64_t id_in(const char *path, const char *prefix, const char *suffix) {
   return v;
 }
 
-/* A programme's deadline for the calendar writer (ical.h); NULL when it has no last day, was
- * withdrawn or does not exist. */
-static json_t *deadline_of(moa_db *db, int64_t programme_id, int64_t now) {
-  programme_view v;
-  if (programme_view_load(db, programme_id, now, &v) != 0) return NULL;
-  json_t *d = v.apply_end[0] && strcmp(v.status, "withdrawn")
-                  ? json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)v.id, "title", v.title, "agency",
-                              v.agency, "apply_end", v.apply_end, "url", v.url)
-                  : NULL;
-  programme_view_free(&v);
-  return d;
+/* Programmes' deadlines for the calendar writer (ical.h): the loaded programmes (owned) and
+ * the deadlines that point into them. */
+typedef struct deadlines {
+  programme_view *views;
+  ical_deadline *d;
+  size_t n, cap;
+} deadlines;
+
+static bool deadlines_init(deadlines *ds, size_t cap) {
+  ds->n = 0;
+  ds->cap = cap ? cap : 1;
+  ds->views = calloc(ds->cap, sizeof *ds->views);
+  ds->d = calloc(ds->cap, sizeof *ds->d);
+  return ds->views && ds->d;
 }
 
-/* The deadlines of the programmes uid saved (an array, maybe empty), NULL on error. */
-static json_t *saved_deadlines(moa_db *db, int64_t uid) {
+static void deadlines_free(deadlines *ds) {
+  for (size_t i = 0; i < ds->n; i++) programme_view_free(&ds->views[i]);
+  free(ds->views);
+  free(ds->d);
+}
+
+/* Adds a programme's deadline; nothing when it has no last day, was withdrawn or cannot be read. */
+static void deadline_add(moa_db *db, deadlines *ds, int64_t programme_id, int64_t now) {
+  programme_view *v = &ds->views[ds->n];
+  if (ds->n == ds->cap || programme_view_load(db, programme_id, now, v) != 0) return;
+  if (!v->apply_end[0] || !strcmp(v->status, "withdrawn")) {
+    programme_view_free(v);
+    return;
+  }
+  ds->d[ds->n++] = (ical_deadline){v->id, v->title, v->agency, v->apply_end, v->url};
+}
+
+/* The deadlines of the programmes uid saved (maybe none); false on error. */
+static bool saved_deadlines(moa_db *db, int64_t uid, deadlines *ds) {
   int64_t *ids = NULL;
   long n = programme_saved_list(db, uid, &ids);
-  if (n < 0) return NULL;
-  json_t *list = json_array();
-  for (long i = 0; i < n && i < FEED_MAX; i++) {
-    json_t *d = deadline_of(db, ids[i], db_now(db));
-    if (d) json_array_append_new(list, d);
+  if (n < 0) return false;
+  if (!deadlines_init(ds, n < FEED_MAX ? (size_t)n : FEED_MAX)) {
+    deadlines_free(ds);
+    free(ids);
+    return false;
   }
+  for (long i = 0; i < n && i < FEED_MAX; i++) deadline_add(db, ds, ids[i], db_now(db));
   free(ids);
-  return list;
+  return true;
 }
 
-static bool calendar_with(hub *h, json_t *meetings, json_t *deadlines, const char *name, const char *url_base,
-                          http_doc *out) {
+/* Writes the calendar of n meetings and the deadlines ds (may be NULL) into out, and frees
+ * both. */
+static bool calendar_with(hub *h, meeting_info *meetings, size_t n, deadlines *ds, const char *name,
+                          const char *url_base, http_doc *out) {
   moa_db *db = hub_db(h);
-  out->body = ical_calendar_with_deadlines(meetings, deadlines, name, db_now(db), url_base);
-  json_decref(meetings);
-  json_decref(deadlines);
+  out->body = ical_calendar_with_deadlines(meetings, n, ds ? ds->d : NULL, ds ? ds->n : 0, name, db_now(db),
+                                           url_base);
+  for (size_t i = 0; i < n; i++) meeting_info_clear(&meetings[i]);
+  free(meetings);
+  if (ds) deadlines_free(ds);
   if (!out->body) return fail(out, 500, "out of memory\n");
   out->status = 200;
   out->type = ICS_TYPE;
   out->len = strlen(out->body);
   return true;
-}
-
-static bool calendar(hub *h, json_t *meetings, const char *name, const char *url_base, http_doc *out) {
-  return calendar_with(h, meetings, NULL, name, url_base, out);
 }
 
 /* 1 when the user exists and is not disabled, 0 when disabled or gone, -1 on error. A disabled
@@ -109,23 +130,26 @@ static bool feed(hub *h, const char *path, const char *url_base, http_doc *out) 
   if (on < 0) return fail(out, 500, "database error\n");
   if (!on) return fail(out, 403, "this account is disabled\n");
   /* cancelled meetings stay in the feed so that calendar programs remove them */
-  json_t *ids = meeting_store_upcoming_ids(db, uid, false, db_now(db), FEED_MAX, true);
-  if (!ids) return fail(out, 500, "database error\n");
-  json_t *list = json_array();
-  size_t i;
-  json_t *v;
-  json_array_foreach(ids, i, v) {
-    json_t *m = meeting_store_json(db, json_integer_value(v));
-    if (m) json_array_append_new(list, m);
+  size_t nids = 0, nm = 0;
+  int64_t *ids = NULL;
+  if (meeting_store_upcoming_ids(db, uid, false, db_now(db), FEED_MAX, true, &ids, &nids) != 0)
+    return fail(out, 500, "database error\n");
+  meeting_info *list = calloc(nids ? nids : 1, sizeof *list);
+  if (!list) {
+    free(ids);
+    return fail(out, 500, "out of memory\n");
   }
-  json_decref(ids);
+  for (size_t i = 0; i < nids; i++)
+    if (meeting_store_info(db, ids[i], &list[nm]) == 1) nm++;
+  free(ids);
   /* and the deadlines of the programmes the user saved */
-  json_t *deadlines = saved_deadlines(db, uid);
-  if (!deadlines) {
-    json_decref(list);
+  deadlines ds;
+  if (!saved_deadlines(db, uid, &ds)) {
+    for (size_t i = 0; i < nm; i++) meeting_info_clear(&list[i]);
+    free(list);
     return fail(out, 500, "database error\n");
   }
-  return calendar_with(h, list, deadlines, "Moa", url_base, out);
+  return calendar_with(h, list, nm, &ds, "Moa", url_base, out);
 }
 
 /* The user a token stands for: a calendar feed token of an enabled user or a live session token
@@ -148,12 +172,12 @@ static bool one_meeting(hub *h, const char *path, const char *t, const char *url
   bool admin = user_store_find_by_id(db, uid, &u) == 1 && u.is_admin;
   if (!admin && !meeting_store_role(db, &m, uid))
     return fail(out, 403, "you are not invited to this meeting\n");
-  json_t *list = json_array();
-  json_t *j = meeting_store_json(db, mid);
-  if (j) json_array_append_new(list, j);
+  meeting_info *one = calloc(1, sizeof *one);
+  if (!one) return fail(out, 500, "out of memory\n");
+  size_t n = meeting_store_info(db, mid, one) == 1 ? 1 : 0;
   snprintf(out->disposition, sizeof out->disposition, "attachment; filename=\"meeting-%lld.ics\"",
            (long long)mid);
-  return calendar(h, list, m.title, url_base, out);
+  return calendar_with(h, one, n, NULL, m.title, url_base, out);
 }
 
 /* One programme's deadline, for anyone signed in (programmes are public notices). */
@@ -162,15 +186,21 @@ static bool one_programme(hub *h, const char *path, const char *t, const char *u
   int64_t pid = id_in(path, "/calendar/programme/", ".ics");
   int64_t uid = t[0] ? user_of(db, t, true) : 0;
   if (!uid) return fail(out, 401, "add ?t= with your calendar feed token or session token\n");
-  json_t *d = pid ? deadline_of(db, pid, db_now(db)) : NULL;
-  if (!d) return fail(out, 404, "no such programme, or it has no deadline\n");
+  deadlines ds;
+  if (!deadlines_init(&ds, 1)) {
+    deadlines_free(&ds);
+    return fail(out, 500, "out of memory\n");
+  }
+  if (pid) deadline_add(db, &ds, pid, db_now(db));
+  if (ds.n == 0) {
+    deadlines_free(&ds);
+    return fail(out, 404, "no such programme, or it has no deadline\n");
+  }
   char name[512];
-  snprintf(name, sizeof name, "%s", json_string_value(json_object_get(d, "title")));
-  json_t *list = json_array();
-  json_array_append_new(list, d);
+  snprintf(name, sizeof name, "%s", ds.d[0].title);
   snprintf(out->disposition, sizeof out->disposition, "attachment; filename=\"programme-%lld.ics\"",
            (long long)pid);
-  return calendar_with(h, json_array(), list, name, url_base, out);
+  return calendar_with(h, NULL, 0, &ds, name, url_base, out);
 }
 
 static bool attendance(hub *h, const char *path, const char *t, http_doc *out) {

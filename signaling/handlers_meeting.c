@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "signaling/handlers.h"
+#include "signaling/meeting_json.h"
+#include "signaling/meeting_spec_json.h"
 #include "storage/attendance_store.h"
 #include "storage/calendar_store.h"
 #include "storage/guest_store.h"
@@ -63,7 +65,7 @@ static bool is_host_or_cohost(hub *h, session *s, const meeting_rec *m) {
 /* The meeting for this caller: the stored JSON with my_role, and for hosts its guest links. */
 static json_t *meeting_for(hub *h, session *s, const meeting_rec *m) {
   moa_db *db = hub_db(h);
-  json_t *j = meeting_store_json(db, m->id);
+  json_t *j = meeting_json_get(db, m->id);
   if (!j) return NULL;
   const char *role = role_of(h, s, m);
   json_object_set_new(j, "my_role", role ? json_string(role) : json_null());
@@ -71,7 +73,7 @@ static json_t *meeting_for(hub *h, session *s, const meeting_rec *m) {
   snprintf(path, sizeof path, "/calendar/meeting/%lld.ics", (long long)m->id);
   json_object_set_new(j, "ics_path", json_string(path));
   if (role && (!strcmp(role, "host") || !strcmp(role, "cohost"))) {
-    json_t *links = guest_store_links(db, m->id);
+    json_t *links = meeting_guest_links_json(db, m->id);
     json_object_set_new(j, "guest_links", links ? links : json_array());
   }
   return j;
@@ -81,7 +83,7 @@ static json_t *meeting_for(hub *h, session *s, const meeting_rec *m) {
  * sessions of users (n of them), except the session except. */
 static void notify(hub *h, const int64_t *users, size_t n, uint64_t except, const char *type,
                    int64_t meeting_id, json_t *extra) {
-  json_t *m = meeting_store_json(hub_db(h), meeting_id);
+  json_t *m = meeting_json_get(hub_db(h), meeting_id);
   json_t *fields =
       json_pack("{s:I, s:o}", "meeting_id", (json_int_t)meeting_id, "meeting", m ? m : json_null());
   if (extra) json_object_update_new(fields, extra);
@@ -134,7 +136,15 @@ static void handle_meeting_create(hub *h, session *s, json_int_t id, json_t *req
     return;
   }
   char why[240];
-  int64_t mid = meeting_store_create(db, cid, s->user_id, req, why, sizeof why);
+  meeting_spec_in *spec = malloc(sizeof *spec);
+  if (!spec) {
+    hub_error(h, s, id, ERR_INTERNAL, "out of memory");
+    return;
+  }
+  int64_t mid = meeting_spec_from_json(req, spec, why, sizeof why)
+                    ? meeting_store_create(db, cid, s->user_id, &spec->spec, why, sizeof why)
+                    : -1;
+  free(spec);
   if (mid < 0) {
     hub_error(h, s, id, ERR_INVALID_PARAMS, why);
     return;
@@ -156,7 +166,16 @@ static void handle_meeting_update(hub *h, session *s, json_int_t id, json_t *req
   size_t nb = 0;
   int64_t *before = meeting_store_invitee_ids(db, m.id, &nb);
   char why[240];
-  if (meeting_store_update(db, m.id, req, why, sizeof why) != 0) {
+  meeting_spec_in *spec = malloc(sizeof *spec);
+  if (!spec) {
+    free(before);
+    hub_error(h, s, id, ERR_INTERNAL, "out of memory");
+    return;
+  }
+  bool changed = meeting_spec_from_json(req, spec, why, sizeof why) &&
+                 meeting_store_update(db, m.id, &spec->spec, why, sizeof why) == 0;
+  free(spec);
+  if (!changed) {
     free(before);
     hub_error(h, s, id, m.cancelled ? ERR_CONFLICT : ERR_INVALID_PARAMS, why);
     return;
@@ -182,7 +201,17 @@ static void handle_meeting_invite(hub *h, session *s, json_int_t id, json_t *req
   size_t nb = 0;
   int64_t *before = meeting_store_invitee_ids(db, m.id, &nb);
   char why[240];
-  if (meeting_store_invite(db, m.id, json_object_get(req, "invite"), why, sizeof why) != 0) {
+  meeting_spec_in *spec = malloc(sizeof *spec);
+  if (!spec) {
+    free(before);
+    hub_error(h, s, id, ERR_INTERNAL, "out of memory");
+    return;
+  }
+  size_t ninv = 0;
+  bool invited = meeting_invites_from_json(json_object_get(req, "invite"), spec, &ninv, why, sizeof why) &&
+                 meeting_store_invite(db, m.id, spec->invite, ninv, why, sizeof why) == 0;
+  free(spec);
+  if (!invited) {
     free(before);
     hub_error(h, s, id, ERR_INVALID_PARAMS, why);
     return;
@@ -245,23 +274,25 @@ static void handle_meeting_list(hub *h, session *s, json_int_t id, json_t *req) 
   moa_db *db = hub_db(h);
   /* all: admins see every meeting, not only those they are invited to; past: those that ended */
   int want = cid ? MEETING_LIST_MAX * 10 : (int)limit;
-  json_t *ids = past ? meeting_store_past_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled)
-                     : meeting_store_upcoming_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled);
-  if (!ids) {
+  size_t n = 0;
+  int64_t *ids = NULL;
+  int rc =
+      past ? meeting_store_past_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled, &ids, &n)
+           : meeting_store_upcoming_ids(db, s->user_id, s->is_admin && all, db_now(db), want, cancelled, &ids,
+                                        &n);
+  if (rc != 0) {
     hub_error(h, s, id, ERR_INTERNAL, "cannot read meetings");
     return;
   }
   json_t *out = json_array();
-  size_t i;
-  json_t *v;
-  json_array_foreach(ids, i, v) {
+  for (size_t i = 0; i < n; i++) {
     meeting_rec m;
     if (json_array_size(out) >= (size_t)limit) break;
-    if (meeting_store_get(db, json_integer_value(v), &m) != 1 || (cid && m.consortium_id != cid)) continue;
+    if (meeting_store_get(db, ids[i], &m) != 1 || (cid && m.consortium_id != cid)) continue;
     json_t *j = meeting_for(h, s, &m);
     if (j) json_array_append_new(out, j);
   }
-  json_decref(ids);
+  free(ids);
   hub_reply(h, s, id, json_pack("{s:o}", "meetings", out));
 }
 
@@ -320,7 +351,7 @@ static void handle_meeting_attendance(hub *h, session *s, json_int_t id, json_t 
     return;
   }
   moa_db *db = hub_db(h);
-  json_t *rows = attendance_store_rows(db, m.id);
+  json_t *rows = meeting_attendance_json(db, m.id);
   char *csv = attendance_store_csv(db, m.id);
   if (!rows || !csv) {
     json_decref(rows);
@@ -388,7 +419,7 @@ static void handle_admin_activity(hub *h, session *s, json_int_t id, json_t *req
     hub_error(h, s, id, ERR_INVALID_PARAMS, "the period must end after it starts and last at most 366 days");
     return;
   }
-  json_t *rows = attendance_store_activity(db, from, to);
+  json_t *rows = meeting_activity_json(db, from, to);
   if (!rows) {
     hub_error(h, s, id, ERR_INTERNAL, "cannot read activity");
     return;
@@ -404,12 +435,11 @@ static void handle_admin_activity(hub *h, session *s, json_int_t id, json_t *req
 void meeting_reminder_tick(hub *h) {
   moa_db *db = hub_db(h);
   int64_t now = db_now(db);
-  json_t *due = meeting_store_take_reminders(db, now, now + hub_config(h)->reminder_lead);
-  size_t i;
-  json_t *d;
-  json_array_foreach(due, i, d) {
-    int64_t mid = json_integer_value(json_object_get(d, "id"));
-    int64_t occ = json_integer_value(json_object_get(d, "occurrence_start"));
+  size_t ndue = 0;
+  meeting_reminder *due = meeting_store_take_reminders(db, now, now + hub_config(h)->reminder_lead, &ndue);
+  for (size_t i = 0; i < ndue; i++) {
+    int64_t mid = due[i].id;
+    int64_t occ = due[i].occurrence_start;
     meeting_rec m;
     if (meeting_store_get(db, mid, &m) != 1) continue;
     size_t n = 0;
@@ -424,20 +454,14 @@ void meeting_reminder_tick(hub *h) {
                                  "starts_local", local, "starts_in_s", (json_int_t)(occ - now))));
     free(ids);
   }
-  json_decref(due);
+  free(due);
 }
 
 const handler_def meeting_handlers[] = {
-    {"meeting.attendance", handle_meeting_attendance, 0},
-    {"meeting.cancel", handle_meeting_cancel, 0},
-    {"meeting.create", handle_meeting_create, 0},
-    {"meeting.get", handle_meeting_get, HANDLER_GUEST},
-    {"meeting.guest_link", handle_meeting_guest_link, 0},
-    {"meeting.invite", handle_meeting_invite, 0},
-    {"meeting.list", handle_meeting_list, HANDLER_GUEST},
-    {"meeting.update", handle_meeting_update, 0},
-    {"calendar.feed", handle_calendar_feed, 0},
-    {"calendar.revoke", handle_calendar_revoke, 0},
-    {"admin.activity", handle_admin_activity, 0},
-    {NULL, NULL, 0},
+    {"meeting.attendance", handle_meeting_attendance, 0}, {"meeting.cancel", handle_meeting_cancel, 0},
+    {"meeting.create", handle_meeting_create, 0},         {"meeting.get", handle_meeting_get, HANDLER_GUEST},
+    {"meeting.guest_link", handle_meeting_guest_link, 0}, {"meeting.invite", handle_meeting_invite, 0},
+    {"meeting.list", handle_meeting_list, HANDLER_GUEST}, {"meeting.update", handle_meeting_update, 0},
+    {"calendar.feed", handle_calendar_feed, 0},           {"calendar.revoke", handle_calendar_revoke, 0},
+    {"admin.activity", handle_admin_activity, 0},         {NULL, NULL, 0},
 };

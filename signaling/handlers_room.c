@@ -13,6 +13,7 @@
 #include "signaling/meeting_control.h"
 #include "signaling/meeting_record.h"
 #include "signaling/room_events.h"
+#include "signaling/room_json.h"
 #include "storage/chat_store.h"
 #include "storage/consortium_store.h"
 #include "storage/room_store.h"
@@ -20,6 +21,24 @@
 
 static bool may_see_consortium(hub *h, session *s, int64_t cid) {
   return s->is_admin || user_store_role_in(hub_db(h), s->user_id, cid) != ROLE_NONE;
+}
+
+typedef struct room_list_ctx {
+  hub *h;
+  json_t *rooms;
+} room_list_ctx;
+
+/* A room of room.list: the room object with who is in it now. */
+static int add_room(void *ctx, const room_view *room) {
+  room_list_ctx *list = ctx;
+  json_t *rj = room_json(room);
+  if (rj) {
+    json_object_set_new(
+        rj, "participants",
+        hub_rooms(list->h) ? room_events_presence_json(hub_rooms(list->h), room->rec.id) : json_array());
+    json_array_append_new(list->rooms, rj);
+  }
+  return 0;
 }
 
 static void handle_room_list(hub *h, session *s, json_int_t id, json_t *req) {
@@ -46,19 +65,14 @@ static void handle_room_list(hub *h, session *s, json_int_t id, json_t *req) {
     return;
   }
   room_store_ensure_lounges(db);
-  json_t *list = room_store_list(db, cid, s->user_id, s->is_admin, include_archived);
-  if (!list) {
+  room_list_ctx list = {h, json_array()};
+  if (!list.rooms ||
+      room_store_list(db, cid, s->user_id, s->is_admin, include_archived, add_room, &list) != 0) {
+    json_decref(list.rooms);
     hub_error(h, s, id, ERR_INTERNAL, "cannot read rooms");
     return;
   }
-  size_t i;
-  json_t *room;
-  json_array_foreach(list, i, room) {
-    json_int_t rid = json_integer_value(json_object_get(room, "id"));
-    json_object_set_new(room, "participants",
-                        hub_rooms(h) ? room_events_presence_json(hub_rooms(h), rid) : json_array());
-  }
-  hub_reply(h, s, id, json_pack("{s:I, s:o}", "consortium_id", cid, "rooms", list));
+  hub_reply(h, s, id, json_pack("{s:I, s:o}", "consortium_id", cid, "rooms", list.rooms));
 }
 
 static void handle_room_create(hub *h, session *s, json_int_t id, json_t *req) {
@@ -95,14 +109,31 @@ static void handle_room_create(hub *h, session *s, json_int_t id, json_t *req) {
     hub_error(h, s, id, ERR_FORBIDDEN, "only members of this consortium can open rooms in it");
     return;
   }
+  size_t ninv = json_is_array(invitees) ? json_array_size(invitees) : 0;
   char why[160];
-  int64_t rid = room_store_create(db, cid, name, description, invited_only, s->user_id,
-                                  json_is_array(invitees) ? invitees : NULL, why, sizeof why);
-  if (rid < 0) {
+  if (ninv > ROOM_INVITEES_MAX) {
+    snprintf(why, sizeof why, "invitees must be an array of at most %d user ids", ROOM_INVITEES_MAX);
     hub_error(h, s, id, ERR_INVALID_PARAMS, why);
     return;
   }
-  json_t *room = room_store_json(db, rid);
+  int64_t inv[ROOM_INVITEES_MAX];
+  for (size_t i = 0; i < ninv; i++) {
+    json_t *v = json_array_get(invitees, i);
+    if (!json_is_integer(v)) {
+      snprintf(why, sizeof why, "invitees[%zu] is not a user id", i);
+      hub_error(h, s, id, ERR_INVALID_PARAMS, why);
+      return;
+    }
+    inv[i] = json_integer_value(v);
+  }
+  int64_t rid = 0;
+  store_status st = room_store_create(db, cid, name, description, invited_only, s->user_id, inv, ninv, &rid,
+                                      why, sizeof why);
+  if (st != STORE_OK) {
+    hub_error(h, s, id, protocol_store_error(st), why);
+    return;
+  }
+  json_t *room = room_json_get(db, rid);
   json_object_set_new(room, "participants", json_array());
   hub_reply(h, s, id, room);
 }
@@ -141,7 +172,7 @@ json_t *room_enter(hub *h, session *s, const room_rec *room, participant **out, 
   json_t *others = json_array();
   for (participant *q = p->room->members; q; q = q->next)
     if (q != p) json_array_append_new(others, room_events_participant_json(q));
-  json_t *rj = room_store_json(db, room->id);
+  json_t *rj = room_json_get(db, room->id);
   json_t *result = json_pack("{s:o, s:{s:I, s:s}, s:o, s:I}", "room", rj ? rj : json_null(), "self",
                              "participant_id", (json_int_t)p->id, "name", p->name, "participants", others,
                              "conversation_id", (json_int_t)conv);

@@ -12,6 +12,7 @@
 #include "rooms/registry.h"
 #include "signaling/handlers.h"
 #include "signaling/room_events.h"
+#include "signaling/room_json.h"
 #include "storage/room_store.h"
 #include "storage/user_store.h"
 
@@ -48,7 +49,7 @@ static bool load_managed_room(hub *h, session *s, json_int_t id, json_t *req, bo
 }
 
 static void reply_room(hub *h, session *s, json_int_t id, int64_t room_id) {
-  json_t *rj = room_store_json(hub_db(h), room_id);
+  json_t *rj = room_json_get(hub_db(h), room_id);
   if (!rj) {
     hub_error(h, s, id, ERR_INTERNAL, "cannot read the room");
     return;

@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "signaling/meeting_control_int.h"
+#include "signaling/meeting_json.h"
 #include "storage/chat_store.h"
 #include "storage/guest_store.h"
 
@@ -28,7 +29,7 @@ void mc_agenda_load(hub *h, room_ctl *c, int64_t now) {
   c->segments = NULL;
   c->nseg = 0;
   if (!c->is_meeting) return;
-  json_t *segs = meeting_store_segments(hub_db(h), c->m.id);
+  json_t *segs = meeting_segments_json(hub_db(h), c->m.id);
   if (!segs) return;
   size_t i;
   json_t *s;
@@ -100,15 +101,13 @@ json_t *mc_agenda_json(const room_ctl *c, int64_t now) {
 void mc_scope_withdraw_chat(hub *h, const room_ctl *c, int position) {
   if (!c->is_meeting || c->nseg == 0) return;
   moa_db *db = hub_db(h);
-  json_t *ids = guest_store_out_of_scope(db, c->m.id, position);
-  size_t n = json_array_size(ids);
-  int64_t *v = n ? malloc(n * sizeof *v) : NULL;
-  for (size_t i = 0; v && i < n; i++) v[i] = json_integer_value(json_array_get(ids, i));
-  if (!ids || (n && !v) || chat_store_room_withdraw(db, c->room.id, v, v ? n : 0) != CHAT_STORE_OK)
+  size_t n = 0;
+  int64_t *v = NULL;
+  if (guest_store_out_of_scope(db, c->m.id, position, &v, &n) != 0 ||
+      chat_store_room_withdraw(db, c->room.id, v, n) != CHAT_STORE_OK)
     log_error("room %lld: cannot withdraw the chat of guests whose part of the agenda ended",
               (long long)c->room.id);
   free(v);
-  json_decref(ids);
 }
 
 /* Removes the guests of the room (and its lobby) whose scope ended before position. */

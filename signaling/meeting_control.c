@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "signaling/meeting_control_int.h"
 #include "signaling/room_events.h"
+#include "signaling/room_json.h"
 #include "storage/attendance_store.h"
 #include "storage/chat_store.h"
 #include "storage/moderation_store.h"
@@ -288,7 +289,7 @@ mc_verdict meeting_control_check(rooms *r, hub *h, session *s, const room_rec *r
   while (*tail) tail = &(*tail)->next;
   *tail = e;
   tell_hosts_lobby(r, h, c);
-  *lobby_reply = json_pack("{s:o, s:b, s:s, s:I}", "room", room_store_json(db, room->id), "lobby", 1, "role",
+  *lobby_reply = json_pack("{s:o, s:b, s:s, s:I}", "room", room_json_get(db, room->id), "lobby", 1, "role",
                            role, "meeting_id", (json_int_t)c->m.id);
   return MC_WAIT;
 }
@@ -756,7 +757,7 @@ json_t *meeting_control_agenda_follow_clock(rooms *r, hub *h, session *actor, co
 json_t *meeting_control_log(rooms *r, hub *h, session *actor, const room_rec *room, int64_t before, int limit,
                             mc_result *res) {
   if (!moderator_ctl(r, h, actor, room, NULL, res)) return NULL;
-  json_t *rows = moderation_store_log(hub_db(h), room->id, before, limit);
+  json_t *rows = room_moderation_log_json(hub_db(h), room->id, before, limit);
   if (!rows) {
     mc_fail(res, ERR_INTERNAL, "cannot read the moderation log");
     return NULL;

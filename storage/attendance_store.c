@@ -53,35 +53,28 @@ int attendance_store_leave(moa_db *db, int64_t meeting_id, int64_t user_id, int6
   return sqlite3_changes(db_handle(db)) > 0 ? 1 : 0;
 }
 
-json_t *attendance_store_rows(moa_db *db, int64_t meeting_id) {
+int attendance_store_rows(moa_db *db, int64_t meeting_id, attendance_row_fn fn, void *ctx) {
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT user_id, name, role, joined_at, left_at FROM attendance "
                              "WHERE meeting_id = ? ORDER BY joined_at, id");
-  if (!st) return NULL;
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, meeting_id);
-  json_t *out = json_array();
-  int rc;
+  int rc, stopped = 0;
   int64_t now = db_now(db);
-  while ((rc = db_step(db, st)) == SQLITE_ROW) {
-    int64_t joined = sqlite3_column_int64(st, 3), left = sqlite3_column_int64(st, 4);
-    char jl[32], ll[32] = "";
-    seoul_format_human(joined, jl, sizeof jl);
-    if (left) seoul_format_human(left, ll, sizeof ll);
-    int64_t minutes = ((left ? left : now) - joined) / 60;
-    json_array_append_new(
-        out,
-        json_pack("{s:I, s:s, s:s, s:I, s:I, s:s, s:s, s:I}", "user_id",
-                  (json_int_t)sqlite3_column_int64(st, 0), "name", (const char *)sqlite3_column_text(st, 1),
-                  "role", (const char *)sqlite3_column_text(st, 2), "joined_at", (json_int_t)joined,
-                  "left_at", (json_int_t)left, "joined_local", jl, "left_local", ll, "minutes",
-                  (json_int_t)(minutes < 0 ? 0 : minutes)));
+  while (!stopped && (rc = db_step(db, st)) == SQLITE_ROW) {
+    attendance_row r = {.user_id = sqlite3_column_int64(st, 0),
+                        .name = (const char *)sqlite3_column_text(st, 1),
+                        .role = (const char *)sqlite3_column_text(st, 2),
+                        .joined_at = sqlite3_column_int64(st, 3),
+                        .left_at = sqlite3_column_int64(st, 4)};
+    seoul_format_human(r.joined_at, r.joined_local, sizeof r.joined_local);
+    if (r.left_at) seoul_format_human(r.left_at, r.left_local, sizeof r.left_local);
+    r.minutes = ((r.left_at ? r.left_at : now) - r.joined_at) / 60;
+    if (r.minutes < 0) r.minutes = 0;
+    stopped = fn(ctx, &r);
   }
   sqlite3_reset(st);
-  if (rc != SQLITE_DONE) {
-    json_decref(out);
-    return NULL;
-  }
-  return out;
+  return !stopped && rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Length of the blank at s (ASCII space, tab, CR, LF, VT, FF; U+00A0 no-break space; U+3000
@@ -118,32 +111,34 @@ static void csv_cell(textbuf *b, const char *s) {
   if (quote) textbuf_put(b, "\"", 1);
 }
 
+static int csv_row(void *ctx, const attendance_row *r) {
+  textbuf *b = ctx;
+  char num[32];
+  csv_cell(b, r->name);
+  textbuf_put(b, ",", 1);
+  csv_cell(b, r->role);
+  snprintf(num, sizeof num, ",%lld,", (long long)r->user_id);
+  textbuf_put(b, num, strlen(num));
+  csv_cell(b, r->joined_local);
+  textbuf_put(b, ",", 1);
+  csv_cell(b, r->left_local);
+  snprintf(num, sizeof num, ",%lld\r\n", (long long)r->minutes);
+  textbuf_put(b, num, strlen(num));
+  return 0;
+}
+
 char *attendance_store_csv(moa_db *db, int64_t meeting_id) {
-  json_t *rows = attendance_store_rows(db, meeting_id);
-  if (!rows) return NULL;
   textbuf b = {0};
   const char *header = "name,role,user_id,joined (Asia/Seoul),left (Asia/Seoul),minutes\r\n";
   textbuf_put(&b, header, strlen(header));
-  size_t i;
-  json_t *r;
-  json_array_foreach(rows, i, r) {
-    char num[32];
-    csv_cell(&b, json_string_value(json_object_get(r, "name")));
-    textbuf_put(&b, ",", 1);
-    csv_cell(&b, json_string_value(json_object_get(r, "role")));
-    snprintf(num, sizeof num, ",%lld,", (long long)json_integer_value(json_object_get(r, "user_id")));
-    textbuf_put(&b, num, strlen(num));
-    csv_cell(&b, json_string_value(json_object_get(r, "joined_local")));
-    textbuf_put(&b, ",", 1);
-    csv_cell(&b, json_string_value(json_object_get(r, "left_local")));
-    snprintf(num, sizeof num, ",%lld\r\n", (long long)json_integer_value(json_object_get(r, "minutes")));
-    textbuf_put(&b, num, strlen(num));
+  if (attendance_store_rows(db, meeting_id, csv_row, &b) != 0) {
+    free(textbuf_take(&b));
+    return NULL;
   }
-  json_decref(rows);
   return textbuf_take(&b);
 }
 
-json_t *attendance_store_activity(moa_db *db, int64_t from, int64_t to) {
+int attendance_store_activity(moa_db *db, int64_t from, int64_t to, attendance_activity_fn fn, void *ctx) {
   sqlite3_stmt *st =
       db_stmt(db,
               "SELECT c.id, c.name_ko, c.name_en, "
@@ -161,26 +156,22 @@ json_t *attendance_store_activity(moa_db *db, int64_t from, int64_t to) {
               " WHERE v.consortium_id = c.id AND g.kind = 'text' AND g.deleted_at IS NULL "
               " AND g.created_at >= ?1 AND g.created_at <= ?2) "
               "FROM consortia c WHERE c.active = 1 ORDER BY c.id");
-  if (!st) return NULL;
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, from);
   sqlite3_bind_int64(st, 2, to);
   sqlite3_bind_int64(st, 3, db_now(db));
-  json_t *out = json_array();
-  int rc;
-  while ((rc = db_step(db, st)) == SQLITE_ROW)
-    json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "consortium_id",
-                                         (json_int_t)sqlite3_column_int64(st, 0), "name_ko",
-                                         (const char *)sqlite3_column_text(st, 1), "name_en",
-                                         (const char *)sqlite3_column_text(st, 2), "meetings_scheduled",
-                                         (json_int_t)sqlite3_column_int64(st, 3), "meetings_held",
-                                         (json_int_t)sqlite3_column_int64(st, 4), "attendees",
-                                         (json_int_t)sqlite3_column_int64(st, 5), "attendance_minutes",
-                                         (json_int_t)(sqlite3_column_int64(st, 6) / 60), "messages",
-                                         (json_int_t)sqlite3_column_int64(st, 7)));
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) {
-    json_decref(out);
-    return NULL;
+  int rc, stopped = 0;
+  while (!stopped && (rc = db_step(db, st)) == SQLITE_ROW) {
+    attendance_activity a = {.consortium_id = sqlite3_column_int64(st, 0),
+                             .name_ko = (const char *)sqlite3_column_text(st, 1),
+                             .name_en = (const char *)sqlite3_column_text(st, 2),
+                             .meetings_scheduled = sqlite3_column_int64(st, 3),
+                             .meetings_held = sqlite3_column_int64(st, 4),
+                             .attendees = sqlite3_column_int64(st, 5),
+                             .attendance_minutes = sqlite3_column_int64(st, 6) / 60,
+                             .messages = sqlite3_column_int64(st, 7)};
+    stopped = fn(ctx, &a);
   }
-  return out;
+  sqlite3_reset(st);
+  return !stopped && rc == SQLITE_DONE ? 0 : -1;
 }

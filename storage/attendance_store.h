@@ -4,7 +4,6 @@
 #ifndef MOA_STORAGE_ATTENDANCE_STORE_H
 #define MOA_STORAGE_ATTENDANCE_STORE_H
 
-#include <jansson.h>
 #include <stdint.h>
 
 #include "storage/db.h"
@@ -17,17 +16,43 @@ int attendance_store_join(moa_db *db, int64_t meeting_id, int64_t user_id, const
  * open, -1 on error. */
 int attendance_store_leave(moa_db *db, int64_t meeting_id, int64_t user_id, int64_t at);
 
-/* Rows of a meeting in join order: [{user_id, name, role, joined_at, left_at, joined_local,
- * left_local, minutes}] (left_at 0 / left_local "" while inside). NULL on error. */
-json_t *attendance_store_rows(moa_db *db, int64_t meeting_id);
+/* One join..leave interval. left_at 0 and left_local "" while inside; the local times are
+ * "YYYY-MM-DD HH:MM" in Asia/Seoul; minutes runs to now while inside, never below 0. name and
+ * role belong to the store and live until the callback returns. */
+typedef struct attendance_row {
+  int64_t user_id, joined_at, left_at, minutes;
+  const char *name, *role;
+  char joined_local[32], left_local[32];
+} attendance_row;
+
+/* Called once per row; return 0 to go on, anything else to stop (the read then fails). */
+typedef int (*attendance_row_fn)(void *ctx, const attendance_row *r);
+
+/* Calls fn for the rows of a meeting in join order. fn must not use db. Returns 0, or -1 on a
+ * database error or when fn stopped the read. */
+int attendance_store_rows(moa_db *db, int64_t meeting_id, attendance_row_fn fn, void *ctx);
 
 /* The same rows as CSV text (header line, CRLF line ends, RFC 4180 quoting; against formula
  * injection a cell starting with tab or CR, or with = + - @ or full-width ＝ ＋ － ＠ after any
  * leading blanks, is quoted and prefixed with '). malloc'd, NULL on error. */
 char *attendance_store_csv(moa_db *db, int64_t meeting_id);
 
-/* Activity per active consortium over [from, to): [{consortium_id, name_ko, name_en,
- * meetings_held, attendees (unique users), attendance_minutes, messages}]. NULL on error. */
-json_t *attendance_store_activity(moa_db *db, int64_t from, int64_t to);
+/* The activity of one active consortium over a period. The names belong to the store and live
+ * until the callback returns. */
+typedef struct attendance_activity {
+  int64_t consortium_id;
+  const char *name_ko, *name_en;
+  int64_t meetings_scheduled; /* scheduled (not cancelled) meetings starting in the period */
+  int64_t meetings_held;      /* meetings someone joined in the period */
+  int64_t attendees;          /* unique users who joined them */
+  int64_t attendance_minutes; /* time inside, cut at the period's end */
+  int64_t messages;           /* text messages in the consortium's conversations */
+} attendance_activity;
+
+typedef int (*attendance_activity_fn)(void *ctx, const attendance_activity *a);
+
+/* Calls fn for every active consortium, by id, with its activity over [from, to]. fn must not
+ * use db. Returns 0, or -1 on a database error or when fn stopped the read. */
+int attendance_store_activity(moa_db *db, int64_t from, int64_t to, attendance_activity_fn fn, void *ctx);
 
 #endif

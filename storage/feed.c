@@ -2,6 +2,7 @@
  * feed_int.h). JSON is read with jansson; since jansson refuses a whole document for one byte
  * that is not UTF-8, such bytes are first replaced by U+FFFD, and the items holding one are then
  * refused by programme_batch_add: one broken item does not cost the rest of the feed. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

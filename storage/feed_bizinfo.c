@@ -4,6 +4,7 @@
  * jrsdInsttNm 소관부처, excInsttNm 수행기관, bsnsSumryCn (HTML entities), pldirSportRealmLclasCodeNm
  * 지원분야, trgetNm, reqstBeginEndDe (free text), creatPnttm/updtPnttm, hashtags ("기술,서울,부산"),
  * fileNm ('@' list); the older variant also areaNm ("서울@부산") and industNm (KSIC ranges). */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

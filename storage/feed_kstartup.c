@@ -6,6 +6,7 @@
  * search facets, not conditions (a project that read them as conditions found announcements
  * saying the opposite): they are kept as attributes for the rule extractor to treat as
  * preferences only, together with the explicit aply_trgt_ctnt, aply_excl_trgt_ctnt, prfn_matr. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

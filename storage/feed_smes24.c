@@ -4,6 +4,7 @@
  * CC10.., salsAmtCd + minSalsAmt/maxSalsAmt, emplyCntCd + minEmplyCnt/mixEmplyCnt [sic],
  * ablbizCd + minAblbiz/maxAblbiz 업력, minRpsntAge/maxRpsntAge, needCrtfnCd EC01.., areaCd 행정코드
  * pipe list, induty, fmleRpsntYn, fntnYn, refntnYn), kept as attributes for the rule extractor. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

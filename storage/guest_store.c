@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "storage/db_ids.h"
+
 static bool clean_name(const char *s) {
   size_t n = strlen(s);
   if (n == 0 || n > 400) return false;
@@ -76,22 +78,25 @@ dberr:
   return -1;
 }
 
-json_t *guest_store_links(moa_db *db, int64_t meeting_id) {
+int guest_store_links(moa_db *db, int64_t meeting_id, guest_link_fn fn, void *ctx) {
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT id, role, label, expires_at, max_uses, uses, until_segment "
                              "FROM guest_links WHERE meeting_id = ? ORDER BY id");
-  if (!st) return NULL;
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, meeting_id);
-  json_t *out = json_array();
-  while (db_step(db, st) == SQLITE_ROW)
-    json_array_append_new(
-        out, json_pack("{s:I, s:s, s:s, s:I, s:i, s:i, s:i}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                       "role", (const char *)sqlite3_column_text(st, 1), "label",
-                       (const char *)sqlite3_column_text(st, 2), "expires_at",
-                       (json_int_t)sqlite3_column_int64(st, 3), "max_uses", sqlite3_column_int(st, 4), "uses",
-                       sqlite3_column_int(st, 5), "until_segment", sqlite3_column_int(st, 6)));
+  int rc, stopped = 0;
+  while (!stopped && (rc = db_step(db, st)) == SQLITE_ROW) {
+    guest_link l = {.id = sqlite3_column_int64(st, 0),
+                    .role = (const char *)sqlite3_column_text(st, 1),
+                    .label = (const char *)sqlite3_column_text(st, 2),
+                    .expires_at = sqlite3_column_int64(st, 3),
+                    .max_uses = sqlite3_column_int(st, 4),
+                    .uses = sqlite3_column_int(st, 5),
+                    .until_segment = sqlite3_column_int(st, 6)};
+    stopped = fn(ctx, &l);
+  }
   sqlite3_reset(st);
-  return out;
+  return !stopped && rc == SQLITE_DONE ? 0 : -1;
 }
 
 guest_status guest_store_redeem(moa_db *db, const char *token, const char *name, int64_t *user_id,
@@ -161,23 +166,16 @@ fail:
   return GUEST_ERROR;
 }
 
-json_t *guest_store_out_of_scope(moa_db *db, int64_t meeting_id, int position) {
+int guest_store_out_of_scope(moa_db *db, int64_t meeting_id, int position, int64_t **ids, size_t *n) {
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT user_id FROM guests WHERE meeting_id = ? AND until_segment > 0 AND "
                              "until_segment < ? ORDER BY user_id");
-  if (!st) return NULL;
+  *ids = NULL;
+  *n = 0;
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, meeting_id);
   sqlite3_bind_int(st, 2, position);
-  json_t *ids = json_array();
-  int rc;
-  while ((rc = db_step(db, st)) == SQLITE_ROW)
-    json_array_append_new(ids, json_integer(sqlite3_column_int64(st, 0)));
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) {
-    json_decref(ids);
-    return NULL;
-  }
-  return ids;
+  return db_ids(db, st, ids, n);
 }
 
 int guest_store_of_user(moa_db *db, int64_t user_id, guest_info *out) {

@@ -6,8 +6,8 @@
 #ifndef MOA_STORAGE_GUEST_STORE_H
 #define MOA_STORAGE_GUEST_STORE_H
 
-#include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "storage/db.h"
@@ -39,9 +39,20 @@ int64_t guest_store_create_link(moa_db *db, int64_t meeting_id, const char *role
                                 int64_t expires_at, int max_uses, int until_segment, int64_t created_by,
                                 char token[SESSION_TOKEN_LEN + 1], char *err, size_t errlen);
 
-/* The links of a meeting (never their tokens): [{id, role, label, expires_at, max_uses, uses,
- * until_segment}]. NULL on error. */
-json_t *guest_store_links(moa_db *db, int64_t meeting_id);
+/* A link as listed to hosts (never its token). The strings belong to the store and live until
+ * the callback returns. */
+typedef struct guest_link {
+  int64_t id, expires_at;
+  const char *role, *label;
+  int max_uses, uses, until_segment;
+} guest_link;
+
+/* Called once per link; return 0 to go on, anything else to stop (the read then fails). */
+typedef int (*guest_link_fn)(void *ctx, const guest_link *l);
+
+/* Calls fn for the links of a meeting, oldest first. fn must not use db. Returns 0, or -1 on a
+ * database error or when fn stopped the read. */
+int guest_store_links(moa_db *db, int64_t meeting_id, guest_link_fn fn, void *ctx);
 
 /* Redeems a link: counts one use and creates the guest user named name (1..100 characters of
  * plain text). On GUEST_OK *user_id and *out are set; on any other status nothing is written. */
@@ -49,8 +60,9 @@ guest_status guest_store_redeem(moa_db *db, const char *token, const char *name,
                                 guest_info *out);
 
 /* The guests of meeting_id whose scope ends before agenda position (until_segment N > 0 and
- * N < position): a JSON array of user ids, NULL on error. */
-json_t *guest_store_out_of_scope(moa_db *db, int64_t meeting_id, int position);
+ * N < position), by user id: 0 with a malloc'd array *ids of *n user ids (NULL when there is
+ * none; free it), or -1 on error (*ids NULL, *n 0). */
+int guest_store_out_of_scope(moa_db *db, int64_t meeting_id, int position, int64_t **ids, size_t *n);
 
 /* 1 and *out when user is a guest, 0 when not, -1 on error. */
 int guest_store_of_user(moa_db *db, int64_t user_id, guest_info *out);

@@ -67,37 +67,29 @@ static void text_line(textbuf *b, const char *name, const char *text) {
   free(v.p);
 }
 
-static const char *str(json_t *o, const char *k) {
-  const char *s = json_string_value(json_object_get(o, k));
-  return s ? s : "";
-}
-
-static int64_t num(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
-
 /* The event's DESCRIPTION: the join link (join_url, may be "") on the first line, where every
  * calendar program shows it, then the meeting's description, then its agenda one line per
  * segment. */
-static char *description_of(json_t *m, const char *join_url) {
+static char *description_of(const meeting_info *m, const char *join_url) {
   textbuf d = {0};
   if (join_url[0]) {
     textbuf_puts(&d, "회의 참여 (Join): ");
     textbuf_puts(&d, join_url);
-    if (str(m, "description")[0]) textbuf_puts(&d, "\n\n");
+    if (m->description[0]) textbuf_puts(&d, "\n\n");
   }
-  textbuf_puts(&d, str(m, "description"));
-  json_t *agenda = json_object_get(m, "agenda");
-  if (json_array_size(agenda)) {
+  textbuf_puts(&d, m->description);
+  if (m->nagenda) {
     if (d.len) textbuf_puts(&d, "\n\n");
-    size_t i;
-    json_t *g;
-    json_array_foreach(agenda, i, g) {
-      char head[64];
-      snprintf(head, sizeof head, "%s (%lld분) ", str(g, "start"), (long long)num(g, "length_s") / 60);
+    for (size_t i = 0; i < m->nagenda; i++) {
+      const meeting_segment *g = &m->agenda[i];
+      char start[32], head[64];
+      seoul_format_human(m->starts_at + g->start_offset_s, start, sizeof start);
+      snprintf(head, sizeof head, "%s (%lld분) ", start + 11, (long long)g->length_s / 60); /* "HH:MM" */
       textbuf_puts(&d, head);
-      textbuf_puts(&d, str(g, "item"));
-      if (str(g, "speaker")[0]) {
+      textbuf_puts(&d, g->item);
+      if (g->speaker[0]) {
         textbuf_puts(&d, " — ");
-        textbuf_puts(&d, str(g, "speaker"));
+        textbuf_puts(&d, g->speaker);
       }
       textbuf_puts(&d, "\n");
     }
@@ -105,44 +97,41 @@ static char *description_of(json_t *m, const char *join_url) {
   return textbuf_take(&d);
 }
 
-static void event(textbuf *b, json_t *m, const char *stamp, const char *url_base) {
+static void event(textbuf *b, const meeting_info *m, const char *stamp, const char *url_base) {
   char v[128], t[32];
   textbuf_puts(b, "BEGIN:VEVENT\r\n");
-  snprintf(v, sizeof v, "moa-meeting-%lld-%lld@moa", (long long)num(m, "id"),
-           (long long)num(m, "created_at"));
+  snprintf(v, sizeof v, "moa-meeting-%lld-%lld@moa", (long long)m->id, (long long)m->created_at);
   ical_line(b, "UID", v);
   ical_line(b, "DTSTAMP", stamp);
-  seoul_format_ical_local(num(m, "starts_at"), t, sizeof t);
+  seoul_format_ical_local(m->starts_at, t, sizeof t);
   ical_line(b, "DTSTART;TZID=" SEOUL_TZID, t);
-  seoul_format_ical_local(num(m, "ends_at"), t, sizeof t);
+  seoul_format_ical_local(m->ends_at, t, sizeof t);
   ical_line(b, "DTEND;TZID=" SEOUL_TZID, t);
-  const char *rec = str(m, "recurrence");
+  const char *rec = m->recurrence;
   if (!strcmp(rec, "weekly") || !strcmp(rec, "monthly")) {
     snprintf(v, sizeof v, "FREQ=%s;COUNT=%lld", !strcmp(rec, "weekly") ? "WEEKLY" : "MONTHLY",
-             (long long)num(m, "recurrence_count"));
+             (long long)m->recurrence_count);
     ical_line(b, "RRULE", v);
   }
-  text_line(b, "SUMMARY", str(m, "title"));
+  text_line(b, "SUMMARY", m->title);
   char join[512] = "";
-  if (url_base && url_base[0])
-    snprintf(join, sizeof join, "%s/#/room/%lld", url_base, (long long)num(m, "room_id"));
+  if (url_base && url_base[0]) snprintf(join, sizeof join, "%s/#/room/%lld", url_base, (long long)m->room_id);
   char *desc = description_of(m, join);
   if (desc && desc[0]) text_line(b, "DESCRIPTION", desc);
   free(desc);
-  json_t *c = json_object_get(m, "consortium");
-  if (c) text_line(b, "LOCATION", str(c, "name_ko"));
+  if (m->consortium_name_ko) text_line(b, "LOCATION", m->consortium_name_ko);
   if (join[0]) ical_line(b, "URL", join);
-  snprintf(v, sizeof v, "%lld", (long long)num(m, "sequence"));
+  snprintf(v, sizeof v, "%d", m->sequence);
   ical_line(b, "SEQUENCE", v);
-  bool cancelled = !strcmp(str(m, "status"), "cancelled");
+  bool cancelled = !strcmp(m->status, "cancelled");
   ical_line(b, "STATUS", cancelled ? "CANCELLED" : "CONFIRMED");
-  seoul_format_ical_utc(num(m, "created_at"), t, sizeof t);
+  seoul_format_ical_utc(m->created_at, t, sizeof t);
   ical_line(b, "CREATED", t);
-  seoul_format_ical_utc(num(m, "updated_at"), t, sizeof t);
+  seoul_format_ical_utc(m->updated_at, t, sizeof t);
   ical_line(b, "LAST-MODIFIED", t);
   if (!cancelled) {
     textbuf_puts(b, "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT10M\r\n");
-    text_line(b, "DESCRIPTION", str(m, "title"));
+    text_line(b, "DESCRIPTION", m->title);
     textbuf_puts(b, "END:VALARM\r\n");
   }
   textbuf_puts(b, "END:VEVENT\r\n");
@@ -162,36 +151,36 @@ static bool deadline_days(const char *date, char day[9], char next[9]) {
   return true;
 }
 
-static void deadline_event(textbuf *b, json_t *d, const char *stamp, const char *url_base) {
+static void deadline_event(textbuf *b, const ical_deadline *d, const char *stamp, const char *url_base) {
   char v[160], day[9], next[9];
-  if (!deadline_days(str(d, "apply_end"), day, next)) return;
+  if (!deadline_days(d->apply_end, day, next)) return;
   textbuf_puts(b, "BEGIN:VEVENT\r\n");
-  snprintf(v, sizeof v, "moa-programme-%lld@moa", (long long)num(d, "id"));
+  snprintf(v, sizeof v, "moa-programme-%lld@moa", (long long)d->id);
   ical_line(b, "UID", v);
   ical_line(b, "DTSTAMP", stamp);
   ical_line(b, "DTSTART;VALUE=DATE", day);
   ical_line(b, "DTEND;VALUE=DATE", next);
   textbuf s = {0};
   textbuf_puts(&s, "[마감] ");
-  textbuf_puts(&s, str(d, "title"));
+  textbuf_puts(&s, d->title);
   char *summary = textbuf_take(&s);
   if (summary) text_line(b, "SUMMARY", summary);
   textbuf desc = {0};
-  textbuf_puts(&desc, str(d, "agency"));
+  textbuf_puts(&desc, d->agency);
   textbuf_puts(&desc, " · 23:59 마감 (Deadline 23:59 KST)");
-  if (str(d, "url")[0]) {
+  if (d->url[0]) {
     textbuf_puts(&desc, "\n공고문 (Notice): ");
-    textbuf_puts(&desc, str(d, "url"));
+    textbuf_puts(&desc, d->url);
   }
   char page[512] = "";
   if (url_base && url_base[0]) {
-    snprintf(page, sizeof page, "%s/#/programmes/%lld", url_base, (long long)num(d, "id"));
+    snprintf(page, sizeof page, "%s/#/programmes/%lld", url_base, (long long)d->id);
     textbuf_puts(&desc, "\nMoa: ");
     textbuf_puts(&desc, page);
   }
   char *text = textbuf_take(&desc);
   if (text) text_line(b, "DESCRIPTION", text);
-  if (str(d, "url")[0]) ical_line(b, "URL", str(d, "url"));
+  if (d->url[0]) ical_line(b, "URL", d->url);
   ical_line(b, "TRANSP", "TRANSPARENT");
   textbuf_puts(b, "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:" ICAL_DEADLINE_ALARM "\r\n");
   if (summary) text_line(b, "DESCRIPTION", summary);
@@ -200,12 +189,13 @@ static void deadline_event(textbuf *b, json_t *d, const char *stamp, const char 
   free(text);
 }
 
-char *ical_calendar(json_t *meetings, const char *name, int64_t dtstamp, const char *url_base) {
-  return ical_calendar_with_deadlines(meetings, NULL, name, dtstamp, url_base);
+char *ical_calendar(const meeting_info *meetings, size_t n, const char *name, int64_t dtstamp,
+                    const char *url_base) {
+  return ical_calendar_with_deadlines(meetings, n, NULL, 0, name, dtstamp, url_base);
 }
 
-char *ical_calendar_with_deadlines(json_t *meetings, json_t *deadlines, const char *name, int64_t dtstamp,
-                                   const char *url_base) {
+char *ical_calendar_with_deadlines(const meeting_info *meetings, size_t n, const ical_deadline *deadlines,
+                                   size_t nd, const char *name, int64_t dtstamp, const char *url_base) {
   textbuf b = {0};
   char stamp[32];
   seoul_format_ical_utc(dtstamp, stamp, sizeof stamp);
@@ -219,10 +209,8 @@ char *ical_calendar_with_deadlines(json_t *meetings, json_t *deadlines, const ch
                "BEGIN:VTIMEZONE\r\nTZID:" SEOUL_TZID
                "\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
                "TZOFFSETFROM:+0900\r\nTZOFFSETTO:+0900\r\nTZNAME:KST\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n");
-  size_t i;
-  json_t *m;
-  json_array_foreach(meetings, i, m) event(&b, m, stamp, url_base);
-  json_array_foreach(deadlines, i, m) deadline_event(&b, m, stamp, url_base);
+  for (size_t i = 0; i < n; i++) event(&b, &meetings[i], stamp, url_base);
+  for (size_t i = 0; i < nd; i++) deadline_event(&b, &deadlines[i], stamp, url_base);
   textbuf_puts(&b, "END:VCALENDAR\r\n");
   return textbuf_take(&b);
 }

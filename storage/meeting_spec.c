@@ -2,7 +2,9 @@
  * (times, recurrence, agenda, invitations, roles), and only then written, in one transaction.
  * For an update the stored meeting is loaded into the struct first and the request laid over
  * it, so the same checks run on the result (an agenda that no longer fits new times is refused).
- * Strings in the struct point into the JSON values the caller keeps alive. */
+ * The request's types were checked where it was read (signaling/meeting_spec_json.c); here its
+ * values are. Strings in the struct point into the caller's meeting_spec or the loaded
+ * meeting_info. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +28,7 @@ typedef struct spec {
   segment seg[MEETING_SEGMENTS_MAX];
   int nseg;
   bool set_agenda;
-  json_t *invite, *cohosts, *presenters; /* borrowed; NULL: keep */
+  const meeting_spec *req; /* the lists asked for (has_invite, has_cohosts, has_presenters) */
 } spec;
 
 #define FAIL(...)                       \
@@ -43,71 +45,31 @@ static bool clean_text(const char *s, size_t max, bool newlines) {
   return true;
 }
 
-/* Optional string field: absent keeps *out; present must be a string. */
-static bool opt_string(json_t *o, const char *key, const char **out, char *err, size_t errlen) {
-  json_t *v = json_object_get(o, key);
-  if (!v) return true;
-  if (!json_is_string(v)) FAIL("\"%s\" must be a string", key);
-  *out = json_string_value(v);
-  return true;
+void meeting_spec_init(meeting_spec *sp) {
+  memset(sp, 0, sizeof *sp);
+  sp->lobby = -1;
 }
 
-static bool opt_int(json_t *o, const char *key, int64_t lo, int64_t hi, int64_t *out, char *err,
-                    size_t errlen) {
-  json_t *v = json_object_get(o, key);
-  if (!v) return true;
-  if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
-    FAIL("\"%s\" must be an integer from %lld to %lld", key, (long long)lo, (long long)hi);
-  *out = json_integer_value(v);
-  return true;
-}
-
-static bool opt_bool(json_t *o, const char *key, bool *out, char *err, size_t errlen) {
-  json_t *v = json_object_get(o, key);
-  if (!v) return true;
-  if (!json_is_boolean(v)) FAIL("\"%s\" must be true or false", key);
-  *out = json_is_true(v);
-  return true;
-}
-
-static bool opt_time(json_t *o, const char *key, int64_t *out, char *err, size_t errlen) {
-  json_t *v = json_object_get(o, key);
-  if (!v) return true;
-  if (!json_is_string(v) || !seoul_parse_iso(json_string_value(v), out))
-    FAIL("\"%s\" must be an ISO 8601 time such as \"2026-12-10T14:00:00+09:00\"", key);
-  return true;
-}
-
-/* One agenda entry: {start "HH:MM"|ISO, minutes} or {start_offset_s, length_s}, item, speaker?,
- * press_open?. */
-static bool read_segment(const spec *sp, json_t *e, size_t i, segment *out, char *err, size_t errlen) {
-  if (!json_is_object(e)) FAIL("agenda[%zu] must be an object", i);
+/* One agenda entry: its start ("HH:MM" on the meeting's day, an absolute time, or an offset),
+ * its length, item and speaker. */
+static bool read_segment(const spec *sp, const meeting_agenda_entry *e, size_t i, segment *out, char *err,
+                         size_t errlen) {
   memset(out, 0, sizeof *out);
   out->offset = -1;
-  out->speaker = "";
-  json_t *start = json_object_get(e, "start");
-  if (start) {
-    int hhmm;
-    int64_t t;
-    const char *s = json_is_string(start) ? json_string_value(start) : "";
-    if (seoul_parse_hhmm(s, &hhmm)) {
-      t = seoul_midnight(sp->starts_at) + hhmm;
+  if (e->start_hhmm >= 0 || e->has_start_at) {
+    int64_t t = e->start_at;
+    if (e->start_hhmm >= 0) {
+      t = seoul_midnight(sp->starts_at) + e->start_hhmm;
       if (t < sp->starts_at && t + 86400 < sp->ends_at) t += 86400; /* a meeting across midnight */
-    } else if (!seoul_parse_iso(s, &t)) {
-      FAIL("agenda[%zu].start must be \"HH:MM\" (Seoul time) or an ISO 8601 time", i);
     }
     if (t < sp->starts_at) FAIL("agenda[%zu] starts before the meeting", i);
     out->offset = t - sp->starts_at;
   }
-  int64_t minutes = 0;
-  if (!opt_int(e, "start_offset_s", 0, MEETING_LENGTH_MAX, &out->offset, err, errlen) ||
-      !opt_int(e, "minutes", 1, MEETING_LENGTH_MAX / 60, &minutes, err, errlen) ||
-      !opt_int(e, "length_s", 1, MEETING_LENGTH_MAX, &out->length, err, errlen) ||
-      !opt_string(e, "item", &out->item, err, errlen) ||
-      !opt_string(e, "speaker", &out->speaker, err, errlen) ||
-      !opt_bool(e, "press_open", &out->press_open, err, errlen))
-    return false;
-  if (minutes) out->length = minutes * 60;
+  if (e->start_offset_s >= 0) out->offset = e->start_offset_s;
+  out->length = e->length_s;
+  out->item = e->item;
+  out->speaker = e->speaker ? e->speaker : "";
+  out->press_open = e->press_open;
   if (out->offset < 0) FAIL("agenda[%zu] needs a start", i);
   if (out->length <= 0) FAIL("agenda[%zu] needs a length (minutes)", i);
   if (!out->item || !out->item[0] || !clean_text(out->item, 400, false))
@@ -117,58 +79,45 @@ static bool read_segment(const spec *sp, json_t *e, size_t i, segment *out, char
   return true;
 }
 
-static bool read_agenda(spec *sp, json_t *agenda, char *err, size_t errlen) {
-  if (!json_is_array(agenda)) FAIL("\"agenda\" must be an array");
-  if (json_array_size(agenda) > MEETING_SEGMENTS_MAX)
-    FAIL("an agenda has at most %d segments", MEETING_SEGMENTS_MAX);
+static bool read_agenda(spec *sp, const meeting_spec *req, char *err, size_t errlen) {
+  if (req->nagenda > MEETING_SEGMENTS_MAX) FAIL("an agenda has at most %d segments", MEETING_SEGMENTS_MAX);
   sp->nseg = 0;
-  size_t i;
-  json_t *e;
-  json_array_foreach(agenda, i, e) {
-    if (!read_segment(sp, e, i, &sp->seg[sp->nseg], err, errlen)) return false;
+  for (size_t i = 0; i < req->nagenda; i++) {
+    if (!read_segment(sp, &req->agenda[i], i, &sp->seg[sp->nseg], err, errlen)) return false;
     sp->nseg++;
   }
   return true;
 }
 
-static bool check_ids(json_t *a, const char *key, char *err, size_t errlen) {
-  if (!a) return true;
-  if (!json_is_array(a) || json_array_size(a) > MEETING_INVITES_MAX)
+static bool check_ids(const int64_t *ids, size_t n, const char *key, char *err, size_t errlen) {
+  if (n > MEETING_INVITES_MAX)
     FAIL("\"%s\" must be an array of at most %d user ids", key, MEETING_INVITES_MAX);
-  size_t i;
-  json_t *v;
-  json_array_foreach(a, i, v) if (!json_is_integer(v) || json_integer_value(v) < 1)
-      FAIL("%s[%zu] is not a user id", key, i);
+  for (size_t i = 0; i < n; i++)
+    if (ids[i] < 1) FAIL("%s[%zu] is not a user id", key, i);
   return true;
 }
 
 /* Lays the request over sp and checks the result. */
-static bool read_spec(spec *sp, json_t *req, int64_t now, bool creating, char *err, size_t errlen) {
-  if (!json_is_object(req)) FAIL("the meeting must be an object");
+static bool read_spec(spec *sp, const meeting_spec *req, int64_t now, bool creating, char *err,
+                      size_t errlen) {
   int64_t count = sp->count, capacity = sp->capacity;
   char old_recurrence[sizeof sp->recurrence];
   memcpy(old_recurrence, sp->recurrence, sizeof old_recurrence);
-  const char *recurrence = old_recurrence, *mode = sp->event_mode ? "event" : "meeting";
-  bool had_recurrence = json_object_get(req, "recurrence") != NULL;
-  if (!opt_string(req, "title", &sp->title, err, errlen) ||
-      !opt_string(req, "description", &sp->description, err, errlen) ||
-      !opt_time(req, "starts_at", &sp->starts_at, err, errlen) ||
-      !opt_time(req, "ends_at", &sp->ends_at, err, errlen) ||
-      !opt_string(req, "recurrence", &recurrence, err, errlen) ||
-      !opt_string(req, "mode", &mode, err, errlen) || !opt_bool(req, "lobby", &sp->lobby, err, errlen))
-    return false;
-  json_t *c = json_object_get(req, "recurrence_count");
-  if (c &&
-      (!json_is_integer(c) || json_integer_value(c) < 1 || json_integer_value(c) > MEETING_RECURRENCE_MAX))
+  const char *recurrence = req->recurrence ? req->recurrence : old_recurrence;
+  const char *mode = req->mode ? req->mode : sp->event_mode ? "event" : "meeting";
+  bool had_recurrence = req->recurrence != NULL, c = req->recurrence_count != 0;
+  if (req->title) sp->title = req->title;
+  if (req->description) sp->description = req->description;
+  if (req->has_starts_at) sp->starts_at = req->starts_at;
+  if (req->has_ends_at) sp->ends_at = req->ends_at;
+  if (req->lobby >= 0) sp->lobby = req->lobby != 0;
+  if (c && (req->recurrence_count < 1 || req->recurrence_count > MEETING_RECURRENCE_MAX))
     FAIL("\"recurrence_count\" must be an integer from 1 to %d", MEETING_RECURRENCE_MAX);
-  if (c) count = json_integer_value(c);
-  json_t *cap = json_object_get(req, "capacity");
-  if (cap && (!json_is_integer(cap) || json_integer_value(cap) < 1 ||
-              json_integer_value(cap) > MEETING_CAPACITY_MAX))
+  if (c) count = req->recurrence_count;
+  if (req->capacity && (req->capacity < 1 || req->capacity > MEETING_CAPACITY_MAX))
     FAIL("\"capacity\" must be an integer from 1 to %d", MEETING_CAPACITY_MAX);
-  if (cap) capacity = json_integer_value(cap);
-  if (creating && (!json_object_get(req, "title") || !json_object_get(req, "starts_at") ||
-                   !json_object_get(req, "ends_at")))
+  if (req->capacity) capacity = req->capacity;
+  if (creating && (!req->title || !req->has_starts_at || !req->has_ends_at))
     FAIL("a meeting needs \"title\", \"starts_at\" and \"ends_at\"");
   size_t tl = strlen(sp->title);
   if (tl == 0 || !clean_text(sp->title, MEETING_TITLE_MAX * 4, false))
@@ -197,10 +146,9 @@ static bool read_spec(spec *sp, json_t *req, int64_t now, bool creating, char *e
   sp->event_mode = !strcmp(mode, "event");
   if (meeting_store_last_end(sp->starts_at, sp->ends_at, sp->recurrence, sp->count) <= now)
     FAIL("the meeting would be over already (\"ends_at\" is in the past)");
-  json_t *agenda = json_object_get(req, "agenda");
-  if (agenda) {
+  if (req->has_agenda) {
     sp->set_agenda = true;
-    if (!read_agenda(sp, agenda, err, errlen)) return false;
+    if (!read_agenda(sp, req, err, errlen)) return false;
   }
   int64_t length = sp->ends_at - sp->starts_at, prev_end = 0;
   for (int i = 0; i < sp->nseg; i++) {
@@ -211,13 +159,11 @@ static bool read_spec(spec *sp, json_t *req, int64_t now, bool creating, char *e
       FAIL("agenda[%d] ends after the meeting ends (the agenda is too long)", i);
     prev_end = g->offset + g->length;
   }
-  sp->invite = json_object_get(req, "invite");
-  sp->cohosts = json_object_get(req, "cohosts");
-  sp->presenters = json_object_get(req, "presenters");
-  if (sp->invite && (!json_is_array(sp->invite) || json_array_size(sp->invite) > MEETING_INVITES_MAX))
+  sp->req = req;
+  if (req->has_invite && req->ninvite > MEETING_INVITES_MAX)
     FAIL("\"invite\" must be an array of at most %d invitations", MEETING_INVITES_MAX);
-  return check_ids(sp->cohosts, "cohosts", err, errlen) &&
-         check_ids(sp->presenters, "presenters", err, errlen);
+  if (req->has_cohosts && !check_ids(req->cohosts, req->ncohosts, "cohosts", err, errlen)) return false;
+  return !req->has_presenters || check_ids(req->presenters, req->npresenters, "presenters", err, errlen);
 }
 
 /* ---- writing (inside the caller's transaction) ---- */
@@ -246,15 +192,11 @@ static bool exists(moa_db *db, const char *sql, int64_t id) {
   return yes;
 }
 
-static bool write_invites(moa_db *db, int64_t mid, json_t *invites, char *err, size_t errlen) {
-  size_t i;
-  json_t *e;
-  json_array_foreach(invites, i, e) {
-    const char *kind = json_string_value(json_object_get(e, "kind"));
-    json_t *idv = json_object_get(e, "id");
-    if (!json_is_object(e) || !kind || !json_is_integer(idv))
-      FAIL("invite[%zu] must be {kind: \"consortium\"|\"organization\"|\"user\", id}", i);
-    int64_t id = json_integer_value(idv);
+static bool write_invites(moa_db *db, int64_t mid, const meeting_invitation *invites, size_t n, char *err,
+                          size_t errlen) {
+  for (size_t i = 0; i < n; i++) {
+    const char *kind = invites[i].kind ? invites[i].kind : "";
+    int64_t id = invites[i].id;
     const char *check = !strcmp(kind, "consortium") ? "SELECT 1 FROM consortia WHERE id = ? AND active = 1"
                         : !strcmp(kind, "organization") ? "SELECT 1 FROM organizations WHERE id = ?"
                         : !strcmp(kind, "user")
@@ -274,24 +216,23 @@ static bool write_invites(moa_db *db, int64_t mid, json_t *invites, char *err, s
   return true;
 }
 
-static bool write_roles(moa_db *db, int64_t mid, json_t *ids, const char *role, char *err, size_t errlen) {
+static bool write_roles(moa_db *db, int64_t mid, const int64_t *ids, size_t n, const char *role, char *err,
+                        size_t errlen) {
   sqlite3_stmt *st = db_stmt(db, "DELETE FROM meeting_roles WHERE meeting_id = ? AND role = ?");
   if (!st) FAIL("database error");
   sqlite3_bind_int64(st, 1, mid);
   sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
   if (db_exec_stmt(db, st) != SQLITE_DONE) FAIL("database error");
-  size_t i;
-  json_t *v;
-  json_array_foreach(ids, i, v) {
+  for (size_t i = 0; i < n; i++) {
     if (!exists(db,
                 "SELECT 1 FROM users u WHERE id = ? AND NOT EXISTS (SELECT 1 FROM guests g WHERE g.user_id = "
                 "u.id)",
-                json_integer_value(v)))
+                ids[i]))
       FAIL("%ss[%zu]: no such user", role, i);
     st = db_stmt(db, "INSERT OR REPLACE INTO meeting_roles(meeting_id, user_id, role) VALUES (?, ?, ?)");
     if (!st) FAIL("database error");
     sqlite3_bind_int64(st, 1, mid);
-    sqlite3_bind_int64(st, 2, json_integer_value(v));
+    sqlite3_bind_int64(st, 2, ids[i]);
     sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
     if (db_exec_stmt(db, st) != SQLITE_DONE) FAIL("database error");
   }
@@ -318,17 +259,21 @@ static bool write_agenda(moa_db *db, int64_t mid, const spec *sp, char *err, siz
   return true;
 }
 
-/* Writes everything but the meetings row's own columns. */
-static bool write_lists(moa_db *db, int64_t mid, const spec *sp, bool replace_invites, char *err,
-                        size_t errlen) {
+/* Writes everything but the meetings row's own columns. invite: the invitations to write (the
+ * request's, or a creation's default), n of them; NULL to keep. */
+static bool write_lists(moa_db *db, int64_t mid, const spec *sp, const meeting_invitation *invite, size_t n,
+                        bool replace_invites, char *err, size_t errlen) {
+  const meeting_spec *req = sp->req;
   if (sp->set_agenda && !write_agenda(db, mid, sp, err, errlen)) return false;
-  if (sp->invite) {
+  if (invite) {
     if (replace_invites && exec1(db, "DELETE FROM meeting_invites WHERE meeting_id = ?", mid) != 0)
       FAIL("database error");
-    if (!write_invites(db, mid, sp->invite, err, errlen)) return false;
+    if (!write_invites(db, mid, invite, n, err, errlen)) return false;
   }
-  if (sp->cohosts && !write_roles(db, mid, sp->cohosts, "cohost", err, errlen)) return false;
-  return !sp->presenters || write_roles(db, mid, sp->presenters, "presenter", err, errlen);
+  if (req->has_cohosts && !write_roles(db, mid, req->cohosts, req->ncohosts, "cohost", err, errlen))
+    return false;
+  return !req->has_presenters ||
+         write_roles(db, mid, req->presenters, req->npresenters, "presenter", err, errlen);
 }
 
 static void bind_spec(sqlite3_stmt *st, const spec *sp, int64_t now) {
@@ -345,8 +290,8 @@ static void bind_spec(sqlite3_stmt *st, const spec *sp, int64_t now) {
   sqlite3_bind_int64(st, 11, now);
 }
 
-int64_t meeting_store_create(moa_db *db, int64_t consortium_id, int64_t created_by, json_t *req, char *err,
-                             size_t errlen) {
+int64_t meeting_store_create(moa_db *db, int64_t consortium_id, int64_t created_by, const meeting_spec *req,
+                             char *err, size_t errlen) {
   spec *sp = calloc(1, sizeof *sp);
   if (!sp) {
     snprintf(err, errlen, "out of memory");
@@ -359,13 +304,11 @@ int64_t meeting_store_create(moa_db *db, int64_t consortium_id, int64_t created_
   sp->capacity = 100;
   int64_t now = db_now(db), mid = -1;
   if (!read_spec(sp, req, now, true, err, errlen)) goto out;
-  json_t *own_consortium = NULL;
-  if (!sp->invite) /* by default the whole consortium is invited */
-    sp->invite = own_consortium =
-        json_pack("[{s:s, s:I}]", "kind", "consortium", "id", (json_int_t)consortium_id);
+  const meeting_invitation own_consortium = {"consortium", consortium_id}; /* invited by default */
+  const meeting_invitation *invite = req->has_invite ? req->invite : &own_consortium;
+  size_t ninvite = req->has_invite ? req->ninvite : 1;
   if (db_begin(db) != SQLITE_OK) {
     snprintf(err, errlen, "database error: %s", db_errmsg(db));
-    json_decref(own_consortium);
     goto out;
   }
   sqlite3_stmt *st = db_stmt(db,
@@ -397,8 +340,7 @@ int64_t meeting_store_create(moa_db *db, int64_t consortium_id, int64_t created_
   }
   if (!ok) snprintf(err, errlen, "database error: %s", db_errmsg(db));
   int64_t id = sqlite3_last_insert_rowid(db_handle(db));
-  if (ok) ok = write_lists(db, id, sp, false, err, errlen);
-  json_decref(own_consortium);
+  if (ok) ok = write_lists(db, id, sp, invite, ninvite, false, err, errlen);
   if (!ok || db_commit(db) != SQLITE_OK) {
     db_rollback(db);
     if (ok) snprintf(err, errlen, "database error: %s", db_errmsg(db));
@@ -410,40 +352,37 @@ out:
   return mid;
 }
 
-/* Loads the stored meeting into sp (strings point into *keep, which the caller frees). */
-static int load_spec(moa_db *db, int64_t mid, spec *sp, json_t **keep) {
-  json_t *m = meeting_store_json(db, mid);
-  *keep = m;
-  if (!m) return 0;
-  if (strcmp(json_string_value(json_object_get(m, "status")), "scheduled") != 0) return -2;
-  sp->title = json_string_value(json_object_get(m, "title"));
-  sp->description = json_string_value(json_object_get(m, "description"));
-  sp->starts_at = json_integer_value(json_object_get(m, "starts_at"));
-  sp->ends_at = json_integer_value(json_object_get(m, "ends_at"));
-  snprintf(sp->recurrence, sizeof sp->recurrence, "%s", json_string_value(json_object_get(m, "recurrence")));
-  sp->count = (int)json_integer_value(json_object_get(m, "recurrence_count"));
-  sp->capacity = (int)json_integer_value(json_object_get(m, "capacity"));
-  sp->event_mode = !strcmp(json_string_value(json_object_get(m, "mode")), "event");
-  sp->lobby = json_is_true(json_object_get(m, "lobby"));
-  json_t *agenda = json_object_get(m, "agenda");
+/* Loads the stored meeting into sp (strings point into *keep, which the caller clears):
+ * 1 loaded, 0 no such meeting, -2 cancelled, -1 database error. */
+static int load_spec(moa_db *db, int64_t mid, spec *sp, meeting_info *keep) {
+  int found = meeting_store_info(db, mid, keep);
+  if (found != 1) return found;
+  const meeting_info *m = keep;
+  if (strcmp(m->status, "scheduled") != 0) return -2;
+  sp->title = m->title;
+  sp->description = m->description;
+  sp->starts_at = m->starts_at;
+  sp->ends_at = m->ends_at;
+  snprintf(sp->recurrence, sizeof sp->recurrence, "%s", m->recurrence);
+  sp->count = m->recurrence_count;
+  sp->capacity = m->capacity;
+  sp->event_mode = !strcmp(m->mode, "event");
+  sp->lobby = m->lobby;
   sp->nseg = 0;
-  size_t i;
-  json_t *g;
-  json_array_foreach(agenda, i, g) {
-    if (sp->nseg == MEETING_SEGMENTS_MAX) break;
-    segment *s = &sp->seg[sp->nseg++];
-    s->offset = json_integer_value(json_object_get(g, "start_offset_s"));
-    s->length = json_integer_value(json_object_get(g, "length_s"));
-    s->item = json_string_value(json_object_get(g, "item"));
-    s->speaker = json_string_value(json_object_get(g, "speaker"));
-    s->press_open = json_is_true(json_object_get(g, "press_open"));
+  for (size_t i = 0; i < m->nagenda && sp->nseg < MEETING_SEGMENTS_MAX; i++) {
+    segment *g = &sp->seg[sp->nseg++];
+    g->offset = m->agenda[i].start_offset_s;
+    g->length = m->agenda[i].length_s;
+    g->item = m->agenda[i].item;
+    g->speaker = m->agenda[i].speaker;
+    g->press_open = m->agenda[i].press_open;
   }
   return 1;
 }
 
-int meeting_store_update(moa_db *db, int64_t meeting_id, json_t *req, char *err, size_t errlen) {
+int meeting_store_update(moa_db *db, int64_t meeting_id, const meeting_spec *req, char *err, size_t errlen) {
   spec *sp = calloc(1, sizeof *sp);
-  json_t *keep = NULL;
+  meeting_info keep = {0};
   int rc = -1;
   if (!sp) {
     snprintf(err, errlen, "out of memory");
@@ -451,7 +390,10 @@ int meeting_store_update(moa_db *db, int64_t meeting_id, json_t *req, char *err,
   }
   int found = load_spec(db, meeting_id, sp, &keep);
   if (found != 1) {
-    snprintf(err, errlen, found == 0 ? "no such meeting" : "a cancelled meeting cannot be changed");
+    snprintf(err, errlen, "%s",
+             found == 0    ? "no such meeting"
+             : found == -2 ? "a cancelled meeting cannot be changed"
+                           : "database error");
     goto out;
   }
   int64_t now = db_now(db);
@@ -478,7 +420,9 @@ int meeting_store_update(moa_db *db, int64_t meeting_id, json_t *req, char *err,
                "(SELECT room_id FROM meetings WHERE id = ?1)",
                meeting_id) == 0;
   if (!ok) snprintf(err, errlen, "database error: %s", db_errmsg(db));
-  if (ok) ok = write_lists(db, meeting_id, sp, true, err, errlen);
+  if (ok)
+    ok = write_lists(db, meeting_id, sp, req->has_invite ? req->invite : NULL, req->ninvite, true, err,
+                     errlen);
   if (!ok || db_commit(db) != SQLITE_OK) {
     db_rollback(db);
     if (ok) snprintf(err, errlen, "database error: %s", db_errmsg(db));
@@ -486,14 +430,14 @@ int meeting_store_update(moa_db *db, int64_t meeting_id, json_t *req, char *err,
   }
   rc = 0;
 out:
-  json_decref(keep);
+  meeting_info_clear(&keep);
   free(sp);
   return rc;
 }
 
-int meeting_store_invite(moa_db *db, int64_t meeting_id, json_t *invites, char *err, size_t errlen) {
-  if (!json_is_array(invites) || json_array_size(invites) == 0 ||
-      json_array_size(invites) > MEETING_INVITES_MAX) {
+int meeting_store_invite(moa_db *db, int64_t meeting_id, const meeting_invitation *invites, size_t n,
+                         char *err, size_t errlen) {
+  if (n == 0 || n > MEETING_INVITES_MAX) {
     snprintf(err, errlen, "\"invite\" must be an array of 1 to %d invitations", MEETING_INVITES_MAX);
     return -1;
   }
@@ -501,7 +445,7 @@ int meeting_store_invite(moa_db *db, int64_t meeting_id, json_t *invites, char *
     snprintf(err, errlen, "database error: %s", db_errmsg(db));
     return -1;
   }
-  bool ok = write_invites(db, meeting_id, invites, err, errlen) &&
+  bool ok = write_invites(db, meeting_id, invites, n, err, errlen) &&
             exec2(db, "UPDATE meetings SET sequence = sequence + 1, updated_at = ?2 WHERE id = ?1",
                   meeting_id, db_now(db)) == 0;
   if (!ok || db_commit(db) != SQLITE_OK) {

@@ -1,5 +1,5 @@
-/* Meetings as kept (see meeting_store.h): lookups, roles, who may join, the client JSON, upcoming
- * lists, invitees and reminders. Writing a spec (create, update, invite) is in meeting_spec.c.
+/* Meetings as kept (see meeting_store.h): lookups, roles, who may join, the whole meeting (meeting_info),
+ * upcoming lists, invitees and reminders. Writing a spec (create, update, invite) is in meeting_spec.c.
  *
  * Occurrences: a meeting with recurrence weekly/monthly and count N happens N times, occurrence k
  * starting k weeks or k calendar months (Seoul time) after the first; last_ends_at keeps the end
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storage/db_ids.h"
 #include "storage/seoul_time.h"
 #include "storage/user_store.h"
 
@@ -101,27 +102,24 @@ bool meeting_store_may_schedule(moa_db *db, int64_t consortium_id, int64_t user_
   return is_admin || user_store_role_in(db, user_id, consortium_id) == ROLE_COORDINATOR;
 }
 
-json_t *meeting_store_segments(moa_db *db, int64_t meeting_id) {
+int meeting_store_segments(moa_db *db, int64_t meeting_id, meeting_segment_fn fn, void *ctx) {
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT position, start_offset_s, length_s, item, speaker, press_open "
                              "FROM meeting_segments WHERE meeting_id = ? ORDER BY position");
-  if (!st) return NULL;
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, meeting_id);
-  json_t *out = json_array();
-  int rc;
-  while ((rc = db_step(db, st)) == SQLITE_ROW)
-    json_array_append_new(
-        out, json_pack("{s:i, s:I, s:I, s:s, s:s, s:b}", "position", sqlite3_column_int(st, 0),
-                       "start_offset_s", (json_int_t)sqlite3_column_int64(st, 1), "length_s",
-                       (json_int_t)sqlite3_column_int64(st, 2), "item",
-                       (const char *)sqlite3_column_text(st, 3), "speaker",
-                       (const char *)sqlite3_column_text(st, 4), "press_open", sqlite3_column_int(st, 5)));
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) {
-    json_decref(out);
-    return NULL;
+  int rc, stopped = 0;
+  while (!stopped && (rc = db_step(db, st)) == SQLITE_ROW) {
+    meeting_segment g = {.position = sqlite3_column_int(st, 0),
+                         .start_offset_s = sqlite3_column_int64(st, 1),
+                         .length_s = sqlite3_column_int64(st, 2),
+                         .item = (const char *)sqlite3_column_text(st, 3),
+                         .speaker = (const char *)sqlite3_column_text(st, 4),
+                         .press_open = sqlite3_column_int(st, 5) != 0};
+    stopped = fn(ctx, &g);
   }
-  return out;
+  sqlite3_reset(st);
+  return !stopped && rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Start of occurrence k (0-based) of a meeting first starting at start. */
@@ -178,14 +176,35 @@ static int64_t next_start(const times *t, int64_t now) {
   return s;
 }
 
-static json_t *local_pair(int64_t t) {
-  char b[32];
-  seoul_format_iso(t, b, sizeof b);
-  return json_string(b);
+/* A copy of a column's text ("" for NULL); NULL when out of memory. */
+static char *col_dup(sqlite3_stmt *st, int col) {
+  const char *t = (const char *)sqlite3_column_text(st, col);
+  return strdup(t ? t : "");
 }
 
-/* [{kind, id, name}] of the invitations. */
-static json_t *invites_json(moa_db *db, int64_t meeting_id) {
+/* Grows *list (of *n elements of size each) by one zeroed element; NULL when out of memory. */
+static void *grow(void **list, size_t *n, size_t size) {
+  void *more = realloc(*list, (*n + 1) * size);
+  if (!more) return NULL;
+  *list = more;
+  char *e = (char *)more + *n * size;
+  memset(e, 0, size);
+  (*n)++;
+  return e;
+}
+
+static int info_segment(void *ctx, const meeting_segment *g) {
+  meeting_info *m = ctx;
+  meeting_segment *e = grow((void **)&m->agenda, &m->nagenda, sizeof *e);
+  if (!e) return 1;
+  *e = *g;
+  e->item = strdup(g->item);
+  e->speaker = strdup(g->speaker);
+  return e->item && e->speaker ? 0 : 1;
+}
+
+/* The invitations, with the names of who is invited. 0, or -1. */
+static int read_invites(moa_db *db, meeting_info *m) {
   sqlite3_stmt *st =
       db_stmt(db,
               "SELECT i.kind, i.target_id, coalesce(CASE i.kind "
@@ -193,43 +212,65 @@ static json_t *invites_json(moa_db *db, int64_t meeting_id) {
               "WHEN 'organization' THEN (SELECT name FROM organizations WHERE id = i.target_id) "
               "ELSE (SELECT name FROM users WHERE id = i.target_id) END, '') "
               "FROM meeting_invites i WHERE i.meeting_id = ? ORDER BY i.kind, i.target_id");
-  if (!st) return NULL;
-  json_t *out = json_array();
-  sqlite3_bind_int64(st, 1, meeting_id);
-  int rc;
-  while ((rc = db_step(db, st)) == SQLITE_ROW)
-    json_array_append_new(out, json_pack("{s:s, s:I, s:s}", "kind", (const char *)sqlite3_column_text(st, 0),
-                                         "id", (json_int_t)sqlite3_column_int64(st, 1), "name",
-                                         (const char *)sqlite3_column_text(st, 2)));
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) {
-    json_decref(out);
-    return NULL;
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, m->id);
+  int rc = SQLITE_NOMEM;
+  meeting_invite *e;
+  while ((rc = db_step(db, st)) == SQLITE_ROW) {
+    if (!(e = grow((void **)&m->invites, &m->ninvites, sizeof *e)) || !(e->name = col_dup(st, 2))) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+    snprintf(e->kind, sizeof e->kind, "%s", (const char *)sqlite3_column_text(st, 0));
+    e->id = sqlite3_column_int64(st, 1);
   }
-  return out;
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static json_t *people_json(moa_db *db, int64_t meeting_id, const char *role) {
+/* The users with role (cohost, presenter) in the meeting, by name. 0, or -1. */
+static int read_people(moa_db *db, int64_t meeting_id, const char *role, meeting_person **list, size_t *n) {
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT u.id, u.name FROM meeting_roles r JOIN users u ON u.id = r.user_id "
                              "WHERE r.meeting_id = ? AND r.role = ? ORDER BY u.name");
-  if (!st) return NULL;
-  json_t *out = json_array();
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, meeting_id);
   sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
   int rc;
-  while ((rc = db_step(db, st)) == SQLITE_ROW)
-    json_array_append_new(out, json_pack("{s:I, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0), "name",
-                                         (const char *)sqlite3_column_text(st, 1)));
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) {
-    json_decref(out);
-    return NULL;
+  meeting_person *e;
+  while ((rc = db_step(db, st)) == SQLITE_ROW) {
+    if (!(e = grow((void **)list, n, sizeof *e)) || !(e->name = col_dup(st, 1))) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+    e->id = sqlite3_column_int64(st, 0);
   }
-  return out;
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : -1;
 }
 
-json_t *meeting_store_json(moa_db *db, int64_t meeting_id) {
+void meeting_info_clear(meeting_info *m) {
+  free(m->consortium_name_ko);
+  free(m->consortium_name_en);
+  free(m->title);
+  free(m->description);
+  free(m->host_name);
+  for (size_t i = 0; i < m->nagenda; i++) {
+    free((char *)m->agenda[i].item);
+    free((char *)m->agenda[i].speaker);
+  }
+  free(m->agenda);
+  for (size_t i = 0; i < m->ninvites; i++) free(m->invites[i].name);
+  free(m->invites);
+  for (size_t i = 0; i < m->ncohosts; i++) free(m->cohosts[i].name);
+  free(m->cohosts);
+  for (size_t i = 0; i < m->npresenters; i++) free(m->presenters[i].name);
+  free(m->presenters);
+  memset(m, 0, sizeof *m);
+}
+
+int meeting_store_info(moa_db *db, int64_t meeting_id, meeting_info *out) {
+  memset(out, 0, sizeof *out);
   sqlite3_stmt *st =
       db_stmt(db,
               "SELECT m.id, m.consortium_id, m.room_id, m.title, m.description, m.starts_at, "
@@ -238,66 +279,49 @@ json_t *meeting_store_json(moa_db *db, int64_t meeting_id) {
               "m.created_at, m.updated_at, c.name_ko, c.name_en FROM meetings m "
               "LEFT JOIN users u ON u.id = m.created_by JOIN consortia c ON c.id = m.consortium_id "
               "WHERE m.id = ?");
-  if (!st) return NULL;
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, meeting_id);
-  if (db_step(db, st) != SQLITE_ROW) {
+  int rc = db_step(db, st);
+  if (rc != SQLITE_ROW) {
     sqlite3_reset(st);
-    return NULL;
+    return rc == SQLITE_DONE ? 0 : -1;
   }
-  times t = {.starts_at = sqlite3_column_int64(st, 5),
-             .ends_at = sqlite3_column_int64(st, 6),
-             .count = sqlite3_column_int(st, 8)};
-  snprintf(t.recurrence, sizeof t.recurrence, "%s", (const char *)sqlite3_column_text(st, 7));
-  int64_t next = next_start(&t, db_now(db));
-  json_t *occ = json_array();
-  for (int k = 0; k < t.count; k++)
-    json_array_append_new(occ, json_integer(occurrence_start(t.starts_at, t.recurrence, k)));
-  json_t *m = json_pack(
-      "{s:I, s:I, s:{s:I, s:s, s:s}, s:I, s:s, s:s, s:I, s:I, s:o, s:o, s:s, s:s, s:i, s:o, s:I, s:o, s:i, "
-      "s:s, s:b, s:s, s:i, s:{s:I, s:s}, s:I, s:I}",
-      "id", (json_int_t)sqlite3_column_int64(st, 0), "consortium_id", (json_int_t)sqlite3_column_int64(st, 1),
-      "consortium", "id", (json_int_t)sqlite3_column_int64(st, 1), "name_ko",
-      (const char *)sqlite3_column_text(st, 18), "name_en", (const char *)sqlite3_column_text(st, 19),
-      "room_id", (json_int_t)sqlite3_column_int64(st, 2), "title", (const char *)sqlite3_column_text(st, 3),
-      "description", (const char *)sqlite3_column_text(st, 4), "starts_at", (json_int_t)t.starts_at,
-      "ends_at", (json_int_t)t.ends_at, "starts_local", local_pair(t.starts_at), "ends_local",
-      local_pair(t.ends_at), "time_zone", SEOUL_TZID, "recurrence", t.recurrence, "recurrence_count", t.count,
-      "occurrences", occ, "next_starts_at", (json_int_t)next, "next_starts_local", local_pair(next),
-      "capacity", sqlite3_column_int(st, 9), "mode", (const char *)sqlite3_column_text(st, 10), "lobby",
-      sqlite3_column_int(st, 11), "status", (const char *)sqlite3_column_text(st, 12), "sequence",
-      sqlite3_column_int(st, 13), "host", "id", (json_int_t)sqlite3_column_int64(st, 14), "name",
-      (const char *)sqlite3_column_text(st, 15), "created_at", (json_int_t)sqlite3_column_int64(st, 16),
-      "updated_at", (json_int_t)sqlite3_column_int64(st, 17));
+  meeting_info *m = out;
+  m->id = sqlite3_column_int64(st, 0);
+  m->consortium_id = sqlite3_column_int64(st, 1);
+  m->room_id = sqlite3_column_int64(st, 2);
+  m->title = col_dup(st, 3);
+  m->description = col_dup(st, 4);
+  m->starts_at = sqlite3_column_int64(st, 5);
+  m->ends_at = sqlite3_column_int64(st, 6);
+  snprintf(m->recurrence, sizeof m->recurrence, "%s", (const char *)sqlite3_column_text(st, 7));
+  m->recurrence_count = sqlite3_column_int(st, 8);
+  m->capacity = sqlite3_column_int(st, 9);
+  snprintf(m->mode, sizeof m->mode, "%s", (const char *)sqlite3_column_text(st, 10));
+  m->lobby = sqlite3_column_int(st, 11) != 0;
+  snprintf(m->status, sizeof m->status, "%s", (const char *)sqlite3_column_text(st, 12));
+  m->sequence = sqlite3_column_int(st, 13);
+  m->host_id = sqlite3_column_int64(st, 14);
+  m->host_name = col_dup(st, 15);
+  m->created_at = sqlite3_column_int64(st, 16);
+  m->updated_at = sqlite3_column_int64(st, 17);
+  m->consortium_name_ko = col_dup(st, 18);
+  m->consortium_name_en = col_dup(st, 19);
   sqlite3_reset(st);
-  if (!m) return NULL;
-  json_t *agenda = meeting_store_segments(db, meeting_id);
-  size_t i;
-  json_t *seg;
-  json_array_foreach(agenda, i, seg) {
-    int64_t s = t.starts_at + json_integer_value(json_object_get(seg, "start_offset_s"));
-    char b[32];
-    seoul_format_human(s, b, sizeof b);
-    json_object_set_new(seg, "start", json_string(b + 11)); /* "HH:MM" */
-    json_object_set_new(seg, "minutes",
-                        json_integer(json_integer_value(json_object_get(seg, "length_s")) / 60));
+  if (m->recurrence_count < 1) m->recurrence_count = 1;
+  if (m->recurrence_count > MEETING_RECURRENCE_MAX) m->recurrence_count = MEETING_RECURRENCE_MAX;
+  times t = {.starts_at = m->starts_at, .ends_at = m->ends_at, .count = m->recurrence_count};
+  snprintf(t.recurrence, sizeof t.recurrence, "%s", m->recurrence);
+  m->next_starts_at = next_start(&t, db_now(db));
+  for (int k = 0; k < t.count; k++) m->occurrences[k] = occurrence_start(t.starts_at, t.recurrence, k);
+  if (!m->title || !m->description || !m->host_name || !m->consortium_name_ko || !m->consortium_name_en ||
+      meeting_store_segments(db, meeting_id, info_segment, m) != 0 || read_invites(db, m) != 0 ||
+      read_people(db, meeting_id, "cohost", &m->cohosts, &m->ncohosts) != 0 ||
+      read_people(db, meeting_id, "presenter", &m->presenters, &m->npresenters) != 0) {
+    meeting_info_clear(m);
+    return -1;
   }
-  /* All or nothing: a list that could not be read is not an empty list (meeting_store_update
-   * would otherwise write the empty list back). */
-  json_t *invites = invites_json(db, meeting_id), *cohosts = people_json(db, meeting_id, "cohost"),
-         *presenters = people_json(db, meeting_id, "presenter");
-  if (!agenda || !invites || !cohosts || !presenters) {
-    json_decref(agenda);
-    json_decref(invites);
-    json_decref(cohosts);
-    json_decref(presenters);
-    json_decref(m);
-    return NULL;
-  }
-  json_object_set_new(m, "agenda", agenda);
-  json_object_set_new(m, "invites", invites);
-  json_object_set_new(m, "cohosts", cohosts);
-  json_object_set_new(m, "presenters", presenters);
-  return m;
+  return 1;
 }
 
 /* The meetings user ?2 may join (?3: an admin's "all"). */
@@ -313,43 +337,36 @@ json_t *meeting_store_json(moa_db *db, int64_t meeting_id) {
   "(i.kind = 'consortium' AND i.target_id IN (SELECT consortium_id FROM user_roles WHERE user_id " \
   "= ?2)))))"
 
-static json_t *meeting__ids(moa_db *db, const char *sql, int64_t user_id, bool is_admin, int64_t now,
-                            int limit, bool include_cancelled) {
+static int meeting__ids(moa_db *db, const char *sql, int64_t user_id, bool is_admin, int64_t now, int limit,
+                        bool include_cancelled, int64_t **ids, size_t *n) {
   sqlite3_stmt *st = db_stmt(db, sql);
-  if (!st) return NULL;
+  *ids = NULL;
+  *n = 0;
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, now);
   sqlite3_bind_int64(st, 2, user_id);
   sqlite3_bind_int(st, 3, is_admin);
   sqlite3_bind_int(st, 4, include_cancelled);
   sqlite3_bind_int(st, 5, limit);
-  json_t *out = json_array();
-  int rc;
-  while ((rc = db_step(db, st)) == SQLITE_ROW)
-    json_array_append_new(out, json_integer(sqlite3_column_int64(st, 0)));
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) {
-    json_decref(out);
-    return NULL;
-  }
-  return out;
+  return db_ids(db, st, ids, n);
 }
 
-json_t *meeting_store_upcoming_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
-                                   bool include_cancelled) {
+int meeting_store_upcoming_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
+                               bool include_cancelled, int64_t **ids, size_t *n) {
   return meeting__ids(
       db,
       "SELECT m.id FROM meetings m WHERE m.last_ends_at > ?1 AND (m.status = 'scheduled' OR ?4) "
       "AND " MEETING_VISIBLE_SQL " ORDER BY m.starts_at, m.id LIMIT ?5",
-      user_id, is_admin, now, limit, include_cancelled);
+      user_id, is_admin, now, limit, include_cancelled, ids, n);
 }
 
-json_t *meeting_store_past_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
-                               bool include_cancelled) {
+int meeting_store_past_ids(moa_db *db, int64_t user_id, bool is_admin, int64_t now, int limit,
+                           bool include_cancelled, int64_t **ids, size_t *n) {
   return meeting__ids(
       db,
       "SELECT m.id FROM meetings m WHERE m.last_ends_at <= ?1 AND (m.status = 'scheduled' OR ?4) "
       "AND " MEETING_VISIBLE_SQL " ORDER BY m.last_ends_at DESC, m.id DESC LIMIT ?5",
-      user_id, is_admin, now, limit, include_cancelled);
+      user_id, is_admin, now, limit, include_cancelled, ids, n);
 }
 
 int64_t *meeting_store_invitee_ids(moa_db *db, int64_t meeting_id, size_t *n) {
@@ -369,25 +386,9 @@ int64_t *meeting_store_invitee_ids(moa_db *db, int64_t meeting_id, size_t *n) {
   *n = 0;
   if (!st) return NULL;
   sqlite3_bind_int64(st, 1, meeting_id);
-  size_t cap = 64;
-  int64_t *ids = malloc(cap * sizeof *ids);
-  int rc;
-  while (ids && (rc = db_step(db, st)) == SQLITE_ROW) {
-    if (*n == cap) {
-      int64_t *more = realloc(ids, 2 * cap * sizeof *ids);
-      if (!more) break;
-      ids = more;
-      cap *= 2;
-    }
-    ids[(*n)++] = sqlite3_column_int64(st, 0);
-  }
-  sqlite3_reset(st);
-  if (!ids || rc != SQLITE_DONE) {
-    free(ids);
-    *n = 0;
-    return NULL;
-  }
-  return ids;
+  int64_t *ids;
+  if (db_ids(db, st, &ids, n) != 0) return NULL;
+  return ids ? ids : calloc(1, sizeof *ids); /* none: an empty array, not NULL (NULL is an error) */
 }
 
 int meeting_store_cancel(moa_db *db, int64_t meeting_id) {
@@ -401,38 +402,46 @@ int meeting_store_cancel(moa_db *db, int64_t meeting_id) {
   return sqlite3_changes(db_handle(db)) > 0 ? 1 : 0;
 }
 
-json_t *meeting_store_take_reminders(moa_db *db, int64_t from, int64_t to) {
+meeting_reminder *meeting_store_take_reminders(moa_db *db, int64_t from, int64_t to, size_t *n) {
   sqlite3_stmt *st = db_stmt(db,
                              "SELECT id, reminded_for FROM meetings WHERE status = 'scheduled' "
                              "AND starts_at <= ?2 AND last_ends_at > ?1");
+  *n = 0;
   if (!st) return NULL;
   sqlite3_bind_int64(st, 1, from);
   sqlite3_bind_int64(st, 2, to);
-  json_t *due = json_array();
-  int rc;
-  while ((rc = db_step(db, st)) == SQLITE_ROW)
-    json_array_append_new(due, json_pack("{s:I, s:I}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                                         "reminded", (json_int_t)sqlite3_column_int64(st, 1)));
+  /* First the candidates (id, reminded_for), then the marks: the marks are other statements. */
+  size_t cap = 8, nd = 0;
+  meeting_reminder *due = malloc(cap * sizeof *due);
+  int rc = SQLITE_NOMEM;
+  while (due && (rc = db_step(db, st)) == SQLITE_ROW) {
+    if (nd == cap) {
+      meeting_reminder *more = realloc(due, 2 * cap * sizeof *due);
+      if (!more) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
+      due = more;
+      cap *= 2;
+    }
+    due[nd].id = sqlite3_column_int64(st, 0);
+    due[nd].occurrence_start = sqlite3_column_int64(st, 1); /* reminded_for, until replaced below */
+    nd++;
+  }
   sqlite3_reset(st);
-  if (rc != SQLITE_DONE) {
-    json_decref(due);
+  if (!due || rc != SQLITE_DONE) {
+    free(due);
     return NULL;
   }
-  json_t *out = json_array();
-  size_t i;
-  json_t *d;
-  json_array_foreach(due, i, d) {
-    int64_t id = json_integer_value(json_object_get(d, "id"));
+  for (size_t i = 0; i < nd; i++) {
+    int64_t id = due[i].id, reminded = due[i].occurrence_start;
     int64_t occ = meeting_store_occurrence_in(db, id, from, to);
-    if (!occ || occ <= json_integer_value(json_object_get(d, "reminded"))) continue;
+    if (!occ || occ <= reminded) continue;
     sqlite3_stmt *up = db_stmt(db, "UPDATE meetings SET reminded_for = ? WHERE id = ?");
     if (!up) continue;
     sqlite3_bind_int64(up, 1, occ);
     sqlite3_bind_int64(up, 2, id);
-    if (db_exec_stmt(db, up) == SQLITE_DONE)
-      json_array_append_new(
-          out, json_pack("{s:I, s:I}", "id", (json_int_t)id, "occurrence_start", (json_int_t)occ));
+    if (db_exec_stmt(db, up) == SQLITE_DONE) due[(*n)++] = (meeting_reminder){id, occ};
   }
-  json_decref(due);
-  return out;
+  return due;
 }

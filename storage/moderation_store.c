@@ -37,7 +37,8 @@ int64_t moderation_store_record(moa_db *db, int64_t room_id, int64_t meeting_id,
   return sqlite3_last_insert_rowid(db_handle(db));
 }
 
-json_t *moderation_store_log(moa_db *db, int64_t room_id, int64_t before, int limit) {
+int moderation_store_log(moa_db *db, int64_t room_id, int64_t before, int limit, moderation_entry_fn fn,
+                         void *ctx) {
   if (limit < 1) limit = 1;
   if (limit > 500) limit = 500;
   sqlite3_stmt *st = db_stmt(db,
@@ -46,29 +47,25 @@ json_t *moderation_store_log(moa_db *db, int64_t room_id, int64_t before, int li
                              "FROM moderation_log l LEFT JOIN users a ON a.id = l.actor_id "
                              "LEFT JOIN users t ON t.id = l.target_user_id "
                              "WHERE l.room_id = ? AND (? = 0 OR l.id < ?) ORDER BY l.id DESC LIMIT ?");
-  if (!st) return NULL;
+  if (!st) return -1;
   sqlite3_bind_int64(st, 1, room_id);
   sqlite3_bind_int64(st, 2, before);
   sqlite3_bind_int64(st, 3, before);
   sqlite3_bind_int(st, 4, limit);
-  json_t *out = json_array();
-  int rc;
-  while ((rc = db_step(db, st)) == SQLITE_ROW)
-    json_array_append_new(
-        out,
-        json_pack("{s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:I}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                  "action", (const char *)sqlite3_column_text(st, 1), "actor_id",
-                  (json_int_t)sqlite3_column_int64(st, 2), "actor_name",
-                  (const char *)sqlite3_column_text(st, 3), "target_user_id",
-                  (json_int_t)sqlite3_column_int64(st, 4), "target_name",
-                  (const char *)sqlite3_column_text(st, 5), "detail",
-                  (const char *)sqlite3_column_text(st, 6), "at", (json_int_t)sqlite3_column_int64(st, 7)));
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) {
-    json_decref(out);
-    return NULL;
+  int rc, stopped = 0;
+  while (!stopped && (rc = db_step(db, st)) == SQLITE_ROW) {
+    moderation_entry e = {.id = sqlite3_column_int64(st, 0),
+                          .action = (const char *)sqlite3_column_text(st, 1),
+                          .actor_id = sqlite3_column_int64(st, 2),
+                          .actor_name = (const char *)sqlite3_column_text(st, 3),
+                          .target_user_id = sqlite3_column_int64(st, 4),
+                          .target_name = (const char *)sqlite3_column_text(st, 5),
+                          .detail = (const char *)sqlite3_column_text(st, 6),
+                          .at = sqlite3_column_int64(st, 7)};
+    stopped = fn(ctx, &e);
   }
-  return out;
+  sqlite3_reset(st);
+  return !stopped && rc == SQLITE_DONE ? 0 : -1;
 }
 
 int moderation_store_ban(moa_db *db, int64_t room_id, int64_t user_id, int64_t banned_by, int64_t at) {

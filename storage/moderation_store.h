@@ -5,7 +5,6 @@
 #ifndef MOA_STORAGE_MODERATION_STORE_H
 #define MOA_STORAGE_MODERATION_STORE_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -18,10 +17,21 @@
 int64_t moderation_store_record(moa_db *db, int64_t room_id, int64_t meeting_id, int64_t actor_id,
                                 const char *action, int64_t target_user_id, const char *detail, int64_t at);
 
-/* The room's log, newest first, at most limit rows (1..500) with id < before (0: from the
- * newest): [{id, action, actor_id, actor_name, target_user_id, target_name, detail, at}].
- * NULL on error. */
-json_t *moderation_store_log(moa_db *db, int64_t room_id, int64_t before, int limit);
+/* One row of the log. actor_id 0: the server; target_user_id 0: no target; a name is "" when
+ * the user is gone. The strings belong to the store and live until the callback returns. */
+typedef struct moderation_entry {
+  int64_t id, actor_id, target_user_id, at;
+  const char *action, *actor_name, *target_name, *detail;
+} moderation_entry;
+
+/* Called once per row; return 0 to go on, anything else to stop (the read then fails). */
+typedef int (*moderation_entry_fn)(void *ctx, const moderation_entry *e);
+
+/* Calls fn for the room's log, newest first, at most limit rows (clamped to 1..500) with
+ * id < before (0: from the newest). fn must not use db. Returns 0, or -1 on a database error
+ * or when fn stopped the read. */
+int moderation_store_log(moa_db *db, int64_t room_id, int64_t before, int limit, moderation_entry_fn fn,
+                         void *ctx);
 
 /* Removal until readmitted. ban: 0 (idempotent), -1. unban: 1 lifted, 0 none, -1.
  * is_banned: 1 / 0 / -1. */

@@ -3,15 +3,19 @@
 #ifndef MOA_STORAGE_ROOM_STORE_H
 #define MOA_STORAGE_ROOM_STORE_H
 
-#include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "storage/db.h"
+#include "storage/store_status.h"
 
 #define ROOM_NAME_MAX 100
 #define ROOM_DESCRIPTION_MAX 1000
 #define ROOM_INVITEES_MAX 200
+/* The longest description a room can hold: a meeting's room carries the meeting's description
+ * (MEETING_DESCRIPTION_MAX in meeting_store.h). */
+#define ROOM_TEXT_MAX 4000
 
 typedef struct room_rec {
   int64_t id;
@@ -25,6 +29,12 @@ typedef struct room_rec {
   bool recording_allowed; /* hosts may record meetings here (the default), or the policy forbids it */
 } room_rec;
 
+/* A room as clients see it: the record and its description. */
+typedef struct room_view {
+  room_rec rec;
+  char description[ROOM_TEXT_MAX + 1];
+} room_view;
+
 /* Creates the lounge of every active consortium that has none. Returns how many were made, or -1. */
 int room_store_ensure_lounges(moa_db *db);
 
@@ -37,19 +47,25 @@ int room_store_get(moa_db *db, int64_t room_id, room_rec *out);
 bool room_store_can_join(moa_db *db, const room_rec *room, int64_t user_id, bool is_admin);
 
 /* Creates a room. name 1..100 characters, description up to 1000 bytes (both clean text),
- * invitees: a JSON array of user ids (may be NULL). Returns the id, or -1 with err; nothing is
- * written on failure. */
-int64_t room_store_create(moa_db *db, int64_t consortium_id, const char *name, const char *description,
-                          bool invited_only, int64_t created_by, json_t *invitees, char *err, size_t errlen);
+ * invitees: n user ids (0..ROOM_INVITEES_MAX; NULL when n is 0). On STORE_OK *id is the new room;
+ * STORE_INVALID (err says which: the name, the description, too many invitees, or
+ * "invitees[i]: no such user"), STORE_ERROR (database). Nothing is written on failure. */
+store_status room_store_create(moa_db *db, int64_t consortium_id, const char *name, const char *description,
+                               bool invited_only, int64_t created_by, const int64_t *invitees, size_t n,
+                               int64_t *id, char *err, size_t errlen);
 
-/* The rooms of a consortium that user may enter, lounge first then newest, archived ones only
- * with include_archived: [{id, consortium_id, name, description, visibility, is_lounge,
- * created_by, archived, adaptation, recording_allowed}]. NULL on error. */
-json_t *room_store_list(moa_db *db, int64_t consortium_id, int64_t user_id, bool is_admin,
-                        bool include_archived);
+/* Called once per room; return 0 to go on, anything else to stop (the read then fails). */
+typedef int (*room_view_fn)(void *ctx, const room_view *room);
 
-/* One room as in room_store_list, or NULL. */
-json_t *room_store_json(moa_db *db, int64_t room_id);
+/* Calls fn for the rooms of a consortium that user may enter, lounge first then newest,
+ * archived ones only with include_archived. fn must not use db. Returns 0, or -1 on a database
+ * error or when fn stopped the read. */
+int room_store_list(moa_db *db, int64_t consortium_id, int64_t user_id, bool is_admin, bool include_archived,
+                    room_view_fn fn, void *ctx);
+
+/* The room with its description: 1 and *out when the room exists (and is not deleted), 0 when
+ * not, -1 on error. */
+int room_store_view(moa_db *db, int64_t room_id, room_view *out);
 
 /* Archives (archived true: stamps archived_at now) or unarchives the room. Returns 1 when the
  * room's state changed, 0 when it already was so, -1 when there is no such room or on error

@@ -7,6 +7,7 @@
  * of one meeting with that text as title, description and agenda item is written too.
  *
  * Built by `make fuzz` and replayed by ctest (fuzz_replay_ical); see docs/FUZZING.md. */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,21 +62,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   free(out);
   free(e);
 
-  /* The whole document, as the feed writes it. Strings in JSON are UTF-8: only valid text. */
+  /* The whole document, as the feed writes it. Stored text is UTF-8 (jansson refuses anything
+   * else on the way in): only valid text. */
   json_t *title = json_stringn(s, size);
   if (title) {
-    json_t *m =
-        json_pack("{s:I, s:O, s:O, s:I, s:I, s:I, s:s, s:I, s:[{s:s, s:I, s:O, s:O}], s:{s:O}}", "id",
-                  (json_int_t)7, "title", title, "description", title, "created_at", (json_int_t)1700000000,
-                  "starts_at", (json_int_t)1700003600, "ends_at", (json_int_t)1700007200, "recurrence",
-                  "weekly", "recurrence_count", (json_int_t)4, "agenda", "start", "10:00", "length_s",
-                  (json_int_t)600, "item", title, "speaker", title, "consortium", "name_ko", title);
-    json_t *list = json_pack("[o]", m);
-    char *cal =
-        list ? ical_calendar(list, json_string_value(title), 1700000000, "https://moa.example") : NULL;
+    const char *t = json_string_value(title);
+    meeting_segment agenda = {.position = 1, .start_offset_s = 0, .length_s = 600, .item = t, .speaker = t};
+    meeting_info m = {.id = 7,
+                      .title = (char *)t,
+                      .description = (char *)t,
+                      .created_at = 1700000000,
+                      .starts_at = 1700003600,
+                      .ends_at = 1700007200,
+                      .recurrence = "weekly",
+                      .recurrence_count = 4,
+                      .agenda = &agenda,
+                      .nagenda = 1,
+                      .consortium_name_ko = (char *)t};
+    char *cal = ical_calendar(&m, 1, t, 1700000000, "https://moa.example");
     if (!cal) abort();
     free(cal);
-    json_decref(list);
     json_decref(title);
   }
   free(s);

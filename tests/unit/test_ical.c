@@ -148,24 +148,32 @@ static void test_fold_not_utf8(void **state) {
   free(out);
 }
 
-static json_t *meeting(int64_t id, const char *status, const char *recurrence, int count) {
-  return json_pack(
-      "{s:I, s:I, s:s, s:s, s:I, s:I, s:s, s:i, s:s, s:i, s:I, s:I, s:{s:s}, s:[{s:s, s:I, s:s, s:s}]}", "id",
-      (json_int_t)id, "room_id", (json_int_t)(id + 40), "title", "협의체 출범식; 1부, 2부", "description",
-      "첫 줄\n둘째 줄: 장소는 \"대회의실\" \\ 본관", "starts_at", (json_int_t)1796878800, "ends_at",
-      (json_int_t)(1796878800 + 7200), "recurrence", recurrence, "recurrence_count", count, "status", status,
-      "sequence", 3, "created_at", (json_int_t)1796000000, "updated_at", (json_int_t)1796000100, "consortium",
-      "name_ko", "수소 협의체", "agenda", "start", "14:00", "length_s", (json_int_t)1200, "item", "티타임",
-      "speaker", "내빈");
+/* A meeting as meeting_store_info reads it (strings are literals: never cleared). */
+static meeting_info meeting(int64_t id, const char *status, const char *recurrence, int count) {
+  static meeting_segment agenda = {
+      .position = 1, .start_offset_s = 0, .length_s = 1200, .item = "티타임", .speaker = "내빈"};
+  meeting_info m = {.id = id,
+                    .room_id = id + 40,
+                    .title = "협의체 출범식; 1부, 2부",
+                    .description = "첫 줄\n둘째 줄: 장소는 \"대회의실\" \\ 본관",
+                    .starts_at = 1796878800,
+                    .ends_at = 1796878800 + 7200,
+                    .recurrence_count = count,
+                    .sequence = 3,
+                    .created_at = 1796000000,
+                    .updated_at = 1796000100,
+                    .consortium_name_ko = "수소 협의체",
+                    .agenda = &agenda,
+                    .nagenda = 1};
+  snprintf(m.recurrence, sizeof m.recurrence, "%s", recurrence);
+  snprintf(m.status, sizeof m.status, "%s", status);
+  return m;
 }
 
 static void test_calendar(void **state) {
   (void)state;
-  json_t *list = json_array();
-  json_array_append_new(list, meeting(7, "scheduled", "weekly", 4));
-  json_array_append_new(list, meeting(8, "cancelled", "none", 1));
-  char *cal = ical_calendar(list, "Moa 회의", 1796083200, "https://moa.example");
-  json_decref(list);
+  const meeting_info list[] = {meeting(7, "scheduled", "weekly", 4), meeting(8, "cancelled", "none", 1)};
+  char *cal = ical_calendar(list, 2, "Moa 회의", 1796083200, "https://moa.example");
   assert_non_null(cal);
   /* CRLF only */
   for (const char *p = cal; *p; p++)
@@ -214,14 +222,11 @@ static void test_calendar(void **state) {
  * alarm; a date that does not parse gives no event at all. */
 static void test_deadlines(void **state) {
   (void)state;
-  json_t *d = json_pack("[{s:I, s:s, s:s, s:s, s:s}, {s:I, s:s, s:s, s:s, s:s}]", "id", (json_int_t)12, "title",
-                        "스마트공장; 2차", "agency", "중소벤처기업부", "apply_end", "2026-12-31", "url",
-                        "https://example.org/n/12", "id", (json_int_t)13, "title", "깨진 날짜", "agency", "x",
-                        "apply_end", "2026-02-30", "url", "");
-  json_t *none = json_array();
-  char *cal = ical_calendar_with_deadlines(none, d, "Moa", 1796083200, "https://moa.example");
-  json_decref(none);
-  json_decref(d);
+  const ical_deadline d[] = {
+      {12, "스마트공장; 2차", "중소벤처기업부", "2026-12-31", "https://example.org/n/12"},
+      {13, "깨진 날짜", "x", "2026-02-30", ""},
+  };
+  char *cal = ical_calendar_with_deadlines(NULL, 0, d, 2, "Moa", 1796083200, "https://moa.example");
   assert_non_null(cal);
   assert_non_null(strstr(cal, "UID:moa-programme-12@moa\r\n"));
   assert_non_null(strstr(cal, "DTSTART;VALUE=DATE:20261231\r\nDTEND;VALUE=DATE:20270101\r\n"));

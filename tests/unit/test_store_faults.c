@@ -29,6 +29,7 @@
 
 #include "base/log.h"
 #include "signaling/inquiry_json.h"
+#include "signaling/meeting_spec_json.h"
 #include "storage/attendance_store.h"
 #include "storage/calendar_store.h"
 #include "storage/chat_store.h"
@@ -87,7 +88,27 @@ static json_t *J(const char *text) {
   return j;
 }
 
-/* The objects most operations act on, made through the stores without faults. */
+/* A meeting spec read from JSON as the server reads a request (the store's input), with the
+ * JSON its strings point into. */
+typedef struct spec_doc {
+  json_t *json;
+  meeting_spec_in in;
+} spec_doc;
+
+static spec_doc *spec_of(const char *text) {
+  spec_doc *d = malloc(sizeof *d);
+  char err[256];
+  assert_non_null(d);
+  d->json = J(text);
+  if (!meeting_spec_from_json(d->json, &d->in, err, sizeof err)) fail_msg("spec: %s", err);
+  return d;
+}
+
+static void spec_free(spec_doc *d) {
+  json_decref(d->json);
+  free(d);
+}
+
 static void seed(moa_db *db) {
   char err[256] = "";
   memset(&S, 0, sizeof S);
@@ -108,9 +129,9 @@ static void seed(moa_db *db) {
   assert_int_equal(sqlite3_exec(db_handle(db), files, NULL, NULL, NULL), SQLITE_OK);
   int64_t other = 3;
   assert_int_equal(chat_store_create_direct(db, 2, &other, 1, NULL, &S.direct, &created), CHAT_STORE_OK);
-  json_t *spec = J(LAUNCH);
-  S.meeting = meeting_store_create(db, 1, 1, spec, err, sizeof err);
-  json_decref(spec);
+  spec_doc *spec = spec_of(LAUNCH);
+  S.meeting = meeting_store_create(db, 1, 1, &spec->in.spec, err, sizeof err);
+  spec_free(spec);
   if (S.meeting <= 0) fail_msg("seed meeting: %s", err);
   meeting_rec m;
   assert_int_equal(meeting_store_get(db, S.meeting, &m), 1);
@@ -132,10 +153,10 @@ static void seed(moa_db *db) {
   char tok[SESSION_TOKEN_LEN + 1];
   assert_int_equal(calendar_store_token(db, 6, tok), 0);
   assert_true(attendance_store_join(db, S.meeting, 2, "김민수", "attendee", NOW) > 0);
-  json_t *inv = J("[2, 6]");
-  S.plain_room = room_store_create(db, 1, "지울 회의실", "", true, 1, inv, err, sizeof err);
-  json_decref(inv);
-  if (S.plain_room <= 0) fail_msg("seed room: %s", err);
+  const int64_t inv[] = {2, 6};
+  if (room_store_create(db, 1, "지울 회의실", "", true, 1, inv, 2, &S.plain_room, err, sizeof err) !=
+      STORE_OK)
+    fail_msg("seed room: %s", err);
   int64_t conv = 0;
   assert_int_equal(chat_store_room(db, S.plain_room, 1, "지울 회의실", &conv), CHAT_STORE_OK);
   int64_t member = 2;
@@ -424,33 +445,32 @@ static void test_chat_store_faults(void **state) {
 
 static bool op_meeting_create(moa_db *db) {
   char err[256];
-  json_t *spec = J(LAUNCH);
-  int64_t id = meeting_store_create(db, 1, 1, spec, err, sizeof err);
-  json_decref(spec);
+  spec_doc *spec = spec_of(LAUNCH);
+  int64_t id = meeting_store_create(db, 1, 1, &spec->in.spec, err, sizeof err);
+  spec_free(spec);
   return id > 0;
 }
 static bool op_meeting_update(moa_db *db) {
   char err[256];
-  json_t *spec =
-      J("{\"title\": \"출범식 (변경)\", \"capacity\": 80, \"invite\": [{\"kind\": \"consortium\", "
-        "\"id\": 2}, {\"kind\": \"user\", \"id\": 4}], \"cohosts\": [2], \"agenda\": [{\"start\": "
-        "\"14:00\", \"minutes\": 120, \"item\": \"전체\"}]}");
-  int rc = meeting_store_update(db, S.meeting, spec, err, sizeof err);
-  json_decref(spec);
+  spec_doc *spec = spec_of(
+      "{\"title\": \"출범식 (변경)\", \"capacity\": 80, \"invite\": [{\"kind\": \"consortium\", "
+      "\"id\": 2}, {\"kind\": \"user\", \"id\": 4}], \"cohosts\": [2], \"agenda\": [{\"start\": "
+      "\"14:00\", \"minutes\": 120, \"item\": \"전체\"}]}");
+  int rc = meeting_store_update(db, S.meeting, &spec->in.spec, err, sizeof err);
+  spec_free(spec);
   return rc == 0;
 }
 static bool op_meeting_invite(moa_db *db) {
   char err[256];
-  json_t *inv = J("[{\"kind\": \"user\", \"id\": 3}, {\"kind\": \"organization\", \"id\": 2}]");
-  int rc = meeting_store_invite(db, S.meeting, inv, err, sizeof err);
-  json_decref(inv);
-  return rc == 0;
+  const meeting_invitation inv[] = {{"user", 3}, {"organization", 2}};
+  return meeting_store_invite(db, S.meeting, inv, 2, err, sizeof err) == 0;
 }
 static bool op_meeting_cancel(moa_db *db) { return meeting_store_cancel(db, S.meeting) == 1; }
 static bool op_meeting_take_reminders(moa_db *db) {
-  json_t *r = meeting_store_take_reminders(db, NOW, NOW + 30 * 86400);
-  bool ok = r && json_array_size(r) == 1;
-  json_decref(r);
+  size_t n = 0;
+  meeting_reminder *r = meeting_store_take_reminders(db, NOW, NOW + 30 * 86400, &n);
+  bool ok = r && n == 1;
+  free(r);
   return ok;
 }
 static bool op_guest_create_link(moa_db *db) {
@@ -542,10 +562,11 @@ static bool op_org_import(moa_db *db) {
 }
 static bool op_room_create(moa_db *db) {
   char err[256];
-  json_t *inv = J("[2, 6]");
-  int64_t id = room_store_create(db, 1, "작업반 회의실", "수소 작업반", true, 1, inv, err, sizeof err);
-  json_decref(inv);
-  return id > 0;
+  const int64_t inv[] = {2, 6};
+  int64_t id = 0;
+  return room_store_create(db, 1, "작업반 회의실", "수소 작업반", true, 1, inv, 2, &id, err, sizeof err) ==
+             STORE_OK &&
+         id > 0;
 }
 static bool op_room_ensure_lounges(moa_db *db) { return room_store_ensure_lounges(db) == 25; }
 static bool op_room_archive(moa_db *db) { return room_store_set_archived(db, S.plain_room, true) == 1; }
