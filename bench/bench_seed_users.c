@@ -16,8 +16,9 @@
 
 int main(int argc, char **argv) {
   if (argc != 4) {
-    printf("bench_seed_users: helper of bench/bench_chat.mjs (adds N members and prints their session tokens);\n"
-           "usage: bench_seed_users DB N CONSORTIUM_ID\n");
+    printf(
+        "bench_seed_users: helper of bench/bench_chat.mjs (adds N members and prints their session tokens);\n"
+        "usage: bench_seed_users DB N CONSORTIUM_ID\n");
     return 0;
   }
   long n = strtol(argv[2], NULL, 10), consortium = strtol(argv[3], NULL, 10);
@@ -36,7 +37,7 @@ int main(int argc, char **argv) {
     db_close(db);
     return 1;
   }
-  char (*tokens)[SESSION_TOKEN_LEN + 1] = calloc((size_t)n, sizeof *tokens);
+  char(*tokens)[SESSION_TOKEN_LEN + 1] = calloc((size_t)n, sizeof *tokens);
   int rc = tokens ? 0 : -1;
   for (long i = 0; i < n && rc == 0; i++) {
     char email[64], name[32];

@@ -27,53 +27,102 @@ typedef struct opt_def {
 #define I(f, lo, hi) OPT_INT, offsetof(moa_config, f), 0, lo, hi
 
 static const opt_def opts[] = {
-    {"listen", OPT_LISTEN, 0, 0, 0, 0, "ADDR:PORT", "address and port to serve HTTP and WebSocket on (default 127.0.0.1:8080)"},
+    {"listen", OPT_LISTEN, 0, 0, 0, 0, "ADDR:PORT",
+     "address and port to serve HTTP and WebSocket on (default 127.0.0.1:8080)"},
     {"db", S(db_path), "FILE", "database file, created and migrated when needed (default var/moa.db)"},
     {"static", S(static_dir), "DIR", "directory of the browser app (default web-static)"},
     {"tls-cert", S(tls_cert), "FILE", "PEM certificate: serve HTTPS and WSS (needs --tls-key)"},
     {"tls-key", S(tls_key), "FILE", "PEM private key for --tls-cert"},
-    {"origin", S(origins), "LIST", "comma-separated WebSocket Origins allowed, e.g. https://moa.example.org (default: every name the listen address is reached by here: a loopback address also as localhost; 0.0.0.0 or :: as localhost, the loopback addresses, the host name and each interface address)"},
+    {"origin", S(origins), "LIST",
+     "comma-separated WebSocket Origins allowed, e.g. https://moa.example.org (default: every name the "
+     "listen address is reached by here: a loopback address also as localhost; 0.0.0.0 or :: as localhost, "
+     "the loopback addresses, the host name and each interface address)"},
     {"log-level", OPT_LEVEL, 0, 0, 0, 0, "LEVEL", "debug, info, warn or error (default info)"},
     {"session-ttl", I(session_ttl, 1, 31536000), "SECONDS",
      "how long a sign-in lasts; live connections end when it does (default 1209600, 14 days)"},
-    {"max-message", I(max_message, 1024, 1048576), "BYTES", "largest WebSocket message accepted (default 65536)"},
+    {"max-message", I(max_message, 1024, 1048576), "BYTES",
+     "largest WebSocket message accepted (default 65536)"},
     {"rate", I(rate, 1, 100000), "N", "requests per second allowed per connection (default 20)"},
     {"rate-burst", I(rate_burst, 1, 100000), "N", "requests allowed in a burst (default 60)"},
-    {"outq-messages", I(outq_messages, 8, 1000000), "N", "queued outbound messages before a slow client is dropped (default 1024)"},
-    {"outq-bytes", I(outq_bytes, 4096, 1 << 30), "BYTES", "queued outbound bytes before a slow client is dropped (default 4194304)"},
+    {"outq-messages", I(outq_messages, 8, 1000000), "N",
+     "queued outbound messages before a slow client is dropped (default 1024)"},
+    {"outq-bytes", I(outq_bytes, 4096, 1 << 30), "BYTES",
+     "queued outbound bytes before a slow client is dropped (default 4194304)"},
     {"ping-interval", I(ping_interval, 1, 3600), "SECONDS", "idle time before a WebSocket ping (default 30)"},
     {"login-workers", I(login_workers, 1, 64), "N", "threads verifying passwords (default 1)"},
-    {"auth-timeout", I(auth_timeout, 1, 86400), "SECONDS", "close a WebSocket that has not signed in (auth.login, auth.resume, auth.guest) after this long (default 10)"},
-    {"max-conns-per-ip", I(max_conns_per_ip, 0, 1000000), "N", "open WebSocket connections allowed per client address, loopback too; more get HTTP 429 (default 256; 0 = no cap)"},
-    {"fd-reserve", I(fd_reserve, 0, 1000000), "N", "file descriptors kept free below the limit: past limit-N the oldest connections not signed in make room for new ones (default 256)"},
+    {"auth-timeout", I(auth_timeout, 1, 86400), "SECONDS",
+     "close a WebSocket that has not signed in (auth.login, auth.resume, auth.guest) after this long "
+     "(default 10)"},
+    {"max-conns-per-ip", I(max_conns_per_ip, 0, 1000000), "N",
+     "open WebSocket connections allowed per client address, loopback too; more get HTTP 429 (default 256; 0 "
+     "= no cap)"},
+    {"fd-reserve", I(fd_reserve, 0, 1000000), "N",
+     "file descriptors kept free below the limit: past limit-N the oldest connections not signed in make "
+     "room for new ones (default 256)"},
     {"media-ip", S(media_ip), "ADDR", "UDP address the media workers bind (default 127.0.0.1)"},
-    {"media-announce-ip", S(media_announce_ip), "ADDR", "address given to browsers in ICE candidates, e.g. the public IP behind NAT (default: --media-ip)"},
-    {"media-port", I(media_port, 0, 65535), "PORT", "UDP port of the first media worker; worker i uses PORT+i (default 40000; 0 = any free port)"},
-    {"media-tcp-port", I(media_tcp_port, -1, 65535), "PORT", "TCP port for ICE over TCP (RFC 6544), for browsers whose network blocks UDP; worker i uses PORT+i (default: the --media-port number; 0 = any free port; -1 = no ICE-TCP)"},
+    {"media-announce-ip", S(media_announce_ip), "ADDR",
+     "address given to browsers in ICE candidates, e.g. the public IP behind NAT (default: --media-ip)"},
+    {"media-port", I(media_port, 0, 65535), "PORT",
+     "UDP port of the first media worker; worker i uses PORT+i (default 40000; 0 = any free port)"},
+    {"media-tcp-port", I(media_tcp_port, -1, 65535), "PORT",
+     "TCP port for ICE over TCP (RFC 6544), for browsers whose network blocks UDP; worker i uses PORT+i "
+     "(default: the --media-port number; 0 = any free port; -1 = no ICE-TCP)"},
     {"media-workers", I(media_workers, 0, 64), "N", "media worker threads (default 0 = one per core)"},
-    {"reminder-lead", I(reminder_lead, 1, 86400), "SECONDS", "how long before a meeting starts its invitees get a reminder in the app (default 600, 10 minutes)"},
-    {"attach-dir", S(attach_dir), "DIR", "where chat attachments are kept, content-addressed (default: files/ beside the --db file; back it up with the database)"},
+    {"reminder-lead", I(reminder_lead, 1, 86400), "SECONDS",
+     "how long before a meeting starts its invitees get a reminder in the app (default 600, 10 minutes)"},
+    {"attach-dir", S(attach_dir), "DIR",
+     "where chat attachments are kept, content-addressed (default: files/ beside the --db file; back it up "
+     "with the database)"},
     {"attach-max-mb", I(attach_max_mb, 1, 2047), "MIB", "largest chat attachment, per file (default 20)"},
-    {"attach-quota-mb", I(attach_quota_mb, 1, 16777216), "MIB", "total size of the chat attachments one consortium may keep: its channel's, its rooms' and its members' conversations' (default 1024; docs/OPERATIONS.md)"},
-    {"recording-dir", S(recording_dir), "DIR", "where recordings are kept: <DIR>/<id>/spool while recording, <DIR>/<id>/files once finalized (default: recordings/ beside the --db file; none for an in-memory database: recording is then off)"},
-    {"recording-retention-days", I(recording_retention_days, 0, 36500), "DAYS", "finished recordings older than this are removed with their files, at start and daily (default 0: kept until a host deletes them)"},
-    {"turn-url", S(turn_urls), "LIST", "comma-separated TURN URLs handed to browsers with fresh credentials, e.g. turns:turn.example.org:443?transport=tcp (default none: no TURN)"},
-    {"turn-secret-file", S(turn_secret_file), "FILE", "file holding the secret shared with coturn (static-auth-secret; 16-255 printable characters; a file, so it is not on the command line)"},
-    {"turn-ttl", I(turn_ttl, 60, 604800), "SECONDS", "how long TURN credentials last in rooms without a schedule; a meeting's last until its end plus an hour (default 43200)"},
+    {"attach-quota-mb", I(attach_quota_mb, 1, 16777216), "MIB",
+     "total size of the chat attachments one consortium may keep: its channel's, its rooms' and its members' "
+     "conversations' (default 1024; docs/OPERATIONS.md)"},
+    {"recording-dir", S(recording_dir), "DIR",
+     "where recordings are kept: <DIR>/<id>/spool while recording, <DIR>/<id>/files once finalized (default: "
+     "recordings/ beside the --db file; none for an in-memory database: recording is then off)"},
+    {"recording-retention-days", I(recording_retention_days, 0, 36500), "DAYS",
+     "finished recordings older than this are removed with their files, at start and daily (default 0: kept "
+     "until a host deletes them)"},
+    {"turn-url", S(turn_urls), "LIST",
+     "comma-separated TURN URLs handed to browsers with fresh credentials, e.g. "
+     "turns:turn.example.org:443?transport=tcp (default none: no TURN)"},
+    {"turn-secret-file", S(turn_secret_file), "FILE",
+     "file holding the secret shared with coturn (static-auth-secret; 16-255 printable characters; a file, "
+     "so it is not on the command line)"},
+    {"turn-ttl", I(turn_ttl, 60, 604800), "SECONDS",
+     "how long TURN credentials last in rooms without a schedule; a meeting's last until its end plus an "
+     "hour (default 43200)"},
     {"turn-realm", S(turn_realm), "NAME", "coturn's realm (default moa)"},
-    {"turn-listen", S(turn_listen), "ADDR:PORT", "for 'moa turn-config': coturn's TLS listener (default 0.0.0.0:443)"},
-    {"turn-relay-ip", S(turn_relay_ip), "ADDR", "for 'moa turn-config': address coturn relays from (default: its listening address)"},
-    {"turn-external-ip", S(turn_external_ip), "ADDR", "for 'moa turn-config': public address of the relay when coturn is behind NAT (default none)"},
-    {"turn-cert", S(turn_cert), "FILE", "for 'moa turn-config': coturn's PEM certificate (default --tls-cert)"},
+    {"turn-listen", S(turn_listen), "ADDR:PORT",
+     "for 'moa turn-config': coturn's TLS listener (default 0.0.0.0:443)"},
+    {"turn-relay-ip", S(turn_relay_ip), "ADDR",
+     "for 'moa turn-config': address coturn relays from (default: its listening address)"},
+    {"turn-external-ip", S(turn_external_ip), "ADDR",
+     "for 'moa turn-config': public address of the relay when coturn is behind NAT (default none)"},
+    {"turn-cert", S(turn_cert), "FILE",
+     "for 'moa turn-config': coturn's PEM certificate (default --tls-cert)"},
     {"turn-key", S(turn_key), "FILE", "for 'moa turn-config': coturn's PEM private key (default --tls-key)"},
-    {"smtp-url", S(smtp_url), "URL", "SMTP server that sends the companies' sign-up confirmation mail: smtp://HOST:PORT (STARTTLS when offered, required with --smtp-user) or smtps://HOST:PORT (default none: self sign-up is off; docs/OPERATIONS.md)"},
-    {"smtp-from", S(smtp_from), "ADDRESS", "sender address of that mail, e.g. noreply@moa.example.org (needed with --smtp-url)"},
-    {"smtp-user", S(smtp_user), "NAME", "SMTP user name, when the server wants one (needs --smtp-password-file)"},
-    {"smtp-password-file", S(smtp_password_file), "FILE", "file holding the SMTP password (a file, so it is not on the command line)"},
-    {"public-url", S(public_url), "URL", "the address people open the app at, e.g. https://moa.example.org: the confirmation links in mail point there (needed with --smtp-url)"},
-    {"programme-sources", S(programme_sources), "FILE", "support-programme feeds the server fetches itself, one per line: NAME FORMAT URL [KEY-FILE] [partial] (docs/PROGRAMMES.md; default none: collect with `moa programme fetch` from cron instead)"},
-    {"programme-fetch-interval", I(programme_interval, 1, 604800), "SECONDS", "time between two rounds of fetches of --programme-sources; the first round is 10 s after the start, or one interval when shorter (default 86400, a day)"},
-    {"demo", OPT_BOOL, offsetof(moa_config, demo), 0, 0, 1, "BOOL", "load demo data into an empty database (default false)"},
+    {"smtp-url", S(smtp_url), "URL",
+     "SMTP server that sends the companies' sign-up confirmation mail: smtp://HOST:PORT (STARTTLS when "
+     "offered, required with --smtp-user) or smtps://HOST:PORT (default none: self sign-up is off; "
+     "docs/OPERATIONS.md)"},
+    {"smtp-from", S(smtp_from), "ADDRESS",
+     "sender address of that mail, e.g. noreply@moa.example.org (needed with --smtp-url)"},
+    {"smtp-user", S(smtp_user), "NAME",
+     "SMTP user name, when the server wants one (needs --smtp-password-file)"},
+    {"smtp-password-file", S(smtp_password_file), "FILE",
+     "file holding the SMTP password (a file, so it is not on the command line)"},
+    {"public-url", S(public_url), "URL",
+     "the address people open the app at, e.g. https://moa.example.org: the confirmation links in mail point "
+     "there (needed with --smtp-url)"},
+    {"programme-sources", S(programme_sources), "FILE",
+     "support-programme feeds the server fetches itself, one per line: NAME FORMAT URL [KEY-FILE] [partial] "
+     "(docs/PROGRAMMES.md; default none: collect with `moa programme fetch` from cron instead)"},
+    {"programme-fetch-interval", I(programme_interval, 1, 604800), "SECONDS",
+     "time between two rounds of fetches of --programme-sources; the first round is 10 s after the start, or "
+     "one interval when shorter (default 86400, a day)"},
+    {"demo", OPT_BOOL, offsetof(moa_config, demo), 0, 0, 1, "BOOL",
+     "load demo data into an empty database (default false)"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
 
@@ -157,15 +206,18 @@ int config_set(moa_config *c, const char *key, const char *value, char *err, siz
         errno = 0;
         long v = strtol(value, &end, 10);
         if (errno || *end || end == value || v < o->min || v > o->max) {
-          snprintf(err, errlen, "invalid value for %s: '%s' (an integer from %d to %d)", key, value, o->min, o->max);
+          snprintf(err, errlen, "invalid value for %s: '%s' (an integer from %d to %d)", key, value, o->min,
+                   o->max);
           return -1;
         }
         *(int *)field = (int)v;
         return 0;
       }
       case OPT_BOOL:
-        if (!strcmp(value, "true") || !strcmp(value, "1") || !strcmp(value, "yes")) *(bool *)field = true;
-        else if (!strcmp(value, "false") || !strcmp(value, "0") || !strcmp(value, "no")) *(bool *)field = false;
+        if (!strcmp(value, "true") || !strcmp(value, "1") || !strcmp(value, "yes"))
+          *(bool *)field = true;
+        else if (!strcmp(value, "false") || !strcmp(value, "0") || !strcmp(value, "no"))
+          *(bool *)field = false;
         else {
           snprintf(err, errlen, "invalid value for %s: '%s' (true or false)", key, value);
           return -1;
@@ -173,7 +225,8 @@ int config_set(moa_config *c, const char *key, const char *value, char *err, siz
         return 0;
       case OPT_LISTEN:
         if (config_parse_hostport(value, c->listen_host, sizeof c->listen_host, &c->listen_port) != 0) {
-          snprintf(err, errlen, "invalid value for listen: '%s' (ADDR:PORT with a literal IP address)", value);
+          snprintf(err, errlen, "invalid value for listen: '%s' (ADDR:PORT with a literal IP address)",
+                   value);
           return -1;
         }
         return 0;
@@ -237,27 +290,29 @@ int config_load_file(moa_config *c, const char *path, char *err, size_t errlen) 
 }
 
 void config_print_help(const char *prog) {
-  printf("Usage: %s [options]                 start the server\n"
-         "       %s db init [--demo]          create or migrate the database (and load demo data)\n"
-         "       %s user add --email E --name N [--org ID] [--admin] [--consortium ID --role member|coordinator]\n"
-         "       %s user list | user disable EMAIL | user enable EMAIL | user passwd EMAIL\n"
-         "       %s org import FILE.tsv       import organizations (see docs/OPERATIONS.md)\n"
-         "       %s programme import --source NAME [--format F] [--partial] [--now ISO] FILE\n"
-         "                                    import a support-programme feed file; F is bizinfo_json,\n"
-         "                                    bizinfo_rss, kstartup, smes24 or csv (default: NAME); the\n"
-         "                                    file is the whole feed unless --partial (docs/PROGRAMMES.md)\n"
-         "       %s programme fetch --source NAME [--format F] --url URL [--key-file FILE] [--partial]\n"
-         "                                    fetch a feed (libcurl) and import it; {key} in URL is replaced\n"
-         "                                    by FILE's content; run it from cron or a timer to collect\n"
-         "       %s consortium list\n"
-         "       %s rec finalize SPOOL_DIR [--out DIR] [--no-composite] [--ffmpeg PATH]\n"
-         "                                    a recording's spools into WebM files (moa rec finalize --help)\n"
-         "       %s turn-config               print coturn's turnserver.conf (TURN over TLS) for these options\n"
-         "       %s turn-credential [--user ID] [--ttl SECONDS]  print a TURN credential, to check coturn\n"
-         "Passwords are read from standard input (one line) or the MOA_PASSWORD environment variable,\n"
-         "never from the command line. Every command takes --db FILE. MOA_UDP_GSO=0 in the environment\n"
-         "sends media packet by packet instead of with UDP GSO (docs/OPERATIONS.md).\n\nOptions:\n",
-         prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
+  printf(
+      "Usage: %s [options]                 start the server\n"
+      "       %s db init [--demo]          create or migrate the database (and load demo data)\n"
+      "       %s user add --email E --name N [--org ID] [--admin] [--consortium ID --role "
+      "member|coordinator]\n"
+      "       %s user list | user disable EMAIL | user enable EMAIL | user passwd EMAIL\n"
+      "       %s org import FILE.tsv       import organizations (see docs/OPERATIONS.md)\n"
+      "       %s programme import --source NAME [--format F] [--partial] [--now ISO] FILE\n"
+      "                                    import a support-programme feed file; F is bizinfo_json,\n"
+      "                                    bizinfo_rss, kstartup, smes24 or csv (default: NAME); the\n"
+      "                                    file is the whole feed unless --partial (docs/PROGRAMMES.md)\n"
+      "       %s programme fetch --source NAME [--format F] --url URL [--key-file FILE] [--partial]\n"
+      "                                    fetch a feed (libcurl) and import it; {key} in URL is replaced\n"
+      "                                    by FILE's content; run it from cron or a timer to collect\n"
+      "       %s consortium list\n"
+      "       %s rec finalize SPOOL_DIR [--out DIR] [--no-composite] [--ffmpeg PATH]\n"
+      "                                    a recording's spools into WebM files (moa rec finalize --help)\n"
+      "       %s turn-config               print coturn's turnserver.conf (TURN over TLS) for these options\n"
+      "       %s turn-credential [--user ID] [--ttl SECONDS]  print a TURN credential, to check coturn\n"
+      "Passwords are read from standard input (one line) or the MOA_PASSWORD environment variable,\n"
+      "never from the command line. Every command takes --db FILE. MOA_UDP_GSO=0 in the environment\n"
+      "sends media packet by packet instead of with UDP GSO (docs/OPERATIONS.md).\n\nOptions:\n",
+      prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
   printf("  --config FILE          read options from FILE ('key = value' lines); flags override it\n");
   for (size_t i = 0; i < NOPTS; i++) {
     char left[64];
@@ -354,24 +409,32 @@ static int check_smtp(moa_config *c, char *err, size_t errlen) {
     snprintf(err, errlen, "--smtp-url, --smtp-from and --public-url go together (the sign-up mail)");
     return -1;
   }
-  const char *host = !strncmp(c->smtp_url, "smtp://", 7) ? c->smtp_url + 7 : !strncmp(c->smtp_url, "smtps://", 8) ? c->smtp_url + 8 : NULL;
+  const char *host = !strncmp(c->smtp_url, "smtp://", 7)    ? c->smtp_url + 7
+                     : !strncmp(c->smtp_url, "smtps://", 8) ? c->smtp_url + 8
+                                                            : NULL;
   bool ok = host && *host && *host != '/';
   for (const char *p = c->smtp_url; ok && *p; p++) ok = *p > ' ' && *p <= '~';
   if (!ok) {
-    snprintf(err, errlen, "invalid value for smtp-url: '%s' (smtp://HOST:PORT or smtps://HOST:PORT)", c->smtp_url);
+    snprintf(err, errlen, "invalid value for smtp-url: '%s' (smtp://HOST:PORT or smtps://HOST:PORT)",
+             c->smtp_url);
     return -1;
   }
-  ok = strchr(c->smtp_from, '@') && strchr(c->smtp_from, '@') != c->smtp_from && !strchr(strchr(c->smtp_from, '@') + 1, '@');
-  for (const char *p = c->smtp_from; ok && *p; p++) ok = *p > ' ' && *p <= '~' && !strchr("()<>[]\\,;:\"", *p);
+  ok = strchr(c->smtp_from, '@') && strchr(c->smtp_from, '@') != c->smtp_from &&
+       !strchr(strchr(c->smtp_from, '@') + 1, '@');
+  for (const char *p = c->smtp_from; ok && *p; p++)
+    ok = *p > ' ' && *p <= '~' && !strchr("()<>[]\\,;:\"", *p);
   if (!ok) {
-    snprintf(err, errlen, "invalid value for smtp-from: '%s' (a bare address such as noreply@moa.example.org)", c->smtp_from);
+    snprintf(err, errlen,
+             "invalid value for smtp-from: '%s' (a bare address such as noreply@moa.example.org)",
+             c->smtp_from);
     return -1;
   }
   const char *u = c->public_url;
   ok = (!strncmp(u, "http://", 7) && u[7]) || (!strncmp(u, "https://", 8) && u[8]);
   for (const char *p = u; ok && *p; p++) ok = *p > ' ' && *p <= '~' && *p != '#' && *p != '?' && *p != '"';
   if (!ok) {
-    snprintf(err, errlen, "invalid value for public-url: '%s' (http:// or https:// and the host, without ? or #)", u);
+    snprintf(err, errlen,
+             "invalid value for public-url: '%s' (http:// or https:// and the host, without ? or #)", u);
     return -1;
   }
   size_t n = strlen(c->public_url);
@@ -392,7 +455,8 @@ int config_load_smtp_password(moa_config *c, char *err, size_t errlen) {
   bool ok = n > 0 && (size_t)n < sizeof c->smtp_password;
   for (long i = 0; ok && i < n; i++) ok = (unsigned char)b[i] >= ' ' && b[i] != 0x7f;
   if (!ok) {
-    snprintf(err, errlen, "the SMTP password in %s must be 1 to 255 bytes on one line", c->smtp_password_file);
+    snprintf(err, errlen, "the SMTP password in %s must be 1 to 255 bytes on one line",
+             c->smtp_password_file);
     return -1;
   }
   memcpy(c->smtp_password, b, (size_t)n + 1);
@@ -462,8 +526,10 @@ int config_parse_args(moa_config *c, int argc, char **argv, char *err, size_t er
       continue;
     }
     if (!value) {
-      if (!strcmp(key, "demo")) value = "true";
-      else if (i + 1 < argc) value = argv[++i];
+      if (!strcmp(key, "demo"))
+        value = "true";
+      else if (i + 1 < argc)
+        value = argv[++i];
       else {
         snprintf(err, errlen, "option --%s needs a value", key);
         return -1;
@@ -485,7 +551,8 @@ int config_parse_args(moa_config *c, int argc, char **argv, char *err, size_t er
   }
   if (c->media_announce_ip[0] && inet_pton(AF_INET, c->media_announce_ip, &any) != 1 &&
       inet_pton(AF_INET6, c->media_announce_ip, &any) != 1) {
-    snprintf(err, errlen, "invalid value for media-announce-ip: '%s' (a literal IP address)", c->media_announce_ip);
+    snprintf(err, errlen, "invalid value for media-announce-ip: '%s' (a literal IP address)",
+             c->media_announce_ip);
     return -1;
   }
   return 0;

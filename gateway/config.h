@@ -11,40 +11,40 @@
 #include "base/log.h"
 
 typedef struct moa_config {
-  char listen_host[64];  /* literal IPv4 or IPv6 address */
-  int listen_port;       /* 0 = pick a free port (printed on start) */
+  char listen_host[64]; /* literal IPv4 or IPv6 address */
+  int listen_port;      /* 0 = pick a free port (printed on start) */
   char db_path[512];
   char static_dir[512];
   char tls_cert[512];
   char tls_key[512];
-  char origins[1024];    /* comma-separated allowed WebSocket Origins; empty = derived from listen */
+  char origins[1024]; /* comma-separated allowed WebSocket Origins; empty = derived from listen */
   log_level level;
-  int session_ttl;       /* seconds a sign-in lasts */
-  int max_message;       /* largest WebSocket message accepted, bytes */
-  int rate;              /* requests per second allowed per connection (sustained) */
-  int rate_burst;        /* requests allowed in a burst */
-  int outq_messages;     /* outbound queue bound per connection, messages */
-  int outq_bytes;        /* outbound queue bound per connection, bytes */
-  int ping_interval;     /* seconds of silence before a ping; the peer is dropped after 3x */
-  int login_workers;     /* threads hashing passwords */
-  int auth_timeout;      /* seconds a WebSocket may stay open without signing in */
-  int max_conns_per_ip;  /* open WebSocket connections allowed per address (0 = no cap) */
-  int fd_reserve;        /* descriptors kept free below the limit for sign-ins and the server's files */
-  bool demo;             /* load demo data into an empty database on start */
-  char media_ip[64];     /* UDP bind address of the media workers */
+  int session_ttl;            /* seconds a sign-in lasts */
+  int max_message;            /* largest WebSocket message accepted, bytes */
+  int rate;                   /* requests per second allowed per connection (sustained) */
+  int rate_burst;             /* requests allowed in a burst */
+  int outq_messages;          /* outbound queue bound per connection, messages */
+  int outq_bytes;             /* outbound queue bound per connection, bytes */
+  int ping_interval;          /* seconds of silence before a ping; the peer is dropped after 3x */
+  int login_workers;          /* threads hashing passwords */
+  int auth_timeout;           /* seconds a WebSocket may stay open without signing in */
+  int max_conns_per_ip;       /* open WebSocket connections allowed per address (0 = no cap) */
+  int fd_reserve;             /* descriptors kept free below the limit for sign-ins and the server's files */
+  bool demo;                  /* load demo data into an empty database on start */
+  char media_ip[64];          /* UDP bind address of the media workers */
   char media_announce_ip[64]; /* address written in ICE candidates ("" = media_ip) */
-  int media_port;        /* UDP port of worker 0; worker i uses media_port + i (0 = any free port) */
-  int media_tcp_port;    /* ICE-TCP port of worker 0; worker i uses it + i (0 = any free port, -1 = off,
-                            MEDIA_TCP_PORT_SAME = the media_port number) */
-  int media_workers;     /* media worker threads (0 = one per core) */
-  int reminder_lead;     /* seconds before a meeting starts that invitees are reminded */
+  int media_port;             /* UDP port of worker 0; worker i uses media_port + i (0 = any free port) */
+  int media_tcp_port;         /* ICE-TCP port of worker 0; worker i uses it + i (0 = any free port, -1 = off,
+                                 MEDIA_TCP_PORT_SAME = the media_port number) */
+  int media_workers;          /* media worker threads (0 = one per core) */
+  int reminder_lead;          /* seconds before a meeting starts that invitees are reminded */
   /* chat attachments (storage/attachment_store.h, gateway/http_files.h) */
-  char attach_dir[512];  /* where files are kept ("" = "files" beside the database; none for :memory:) */
-  int attach_max_mb;     /* MiB per file */
-  int attach_quota_mb;   /* MiB per consortium */
+  char attach_dir[512]; /* where files are kept ("" = "files" beside the database; none for :memory:) */
+  int attach_max_mb;    /* MiB per file */
+  int attach_quota_mb;  /* MiB per consortium */
   /* recordings (issue 17, signaling/meeting_record.h, docs/RECORDING.md) */
-  char recording_dir[512];    /* spools and files of recordings ("" = "recordings" beside the database;
-                                 none for :memory:) */
+  char recording_dir[512];      /* spools and files of recordings ("" = "recordings" beside the database;
+                                   none for :memory:) */
   int recording_retention_days; /* finished recordings older than this are removed (0 = kept forever) */
   /* TURN over TLS through a separate coturn (gateway/turn_config.h, gateway/turn_credential.h) */
   char turn_urls[1024];       /* comma-separated turn:/turns: URLs given to browsers ("" = no TURN) */

@@ -18,10 +18,10 @@
 #include "signaling/hub.h"
 
 typedef struct http_doc {
-  unsigned status;      /* 200, 400, 401, 403, 404, 500 */
-  const char *type;     /* Content-Type */
+  unsigned status;       /* 200, 400, 401, 403, 404, 500 */
+  const char *type;      /* Content-Type */
   char disposition[256]; /* Content-Disposition ("" for none) */
-  char *body;           /* malloc'd; the caller frees it */
+  char *body;            /* malloc'd; the caller frees it */
   size_t len;
   char content_range[80]; /* Content-Range ("" for none: recordings' 206 and 416) */
   bool accept_ranges;     /* Accept-Ranges: bytes */

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/http_header.h"
 #include "base/log.h"
+#include "gateway/http_header.h"
 #include "storage/attachment_store.h"
 #include "storage/file_sniff.h"
 #include "storage/session_store.h"
@@ -24,8 +24,8 @@ struct http_files_upload {
   int64_t discarded;
   unsigned status; /* the refusal: HTTP status, 0 while accepted */
   char code[32];
-  char message[2048]; /* room for the whole name: a message is never cut inside a character */
-  char name[1024];     /* as given (the store checks it; refusals quote it) */
+  char message[2048];      /* room for the whole name: a message is never cut inside a character */
+  char name[1024];         /* as given (the store checks it; refusals quote it) */
   attachment_store *store; /* NULL when attachments are off */
   attachment_limits limits;
   int64_t limit_mb; /* too_large / quota_exceeded: the limit, for a client's own wording */
@@ -259,8 +259,9 @@ void http_files_finish(http_files_upload *up, http_doc *out) {
   }
   if (up->status >= 500) log_warn("upload refused (%u %s): %s", up->status, up->code, up->message);
   if (up->limit_mb) {
-    answer(out, up->status, json_pack("{s:{s:s, s:s, s:I}}", "error", "code", up->code, "message", up->message,
-                                      "limit_mb", (json_int_t)up->limit_mb));
+    answer(out, up->status,
+           json_pack("{s:{s:s, s:s, s:I}}", "error", "code", up->code, "message", up->message, "limit_mb",
+                     (json_int_t)up->limit_mb));
   } else {
     answer_error(out, up->status ? up->status : 500, up->code[0] ? up->code : "internal",
                  up->message[0] ? up->message : "the upload ended early");

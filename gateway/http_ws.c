@@ -33,12 +33,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "base/log.h"
 #include "gateway/conn_limit.h"
 #include "gateway/http_calendar.h"
 #include "gateway/http_files.h"
 #include "gateway/http_path.h"
 #include "gateway/http_recordings.h"
-#include "base/log.h"
 #include "gateway/origins.h"
 #include "gateway/ws_batch.h"
 #include "gateway/ws_mask_guard.h"

@@ -12,8 +12,8 @@
  *   moa turn-credential [--user U] [--ttl S]   print a TURN credential (to check coturn)
  *
  * Exit status: 0 on success, 1 on a runtime failure, 2 on a usage error. */
-#include <errno.h>
 #include <curl/curl.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "gateway/config.h"
 #include "gateway/http_files.h"
 #include "gateway/http_ws.h"
-#include "base/log.h"
 #include "gateway/media.h"
 #include "gateway/programme_collector.h"
 #include "gateway/programme_fetch.h"
@@ -42,8 +42,8 @@
 #include "storage/db.h"
 #include "storage/demo_data.h"
 #include "storage/embedded.h"
-#include "storage/org_store.h"
 #include "storage/feed.h"
+#include "storage/org_store.h"
 #include "storage/password.h"
 #include "storage/programme_store.h"
 #include "storage/programme_summary.h"
@@ -217,9 +217,12 @@ static int cmd_user(moa_config *cfg, cmdline *cl) {
     consortium_role r = ROLE_NONE;
     if (consortium || role) {
       if (!consortium || !role) return usage("--consortium and --role go together");
-      if (!strcmp(role, "member")) r = ROLE_MEMBER;
-      else if (!strcmp(role, "coordinator")) r = ROLE_COORDINATOR;
-      else return usage("--role must be member or coordinator");
+      if (!strcmp(role, "member"))
+        r = ROLE_MEMBER;
+      else if (!strcmp(role, "coordinator"))
+        r = ROLE_COORDINATOR;
+      else
+        return usage("--role must be member or coordinator");
     }
     char pw[PASSWORD_MAX_LEN + 2], hash[PASSWORD_HASH_MAX];
     if (read_password(pw, sizeof pw) != 0) return 1;
@@ -247,7 +250,8 @@ static int cmd_user(moa_config *cfg, cmdline *cl) {
     const char *who = cl->nwords > 2 ? cl->words[2] : email;
     if (!who) return usage("which user? give the email address");
     char pw[PASSWORD_MAX_LEN + 2], hash[PASSWORD_HASH_MAX];
-    if (!strcmp(verb, "passwd") && (read_password(pw, sizeof pw) != 0 || password_hash(pw, hash, sizeof hash) != 0))
+    if (!strcmp(verb, "passwd") &&
+        (read_password(pw, sizeof pw) != 0 || password_hash(pw, hash, sizeof hash) != 0))
       return 1;
     moa_db *db = open_db(cfg, false);
     if (!db) return 1;
@@ -353,7 +357,8 @@ static void print_report(const char *what, const char *source, const programme_i
 static int cmd_programme(moa_config *cfg, cmdline *cl) {
   static const char use[] =
       "usage: moa programme import --source NAME [--format F] [--partial] [--now ISO] FILE\n"
-      "       moa programme fetch --source NAME [--format F] --url URL [--key-file FILE] [--partial] [--now ISO]";
+      "       moa programme fetch --source NAME [--format F] --url URL [--key-file FILE] [--partial] [--now "
+      "ISO]";
   bool partial = false;
   const char *source = take_opt(cl, "--source", false, NULL);
   const char *format = take_opt(cl, "--format", false, NULL);
@@ -370,7 +375,8 @@ static int cmd_programme(moa_config *cfg, cmdline *cl) {
   if (!feed_source_from_name(format ? format : source, &fmt))
     return usage("--format must be bizinfo_json, bizinfo_rss, kstartup, smes24 or csv");
   int64_t now = (int64_t)time(NULL);
-  if (now_iso && !seoul_parse_iso(now_iso, &now)) return usage("--now takes an ISO time such as 2026-11-20T09:00");
+  if (now_iso && !seoul_parse_iso(now_iso, &now))
+    return usage("--now takes an ISO time such as 2026-11-20T09:00");
   size_t len = 0;
   char *data = NULL;
   if (import && !(data = read_feed_file(cl->words[2], &len))) {
@@ -393,8 +399,8 @@ static int cmd_programme(moa_config *cfg, cmdline *cl) {
   int rc;
   if (import) {
     const char *slash = strrchr(cl->words[2], '/');
-    rc = programme_import(db, source, fmt, data, len, slash ? slash + 1 : cl->words[2], !partial, now, 0, &r, err,
-                          sizeof err);
+    rc = programme_import(db, source, fmt, data, len, slash ? slash + 1 : cl->words[2], !partial, now, 0, &r,
+                          err, sizeof err);
   } else {
     rc = programme_fetch(db, source, fmt, full_url, !partial, now, &r, err, sizeof err);
   }
@@ -510,8 +516,10 @@ static int load_programme_sources(const moa_config *cfg, programme_source_spec *
   char err[256];
   int n = programme_sources_parse(text, len, out, cap, err, sizeof err);
   free(text);
-  if (n < 0) fprintf(stderr, "moa: %s: %s\n", cfg->programme_sources, err);
-  else if (n == 0) fprintf(stderr, "moa: %s: no source in it\n", cfg->programme_sources);
+  if (n < 0)
+    fprintf(stderr, "moa: %s: %s\n", cfg->programme_sources, err);
+  else if (n == 0)
+    fprintf(stderr, "moa: %s: no source in it\n", cfg->programme_sources);
   return n > 0 ? n : -1;
 }
 
@@ -521,7 +529,8 @@ static int cmd_serve(moa_config *cfg, cmdline *cl) {
   if (rc == 1) return 0;
   if (rc != 0) return usage(err);
   log_set_level(cfg->level);
-  if (config_load_turn_secret(cfg, err, sizeof err) != 0 || config_load_smtp_password(cfg, err, sizeof err) != 0) {
+  if (config_load_turn_secret(cfg, err, sizeof err) != 0 ||
+      config_load_smtp_password(cfg, err, sizeof err) != 0) {
     fprintf(stderr, "moa: %s\n", err);
     return 1;
   }
@@ -571,16 +580,18 @@ static int cmd_serve(moa_config *cfg, cmdline *cl) {
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
   bool v6 = strchr(cfg->listen_host, ':') != NULL;
-  printf("moa %s listening on %s://%s%s%s:%d\n", MOA_VERSION, cfg->tls_cert[0] ? "https" : "http", v6 ? "[" : "",
-         cfg->listen_host, v6 ? "]" : "", server_port(srv));
+  printf("moa %s listening on %s://%s%s%s:%d\n", MOA_VERSION, cfg->tls_cert[0] ? "https" : "http",
+         v6 ? "[" : "", cfg->listen_host, v6 ? "]" : "", server_port(srv));
   fflush(stdout);
   if (nsources > 0) {
     int first = cfg->programme_interval < 10 ? cfg->programme_interval : 10;
-    collector = programme_collector_start(cfg->db_path, sources, (size_t)nsources, first, cfg->programme_interval);
-    if (!collector) log_warn("programme collector: could not start its thread; nothing is collected");
+    collector =
+        programme_collector_start(cfg->db_path, sources, (size_t)nsources, first, cfg->programme_interval);
+    if (!collector)
+      log_warn("programme collector: could not start its thread; nothing is collected");
     else
-      log_info("programme collector: %d sources, fetched %d s after the start and every %d s", nsources, first,
-               cfg->programme_interval);
+      log_info("programme collector: %d sources, fetched %d s after the start and every %d s", nsources,
+               first, cfg->programme_interval);
   }
   server_run(srv);
   status = 0;

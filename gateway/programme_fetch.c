@@ -117,7 +117,9 @@ char *programme_feed_url(const char *url, const char *key_file, char *err, size_
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
-  if (at) snprintf(out, n, "%.*s%s%s", (int)(at - url), url, key, at + 5);
-  else snprintf(out, n, "%s", url);
+  if (at)
+    snprintf(out, n, "%.*s%s%s", (int)(at - url), url, key, at + 5);
+  else
+    snprintf(out, n, "%s", url);
   return out;
 }

@@ -8,7 +8,7 @@
 
 #include "gateway/config.h"
 
-#define SMTP_TIMEOUT_S 30        /* the whole exchange */
+#define SMTP_TIMEOUT_S 30 /* the whole exchange */
 #define SMTP_CONNECT_TIMEOUT_S 10
 
 /* Sends message (len bytes, a complete RFC 5322 message with CRLF line ends) from cfg->smtp_from
@@ -16,6 +16,7 @@
  * when the server offers it, and insists on it when a user and password are configured (they
  * are never sent in the clear). TLS certificates are verified. Returns 0 once the server has
  * accepted the message, or -1 with err set (nothing is retried here). */
-int smtp_send(const moa_config *cfg, const char *rcpt, const char *message, size_t len, char *err, size_t errlen);
+int smtp_send(const moa_config *cfg, const char *rcpt, const char *message, size_t len, char *err,
+              size_t errlen);
 
 #endif

@@ -298,9 +298,10 @@ void consumer_on_nack(sfu *s, consumer *c, const uint16_t *seqs, size_t n) {
     transport_send_rtp(s, c->owner, out, len, c->kind == MEDIA_VIDEO);
     sent++;
   }
-  log_debug("nack: transport %u consumer %u: %zu asked, %u sent, %u unknown, %u no longer buffered, "
-            "%u over budget, %u refused by the VP8 rewriter",
-            c->owner->id, c->id, n, sent, unmapped, gone, over, refused);
+  log_debug(
+      "nack: transport %u consumer %u: %zu asked, %u sent, %u unknown, %u no longer buffered, "
+      "%u over budget, %u refused by the VP8 rewriter",
+      c->owner->id, c->id, n, sent, unmapped, gone, over, refused);
   /* A loss that cannot be repaired leaves the subscriber's decoder waiting: Chromium asks for a
    * key frame only after about 3 s without a decodable frame (browser_bandwidth_adapt: cameras
    * froze 2.6-2.9 s after packets a congested link lost twice were older than the buffer's

@@ -103,8 +103,8 @@ static int rank(const la_track *tr) {
 /* Layer-by-layer allocation of budget over the video tracks in priority order: every track its
  * lowest layer first (stopping at the first that does not fit, so nobody of lower priority
  * gets video before it), then each level (s, t) in turn, highest priority first. */
-static void allocate(const la_track *tracks, const size_t *order, size_t n, const level *top, const level *cur,
-                     uint64_t budget, level *out) {
+static void allocate(const la_track *tracks, const size_t *order, size_t n, const level *top,
+                     const level *cur, uint64_t budget, level *out) {
   for (size_t i = 0; i < n; i++) out[i] = PAUSED;
   uint64_t left = budget;
   for (size_t k = 0; k < n; k++) {

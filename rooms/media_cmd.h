@@ -64,7 +64,7 @@ typedef struct media_cmd {
       uint32_t clock;
       uint8_t ext[MEDIA_EXT_COUNT]; /* the publisher's extension ids, 0 when absent */
       bool paused;
-      bool screen; /* a screen share (allocated before cameras) */
+      bool screen;      /* a screen share (allocated before cameras) */
       uint64_t user_id; /* the publisher (written into a recording's spool header) */
       /* rid simulcast (n_rids > 0): ssrc and rtx_ssrc are 0, the worker binds each encoding's
        * SSRC from the RID / repaired-RID extension of its first packets (with the MID, when
@@ -105,9 +105,11 @@ typedef enum {
   ME_TRANSPORT_CLOSED, /* reason: see media_close_reason */
   ME_ACTIVE_SPEAKER,   /* producer_id is the loudest audio producer of the room */
   ME_ROOM_RELEASED,    /* the worker freed the room's router: no object of it remains */
-  ME_CONSUMER_LAYER,   /* consumer_id's forwarded layer (or pause) changed, or the estimate moved: see layer below */
-  ME_RECORD_DEGRADED,  /* recording record.recording_id lost packets (queue full or a write failed): once per recording */
-  ME_RECORD_STOPPED,   /* recording record.recording_id: every spool is flushed and closed; see record below */
+  ME_CONSUMER_LAYER,   /* consumer_id's forwarded layer (or pause) changed, or the estimate moved: see layer
+                          below */
+  ME_RECORD_DEGRADED,  /* recording record.recording_id lost packets (queue full or a write failed): once per
+                          recording */
+  ME_RECORD_STOPPED, /* recording record.recording_id: every spool is flushed and closed; see record below */
 } media_event_type;
 
 typedef enum {
@@ -137,11 +139,11 @@ typedef struct media_event {
   /* ME_RECORD_DEGRADED / ME_RECORD_STOPPED: what the recorder wrote for recording_id. */
   struct {
     uint64_t recording_id;
-    uint32_t tracks;       /* spool files written */
-    uint64_t packets;      /* records written */
-    uint64_t dropped;      /* packets lost to a full queue or a failed write */
-    bool degraded;         /* dropped > 0 or a write failed */
-    int error;             /* the last -errno of a spool write or open, 0 if none */
+    uint32_t tracks;  /* spool files written */
+    uint64_t packets; /* records written */
+    uint64_t dropped; /* packets lost to a full queue or a failed write */
+    bool degraded;    /* dropped > 0 or a write failed */
+    int error;        /* the last -errno of a spool write or open, 0 if none */
   } record;
 } media_event;
 

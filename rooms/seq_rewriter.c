@@ -89,7 +89,8 @@ void seq_rewriter_skip(seq_rewriter *r, uint16_t in_seq) {
    * older is refused from now on. The piece mapped with the old offset is remembered (unless
    * it mapped nothing: consecutive skips). */
   if (seq16_delta(r->last_out_seq, r->piece_first_out) >= 0) {
-    r->pieces[r->piece_head] = (struct seq_rewriter_piece){r->piece_first_out, r->last_out_seq, r->seq_offset};
+    r->pieces[r->piece_head] =
+        (struct seq_rewriter_piece){r->piece_first_out, r->last_out_seq, r->seq_offset};
     r->piece_head = (uint8_t)((r->piece_head + 1) % SEQ_REWRITER_PIECES);
     if (r->n_pieces < SEQ_REWRITER_PIECES) r->n_pieces++;
   }

@@ -30,11 +30,11 @@ typedef struct seq_rewriter {
   bool started;          /* the current segment has mapped its first packet */
   uint16_t next_out_seq; /* where the next segment's first packet maps */
   uint32_t next_out_ts;
-  uint16_t seq_offset; /* out_seq = in_seq + seq_offset (mod 2^16) */
-  uint32_t ts_offset;  /* out_ts = in_ts + ts_offset (mod 2^32) */
-  uint16_t max_in_seq; /* newest input seq of the segment */
-  int64_t max_in_ext;  /* its extended value; the segment's first packet is 0 */
-  bool base_skipped;   /* the segment's base (extended 0) is a skipped packet, never mapped */
+  uint16_t seq_offset;      /* out_seq = in_seq + seq_offset (mod 2^16) */
+  uint32_t ts_offset;       /* out_ts = in_ts + ts_offset (mod 2^32) */
+  uint16_t max_in_seq;      /* newest input seq of the segment */
+  int64_t max_in_ext;       /* its extended value; the segment's first packet is 0 */
+  bool base_skipped;        /* the segment's base (extended 0) is a skipped packet, never mapped */
   uint16_t piece_first_out; /* the first output number of the current offset's piece */
   /* The pieces of the segment before its latest skips, newest last: the output numbers
    * [first, last] were mapped with offset seq_offset (seq_rewriter_unmap answers them). */

@@ -6,18 +6,20 @@
 
 #include "signaling/hub.h"
 
-extern const handler_def auth_handlers[]; /* auth.login, auth.resume, auth.logout */
-extern const handler_def core_handlers[]; /* system.ping, me.get, consortium.list, consortium.get */
+extern const handler_def auth_handlers[];    /* auth.login, auth.resume, auth.logout */
+extern const handler_def core_handlers[];    /* system.ping, me.get, consortium.list, consortium.get */
 extern const handler_def chat_handlers[];    /* chat.* (handlers_chat.c) */
 extern const handler_def partner_handlers[]; /* partner.*, inquiry.* (handlers_partner.c) */
 extern const handler_def org_handlers[];     /* org.profile_get, org.profile_update (handlers_org.c) */
 extern const handler_def room_handlers[];    /* room.* (handlers_room.c) */
-/* room.archive, room.unarchive, room.delete, room.adaptation, room.recording_policy (handlers_room_admin.c) */
+/* room.archive, room.unarchive, room.delete, room.adaptation, room.recording_policy (handlers_room_admin.c)
+ */
 extern const handler_def room_admin_handlers[];
-extern const handler_def media_handlers[];   /* media.* (handlers_media.c) */
-extern const handler_def meeting_handlers[]; /* meeting.* scheduling, calendar.*, admin.activity (handlers_meeting.c) */
-extern const handler_def guest_handlers[];   /* auth.guest (handlers_guest.c) */
-extern const handler_def signup_handlers[];  /* signup.* company self sign-up (handlers_signup.c) */
+extern const handler_def media_handlers[]; /* media.* (handlers_media.c) */
+extern const handler_def
+    meeting_handlers[]; /* meeting.* scheduling, calendar.*, admin.activity (handlers_meeting.c) */
+extern const handler_def guest_handlers[];  /* auth.guest (handlers_guest.c) */
+extern const handler_def signup_handlers[]; /* signup.* company self sign-up (handlers_signup.c) */
 
 /* Frees a sign-in attempt that never reached its password check (hub_free). (handlers_auth.c) */
 void auth_login_drop(void *login_job);
@@ -44,8 +46,8 @@ struct participant;
  * media.path in docs/PROTOCOL.md), or JSON null when it reported none (new reference).
  * (handlers_media.c) */
 json_t *media_path_json(const struct participant *p);
-json_t *room_enter(hub *h, session *s, const struct room_rec *room, struct participant **out, const char **code,
-                   const char **message);
+json_t *room_enter(hub *h, session *s, const struct room_rec *room, struct participant **out,
+                   const char **code, const char **message);
 
 /* The table of per-user chat budgets (flood limit, typing) the hub owns: made by hub_new,
  * freed with free(). NULL when out of memory. (handlers_chat.c) */
@@ -61,7 +63,7 @@ void chat_to_readers(hub *h, session *from, int64_t conversation_id, json_t *eve
  * be read) so a client counts it unread without listing (docs/PROTOCOL.md). (handlers_chat.c) */
 json_t *chat_message_event(hub *h, int64_t conversation_id, json_t *message);
 
-extern const handler_def programme_handlers[];       /* programme.* of members (handlers_programme.c) */
+extern const handler_def programme_handlers[]; /* programme.* of members (handlers_programme.c) */
 /* programme.* of coordinators and admins (handlers_programme_admin.c) */
 extern const handler_def programme_admin_handlers[];
 

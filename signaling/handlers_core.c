@@ -42,10 +42,12 @@ static void handle_consortium_list(hub *h, session *s, json_int_t id, json_t *re
   size_t i;
   json_t *c;
   json_array_foreach(list, i, c) {
-    consortium_role r = user_store_role_in(hub_db(h), s->user_id, json_integer_value(json_object_get(c, "id")));
-    json_object_set_new(c, "my_role", r == ROLE_COORDINATOR ? json_string("coordinator")
-                                      : r == ROLE_MEMBER    ? json_string("member")
-                                                            : json_null());
+    consortium_role r =
+        user_store_role_in(hub_db(h), s->user_id, json_integer_value(json_object_get(c, "id")));
+    json_object_set_new(c, "my_role",
+                        r == ROLE_COORDINATOR ? json_string("coordinator")
+                        : r == ROLE_MEMBER    ? json_string("member")
+                                              : json_null());
   }
   hub_reply(h, s, id, json_pack("{s:o}", "consortia", list));
 }
@@ -68,9 +70,10 @@ static void handle_consortium_get(hub *h, session *s, json_int_t id, json_t *req
     return;
   }
   consortium_role r = user_store_role_in(db, s->user_id, cid);
-  json_object_set_new(c, "my_role", r == ROLE_COORDINATOR ? json_string("coordinator")
-                                    : r == ROLE_MEMBER    ? json_string("member")
-                                                          : json_null());
+  json_object_set_new(c, "my_role",
+                      r == ROLE_COORDINATOR ? json_string("coordinator")
+                      : r == ROLE_MEMBER    ? json_string("member")
+                                            : json_null());
   if (r != ROLE_NONE || s->is_admin) {
     json_t *people = user_json_consortium_people(db, cid);
     json_object_set_new(c, "people", people ? people : json_array());
@@ -104,7 +107,8 @@ static void handle_consortium_add_organization(hub *h, session *s, json_int_t id
                                      : "database error; nothing was changed");
     return;
   }
-  hub_reply(h, s, id, json_pack("{s:I, s:I, s:i}", "consortium_id", cid, "org_id", org, "members_added", added));
+  hub_reply(h, s, id,
+            json_pack("{s:I, s:I, s:i}", "consortium_id", cid, "org_id", org, "members_added", added));
 }
 
 const handler_def core_handlers[] = {

@@ -6,9 +6,9 @@
  * HANDLER_GUEST (or HANDLER_PUBLIC): a guest may ping, read itself, enter and leave its meeting's
  * room (meeting_control checks it is that meeting's), negotiate media, use the room's chat (chat
  * membership is given by room.join, so no other conversation is readable), read its meeting, and
- * raise or lower a hand. Everything else is refused with `forbidden`. auth.resume with a guest's token restores the same scope, and its
- * reply carries the same `guest` block as auth.guest's (meeting_guest_add_block), so a reloaded page
- * knows it is a guest's and where its meeting is. */
+ * raise or lower a hand. Everything else is refused with `forbidden`. auth.resume with a guest's token
+ * restores the same scope, and its reply carries the same `guest` block as auth.guest's
+ * (meeting_guest_add_block), so a reloaded page knows it is a guest's and where its meeting is. */
 #include <stdio.h>
 #include <string.h>
 

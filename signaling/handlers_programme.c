@@ -87,7 +87,8 @@ static bool ids_have(const int64_t *ids, long n, int64_t id) {
 
 /* The stored match row of programme_id (rows sorted by programme id), or NULL. */
 static int cmp_row(const void *a, const void *b) {
-  return cmp_id(&((const programme_match_row *)a)->programme_id, &((const programme_match_row *)b)->programme_id);
+  return cmp_id(&((const programme_match_row *)a)->programme_id,
+                &((const programme_match_row *)b)->programme_id);
 }
 static const programme_match_row *row_of(const programme_match_row *rows, long n, int64_t pid) {
   programme_match_row key = {.programme_id = pid};
@@ -125,8 +126,8 @@ static json_t *deadline_soon(const pm_catalog *c, const int64_t *saved, long nsa
     if (!p->closes_at || p->closes_at < now || !ids_have(saved, nsaved, p->id)) continue;
     json_t *d = programme_deadline_json(p->apply_end, p->closes_at, now);
     if (json_integer_value(json_object_get(d, "days_left")) <= PROGRAMME_SOON_DAYS)
-      json_array_append_new(soon, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)p->id, "title", p->title,
-                                            "deadline", d));
+      json_array_append_new(
+          soon, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)p->id, "title", p->title, "deadline", d));
     else
       json_decref(d);
   }
@@ -205,10 +206,10 @@ static void handle_programme_matches(hub *h, session *s, json_int_t id, json_t *
   if (last) seoul_format_iso(last, prev, sizeof prev);
   json_t *result =
       json_pack("{s:I, s:o, s:{s:i, s:i, s:i}, s:o, s:{s:o, s:o}, s:o, s:i}", "org_id", (json_int_t)org,
-                "previous_visit", last ? json_string(prev) : json_null(), "counts", "eligible", counts[0], "check",
-                counts[1], "ineligible", counts[2], "programmes", list, "facets", "fields", sorted(fields),
-                "agencies", sorted(agencies), "deadline_soon", deadline_soon(c, saved, nsaved, now),
-                "blank_attributes", blank_attributes(db, org));
+                "previous_visit", last ? json_string(prev) : json_null(), "counts", "eligible", counts[0],
+                "check", counts[1], "ineligible", counts[2], "programmes", list, "facets", "fields",
+                sorted(fields), "agencies", sorted(agencies), "deadline_soon",
+                deadline_soon(c, saved, nsaved, now), "blank_attributes", blank_attributes(db, org));
   if (mark && programme_visit_mark(db, org, now) != 0) {
     json_decref(result);
     hub_error(h, s, id, ERR_INTERNAL, "database error");
@@ -300,8 +301,8 @@ static void handle_programme_get(hub *h, session *s, json_int_t id, json_t *req)
   free(saved);
   char ics[64];
   snprintf(ics, sizeof ics, "/calendar/programme/%lld.ics", (long long)pid);
-  json_t *result = json_pack("{s:o, s:b, s:s}", "programme", programme_view_json(&v), "saved", is_saved,
-                             "ics_path", ics);
+  json_t *result =
+      json_pack("{s:o, s:b, s:s}", "programme", programme_view_json(&v), "saved", is_saved, "ics_path", ics);
   programme_view_free(&v);
   json_object_set_new(result, "no_organization", json_boolean(!org));
   if (!org) {
@@ -355,10 +356,10 @@ static void handle_programme_saved(hub *h, session *s, json_int_t id, json_t *re
     if (programme_view_load(db, ids[i], now, &v) != 0) continue;
     char ics[64];
     snprintf(ics, sizeof ics, "/calendar/programme/%lld.ics", (long long)v.id);
-    json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:o, s:s, s:s}", "id", (json_int_t)v.id, "title",
-                                          v.title, "agency", v.agency,
-                                          "deadline", programme_deadline_json(v.apply_end, v.closes_at, now),
-                                          "status", v.status, "ics_path", ics));
+    json_array_append_new(
+        list, json_pack("{s:I, s:s, s:s, s:o, s:s, s:s}", "id", (json_int_t)v.id, "title", v.title, "agency",
+                        v.agency, "deadline", programme_deadline_json(v.apply_end, v.closes_at, now),
+                        "status", v.status, "ics_path", ics));
     programme_view_free(&v);
   }
   free(ids);
@@ -366,10 +367,7 @@ static void handle_programme_saved(hub *h, session *s, json_int_t id, json_t *re
 }
 
 const handler_def programme_handlers[] = {
-    {"programme.get", handle_programme_get, 0},
-    {"programme.matches", handle_programme_matches, 0},
-    {"programme.save", handle_programme_save, 0},
-    {"programme.list_saved", handle_programme_saved, 0},
-    {"programme.unsave", handle_programme_unsave, 0},
-    {NULL, NULL, 0},
+    {"programme.get", handle_programme_get, 0},       {"programme.matches", handle_programme_matches, 0},
+    {"programme.save", handle_programme_save, 0},     {"programme.list_saved", handle_programme_saved, 0},
+    {"programme.unsave", handle_programme_unsave, 0}, {NULL, NULL, 0},
 };

@@ -86,15 +86,17 @@ static void handle_consortium_fits(hub *h, session *s, json_int_t id, json_t *re
     programme_view v;
     if (programme_view_load(db, fits[i].programme_id, now, &v) != 0) continue;
     json_t *fields = programme_list_json(v.fields);
-    json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:i, s:i}", "id", (json_int_t)v.id,
-                                          "title", v.title, "agency", v.agency, "fields", fields, "deadline",
-                                          programme_deadline_json(v.apply_end, v.closes_at, now), "status",
-                                          v.status, "eligible", fits[i].eligible, "to_check", fits[i].to_check));
+    json_array_append_new(
+        list, json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:i, s:i}", "id", (json_int_t)v.id, "title", v.title,
+                        "agency", v.agency, "fields", fields, "deadline",
+                        programme_deadline_json(v.apply_end, v.closes_at, now), "status", v.status,
+                        "eligible", fits[i].eligible, "to_check", fits[i].to_check));
     programme_view_free(&v);
   }
   free(fits);
-  hub_reply(h, s, id, json_pack("{s:I, s:I, s:o}", "consortium_id", (json_int_t)cid, "min_members", min,
-                                "programmes", list));
+  hub_reply(
+      h, s, id,
+      json_pack("{s:I, s:I, s:o}", "consortium_id", (json_int_t)cid, "min_members", min, "programmes", list));
 }
 
 /* The chat message of a shared programme. */
@@ -146,7 +148,8 @@ static void handle_programme_post(hub *h, session *s, json_int_t id, json_t *req
   }
   free(body);
   if (rc == CHAT_STORE_TOO_LONG) {
-    hub_error(h, s, id, ERR_TOO_LARGE, "the message would be longer than a chat message may be; shorten the note");
+    hub_error(h, s, id, ERR_TOO_LARGE,
+              "the message would be longer than a chat message may be; shorten the note");
     return;
   }
   if (rc != CHAT_STORE_OK) {
@@ -179,8 +182,9 @@ static void handle_programme_rules(hub *h, session *s, json_int_t id, json_t *re
     json_object_set_new(r, "active", json_boolean(l.rows[i].active));
     json_array_append_new(rules, r);
   }
-  hub_reply(h, s, id, json_pack("{s:I, s:b, s:o}", "programme_id", (json_int_t)pid, "reviewed", l.reviewed,
-                                "rules", rules));
+  hub_reply(
+      h, s, id,
+      json_pack("{s:I, s:b, s:o}", "programme_id", (json_int_t)pid, "reviewed", l.reviewed, "rules", rules));
   programme_rule_list_free(&l);
 }
 
@@ -194,14 +198,16 @@ static const char *rule_from_json(json_t *j, pr_rule *r, char *msg, size_t len) 
   memset(r, 0, sizeof *r);
   if (!json_is_object(j)) return "must be an object";
   if (!attr || strlen(attr) >= PR_ATTR_MAX) return "\"attr\" must be an attribute name";
-  if (!op || pr_op_find(op) < 0) return "\"op\" must be one of in, not_in, between, ge, le, lt, prefix_in, "
-                                        "prefix_not_in, has_any, has_all, is_true, is_false";
-  if (!strength || pr_strength_find(strength) < 0) return "\"strength\" must be required, excluded or preferred";
+  if (!op || pr_op_find(op) < 0)
+    return "\"op\" must be one of in, not_in, between, ge, le, lt, prefix_in, "
+           "prefix_not_in, has_any, has_all, is_true, is_false";
+  if (!strength || pr_strength_find(strength) < 0)
+    return "\"strength\" must be required, excluded or preferred";
   if (!evidence || !*evidence || strlen(evidence) >= PR_EVIDENCE_MAX)
     return "\"evidence\" must be the sentence the rule comes from (1 to 399 bytes)";
   if (value && !json_is_null(value) && !json_is_string(value)) return "\"value\" must be a string";
-  if (grp && !json_is_null(grp) && (!json_is_integer(grp) || json_integer_value(grp) < 0 ||
-                                    json_integer_value(grp) > PR_GRP_MAX))
+  if (grp && !json_is_null(grp) &&
+      (!json_is_integer(grp) || json_integer_value(grp) < 0 || json_integer_value(grp) > PR_GRP_MAX))
     return "\"grp\" must be an integer 0..1000";
   snprintf(r->attr, sizeof r->attr, "%s", attr);
   r->op = (elig_op)pr_op_find(op);
@@ -225,7 +231,8 @@ static void handle_programme_rules_update(hub *h, session *s, json_int_t id, jso
   }
   json_t *arr = json_object_get(req, "rules");
   if (!reset && (!json_is_array(arr) || json_array_size(arr) > PROGRAMME_RULES_MAX)) {
-    hub_error(h, s, id, ERR_INVALID_PARAMS, "\"rules\" must be an array of at most 100 rules (or reset: true)");
+    hub_error(h, s, id, ERR_INVALID_PARAMS,
+              "\"rules\" must be an array of at most 100 rules (or reset: true)");
     return;
   }
   int64_t pid = programme_param_id(h, s, id, req);
@@ -269,8 +276,8 @@ out:
 static void add_reject(void *ctx, int64_t index, const char *item_id, const char *reason) {
   json_t *list = ctx;
   if (json_array_size(list) < PROGRAMME_REJECTS_LISTED)
-    json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "index", (json_int_t)index + 1, "item_id", item_id,
-                                          "reason", reason));
+    json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "index", (json_int_t)index + 1, "item_id",
+                                          item_id, "reason", reason));
 }
 
 static void handle_programme_import(hub *h, session *s, json_int_t id, json_t *req) {
@@ -293,7 +300,8 @@ static void handle_programme_import(hub *h, session *s, json_int_t id, json_t *r
     }
   feed_source fmt;
   if (!feed_source_from_name(format, &fmt)) {
-    hub_error(h, s, id, ERR_INVALID_PARAMS, "\"format\" must be bizinfo_json, bizinfo_rss, kstartup, smes24 or csv");
+    hub_error(h, s, id, ERR_INVALID_PARAMS,
+              "\"format\" must be bizinfo_json, bizinfo_rss, kstartup, smes24 or csv");
     return;
   }
   if (!json_is_string(content)) {
@@ -301,7 +309,8 @@ static void handle_programme_import(hub *h, session *s, json_int_t id, json_t *r
     return;
   }
   if (json_string_length(content) > PROGRAMME_UPLOAD_MAX) {
-    hub_error(h, s, id, ERR_TOO_LARGE, "the file is larger than 1 MiB: import it with `moa programme import`");
+    hub_error(h, s, id, ERR_TOO_LARGE,
+              "the file is larger than 1 MiB: import it with `moa programme import`");
     return;
   }
   if (name && !text_is_clean(name, false)) {
@@ -327,10 +336,10 @@ static void handle_programme_import(hub *h, session *s, json_int_t id, json_t *r
   if (!r.duplicate_file) programme_import_rejects(db, r.import_id, add_reject, rejects);
   hub_reply(h, s, id,
             json_pack("{s:s, s:b, s:{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}, s:o}", "line", line,
-                      "duplicate_file", r.duplicate_file, "report", "items", r.n_items, "new", r.n_new, "changed",
-                      r.n_changed, "unchanged", r.n_same, "merged", r.n_merged, "amendments", r.n_amended,
-                      "withdrawn", r.n_withdrawn, "closed", r.n_closed, "rejected", r.n_rejected, "rejects",
-                      rejects));
+                      "duplicate_file", r.duplicate_file, "report", "items", r.n_items, "new", r.n_new,
+                      "changed", r.n_changed, "unchanged", r.n_same, "merged", r.n_merged, "amendments",
+                      r.n_amended, "withdrawn", r.n_withdrawn, "closed", r.n_closed, "rejected", r.n_rejected,
+                      "rejects", rejects));
 }
 
 const handler_def programme_admin_handlers[] = {

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "signaling/meeting_record.h"
 #include "signaling/handlers.h"
+#include "signaling/meeting_record.h"
 #include "storage/meeting_store.h"
 #include "storage/moderation_store.h"
 #include "storage/recording_access.h"

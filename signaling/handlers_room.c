@@ -292,7 +292,10 @@ static void handle_room_stats(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 const handler_def room_handlers[] = {
-    {"room.stats", handle_room_stats, 0}, {"room.create", handle_room_create, 0},
-    {"room.join", handle_room_join, HANDLER_GUEST}, {"room.leave", handle_room_leave, HANDLER_GUEST},
-    {"room.list", handle_room_list, 0},   {NULL, NULL, 0},
+    {"room.stats", handle_room_stats, 0},
+    {"room.create", handle_room_create, 0},
+    {"room.join", handle_room_join, HANDLER_GUEST},
+    {"room.leave", handle_room_leave, HANDLER_GUEST},
+    {"room.list", handle_room_list, 0},
+    {NULL, NULL, 0},
 };

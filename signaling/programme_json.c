@@ -43,16 +43,17 @@ json_t *programme_deadline_json(const char *apply_end, int64_t closes_at, int64_
   seoul_format_iso(closes_at, iso, sizeof iso);
   /* whole Seoul days from today to the last day: 0 on the last day itself */
   int64_t days = (seoul_midnight(closes_at) - seoul_midnight(now)) / 86400;
-  return json_pack("{s:s, s:s, s:I}", "apply_end", apply_end, "closes_at", iso, "days_left", (json_int_t)days);
+  return json_pack("{s:s, s:s, s:I}", "apply_end", apply_end, "closes_at", iso, "days_left",
+                   (json_int_t)days);
 }
 
 json_t *programme_match_json(const pm_programme *p, const pm_match *m, int64_t now) {
-  return json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:i, s:{s:i, s:i, s:i, s:i}, s:i}", "id", (json_int_t)p->id,
-                   "title", p->title, "agency", p->agency, "fields", programme_list_json(p->fields), "deadline",
-                   programme_deadline_json(p->apply_end, p->closes_at, now), "bucket",
-                   programme_bucket_name(m->bucket), "score", m->score, "score_parts", "keywords", m->s_keywords,
-                   "field", m->s_field, "preferred", m->s_preferred, "region", m->s_region, "n_unknown",
-                   m->n_unknown);
+  return json_pack(
+      "{s:I, s:s, s:s, s:o, s:o, s:s, s:i, s:{s:i, s:i, s:i, s:i}, s:i}", "id", (json_int_t)p->id, "title",
+      p->title, "agency", p->agency, "fields", programme_list_json(p->fields), "deadline",
+      programme_deadline_json(p->apply_end, p->closes_at, now), "bucket", programme_bucket_name(m->bucket),
+      "score", m->score, "score_parts", "keywords", m->s_keywords, "field", m->s_field, "preferred",
+      m->s_preferred, "region", m->s_region, "n_unknown", m->n_unknown);
 }
 
 static const char *line_kind(pm_line_kind k) {
@@ -72,9 +73,9 @@ static const char *line_kind(pm_line_kind k) {
 json_t *programme_rule_json(const pr_rule *r) {
   char v[PR_LIST_MAX + 48];
   if (pr_value_format(r, v, sizeof v) < 0) v[0] = '\0';
-  return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "attr", r->attr, "op", pr_op_name(r->op), "value", v,
-                   "strength", pr_strength_name(r->strength), "grp", r->grp, "origin", pr_origin_name(r->origin),
-                   "evidence", r->evidence);
+  return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "attr", r->attr, "op", pr_op_name(r->op), "value",
+                   v, "strength", pr_strength_name(r->strength), "grp", r->grp, "origin",
+                   pr_origin_name(r->origin), "evidence", r->evidence);
 }
 
 json_t *programme_line_json(const pm_line *l) {
@@ -107,17 +108,16 @@ json_t *programme_view_json(const programme_view *v) {
   char opens[32] = "", closes[32] = "";
   if (v->opens_at) seoul_format_iso(v->opens_at, opens, sizeof opens);
   if (v->closes_at) seoul_format_iso(v->closes_at, closes, sizeof closes);
-  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:{s:s, s:s, s:o, s:o, s:o, s:o}, s:o, s:o, "
-                   "s:s, s:s, s:o, s:o, s:o}",
-                   "id", (json_int_t)v->id, "title", v->title, "agency", v->agency, "executor", v->executor,
-                   "summary", v->summary, "fields", programme_list_json(v->fields), "regions", programme_list_json(v->regions),
-                   "target", v->target, "url", v->url[0] ? json_string(v->url) : json_null(), "period", "text",
-                   v->period_raw, "kind", v->period_kind, "start", opt_date(v->apply_start), "end",
-                   opt_date(v->apply_end), "opens_at", opt_date(opens), "closes_at", opt_date(closes),
-                   "amount_min", opt_amount(v->amount_min), "amount_max", opt_amount(v->amount_max), "status",
-                   v->status, "rules_state", v->rules_state, "amends",
-                   v->has_amends ? link_json(&v->amends) : json_null(), "amended_by", amended_by, "changes",
-                   changes);
+  return json_pack(
+      "{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:{s:s, s:s, s:o, s:o, s:o, s:o}, s:o, s:o, "
+      "s:s, s:s, s:o, s:o, s:o}",
+      "id", (json_int_t)v->id, "title", v->title, "agency", v->agency, "executor", v->executor, "summary",
+      v->summary, "fields", programme_list_json(v->fields), "regions", programme_list_json(v->regions),
+      "target", v->target, "url", v->url[0] ? json_string(v->url) : json_null(), "period", "text",
+      v->period_raw, "kind", v->period_kind, "start", opt_date(v->apply_start), "end", opt_date(v->apply_end),
+      "opens_at", opt_date(opens), "closes_at", opt_date(closes), "amount_min", opt_amount(v->amount_min),
+      "amount_max", opt_amount(v->amount_max), "status", v->status, "rules_state", v->rules_state, "amends",
+      v->has_amends ? link_json(&v->amends) : json_null(), "amended_by", amended_by, "changes", changes);
 }
 
 int64_t programme_caller_org(hub *h, session *s, json_int_t id) {

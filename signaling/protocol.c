@@ -117,20 +117,27 @@ json_t *protocol_reply_ok(json_int_t id, json_t *result) {
 
 const char *protocol_store_error(store_status st) {
   switch (st) {
-    case STORE_OK: return NULL;
-    case STORE_NOT_FOUND: return ERR_NOT_FOUND;
-    case STORE_CONFLICT: return ERR_CONFLICT;
-    case STORE_INVALID: return ERR_INVALID_PARAMS;
-    case STORE_FORBIDDEN: return ERR_FORBIDDEN;
-    case STORE_TOO_LARGE: return ERR_TOO_LARGE;
-    case STORE_ERROR: return ERR_INTERNAL;
+    case STORE_OK:
+      return NULL;
+    case STORE_NOT_FOUND:
+      return ERR_NOT_FOUND;
+    case STORE_CONFLICT:
+      return ERR_CONFLICT;
+    case STORE_INVALID:
+      return ERR_INVALID_PARAMS;
+    case STORE_FORBIDDEN:
+      return ERR_FORBIDDEN;
+    case STORE_TOO_LARGE:
+      return ERR_TOO_LARGE;
+    case STORE_ERROR:
+      return ERR_INTERNAL;
   }
   return ERR_INTERNAL;
 }
 
 json_t *protocol_reply_error(json_int_t id, const char *code, const char *message) {
-  return json_pack("{s:o, s:b, s:{s:s, s:s}}", "id", id >= 0 ? json_integer(id) : json_null(), "ok", 0, "error",
-                   "code", code, "message", message ? message : code);
+  return json_pack("{s:o, s:b, s:{s:s, s:s}}", "id", id >= 0 ? json_integer(id) : json_null(), "ok", 0,
+                   "error", "code", code, "message", message ? message : code);
 }
 
 json_t *protocol_event(const char *type, json_t *fields) {

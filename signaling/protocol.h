@@ -26,13 +26,13 @@
 #define ERR_INVALID_PARAMS "invalid_params"   /* a field missing, mistyped or out of range */
 #define ERR_UNAUTHENTICATED "unauthenticated" /* sign in first */
 #define ERR_INVALID_CREDENTIALS "invalid_credentials"
-#define ERR_LOCKED "locked"                   /* too many failed sign-ins; retry_after given */
-#define ERR_FORBIDDEN "forbidden"             /* signed in, but not allowed */
+#define ERR_LOCKED "locked"       /* too many failed sign-ins; retry_after given */
+#define ERR_FORBIDDEN "forbidden" /* signed in, but not allowed */
 #define ERR_NOT_FOUND "not_found"
 #define ERR_CONFLICT "conflict"
-#define ERR_RATE_LIMITED "rate_limited"       /* slow down; retry_after given */
+#define ERR_RATE_LIMITED "rate_limited" /* slow down; retry_after given */
 #define ERR_TOO_LARGE "too_large"
-#define ERR_BUSY "busy"                       /* server overloaded; retry later */
+#define ERR_BUSY "busy" /* server overloaded; retry later */
 #define ERR_INTERNAL "internal"
 /* Meetings (handlers_meeting.c, handlers_guest.c) */
 #define ERR_GUEST_LINK_USED_UP "guest_link_used_up" /* the guest link was redeemed as often as allowed */
@@ -43,26 +43,28 @@
 #define ERR_NO_FLOOR "no_floor"           /* a viewer may publish only with the floor */
 #define ERR_MUTED_BY_HOST "muted_by_host" /* a host muted your microphone and did not allow unmuting */
 #define ERR_ARCHIVED "archived"           /* room.join of an archived room */
-#define ERR_RECORDING_NOT_ALLOWED "recording_not_allowed" /* meeting.record start in a room whose policy forbids it */
+#define ERR_RECORDING_NOT_ALLOWED \
+  "recording_not_allowed" /* meeting.record start in a room whose policy forbids it */
 
 /* Company self sign-up (handlers_signup.c) */
-#define ERR_EMAIL_TAKEN "email_taken"   /* an account with this e-mail address exists */
-#define ERR_BIZNO_TAKEN "bizno_taken"   /* a company with this business registration number has an account */
-#define ERR_LINK_EXPIRED "link_expired" /* the confirmation link is past its expiry, or a newer one was sent */
-#define ERR_LINK_USED "link_used"       /* the confirmation link was used already */
-#define ERR_MAIL_FAILED "mail_failed"   /* the confirmation mail could not be sent; nothing was kept */
-#define ERR_UNAVAILABLE "unavailable"   /* the feature is not configured on this server */
+#define ERR_EMAIL_TAKEN "email_taken" /* an account with this e-mail address exists */
+#define ERR_BIZNO_TAKEN "bizno_taken" /* a company with this business registration number has an account */
+#define ERR_LINK_EXPIRED \
+  "link_expired"                      /* the confirmation link is past its expiry, or a newer one was sent */
+#define ERR_LINK_USED "link_used"     /* the confirmation link was used already */
+#define ERR_MAIL_FAILED "mail_failed" /* the confirmation mail could not be sent; nothing was kept */
+#define ERR_UNAVAILABLE "unavailable" /* the feature is not configured on this server */
 
 typedef struct protocol_request {
-  json_t *root;         /* owned by the caller after a successful parse */
-  json_int_t id;        /* >= 0 */
-  const char *type;     /* points into root */
+  json_t *root;     /* owned by the caller after a successful parse */
+  json_int_t id;    /* >= 0 */
+  const char *type; /* points into root */
 } protocol_request;
 
 typedef struct protocol_error {
   const char *code;
   char message[160];
-  json_int_t id;        /* the request id when it could be read, else -1 */
+  json_int_t id; /* the request id when it could be read, else -1 */
 } protocol_error;
 
 /* Parses one text frame. On success returns 0 and fills req (caller json_decref(req->root)).
@@ -84,8 +86,8 @@ json_t *protocol_event(const char *type, json_t *fields);
 
 /* Parameter accessors. Each returns true and sets *out when the field is valid, false with
  * err->message naming the field otherwise (err->code = ERR_INVALID_PARAMS). */
-bool param_string(json_t *req, const char *key, size_t minlen, size_t maxlen, bool required,
-                  const char **out, protocol_error *err);
+bool param_string(json_t *req, const char *key, size_t minlen, size_t maxlen, bool required, const char **out,
+                  protocol_error *err);
 bool param_int(json_t *req, const char *key, json_int_t min, json_int_t max, bool required, json_int_t *out,
                protocol_error *err);
 bool param_bool(json_t *req, const char *key, bool required, bool *out, protocol_error *err);

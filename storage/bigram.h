@@ -30,10 +30,10 @@ char *bigram_text(const char *s, size_t n);
 
 /* An FTS5 query expression that matches the documents containing term (n bytes), for a table
  * indexed with bigram_text: each run of the term becomes a phrase of its bigrams (a substring; a
- * one-character run a prefix query), an ASCII run a word-prefix query, runs joined by AND. The expression holds only bigram tokens
- * inside double quotes (which a token never contains), so user text cannot inject FTS5 syntax.
- * Returns a string the caller frees: "" when the term has no run (only separators), NULL when out
- * of memory. */
+ * one-character run a prefix query), an ASCII run a word-prefix query, runs joined by AND. The expression
+ * holds only bigram tokens inside double quotes (which a token never contains), so user text cannot inject
+ * FTS5 syntax. Returns a string the caller frees: "" when the term has no run (only separators), NULL when
+ * out of memory. */
 char *bigram_match_expr(const char *term, size_t n);
 
 /* Registers moa_bigrams(text) -> text (deterministic, innocuous) on conn. SQLITE_OK or an error. */

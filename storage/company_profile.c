@@ -50,7 +50,6 @@ static const cp_attr_def cp_attrs[CP_ATTR_COUNT] = {
 };
 #pragma GCC diagnostic pop
 
-
 /* The 17 시도 as the feeds and the reference data write them. */
 static const char *const cp_sido[] = {"서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "경기",
                                       "강원", "충북", "충남", "전북", "전남", "경북", "경남", "제주"};

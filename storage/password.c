@@ -37,7 +37,8 @@ static int unb64(const char *in, size_t inlen, unsigned char *out, int expect) {
 static int derive(const char *pw, const unsigned char *salt, int ln, int r, int p, unsigned char *key) {
   uint64_t N = 1ull << ln;
   uint64_t maxmem = 128ull * (uint64_t)r * N + (64ull << 20);
-  return EVP_PBE_scrypt(pw, strlen(pw), salt, SALT_LEN, N, (uint64_t)r, (uint64_t)p, maxmem, key, KEY_LEN) == 1
+  return EVP_PBE_scrypt(pw, strlen(pw), salt, SALT_LEN, N, (uint64_t)r, (uint64_t)p, maxmem, key, KEY_LEN) ==
+                 1
              ? 0
              : -1;
 }

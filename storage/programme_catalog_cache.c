@@ -48,4 +48,6 @@ const pm_catalog *programme_catalog_cached(moa_db *db, int64_t now) {
   return &x->c;
 }
 
-void programme_catalog_invalidate(moa_db *db) { db_set_ext(db, DB_EXT_PROGRAMMES, NULL, catalog_cache__free); }
+void programme_catalog_invalidate(moa_db *db) {
+  db_set_ext(db, DB_EXT_PROGRAMMES, NULL, catalog_cache__free);
+}

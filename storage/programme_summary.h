@@ -10,7 +10,7 @@
 #include "storage/programme_store.h"
 
 /* Writes the line (no newline) into buf. what names the file or URL. Returns what snprintf does. */
-int programme_import_summary(const char *what, const char *source, const programme_import_report *r, char *buf,
-                             size_t len);
+int programme_import_summary(const char *what, const char *source, const programme_import_report *r,
+                             char *buf, size_t len);
 
 #endif

@@ -26,7 +26,8 @@ static const char *status_at(const programme_view *v, bool withdrawn, int64_t no
 
 /* Appends the links that amend v (amended_from = v->id). */
 static int load_amended_by(moa_db *db, programme_view *v) {
-  sqlite3_stmt *st = db_stmt(db, "SELECT id, title, apply_end FROM programmes WHERE amended_from = ?1 ORDER BY id");
+  sqlite3_stmt *st =
+      db_stmt(db, "SELECT id, title, apply_end FROM programmes WHERE amended_from = ?1 ORDER BY id");
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, v->id);
   int rc;
@@ -49,9 +50,10 @@ static int load_amended_by(moa_db *db, programme_view *v) {
 }
 
 static int load_changes(moa_db *db, programme_view *v) {
-  sqlite3_stmt *st = db_stmt(db,
-                             "SELECT kind, field, ifnull(old, ''), ifnull(new, ''), at FROM programme_changes "
-                             "WHERE programme_id = ?1 ORDER BY id DESC LIMIT ?2");
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "SELECT kind, field, ifnull(old, ''), ifnull(new, ''), at FROM programme_changes "
+              "WHERE programme_id = ?1 ORDER BY id DESC LIMIT ?2");
   if (!st) return -1;
   sqlite3_bind_int64(st, 1, v->id);
   sqlite3_bind_int(st, 2, PROGRAMME_VIEW_CHANGES_MAX);

@@ -29,14 +29,14 @@ typedef struct programme_view {
   int64_t id;
   char *title, *agency, *executor, *summary, *fields, *regions, *target, *url;
   char *period_raw;
-  char period_kind[8];               /* dated, rolling, budget, tbd, varies, closed */
+  char period_kind[8];                 /* dated, rolling, budget, tbd, varies, closed */
   char apply_start[11], apply_end[11]; /* "" when unknown / open-ended */
-  int64_t opens_at, closes_at;        /* 0 when unknown / open-ended */
-  int64_t amount_min, amount_max;     /* -1 when not stated */
-  const char *status;                 /* "upcoming", "open", "closed", "withdrawn" at the time asked */
-  char rules_state[10];               /* auto, reviewed, none */
+  int64_t opens_at, closes_at;         /* 0 when unknown / open-ended */
+  int64_t amount_min, amount_max;      /* -1 when not stated */
+  const char *status;                  /* "upcoming", "open", "closed", "withdrawn" at the time asked */
+  char rules_state[10];                /* auto, reviewed, none */
   bool has_amends;
-  programme_link amends;     /* the programme this one amends (has_amends) */
+  programme_link amends;      /* the programme this one amends (has_amends) */
   programme_link *amended_by; /* later notices amending this one, oldest first */
   size_t namended_by;
   programme_change_row *changes; /* newest first, at most PROGRAMME_VIEW_CHANGES_MAX */

@@ -51,8 +51,9 @@ int session_store_create(moa_db *db, int64_t user_id, int64_t ttl, const char *a
   b64url(raw, sizeof raw, token);
   SHA256((const unsigned char *)token, SESSION_TOKEN_LEN, hash);
   int64_t now = db_now(db);
-  sqlite3_stmt *st = db_stmt(db, "INSERT INTO sessions(token_hash, user_id, created_at, expires_at, address) "
-                                 "VALUES (?, ?, ?, ?, ?)");
+  sqlite3_stmt *st = db_stmt(db,
+                             "INSERT INTO sessions(token_hash, user_id, created_at, expires_at, address) "
+                             "VALUES (?, ?, ?, ?, ?)");
   if (!st) return -1;
   sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, user_id);
@@ -71,8 +72,10 @@ int64_t session_store_lookup(moa_db *db, const char *token, int64_t *expires_at)
   if (!token_valid(token)) return 0;
   unsigned char hash[SHA256_DIGEST_LENGTH];
   SHA256((const unsigned char *)token, SESSION_TOKEN_LEN, hash);
-  sqlite3_stmt *st = db_stmt(db, "SELECT s.user_id, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id "
-                                 "WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0");
+  sqlite3_stmt *st =
+      db_stmt(db,
+              "SELECT s.user_id, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id "
+              "WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0");
   if (!st) return -1;
   sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, db_now(db));

@@ -20,12 +20,12 @@
 #include "storage/session_store.h"
 #include "storage/user_store.h"
 
-#define SIGNUP_TTL (24 * 3600)        /* a link lasts a day */
-#define SIGNUP_WINDOW 3600            /* the rate limits count sign-ups begun in the last hour */
-#define SIGNUP_PER_NETADDR 10         /* ... from one network address */
-#define SIGNUP_PER_EMAIL 3            /* ... and mailed to one e-mail address */
-#define SIGNUP_COMPANY_MAX 100        /* bytes of the company's name */
-#define SIGNUP_BIZNO_LEN 10           /* canonical: ten digits, no hyphens */
+#define SIGNUP_TTL (24 * 3600) /* a link lasts a day */
+#define SIGNUP_WINDOW 3600     /* the rate limits count sign-ups begun in the last hour */
+#define SIGNUP_PER_NETADDR 10  /* ... from one network address */
+#define SIGNUP_PER_EMAIL 3     /* ... and mailed to one e-mail address */
+#define SIGNUP_COMPANY_MAX 100 /* bytes of the company's name */
+#define SIGNUP_BIZNO_LEN 10    /* canonical: ten digits, no hyphens */
 
 /* What a person enters. Strings are borrowed. */
 typedef struct signup_input {
@@ -67,7 +67,8 @@ typedef enum {
  * canonical values: e-mail trimmed, business number as ten digits. Returns SIGNUP_OK, or
  * SIGNUP_INVALID with *field set to the parameter at fault ("email", "name", "company", "bizno",
  * "region", "password", "lang") and err a message in English naming it. */
-signup_result signup_check(const signup_input *in, signup_rec *out, const char **field, char *err, size_t errlen);
+signup_result signup_check(const signup_input *in, signup_rec *out, const char **field, char *err,
+                           size_t errlen);
 
 /* Whether r can be begun at time now: SIGNUP_OK, SIGNUP_EMAIL_TAKEN, SIGNUP_BIZNO_TAKEN,
  * SIGNUP_RATE_LIMITED (with *retry_after, seconds, when not NULL) or SIGNUP_DB_ERROR. Reads only;
@@ -78,8 +79,9 @@ signup_result signup_store_precheck(moa_db *db, const signup_rec *r, int64_t now
  * marks every pending sign-up of the same e-mail superseded, and stores a fresh link token whose
  * text (SESSION_TOKEN_LEN characters) goes to token and expiry to *expires_at. Returns SIGNUP_OK
  * with *id the row; anything else with nothing written. */
-signup_result signup_store_begin(moa_db *db, const signup_rec *r, int64_t now, char token[SESSION_TOKEN_LEN + 1],
-                                 int64_t *expires_at, int64_t *id, int64_t *retry_after);
+signup_result signup_store_begin(moa_db *db, const signup_rec *r, int64_t now,
+                                 char token[SESSION_TOKEN_LEN + 1], int64_t *expires_at, int64_t *id,
+                                 int64_t *retry_after);
 
 /* Forgets pending sign-up id (its mail could not be sent), restoring the sign-ups it had
  * superseded to pending when they have not expired. Returns SIGNUP_OK or SIGNUP_DB_ERROR. */

@@ -7,12 +7,12 @@
 
 typedef enum store_status {
   STORE_OK = 0,
-  STORE_NOT_FOUND,  /* no such row (or not visible to the caller) */
-  STORE_CONFLICT,   /* the change contradicts what is kept (a duplicate, a state that moved on) */
-  STORE_INVALID,    /* a value out of range or malformed; err says which */
-  STORE_FORBIDDEN,  /* the caller may not do this to this row */
-  STORE_TOO_LARGE,  /* a limit on count or size would be passed */
-  STORE_ERROR,      /* the database failed; nothing was changed */
+  STORE_NOT_FOUND, /* no such row (or not visible to the caller) */
+  STORE_CONFLICT,  /* the change contradicts what is kept (a duplicate, a state that moved on) */
+  STORE_INVALID,   /* a value out of range or malformed; err says which */
+  STORE_FORBIDDEN, /* the caller may not do this to this row */
+  STORE_TOO_LARGE, /* a limit on count or size would be passed */
+  STORE_ERROR,     /* the database failed; nothing was changed */
 } store_status;
 
 #endif

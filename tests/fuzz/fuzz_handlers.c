@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/config.h"
 #include "base/log.h"
+#include "gateway/config.h"
 #include "signaling/hub.h"
 #include "signaling/protocol.h"
 #include "storage/db.h"

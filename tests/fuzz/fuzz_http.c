@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "gateway/config.h"
 #include "gateway/http_calendar.h"
 #include "gateway/http_path.h"
-#include "base/log.h"
 #include "signaling/hub.h"
 #include "storage/db.h"
 

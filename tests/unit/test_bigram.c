@@ -32,14 +32,14 @@ static void expr_is(const char *in, const char *want) {
 static void test_tokens(void **state) {
   (void)state;
   text_is("수소연료전지", "수소 소연 연료 료전 전지 지");
-  text_is("Fuel Cell", "fuel cell");                /* Latin runs are words */
+  text_is("Fuel Cell", "fuel cell"); /* Latin runs are words */
   text_is("수", "수");
   text_is("", "");
   text_is("  ,;!  ", "");
-  text_is("R&D 센터", "r d 센터 터");         /* ASCII punctuation separates */
-  text_is("가·나", "가 나");                  /* U+00B7 middle dot separates */
-  text_is("스택「설계」", "스택 택 설계 계"); /* CJK brackets separate */
-  text_is("ABC12", "abc12");                   /* letters lowered, digits kept */
+  text_is("R&D 센터", "r d 센터 터");                       /* ASCII punctuation separates */
+  text_is("가·나", "가 나");                                /* U+00B7 middle dot separates */
+  text_is("스택「설계」", "스택 택 설계 계");               /* CJK brackets separate */
+  text_is("ABC12", "abc12");                                /* letters lowered, digits kept */
   text_is("AI반도체 5G모듈", "ai 반도 도체 체 5g 모듈 듈"); /* a script change cuts a run */
 }
 
@@ -90,9 +90,10 @@ static void test_fts_substrings(void **state) {
   struct {
     const char *term;
     const char *want; /* matching rowids */
-  } cases[] = {{"수소", "1"},      {"연료전지", "1"}, {"료전", "1"},   {"연료", "1,3"}, {"수", "1,3"},
-               {"지", "1"},        {"기업", "1"},     {"소수", ""},    {"HYDRO", "2"},  {"cell", "2"},
-               {"fuel-cell", "2"}, {"l", ""},     {"gen", ""},     {"stack", "2"},        {"울산의", "1"}, {"산의수", ""}};
+  } cases[] = {{"수소", "1"},  {"연료전지", "1"}, {"료전", "1"},      {"연료", "1,3"},
+               {"수", "1,3"},  {"지", "1"},       {"기업", "1"},      {"소수", ""},
+               {"HYDRO", "2"}, {"cell", "2"},     {"fuel-cell", "2"}, {"l", ""},
+               {"gen", ""},    {"stack", "2"},    {"울산의", "1"},    {"산의수", ""}};
   sqlite3_stmt *st;
   assert_int_equal(
       sqlite3_prepare_v2(db, "SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY rowid", -1, &st, NULL),

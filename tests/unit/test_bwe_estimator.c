@@ -381,8 +381,8 @@ static void test_probe_judged_after_its_end(void **state) {
   p[5] = (bwe_packet){t + 1000, 1200, true, rx + 1001000, 0};
   bwe_estimator_on_feedback(&e, p, 6, t + 60000);
   assert_true(e.target_bps <= before * 2);
-  printf("bwe: a probe's first burst reported with media after it: target %u -> %u bit/s (not judged)\n", before,
-         e.target_bps);
+  printf("bwe: a probe's first burst reported with media after it: target %u -> %u bit/s (not judged)\n",
+         before, e.target_bps);
 }
 
 static void test_random_loss_does_not_collapse(void **state) {

@@ -252,11 +252,8 @@ static void test_deadlines(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_escape),
-      cmocka_unit_test(test_fold),
-      cmocka_unit_test(test_fold_not_utf8),
-      cmocka_unit_test(test_calendar),
-      cmocka_unit_test(test_deadlines),
+      cmocka_unit_test(test_escape),   cmocka_unit_test(test_fold),      cmocka_unit_test(test_fold_not_utf8),
+      cmocka_unit_test(test_calendar), cmocka_unit_test(test_deadlines),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

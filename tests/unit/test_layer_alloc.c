@@ -275,8 +275,7 @@ static void test_priority_takes_room(void **state) {
   la_track t5[5];
   memcpy(t5, t, sizeof t);
   t5[4] = camera(CAM_C, 720, false, false); /* and a camera joins 1 s later */
-  for (int i = 0; i < 10; i++, now += 100000)
-    assert_int_equal(layer_alloc_run(&a, 2500000, t, 4, now, d), 0);
+  for (int i = 0; i < 10; i++, now += 100000) assert_int_equal(layer_alloc_run(&a, 2500000, t, 4, now, d), 0);
   assert_int_equal(layer_alloc_run(&a, 2500000, t5, 5, now, d), 0);
   assert_true(a.cost_bps <= 2500000);
   assert_true(d[4].spatial >= 0);
@@ -410,7 +409,8 @@ static void test_new_track_starts_where_it_fits(void **state) {
 static void test_no_quarter_rate_above_the_lowest(void **state) {
   (void)state;
   la_track t[2] = {audio(A1), {.id = CAM_A, .kind = LA_VIDEO, .tile_height = 720}};
-  static const uint32_t br[3][3] = {{50000, 75000, 100000}, {150000, 225000, 300000}, {400000, 600000, 1000000}};
+  static const uint32_t br[3][3] = {
+      {50000, 75000, 100000}, {150000, 225000, 300000}, {400000, 600000, 1000000}};
   for (int s = 0; s < 3; s++) {
     t[1].height[s] = (uint16_t)(180 << s);
     for (int k = 0; k < 3; k++) t[1].bitrate[s][k] = br[s][k];
@@ -473,9 +473,13 @@ static void test_bad_input(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_sweep_history),       cmocka_unit_test(test_hysteresis),
-      cmocka_unit_test(test_priority_takes_room), cmocka_unit_test(test_unheld_rises_at_once), cmocka_unit_test(test_tiles_and_availability),
-      cmocka_unit_test(test_new_track_starts_where_it_fits), cmocka_unit_test(test_no_quarter_rate_above_the_lowest),
+      cmocka_unit_test(test_sweep_history),
+      cmocka_unit_test(test_hysteresis),
+      cmocka_unit_test(test_priority_takes_room),
+      cmocka_unit_test(test_unheld_rises_at_once),
+      cmocka_unit_test(test_tiles_and_availability),
+      cmocka_unit_test(test_new_track_starts_where_it_fits),
+      cmocka_unit_test(test_no_quarter_rate_above_the_lowest),
       cmocka_unit_test(test_bad_input),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
