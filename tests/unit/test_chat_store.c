@@ -2,7 +2,8 @@
  * without gap or duplicate, edit/delete, unread counts and read markers, authorization per
  * conversation kind, mentions, text validation (nothing written on refusal), and search: Korean
  * substrings through the trigram index, 1–2 character queries through the LIKE fallback, and FTS
- * syntax characters that must never cause an error. */
+ * syntax characters that must never cause an error; and the JSON chat_json builds from its
+ * results, byte for byte. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 // clang-format on
 
+#include "signaling/chat_json.h"
 #include "storage/chat_store.h"
 
 /* Two consortia (1, 2); users 1 (coordinator of 1), 2 and 3 (members of 1), 4 (member of 2),
@@ -546,6 +548,157 @@ static void test_system_messages_in_callers_transaction(void **state) {
   assert_int_equal(chat_store_append_system(db, 777, "x", &m), CHAT_STORE_NOT_FOUND);
 }
 
+/* Two pending uploads of user 2 into conversation 1 (migration 012). */
+static const char *FILES =
+    "INSERT INTO attachments(token, sha256, size, media_type, name, uploader_id, conversation_id, "
+    "consortium_id, "
+    "message_id, created_at) VALUES ('00000000000000000000000000000000', "
+    "'0000000000000000000000000000000000000000000000000000000000000000', 10, 'application/pdf', "
+    "'자료 \"최종\".pdf', 2, 1, 1, NULL, 1), ('00000000000000000000000000000001', "
+    "'0000000000000000000000000000000000000000000000000000000000000001', 20, 'image/PNG', '사진.png', 2, 1, "
+    "1, NULL, 1);";
+
+/* Times vary from run to run: every "created_at" becomes 0 and a set "edited_at" 1, in place. */
+static void normalize(json_t *j) {
+  const char *key;
+  json_t *v;
+  size_t i;
+  if (json_is_object(j)) {
+    json_object_foreach(j, key, v) {
+      if (!strcmp(key, "created_at"))
+        json_object_set_new(j, key, json_integer(0));
+      else if (!strcmp(key, "edited_at") && json_is_integer(v))
+        json_object_set_new(j, key, json_integer(1));
+      else
+        normalize(v);
+    }
+  } else if (json_is_array(j)) {
+    json_array_foreach(j, i, v) normalize(v);
+  }
+}
+
+/* Checks that j (consumed) dumps as expected once normalized. */
+static void expect_json(json_t *j, const char *expected) {
+  assert_non_null(j);
+  normalize(j);
+  char *s = json_dumps(j, JSON_COMPACT);
+  assert_non_null(s);
+  assert_string_equal(s, expected);
+  free(s);
+  json_decref(j);
+}
+
+static void expect_message(int rc, chat_message *m, const char *expected) {
+  assert_int_equal(rc, CHAT_STORE_OK);
+  expect_json(chat_json_message(m), expected);
+  chat_message_free(m);
+}
+
+/* The protocol's shapes of chat_json (signaling/chat_json.h) built from what the store returns,
+ * pinned byte for byte as compact JSON: key order, nulls for no author / no parent / no client
+ * key / never edited, tombstones without mentions, reactions or files, attachments with their
+ * URL, mentions with where they are, search hits ranked (FTS) or not (the LIKE fallback). */
+static void test_json_shapes(void **state) {
+  moa_db *db = *state;
+  assert_int_equal(channel(db, 1), 1);
+  assert_int_equal(sqlite3_exec(db_handle(db), FILES, NULL, NULL, NULL), SQLITE_OK);
+  chat_message m;
+  bool dup;
+  assert_int_equal(
+      chat_store_append(db, 1, 2, "  안녕하세요 @이영희 @Kim 반갑\\습니다 \"q\"\n", "k1", &m, &dup),
+      CHAT_STORE_OK);
+  chat_message_free(&m);
+  assert_int_equal(chat_store_react(db, 3, 1, "\xF0\x9F\x91\x8D", true, &m), CHAT_STORE_OK);
+  chat_message_free(&m);
+  assert_int_equal(chat_store_react(db, 6, 1, "\xF0\x9F\x8E\x89", true, &m), CHAT_STORE_OK);
+  chat_message_free(&m);
+  assert_int_equal(chat_store_react(db, 6, 1, "\xF0\x9F\x91\x8D", true, &m), CHAT_STORE_OK);
+  chat_message_free(&m);
+  assert_int_equal(chat_store_reply(db, 1, 3, "답장입니다", NULL, 1, &m, &dup), CHAT_STORE_OK);
+  chat_message_free(&m);
+  const char *files[] = {"00000000000000000000000000000001", "00000000000000000000000000000000"};
+  expect_message(
+      chat_store_send(db, 1, 2, "", "k2", 0, files, 2, &m, &dup), &m,
+      "{\"id\":3,\"conversation_id\":1,\"author_id\":2,\"author_name\":\"김민수\",\"kind\":\"text\","
+      "\"body\":\"\",\"created_at\":0,\"edited_at\":null,\"deleted\":false,\"client_key\":\"k2\","
+      "\"mentions\":[],\"parent_id\":null,\"reply_count\":0,\"reactions\":[],\"attachments\":[{\""
+      "id\":\"00000000000000000000000000000001\",\"name\":\"사진.png\",\"size\":20,\"type\":\"image"
+      "/PNG\",\"preview\":true,\"url\":\"/files/00000000000000000000000000000001\"},{\"id\":\"000"
+      "00000000000000000000000000000\",\"name\":\"자료 \\\"최종\\\".pdf\",\"size\":10,\"type\":\"appl"
+      "ication/pdf\",\"preview\":false,\"url\":\"/files/00000000000000000000000000000000\"}]}");
+  expect_message(
+      chat_store_append_system(db, 1, "시스템 알림", &m), &m,
+      "{\"id\":4,\"conversation_id\":1,\"author_id\":null,\"author_name\":null,\"kind\":\"system\""
+      ",\"body\":\"시스템 알림\",\"created_at\":0,\"edited_at\":null,\"deleted\":false,\"client_key\":"
+      "null,\"mentions\":[],\"parent_id\":null,\"reply_count\":0,\"reactions\":[],\"attachments\""
+      ":[]}");
+  expect_message(
+      chat_store_edit(db, 3, 2, "답장 수정 @김민수", &m), &m,
+      "{\"id\":2,\"conversation_id\":1,\"author_id\":3,\"author_name\":\"이영희\",\"kind\":\"text\","
+      "\"body\":\"답장 수정 @김민수\",\"created_at\":0,\"edited_at\":1,\"deleted\":false,\"client_key\":"
+      "null,\"mentions\":[2],\"parent_id\":1,\"reply_count\":0,\"reactions\":[],\"attachments\":["
+      "]}");
+  assert_int_equal(chat_store_append(db, 1, 3, "지울 메시지 @김민수", NULL, &m, &dup), CHAT_STORE_OK);
+  chat_message_free(&m);
+  assert_int_equal(chat_store_react(db, 2, 5, "\xE2\x9C\x85", true, &m), CHAT_STORE_OK);
+  assert_int_equal(m.nreactions, 1);
+  chat_message_free(&m);
+  expect_message(
+      chat_store_delete(db, 3, 5, &m), &m,
+      "{\"id\":5,\"conversation_id\":1,\"author_id\":3,\"author_name\":\"이영희\",\"kind\":\"text\","
+      "\"body\":\"\",\"created_at\":0,\"edited_at\":null,\"deleted\":true,\"client_key\":null,\"m"
+      "entions\":[],\"parent_id\":null,\"reply_count\":0,\"reactions\":[],\"attachments\":[]}");
+
+  chat_mention_page mp;
+  assert_int_equal(chat_store_mentions(db, 3, 0, 1, &mp), CHAT_STORE_OK);
+  expect_json(chat_json_mentions(&mp),
+              "{\"messages\":[{\"id\":1,\"conversation_id\":1,\"author_id\":2,\"author_name\":\"김민수\",\"k"
+              "ind\":\"text\",\"body\":\"안녕하세요 @이영희 @Kim 반갑\\\\습니다 "
+              "\\\"q\\\"\",\"created_at\":0,\"edited_"
+              "at\":null,\"deleted\":false,\"client_key\":\"k1\",\"mentions\":[3,6],\"parent_id\":null,\""
+              "reply_count\":1,\"reactions\":[{\"emoji\":\"👍\",\"count\":2,\"user_ids\":[3,6]},{\"emoji\""
+              ":\"🎉\",\"count\":1,\"user_ids\":[6]}],\"attachments\":[],\"unread\":true,\"conversation_ki"
+              "nd\":\"channel\",\"conversation_title\":\"수소 컨소시엄\"}],\"has_more\":false,\"unread\":1}");
+  chat_mention_page_free(&mp);
+
+  chat_search_result r;
+  assert_int_equal(chat_store_search(db, 3, "답장", 0, 10, &r), CHAT_STORE_OK);
+  expect_json(
+      chat_json_search(&r),
+      "{\"query\":\"답장\",\"results\":[{\"message\":{\"id\":2,\"conversation_id\":1,\"author_id\":"
+      "3,\"author_name\":\"이영희\",\"kind\":\"text\",\"body\":\"답장 수정 @김민수\",\"created_at\":0,\"edi"
+      "ted_at\":1,\"deleted\":false,\"client_key\":null,\"mentions\":[2],\"parent_id\":1,\"reply_"
+      "count\":0,\"reactions\":[],\"attachments\":[]},\"highlight\":\"\\u0002답장\\u0003 수정 @김민수\","
+      "\"rank\":null}]}");
+  chat_search_result_free(&r);
+  /* through the trigram index: ranked, a real number */
+  assert_int_equal(chat_store_search(db, 3, "안녕하세요", 0, 10, &r), CHAT_STORE_OK);
+  json_t *j = chat_json_search(&r);
+  chat_search_result_free(&r);
+  json_t *hit = json_array_get(json_object_get(j, "results"), 0);
+  assert_true(json_is_real(json_object_get(hit, "rank")));
+  assert_string_equal(json_string_value(json_object_get(hit, "highlight")),
+                      "\x02"
+                      "안녕하세요\x03 @이영희 @Kim 반갑\\습니다 \"q\"");
+  json_decref(j);
+
+  chat_page p;
+  assert_int_equal(chat_store_history_before(db, 3, 1, 5, 2, &p), CHAT_STORE_OK);
+  json_t *h = chat_json_history(1, &p);
+  chat_page_free(&p);
+  assert_int_equal(json_integer_value(json_object_get(h, "conversation_id")), 1);
+  assert_int_equal(json_array_size(json_object_get(h, "messages")), 2);
+  assert_true(json_is_true(json_object_get(h, "has_more")));
+  json_decref(h);
+  chat_thread t;
+  assert_int_equal(chat_store_thread(db, 3, 2, &t), CHAT_STORE_OK);
+  json_t *th = chat_json_thread(&t);
+  chat_thread_free(&t);
+  assert_int_equal(json_integer_value(json_object_get(json_object_get(th, "parent"), "id")), 1);
+  assert_int_equal(json_array_size(json_object_get(th, "replies")), 1);
+  json_decref(th);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_channels_and_authorization, setup, teardown),
@@ -559,6 +712,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_members, setup, teardown),
       cmocka_unit_test_setup_teardown(test_search, setup, teardown),
       cmocka_unit_test_setup_teardown(test_system_messages_in_callers_transaction, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_json_shapes, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
