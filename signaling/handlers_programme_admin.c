@@ -149,7 +149,7 @@ static void handle_programme_post(hub *h, session *s, json_int_t id, json_t *req
   }
   free(body);
   if (rc == CHAT_STORE_TOO_LONG) {
-    hub_error(h, s, id, ERR_TOO_LARGE,
+    hub_error(h, s, id, protocol_store_error(chat_store_status_class(rc)),
               "the message would be longer than a chat message may be; shorten the note");
     return;
   }

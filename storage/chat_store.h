@@ -292,14 +292,7 @@ void chat_conversation_list_free(chat_conversation_list *l);
  * CHAT_STORE_OK or _ERROR. */
 int chat_store_list_conversations(moa_db *db, int64_t user_id, chat_conversation_list *out);
 
-/* Full-text search over the messages user_id may read (conversation_id 0: all of them), ranked by
- * bm25 and highlighted. The query is split on white space; each term is quoted as an FTS5 phrase
- * (double quotes doubled), never passed raw to MATCH, and all terms must match (substrings, any
- * case for ASCII). The trigram index needs 3 characters: when any term is shorter (수소, AI), the
- * search falls back to LIKE over the readable messages, newest first (at most 4 terms; more are
- * ignored). limit is clamped to 1..50. An empty query gives no results. Returns CHAT_STORE_OK,
- * _TOO_LONG (query over CHAT_STORE_MAX_QUERY bytes), _BAD_TEXT (invalid UTF-8, control
- * characters), _FORBIDDEN (conversation_id given but not readable) or _ERROR. */
+/* A search hit: a message and its highlighted body. */
 typedef struct chat_search_hit {
   chat_message message;
   char *highlight; /* the body with every match between U+0002 and U+0003 */
@@ -315,6 +308,14 @@ typedef struct chat_search_result {
 
 void chat_search_result_free(chat_search_result *r);
 
+/* Full-text search over the messages user_id may read (conversation_id 0: all of them), ranked by
+ * bm25 and highlighted, into *out. The query is split on white space; each term is quoted as an FTS5 phrase
+ * (double quotes doubled), never passed raw to MATCH, and all terms must match (substrings, any
+ * case for ASCII). The trigram index needs 3 characters: when any term is shorter (수소, AI), the
+ * search falls back to LIKE over the readable messages, newest first (at most 4 terms; more are
+ * ignored). limit is clamped to 1..50. An empty query gives no results. Returns CHAT_STORE_OK,
+ * _TOO_LONG (query over CHAT_STORE_MAX_QUERY bytes), _BAD_TEXT (invalid UTF-8, control
+ * characters), _FORBIDDEN (conversation_id given but not readable) or _ERROR. */
 int chat_store_search(moa_db *db, int64_t user_id, const char *query, int64_t conversation_id, int limit,
                       chat_search_result *out);
 
