@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
-#include "gateway/mailbox.h"
+#include "base/mailbox.h"
 #include "gateway/rtc/dtls.h"
 #include "gateway/worker.h"
 
