@@ -37,11 +37,11 @@ rooms *rooms_new(const rooms_media *media, const rooms_listener *listener) {
          listener->participant_leaving && listener->participant_removed && listener->track_published &&
          listener->track_unpublished && listener->track_muted && listener->subscribe_offer &&
          listener->media_connected && listener->active_speaker && listener->record_event);
-  rooms *r = calloc(1, sizeof *r);
-  if (!r) return NULL;
   assert(!media ||
          (media->post && media->pick_worker && media->room_added && media->room_removed &&
           media->fingerprint && media->announce_ip && media->worker_port && media->worker_tcp_port));
+  rooms *r = calloc(1, sizeof *r);
+  if (!r) return NULL;
   if (media) r->media = *media;
   r->on = *listener;
   return r;

@@ -1,9 +1,9 @@
 /* Live rooms on the signaling thread: who is in which room right now, what each participant
  * publishes, and what each receives (its subscribe PeerConnection's m-sections, in a stable
- * order). It drives the media workers with media_cmd messages (through the rooms_media it was
- * made with, rooms/rooms_media.h) and reports what happened through
- * the rooms_listener it was made with (participant joined or removed, track published, a
- * subscribe offer to send, ...): signaling/room_events.c turns those into the protocol's events.
+ * order). It drives the media workers with media_cmd messages through the rooms_media it was
+ * made with (rooms/rooms_media.h) and reports what happened through the rooms_listener it was
+ * made with (participant joined or removed, track published, a subscribe offer to send, ...):
+ * signaling/room_events.c turns those into the protocol's events.
  * The registry speaks C only: ids, participants and SDP text. Signaling thread only.
  *
  * Negotiation: the publish PeerConnection is offered by the browser (media.publish, answered at
