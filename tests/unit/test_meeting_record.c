@@ -37,12 +37,11 @@ typedef struct {
 
 static int setup(void **state) {
   static fixture f;
-  char err[256];
   log_set_level(LOG_LEVEL_ERROR);
   memset(&f, 0, sizeof f);
   config_defaults(&f.cfg);
-  f.db = db_open(":memory:", false, err, sizeof err);
-  if (!f.db || sqlite3_exec(db_handle(f.db), FIXTURE, NULL, NULL, NULL) != SQLITE_OK) return -1;
+  f.db = store_test_open(FIXTURE);
+  if (!f.db) return -1;
   f.h = hub_new(f.db, &f.cfg, NULL, NULL);
   if (!f.h) return -1;
   *state = &f;
