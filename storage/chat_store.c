@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "storage/chat_store_int.h"
 
 const char *chat_store_status_name(int status) {
@@ -59,18 +60,11 @@ store_status chat_store_status_class(int status) {
 
 /* ---- transactions: our own, or the caller's ---- */
 
-int chat__begin(moa_db *db, bool *own) {
-  *own = sqlite3_get_autocommit(db_handle(db)) != 0;
-  return (!*own || db_begin(db) == SQLITE_OK) ? CHAT_STORE_OK : CHAT_STORE_ERROR;
-}
+int chat__begin(moa_db *db, bool *own) { return db_begin_own(db, own) ? CHAT_STORE_OK : CHAT_STORE_ERROR; }
 
 int chat__end(moa_db *db, bool own, int rc) {
-  if (!own) return rc;
-  if (rc != CHAT_STORE_OK) {
-    db_rollback(db);
-    return rc;
-  }
-  return db_commit(db) == SQLITE_OK ? CHAT_STORE_OK : CHAT_STORE_ERROR;
+  if (!db_end_own(db, own, rc == CHAT_STORE_OK)) return CHAT_STORE_ERROR;
+  return rc;
 }
 
 int chat__exec(moa_db *db, const char *sql, int n, int64_t a, int64_t b, int64_t c) {
@@ -113,33 +107,6 @@ bool chat__reserve(void *items, size_t *cap, size_t n, size_t size) {
 
 /* ---- text ---- */
 
-/* Length of the UTF-8 sequence at s (n bytes left) and its code point, or 0 when invalid. */
-static size_t chat__utf8_next(const unsigned char *s, size_t n, uint32_t *cp) {
-  unsigned char c = s[0];
-  size_t len;
-  uint32_t v, min;
-  if (c < 0x80) {
-    *cp = c;
-    return 1;
-  } else if (c >= 0xC2 && c <= 0xDF) {
-    len = 2, v = c & 0x1F, min = 0x80;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3, v = c & 0x0F, min = 0x800;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4, v = c & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (len > n) return 0;
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    v = (v << 6) | (s[i] & 0x3F);
-  }
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
-  *cp = v;
-  return len;
-}
-
 int chat_store_validate_text(const char *text, size_t max_bytes, bool multiline, size_t *trim_start,
                              size_t *trim_len) {
   if (!text) return CHAT_STORE_EMPTY;
@@ -147,7 +114,7 @@ int chat_store_validate_text(const char *text, size_t max_bytes, bool multiline,
   size_t n = strlen(text);
   for (size_t i = 0; i < n;) {
     uint32_t cp;
-    size_t len = chat__utf8_next(s + i, n - i, &cp);
+    size_t len = utf8_decode(s + i, n - i, &cp);
     if (len == 0) return CHAT_STORE_BAD_TEXT;
     bool control = cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
     if (control && cp != '\n' && cp != '\t') return CHAT_STORE_BAD_TEXT;
