@@ -207,7 +207,7 @@ static session *oldest_unauthenticated(server *srv) {
   int budget = 4096;
   for (ws_pss *p = srv->oldest; p && budget--; p = p->newer) {
     session *s = p->sess;
-    if (s && !s->user_id && !s->closing && !s->login_pending) return s;
+    if (s && !session_user_id(s) && !session_is_closing(s) && !session_login_pending(s)) return s;
   }
   return NULL;
 }
@@ -278,11 +278,11 @@ static void on_auth_timer(lws_sorted_usec_list_t *sul) {
   ws_pss *pss = lws_container_of(sul, ws_pss, auth_timer);
   server *srv = srv_of(pss->wsi);
   session *s = pss->sess;
-  if (!s || s->closing) return;
+  if (!s || session_is_closing(s)) return;
   uint64_t timeout_ms = (uint64_t)srv->cfg->auth_timeout * 1000u, now = hub_now_ms();
-  uint64_t last =
-      s->login_quiet_until_ms > s->login_accepted_ms ? s->login_quiet_until_ms : s->login_accepted_ms;
-  if (s->user_id || s->login_pending || s->signup_pending) {
+  uint64_t quiet = session_login_quiet_until_ms(s), accepted = session_login_accepted_ms(s);
+  uint64_t last = quiet > accepted ? quiet : accepted;
+  if (session_user_id(s) || session_login_pending(s) || session_signup_pending(s)) {
     auth_timer_start(srv, pss, timeout_ms);
     return;
   }
@@ -671,14 +671,14 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
       if (ws_mask_guard_violated(lws_get_socket_fd(wsi))) return ws_fail_unmasked(wsi);
       if (!pss->sess) break;
       /* A slow consumer is dropped at once; otherwise what is queued goes out first. */
-      if (pss->close_code && (pss->close_code == 1008 || pss->sess->queued == 0)) {
+      if (pss->close_code && (pss->close_code == 1008 || session_queued(pss->sess) == 0)) {
         lws_close_reason(wsi, (enum lws_close_status)pss->close_code, (unsigned char *)pss->close_reason,
                          strlen(pss->close_reason));
         return -1;
       }
-      if (pss->sess->queued) pss->last_write = lws_now_usecs();
+      if (session_queued(pss->sess)) pss->last_write = lws_now_usecs();
       if (ws_write_queued(pss) != 0) return -1;
-      if (pss->sess->queued || pss->close_code) lws_callback_on_writable(wsi);
+      if (session_queued(pss->sess) || pss->close_code) lws_callback_on_writable(wsi);
       break;
     }
     case LWS_CALLBACK_CLOSED:

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "signaling/session_int.h"
 #include "storage/seoul_time.h"
 #include "storage/user_store.h"
 

@@ -22,6 +22,7 @@
 #include "base/log.h"
 #include "gateway/config.h"
 #include "signaling/hub.h"
+#include "signaling/session_int.h"
 #include "storage/db.h"
 
 typedef struct fixture {
