@@ -46,7 +46,7 @@ typedef struct moa_config {
   char recording_dir[512];      /* spools and files of recordings ("" = "recordings" beside the database;
                                    none for :memory:) */
   int recording_retention_days; /* finished recordings older than this are removed (0 = kept forever) */
-  /* TURN over TLS through a separate coturn (gateway/turn_config.h, gateway/turn_credential.h) */
+  /* TURN over TLS through a separate coturn (gateway/turn_config.h, signaling/turn_credential.h) */
   char turn_urls[1024];       /* comma-separated turn:/turns: URLs given to browsers ("" = no TURN) */
   char turn_secret_file[512]; /* file holding the secret shared with coturn */
   char turn_secret[256];      /* its content, read by config_load_turn_secret (not an option) */

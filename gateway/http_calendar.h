@@ -1,5 +1,5 @@
 /* The HTTP documents of meetings: calendars and attendance, answered on the signaling thread from
- * the hub's database. Kept apart from http_ws.c (which owns the lws callbacks) so that routing and
+ * the hub's database. Kept apart from http_ws_routes.c (the lws callback) so that routing and
  * authorization are plain functions.
  *
  *   GET /calendar/feed/<feed token>.ics         the token owner's upcoming meetings and the

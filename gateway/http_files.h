@@ -1,4 +1,4 @@
-/* Chat attachments over HTTP, on the signaling thread (the lws callbacks of http_ws.c call these):
+/* Chat attachments over HTTP, on the signaling thread (the lws callbacks of http_ws_routes.c call these):
  *
  *   POST /files?conversation_id=N&name=<percent-encoded UTF-8>   the body is the file's bytes
  *        Authorization: Bearer <session token>, Content-Length required

@@ -1,4 +1,4 @@
-/* The path rules of the static file server (gateway/http_ws.c), as pure functions so that they
+/* The path rules of the static file server (gateway/http_ws_routes.c), as pure functions so that they
  * are unit-tested and fuzzed without a socket: which request paths may name a file under the
  * static directory, and which file types are served with which Content-Type. */
 #ifndef MOA_GATEWAY_HTTP_PATH_H

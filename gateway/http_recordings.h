@@ -1,4 +1,4 @@
-/* Recordings over HTTP (issue 17), on the signaling thread (the lws callbacks of http_ws.c call
+/* Recordings over HTTP (issue 17), on the signaling thread (the lws callbacks of http_ws_routes.c call
  * this):
  *
  *   GET /recordings/<id>/<name>[?download=1]   one file of a finalized recording, video/webm

@@ -27,16 +27,18 @@
 #include "gateway/config.h"
 #include "gateway/http_files.h"
 #include "gateway/http_ws.h"
+#include "gateway/hub_options.h"
 #include "gateway/media.h"
 #include "gateway/programme_collector.h"
 #include "gateway/programme_fetch.h"
 #include "gateway/programme_sources.h"
 #include "gateway/rec_cli.h"
 #include "gateway/rec_finalize.h"
+#include "gateway/smtp_send.h"
 #include "gateway/turn_config.h"
-#include "gateway/turn_credential.h"
 #include "signaling/hub.h"
 #include "signaling/meeting_record.h"
+#include "signaling/turn_credential.h"
 #include "storage/attachment_store.h"
 #include "storage/consortium_store.h"
 #include "storage/db.h"
@@ -71,6 +73,13 @@ static void main__db_report(void *arg, db_report_level level, const char *msg) {
                                      [DB_REPORT_WARN] = LOG_LEVEL_WARN,
                                      [DB_REPORT_ERROR] = LOG_LEVEL_ERROR};
   log_write(levels[level], "%s", msg);
+}
+
+/* The hub's mail sender (signaling/signup_mail.h): gateway/smtp_send.h with the smtp-* options
+ * of ctx, the server's moa_config (it outlives the hub). */
+static int main__send_mail(void *ctx, const char *rcpt, const char *message, size_t len, char *err,
+                           size_t errlen) {
+  return smtp_send(ctx, rcpt, message, len, err, errlen);
 }
 
 /* Creates the directory of path when missing (one level, like var/). */
@@ -557,7 +566,14 @@ static int cmd_serve(moa_config *cfg, cmdline *cl) {
   programme_collector *collector = NULL;
   server *srv = server_start(cfg);
   if (!srv) goto done;
-  h = hub_new(db, cfg, server_wake, srv);
+  hub_options hopt; /* what signaling uses of cfg, and the services it calls */
+  hub_options_from_config(cfg, &hopt);
+  if (cfg->smtp_url[0]) { /* without an SMTP server, company sign-up is off */
+    hopt.signup.send = main__send_mail;
+    hopt.signup.send_ctx = cfg;
+  }
+  hopt.rec_finalize = rec_finalize;
+  h = hub_new(db, &hopt, server_wake, srv);
   if (!h) {
     log_error("cannot start the signaling hub");
     goto done;

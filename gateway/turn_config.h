@@ -1,7 +1,7 @@
 /* `moa turn-config`: the turnserver.conf for Debian's coturn that matches this Moa's own
  * configuration. coturn relays media for browsers whose network lets only TLS on port 443 out;
  * Moa gives those browsers credentials it mints from the same shared secret
- * (gateway/turn_credential.h), so coturn needs no user database.
+ * (signaling/turn_credential.h), so coturn needs no user database.
  *
  * The file is hardened the way Jitsi's packaged coturn is: TLS only (1.2 and later), no plain
  * TCP/UDP/DTLS listeners, no TCP relays, no CLI, and relaying refused to every private, loopback,

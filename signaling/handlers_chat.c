@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "signaling/chat_json.h"
 #include "signaling/handlers.h"
 #include "signaling/user_json.h"
 #include "storage/attachment_store.h"
@@ -105,9 +106,7 @@ json_t *chat_message_event(hub *h, int64_t conversation_id, json_t *message) {
   chat_conversation c;
   json_t *conv = NULL;
   if (chat_store_conversation(hub_db(h), conversation_id, &c) == CHAT_STORE_OK)
-    conv = json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)c.id, "kind", c.kind, "title", c.title,
-                     "consortium_id", c.consortium_id ? json_integer(c.consortium_id) : json_null(), "ref_id",
-                     c.ref_id ? json_integer(c.ref_id) : json_null());
+    conv = chat_json_conversation(&c);
   json_t *fields =
       json_pack("{s:I, s:o}", "conversation_id", (json_int_t)conversation_id, "message", message);
   if (conv) json_object_set_new(fields, "conversation", conv);
@@ -116,37 +115,39 @@ json_t *chat_message_event(hub *h, int64_t conversation_id, json_t *message) {
 
 /* ---- errors ---- */
 
-/* Replies with the protocol error for a chat_store status. */
+/* Replies with the protocol error for a chat_store status: the code of its store_status class
+ * (protocol_store_error), the message for a person by the finer status. */
 static void chat__fail(hub *h, session *s, json_int_t id, int status) {
+  const char *why;
   switch (status) {
     case CHAT_STORE_EMPTY:
-      hub_error(h, s, id, ERR_INVALID_PARAMS, "\"body\" is empty");
+      why = "\"body\" is empty";
       break;
     case CHAT_STORE_TOO_LONG:
-      hub_error(h, s, id, ERR_TOO_LARGE,
-                "the text is longer than the limit (4000 bytes for a message, 200 for a query)");
+      why = "the text is longer than the limit (4000 bytes for a message, 200 for a query)";
       break;
     case CHAT_STORE_BAD_TEXT:
-      hub_error(h, s, id, ERR_INVALID_PARAMS, "the text contains control characters or invalid UTF-8");
+      why = "the text contains control characters or invalid UTF-8";
       break;
     case CHAT_STORE_INVALID:
-      hub_error(h, s, id, ERR_INVALID_PARAMS, "invalid parameter (client_key, user_ids or title)");
+      why = "invalid parameter (client_key, user_ids or title)";
       break;
     case CHAT_STORE_FORBIDDEN:
-      hub_error(h, s, id, ERR_FORBIDDEN, "you are not a reader of this conversation or may not change this");
+      why = "you are not a reader of this conversation or may not change this";
       break;
     case CHAT_STORE_NOT_FOUND:
-      hub_error(h, s, id, ERR_NOT_FOUND, "no such conversation, message or user");
+      why = "no such conversation, message or user";
       break;
     case CHAT_STORE_NO_FILE:
-      hub_error(h, s, id, ERR_NOT_FOUND,
-                "no such attachment: upload it to this conversation first (it may have expired after 24 "
-                "hours or been sent already)");
+      why =
+          "no such attachment: upload it to this conversation first (it may have expired after 24 hours or "
+          "been sent already)";
       break;
     default:
-      hub_error(h, s, id, ERR_INTERNAL, "database error; nothing was changed");
+      why = "database error; nothing was changed";
       break;
   }
+  hub_error(h, s, id, protocol_store_error(chat_store_status_class(status)), why);
 }
 
 static bool chat__rate_ok(hub *h, session *s, json_int_t id, uint64_t now) {
@@ -170,13 +171,14 @@ static void handle_chat_conversations(hub *h, session *s, json_int_t id, json_t 
     chat_store_channel(db, json_integer_value(json_object_get(c, "id")), &conv);
   }
   json_decref(me);
-  json_t *out = NULL;
-  int rc = chat_store_list_conversations(db, s->user_id, &out);
+  chat_conversation_list list;
+  int rc = chat_store_list_conversations(db, s->user_id, &list);
   if (rc != CHAT_STORE_OK) {
     chat__fail(h, s, id, rc);
     return;
   }
-  hub_reply(h, s, id, out);
+  hub_reply(h, s, id, chat_json_conversations(&list));
+  chat_conversation_list_free(&list);
 }
 
 /* The "attachments" of chat.send: an optional array of at most CHAT_STORE_MAX_FILES attachment
@@ -215,31 +217,28 @@ static void handle_chat_send(hub *h, session *s, json_int_t id, json_t *req) {
     return;
   uint64_t now = hub_now_ms();
   if (!chat__rate_ok(h, s, id, now)) return;
-  json_t *msg = NULL;
+  chat_message m;
   bool dup = false;
   int rc =
-      chat_store_send(hub_db(h), conv, s->user_id, body ? body : "", key, parent, files, nfiles, &msg, &dup);
+      chat_store_send(hub_db(h), conv, s->user_id, body ? body : "", key, parent, files, nfiles, &m, &dup);
   if (rc != CHAT_STORE_OK) {
     chat__fail(h, s, id, rc);
     return;
   }
   if (!dup) chat__rate_record(h, s->user_id, now);
-  int64_t msg_conv = json_integer_value(json_object_get(msg, "conversation_id"));
+  int64_t msg_conv = m.conversation_id;
+  json_t *msg = chat_json_message(&m); /* built once: the reply and every event share it */
   hub_reply(h, s, id, json_pack("{s:O, s:b}", "message", msg, "duplicate", dup));
   if (dup) {
     json_decref(msg);
+    chat_message_free(&m);
     return;
   }
-  json_t *mentions = json_object_get(msg, "mentions");
-  size_t n = json_array_size(mentions);
-  int64_t *ids = n ? malloc(n * sizeof *ids) : NULL;
-  if (ids) {
-    for (size_t i = 0; i < n; i++) ids[i] = json_integer_value(json_array_get(mentions, i));
-    hub_deliver(h, ids, n, s->id, s->user_id,
+  if (m.nmentions)
+    hub_deliver(h, m.mentions, m.nmentions, s->id, s->user_id,
                 protocol_event("chat.mention", json_pack("{s:I, s:O}", "conversation_id",
                                                          (json_int_t)msg_conv, "message", msg)));
-    free(ids);
-  }
+  chat_message_free(&m);
   chat_to_readers(h, s, msg_conv, chat_message_event(h, msg_conv, msg));
 }
 
@@ -256,15 +255,16 @@ static void handle_chat_history(hub *h, session *s, json_int_t id, json_t *req) 
     hub_error(h, s, id, ERR_INVALID_PARAMS, "give \"before_id\" or \"after_id\", not both");
     return;
   }
-  json_t *out = NULL;
-  int rc = after >= 0 ? chat_store_history_after(hub_db(h), s->user_id, conv, after, (int)limit, &out)
+  chat_page page;
+  int rc = after >= 0 ? chat_store_history_after(hub_db(h), s->user_id, conv, after, (int)limit, &page)
                       : chat_store_history_before(hub_db(h), s->user_id, conv, before > 0 ? before : 0,
-                                                  (int)limit, &out);
+                                                  (int)limit, &page);
   if (rc != CHAT_STORE_OK) {
     chat__fail(h, s, id, rc);
     return;
   }
-  hub_reply(h, s, id, out);
+  hub_reply(h, s, id, chat_json_history(conv, &page));
+  chat_page_free(&page);
 }
 
 static void handle_chat_edit(hub *h, session *s, json_int_t id, json_t *req) {
@@ -277,14 +277,16 @@ static void handle_chat_edit(hub *h, session *s, json_int_t id, json_t *req) {
     return;
   uint64_t now = hub_now_ms();
   if (!chat__rate_ok(h, s, id, now)) return;
-  json_t *msg = NULL;
-  int rc = chat_store_edit(hub_db(h), s->user_id, mid, body, &msg);
+  chat_message m;
+  int rc = chat_store_edit(hub_db(h), s->user_id, mid, body, &m);
   if (rc != CHAT_STORE_OK) {
     chat__fail(h, s, id, rc);
     return;
   }
   chat__rate_record(h, s->user_id, now);
-  int64_t conv = json_integer_value(json_object_get(msg, "conversation_id"));
+  int64_t conv = m.conversation_id;
+  json_t *msg = chat_json_message(&m);
+  chat_message_free(&m);
   hub_reply(h, s, id, json_pack("{s:O}", "message", msg));
   chat_to_readers(h, s, conv,
                   protocol_event("chat.message_edited", json_pack("{s:I, s:o}", "conversation_id",
@@ -296,17 +298,19 @@ static void handle_chat_delete(hub *h, session *s, json_int_t id, json_t *req) {
   if (!hub_params(h, s, id, req,
                   (param_spec[]){PARAM_INT("message_id", 1, INT64_MAX, PARAM_REQUIRED, &mid), PARAM_END}))
     return;
-  json_t *msg = NULL;
-  int rc = chat_store_delete(hub_db(h), s->user_id, mid, &msg);
+  chat_message m;
+  int rc = chat_store_delete(hub_db(h), s->user_id, mid, &m);
   if (rc != CHAT_STORE_OK) {
     chat__fail(h, s, id, rc);
     return;
   }
+  int64_t conv = m.conversation_id;
+  json_t *msg = chat_json_message(&m);
+  chat_message_free(&m);
   /* the message's files went with it: unlink the blobs no other message names */
   attachment_store *files = hub_attachments(h);
   if (files) attachment_store_collect(files);
   if (files && *attachment_store_error(files)) log_error("attachments: %s", attachment_store_error(files));
-  int64_t conv = json_integer_value(json_object_get(msg, "conversation_id"));
   hub_reply(h, s, id, json_pack("{s:O}", "message", msg));
   chat_to_readers(
       h, s, conv,
@@ -412,13 +416,14 @@ static void handle_chat_search(hub *h, session *s, json_int_t id, json_t *req) {
                                  PARAM_INT("conversation_id", 1, INT64_MAX, PARAM_OPTIONAL, &conv),
                                  PARAM_INT("limit", 1, 50, PARAM_OPTIONAL, &limit), PARAM_END}))
     return;
-  json_t *out = NULL;
-  int rc = chat_store_search(hub_db(h), s->user_id, query, conv, (int)limit, &out);
+  chat_search_result found;
+  int rc = chat_store_search(hub_db(h), s->user_id, query, conv, (int)limit, &found);
   if (rc != CHAT_STORE_OK) {
     chat__fail(h, s, id, rc);
     return;
   }
-  hub_reply(h, s, id, out);
+  hub_reply(h, s, id, chat_json_search(&found));
+  chat_search_result_free(&found);
 }
 
 /* chat.members: the readers a composer may @-mention, by part of their name. */
@@ -453,13 +458,14 @@ static void handle_chat_mentions(hub *h, session *s, json_int_t id, json_t *req)
           (param_spec[]){PARAM_INT("before_id", 1, INT64_MAX, PARAM_OPTIONAL, &before),
                          PARAM_INT("limit", 1, CHAT_STORE_MAX_PAGE, PARAM_OPTIONAL, &limit), PARAM_END}))
     return;
-  json_t *out = NULL;
-  int rc = chat_store_mentions(hub_db(h), s->user_id, before, (int)limit, &out);
+  chat_mention_page page;
+  int rc = chat_store_mentions(hub_db(h), s->user_id, before, (int)limit, &page);
   if (rc != CHAT_STORE_OK) {
     chat__fail(h, s, id, rc);
     return;
   }
-  hub_reply(h, s, id, out);
+  hub_reply(h, s, id, chat_json_mentions(&page));
+  chat_mention_page_free(&page);
 }
 
 /* chat.react: adds or takes back an emoji reaction; the other readers get chat.reaction. */
@@ -475,8 +481,8 @@ static void handle_chat_react(hub *h, session *s, json_int_t id, json_t *req) {
     hub_error(h, s, id, ERR_INVALID_PARAMS, "\"on\" must be true or false");
     return;
   }
-  json_t *msg = NULL;
-  int rc = chat_store_react(hub_db(h), s->user_id, mid, emoji, !on || json_is_true(on), &msg);
+  chat_message m;
+  int rc = chat_store_react(hub_db(h), s->user_id, mid, emoji, !on || json_is_true(on), &m);
   if (rc == CHAT_STORE_INVALID) {
     hub_error(h, s, id, ERR_INVALID_PARAMS,
               "\"emoji\" must be one of 👍 ❤️ 😄 🎉 👀 🙏 ✅ 😮");
@@ -486,13 +492,14 @@ static void handle_chat_react(hub *h, session *s, json_int_t id, json_t *req) {
     chat__fail(h, s, id, rc);
     return;
   }
-  json_int_t conv = json_integer_value(json_object_get(msg, "conversation_id"));
-  json_t *reactions = json_object_get(msg, "reactions");
+  json_int_t conv = m.conversation_id;
+  json_t *reactions = chat_json_reactions(&m);
+  chat_message_free(&m);
   hub_reply(h, s, id, json_pack("{s:I, s:O}", "message_id", mid, "reactions", reactions));
   chat_to_readers(h, s, conv,
                   protocol_event("chat.reaction", json_pack("{s:I, s:I, s:O}", "conversation_id", conv,
                                                             "message_id", mid, "reactions", reactions)));
-  json_decref(msg);
+  json_decref(reactions);
 }
 
 /* chat.thread: a message's thread, its first message and the replies oldest first. */
@@ -501,13 +508,14 @@ static void handle_chat_thread(hub *h, session *s, json_int_t id, json_t *req) {
   if (!hub_params(h, s, id, req,
                   (param_spec[]){PARAM_INT("message_id", 1, INT64_MAX, PARAM_REQUIRED, &mid), PARAM_END}))
     return;
-  json_t *out = NULL;
-  int rc = chat_store_thread(hub_db(h), s->user_id, mid, &out);
+  chat_thread thread;
+  int rc = chat_store_thread(hub_db(h), s->user_id, mid, &thread);
   if (rc != CHAT_STORE_OK) {
     chat__fail(h, s, id, rc);
     return;
   }
-  hub_reply(h, s, id, out);
+  hub_reply(h, s, id, chat_json_thread(&thread));
+  chat_thread_free(&thread);
 }
 
 const handler_def chat_handlers[] = {

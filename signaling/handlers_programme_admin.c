@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signaling/chat_json.h"
 #include "signaling/handlers.h"
 #include "signaling/programme_json.h"
 #include "storage/chat_store.h"
@@ -132,17 +133,17 @@ static void handle_programme_post(hub *h, session *s, json_int_t id, json_t *req
   }
   char *body = post_body(&v, note ? note : "");
   programme_view_free(&v);
-  json_t *msg = NULL;
+  chat_message m = {0};
   bool dup = false;
   int rc = body ? chat_store_channel(db, cid, &conv) : CHAT_STORE_ERROR;
   if (rc == CHAT_STORE_OK) {
-    rc = chat_store_append(db, conv, s->user_id, body, NULL, &msg, &dup);
+    rc = chat_store_append(db, conv, s->user_id, body, NULL, &m, &dup);
     /* an admin without a role in the consortium posts as the system */
-    if (rc == CHAT_STORE_FORBIDDEN && s->is_admin) rc = chat_store_append_system(db, conv, body, &msg);
+    if (rc == CHAT_STORE_FORBIDDEN && s->is_admin) rc = chat_store_append_system(db, conv, body, &m);
   }
   free(body);
   if (rc == CHAT_STORE_TOO_LONG) {
-    hub_error(h, s, id, ERR_TOO_LARGE,
+    hub_error(h, s, id, protocol_store_error(chat_store_status_class(rc)),
               "the message would be longer than a chat message may be; shorten the note");
     return;
   }
@@ -150,6 +151,8 @@ static void handle_programme_post(hub *h, session *s, json_int_t id, json_t *req
     hub_error(h, s, id, ERR_INTERNAL, "could not post to the channel; nothing was sent");
     return;
   }
+  json_t *msg = chat_json_message(&m);
+  chat_message_free(&m);
   hub_reply(h, s, id, json_pack("{s:I, s:O}", "conversation_id", (json_int_t)conv, "message", msg));
   chat_to_readers(h, s, conv, chat_message_event(h, conv, msg));
 }

@@ -177,13 +177,13 @@ json_t *room_enter(hub *h, session *s, const room_rec *room, participant **out, 
   json_object_update_new(result, meeting_control_join_info(r, h, p));
   json_object_set_new(result, "recording", meeting_record_state_json(room->id, p->room));
   /* TURN servers with credentials for this user and meeting, and where media goes */
-  const moa_config *cfg = hub_config(h);
+  const ice_servers_options *ice = &hub_config(h)->ice;
   json_object_set_new(result, "ice_servers",
-                      ice_servers_json(cfg, s->user_id, ice_servers_lifetime(db, cfg, room->id)));
+                      ice_servers_json(ice, s->user_id, ice_servers_lifetime(db, ice, room->id)));
   media_system *media = hub_media(h);
   int tcp_port = media ? media_worker_tcp_port(media, p->room->worker) : 0;
   json_object_set_new(result, "media_ports",
-                      ice_servers_ports_json(cfg, media ? media_announce_ip(media) : NULL,
+                      ice_servers_ports_json(ice, media ? media_announce_ip(media) : NULL,
                                              media ? media_worker_port(media, p->room->worker) : 0,
                                              tcp_port > 0 ? tcp_port : 0));
   *out = p;

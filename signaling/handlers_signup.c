@@ -22,7 +22,6 @@
 #include <string.h>
 
 #include "base/log.h"
-#include "gateway/smtp_send.h"
 #include "signaling/handlers.h"
 #include "signaling/signup_mail.h"
 #include "signaling/user_json.h"
@@ -31,7 +30,7 @@
 typedef struct signup_job {
   uint64_t session_id;
   json_int_t req_id;
-  const moa_config *cfg;
+  const signup_mail_options *mail; /* the hub's */
   signup_rec rec;
   char password[PASSWORD_MAX_LEN + 1];
   int hashed; /* 0 ok, -1 failed */
@@ -109,7 +108,7 @@ static void signup_hash_work(void *arg) {
 
 static void signup_mail_work(void *arg) {
   signup_job *j = arg;
-  j->sent = smtp_send(j->cfg, j->rec.email, j->message, j->len, j->err, sizeof j->err);
+  j->sent = j->mail->send(j->mail->send_ctx, j->rec.email, j->message, j->len, j->err, sizeof j->err);
 }
 
 static void signup_mail_done(void *ctx, void *arg) {
@@ -156,7 +155,7 @@ static void signup_hash_done(void *ctx, void *arg) {
   RAND_bytes(rnd, sizeof rnd);
   snprintf(mid, sizeof mid, "signup-%lld-%02x%02x%02x%02x%02x%02x%02x%02x%02x", (long long)j->signup_id,
            rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], rnd[8]);
-  j->message = signup_mail_build(j->cfg, &j->rec, token, j->expires_at, now, mid, &j->len);
+  j->message = signup_mail_build(j->mail, &j->rec, token, j->expires_at, now, mid, &j->len);
   OPENSSL_cleanse(token, sizeof token);
   if (!j->message || jobs_submit(hub_mail_jobs(h), signup_mail_work, signup_mail_done, j) != 0) {
     signup_store_cancel(db, j->signup_id);
@@ -187,7 +186,7 @@ static bool signup_room(hub *h, const char *address) {
   return all < SIGNUP_INFLIGHT && here < SIGNUP_INFLIGHT_PER_ADDRESS;
 }
 
-static bool signup_enabled(hub *h) { return hub_config(h)->smtp_url[0] != '\0'; }
+static bool signup_enabled(hub *h) { return hub_config(h)->signup.send != NULL; }
 
 static void handle_signup_options(hub *h, session *s, json_int_t id, json_t *req) {
   (void)req;
@@ -254,7 +253,7 @@ static void handle_signup_create(hub *h, session *s, json_int_t id, json_t *req)
   }
   j->session_id = s->id;
   j->req_id = id;
-  j->cfg = hub_config(h);
+  j->mail = &hub_config(h)->signup;
   snprintf(j->password, sizeof j->password, "%s", password);
   if (jobs_submit(hub_jobs(h), signup_hash_work, signup_hash_done, j) != 0) {
     signup_free(j);

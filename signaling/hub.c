@@ -51,7 +51,7 @@ typedef struct delayed {
 
 struct hub {
   moa_db *db;
-  const moa_config *cfg;
+  hub_options cfg;                  /* a copy of hub_new's */
   dispatch *dispatch;               /* every request type and its handler */
   throttle *throttle;               /* failed sign-ins per address (handlers_auth.c) */
   struct chat_budget *chat_budgets; /* per-user chat flood budgets (handlers_chat.c) */
@@ -84,22 +84,22 @@ struct hub {
 
 uint64_t hub_now_ms(void) { return mono_ms(); }
 
-hub *hub_new(moa_db *db, const moa_config *cfg, void (*wake)(void *), void *wake_arg) {
+hub *hub_new(moa_db *db, const hub_options *opt, void (*wake)(void *), void *wake_arg) {
   hub *h = calloc(1, sizeof *h);
   if (!h) return NULL;
   h->db = db;
-  h->cfg = cfg;
+  h->cfg = *opt;
   h->next_id = 1;
   h->started = time(NULL);
   h->dispatch = dispatch_new();
   h->throttle = throttle_new();
   h->chat_budgets = chat_budgets_new();
   h->requests = h->dispatch ? calloc(dispatch_count(h->dispatch), sizeof *h->requests) : NULL;
-  h->jobs = jobs_start(cfg->login_workers, 4096, wake, wake_arg);
+  h->jobs = jobs_start(opt->login_workers, 4096, wake, wake_arg);
   h->mail_jobs = jobs_start(1, 256, wake, wake_arg);
   h->rec_jobs = jobs_start(1, 256, wake, wake_arg);
   h->login_gate =
-      login_gate_new(cfg->login_workers, LOGIN_WAIT_PER_ADDRESS, LOGIN_WAIT_PER_ACCOUNT, LOGIN_WAIT_TOTAL);
+      login_gate_new(opt->login_workers, LOGIN_WAIT_PER_ADDRESS, LOGIN_WAIT_PER_ACCOUNT, LOGIN_WAIT_TOTAL);
   if (!h->dispatch || !h->throttle || !h->chat_budgets || !h->requests || !h->jobs || !h->mail_jobs ||
       !h->rec_jobs || !h->login_gate) {
     dispatch_free(h->dispatch);
@@ -155,8 +155,8 @@ session *hub_open(hub *h, void *transport, const session_io *io, const char *add
   s->transport = transport;
   s->io = io;
   snprintf(s->address, sizeof s->address, "%s", address ? address : "");
-  s->max_messages = (size_t)h->cfg->outq_messages;
-  s->max_bytes = (size_t)h->cfg->outq_bytes;
+  s->max_messages = (size_t)h->cfg.outq_messages;
+  s->max_bytes = (size_t)h->cfg.outq_bytes;
   size_t b = s->id % BUCKETS;
   s->next_in_bucket = h->buckets[b];
   h->buckets[b] = s;
@@ -320,7 +320,7 @@ void hub_reject_frame(hub *h, session *s, const char *code, const char *message)
 void hub_receive(hub *h, session *s, const char *buf, size_t len) {
   if (s->closing) return;
   h->counters.messages_in++;
-  if (!session_take_token(s, h->cfg->rate, h->cfg->rate_burst, hub_now_ms())) {
+  if (!session_take_token(s, h->cfg.rate, h->cfg.rate_burst, hub_now_ms())) {
     h->counters.rate_limited++;
     if (++s->violations > VIOLATIONS_BEFORE_CLOSE) {
       log_warn("session %llu (%s): request flood, disconnecting", (unsigned long long)s->id, s->address);
@@ -335,7 +335,7 @@ void hub_receive(hub *h, session *s, const char *buf, size_t len) {
       json_decref(peek.root);
     }
     hub_error_with(h, s, id, ERR_RATE_LIMITED, "too many requests; slow down",
-                   json_pack("{s:f}", "retry_after", 1.0 / h->cfg->rate));
+                   json_pack("{s:f}", "retry_after", 1.0 / h->cfg.rate));
     return;
   }
   s->violations = 0; /* a client that backs off starts with a clean slate */
@@ -388,7 +388,7 @@ void hub_poll(hub *h) {
   if (!h->recordings_swept || now - h->recordings_swept_ms >= 24ull * 3600 * 1000) {
     h->recordings_swept = true;
     h->recordings_swept_ms = now;
-    meeting_record_retention(h->db, h->cfg->recording_retention_days);
+    meeting_record_retention(h->db, h->cfg.recording_retention_days);
   }
   session_watch_tick(&h->watch, h, now);
   for (delayed **pp = &h->later; *pp;) {
@@ -459,7 +459,7 @@ struct meeting_control *hub_meeting_control(hub *h) {
 }
 
 moa_db *hub_db(hub *h) { return h->db; }
-const moa_config *hub_config(hub *h) { return h->cfg; }
+const hub_options *hub_config(hub *h) { return &h->cfg; }
 jobs *hub_jobs(hub *h) { return h->jobs; }
 jobs *hub_mail_jobs(hub *h) { return h->mail_jobs; }
 jobs *hub_recording_jobs(hub *h) { return h->rec_jobs; }

@@ -10,12 +10,14 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "gateway/config.h"
+#include "signaling/ice_servers.h"
 #include "signaling/jobs.h"
 #include "signaling/login_gate.h"
 #include "signaling/protocol.h"
+#include "signaling/rec_finalizer.h"
 #include "signaling/session.h"
 #include "signaling/session_watch.h"
+#include "signaling/signup_mail.h"
 #include "storage/db.h"
 
 typedef struct hub hub;
@@ -56,9 +58,29 @@ typedef struct hub_counters {
   uint64_t ice_selected[2][3];
 } hub_counters;
 
-/* Creates the hub over an open database. wake(wake_arg) is called from other threads when the
- * hub has work (the gateway passes a function calling lws_cancel_service). NULL on failure. */
-hub *hub_new(moa_db *db, const moa_config *cfg, void (*wake)(void *), void *wake_arg);
+/* What the hub and its handlers use of the server's configuration, and the services below the
+ * gateway that they call; gateway/main.c fills it from the command line (gateway/config.h). */
+typedef struct hub_options {
+  int login_workers;          /* threads hashing passwords */
+  int outq_messages;          /* outbound queue bound per connection, messages */
+  int outq_bytes;             /* outbound queue bound per connection, bytes */
+  int rate;                   /* requests per second allowed per connection (sustained) */
+  int rate_burst;             /* requests allowed in a burst */
+  int session_ttl;            /* seconds a sign-in lasts */
+  int reminder_lead;          /* seconds before a meeting starts that invitees are reminded */
+  ice_servers_options ice;    /* TURN servers in join results (signaling/ice_servers.h) */
+  signup_mail_options signup; /* the confirmation mail of a company sign-up (signaling/signup_mail.h) */
+  /* recordings (signaling/meeting_record.h) */
+  char recording_dir[512];      /* --recording-dir ("" = "recordings" beside db_path) */
+  char db_path[512];            /* the database file (":memory:": no recordings without recording_dir) */
+  int recording_retention_days; /* finished recordings older than this are removed (0 = kept forever) */
+  rec_finalizer rec_finalize;   /* turns a stopped recording's spools into files (gateway/rec_finalize.h) */
+} hub_options;
+
+/* Creates the hub over an open database, with a copy of *opt. wake(wake_arg) is called from other
+ * threads when the hub has work (the gateway passes a function calling lws_cancel_service). NULL
+ * on failure. */
+hub *hub_new(moa_db *db, const hub_options *opt, void (*wake)(void *), void *wake_arg);
 /* Frees every session and the job pool. The gateway has closed connections first. */
 void hub_free(hub *h);
 
@@ -107,7 +129,8 @@ void hub_reply_later(hub *h, uint64_t session_id, json_t *msg, uint64_t delay_ms
 void hub_event(hub *h, session *s, json_t *event);
 
 moa_db *hub_db(hub *h);
-const moa_config *hub_config(hub *h);
+/* The hub's copy of the options it was made with. */
+const hub_options *hub_config(hub *h);
 jobs *hub_jobs(hub *h);
 /* The pool that sends mail (one thread, its own queue, so a slow SMTP server never delays the
  * password checks of hub_jobs). */

@@ -7,34 +7,34 @@
 #include <time.h>
 
 #include "base/log.h"
-#include "gateway/turn_credential.h"
+#include "signaling/turn_credential.h"
 #include "storage/meeting_store.h"
 
 #define HOUR 3600
 
-int64_t ice_servers_lifetime(moa_db *db, const moa_config *c, int64_t room_id) {
+int64_t ice_servers_lifetime(moa_db *db, const ice_servers_options *o, int64_t room_id) {
   meeting_rec m;
   if (meeting_store_by_room(db, room_id, &m) == 1 && !m.cancelled) {
     int64_t now = db_now(db), len = m.ends_at - m.starts_at;
     int64_t start = meeting_store_occurrence_in(db, m.id, now - len, now + 24 * HOUR);
     if (start) return (start + len > now ? start + len - now : 0) + HOUR;
   }
-  return c->turn_ttl;
+  return o->turn_ttl;
 }
 
-json_t *ice_servers_json(const moa_config *c, int64_t user_id, int64_t lifetime) {
+json_t *ice_servers_json(const ice_servers_options *o, int64_t user_id, int64_t lifetime) {
   json_t *out = json_array();
-  if (!out || !c->turn_urls[0] || !c->turn_secret[0]) return out;
+  if (!out || !o->turn_urls[0] || !o->turn_secret[0]) return out;
   char user[24], username[TURN_USERNAME_MAX], password[TURN_PASSWORD_MAX];
   snprintf(user, sizeof user, "%lld", (long long)user_id);
-  if (turn_credential_make(c->turn_secret, strlen(c->turn_secret), (int64_t)time(NULL) + lifetime, user,
+  if (turn_credential_make(o->turn_secret, strlen(o->turn_secret), (int64_t)time(NULL) + lifetime, user,
                            username, sizeof username, password, sizeof password) != 0) {
     log_error("cannot make a TURN credential for user %lld", (long long)user_id);
     return out;
   }
   json_t *urls = json_array();
-  char list[sizeof c->turn_urls];
-  snprintf(list, sizeof list, "%s", c->turn_urls);
+  char list[sizeof o->turn_urls];
+  snprintf(list, sizeof list, "%s", o->turn_urls);
   for (char *save = NULL, *u = strtok_r(list, ",", &save); u; u = strtok_r(NULL, ",", &save))
     json_array_append_new(urls, json_string(u));
   json_array_append_new(
@@ -68,10 +68,11 @@ static bool url_host_port(const char *url, char *host, size_t hostlen, int *port
   return host[0] != '\0';
 }
 
-json_t *ice_servers_ports_json(const moa_config *c, const char *media_address, int udp_port, int tcp_port) {
+json_t *ice_servers_ports_json(const ice_servers_options *o, const char *media_address, int udp_port,
+                               int tcp_port) {
   json_t *turn = json_array();
-  char list[sizeof c->turn_urls];
-  snprintf(list, sizeof list, "%s", c->turn_urls);
+  char list[sizeof o->turn_urls];
+  snprintf(list, sizeof list, "%s", o->turn_urls);
   for (char *save = NULL, *u = strtok_r(list, ",", &save); u; u = strtok_r(NULL, ",", &save)) {
     char host[256];
     int port;

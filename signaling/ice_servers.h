@@ -1,5 +1,5 @@
 /* The network part of every join result (room.join, room.admitted): `ice_servers`, the TURN
- * servers with credentials minted for this user and this meeting (gateway/turn_credential.h),
+ * servers with credentials minted for this user and this meeting (signaling/turn_credential.h),
  * which the web app passes to each RTCPeerConnection; and `media_ports`, where media goes, which
  * the web app names when media cannot connect at all ("ask your network administrator to allow
  * ..."). docs/PROTOCOL.md, "room.join", documents both. */
@@ -9,21 +9,29 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "gateway/config.h"
 #include "storage/db.h"
+
+/* The TURN part of the server's configuration (--turn-url, --turn-secret-file's content,
+ * --turn-ttl), filled by gateway/main.c. */
+typedef struct ice_servers_options {
+  char turn_urls[1024];  /* comma-separated turn:/turns: URLs given to browsers ("" = no TURN) */
+  char turn_secret[256]; /* the secret shared with coturn ("" = no credentials, no TURN) */
+  int turn_ttl;          /* seconds a credential lasts in a room without a schedule */
+} ice_servers_options;
 
 /* Seconds a credential for room_id must last from now (database time): a scheduled meeting's
  * until the end of its current (or next, within a day) occurrence plus an hour; any other room's
- * c->turn_ttl. */
-int64_t ice_servers_lifetime(moa_db *db, const moa_config *c, int64_t room_id);
+ * o->turn_ttl. */
+int64_t ice_servers_lifetime(moa_db *db, const ice_servers_options *o, int64_t room_id);
 
-/* [{urls: [...], username, credential}] for the --turn-url list, valid for lifetime seconds from
+/* [{urls: [...], username, credential}] for o->turn_urls, valid for lifetime seconds from
  * the real clock, for user_id; [] when no TURN is configured. NULL only when out of memory. */
-json_t *ice_servers_json(const moa_config *c, int64_t user_id, int64_t lifetime);
+json_t *ice_servers_json(const ice_servers_options *o, int64_t user_id, int64_t lifetime);
 
 /* {address, udp, tcp?, turn: [{host, port, transport}]}: the media address, the room's UDP port
  * and TCP port (tcp_port 0: no ICE over TCP, the key is left out), and the host and port of each
  * TURN URL (transport "tls" for turns:, else "udp" or "tcp"). */
-json_t *ice_servers_ports_json(const moa_config *c, const char *media_address, int udp_port, int tcp_port);
+json_t *ice_servers_ports_json(const ice_servers_options *o, const char *media_address, int udp_port,
+                               int tcp_port);
 
 #endif

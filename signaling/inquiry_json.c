@@ -1,8 +1,10 @@
 /* JSON of cooperation inquiries (see inquiry_json.h). The store calls back twice inside its
- * transaction: to write the conversation's message (here, through chat_store, which returns the
- * message object) and to hand over the inquiry read back; both land in one inquiry_json_build. */
+ * transaction: to write the conversation's message (here, through chat_store, whose chat_message
+ * chat_json turns into the message object) and to hand over the inquiry read back; both land in one
+ * inquiry_json_build. */
 #include "signaling/inquiry_json.h"
 
+#include "signaling/chat_json.h"
 #include "storage/chat_store.h"
 
 /* A JSON string of s; "" when s is not valid UTF-8. */
@@ -44,18 +46,18 @@ static void inquiry_json__build_free(inquiry_json_build *b) {
   json_decref(b->recipients);
 }
 
-/* An inquiry_message_fn: the message through chat_store, kept as its object. */
+/* An inquiry_message_fn: the message through chat_store, kept as its object (chat_json.h). */
 static int inquiry_json__write_message(void *arg, moa_db *db, int64_t conversation_id, int64_t author_id,
                                        const char *body) {
   inquiry_json_build *b = arg;
-  json_t *msg = NULL;
+  chat_message m;
   bool dup;
-  int rc = author_id ? chat_store_append(db, conversation_id, author_id, body, NULL, &msg, &dup)
-                     : chat_store_append_system(db, conversation_id, body, &msg);
-  if (rc != CHAT_STORE_OK) {
-    json_decref(msg);
-    return -1;
-  }
+  int rc = author_id ? chat_store_append(db, conversation_id, author_id, body, NULL, &m, &dup)
+                     : chat_store_append_system(db, conversation_id, body, &m);
+  if (rc != CHAT_STORE_OK) return -1;
+  json_t *msg = chat_json_message(&m);
+  chat_message_free(&m);
+  if (!msg) return -1;
   json_decref(b->message);
   b->message = msg;
   return 0;

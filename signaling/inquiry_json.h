@@ -7,7 +7,7 @@
  *             "to_org": {"id": 9, "name": "…"}, "topic": "joint_rnd", "subject": "…", "body": "…",
  *             "status": "pending" | "accepted" | "declined", "conversation_id": 31,
  *             "created_at": 1700000000, "decided_at": 1700000300 | null}
- *   sent:     {"inquiry": inquiry, "message": message (chat_store.h), "recipients": [user ids]}
+ *   sent:     {"inquiry": inquiry, "message": message (chat_json.h), "recipients": [user ids]}
  *   decided:  {"inquiry": inquiry, "message": the system message | null}
  *   list:     {"inquiries": [inquiry…]}  (newest first) */
 #ifndef MOA_SIGNALING_INQUIRY_JSON_H

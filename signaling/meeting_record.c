@@ -24,13 +24,13 @@
 #include "storage/seoul_time.h"
 #include "storage/user_store.h"
 
-int meeting_record_dir(const moa_config *cfg, char *out, size_t n) {
+int meeting_record_dir(const hub_options *o, char *out, size_t n) {
   char rel[1024];
-  if (cfg->recording_dir[0]) {
-    snprintf(rel, sizeof rel, "%s", cfg->recording_dir);
-  } else if (strcmp(cfg->db_path, ":memory:") != 0) {
-    const char *slash = strrchr(cfg->db_path, '/');
-    snprintf(rel, sizeof rel, "%.*srecordings", slash ? (int)(slash - cfg->db_path + 1) : 0, cfg->db_path);
+  if (o->recording_dir[0]) {
+    snprintf(rel, sizeof rel, "%s", o->recording_dir);
+  } else if (strcmp(o->db_path, ":memory:") != 0) {
+    const char *slash = strrchr(o->db_path, '/');
+    snprintf(rel, sizeof rel, "%.*srecordings", slash ? (int)(slash - o->db_path + 1) : 0, o->db_path);
   } else {
     return 0;
   }
@@ -201,14 +201,14 @@ void meeting_record_stopped(hub *h, const media_event *ev) {
     log_error("recording %lld: cannot mark it degraded: %s", (long long)id, db_errmsg(db));
   log_info("recording %lld: %u spools closed, %llu packets, %llu dropped", (long long)id, ev->record.tracks,
            (unsigned long long)ev->record.packets, (unsigned long long)ev->record.dropped);
-  if (meeting_record_finalize(h, id, rec_finalize) != 0)
+  if (meeting_record_finalize(h, id, hub_config(h)->rec_finalize) != 0)
     log_error("recording %lld: its finalize could not be queued; the next start finalizes it", (long long)id);
 }
 
 typedef struct fin_job {
   int64_t id;
   char spool_dir[RECORDING_DIR_MAX], out_dir[RECORDING_DIR_MAX];
-  meeting_record_finalizer fn;
+  rec_finalizer fn;
   bool cut; /* the row was still RECORDING: the server stopped (or crashed) while recording */
   int rc;
   rec_fin_result res;
@@ -251,9 +251,10 @@ static void fin_done(void *ctx, void *arg) { /* the signaling thread */
   free(j);
 }
 
-int meeting_record_finalize(hub *h, int64_t id, meeting_record_finalizer fn) {
+int meeting_record_finalize(hub *h, int64_t id, rec_finalizer fn) {
   moa_db *db = hub_db(h);
   recording_rec rec;
+  if (!fn) return -1; /* a hub made without a finalizer (hub_options.rec_finalize) */
   if (recording_store_get(db, id, &rec) != 1) return -1;
   if (rec.state == RECORDING_RECORDING && recording_store_stop(db, id, db_now(db)) != 1) return -1;
   if (rec.state != RECORDING_RECORDING && rec.state != RECORDING_FINALIZING) return -1;
@@ -271,7 +272,7 @@ int meeting_record_finalize(hub *h, int64_t id, meeting_record_finalizer fn) {
   return 0;
 }
 
-int meeting_record_recover(hub *h, meeting_record_finalizer fn) {
+int meeting_record_recover(hub *h, rec_finalizer fn) {
   enum { MAX = 256 };             /* the job queue's size */
   static recording_rec left[MAX]; /* signaling thread only; too large for its stack */
   int n = recording_store_unfinished(hub_db(h), left, MAX), queued = 0;

@@ -4,7 +4,7 @@
  * participant sees (room.recording, and in the join result), and what the media worker reports
  * (ME_RECORD_DEGRADED, ME_RECORD_STOPPED). The media side (the recorder writing spools) answers
  * MC_RECORD_START/STOP posted through rooms/registry.h; finalizing spools into WebM files is
- * gateway/rec_finalize.h's.
+ * the hub's rec_finalizer's (signaling/rec_finalizer.h; gateway/rec_finalize.h in the server).
  *
  * The live state (which recording a room has, since when, by whom) is kept in the room's
  * live_room; a recording never outlives its live room: when the last participant leaves (or is
@@ -18,17 +18,16 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "gateway/config.h"
-#include "gateway/rec_finalize.h"
 #include "rooms/registry.h"
 #include "signaling/meeting_control.h"
+#include "signaling/rec_finalizer.h"
 #include "storage/recording_store.h"
 
-/* The recordings directory of the server, absolute: --recording-dir, else "recordings" beside
- * the database file (relative paths resolved against the working directory). Returns 1 with
- * out filled, 0 when recording is off (an in-memory database without --recording-dir), -1 when
- * the path does not fit in n bytes. */
-int meeting_record_dir(const moa_config *cfg, char *out, size_t n);
+/* The recordings directory of the server, absolute: o->recording_dir, else "recordings" beside
+ * o->db_path (relative paths resolved against the working directory). Returns 1 with out
+ * filled, 0 when recording is off (an in-memory database without a recording_dir), -1 when the
+ * path does not fit in n bytes. */
+int meeting_record_dir(const hub_options *o, char *out, size_t n);
 
 /* meeting.record start / stop by actor in room. start: the room must allow recording, be live,
  * and actor be a host or cohost; a room already recording answers its state (nothing logged).
@@ -54,27 +53,23 @@ void meeting_record_room_empty(rooms *r, hub *h, live_room *lr);
 void meeting_record_on_media_event(hub *h, const media_event *ev);
 
 /* Where a recording's spools are complete (ME_RECORD_STOPPED has arrived): the row is FINALIZING
- * (degraded if the recorder said so), and its finalize starts here:
- * meeting_record_finalize(h, id, rec_finalize). */
+ * (degraded if the recorder said so), and its finalize starts here with the hub's finalizer:
+ * meeting_record_finalize(h, id, hub_config(h)->rec_finalize). */
 void meeting_record_stopped(hub *h, const media_event *ev);
-
-/* The finalizer: gateway/rec_finalize.h's rec_finalize, or a test's. */
-typedef int (*meeting_record_finalizer)(const char *spool_dir, const char *out_dir,
-                                        const rec_fin_options *opt, rec_fin_result *res);
 
 /* Finalizes recording id on the recording job thread (hub_recording_jobs): fn turns its spools
  * into files (with the composite), then, on the signaling thread (hub_poll drains the job), the
  * result is recorded (recording_finalized); a result the store refuses (a file name that is not a
  * plain name, say) makes the recording FAILED. A RECORDING row is marked FINALIZING first (a
- * crash left it). 0 queued; -1 when there is no such recording, it is not RECORDING or
- * FINALIZING, or the queue is full (it stays as it is: meeting_record_recover finds it again). */
-int meeting_record_finalize(hub *h, int64_t id, meeting_record_finalizer fn);
+ * crash left it). 0 queued; -1 when fn is NULL, there is no such recording, it is not RECORDING
+ * or FINALIZING, or the queue is full (it stays as it is: meeting_record_recover finds it again). */
+int meeting_record_finalize(hub *h, int64_t id, rec_finalizer fn);
 
 /* At start: queues the finalize of every recording a crash left RECORDING or FINALIZING (no
  * recorder writes them any more). One left RECORDING was cut short by the server's stop or
  * crash: finalized whole, it is INCOMPLETE all the same, with that said in its error. Returns
  * how many were queued, -1 on a database error. */
-int meeting_record_recover(hub *h, meeting_record_finalizer fn);
+int meeting_record_recover(hub *h, rec_finalizer fn);
 
 /* Records a finalize's result in the store (recording_store_finalized): the state READY,
  * INCOMPLETE or FAILED, duration, size, error text and the files (their names must be plain

@@ -4,19 +4,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "gateway/mail_message.h"
+#include "signaling/mail_message.h"
 #include "storage/seoul_time.h"
 
-void signup_mail_link(const moa_config *cfg, const char *token, char *out, size_t outlen) {
-  snprintf(out, outlen, "%s/#/signup/confirm/%s", cfg->public_url, token);
+void signup_mail_link(const signup_mail_options *o, const char *token, char *out, size_t outlen) {
+  snprintf(out, outlen, "%s/#/signup/confirm/%s", o->public_url, token);
 }
 
 #define SUBJECT "[모아] 기업 회원 가입을 확인해 주세요 · Confirm your company sign-up"
 
-char *signup_mail_build(const moa_config *cfg, const signup_rec *r, const char *token, int64_t expires_at,
-                        int64_t now, const char *message_id, size_t *len) {
+char *signup_mail_build(const signup_mail_options *o, const signup_rec *r, const char *token,
+                        int64_t expires_at, int64_t now, const char *message_id, size_t *len) {
   char link[700], until[32], bizno[16];
-  signup_mail_link(cfg, token, link, sizeof link);
+  signup_mail_link(o, token, link, sizeof link);
   seoul_format_human(expires_at, until, sizeof until);
   snprintf(bizno, sizeof bizno, "%.3s-%.2s-%.5s", r->bizno, r->bizno + 3, r->bizno + 5);
   char ko[2048], en[2048];
@@ -38,7 +38,7 @@ char *signup_mail_build(const moa_config *cfg, const signup_rec *r, const char *
   char *body = malloc(n);
   if (!body) return NULL;
   snprintf(body, n, "%s\n----\n\n%s", r->lang[0] == 'e' ? en : ko, r->lang[0] == 'e' ? ko : en);
-  mail_fields m = {.from = cfg->smtp_from,
+  mail_fields m = {.from = o->from,
                    .from_name = "모아 Moa",
                    .to = r->email,
                    .subject = SUBJECT,

@@ -2,10 +2,11 @@
  * the readers of a conversation a composer may @-mention, found by part of their name, and the
  * messages that mention a user across every conversation they may read, with which of them are
  * still unread. Split from chat_store.c, which stores the mentions when a message is written.
- * chat_store_members fills C structs; the JSON of chat.members is built by its handler. */
+ * Both fill C structs; the JSON of chat.members and chat.mentions is built in signaling/chat_json.c. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "storage/chat_store.h"
@@ -45,8 +46,17 @@ int chat_store_members(moa_db *db, int64_t user_id, int64_t conversation_id, con
   return CHAT_STORE_OK;
 }
 
-int chat_store_mentions(moa_db *db, int64_t user_id, int64_t before_id, int limit, json_t **out) {
-  *out = NULL;
+void chat_mention_page_free(chat_mention_page *p) {
+  for (size_t i = 0; i < p->n; i++) {
+    chat_message_free(&p->items[i].message);
+    free(p->items[i].conversation_title);
+  }
+  free(p->items);
+  *p = (chat_mention_page){0};
+}
+
+int chat_store_mentions(moa_db *db, int64_t user_id, int64_t before_id, int limit, chat_mention_page *out) {
+  *out = (chat_mention_page){0};
   limit = limit < 1 ? 1 : limit > CHAT_STORE_MAX_PAGE ? CHAT_STORE_MAX_PAGE : limit;
   if (before_id <= 0) before_id = INT64_MAX;
   sqlite3_stmt *st =
@@ -61,23 +71,34 @@ int chat_store_mentions(moa_db *db, int64_t user_id, int64_t before_id, int limi
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int64(st, 2, before_id);
   sqlite3_bind_int(st, 3, limit + 1);
-  json_t *list = json_array();
-  int step, n = 0;
-  bool more = false;
+  int step, rc = CHAT_STORE_OK;
+  size_t cap = 0;
   while ((step = db_step(db, st)) == SQLITE_ROW) {
-    if (n++ == limit) {
-      more = true;
+    if (out->n == (size_t)limit) {
+      out->has_more = true;
       continue;
     }
-    json_t *m = chat__message_json(st);
-    json_object_set_new(m, "unread", json_boolean(sqlite3_column_int(st, MSG_NCOLS) != 0));
-    json_object_set_new(m, "conversation_kind", chat__jstr(st, MSG_NCOLS + 1));
-    json_object_set_new(m, "conversation_title", chat__jstr(st, MSG_NCOLS + 2));
-    json_array_append_new(list, m);
+    if (rc != CHAT_STORE_OK) continue;
+    if (!chat__reserve(&out->items, &cap, out->n, sizeof *out->items)) {
+      rc = CHAT_STORE_ERROR;
+      continue;
+    }
+    chat_mention *x = &out->items[out->n];
+    *x = (chat_mention){0};
+    if (chat__message_read(st, &x->message) != CHAT_STORE_OK) {
+      rc = CHAT_STORE_ERROR;
+      continue;
+    }
+    out->n++;
+    bool oom = false;
+    x->unread = sqlite3_column_int(st, MSG_NCOLS) != 0;
+    const char *kind = (const char *)sqlite3_column_text(st, MSG_NCOLS + 1);
+    snprintf(x->conversation_kind, sizeof x->conversation_kind, "%s", kind ? kind : "");
+    x->conversation_title = chat__text(st, MSG_NCOLS + 2, &oom);
+    if (oom) rc = CHAT_STORE_ERROR;
   }
   sqlite3_reset(st);
-  int64_t unread = 0;
-  if (step == SQLITE_DONE) {
+  if (rc == CHAT_STORE_OK && step == SQLITE_DONE) {
     st =
         db_stmt(db, READABLE_CTE
                 "SELECT count(*) FROM mentions x JOIN messages m ON m.id = x.message_id WHERE x.user_id = ?1 "
@@ -89,14 +110,11 @@ int chat_store_mentions(moa_db *db, int64_t user_id, int64_t before_id, int limi
     else {
       sqlite3_bind_int64(st, 1, user_id);
       step = db_step(db, st) == SQLITE_ROW ? SQLITE_DONE : SQLITE_ERROR;
-      unread = sqlite3_column_int64(st, 0);
+      out->unread = sqlite3_column_int64(st, 0);
       sqlite3_reset(st);
     }
   }
-  if (step != SQLITE_DONE) {
-    json_decref(list);
-    return CHAT_STORE_ERROR;
-  }
-  *out = json_pack("{s:o, s:b, s:I}", "messages", list, "has_more", more, "unread", (json_int_t)unread);
-  return *out ? CHAT_STORE_OK : CHAT_STORE_ERROR;
+  if (rc == CHAT_STORE_OK && step != SQLITE_DONE) rc = CHAT_STORE_ERROR;
+  if (rc != CHAT_STORE_OK) chat_mention_page_free(out);
+  return rc;
 }

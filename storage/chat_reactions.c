@@ -1,7 +1,7 @@
 /* Reactions and threads of chat messages (chat_store_react and chat_store_thread in
- * chat_store.h). Replies are written by chat_store_reply (chat_store.c); this file reads a
- * thread, keeps the reactions table (migration 009) and turns a message row's reactions column
- * into JSON (chat__reactions). */
+ * chat_store.h). Replies are written by chat_store_reply (chat_messages.c); this file reads a
+ * thread, keeps the reactions table (migration 009) and reads a message row's reactions column
+ * into its chat_message (chat__reactions). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,33 +18,32 @@ static bool chat__emoji_ok(const char *e) {
   return false;
 }
 
-/* Parses "👍:3,👍:7,🎉:3" (emoji:user pairs in the order given) into
- * [{"emoji": "👍", "count": 2, "user_ids": [3, 7]}, {"emoji": "🎉", ...}], emoji in first-use order. */
-json_t *chat__reactions(const char *csv) {
-  json_t *out = json_array();
+bool chat__reactions(const char *csv, chat_message *m) {
+  size_t cap = 0;
   while (csv && *csv) {
     const char *colon = strchr(csv, ':');
     if (!colon) break;
     char *end;
     long long uid = strtoll(colon + 1, &end, 10);
-    json_t *group = NULL;
-    size_t i;
-    json_t *g;
-    json_array_foreach(out, i, g) {
-      const char *e = json_string_value(json_object_get(g, "emoji"));
-      if (e && strlen(e) == (size_t)(colon - csv) && !memcmp(e, csv, (size_t)(colon - csv))) group = g;
-    }
+    size_t elen = (size_t)(colon - csv);
+    chat_reaction *group = NULL;
+    for (size_t i = 0; i < m->nreactions && !group; i++)
+      if (strlen(m->reactions[i].emoji) == elen && !memcmp(m->reactions[i].emoji, csv, elen))
+        group = &m->reactions[i];
     if (!group) {
-      group = json_pack("{s:s%, s:i, s:[]}", "emoji", csv, (size_t)(colon - csv), "count", 0, "user_ids");
-      if (!group) break;
-      json_array_append_new(out, group);
+      if (elen >= sizeof group->emoji) break; /* never one of CHAT_STORE_EMOJI */
+      if (!chat__reserve(&m->reactions, &cap, m->nreactions, sizeof *m->reactions)) return false;
+      group = &m->reactions[m->nreactions++];
+      *group = (chat_reaction){0};
+      memcpy(group->emoji, csv, elen);
     }
-    json_array_append_new(json_object_get(group, "user_ids"), json_integer(uid));
-    json_object_set_new(group, "count",
-                        json_integer((json_int_t)json_array_size(json_object_get(group, "user_ids"))));
+    int64_t *ids = realloc(group->user_ids, (group->n + 1) * sizeof *ids);
+    if (!ids) return false;
+    group->user_ids = ids;
+    ids[group->n++] = uid;
     csv = *end == ',' ? end + 1 : end;
   }
-  return out;
+  return true;
 }
 
 /* The conversation of a live message (0 when unknown or deleted; -1 on error). */
@@ -58,18 +57,9 @@ static int64_t chat__live_conversation(moa_db *db, int64_t message_id) {
   return conv;
 }
 
-static json_t *chat__message_by_id(moa_db *db, int64_t id) {
-  sqlite3_stmt *st = db_stmt(db, "SELECT " MSG_COLS MSG_FROM "WHERE m.id = ?1");
-  if (!st) return NULL;
-  sqlite3_bind_int64(st, 1, id);
-  json_t *m = db_step(db, st) == SQLITE_ROW ? chat__message_json(st) : NULL;
-  sqlite3_reset(st);
-  return m;
-}
-
 int chat_store_react(moa_db *db, int64_t user_id, int64_t message_id, const char *emoji, bool on,
-                     json_t **out) {
-  *out = NULL;
+                     chat_message *out) {
+  *out = (chat_message){0};
   if (!emoji || !chat__emoji_ok(emoji)) return CHAT_STORE_INVALID;
   int64_t conv = chat__live_conversation(db, message_id);
   if (conv < 0) return CHAT_STORE_ERROR;
@@ -85,12 +75,16 @@ int chat_store_react(moa_db *db, int64_t user_id, int64_t message_id, const char
   sqlite3_bind_int64(st, 3, user_id);
   if (on) sqlite3_bind_int64(st, 4, db_now(db));
   if (db_exec_stmt(db, st) != SQLITE_DONE) return CHAT_STORE_ERROR;
-  *out = chat__message_by_id(db, message_id);
-  return *out ? CHAT_STORE_OK : CHAT_STORE_ERROR;
+  return chat__message_load(db, message_id, out) == CHAT_STORE_OK ? CHAT_STORE_OK : CHAT_STORE_ERROR;
 }
 
-int chat_store_thread(moa_db *db, int64_t user_id, int64_t message_id, json_t **out) {
-  *out = NULL;
+void chat_thread_free(chat_thread *t) {
+  chat_message_free(&t->parent);
+  chat_page_free(&t->replies);
+}
+
+int chat_store_thread(moa_db *db, int64_t user_id, int64_t message_id, chat_thread *out) {
+  *out = (chat_thread){0};
   sqlite3_stmt *st =
       db_stmt(db, "SELECT coalesce(parent_id, id), conversation_id FROM messages WHERE id = ?1");
   if (!st) return CHAT_STORE_ERROR;
@@ -102,23 +96,24 @@ int chat_store_thread(moa_db *db, int64_t user_id, int64_t message_id, json_t **
   if (step != SQLITE_ROW && step != SQLITE_DONE) return CHAT_STORE_ERROR;
   if (!root) return CHAT_STORE_NOT_FOUND;
   if (!chat_store_can_read(db, user_id, conv)) return CHAT_STORE_FORBIDDEN;
-  json_t *parent = chat__message_by_id(db, root);
-  if (!parent) return CHAT_STORE_ERROR;
+  if (chat__message_load(db, root, &out->parent) != CHAT_STORE_OK) return CHAT_STORE_ERROR;
   st = db_stmt(db, "SELECT " MSG_COLS MSG_FROM "WHERE m.parent_id = ?1 ORDER BY m.id LIMIT ?2");
-  if (!st) {
-    json_decref(parent);
-    return CHAT_STORE_ERROR;
+  int rc = st ? CHAT_STORE_OK : CHAT_STORE_ERROR;
+  if (st) {
+    sqlite3_bind_int64(st, 1, root);
+    sqlite3_bind_int(st, 2, CHAT_STORE_MAX_THREAD);
+    chat_page *p = &out->replies;
+    size_t cap = 0;
+    while (rc == CHAT_STORE_OK && (step = db_step(db, st)) == SQLITE_ROW) {
+      if (!chat__reserve(&p->messages, &cap, p->n, sizeof *p->messages) ||
+          chat__message_read(st, &p->messages[p->n]) != CHAT_STORE_OK)
+        rc = CHAT_STORE_ERROR;
+      else
+        p->n++;
+    }
+    sqlite3_reset(st);
+    if (rc == CHAT_STORE_OK && step != SQLITE_DONE) rc = CHAT_STORE_ERROR;
   }
-  sqlite3_bind_int64(st, 1, root);
-  sqlite3_bind_int(st, 2, CHAT_STORE_MAX_THREAD);
-  json_t *replies = json_array();
-  while ((step = db_step(db, st)) == SQLITE_ROW) json_array_append_new(replies, chat__message_json(st));
-  sqlite3_reset(st);
-  if (step != SQLITE_DONE) {
-    json_decref(parent);
-    json_decref(replies);
-    return CHAT_STORE_ERROR;
-  }
-  *out = json_pack("{s:o, s:o}", "parent", parent, "replies", replies);
-  return *out ? CHAT_STORE_OK : CHAT_STORE_ERROR;
+  if (rc != CHAT_STORE_OK) chat_thread_free(out);
+  return rc;
 }

@@ -76,12 +76,16 @@ static bool chat__match_at(const char *s, const char *t, size_t n) {
   return true;
 }
 
-/* Highlights every (ASCII case-insensitive) occurrence of the terms in body, as FTS5 would. */
-static json_t *chat__highlight(const char *body, const char *term[], const size_t tlen[], size_t n) {
+/* Highlights every (ASCII case-insensitive) occurrence of the terms in body, as FTS5 would: a new
+ * string, or NULL when out of memory. */
+static char *chat__highlight(const char *body, const char *term[], const size_t tlen[], size_t n) {
   size_t len = strlen(body);
   char *mark = calloc(len + 1, 1), *out = malloc(3 * len + 1), *p = out;
-  json_t *j = NULL;
-  if (!mark || !out) goto done;
+  if (!mark || !out) {
+    free(mark);
+    free(out);
+    return NULL;
+  }
   for (size_t t = 0; t < n; t++)
     for (size_t i = 0; tlen[t] && i + tlen[t] <= len; i++)
       if (chat__match_at(body + i, term[t], tlen[t])) memset(mark + i, 1, tlen[t]);
@@ -90,23 +94,30 @@ static json_t *chat__highlight(const char *body, const char *term[], const size_
     *p++ = body[i];
     if (mark[i] && !mark[i + 1]) *p++ = '\x03';
   }
-  j = json_stringn(out, (size_t)(p - out));
-done:
+  *p = 0;
   free(mark);
-  free(out);
-  return j ? j : json_string(body);
+  return out;
+}
+
+void chat_search_result_free(chat_search_result *r) {
+  for (size_t i = 0; i < r->n; i++) {
+    chat_message_free(&r->hits[i].message);
+    free(r->hits[i].highlight);
+  }
+  free(r->hits);
+  free(r->query);
+  *r = (chat_search_result){0};
 }
 
 int chat_store_search(moa_db *db, int64_t user_id, const char *query, int64_t conversation_id, int limit,
-                      json_t **out) {
-  *out = NULL;
+                      chat_search_result *out) {
+  *out = (chat_search_result){0};
   size_t ts, tl;
   int rc = chat_store_validate_text(query, CHAT_STORE_MAX_QUERY, false, &ts, &tl);
   if (rc == CHAT_STORE_TOO_LONG || rc == CHAT_STORE_BAD_TEXT) return rc;
   if (conversation_id && !chat_store_can_read(db, user_id, conversation_id)) return CHAT_STORE_FORBIDDEN;
   if (limit < 1) limit = 1;
   if (limit > 50) limit = 50;
-  json_t *results = json_array();
   const char *term[CHAT_SEARCH_TERMS];
   size_t tlen[CHAT_SEARCH_TERMS];
   bool short_term = false;
@@ -143,28 +154,40 @@ int chat_store_search(moa_db *db, int64_t user_id, const char *query, int64_t co
     sqlite3_bind_int64(st, 1, user_id);
     sqlite3_bind_int64(st, 3, conversation_id);
     sqlite3_bind_int(st, 4, limit);
-    int step;
-    while ((step = db_step(db, st)) == SQLITE_ROW) {
-      json_t *m = chat__message_json(st);
-      json_t *hl, *rank;
-      if (!short_term) {
-        hl = chat__jstr(st, MSG_NCOLS);
-        rank = json_real(sqlite3_column_double(st, MSG_NCOLS + 1));
-      } else {
-        hl = chat__highlight(json_string_value(json_object_get(m, "body")), term, tlen, n);
-        rank = json_null();
+    int step = SQLITE_DONE;
+    size_t cap = 0;
+    while (rc == CHAT_STORE_OK && (step = db_step(db, st)) == SQLITE_ROW) {
+      if (!chat__reserve(&out->hits, &cap, out->n, sizeof *out->hits)) {
+        rc = CHAT_STORE_ERROR;
+        break;
       }
-      json_array_append_new(results,
-                            json_pack("{s:o, s:o, s:o}", "message", m, "highlight", hl, "rank", rank));
+      chat_search_hit *hit = &out->hits[out->n];
+      *hit = (chat_search_hit){0};
+      if (chat__message_read(st, &hit->message) != CHAT_STORE_OK) {
+        rc = CHAT_STORE_ERROR;
+        break;
+      }
+      out->n++;
+      bool oom = false;
+      hit->ranked = !short_term;
+      if (!short_term) {
+        hit->highlight = chat__text(st, MSG_NCOLS, &oom);
+        hit->rank = sqlite3_column_double(st, MSG_NCOLS + 1);
+      } else {
+        hit->highlight = chat__highlight(hit->message.body, term, tlen, n);
+      }
+      if (!hit->highlight) rc = CHAT_STORE_ERROR;
     }
     sqlite3_reset(st);
-    if (step != SQLITE_DONE) rc = CHAT_STORE_ERROR;
+    if (rc == CHAT_STORE_OK && step != SQLITE_DONE) rc = CHAT_STORE_ERROR;
   }
   for (size_t i = 0; i < CHAT_SEARCH_TERMS; i++) free(bound[i]);
-  if (rc == CHAT_STORE_OK)
-    *out = json_pack("{s:s%, s:o}", "query", q ? q : "", q ? strlen(q) : (size_t)0, "results", results);
-  else
-    json_decref(results);
+  if (rc == CHAT_STORE_OK) {
+    out->query = q ? q : strdup("");
+    q = NULL;
+    if (!out->query) rc = CHAT_STORE_ERROR;
+  }
   free(q);
+  if (rc != CHAT_STORE_OK) chat_search_result_free(out);
   return rc;
 }

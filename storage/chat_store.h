@@ -14,38 +14,23 @@
  *
  * Writes run in one transaction: their own, or the caller's when one is already open (so that
  * inquiry_store can open a conversation and its first message atomically). A failed validation
- * writes nothing. Functions returning json_t ** give the caller a new reference (json_decref it);
- * on failure *out is left NULL.
+ * writes nothing. Results are C structs (chat_message and the pages below) that own what they
+ * point to: the caller frees each with its *_free function (safe on a zeroed or already freed
+ * struct); on failure the store leaves them zeroed. The JSON shapes of docs/PROTOCOL.md are built
+ * from them by signaling/chat_json.h.
  *
- * JSON shapes (documented in docs/PROTOCOL.md by the handlers that send them):
- *   message:  {"id": 12, "conversation_id": 3, "author_id": 7 | null, "author_name": "김민수" | null,
- *              "kind": "text" | "system", "body": "…", "created_at": 1700000000,
- *              "edited_at": 1700000100 | null, "deleted": false, "client_key": "k1" | null,
- *              "mentions": [7, 9], "parent_id": null, "reply_count": 0, "reactions": [],
- *              "attachments": [{"id": "<32 hex>", "name": "자료.pdf", "size": 1234,
- *                               "type": "application/pdf", "preview": false, "url": "/files/<id>"}]}
- *              A deleted message keeps its id and times, with "deleted": true, "body": "" and
- *              "mentions": [], "attachments": [] (a tombstone, so clients can update what they
- *              show; its files are removed with it).
- *   history:  {"conversation_id": 3, "messages": [message…], "has_more": true}
- *   conversation: {"id": 3, "kind": "channel", "title": "…", "consortium_id": 5 | null,
- *              "ref_id": 42 | null, "unread": 4, "mentions_unread": 1, "last_read_id": 120,
- *              "last_message": message | null}
- *   conversations: {"conversations": [conversation…]}  (most recent activity first)
- *   search:   {"query": "수소", "results": [{"message": message, "highlight": "…\u0002수소\u0003…",
- *              "rank": -1.25}]}
- *              Highlight markers are U+0002 (start) and U+0003 (end): a body can never contain
- *              them (control characters are refused), so clients split on them and render the
- *              pieces as text, never as HTML. */
+ * Search highlights: markers are U+0002 (start) and U+0003 (end): a body can never contain them
+ * (control characters are refused), so clients split on them and render the pieces as text,
+ * never as HTML. */
 #ifndef MOA_STORAGE_CHAT_STORE_H
 #define MOA_STORAGE_CHAT_STORE_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "storage/db.h"
+#include "storage/store_status.h"
 
 #define CHAT_STORE_MAX_BODY 4000     /* bytes of UTF-8 after trimming */
 #define CHAT_STORE_MAX_CLIENT_KEY 64 /* bytes */
@@ -69,9 +54,66 @@ typedef enum {
                                 conversation, or sent already */
 } chat_store_status;
 
+/* A reaction of a message: one emoji and who chose it, in the order they did. */
+typedef struct chat_reaction {
+  char emoji[16];    /* one of CHAT_STORE_EMOJI */
+  int64_t *user_ids; /* n ids */
+  size_t n;
+} chat_reaction;
+
+/* A file of a message (attachment_store.h); its download URL is "/files/" followed by id. */
+typedef struct chat_attachment {
+  char *id;   /* the 32 hex digit token */
+  char *name; /* the download name */
+  char *type; /* the sniffed media type */
+  int64_t size;
+  bool preview; /* an image: shown inline */
+} chat_attachment;
+
+/* A message as stored. A deleted one (a tombstone) keeps its id and times, with body "" and no
+ * mentions, reactions or attachments. */
+typedef struct chat_message {
+  int64_t id;
+  int64_t conversation_id;
+  int64_t author_id; /* 0: none (a system message) */
+  char *author_name; /* NULL: no author */
+  char kind[8];      /* "text" or "system" */
+  char *body;        /* "" when deleted */
+  int64_t created_at;
+  bool edited;
+  int64_t edited_at; /* when edited */
+  bool deleted;
+  char *client_key;  /* NULL: none */
+  int64_t *mentions; /* the user ids it mentions */
+  size_t nmentions;
+  int64_t parent_id;        /* the thread it replies in; 0: a top-level message */
+  int64_t reply_count;      /* live replies */
+  chat_reaction *reactions; /* emoji in first-use order */
+  size_t nreactions;
+  chat_attachment *attachments; /* in the order sent */
+  size_t nattachments;
+} chat_message;
+
+/* Frees what m owns and zeroes it. */
+void chat_message_free(chat_message *m);
+
+/* A page of messages (history, a thread's replies). */
+typedef struct chat_page {
+  chat_message *messages;
+  size_t n;
+  bool has_more; /* history: more remain beyond this page */
+} chat_page;
+
+void chat_page_free(chat_page *p);
+
 /* A short stable name for a status ("ok", "empty", "too_long", "bad_text", "invalid",
- * "forbidden", "not_found", "internal"), for logs and for handlers mapping to error codes. */
+ * "forbidden", "not_found", "no_file", "internal"), for logs. */
 const char *chat_store_status_name(int status);
+
+/* The store_status class of a chat_store_status (EMPTY, BAD_TEXT and INVALID are STORE_INVALID,
+ * TOO_LONG is STORE_TOO_LARGE, NO_FILE is STORE_NOT_FOUND): what handlers map to a protocol error
+ * with protocol_store_error(); the finer status picks the message for a person. */
+store_status chat_store_status_class(int status);
 
 /* Checks text as a message body is checked, with max_bytes as the limit and, when multiline is
  * false, \n and \t refused too. Leading/trailing ASCII white space does not count; *trim_start
@@ -120,31 +162,30 @@ int chat_store_create_direct(moa_db *db, int64_t creator_id, const int64_t *othe
  * with the same (author, key) writes nothing and returns the original message with *duplicate
  * true (even if the conversation differs: the key is the author's). Mentions (@name matching a
  * person who may read the conversation; the longest name wins) are stored and listed in the
- * message. On success *out is the message. Returns CHAT_STORE_OK, _EMPTY, _TOO_LONG, _BAD_TEXT,
- * _INVALID (client key), _FORBIDDEN (may not read), _NOT_FOUND, or _ERROR; on failure nothing is
+ * message. On success *out is the message (chat_message_free it). Returns CHAT_STORE_OK, _EMPTY, _TOO_LONG,
+ * _BAD_TEXT, _INVALID (client key), _FORBIDDEN (may not read), _NOT_FOUND, or _ERROR; on failure nothing is
  * written. */
 int chat_store_append(moa_db *db, int64_t conversation_id, int64_t author_id, const char *body,
-                      const char *client_key, json_t **out, bool *duplicate);
+                      const char *client_key, chat_message *out, bool *duplicate);
 
 /* As chat_store_append, as a reply in the thread of parent_id (0: not a reply): a live message of
- * the same conversation; a reply to a reply joins that reply's thread. The message object has
- * "parent_id" (null for a top-level message), "reply_count" (live replies) and "reactions".
+ * the same conversation; a reply to a reply joins that reply's thread (out->parent_id).
  * Returns what chat_store_append does, and CHAT_STORE_NOT_FOUND for an unknown, deleted or
  * foreign parent. */
 int chat_store_reply(moa_db *db, int64_t conversation_id, int64_t author_id, const char *body,
-                     const char *client_key, int64_t parent_id, json_t **out, bool *duplicate);
+                     const char *client_key, int64_t parent_id, chat_message *out, bool *duplicate);
 
 /* As chat_store_reply, with files: the tokens of nfiles (0..CHAT_STORE_MAX_FILES) pending
  * uploads of author_id into this conversation (attachment_store.h), which become the message's,
- * in that order, in its transaction; with files the body may be empty. The message object lists
- * them in "attachments" (every message has the array: [{id, name, size, type, preview, url}]).
+ * in that order, in its transaction; with files the body may be empty (out->attachments lists
+ * them).
  * A resend with the same client_key returns the original message, its files, and leaves the
  * tokens given as they were. Returns what chat_store_reply does, _INVALID (too many files) and
  * _NO_FILE (a token unknown, not the author's pending upload into this conversation, or listed
  * twice); on failure nothing is written. */
 int chat_store_send(moa_db *db, int64_t conversation_id, int64_t author_id, const char *body,
                     const char *client_key, int64_t parent_id, const char *const *files, size_t nfiles,
-                    json_t **out, bool *duplicate);
+                    chat_message *out, bool *duplicate);
 
 /* The emoji a reaction may be, one per string: 👍 ❤️ 😄 🎉 👀 🙏 ✅ 😮. */
 #define CHAT_STORE_EMOJI                                                                  \
@@ -153,37 +194,45 @@ int chat_store_send(moa_db *db, int64_t conversation_id, int64_t author_id, cons
 
 /* Adds (on) or takes back (!on) user_id's reaction emoji to message_id: a reader of its
  * conversation, a live message, emoji one of CHAT_STORE_EMOJI. Idempotent. *out is the message
- * object afterwards ("reactions": [{emoji, count, user_ids}], emoji in first-use order).
+ * afterwards (its reactions, emoji in first-use order).
  * Returns CHAT_STORE_OK, _INVALID (emoji), _FORBIDDEN, _NOT_FOUND (unknown or deleted) or _ERROR. */
 int chat_store_react(moa_db *db, int64_t user_id, int64_t message_id, const char *emoji, bool on,
-                     json_t **out);
+                     chat_message *out);
 
-/* A thread: *out = {parent: the message, replies: its live and deleted replies oldest first (at
- * most CHAT_STORE_MAX_THREAD)}. message_id may be the parent or any reply. Returns CHAT_STORE_OK,
+/* A thread: its first message and its live and deleted replies oldest first (at most
+ * CHAT_STORE_MAX_THREAD). */
+typedef struct chat_thread {
+  chat_message parent;
+  chat_page replies;
+} chat_thread;
+
+void chat_thread_free(chat_thread *t);
+
+/* Fills *out with the thread of message_id (the parent or any reply). Returns CHAT_STORE_OK,
  * _FORBIDDEN (not a reader), _NOT_FOUND or _ERROR. */
-int chat_store_thread(moa_db *db, int64_t user_id, int64_t message_id, json_t **out);
+int chat_store_thread(moa_db *db, int64_t user_id, int64_t message_id, chat_thread *out);
 #define CHAT_STORE_MAX_THREAD 500
 
 /* Appends a system message (author NULL, kind 'system'; body checked like a message) without
  * an authorization check: for stores (e.g. "inquiry accepted"). Same returns as append. */
-int chat_store_append_system(moa_db *db, int64_t conversation_id, const char *body, json_t **out);
+int chat_store_append_system(moa_db *db, int64_t conversation_id, const char *body, chat_message *out);
 
 /* History, newest first: up to limit (1..CHAT_STORE_MAX_PAGE, clamped) messages with id <
- * before_id (0: from the newest). "has_more" tells whether older ones remain. Returns
+ * before_id (0: from the newest) into *out; out->has_more tells whether older ones remain. Returns
  * CHAT_STORE_OK, _FORBIDDEN (not readable or unknown conversation) or _ERROR. */
 int chat_store_history_before(moa_db *db, int64_t user_id, int64_t conversation_id, int64_t before_id,
-                              int limit, json_t **out);
+                              int limit, chat_page *out);
 
-/* Catch-up, oldest first: up to limit messages with id > after_id; "has_more" tells whether the
+/* Catch-up, oldest first: up to limit messages with id > after_id into *out; out->has_more tells whether the
  * gap continues (ask again after the last id). Same returns as history_before. */
 int chat_store_history_after(moa_db *db, int64_t user_id, int64_t conversation_id, int64_t after_id,
-                             int limit, json_t **out);
+                             int limit, chat_page *out);
 
 /* Edits a message: only its author, not deleted, not a system message. Mentions are re-extracted.
  * *out is the edited message. Returns CHAT_STORE_OK, a validation status, _FORBIDDEN (not the
  * author or no longer a reader), _NOT_FOUND (unknown or deleted) or _ERROR; nothing written on
  * failure. */
-int chat_store_edit(moa_db *db, int64_t user_id, int64_t message_id, const char *body, json_t **out);
+int chat_store_edit(moa_db *db, int64_t user_id, int64_t message_id, const char *body, chat_message *out);
 
 /* Deletes a message (its body is erased, a tombstone remains). Allowed to its author (still a
  * reader), to a coordinator of the consortium owning a channel for messages in that channel, and
@@ -191,7 +240,7 @@ int chat_store_edit(moa_db *db, int64_t user_id, int64_t message_id, const char 
  * same rule. Its attachments go in the same transaction (migration 012's trigger); their blobs
  * are unlinked by attachment_store_collect(), which the caller runs after. *out is the tombstone.
  * Returns CHAT_STORE_OK, _FORBIDDEN, _NOT_FOUND (unknown or already deleted) or _ERROR. */
-int chat_store_delete(moa_db *db, int64_t user_id, int64_t message_id, json_t **out);
+int chat_store_delete(moa_db *db, int64_t user_id, int64_t message_id, chat_message *out);
 
 /* Moves user_id's read marker in a conversation forward to message_id (never backward; clamped
  * to the newest message). *last_read_id (may be NULL) receives the marker. Returns CHAT_STORE_OK,
@@ -202,10 +251,6 @@ int chat_store_mark_read(moa_db *db, int64_t user_id, int64_t conversation_id, i
 /* Unread messages for user_id in a conversation: not deleted, not the user's own, newer than the
  * read marker. Returns the count (>= 0), CHAT_STORE_FORBIDDEN or CHAT_STORE_ERROR. */
 int64_t chat_store_unread(moa_db *db, int64_t user_id, int64_t conversation_id);
-
-/* Every conversation user_id may read (channels of the user's consortia, then member rows) with
- * unread counts and the last message, most recent activity first. Returns CHAT_STORE_OK or _ERROR. */
-int chat_store_list_conversations(moa_db *db, int64_t user_id, json_t **out);
 
 /* User ids that may read a conversation (members, or for a channel the consortium's users), each
  * once: for handlers fanning out events. On CHAT_STORE_OK *ids is a new array of *n ids (NULL
@@ -225,8 +270,46 @@ typedef struct chat_conversation {
 /* Fills *out for conversation_id. Returns CHAT_STORE_OK, _NOT_FOUND or _ERROR. */
 int chat_store_conversation(moa_db *db, int64_t conversation_id, chat_conversation *out);
 
+/* A conversation as one reader sees it in the list. */
+typedef struct chat_conversation_row {
+  chat_conversation conversation;
+  int64_t last_read_id;    /* the reader's marker (0: none) */
+  int64_t unread;          /* live messages of others after the marker */
+  int64_t mentions_unread; /* of those, the ones that mention the reader */
+  bool has_last_message;   /* false: no message yet */
+  chat_message last_message;
+} chat_conversation_row;
+
+typedef struct chat_conversation_list {
+  chat_conversation_row *rows;
+  size_t n;
+} chat_conversation_list;
+
+void chat_conversation_list_free(chat_conversation_list *l);
+
+/* Every conversation user_id may read (channels of the user's consortia, then member rows) with
+ * unread counts and the last message, most recent activity first, into *out. Returns
+ * CHAT_STORE_OK or _ERROR. */
+int chat_store_list_conversations(moa_db *db, int64_t user_id, chat_conversation_list *out);
+
+/* A search hit: a message and its highlighted body. */
+typedef struct chat_search_hit {
+  chat_message message;
+  char *highlight; /* the body with every match between U+0002 and U+0003 */
+  bool ranked;     /* the trigram index ranked it (the LIKE fallback does not rank) */
+  double rank;     /* bm25: lower is better */
+} chat_search_hit;
+
+typedef struct chat_search_result {
+  char *query; /* the query, trimmed */
+  chat_search_hit *hits;
+  size_t n;
+} chat_search_result;
+
+void chat_search_result_free(chat_search_result *r);
+
 /* Full-text search over the messages user_id may read (conversation_id 0: all of them), ranked by
- * bm25 and highlighted. The query is split on white space; each term is quoted as an FTS5 phrase
+ * bm25 and highlighted, into *out. The query is split on white space; each term is quoted as an FTS5 phrase
  * (double quotes doubled), never passed raw to MATCH, and all terms must match (substrings, any
  * case for ASCII). The trigram index needs 3 characters: when any term is shorter (수소, AI), the
  * search falls back to LIKE over the readable messages, newest first (at most 4 terms; more are
@@ -234,7 +317,7 @@ int chat_store_conversation(moa_db *db, int64_t conversation_id, chat_conversati
  * _TOO_LONG (query over CHAT_STORE_MAX_QUERY bytes), _BAD_TEXT (invalid UTF-8, control
  * characters), _FORBIDDEN (conversation_id given but not readable) or _ERROR. */
 int chat_store_search(moa_db *db, int64_t user_id, const char *query, int64_t conversation_id, int limit,
-                      json_t **out);
+                      chat_search_result *out);
 
 /* A reader a composer may @-mention. */
 typedef struct chat_member {
@@ -251,11 +334,26 @@ typedef struct chat_member {
 int chat_store_members(moa_db *db, int64_t user_id, int64_t conversation_id, const char *query, int limit,
                        chat_member out[CHAT_STORE_MAX_MEMBERS], size_t *n);
 
+/* A message that mentions the reader, with where it is. */
+typedef struct chat_mention {
+  chat_message message;
+  bool unread; /* after the reader's marker of its conversation */
+  char conversation_kind[8];
+  char *conversation_title;
+} chat_mention;
+
+typedef struct chat_mention_page {
+  chat_mention *items;
+  size_t n;
+  bool has_more;  /* older ones remain */
+  int64_t unread; /* unread mentions overall */
+} chat_mention_page;
+
+void chat_mention_page_free(chat_mention_page *p);
+
 /* The messages that mention user_id in every conversation they may read, newest first, older
  * than before_id (0: the newest), at most limit (clamped to 1..CHAT_STORE_MAX_PAGE); deleted ones
- * left out. Each message object also has "unread" (after the user's read marker of its
- * conversation), "conversation_kind" and "conversation_title". *out = {messages, has_more,
- * unread: the count of unread mentions overall}. Returns CHAT_STORE_OK or _ERROR. */
-int chat_store_mentions(moa_db *db, int64_t user_id, int64_t before_id, int limit, json_t **out);
+ * left out; into *out. Returns CHAT_STORE_OK or _ERROR. */
+int chat_store_mentions(moa_db *db, int64_t user_id, int64_t before_id, int limit, chat_mention_page *out);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "base/log.h"
 #include "gateway/config.h"
+#include "gateway/hub_options.h"
 #include "signaling/hub.h"
 #include "signaling/protocol.h"
 #include "storage/db.h"
@@ -51,7 +52,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   admin_id = user_store_add(db, "admin@moa.example", "관리자", "$scrypt$x", 0, true, err, sizeof err);
   int64_t member = user_store_add(db, "member@moa.example", "회원", "$scrypt$x", 0, false, err, sizeof err);
   if (admin_id <= 0 || member <= 0 || user_store_set_role(db, member, 1, ROLE_MEMBER) != 0) abort();
-  h = hub_new(db, &cfg, NULL, NULL);
+  hub_options opt;
+  hub_options_from_config(&cfg, &opt);
+  h = hub_new(db, &opt, NULL, NULL);
   if (!h) abort();
   return 0;
 }

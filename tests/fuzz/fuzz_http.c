@@ -14,6 +14,7 @@
 #include "gateway/config.h"
 #include "gateway/http_calendar.h"
 #include "gateway/http_path.h"
+#include "gateway/hub_options.h"
 #include "signaling/hub.h"
 #include "storage/db.h"
 
@@ -31,7 +32,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   cfg.login_workers = 1;
   db = db_open(":memory:", false, err, sizeof err);
   if (!db) abort();
-  h = hub_new(db, &cfg, NULL, NULL);
+  hub_options opt;
+  hub_options_from_config(&cfg, &opt);
+  h = hub_new(db, &opt, NULL, NULL);
   if (!h) abort();
   return 0;
 }

@@ -24,6 +24,7 @@
 // clang-format on
 
 #include "base/log.h"
+#include "signaling/chat_json.h"
 #include "storage/attachment_store.h"
 #include "storage/chat_store.h"
 
@@ -152,12 +153,12 @@ static int upload(fixture *f, int64_t user, int64_t conv, const char *name, cons
 
 static int64_t send_with(fixture *f, int64_t user, int64_t conv, const char *body, const char *token,
                          int *status) {
-  json_t *m = NULL;
+  chat_message m;
   bool dup;
   const char *files[1] = {token};
   *status = chat_store_send(f->db, conv, user, body, NULL, 0, files, 1, &m, &dup);
-  int64_t id = m ? json_integer_value(json_object_get(m, "id")) : 0;
-  json_decref(m);
+  int64_t id = m.id;
+  chat_message_free(&m);
   return id;
 }
 
@@ -195,18 +196,19 @@ static void test_upload_send_and_read(void **state) {
 
   /* sent with a message (no words needed): every reader of the channel, nobody else */
   int rc;
-  json_t *m = NULL;
+  chat_message m;
   bool dup;
   const char *files[1] = {info.token};
   assert_int_equal(chat_store_send(f->db, f->ch1, 2, "  ", "k1", 0, files, 1, &m, &dup), CHAT_STORE_OK);
-  json_t *a = json_array_get(json_object_get(m, "attachments"), 0);
-  assert_string_equal(json_string_value(json_object_get(a, "id")), info.token);
-  assert_string_equal(json_string_value(json_object_get(a, "name")), "회의 자료 (최종).pdf");
-  assert_int_equal(json_integer_value(json_object_get(a, "size")), sizeof PDF - 1);
-  assert_string_equal(json_string_value(json_object_get(a, "type")), "application/pdf");
-  assert_true(json_is_false(json_object_get(a, "preview")));
-  assert_string_equal(json_string_value(json_object_get(m, "body")), "");
-  json_decref(m);
+  assert_int_equal(m.nattachments, 1);
+  const chat_attachment *a = &m.attachments[0];
+  assert_string_equal(a->id, info.token);
+  assert_string_equal(a->name, "회의 자료 (최종).pdf");
+  assert_int_equal(a->size, sizeof PDF - 1);
+  assert_string_equal(a->type, "application/pdf");
+  assert_false(a->preview);
+  assert_string_equal(m.body, "");
+  chat_message_free(&m);
   for (int64_t user = 1; user <= 3; user++) {
     assert_int_equal(attachment_store_get(f->s, user, info.token, &got, path, sizeof path), ATTACH_OK);
     assert_string_equal(got.name, info.name);
@@ -218,15 +220,21 @@ static void test_upload_send_and_read(void **state) {
   /* a resend (same client key, same file) stores nothing and returns the original with its file */
   assert_int_equal(chat_store_send(f->db, f->ch1, 2, "", "k1", 0, files, 1, &m, &dup), CHAT_STORE_OK);
   assert_true(dup);
-  assert_int_equal(json_array_size(json_object_get(m, "attachments")), 1);
-  json_decref(m);
-  /* history carries it; a file can be sent once */
-  assert_int_equal(chat_store_history_before(f->db, 3, f->ch1, 0, 10, &m), CHAT_STORE_OK);
-  a = json_array_get(json_object_get(json_array_get(json_object_get(m, "messages"), 0), "attachments"), 0);
+  assert_int_equal(m.nattachments, 1);
+  chat_message_free(&m);
+  /* history carries it, and its message object (chat_json) the download URL; a file can be sent
+   * once */
+  chat_page page;
+  assert_int_equal(chat_store_history_before(f->db, 3, f->ch1, 0, 10, &page), CHAT_STORE_OK);
+  assert_int_equal(page.messages[0].nattachments, 1);
+  assert_string_equal(page.messages[0].attachments[0].id, info.token);
+  json_t *j = chat_json_message(&page.messages[0]);
+  json_t *ja = json_array_get(json_object_get(j, "attachments"), 0);
   char url[64];
   snprintf(url, sizeof url, "/files/%s", info.token);
-  assert_string_equal(json_string_value(json_object_get(a, "url")), url);
-  json_decref(m);
+  assert_string_equal(json_string_value(json_object_get(ja, "url")), url);
+  json_decref(j);
+  chat_page_free(&page);
   int64_t before = rows(f->db, "SELECT count(*) FROM messages");
   send_with(f, 2, f->ch1, "again", info.token, &rc);
   assert_int_equal(rc, CHAT_STORE_NO_FILE);
@@ -259,11 +267,11 @@ static void test_send_rules(void **state) {
   assert_int_equal(chat_store_create_direct(f->db, 2, &other, 1, NULL, &direct, &created), CHAT_STORE_OK);
   send_with(f, 2, direct, "x", a.token, &rc); /* uploaded into another conversation */
   assert_int_equal(rc, CHAT_STORE_NO_FILE);
-  json_t *m = NULL;
+  chat_message m;
   bool dup;
   const char *twice[2] = {a.token, a.token};
   assert_int_equal(chat_store_send(f->db, f->ch1, 2, "x", NULL, 0, twice, 2, &m, &dup), CHAT_STORE_NO_FILE);
-  assert_null(m);
+  assert_int_equal(m.id, 0); /* nothing returned */
   const char *many[CHAT_STORE_MAX_FILES + 1] = {0};
   assert_int_equal(chat_store_send(f->db, f->ch1, 2, "x", NULL, 0, many, CHAT_STORE_MAX_FILES + 1, &m, &dup),
                    CHAT_STORE_INVALID);
@@ -275,12 +283,11 @@ static void test_send_rules(void **state) {
   assert_int_equal(upload(f, 2, f->ch1, "c.png", PNG, sizeof PNG, sizeof PNG, 3, &c), ATTACH_OK);
   const char *two[2] = {c.token, a.token};
   assert_int_equal(chat_store_send(f->db, f->ch1, 2, "두 파일", NULL, 0, two, 2, &m, &dup), CHAT_STORE_OK);
-  json_t *list = json_object_get(m, "attachments");
-  assert_int_equal(json_array_size(list), 2);
-  assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "id")), c.token);
-  assert_true(json_is_true(json_object_get(json_array_get(list, 0), "preview")));
-  assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "id")), a.token);
-  json_decref(m);
+  assert_int_equal(m.nattachments, 2);
+  assert_string_equal(m.attachments[0].id, c.token);
+  assert_true(m.attachments[0].preview);
+  assert_string_equal(m.attachments[1].id, a.token);
+  chat_message_free(&m);
 }
 
 static void test_same_content_one_blob_removed_with_last_message(void **state) {
@@ -296,17 +303,17 @@ static void test_same_content_one_blob_removed_with_last_message(void **state) {
   int64_t m1 = send_with(f, 2, f->ch1, "1", a.token, &rc);
   int64_t m2 = send_with(f, 3, f->ch1, "2", b.token, &rc);
   assert_true(m1 && m2);
-  json_t *out = NULL;
+  chat_message out;
   assert_int_equal(chat_store_delete(f->db, 2, m1, &out), CHAT_STORE_OK);
-  assert_int_equal(json_array_size(json_object_get(out, "attachments")), 0);
-  json_decref(out);
+  assert_int_equal(out.nattachments, 0);
+  chat_message_free(&out);
   assert_int_equal(attachment_store_collect(f->s), 0); /* still b's */
   assert_int_equal(count_files(f->dir), 1);
   assert_int_equal(attachment_store_get(f->s, 3, a.token, &got, path, sizeof path), ATTACH_NOT_FOUND);
   assert_int_equal(attachment_store_get(f->s, 2, b.token, &got, path, sizeof path), ATTACH_OK);
   /* the coordinator deletes the other message: the blob goes */
   assert_int_equal(chat_store_delete(f->db, 1, m2, &out), CHAT_STORE_OK);
-  json_decref(out);
+  chat_message_free(&out);
   assert_int_equal(attachment_store_collect(f->s), 1);
   assert_int_equal(count_files(f->dir), 0);
   assert_int_equal(rows(f->db, "SELECT count(*) FROM attachments"), 0);

@@ -21,6 +21,7 @@
 
 #include "base/log.h"
 #include "gateway/config.h"
+#include "gateway/hub_options.h"
 #include "signaling/hub.h"
 #include "signaling/session_int.h"
 #include "storage/db.h"
@@ -55,7 +56,9 @@ static int setup(void **state) {
   f->cfg.login_workers = 1;
   f->db = db_open(":memory:", false, err, sizeof err);
   assert_non_null(f->db);
-  f->h = hub_new(f->db, &f->cfg, NULL, NULL);
+  hub_options opt;
+  hub_options_from_config(&f->cfg, &opt);
+  f->h = hub_new(f->db, &opt, NULL, NULL);
   assert_non_null(f->h);
   closes = asks_now = asks_soon = 0;
   *state = f;

@@ -156,12 +156,11 @@ static void test_decline(void **state) {
   assert_int_equal(inquiry_json_get(db, 1, id, &out), STORE_OK);
   assert_string_equal(json_string_value(json_object_get(out, "status")), "declined");
   json_decref(out);
-  json_t *h = NULL;
+  chat_page h;
   assert_int_equal(chat_store_history_after(db, 1, conv, 0, 10, &h), CHAT_STORE_OK);
-  json_t *msgs = json_object_get(h, "messages");
-  assert_int_equal(json_array_size(msgs), 2);
-  assert_non_null(strstr(json_string_value(json_object_get(json_array_get(msgs, 1), "body")), "declined"));
-  json_decref(h);
+  assert_int_equal(h.n, 2);
+  assert_non_null(strstr(h.messages[1].body, "declined"));
+  chat_page_free(&h);
   assert_int_equal(inquiry_json_decide(db, 3, id, true, &out), STORE_CONFLICT);
 }
 

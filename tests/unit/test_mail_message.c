@@ -1,4 +1,4 @@
-/* Unit tests of gateway/mail_message (the RFC 5322 composer) and signaling/signup_mail (the
+/* Unit tests of signaling/mail_message (the RFC 5322 composer) and signaling/signup_mail (the
  * sign-up confirmation mail): every line ends in CRLF and has at most 78 characters; a Korean
  * subject becomes RFC 2047 encoded-words of at most 75 characters that decode back to it, each
  * word whole UTF-8 (no character split between words); the body travels in base64 and decodes to
@@ -19,7 +19,9 @@
 
 #include <openssl/evp.h>
 
-#include "gateway/mail_message.h"
+#include "gateway/config.h"
+#include "gateway/hub_options.h"
+#include "signaling/mail_message.h"
 #include "signaling/signup_mail.h"
 
 #define NOW INT64_C(1796000000) /* 2026-11-30 00:53:20 UTC */
@@ -274,6 +276,8 @@ static void test_signup_mail(void **state) {
   config_defaults(&cfg);
   snprintf(cfg.smtp_from, sizeof cfg.smtp_from, "noreply@moa.example");
   snprintf(cfg.public_url, sizeof cfg.public_url, "https://moa.example.org");
+  hub_options o; /* what the hub is given of cfg (gateway/hub_options.h) */
+  hub_options_from_config(&cfg, &o);
   signup_rec r = {.email = "ceo@hanbit.example",
                   .name = "한빛나",
                   .company = "(주)한빛로보틱스",
@@ -282,11 +286,11 @@ static void test_signup_mail(void **state) {
                   .lang = "en"};
   const char *token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE";
   char link[700];
-  signup_mail_link(&cfg, token, link, sizeof link);
+  signup_mail_link(&o.signup, token, link, sizeof link);
   assert_string_equal(link,
                       "https://moa.example.org/#/signup/confirm/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE");
   size_t len;
-  char *msg = signup_mail_build(&cfg, &r, token, NOW + 86400, NOW, "signup-7-x", &len);
+  char *msg = signup_mail_build(&o.signup, &r, token, NOW + 86400, NOW, "signup-7-x", &len);
   assert_non_null(msg);
   assert_lines(msg, len);
   const char *body = strstr(msg, "\r\n\r\n") + 4;
@@ -306,7 +310,7 @@ static void test_signup_mail(void **state) {
   free(msg);
   /* A recipient that could break the header never gets a message. */
   snprintf(r.email, sizeof r.email, "a@b.example\r\nBcc: c@d.example");
-  assert_null(signup_mail_build(&cfg, &r, token, NOW + 86400, NOW, "signup-8-x", &len));
+  assert_null(signup_mail_build(&o.signup, &r, token, NOW + 86400, NOW, "signup-8-x", &len));
 }
 
 int main(void) {

@@ -21,6 +21,7 @@
 
 #include "base/log.h"
 #include "gateway/config.h"
+#include "gateway/hub_options.h"
 #include "recording_test_support.h"
 #include "signaling/hub.h"
 #include "signaling/meeting_record.h"
@@ -35,6 +36,9 @@ typedef struct {
   hub *h;
 } fixture;
 
+static int fake_complete(const char *spool_dir, const char *out_dir, const rec_fin_options *opt,
+                         rec_fin_result *res);
+
 static int setup(void **state) {
   static fixture f;
   char err[256];
@@ -43,7 +47,10 @@ static int setup(void **state) {
   config_defaults(&f.cfg);
   f.db = db_open(":memory:", false, err, sizeof err);
   if (!f.db || sqlite3_exec(db_handle(f.db), FIXTURE, NULL, NULL, NULL) != SQLITE_OK) return -1;
-  f.h = hub_new(f.db, &f.cfg, NULL, NULL);
+  hub_options opt;
+  hub_options_from_config(&f.cfg, &opt);
+  opt.rec_finalize = fake_complete; /* what a stopped recording is finalized with */
+  f.h = hub_new(f.db, &opt, NULL, NULL);
   if (!f.h) return -1;
   *state = &f;
   return 0;

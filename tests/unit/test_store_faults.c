@@ -113,11 +113,11 @@ static void seed(moa_db *db) {
   char err[256] = "";
   memset(&S, 0, sizeof S);
   assert_int_equal(chat_store_channel(db, 1, &S.channel), CHAT_STORE_OK);
-  json_t *out = NULL;
+  chat_message msg;
   bool dup = false, created = false;
-  assert_int_equal(chat_store_append(db, S.channel, 2, "첫 메시지 @박코디", NULL, &out, &dup), CHAT_STORE_OK);
-  S.message = json_integer_value(json_object_get(out, "id"));
-  json_decref(out);
+  assert_int_equal(chat_store_append(db, S.channel, 2, "첫 메시지 @박코디", NULL, &msg, &dup), CHAT_STORE_OK);
+  S.message = msg.id;
+  chat_message_free(&msg);
   /* a file sent with that message, and one uploaded and not sent yet (migration 012) */
   char files[512];
   snprintf(
@@ -141,7 +141,7 @@ static void seed(moa_db *db) {
   assert_int_equal(session_store_create(db, 2, 3600, "127.0.0.1", S.session_token, NULL), 0);
   int64_t retry = 0;
   inquiry_refusal why;
-  out = NULL;
+  json_t *out = NULL;
   store_status rc = inquiry_json_send(db, 4, 1, "joint_rnd", "공동 연구", "수소 저장 공동 연구를 제안합니다.",
                                       &why, &retry, &out);
   if (rc != STORE_OK) fail_msg("seed inquiry: status %d", (int)rc);
@@ -161,10 +161,9 @@ static void seed(moa_db *db) {
   assert_int_equal(chat_store_room(db, S.plain_room, 1, "지울 회의실", &conv), CHAT_STORE_OK);
   int64_t member = 2;
   assert_int_equal(chat_store_add_members(db, conv, &member, 1), CHAT_STORE_OK);
-  out = NULL;
-  assert_int_equal(chat_store_append(db, conv, 2, "지워질 수소 메시지 @박코디", NULL, &out, &dup),
+  assert_int_equal(chat_store_append(db, conv, 2, "지워질 수소 메시지 @박코디", NULL, &msg, &dup),
                    CHAT_STORE_OK);
-  json_decref(out);
+  chat_message_free(&msg);
   assert_int_equal(moderation_store_ban(db, S.plain_room, 6, 1, NOW), 0);
 }
 
@@ -385,37 +384,37 @@ static bool op_chat_create_direct(moa_db *db) {
   return chat_store_create_direct(db, 2, others, 2, "셋이서", &id, &created) == CHAT_STORE_OK && created;
 }
 static bool op_chat_append(moa_db *db) {
-  json_t *out = NULL;
+  chat_message out;
   bool dup = false;
   int rc = chat_store_append(db, S.channel, 2, "수소 저장 @박코디 @정회원 회의록", "k-1", &out, &dup);
-  json_decref(out);
+  chat_message_free(&out);
   return rc == CHAT_STORE_OK && !dup;
 }
 static bool op_chat_send_files(moa_db *db) {
-  json_t *out = NULL;
+  chat_message out;
   bool dup = false;
   const char *files[] = {"00000000000000000000000000000001"};
   int rc = chat_store_send(db, S.channel, 2, "", "k-2", 0, files, 1, &out, &dup);
-  bool ok = rc == CHAT_STORE_OK && !dup && json_array_size(json_object_get(out, "attachments")) == 1;
-  json_decref(out);
+  bool ok = rc == CHAT_STORE_OK && !dup && out.nattachments == 1;
+  chat_message_free(&out);
   return ok;
 }
 static bool op_chat_append_system(moa_db *db) {
-  json_t *out = NULL;
+  chat_message out;
   int rc = chat_store_append_system(db, S.direct, "회의가 시작되었습니다", &out);
-  json_decref(out);
+  chat_message_free(&out);
   return rc == CHAT_STORE_OK;
 }
 static bool op_chat_edit(moa_db *db) {
-  json_t *out = NULL;
+  chat_message out;
   int rc = chat_store_edit(db, 2, S.message, "고친 메시지 @정회원", &out);
-  json_decref(out);
+  chat_message_free(&out);
   return rc == CHAT_STORE_OK;
 }
 static bool op_chat_delete(moa_db *db) {
-  json_t *out = NULL;
+  chat_message out;
   int rc = chat_store_delete(db, 2, S.message, &out);
-  json_decref(out);
+  chat_message_free(&out);
   return rc == CHAT_STORE_OK;
 }
 static bool op_chat_mark_read(moa_db *db) {

@@ -22,9 +22,10 @@
 // clang-format on
 
 #include "gateway/config.h"
+#include "gateway/hub_options.h"
 #include "gateway/turn_config.h"
-#include "gateway/turn_credential.h"
 #include "signaling/ice_servers.h"
+#include "signaling/turn_credential.h"
 
 static void write_temp(char path[64], const char *text) {
   snprintf(path, 64, "/tmp/moa-test-turn-XXXXXX");
@@ -210,14 +211,17 @@ static void test_ice_servers(void **state) {
   (void)state;
   moa_config c;
   config_defaults(&c);
-  json_t *none = ice_servers_json(&c, 42, 3600);
+  hub_options o; /* what the hub is given of c (gateway/hub_options.h) */
+  hub_options_from_config(&c, &o);
+  json_t *none = ice_servers_json(&o.ice, 42, 3600);
   assert_true(json_is_array(none) && json_array_size(none) == 0); /* no TURN configured */
   json_decref(none);
   snprintf(c.turn_urls, sizeof c.turn_urls,
            "turns:t.example.org:443?transport=tcp,turn:[2001:db8::1]?transport=udp");
   snprintf(c.turn_secret, sizeof c.turn_secret, "north-wind-7f3a9c");
+  hub_options_from_config(&c, &o);
   int64_t before = (int64_t)time(NULL);
-  json_t *s = ice_servers_json(&c, 42, 7200);
+  json_t *s = ice_servers_json(&o.ice, 42, 7200);
   assert_int_equal(json_array_size(s), 1);
   json_t *e = json_array_get(s, 0);
   assert_int_equal(json_array_size(json_object_get(e, "urls")), 2);
@@ -232,7 +236,7 @@ static void test_ice_servers(void **state) {
   assert_string_equal(json_string_value(json_object_get(e, "credential")), p);
   json_decref(s);
 
-  json_t *ports = ice_servers_ports_json(&c, "203.0.113.9", 40000, 0);
+  json_t *ports = ice_servers_ports_json(&o.ice, "203.0.113.9", 40000, 0);
   assert_string_equal(json_string_value(json_object_get(ports, "address")), "203.0.113.9");
   assert_int_equal(json_integer_value(json_object_get(ports, "udp")), 40000);
   assert_null(json_object_get(ports, "tcp")); /* no ICE over TCP */
@@ -245,7 +249,7 @@ static void test_ice_servers(void **state) {
   assert_int_equal(json_integer_value(json_object_get(json_array_get(turn, 1), "port")), 3478);
   assert_string_equal(json_string_value(json_object_get(json_array_get(turn, 1), "transport")), "udp");
   json_decref(ports);
-  ports = ice_servers_ports_json(&c, "203.0.113.9", 40000, 7881);
+  ports = ice_servers_ports_json(&o.ice, "203.0.113.9", 40000, 7881);
   assert_int_equal(json_integer_value(json_object_get(ports, "tcp")), 7881);
   json_decref(ports);
 }

@@ -1,4 +1,4 @@
-/* Unit tests of gateway/turn_credential (TURN REST API credentials for coturn's use-auth-secret):
+/* Unit tests of signaling/turn_credential (TURN REST API credentials for coturn's use-auth-secret):
  * the HMAC-SHA1 against credentials computed independently with `openssl dgst` (a text secret,
  * and RFC 2202 test case 1's binary key) (the scheme coturn checks: base64 of HMAC-SHA1(secret,
  * "expiry:user")); the username's form; and refusals: a user with ':' or spaces, an empty or too
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 // clang-format on
 
-#include "gateway/turn_credential.h"
+#include "signaling/turn_credential.h"
 
 static void test_openssl_vector(void **state) {
   (void)state;

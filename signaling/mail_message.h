@@ -8,8 +8,8 @@
  * UTF-8 character, folded onto continuation lines), and the body travels in base64 (76-character
  * lines), so UTF-8 text of any line length reaches the reader unchanged and no line of it can
  * start with "." or read as a header. Lines end in CRLF. */
-#ifndef MOA_GATEWAY_MAIL_MESSAGE_H
-#define MOA_GATEWAY_MAIL_MESSAGE_H
+#ifndef MOA_SIGNALING_MAIL_MESSAGE_H
+#define MOA_SIGNALING_MAIL_MESSAGE_H
 
 #include <stdbool.h>
 #include <stddef.h>

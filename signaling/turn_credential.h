@@ -7,8 +7,8 @@
  * coturn recomputes the password from its `static-auth-secret` and refuses the username once the
  * expiry time has passed, so Moa hands out short-lived credentials per join and never tells
  * coturn about users. Pure: no state, no I/O; used by the signaling thread and unit-tested. */
-#ifndef MOA_GATEWAY_TURN_CREDENTIAL_H
-#define MOA_GATEWAY_TURN_CREDENTIAL_H
+#ifndef MOA_SIGNALING_TURN_CREDENTIAL_H
+#define MOA_SIGNALING_TURN_CREDENTIAL_H
 
 #include <stddef.h>
 #include <stdint.h>

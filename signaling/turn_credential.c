@@ -1,5 +1,5 @@
 /* TURN REST API credentials (see turn_credential.h). OpenSSL does the HMAC and the base64. */
-#include "gateway/turn_credential.h"
+#include "signaling/turn_credential.h"
 
 #include <inttypes.h>
 #include <openssl/evp.h>

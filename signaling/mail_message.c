@@ -1,7 +1,7 @@
 /* The composer of one plain-text Internet message (see mail_message.h). Written here rather than
  * taken from a library: libcurl sends a message but does not build one (its MIME API writes no
  * RFC 2047 headers), and the message is short and fixed in shape. OpenSSL does the base64. */
-#include "gateway/mail_message.h"
+#include "signaling/mail_message.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
