@@ -6,7 +6,7 @@
  *   - the forwarder, one thread as a Moa media worker: epoll_wait on its socket, recvmmsg batches
  *     of 32, and per packet and subscriber a copy into the outgoing batch, the SSRC and sequence
  *     number rewritten to the subscriber's, and sendmmsg of the batch (when full and after each
- *     received batch, as gateway/udp.c does);
+ *     received batch, as base/udp.c does);
  *   - the sink: the N subscriber sockets in one epoll loop, counting what arrives and, without
  *     SRTP, the latency from the publisher's send call (CLOCK_REALTIME in the payload) to the
  *     kernel's receive timestamp (SO_TIMESTAMPNS) of the subscriber's socket.
@@ -59,7 +59,7 @@
 #define PKT_BYTES 1200
 #define FPS 30
 #define PKTS_PER_FRAME 5
-#define BATCH 32 /* as gateway/udp.h UDP_BATCH */
+#define BATCH 32 /* as base/udp.h UDP_BATCH */
 #define SLOT (1500 + 160)
 #define GSO_MAX 40 /* segments per GSO send (the kernel takes up to 64 KB and 128 segments) */
 #define GSO_BYTES (GSO_MAX * SLOT)

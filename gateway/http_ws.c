@@ -196,8 +196,11 @@ server *server_start(const moa_config *cfg) {
   lws_set_log_level(LLL_ERR | LLL_WARN | (cfg->level == LOG_LEVEL_DEBUG ? LLL_NOTICE : 0), lws_log_bridge);
 
   srv->protocols[0] = (struct lws_protocols){"http", http_ws__callback_http, sizeof(http_pss), 0, 0, NULL, 0};
-  srv->protocols[1] =
-      (struct lws_protocols){PROTOCOL_NAME, http_ws__callback_ws, sizeof(ws_pss), 4096, 0, NULL, 0};
+  /* tx_packet_size: without it lws sends at most rx_buffer_size (4 KiB) per send() and copies the
+   * rest of a batch (ws_batch.h, up to 64 KiB) aside, to send 4 KiB per later poll round: most of
+   * the sends of a busy channel's fan-out were those leftovers (docs/BENCHMARKS.md). */
+  srv->protocols[1] = (struct lws_protocols){PROTOCOL_NAME, http_ws__callback_ws, sizeof(ws_pss), 4096, 0,
+                                             NULL,          WS_BATCH_MAX_BYTES};
 
   /* Every path goes to http_ws__callback_http (http_ws_routes.c): /healthz, /metrics, and the static files
    * (served by serve_static rather than an lws file mount, whose 404s poison keep-alive connections). */

@@ -1,7 +1,8 @@
 /* ICE over TCP for one media worker (RFC 6544 passive candidate, RFC 4571 framing): the worker's
  * TCP listening socket and the connections browsers open to it when UDP does not get through.
  * Every frame read goes into the same STUN -> DTLS -> SRTP demultiplexing as a UDP datagram
- * (sfu_on_tcp_frame); the sfu sends back through ice_tcp_send. Belongs to the worker thread.
+ * (sfu_on_tcp_frame); the sfu sends back through ice_tcp_send, which the worker hands it
+ * (sfu_set_ice_tcp). Belongs to the worker thread.
  *
  * Bounds (per worker): at most ICE_TCP_MAX_CONNS connections, of which ICE_TCP_MAX_PENDING may
  * be waiting for a valid ICE check (a new one evicts the oldest waiting one); a connection must
@@ -17,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gateway/udp.h"
+#include "base/udp.h"
 #include "rooms/sfu.h"
 
 #define ICE_TCP_MAX_CONNS 1024

@@ -583,7 +583,8 @@ static int cmd_serve(moa_config *cfg, cmdline *cl) {
     log_error("cannot start the media workers on %s (port %d)", cfg->media_ip, cfg->media_port);
     goto done;
   }
-  hub_set_media(h, media);
+  rooms_media media_if = media_interface(media);
+  hub_set_media(h, &media_if);
   if (http_files_open(cfg, db, &files) != 0) goto done;
   hub_set_attachments(h, files);
   int recovered = meeting_record_recover(h, rec_finalize); /* what a crash or a stop left unfinished */

@@ -1,14 +1,13 @@
 /* Media system (see media.h). */
 #include "gateway/media.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/log.h"
-#include "gateway/mailbox.h"
+#include "base/mailbox.h"
 #include "gateway/rtc/dtls.h"
 #include "gateway/worker.h"
 
@@ -239,19 +238,59 @@ size_t media_metrics_render(const media_system *m, char *buf, size_t len) {
   return off < len ? off : len;
 }
 
-json_t *media_worker_stats(const media_system *m, int w) {
-  if (w < 0 || w >= m->nworkers) return NULL;
+bool media_worker_stats(const media_system *m, int w, media_worker_counters *out) {
+  if (w < 0 || w >= m->nworkers) return false;
   const sfu_counters *c = worker_counters(m->workers[w]);
-#define LOAD(f) (json_int_t) atomic_load_explicit(&c->f, memory_order_relaxed)
-  json_int_t dropped = 0;
-  for (int r = 0; r < DROP_REASONS; r++)
-    dropped += (json_int_t)atomic_load_explicit(&c->dropped[r], memory_order_relaxed);
-  return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-                   "worker", w, "rooms", LOAD(routers), "peers", LOAD(transports), "producers",
-                   LOAD(producers), "consumers", LOAD(consumers), "packets_in", LOAD(packets_in),
-                   "packets_out", LOAD(packets_out), "bytes_in", LOAD(bytes_in), "bytes_out", LOAD(bytes_out),
-                   "nacks_received", LOAD(nacks_received), "nacks_sent", LOAD(nacks_sent), "retransmitted",
-                   LOAD(retransmitted), "rtx_received", LOAD(rtx_received), "plis_sent", LOAD(plis_sent),
-                   "paced", LOAD(paced_packets), "pacer_dropped", LOAD(pacer_dropped), "dropped", dropped);
+#define LOAD(f) (uint64_t) atomic_load_explicit(&c->f, memory_order_relaxed)
+  uint64_t dropped = 0;
+  for (int r = 0; r < DROP_REASONS; r++) dropped += LOAD(dropped[r]);
+  *out = (media_worker_counters){.rooms = LOAD(routers),
+                                 .peers = LOAD(transports),
+                                 .producers = LOAD(producers),
+                                 .consumers = LOAD(consumers),
+                                 .packets_in = LOAD(packets_in),
+                                 .packets_out = LOAD(packets_out),
+                                 .bytes_in = LOAD(bytes_in),
+                                 .bytes_out = LOAD(bytes_out),
+                                 .nacks_received = LOAD(nacks_received),
+                                 .nacks_sent = LOAD(nacks_sent),
+                                 .retransmitted = LOAD(retransmitted),
+                                 .rtx_received = LOAD(rtx_received),
+                                 .plis_sent = LOAD(plis_sent),
+                                 .paced = LOAD(paced_packets),
+                                 .pacer_dropped = LOAD(pacer_dropped),
+                                 .dropped = dropped};
 #undef LOAD
+  return true;
+}
+
+/* ---- the rooms_media interface: each entry calls the function above of the same name ---- */
+
+static int rm_post(void *m, int w, const media_cmd *cmd) { return media_post(m, w, cmd); }
+static int rm_pick_worker(void *m) { return media_pick_worker(m); }
+static void rm_room_added(void *m, int w) { media_room_added(m, w); }
+static void rm_room_removed(void *m, int w) { media_room_removed(m, w); }
+static bool rm_next_event(void *m, media_event *ev) { return media_next_event(m, ev); }
+static const uint8_t *rm_fingerprint(void *m) { return media_fingerprint(m); }
+static const char *rm_announce_ip(void *m) { return media_announce_ip(m); }
+static int rm_worker_port(void *m, int w) { return media_worker_port(m, w); }
+static int rm_worker_tcp_port(void *m, int w) { return media_worker_tcp_port(m, w); }
+static bool rm_worker_stats(void *m, int w, media_worker_counters *out) {
+  return media_worker_stats(m, w, out);
+}
+static size_t rm_metrics_render(void *m, char *buf, size_t len) { return media_metrics_render(m, buf, len); }
+
+rooms_media media_interface(media_system *m) {
+  return (rooms_media){.ctx = m,
+                       .post = rm_post,
+                       .pick_worker = rm_pick_worker,
+                       .room_added = rm_room_added,
+                       .room_removed = rm_room_removed,
+                       .next_event = rm_next_event,
+                       .fingerprint = rm_fingerprint,
+                       .announce_ip = rm_announce_ip,
+                       .worker_port = rm_worker_port,
+                       .worker_tcp_port = rm_worker_tcp_port,
+                       .worker_stats = rm_worker_stats,
+                       .metrics_render = rm_metrics_render};
 }

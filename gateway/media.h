@@ -1,6 +1,8 @@
-/* The media system as the signaling thread sees it: the media workers, the process's DTLS
- * identity (one certificate; its fingerprint goes into every SDP), and the events mailbox the
- * workers report into. Rooms are pinned to the least loaded worker when they go live. */
+/* The media system: the media workers, the process's DTLS identity (one certificate; its
+ * fingerprint goes into every SDP), and the events mailbox the workers report into. Rooms are
+ * pinned to the least loaded worker when they go live. gateway/main.c starts and stops it; the
+ * signaling thread (rooms/, signaling/) uses it through the rooms_media interface
+ * (rooms/rooms_media.h) that media_interface returns. */
 #ifndef MOA_GATEWAY_MEDIA_H
 #define MOA_GATEWAY_MEDIA_H
 
@@ -9,6 +11,7 @@
 
 #include "gateway/config.h"
 #include "rooms/media_cmd.h"
+#include "rooms/rooms_media.h"
 
 typedef struct media_system media_system;
 
@@ -33,13 +36,13 @@ int media_worker_port(const media_system *m, int worker);
 /* Worker's ICE-TCP port, 0 when ICE-TCP is off. */
 int media_worker_tcp_port(const media_system *m, int worker);
 
-/* One worker's counters as JSON: {worker, rooms, peers, producers, consumers, packets_in,
- * packets_out, bytes_in, bytes_out, nacks_received, nacks_sent, retransmitted, plis_sent,
- * dropped}. NULL for a bad index. */
-struct json_t;
-struct json_t *media_worker_stats(const media_system *m, int worker);
+/* Fills *out with worker w's counters; false (nothing filled) for a bad index. */
+bool media_worker_stats(const media_system *m, int worker, media_worker_counters *out);
 
 /* Appends the media metrics (Prometheus text) to buf; returns bytes written. */
 size_t media_metrics_render(const media_system *m, char *buf, size_t len);
+
+/* The functions above as the rooms_media interface, ctx m (m outlives its users). */
+rooms_media media_interface(media_system *m);
 
 #endif

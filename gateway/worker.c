@@ -108,7 +108,7 @@ media_worker *worker_start(uint8_t index, const char *ip, int port, int tcp_port
   if (!(w->sfu = sfu_new(index, &w->udp, identity, events, &w->counters))) goto fail;
   if (tcp_port >= 0) {
     if (!(w->tcp = ice_tcp_open(ip, tcp_port, w->epfd, w->sfu, &w->counters))) goto fail;
-    sfu_set_ice_tcp(w->sfu, w->tcp);
+    sfu_set_ice_tcp(w->sfu, w->tcp, ice_tcp_send);
   }
   if (pthread_create(&w->thread, NULL, worker_main, w) != 0) goto fail;
   if (w->tcp)

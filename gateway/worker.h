@@ -5,7 +5,7 @@
 #ifndef MOA_GATEWAY_WORKER_H
 #define MOA_GATEWAY_WORKER_H
 
-#include "gateway/mailbox.h"
+#include "base/mailbox.h"
 #include "gateway/rtc/dtls.h"
 #include "rooms/media_cmd.h"
 #include "rooms/sfu.h"

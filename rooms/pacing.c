@@ -7,8 +7,8 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "base/udp.h"
 #include "gateway/rtc/srtp.h"
-#include "gateway/udp.h"
 #include "rooms/sfu_int.h"
 #include "rooms/sub_bwe.h"
 

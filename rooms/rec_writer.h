@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gateway/mailbox.h"
+#include "base/mailbox.h"
 #include "storage/rec_spool.h"
 
 /* For /metrics (read from any thread): recordings in progress (started and not yet reported

@@ -10,7 +10,7 @@
 #include "base/log.h"
 
 struct rooms {
-  media_system *media;
+  rooms_media media; /* all NULL without media */
   rooms_listener on;
   live_room *live;
   uint32_t next_id; /* participants, transports, producers, consumers share one counter */
@@ -32,14 +32,17 @@ static uint32_t random_u32(void) {
   return v;
 }
 
-rooms *rooms_new(media_system *media, const rooms_listener *listener) {
+rooms *rooms_new(const rooms_media *media, const rooms_listener *listener) {
   assert(listener && listener->session_open && listener->participant_joined &&
          listener->participant_leaving && listener->participant_removed && listener->track_published &&
          listener->track_unpublished && listener->track_muted && listener->subscribe_offer &&
          listener->media_connected && listener->active_speaker && listener->record_event);
+  assert(!media ||
+         (media->post && media->pick_worker && media->room_added && media->room_removed &&
+          media->fingerprint && media->announce_ip && media->worker_port && media->worker_tcp_port));
   rooms *r = calloc(1, sizeof *r);
   if (!r) return NULL;
-  r->media = media;
+  if (media) r->media = *media;
   r->on = *listener;
   return r;
 }
@@ -56,8 +59,6 @@ void rooms_free(rooms *r) {
   }
   free(r);
 }
-
-media_system *rooms_media(rooms *r) { return r->media; }
 
 live_room *rooms_find(rooms *r, int64_t room_id) {
   for (live_room *lr = r->live; lr; lr = lr->next)
@@ -76,7 +77,7 @@ participant *rooms_participant_of(rooms *r, int64_t room_id, uint32_t participan
 
 static void post(rooms *r, live_room *lr, media_cmd *cmd) {
   cmd->room_id = (uint32_t)lr->id;
-  if (media_post(r->media, lr->worker, cmd) != 0)
+  if (r->media.post(r->media.ctx, lr->worker, cmd) != 0)
     log_warn("media worker %d mailbox full: command dropped", lr->worker);
 }
 
@@ -169,10 +170,10 @@ static void fill_local(rooms *r, const live_room *lr, sdp_local *l, const char *
   memset(l, 0, sizeof *l);
   l->ice_ufrag = ufrag;
   l->ice_pwd = pwd;
-  memcpy(l->fingerprint, media_fingerprint(r->media), sizeof l->fingerprint);
-  l->ip = media_announce_ip(r->media);
-  l->port = (uint16_t)media_worker_port(r->media, lr->worker);
-  l->tcp_port = (uint16_t)media_worker_tcp_port(r->media, lr->worker);
+  memcpy(l->fingerprint, r->media.fingerprint(r->media.ctx), sizeof l->fingerprint);
+  l->ip = r->media.announce_ip(r->media.ctx);
+  l->port = (uint16_t)r->media.worker_port(r->media.ctx, lr->worker);
+  l->tcp_port = (uint16_t)r->media.worker_tcp_port(r->media.ctx, lr->worker);
   l->foundation = "1";
   l->session_id = session;
   l->session_version = version;
@@ -564,8 +565,8 @@ participant *rooms_join(rooms *r, uint64_t session_id, int64_t user_id, int64_t 
     lr->id = room_id;
     lr->consortium_id = consortium_id;
     lr->conversation_id = conversation_id;
-    lr->worker = media_pick_worker(r->media);
-    media_room_added(r->media, lr->worker);
+    lr->worker = r->media.pick_worker(r->media.ctx);
+    r->media.room_added(r->media.ctx, lr->worker);
     lr->next = r->live;
     r->live = lr;
   }
@@ -620,7 +621,7 @@ void rooms_leave(rooms *r, participant *p, const char *reason) {
   r->on.participant_removed(r->on.ctx, lr, p, reason);
   free(p);
   if (lr->count == 0) {
-    media_room_removed(r->media, lr->worker);
+    r->media.room_removed(r->media.ctx, lr->worker);
     for (live_room **pp = &r->live; *pp; pp = &(*pp)->next)
       if (*pp == lr) {
         *pp = lr->next;

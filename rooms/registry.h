@@ -1,8 +1,9 @@
 /* Live rooms on the signaling thread: who is in which room right now, what each participant
  * publishes, and what each receives (its subscribe PeerConnection's m-sections, in a stable
- * order). It drives the media workers with media_cmd messages and reports what happened through
- * the rooms_listener it was made with (participant joined or removed, track published, a
- * subscribe offer to send, ...): signaling/room_events.c turns those into the protocol's events.
+ * order). It drives the media workers with media_cmd messages through the rooms_media it was
+ * made with (rooms/rooms_media.h) and reports what happened through the rooms_listener it was
+ * made with (participant joined or removed, track published, a subscribe offer to send, ...):
+ * signaling/room_events.c turns those into the protocol's events.
  * The registry speaks C only: ids, participants and SDP text. Signaling thread only.
  *
  * Negotiation: the publish PeerConnection is offered by the browser (media.publish, answered at
@@ -16,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gateway/media.h"
 #include "gateway/rtc/sdp.h"
+#include "rooms/rooms_media.h"
 
 #define ROOM_MAX_PUBLISHED 8
 #define SOURCE_MAX 16
@@ -141,11 +142,11 @@ typedef struct rooms_listener {
   void (*record_event)(void *ctx, const media_event *ev);
 } rooms_listener;
 
-/* A new registry driving media's workers and reporting to *listener (copied). NULL when out of
- * memory. */
-rooms *rooms_new(media_system *media, const rooms_listener *listener);
+/* A new registry driving the media workers through *media and reporting to *listener (both
+ * copied; media may be NULL for a registry no room goes live in, e.g. unit tests). NULL when out
+ * of memory. */
+rooms *rooms_new(const rooms_media *media, const rooms_listener *listener);
 void rooms_free(rooms *r);
-media_system *rooms_media(rooms *r);
 
 live_room *rooms_find(rooms *r, int64_t room_id);
 /* The participant participant_id of live room room_id whose session is session_id; NULL when

@@ -13,6 +13,9 @@
 #include "gateway/rtc/stun.h"
 #include "rooms/sfu_int.h"
 
+/* ICE-TCP off: a frame for a connection has nowhere to go (as for a connection that is gone). */
+static int no_tcp_send(ice_tcp *tcp, uint32_t conn, const uint8_t *buf, size_t len) { return -1; }
+
 void sfu_init(sfu *s, uint8_t index, udp_socket *udp, const dtls_identity *identity, mailbox *events,
               sfu_counters *counters) {
   memset(s, 0, sizeof *s);
@@ -21,6 +24,7 @@ void sfu_init(sfu *s, uint8_t index, udp_socket *udp, const dtls_identity *ident
   s->identity = identity;
   s->events = events;
   s->counters = counters;
+  s->tcp_send = no_tcp_send;
   s->server_ssrc = 0x4d4f4100u | index; /* "MOA" + worker */
   /* Per-subscriber layer allocation and probing (rooms/layer_control.c) run unless the server
    * is started with MOA_BANDWIDTH_ADAPTATION=0 (an operator's escape hatch; a coordinator turns
@@ -50,7 +54,11 @@ void sfu_delete(sfu *s) {
   free(s);
 }
 
-void sfu_set_ice_tcp(sfu *s, ice_tcp *tcp) { s->tcp = tcp; }
+void sfu_set_ice_tcp(sfu *s, ice_tcp *tcp, sfu_tcp_send_fn send) {
+  assert(!tcp || send);
+  s->tcp = tcp;
+  s->tcp_send = tcp ? send : no_tcp_send;
+}
 
 void sfu_set_clock(sfu *s, int64_t now_us) {
   s->now_us = now_us;

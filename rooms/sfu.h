@@ -94,8 +94,12 @@ sfu *sfu_new(uint8_t index, udp_socket *udp, const dtls_identity *identity, mail
 /* Closes every router, transport, producer and consumer, ends the recordings (the writer
  * thread is joined) and frees s. Safe on NULL. */
 void sfu_delete(sfu *s);
-/* The worker's ICE-TCP listener (NULL: ICE-TCP off), which sends what transports queue on it. */
-void sfu_set_ice_tcp(sfu *s, ice_tcp *tcp);
+/* Queues one frame on ICE-TCP connection conn of tcp; 0, or -1 when the connection is gone or
+ * closing (gateway/ice_tcp.c's ice_tcp_send). */
+typedef int (*sfu_tcp_send_fn)(ice_tcp *tcp, uint32_t conn, const uint8_t *buf, size_t len);
+/* The worker's ICE-TCP listener (NULL: ICE-TCP off) and how transports send on its connections:
+ * the worker, which owns both, passes them in (rooms/ does not call gateway/ by name). */
+void sfu_set_ice_tcp(sfu *s, ice_tcp *tcp, sfu_tcp_send_fn send);
 /* The worker's clock, read once per loop turn: now_us of CLOCK_MONOTONIC (base/clock.h). */
 void sfu_set_clock(sfu *s, int64_t now_us);
 /* That clock in milliseconds. */

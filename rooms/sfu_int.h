@@ -11,10 +11,10 @@
 
 #include <netinet/in.h>
 
-#include "gateway/mailbox.h"
+#include "base/mailbox.h"
+#include "base/udp.h"
 #include "gateway/rtc/rtp.h"
 #include "gateway/rtc/srtp.h"
-#include "gateway/udp.h"
 #include "rooms/nack_tracker.h"
 #include "rooms/rtx_buffer.h"
 #include "rooms/seq_rewriter.h"
@@ -163,7 +163,8 @@ struct router {
 struct sfu {
   uint8_t index;
   udp_socket *udp;
-  ice_tcp *tcp; /* NULL: ICE-TCP off */
+  ice_tcp *tcp;             /* NULL: ICE-TCP off */
+  sfu_tcp_send_fn tcp_send; /* sends on tcp's connections (set with it; -1 when tcp is NULL) */
   const dtls_identity *identity;
   mailbox *events;
   router *routers;

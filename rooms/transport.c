@@ -5,16 +5,15 @@
  *
  * Only an address that sent a valid, integrity-checked Binding request is ever sent to, and
  * only packets from that address reach the DTLS and SRTP layers. The path is a UDP address or
- * an ICE-TCP connection (gateway/ice_tcp.h): the browser checks both and nominates one (UDP
- * when it works: its candidate has the higher priority); a check on the other is answered on
- * it, and USE-CANDIDATE moves the transport to whichever path carried it. */
+ * an ICE-TCP connection (gateway/ice_tcp.h, sending through the sfu's tcp_send): the browser checks both and
+ * nominates one (UDP when it works: its candidate has the higher priority); a check on the other is answered
+ * on it, and USE-CANDIDATE moves the transport to whichever path carried it. */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/log.h"
-#include "gateway/ice_tcp.h"
 #include "gateway/rtc/rtcp.h"
 #include "gateway/rtc/rtp.h"
 #include "gateway/rtc/stun.h"
@@ -196,7 +195,7 @@ static void drop(sfu *s, sfu_drop_reason why) {
 void transport_queue(sfu *s, transport *t, const uint8_t *out, size_t len) {
   assert(out == s->udp->out.buf[s->udp->out.count]);
   if (t->tcp_conn)
-    ice_tcp_send(s->tcp, t->tcp_conn, out, len); /* the UDP slot stays free */
+    s->tcp_send(s->tcp, t->tcp_conn, out, len); /* the UDP slot stays free */
   else
     udp_queue(s->udp, len, &t->addr);
 }
@@ -237,7 +236,7 @@ transport *transport_on_stun(sfu *s, uint8_t *buf, size_t len, const struct sock
                                      strlen(t->pwd));
     if (n > 0) {
       if (conn)
-        ice_tcp_send(s->tcp, conn, out, (size_t)n);
+        s->tcp_send(s->tcp, conn, out, (size_t)n);
       else
         udp_queue(s->udp, (size_t)n, from);
     }
@@ -247,7 +246,7 @@ transport *transport_on_stun(sfu *s, uint8_t *buf, size_t len, const struct sock
   int n = stun_build_binding_success(out, UDP_SEND_ROOM, m.tid, from, t->pwd, strlen(t->pwd));
   if (n > 0) {
     if (conn)
-      ice_tcp_send(s->tcp, conn, out, (size_t)n);
+      s->tcp_send(s->tcp, conn, out, (size_t)n);
     else
       udp_queue(s->udp, (size_t)n, from);
   }

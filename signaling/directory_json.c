@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "signaling/store_reply.h"
+
 /* A JSON string of s; "" when s is not valid UTF-8 (the database holds text checked on the way in,
  * but a column read back is never trusted to be). */
 static json_t *dirj__str(const char *s) {
@@ -114,15 +116,9 @@ static void dirj__append_contact(void *arg, const directory_contact *c) {
 }
 
 store_status directory_json_contacts(moa_db *db, int64_t viewer_id, int64_t org_id, json_t **out) {
-  *out = NULL;
   json_t *list = json_array();
   store_status st = directory_store_contacts(db, viewer_id, org_id, dirj__append_contact, list);
-  if (st != STORE_OK) {
-    json_decref(list);
-    return st;
-  }
-  *out = json_pack("{s:I, s:o}", "org_id", (json_int_t)org_id, "contacts", list);
-  return *out ? STORE_OK : STORE_ERROR;
+  return store_reply_list(st, json_pack("{s:I}", "org_id", (json_int_t)org_id), "contacts", list, out);
 }
 
 static void dirj__append_suggestion(void *arg, const directory_suggestion *s) {
@@ -135,15 +131,9 @@ static void dirj__append_suggestion(void *arg, const directory_suggestion *s) {
 }
 
 store_status directory_json_suggest(moa_db *db, int64_t viewer_id, int64_t org_id, int limit, json_t **out) {
-  *out = NULL;
   json_t *list = json_array();
   store_status st = directory_store_suggest(db, viewer_id, org_id, limit, dirj__append_suggestion, list);
-  if (st != STORE_OK) {
-    json_decref(list);
-    return st;
-  }
-  *out = json_pack("{s:I, s:o}", "org_id", (json_int_t)org_id, "suggestions", list);
-  return *out ? STORE_OK : STORE_ERROR;
+  return store_reply_list(st, json_pack("{s:I}", "org_id", (json_int_t)org_id), "suggestions", list, out);
 }
 
 store_status directory_json_edit(json_t *fields, directory_profile_edit *edit) {

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gateway/media.h"
 #include "rooms/registry.h"
+#include "rooms/rooms_media.h"
 #include "signaling/handlers.h"
 #include "signaling/ice_servers.h"
 #include "signaling/meeting_control.h"
@@ -180,11 +180,11 @@ json_t *room_enter(hub *h, session *s, const room_rec *room, participant **out, 
   const ice_servers_options *ice = &hub_config(h)->ice;
   json_object_set_new(result, "ice_servers",
                       ice_servers_json(ice, s->user_id, ice_servers_lifetime(db, ice, room->id)));
-  media_system *media = hub_media(h);
-  int tcp_port = media ? media_worker_tcp_port(media, p->room->worker) : 0;
+  const rooms_media *media = hub_media(h);
+  int tcp_port = media ? media->worker_tcp_port(media->ctx, p->room->worker) : 0;
   json_object_set_new(result, "media_ports",
-                      ice_servers_ports_json(ice, media ? media_announce_ip(media) : NULL,
-                                             media ? media_worker_port(media, p->room->worker) : 0,
+                      ice_servers_ports_json(ice, media ? media->announce_ip(media->ctx) : NULL,
+                                             media ? media->worker_port(media->ctx, p->room->worker) : 0,
                                              tcp_port > 0 ? tcp_port : 0));
   *out = p;
   return result;
@@ -251,6 +251,23 @@ static void handle_room_leave(hub *h, session *s, json_int_t id, json_t *req) {
 
 /* The coordinator's view of a live room: who is in it, what each sends and receives, and the
  * counters of the media worker the room runs on (worker-wide: rooms share a worker). */
+/* room.stats's worker: one media worker's counters, {worker, rooms, peers, producers, consumers,
+ * packets_in, packets_out, bytes_in, bytes_out, nacks_received, nacks_sent, retransmitted,
+ * rtx_received, plis_sent, paced, pacer_dropped, dropped}; NULL for a bad index. */
+static json_t *worker_stats_json(const rooms_media *media, int w) {
+  media_worker_counters st;
+  if (!media || !media->worker_stats(media->ctx, w, &st)) return NULL;
+#define I(v) (json_int_t)(v)
+  return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                   "worker", w, "rooms", I(st.rooms), "peers", I(st.peers), "producers", I(st.producers),
+                   "consumers", I(st.consumers), "packets_in", I(st.packets_in), "packets_out",
+                   I(st.packets_out), "bytes_in", I(st.bytes_in), "bytes_out", I(st.bytes_out),
+                   "nacks_received", I(st.nacks_received), "nacks_sent", I(st.nacks_sent), "retransmitted",
+                   I(st.retransmitted), "rtx_received", I(st.rtx_received), "plis_sent", I(st.plis_sent),
+                   "paced", I(st.paced), "pacer_dropped", I(st.pacer_dropped), "dropped", I(st.dropped));
+#undef I
+}
+
 static void handle_room_stats(hub *h, session *s, json_int_t id, json_t *req) {
   json_int_t rid = 0;
   if (!hub_params(h, s, id, req,
@@ -279,7 +296,7 @@ static void handle_room_stats(hub *h, session *s, json_int_t id, json_t *req) {
     json_object_set_new(pj, "receiving_layers", room_events_receiving_layers_json(p));
     json_array_append_new(people, pj);
   }
-  json_t *worker = lr ? media_worker_stats(hub_media(h), lr->worker) : json_null();
+  json_t *worker = lr ? worker_stats_json(hub_media(h), lr->worker) : json_null();
   hub_reply(h, s, id,
             json_pack("{s:I, s:b, s:b, s:o, s:o}", "room_id", rid, "live", lr != NULL, "adaptation",
                       room.adaptation, "participants", people, "worker", worker ? worker : json_null()));

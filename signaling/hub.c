@@ -12,8 +12,8 @@
 
 #include "base/clock.h"
 #include "base/log.h"
-#include "gateway/media.h"
 #include "rooms/registry.h"
+#include "rooms/rooms_media.h"
 #include "signaling/dispatch.h"
 #include "signaling/handlers.h"
 #include "signaling/meeting_control.h"
@@ -72,7 +72,8 @@ struct hub {
   delayed *later;
   hub_counters counters;
   time_t started;
-  media_system *media;
+  rooms_media media_if;
+  const rooms_media *media; /* &media_if, or NULL without media */
   rooms *rooms;
   meeting_control *ctl; /* made with rooms */
   session_watch watch;
@@ -372,7 +373,7 @@ void hub_poll(hub *h) {
   jobs_drain(h->rec_jobs, h);
   if (h->media) {
     media_event ev;
-    while (media_next_event(h->media, &ev)) rooms_on_media_event(h->rooms, &ev);
+    while (h->media->next_event(h->media->ctx, &ev)) rooms_on_media_event(h->rooms, &ev);
   }
   if (h->rooms) meeting_control_tick(h->rooms, h);
   uint64_t now = hub_now_ms();
@@ -439,8 +440,9 @@ struct attachment_store *hub_attachments(hub *h) {
   return h->files;
 }
 
-void hub_set_media(hub *h, media_system *media) {
-  h->media = media;
+void hub_set_media(hub *h, const rooms_media *media) {
+  if (media) h->media_if = *media;
+  h->media = media ? &h->media_if : NULL;
   if (media && !h->rooms) { /* both or neither */
     rooms_listener events = room_events_listener(h);
     h->ctl = meeting_control_new();
@@ -451,7 +453,7 @@ void hub_set_media(hub *h, media_system *media) {
     }
   }
 }
-media_system *hub_media(hub *h) { return h->media; }
+const rooms_media *hub_media(hub *h) { return h->media; }
 session_watch *hub_session_watch(hub *h) { return &h->watch; }
 rooms *hub_rooms(hub *h) { return h->rooms; }
 struct meeting_control *hub_meeting_control(hub *h) {
@@ -550,6 +552,6 @@ size_t hub_metrics_render(hub *h, char *buf, size_t len) {
       PUT("moa_recordings{state=\"%s\"} %lld\n", recording_state_name((recording_state)i),
           (long long)rec_count[i]);
   }
-  if (h->media && off < len) off += media_metrics_render(h->media, buf + off, len - off);
+  if (h->media && off < len) off += h->media->metrics_render(h->media->ctx, buf + off, len - off);
   return off < len ? off : len;
 }

@@ -25,7 +25,7 @@ struct rooms;
 struct throttle;
 struct chat_budget;
 struct meeting_control;
-struct media_system;
+struct rooms_media;
 struct attachment_store;
 
 typedef void (*handler_fn)(hub *h, session *s, json_int_t id, json_t *req);
@@ -149,12 +149,13 @@ size_t hub_session_count(hub *h);
 size_t hub_authenticated_count(hub *h);
 uint64_t hub_now_ms(void);
 
-/* The media system, the live rooms and their moderation state (NULL in a hub made without media,
- * e.g. unit tests). hub_set_media hands the hub a started media system; the hub creates the room
- * registry (reporting to signaling/room_events.h) and the meeting control
- * (signaling/meeting_control.h), and drains media events in hub_poll. */
-void hub_set_media(hub *h, struct media_system *media);
-struct media_system *hub_media(hub *h);
+/* The media workers, the live rooms and their moderation state (NULL in a hub made without media,
+ * e.g. unit tests). hub_set_media hands the hub the interface of started media workers
+ * (rooms/rooms_media.h, copied; its ctx outlives the hub's use); the hub creates the room registry
+ * (reporting to signaling/room_events.h) and the meeting control (signaling/meeting_control.h),
+ * and drains media events in hub_poll. hub_media returns the hub's copy, or NULL. */
+void hub_set_media(hub *h, const struct rooms_media *media);
+const struct rooms_media *hub_media(hub *h);
 struct rooms *hub_rooms(hub *h);
 struct meeting_control *hub_meeting_control(hub *h);
 

@@ -5,6 +5,7 @@
 #include "signaling/inquiry_json.h"
 
 #include "signaling/chat_json.h"
+#include "signaling/store_reply.h"
 #include "storage/chat_store.h"
 
 /* A JSON string of s; "" when s is not valid UTF-8. */
@@ -118,13 +119,7 @@ static void inquiry_json__append(void *arg, const inquiry_rec *q) {
 }
 
 store_status inquiry_json_list(moa_db *db, int64_t user_id, bool received, int limit, json_t **out) {
-  *out = NULL;
   json_t *list = json_array();
   store_status st = inquiry_store_list(db, user_id, received, limit, inquiry_json__append, list);
-  if (st != STORE_OK) {
-    json_decref(list);
-    return st;
-  }
-  *out = json_pack("{s:o}", "inquiries", list);
-  return *out ? STORE_OK : STORE_ERROR;
+  return store_reply_list(st, json_object(), "inquiries", list, out);
 }

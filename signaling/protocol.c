@@ -2,8 +2,11 @@
  * envelope's shape and bounds, and gives handlers typed accessors with uniform errors. */
 #include "signaling/protocol.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "base/utf8.h"
 
 static int depth_of(json_t *v, int limit) {
   if (limit < 0) return 1 << 20;
@@ -39,22 +42,6 @@ static bool type_valid(const char *t) {
   return true;
 }
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 when p does not start one. */
-static size_t utf8_seq(const unsigned char *p) {
-  if (p[0] < 0x80) return 1;
-  size_t n = p[0] >= 0xC2 && p[0] <= 0xDF   ? 2
-             : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
-             : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4
-                                            : 0;
-  for (size_t i = 1; i < n; i++)
-    if ((p[i] & 0xC0) != 0x80) return 0;
-  if (n == 3 && ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0)))
-    return 0; /* overlong, surrogate */
-  if (n == 4 && ((p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90)))
-    return 0; /* overlong, > U+10FFFF */
-  return n;
-}
-
 /* The message goes into a JSON reply, and jansson's error text quotes the input near the error,
  * cut anywhere: keep only whole valid UTF-8 characters that fit ('?' for any other byte). */
 static int fail(protocol_error *err, const char *code, json_int_t id, const char *msg) {
@@ -63,7 +50,7 @@ static int fail(protocol_error *err, const char *code, json_int_t id, const char
   const unsigned char *p = (const unsigned char *)msg;
   size_t o = 0;
   while (*p) {
-    size_t n = utf8_seq(p);
+    size_t n = utf8_decode(p, SIZE_MAX, NULL); /* a NUL ends any sequence */
     if (o + (n ? n : 1) >= sizeof err->message) break;
     if (n)
       memcpy(err->message + o, p, n);

@@ -16,8 +16,8 @@
  * the caller's). */
 int attendance_store_join(moa_db *db, int64_t meeting_id, int64_t user_id, const char *name, const char *role,
                           int64_t at) {
-  bool own = sqlite3_get_autocommit(db_handle(db)) != 0;
-  if (own && db_begin(db) != SQLITE_OK) return -1;
+  bool own;
+  if (!db_begin_own(db, &own)) return -1;
   int id = -1;
   sqlite3_stmt *st = NULL;
   if (attendance_store_leave(db, meeting_id, user_id, at) >= 0)
@@ -32,12 +32,7 @@ int attendance_store_join(moa_db *db, int64_t meeting_id, int64_t user_id, const
     sqlite3_bind_int64(st, 5, at);
     if (db_exec_stmt(db, st) == SQLITE_DONE) id = (int)sqlite3_last_insert_rowid(db_handle(db));
   }
-  if (own) {
-    if (id < 0)
-      db_rollback(db);
-    else if (db_commit(db) != SQLITE_OK)
-      id = -1;
-  }
+  if (!db_end_own(db, own, id >= 0)) id = -1;
   return id;
 }
 

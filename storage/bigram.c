@@ -9,23 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the UTF-8 sequence at s (n bytes left; 1..4), or 0 when it is not valid UTF-8
- * (overlong forms, surrogates and values past U+10FFFF are invalid). *cp gets the code point. */
-static size_t bigram__utf8(const unsigned char *s, size_t n, uint32_t *cp) {
-  if (s[0] < 0x80) return *cp = s[0], 1;
-  size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
-  if (len == 0 || len > n || s[0] > 0xF4) return 0;
-  uint32_t c = s[0] & (0x3F >> (len - 1));
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    c = (c << 6) | (s[i] & 0x3F);
-  }
-  if ((len == 3 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) ||
-      (len == 4 && (c < 0x10000 || c > 0x10FFFF)))
-    return 0;
-  *cp = c;
-  return len;
-}
+#include "base/utf8.h"
 
 static bool bigram__separator(uint32_t c) {
   if (c < 0x80) return !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
@@ -78,7 +62,7 @@ static bool bigram__runs(const char *s, size_t n, bigram_run_fn fn, void *arg) {
   size_t count = 0, cap = 0;
   while (p < end) {
     uint32_t cp = 0;
-    size_t len = bigram__utf8(p, (size_t)(end - p), &cp);
+    size_t len = utf8_decode(p, (size_t)(end - p), &cp);
     if (len == 0 || bigram__separator(cp)) {
       if (count) fn(run, count, arg);
       count = 0;

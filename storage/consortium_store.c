@@ -7,7 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Columns of both consortium statements below, in this order. */
+/* The consortium statements (the list and one by id) read these columns, in the order of the enum
+ * below; each adds its WHERE / ORDER BY. */
+#define CONSORTIUM_SELECT                                                    \
+  "SELECT c.id, c.name_ko, c.name_en, s.id, s.name_ko, s.name_en, "          \
+  "c.sector_detail_ko, c.sector_detail_en, r.name_ko, x.name_ko, c.active, " \
+  "(SELECT count(*) FROM memberships m WHERE m.consortium_id = c.id) "       \
+  "FROM consortia c JOIN sectors s ON s.id = c.sector_id "                   \
+  "JOIN regions r ON r.id = c.lead_region_id JOIN complexes x ON x.id = c.lead_complex_id "
+
+/* Columns of CONSORTIUM_SELECT, in this order. */
 enum {
   C_ID,
   C_NAME_KO,
@@ -123,13 +132,7 @@ static int consortium_store__object(moa_db *db, sqlite3_stmt *st, consortium_fn 
 }
 
 store_status consortium_store_list(moa_db *db, consortium_fn fn, void *arg) {
-  sqlite3_stmt *st = db_stmt(db,
-                             "SELECT c.id, c.name_ko, c.name_en, s.id, s.name_ko, s.name_en, "
-                             "c.sector_detail_ko, c.sector_detail_en, r.name_ko, x.name_ko, c.active, "
-                             "(SELECT count(*) FROM memberships m WHERE m.consortium_id = c.id) "
-                             "FROM consortia c JOIN sectors s ON s.id = c.sector_id "
-                             "JOIN regions r ON r.id = c.lead_region_id "
-                             "JOIN complexes x ON x.id = c.lead_complex_id ORDER BY c.id");
+  sqlite3_stmt *st = db_stmt(db, CONSORTIUM_SELECT "ORDER BY c.id");
   if (!st) return STORE_ERROR;
   int rc;
   while ((rc = db_step(db, st)) == SQLITE_ROW)
@@ -167,13 +170,7 @@ static int consortium_store__organizations(moa_db *db, int64_t id, int limit, in
 
 store_status consortium_store_get(moa_db *db, int64_t id, int org_limit, int org_offset, consortium_fn fn,
                                   consortium_member_fn member_fn, void *arg) {
-  sqlite3_stmt *st = db_stmt(db,
-                             "SELECT c.id, c.name_ko, c.name_en, s.id, s.name_ko, s.name_en, "
-                             "c.sector_detail_ko, c.sector_detail_en, r.name_ko, x.name_ko, c.active, "
-                             "(SELECT count(*) FROM memberships m WHERE m.consortium_id = c.id) "
-                             "FROM consortia c JOIN sectors s ON s.id = c.sector_id "
-                             "JOIN regions r ON r.id = c.lead_region_id "
-                             "JOIN complexes x ON x.id = c.lead_complex_id WHERE c.id = ?");
+  sqlite3_stmt *st = db_stmt(db, CONSORTIUM_SELECT "WHERE c.id = ?");
   if (!st) return STORE_ERROR;
   sqlite3_bind_int64(st, 1, id);
   int step = db_step(db, st);

@@ -304,6 +304,20 @@ void db_rollback(moa_db *db) {
     db__report(DB_REPORT_ERROR, "database: rollback failed: %s", sqlite3_errmsg(db->conn));
 }
 
+bool db_begin_own(moa_db *db, bool *own) {
+  *own = sqlite3_get_autocommit(db->conn) != 0;
+  return !*own || db_begin(db) == SQLITE_OK;
+}
+
+bool db_end_own(moa_db *db, bool own, bool ok) {
+  if (!own) return true;
+  if (!ok) {
+    db_rollback(db);
+    return true;
+  }
+  return db_commit(db) == SQLITE_OK;
+}
+
 int64_t db_now(moa_db *db) { return (int64_t)time(NULL) + (db ? db->clock_offset : 0); }
 void db_set_clock_offset(moa_db *db, int64_t seconds) { db->clock_offset = seconds; }
 db_stats db_get_stats(const moa_db *db) { return db->stats; }

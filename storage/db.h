@@ -65,6 +65,14 @@ int db_begin(moa_db *db);
 int db_commit(moa_db *db);
 void db_rollback(moa_db *db);
 
+/* A transaction of the callee's own unless the caller has one open (then the callee's writes
+ * join the caller's): *own says whether one was opened here. Returns false when it could not be
+ * opened. */
+bool db_begin_own(moa_db *db, bool *own);
+/* Ends what db_begin_own opened: nothing when own is false; else commits when ok and rolls back
+ * when not. Returns false only when the commit failed (then rolled back). */
+bool db_end_own(moa_db *db, bool own, bool ok);
+
 /* PRAGMA data_version of this connection: it changes when another connection (another process,
  * or another connection of this one) commits to the database, and not on this connection's own
  * commits. Cheap (reads the WAL index in shared memory, no disk read). -1 on error. */

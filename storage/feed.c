@@ -98,6 +98,15 @@ int feedj_clean(json_t *obj, const char *key, bool multiline, char **out, char *
   return *out ? 0 : -1;
 }
 
+int feedj_attr(json_t *obj, programme_item *it, const char *key, bool multiline, char *why, size_t whylen) {
+  char *v;
+  int rc = feedj_clean(obj, key, multiline, &v, why, whylen);
+  if (rc || !v) return rc;
+  rc = *v ? (programme_item_attr(it, key, v) < 0 ? -1 : 0) : 0;
+  free(v);
+  return rc;
+}
+
 char *feedj_id(json_t *obj, const char *key) {
   char why[8], *id = NULL;
   if (feedj_text(obj, key, &id, why, sizeof why) < 0) return NULL;

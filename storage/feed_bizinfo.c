@@ -12,45 +12,32 @@
 #include "storage/feed_int.h"
 #include "storage/programme_text.h"
 
-#define TRY(x)                     \
-  do {                             \
-    if ((rc = (x)) != 0) goto out; \
-  } while (0)
-
-static int keep_attr(json_t *o, programme_item *it, const char *key, char *why, size_t wl) {
-  char *v;
-  int rc = feedj_clean(o, key, false, &v, why, wl);
-  if (rc || !v) return rc;
-  rc = *v ? (programme_item_attr(it, key, v) < 0 ? -1 : 0) : 0;
-  free(v);
-  return rc;
-}
-
 static int bizinfo_item(json_t *o, programme_item *it, char *why, size_t wl) {
   int rc = 0;
   char *period = NULL, *url = NULL, *area = NULL, *tags = NULL, *field = NULL, *files = NULL;
-  TRY(feedj_text(o, "pblancId", &it->source_id, why, wl));
-  TRY(feedj_clean(o, "pblancNm", false, &it->title, why, wl));
-  TRY(feedj_clean(o, "jrsdInsttNm", false, &it->agency, why, wl));
-  TRY(feedj_clean(o, "excInsttNm", false, &it->executor, why, wl));
-  TRY(feedj_clean(o, "bsnsSumryCn", true, &it->summary, why, wl));
-  TRY(feedj_clean(o, "trgetNm", false, &it->target, why, wl));
-  TRY(feedj_text(o, "creatPnttm", &it->created, why, wl));
-  TRY(feedj_text(o, "updtPnttm", &it->updated, why, wl));
-  TRY(feedj_clean(o, "reqstBeginEndDe", false, &period, why, wl));
-  TRY(feedj_text(o, "pblancUrl", &url, why, wl));
-  TRY(feedj_text(o, "areaNm", &area, why, wl));
-  TRY(feedj_text(o, "hashtags", &tags, why, wl));
-  TRY(feedj_text(o, "pldirSportRealmLclasCodeNm", &field, why, wl));
-  TRY(feedj_text(o, "fileNm", &files, why, wl));
+  FEEDJ_TRY(feedj_text(o, "pblancId", &it->source_id, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "pblancNm", false, &it->title, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "jrsdInsttNm", false, &it->agency, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "excInsttNm", false, &it->executor, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "bsnsSumryCn", true, &it->summary, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "trgetNm", false, &it->target, why, wl));
+  FEEDJ_TRY(feedj_text(o, "creatPnttm", &it->created, why, wl));
+  FEEDJ_TRY(feedj_text(o, "updtPnttm", &it->updated, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "reqstBeginEndDe", false, &period, why, wl));
+  FEEDJ_TRY(feedj_text(o, "pblancUrl", &url, why, wl));
+  FEEDJ_TRY(feedj_text(o, "areaNm", &area, why, wl));
+  FEEDJ_TRY(feedj_text(o, "hashtags", &tags, why, wl));
+  FEEDJ_TRY(feedj_text(o, "pldirSportRealmLclasCodeNm", &field, why, wl));
+  FEEDJ_TRY(feedj_text(o, "fileNm", &files, why, wl));
   static const char *const facts[] = {"trgetNm", "industNm", "areaNm", "hashtags",
                                       "pldirSportRealmMlsfcCodeNm"};
-  for (size_t i = 0; i < sizeof facts / sizeof *facts; i++) TRY(keep_attr(o, it, facts[i], why, wl));
+  for (size_t i = 0; i < sizeof facts / sizeof *facts; i++)
+    FEEDJ_TRY(feedj_attr(o, it, facts[i], false, why, wl));
 
   it->period_raw = period ? period : strdup("");
   period = NULL;
   if (!it->period_raw) goto oom;
-  TRY(feed_period_text(it, it->period_raw, why, wl));
+  FEEDJ_TRY(feed_period_text(it, it->period_raw, why, wl));
   if (url && url[0] == '/') {
     size_t n = strlen(url) + 32;
     if (!(it->url = malloc(n))) goto oom;

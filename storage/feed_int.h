@@ -24,6 +24,18 @@ int feedj_text(struct json_t *obj, const char *key, char **out, char *why, size_
 /* feedj_text passed through ptext_clean (multiline or not); absent gives NULL. */
 int feedj_clean(struct json_t *obj, const char *key, bool multiline, char **out, char *why, size_t whylen);
 
+/* feedj_clean of obj[key] kept as the item's attribute key (programme_item_attr); an absent or
+ * empty value adds nothing. Returns 0, 1 for a value of another type (why set), -1 out of memory. */
+int feedj_attr(struct json_t *obj, programme_item *it, const char *key, bool multiline, char *why,
+               size_t whylen);
+
+/* In an item parser with `int rc` and an `out:` label that frees what it read: runs x, keeps its
+ * result in rc and jumps to out unless it is 0. */
+#define FEEDJ_TRY(x)               \
+  do {                             \
+    if ((rc = (x)) != 0) goto out; \
+  } while (0)
+
 /* Fills an item from one JSON object: 0 done, 1 refused (why set), -1 out of memory. */
 typedef int (*feedj_item_fn)(struct json_t *obj, programme_item *it, char *why, size_t whylen);
 

@@ -14,39 +14,26 @@
 #include "storage/feed_int.h"
 #include "storage/programme_text.h"
 
-#define TRY(x)                     \
-  do {                             \
-    if ((rc = (x)) != 0) goto out; \
-  } while (0)
-
-static int keep_attr(json_t *o, programme_item *it, const char *key, char *why, size_t wl) {
-  char *v;
-  int rc = feedj_clean(o, key, true, &v, why, wl);
-  if (rc || !v) return rc;
-  rc = *v ? (programme_item_attr(it, key, v) < 0 ? -1 : 0) : 0;
-  free(v);
-  return rc;
-}
-
 static int kstartup_item(json_t *o, programme_item *it, char *why, size_t wl) {
   int rc = 0;
   char *begin = NULL, *end = NULL, *field = NULL, *region = NULL, *sprv = NULL;
-  TRY(feedj_text(o, "pbanc_sn", &it->source_id, why, wl));
-  TRY(feedj_clean(o, "biz_pbanc_nm", false, &it->title, why, wl));
-  if (!it->title) TRY(feedj_clean(o, "intg_pbanc_biz_nm", false, &it->title, why, wl));
-  TRY(feedj_clean(o, "pbanc_ntrp_nm", false, &it->agency, why, wl));
-  TRY(feedj_clean(o, "sprv_inst", false, &sprv, why, wl));
-  TRY(feedj_clean(o, "pbanc_ctnt", true, &it->summary, why, wl));
-  TRY(feedj_clean(o, "aply_trgt", false, &it->target, why, wl));
-  TRY(feedj_text(o, "detl_pg_url", &it->url, why, wl));
-  TRY(feedj_text(o, "pbanc_rcpt_bgng_dt", &begin, why, wl));
-  TRY(feedj_text(o, "pbanc_rcpt_end_dt", &end, why, wl));
-  TRY(feedj_text(o, "supt_biz_clsfc", &field, why, wl));
-  TRY(feedj_text(o, "supt_regin", &region, why, wl));
+  FEEDJ_TRY(feedj_text(o, "pbanc_sn", &it->source_id, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "biz_pbanc_nm", false, &it->title, why, wl));
+  if (!it->title) FEEDJ_TRY(feedj_clean(o, "intg_pbanc_biz_nm", false, &it->title, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "pbanc_ntrp_nm", false, &it->agency, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "sprv_inst", false, &sprv, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "pbanc_ctnt", true, &it->summary, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "aply_trgt", false, &it->target, why, wl));
+  FEEDJ_TRY(feedj_text(o, "detl_pg_url", &it->url, why, wl));
+  FEEDJ_TRY(feedj_text(o, "pbanc_rcpt_bgng_dt", &begin, why, wl));
+  FEEDJ_TRY(feedj_text(o, "pbanc_rcpt_end_dt", &end, why, wl));
+  FEEDJ_TRY(feedj_text(o, "supt_biz_clsfc", &field, why, wl));
+  FEEDJ_TRY(feedj_text(o, "supt_regin", &region, why, wl));
   static const char *const facts[] = {"biz_enyy",  "biz_trgt_age",   "supt_regin",
                                       "aply_trgt", "aply_trgt_ctnt", "aply_excl_trgt_ctnt",
                                       "prfn_matr", "rcrt_prgs_yn",   "intg_pbanc_biz_nm"};
-  for (size_t i = 0; i < sizeof facts / sizeof *facts; i++) TRY(keep_attr(o, it, facts[i], why, wl));
+  for (size_t i = 0; i < sizeof facts / sizeof *facts; i++)
+    FEEDJ_TRY(feedj_attr(o, it, facts[i], true, why, wl));
   /* The announcing body is the agency; when only the supervising one is given, that one. */
   if (!it->agency || !*it->agency) {
     free(it->agency);

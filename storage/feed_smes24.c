@@ -13,11 +13,6 @@
 #include "storage/programme_text.h"
 #include "storage/tsv.h"
 
-#define TRY(x)                     \
-  do {                             \
-    if ((rc = (x)) != 0) goto out; \
-  } while (0)
-
 static const char *const conditions[] = {
     "areaCd",      "areaNm",         "cmpScaleCd",  "salsAmtCd",   "minSalsAmt",  "maxSalsAmt",
     "emplyCntCd",  "minEmplyCnt",    "mixEmplyCnt", "ablbizCd",    "minAblbiz",   "maxAblbiz",
@@ -49,25 +44,25 @@ static int amount(json_t *o, const char *key, int64_t *out, char *why, size_t wl
 static int smes24_item(json_t *o, programme_item *it, char *why, size_t wl) {
   int rc = 0;
   char *begin = NULL, *end = NULL, *field = NULL, *area = NULL, *policy = NULL, *content = NULL;
-  TRY(feedj_text(o, "pblancSeq", &it->source_id, why, wl));
-  TRY(feedj_clean(o, "pblancNm", false, &it->title, why, wl));
-  TRY(feedj_clean(o, "sportInsttNm", false, &it->agency, why, wl));
-  TRY(feedj_clean(o, "cntcInsttNm", false, &it->executor, why, wl));
-  TRY(feedj_clean(o, "policyCnts", true, &policy, why, wl));
-  TRY(feedj_clean(o, "sportCnts", true, &content, why, wl));
-  TRY(feedj_clean(o, "sportTrget", true, &it->target, why, wl));
-  TRY(feedj_text(o, "pblancDtlUrl", &it->url, why, wl));
-  TRY(feedj_text(o, "pblancBgnDt", &begin, why, wl));
-  TRY(feedj_text(o, "pblancEndDt", &end, why, wl));
-  TRY(feedj_text(o, "creatDt", &it->created, why, wl));
-  TRY(feedj_text(o, "updDt", &it->updated, why, wl));
-  TRY(feedj_text(o, "sportType", &field, why, wl));
-  TRY(feedj_text(o, "areaNm", &area, why, wl));
-  TRY(amount(o, "minSportAmt", &it->amount_min, why, wl));
-  TRY(amount(o, "maxSportAmt", &it->amount_max, why, wl));
+  FEEDJ_TRY(feedj_text(o, "pblancSeq", &it->source_id, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "pblancNm", false, &it->title, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "sportInsttNm", false, &it->agency, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "cntcInsttNm", false, &it->executor, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "policyCnts", true, &policy, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "sportCnts", true, &content, why, wl));
+  FEEDJ_TRY(feedj_clean(o, "sportTrget", true, &it->target, why, wl));
+  FEEDJ_TRY(feedj_text(o, "pblancDtlUrl", &it->url, why, wl));
+  FEEDJ_TRY(feedj_text(o, "pblancBgnDt", &begin, why, wl));
+  FEEDJ_TRY(feedj_text(o, "pblancEndDt", &end, why, wl));
+  FEEDJ_TRY(feedj_text(o, "creatDt", &it->created, why, wl));
+  FEEDJ_TRY(feedj_text(o, "updDt", &it->updated, why, wl));
+  FEEDJ_TRY(feedj_text(o, "sportType", &field, why, wl));
+  FEEDJ_TRY(feedj_text(o, "areaNm", &area, why, wl));
+  FEEDJ_TRY(amount(o, "minSportAmt", &it->amount_min, why, wl));
+  FEEDJ_TRY(amount(o, "maxSportAmt", &it->amount_max, why, wl));
   for (size_t i = 0; i < sizeof conditions / sizeof *conditions; i++) {
     char *v;
-    TRY(feedj_clean(o, conditions[i], false, &v, why, wl));
+    FEEDJ_TRY(feedj_clean(o, conditions[i], false, &v, why, wl));
     if (v && *v && programme_item_attr(it, conditions[i], v) < 0) rc = -1;
     free(v);
     if (rc) goto out;

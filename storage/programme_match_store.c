@@ -185,8 +185,8 @@ static int store_org(moa_db *db, int64_t org_id, pm_result *r, int64_t now, int6
  * left the catalog lose their rows everywhere). */
 static int recompute(moa_db *db, const int64_t *ids, size_t n, bool all, int64_t now,
                      programme_recompute_stats *st) {
-  bool own_txn = sqlite3_get_autocommit(db_handle(db)) != 0;
-  if (own_txn && db_begin(db) != SQLITE_OK) return -1;
+  bool own_txn;
+  if (!db_begin_own(db, &own_txn)) return -1;
   pm_catalog c;
   pm_catalog_init(&c);
   programme_org *o = malloc(sizeof *o);
@@ -215,11 +215,7 @@ static int recompute(moa_db *db, const int64_t *ids, size_t n, bool all, int64_t
   }
   free(o);
   pm_catalog_free(&c);
-  if (own_txn) {
-    if (rc == 0 && db_commit(db) == SQLITE_OK) return 0;
-    db_rollback(db);
-    return -1;
-  }
+  if (own_txn) return db_end_own(db, true, rc == 0) && rc == 0 ? 0 : -1;
   return rc;
 }
 

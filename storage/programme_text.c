@@ -7,34 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "storage/textbuf.h"
-
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 when p does not start one. */
-static int utf8_len(const unsigned char *p, size_t avail, unsigned *cp_out) {
-  unsigned c = p[0];
-  if (c < 0x80) {
-    *cp_out = c;
-    return 1;
-  }
-  int n;
-  unsigned cp, min;
-  if ((c & 0xE0) == 0xC0)
-    n = 1, cp = c & 0x1F, min = 0x80;
-  else if ((c & 0xF0) == 0xE0)
-    n = 2, cp = c & 0x0F, min = 0x800;
-  else if ((c & 0xF8) == 0xF0)
-    n = 3, cp = c & 0x07, min = 0x10000;
-  else
-    return 0;
-  if ((size_t)n >= avail) return 0;
-  for (int i = 1; i <= n; i++) {
-    if ((p[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (p[i] & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  *cp_out = cp;
-  return n + 1;
-}
 
 char *ptext_repair_utf8(const char *data, size_t n, size_t *out_len, size_t *bad) {
   textbuf b = {0};
@@ -43,8 +17,8 @@ char *ptext_repair_utf8(const char *data, size_t n, size_t *out_len, size_t *bad
   *bad = 0;
   textbuf_put(&b, "", 0);
   while (i < n) {
-    unsigned cp;
-    int len = p[i] ? utf8_len(p + i, n - i, &cp) : 0;
+    uint32_t cp;
+    int len = p[i] ? (int)utf8_decode(p + i, n - i, &cp) : 0;
     if (len > 0) {
       i += len;
       run += len;
@@ -65,8 +39,8 @@ const char *ptext_error(const char *s) {
   const unsigned char *p = (const unsigned char *)s;
   size_t n = strlen(s);
   while (*p) {
-    unsigned cp;
-    int len = utf8_len(p, n - (size_t)((const char *)p - s), &cp);
+    uint32_t cp;
+    int len = (int)utf8_decode(p, n - (size_t)((const char *)p - s), &cp);
     if (!len) return "invalid UTF-8";
     if (cp == 0xFFFD) return "invalid UTF-8 (a byte that is not UTF-8; is the file EUC-KR?)";
     if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
@@ -346,8 +320,8 @@ char *ptext_title_norm(const char *title) {
       p++;
       continue;
     }
-    unsigned cp;
-    int len = utf8_len((const unsigned char *)p, strlen(p), &cp);
+    uint32_t cp;
+    int len = (int)utf8_decode((const unsigned char *)p, strlen(p), &cp);
     if (!len) len = 1;
     /* keep letters (Hangul, CJK, Latin-1 letters); drop punctuation such as 「」·ㆍ… */
     bool keep = (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x3130 && cp <= 0x318F && cp != 0x318D) ||
@@ -372,8 +346,8 @@ static size_t code_points(const char *s, unsigned *out, size_t max) {
   size_t n = 0, len = strlen(s);
   const unsigned char *p = (const unsigned char *)s, *end = p + len;
   while (p < end && n < max) {
-    unsigned cp;
-    int l = utf8_len(p, (size_t)(end - p), &cp);
+    uint32_t cp;
+    int l = (int)utf8_decode(p, (size_t)(end - p), &cp);
     if (!l) l = 1, cp = *p;
     out[n++] = cp;
     p += l;

@@ -31,20 +31,9 @@ bool recording_file_name_valid(const char *name) {
   return true;
 }
 
-/* Transactions: ours when the caller has none open. */
-static bool begin_own(moa_db *db, bool *own) {
-  *own = sqlite3_get_autocommit(db_handle(db)) != 0;
-  return !*own || db_begin(db) == SQLITE_OK;
-}
-
-static int end_own(moa_db *db, bool own, int rc) {
-  if (!own) return rc;
-  if (rc != 1) {
-    db_rollback(db);
-    return rc;
-  }
-  return db_commit(db) == SQLITE_OK ? 1 : -1;
-}
+/* Ends db_begin_own's transaction: commits when rc is 1, else rolls back; rc, or -1 when the
+ * commit failed. */
+static int end_own(moa_db *db, bool own, int rc) { return db_end_own(db, own, rc == 1) ? rc : -1; }
 
 static void copy_text(char *dst, size_t cap, const unsigned char *src) {
   snprintf(dst, cap, "%s", src ? (const char *)src : "");
@@ -86,7 +75,7 @@ int64_t recording_store_create(moa_db *db, int64_t room_id, int64_t meeting_id, 
   if (!base_dir || base_dir[0] != '/' || strlen(base_dir) + 1 + 19 + 7 + 1 > RECORDING_DIR_MAX)
     return RECORDING_STORE_INVALID;
   bool own;
-  if (!begin_own(db, &own)) return -1;
+  if (!db_begin_own(db, &own)) return -1;
   int64_t id = -1;
   sqlite3_stmt *st = db_stmt(db,
                              "INSERT INTO recordings(room_id, meeting_id, started_by, started_at, spool_dir, "
@@ -176,7 +165,7 @@ int recording_store_finalized(moa_db *db, int64_t id, const recording_result *re
   char error[RECORDING_ERROR_MAX];
   cut_error(error, res->error);
   bool own;
-  if (!begin_own(db, &own)) return -1;
+  if (!db_begin_own(db, &own)) return -1;
   int rc = -1;
   sqlite3_stmt *st =
       db_stmt(db,

@@ -3,8 +3,11 @@
  * control-character checks before it can reach the database. */
 #include "storage/tsv.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/utf8.h"
 
 void tsv_reader_init(tsv_reader *r, const char *text) {
   memset(r, 0, sizeof *r);
@@ -54,29 +57,11 @@ int tsv_next(tsv_reader *r) {
 const char *tsv_text_error(const char *s) {
   const unsigned char *p = (const unsigned char *)s;
   while (*p) {
-    unsigned c = *p;
-    if (c < 0x80) {
-      if (c < 0x20 || c == 0x7F) return "control character";
-      p++;
-      continue;
-    }
-    int n;
-    unsigned cp, min;
-    if ((c & 0xE0) == 0xC0)
-      n = 1, cp = c & 0x1F, min = 0x80;
-    else if ((c & 0xF0) == 0xE0)
-      n = 2, cp = c & 0x0F, min = 0x800;
-    else if ((c & 0xF8) == 0xF0)
-      n = 3, cp = c & 0x07, min = 0x10000;
-    else
-      return "invalid UTF-8";
-    for (int i = 1; i <= n; i++) {
-      if ((p[i] & 0xC0) != 0x80) return "invalid UTF-8";
-      cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return "invalid UTF-8";
-    if (cp >= 0x80 && cp <= 0x9F) return "control character";
-    p += n + 1;
+    uint32_t cp;
+    size_t n = utf8_decode(p, SIZE_MAX, &cp); /* a NUL ends any sequence: never read past it */
+    if (!n) return "invalid UTF-8";
+    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) return "control character";
+    p += n;
   }
   return NULL;
 }

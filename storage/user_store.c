@@ -133,26 +133,15 @@ static int update_user_int(moa_db *db, sqlite3_stmt *st, int64_t v, int64_t user
   return sqlite3_changes(db_handle(db)) == 1 ? 0 : -1;
 }
 
-/* Opens a transaction unless the caller has one; user__end() commits (rc 0) or rolls back. */
-static bool user__begin(moa_db *db, bool *own) {
-  *own = sqlite3_get_autocommit(db_handle(db)) != 0;
-  return !*own || db_begin(db) == SQLITE_OK;
-}
-
-static int user__end(moa_db *db, bool own, int rc) {
-  if (!own) return rc;
-  if (rc != 0) {
-    db_rollback(db);
-    return rc;
-  }
-  return db_commit(db) == SQLITE_OK ? 0 : -1;
-}
+/* Ends db_begin_own's transaction: commits when rc is 0, else rolls back; rc, or -1 when the
+ * commit failed. */
+static int user__end(moa_db *db, bool own, int rc) { return db_end_own(db, own, rc == 0) ? rc : -1; }
 
 /* The flag and the end of the user's sessions go together (one transaction): a disabled account
  * keeps no session. */
 int user_store_set_disabled(moa_db *db, int64_t user_id, bool disabled) {
   bool own;
-  if (!user__begin(db, &own)) return -1;
+  if (!db_begin_own(db, &own)) return -1;
   int rc = update_user_int(db, db_stmt(db, "UPDATE users SET disabled = ? WHERE id = ?"), disabled, user_id);
   if (rc == 0 && disabled) {
     sqlite3_stmt *st = db_stmt(db, "DELETE FROM sessions WHERE user_id = ?");
@@ -165,7 +154,7 @@ int user_store_set_disabled(moa_db *db, int64_t user_id, bool disabled) {
 /* The new hash and the end of every existing session go together (one transaction). */
 int user_store_set_password(moa_db *db, int64_t user_id, const char *password_hash) {
   bool own;
-  if (!user__begin(db, &own)) return -1;
+  if (!db_begin_own(db, &own)) return -1;
   int rc = -1;
   sqlite3_stmt *st = db_stmt(db,
                              "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 "

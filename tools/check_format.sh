@@ -26,7 +26,7 @@ files=$(find base storage gateway rooms signaling tests bench tools \
 # One clang-format run over every file; it names each difference as FILE:LINE:COL: error: ...
 report=$("$cf" --dry-run -Werror $files 2>&1)
 differ=$(printf '%s\n' "$report" | sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: .*/\1/p' | sort -u)
-failed=0 checked=0
+failed=0 checked=0 skipped=0
 for f in $files; do
   d=0
   printf '%s\n' "$differ" | grep -qxF "$f" && d=1
@@ -35,6 +35,7 @@ for f in $files; do
       echo "$allow: $f is formatted now: remove its line"
       failed=1
     fi
+    skipped=$((skipped + 1))
     continue
   fi
   checked=$((checked + 1))
@@ -55,4 +56,8 @@ if [ "$failed" -ne 0 ]; then
   echo "check_format: FAILED (clang-format -i FILE formats a file)"
   exit 1
 fi
-echo "check_format: OK ($checked files formatted; the rest listed in $allow)"
+if [ "$skipped" -eq 0 ]; then
+  echo "check_format: OK ($checked files formatted)"
+else
+  echo "check_format: OK ($checked files formatted; $skipped listed in $allow not checked)"
+fi

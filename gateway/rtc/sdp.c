@@ -12,8 +12,9 @@
 #include <string.h>
 #include <strings.h>
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...) {
+#include "gateway/rtc/sdp_int.h"
+
+int sdp__fail(char *err, size_t errlen, const char *fmt, ...) {
   if (err && errlen > 0) {
     va_list ap;
     va_start(ap, fmt);
@@ -104,13 +105,13 @@ static void pick_extensions(const sdp_media *m, uint8_t ids[SDP_EXT_COUNT]) {
 
 int sdp_negotiate(const sdp_session *offer, sdp_choice choices[SDP_MAX_MEDIA], char *err, size_t errlen) {
   if (err && errlen) err[0] = '\0';
-  if (!offer || !choices) return fail(err, errlen, "no offer");
-  if (offer->n_bundle == 0) return fail(err, errlen, "offer has no a=group:BUNDLE (BUNDLE is required)");
+  if (!offer || !choices) return sdp__fail(err, errlen, "no offer");
+  if (offer->n_bundle == 0) return sdp__fail(err, errlen, "offer has no a=group:BUNDLE (BUNDLE is required)");
   const sdp_transport *t = &offer->transport;
-  if (!t->has_fingerprint) return fail(err, errlen, "offer has no sha-256 fingerprint");
-  if (!t->ice_ufrag[0] || !t->ice_pwd[0]) return fail(err, errlen, "offer has no ice-ufrag/ice-pwd");
+  if (!t->has_fingerprint) return sdp__fail(err, errlen, "offer has no sha-256 fingerprint");
+  if (!t->ice_ufrag[0] || !t->ice_pwd[0]) return sdp__fail(err, errlen, "offer has no ice-ufrag/ice-pwd");
   if (t->setup == SDP_SETUP_PASSIVE)
-    return fail(err, errlen, "offer has setup:passive; the server is the DTLS server (use actpass)");
+    return sdp__fail(err, errlen, "offer has setup:passive; the server is the DTLS server (use actpass)");
   for (size_t i = 0; i < offer->n_media; i++) {
     const sdp_media *m = &offer->media[i];
     sdp_choice *c = &choices[i];
@@ -122,7 +123,7 @@ int sdp_negotiate(const sdp_session *offer, sdp_choice choices[SDP_MAX_MEDIA], c
                    strcmp(m->proto, "UDP/TLS/RTP/SAVPF") == 0;
     if (!live || !kind_ok) continue;
     if (!m->rtcp_mux)
-      return fail(err, errlen, "m-section '%s' has no a=rtcp-mux (rtcp-mux is required)", m->mid);
+      return sdp__fail(err, errlen, "m-section '%s' has no a=rtcp-mux (rtcp-mux is required)", m->mid);
     c->codec = choose_codec(m);
     if (c->codec < 0) continue;
     const sdp_codec *k = &m->codecs[c->codec];
@@ -148,42 +149,44 @@ int sdp_negotiate(const sdp_session *offer, sdp_choice choices[SDP_MAX_MEDIA], c
 int sdp_read_answer(const sdp_session *answer, const sdp_track *tracks, size_t n_tracks, sdp_answer_info *out,
                     char *err, size_t errlen) {
   if (err && errlen) err[0] = '\0';
-  if (!answer || !out || (n_tracks && !tracks)) return fail(err, errlen, "no answer");
+  if (!answer || !out || (n_tracks && !tracks)) return sdp__fail(err, errlen, "no answer");
   memset(out, 0, sizeof *out);
-  if (n_tracks > SDP_MAX_MEDIA) return fail(err, errlen, "more than %d tracks", SDP_MAX_MEDIA);
+  if (n_tracks > SDP_MAX_MEDIA) return sdp__fail(err, errlen, "more than %d tracks", SDP_MAX_MEDIA);
   if (answer->n_media != n_tracks)
-    return fail(err, errlen, "answer has %zu m-sections, the offer %zu", answer->n_media, n_tracks);
+    return sdp__fail(err, errlen, "answer has %zu m-sections, the offer %zu", answer->n_media, n_tracks);
   bool any = false;
   for (size_t i = 0; i < n_tracks; i++) {
     const sdp_media *m = &answer->media[i];
     const sdp_track *tr = &tracks[i];
     sdp_answered *a = &out->media[i];
     if (strcmp(m->mid, tr->mid) != 0)
-      return fail(err, errlen, "answer m-section %zu has mid '%s', the offer '%s'", i, m->mid, tr->mid);
-    if (m->kind != tr->kind) return fail(err, errlen, "answer m-section '%s' changed the media kind", m->mid);
+      return sdp__fail(err, errlen, "answer m-section %zu has mid '%s', the offer '%s'", i, m->mid, tr->mid);
+    if (m->kind != tr->kind)
+      return sdp__fail(err, errlen, "answer m-section '%s' changed the media kind", m->mid);
     a->direction = m->direction;
     a->accepted = tr->active && (m->port != 0 || m->bundle_only) && m->direction != SDP_DIR_INACTIVE;
     if (!a->accepted) continue;
     if (m->direction != SDP_DIR_RECVONLY)
-      return fail(err, errlen, "answer m-section '%s' must be recvonly or inactive", m->mid);
+      return sdp__fail(err, errlen, "answer m-section '%s' must be recvonly or inactive", m->mid);
     if (!sdp_media_find_codec(m, tr->codec.pt))
-      return fail(err, errlen, "answer m-section '%s' does not keep payload type %u", m->mid, tr->codec.pt);
+      return sdp__fail(err, errlen, "answer m-section '%s' does not keep payload type %u", m->mid,
+                       tr->codec.pt);
     a->rtx = tr->rtx_pt >= 0 && sdp_media_find_codec(m, tr->rtx_pt) != NULL;
     for (size_t e = 0; e < m->n_extmaps; e++) {
       int ext = sdp_ext_from_uri(m->extmaps[e].uri);
       if (ext >= 0 && !a->ext_ids[ext]) a->ext_ids[ext] = m->extmaps[e].id;
     }
     if (!in_bundle(answer, m->mid))
-      return fail(err, errlen, "answer m-section '%s' is not in the BUNDLE group", m->mid);
+      return sdp__fail(err, errlen, "answer m-section '%s' is not in the BUNDLE group", m->mid);
     any = true;
   }
   out->n_media = n_tracks;
   const sdp_transport *t = &answer->transport;
   if (!any) return 0;
-  if (!t->has_fingerprint) return fail(err, errlen, "answer has no sha-256 fingerprint");
+  if (!t->has_fingerprint) return sdp__fail(err, errlen, "answer has no sha-256 fingerprint");
   if (t->setup != SDP_SETUP_ACTIVE && t->setup != SDP_SETUP_PASSIVE)
-    return fail(err, errlen, "answer setup must be active or passive");
-  if (!t->ice_ufrag[0] || !t->ice_pwd[0]) return fail(err, errlen, "answer has no ice-ufrag/ice-pwd");
+    return sdp__fail(err, errlen, "answer setup must be active or passive");
+  if (!t->ice_ufrag[0] || !t->ice_pwd[0]) return sdp__fail(err, errlen, "answer has no ice-ufrag/ice-pwd");
   out->setup = t->setup;
   memcpy(out->fingerprint, t->fingerprint, SDP_FINGERPRINT_LEN);
   memcpy(out->ice_ufrag, t->ice_ufrag, SDP_UFRAG_MAX);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gateway/rtc/sdp.h"
+#include "gateway/rtc/sdp_int.h"
 
 typedef struct {
   char *p;
@@ -32,21 +33,10 @@ static void put(wbuf *b, const char *fmt, ...) {
   b->len += (size_t)n;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...) {
-  if (err && errlen > 0) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-  }
-  return -1;
-}
-
 /* Ends a write: the length, or -1 when the buffer was too small. */
 static int finish(wbuf *b, char *err, size_t errlen) {
   if (b->over || b->len > (size_t)INT32_MAX)
-    return fail(err, errlen, "output buffer too small (%zu bytes)", b->cap);
+    return sdp__fail(err, errlen, "output buffer too small (%zu bytes)", b->cap);
   return (int)b->len;
 }
 
@@ -67,16 +57,16 @@ static bool str_ok(const char *s, size_t min, size_t max, const char *extra, boo
 #define TOKEN_CHARS "!#$%&'*+-.^_`{|}~"
 
 static int check_local(const sdp_local *l, char *err, size_t errlen) {
-  if (!l) return fail(err, errlen, "no local parameters");
+  if (!l) return sdp__fail(err, errlen, "no local parameters");
   if (!str_ok(l->ice_ufrag, 4, 256, ICE_CHARS, true))
-    return fail(err, errlen, "local ice-ufrag must be 4..256 ice-chars");
+    return sdp__fail(err, errlen, "local ice-ufrag must be 4..256 ice-chars");
   if (!str_ok(l->ice_pwd, 22, 256, ICE_CHARS, true))
-    return fail(err, errlen, "local ice-pwd must be 22..256 ice-chars");
+    return sdp__fail(err, errlen, "local ice-pwd must be 22..256 ice-chars");
   if (!str_ok(l->ip, 2, 45, ".:", false) || strspn(l->ip, "0123456789abcdefABCDEF.:") != strlen(l->ip))
-    return fail(err, errlen, "local candidate address must be an IPv4 or IPv6 literal");
-  if (l->port == 0) return fail(err, errlen, "local candidate port must not be 0");
+    return sdp__fail(err, errlen, "local candidate address must be an IPv4 or IPv6 literal");
+  if (l->port == 0) return sdp__fail(err, errlen, "local candidate port must not be 0");
   if (!str_ok(l->foundation, 1, 31, ICE_CHARS, true))
-    return fail(err, errlen, "local candidate foundation must be 1..31 ice-chars");
+    return sdp__fail(err, errlen, "local candidate foundation must be 1..31 ice-chars");
   return 0;
 }
 
@@ -139,7 +129,7 @@ int sdp_build_answer(const sdp_session *offer, const sdp_local *local, char *out
                      sdp_choice choices_out[SDP_MAX_MEDIA], char *err, size_t errlen) {
   sdp_choice choices[SDP_MAX_MEDIA];
   if (out && cap) out[0] = '\0';
-  if (!out) return fail(err, errlen, "no output buffer");
+  if (!out) return sdp__fail(err, errlen, "no output buffer");
   if (check_local(local, err, errlen) < 0) return -1;
   if (sdp_negotiate(offer, choices, err, errlen) < 0) return -1;
   if (choices_out) memcpy(choices_out, choices, sizeof(sdp_choice) * offer->n_media);
@@ -185,23 +175,23 @@ int sdp_build_answer(const sdp_session *offer, const sdp_local *local, char *out
 static int check_track(const sdp_track *t, size_t i, char *err, size_t errlen) {
   const sdp_codec *k = &t->codec;
   if (!str_ok(t->mid, 1, SDP_MID_MAX - 1, TOKEN_CHARS, true))
-    return fail(err, errlen, "track %zu: mid must be 1..32 token chars", i);
+    return sdp__fail(err, errlen, "track %zu: mid must be 1..32 token chars", i);
   if (t->kind != SDP_KIND_AUDIO && t->kind != SDP_KIND_VIDEO)
-    return fail(err, errlen, "track %zu: kind must be audio or video", i);
+    return sdp__fail(err, errlen, "track %zu: kind must be audio or video", i);
   if (k->pt > 127 || !k->clock || !str_ok(k->name, 1, SDP_CODEC_NAME_MAX - 1, TOKEN_CHARS, true))
-    return fail(err, errlen, "track %zu: codec needs a name, a clock and a payload type 0..127", i);
+    return sdp__fail(err, errlen, "track %zu: codec needs a name, a clock and a payload type 0..127", i);
   if (!str_ok(k->fmtp, 0, SDP_FMTP_MAX - 1, " ", false))
-    return fail(err, errlen, "track %zu: fmtp has control characters", i);
+    return sdp__fail(err, errlen, "track %zu: fmtp has control characters", i);
   if (t->rtx_pt < -1 || t->rtx_pt > 127 || t->rtx_pt == k->pt)
-    return fail(err, errlen, "track %zu: rtx payload type must be -1 or 0..127, not the codec's", i);
+    return sdp__fail(err, errlen, "track %zu: rtx payload type must be -1 or 0..127, not the codec's", i);
   if (!t->active) return 0;
   if (!str_ok(t->cname, 1, SDP_TOKEN_MAX - 1, NULL, false))
-    return fail(err, errlen, "track %zu: cname must be 1..64 chars without spaces", i);
+    return sdp__fail(err, errlen, "track %zu: cname must be 1..64 chars without spaces", i);
   if (!str_ok(t->stream_id, 1, SDP_TOKEN_MAX - 1, TOKEN_CHARS, true) ||
       !str_ok(t->track_id, 1, SDP_TOKEN_MAX - 1, TOKEN_CHARS, true))
-    return fail(err, errlen, "track %zu: msid stream and track ids must be 1..64 token chars", i);
+    return sdp__fail(err, errlen, "track %zu: msid stream and track ids must be 1..64 token chars", i);
   if (t->rtx_pt >= 0 && t->rtx_ssrc == t->ssrc)
-    return fail(err, errlen, "track %zu: rtx ssrc must differ from the ssrc", i);
+    return sdp__fail(err, errlen, "track %zu: rtx ssrc must differ from the ssrc", i);
   return 0;
 }
 
@@ -213,17 +203,18 @@ static void put_ssrc(wbuf *b, const sdp_track *t, uint32_t ssrc) {
 int sdp_build_offer(const sdp_track *tracks, size_t n_tracks, const sdp_local *local, char *out, size_t cap,
                     char *err, size_t errlen) {
   if (out && cap) out[0] = '\0';
-  if (!out) return fail(err, errlen, "no output buffer");
-  if (n_tracks && !tracks) return fail(err, errlen, "no tracks");
-  if (n_tracks > SDP_MAX_MEDIA) return fail(err, errlen, "more than %d tracks", SDP_MAX_MEDIA);
+  if (!out) return sdp__fail(err, errlen, "no output buffer");
+  if (n_tracks && !tracks) return sdp__fail(err, errlen, "no tracks");
+  if (n_tracks > SDP_MAX_MEDIA) return sdp__fail(err, errlen, "more than %d tracks", SDP_MAX_MEDIA);
   if (check_local(local, err, errlen) < 0) return -1;
   size_t tags = 0;
   for (size_t i = 0; i < n_tracks; i++) {
     if (check_track(&tracks[i], i, err, errlen) < 0) return -1;
-    if (tracks[i].bundle_tag && ++tags > 1) return fail(err, errlen, "track %zu: a second BUNDLE tag", i);
+    if (tracks[i].bundle_tag && ++tags > 1)
+      return sdp__fail(err, errlen, "track %zu: a second BUNDLE tag", i);
     for (size_t j = 0; j < i; j++)
       if (strcmp(tracks[i].mid, tracks[j].mid) == 0)
-        return fail(err, errlen, "mid '%s' used by two tracks", tracks[i].mid);
+        return sdp__fail(err, errlen, "mid '%s' used by two tracks", tracks[i].mid);
   }
 
   wbuf b = {.p = out, .cap = cap, .over = cap == 0};

@@ -3,10 +3,10 @@
 #ifndef MOA_TESTS_RECORDING_TEST_SUPPORT_H
 #define MOA_TESTS_RECORDING_TEST_SUPPORT_H
 
+#include "store_test_support.h"
+
 #define RECORDING_TEST_FIXTURE                                                                          \
-  "INSERT INTO sectors VALUES (1, '수소', 'Hydrogen');"                                               \
-  "INSERT INTO regions VALUES (1, '울산');"                                                           \
-  "INSERT INTO complexes VALUES (1, 1, '울산미포');"                                                \
+  STORE_TEST_PLACE                                                                                      \
   "INSERT INTO consortia(id, sector_id, lead_region_id, lead_complex_id, name_ko, name_en) VALUES"      \
   " (1, 1, 1, 1, '수소 협의체', 'Hydrogen');"                                                      \
   "INSERT INTO users(id, email, name, password_hash, is_admin) VALUES (1, 'c@x', '박코디', 'x', 0);" \

@@ -27,13 +27,13 @@
 #include "signaling/chat_json.h"
 #include "storage/attachment_store.h"
 #include "storage/chat_store.h"
+#include "store_test_support.h"
 
 /* Consortia 1 and 2; users 1 (coordinator of 1), 2 and 3 (members of 1), 4 (member of 2), 5 (no
  * role). */
-static const char *FIXTURE =
-    "INSERT INTO sectors VALUES (1, '수소', 'Hydrogen');"
-    "INSERT INTO regions VALUES (1, '울산'), (2, '전북');"
-    "INSERT INTO complexes VALUES (1, 1, '울산미포'), (2, 2, '완주');"
+static const char *FIXTURE = STORE_TEST_PLACE
+    "INSERT INTO regions VALUES (2, '전북');"
+    "INSERT INTO complexes VALUES (2, 2, '완주');"
     "INSERT INTO consortia(id, sector_id, lead_region_id, lead_complex_id, name_ko, name_en) VALUES"
     " (1, 1, 1, 1, '수소 컨소시엄', 'Hydrogen consortium'), (2, 1, 2, 2, '완주 컨소시엄', 'Wanju');"
     "INSERT INTO users(id, email, name, password_hash, is_admin) VALUES"
@@ -64,11 +64,10 @@ static attachment_store *open_store(fixture *f, int64_t max_file, int64_t quota)
 static int setup(void **state) {
   log_set_level(LOG_LEVEL_ERROR);
   fixture *f = calloc(1, sizeof *f);
-  char err[256];
   snprintf(f->dir, sizeof f->dir, "/tmp/moa-attach-XXXXXX");
   if (!mkdtemp(f->dir)) return -1;
-  f->db = db_open(":memory:", false, err, sizeof err);
-  if (!f->db || sqlite3_exec(db_handle(f->db), FIXTURE, NULL, NULL, NULL) != SQLITE_OK) return -1;
+  f->db = store_test_open(FIXTURE);
+  if (!f->db) return -1;
   if (chat_store_channel(f->db, 1, &f->ch1) != CHAT_STORE_OK) return -1;
   if (chat_store_channel(f->db, 2, &f->ch2) != CHAT_STORE_OK) return -1;
   f->s = open_store(f, 1000, 3000);

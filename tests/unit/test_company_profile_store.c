@@ -22,6 +22,7 @@
 #include "storage/embedded.h"
 #include "storage/org_store.h"
 #include "storage/reference_store.h"
+#include "store_test_support.h"
 
 #define TODAY "2026-12-06"
 #define NOW INT64_C(1796000000)
@@ -33,13 +34,9 @@ typedef struct fixture {
 } fixture;
 
 static int setup(void **state) {
-  char err[256];
   fixture *f = calloc(1, sizeof *f);
-  f->db = db_open(":memory:", false, err, sizeof err);
-  if (!f->db || reference_load(f->db, embedded_data("consortia.tsv"), err, sizeof err) != 25) {
-    fprintf(stderr, "setup: %s\n", err);
-    return -1;
-  }
+  f->db = store_test_open_consortia();
+  if (!f->db) return -1;
   org_record r = {.kind = "company", .name = "(주)테스트정밀", .region_id = 1, .size = "small"};
   f->org = org_store_insert(f->db, &r);
   if (f->org <= 0) return -1;

@@ -20,27 +20,11 @@
 #include "storage/embedded.h"
 #include "storage/org_store.h"
 #include "storage/reference_store.h"
+#include "store_test_support.h"
 
 #define ORG_HEADER                                                                            \
   "name\tname_en\tkind\tconsortium_ids\tregion_ko\tcomplex_ko\tsize\trevenue_band\texports\t" \
   "capabilities\tkeywords\tdescription\n"
-
-static int setup(void **state) {
-  char err[256];
-  moa_db *db = db_open(":memory:", false, err, sizeof err);
-  if (!db || reference_load(db, embedded_data("consortia.tsv"), err, sizeof err) != 25) {
-    fprintf(stderr, "setup: %s\n", err);
-    db_close(db);
-    return -1;
-  }
-  *state = db;
-  return 0;
-}
-
-static int teardown(void **state) {
-  db_close(*state);
-  return 0;
-}
 
 /* Asserts that regions is [{region, complexes}...] as written in want: "부산:녹산국가|경남:창원국가". */
 static void assert_regions(json_t *regions, const char *want) {
@@ -181,8 +165,7 @@ static void test_list_structs(void **state) {
 }
 
 static void test_empty_database_lists_nothing(void **state) {
-  char err[256];
-  moa_db *db = db_open(":memory:", false, err, sizeof err);
+  moa_db *db = store_test_open(NULL);
   assert_non_null(db);
   json_t *list = consortium_json_list(db);
   assert_non_null(list);
@@ -194,10 +177,13 @@ static void test_empty_database_lists_nothing(void **state) {
 int main(void) {
   log_set_level(LOG_LEVEL_ERROR);
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_list_has_every_consortium, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_get_pages_members_by_name, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_unknown_consortium, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_list_structs, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_list_has_every_consortium, store_test_setup_consortia,
+                                      store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_get_pages_members_by_name, store_test_setup_consortia,
+                                      store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_unknown_consortium, store_test_setup_consortia,
+                                      store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_list_structs, store_test_setup_consortia, store_test_teardown),
       cmocka_unit_test(test_empty_database_lists_nothing),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,13 +19,14 @@
 
 #include "signaling/directory_json.h"
 #include "storage/directory_store.h"
+#include "store_test_support.h"
 
-static const char *FIXTURE =
-    "INSERT INTO sectors VALUES (1, '수소', 'Hydrogen'), (2, '바이오', 'Bio');"
-    "INSERT INTO regions VALUES (1, '울산'), (2, '전북'), (3, '부산');"
-    "INSERT INTO complexes VALUES (1, 1, '울산미포'), (2, 2, '완주'), (3, 3, '녹산');"
-    "INSERT INTO consortia(id, sector_id, lead_region_id, lead_complex_id, name_ko, name_en) VALUES"
-    " (1, 1, 1, 1, '수소 컨소시엄', 'Hydrogen'), (2, 2, 2, 2, '바이오 컨소시엄', 'Bio');"
+static const char *FIXTURE = STORE_TEST_CONSORTIUM
+    "INSERT INTO sectors VALUES (2, '바이오', 'Bio');"
+    "INSERT INTO regions VALUES (2, '전북'), (3, '부산');"
+    "INSERT INTO complexes VALUES (2, 2, '완주'), (3, 3, '녹산');"
+    "INSERT INTO consortia(id, sector_id, lead_region_id, lead_complex_id, name_ko, name_en) VALUES (2, 2, "
+    "2, 2, '바이오 컨소시엄', 'Bio');"
     "INSERT INTO organizations(id, kind, name, name_en, sector_id, region_id, complex_id, size, exports,"
     " capabilities, keywords, description, hidden_outside) VALUES"
     " (1, 'company', '가나수소', 'Gana Hydrogen', 1, 1, 1, 'small', 1, '수소연료전지 스택 설계',"
@@ -45,19 +46,7 @@ static const char *FIXTURE =
     "INSERT INTO user_roles VALUES (1, 1, 'member'), (2, 2, 'member'), (4, 1, 'coordinator'), (6, 1, "
     "'member');";
 
-static int setup(void **state) {
-  char err[256];
-  moa_db *db = db_open(":memory:", false, err, sizeof err);
-  if (!db) return -1;
-  if (sqlite3_exec(db_handle(db), FIXTURE, NULL, NULL, NULL) != SQLITE_OK) return -1;
-  *state = db;
-  return 0;
-}
-
-static int teardown(void **state) {
-  db_close(*state);
-  return 0;
-}
+static int setup(void **state) { return store_test_setup(state, FIXTURE); }
 
 static directory_query any(void) { return (directory_query){.exports = -1}; }
 
@@ -510,13 +499,13 @@ static void test_index_follows_other_connections(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_text_and_visibility, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_ranking, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_fts_syntax_never_errors, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_filters_facets_paging, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_edit_rights_and_profile_update, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_suggestions, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_generated_directory, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_text_and_visibility, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_ranking, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_fts_syntax_never_errors, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_filters_facets_paging, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_edit_rights_and_profile_update, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_suggestions, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_generated_directory, setup, store_test_teardown),
       cmocka_unit_test(test_index_follows_other_connections),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

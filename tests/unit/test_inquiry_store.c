@@ -18,15 +18,15 @@
 #include "signaling/inquiry_json.h"
 #include "storage/chat_store.h"
 #include "storage/inquiry_store.h"
+#include "store_test_support.h"
 
 /* Org 1 (user 1, 2) and org 2 (users 3, 4) in consortium 1; org 3 (no users); org 4 hidden in
  * consortium 2 (user 5); user 6 has no organization. */
-static const char *FIXTURE =
-    "INSERT INTO sectors VALUES (1, '수소', 'Hydrogen');"
-    "INSERT INTO regions VALUES (1, '울산'), (2, '전북');"
-    "INSERT INTO complexes VALUES (1, 1, '울산미포'), (2, 2, '완주');"
-    "INSERT INTO consortia(id, sector_id, lead_region_id, lead_complex_id, name_ko, name_en) VALUES"
-    " (1, 1, 1, 1, '수소 컨소시엄', 'Hydrogen'), (2, 1, 2, 2, '완주', 'Wanju');"
+static const char *FIXTURE = STORE_TEST_CONSORTIUM
+    "INSERT INTO regions VALUES (2, '전북');"
+    "INSERT INTO complexes VALUES (2, 2, '완주');"
+    "INSERT INTO consortia(id, sector_id, lead_region_id, lead_complex_id, name_ko, name_en) VALUES (2, 1, "
+    "2, 2, '완주', 'Wanju');"
     "INSERT INTO organizations(id, kind, name, region_id, hidden_outside) VALUES (1, 'company', "
     "'보내는회사', 1, 0),"
     " (2, 'company', '받는회사', 2, 0), (3, 'company', '빈회사', 2, 0), (4, 'company', '숨은회사', 2, 1);"
@@ -37,30 +37,7 @@ static const char *FIXTURE =
     "INSERT INTO user_roles VALUES (1, 1, 'member'), (2, 1, 'member'), (3, 1, 'member'), (4, 1, 'member'),"
     " (5, 2, 'member'), (6, 1, 'member');";
 
-static int setup(void **state) {
-  char err[256];
-  moa_db *db = db_open(":memory:", false, err, sizeof err);
-  if (!db) return -1;
-  if (sqlite3_exec(db_handle(db), FIXTURE, NULL, NULL, NULL) != SQLITE_OK) return -1;
-  *state = db;
-  return 0;
-}
-
-static int teardown(void **state) {
-  db_close(*state);
-  return 0;
-}
-
-static int64_t count(moa_db *db, const char *table) {
-  char sql[128];
-  snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
-  sqlite3_stmt *st;
-  sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL);
-  sqlite3_step(st);
-  int64_t n = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return n;
-}
+static int setup(void **state) { return store_test_setup(state, FIXTURE); }
 
 static int64_t send_ok(moa_db *db, int64_t from, int64_t to) {
   json_t *out = NULL;
@@ -194,9 +171,9 @@ static void test_bad_input_writes_nothing(void **state) {
   assert_int_equal(inquiry_json_send(db, 1, 3, "other", "제목", "본문", &why, &retry, &out), STORE_CONFLICT);
   assert_int_equal(why, INQUIRY_REFUSED_NO_CONTACTS);
   assert_null(out);
-  assert_int_equal(count(db, "inquiries"), 0);
-  assert_int_equal(count(db, "conversations"), 0);
-  assert_int_equal(count(db, "messages"), 0);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM inquiries"), 0);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM conversations"), 0);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM messages"), 0);
   /* a user without an organization may send; nobody writes to his own organization */
   send_ok(db, 6, 2);
   json_t *ok = NULL;
@@ -219,7 +196,7 @@ static void test_rate_limit(void **state) {
   assert_int_equal(why, INQUIRY_REFUSED_RATE_LIMITED);
   assert_null(out);
   assert_true(retry > 0 && retry <= 3601);
-  assert_int_equal(count(db, "inquiries"), INQUIRY_STORE_PER_HOUR);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM inquiries"), INQUIRY_STORE_PER_HOUR);
   /* another sender is not affected */
   send_ok(db, 2, 2);
   /* an hour later the window has moved */
@@ -256,7 +233,7 @@ static void test_block(void **state) {
   assert_int_equal(inquiry_json_send(db, 1, 2, "other", "제목", "본문", &why, &retry, &out), STORE_FORBIDDEN);
   assert_int_equal(why, INQUIRY_REFUSED_BLOCKED);
   assert_null(out);
-  assert_int_equal(count(db, "inquiries"), 0);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM inquiries"), 0);
   send_ok(db, 2, 2); /* the block is per user */
   assert_int_equal(inquiry_store_block(db, 3, 2, 1, false), STORE_OK);
   send_ok(db, 1, 2);
@@ -264,11 +241,11 @@ static void test_block(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_send_accept, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_decline, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_bad_input_writes_nothing, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_rate_limit, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_block, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_send_accept, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_decline, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_bad_input_writes_nothing, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_rate_limit, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_block, setup, store_test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 
 #include "signaling/meeting_control.h"
 #include "storage/moderation_store.h"
+#include "store_test_support.h"
 
 static void test_clock_position(void **state) {
   (void)state;
@@ -45,29 +46,12 @@ static void test_clock_position(void **state) {
   assert_int_equal(mc_agenda_clock_position(NULL, NULL, 0, 100, 1000), 0);
 }
 
-static const char *FIXTURE =
-    "INSERT INTO sectors VALUES (1, '수소', 'Hydrogen');"
-    "INSERT INTO regions VALUES (1, '울산');"
-    "INSERT INTO complexes VALUES (1, 1, '울산미포');"
-    "INSERT INTO consortia(id, sector_id, lead_region_id, lead_complex_id, name_ko, name_en) VALUES"
-    " (1, 1, 1, 1, '수소 컨소시엄', 'Hydrogen');"
+static const char *FIXTURE = STORE_TEST_CONSORTIUM
     "INSERT INTO users(id, email, name, password_hash) VALUES (1, 'h@1', '김진행', 'x'), (2, 'a@1', "
     "'이참석', 'x');"
     "INSERT INTO rooms(id, consortium_id, name) VALUES (7, 1, '회의실'), (8, 1, '다른 방');";
 
-static int setup(void **state) {
-  char err[256];
-  moa_db *db = db_open(":memory:", false, err, sizeof err);
-  if (!db) return -1;
-  if (sqlite3_exec(db_handle(db), FIXTURE, NULL, NULL, NULL) != SQLITE_OK) return -1;
-  *state = db;
-  return 0;
-}
-
-static int teardown(void **state) {
-  db_close(*state);
-  return 0;
-}
+static int setup(void **state) { return store_test_setup(state, FIXTURE); }
 
 /* The rows moderation_store_log reads, copied (its strings live only during the callback). */
 typedef struct log_row {
@@ -201,11 +185,11 @@ static void test_bans_and_end(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_clock_position),
-      cmocka_unit_test_setup_teardown(test_log, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_log_callback_stops, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_long_detail_cut_on_character, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_admitted_since, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_bans_and_end, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_log, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_log_callback_stops, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_long_detail_cut_on_character, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_admitted_since, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_bans_and_end, setup, store_test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

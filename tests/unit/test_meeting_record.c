@@ -41,12 +41,11 @@ static int fake_complete(const char *spool_dir, const char *out_dir, const rec_f
 
 static int setup(void **state) {
   static fixture f;
-  char err[256];
   log_set_level(LOG_LEVEL_ERROR);
   memset(&f, 0, sizeof f);
   config_defaults(&f.cfg);
-  f.db = db_open(":memory:", false, err, sizeof err);
-  if (!f.db || sqlite3_exec(db_handle(f.db), FIXTURE, NULL, NULL, NULL) != SQLITE_OK) return -1;
+  f.db = store_test_open(FIXTURE);
+  if (!f.db) return -1;
   hub_options opt;
   hub_options_from_config(&f.cfg, &opt);
   opt.rec_finalize = fake_complete; /* what a stopped recording is finalized with */

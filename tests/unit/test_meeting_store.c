@@ -24,13 +24,13 @@
 #include "storage/guest_store.h"
 #include "storage/meeting_store.h"
 #include "storage/seoul_time.h"
+#include "store_test_support.h"
 
 /* Consortia 1 and 2; organization 1 (in consortium 1) and 2; users 1 coordinator of 1, 2 member
  * of 1 (org 1), 3 member of 2, 4 no role (org 2), 5 admin, 6 member of 1 (no org). */
-static const char *FIXTURE =
-    "INSERT INTO sectors VALUES (1, '수소', 'Hydrogen');"
-    "INSERT INTO regions VALUES (1, '울산'), (2, '전북');"
-    "INSERT INTO complexes VALUES (1, 1, '울산미포'), (2, 2, '완주');"
+static const char *FIXTURE = STORE_TEST_PLACE
+    "INSERT INTO regions VALUES (2, '전북');"
+    "INSERT INTO complexes VALUES (2, 2, '완주');"
     "INSERT INTO consortia(id, sector_id, lead_region_id, lead_complex_id, name_ko, name_en) VALUES"
     " (1, 1, 1, 1, '수소 협의체', 'Hydrogen'), (2, 1, 2, 2, '완주 협의체', 'Wanju');"
     "INSERT INTO organizations(id, kind, name, region_id) VALUES (1, 'company', '가나수소', 1),"
@@ -46,30 +46,9 @@ static const char *FIXTURE =
 #define NOW 1796083200LL
 
 static int setup(void **state) {
-  char err[256];
-  moa_db *db = db_open(":memory:", false, err, sizeof err);
-  if (!db) {
-    fprintf(stderr, "%s\n", err);
-    return -1;
-  }
-  if (sqlite3_exec(db_handle(db), FIXTURE, NULL, NULL, NULL) != SQLITE_OK) return -1;
-  db_set_clock_offset(db, NOW - db_now(db));
-  *state = db;
+  if (store_test_setup(state, FIXTURE) != 0) return -1;
+  db_set_clock_offset(*state, NOW - db_now(*state));
   return 0;
-}
-
-static int teardown(void **state) {
-  db_close(*state);
-  return 0;
-}
-
-static int64_t scalar(moa_db *db, const char *sql) {
-  sqlite3_stmt *st;
-  assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-  int64_t v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return v;
 }
 
 static json_t *J(const char *text) {
@@ -237,7 +216,7 @@ static void test_create_and_json(void **state) {
   assert_int_equal(meeting_store_by_room(db, r.room_id, &byroom), 1);
   assert_int_equal(byroom.id, id);
   assert_int_equal(meeting_store_by_room(db, 9999, &byroom), 0);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM rooms WHERE visibility = 'invited'"), 1);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM rooms WHERE visibility = 'invited'"), 1);
   int nsegs = 0;
   assert_int_equal(meeting_store_segments(db, id, count_segment, &nsegs), 0);
   assert_int_equal(nsegs, 3);
@@ -367,10 +346,10 @@ static void test_bad_input_writes_nothing(void **state) {
              err, sizeof err),
       -1);
   assert_non_null(strstr(err, "day 1 to 28"));
-  assert_int_equal(scalar(db, "SELECT count(*) FROM meetings"), 0);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM rooms"), 0);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM meeting_segments"), 0);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM meeting_invites"), 0);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM meetings"), 0);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM rooms"), 0);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM meeting_segments"), 0);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM meeting_invites"), 0);
 }
 
 static void test_roles_and_join(void **state) {
@@ -461,12 +440,12 @@ static void test_update(void **state) {
   assert_string_equal(
       json_string_value(json_object_get(json_array_get(json_object_get(j, "agenda"), 1), "start")), "15:20");
   json_decref(j);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM rooms WHERE name = '출범식 (변경)'"), 1);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM rooms WHERE name = '출범식 (변경)'"), 1);
   /* replacing the agenda */
   spec = J("{\"agenda\": [{\"start\": \"15:00\", \"minutes\": 120, \"item\": \"전체\"}]}");
   assert_int_equal(update(db, id, spec, err, sizeof err), 0);
   json_decref(spec);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM meeting_segments"), 1);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM meeting_segments"), 1);
   spec = J("{\"recurrence\": \"weekly\"}");
   assert_int_equal(update(db, id, spec, err, sizeof err), -1);
   json_decref(spec);
@@ -530,7 +509,7 @@ static void test_guest_links(void **state) {
   assert_int_equal(guest_store_create_link(db, id, "press", "", NOW + 60, 0, 0, 1, t2, err, sizeof err), -1);
   assert_int_equal(guest_store_create_link(db, id, "press", "", NOW + 60, 1, 9, 1, t2, err, sizeof err), -1);
   assert_non_null(strstr(err, "no segment 9"));
-  assert_int_equal(scalar(db, "SELECT count(*) FROM guest_links"), 1);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM guest_links"), 1);
 
   int64_t uid = 0;
   guest_info g;
@@ -583,14 +562,14 @@ static void test_guest_links(void **state) {
   assert_int_equal(guest_store_out_of_scope(db, other, 9, &out, &nout), 0);
   assert_int_equal(nout, 0);
   free(out);
-  assert_int_equal(scalar(db, "SELECT uses FROM guest_links"), 2);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM guests"), 2);
+  assert_int_equal(store_test_scalar(db, "SELECT uses FROM guest_links"), 2);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM guests"), 2);
   /* expiry */
   assert_true(guest_store_create_link(db, id, "expert", "", NOW + 60, 5, 0, 1, t2, err, sizeof err) > 0);
   db_set_clock_offset(db, 0);
   db_set_clock_offset(db, NOW + 61 - db_now(db));
   assert_int_equal(guest_store_redeem(db, t2, "늦은 전문가", &uid2, &g), GUEST_EXPIRED);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM guests"), 2);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM guests"), 2);
   int nlinks = 0; /* a guest_link has no token field: the store never reads tokens back */
   assert_int_equal(guest_store_links(db, id, count_link, &nlinks), 0);
   assert_int_equal(nlinks, 2);
@@ -648,7 +627,8 @@ static void test_attendance_csv(void **state) {
   assert_int_equal(attendance_store_leave(db, id, 2, t0 + 3000), 1);
   /* joining twice without leaving closes the first interval */
   assert_true(attendance_store_join(db, id, 4, "+82 10", "press", t0 + 600) > 0);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM attendance WHERE user_id = 4 AND left_at = 0"), 1);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM attendance WHERE user_id = 4 AND left_at = 0"),
+                   1);
   char *csv = attendance_store_csv(db, id);
   assert_non_null(csv);
   assert_non_null(strstr(csv, "name,role,user_id,joined (Asia/Seoul),left (Asia/Seoul),minutes\r\n"));
@@ -747,16 +727,16 @@ static void test_attendance_csv_formula_variants(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_seoul_time),
-      cmocka_unit_test_setup_teardown(test_create_and_json, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_recurrence, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_bad_input_writes_nothing, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_roles_and_join, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_update, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_reminders, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_guest_links, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_calendar_tokens, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_attendance_csv_formula_variants, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_attendance_csv, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_create_and_json, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_recurrence, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_bad_input_writes_nothing, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_roles_and_join, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_update, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_reminders, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_guest_links, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_calendar_tokens, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_attendance_csv_formula_variants, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_attendance_csv, setup, store_test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

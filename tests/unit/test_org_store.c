@@ -17,6 +17,7 @@
 #include "storage/embedded.h"
 #include "storage/org_store.h"
 #include "storage/reference_store.h"
+#include "store_test_support.h"
 
 #define HEADER                                                                                \
   "name\tname_en\tkind\tconsortium_ids\tregion_ko\tcomplex_ko\tsize\trevenue_band\texports\t" \
@@ -25,34 +26,9 @@
   "(주)대성정밀\tDaesung Precision Co., Ltd.\tcompany\t6, 7\t경남\t창원국가\tmedium\t10b_100b\t1\t" \
   "선박 평형수 처리장치, 선박용 밸브·배관\t조선, 평형수\t창원국가산업단지의 선박 기자재 기업입니다.\n"
 
-static int setup(void **state) {
-  char err[256];
-  moa_db *db = db_open(":memory:", false, err, sizeof err);
-  if (!db || reference_load(db, embedded_data("consortia.tsv"), err, sizeof err) != 25) {
-    fprintf(stderr, "setup: %s\n", err);
-    db_close(db);
-    return -1;
-  }
-  *state = db;
-  return 0;
-}
-
-static int teardown(void **state) {
-  db_close(*state);
-  return 0;
-}
-
 static int64_t count_rows(moa_db *db) {
-  sqlite3_stmt *st = NULL;
-  int64_t v = -1;
-  assert_int_equal(
-      sqlite3_prepare_v2(db_handle(db),
-                         "SELECT (SELECT count(*) FROM organizations) + (SELECT count(*) FROM memberships)",
-                         -1, &st, NULL),
-      SQLITE_OK);
-  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return v;
+  return store_test_scalar(
+      db, "SELECT (SELECT count(*) FROM organizations) + (SELECT count(*) FROM memberships)");
 }
 
 /* A JSON string of s, or null when s is NULL. */
@@ -234,9 +210,12 @@ static void test_value_checks(void **state) {
 int main(void) {
   log_set_level(LOG_LEVEL_ERROR);
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_import_and_profile, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_header_only_imports_nothing, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_bad_lines_import_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_import_and_profile, store_test_setup_consortia,
+                                      store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_header_only_imports_nothing, store_test_setup_consortia,
+                                      store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_bad_lines_import_nothing, store_test_setup_consortia,
+                                      store_test_teardown),
       cmocka_unit_test(test_value_checks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,6 +27,7 @@
 #include "storage/programme_rule_store.h"
 #include "storage/programme_store.h"
 #include "storage/reference_store.h"
+#include "store_test_support.h"
 
 /* "a=1;b=x@from@to" into p (certifications: value@valid_from@valid_to). */
 static void golden_profile(char *spec, company_profile *p) {
@@ -190,15 +191,6 @@ static const char smes_v2[] = /* the cap changed, nothing else: the hash of the 
 
 #define NOW INT64_C(1796000000) /* 2026-11-28 */
 
-static int64_t scalar(moa_db *db, const char *sql) {
-  sqlite3_stmt *st;
-  assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-  int64_t v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return v;
-}
-
 static void import(moa_db *db, const char *data, int64_t now) {
   programme_import_report rep;
   char err[256];
@@ -211,9 +203,8 @@ static void test_store(void **state) {
   (void)state;
   char err[256];
   log_set_level(LOG_LEVEL_ERROR);
-  moa_db *db = db_open(":memory:", false, err, sizeof err);
+  moa_db *db = store_test_open_consortia();
   assert_non_null(db);
-  assert_int_equal(reference_load(db, embedded_data("consortia.tsv"), err, sizeof err), 25);
   org_record o = {.kind = "company", .name = "(주)부산로봇", .region_id = 1, .size = "small"};
   int64_t org = org_store_insert(db, &o);
   assert_true(org > 0);
@@ -229,14 +220,16 @@ static void test_store(void **state) {
       SQLITE_OK);
 
   import(db, smes_v1, NOW);
-  int64_t pid = scalar(db, "SELECT id FROM programmes");
-  assert_int_equal(scalar(db, "SELECT count(*) FROM programme_rules WHERE origin = 'structured'"), 2);
+  int64_t pid = store_test_scalar(db, "SELECT id FROM programmes");
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM programme_rules WHERE origin = 'structured'"),
+                   2);
   /* a database imported before rules existed gets them from the same file again */
   assert_int_equal(sqlite3_exec(db_handle(db), "DELETE FROM programme_rules", NULL, NULL, NULL), SQLITE_OK);
   import(db, smes_v1, NOW);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM programme_rules"), 3);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM programme_matches WHERE bucket = 0"), 1); /* recomputed */
-  int64_t first = scalar(db, "SELECT first_matched_at FROM programme_matches");
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM programme_rules"), 3);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM programme_matches WHERE bucket = 0"),
+                   1); /* recomputed */
+  int64_t first = store_test_scalar(db, "SELECT first_matched_at FROM programme_matches");
   assert_int_equal(first, NOW);
 
   /* new since the last visit, then not */
@@ -252,16 +245,18 @@ static void test_store(void **state) {
 
   /* a changed cap replaces the item's rules: 50억 > 10억 now fails, the match goes */
   import(db, smes_v2, NOW + 60);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM programme_rules WHERE value = '1000000000'"), 1);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM programme_rules"), 3); /* revenue, region, size */
-  assert_int_equal(scalar(db, "SELECT count(*) FROM programme_matches"), 0);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM programme_rules WHERE value = '1000000000'"),
+                   1);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM programme_rules"),
+                   3); /* revenue, region, size */
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM programme_matches"), 0);
 
   /* an admin's rules win, and survive the next import */
   pr_rule r = {.attr = "revenue", .op = OP_LE, .hi = 8000000000, .evidence = "검토: 매출액 80억원 이하"};
   assert_int_equal(programme_rules_replace(db, pid, &r, 1, NOW + 100, err, sizeof err, NULL),
                    PROGRAMME_RULES_OK);
   assert_int_equal(programme_match_recompute_all(db, NOW + 100, NULL), 0);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM programme_matches WHERE bucket = 0"), 1);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM programme_matches WHERE bucket = 0"), 1);
   import(db, smes_v1, NOW + 200);
   programme_rule_list l;
   assert_int_equal(programme_rules_list(db, pid, &l), PROGRAMME_RULES_OK);
@@ -290,21 +285,23 @@ static void test_store(void **state) {
     assert_non_null(strstr(err, "rule 2"));
   }
   assert_int_equal(
-      scalar(db, "SELECT hi FROM (SELECT value AS hi FROM programme_rules WHERE origin = 'reviewer')"),
+      store_test_scalar(db,
+                        "SELECT hi FROM (SELECT value AS hi FROM programme_rules WHERE origin = 'reviewer')"),
       8000000000);
   assert_int_equal(programme_rules_replace(db, 999, &r, 1, NOW, err, sizeof err, NULL),
                    PROGRAMME_RULES_NOT_FOUND);
 
   /* reset: back to the extracted rules */
   assert_int_equal(programme_rules_reset(db, pid, NOW + 400), PROGRAMME_RULES_OK);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM programme_rules WHERE origin = 'reviewer'"), 0);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM programme_rules WHERE origin = 'reviewer'"),
+                   0);
 
   /* first_matched_at survives recomputes while it keeps matching */
   assert_int_equal(programme_rules_replace(db, pid, NULL, 0, NOW + 500, err, sizeof err, NULL),
                    PROGRAMME_RULES_OK);
   assert_int_equal(programme_match_recompute_all(db, NOW + 500, NULL), 0);
   assert_int_equal(programme_match_recompute_all(db, NOW + 600, NULL), 0);
-  assert_int_equal(scalar(db, "SELECT first_matched_at FROM programme_matches"),
+  assert_int_equal(store_test_scalar(db, "SELECT first_matched_at FROM programme_matches"),
                    NOW + 100); /* matching since */
   assert_int_equal(programme_match_recompute_org(db, org, NOW + 700), 0);
   assert_int_equal(programme_match_recompute_org(db, 9999, NOW + 700), 1);
@@ -334,7 +331,7 @@ static void test_store(void **state) {
 
   /* after the deadline the programme leaves the catalog and the matches */
   assert_int_equal(programme_match_recompute_all(db, NOW + 90 * 86400, NULL), 0);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM programme_matches"), 0);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM programme_matches"), 0);
   db_close(db);
 }
 

@@ -27,33 +27,9 @@ static const char *FIXTURE = RECORDING_TEST_FIXTURE
 #define BASE "/var/lib/moa/rec"
 
 static int setup(void **state) {
-  char err[256];
-  moa_db *db = db_open(":memory:", false, err, sizeof err);
-  if (!db) {
-    fprintf(stderr, "%s\n", err);
-    return -1;
-  }
-  if (sqlite3_exec(db_handle(db), FIXTURE, NULL, NULL, NULL) != SQLITE_OK) {
-    fprintf(stderr, "%s\n", sqlite3_errmsg(db_handle(db)));
-    return -1;
-  }
-  db_set_clock_offset(db, NOW - db_now(db));
-  *state = db;
+  if (store_test_setup(state, FIXTURE) != 0) return -1;
+  db_set_clock_offset(*state, NOW - db_now(*state));
   return 0;
-}
-
-static int teardown(void **state) {
-  db_close(*state);
-  return 0;
-}
-
-static int64_t scalar(moa_db *db, const char *sql) {
-  sqlite3_stmt *st;
-  assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-  int64_t v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return v;
 }
 
 static recording_file file(const char *name, int64_t user, int64_t ms, int64_t bytes) {
@@ -137,7 +113,7 @@ static void test_life(void **state) {
   assert_int_equal(recording_store_delete(db, id), 1);
   assert_int_equal(recording_store_delete(db, id), 0);
   assert_int_equal(recording_store_get(db, id, &r), 0);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM recording_files"), 0);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM recording_files"), 0);
   /* an id is never handed out again: it named a directory and URLs */
   assert_true(recording_store_create(db, 10, 100, 1, NOW, BASE, NULL) > id);
 }
@@ -188,7 +164,7 @@ static void test_bad_results(void **state) {
   recording_rec r;
   assert_int_equal(recording_store_get(db, id, &r), 1);
   assert_int_equal(r.state, RECORDING_RECORDING);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM recording_files"), 0);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM recording_files"), 0);
 
   /* base directories that are not absolute, or too long for the paths */
   assert_int_equal(recording_store_create(db, 10, 100, 1, NOW, "rec", NULL), RECORDING_STORE_INVALID);
@@ -199,7 +175,7 @@ static void test_bad_results(void **state) {
   longdir[0] = '/';
   longdir[RECORDING_DIR_MAX - 20] = '\0';
   assert_int_equal(recording_store_create(db, 10, 100, 1, NOW, longdir, NULL), RECORDING_STORE_INVALID);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM recordings"), 1);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM recordings"), 1);
 
   /* an error text longer than kept is cut at a character boundary */
   char err[400] = "";
@@ -277,11 +253,11 @@ static void test_faults(void **state) {
     }
     failures++;
     assert_int_equal(rc, -1);
-    assert_int_equal(scalar(db, "SELECT count(*) FROM recording_files"), 0);
-    assert_int_equal(scalar(db, "SELECT count(*) FROM recordings WHERE state = 'recording'"), 1);
+    assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM recording_files"), 0);
+    assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM recordings WHERE state = 'recording'"), 1);
   }
   assert_true(failures >= 4); /* update, delete, two inserts */
-  assert_int_equal(scalar(db, "SELECT count(*) FROM recording_files"), 2);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM recording_files"), 2);
 
   for (uint64_t nth = 1; nth < 10; nth++) {
     db_fault_inject(db, nth, SQLITE_FULL, false);
@@ -290,17 +266,17 @@ static void test_faults(void **state) {
     db_fault_inject(db, 0, 0, false);
     if (!fired) break;
     assert_int_equal(made, -1);
-    assert_int_equal(scalar(db, "SELECT count(*) FROM recordings WHERE room_id = 11"), 0);
+    assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM recordings WHERE room_id = 11"), 0);
   }
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_life, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_names, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_bad_results, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_lists, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_life, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_names, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_bad_results, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_lists, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_faults, setup, store_test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,38 +16,19 @@
 #include "storage/db.h"
 #include "storage/embedded.h"
 #include "storage/reference_store.h"
+#include "store_test_support.h"
 
 #define HEADER "no\tsector_ko\tsector_en\tlead_region_ko\tlead_complex_ko\tlinked_ko\tname_ko\tname_en\n"
 #define GOOD_ROW \
   "1\t디스플레이\tDisplay\t충남\t천안일반\t충북(오창일반, 충주일반)\t디스플레이협의체\tDisplay Consortium\n"
 
-static int setup(void **state) {
-  char err[256];
-  moa_db *db = db_open(":memory:", false, err, sizeof err);
-  if (!db) fprintf(stderr, "db_open: %s\n", err);
-  *state = db;
-  return db ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  db_close(*state);
-  return 0;
-}
-
-static int64_t query_int(moa_db *db, const char *sql) {
-  sqlite3_stmt *st = NULL;
-  int64_t v = -1;
-  assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
-  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return v;
-}
+static int setup(void **state) { return store_test_setup(state, NULL); }
 
 static int64_t total_rows(moa_db *db) {
-  return query_int(db,
-                   "SELECT (SELECT count(*) FROM sectors) + (SELECT count(*) FROM regions) + "
-                   "(SELECT count(*) FROM complexes) + (SELECT count(*) FROM consortia) + "
-                   "(SELECT count(*) FROM consortium_complexes)");
+  return store_test_scalar(db,
+                           "SELECT (SELECT count(*) FROM sectors) + (SELECT count(*) FROM regions) + "
+                           "(SELECT count(*) FROM complexes) + (SELECT count(*) FROM consortia) + "
+                           "(SELECT count(*) FROM consortium_complexes)");
 }
 
 /* The linked complexes of consortium id as "region/complex;..." in insertion order. */
@@ -78,20 +59,21 @@ static void test_loads_the_embedded_tsv(void **state) {
   const char *tsv = embedded_data("consortia.tsv");
   assert_non_null(tsv);
   assert_int_equal(reference_load(db, tsv, err, sizeof err), 25);
-  assert_int_equal(query_int(db, "SELECT count(*) FROM consortia"), 25);
-  assert_int_equal(query_int(db, "SELECT count(*) FROM sectors"), 9);
-  assert_int_equal(query_int(db, "SELECT min(id) FROM consortia"), 1);
-  assert_int_equal(query_int(db, "SELECT max(id) FROM consortia"), 25);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM consortia"), 25);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM sectors"), 9);
+  assert_int_equal(store_test_scalar(db, "SELECT min(id) FROM consortia"), 1);
+  assert_int_equal(store_test_scalar(db, "SELECT max(id) FROM consortia"), 25);
   /* Every consortium links at least two regions, and exactly one lead complex. */
-  assert_int_equal(query_int(db,
-                             "SELECT count(*) FROM (SELECT consortium_id FROM consortium_complexes cc "
-                             "JOIN complexes x ON x.id = cc.complex_id GROUP BY consortium_id "
-                             "HAVING count(DISTINCT x.region_id) >= 2 AND sum(is_lead) = 1)"),
-                   25);
   assert_int_equal(
-      query_int(db,
-                "SELECT count(*) FROM consortia c JOIN consortium_complexes cc ON "
-                "cc.consortium_id = c.id AND cc.complex_id = c.lead_complex_id AND cc.is_lead = 1"),
+      store_test_scalar(db,
+                        "SELECT count(*) FROM (SELECT consortium_id FROM consortium_complexes cc "
+                        "JOIN complexes x ON x.id = cc.complex_id GROUP BY consortium_id "
+                        "HAVING count(DISTINCT x.region_id) >= 2 AND sum(is_lead) = 1)"),
+      25);
+  assert_int_equal(
+      store_test_scalar(db,
+                        "SELECT count(*) FROM consortia c JOIN consortium_complexes cc ON "
+                        "cc.consortium_id = c.id AND cc.complex_id = c.lead_complex_id AND cc.is_lead = 1"),
       25);
 
   char links[512];
@@ -102,32 +84,32 @@ static void test_loads_the_embedded_tsv(void **state) {
   links_of(db, 15, links, sizeof links);
   assert_string_equal(links, "*서울/디지털첨단국가;경기/반월·시화국가;광주/첨단과학국가;");
   /* 울산 미포국가 (linked by 6, 21, 25) and 미포·온산국가 (11, 13) are two complexes. */
-  assert_int_equal(query_int(db,
-                             "SELECT count(*) FROM complexes x JOIN regions r ON r.id = x.region_id "
-                             "WHERE r.name_ko = '울산'"),
+  assert_int_equal(store_test_scalar(db,
+                                     "SELECT count(*) FROM complexes x JOIN regions r ON r.id = x.region_id "
+                                     "WHERE r.name_ko = '울산'"),
                    2);
-  assert_int_equal(query_int(db,
-                             "SELECT count(*) FROM consortium_complexes cc JOIN complexes x ON "
-                             "x.id = cc.complex_id WHERE x.name_ko = '미포국가'"),
+  assert_int_equal(store_test_scalar(db,
+                                     "SELECT count(*) FROM consortium_complexes cc JOIN complexes x ON "
+                                     "x.id = cc.complex_id WHERE x.name_ko = '미포국가'"),
                    3);
 
   /* Sector names without the detail; the detail kept on the consortium. */
-  assert_int_equal(query_int(db,
-                             "SELECT count(*) FROM consortia c JOIN sectors s ON s.id = c.sector_id "
-                             "WHERE s.name_ko = '미래모빌리티' AND s.name_en = 'Future Mobility'"),
+  assert_int_equal(store_test_scalar(db,
+                                     "SELECT count(*) FROM consortia c JOIN sectors s ON s.id = c.sector_id "
+                                     "WHERE s.name_ko = '미래모빌리티' AND s.name_en = 'Future Mobility'"),
                    7);
-  assert_int_equal(query_int(db,
-                             "SELECT count(*) FROM consortia WHERE sector_detail_ko = '조선' "
-                             "AND sector_detail_en = 'Shipbuilding'"),
+  assert_int_equal(store_test_scalar(db,
+                                     "SELECT count(*) FROM consortia WHERE sector_detail_ko = '조선' "
+                                     "AND sector_detail_en = 'Shipbuilding'"),
                    3);
   assert_int_equal(
-      query_int(db,
-                "SELECT count(*) FROM consortia c JOIN sectors s ON s.id = c.sector_id "
-                "WHERE c.id = 25 AND s.name_ko = '에너지신산업' AND c.sector_detail_ko = '수소'"),
+      store_test_scalar(db,
+                        "SELECT count(*) FROM consortia c JOIN sectors s ON s.id = c.sector_id "
+                        "WHERE c.id = 25 AND s.name_ko = '에너지신산업' AND c.sector_detail_ko = '수소'"),
       1);
-  assert_int_equal(query_int(db,
-                             "SELECT count(*) FROM consortia WHERE id = 8 AND name_en = "
-                             "'GDX Eco-friendly Advanced Small & Mid-size Vessels & Equipment'"),
+  assert_int_equal(store_test_scalar(db,
+                                     "SELECT count(*) FROM consortia WHERE id = 8 AND name_en = "
+                                     "'GDX Eco-friendly Advanced Small & Mid-size Vessels & Equipment'"),
                    1);
 }
 
@@ -141,7 +123,7 @@ static void test_second_load_changes_nothing(void **state) {
                                   err, sizeof err),
                    0);
   assert_int_equal(total_rows(db), before);
-  assert_int_equal(query_int(db, "SELECT count(*) FROM consortia"), 25);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM consortia"), 25);
 }
 
 static void test_crlf_and_bom_are_accepted(void **state) {
@@ -153,7 +135,7 @@ static void test_crlf_and_bom_are_accepted(void **state) {
       "name_en\r\n"
       "3\t디스플레이\tDisplay\t충남\t천안일반\t충북(오창일반)\t하나\tOne\r\n\r\n";
   assert_int_equal(reference_load(db, tsv, err, sizeof err), 1);
-  assert_int_equal(query_int(db, "SELECT id FROM consortia"), 3);
+  assert_int_equal(store_test_scalar(db, "SELECT id FROM consortia"), 3);
 }
 
 struct bad_case {
@@ -223,10 +205,10 @@ static void test_malformed_text_loads_nothing(void **state) {
 int main(void) {
   log_set_level(LOG_LEVEL_ERROR); /* quiet: the failures below are expected */
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_loads_the_embedded_tsv, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_second_load_changes_nothing, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_crlf_and_bom_are_accepted, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_malformed_text_loads_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_loads_the_embedded_tsv, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_second_load_changes_nothing, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_crlf_and_bom_are_accepted, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_malformed_text_loads_nothing, setup, store_test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

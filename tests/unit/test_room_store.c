@@ -14,38 +14,14 @@
 // clang-format on
 
 #include "storage/room_store.h"
+#include "store_test_support.h"
 
-static const char *FIXTURE =
-    "INSERT INTO sectors VALUES (1, '수소', 'Hydrogen');"
-    "INSERT INTO regions VALUES (1, '울산');"
-    "INSERT INTO complexes VALUES (1, 1, '울산미포');"
-    "INSERT INTO consortia(id, sector_id, lead_region_id, lead_complex_id, name_ko, name_en) VALUES"
-    " (1, 1, 1, 1, '수소 컨소시엄', 'Hydrogen');"
+static const char *FIXTURE = STORE_TEST_CONSORTIUM
     "INSERT INTO users(id, email, name, password_hash) VALUES (1, 'c@1', '김조정', 'x'), (2, 'm@1', "
     "'이회원', 'x'), (3, 'o@1', '박외부', 'x');"
     "INSERT INTO user_roles VALUES (1, 1, 'coordinator'), (2, 1, 'member');";
 
-static int setup(void **state) {
-  char err[256];
-  moa_db *db = db_open(":memory:", false, err, sizeof err);
-  if (!db) return -1;
-  if (sqlite3_exec(db_handle(db), FIXTURE, NULL, NULL, NULL) != SQLITE_OK) return -1;
-  *state = db;
-  return 0;
-}
-
-static int teardown(void **state) {
-  db_close(*state);
-  return 0;
-}
-
-static int scalar(moa_db *db, const char *sql) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK) return -1;
-  int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-  sqlite3_finalize(st);
-  return v;
-}
+static int setup(void **state) { return store_test_setup(state, FIXTURE); }
 
 /* The ids and names of the rooms listed, in order. */
 typedef struct listed {
@@ -83,15 +59,15 @@ static void test_create_checks(void **state) {
                    STORE_INVALID);
   assert_string_equal(err, "invitees[1]: no such user");
   assert_int_equal(id, 0);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM rooms"), 0);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM room_invites"), 0);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM rooms"), 0);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM room_invites"), 0);
   /* a good one */
   const int64_t inv[] = {3, 3};
   assert_int_equal(
       room_store_create(db, 1, "작업반", "수소 작업반\n둘째 줄", true, 1, inv, 2, &id, err, sizeof err),
       STORE_OK);
   assert_true(id > 0);
-  assert_int_equal(scalar(db, "SELECT count(*) FROM room_invites"), 1); /* duplicates once */
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM room_invites"), 1); /* duplicates once */
   room_view v;
   assert_int_equal(room_store_view(db, id, &v), 1);
   assert_string_equal(v.rec.name, "작업반");
@@ -163,9 +139,9 @@ static void test_list_stops(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_create_checks, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_list, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_list_stops, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_create_checks, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_list, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_list_stops, setup, store_test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,24 +23,9 @@
 #include "storage/org_store.h"
 #include "storage/reference_store.h"
 #include "storage/signup_store.h"
+#include "store_test_support.h"
 
 #define NOW INT64_C(1796000000)
-
-static int setup(void **state) {
-  char err[256];
-  moa_db *db = db_open(":memory:", false, err, sizeof err);
-  if (!db || reference_load(db, embedded_data("consortia.tsv"), err, sizeof err) != 25) {
-    fprintf(stderr, "setup: %s\n", err);
-    return -1;
-  }
-  *state = db;
-  return 0;
-}
-
-static int teardown(void **state) {
-  db_close(*state);
-  return 0;
-}
 
 static signup_input input(void) {
   signup_input in = {.email = " ceo@hanbit-robotics.example ",
@@ -295,12 +280,15 @@ static void test_confirm_faults_write_nothing(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_check_fields),
-      cmocka_unit_test_setup_teardown(test_confirm_once, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_expired_and_superseded, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_cancel_restores_previous, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_rate_limits, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_admit_org, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_confirm_faults_write_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_confirm_once, store_test_setup_consortia, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_expired_and_superseded, store_test_setup_consortia,
+                                      store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_cancel_restores_previous, store_test_setup_consortia,
+                                      store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_rate_limits, store_test_setup_consortia, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_admit_org, store_test_setup_consortia, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_confirm_faults_write_nothing, store_test_setup_consortia,
+                                      store_test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,4 @@
-/* Unit tests of the media worker's batched UDP socket (gateway/udp.c) on 127.0.0.1: what a flush
+/* Unit tests of the media worker's batched UDP socket (base/udp.c) on 127.0.0.1: what a flush
  * sends arrives as the datagrams queued, in the order queued per address, with UDP GSO (runs of
  * equal-size packets to one address, a shorter last one, a larger one starting a new run, runs cut
  * at UDP_GSO_BYTES) and without it (MOA_UDP_GSO=0); the counters count datagrams, not sends. */
@@ -17,7 +17,7 @@
 #include <cmocka.h>
 // clang-format on
 
-#include "gateway/udp.h"
+#include "base/udp.h"
 
 typedef struct {
   int fd;

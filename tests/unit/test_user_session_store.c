@@ -24,45 +24,15 @@
 #include "signaling/user_json.h"
 #include "storage/session_store.h"
 #include "storage/user_store.h"
+#include "store_test_support.h"
 
-static const char *FIXTURE =
-    "INSERT INTO sectors VALUES (1, '수소', 'Hydrogen');"
-    "INSERT INTO regions VALUES (1, '울산');"
-    "INSERT INTO complexes VALUES (1, 1, '울산미포');"
+static const char *FIXTURE = STORE_TEST_PLACE
     "INSERT INTO consortia(id, sector_id, lead_region_id, lead_complex_id, name_ko, name_en, active) VALUES"
     " (1, 1, 1, 1, '수소 컨소시엄', 'Hydrogen consortium', 1), (2, 1, 1, 1, '둘째', 'Second', 1),"
     " (3, 1, 1, 1, '닫힘', 'Closed', 0);"
     "INSERT INTO organizations(id, kind, name, region_id) VALUES (1, 'company', '가나수소', 1);";
 
-static int setup(void **state) {
-  char err[256];
-  moa_db *db = db_open(":memory:", false, err, sizeof err);
-  if (!db) {
-    fprintf(stderr, "%s\n", err);
-    return -1;
-  }
-  if (sqlite3_exec(db_handle(db), FIXTURE, NULL, NULL, NULL) != SQLITE_OK) {
-    fprintf(stderr, "%s\n", sqlite3_errmsg(db_handle(db)));
-    db_close(db);
-    return -1;
-  }
-  *state = db;
-  return 0;
-}
-
-static int teardown(void **state) {
-  db_close(*state);
-  return 0;
-}
-
-static int64_t count(moa_db *db, const char *sql) {
-  sqlite3_stmt *st;
-  assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-  int64_t n = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return n;
-}
+static int setup(void **state) { return store_test_setup(state, FIXTURE); }
 
 static int64_t add(moa_db *db, const char *email, const char *name, int64_t org) {
   char err[256] = "";
@@ -114,16 +84,16 @@ static void test_add_and_find(void **state) {
   assert_int_equal(user_store_find_by_id(db, id2, &u), 1);
   assert_int_equal(u.org_id, 0);
   assert_false(u.is_admin);
-  assert_int_equal(count(db, "SELECT count(*) FROM users WHERE org_id IS NULL"), 1);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM users WHERE org_id IS NULL"), 1);
   assert_int_equal(user_store_find_by_id(db, 9999, &u), 0);
 }
 
 static void expect_add_error(moa_db *db, const char *email, const char *name, int64_t org, const char *want) {
   char err[256] = "";
-  int64_t before = count(db, "SELECT count(*) FROM users");
+  int64_t before = store_test_scalar(db, "SELECT count(*) FROM users");
   assert_int_equal(user_store_add(db, email, name, "$scrypt$h", org, false, err, sizeof err), -1);
   if (!strstr(err, want)) fail_msg("error '%s' does not contain '%s'", err, want);
-  assert_int_equal(count(db, "SELECT count(*) FROM users"), before);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM users"), before);
 }
 
 static void test_add_errors(void **state) {
@@ -154,7 +124,7 @@ static void test_add_errors(void **state) {
   add(db, "new@example.com", name, 0);
 
   expect_add_error(db, "other@example.com", "name", 999, "no organization with id 999");
-  assert_int_equal(count(db, "SELECT count(*) FROM users"), 2);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM users"), 2);
 }
 
 static void test_roles(void **state) {
@@ -166,16 +136,16 @@ static void test_roles(void **state) {
   assert_int_equal(user_store_role_in(db, u, 2), ROLE_NONE);
   assert_int_equal(user_store_set_role(db, u, 1, ROLE_COORDINATOR), 0);
   assert_int_equal(user_store_role_in(db, u, 1), ROLE_COORDINATOR);
-  assert_int_equal(count(db, "SELECT count(*) FROM user_roles"), 1);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM user_roles"), 1);
   assert_int_equal(user_store_set_role(db, u, 2, ROLE_MEMBER), 0);
   assert_int_equal(user_store_set_role(db, u, 1, ROLE_NONE), 0);
   assert_int_equal(user_store_role_in(db, u, 1), ROLE_NONE);
   assert_int_equal(user_store_role_in(db, u, 2), ROLE_MEMBER);
-  assert_int_equal(count(db, "SELECT count(*) FROM user_roles"), 1);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM user_roles"), 1);
 
   assert_int_equal(user_store_set_role(db, u, 99, ROLE_MEMBER), -1);
   assert_int_equal(user_store_set_role(db, 9999, 1, ROLE_MEMBER), -1);
-  assert_int_equal(count(db, "SELECT count(*) FROM user_roles"), 1);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM user_roles"), 1);
   assert_int_equal(user_store_role_in(db, 9999, 1), ROLE_NONE);
 }
 
@@ -228,7 +198,7 @@ static void test_disable_ends_sessions(void **state) {
   assert_true(r.disabled);
   assert_int_equal(session_store_lookup(db, ta1, NULL), 0);
   assert_int_equal(session_store_lookup(db, ta2, NULL), 0);
-  assert_int_equal(count(db, "SELECT count(*) FROM sessions"), 1);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM sessions"), 1);
   assert_int_equal(session_store_lookup(db, tb, NULL), b);
 
   /* Enabling again does not bring the sessions back. */
@@ -390,13 +360,13 @@ static void test_session_create_lookup(void **state) {
   assert_int_equal(session_store_lookup(db, t1, &exp2), u);
   assert_int_equal(exp2, exp);
   assert_int_equal(session_store_lookup(db, t2, NULL), u);
-  assert_int_equal(count(db, "SELECT count(*) FROM sessions WHERE address = '10.0.0.1'"), 2);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM sessions WHERE address = '10.0.0.1'"), 2);
 
   /* A session for a user that does not exist is refused. */
   char t3[SESSION_TOKEN_LEN + 1];
   assert_int_equal(session_store_create(db, 9999, 600, "", t3, NULL), -1);
   assert_string_equal(t3, "");
-  assert_int_equal(count(db, "SELECT count(*) FROM sessions"), 2);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM sessions"), 2);
 
   /* Expiry: still valid shortly before, gone from the expiry time on. */
   db_set_clock_offset(db, 590);
@@ -454,11 +424,11 @@ static void test_session_delete_purge(void **state) {
   assert_int_equal(session_store_purge_expired(db), 0);
   db_set_clock_offset(db, 120);
   assert_int_equal(session_store_purge_expired(db), 1);
-  assert_int_equal(count(db, "SELECT count(*) FROM sessions"), 1);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM sessions"), 1);
   assert_int_equal(session_store_lookup(db, c, NULL), u);
   db_set_clock_offset(db, 4000);
   assert_int_equal(session_store_purge_expired(db), 1);
-  assert_int_equal(count(db, "SELECT count(*) FROM sessions"), 0);
+  assert_int_equal(store_test_scalar(db, "SELECT count(*) FROM sessions"), 0);
 }
 
 static void test_session_stores_hash_only(void **state) {
@@ -556,21 +526,21 @@ static void test_auth_epoch(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_add_and_find, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_add_errors, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_failures_lock, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_disable_ends_sessions, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_set_password_ends_sessions, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_me, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_consortium_people, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_list, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_session_create_lookup, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_session_malformed, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_session_delete_purge, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_session_stores_hash_only, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_session_check, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_auth_epoch, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_add_and_find, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_add_errors, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_roles, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_failures_lock, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_disable_ends_sessions, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_set_password_ends_sessions, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_me, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_consortium_people, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_list, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_session_create_lookup, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_session_malformed, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_session_delete_purge, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_session_stores_hash_only, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_session_check, setup, store_test_teardown),
+      cmocka_unit_test_setup_teardown(test_auth_epoch, setup, store_test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,8 +9,8 @@
  * batch is large (UDP_OUT_BATCH) so one flush holds several packets per subscriber. The receiver
  * sees ordinary datagrams. Off when MOA_UDP_GSO=0 is in the environment, or for good once the
  * kernel refuses a GSO send (that run is then sent packet by packet). */
-#ifndef MOA_GATEWAY_UDP_H
-#define MOA_GATEWAY_UDP_H
+#ifndef MOA_BASE_UDP_H
+#define MOA_BASE_UDP_H
 
 #include <netinet/in.h>
 #include <stdbool.h>

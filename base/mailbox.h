@@ -3,8 +3,8 @@
  * signaling thread passes one that calls lws_cancel_service). Messages carry ids and values,
  * never pointers to another thread's objects. A full mailbox refuses the message (the sender
  * reports "busy"); it never blocks and never grows. */
-#ifndef MOA_GATEWAY_MAILBOX_H
-#define MOA_GATEWAY_MAILBOX_H
+#ifndef MOA_BASE_MAILBOX_H
+#define MOA_BASE_MAILBOX_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* Batched UDP (see udp.h). */
-#include "gateway/udp.h"
+#include "base/udp.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

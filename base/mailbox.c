@@ -1,6 +1,6 @@
 /* Mailbox (see mailbox.h): a ring under a mutex. The mutex is held only to copy a message of a
  * few hundred bytes; control messages are rare next to packets, which never pass through here. */
-#include "gateway/mailbox.h"
+#include "base/mailbox.h"
 
 #include <pthread.h>
 #include <stdint.h>
