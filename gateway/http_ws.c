@@ -38,7 +38,7 @@ static session *oldest_unauthenticated(server *srv) {
   int budget = 4096;
   for (ws_pss *p = srv->oldest; p && budget--; p = p->newer) {
     session *s = p->sess;
-    if (s && !s->user_id && !s->closing && !s->login_pending) return s;
+    if (s && !session_user_id(s) && !session_is_closing(s) && !session_login_pending(s)) return s;
   }
   return NULL;
 }
@@ -109,11 +109,11 @@ static void on_auth_timer(lws_sorted_usec_list_t *sul) {
   ws_pss *pss = lws_container_of(sul, ws_pss, auth_timer);
   server *srv = srv_of(pss->wsi);
   session *s = pss->sess;
-  if (!s || s->closing) return;
+  if (!s || session_is_closing(s)) return;
   uint64_t timeout_ms = (uint64_t)srv->cfg->auth_timeout * 1000u, now = hub_now_ms();
-  uint64_t last =
-      s->login_quiet_until_ms > s->login_accepted_ms ? s->login_quiet_until_ms : s->login_accepted_ms;
-  if (s->user_id || s->login_pending || s->signup_pending) {
+  uint64_t quiet = session_login_quiet_until_ms(s), accepted = session_login_accepted_ms(s);
+  uint64_t last = quiet > accepted ? quiet : accepted;
+  if (session_user_id(s) || session_login_pending(s) || session_signup_pending(s)) {
     http_ws__auth_timer_start(srv, pss, timeout_ms);
     return;
   }

@@ -239,14 +239,14 @@ int http_ws__callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void
       if (ws_mask_guard_violated(lws_get_socket_fd(wsi))) return ws_fail_unmasked(wsi);
       if (!pss->sess) break;
       /* A slow consumer is dropped at once; otherwise what is queued goes out first. */
-      if (pss->close_code && (pss->close_code == 1008 || pss->sess->queued == 0)) {
+      if (pss->close_code && (pss->close_code == 1008 || session_queued(pss->sess) == 0)) {
         lws_close_reason(wsi, (enum lws_close_status)pss->close_code, (unsigned char *)pss->close_reason,
                          strlen(pss->close_reason));
         return -1;
       }
-      if (pss->sess->queued) pss->last_write = lws_now_usecs();
+      if (session_queued(pss->sess)) pss->last_write = lws_now_usecs();
       if (ws_write_queued(pss) != 0) return -1;
-      if (pss->sess->queued || pss->close_code) lws_callback_on_writable(wsi);
+      if (session_queued(pss->sess) || pss->close_code) lws_callback_on_writable(wsi);
       break;
     }
     case LWS_CALLBACK_CLOSED:

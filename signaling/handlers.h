@@ -5,6 +5,7 @@
 #define MOA_SIGNALING_HANDLERS_H
 
 #include "signaling/hub.h"
+#include "signaling/session_int.h" /* handlers read and set the session's fields */
 
 extern const handler_def auth_handlers[];    /* auth.login, auth.resume, auth.logout */
 extern const handler_def core_handlers[];    /* system.ping, me.get, consortium.list, consortium.get */

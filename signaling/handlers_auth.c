@@ -135,13 +135,12 @@ done:
 }
 
 static void handle_auth_login(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   const char *email, *password;
-  if (!param_string(req, "email", 3, EMAIL_MAX, true, &email, &err) ||
-      !param_string(req, "password", 1, PASSWORD_MAX_LEN, true, &password, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_STRING("email", 3, EMAIL_MAX, PARAM_REQUIRED, &email),
+                                 PARAM_STRING("password", 1, PASSWORD_MAX_LEN, PARAM_REQUIRED, &password),
+                                 PARAM_END}))
     return;
-  }
   if (s->user_id) {
     hub_error(h, s, id, ERR_CONFLICT, "already signed in on this connection; auth.logout first");
     return;
@@ -217,12 +216,10 @@ static void handle_auth_login(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 static void handle_auth_resume(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   const char *token;
-  if (!param_string(req, "token", 1, 128, true, &token, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_STRING("token", 1, 128, PARAM_REQUIRED, &token), PARAM_END}))
     return;
-  }
   moa_db *db = hub_db(h);
   int64_t expires = 0;
   int64_t uid = session_store_lookup(db, token, &expires);

@@ -150,11 +150,6 @@ static void chat__fail(hub *h, session *s, json_int_t id, int status) {
   hub_error(h, s, id, protocol_store_error(chat_store_status_class(status)), why);
 }
 
-static bool chat__params_ok(hub *h, session *s, json_int_t id, bool ok, const protocol_error *err) {
-  if (!ok) hub_error(h, s, id, err->code, err->message);
-  return ok;
-}
-
 static bool chat__rate_ok(hub *h, session *s, json_int_t id, uint64_t now) {
   double wait = chat__rate_wait(h, s->user_id, now);
   if (wait <= 0) return true;
@@ -208,17 +203,16 @@ static bool chat__files(hub *h, session *s, json_int_t id, json_t *req, const ch
 }
 
 static void handle_chat_send(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t conv = 0;
   json_int_t parent = 0;
   const char *body = "", *key = NULL, *files[CHAT_STORE_MAX_FILES];
   size_t nfiles = 0;
-  if (!chat__params_ok(h, s, id,
-                       param_int(req, "conversation_id", 1, INT64_MAX, true, &conv, &err) &&
-                           param_string(req, "body", 0, 4 * CHAT_STORE_MAX_BODY, false, &body, &err) &&
-                           param_string(req, "client_key", 1, CHAT_STORE_MAX_CLIENT_KEY, false, &key, &err) &&
-                           param_int(req, "parent_id", 1, INT64_MAX, false, &parent, &err),
-                       &err) ||
+  if (!hub_params(
+          h, s, id, req,
+          (param_spec[]){PARAM_INT("conversation_id", 1, INT64_MAX, PARAM_REQUIRED, &conv),
+                         PARAM_STRING("body", 0, 4 * CHAT_STORE_MAX_BODY, PARAM_OPTIONAL, &body),
+                         PARAM_STRING("client_key", 1, CHAT_STORE_MAX_CLIENT_KEY, PARAM_OPTIONAL, &key),
+                         PARAM_INT("parent_id", 1, INT64_MAX, PARAM_OPTIONAL, &parent), PARAM_END}) ||
       !chat__files(h, s, id, req, files, &nfiles))
     return;
   uint64_t now = hub_now_ms();
@@ -249,14 +243,13 @@ static void handle_chat_send(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 static void handle_chat_history(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t conv = 0, before = -1, after = -1, limit = 50;
-  if (!chat__params_ok(h, s, id,
-                       param_int(req, "conversation_id", 1, INT64_MAX, true, &conv, &err) &&
-                           param_int(req, "before_id", 0, INT64_MAX, false, &before, &err) &&
-                           param_int(req, "after_id", 0, INT64_MAX, false, &after, &err) &&
-                           param_int(req, "limit", 1, CHAT_STORE_MAX_PAGE, false, &limit, &err),
-                       &err))
+  if (!hub_params(
+          h, s, id, req,
+          (param_spec[]){PARAM_INT("conversation_id", 1, INT64_MAX, PARAM_REQUIRED, &conv),
+                         PARAM_INT("before_id", 0, INT64_MAX, PARAM_OPTIONAL, &before),
+                         PARAM_INT("after_id", 0, INT64_MAX, PARAM_OPTIONAL, &after),
+                         PARAM_INT("limit", 1, CHAT_STORE_MAX_PAGE, PARAM_OPTIONAL, &limit), PARAM_END}))
     return;
   if (before >= 0 && after >= 0) {
     hub_error(h, s, id, ERR_INVALID_PARAMS, "give \"before_id\" or \"after_id\", not both");
@@ -275,13 +268,12 @@ static void handle_chat_history(hub *h, session *s, json_int_t id, json_t *req) 
 }
 
 static void handle_chat_edit(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t mid = 0;
   const char *body;
-  if (!chat__params_ok(h, s, id,
-                       param_int(req, "message_id", 1, INT64_MAX, true, &mid, &err) &&
-                           param_string(req, "body", 0, 4 * CHAT_STORE_MAX_BODY, true, &body, &err),
-                       &err))
+  if (!hub_params(
+          h, s, id, req,
+          (param_spec[]){PARAM_INT("message_id", 1, INT64_MAX, PARAM_REQUIRED, &mid),
+                         PARAM_STRING("body", 0, 4 * CHAT_STORE_MAX_BODY, PARAM_REQUIRED, &body), PARAM_END}))
     return;
   uint64_t now = hub_now_ms();
   if (!chat__rate_ok(h, s, id, now)) return;
@@ -302,9 +294,10 @@ static void handle_chat_edit(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 static void handle_chat_delete(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t mid = 0;
-  if (!chat__params_ok(h, s, id, param_int(req, "message_id", 1, INT64_MAX, true, &mid, &err), &err)) return;
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("message_id", 1, INT64_MAX, PARAM_REQUIRED, &mid), PARAM_END}))
+    return;
   chat_message m;
   int rc = chat_store_delete(hub_db(h), s->user_id, mid, &m);
   if (rc != CHAT_STORE_OK) {
@@ -326,12 +319,10 @@ static void handle_chat_delete(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 static void handle_chat_read(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t conv = 0, mid = 0;
-  if (!chat__params_ok(h, s, id,
-                       param_int(req, "conversation_id", 1, INT64_MAX, true, &conv, &err) &&
-                           param_int(req, "message_id", 0, INT64_MAX, true, &mid, &err),
-                       &err))
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("conversation_id", 1, INT64_MAX, PARAM_REQUIRED, &conv),
+                                 PARAM_INT("message_id", 0, INT64_MAX, PARAM_REQUIRED, &mid), PARAM_END}))
     return;
   moa_db *db = hub_db(h);
   int64_t last = 0;
@@ -354,9 +345,10 @@ static void handle_chat_read(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 static void handle_chat_typing(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t conv = 0;
-  if (!chat__params_ok(h, s, id, param_int(req, "conversation_id", 1, INT64_MAX, true, &conv, &err), &err))
+  if (!hub_params(
+          h, s, id, req,
+          (param_spec[]){PARAM_INT("conversation_id", 1, INT64_MAX, PARAM_REQUIRED, &conv), PARAM_END}))
     return;
   moa_db *db = hub_db(h);
   if (!chat_store_can_read(db, s->user_id, conv)) {
@@ -386,7 +378,6 @@ static void handle_chat_typing(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 static void handle_chat_direct(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   const char *title = NULL;
   json_t *arr = json_object_get(req, "user_ids");
   size_t n = json_array_size(arr);
@@ -403,8 +394,9 @@ static void handle_chat_direct(hub *h, session *s, json_int_t id, json_t *req) {
     }
     others[i] = json_integer_value(v);
   }
-  if (!chat__params_ok(h, s, id, param_string(req, "title", 1, CHAT_STORE_MAX_TITLE, false, &title, &err),
-                       &err))
+  if (!hub_params(
+          h, s, id, req,
+          (param_spec[]){PARAM_STRING("title", 1, CHAT_STORE_MAX_TITLE, PARAM_OPTIONAL, &title), PARAM_END}))
     return;
   int64_t conv = 0;
   bool created = false;
@@ -417,14 +409,12 @@ static void handle_chat_direct(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 static void handle_chat_search(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   const char *query;
   json_int_t conv = 0, limit = CHAT_SEARCH_LIMIT;
-  if (!chat__params_ok(h, s, id,
-                       param_string(req, "query", 0, CHAT_STORE_MAX_QUERY, true, &query, &err) &&
-                           param_int(req, "conversation_id", 1, INT64_MAX, false, &conv, &err) &&
-                           param_int(req, "limit", 1, 50, false, &limit, &err),
-                       &err))
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_STRING("query", 0, CHAT_STORE_MAX_QUERY, PARAM_REQUIRED, &query),
+                                 PARAM_INT("conversation_id", 1, INT64_MAX, PARAM_OPTIONAL, &conv),
+                                 PARAM_INT("limit", 1, 50, PARAM_OPTIONAL, &limit), PARAM_END}))
     return;
   chat_search_result found;
   int rc = chat_store_search(hub_db(h), s->user_id, query, conv, (int)limit, &found);
@@ -438,14 +428,13 @@ static void handle_chat_search(hub *h, session *s, json_int_t id, json_t *req) {
 
 /* chat.members: the readers a composer may @-mention, by part of their name. */
 static void handle_chat_members(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   const char *query = "";
   json_int_t conv = 0, limit = 8;
-  if (!chat__params_ok(h, s, id,
-                       param_int(req, "conversation_id", 1, INT64_MAX, true, &conv, &err) &&
-                           param_string(req, "query", 0, CHAT_STORE_MAX_TITLE, false, &query, &err) &&
-                           param_int(req, "limit", 1, CHAT_STORE_MAX_MEMBERS, false, &limit, &err),
-                       &err))
+  if (!hub_params(
+          h, s, id, req,
+          (param_spec[]){PARAM_INT("conversation_id", 1, INT64_MAX, PARAM_REQUIRED, &conv),
+                         PARAM_STRING("query", 0, CHAT_STORE_MAX_TITLE, PARAM_OPTIONAL, &query),
+                         PARAM_INT("limit", 1, CHAT_STORE_MAX_MEMBERS, PARAM_OPTIONAL, &limit), PARAM_END}))
     return;
   chat_member found[CHAT_STORE_MAX_MEMBERS];
   size_t n = 0;
@@ -463,12 +452,11 @@ static void handle_chat_members(hub *h, session *s, json_int_t id, json_t *req) 
 
 /* chat.mentions: the messages that mention the caller, newest first, and the unread count. */
 static void handle_chat_mentions(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t before = 0, limit = 20;
-  if (!chat__params_ok(h, s, id,
-                       param_int(req, "before_id", 1, INT64_MAX, false, &before, &err) &&
-                           param_int(req, "limit", 1, CHAT_STORE_MAX_PAGE, false, &limit, &err),
-                       &err))
+  if (!hub_params(
+          h, s, id, req,
+          (param_spec[]){PARAM_INT("before_id", 1, INT64_MAX, PARAM_OPTIONAL, &before),
+                         PARAM_INT("limit", 1, CHAT_STORE_MAX_PAGE, PARAM_OPTIONAL, &limit), PARAM_END}))
     return;
   chat_mention_page page;
   int rc = chat_store_mentions(hub_db(h), s->user_id, before, (int)limit, &page);
@@ -482,14 +470,12 @@ static void handle_chat_mentions(hub *h, session *s, json_int_t id, json_t *req)
 
 /* chat.react: adds or takes back an emoji reaction; the other readers get chat.reaction. */
 static void handle_chat_react(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t mid = 0;
   const char *emoji;
   json_t *on = json_object_get(req, "on");
-  if (!chat__params_ok(h, s, id,
-                       param_int(req, "message_id", 1, INT64_MAX, true, &mid, &err) &&
-                           param_string(req, "emoji", 1, 16, true, &emoji, &err),
-                       &err))
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("message_id", 1, INT64_MAX, PARAM_REQUIRED, &mid),
+                                 PARAM_STRING("emoji", 1, 16, PARAM_REQUIRED, &emoji), PARAM_END}))
     return;
   if (on && !json_is_boolean(on)) {
     hub_error(h, s, id, ERR_INVALID_PARAMS, "\"on\" must be true or false");
@@ -518,9 +504,10 @@ static void handle_chat_react(hub *h, session *s, json_int_t id, json_t *req) {
 
 /* chat.thread: a message's thread, its first message and the replies oldest first. */
 static void handle_chat_thread(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t mid = 0;
-  if (!chat__params_ok(h, s, id, param_int(req, "message_id", 1, INT64_MAX, true, &mid, &err), &err)) return;
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("message_id", 1, INT64_MAX, PARAM_REQUIRED, &mid), PARAM_END}))
+    return;
   chat_thread thread;
   int rc = chat_store_thread(hub_db(h), s->user_id, mid, &thread);
   if (rc != CHAT_STORE_OK) {

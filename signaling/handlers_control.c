@@ -16,12 +16,10 @@
 
 /* The room acted on: "room_id", else the caller's current room. False after an error reply. */
 static bool acted_room(hub *h, session *s, json_int_t id, json_t *req, room_rec *room) {
-  protocol_error err;
   json_int_t rid = 0;
-  if (!param_int(req, "room_id", 1, INT64_MAX, false, &rid, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("room_id", 1, INT64_MAX, PARAM_OPTIONAL, &rid), PARAM_END}))
     return false;
-  }
   if (!rid) rid = s->room_id;
   if (!rid) {
     hub_error(h, s, id, ERR_INVALID_PARAMS, "\"room_id\" is required when you are not in a room");
@@ -48,30 +46,24 @@ static void answer(hub *h, session *s, json_int_t id, json_t *result, const mc_r
 /* Reads "participant_id" (required) and the room. */
 static bool participant_params(hub *h, session *s, json_int_t id, json_t *req, room_rec *room,
                                json_int_t *pid) {
-  protocol_error err;
-  if (!param_int(req, "participant_id", 1, UINT32_MAX, true, pid, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("participant_id", 1, UINT32_MAX, PARAM_REQUIRED, pid), PARAM_END}))
     return false;
-  }
   return acted_room(h, s, id, req, room);
 }
 
 static bool user_params(hub *h, session *s, json_int_t id, json_t *req, room_rec *room, json_int_t *uid) {
-  protocol_error err;
-  if (!param_int(req, "user_id", 1, INT64_MAX, true, uid, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("user_id", 1, INT64_MAX, PARAM_REQUIRED, uid), PARAM_END}))
     return false;
-  }
   return acted_room(h, s, id, req, room);
 }
 
 static bool reason_param(hub *h, session *s, json_int_t id, json_t *req, const char **reason) {
-  protocol_error err;
   *reason = "";
-  if (!param_string(req, "reason", 0, REASON_MAX, false, reason, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_STRING("reason", 0, REASON_MAX, PARAM_OPTIONAL, reason), PARAM_END}))
     return false;
-  }
   if (!*reason) *reason = "";
   if (!text_is_clean(*reason, false)) {
     hub_error(h, s, id, ERR_INVALID_PARAMS, "\"reason\" must be plain text on one line");
@@ -107,12 +99,10 @@ ROOM_HANDLER(handle_agenda_follow_clock, meeting_control_agenda_follow_clock)
 
 /* meeting.record {action: "start" | "stop", room_id?} (signaling/meeting_record.h). */
 static void handle_record(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   const char *action = NULL;
-  if (!param_string(req, "action", 1, 8, true, &action, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_STRING("action", 1, 8, PARAM_REQUIRED, &action), PARAM_END}))
     return;
-  }
   bool start = !strcmp(action, "start");
   if (!start && strcmp(action, "stop") != 0) {
     hub_error(h, s, id, ERR_INVALID_PARAMS, "\"action\" must be \"start\" or \"stop\"");
@@ -167,11 +157,9 @@ static void handle_mute(hub *h, session *s, json_int_t id, json_t *req) {
   room_rec room;
   json_int_t pid;
   bool allow = true;
-  protocol_error err;
-  if (!param_bool(req, "allow_unmute", false, &allow, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_BOOL("allow_unmute", PARAM_OPTIONAL, &allow), PARAM_END}))
     return;
-  }
   if (!participant_params(h, s, id, req, &room, &pid)) return;
   mc_result res;
   answer(h, s, id, meeting_control_mute(hub_rooms(h), h, s, &room, (uint32_t)pid, "microphone", allow, &res),
@@ -182,11 +170,9 @@ static void handle_stop_video(hub *h, session *s, json_int_t id, json_t *req) {
   room_rec room;
   json_int_t pid;
   const char *source = "camera";
-  protocol_error err;
-  if (!param_string(req, "source", 1, 16, false, &source, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_STRING("source", 1, 16, PARAM_OPTIONAL, &source), PARAM_END}))
     return;
-  }
   if (!source) source = "camera";
   if (strcmp(source, "camera") != 0 && strcmp(source, "screen") != 0) {
     hub_error(h, s, id, ERR_INVALID_PARAMS, "\"source\" must be \"camera\" or \"screen\"");
@@ -215,12 +201,11 @@ static void handle_readmit(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 static void hand(hub *h, session *s, json_int_t id, json_t *req, bool raised) {
-  protocol_error err;
   json_int_t pid = 0;
-  if (!param_int(req, "participant_id", 1, UINT32_MAX, false, &pid, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(
+          h, s, id, req,
+          (param_spec[]){PARAM_INT("participant_id", 1, UINT32_MAX, PARAM_OPTIONAL, &pid), PARAM_END}))
     return;
-  }
   if (!hub_rooms(h)) {
     hub_error(h, s, id, ERR_CONFLICT, "join a room first (room.join)");
     return;
@@ -246,13 +231,11 @@ static void handle_take_floor(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 static void handle_log(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t before = 0, limit = 100;
-  if (!param_int(req, "before", 1, INT64_MAX, false, &before, &err) ||
-      !param_int(req, "limit", 1, 500, false, &limit, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("before", 1, INT64_MAX, PARAM_OPTIONAL, &before),
+                                 PARAM_INT("limit", 1, 500, PARAM_OPTIONAL, &limit), PARAM_END}))
     return;
-  }
   room_rec room;
   mc_result res;
   if (acted_room(h, s, id, req, &room))

@@ -53,14 +53,12 @@ static void handle_consortium_list(hub *h, session *s, json_int_t id, json_t *re
 }
 
 static void handle_consortium_get(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t cid = 0, limit = 100, offset = 0;
-  if (!param_int(req, "consortium_id", 1, INT32_MAX, true, &cid, &err) ||
-      !param_int(req, "limit", 1, CONSORTIUM_STORE_MAX_PAGE, false, &limit, &err) ||
-      !param_int(req, "offset", 0, INT32_MAX, false, &offset, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("consortium_id", 1, INT32_MAX, PARAM_REQUIRED, &cid),
+                                 PARAM_INT("limit", 1, CONSORTIUM_STORE_MAX_PAGE, PARAM_OPTIONAL, &limit),
+                                 PARAM_INT("offset", 0, INT32_MAX, PARAM_OPTIONAL, &offset), PARAM_END}))
     return;
-  }
   moa_db *db = hub_db(h);
   json_t *c = NULL;
   store_status st = consortium_json_get(db, cid, (int)limit, (int)offset, &c);
@@ -82,13 +80,11 @@ static void handle_consortium_get(hub *h, session *s, json_int_t id, json_t *req
 }
 
 static void handle_consortium_add_organization(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t cid = 0, org = 0;
-  if (!param_int(req, "consortium_id", 1, INT32_MAX, true, &cid, &err) ||
-      !param_int(req, "org_id", 1, INT64_MAX, true, &org, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("consortium_id", 1, INT32_MAX, PARAM_REQUIRED, &cid),
+                                 PARAM_INT("org_id", 1, INT64_MAX, PARAM_REQUIRED, &org), PARAM_END}))
     return;
-  }
   moa_db *db = hub_db(h);
   if (consortium_store_exists(db, cid) != 1) {
     hub_error(h, s, id, ERR_NOT_FOUND, "no such consortium");

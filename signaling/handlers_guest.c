@@ -50,13 +50,12 @@ void meeting_guest_add_block(hub *h, const session *s, json_t *result) {
 }
 
 static void handle_auth_guest(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   const char *token, *name;
-  if (!param_string(req, "token", 1, 128, true, &token, &err) ||
-      !param_string(req, "name", 1, USER_NAME_MAX * 4, true, &name, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(
+          h, s, id, req,
+          (param_spec[]){PARAM_STRING("token", 1, 128, PARAM_REQUIRED, &token),
+                         PARAM_STRING("name", 1, USER_NAME_MAX * 4, PARAM_REQUIRED, &name), PARAM_END}))
     return;
-  }
   if (s->user_id) {
     hub_error(h, s, id, ERR_CONFLICT, "already signed in on this connection; auth.logout first");
     return;

@@ -20,12 +20,10 @@ static participant *in_room(hub *h, session *s, json_int_t id) {
 }
 
 static void handle_media_publish(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   const char *sdp;
-  if (!param_string(req, "sdp", 10, SDP_TEXT_MAX, true, &sdp, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_STRING("sdp", 10, SDP_TEXT_MAX, PARAM_REQUIRED, &sdp), PARAM_END}))
     return;
-  }
   json_t *sources = json_object_get(req, "tracks");
   if (sources && !json_is_array(sources)) {
     hub_error(h, s, id, ERR_INVALID_PARAMS, "\"tracks\" must be an array of {mid, source}");
@@ -63,12 +61,10 @@ static void handle_media_publish(hub *h, session *s, json_int_t id, json_t *req)
 }
 
 static void handle_media_answer(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   const char *sdp;
-  if (!param_string(req, "sdp", 10, SDP_TEXT_MAX, true, &sdp, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_STRING("sdp", 10, SDP_TEXT_MAX, PARAM_REQUIRED, &sdp), PARAM_END}))
     return;
-  }
   participant *p = in_room(h, s, id);
   if (!p) return;
   char why[200];
@@ -80,14 +76,12 @@ static void handle_media_answer(hub *h, session *s, json_int_t id, json_t *req) 
 }
 
 static void handle_media_mute(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t track = 0;
   bool muted = false;
-  if (!param_int(req, "track_id", 1, UINT32_MAX, true, &track, &err) ||
-      !param_bool(req, "muted", true, &muted, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("track_id", 1, UINT32_MAX, PARAM_REQUIRED, &track),
+                                 PARAM_BOOL("muted", PARAM_REQUIRED, &muted), PARAM_END}))
     return;
-  }
   participant *p = in_room(h, s, id);
   if (!p) return;
   mc_result refused;
@@ -103,12 +97,10 @@ static void handle_media_mute(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 static void handle_media_unpublish(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t track = 0;
-  if (!param_int(req, "track_id", 1, UINT32_MAX, true, &track, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("track_id", 1, UINT32_MAX, PARAM_REQUIRED, &track), PARAM_END}))
     return;
-  }
   participant *p = in_room(h, s, id);
   if (!p) return;
   if (rooms_unpublish(hub_rooms(h), p, (uint32_t)track) != 0) {
@@ -152,15 +144,13 @@ json_t *media_path_json(const participant *p) {
  * TCP candidates always come out prflx, their port learnt from the server's answer) ends at the
  * server's host candidate (type "host"); a TURN path comes from the relay (type "relay"). */
 static void handle_media_path(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   const char *type, *protocol, *relay = NULL, *pc = NULL;
-  if (!param_string(req, "candidate_type", 1, 16, true, &type, &err) ||
-      !param_string(req, "protocol", 1, 16, true, &protocol, &err) ||
-      !param_string(req, "relay_protocol", 1, 16, false, &relay, &err) ||
-      !param_string(req, "pc", 1, 16, false, &pc, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_STRING("candidate_type", 1, 16, PARAM_REQUIRED, &type),
+                                 PARAM_STRING("protocol", 1, 16, PARAM_REQUIRED, &protocol),
+                                 PARAM_STRING("relay_protocol", 1, 16, PARAM_OPTIONAL, &relay),
+                                 PARAM_STRING("pc", 1, 16, PARAM_OPTIONAL, &pc), PARAM_END}))
     return;
-  }
   int t = index_of(type, path_types, 4), pr = index_of(protocol, path_protocols, 2);
   int rp = index_of(relay, path_protocols, 3);
   if (t < 0) {
@@ -228,10 +218,12 @@ static void handle_media_view(hub *h, session *s, json_int_t id, json_t *req) {
       hub_error(h, s, id, ERR_INVALID_PARAMS, msg);
       return;
     }
-    if (!param_int(e, "track_id", 1, UINT32_MAX, true, &track, &err) ||
-        !param_int(e, "width", 0, VIEW_MAX_PIXELS, true, &w, &err) ||
-        !param_int(e, "height", 0, VIEW_MAX_PIXELS, true, &ht, &err) ||
-        !param_bool(e, "pinned", false, &pinned, &err)) {
+    if (!params_check(e,
+                      (param_spec[]){PARAM_INT("track_id", 1, UINT32_MAX, PARAM_REQUIRED, &track),
+                                     PARAM_INT("width", 0, VIEW_MAX_PIXELS, PARAM_REQUIRED, &w),
+                                     PARAM_INT("height", 0, VIEW_MAX_PIXELS, PARAM_REQUIRED, &ht),
+                                     PARAM_BOOL("pinned", PARAM_OPTIONAL, &pinned), PARAM_END},
+                      &err)) {
       snprintf(msg, sizeof msg, "views[%zu]: %s", i, err.message);
       hub_error(h, s, id, err.code, msg);
       return;

@@ -33,12 +33,10 @@
 
 /* Reads meeting_id and the meeting; replies with an error and returns false when absent. */
 static bool load(hub *h, session *s, json_int_t id, json_t *req, meeting_rec *m) {
-  protocol_error err;
   json_int_t mid = 0;
-  if (!param_int(req, "meeting_id", 1, INT64_MAX, true, &mid, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("meeting_id", 1, INT64_MAX, PARAM_REQUIRED, &mid), PARAM_END}))
     return false;
-  }
   int rc = meeting_store_get(hub_db(h), mid, m);
   if (rc < 0)
     hub_error(h, s, id, ERR_INTERNAL, "cannot read the meeting");
@@ -124,12 +122,10 @@ static void notify_change(hub *h, session *s, int64_t mid, const int64_t *before
 }
 
 static void handle_meeting_create(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t cid = 0;
-  if (!param_int(req, "consortium_id", 1, INT32_MAX, true, &cid, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("consortium_id", 1, INT32_MAX, PARAM_REQUIRED, &cid), PARAM_END}))
     return;
-  }
   moa_db *db = hub_db(h);
   if (!meeting_store_may_schedule(db, cid, s->user_id, s->is_admin)) {
     hub_error(h, s, id, ERR_FORBIDDEN, "only the consortium's coordinators schedule its meetings");
@@ -261,16 +257,15 @@ static void handle_meeting_get(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 static void handle_meeting_list(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t cid = 0, limit = 50;
   bool cancelled = false, all = false, past = false;
-  if (!param_int(req, "consortium_id", 1, INT32_MAX, false, &cid, &err) ||
-      !param_int(req, "limit", 1, MEETING_LIST_MAX, false, &limit, &err) ||
-      !param_bool(req, "include_cancelled", false, &cancelled, &err) ||
-      !param_bool(req, "all", false, &all, &err) || !param_bool(req, "past", false, &past, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("consortium_id", 1, INT32_MAX, PARAM_OPTIONAL, &cid),
+                                 PARAM_INT("limit", 1, MEETING_LIST_MAX, PARAM_OPTIONAL, &limit),
+                                 PARAM_BOOL("include_cancelled", PARAM_OPTIONAL, &cancelled),
+                                 PARAM_BOOL("all", PARAM_OPTIONAL, &all),
+                                 PARAM_BOOL("past", PARAM_OPTIONAL, &past), PARAM_END}))
     return;
-  }
   moa_db *db = hub_db(h);
   /* all: admins see every meeting, not only those they are invited to; past: those that ended */
   int want = cid ? MEETING_LIST_MAX * 10 : (int)limit;
@@ -299,17 +294,16 @@ static void handle_meeting_list(hub *h, session *s, json_int_t id, json_t *req) 
 static void handle_meeting_guest_link(hub *h, session *s, json_int_t id, json_t *req) {
   meeting_rec m;
   if (!load(h, s, id, req, &m)) return;
-  protocol_error err;
   const char *role = "guest", *label = "", *expires = NULL;
   json_int_t max_uses = 1, until = 0;
-  if (!param_string(req, "role", 1, 16, false, &role, &err) ||
-      !param_string(req, "label", 0, GUEST_LABEL_MAX, false, &label, &err) ||
-      !param_string(req, "expires_at", 1, 40, true, &expires, &err) ||
-      !param_int(req, "max_uses", 1, GUEST_LINK_MAX_USES, false, &max_uses, &err) ||
-      !param_int(req, "until_segment", 0, MEETING_SEGMENTS_MAX, false, &until, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_STRING("role", 1, 16, PARAM_OPTIONAL, &role),
+                                 PARAM_STRING("label", 0, GUEST_LABEL_MAX, PARAM_OPTIONAL, &label),
+                                 PARAM_STRING("expires_at", 1, 40, PARAM_REQUIRED, &expires),
+                                 PARAM_INT("max_uses", 1, GUEST_LINK_MAX_USES, PARAM_OPTIONAL, &max_uses),
+                                 PARAM_INT("until_segment", 0, MEETING_SEGMENTS_MAX, PARAM_OPTIONAL, &until),
+                                 PARAM_END}))
     return;
-  }
   if (!role) role = "guest";
   if (!label) label = "";
   int64_t exp;
@@ -397,13 +391,11 @@ static void handle_calendar_revoke(hub *h, session *s, json_int_t id, json_t *re
 #define ACTIVITY_RANGE_MAX (366 * 86400LL)
 
 static void handle_admin_activity(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   const char *from_s = NULL, *to_s = NULL;
-  if (!param_string(req, "from", 1, 40, false, &from_s, &err) ||
-      !param_string(req, "to", 1, 40, false, &to_s, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_STRING("from", 1, 40, PARAM_OPTIONAL, &from_s),
+                                 PARAM_STRING("to", 1, 40, PARAM_OPTIONAL, &to_s), PARAM_END}))
     return;
-  }
   if (!s->is_admin) {
     hub_error(h, s, id, ERR_FORBIDDEN, "activity reports are for admins");
     return;

@@ -127,12 +127,10 @@ static void org__field_error(hub *h, session *s, json_int_t id, const char *key,
 /* Resolves and authorizes the organization of a request: org_id, or the user's own when absent.
  * Returns the id, or 0 after replying with the error. */
 static int64_t org__target(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t org = 0;
-  if (!param_int(req, "org_id", 1, INT64_MAX, false, &org, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("org_id", 1, INT64_MAX, PARAM_OPTIONAL, &org), PARAM_END}))
     return 0;
-  }
   user_rec u;
   int64_t own = user_store_find_by_id(hub_db(h), s->user_id, &u) == 1 ? u.org_id : 0;
   if (!org) org = own;

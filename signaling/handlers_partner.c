@@ -23,11 +23,6 @@
 #define PARTNER_SUGGEST_DEFAULT 10
 #define PARTNER_SUGGEST_MAX 20
 
-static bool partner__params_ok(hub *h, session *s, json_int_t id, bool ok, const protocol_error *err) {
-  if (!ok) hub_error(h, s, id, err->code, err->message);
-  return ok;
-}
-
 /* The error for a store status: its protocol code, and message[status] (by store_status; a status
  * without a message is reported as STORE_ERROR's). */
 static void partner__store_error(hub *h, session *s, json_int_t id, store_status status,
@@ -85,23 +80,21 @@ static int64_t partner__own_org(hub *h, session *s) {
 /* ---- directory ---- */
 
 static void handle_partner_search(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   directory_query q = {.exports = -1};
   json_int_t sector = 0, consortium = 0, region = 0, complex = 0, limit = 20, offset = 0;
   bool exports = false;
   bool has_exports = json_is_boolean(json_object_get(req, "exports"));
-  if (!partner__params_ok(h, s, id,
-                          param_string(req, "query", 0, DIRECTORY_STORE_MAX_QUERY, false, &q.text, &err) &&
-                              param_int(req, "sector_id", 1, INT32_MAX, false, &sector, &err) &&
-                              param_int(req, "consortium_id", 1, INT32_MAX, false, &consortium, &err) &&
-                              param_int(req, "region_id", 1, INT32_MAX, false, &region, &err) &&
-                              param_int(req, "complex_id", 1, INT32_MAX, false, &complex, &err) &&
-                              param_string(req, "kind", 1, 40, false, &q.kind, &err) &&
-                              param_string(req, "size", 1, 20, false, &q.size, &err) &&
-                              param_bool(req, "exports", false, &exports, &err) &&
-                              param_int(req, "limit", 1, DIRECTORY_STORE_MAX_LIMIT, false, &limit, &err) &&
-                              param_int(req, "offset", 0, 100000, false, &offset, &err),
-                          &err))
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_STRING("query", 0, DIRECTORY_STORE_MAX_QUERY, PARAM_OPTIONAL, &q.text),
+                                 PARAM_INT("sector_id", 1, INT32_MAX, PARAM_OPTIONAL, &sector),
+                                 PARAM_INT("consortium_id", 1, INT32_MAX, PARAM_OPTIONAL, &consortium),
+                                 PARAM_INT("region_id", 1, INT32_MAX, PARAM_OPTIONAL, &region),
+                                 PARAM_INT("complex_id", 1, INT32_MAX, PARAM_OPTIONAL, &complex),
+                                 PARAM_STRING("kind", 1, 40, PARAM_OPTIONAL, &q.kind),
+                                 PARAM_STRING("size", 1, 20, PARAM_OPTIONAL, &q.size),
+                                 PARAM_BOOL("exports", PARAM_OPTIONAL, &exports),
+                                 PARAM_INT("limit", 1, DIRECTORY_STORE_MAX_LIMIT, PARAM_OPTIONAL, &limit),
+                                 PARAM_INT("offset", 0, 100000, PARAM_OPTIONAL, &offset), PARAM_END}))
     return;
   q.sector_id = sector;
   q.consortium_id = consortium;
@@ -120,9 +113,10 @@ static void handle_partner_search(hub *h, session *s, json_int_t id, json_t *req
 }
 
 static void handle_partner_get(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t org = 0;
-  if (!partner__params_ok(h, s, id, param_int(req, "org_id", 1, INT64_MAX, true, &org, &err), &err)) return;
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("org_id", 1, INT64_MAX, PARAM_REQUIRED, &org), PARAM_END}))
+    return;
   moa_db *db = hub_db(h);
   json_t *profile = NULL, *contacts = NULL;
   store_status rc = directory_json_get(db, s->user_id, org, &profile);
@@ -139,12 +133,11 @@ static void handle_partner_get(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 static void handle_partner_suggest(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t org = 0, limit = PARTNER_SUGGEST_DEFAULT;
-  if (!partner__params_ok(h, s, id,
-                          param_int(req, "org_id", 1, INT64_MAX, false, &org, &err) &&
-                              param_int(req, "limit", 1, PARTNER_SUGGEST_MAX, false, &limit, &err),
-                          &err))
+  if (!hub_params(
+          h, s, id, req,
+          (param_spec[]){PARAM_INT("org_id", 1, INT64_MAX, PARAM_OPTIONAL, &org),
+                         PARAM_INT("limit", 1, PARTNER_SUGGEST_MAX, PARAM_OPTIONAL, &limit), PARAM_END}))
     return;
   if (!org && !(org = partner__own_org(h, s))) {
     hub_error(h, s, id, ERR_INVALID_PARAMS, "you belong to no organization: give \"org_id\"");
@@ -160,10 +153,11 @@ static void handle_partner_suggest(hub *h, session *s, json_int_t id, json_t *re
 }
 
 static void handle_partner_update(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t org = 0;
   json_t *fields = json_object_get(req, "fields");
-  if (!partner__params_ok(h, s, id, param_int(req, "org_id", 1, INT64_MAX, true, &org, &err), &err)) return;
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("org_id", 1, INT64_MAX, PARAM_REQUIRED, &org), PARAM_END}))
+    return;
   if (!json_is_object(fields) || json_object_size(fields) == 0) {
     hub_error(h, s, id, ERR_INVALID_PARAMS, "\"fields\" must be a non-empty object");
     return;
@@ -202,16 +196,14 @@ static int64_t *inquiry__ids(json_t *arr, size_t *n) {
 }
 
 static void handle_inquiry_send(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t org = 0;
   const char *topic, *subject, *body;
-  if (!partner__params_ok(
-          h, s, id,
-          param_int(req, "to_org_id", 1, INT64_MAX, true, &org, &err) &&
-              param_string(req, "topic", 1, 40, true, &topic, &err) &&
-              param_string(req, "subject", 1, 4 * INQUIRY_STORE_MAX_SUBJECT, true, &subject, &err) &&
-              param_string(req, "body", 1, 4 * CHAT_STORE_MAX_BODY, true, &body, &err),
-          &err))
+  if (!hub_params(
+          h, s, id, req,
+          (param_spec[]){PARAM_INT("to_org_id", 1, INT64_MAX, PARAM_REQUIRED, &org),
+                         PARAM_STRING("topic", 1, 40, PARAM_REQUIRED, &topic),
+                         PARAM_STRING("subject", 1, 4 * INQUIRY_STORE_MAX_SUBJECT, PARAM_REQUIRED, &subject),
+                         PARAM_STRING("body", 1, 4 * CHAT_STORE_MAX_BODY, PARAM_REQUIRED, &body), PARAM_END}))
     return;
   int64_t retry = 0;
   inquiry_refusal why;
@@ -233,13 +225,12 @@ static void handle_inquiry_send(hub *h, session *s, json_int_t id, json_t *req) 
 }
 
 static void handle_inquiry_list(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   const char *box;
   json_int_t limit = 50;
-  if (!partner__params_ok(h, s, id,
-                          param_string(req, "box", 1, 16, true, &box, &err) &&
-                              param_int(req, "limit", 1, INQUIRY_STORE_MAX_LIST, false, &limit, &err),
-                          &err))
+  if (!hub_params(
+          h, s, id, req,
+          (param_spec[]){PARAM_STRING("box", 1, 16, PARAM_REQUIRED, &box),
+                         PARAM_INT("limit", 1, INQUIRY_STORE_MAX_LIST, PARAM_OPTIONAL, &limit), PARAM_END}))
     return;
   bool received = strcmp(box, "received") == 0;
   if (!received && strcmp(box, "sent") != 0) {
@@ -257,13 +248,11 @@ static void handle_inquiry_list(hub *h, session *s, json_int_t id, json_t *req) 
 }
 
 static void handle_inquiry_decide(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t iid = 0;
   bool accept = false;
-  if (!partner__params_ok(h, s, id,
-                          param_int(req, "inquiry_id", 1, INT64_MAX, true, &iid, &err) &&
-                              param_bool(req, "accept", true, &accept, &err),
-                          &err))
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("inquiry_id", 1, INT64_MAX, PARAM_REQUIRED, &iid),
+                                 PARAM_BOOL("accept", PARAM_REQUIRED, &accept), PARAM_END}))
     return;
   moa_db *db = hub_db(h);
   json_t *out = NULL;
@@ -290,14 +279,12 @@ static void handle_inquiry_decide(hub *h, session *s, json_int_t id, json_t *req
 }
 
 static void handle_inquiry_block(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t org = 0, user = 0;
   bool block = true;
-  if (!partner__params_ok(h, s, id,
-                          param_int(req, "org_id", 1, INT64_MAX, false, &org, &err) &&
-                              param_int(req, "user_id", 1, INT64_MAX, true, &user, &err) &&
-                              param_bool(req, "block", false, &block, &err),
-                          &err))
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("org_id", 1, INT64_MAX, PARAM_OPTIONAL, &org),
+                                 PARAM_INT("user_id", 1, INT64_MAX, PARAM_REQUIRED, &user),
+                                 PARAM_BOOL("block", PARAM_OPTIONAL, &block), PARAM_END}))
     return;
   if (!org && !(org = partner__own_org(h, s))) {
     hub_error(h, s, id, ERR_FORBIDDEN, "you belong to no organization");

@@ -54,16 +54,15 @@ static bool filter_pass(const programme_filter *f, const pm_programme *p) {
 
 /* Reads the filter params; false after an error reply. */
 static bool filter_params(hub *h, session *s, json_int_t id, json_t *req, programme_filter *f) {
-  protocol_error err;
   const char *before = NULL;
   memset(f, 0, sizeof *f);
-  if (!param_string(req, "field", 1, 40, false, &f->field, &err) ||
-      !param_string(req, "agency", 1, 100, false, &f->agency, &err) ||
-      !param_string(req, "q", 1, 100, false, &f->q, &err) ||
-      !param_string(req, "deadline_before", 10, 10, false, &before, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(
+          h, s, id, req,
+          (param_spec[]){PARAM_STRING("field", 1, 40, PARAM_OPTIONAL, &f->field),
+                         PARAM_STRING("agency", 1, 100, PARAM_OPTIONAL, &f->agency),
+                         PARAM_STRING("q", 1, 100, PARAM_OPTIONAL, &f->q),
+                         PARAM_STRING("deadline_before", 10, 10, PARAM_OPTIONAL, &before), PARAM_END}))
     return false;
-  }
   if (before) {
     int64_t t;
     char iso[24];
@@ -146,16 +145,15 @@ static int blank_attributes(moa_db *db, int64_t org) {
 }
 
 static void handle_programme_matches(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   programme_filter f;
   bool with_ineligible = false, mark = true;
   json_int_t limit = 500;
-  if (!param_bool(req, "include_ineligible", false, &with_ineligible, &err) ||
-      !param_bool(req, "mark_visit", false, &mark, &err) ||
-      !param_int(req, "limit", 1, PROGRAMME_LIST_MAX, false, &limit, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(
+          h, s, id, req,
+          (param_spec[]){PARAM_BOOL("include_ineligible", PARAM_OPTIONAL, &with_ineligible),
+                         PARAM_BOOL("mark_visit", PARAM_OPTIONAL, &mark),
+                         PARAM_INT("limit", 1, PROGRAMME_LIST_MAX, PARAM_OPTIONAL, &limit), PARAM_END}))
     return;
-  }
   if (!filter_params(h, s, id, req, &f)) return;
   int64_t org = programme_caller_org(h, s, id);
   if (!org) return;

@@ -41,12 +41,10 @@ static bool admin_only(hub *h, session *s, json_int_t id) {
 /* The consortium_id param, checked to exist and the caller to coordinate it (or be an admin):
  * the id, or 0 after an error reply. */
 static int64_t coordinated_consortium(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t cid = 0;
-  if (!param_int(req, "consortium_id", 1, INT64_MAX, true, &cid, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("consortium_id", 1, INT64_MAX, PARAM_REQUIRED, &cid), PARAM_END}))
     return 0;
-  }
   moa_db *db = hub_db(h);
   int exists = consortium_store_exists(db, cid);
   if (exists < 0) {
@@ -65,13 +63,11 @@ static int64_t coordinated_consortium(hub *h, session *s, json_int_t id, json_t 
 }
 
 static void handle_consortium_fits(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t min = 2, limit = 50;
-  if (!param_int(req, "min_members", 1, 10000, false, &min, &err) ||
-      !param_int(req, "limit", 1, 200, false, &limit, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("min_members", 1, 10000, PARAM_OPTIONAL, &min),
+                                 PARAM_INT("limit", 1, 200, PARAM_OPTIONAL, &limit), PARAM_END}))
     return;
-  }
   int64_t cid = coordinated_consortium(h, s, id, req);
   if (!cid) return;
   moa_db *db = hub_db(h);
@@ -116,12 +112,10 @@ static char *post_body(const programme_view *v, const char *note) {
 }
 
 static void handle_programme_post(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   const char *note = NULL;
-  if (!param_string(req, "note", 0, 1000, false, &note, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_STRING("note", 0, 1000, PARAM_OPTIONAL, &note), PARAM_END}))
     return;
-  }
   int64_t cid = coordinated_consortium(h, s, id, req);
   if (!cid) return;
   int64_t pid = programme_param_id(h, s, id, req);
@@ -226,12 +220,9 @@ static const char *rule_from_json(json_t *j, pr_rule *r, char *msg, size_t len) 
 
 static void handle_programme_rules_update(hub *h, session *s, json_int_t id, json_t *req) {
   if (!admin_only(h, s, id)) return;
-  protocol_error err;
   bool reset = false;
-  if (!param_bool(req, "reset", false, &reset, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req, (param_spec[]){PARAM_BOOL("reset", PARAM_OPTIONAL, &reset), PARAM_END}))
     return;
-  }
   json_t *arr = json_object_get(req, "rules");
   if (!reset && (!json_is_array(arr) || json_array_size(arr) > PROGRAMME_RULES_MAX)) {
     hub_error(h, s, id, ERR_INVALID_PARAMS,
@@ -285,17 +276,15 @@ static void add_reject(void *ctx, int64_t index, const char *item_id, const char
 
 static void handle_programme_import(hub *h, session *s, json_int_t id, json_t *req) {
   if (!admin_only(h, s, id)) return;
-  protocol_error err;
   const char *source = NULL, *format = NULL, *name = NULL;
   bool partial = false;
   json_t *content = json_object_get(req, "content");
-  if (!param_string(req, "source", 1, 40, true, &source, &err) ||
-      !param_string(req, "format", 1, 20, true, &format, &err) ||
-      !param_string(req, "file_name", 0, 200, false, &name, &err) ||
-      !param_bool(req, "partial", false, &partial, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_STRING("source", 1, 40, PARAM_REQUIRED, &source),
+                                 PARAM_STRING("format", 1, 20, PARAM_REQUIRED, &format),
+                                 PARAM_STRING("file_name", 0, 200, PARAM_OPTIONAL, &name),
+                                 PARAM_BOOL("partial", PARAM_OPTIONAL, &partial), PARAM_END}))
     return;
-  }
   for (const char *p = source; *p; p++)
     if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-')) {
       hub_error(h, s, id, ERR_INVALID_PARAMS, "\"source\" must be lower-case letters, digits, '_' or '-'");

@@ -52,13 +52,11 @@ static json_t *recording_json(moa_db *db, const recording_rec *r) {
 
 /* meeting.recordings {meeting_id} or {room_id} (an ordinary room's). */
 static void handle_recordings(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t mid = 0, rid = 0;
-  if (!param_int(req, "meeting_id", 1, INT64_MAX, false, &mid, &err) ||
-      !param_int(req, "room_id", 1, INT64_MAX, false, &rid, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("meeting_id", 1, INT64_MAX, PARAM_OPTIONAL, &mid),
+                                 PARAM_INT("room_id", 1, INT64_MAX, PARAM_OPTIONAL, &rid), PARAM_END}))
     return;
-  }
   if (!mid == !rid) {
     hub_error(h, s, id, ERR_INVALID_PARAMS, "give either \"meeting_id\" or \"room_id\"");
     return;
@@ -101,12 +99,10 @@ static void handle_recordings(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 static void handle_recording_delete(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t rid = 0;
-  if (!param_int(req, "recording_id", 1, INT64_MAX, true, &rid, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("recording_id", 1, INT64_MAX, PARAM_REQUIRED, &rid), PARAM_END}))
     return;
-  }
   moa_db *db = hub_db(h);
   recording_rec rec;
   int rc = recording_store_get(db, rid, &rec);

@@ -42,14 +42,13 @@ static int add_room(void *ctx, const room_view *room) {
 }
 
 static void handle_room_list(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t cid = 0;
   bool include_archived = false;
-  if (!param_int(req, "consortium_id", 1, INT32_MAX, true, &cid, &err) ||
-      !param_bool(req, "include_archived", false, &include_archived, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(
+          h, s, id, req,
+          (param_spec[]){PARAM_INT("consortium_id", 1, INT32_MAX, PARAM_REQUIRED, &cid),
+                         PARAM_BOOL("include_archived", PARAM_OPTIONAL, &include_archived), PARAM_END}))
     return;
-  }
   moa_db *db = hub_db(h);
   if (consortium_store_exists(db, cid) != 1) {
     hub_error(h, s, id, ERR_NOT_FOUND, "no such consortium");
@@ -76,16 +75,15 @@ static void handle_room_list(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 static void handle_room_create(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t cid = 0;
   const char *name, *description = "", *visibility = "consortium";
-  if (!param_int(req, "consortium_id", 1, INT32_MAX, true, &cid, &err) ||
-      !param_string(req, "name", 1, ROOM_NAME_MAX * 4, true, &name, &err) ||
-      !param_string(req, "description", 0, ROOM_DESCRIPTION_MAX, false, &description, &err) ||
-      !param_string(req, "visibility", 1, 16, false, &visibility, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(
+          h, s, id, req,
+          (param_spec[]){PARAM_INT("consortium_id", 1, INT32_MAX, PARAM_REQUIRED, &cid),
+                         PARAM_STRING("name", 1, ROOM_NAME_MAX * 4, PARAM_REQUIRED, &name),
+                         PARAM_STRING("description", 0, ROOM_DESCRIPTION_MAX, PARAM_OPTIONAL, &description),
+                         PARAM_STRING("visibility", 1, 16, PARAM_OPTIONAL, &visibility), PARAM_END}))
     return;
-  }
   if (!description) description = "";
   if (!visibility) visibility = "consortium";
   bool invited_only = false;
@@ -193,12 +191,10 @@ json_t *room_enter(hub *h, session *s, const room_rec *room, participant **out, 
 }
 
 static void handle_room_join(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t rid = 0;
-  if (!param_int(req, "room_id", 1, INT64_MAX, true, &rid, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("room_id", 1, INT64_MAX, PARAM_REQUIRED, &rid), PARAM_END}))
     return;
-  }
   rooms *r = hub_rooms(h);
   if (!r) {
     hub_error(h, s, id, ERR_BUSY, "media is not available on this server");
@@ -273,12 +269,10 @@ static json_t *worker_stats_json(const rooms_media *media, int w) {
 }
 
 static void handle_room_stats(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t rid = 0;
-  if (!param_int(req, "room_id", 1, INT64_MAX, true, &rid, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("room_id", 1, INT64_MAX, PARAM_REQUIRED, &rid), PARAM_END}))
     return;
-  }
   moa_db *db = hub_db(h);
   room_rec room;
   if (room_store_get(db, rid, &room) != 1) {

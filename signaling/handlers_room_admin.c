@@ -20,12 +20,10 @@
  * admin_only, that s is an admin). Replies with the error and returns false otherwise. */
 static bool load_managed_room(hub *h, session *s, json_int_t id, json_t *req, bool admin_only,
                               room_rec *room) {
-  protocol_error err;
   json_int_t rid = 0;
-  if (!param_int(req, "room_id", 1, INT64_MAX, true, &rid, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("room_id", 1, INT64_MAX, PARAM_REQUIRED, &rid), PARAM_END}))
     return false;
-  }
   moa_db *db = hub_db(h);
   int rc = room_store_get(db, rid, room);
   if (rc < 0) {
@@ -101,12 +99,8 @@ static void handle_room_delete(hub *h, session *s, json_int_t id, json_t *req) {
 }
 
 static void handle_room_adaptation(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   bool on = true;
-  if (!param_bool(req, "on", true, &on, &err)) {
-    hub_error(h, s, id, err.code, err.message);
-    return;
-  }
+  if (!hub_params(h, s, id, req, (param_spec[]){PARAM_BOOL("on", PARAM_REQUIRED, &on), PARAM_END})) return;
   room_rec room;
   if (!load_managed_room(h, s, id, req, false, &room)) return;
   if (room_store_set_adaptation(hub_db(h), room.id, on) != 1) {
@@ -128,12 +122,9 @@ static void handle_room_adaptation(hub *h, session *s, json_int_t id, json_t *re
 /* The room's recording policy: a room that does not allow it refuses meeting.record start. A
  * recording under way is not stopped by the change (its hosts stop it). */
 static void handle_room_recording_policy(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   bool allowed = true;
-  if (!param_bool(req, "allowed", true, &allowed, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req, (param_spec[]){PARAM_BOOL("allowed", PARAM_REQUIRED, &allowed), PARAM_END}))
     return;
-  }
   room_rec room;
   if (!load_managed_room(h, s, id, req, false, &room)) return;
   if (room_store_set_recording_allowed(hub_db(h), room.id, allowed) != 1) {

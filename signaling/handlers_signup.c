@@ -196,18 +196,16 @@ static void handle_signup_options(hub *h, session *s, json_int_t id, json_t *req
 }
 
 static void handle_signup_create(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error perr;
   const char *email, *name, *company, *bizno, *region, *password, *lang = "ko";
-  if (!param_string(req, "email", 1, EMAIL_MAX, true, &email, &perr) ||
-      !param_string(req, "name", 1, USER_NAME_MAX, true, &name, &perr) ||
-      !param_string(req, "company", 1, SIGNUP_COMPANY_MAX, true, &company, &perr) ||
-      !param_string(req, "bizno", 1, 16, true, &bizno, &perr) ||
-      !param_string(req, "region", 1, 15, true, &region, &perr) ||
-      !param_string(req, "password", 1, PASSWORD_MAX_LEN, true, &password, &perr) ||
-      !param_string(req, "lang", 2, 2, false, &lang, &perr)) {
-    hub_error(h, s, id, perr.code, perr.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_STRING("email", 1, EMAIL_MAX, PARAM_REQUIRED, &email),
+                                 PARAM_STRING("name", 1, USER_NAME_MAX, PARAM_REQUIRED, &name),
+                                 PARAM_STRING("company", 1, SIGNUP_COMPANY_MAX, PARAM_REQUIRED, &company),
+                                 PARAM_STRING("bizno", 1, 16, PARAM_REQUIRED, &bizno),
+                                 PARAM_STRING("region", 1, 15, PARAM_REQUIRED, &region),
+                                 PARAM_STRING("password", 1, PASSWORD_MAX_LEN, PARAM_REQUIRED, &password),
+                                 PARAM_STRING("lang", 2, 2, PARAM_OPTIONAL, &lang), PARAM_END}))
     return;
-  }
   if (!lang) lang = "ko";
   if (!signup_enabled(h)) {
     hub_error(h, s, id, ERR_UNAVAILABLE,
@@ -268,12 +266,10 @@ static void handle_signup_create(hub *h, session *s, json_int_t id, json_t *req)
 }
 
 static void handle_signup_confirm(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error perr;
   const char *token;
-  if (!param_string(req, "token", 1, 128, true, &token, &perr)) {
-    hub_error(h, s, id, perr.code, perr.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_STRING("token", 1, 128, PARAM_REQUIRED, &token), PARAM_END}))
     return;
-  }
   if (s->user_id) {
     hub_error(h, s, id, ERR_CONFLICT, "signed in on this connection; auth.logout first");
     return;

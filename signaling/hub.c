@@ -291,6 +291,13 @@ void hub_error(hub *h, session *s, json_int_t id, const char *code, const char *
   hub_error_with(h, s, id, code, message, NULL);
 }
 
+bool hub_params(hub *h, session *s, json_int_t id, json_t *req, const param_spec *specs) {
+  protocol_error err;
+  if (params_check(req, specs, &err)) return true;
+  hub_error(h, s, id, err.code, err.message);
+  return false;
+}
+
 void hub_event(hub *h, session *s, json_t *event) { send_msg(h, s, event); }
 
 void hub_reply_later(hub *h, uint64_t session_id, json_t *msg, uint64_t delay_ms) {

@@ -120,6 +120,9 @@ void hub_reply(hub *h, session *s, json_int_t id, json_t *result);
 void hub_error(hub *h, session *s, json_int_t id, const char *code, const char *message);
 /* Error with extra fields merged into "error" (e.g. retry_after); extra is stolen. */
 void hub_error_with(hub *h, session *s, json_int_t id, const char *code, const char *message, json_t *extra);
+/* Checks req's parameters against specs (params_check, protocol.h). Returns true when all are
+ * valid; otherwise replies with the first invalid field's error and returns false. */
+bool hub_params(hub *h, session *s, json_int_t id, json_t *req, const param_spec *specs);
 /* Queues a reply to be sent no earlier than delay_ms from now (e.g. a failed sign-in). */
 void hub_reply_later(hub *h, uint64_t session_id, json_t *msg, uint64_t delay_ms);
 /* Sends an event (stolen) to one session. */

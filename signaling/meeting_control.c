@@ -10,6 +10,7 @@
 #include "signaling/meeting_control_int.h"
 #include "signaling/room_events.h"
 #include "signaling/room_json.h"
+#include "signaling/session_int.h"
 #include "storage/attendance_store.h"
 #include "storage/chat_store.h"
 #include "storage/moderation_store.h"

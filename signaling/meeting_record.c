@@ -18,6 +18,7 @@
 #include "signaling/jobs.h"
 #include "signaling/meeting_control_int.h"
 #include "signaling/room_events.h"
+#include "signaling/session_int.h"
 #include "storage/meeting_store.h"
 #include "storage/moderation_store.h"
 #include "storage/seoul_time.h"

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "signaling/session_int.h"
 #include "storage/seoul_time.h"
 #include "storage/user_store.h"
 
@@ -136,12 +137,10 @@ int64_t programme_caller_org(hub *h, session *s, json_int_t id) {
 }
 
 int64_t programme_param_id(hub *h, session *s, json_int_t id, json_t *req) {
-  protocol_error err;
   json_int_t pid = 0;
-  if (!param_int(req, "programme_id", 1, INT64_MAX, true, &pid, &err)) {
-    hub_error(h, s, id, err.code, err.message);
+  if (!hub_params(h, s, id, req,
+                  (param_spec[]){PARAM_INT("programme_id", 1, INT64_MAX, PARAM_REQUIRED, &pid), PARAM_END}))
     return 0;
-  }
   int rc = programme_view_exists(hub_db(h), pid);
   if (rc < 0) {
     hub_error(h, s, id, ERR_INTERNAL, "database error");

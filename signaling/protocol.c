@@ -196,3 +196,24 @@ bool param_bool(json_t *req, const char *key, bool required, bool *out, protocol
   *out = json_is_true(v);
   return true;
 }
+
+bool params_check(json_t *req, const param_spec *specs, protocol_error *err) {
+  for (const param_spec *p = specs; p->type != PARAM_T_END; p++) {
+    bool ok = false;
+    switch (p->type) {
+      case PARAM_T_INT:
+        ok = param_int(req, p->key, p->min, p->max, p->required, p->out.i, err);
+        break;
+      case PARAM_T_STRING:
+        ok = param_string(req, p->key, (size_t)p->min, (size_t)p->max, p->required, p->out.s, err);
+        break;
+      case PARAM_T_BOOL:
+        ok = param_bool(req, p->key, p->required, p->out.b, err);
+        break;
+      case PARAM_T_END:
+        break;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}

@@ -92,6 +92,58 @@ bool param_int(json_t *req, const char *key, json_int_t min, json_int_t max, boo
                protocol_error *err);
 bool param_bool(json_t *req, const char *key, bool required, bool *out, protocol_error *err);
 
+/* A declarative check of a request's parameters: a table of specs, one per field, ended by
+ * PARAM_END, e.g.
+ *
+ *   json_int_t conv = 0;
+ *   const char *body = NULL;
+ *   if (!hub_params(h, s, id, req, (param_spec[]){
+ *         PARAM_INT("conversation_id", 1, INT64_MAX, PARAM_REQUIRED, &conv),
+ *         PARAM_STRING("body", 0, 4 * CHAT_STORE_MAX_BODY, PARAM_OPTIONAL, &body),
+ *         PARAM_END}))
+ *     return;
+ *
+ * Each spec means what the matching param_* call above means with the same arguments: bounds
+ * are an integer's range or a string's length in bytes; an optional integer or boolean that is
+ * absent (or null) keeps the caller's value, an optional string becomes NULL. */
+typedef enum { PARAM_T_END, PARAM_T_INT, PARAM_T_STRING, PARAM_T_BOOL } param_type;
+
+#define PARAM_REQUIRED true
+#define PARAM_OPTIONAL false
+
+typedef struct param_spec {
+  const char *key;
+  param_type type;
+  bool required;
+  json_int_t min, max; /* PARAM_T_INT: the range; PARAM_T_STRING: the length in bytes */
+  union {
+    json_int_t *i;
+    const char **s;
+    bool *b;
+  } out;
+} param_spec;
+
+#define PARAM_INT(key_, min_, max_, required_, out_)                                           \
+  {                                                                                            \
+    .key = (key_), .type = PARAM_T_INT, .required = (required_), .min = (min_), .max = (max_), \
+    .out.i = (out_)                                                                            \
+  }
+#define PARAM_STRING(key_, minlen_, maxlen_, required_, out_)                                     \
+  {                                                                                               \
+    .key = (key_), .type = PARAM_T_STRING, .required = (required_), .min = (json_int_t)(minlen_), \
+    .max = (json_int_t)(maxlen_), .out.s = (out_)                                                 \
+  }
+#define PARAM_BOOL(key_, required_, out_) \
+  { .key = (key_), .type = PARAM_T_BOOL, .required = (required_), .out.b = (out_) }
+#define PARAM_END \
+  { .key = NULL, .type = PARAM_T_END }
+
+/* Checks req's fields against specs in order, up to PARAM_END, and stores each valid value.
+ * Returns true when all are valid; false at the first that is not, with err filled as that
+ * field's param_* call fills it (the fields after it are not looked at; those before it are
+ * stored). */
+bool params_check(json_t *req, const param_spec *specs, protocol_error *err);
+
 /* True when s has no control characters other than \n and \t (jansson already guarantees
  * valid UTF-8 for decoded strings). */
 bool text_is_clean(const char *s, bool allow_newlines);

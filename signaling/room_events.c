@@ -5,6 +5,7 @@
 #include "rooms/layer_alloc.h"
 #include "signaling/meeting_control.h"
 #include "signaling/meeting_record.h"
+#include "signaling/session_int.h"
 
 /* ---- JSON ---- */
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "signaling/session_int.h"
 
 /* Makes room for one more reference in the ring (doubling it, the queued ones moved to the
  * front). Returns 0, or -1 when out of memory (nothing changed). */
@@ -124,3 +125,17 @@ bool session_take_token(session *s, double rate, double burst, uint64_t now_ms) 
   }
   return false;
 }
+
+size_t session_queued(const session *s) { return s->queued; }
+
+int64_t session_user_id(const session *s) { return s->user_id; }
+
+bool session_is_closing(const session *s) { return s->closing; }
+
+bool session_login_pending(const session *s) { return s->login_pending; }
+
+bool session_signup_pending(const session *s) { return s->signup_pending; }
+
+uint64_t session_login_quiet_until_ms(const session *s) { return s->login_quiet_until_ms; }
+
+uint64_t session_login_accepted_ms(const session *s) { return s->login_accepted_ms; }

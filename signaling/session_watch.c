@@ -5,6 +5,7 @@
 
 #include "base/log.h"
 #include "signaling/hub.h"
+#include "signaling/session_int.h"
 #include "storage/session_store.h"
 
 static const char *end_message(const char *reason) {

@@ -14,6 +14,8 @@ and three rules of their own:
   - no file under rooms/ includes anything from signaling/ (the part order says so too);
   - gateway/rtc/ and storage/ include nothing from gateway/ (outside base/, also the order);
   - gateway/rtc/ and storage/ do not include base/log.h: they report errors to their caller.
+  - a private header (`*_int.h`: a struct's body, e.g. signaling/session_int.h) is included only
+    from its own part; the parts above it see the public header's opaque type.
 
 Tolerated violations are listed in tools/layers_allow.txt, one `file -> header` per line (the
 header as written in the #include; `#` starts a comment). A listed violation is not reported;
@@ -70,6 +72,10 @@ def file_violations(root, path):
                 yield path, lineno, header, "%s logs (it reports errors to its caller)" % part_dir(me)
                 continue
             other = part_of(header)
+            if other is not None and other != me and header.endswith("_int.h"):
+                yield path, lineno, header, "%s includes %s, a private header of %s" % (
+                    part_dir(me), header, part_dir(other))
+                continue
             if other is None or other == me:
                 continue
             if me == "rooms" and other == "signaling":

@@ -70,7 +70,7 @@ static bool skipped(const uint8_t *data, size_t size) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (skipped(data, size)) return 0;
-  if (!s || s->closing) {
+  if (!s || session_is_closing(s)) {
     if (s) hub_close(h, s);
     s = hub_open(h, NULL, &io, "127.0.0.1");
     if (!s) abort();

@@ -23,6 +23,7 @@
 #include "gateway/config.h"
 #include "gateway/hub_options.h"
 #include "signaling/hub.h"
+#include "signaling/session_int.h"
 #include "storage/db.h"
 
 typedef struct fixture {

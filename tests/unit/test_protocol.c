@@ -3,8 +3,8 @@
  * truncation of a valid message, invalid UTF-8, non-objects, bad ids, bad types, duplicate keys,
  * nesting past PROTOCOL_DEPTH_MAX and NUL inside strings; then a fixed-seed run of 20,000 random
  * buffers and mutations of a valid message (run under ASan, so a crash or leak fails it). Also the
- * typed accessors param_string/param_int/param_bool, text_is_clean, and the exact JSON shape of
- * each envelope builder. */
+ * typed accessors param_string/param_int/param_bool and the table of them (params_check), text_is_clean, and
+ * the exact JSON shape of each envelope builder. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -418,6 +418,90 @@ static void test_param_bool(void **state) {
   json_decref(r);
 }
 
+/* params_check: each spec means its param_* call; checked in order, the first error wins. */
+static void test_params_check(void **state) {
+  json_t *r = load("{\"i\":5,\"s\":\"hello\",\"b\":true,\"n\":null,\"f\":1.5,\"t\":7}");
+  protocol_error err;
+  json_int_t i = 42, absent_i = 42, null_i = 42;
+  const char *str = "x", *absent_s = "x";
+  bool b = false, absent_b = true;
+
+  /* every type valid, optional ones absent or null: ints and bools keep, strings become NULL */
+  assert_true(params_check(
+      r,
+      (param_spec[]){PARAM_INT("i", 0, 10, PARAM_REQUIRED, &i), PARAM_STRING("s", 1, 5, PARAM_REQUIRED, &str),
+                     PARAM_BOOL("b", PARAM_REQUIRED, &b),
+                     PARAM_INT("missing", 0, 10, PARAM_OPTIONAL, &absent_i),
+                     PARAM_INT("n", 0, 10, PARAM_OPTIONAL, &null_i),
+                     PARAM_STRING("missing", 1, 5, PARAM_OPTIONAL, &absent_s),
+                     PARAM_BOOL("n", PARAM_OPTIONAL, &absent_b), PARAM_END},
+      &err));
+  assert_int_equal(i, 5);
+  assert_string_equal(str, "hello");
+  assert_true(b);
+  assert_int_equal(absent_i, 42);
+  assert_int_equal(null_i, 42);
+  assert_null(absent_s);
+  assert_true(absent_b);
+
+  /* an empty table accepts anything */
+  assert_true(params_check(r, (param_spec[]){PARAM_END}, &err));
+
+  /* required and missing, per type */
+  memset(&err, 0, sizeof err);
+  assert_false(
+      params_check(r, (param_spec[]){PARAM_INT("missing", 0, 10, PARAM_REQUIRED, &i), PARAM_END}, &err));
+  assert_string_equal(err.code, ERR_INVALID_PARAMS);
+  assert_string_equal(err.message, "\"missing\" is required");
+  assert_false(
+      params_check(r, (param_spec[]){PARAM_STRING("n", 0, 10, PARAM_REQUIRED, &str), PARAM_END}, &err));
+  assert_string_equal(err.message, "\"n\" is required");
+  assert_false(params_check(r, (param_spec[]){PARAM_BOOL("missing", PARAM_REQUIRED, &b), PARAM_END}, &err));
+  assert_string_equal(err.message, "\"missing\" is required");
+
+  /* mistyped, per type */
+  assert_false(params_check(r, (param_spec[]){PARAM_INT("f", 0, 10, PARAM_OPTIONAL, &i), PARAM_END}, &err));
+  assert_string_equal(err.message, "\"f\" must be an integer");
+  assert_false(
+      params_check(r, (param_spec[]){PARAM_STRING("i", 0, 10, PARAM_OPTIONAL, &str), PARAM_END}, &err));
+  assert_string_equal(err.message, "\"i\" must be a string");
+  assert_false(params_check(r, (param_spec[]){PARAM_BOOL("s", PARAM_OPTIONAL, &b), PARAM_END}, &err));
+  assert_string_equal(err.message, "\"s\" must be true or false");
+
+  /* bounds: inclusive at both ends, an integer's range and a string's length in bytes */
+  i = 42;
+  assert_true(params_check(r, (param_spec[]){PARAM_INT("i", 5, 5, PARAM_REQUIRED, &i), PARAM_END}, &err));
+  assert_int_equal(i, 5);
+  i = 42;
+  assert_false(params_check(r, (param_spec[]){PARAM_INT("i", 6, 10, PARAM_REQUIRED, &i), PARAM_END}, &err));
+  assert_string_equal(err.message, "\"i\" must be from 6 to 10");
+  assert_false(params_check(r, (param_spec[]){PARAM_INT("i", 0, 4, PARAM_REQUIRED, &i), PARAM_END}, &err));
+  assert_string_equal(err.message, "\"i\" must be from 0 to 4");
+  assert_int_equal(i, 42);
+  assert_true(
+      params_check(r, (param_spec[]){PARAM_STRING("s", 5, 5, PARAM_REQUIRED, &str), PARAM_END}, &err));
+  assert_false(
+      params_check(r, (param_spec[]){PARAM_STRING("s", 1, 4, PARAM_REQUIRED, &str), PARAM_END}, &err));
+  assert_string_equal(err.message, "\"s\" must have 1 to 4 bytes");
+  assert_false(
+      params_check(r, (param_spec[]){PARAM_STRING("s", 6, 10, PARAM_REQUIRED, &str), PARAM_END}, &err));
+  assert_string_equal(err.message, "\"s\" must have 6 to 10 bytes");
+
+  /* in order: the first invalid field is reported; those before it are stored, those after it
+   * are not looked at */
+  json_int_t before = 0, after = 0;
+  assert_false(params_check(r,
+                            (param_spec[]){PARAM_INT("t", 0, 10, PARAM_REQUIRED, &before),
+                                           PARAM_INT("i", 6, 10, PARAM_REQUIRED, &i),
+                                           PARAM_STRING("missing", 1, 5, PARAM_REQUIRED, &str),
+                                           PARAM_INT("t", 0, 10, PARAM_REQUIRED, &after), PARAM_END},
+                            &err));
+  assert_string_equal(err.message, "\"i\" must be from 6 to 10");
+  assert_int_equal(before, 7);
+  assert_int_equal(after, 0);
+  json_decref(r);
+}
+
 static void test_text_is_clean(void **state) {
   assert_true(text_is_clean("", false));
   assert_true(text_is_clean("plain text, 한국어 ~!", false));
@@ -501,6 +585,7 @@ int main(void) {
       cmocka_unit_test(test_param_string),
       cmocka_unit_test(test_param_int),
       cmocka_unit_test(test_param_bool),
+      cmocka_unit_test(test_params_check),
       cmocka_unit_test(test_text_is_clean),
       cmocka_unit_test(test_builders),
       cmocka_unit_test(test_store_error_codes),

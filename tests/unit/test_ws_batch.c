@@ -15,6 +15,7 @@
 // clang-format on
 
 #include "gateway/ws_batch.h"
+#include "signaling/session_int.h" /* the test reads the queue's counters */
 
 static void test_headers(void **state) {
   (void)state;
