@@ -1,5 +1,5 @@
 /* Running a meeting (see meeting_control.h): roles, entry checks, the lobby and moderation. The
- * agenda is in meeting_agenda.c. */
+ * agenda's state is rooms/meeting_agenda.c, its events agenda_events.c. */
 #include "signaling/meeting_control.h"
 
 #include <stdio.h>
@@ -32,7 +32,7 @@ static void free_lobby(lobby_entry *e) {
 
 static void ctl_free(room_ctl *c) {
   free_lobby(c->lobby);
-  json_decref(c->segments);
+  meeting_agenda_clear(&c->agenda);
   free(c);
 }
 
@@ -77,12 +77,13 @@ static room_ctl *ctl_get(rooms *r, hub *h, const room_rec *room) {
   }
   c->is_meeting = found == 1;
   if (!c->is_meeting) memset(&c->m, 0, sizeof c->m);
-  mc_agenda_load(h, c, now);
+  meeting_agenda_load(&c->agenda, db, room->id, c->m.id, c->m.starts_at, now);
   if (fresh) {
-    c->position = mc_agenda_position(c, now);
+    c->agenda.position = meeting_agenda_position(&c->agenda, now);
     c->next = mc->rooms;
     mc->rooms = c;
-    mc_scope_withdraw_chat(h, c, c->position); /* the agenda may have moved on while no one watched */
+    /* the agenda may have moved on while no one watched */
+    meeting_agenda_withdraw_chat(&c->agenda, db, c->agenda.position);
   }
   return c;
 }
@@ -238,7 +239,7 @@ mc_verdict meeting_control_check(rooms *r, hub *h, session *s, const room_rec *r
     mc_fail(res, ERR_MEETING_ENDED, "this meeting was cancelled");
     return MC_REFUSE;
   }
-  if (c->is_meeting && ended_at && ended_at >= c->occurrence) {
+  if (c->is_meeting && ended_at && ended_at >= c->agenda.occurrence) {
     mc_fail(res, ERR_MEETING_ENDED, "a host ended this meeting");
     return MC_REFUSE;
   }
@@ -247,7 +248,8 @@ mc_verdict meeting_control_check(rooms *r, hub *h, session *s, const room_rec *r
             "a host removed you from this meeting; you can come back once a host readmits you");
     return MC_REFUSE;
   }
-  if (mc_past_scope(c, s->guest_until_segment, mc_agenda_position(c, now))) {
+  if (meeting_agenda_past_scope(&c->agenda, s->guest_until_segment,
+                                meeting_agenda_position(&c->agenda, now))) {
     mc_fail(res, ERR_EXPIRED, "the part of the agenda your guest link covers has ended");
     return MC_REFUSE;
   }
@@ -263,7 +265,7 @@ mc_verdict meeting_control_check(rooms *r, hub *h, session *s, const room_rec *r
   if (!c->is_meeting || !c->m.lobby || k >= MC_COHOST) return MC_ENTER;
   /* Admitted from the lobby during this occurrence and not removed since: straight back in
    * (a dropped connection, a reload, a second device). The log is the record of admissions. */
-  int64_t since = c->occurrence - ADMISSION_EARLY_S;
+  int64_t since = c->agenda.occurrence - ADMISSION_EARLY_S;
   if (ended_at > since) since = ended_at;
   int admitted = moderation_store_admitted_since(db, room->id, s->user_id, since);
   if (admitted < 0) {
@@ -323,7 +325,8 @@ json_t *meeting_control_join_info(rooms *r, hub *h, participant *p) {
   json_t *out = json_pack("{s:s, s:I, s:s, s:b, s:b, s:b}", "role", p->role, "meeting_id",
                           (json_int_t)(c ? c->m.id : 0), "mode", mode, "locked", c && c->locked, "moderator",
                           p->rank >= MC_COHOST, "viewer", needs_floor(c, p));
-  json_object_set_new(out, "agenda", c && c->nseg ? mc_agenda_json(c, db_now(hub_db(h))) : json_null());
+  json_object_set_new(out, "agenda",
+                      c && c->agenda.nseg ? mc_agenda_json(&c->agenda, db_now(hub_db(h))) : json_null());
   return out;
 }
 
@@ -331,7 +334,8 @@ void meeting_control_after_join(rooms *r, hub *h, participant *p) {
   room_ctl *c = mc_ctl_find(hub_meeting_control(h), p->room->id);
   session *s = hub_find(h, p->session_id);
   if (!c || !s) return;
-  if (c->nseg) hub_event(h, s, protocol_event("room.agenda", mc_agenda_json(c, db_now(hub_db(h)))));
+  if (c->agenda.nseg)
+    hub_event(h, s, protocol_event("room.agenda", mc_agenda_json(&c->agenda, db_now(hub_db(h)))));
   if (p->rank >= MC_COHOST && c->lobby)
     hub_event(h, s,
               protocol_event("room.lobby_waiting", json_pack("{s:I, s:o}", "room_id", (json_int_t)c->room.id,
@@ -714,7 +718,7 @@ json_t *meeting_control_floor(rooms *r, hub *h, session *actor, const room_rec *
 
 static room_ctl *agenda_ctl(rooms *r, hub *h, session *actor, const room_rec *room, mc_result *res) {
   room_ctl *c = moderator_ctl(r, h, actor, room, NULL, res);
-  if (c && !c->nseg) {
+  if (c && !c->agenda.nseg) {
     mc_fail(res, ERR_CONFLICT, "this room has no agenda");
     return NULL;
   }
@@ -724,21 +728,21 @@ static room_ctl *agenda_ctl(rooms *r, hub *h, session *actor, const room_rec *ro
 json_t *meeting_control_agenda_next(rooms *r, hub *h, session *actor, const room_rec *room, mc_result *res) {
   room_ctl *c = agenda_ctl(r, h, actor, room, res);
   if (!c) return NULL;
-  if (c->position > c->nseg) {
+  if (meeting_agenda_finished(&c->agenda)) {
     mc_fail(res, ERR_CONFLICT, "the agenda is finished");
     return NULL;
   }
   char detail[32];
-  snprintf(detail, sizeof detail, "to segment %d", c->position + 1);
+  snprintf(detail, sizeof detail, "to segment %d", c->agenda.position + 1);
   if (mc_record(h, c, actor->user_id, "agenda_next", 0, detail) < 0) {
     mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
     return NULL;
   }
   int64_t now = db_now(hub_db(h));
-  c->manual = true;
-  c->manual_at = now;
-  mc_agenda_set(r, h, c, c->position + 1, now);
-  return mc_agenda_json(c, now);
+  mc_env env = {r, h};
+  meeting_listener l = mc_listener(&env);
+  meeting_agenda_next(&c->agenda, r, hub_db(h), now, &l);
+  return mc_agenda_json(&c->agenda, now);
 }
 
 json_t *meeting_control_agenda_follow_clock(rooms *r, hub *h, session *actor, const room_rec *room,
@@ -750,9 +754,10 @@ json_t *meeting_control_agenda_follow_clock(rooms *r, hub *h, session *actor, co
     return NULL;
   }
   int64_t now = db_now(hub_db(h));
-  c->manual = false;
-  mc_agenda_set(r, h, c, mc_agenda_position(c, now), now);
-  return mc_agenda_json(c, now);
+  mc_env env = {r, h};
+  meeting_listener l = mc_listener(&env);
+  meeting_agenda_follow_clock(&c->agenda, r, hub_db(h), now, &l);
+  return mc_agenda_json(&c->agenda, now);
 }
 
 json_t *meeting_control_log(rooms *r, hub *h, session *actor, const room_rec *room, int64_t before, int limit,
@@ -772,6 +777,8 @@ void meeting_control_tick(rooms *r, hub *h) {
   if (now_ms - mc->last_tick_ms < 1000) return;
   mc->last_tick_ms = now_ms;
   int64_t now = db_now(hub_db(h));
+  mc_env env = {r, h};
+  meeting_listener l = mc_listener(&env);
   for (room_ctl **pp = &mc->rooms; *pp;) {
     room_ctl *c = *pp;
     if (!rooms_find(r, c->room.id) && !c->lobby) { /* idle: forget it (the lock goes with it) */
@@ -780,9 +787,6 @@ void meeting_control_tick(rooms *r, hub *h) {
       continue;
     }
     pp = &c->next;
-    if (c->nseg && !c->manual) {
-      int pos = mc_agenda_position(c, now);
-      if (pos != c->position) mc_agenda_set(r, h, c, pos, now);
-    }
+    meeting_agenda_tick(&c->agenda, r, hub_db(h), now, &l);
   }
 }

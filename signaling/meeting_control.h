@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "rooms/meeting_agenda.h"
 #include "rooms/registry.h"
 #include "signaling/hub.h"
 #include "storage/room_store.h"
@@ -119,12 +120,6 @@ json_t *meeting_control_log(rooms *r, hub *h, session *actor, const room_rec *ro
  * their last segment removed) and freeing idle room records. */
 void meeting_control_tick(rooms *r, hub *h);
 
-/* ---- pure parts (unit-tested) ---- */
-
-/* The agenda position at now when following the clock: 0 before the first segment starts,
- * i (1..n) while segment i runs (a gap after a segment counts as that segment running over),
- * n + 1 after the last one ends. starts[i], lengths[i] in seconds from the meeting's start. */
-int mc_agenda_clock_position(const int64_t *starts, const int64_t *lengths, int n, int64_t meeting_start,
-                             int64_t now);
+/* The agenda's clock (mc_agenda_clock_position) and state: rooms/meeting_agenda.h. */
 
 #endif

@@ -1,7 +1,8 @@
-/* Private to meeting_control.c and meeting_agenda.c: the per-room control record. */
+/* Private to meeting_control.c and agenda_events.c: the per-room control record. */
 #ifndef MOA_SIGNALING_MEETING_CONTROL_INT_H
 #define MOA_SIGNALING_MEETING_CONTROL_INT_H
 
+#include "rooms/meeting_agenda.h"
 #include "signaling/meeting_control.h"
 #include "storage/meeting_store.h"
 
@@ -17,17 +18,10 @@ typedef struct lobby_entry {
 typedef struct room_ctl {
   room_rec room;
   bool is_meeting;
-  meeting_rec m;      /* when is_meeting */
-  int64_t occurrence; /* start of the meeting's current occurrence (agenda offsets count from it) */
+  meeting_rec m; /* when is_meeting */
   bool locked;
   lobby_entry *lobby;
-  /* agenda (meetings): segments as kept, their offsets and lengths */
-  json_t *segments;
-  int nseg;
-  int64_t seg_start[MEETING_SEGMENTS_MAX], seg_len[MEETING_SEGMENTS_MAX];
-  int position;      /* 0 not started, 1..nseg running, nseg + 1 finished */
-  bool manual;       /* a host advanced it: it no longer follows the clock */
-  int64_t manual_at; /* when the host moved to the current segment */
+  meeting_agenda agenda; /* meetings; its occurrence is the start of the current one */
   struct room_ctl *next;
 } room_ctl;
 
@@ -44,20 +38,15 @@ void mc_fail(mc_result *res, const char *code, const char *message);
 int64_t mc_record(hub *h, const room_ctl *c, int64_t actor_id, const char *action, int64_t target,
                   const char *detail);
 
-/* Agenda (meeting_agenda.c). */
-void mc_agenda_load(hub *h, room_ctl *c, int64_t now);
-json_t *mc_agenda_json(const room_ctl *c, int64_t now);
-/* Moves the agenda to position (sends room.agenda; removes guests past their last segment from
- * the room and from its chat). */
-void mc_agenda_set(rooms *r, hub *h, room_ctl *c, int position, int64_t now);
-/* The position the agenda is at now (the clock's, unless a host moved it). */
-int mc_agenda_position(const room_ctl *c, int64_t now);
-/* Is a guest whose scope ends with segment until out of scope at position? */
-bool mc_past_scope(const room_ctl *c, int until, int position);
-/* Takes the guests of c's meeting whose scope ends before position out of the meeting's chat,
- * whether they are in the room, in its lobby or gone (storage/chat_store.h,
- * chat_store_room_withdraw). A database error is logged; they are tried again on the next move. */
-void mc_scope_withdraw_chat(hub *h, const room_ctl *c, int position);
+/* Agenda (agenda_events.c; the state is rooms/meeting_agenda.h). */
+json_t *mc_agenda_json(const meeting_agenda *a, int64_t now);
+/* The context of the meeting listener: the registry and the hub it tells. */
+typedef struct mc_env {
+  rooms *r;
+  hub *h;
+} mc_env;
+/* The listener sending room.agenda and room.removed (guests out of scope) for env. */
+meeting_listener mc_listener(mc_env *env);
 /* The polite message to a guest whose part of the agenda ended (Korean, English). */
 void mc_scope_message(const char *role, const char **ko, const char **en);
 

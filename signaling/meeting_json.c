@@ -62,23 +62,6 @@ json_t *meeting_json_get(moa_db *db, int64_t meeting_id) {
   return j;
 }
 
-static int add_segment(void *ctx, const meeting_segment *g) {
-  json_array_append_new(
-      ctx, json_pack("{s:i, s:I, s:I, s:s, s:s, s:b}", "position", g->position, "start_offset_s",
-                     (json_int_t)g->start_offset_s, "length_s", (json_int_t)g->length_s, "item", g->item,
-                     "speaker", g->speaker, "press_open", g->press_open));
-  return 0;
-}
-
-json_t *meeting_segments_json(moa_db *db, int64_t meeting_id) {
-  json_t *out = json_array();
-  if (!out || meeting_store_segments(db, meeting_id, add_segment, out) != 0) {
-    json_decref(out);
-    return NULL;
-  }
-  return out;
-}
-
 static int add_link(void *ctx, const guest_link *l) {
   json_array_append_new(
       ctx, json_pack("{s:I, s:s, s:s, s:I, s:i, s:i, s:i}", "id", (json_int_t)l->id, "role", l->role, "label",

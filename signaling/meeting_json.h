@@ -24,10 +24,6 @@ json_t *meeting_json(const meeting_info *m);
  * on a database error or out of memory. */
 json_t *meeting_json_get(moa_db *db, int64_t meeting_id);
 
-/* The meeting's agenda in order: [{position, start_offset_s, length_s, item, speaker,
- * press_open}]. New reference, NULL on a database error or out of memory. */
-json_t *meeting_segments_json(moa_db *db, int64_t meeting_id);
-
 /* The meeting's guest links for its hosts (never their tokens): [{id, role, label, expires_at,
  * max_uses, uses, until_segment}]. New reference, NULL on a database error or out of memory. */
 json_t *meeting_guest_links_json(moa_db *db, int64_t meeting_id);
