@@ -2,7 +2,7 @@
  * the clock from the occurrence's start, or where a host moved it), and guests whose scope ends
  * with a segment taken out of the room (and of its chat) once the agenda leaves it. It speaks no
  * protocol: what happens is reported through a meeting_listener (rooms/meeting_listener.h), which
- * signaling implements (signaling/agenda_events.c builds room.agenda and room.removed).
+ * signaling implements (signaling/meeting_events.c builds room.agenda and room.removed).
  *
  * One per live room control record (signaling/meeting_control_int.h). Signaling thread only. */
 #ifndef MOA_ROOMS_MEETING_AGENDA_H

@@ -1,5 +1,5 @@
 /* Running a meeting (see meeting_control.h): roles, entry checks, the lobby and moderation. The
- * agenda's state is rooms/meeting_agenda.c, its events agenda_events.c. */
+ * agenda's state is rooms/meeting_agenda.c, its events meeting_events.c. */
 #include "signaling/meeting_control.h"
 
 #include <stdio.h>
@@ -23,15 +23,8 @@
 
 meeting_control *meeting_control_new(void) { return calloc(1, sizeof(meeting_control)); }
 
-static void free_lobby(lobby_entry *e) {
-  for (lobby_entry *n; e; e = n) {
-    n = e->next;
-    free(e);
-  }
-}
-
 static void ctl_free(room_ctl *c) {
-  free_lobby(c->lobby);
+  meeting_lobby_clear(&c->lobby);
   meeting_agenda_clear(&c->agenda);
   free(c);
 }
@@ -70,6 +63,7 @@ static room_ctl *ctl_get(rooms *r, hub *h, const room_rec *room) {
     if (!c) return NULL;
   }
   c->room = *room;
+  c->lobby.room_id = room->id;
   int found = meeting_store_by_room(db, room->id, &c->m);
   if (found < 0) {
     if (fresh) free(c);
@@ -154,51 +148,12 @@ static bool needs_floor(const room_ctl *c, const participant *p) {
 
 /* ---- lobby ---- */
 
-static json_t *lobby_json(const room_ctl *c) {
-  json_t *arr = json_array();
-  for (const lobby_entry *e = c->lobby; e; e = e->next)
-    json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I}", "user_id", (json_int_t)e->user_id, "name",
-                                         e->name, "role", e->role, "since", (json_int_t)e->since));
-  return arr;
-}
-
-static void tell_hosts_lobby(rooms *r, hub *h, room_ctl *c) {
-  live_room *lr = rooms_find(r, c->room.id);
-  if (lr)
-    mc_send_ranked(
-        h, lr, MC_COHOST,
-        protocol_event("room.lobby_waiting",
-                       json_pack("{s:I, s:o}", "room_id", (json_int_t)c->room.id, "waiting", lobby_json(c))));
-}
-
-/* Unlinks the entries of session (session_id != 0) or of user (user_id != 0) into *out. */
-static int take_entries(room_ctl *c, uint64_t session_id, int64_t user_id, lobby_entry **out) {
-  int n = 0;
-  *out = NULL;
-  for (lobby_entry **pp = &c->lobby; *pp;) {
-    lobby_entry *e = *pp;
-    if ((session_id && e->session_id == session_id) || (user_id && e->user_id == user_id)) {
-      *pp = e->next;
-      e->next = *out;
-      *out = e;
-      n++;
-    } else {
-      pp = &e->next;
-    }
-  }
-  return n;
-}
-
 bool meeting_control_leave_lobby(rooms *r, hub *h, session *s) {
   bool waited = false;
-  for (room_ctl *c = hub_meeting_control(h)->rooms; c; c = c->next) {
-    lobby_entry *gone;
-    if (take_entries(c, s->id, 0, &gone)) {
-      free_lobby(gone);
-      tell_hosts_lobby(r, h, c);
-      waited = true;
-    }
-  }
+  mc_env env = {r, h};
+  meeting_listener l = mc_listener(&env);
+  for (room_ctl *c = hub_meeting_control(h)->rooms; c; c = c->next)
+    waited |= meeting_lobby_leave(&c->lobby, s->id, &l);
   return waited;
 }
 
@@ -276,22 +231,14 @@ mc_verdict meeting_control_check(rooms *r, hub *h, session *s, const room_rec *r
   /* Wait in the lobby: out of any room, no media, no participant list. */
   participant *old = room_events_participant(h, s);
   if (old) rooms_leave(r, old, NULL);
-  lobby_entry *e = calloc(1, sizeof *e);
   user_rec u;
-  if (!e || user_store_find_by_id(db, s->user_id, &u) != 1) {
-    free(e);
+  mc_env env = {r, h};
+  meeting_listener l = mc_listener(&env);
+  if (user_store_find_by_id(db, s->user_id, &u) != 1 ||
+      !meeting_lobby_add(&c->lobby, s->id, s->user_id, u.name, role, now, &l)) {
     mc_fail(res, ERR_INTERNAL, "cannot read your profile");
     return MC_REFUSE;
   }
-  e->session_id = s->id;
-  e->user_id = s->user_id;
-  snprintf(e->name, sizeof e->name, "%s", u.name);
-  snprintf(e->role, sizeof e->role, "%s", role);
-  e->since = now;
-  lobby_entry **tail = &c->lobby; /* first come, first listed */
-  while (*tail) tail = &(*tail)->next;
-  *tail = e;
-  tell_hosts_lobby(r, h, c);
   *lobby_reply = json_pack("{s:o, s:b, s:s, s:I}", "room", room_json_get(db, room->id), "lobby", 1, "role",
                            role, "meeting_id", (json_int_t)c->m.id);
   return MC_WAIT;
@@ -336,10 +283,10 @@ void meeting_control_after_join(rooms *r, hub *h, participant *p) {
   if (!c || !s) return;
   if (c->agenda.nseg)
     hub_event(h, s, protocol_event("room.agenda", mc_agenda_json(&c->agenda, db_now(hub_db(h)))));
-  if (p->rank >= MC_COHOST && c->lobby)
+  if (p->rank >= MC_COHOST && c->lobby.first)
     hub_event(h, s,
               protocol_event("room.lobby_waiting", json_pack("{s:I, s:o}", "room_id", (json_int_t)c->room.id,
-                                                             "waiting", lobby_json(c))));
+                                                             "waiting", mc_lobby_json(c->lobby.first))));
 }
 
 /* ---- media permissions ---- */
@@ -431,16 +378,14 @@ json_t *meeting_control_lobby(rooms *r, hub *h, session *actor, const room_rec *
   room_ctl *c = moderator_ctl(r, h, actor, room, NULL, res);
   if (!c) return NULL;
   return json_pack("{s:I, s:b, s:o}", "room_id", (json_int_t)room->id, "lobby", c->is_meeting && c->m.lobby,
-                   "waiting", lobby_json(c));
+                   "waiting", mc_lobby_json(c->lobby.first));
 }
 
 int meeting_control_admit(rooms *r, hub *h, session *actor, const room_rec *room, int64_t user_id,
                           uint64_t *out, int max, mc_result *res) {
   room_ctl *c = moderator_ctl(r, h, actor, room, NULL, res);
   if (!c) return -1;
-  bool waiting = false;
-  for (lobby_entry *e = c->lobby; e; e = e->next) waiting |= e->user_id == user_id;
-  if (!waiting) {
+  if (!meeting_lobby_has_user(&c->lobby, user_id)) {
     mc_fail(res, ERR_NOT_FOUND, "no one with that user id is waiting in the lobby");
     return -1;
   }
@@ -448,22 +393,16 @@ int meeting_control_admit(rooms *r, hub *h, session *actor, const room_rec *room
     mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
     return -1;
   }
-  lobby_entry *taken;
-  take_entries(c, 0, user_id, &taken);
-  int n = 0;
-  for (lobby_entry *e = taken; e && n < max; e = e->next) out[n++] = e->session_id;
-  free_lobby(taken);
-  tell_hosts_lobby(r, h, c);
-  return n;
+  mc_env env = {r, h};
+  meeting_listener l = mc_listener(&env);
+  return meeting_lobby_admit(&c->lobby, user_id, out, max, &l);
 }
 
 json_t *meeting_control_deny(rooms *r, hub *h, session *actor, const room_rec *room, int64_t user_id,
                              const char *reason, mc_result *res) {
   room_ctl *c = moderator_ctl(r, h, actor, room, NULL, res);
   if (!c) return NULL;
-  bool waiting = false;
-  for (lobby_entry *e = c->lobby; e; e = e->next) waiting |= e->user_id == user_id;
-  if (!waiting) {
+  if (!meeting_lobby_has_user(&c->lobby, user_id)) {
     mc_fail(res, ERR_NOT_FOUND, "no one with that user id is waiting in the lobby");
     return NULL;
   }
@@ -471,20 +410,9 @@ json_t *meeting_control_deny(rooms *r, hub *h, session *actor, const room_rec *r
     mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
     return NULL;
   }
-  lobby_entry *taken;
-  int n = take_entries(c, 0, user_id, &taken);
-  for (lobby_entry *e = taken; e; e = e->next) {
-    session *s = hub_find(h, e->session_id);
-    if (s)
-      hub_event(
-          h, s,
-          protocol_event("room.denied",
-                         json_pack("{s:I, s:s, s:s, s:s, s:s}", "room_id", (json_int_t)room->id, "code",
-                                   "denied", "message", "진행자가 입장을 허락하지 않았습니다.", "message_en",
-                                   "A host declined your request to join.", "reason", reason)));
-  }
-  free_lobby(taken);
-  tell_hosts_lobby(r, h, c);
+  mc_env env = {r, h};
+  meeting_listener l = mc_listener(&env);
+  int n = meeting_lobby_deny(&c->lobby, user_id, reason, &l);
   return json_pack("{s:I, s:i}", "user_id", (json_int_t)user_id, "denied", n);
 }
 
@@ -544,9 +472,7 @@ json_t *meeting_control_remove(rooms *r, hub *h, session *actor, const room_rec 
   }
   broadcast_moderated(h, actor, p->room, "remove", p, json_pack("{s:s}", "reason", reason));
   /* Every connection of that user leaves (and any of its waits in the lobby ends). */
-  lobby_entry *taken;
-  take_entries(c, 0, uid, &taken);
-  free_lobby(taken);
+  meeting_lobby_drop_user(&c->lobby, uid);
   int n = 0;
   for (;;) {
     live_room *lr = rooms_find(r, room->id);
@@ -634,12 +560,11 @@ json_t *meeting_control_end(rooms *r, hub *h, session *actor, const room_rec *ro
                          "message", "진행자가 회의를 종료했습니다. 참석해 주셔서 감사합니다.", "message_en",
                          "A host ended the meeting for everyone. Thank you for attending.");
   add_by(h, actor, ev);
-  for (lobby_entry *e = c->lobby; e; e = e->next) {
+  for (lobby_entry *e = c->lobby.first; e; e = e->next) {
     session *s = hub_find(h, e->session_id);
     if (s) hub_event(h, s, protocol_event("room.ended", json_incref(ev)));
   }
-  free_lobby(c->lobby);
-  c->lobby = NULL;
+  meeting_lobby_clear(&c->lobby);
   int n = 0;
   for (live_room *lr; (lr = rooms_find(r, room->id)) && lr->members; n++) {
     participant *p = lr->members;
@@ -781,7 +706,7 @@ void meeting_control_tick(rooms *r, hub *h) {
   meeting_listener l = mc_listener(&env);
   for (room_ctl **pp = &mc->rooms; *pp;) {
     room_ctl *c = *pp;
-    if (!rooms_find(r, c->room.id) && !c->lobby) { /* idle: forget it (the lock goes with it) */
+    if (!rooms_find(r, c->room.id) && !c->lobby.first) { /* idle: forget it (the lock goes with it) */
       *pp = c->next;
       ctl_free(c);
       continue;

@@ -1,7 +1,9 @@
-/* Unit tests of rooms/meeting_agenda.c, the agenda of a live meeting without the protocol: read
+/* Unit tests of the rooms-level meeting state, without the protocol. rooms/meeting_agenda.c: read
  * from a ":memory:" database (segments as C structs, the occurrence), following the clock (the
  * tick moves it once per change), moved by hand (next, finished, follow the clock again), guests
- * whose scope ended taken out of a live room, and what its meeting_listener hears, in order. */
+ * whose scope ended taken out of a live room. rooms/meeting_lobby.c: first come first listed,
+ * leaving, admitting and denying every wait of a user, a removed user dropped silently. And what
+ * the meeting_listener hears, in order. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 // clang-format on
 
 #include "rooms/meeting_agenda.h"
+#include "rooms/meeting_lobby.h"
 #include "rooms/rooms_media.h"
 #include "store_test_support.h"
 
@@ -59,8 +62,30 @@ static void guest_out_of_scope(void *ctx, const meeting_agenda *a, participant *
   note(h, what);
 }
 
+/* The waiting list as "user:session,user:session". */
+static void lobby_changed(void *ctx, int64_t room_id, const lobby_entry *waiting) {
+  char what[48] = "", *w = what;
+  for (const lobby_entry *e = waiting; e; e = e->next)
+    w += snprintf(w, (size_t)(what + sizeof what - w), "%s%lld:%llu", w == what ? "" : ",",
+                  (long long)e->user_id, (unsigned long long)e->session_id);
+  char line[64];
+  snprintf(line, sizeof line, "lobby %lld [%s]", (long long)room_id, what);
+  note(ctx, line);
+}
+
+static void lobby_denied(void *ctx, int64_t room_id, const lobby_entry *e, const char *reason) {
+  char line[64];
+  snprintf(line, sizeof line, "denied %lld %lld:%llu %s", (long long)room_id, (long long)e->user_id,
+           (unsigned long long)e->session_id, reason);
+  note(ctx, line);
+}
+
 static meeting_listener listener_for(heard *h) {
-  return (meeting_listener){.ctx = h, .agenda_moved = agenda_moved, .guest_out_of_scope = guest_out_of_scope};
+  return (meeting_listener){.ctx = h,
+                            .agenda_moved = agenda_moved,
+                            .guest_out_of_scope = guest_out_of_scope,
+                            .lobby_changed = lobby_changed,
+                            .lobby_denied = lobby_denied};
 }
 
 static void test_load(void **state) {
@@ -270,6 +295,73 @@ static void test_guests_out_of_scope(void **state) {
   rooms_free(r);
 }
 
+static void test_lobby(void **state) {
+  (void)state;
+  heard h = {0};
+  meeting_listener l = listener_for(&h);
+  meeting_lobby lb = {.room_id = 7};
+  assert_true(meeting_lobby_add(&lb, 21, 2, "박기자", "press", T0, &l));
+  assert_true(meeting_lobby_add(&lb, 31, 3, "이참석", "attendee", T0 + 1, &l));
+  assert_true(meeting_lobby_add(&lb, 22, 2, "박기자", "press", T0 + 2, &l)); /* a second device */
+  assert_int_equal(h.n, 3);
+  assert_string_equal(h.calls[0], "lobby 7 [2:21]");
+  assert_string_equal(h.calls[2], "lobby 7 [2:21,3:31,2:22]");
+  assert_string_equal(lb.first->name, "박기자");
+  assert_string_equal(lb.first->role, "press");
+  assert_int_equal(lb.first->since, T0);
+  assert_true(meeting_lobby_has_user(&lb, 3));
+  assert_false(meeting_lobby_has_user(&lb, 4));
+  /* A session that did not wait: nothing changes, nobody is told. */
+  assert_false(meeting_lobby_leave(&lb, 99, &l));
+  assert_int_equal(h.n, 3);
+  /* Admitting a user takes all its waits, the latest first, at most max ids. */
+  uint64_t ids[4] = {0};
+  assert_int_equal(meeting_lobby_admit(&lb, 2, ids, 4, &l), 2);
+  assert_int_equal(ids[0], 22);
+  assert_int_equal(ids[1], 21);
+  assert_string_equal(h.calls[3], "lobby 7 [3:31]");
+  assert_false(meeting_lobby_has_user(&lb, 2));
+  /* Denied: each wait is told, then the hosts. */
+  assert_true(meeting_lobby_add(&lb, 32, 3, "이참석", "attendee", T0 + 3, &l));
+  assert_int_equal(meeting_lobby_deny(&lb, 3, "자리 없음", &l), 2);
+  assert_int_equal(h.n, 8);
+  assert_string_equal(h.calls[4], "lobby 7 [3:31,3:32]");
+  assert_string_equal(h.calls[5], "denied 7 3:32 자리 없음");
+  assert_string_equal(h.calls[6], "denied 7 3:31 자리 없음");
+  assert_string_equal(h.calls[7], "lobby 7 []");
+  assert_null(lb.first);
+  meeting_lobby_clear(&lb);
+}
+
+static void test_lobby_leave_and_drop(void **state) {
+  (void)state;
+  heard h = {0};
+  meeting_listener l = listener_for(&h);
+  meeting_lobby lb = {.room_id = 8};
+  assert_true(meeting_lobby_add(&lb, 21, 2, "박기자", "press", T0, &l));
+  assert_true(meeting_lobby_add(&lb, 31, 3, "이참석", "attendee", T0, &l));
+  assert_true(meeting_lobby_add(&lb, 41, 4, "최손님", "guest", T0, &l));
+  assert_true(meeting_lobby_leave(&lb, 31, &l)); /* the session closed */
+  assert_string_equal(h.calls[3], "lobby 8 [2:21,4:41]");
+  /* A removed user's waits end without a word to anyone. */
+  meeting_lobby_drop_user(&lb, 2);
+  assert_int_equal(h.n, 4);
+  assert_int_equal(lb.first->user_id, 4);
+  assert_null(lb.first->next);
+  /* Admitting with room for fewer ids than waits: the count is what went to out. */
+  assert_true(meeting_lobby_add(&lb, 42, 4, "최손님", "guest", T0, &l));
+  uint64_t id = 0;
+  assert_int_equal(meeting_lobby_admit(&lb, 4, &id, 1, &l), 1);
+  assert_int_equal(id, 42);
+  assert_null(lb.first);
+  /* clear frees what waits, silently */
+  assert_true(meeting_lobby_add(&lb, 51, 5, "정대기", "attendee", T0, &l));
+  int before = h.n;
+  meeting_lobby_clear(&lb);
+  assert_null(lb.first);
+  assert_int_equal(h.n, before);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_load, setup, store_test_teardown),
@@ -277,6 +369,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_manual, setup, store_test_teardown),
       cmocka_unit_test_setup_teardown(test_past_scope, setup, store_test_teardown),
       cmocka_unit_test_setup_teardown(test_guests_out_of_scope, setup, store_test_teardown),
+      cmocka_unit_test(test_lobby),
+      cmocka_unit_test(test_lobby_leave_and_drop),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,8 @@
-/* The agenda of a live meeting, signaling side: its JSON (room.agenda, the join result's agenda)
- * and the meeting_listener that turns what rooms/meeting_agenda.c reports into events (room.agenda
- * to everyone, room.removed to a guest whose part of the agenda ended). See meeting_control.h. */
+/* The agenda and the lobby of a live meeting, signaling side: their JSON (room.agenda, the join
+ * result's agenda, the waiting list) and the meeting_listener that turns what
+ * rooms/meeting_agenda.c and rooms/meeting_lobby.c report into events (room.agenda to everyone,
+ * room.removed to a guest whose part of the agenda ended, room.lobby_waiting to hosts and
+ * cohosts, room.denied to whoever a host turned away). See meeting_control.h. */
 #include <stdio.h>
 #include <string.h>
 
@@ -75,7 +77,40 @@ static void guest_out_of_scope(void *ctx, const meeting_agenda *a, participant *
                                                  "message_en", en, "until_segment", p->until_segment)));
 }
 
+json_t *mc_lobby_json(const lobby_entry *waiting) {
+  json_t *arr = json_array();
+  for (const lobby_entry *e = waiting; e; e = e->next)
+    json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I}", "user_id", (json_int_t)e->user_id, "name",
+                                         e->name, "role", e->role, "since", (json_int_t)e->since));
+  return arr;
+}
+
+static void lobby_changed(void *ctx, int64_t room_id, const lobby_entry *waiting) {
+  mc_env *env = ctx;
+  live_room *lr = rooms_find(env->r, room_id);
+  if (lr)
+    mc_send_ranked(
+        env->h, lr, MC_COHOST,
+        protocol_event("room.lobby_waiting", json_pack("{s:I, s:o}", "room_id", (json_int_t)room_id,
+                                                       "waiting", mc_lobby_json(waiting))));
+}
+
+static void lobby_denied(void *ctx, int64_t room_id, const lobby_entry *e, const char *reason) {
+  mc_env *env = ctx;
+  session *s = hub_find(env->h, e->session_id);
+  if (s)
+    hub_event(
+        env->h, s,
+        protocol_event("room.denied",
+                       json_pack("{s:I, s:s, s:s, s:s, s:s}", "room_id", (json_int_t)room_id, "code",
+                                 "denied", "message", "진행자가 입장을 허락하지 않았습니다.", "message_en",
+                                 "A host declined your request to join.", "reason", reason)));
+}
+
 meeting_listener mc_listener(mc_env *env) {
-  return (meeting_listener){
-      .ctx = env, .agenda_moved = agenda_moved, .guest_out_of_scope = guest_out_of_scope};
+  return (meeting_listener){.ctx = env,
+                            .agenda_moved = agenda_moved,
+                            .guest_out_of_scope = guest_out_of_scope,
+                            .lobby_changed = lobby_changed,
+                            .lobby_denied = lobby_denied};
 }
