@@ -5,7 +5,8 @@
 
 BUILD_DEPS := build-essential cmake pkg-config libwebsockets-dev libsrtp2-dev libssl-dev \
               libsqlite3-dev libjansson-dev libcmocka-dev libxml2-dev libcurl4-openssl-dev openssl \
-              libavformat-dev libavcodec-dev libavutil-dev zlib1g-dev
+              libavformat-dev libavcodec-dev libavutil-dev zlib1g-dev libipsec-mb-dev
+# libipsec-mb-dev: SRTP's AES-128-GCM (gateway/rtc/srtp_gcm.c says why, with figures).
 RUN_DEPS   := nodejs npm ffmpeg
 # ffmpeg: the server runs it for a recording's composite file (docs/RECORDING.md); `make run` installs it.
 MEDIA_DEPS := ffmpeg

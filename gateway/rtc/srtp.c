@@ -20,7 +20,10 @@
  *                          AES_CM_128_HMAC_SHA1_80    AEAD_AES_128_GCM
  *   libsrtp2 2.5.0 (NSS)   4947 / 4986 ns             1048 / 1014 ns
  *   this file (OpenSSL)    1154 / 1150 ns              505 /  507 ns
- * (docs/BENCHMARKS.md "SRTP on OpenSSL" has the runs). Of the 1.15 us of CM, HMAC-SHA1 of 1,200
+ *   GCM on libipsec-mb                                 116 /  111 ns (2026-12-07)
+ * (docs/BENCHMARKS.md "SRTP on OpenSSL" has the runs). GCM then moved from OpenSSL EVP to Intel's
+ * libipsec-mb (srtp_gcm.c says why): Debian 12's OpenSSL 3.0 has no VAES code for GCM and spends
+ * ~140 ns per packet in EVP's per-call parameter lookups. Of the 1.15 us of CM, HMAC-SHA1 of 1,200
  * bytes is ~0.89 us and AES-128-CTR ~0.25 us. The HMAC is EVP_MAC re-initialised per packet
  * with its key kept (EVP_MAC_init with a NULL key); the deprecated SHA1_Init/SHA_CTX way with
  * precomputed pads measured 0.78 us, an EVP_MD_CTX copy of the pads 0.88 us: 0.1 us was not
@@ -47,6 +50,7 @@
 #include <string.h>
 
 #include "base/bytes.h"
+#include "gateway/rtc/srtp_gcm.h"
 #include "gateway/rtc/srtp_int.h"
 #include "gateway/rtc/srtp_window.h"
 
@@ -54,7 +58,7 @@ _Static_assert(SRTP_PAIR_REPLAY_WINDOW == SRTP_WINDOW_BITS, "one replay window s
 
 #define SRTP__RTP_HEADER_MIN 12 /* fixed RTP header */
 #define SRTP__RTCP_HEADER_MIN 8 /* RTCP header + sender SSRC: never encrypted */
-#define SRTP__GCM_TAG 16
+#define SRTP__GCM_TAG SRTP_GCM_TAG_LEN
 #define SRTP__HMAC_LEN 20
 #define SRTP__MAX_STREAMS 4096 /* per direction; a table slot is ~290 bytes */
 #define SRTP__SRTCP_INDEX_MAX 0x7fffffffu
@@ -70,8 +74,9 @@ typedef struct {
 
 /* One direction: the keyed contexts and the streams seen or sent. */
 typedef struct {
-  EVP_CIPHER_CTX *rtp_cipher, *rtcp_cipher; /* AES-128-CTR, or AES-128-GCM */
-  EVP_MAC_CTX *rtp_mac, *rtcp_mac;          /* HMAC-SHA1, AES-CM profiles only */
+  EVP_CIPHER_CTX *rtp_cipher, *rtcp_cipher; /* AES-128-CTR: AES-CM profiles only */
+  EVP_MAC_CTX *rtp_mac, *rtcp_mac;          /* HMAC-SHA1: AES-CM profiles only */
+  srtp_gcm *rtp_gcm, *rtcp_gcm;             /* AES-128-GCM: the GCM profile only (srtp_gcm.c) */
   uint8_t rtp_salt[SRTP_CM_SALT_LEN], rtcp_salt[SRTP_CM_SALT_LEN];
   srtp__stream *streams; /* cap slots, cap a power of two (or 0) */
   uint32_t cap, count;
@@ -83,7 +88,7 @@ struct srtp_pair {
   srtp__dir in, out;
 };
 
-int srtp_global_init(void) { return 0; /* OpenSSL 3 initialises itself */ }
+int srtp_global_init(void) { return srtp_gcm_global_init(); /* OpenSSL 3 initialises itself */ }
 
 /* ---- key derivation (RFC 3711 4.3) ---- */
 
@@ -124,11 +129,10 @@ int srtp_derive(dtls_srtp_profile profile, const uint8_t *master_key, const uint
 
 /* ---- keyed contexts ---- */
 
-static EVP_CIPHER_CTX *srtp__cipher(bool gcm, bool encrypt, const uint8_t *key) {
+static EVP_CIPHER_CTX *srtp__cipher(const uint8_t *key) {
   EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
   if (c == NULL) return NULL;
-  const EVP_CIPHER *alg = gcm ? EVP_aes_128_gcm() : EVP_aes_128_ctr();
-  if (EVP_CipherInit_ex(c, alg, NULL, key, NULL, gcm ? (encrypt ? 1 : 0) : 1) != 1) {
+  if (EVP_CipherInit_ex(c, EVP_aes_128_ctr(), NULL, key, NULL, 1) != 1) {
     EVP_CIPHER_CTX_free(c);
     return NULL;
   }
@@ -154,16 +158,22 @@ static void srtp__dir_free(srtp__dir *d) {
   EVP_CIPHER_CTX_free(d->rtcp_cipher);
   EVP_MAC_CTX_free(d->rtp_mac);
   EVP_MAC_CTX_free(d->rtcp_mac);
+  srtp_gcm_free(d->rtp_gcm); /* wipes the key */
+  srtp_gcm_free(d->rtcp_gcm);
   free(d->streams);
   OPENSSL_cleanse(d, sizeof *d);
 }
 
-static int srtp__dir_init(srtp__dir *d, bool gcm, bool encrypt, const srtp_session_keys *k) {
+static int srtp__dir_init(srtp__dir *d, bool gcm, const srtp_session_keys *k) {
   memset(d, 0, sizeof *d);
-  d->rtp_cipher = srtp__cipher(gcm, encrypt, k->rtp_key);
-  d->rtcp_cipher = srtp__cipher(gcm, encrypt, k->rtcp_key);
-  if (d->rtp_cipher == NULL || d->rtcp_cipher == NULL) return -1;
-  if (!gcm) {
+  if (gcm) {
+    d->rtp_gcm = srtp_gcm_new(k->rtp_key);
+    d->rtcp_gcm = srtp_gcm_new(k->rtcp_key);
+    if (d->rtp_gcm == NULL || d->rtcp_gcm == NULL) return -1;
+  } else {
+    d->rtp_cipher = srtp__cipher(k->rtp_key);
+    d->rtcp_cipher = srtp__cipher(k->rtcp_key);
+    if (d->rtp_cipher == NULL || d->rtcp_cipher == NULL) return -1;
     d->rtp_mac = srtp__hmac(k->rtp_auth);
     d->rtcp_mac = srtp__hmac(k->rtcp_auth);
     if (d->rtp_mac == NULL || d->rtcp_mac == NULL) return -1;
@@ -194,8 +204,8 @@ srtp_pair *srtp_pair_new_session(dtls_srtp_profile profile, const srtp_session_k
   p->gcm = profile == DTLS_SRTP_AEAD_AES_128_GCM;
   p->rtp_tag = rtp_tag;
   p->rtcp_tag = p->gcm ? SRTP__GCM_TAG : 10; /* RFC 5764 4.1.2: SRTCP keeps the 80-bit tag */
-  if (srtp__dir_init(&p->in, p->gcm, false, in) != 0 || srtp__dir_init(&p->out, p->gcm, true, out) != 0) {
-    srtp_pair_free(p); /* an OpenSSL context could not be set up */
+  if (srtp__dir_init(&p->in, p->gcm, in) != 0 || srtp__dir_init(&p->out, p->gcm, out) != 0) {
+    srtp_pair_free(p); /* a keyed context could not be set up */
     return NULL;
   }
   return p;
@@ -310,7 +320,10 @@ void srtp_pair_prefetch(const srtp_pair *p) {
 void srtp_pair_prefetch_out(const srtp_pair *p, uint32_t ssrc) {
   if (p == NULL || p->out.cap == 0) return;
   __builtin_prefetch(&p->out.streams[srtp__slot(ssrc, p->out.cap)], 1);
-  __builtin_prefetch(p->out.rtp_cipher);
+  if (p->gcm)
+    srtp_gcm_prefetch(p->out.rtp_gcm);
+  else
+    __builtin_prefetch(p->out.rtp_cipher);
 }
 
 /* ---- transforms ---- */
@@ -346,22 +359,12 @@ static int srtp__mac(EVP_MAC_CTX *m, const uint8_t *a, size_t an, const uint8_t 
   return EVP_MAC_final(m, tag, &outl, SRTP__HMAC_LEN) == 1 && outl == SRTP__HMAC_LEN ? 0 : -1;
 }
 
-/* GCM seal (encrypt) or open (decrypt and verify) of p[0..n) in place, with AAD a1 || a2 and
- * the 16-byte tag at `tag` (written when sealing, checked when opening). Returns
- * SRTP_PAIR_OK, SRTP_PAIR_ERR_AUTH (open: wrong tag) or SRTP_PAIR_ERR_FAIL. */
-static int srtp__gcm(EVP_CIPHER_CTX *c, bool seal, const uint8_t iv[12], const uint8_t *a1, int a1n,
-                     const uint8_t *a2, int a2n, uint8_t *p, int n, uint8_t *tag) {
-  int outl = 0;
-  if (EVP_CipherInit_ex(c, NULL, NULL, NULL, iv, -1) != 1) return SRTP_PAIR_ERR_FAIL;
-  if (EVP_CipherUpdate(c, NULL, &outl, a1, a1n) != 1) return SRTP_PAIR_ERR_FAIL;
-  if (a2n > 0 && EVP_CipherUpdate(c, NULL, &outl, a2, a2n) != 1) return SRTP_PAIR_ERR_FAIL;
-  if (n > 0 && (EVP_CipherUpdate(c, p, &outl, p, n) != 1 || outl != n)) return SRTP_PAIR_ERR_FAIL;
-  if (!seal && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, SRTP__GCM_TAG, tag) != 1)
-    return SRTP_PAIR_ERR_FAIL;
-  if (EVP_CipherFinal_ex(c, p + n, &outl) != 1) return seal ? SRTP_PAIR_ERR_FAIL : SRTP_PAIR_ERR_AUTH;
-  if (seal && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, SRTP__GCM_TAG, tag) != 1)
-    return SRTP_PAIR_ERR_FAIL;
-  return SRTP_PAIR_OK;
+/* The AAD of SRTCP with GCM when encrypted (RFC 7714 9.1): the 8 bytes of header and sender
+ * SSRC, then the E flag and index, made contiguous for srtp_gcm. */
+static void srtp__rtcp_aad(uint8_t aad[SRTP__RTCP_HEADER_MIN + 4], const uint8_t *buf,
+                           const uint8_t trailer[4]) {
+  memcpy(aad, buf, SRTP__RTCP_HEADER_MIN);
+  memcpy(aad + SRTP__RTCP_HEADER_MIN, trailer, 4);
 }
 
 /* ---- SRTP ---- */
@@ -381,8 +384,7 @@ int srtp_pair_protect_rtp(srtp_pair *p, uint8_t *buf, int *len, int cap) {
   if (p->gcm) {
     uint8_t iv[12];
     srtp__gcm_iv(iv, p->out.rtp_salt, ssrc, index);
-    int rc = srtp__gcm(p->out.rtp_cipher, true, iv, buf, hl, NULL, 0, buf + hl, n - hl, buf + n);
-    if (rc != SRTP_PAIR_OK) return rc;
+    srtp_gcm_seal(p->out.rtp_gcm, iv, buf, (size_t)hl, buf + hl, (size_t)(n - hl), buf + n);
   } else {
     uint8_t iv[16], roc[4], tag[SRTP__HMAC_LEN];
     srtp__cm_iv(iv, p->out.rtp_salt, ssrc, index);
@@ -412,8 +414,8 @@ int srtp_pair_unprotect_rtp(srtp_pair *p, uint8_t *buf, int *len) {
   if (p->gcm) {
     uint8_t iv[12];
     srtp__gcm_iv(iv, p->in.rtp_salt, ssrc, index);
-    int rc = srtp__gcm(p->in.rtp_cipher, false, iv, buf, hl, NULL, 0, buf + hl, n - hl, buf + n);
-    if (rc != SRTP_PAIR_OK) return rc;
+    if (!srtp_gcm_open(p->in.rtp_gcm, iv, buf, (size_t)hl, buf + hl, (size_t)(n - hl), buf + n))
+      return SRTP_PAIR_ERR_AUTH;
   } else {
     uint8_t iv[16], roc[4], tag[SRTP__HMAC_LEN];
     be32_write(roc, (uint32_t)(index >> 16));
@@ -443,11 +445,11 @@ int srtp_pair_protect_rtcp(srtp_pair *p, uint8_t *buf, int *len, int cap) {
   uint8_t trailer[4];
   be32_write(trailer, SRTP__E_FLAG | index);
   if (p->gcm) {
-    uint8_t iv[12];
+    uint8_t iv[12], aad[SRTP__RTCP_HEADER_MIN + 4];
     srtp__gcm_iv(iv, p->out.rtcp_salt, ssrc, index);
-    int rc = srtp__gcm(p->out.rtcp_cipher, true, iv, buf, SRTP__RTCP_HEADER_MIN, trailer, 4,
-                       buf + SRTP__RTCP_HEADER_MIN, n - SRTP__RTCP_HEADER_MIN, buf + n);
-    if (rc != SRTP_PAIR_OK) return rc;
+    srtp__rtcp_aad(aad, buf, trailer);
+    srtp_gcm_seal(p->out.rtcp_gcm, iv, aad, sizeof aad, buf + SRTP__RTCP_HEADER_MIN,
+                  (size_t)(n - SRTP__RTCP_HEADER_MIN), buf + n);
     memcpy(buf + n + SRTP__GCM_TAG, trailer, 4); /* RFC 7714 9: the index follows the tag */
     n += SRTP__GCM_TAG + 4;
   } else {
@@ -478,12 +480,21 @@ int srtp_pair_unprotect_rtcp(srtp_pair *p, uint8_t *buf, int *len) {
   srtp__stream *s = srtp__find(&p->in, ssrc);
   if (s != NULL && srtp_window_check(&s->rtcp_win, index) != 0) return SRTP_PAIR_ERR_REPLAY;
   if (p->gcm) {
-    uint8_t iv[12], t[4];
+    uint8_t iv[12], t[4], tag[SRTP__GCM_TAG];
     memcpy(t, trailer, 4);
+    memcpy(tag, buf + n, SRTP__GCM_TAG);
     srtp__gcm_iv(iv, p->in.rtcp_salt, ssrc, index);
-    int head = encrypted ? SRTP__RTCP_HEADER_MIN : n;
-    int rc = srtp__gcm(p->in.rtcp_cipher, false, iv, buf, head, t, 4, buf + head, n - head, buf + n);
-    if (rc != SRTP_PAIR_OK) return rc;
+    bool ok;
+    if (encrypted) {
+      uint8_t aad[SRTP__RTCP_HEADER_MIN + 4];
+      srtp__rtcp_aad(aad, buf, t);
+      ok = srtp_gcm_open(p->in.rtcp_gcm, iv, aad, sizeof aad, buf + SRTP__RTCP_HEADER_MIN,
+                         (size_t)(n - SRTP__RTCP_HEADER_MIN), tag);
+    } else { /* all of the packet, then E and index, is AAD: the trailer moves over the tag (saved) */
+      memcpy(buf + n, t, 4);
+      ok = srtp_gcm_open(p->in.rtcp_gcm, iv, buf, (size_t)n + 4, buf + n, 0, tag);
+    }
+    if (!ok) return SRTP_PAIR_ERR_AUTH;
   } else {
     uint8_t iv[16], tag[SRTP__HMAC_LEN];
     if (srtp__mac(p->in.rtcp_mac, buf, (size_t)n + 4, NULL, 0, tag) != 0) return SRTP_PAIR_ERR_FAIL;

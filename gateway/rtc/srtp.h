@@ -1,6 +1,7 @@
 /* SRTP/SRTCP for one media transport: the two sessions a DTLS-SRTP association yields, inbound
- * (the peer's keys, any SSRC it sends) and outbound (our keys, any SSRC we send), implemented on
- * OpenSSL EVP in srtp.c (why not libsrtp2 is said there, with figures). Built from the keys
+ * (the peer's keys, any SSRC it sends) and outbound (our keys, any SSRC we send), implemented in
+ * srtp.c on OpenSSL EVP (AES-CM, HMAC-SHA1) and libipsec-mb (AES-GCM, srtp_gcm.c); why not
+ * libsrtp2, and why not OpenSSL for GCM, is said there, with figures. Built from the keys
  * dtls_conn_srtp_keys() exports; owned by the transport of the worker thread that made it and
  * used only on that thread (not thread-safe). Protect and unprotect work in place, allocate
  * nothing after the first packet of a new SSRC, and return error codes fine enough for
@@ -32,8 +33,9 @@ typedef enum {
 
 typedef struct srtp_pair srtp_pair;
 
-/* Process-wide set-up; there is none left since libsrtp2 went (OpenSSL 3 initialises itself),
- * kept so callers need not change. Safe from any thread, any number of times. Returns 0. */
+/* Process-wide set-up: libipsec-mb's manager for GCM (srtp_gcm_global_init; OpenSSL 3
+ * initialises itself). Safe from any thread, any number of times. Returns 0, or -1 when out of
+ * memory (pairs of the GCM profile then cannot be made). */
 int srtp_global_init(void);
 
 /* Creates both sessions for keys->profile (AEAD_AES_128_GCM: 16-byte tag; AES128_CM_SHA1_80:
