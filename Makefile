@@ -12,8 +12,9 @@ RUN_DEPS   := nodejs npm ffmpeg
 MEDIA_DEPS := ffmpeg
 TURN_DEPS  := coturn
 # clang-format: the lint_format test (tools/check_format.sh, .clang-format; Debian's is version 14).
+# strace: integration_ws_send counts the server's send()s per WebSocket write.
 TEST_DEPS  := chromium fonts-noto-cjk python3 python3-aiortc python3-websockets python3-icalendar iproute2 curl \
-              coturn nftables ffmpeg sqlite3 clang-format
+              coturn nftables ffmpeg sqlite3 clang-format strace
 # make bench only: Janus (bench/bench_forward_janus.mjs runs its VideoRoom beside Moa; root, as bench_join).
 BENCH_DEPS := janus
 # make fuzz only: clang and its libFuzzer runtime (libclang_rt.fuzzer, Debian's libclang-rt-14-dev).

@@ -1,4 +1,4 @@
-/* UTF-8 decoding (see utf8.h). By hand: a dozen lines, and the callers need the code point and
+/* UTF-8 decoding and cutting (see utf8.h). By hand: a dozen lines, and the callers need the code point and
  * the length together, which iconv and the C library's mbrtowc (locale-dependent) do not give. */
 #include "base/utf8.h"
 
@@ -21,4 +21,10 @@ size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
     return 0;
   if (cp) *cp = c;
   return len;
+}
+
+size_t utf8_cut(const char *s, size_t len, size_t max) {
+  if (len <= max) return len;
+  while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+  return max;
 }

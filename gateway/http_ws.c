@@ -198,7 +198,8 @@ server *server_start(const moa_config *cfg) {
   srv->protocols[0] = (struct lws_protocols){"http", http_ws__callback_http, sizeof(http_pss), 0, 0, NULL, 0};
   /* tx_packet_size: without it lws sends at most rx_buffer_size (4 KiB) per send() and copies the
    * rest of a batch (ws_batch.h, up to 64 KiB) aside, to send 4 KiB per later poll round: most of
-   * the sends of a busy channel's fan-out were those leftovers (docs/BENCHMARKS.md). */
+   * the sends of a busy channel's fan-out were those leftovers (docs/BENCHMARKS.md);
+   * tests/integration/ws_send.test.mjs counts them. */
   srv->protocols[1] = (struct lws_protocols){PROTOCOL_NAME, http_ws__callback_ws, sizeof(ws_pss), 4096, 0,
                                              NULL,          WS_BATCH_MAX_BYTES};
 

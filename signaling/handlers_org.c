@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "base/utf8.h"
 #include "signaling/handlers.h"
 #include "storage/company_profile_store.h"
 #include "storage/programme_match_store.h"
@@ -247,9 +248,7 @@ static void handle_org_profile_update(hub *h, session *s, json_int_t id, json_t 
     int a = cp_attr_find(key);
     if (a < 0) {
       char shortkey[41]; /* at most 40 bytes of it, cut between UTF-8 characters */
-      size_t cut = strlen(key);
-      if (cut > 40)
-        for (cut = 40; cut > 0 && ((unsigned char)key[cut] & 0xC0) == 0x80;) cut--;
+      size_t cut = utf8_cut(key, strlen(key), 40);
       snprintf(shortkey, sizeof shortkey, "%.*s", (int)cut, key);
       snprintf(msg, sizeof msg, "%s: unknown attribute", shortkey);
       org__field_error(h, s, id, shortkey, msg);

@@ -522,7 +522,8 @@ size_t hub_metrics_render(hub *h, char *buf, size_t len) {
   PUT("moa_logins_total{result=\"failed\"} %llu\n", (unsigned long long)h->counters.logins_failed);
   PUT("# HELP moa_db_statements_total Database statement steps.\n# TYPE moa_db_statements_total counter\n");
   PUT("moa_db_statements_total %llu\n", (unsigned long long)ds.steps);
-  PUT("# HELP moa_db_seconds_total Time spent in database steps.\n# TYPE moa_db_seconds_total counter\n");
+  PUT("# HELP moa_db_seconds_total Time spent in database steps (each statement's first step timed, later "
+      "rows sampled one in 16 and scaled).\n# TYPE moa_db_seconds_total counter\n");
   PUT("moa_db_seconds_total %.6f\n", (double)ds.step_ns / 1e9);
   PUT("# HELP moa_db_errors_total Database errors.\n# TYPE moa_db_errors_total counter\n");
   PUT("moa_db_errors_total %llu\n", (unsigned long long)ds.errors);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/utf8.h"
 #include "storage/textbuf.h"
 
 #define LINE_MAX_CHARS 78 /* RFC 5322 2.1.1: lines SHOULD be at most 78 characters */
@@ -25,22 +26,9 @@ bool mail_address_ok(const char *a) {
   return true;
 }
 
-/* Length of the UTF-8 sequence starting at s (n bytes left), or 0 when it is not valid UTF-8
- * (overlong forms, surrogates and code points past U+10FFFF included). */
-static size_t utf8_len(const unsigned char *s, size_t n) {
-  if (s[0] < 0x80) return 1;
-  size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
-  if (!len || s[0] > 0xF4 || len > n) return 0;
-  for (size_t i = 1; i < len; i++)
-    if ((s[i] & 0xC0) != 0x80) return 0;
-  if (len == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0))) return 0;
-  if (len == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))) return 0;
-  return len;
-}
-
 static bool utf8_valid(const char *s, size_t n) {
   for (size_t i = 0; i < n;) {
-    size_t l = utf8_len((const unsigned char *)s + i, n - i);
+    size_t l = utf8_decode((const unsigned char *)s + i, n - i, NULL);
     if (!l) return false;
     i += l;
   }
@@ -55,11 +43,12 @@ size_t mail_encode_words(const char *src, size_t n, size_t first_room, char *out
     size_t max_bytes = room > WORD_OVERHEAD + 4 ? (room - WORD_OVERHEAD) / 4 * 3 : 3;
     size_t take = 0;
     while (i + take < n) {
-      size_t l = utf8_len((const unsigned char *)src + i + take, n - i - take);
+      size_t l = utf8_decode((const unsigned char *)src + i + take, n - i - take, NULL);
       if (take + l > max_bytes) break;
       take += l;
     }
-    if (take == 0 && i < n) take = utf8_len((const unsigned char *)src + i, n - i); /* one always fits */
+    if (take == 0 && i < n)
+      take = utf8_decode((const unsigned char *)src + i, n - i, NULL); /* one always fits */
     size_t b64 = 4 * ((take + 2) / 3);
     if (o + (o ? 3 : 0) + WORD_OVERHEAD + b64 + 1 > outlen) return (size_t)-1;
     if (o) {

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
+
 #define WON_MAX INT64_C(1000000000000000) /* ₩1,000조: more than any company's revenue or assets */
 
 /* Rows leave their trailing fields (options, bounds) zero when they have none; clang's
@@ -154,15 +156,6 @@ static bool cp__in_options(const char *options, const char *v) {
   return false;
 }
 
-/* How many of the first n bytes of s to quote in a message: at most max, never cutting a UTF-8
- * character (a message must stay valid UTF-8 to be sent as JSON). */
-static int cp__clip(const char *s, size_t n, size_t max) {
-  if (n <= max) return (int)n;
-  size_t cut = max;
-  while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
-  return (int)cut;
-}
-
 /* Checks a '|' list element by element with ok(); no empty element, no duplicate, at most max.
  * Returns NULL, or what is wrong. */
 static const char *cp__list(const char *v, bool (*ok)(const char *, size_t), int max, const char *what) {
@@ -172,13 +165,13 @@ static const char *cp__list(const char *v, bool (*ok)(const char *, size_t), int
     size_t len = strcspn(p, "|");
     if (len == 0) return "has an empty element (elements are joined with '|')";
     if (!ok(p, len)) {
-      snprintf(why, sizeof why, "\"%.*s\" is not %s", cp__clip(p, len, 40), p, what);
+      snprintf(why, sizeof why, "\"%.*s\" is not %s", (int)utf8_cut(p, len, 40), p, what);
       return why;
     }
     for (const char *q = v; q < p;) { /* duplicates */
       size_t l2 = strcspn(q, "|");
       if (l2 == len && memcmp(q, p, len) == 0) {
-        snprintf(why, sizeof why, "lists \"%.*s\" twice", cp__clip(p, len, 40), p);
+        snprintf(why, sizeof why, "lists \"%.*s\" twice", (int)utf8_cut(p, len, 40), p);
         return why;
       }
       q += l2 + 1;
@@ -281,7 +274,7 @@ int cp_check(const cp_change *c, const char *today, char *canon, char *as_of, ch
     case CP_T_BIZNO:
       if (!cp_bizno_valid(v))
         FAIL("\"%.*s\" is not a valid business registration number (10 digits, check digit)",
-             cp__clip(v, len, 20), v);
+             (int)utf8_cut(v, len, 20), v);
       for (const char *p = v; *p; p++)
         if (*p != '-') *canon++ = *p;
       *canon = '\0';
@@ -311,13 +304,14 @@ int cp_check(const cp_change *c, const char *today, char *canon, char *as_of, ch
     case CP_T_KSIC:
       if (!cp__ksic(v, len))
         FAIL("\"%.*s\" is not a KSIC code (section letter and 5 digits of one of its divisions, e.g. C29199)",
-             cp__clip(v, len, 20), v);
+             (int)utf8_cut(v, len, 20), v);
       break;
     case CP_T_KSIC_LIST:
       if ((why = cp__list(v, cp__ksic, 10, "a KSIC code"))) FAIL("%s", why);
       break;
     case CP_T_SIDO:
-      if (!cp__sido(v, len)) FAIL("\"%.*s\" is not a region (서울, 부산, ... 제주)", cp__clip(v, len, 20), v);
+      if (!cp__sido(v, len))
+        FAIL("\"%.*s\" is not a region (서울, 부산, ... 제주)", (int)utf8_cut(v, len, 20), v);
       break;
     case CP_T_SIDO_LIST:
       if ((why = cp__list(v, cp__sido, 17, "a region (서울, 부산, ... 제주)"))) FAIL("%s", why);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "storage/seoul_time.h"
 
 void ical_escape_text(textbuf *b, const char *s) {
@@ -46,8 +47,7 @@ void ical_line(textbuf *b, const char *name, const char *value) {
   memcpy(line + nl + 1, value, vl + 1);
   size_t pos = 0, limit = 75; /* octets on the first line; 74 + the leading space after */
   while (total - pos > limit) {
-    size_t cut = pos + limit;
-    while (cut > pos && ((unsigned char)line[cut] & 0xC0) == 0x80) cut--; /* not inside a sequence */
+    size_t cut = pos + utf8_cut(line + pos, total - pos, limit); /* not inside a sequence */
     if (cut == pos) cut = pos + limit; /* not UTF-8 at all: cut anyway, or this never ends */
     textbuf_put(b, line + pos, cut - pos);
     textbuf_puts(b, "\r\n ");

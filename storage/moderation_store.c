@@ -3,19 +3,13 @@
 
 #include <string.h>
 
+#include "base/utf8.h"
+
 static void bind_or_null(sqlite3_stmt *st, int i, int64_t v) {
   if (v)
     sqlite3_bind_int64(st, i, v);
   else
     sqlite3_bind_null(st, i);
-}
-
-/* Length of at most max bytes of s that ends on a UTF-8 character boundary. */
-static int cut_utf8(const char *s, size_t max) {
-  size_t n = strlen(s);
-  if (n <= max) return (int)n;
-  while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
-  return (int)max;
 }
 
 int64_t moderation_store_record(moa_db *db, int64_t room_id, int64_t meeting_id, int64_t actor_id,
@@ -31,7 +25,8 @@ int64_t moderation_store_record(moa_db *db, int64_t room_id, int64_t meeting_id,
   bind_or_null(st, 3, actor_id);
   sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
   bind_or_null(st, 5, target_user_id);
-  sqlite3_bind_text(st, 6, detail, cut_utf8(detail, MODERATION_DETAIL_MAX), SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, detail, (int)utf8_cut(detail, strlen(detail), MODERATION_DETAIL_MAX),
+                    SQLITE_STATIC);
   sqlite3_bind_int64(st, 7, at);
   if (db_exec_stmt(db, st) != SQLITE_DONE) return -1;
   return sqlite3_last_insert_rowid(db_handle(db));

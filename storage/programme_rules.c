@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "storage/company_profile.h"
 #include "storage/programme_text.h"
 #include "storage/tsv.h"
@@ -94,14 +95,6 @@ int pr_value_format(const pr_rule *r, char *buf, size_t len) {
   return n >= 0 && (size_t)n < len ? n : -1;
 }
 
-/* How many of the first n bytes of s to quote in a message: at most max, never cutting a UTF-8
- * character (messages go to JSON and must stay UTF-8). */
-static int pr__clip(const char *s, size_t n, size_t max) {
-  if (n <= max) return (int)n;
-  while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
-  return (int)max;
-}
-
 static int pr__int(const char *s, size_t n, int64_t *out) {
   char tmp[24];
   if (n == 0 || n >= sizeof tmp) return -1;
@@ -140,7 +133,7 @@ int pr_value_parse(pr_rule *r, const char *value, char *err, size_t errlen) {
   return 0;
 bad:
   snprintf(err, errlen, "%s: value \"%.*s\" does not suit operator %s", r->attr,
-           pr__clip(value, strlen(value), 40), value, pr_op_name(r->op));
+           (int)utf8_cut(value, strlen(value), 40), value, pr_op_name(r->op));
   return -1;
 }
 
@@ -230,7 +223,7 @@ int pr_rule_check(const pr_rule *r, char *err, size_t errlen) {
   int64_t min = 0, max = 0;
   const char *options;
   if (!pr__attr_kind(r->attr, &kind, &min, &max, &options))
-    BAD("unknown attribute \"%.*s\"", pr__clip(r->attr, strlen(r->attr), 23), r->attr);
+    BAD("unknown attribute \"%.*s\"", (int)utf8_cut(r->attr, strlen(r->attr), 23), r->attr);
   if (r->op < OP_IN || r->op > OP_IS_FALSE) BAD("%s: unknown operator", r->attr);
   if (r->strength < RULE_REQUIRED || r->strength > RULE_PREFERRED) BAD("%s: unknown strength", r->attr);
   if (r->origin < PR_ORIGIN_STRUCTURED || r->origin > PR_ORIGIN_REVIEWER) BAD("%s: unknown origin", r->attr);
@@ -274,7 +267,7 @@ int pr_rule_check(const pr_rule *r, char *err, size_t errlen) {
     size_t len = strcspn(p, "|");
     if (len == 0) BAD("%s: the list has an empty element", r->attr);
     if (!pr__element_ok(kind, options, p, len))
-      BAD("%s: \"%.*s\" is not a valid value", r->attr, pr__clip(p, len, 40), p);
+      BAD("%s: \"%.*s\" is not a valid value", r->attr, (int)utf8_cut(p, len, 40), p);
     p += len;
     if (!*p) break;
     p++;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "storage/company_profile.h"
 #include "storage/programme_rules.h"
 #include "storage/programme_text.h"
@@ -20,10 +21,7 @@ typedef struct px {
 
 /* Copies s into dst (len bytes) cut at a character boundary. */
 static void px__copy(char *dst, size_t len, const char *s, size_t n) {
-  if (n >= len) {
-    n = len - 1;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
-  }
+  n = utf8_cut(s, n, len - 1);
   memcpy(dst, s, n);
   dst[n] = '\0';
 }

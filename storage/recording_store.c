@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/utf8.h"
+
 static const char *const state_names[RECORDING_STATES] = {"recording", "finalizing", "ready", "incomplete",
                                                           "failed"};
 
@@ -151,12 +153,9 @@ static bool result_valid(const recording_result *res) {
 
 /* The error text cut to RECORDING_ERROR_MAX - 1 bytes at a UTF-8 character boundary. */
 static void cut_error(char *dst, const char *src) {
-  size_t n = strlen(src ? src : "");
-  if (n > RECORDING_ERROR_MAX - 1) {
-    n = RECORDING_ERROR_MAX - 1;
-    while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80) n--;
-  }
-  memcpy(dst, src ? src : "", n);
+  if (!src) src = "";
+  size_t n = utf8_cut(src, strlen(src), RECORDING_ERROR_MAX - 1);
+  memcpy(dst, src, n);
   dst[n] = '\0';
 }
 

@@ -42,14 +42,15 @@ export function runMoa(args, { input, env } = {}) {
 
 // Starts the server. Resolves {url, wsUrl, port, proc, stop(signal), output()}.
 // With netns (tests/lib/netns.mjs), the server runs inside that network namespace. With nofile,
-// it runs with that many file descriptors at most (soft and hard limit, util-linux prlimit).
-export async function startServer({ db, host = '127.0.0.1', args = [], env = {}, staticDir, netns, nofile } = {}) {
+// it runs with that many file descriptors at most (soft and hard limit, util-linux prlimit). With
+// wrap (e.g. ['strace', '-f', ...]), moa runs under that command: proc is then the wrapper's.
+export async function startServer({ db, host = '127.0.0.1', args = [], env = {}, staticDir, netns, nofile, wrap = [] } = {}) {
   const dbPath = db ?? seededDb().path;
   const argv = ['--listen', `${host.includes(':') ? `[${host}]` : host}:0`, '--db', dbPath,
     '--static', staticDir ?? join(MOA_SRC, 'web-static'), '--media-port', '0', '--media-workers', '1', ...args];
   // MOA_LOG_LEVEL (e.g. debug: the per-second bwe and layer lines), with MOA_LOG_FILE below
   if (process.env.MOA_LOG_LEVEL && !args.includes('--log-level')) argv.push('--log-level', process.env.MOA_LOG_LEVEL);
-  const bin = nofile ? ['prlimit', `--nofile=${nofile}:${nofile}`, '--', MOA_BIN] : [MOA_BIN];
+  const bin = [...wrap, ...(nofile ? ['prlimit', `--nofile=${nofile}:${nofile}`, '--', MOA_BIN] : [MOA_BIN])];
   const [cmd, cmdArgs] = netns ? netns.wrap([...bin, ...argv]) : [bin[0], [...bin.slice(1), ...argv]];
   const proc = spawn(cmd, cmdArgs, { env: { ...process.env, ...env } });
   let stdout = '', stderr = '';

@@ -2,7 +2,9 @@
  * each form (U+0000, U+007F, U+0080, U+07FF, U+0800, U+FFFF, U+10000, U+10FFFF), and what is
  * not UTF-8: stray continuation bytes, the leads C0/C1/F5-FF, overlong forms, surrogates, code
  * points past U+10FFFF, sequences cut short by n or by a NUL; and the whole 1- and 2-byte space
- * against a reference encoder. */
+ * against a reference encoder. utf8_cut: ASCII, text of 1- to 4-byte characters cut at every
+ * limit, max 0, max at and past the length, and bytes that are not UTF-8 (only continuation bytes
+ * move the cut). */
 /* cmocka.h needs these before it */
 // clang-format off
 #include <setjmp.h>
@@ -11,6 +13,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 // clang-format on
+
+#include <stdlib.h>
+#include <string.h>
 
 #include "base/utf8.h"
 
@@ -97,11 +102,91 @@ static void test_small_space(void **state) {
   assert_int_equal(valid, (0xDF - 0xC2 + 1) * 64); /* leads C2..DF, 64 continuations each */
 }
 
+/* utf8_cut on a heap copy of exactly len bytes (ASan catches a read past them). */
+static size_t cut(const char *s, size_t len, size_t max) {
+  char *c = malloc(len ? len : 1);
+  assert_non_null(c);
+  memcpy(c, s, len);
+  size_t r = utf8_cut(c, len, max);
+  free(c);
+  return r;
+}
+
+static void test_cut_ascii(void **state) {
+  (void)state;
+  for (size_t max = 0; max <= 8; max++) assert_int_equal(cut("hello", 5, max), max < 5 ? max : 5);
+  assert_int_equal(cut("", 0, 0), 0);
+  assert_int_equal(cut("", 0, 3), 0);
+}
+
+/* "a" é 가 😀 "b": characters of 1, 2, 3, 4 and 1 bytes, ending at 1, 3, 6, 10 and 11. Every limit
+ * gives the last end at or below it, and that prefix is whole characters. */
+static void test_cut_every_position(void **state) {
+  (void)state;
+  static const char s[] =
+      "a\xC3\xA9\xEA\xB0\x80\xF0\x9F\x98\x80"
+      "b";
+  const size_t len = sizeof s - 1, ends[] = {0, 1, 3, 6, 10, 11};
+  assert_int_equal(len, 11);
+  for (size_t max = 0; max <= len + 2; max++) {
+    size_t want = 0;
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+      if (ends[i] <= max) want = ends[i];
+    size_t got = cut(s, len, max);
+    assert_int_equal(got, want);
+    for (size_t i = 0; i < got;) { /* the prefix decodes whole */
+      size_t l = utf8_decode((const unsigned char *)s + i, got - i, NULL);
+      assert_true(l > 0);
+      i += l;
+    }
+  }
+  /* each multi-byte character alone, cut inside it: nothing of it is kept */
+  assert_int_equal(cut("\xC3\xA9", 2, 1), 0);
+  assert_int_equal(cut("\xEA\xB0\x80", 3, 1), 0);
+  assert_int_equal(cut("\xEA\xB0\x80", 3, 2), 0);
+  for (size_t max = 0; max < 4; max++) assert_int_equal(cut("\xF0\x9F\x98\x80", 4, max), 0);
+  assert_int_equal(cut("\xF0\x9F\x98\x80", 4, 4), 4);
+}
+
+/* max 0 is always 0; max at or past len is len, whatever the text ends with (nothing is
+ * repaired: a string that ends inside a character is returned whole). */
+static void test_cut_edges(void **state) {
+  (void)state;
+  assert_int_equal(cut("abc", 3, 0), 0);
+  assert_int_equal(cut("\xEA\xB0\x80", 3, 0), 0);
+  assert_int_equal(cut("\x80", 1, 0), 0);
+  assert_int_equal(cut("a\xEA\xB0", 3, 3), 3);
+  assert_int_equal(cut("a\xEA\xB0", 3, SIZE_MAX), 3);
+}
+
+/* Bytes that are not UTF-8: only continuation bytes (10xxxxxx) after the cut move it back. */
+static void test_cut_invalid(void **state) {
+  (void)state;
+  assert_int_equal(cut("\x80\x80\x80"
+                       "x",
+                       4, 2),
+                   0);                              /* stray continuations back to s[0]: 0 */
+  assert_int_equal(cut("ab\x80\x80\x80", 5, 3), 1); /* back over the run, and before the byte it follows */
+  assert_int_equal(cut("ab\xBF", 3, 2), 1);         /* 0xBF continues "b" */
+  assert_int_equal(cut("a\xC3"
+                       "bc",
+                       4, 1),
+                   1); /* before a lead that has no continuation */
+  assert_int_equal(cut("a\xC3"
+                       "bc",
+                       4, 2),
+                   2);                          /* after it: "b" is not a continuation */
+  assert_int_equal(cut("a\xFF\xFE", 3, 2), 2);  /* FF, FE are never continuations */
+  assert_int_equal(cut("a\xC0\x80z", 4, 2), 1); /* overlong C0 80: cut before it, as a character */
+  assert_int_equal(cut("a\xE0\xA0z", 4, 3), 3); /* a truncated sequence before ASCII: kept, not repaired */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_valid_bounds),
-      cmocka_unit_test(test_invalid),
-      cmocka_unit_test(test_small_space),
+      cmocka_unit_test(test_valid_bounds),       cmocka_unit_test(test_invalid),
+      cmocka_unit_test(test_small_space),        cmocka_unit_test(test_cut_ascii),
+      cmocka_unit_test(test_cut_every_position), cmocka_unit_test(test_cut_edges),
+      cmocka_unit_test(test_cut_invalid),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

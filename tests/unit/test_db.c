@@ -3,7 +3,8 @@
  * binary refuses to open and says so; foreign keys are enforced; file databases use WAL; meta
  * get/set; the statement cache returns one statement per literal; a rolled-back transaction leaves
  * nothing; with the checkpointer on, db_close leaves the -wal file empty or gone; the clock offset
- * and the step counters. Each test removes its files. */
+ * and the step counters; the time of steps (a slow first step whole, a long scan's rows through
+ * the sample). Each test removes its files. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -224,6 +225,48 @@ static void test_stmt_cache(void **state) {
   db_close(db);
 }
 
+/* spin_us(n): returns n after busy-waiting n microseconds, to make a step take known time. */
+static void spin_us(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  int64_t us = sqlite3_value_int64(argv[0]);
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  do clock_gettime(CLOCK_MONOTONIC, &t);
+  while ((t.tv_sec - t0.tv_sec) * 1000000 + (t.tv_nsec - t0.tv_nsec) / 1000 < us);
+  sqlite3_result_int64(ctx, us);
+}
+
+/* step_ns (moa_db_seconds_total) still holds the time spent in SQLite: the whole of a slow first
+ * step, and, through the sampled rows, the time of a scan's later rows (2,000 rows of 20 µs
+ * each: at least half of the 40 ms; timing only the first step would give 20 µs). */
+static void test_step_time(void **state) {
+  (void)state;
+  moa_db *db = open_ok(":memory:", false);
+  assert_int_equal(
+      sqlite3_create_function(db_handle(db), "spin_us", 1, SQLITE_UTF8, NULL, spin_us, NULL, NULL),
+      SQLITE_OK);
+  db_stats s0 = db_get_stats(db);
+  sqlite3_stmt *one = db_stmt(db, "SELECT spin_us(20000)");
+  assert_int_equal(db_step(db, one), SQLITE_ROW);
+  sqlite3_reset(one);
+  db_stats s1 = db_get_stats(db);
+  assert_int_equal(s1.steps, s0.steps + 1);
+  assert_true(s1.step_ns - s0.step_ns >= 20000000u);
+
+  sqlite3_stmt *scan =
+      db_stmt(db,
+              "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) "
+              "SELECT spin_us(20) FROM c");
+  int rows = 0, rc;
+  while ((rc = db_step(db, scan)) == SQLITE_ROW) rows++;
+  assert_int_equal(rc, SQLITE_DONE);
+  assert_int_equal(rows, 2000);
+  db_stats s2 = db_get_stats(db);
+  assert_int_equal(s2.steps, s1.steps + 2001);
+  assert_true(s2.step_ns - s1.step_ns >= 2000u * 20000u / 2);
+  db_close(db);
+}
+
 static void test_transactions(void **state) {
   moa_db *db = open_ok(":memory:", false);
   assert_int_equal(db_begin(db), SQLITE_OK);
@@ -358,6 +401,7 @@ int main(void) {
       cmocka_unit_test(test_wal),
       cmocka_unit_test(test_meta),
       cmocka_unit_test(test_stmt_cache),
+      cmocka_unit_test(test_step_time),
       cmocka_unit_test(test_transactions),
       cmocka_unit_test(test_checkpointer),
       cmocka_unit_test(test_clock),
