@@ -4,7 +4,7 @@
  * protocol: what happens is reported through a meeting_listener (rooms/meeting_listener.h), which
  * signaling implements (signaling/meeting_events.c builds room.agenda and room.removed).
  *
- * One per live room control record (signaling/meeting_control_int.h). Signaling thread only. */
+ * One per live room control record (rooms/meeting_room.h). Signaling thread only. */
 #ifndef MOA_ROOMS_MEETING_AGENDA_H
 #define MOA_ROOMS_MEETING_AGENDA_H
 

@@ -1,7 +1,8 @@
 /* The lobby of a live room, rooms side: who waits to be let in, first come first listed, as C
  * structs. Changes are reported through a meeting_listener (rooms/meeting_listener.h): the
- * waiting list changed, someone was denied. Whether someone must wait, and who may admit or
- * deny, is decided above (signaling/meeting_control.c). Signaling thread only. */
+ * waiting list changed, someone was denied. Whether someone must wait is the entry verdict of
+ * rooms/meeting_room.h; who may admit or deny is decided above (signaling/meeting_control.c).
+ * Signaling thread only. */
 #ifndef MOA_ROOMS_MEETING_LOBBY_H
 #define MOA_ROOMS_MEETING_LOBBY_H
 

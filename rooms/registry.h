@@ -73,7 +73,7 @@ typedef struct participant {
   bool offer_outstanding, offer_dirty;
   sdp_track offered[SDP_MAX_MEDIA]; /* the outstanding offer's m-sections, to check its answer */
   int noffered;
-  /* running a meeting (signaling/meeting_control.h) */
+  /* running a meeting (rooms/meeting_room.h, signaling/meeting_control.h) */
   uint8_t rank;  /* mc_rank */
   char role[16]; /* host, cohost, presenter, attendee, guest, press, expert */
   bool hand_raised, has_floor;

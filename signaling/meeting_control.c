@@ -1,5 +1,8 @@
-/* Running a meeting (see meeting_control.h): roles, entry checks, the lobby and moderation. The
- * agenda's state is rooms/meeting_agenda.c, its events meeting_events.c. */
+/* Running a meeting (see meeting_control.h), signaling side: who the session is in the room (its
+ * rank, from the database), what it may do, the moderation log and its transactions, and the
+ * replies. The control record and the decisions on the participants are rooms/meeting_room.c, the
+ * agenda rooms/meeting_agenda.c, the lobby rooms/meeting_lobby.c; the events they report are
+ * built in meeting_events.c. */
 #include "signaling/meeting_control.h"
 
 #include <stdio.h>
@@ -16,22 +19,16 @@
 #include "storage/moderation_store.h"
 #include "storage/user_store.h"
 
-#define SRC_MIC 1u
-/* An admission counts for the occurrence it was made for: from this long before its start (a
- * meeting lasts at most 24 hours, so the previous occurrence of a weekly one is over by then). */
-#define ADMISSION_EARLY_S 86400
-
 meeting_control *meeting_control_new(void) { return calloc(1, sizeof(meeting_control)); }
 
-static void ctl_free(room_ctl *c) {
-  meeting_lobby_clear(&c->lobby);
-  meeting_agenda_clear(&c->agenda);
+static void ctl_free(meeting_room *c) {
+  meeting_room_clear(c);
   free(c);
 }
 
 void meeting_control_free(meeting_control *mc) {
   if (!mc) return;
-  for (room_ctl *c = mc->rooms, *n; c; c = n) {
+  for (meeting_room *c = mc->rooms, *n; c; c = n) {
     n = c->next;
     ctl_free(c);
   }
@@ -43,8 +40,8 @@ void mc_fail(mc_result *res, const char *code, const char *message) {
   snprintf(res->message, sizeof res->message, "%s", message);
 }
 
-room_ctl *mc_ctl_find(meeting_control *mc, int64_t room_id) {
-  for (room_ctl *c = mc->rooms; c; c = c->next)
+meeting_room *mc_room_find(meeting_control *mc, int64_t room_id) {
+  for (meeting_room *c = mc->rooms; c; c = c->next)
     if (c->room.id == room_id) return c;
   return NULL;
 }
@@ -52,11 +49,11 @@ room_ctl *mc_ctl_find(meeting_control *mc, int64_t room_id) {
 /* The room's control record, made (and its meeting and agenda read) when missing; the meeting
  * is read again on every call so that changes (lobby, mode, agenda) apply to the next entry.
  * NULL on a database error. */
-static room_ctl *ctl_get(rooms *r, hub *h, const room_rec *room) {
+static meeting_room *ctl_get(rooms *r, hub *h, const room_rec *room) {
   meeting_control *mc = hub_meeting_control(h);
   moa_db *db = hub_db(h);
   int64_t now = db_now(db);
-  room_ctl *c = mc_ctl_find(mc, room->id);
+  meeting_room *c = mc_room_find(mc, room->id);
   bool fresh = c == NULL;
   if (fresh) {
     c = calloc(1, sizeof *c);
@@ -82,22 +79,8 @@ static room_ctl *ctl_get(rooms *r, hub *h, const room_rec *room) {
   return c;
 }
 
-const char *mc_rank_name(mc_rank k) {
-  static const char *const names[] = {"none", "guest", "attendee", "presenter", "cohost", "host"};
-  return names[k];
-}
-
-static mc_rank rank_of_role(const char *role) {
-  if (!role) return MC_NONE;
-  if (!strcmp(role, "host")) return MC_HOST;
-  if (!strcmp(role, "cohost")) return MC_COHOST;
-  if (!strcmp(role, "presenter")) return MC_PRESENTER;
-  if (!strcmp(role, "attendee")) return MC_ATTENDEE;
-  return MC_GUEST; /* guest, press, expert */
-}
-
 /* The session's rank in the room and the name of its role (static). */
-static mc_rank rank_in(hub *h, const room_ctl *c, const session *s, const char **role) {
+static mc_rank rank_in(hub *h, const meeting_room *c, const session *s, const char **role) {
   moa_db *db = hub_db(h);
   mc_rank k = MC_NONE;
   const char *name = NULL;
@@ -108,7 +91,7 @@ static mc_rank rank_in(hub *h, const room_ctl *c, const session *s, const char *
     }
   } else if (c->is_meeting) {
     name = s->is_admin ? "host" : meeting_store_role(db, &c->m, s->user_id);
-    k = rank_of_role(name);
+    k = mc_rank_of_role(name);
   } else if (s->is_admin || c->room.created_by == s->user_id ||
              user_store_role_in(db, s->user_id, c->room.consortium_id) == ROLE_COORDINATOR) {
     k = MC_HOST;
@@ -120,7 +103,7 @@ static mc_rank rank_in(hub *h, const room_ctl *c, const session *s, const char *
 }
 
 mc_rank meeting_control_rank(rooms *r, hub *h, session *s, const room_rec *room) {
-  room_ctl *c = ctl_get(r, h, room);
+  meeting_room *c = ctl_get(r, h, room);
   return c ? rank_in(h, c, s, NULL) : MC_NONE;
 }
 
@@ -133,7 +116,7 @@ void mc_send_ranked(hub *h, live_room *lr, mc_rank min_rank, json_t *event) {
   json_decref(event);
 }
 
-int64_t mc_record(hub *h, const room_ctl *c, int64_t actor_id, const char *action, int64_t target,
+int64_t mc_record(hub *h, const meeting_room *c, int64_t actor_id, const char *action, int64_t target,
                   const char *detail) {
   moa_db *db = hub_db(h);
   int64_t id = moderation_store_record(db, c->room.id, c->is_meeting ? c->m.id : 0, actor_id, action, target,
@@ -142,26 +125,51 @@ int64_t mc_record(hub *h, const room_ctl *c, int64_t actor_id, const char *actio
   return id;
 }
 
-static bool needs_floor(const room_ctl *c, const participant *p) {
-  return p->rank == MC_GUEST || (c && c->is_meeting && c->m.event_mode && p->rank == MC_ATTENDEE);
-}
-
 /* ---- lobby ---- */
 
 bool meeting_control_leave_lobby(rooms *r, hub *h, session *s) {
   bool waited = false;
   mc_env env = {r, h};
   meeting_listener l = mc_listener(&env);
-  for (room_ctl *c = hub_meeting_control(h)->rooms; c; c = c->next)
+  for (meeting_room *c = hub_meeting_control(h)->rooms; c; c = c->next)
     waited |= meeting_lobby_leave(&c->lobby, s->id, &l);
   return waited;
 }
 
 /* ---- entering ---- */
 
-static int live_count(rooms *r, int64_t room_id) {
-  live_room *lr = rooms_find(r, room_id);
-  return lr ? lr->count : 0;
+/* Fills res for a refusal; the message of MEETING_NOT_INVITED depends on who asks and where. */
+static void entry_fail(mc_result *res, meeting_entry v, const session *s, const meeting_room *c) {
+  switch (v) {
+    case MEETING_NOT_INVITED:
+      mc_fail(res, ERR_FORBIDDEN,
+              s->guest_meeting_id ? "your guest link is for another meeting"
+              : c->is_meeting     ? "this meeting is open to its invitees only"
+                                  : "this room is open to its consortium's members and invitees only");
+      break;
+    case MEETING_CANCELLED:
+      mc_fail(res, ERR_MEETING_ENDED, "this meeting was cancelled");
+      break;
+    case MEETING_ENDED:
+      mc_fail(res, ERR_MEETING_ENDED, "a host ended this meeting");
+      break;
+    case MEETING_REMOVED:
+      mc_fail(res, ERR_REMOVED,
+              "a host removed you from this meeting; you can come back once a host readmits you");
+      break;
+    case MEETING_PAST_SCOPE:
+      mc_fail(res, ERR_EXPIRED, "the part of the agenda your guest link covers has ended");
+      break;
+    case MEETING_LOCKED:
+      mc_fail(res, ERR_LOCKED, "a host locked this meeting: no one else can join now");
+      break;
+    case MEETING_FULL:
+      mc_fail(res, ERR_BUSY, "the meeting is full");
+      break;
+    case MEETING_ENTER:
+    case MEETING_LOBBY:
+      break;
+  }
 }
 
 mc_verdict meeting_control_check(rooms *r, hub *h, session *s, const room_rec *room, mc_rank *rank_out,
@@ -169,60 +177,36 @@ mc_verdict meeting_control_check(rooms *r, hub *h, session *s, const room_rec *r
   moa_db *db = hub_db(h);
   int64_t now = db_now(db);
   *lobby_reply = NULL;
-  room_ctl *c = ctl_get(r, h, room);
+  meeting_room *c = ctl_get(r, h, room);
   if (!c) {
     mc_fail(res, ERR_INTERNAL, "cannot read the meeting");
     return MC_REFUSE;
   }
   const char *role;
-  mc_rank k = rank_in(h, c, s, &role);
-  if (rank_out) *rank_out = k;
-  if (k == MC_NONE) {
-    mc_fail(res, ERR_FORBIDDEN,
-            s->guest_meeting_id ? "your guest link is for another meeting"
-            : c->is_meeting     ? "this meeting is open to its invitees only"
-                                : "this room is open to its consortium's members and invitees only");
-    return MC_REFUSE;
+  live_room *lr = rooms_find(r, room->id);
+  meeting_entry_facts f = {.rank = rank_in(h, c, s, &role),
+                           .until_segment = s->guest_until_segment,
+                           .live_count = lr ? lr->count : 0};
+  if (rank_out) *rank_out = f.rank;
+  if (f.rank != MC_NONE) { /* the uninvited learn nothing more */
+    int banned = moderation_store_is_banned(db, room->id, s->user_id);
+    if (banned < 0 || moderation_store_ended_at(db, room->id, &f.ended_at) < 0) {
+      mc_fail(res, ERR_INTERNAL, "cannot read the room's state");
+      return MC_REFUSE;
+    }
+    f.banned = banned;
   }
-  int64_t ended_at;
-  int banned = moderation_store_is_banned(db, room->id, s->user_id);
-  if (banned < 0 || moderation_store_ended_at(db, room->id, &ended_at) < 0) {
-    mc_fail(res, ERR_INTERNAL, "cannot read the room's state");
-    return MC_REFUSE;
-  }
-  if (c->is_meeting && c->m.cancelled) {
-    mc_fail(res, ERR_MEETING_ENDED, "this meeting was cancelled");
-    return MC_REFUSE;
-  }
-  if (c->is_meeting && ended_at && ended_at >= c->agenda.occurrence) {
-    mc_fail(res, ERR_MEETING_ENDED, "a host ended this meeting");
-    return MC_REFUSE;
-  }
-  if (banned) {
-    mc_fail(res, ERR_REMOVED,
-            "a host removed you from this meeting; you can come back once a host readmits you");
-    return MC_REFUSE;
-  }
-  if (meeting_agenda_past_scope(&c->agenda, s->guest_until_segment,
-                                meeting_agenda_position(&c->agenda, now))) {
-    mc_fail(res, ERR_EXPIRED, "the part of the agenda your guest link covers has ended");
-    return MC_REFUSE;
-  }
-  if (c->locked && k < MC_COHOST) {
-    mc_fail(res, ERR_LOCKED, "a host locked this meeting: no one else can join now");
-    return MC_REFUSE;
-  }
-  if (c->is_meeting && c->m.capacity > 0 && k < MC_COHOST && live_count(r, room->id) >= c->m.capacity) {
-    mc_fail(res, ERR_BUSY, "the meeting is full");
+  meeting_entry v = meeting_room_entry(c, &f, now);
+  if (v != MEETING_ENTER && v != MEETING_LOBBY) {
+    entry_fail(res, v, s, c);
     return MC_REFUSE;
   }
   meeting_control_leave_lobby(r, h, s);
-  if (!c->is_meeting || !c->m.lobby || k >= MC_COHOST) return MC_ENTER;
-  /* Admitted from the lobby during this occurrence and not removed since: straight back in
-   * (a dropped connection, a reload, a second device). The log is the record of admissions. */
-  int64_t since = c->agenda.occurrence - ADMISSION_EARLY_S;
-  if (ended_at > since) since = ended_at;
-  int admitted = moderation_store_admitted_since(db, room->id, s->user_id, since);
+  if (v == MEETING_ENTER) return MC_ENTER;
+  /* Admitted from the lobby during this occurrence and not removed since: straight back in.
+   * The log is the record of admissions. */
+  int admitted =
+      moderation_store_admitted_since(db, room->id, s->user_id, meeting_room_admissions_since(c, f.ended_at));
   if (admitted < 0) {
     mc_fail(res, ERR_INTERNAL, "cannot read the room's state");
     return MC_REFUSE;
@@ -245,7 +229,7 @@ mc_verdict meeting_control_check(rooms *r, hub *h, session *s, const room_rec *r
 }
 
 void meeting_control_on_join(rooms *r, hub *h, session *s, participant *p) {
-  room_ctl *c = mc_ctl_find(hub_meeting_control(h), p->room->id);
+  meeting_room *c = mc_room_find(hub_meeting_control(h), p->room->id);
   const char *role = "attendee";
   p->rank = c ? rank_in(h, c, s, &role) : MC_ATTENDEE;
   if (p->rank == MC_NONE) p->rank = MC_GUEST; /* admitted without a role: the least rights */
@@ -257,7 +241,7 @@ void meeting_control_on_join(rooms *r, hub *h, session *s, participant *p) {
 }
 
 void meeting_control_on_leave(rooms *r, hub *h, participant *p) {
-  room_ctl *c = mc_ctl_find(hub_meeting_control(h), p->room->id);
+  meeting_room *c = mc_room_find(hub_meeting_control(h), p->room->id);
   if (!c || !c->is_meeting) return;
   for (participant *q = p->room->members; q; q = q->next)
     if (q != p && q->user_id == p->user_id) return; /* still inside from another connection */
@@ -267,18 +251,18 @@ void meeting_control_on_leave(rooms *r, hub *h, participant *p) {
 }
 
 json_t *meeting_control_join_info(rooms *r, hub *h, participant *p) {
-  room_ctl *c = mc_ctl_find(hub_meeting_control(h), p->room->id);
+  meeting_room *c = mc_room_find(hub_meeting_control(h), p->room->id);
   const char *mode = c && c->is_meeting ? (c->m.event_mode ? "event" : "meeting") : "room";
   json_t *out = json_pack("{s:s, s:I, s:s, s:b, s:b, s:b}", "role", p->role, "meeting_id",
                           (json_int_t)(c ? c->m.id : 0), "mode", mode, "locked", c && c->locked, "moderator",
-                          p->rank >= MC_COHOST, "viewer", needs_floor(c, p));
+                          p->rank >= MC_COHOST, "viewer", meeting_room_needs_floor(c, p));
   json_object_set_new(out, "agenda",
                       c && c->agenda.nseg ? mc_agenda_json(&c->agenda, db_now(hub_db(h))) : json_null());
   return out;
 }
 
 void meeting_control_after_join(rooms *r, hub *h, participant *p) {
-  room_ctl *c = mc_ctl_find(hub_meeting_control(h), p->room->id);
+  meeting_room *c = mc_room_find(hub_meeting_control(h), p->room->id);
   session *s = hub_find(h, p->session_id);
   if (!c || !s) return;
   if (c->agenda.nseg)
@@ -291,40 +275,62 @@ void meeting_control_after_join(rooms *r, hub *h, participant *p) {
 
 /* ---- media permissions ---- */
 
-bool meeting_control_may_publish(hub *h, const participant *p, mc_result *res) {
-  room_ctl *c = mc_ctl_find(hub_meeting_control(h), p->room->id);
-  if (needs_floor(c, p) && !p->has_floor) {
-    mc_fail(res, ERR_NO_FLOOR,
-            p->rank == MC_GUEST ? "guests watch and listen; raise your hand and a host may give you the floor"
-                                : "this is an event: viewers publish only when a host gives them the floor");
-    return false;
+/* Fills res for what rooms/meeting_room.c forbids. */
+static void status_fail(mc_result *res, meeting_status st) {
+  switch (st) {
+    case MEETING_NO_PARTICIPANT:
+      mc_fail(res, ERR_NOT_FOUND, "no participant with that id is in the room");
+      break;
+    case MEETING_HOST_TARGET:
+      mc_fail(res, ERR_FORBIDDEN, "cohosts cannot moderate a host");
+      break;
+    case MEETING_REMOVE_SELF:
+      mc_fail(res, ERR_CONFLICT, "you cannot remove yourself; use room.leave");
+      break;
+    case MEETING_RAISE_OTHER:
+      mc_fail(res, ERR_FORBIDDEN, "you can raise only your own hand");
+      break;
+    case MEETING_LOWER_OTHER:
+      mc_fail(res, ERR_FORBIDDEN, "only hosts lower others' hands");
+      break;
+    case MEETING_FLOOR_NOT_HELD:
+      mc_fail(res, ERR_CONFLICT, "that participant does not have the floor");
+      break;
+    case MEETING_GUEST_NO_FLOOR:
+      mc_fail(res, ERR_NO_FLOOR,
+              "guests watch and listen; raise your hand and a host may give you the floor");
+      break;
+    case MEETING_VIEWER_NO_FLOOR:
+      mc_fail(res, ERR_NO_FLOOR, "this is an event: viewers publish only when a host gives them the floor");
+      break;
+    case MEETING_MIC_HELD:
+      mc_fail(res, ERR_MUTED_BY_HOST, "a host muted your microphone; raise your hand to ask to speak");
+      break;
+    case MEETING_OK:
+      break;
   }
-  return true;
+}
+
+bool meeting_control_may_publish(hub *h, const participant *p, mc_result *res) {
+  meeting_status st = meeting_room_may_publish(mc_room_find(hub_meeting_control(h), p->room->id), p);
+  status_fail(res, st);
+  return st == MEETING_OK;
 }
 
 bool meeting_control_may_unmute(const participant *p, uint32_t track_id, mc_result *res) {
-  for (int i = 0; i < p->npubs; i++)
-    if (p->pubs[i].producer_id == track_id && !strcmp(p->pubs[i].source, "microphone") &&
-        (p->held_sources & SRC_MIC)) {
-      mc_fail(res, ERR_MUTED_BY_HOST, "a host muted your microphone; raise your hand to ask to speak");
-      return false;
-    }
-  return true;
+  meeting_status st = meeting_room_may_unmute(p, track_id);
+  status_fail(res, st);
+  return st == MEETING_OK;
 }
 
-void meeting_control_after_publish(rooms *r, hub *h, participant *p) {
-  if (!(p->held_sources & SRC_MIC)) return;
-  for (int i = 0; i < p->npubs; i++)
-    if (!strcmp(p->pubs[i].source, "microphone") && !p->pubs[i].muted)
-      rooms_mute(r, p, p->pubs[i].producer_id, true);
-}
+void meeting_control_after_publish(rooms *r, hub *h, participant *p) { meeting_room_after_publish(r, p); }
 
 /* ---- moderation ---- */
 
 /* The room's record when actor may moderate it; NULL with res (forbidden) otherwise. */
-static room_ctl *moderator_ctl(rooms *r, hub *h, session *actor, const room_rec *room, mc_rank *rank,
-                               mc_result *res) {
-  room_ctl *c = ctl_get(r, h, room);
+static meeting_room *moderator_ctl(rooms *r, hub *h, session *actor, const room_rec *room, mc_rank *rank,
+                                   mc_result *res) {
+  meeting_room *c = ctl_get(r, h, room);
   if (!c) {
     mc_fail(res, ERR_INTERNAL, "cannot read the meeting");
     return NULL;
@@ -338,44 +344,23 @@ static room_ctl *moderator_ctl(rooms *r, hub *h, session *actor, const room_rec 
   return c;
 }
 
-static participant *member(rooms *r, int64_t room_id, uint32_t participant_id, mc_result *res) {
-  live_room *lr = rooms_find(r, room_id);
-  for (participant *p = lr ? lr->members : NULL; p; p = p->next)
-    if (p->id == participant_id) return p;
-  mc_fail(res, ERR_NOT_FOUND, "no participant with that id is in the room");
+/* Who acts, as the events name it: the session's user and its name in the directory ("" when it
+ * cannot be read), of rank k. */
+static meeting_actor actor_of(hub *h, const session *s, mc_rank k) {
+  meeting_actor by = {.user_id = s->user_id, .rank = k};
+  user_rec u;
+  if (user_store_find_by_id(hub_db(h), s->user_id, &u) == 1) snprintf(by.name, sizeof by.name, "%s", u.name);
+  return by;
+}
+
+/* res: the action could not be recorded, so nothing was changed. Returns NULL. */
+static void *fail_record(mc_result *res) {
+  mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
   return NULL;
 }
 
-/* A participant the actor may act on: not a host unless the actor is one. */
-static participant *target(rooms *r, const room_ctl *c, mc_rank actor_rank, uint32_t participant_id,
-                           mc_result *res) {
-  participant *p = member(r, c->room.id, participant_id, res);
-  if (p && p->rank == MC_HOST && actor_rank < MC_HOST) {
-    mc_fail(res, ERR_FORBIDDEN, "cohosts cannot moderate a host");
-    return NULL;
-  }
-  return p;
-}
-
-/* Who acted, for events: {by_user_id, by_name}. */
-static void add_by(hub *h, session *actor, json_t *obj) {
-  user_rec u;
-  bool known = user_store_find_by_id(hub_db(h), actor->user_id, &u) == 1;
-  json_object_set_new(obj, "by_user_id", json_integer(actor->user_id));
-  json_object_set_new(obj, "by_name", json_string(known ? u.name : ""));
-}
-
-static void broadcast_moderated(hub *h, session *actor, live_room *lr, const char *action,
-                                const participant *p, json_t *extra) {
-  json_t *ev = json_pack("{s:I, s:s, s:I, s:I}", "room_id", (json_int_t)lr->id, "action", action,
-                         "participant_id", (json_int_t)p->id, "user_id", (json_int_t)p->user_id);
-  if (extra) json_object_update(ev, extra);
-  add_by(h, actor, ev);
-  room_events_broadcast(h, lr, NULL, protocol_event("room.moderated", ev));
-}
-
 json_t *meeting_control_lobby(rooms *r, hub *h, session *actor, const room_rec *room, mc_result *res) {
-  room_ctl *c = moderator_ctl(r, h, actor, room, NULL, res);
+  meeting_room *c = moderator_ctl(r, h, actor, room, NULL, res);
   if (!c) return NULL;
   return json_pack("{s:I, s:b, s:o}", "room_id", (json_int_t)room->id, "lobby", c->is_meeting && c->m.lobby,
                    "waiting", mc_lobby_json(c->lobby.first));
@@ -383,14 +368,14 @@ json_t *meeting_control_lobby(rooms *r, hub *h, session *actor, const room_rec *
 
 int meeting_control_admit(rooms *r, hub *h, session *actor, const room_rec *room, int64_t user_id,
                           uint64_t *out, int max, mc_result *res) {
-  room_ctl *c = moderator_ctl(r, h, actor, room, NULL, res);
+  meeting_room *c = moderator_ctl(r, h, actor, room, NULL, res);
   if (!c) return -1;
   if (!meeting_lobby_has_user(&c->lobby, user_id)) {
     mc_fail(res, ERR_NOT_FOUND, "no one with that user id is waiting in the lobby");
     return -1;
   }
   if (mc_record(h, c, actor->user_id, "admit", user_id, "") < 0) {
-    mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
+    fail_record(res);
     return -1;
   }
   mc_env env = {r, h};
@@ -400,16 +385,13 @@ int meeting_control_admit(rooms *r, hub *h, session *actor, const room_rec *room
 
 json_t *meeting_control_deny(rooms *r, hub *h, session *actor, const room_rec *room, int64_t user_id,
                              const char *reason, mc_result *res) {
-  room_ctl *c = moderator_ctl(r, h, actor, room, NULL, res);
+  meeting_room *c = moderator_ctl(r, h, actor, room, NULL, res);
   if (!c) return NULL;
   if (!meeting_lobby_has_user(&c->lobby, user_id)) {
     mc_fail(res, ERR_NOT_FOUND, "no one with that user id is waiting in the lobby");
     return NULL;
   }
-  if (mc_record(h, c, actor->user_id, "deny", user_id, reason) < 0) {
-    mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
-    return NULL;
-  }
+  if (mc_record(h, c, actor->user_id, "deny", user_id, reason) < 0) return fail_record(res);
   mc_env env = {r, h};
   meeting_listener l = mc_listener(&env);
   int n = meeting_lobby_deny(&c->lobby, user_id, reason, &l);
@@ -419,102 +401,70 @@ json_t *meeting_control_deny(rooms *r, hub *h, session *actor, const room_rec *r
 json_t *meeting_control_mute(rooms *r, hub *h, session *actor, const room_rec *room, uint32_t participant_id,
                              const char *source, bool allow_unmute, mc_result *res) {
   mc_rank k;
-  room_ctl *c = moderator_ctl(r, h, actor, room, &k, res);
-  participant *p = c ? target(r, c, k, participant_id, res) : NULL;
-  if (!p) return NULL;
-  bool mic = !strcmp(source, "microphone");
-  const char *action = mic ? "mute" : "stop_video";
-  char detail[80];
-  snprintf(detail, sizeof detail, "%s%s", source, mic && !allow_unmute ? ", may not unmute" : "");
-  if (mc_record(h, c, actor->user_id, action, p->user_id, detail) < 0) {
-    mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
+  meeting_room *c = moderator_ctl(r, h, actor, room, &k, res);
+  if (!c) return NULL;
+  meeting_actor by = actor_of(h, actor, k);
+  participant *p;
+  meeting_status st = meeting_room_target(c, r, &by, participant_id, &p);
+  if (st != MEETING_OK) {
+    status_fail(res, st);
     return NULL;
   }
-  if (mic) p->held_sources = allow_unmute ? p->held_sources & ~SRC_MIC : p->held_sources | SRC_MIC;
-  json_t *tracks = json_array();
-  for (int i = 0; i < p->npubs; i++)
-    if (!strcmp(p->pubs[i].source, source)) {
-      if (!p->pubs[i].muted) rooms_mute(r, p, p->pubs[i].producer_id, true);
-      json_array_append_new(tracks, json_integer(p->pubs[i].producer_id));
-    }
-  json_t *extra =
-      json_pack("{s:s, s:O, s:b}", "source", source, "tracks", tracks, "allow_unmute", !mic || allow_unmute);
-  broadcast_moderated(h, actor, p->room, action, p, extra);
-  json_object_set_new(extra, "participant_id", json_integer(p->id));
-  json_decref(tracks);
-  return extra;
+  bool mic = !strcmp(source, "microphone");
+  char detail[80];
+  snprintf(detail, sizeof detail, "%s%s", source, mic && !allow_unmute ? ", may not unmute" : "");
+  if (mc_record(h, c, actor->user_id, mic ? "mute" : "stop_video", p->user_id, detail) < 0)
+    return fail_record(res);
+  mc_env env = {r, h};
+  meeting_listener l = mc_listener(&env);
+  uint32_t tracks[ROOM_MAX_PUBLISHED];
+  int n = meeting_room_mute(r, p, source, allow_unmute, &by, &l, tracks);
+  return json_pack("{s:s, s:o, s:b, s:I}", "source", source, "tracks", mc_ids_json(tracks, n), "allow_unmute",
+                   !mic || allow_unmute, "participant_id", (json_int_t)p->id);
 }
 
 json_t *meeting_control_remove(rooms *r, hub *h, session *actor, const room_rec *room,
                                uint32_t participant_id, const char *reason, mc_result *res) {
   mc_rank k;
-  room_ctl *c = moderator_ctl(r, h, actor, room, &k, res);
-  participant *p = c ? target(r, c, k, participant_id, res) : NULL;
-  if (!p) return NULL;
-  if (p->user_id == actor->user_id) {
-    mc_fail(res, ERR_CONFLICT, "you cannot remove yourself; use room.leave");
+  meeting_room *c = moderator_ctl(r, h, actor, room, &k, res);
+  if (!c) return NULL;
+  meeting_actor by = actor_of(h, actor, k);
+  participant *p;
+  meeting_status st = meeting_room_remove_target(c, r, &by, participant_id, &p);
+  if (st != MEETING_OK) {
+    status_fail(res, st);
     return NULL;
   }
   moa_db *db = hub_db(h);
   int64_t uid = p->user_id;
-  if (db_begin(db) != SQLITE_OK) {
-    mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
-    return NULL;
-  }
+  if (db_begin(db) != SQLITE_OK) return fail_record(res);
   /* Removed from the room is removed from its chat too (until readmitted and back in: room.join
    * adds whoever enters), in the same transaction as the ban. */
   if (mc_record(h, c, actor->user_id, "remove", uid, reason) < 0 ||
       moderation_store_ban(db, room->id, uid, actor->user_id, db_now(db)) != 0 ||
       chat_store_room_withdraw(db, room->id, &uid, 1) != CHAT_STORE_OK || db_commit(db) != SQLITE_OK) {
     db_rollback(db);
-    mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
-    return NULL;
+    return fail_record(res);
   }
-  broadcast_moderated(h, actor, p->room, "remove", p, json_pack("{s:s}", "reason", reason));
-  /* Every connection of that user leaves (and any of its waits in the lobby ends). */
-  meeting_lobby_drop_user(&c->lobby, uid);
-  int n = 0;
-  for (;;) {
-    live_room *lr = rooms_find(r, room->id);
-    participant *q = lr ? lr->members : NULL;
-    while (q && q->user_id != uid) q = q->next;
-    if (!q) break;
-    session *s = hub_find(h, q->session_id);
-    if (s)
-      hub_event(
-          h, s,
-          protocol_event(
-              "room.removed",
-              json_pack("{s:I, s:s, s:s, s:s, s:s}", "room_id", (json_int_t)room->id, "code", "removed",
-                        "message",
-                        "진행자가 회의에서 내보냈습니다. 진행자가 다시 허용하면 재입장할 수 있습니다.",
-                        "message_en",
-                        "A host removed you from this meeting. You can rejoin once a host readmits you.",
-                        "reason", reason)));
-    rooms_leave(r, q, "removed");
-    n++;
-  }
+  mc_env env = {r, h};
+  meeting_listener l = mc_listener(&env);
+  int n = meeting_room_remove(c, r, p, reason, &by, &l);
   return json_pack("{s:I, s:I, s:i}", "participant_id", (json_int_t)participant_id, "user_id",
                    (json_int_t)uid, "connections", n);
 }
 
 json_t *meeting_control_readmit(rooms *r, hub *h, session *actor, const room_rec *room, int64_t user_id,
                                 mc_result *res) {
-  room_ctl *c = moderator_ctl(r, h, actor, room, NULL, res);
+  meeting_room *c = moderator_ctl(r, h, actor, room, NULL, res);
   if (!c) return NULL;
   moa_db *db = hub_db(h);
-  if (db_begin(db) != SQLITE_OK) {
-    mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
-    return NULL;
-  }
+  if (db_begin(db) != SQLITE_OK) return fail_record(res);
   int lifted = moderation_store_unban(db, room->id, user_id);
   if (lifted != 1 || mc_record(h, c, actor->user_id, "readmit", user_id, "") < 0 ||
       db_commit(db) != SQLITE_OK) {
     db_rollback(db);
-    if (lifted == 0)
-      mc_fail(res, ERR_NOT_FOUND, "that user was not removed from this room");
-    else
-      mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
+    if (lifted != 0) return fail_record(res);
+    mc_fail(res, ERR_NOT_FOUND, "that user was not removed from this room");
     return NULL;
   }
   return json_pack("{s:I, s:I, s:b}", "room_id", (json_int_t)room->id, "user_id", (json_int_t)user_id,
@@ -523,57 +473,35 @@ json_t *meeting_control_readmit(rooms *r, hub *h, session *actor, const room_rec
 
 json_t *meeting_control_lock(rooms *r, hub *h, session *actor, const room_rec *room, bool locked,
                              mc_result *res) {
-  room_ctl *c = moderator_ctl(r, h, actor, room, NULL, res);
+  mc_rank k;
+  meeting_room *c = moderator_ctl(r, h, actor, room, &k, res);
   if (!c) return NULL;
   if (c->locked != locked) {
-    if (mc_record(h, c, actor->user_id, locked ? "lock" : "unlock", 0, "") < 0) {
-      mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
-      return NULL;
-    }
-    c->locked = locked;
-    live_room *lr = rooms_find(r, room->id);
-    if (lr) {
-      json_t *ev = json_pack("{s:I, s:b}", "room_id", (json_int_t)room->id, "locked", locked);
-      add_by(h, actor, ev);
-      room_events_broadcast(h, lr, NULL, protocol_event("room.locked", ev));
-    }
+    if (mc_record(h, c, actor->user_id, locked ? "lock" : "unlock", 0, "") < 0) return fail_record(res);
+    meeting_actor by = actor_of(h, actor, k);
+    mc_env env = {r, h};
+    meeting_listener l = mc_listener(&env);
+    meeting_room_set_locked(c, locked, &by, &l);
   }
   return json_pack("{s:I, s:b}", "room_id", (json_int_t)room->id, "locked", locked);
 }
 
 json_t *meeting_control_end(rooms *r, hub *h, session *actor, const room_rec *room, mc_result *res) {
-  room_ctl *c = moderator_ctl(r, h, actor, room, NULL, res);
+  mc_rank k;
+  meeting_room *c = moderator_ctl(r, h, actor, room, &k, res);
   if (!c) return NULL;
   moa_db *db = hub_db(h);
   int64_t now = db_now(db);
-  if (db_begin(db) != SQLITE_OK) {
-    mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
-    return NULL;
-  }
+  if (db_begin(db) != SQLITE_OK) return fail_record(res);
   if (mc_record(h, c, actor->user_id, "end", 0, "") < 0 ||
       (c->is_meeting && moderation_store_set_ended(db, room->id, now) != 0) || db_commit(db) != SQLITE_OK) {
     db_rollback(db);
-    mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
-    return NULL;
+    return fail_record(res);
   }
-  json_t *ev = json_pack("{s:I, s:s, s:s, s:s}", "room_id", (json_int_t)room->id, "code", "meeting_ended",
-                         "message", "진행자가 회의를 종료했습니다. 참석해 주셔서 감사합니다.", "message_en",
-                         "A host ended the meeting for everyone. Thank you for attending.");
-  add_by(h, actor, ev);
-  for (lobby_entry *e = c->lobby.first; e; e = e->next) {
-    session *s = hub_find(h, e->session_id);
-    if (s) hub_event(h, s, protocol_event("room.ended", json_incref(ev)));
-  }
-  meeting_lobby_clear(&c->lobby);
-  int n = 0;
-  for (live_room *lr; (lr = rooms_find(r, room->id)) && lr->members; n++) {
-    participant *p = lr->members;
-    session *s = hub_find(h, p->session_id);
-    if (s) hub_event(h, s, protocol_event("room.ended", json_incref(ev)));
-    rooms_leave(r, p, "meeting_ended");
-  }
-  json_decref(ev);
-  c->locked = false;
+  meeting_actor by = actor_of(h, actor, k);
+  mc_env env = {r, h};
+  meeting_listener l = mc_listener(&env);
+  int n = meeting_room_end(c, r, &by, &l);
   return json_pack("{s:I, s:b, s:i}", "room_id", (json_int_t)room->id, "ended", 1, "removed", n);
 }
 
@@ -584,25 +512,20 @@ json_t *meeting_control_hand(rooms *r, hub *h, session *actor, uint32_t particip
     mc_fail(res, ERR_CONFLICT, "join a room first (room.join)");
     return NULL;
   }
-  participant *p = participant_id ? member(r, me->room->id, participant_id, res) : me;
-  if (!p) return NULL;
-  room_ctl *c = mc_ctl_find(hub_meeting_control(h), me->room->id);
-  if (p != me && (raised || me->rank < MC_COHOST)) {
-    mc_fail(res, ERR_FORBIDDEN,
-            raised ? "you can raise only your own hand" : "only hosts lower others' hands");
+  participant *p;
+  meeting_status st = meeting_room_hand_target(r, me, participant_id, raised, &p);
+  if (st != MEETING_OK) {
+    status_fail(res, st);
     return NULL;
   }
+  meeting_room *c = mc_room_find(hub_meeting_control(h), me->room->id);
   if (p->hand_raised != raised) {
-    if (p != me && c && mc_record(h, c, actor->user_id, "lower_hand", p->user_id, "") < 0) {
-      mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
-      return NULL;
-    }
-    p->hand_raised = raised;
-    json_t *ev =
-        json_pack("{s:I, s:I, s:I, s:s, s:b}", "room_id", (json_int_t)p->room->id, "participant_id",
-                  (json_int_t)p->id, "user_id", (json_int_t)p->user_id, "name", p->name, "raised", raised);
-    add_by(h, actor, ev);
-    room_events_broadcast(h, p->room, NULL, protocol_event("room.hand_raised", ev));
+    if (p != me && c && mc_record(h, c, actor->user_id, "lower_hand", p->user_id, "") < 0)
+      return fail_record(res);
+    meeting_actor by = actor_of(h, actor, (mc_rank)me->rank);
+    mc_env env = {r, h};
+    meeting_listener l = mc_listener(&env);
+    meeting_room_set_hand(p, raised, &by, &l);
   }
   return json_pack("{s:I, s:b}", "participant_id", (json_int_t)p->id, "raised", raised);
 }
@@ -610,39 +533,27 @@ json_t *meeting_control_hand(rooms *r, hub *h, session *actor, uint32_t particip
 json_t *meeting_control_floor(rooms *r, hub *h, session *actor, const room_rec *room, uint32_t participant_id,
                               bool give, mc_result *res) {
   mc_rank k;
-  room_ctl *c = moderator_ctl(r, h, actor, room, &k, res);
-  participant *p = c ? target(r, c, k, participant_id, res) : NULL;
-  if (!p) return NULL;
-  if (!give && !p->has_floor) {
-    mc_fail(res, ERR_CONFLICT, "that participant does not have the floor");
+  meeting_room *c = moderator_ctl(r, h, actor, room, &k, res);
+  if (!c) return NULL;
+  meeting_actor by = actor_of(h, actor, k);
+  participant *p;
+  meeting_status st = meeting_room_floor_target(c, r, &by, participant_id, give, &p);
+  if (st != MEETING_OK) {
+    status_fail(res, st);
     return NULL;
   }
-  if (mc_record(h, c, actor->user_id, give ? "give_floor" : "take_floor", p->user_id, "") < 0) {
-    mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
-    return NULL;
-  }
-  json_t *stopped = json_array();
-  p->has_floor = give;
-  if (give)
-    p->hand_raised = false;
-  else if (needs_floor(c, p)) {
-    while (p->npubs) { /* a viewer's tracks go: the floor is what let it publish */
-      json_array_append_new(stopped, json_integer(p->pubs[p->npubs - 1].producer_id));
-      rooms_unpublish(r, p, p->pubs[p->npubs - 1].producer_id);
-    }
-    rooms_close_publish(r, p); /* and its publish PeerConnection, which the client closes */
-  }
-  json_t *ev = json_pack("{s:I, s:I, s:I, s:s, s:O}", "room_id", (json_int_t)room->id, "participant_id",
-                         (json_int_t)p->id, "user_id", (json_int_t)p->user_id, "name", p->name,
-                         "stopped_tracks", stopped);
-  add_by(h, actor, ev);
-  room_events_broadcast(h, p->room, NULL, protocol_event(give ? "room.floor_given" : "room.floor_taken", ev));
+  if (mc_record(h, c, actor->user_id, give ? "give_floor" : "take_floor", p->user_id, "") < 0)
+    return fail_record(res);
+  mc_env env = {r, h};
+  meeting_listener l = mc_listener(&env);
+  uint32_t stopped[ROOM_MAX_PUBLISHED];
+  int n = meeting_room_set_floor(c, r, p, give, &by, &l, stopped);
   return json_pack("{s:I, s:b, s:o}", "participant_id", (json_int_t)p->id, "floor", give, "stopped_tracks",
-                   stopped);
+                   mc_ids_json(stopped, n));
 }
 
-static room_ctl *agenda_ctl(rooms *r, hub *h, session *actor, const room_rec *room, mc_result *res) {
-  room_ctl *c = moderator_ctl(r, h, actor, room, NULL, res);
+static meeting_room *agenda_ctl(rooms *r, hub *h, session *actor, const room_rec *room, mc_result *res) {
+  meeting_room *c = moderator_ctl(r, h, actor, room, NULL, res);
   if (c && !c->agenda.nseg) {
     mc_fail(res, ERR_CONFLICT, "this room has no agenda");
     return NULL;
@@ -651,7 +562,7 @@ static room_ctl *agenda_ctl(rooms *r, hub *h, session *actor, const room_rec *ro
 }
 
 json_t *meeting_control_agenda_next(rooms *r, hub *h, session *actor, const room_rec *room, mc_result *res) {
-  room_ctl *c = agenda_ctl(r, h, actor, room, res);
+  meeting_room *c = agenda_ctl(r, h, actor, room, res);
   if (!c) return NULL;
   if (meeting_agenda_finished(&c->agenda)) {
     mc_fail(res, ERR_CONFLICT, "the agenda is finished");
@@ -659,10 +570,7 @@ json_t *meeting_control_agenda_next(rooms *r, hub *h, session *actor, const room
   }
   char detail[32];
   snprintf(detail, sizeof detail, "to segment %d", c->agenda.position + 1);
-  if (mc_record(h, c, actor->user_id, "agenda_next", 0, detail) < 0) {
-    mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
-    return NULL;
-  }
+  if (mc_record(h, c, actor->user_id, "agenda_next", 0, detail) < 0) return fail_record(res);
   int64_t now = db_now(hub_db(h));
   mc_env env = {r, h};
   meeting_listener l = mc_listener(&env);
@@ -672,12 +580,9 @@ json_t *meeting_control_agenda_next(rooms *r, hub *h, session *actor, const room
 
 json_t *meeting_control_agenda_follow_clock(rooms *r, hub *h, session *actor, const room_rec *room,
                                             mc_result *res) {
-  room_ctl *c = agenda_ctl(r, h, actor, room, res);
+  meeting_room *c = agenda_ctl(r, h, actor, room, res);
   if (!c) return NULL;
-  if (mc_record(h, c, actor->user_id, "agenda_follow_clock", 0, "") < 0) {
-    mc_fail(res, ERR_INTERNAL, "cannot record the action; nothing was changed");
-    return NULL;
-  }
+  if (mc_record(h, c, actor->user_id, "agenda_follow_clock", 0, "") < 0) return fail_record(res);
   int64_t now = db_now(hub_db(h));
   mc_env env = {r, h};
   meeting_listener l = mc_listener(&env);
@@ -704,8 +609,8 @@ void meeting_control_tick(rooms *r, hub *h) {
   int64_t now = db_now(hub_db(h));
   mc_env env = {r, h};
   meeting_listener l = mc_listener(&env);
-  for (room_ctl **pp = &mc->rooms; *pp;) {
-    room_ctl *c = *pp;
+  for (meeting_room **pp = &mc->rooms; *pp;) {
+    meeting_room *c = *pp;
     if (!rooms_find(r, c->room.id) && !c->lobby.first) { /* idle: forget it (the lock goes with it) */
       *pp = c->next;
       ctl_free(c);

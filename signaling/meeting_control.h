@@ -1,11 +1,14 @@
 /* Running a meeting, signaling side: the role of each person in a live room, the lobby, the
  * room's lock and end, removals until readmitted, hands and the floor (hybrid event mode), the
- * agenda clock, attendance, and the moderation log. It decides who may do what and tells
- * clients (events room.*); the media itself is moved by rooms/registry.h (mute, unpublish, leave).
+ * agenda clock, attendance, and the moderation log. It reads who the session is (its rank, from
+ * the database), records each action, and answers; the decisions on the room and its
+ * participants are rooms/meeting_room.h's, which reports them through the meeting listener that
+ * signaling/meeting_events.c turns into events (room.*); the media itself is moved by
+ * rooms/registry.h (mute, unpublish, leave).
  *
- * State per room lives in a room control record kept while the room is live or someone waits in
- * its lobby (created on the first room.join, freed by the tick once idle). What must outlast it
- * (the log, removals, a meeting's end) is in storage/moderation_store.h.
+ * State per room lives in a control record (rooms/meeting_room.h) kept while the room is live or
+ * someone waits in its lobby (created on the first room.join, freed by the tick once idle). What
+ * must outlast it (the log, removals, a meeting's end) is in storage/moderation_store.h.
  *
  * Roles, highest first: host (a meeting's creator, a coordinator of its consortium, an admin;
  * in an ordinary room its creator, the consortium's coordinators and admins), cohost, presenter,
@@ -21,12 +24,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "rooms/meeting_agenda.h"
+#include "rooms/meeting_room.h"
 #include "rooms/registry.h"
 #include "signaling/hub.h"
 #include "storage/room_store.h"
-
-typedef enum { MC_NONE = 0, MC_GUEST = 1, MC_ATTENDEE, MC_PRESENTER, MC_COHOST, MC_HOST } mc_rank;
 
 typedef struct meeting_control meeting_control;
 
@@ -82,9 +83,8 @@ void meeting_control_after_publish(rooms *r, hub *h, participant *p);
 
 /* ---- moderation: actor must be a host or cohost of room_id (else forbidden) ---- */
 
-/* The caller's rank in the room (MC_NONE if it may not enter). */
+/* The caller's rank in the room (MC_NONE if it may not enter; mc_rank: rooms/meeting_room.h). */
 mc_rank meeting_control_rank(rooms *r, hub *h, session *s, const room_rec *room);
-const char *mc_rank_name(mc_rank k);
 
 /* Each returns a result JSON (new reference) or NULL with res filled. room is the room acted in;
  * actor the session of the host. */

@@ -18,6 +18,7 @@
 #include "rooms/meeting_agenda.h"
 #include "rooms/meeting_lobby.h"
 #include "rooms/rooms_media.h"
+#include "rooms_test_support.h"
 #include "store_test_support.h"
 
 #define T0 2000000000 /* the meeting's start */
@@ -194,71 +195,20 @@ static void test_past_scope(void **state) {
 
 /* ---- a live room: a registry with media that accepts every command ---- */
 
-static int fake_post(void *ctx, int worker, const media_cmd *cmd) {
-  (void)ctx, (void)worker, (void)cmd;
-  return 0;
-}
-static int fake_pick(void *ctx) {
-  (void)ctx;
-  return 0;
-}
-static void fake_room(void *ctx, int worker) { (void)ctx, (void)worker; }
-static const uint8_t *fake_fingerprint(void *ctx) {
-  static const uint8_t fp[32];
-  (void)ctx;
-  return fp;
-}
-static const char *fake_ip(void *ctx) {
-  (void)ctx;
-  return "127.0.0.1";
-}
-static int fake_port(void *ctx, int worker) {
-  (void)ctx, (void)worker;
-  return 40000;
-}
-
 /* The registry's listener: only who left, and why, is noted (in the same list). */
-static bool session_open(void *ctx, uint64_t id) {
-  (void)ctx, (void)id;
-  return true;
-}
-static void on_participant(void *ctx, participant *p) { (void)ctx, (void)p; }
 static void on_removed(void *ctx, live_room *lr, const participant *p, const char *reason) {
   char what[48];
   (void)lr;
   snprintf(what, sizeof what, "left %lld %s", (long long)p->user_id, reason ? reason : "-");
   note(ctx, what);
 }
-static void on_track(void *ctx, const participant *p, const pub_track *t) { (void)ctx, (void)p, (void)t; }
-static void on_unpublished(void *ctx, const participant *p, uint32_t id) { (void)ctx, (void)p, (void)id; }
-static void on_offer(void *ctx, const participant *p, const char *sdp) { (void)ctx, (void)p, (void)sdp; }
-static void on_connected(void *ctx, const participant *p, bool publish) { (void)ctx, (void)p, (void)publish; }
-static void on_speaker(void *ctx, const participant *p) { (void)ctx, (void)p; }
-static void on_record(void *ctx, const media_event *ev) { (void)ctx, (void)ev; }
 
 static void test_guests_out_of_scope(void **state) {
   moa_db *db = *state;
   heard h = {0};
-  rooms_media media = {.post = fake_post,
-                       .pick_worker = fake_pick,
-                       .room_added = fake_room,
-                       .room_removed = fake_room,
-                       .fingerprint = fake_fingerprint,
-                       .announce_ip = fake_ip,
-                       .worker_port = fake_port,
-                       .worker_tcp_port = fake_port};
-  rooms_listener rl = {.ctx = &h,
-                       .session_open = session_open,
-                       .participant_joined = on_participant,
-                       .participant_leaving = on_participant,
-                       .participant_removed = on_removed,
-                       .track_published = on_track,
-                       .track_unpublished = on_unpublished,
-                       .track_muted = on_track,
-                       .subscribe_offer = on_offer,
-                       .media_connected = on_connected,
-                       .active_speaker = on_speaker,
-                       .record_event = on_record};
+  rooms_media media = rooms_test_media();
+  rooms_listener rl = rooms_test_listener(&h);
+  rl.participant_removed = on_removed;
   rooms *r = rooms_new(&media, &rl);
   assert_non_null(r);
   participant *host = rooms_join(r, 11, 1, 7, 1, "김진행", 0, T0);
