@@ -330,8 +330,20 @@ test('harness: three publishers send 720p, both viewers decode them at 720p, tbf
   }
   console.log(`publishers ramped up to > 1.2 Mbit/s together in ${ramp} ms more`);
   const openRate = await rates(pages.open, 2000);
-  const shapedFree = await rates(pages.shaped, 2000);
-  console.log(`unlimited: unshaped viewer ${openRate.total} kbit/s, shaped viewer ${shapedFree.total} kbit/s (heights ${shapedFree.heights})`);
+  // The shaped viewer's estimate follows the publishers' ramp (probing while short of what the
+  // tracks could use): it may still be short of three 720p cameras here. Its link is not
+  // limited, so it must get there; each 2 s window that falls short is logged with the
+  // server's estimate and layers (one CI run found 719 kbit/s, heights 720,720,180, in the
+  // first window and failed).
+  let shapedFree;
+  const shapedWait = await waitFor(async () => {
+    shapedFree = await rates(pages.shaped, 2000);
+    if (shapedFree.total > 1000) return true;
+    console.log(`unlimited: shaped viewer ${shapedFree.total} kbit/s (heights ${shapedFree.heights}), server: ${await shapedState()}`);
+    return false;
+  }, 'the shaped viewer receiving > 1 Mbit/s with its link unlimited', 30000, 0).catch(() => undefined);
+  console.log(`unlimited: unshaped viewer ${openRate.total} kbit/s, shaped viewer ${shapedFree.total} kbit/s (heights ${shapedFree.heights}) ` +
+    `after ${shapedWait ?? '> 30000'} ms`);
   harnessUp = true;
   assert.ok(shapedFree.total > 1000, `with the limit lifted the shaped viewer receives three 720p cameras: ${shapedFree.total} kbit/s`);
 
