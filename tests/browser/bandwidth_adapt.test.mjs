@@ -330,11 +330,11 @@ test('harness: three publishers send 720p, both viewers decode them at 720p, tbf
   }
   console.log(`publishers ramped up to > 1.2 Mbit/s together in ${ramp} ms more`);
   const openRate = await rates(pages.open, 2000);
-  // The shaped viewer's estimate follows the publishers' ramp (probing while short of what the
-  // tracks could use): it may still be short of three 720p cameras here. Its link is not
-  // limited, so it must get there; each 2 s window that falls short is logged with the
-  // server's estimate and layers (one CI run found 719 kbit/s, heights 720,720,180, in the
-  // first window and failed).
+  // The shaped viewer may still be short of three 720p cameras here: one CI run found 719
+  // kbit/s, heights 720,720,180, in the first 2 s window (why is not known: its log had no
+  // estimate), and a camera held back goes up only after 2.5 s of room. Its link is not
+  // limited, so it must get there within 30 s; each window that falls short is logged with
+  // the server's estimate and layers.
   let shapedFree;
   const shapedWait = await waitFor(async () => {
     shapedFree = await rates(pages.shaped, 2000);
